@@ -1,0 +1,63 @@
+"""The ``linkcore`` command line: a lazy click group, one module per command.
+
+Commands load only when invoked, so ``linkcore --help`` stays fast. Every command runs
+through :func:`linkcore.cli._common.run_guarded`, which maps bad input to exit status 2
+with one line on stderr, and bugs to exit status 1, never printing a traceback that might
+carry an identifier.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+# command name -> "module:attribute" (modules under linkcore.cli)
+COMMANDS: dict[str, str] = {
+    "keygen": "keygen:keygen",
+    "schema": "schema_cmd:schema",
+    "encode": "encode_cmd:encode",
+    "link": "link_cmd:link",
+    "evaluate": "evaluate_cmd:evaluate",
+    "synth": "synth_cmd:synth",
+    "audit": "audit_cmd:audit",
+    "demo": "demo_cmd:demo",
+}
+
+
+class LazyGroup(click.Group):
+    """A click group that imports each command's module only when that command is used."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [name for name in COMMANDS if self._load(name) is not None]
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        return self._load(name)
+
+    @staticmethod
+    def _load(name: str) -> click.Command | None:
+        target = COMMANDS.get(name)
+        if target is None:
+            return None
+        module_name, attr = target.split(":")
+        try:
+            module = importlib.import_module(f"linkcore.cli.{module_name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"linkcore.cli.{module_name}":
+                return None  # command not built yet
+            raise
+        return getattr(module, attr)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="linkcore")
+def main() -> None:
+    """linkcore: privacy-preserving record linkage with keyed Bloom filters.
+
+    \b
+    Data holders:   keygen, schema suggest, encode, audit
+    Linkage unit:   link
+    Measurement:    synth, evaluate, demo
+
+    Example: linkcore demo
+    """

@@ -1,0 +1,75 @@
+"""Shared CLI plumbing: error handling, exit codes, logging, progress switches."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from ..errors import LinkcoreError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_OK = 0
+EXIT_INTERNAL = 1
+EXIT_BAD_INPUT = 2
+
+
+def fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
+    """Print one line ``error: ...`` to stderr and exit with ``code``."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+def guarded(func: F) -> F:
+    """Run a command body: LinkcoreError -> exit 2 with one line; any other bug -> exit 1.
+
+    The internal-error line names only the exception type: exception text from third-party
+    code may quote a data value, so it is shown only with --verbose at DEBUG level in the log.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except LinkcoreError as exc:
+            fail(str(exc), EXIT_BAD_INPUT)
+        except click.exceptions.Exit:
+            raise
+        except click.ClickException:
+            raise
+        except KeyboardInterrupt:
+            fail("interrupted; no output was written", 130)
+        except MemoryError:
+            fail("out of memory; try a smaller --chunk-size or blocking", EXIT_INTERNAL)
+        except Exception as exc:  # noqa: BLE001 - the last line of defence
+            logging.getLogger("linkcore").debug("internal error", exc_info=True)
+            fail(
+                f"internal error ({type(exc).__name__}); please report it with the command "
+                "you ran (not your data)",
+                EXIT_INTERNAL,
+            )
+
+    return wrapper  # type: ignore[return-value]
+
+
+def setup_logging(verbose: bool) -> None:
+    """Send linkcore's logger to stderr at INFO (or DEBUG with --verbose)."""
+    logger = logging.getLogger("linkcore")
+    if not any(getattr(h, "_linkcore_cli", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        handler._linkcore_cli = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG if verbose else logging.WARNING)
+
+
+def common_options(func: F) -> F:
+    """Add --quiet and --verbose to a command."""
+    func = click.option("--verbose", is_flag=True, help="Log progress details (never values or keys).")(func)
+    func = click.option("--quiet", "-q", is_flag=True, help="No progress bars or summaries.")(func)
+    return func
