@@ -1,0 +1,748 @@
+"""The linkage schema (shared by every party) and the column mapping (local to one holder).
+
+The schema is a versioned JSON document (``"linkcore_schema": 1``) that fixes how each field is
+normalised, tokenised, hashed into a Bloom filter and hardened, and how the linkage unit compares it.
+Its canonical serialisation (every default written out, keys sorted, no whitespace) is hashed with
+SHA-256 into a fingerprint that proves two encoded files were made the same way.
+
+The mapping says which of a holder's columns feeds each field and how its values are written (date
+format, sex codes). It is local: two holders with different column names and formats share one schema
+and one fingerprint.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+from collections.abc import Mapping as AbcMapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import MappingError, SchemaError
+
+SCHEMA_VERSION = 1
+MAPPING_VERSION = 1
+
+KINDS = ("name", "date", "postcode", "sex", "categorical", "text", "identifier")
+TOKEN_TYPES = ("qgram", "exact", "date_parts", "postcode_parts")
+HASHINGS = ("prf", "double")
+HARDENING_TYPES = ("balance", "xor_fold", "rule90", "blip")
+KEY_TRANSFORMS = (
+    "value",
+    "year",
+    "month",
+    "day",
+    "soundex",
+    "metaphone",
+    "nysiis",
+    "first_char",
+    "postcode_area",
+    "postcode_district",
+    "postcode_sector",
+)
+
+# Defaults per kind: tokens, filter bits, positions per token (k), positions per token in the CLK,
+# and the Dice thresholds that define the comparison levels. Rationale and measurements:
+# docs/parameters.md. k is chosen so that a typical value sets about half of the filter's bits
+# (1 - exp(-k * n_tokens / m) ~ 0.5), the textbook optimum for a Bloom filter's false positives.
+KIND_DEFAULTS: dict[str, dict[str, Any]] = {
+    "name": {"tokens": {"type": "qgram", "q": 2, "padded": True, "positional": False},
+             "filter_bits": 512, "k": 40, "clk_k": 10, "thresholds": [0.9, 0.8, 0.7]},
+    "date": {"tokens": {"type": "date_parts"},
+             "filter_bits": 512, "k": 24, "clk_k": 8, "thresholds": [0.8, 0.6]},
+    "postcode": {"tokens": {"type": "postcode_parts"},
+                 "filter_bits": 512, "k": 30, "clk_k": 8, "thresholds": [0.8, 0.6]},
+    "sex": {"tokens": {"type": "exact"},
+            "filter_bits": 64, "k": 20, "clk_k": 4, "thresholds": []},
+    "categorical": {"tokens": {"type": "exact"},
+                    "filter_bits": 128, "k": 30, "clk_k": 4, "thresholds": []},
+    "text": {"tokens": {"type": "qgram", "q": 2, "padded": True, "positional": False},
+             "filter_bits": 1024, "k": 20, "clk_k": 5, "thresholds": [0.9, 0.7, 0.5]},
+    "identifier": {"tokens": {"type": "qgram", "q": 2, "padded": True, "positional": False},
+                   "filter_bits": 512, "k": 35, "clk_k": 6, "thresholds": [0.8, 0.6]},
+}
+ALLOWED_TOKENS = {
+    "name": {"qgram", "exact"},
+    "date": {"date_parts", "qgram", "exact"},
+    "postcode": {"postcode_parts", "qgram", "exact"},
+    "sex": {"exact"},
+    "categorical": {"exact", "qgram"},
+    "text": {"qgram", "exact"},
+    "identifier": {"qgram", "exact"},
+}
+NORMALISE_DEFAULTS: dict[str, dict[str, Any]] = {
+    "name": {"remove_titles": True},
+    "text": {"expand_abbreviations": True},
+}
+DEFAULT_CLK_BITS = 1024
+
+_FIELD_KEYS = {"name", "kind", "tokens", "filter_bits", "k", "hashing", "clk_k", "salt",
+               "hardening", "comparison", "normalise"}
+_TOP_KEYS = {"linkcore_schema", "description", "fields", "clk", "blocking_keys"}
+
+
+@dataclass(frozen=True)
+class TokenSpec:
+    """How a normalised value becomes tokens (docs/spec.md, "Tokens")."""
+
+    type: str
+    q: int = 2
+    padded: bool = True
+    positional: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        if self.type == "qgram":
+            return {"type": "qgram", "q": self.q, "padded": self.padded,
+                    "positional": self.positional}
+        return {"type": self.type}
+
+
+@dataclass(frozen=True)
+class KeyPart:
+    """One part of a salt or blocking key: a field's normalised value put through a transform."""
+
+    field: str
+    transform: str = "value"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"field": self.field, "transform": self.transform}
+
+
+@dataclass(frozen=True)
+class HardeningStep:
+    """One hardening step applied to a finished filter, in the order listed."""
+
+    type: str
+    epsilon: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"type": self.type}
+        if self.type == "blip":
+            d["epsilon"] = self.epsilon
+        return d
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One linkage field: its kind, tokens, filter and hashing, hardening and comparison levels."""
+
+    name: str
+    kind: str
+    tokens: TokenSpec
+    filter_bits: int
+    k: int
+    hashing: str = "prf"
+    clk_k: int = 0
+    salt: KeyPart | None = None
+    hardening: tuple[HardeningStep, ...] = ()
+    thresholds: tuple[float, ...] = ()
+    normalise: tuple[tuple[str, Any], ...] = ()
+
+    @property
+    def normalise_options(self) -> dict[str, Any]:
+        return dict(self.normalise)
+
+    @property
+    def stored_bits(self) -> int:
+        """Bits of the filter as stored, after hardening (balancing doubles, XOR-folding halves)."""
+        return stored_bits(self.filter_bits, self.hardening)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "tokens": self.tokens.to_dict(),
+            "filter_bits": self.filter_bits,
+            "k": self.k,
+            "hashing": self.hashing,
+            "clk_k": self.clk_k,
+            "salt": self.salt.to_dict() if self.salt else None,
+            "hardening": [h.to_dict() for h in self.hardening],
+            "comparison": {"thresholds": list(self.thresholds)},
+            "normalise": dict(self.normalise),
+        }
+
+
+@dataclass(frozen=True)
+class ClkSpec:
+    """The record-level CLK: every field's tokens (``clk_k`` positions each) in one filter."""
+
+    bits: int = DEFAULT_CLK_BITS
+    hashing: str = "prf"
+    salt: KeyPart | None = None
+    hardening: tuple[HardeningStep, ...] = ()
+
+    @property
+    def stored_bits(self) -> int:
+        return stored_bits(self.bits, self.hardening)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "bits": self.bits,
+            "hashing": self.hashing,
+            "salt": self.salt.to_dict() if self.salt else None,
+            "hardening": [h.to_dict() for h in self.hardening],
+        }
+
+
+@dataclass(frozen=True)
+class BlockingKeySpec:
+    """A keyed blocking key: HMAC of the concatenated transformed parts, computed by each holder."""
+
+    name: str
+    parts: tuple[KeyPart, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "parts": [p.to_dict() for p in self.parts]}
+
+
+def stored_bits(bits: int, hardening: tuple[HardeningStep, ...]) -> int:
+    """Length of a filter after its hardening steps."""
+    for step in hardening:
+        if step.type == "balance":
+            bits *= 2
+        elif step.type == "xor_fold":
+            bits //= 2
+    return bits
+
+
+@dataclass(frozen=True)
+class Schema:
+    """The shared linkage schema. Build with :meth:`from_dict`, :meth:`from_json` or :meth:`load`."""
+
+    fields: tuple[FieldSpec, ...]
+    clk: ClkSpec | None = field(default_factory=ClkSpec)
+    blocking_keys: tuple[BlockingKeySpec, ...] = ()
+    description: str = ""
+
+    # -- construction -------------------------------------------------------------------
+    @classmethod
+    def from_dict(cls, doc: Any) -> Schema:
+        """Validate a schema document; raise SchemaError listing every problem found."""
+        return _parse_schema(doc)
+
+    @classmethod
+    def from_json(cls, text: str) -> Schema:
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise SchemaError(f"not valid JSON (line {exc.lineno}, column {exc.colno})") from None
+        return cls.from_dict(doc)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> Schema:
+        return cls.from_json(_read_text(path, SchemaError, "schema"))
+
+    # -- serialisation ------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "linkcore_schema": SCHEMA_VERSION,
+            "description": self.description,
+            "fields": [f.to_dict() for f in self.fields],
+            "clk": self.clk.to_dict() if self.clk else None,
+            "blocking_keys": [b.to_dict() for b in self.blocking_keys],
+        }
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """Human-readable JSON (for files people review)."""
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False) + "\n"
+
+    def canonical_json(self) -> str:
+        """Canonical form: all defaults explicit, keys sorted, no whitespace, UTF-8."""
+        return canonical_json(self.to_dict())
+
+    @property
+    def fingerprint(self) -> str:
+        """Hex SHA-256 of the canonical form; equal schemas have equal fingerprints."""
+        return hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()
+
+    # -- lookups ------------------------------------------------------------------------
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+    def field(self, name: str) -> FieldSpec:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise SchemaError(f"no field named {name!r} in the schema")
+
+    def stored_bits(self, field_name: str) -> int:
+        return self.field(field_name).stored_bits
+
+    def stored_clk_bits(self) -> int | None:
+        return self.clk.stored_bits if self.clk else None
+
+
+def canonical_json(doc: Any) -> str:
+    """Deterministic JSON text: sorted keys, no whitespace, non-ASCII kept as UTF-8."""
+    return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      allow_nan=False)
+
+
+def _read_text(path: str | os.PathLike[str], error: type[Exception], what: str) -> str:
+    p = Path(path)
+    if not p.is_file():
+        raise error(f"{what} file not found: {p}")
+    try:
+        text = p.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise error(f"{what} file is not UTF-8 text: {p}") from None
+    if not text.strip():
+        raise error(f"{what} file is empty: {p}")
+    return text
+
+
+# --------------------------------------------------------------------------------------
+# Validation: collect every problem, each with its location, then raise once.
+# --------------------------------------------------------------------------------------
+class _Problems:
+    def __init__(self) -> None:
+        self.items: list[str] = []
+
+    def add(self, where: str, what: str) -> None:
+        self.items.append(f"{where}: {what}")
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _parse_schema(doc: Any) -> Schema:
+    p = _Problems()
+    if not isinstance(doc, dict):
+        raise SchemaError("the document must be a JSON object")
+    version = doc.get("linkcore_schema")
+    if version is None:
+        raise SchemaError('missing "linkcore_schema": 1 (the schema format version)')
+    if not _is_int(version):
+        raise SchemaError('"linkcore_schema" must be an integer version number')
+    if version > SCHEMA_VERSION:
+        raise SchemaError(
+            f"schema format version {version} is newer than this linkcore supports "
+            f"({SCHEMA_VERSION}); upgrade linkcore"
+        )
+    if version < 1:
+        raise SchemaError(f'"linkcore_schema" must be 1 (got {version})')
+    for key in sorted(set(doc) - _TOP_KEYS):
+        p.add(f'"{key}"', f"unknown key (allowed: {', '.join(sorted(_TOP_KEYS))})")
+    description = doc.get("description", "")
+    if not isinstance(description, str):
+        p.add('"description"', "must be a string")
+        description = ""
+
+    raw_fields = doc.get("fields")
+    fields: list[FieldSpec] = []
+    if not isinstance(raw_fields, list) or not raw_fields:
+        p.add('"fields"', "must be a non-empty list of field objects")
+        raw_fields = []
+    names = [f.get("name") for f in raw_fields if isinstance(f, dict)]
+    for i, raw in enumerate(raw_fields):
+        parsed = _parse_field(i, raw, names, p)
+        if parsed is not None:
+            fields.append(parsed)
+    seen: set[str] = set()
+    for name in names:
+        if isinstance(name, str) and name in seen:
+            p.add(f"field {name!r}", "duplicate field name")
+        if isinstance(name, str):
+            seen.add(name)
+
+    clk: ClkSpec | None = None
+    raw_clk = doc.get("clk", {})
+    if raw_clk is not None:
+        clk = _parse_clk(raw_clk, names, p)
+
+    blocking: list[BlockingKeySpec] = []
+    raw_blocking = doc.get("blocking_keys", [])
+    if not isinstance(raw_blocking, list):
+        p.add('"blocking_keys"', "must be a list")
+        raw_blocking = []
+    bnames: set[str] = set()
+    for i, raw in enumerate(raw_blocking):
+        where = f"blocking_keys[{i}]"
+        if not isinstance(raw, dict):
+            p.add(where, "must be an object with 'name' and 'parts'")
+            continue
+        bname = raw.get("name")
+        if not isinstance(bname, str) or not bname.strip():
+            p.add(where, "needs a non-empty 'name'")
+            bname = f"#{i}"
+        elif bname in bnames:
+            p.add(where, f"duplicate blocking key name {bname!r}")
+        bnames.add(bname)
+        for key in sorted(set(raw) - {"name", "parts"}):
+            p.add(where, f"unknown key {key!r} (allowed: name, parts)")
+        raw_parts = raw.get("parts")
+        if not isinstance(raw_parts, list) or not raw_parts:
+            p.add(where, "needs a non-empty list 'parts'")
+            continue
+        parts = [_parse_keypart(f"{where}.parts[{j}]", rp, names, p)
+                 for j, rp in enumerate(raw_parts)]
+        if all(parts):
+            blocking.append(BlockingKeySpec(bname, tuple(parts)))  # type: ignore[arg-type]
+
+    if fields and clk is not None and not any(f.clk_k > 0 for f in fields):
+        p.add('"clk"', "no field contributes to the CLK (every clk_k is 0); set clk to null")
+    if p.items:
+        raise SchemaError(p.items)
+    return Schema(tuple(fields), clk, tuple(blocking), description)
+
+
+def _parse_field(i: int, raw: Any, names: list[Any], p: _Problems) -> FieldSpec | None:
+    where = f"fields[{i}]"
+    if not isinstance(raw, dict):
+        p.add(where, "must be an object")
+        return None
+    name = raw.get("name")
+    if not isinstance(name, str) or not name.strip():
+        p.add(where, "needs a non-empty string 'name'")
+        return None
+    if name != name.strip() or any(c in name for c in ":\n\t"):
+        p.add(where, "the name must not contain ':' or whitespace at its ends")
+    where = f"fields[{i}] {name!r}"
+    n_before = len(p.items)
+    for key in sorted(set(raw) - _FIELD_KEYS):
+        p.add(where, f"unknown key {key!r} (allowed: {', '.join(sorted(_FIELD_KEYS))})")
+    kind = raw.get("kind")
+    if kind not in KINDS:
+        p.add(where, f"unknown kind {kind!r} (expected one of: {', '.join(KINDS)})")
+        return None
+    defaults = KIND_DEFAULTS[kind]
+
+    raw_tokens = raw.get("tokens", defaults["tokens"])
+    tokens = None
+    if not isinstance(raw_tokens, dict):
+        p.add(where, "'tokens' must be an object like {\"type\": \"qgram\", \"q\": 2}")
+    else:
+        ttype = raw_tokens.get("type")
+        if ttype not in TOKEN_TYPES:
+            p.add(where, f"unknown token type {ttype!r} (expected one of: {', '.join(TOKEN_TYPES)})")
+        elif ttype not in ALLOWED_TOKENS[kind]:
+            p.add(where, f"token type {ttype!r} does not suit kind {kind!r} "
+                         f"(use one of: {', '.join(sorted(ALLOWED_TOKENS[kind]))})")
+        else:
+            allowed = {"type", "q", "padded", "positional"} if ttype == "qgram" else {"type"}
+            for key in sorted(set(raw_tokens) - allowed):
+                p.add(where, f"unknown tokens key {key!r} for type {ttype!r}")
+            q = raw_tokens.get("q", 2)
+            padded = raw_tokens.get("padded", True)
+            positional = raw_tokens.get("positional", False)
+            if not _is_int(q) or q < 1:
+                p.add(where, f"q must be an integer >= 1 (got {q!r})")
+            elif q > 8:
+                p.add(where, f"q must be at most 8 (got {q})")
+            if not isinstance(padded, bool) or not isinstance(positional, bool):
+                p.add(where, "'padded' and 'positional' must be true or false")
+            tokens = TokenSpec(ttype, q if _is_int(q) else 2, bool(padded), bool(positional))
+
+    filter_bits = raw.get("filter_bits", defaults["filter_bits"])
+    if not _is_int(filter_bits) or filter_bits < 64 or filter_bits % 64:
+        p.add(where, f"filter_bits must be a positive multiple of 64 (got {filter_bits!r})")
+    elif filter_bits > 65536:
+        p.add(where, f"filter_bits must be at most 65536 (got {filter_bits})")
+    k = raw.get("k", defaults["k"])
+    if not _is_int(k) or k < 1:
+        p.add(where, f"k (hash positions per token) must be an integer >= 1 (got {k!r})")
+    elif k > 256:
+        p.add(where, f"k must be at most 256 (got {k})")
+    hashing = raw.get("hashing", "prf")
+    if hashing not in HASHINGS:
+        p.add(where, f"unknown hashing {hashing!r} (expected 'prf' or 'double')")
+    clk_k = raw.get("clk_k", defaults["clk_k"])
+    if not _is_int(clk_k) or clk_k < 0 or clk_k > 256:
+        p.add(where, f"clk_k must be an integer from 0 to 256 (got {clk_k!r})")
+
+    salt = None
+    raw_salt = raw.get("salt")
+    if raw_salt is not None:
+        salt = _parse_keypart(f"{where} salt", raw_salt, names, p)
+        if salt is not None and salt.field == name:
+            p.add(where, "a field cannot be salted with itself")
+
+    hardening = _parse_hardening(where, raw.get("hardening", []), filter_bits, p)
+
+    raw_cmp = raw.get("comparison", {"thresholds": defaults["thresholds"]})
+    thresholds: tuple[float, ...] = ()
+    if not isinstance(raw_cmp, dict) or set(raw_cmp) - {"thresholds"}:
+        p.add(where, "'comparison' must be an object {\"thresholds\": [...]}")
+    else:
+        th = raw_cmp.get("thresholds", defaults["thresholds"])
+        if not isinstance(th, list) or not all(_is_number(t) and 0 < t < 1 for t in th):
+            p.add(where, "comparison thresholds must be a list of numbers strictly between 0 and 1")
+        elif any(a <= b for a, b in zip(th, th[1:], strict=False)):
+            p.add(where, "comparison thresholds must be strictly decreasing")
+        else:
+            thresholds = tuple(float(t) for t in th)
+
+    norm_defaults = NORMALISE_DEFAULTS.get(kind, {})
+    raw_norm = raw.get("normalise", {})
+    normalise: dict[str, Any] = dict(norm_defaults)
+    if not isinstance(raw_norm, dict):
+        p.add(where, "'normalise' must be an object")
+    else:
+        for key, value in raw_norm.items():
+            if key not in norm_defaults:
+                allowed = ", ".join(norm_defaults) or "none"
+                p.add(where, f"unknown normalise option {key!r} for kind {kind!r} (allowed: {allowed})")
+            elif not isinstance(value, bool):
+                p.add(where, f"normalise option {key!r} must be true or false")
+            else:
+                normalise[key] = value
+
+    if len(p.items) > n_before or tokens is None:
+        return None
+    return FieldSpec(name, kind, tokens, filter_bits, k, hashing, clk_k, salt, hardening,
+                     thresholds, tuple(sorted(normalise.items())))
+
+
+def _parse_hardening(where: str, raw: Any, bits: Any, p: _Problems) -> tuple[HardeningStep, ...]:
+    if not isinstance(raw, list):
+        p.add(where, "'hardening' must be a list of steps like {\"type\": \"balance\"}")
+        return ()
+    steps: list[HardeningStep] = []
+    length = bits if _is_int(bits) else 64
+    for j, step in enumerate(raw):
+        w = f"{where} hardening[{j}]"
+        if not isinstance(step, dict) or step.get("type") not in HARDENING_TYPES:
+            got = step.get("type") if isinstance(step, dict) else step
+            p.add(w, f"unknown hardening {got!r} (expected one of: {', '.join(HARDENING_TYPES)})")
+            continue
+        htype = step["type"]
+        allowed = {"type", "epsilon"} if htype == "blip" else {"type"}
+        for key in sorted(set(step) - allowed):
+            p.add(w, f"unknown key {key!r} for hardening {htype!r}")
+        eps = None
+        if htype == "blip":
+            eps = step.get("epsilon")
+            if not _is_number(eps) or not 0 < eps <= 20:
+                p.add(w, f"blip needs an epsilon in (0, 20] (got {eps!r})")
+                continue
+            eps = float(eps)
+        if htype == "balance":
+            length *= 2
+        elif htype == "xor_fold":
+            if length % 128:
+                p.add(w, f"xor_fold needs a filter length that is a multiple of 128 (it is {length})")
+            length //= 2
+        elif htype in ("rule90", "blip") and any(s.type == htype for s in steps):
+            p.add(w, f"{htype} is listed twice")
+        steps.append(HardeningStep(htype, eps))
+    return tuple(steps)
+
+
+def _parse_keypart(where: str, raw: Any, names: list[Any], p: _Problems) -> KeyPart | None:
+    if not isinstance(raw, dict) or set(raw) - {"field", "transform"}:
+        p.add(where, "must be an object {\"field\": NAME, \"transform\": T}")
+        return None
+    fname = raw.get("field")
+    transform = raw.get("transform", "value")
+    ok = True
+    if fname not in names:
+        p.add(where, f"refers to unknown field {fname!r}")
+        ok = False
+    if transform not in KEY_TRANSFORMS:
+        p.add(where, f"unknown transform {transform!r} (expected one of: {', '.join(KEY_TRANSFORMS)})")
+        ok = False
+    return KeyPart(fname, transform) if ok else None
+
+
+def _parse_clk(raw: Any, names: list[Any], p: _Problems) -> ClkSpec | None:
+    if not isinstance(raw, dict):
+        p.add('"clk"', "must be an object like {\"bits\": 1024} or null for no CLK")
+        return None
+    for key in sorted(set(raw) - {"bits", "hashing", "salt", "hardening"}):
+        p.add('"clk"', f"unknown key {key!r} (allowed: bits, hashing, salt, hardening)")
+    bits = raw.get("bits", DEFAULT_CLK_BITS)
+    if not _is_int(bits) or bits < 64 or bits % 64 or bits > 65536:
+        p.add('"clk"', f"bits must be a positive multiple of 64, at most 65536 (got {bits!r})")
+        bits = DEFAULT_CLK_BITS
+    hashing = raw.get("hashing", "prf")
+    if hashing not in HASHINGS:
+        p.add('"clk"', f"unknown hashing {hashing!r} (expected 'prf' or 'double')")
+    salt = None
+    if raw.get("salt") is not None:
+        salt = _parse_keypart('"clk" salt', raw["salt"], names, p)
+    hardening = _parse_hardening('"clk"', raw.get("hardening", []), bits, p)
+    return ClkSpec(bits, hashing, salt, hardening)
+
+
+# --------------------------------------------------------------------------------------
+# The column mapping (local to one holder; not part of the fingerprint)
+# --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class FieldSource:
+    """Where one schema field comes from in this holder's table, and how its values are written."""
+
+    columns: tuple[str, ...]            # empty: this holder does not have the field (all missing)
+    date_format: str | None = None      # strptime format or "auto" (day first, UK style)
+    values: tuple[tuple[str, str], ...] = ()  # extra code map for sex/categorical, e.g. ("1", "m")
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {}
+        if len(self.columns) == 1:
+            d["column"] = self.columns[0]
+        elif not self.columns:
+            d["column"] = None
+        else:
+            d["columns"] = list(self.columns)
+        if self.date_format is not None:
+            d["date_format"] = self.date_format
+        if self.values:
+            d["values"] = dict(self.values)
+        return d
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """A holder's column mapping: its id column and the source of each schema field."""
+
+    id_column: str
+    sources: tuple[tuple[str, FieldSource], ...]
+    description: str = ""
+
+    @property
+    def fields(self) -> dict[str, FieldSource]:
+        return dict(self.sources)
+
+    @classmethod
+    def from_dict(cls, doc: Any) -> Mapping:
+        return _parse_mapping(doc)
+
+    @classmethod
+    def from_json(cls, text: str) -> Mapping:
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise MappingError(f"mapping is not valid JSON (line {exc.lineno}, column {exc.colno})") from None
+        return cls.from_dict(doc)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> Mapping:
+        return cls.from_json(_read_text(path, MappingError, "mapping"))
+
+    @classmethod
+    def identity(cls, schema: Schema, id_column: str = "id") -> Mapping:
+        """A mapping whose columns are named exactly like the schema's fields."""
+        return cls(id_column, tuple((f.name, FieldSource((f.name,))) for f in schema.fields))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "linkcore_mapping": MAPPING_VERSION,
+            "description": self.description,
+            "id_column": self.id_column,
+            "fields": {name: src.to_dict() for name, src in self.sources},
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+    def check_schema(self, schema: Schema) -> None:
+        """Raise MappingError unless the mapping covers exactly the schema's fields."""
+        problems = []
+        mapped = self.fields
+        for f in schema.fields:
+            if f.name not in mapped:
+                problems.append(f"field {f.name!r} has no source (map it to a column, "
+                                f"or to null if you do not hold it)")
+        for name in mapped:
+            if name not in schema.field_names:
+                problems.append(f"maps {name!r}, which is not a field of the schema")
+        for name, src in self.sources:
+            if name in schema.field_names:
+                kind = schema.field(name).kind
+                if src.date_format is not None and kind != "date":
+                    problems.append(f"field {name!r}: date_format given for a {kind} field")
+                if src.values and kind not in ("sex", "categorical"):
+                    problems.append(f"field {name!r}: 'values' applies only to sex/categorical fields")
+        if problems:
+            raise MappingError("the mapping does not fit the schema: " + "; ".join(problems))
+
+    def check_columns(self, columns: AbcMapping[str, Any] | list[str] | Any) -> None:
+        """Raise MappingError naming every mapped column absent from the table."""
+        present = set(columns)
+        wanted = [self.id_column] + [c for _, s in self.sources for c in s.columns]
+        missing = [c for c in dict.fromkeys(wanted) if c not in present]
+        if missing:
+            raise MappingError(
+                "the input has no column " + ", ".join(repr(c) for c in missing)
+                + " named in the mapping (check the mapping's column names against the file header)"
+            )
+
+
+def _parse_mapping(doc: Any) -> Mapping:
+    if not isinstance(doc, dict):
+        raise MappingError("the mapping must be a JSON object")
+    version = doc.get("linkcore_mapping")
+    if version is None:
+        raise MappingError('missing "linkcore_mapping": 1 (the mapping format version)')
+    if not _is_int(version) or version < 1:
+        raise MappingError('"linkcore_mapping" must be 1')
+    if version > MAPPING_VERSION:
+        raise MappingError(f"mapping format version {version} is newer than this linkcore "
+                           f"supports ({MAPPING_VERSION}); upgrade linkcore")
+    problems: list[str] = []
+    for key in sorted(set(doc) - {"linkcore_mapping", "description", "id_column", "fields"}):
+        problems.append(f"unknown key {key!r}")
+    id_column = doc.get("id_column")
+    if not isinstance(id_column, str) or not id_column:
+        problems.append("'id_column' must name the column that holds record ids")
+    raw_fields = doc.get("fields")
+    sources: list[tuple[str, FieldSource]] = []
+    if not isinstance(raw_fields, dict) or not raw_fields:
+        problems.append("'fields' must be an object from field name to {\"column\": ...}")
+        raw_fields = {}
+    for name, raw in raw_fields.items():
+        where = f"field {name!r}"
+        if not isinstance(raw, dict):
+            problems.append(f"{where}: must be an object like {{\"column\": \"dob\"}}")
+            continue
+        extra = set(raw) - {"column", "columns", "date_format", "values"}
+        if extra:
+            problems.append(f"{where}: unknown key(s) {', '.join(sorted(map(repr, extra)))}")
+        if "column" in raw and "columns" in raw:
+            problems.append(f"{where}: give 'column' or 'columns', not both")
+            continue
+        if "columns" in raw:
+            cols = raw["columns"]
+            if not isinstance(cols, list) or not cols or not all(isinstance(c, str) and c for c in cols):
+                problems.append(f"{where}: 'columns' must be a non-empty list of column names")
+                continue
+            columns = tuple(cols)
+        elif "column" in raw:
+            col = raw["column"]
+            if col is None:
+                columns = ()
+            elif isinstance(col, str) and col:
+                columns = (col,)
+            else:
+                problems.append(f"{where}: 'column' must be a column name or null")
+                continue
+        else:
+            problems.append(f"{where}: needs 'column' (or 'columns', or null if you do not hold it)")
+            continue
+        date_format = raw.get("date_format")
+        if date_format is not None and (not isinstance(date_format, str) or not date_format):
+            problems.append(f"{where}: 'date_format' must be a strptime format like \"%d/%m/%Y\" or \"auto\"")
+            continue
+        if date_format not in (None, "auto") and "%" not in date_format:
+            problems.append(f"{where}: 'date_format' {date_format!r} has no % directives "
+                            "(use e.g. \"%d/%m/%Y\", or \"auto\")")
+            continue
+        values = raw.get("values", {})
+        if not isinstance(values, dict) or not all(
+            isinstance(a, str) and isinstance(b, str) for a, b in values.items()
+        ):
+            problems.append(f"{where}: 'values' must map strings to strings")
+            continue
+        sources.append((name, FieldSource(columns, date_format, tuple(sorted(values.items())))))
+    if problems:
+        raise MappingError("invalid mapping: " + "; ".join(problems))
+    return Mapping(id_column, tuple(sources), str(doc.get("description", "")))
