@@ -1,0 +1,156 @@
+"""The shared secret, its per-purpose subkeys (HKDF-SHA256), and the published key check value.
+
+Only data holders ever hold a :class:`Secret`. Every use of the key goes through a subkey derived
+with HKDF-SHA256 under a distinct ``info`` label (domain separation, docs/spec.md "Keys"), so that
+no two purposes -- a field's Bloom-filter positions, its CLK positions, a blocking key, BLIP's
+randomness, the key check value -- ever share key material.
+
+Keys are read from a file or an environment variable, never from a command-line argument (argv is
+visible to other users in ``ps`` and lands in shell history). Subkeys live only as long as the
+encoding call that derived them: nothing here is cached process-wide.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import os
+import secrets
+from pathlib import Path
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from .._io import atomic_path
+from ..errors import SecretError
+
+SECRET_BYTES = 32
+MIN_SECRET_BYTES = 16
+HKDF_SALT = b"linkcore/v1/hkdf-salt"
+KCV_LABEL = b"linkcore/v1/key-check-value"
+KCV_BYTES = 16
+KEY_FILE_HEADER = "linkcore-secret-v1"
+DEFAULT_ENV_VAR = "LINKCORE_SECRET"
+
+
+class Secret:
+    """A data holders' shared secret (at least 128 bits). Its repr never shows the key."""
+
+    __slots__ = ("_key",)
+
+    def __init__(self, key: bytes):
+        if not isinstance(key, bytes | bytearray):
+            raise SecretError("the secret must be bytes")
+        if len(key) < MIN_SECRET_BYTES:
+            raise SecretError(
+                f"the secret is {len(key) * 8} bits; at least {MIN_SECRET_BYTES * 8} bits are "
+                "required (make one with `linkcore keygen -o FILE`)"
+            )
+        self._key = bytes(key)
+
+    def __repr__(self) -> str:
+        return f"Secret(<{len(self._key) * 8} bits, kcv={self.key_check_value()[:8]}…>)"
+
+    __str__ = __repr__
+
+    def __reduce__(self):  # never pickle key material by accident
+        raise TypeError("a Secret cannot be pickled")
+
+    # -- construction -------------------------------------------------------------------
+    @classmethod
+    def generate(cls) -> Secret:
+        """A fresh 256-bit secret from the operating system's CSPRNG."""
+        return cls(secrets.token_bytes(SECRET_BYTES))
+
+    @classmethod
+    def from_text(cls, text: str, *, source: str = "the key") -> Secret:
+        """Parse a key file's text: ``linkcore-secret-v1:<base64>``, or bare hex or base64."""
+        body = text.strip()
+        if not body:
+            raise SecretError(f"{source} is empty")
+        if body.startswith(KEY_FILE_HEADER + ":"):
+            body = body[len(KEY_FILE_HEADER) + 1:].strip()
+            raw = _b64(body, source)
+        elif all(c in "0123456789abcdefABCDEF" for c in body) and len(body) % 2 == 0:
+            raw = bytes.fromhex(body)
+        else:
+            raw = _b64(body, source)
+        try:
+            return cls(raw)
+        except SecretError as exc:
+            raise SecretError(f"{source}: {exc}") from None
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike[str]) -> Secret:
+        """Read a key file written by ``linkcore keygen`` (or hex/base64 text)."""
+        p = Path(path)
+        if not p.is_file():
+            raise SecretError(f"key file not found: {p}")
+        try:
+            text = p.read_text(encoding="ascii")
+        except UnicodeDecodeError:
+            raise SecretError(f"key file {p} is not a linkcore key (not text)") from None
+        return cls.from_text(text, source=f"key file {p}")
+
+    @classmethod
+    def from_env(cls, var: str = DEFAULT_ENV_VAR) -> Secret:
+        """Read the secret from an environment variable (hex, base64 or key-file text)."""
+        value = os.environ.get(var)
+        if value is None:
+            raise SecretError(f"environment variable {var} is not set")
+        return cls.from_text(value, source=f"environment variable {var}")
+
+    def to_text(self) -> str:
+        """The key-file form: ``linkcore-secret-v1:<base64>`` and a newline."""
+        return f"{KEY_FILE_HEADER}:{base64.b64encode(self._key).decode('ascii')}\n"
+
+    def write(self, path: str | os.PathLike[str], *, overwrite: bool = False) -> None:
+        """Write the key file readable only by its owner (mode 0600), atomically."""
+        p = Path(path)
+        if p.exists() and not overwrite:
+            raise SecretError(f"{p} already exists; refusing to overwrite a key (use --force)")
+        with atomic_path(p) as tmp:
+            os.chmod(tmp, 0o600)
+            tmp.write_text(self.to_text(), encoding="ascii")
+            os.chmod(tmp, 0o600)
+
+    # -- derivation ---------------------------------------------------------------------
+    def derive(self, info: str, length: int = 32) -> bytes:
+        """HKDF-SHA256(secret, salt=HKDF_SALT, info=UTF-8(info)) -> ``length`` bytes."""
+        return derive_key(self._key, info, length)
+
+    def field_key(self, field: str, purpose: str) -> bytes:
+        """Subkey for one purpose of one field: info ``linkcore/v1/field/<field>/<purpose>``."""
+        return self.derive(f"linkcore/v1/field/{field}/{purpose}")
+
+    def key_check_value(self) -> str:
+        """Published proof of the key: hex of HMAC-SHA256(kcv subkey, label), first 16 bytes."""
+        kcv_key = self.derive("linkcore/v1/kcv")
+        return hmac.new(kcv_key, KCV_LABEL, hashlib.sha256).digest()[:KCV_BYTES].hex()
+
+
+def derive_key(master: bytes, info: str, length: int = 32) -> bytes:
+    """HKDF-SHA256 with linkcore's fixed salt; ``info`` gives domain separation."""
+    return HKDF(algorithm=hashes.SHA256(), length=length, salt=HKDF_SALT,
+                info=info.encode("utf-8")).derive(master)
+
+
+def _b64(body: str, source: str) -> bytes:
+    try:
+        return base64.b64decode(body, validate=True)
+    except (binascii.Error, ValueError):
+        raise SecretError(f"{source} is not a linkcore key (expected the text written by "
+                          "`linkcore keygen`, or hex, or base64)") from None
+
+
+def load_secret(key_file: str | os.PathLike[str] | None = None,
+                env_var: str | None = None) -> Secret:
+    """Load the secret from a key file if given, else from an environment variable."""
+    if key_file is not None:
+        return Secret.from_file(key_file)
+    var = env_var or DEFAULT_ENV_VAR
+    if os.environ.get(var) is None:
+        raise SecretError(f"no key given: pass --key-file FILE or set the environment variable {var}")
+    return Secret.from_env(var)
