@@ -1,0 +1,24 @@
+"""Synthetic populations, agency extracts with their own styles and errors, and ground truth.
+
+    generate_population(n, seed)            people, one row each (see population.py)
+    make_extracts(population, agencies, overlap, profile, seed) -> (extracts, truth)
+    generate_extracts(...)                  the same, plus record->person keys and an error log
+    PROFILES / Profile                      the clean, moderate and heavy error rates
+"""
+
+from .extracts import SyntheticExtracts, agency_sizes, generate_extracts, make_extracts
+from .population import generate_population
+from .profiles import PROFILES, Profile, get_profile
+from .styles import id_column
+
+__all__ = [
+    "PROFILES",
+    "Profile",
+    "SyntheticExtracts",
+    "agency_sizes",
+    "generate_extracts",
+    "generate_population",
+    "get_profile",
+    "id_column",
+    "make_extracts",
+]
