@@ -451,17 +451,18 @@ def _arrow_to_words(chunk: pa.Array, out: np.ndarray) -> np.ndarray | None:
 # ------------------------------------------------------------------------------------------
 # Reading and verifying
 # ------------------------------------------------------------------------------------------
-def _check_file(path: Path) -> None:
+def _check_file(path: Path, what: str = "encoded dataset",
+                fix: str = "re-create it with `linkcore encode`") -> None:
     if not path.exists():
-        raise DatasetError(f"encoded dataset not found: {path}")
+        raise DatasetError(f"{what} not found: {path}")
     if path.is_dir():
-        raise DatasetError(f"{path} is a directory, not an encoded dataset file")
+        raise DatasetError(f"{path} is a directory, not an {what} file")
     if path.stat().st_size == 0:
-        raise DatasetError(f"{path} is empty; re-create it with `linkcore encode`")
+        raise DatasetError(f"{path} is empty; {fix}")
 
 
 def _read_bytes(path: Path) -> bytes:
-    _check_file(path)
+    _check_file(path, "clkhash CLK file", "re-export the CLKs with clkhash")
     try:
         return path.read_bytes()
     except OSError as exc:
@@ -516,14 +517,15 @@ def _check_ids(ids: np.ndarray) -> None:
         rows = np.flatnonzero(~is_str) + 1
         if len(rows):
             raise DatasetError(
-                f"{len(rows)} record ids are missing or not text (rows {format_rows(rows)}); "
-                "every record needs an id"
+                f"{_count(len(rows), 'record id')} missing or not text "
+                f"(rows {format_rows(rows)}); every record needs an id"
             )
     empty = ids == ""
     if empty.any():
         rows = np.flatnonzero(empty) + 1
         raise DatasetError(
-            f"{len(rows)} record ids are empty (rows {format_rows(rows)}); every record needs an id"
+            f"{_count(len(rows), 'record id')} empty (rows {format_rows(rows)}); "
+            "every record needs an id"
         )
     dup = pd.Index(ids).duplicated(keep=False)
     if dup.any():
@@ -532,6 +534,11 @@ def _check_ids(ids: np.ndarray) -> None:
             f"record ids are not unique: {len(rows)} rows share an id with another row "
             f"(rows {format_rows(rows)}); give every record its own id"
         )
+
+
+def _count(k: int, noun: str) -> str:
+    """Say '1 record id is' or '3 record ids are'."""
+    return f"{k} {noun} is" if k == 1 else f"{k} {noun}s are"
 
 
 def _check_words(what: str, words: Any, n: int, w: int) -> None:
@@ -641,7 +648,12 @@ def _read_parquet(path: Path) -> EncodedDataset:
                 f"{path}: metadata says {meta.record_count} records but the file holds {n} "
                 f"(the file was altered or cut short); {fix}"
             )
-        schema = _parse_embedded_schema(meta.schema_json) if meta.schema_json else None
+        schema = None
+        if meta.schema_json:
+            try:
+                schema = _parse_embedded_schema(meta.schema_json)
+            except DatasetError as exc:
+                raise DatasetError(f"{path}: {exc}") from None
         if schema is not None and schema.fingerprint != meta.schema_fingerprint:
             raise DatasetError(
                 f"{path}: the embedded schema is not in canonical form, so its fingerprint "
