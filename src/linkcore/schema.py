@@ -16,6 +16,7 @@ import hashlib
 import json
 import math
 import os
+import re
 from collections.abc import Mapping as AbcMapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +44,22 @@ KEY_TRANSFORMS = (
     "postcode_district",
     "postcode_sector",
 )
+
+_ALL_KINDS = frozenset(KINDS)
+# Which field kinds each key transform applies to.
+TRANSFORM_KINDS: dict[str, frozenset[str]] = {
+    "value": _ALL_KINDS,
+    "year": frozenset({"date"}),
+    "month": frozenset({"date"}),
+    "day": frozenset({"date"}),
+    "soundex": frozenset({"name", "text"}),
+    "metaphone": frozenset({"name", "text"}),
+    "nysiis": frozenset({"name", "text"}),
+    "first_char": frozenset({"name", "text", "identifier", "categorical", "postcode"}),
+    "postcode_area": frozenset({"postcode"}),
+    "postcode_district": frozenset({"postcode"}),
+    "postcode_sector": frozenset({"postcode"}),
+}
 
 # Defaults per kind: tokens, filter bits, positions per token (k), positions per token in the CLK,
 # and the Dice thresholds that define the comparison levels. Rationale and measurements:
@@ -79,6 +96,7 @@ NORMALISE_DEFAULTS: dict[str, dict[str, Any]] = {
 }
 DEFAULT_CLK_BITS = 1024
 
+_NAME_RE = re.compile(r"^[\w.-]+$")
 _FIELD_KEYS = {"name", "kind", "tokens", "filter_bits", "k", "hashing", "clk_k", "salt",
                "hardening", "comparison", "normalise"}
 _TOP_KEYS = {"linkcore_schema", "description", "fields", "clk", "blocking_keys"}
@@ -372,8 +390,8 @@ def _parse_schema(doc: Any) -> Schema:
             p.add(where, "must be an object with 'name' and 'parts'")
             continue
         bname = raw.get("name")
-        if not isinstance(bname, str) or not bname.strip():
-            p.add(where, "needs a non-empty 'name'")
+        if not isinstance(bname, str) or not _NAME_RE.match(bname):
+            p.add(where, "needs a 'name' of letters, digits, '_', '-' and '.'")
             bname = f"#{i}"
         elif bname in bnames:
             p.add(where, f"duplicate blocking key name {bname!r}")
@@ -389,11 +407,27 @@ def _parse_schema(doc: Any) -> Schema:
         if all(parts):
             blocking.append(BlockingKeySpec(bname, tuple(parts)))  # type: ignore[arg-type]
 
+    _check_transform_kinds(fields, clk, blocking, p)
     if fields and clk is not None and not any(f.clk_k > 0 for f in fields):
         p.add('"clk"', "no field contributes to the CLK (every clk_k is 0); set clk to null")
     if p.items:
         raise SchemaError(p.items)
     return Schema(tuple(fields), clk, tuple(blocking), description)
+
+
+def _check_transform_kinds(fields: list[FieldSpec], clk: ClkSpec | None,
+                           blocking: list[BlockingKeySpec], p: _Problems) -> None:
+    kinds = {f.name: f.kind for f in fields}
+    uses: list[tuple[str, KeyPart]] = []
+    uses += [(f"field {f.name!r} salt", f.salt) for f in fields if f.salt]
+    if clk is not None and clk.salt:
+        uses.append(('"clk" salt', clk.salt))
+    uses += [(f"blocking key {b.name!r}", part) for b in blocking for part in b.parts]
+    for where, part in uses:
+        kind = kinds.get(part.field)
+        if kind is not None and kind not in TRANSFORM_KINDS[part.transform]:
+            p.add(where, f"transform {part.transform!r} does not apply to {kind} field "
+                         f"{part.field!r}")
 
 
 def _parse_field(i: int, raw: Any, names: list[Any], p: _Problems) -> FieldSpec | None:
@@ -405,8 +439,8 @@ def _parse_field(i: int, raw: Any, names: list[Any], p: _Problems) -> FieldSpec 
     if not isinstance(name, str) or not name.strip():
         p.add(where, "needs a non-empty string 'name'")
         return None
-    if name != name.strip() or any(c in name for c in ":\n\t"):
-        p.add(where, "the name must not contain ':' or whitespace at its ends")
+    if not _NAME_RE.match(name):
+        p.add(where, "the name may use only letters, digits, '_', '-' and '.'")
     where = f"fields[{i}] {name!r}"
     n_before = len(p.items)
     for key in sorted(set(raw) - _FIELD_KEYS):

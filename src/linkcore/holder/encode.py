@@ -1,0 +1,412 @@
+"""The data holder's encoder: table -> normalised values -> tokens -> keyed Bloom filters.
+
+``encode(df, schema, secret, mapping)`` returns an :class:`~linkcore.dataset.EncodedDataset` that
+holds no plaintext and no key material: per-field filters with a missing mask, a record-level CLK,
+and keyed blocking keys. docs/spec.md defines every step exactly.
+
+Speed comes from doing each piece of work once: each distinct raw value is normalised once, each
+distinct value tokenised once (vectorised), each distinct (salt, token) hashed once per call, each
+distinct value's filter built once (OR of its tokens' rows, a numba kernel), and records then
+gather their rows. Caches live only for one call: no key material outlives it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..dataset import EncodedDataset
+from ..errors import InputDataError, InvalidValueError, format_rows
+from ..schema import ClkSpec, FieldSpec, HardeningStep, KeyPart, Mapping, Schema
+from . import hardening as hard
+from .key_parts import apply_transform
+from .keys import Secret
+from .normalize import INVALID, normaliser_for
+from .positions import double_hash_positions, prf_positions, rows_from_positions, token_message
+from .tokens import token_csr
+
+log = logging.getLogger("linkcore.encode")
+
+
+def or_reduce_csr(rows: np.ndarray, indptr: np.ndarray, ids: np.ndarray, n: int) -> np.ndarray:
+    """TEMPORARY (moves to kernels.py): out[i] = OR of rows[ids[indptr[i]:indptr[i+1]]]."""
+    from numba import njit, prange
+
+    global _or_reduce_kernel
+    if _or_reduce_kernel is None:
+        @njit(parallel=True, cache=True)
+        def kernel(rows, indptr, ids, out):
+            for i in prange(out.shape[0]):
+                for j in range(indptr[i], indptr[i + 1]):
+                    t = ids[j]
+                    for w in range(rows.shape[1]):
+                        out[i, w] |= rows[t, w]
+        _or_reduce_kernel = kernel
+    out = np.zeros((n, rows.shape[1]), dtype=np.uint64)
+    if n:
+        _or_reduce_kernel(rows, indptr, ids, out)
+    return out
+
+
+_or_reduce_kernel = None
+
+
+@dataclass
+class EncodingReport:
+    """What happened to the values: counts per field, and row numbers (never values)."""
+
+    records: int
+    missing_counts: dict[str, int] = field(default_factory=dict)
+    invalid_rows: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @property
+    def invalid_counts(self) -> dict[str, int]:
+        return {name: len(rows) for name, rows in self.invalid_rows.items()}
+
+    def summary_lines(self) -> list[str]:
+        """One line per field with invalid values: count and the first row numbers (1-based)."""
+        lines = []
+        for name, rows in self.invalid_rows.items():
+            if len(rows):
+                lines.append(f"{name}: {len(rows)} value(s) could not be read and were encoded as "
+                             f"missing (rows {format_rows(rows.tolist())})")
+        return lines
+
+
+@dataclass
+class _Column:
+    """One field's normalised values as codes into a list of distinct values (-1 = missing)."""
+
+    codes: np.ndarray
+    uniques: list[str]
+
+    def transformed(self, transform: str) -> _Column:
+        mapped = [apply_transform(transform, v) for v in self.uniques]
+        return _factorize_codes(self.codes, mapped)
+
+
+def _factorize_codes(codes: np.ndarray, values: Sequence[str | None]) -> _Column:
+    """Re-code ``codes`` after mapping each distinct value (several may merge; None -> missing)."""
+    new_codes, uniques = pd.factorize(pd.Series(list(values), dtype=object), use_na_sentinel=True)
+    table = np.append(new_codes.astype(np.int64), -1)  # index -1 -> missing
+    return _Column(table[codes], list(uniques))
+
+
+# --------------------------------------------------------------------------------------
+# Reading and normalising the table
+# --------------------------------------------------------------------------------------
+def _raw_strings(df: pd.DataFrame, columns: tuple[str, ...]) -> pd.Series:
+    """The field's raw text per record: one column, or several joined by a space; NaN = missing."""
+    parts = []
+    for col in columns:
+        s = df[col]
+        s = s.astype(object).where(s.notna(), None)
+        parts.append(s.map(lambda v: v if v is None or isinstance(v, str) else str(v)))
+    if len(parts) == 1:
+        return parts[0]
+    joined = parts[0].copy()
+    for p in parts[1:]:
+        joined = [" ".join(x for x in (a, b) if x) or None for a, b in zip(joined, p, strict=True)]
+        joined = pd.Series(joined, dtype=object)
+    return joined
+
+
+def _normalise_field(df: pd.DataFrame, spec: FieldSpec, mapping: Mapping
+                     ) -> tuple[_Column, np.ndarray]:
+    """Normalise one field: (column of codes, invalid-row mask). Each raw value normalised once."""
+    n = len(df)
+    source = mapping.fields[spec.name]
+    if not source.columns:
+        return _Column(np.full(n, -1, dtype=np.int64), []), np.zeros(n, dtype=bool)
+    raw = _raw_strings(df, source.columns)
+    raw_codes, raw_uniques = pd.factorize(raw, use_na_sentinel=True)
+    normalise = normaliser_for(spec.kind, spec.normalise_options, source.date_format,
+                               dict(source.values) or None)
+    normalised = [normalise(v) for v in raw_uniques]
+    invalid_unique = np.array([v is INVALID for v in normalised] + [False], dtype=bool)
+    cleaned = [None if v is INVALID else v for v in normalised]
+    raw_codes = raw_codes.astype(np.int64)
+    column = _factorize_codes(raw_codes, cleaned)
+    return column, invalid_unique[raw_codes]
+
+
+def _record_ids(df: pd.DataFrame, id_column: str) -> np.ndarray:
+    ids = df[id_column]
+    absent = ids.isna().to_numpy() | (ids.astype(str).str.strip() == "").to_numpy()
+    if absent.any():
+        rows = np.flatnonzero(absent) + 1
+        raise InputDataError(f"{len(rows)} record(s) have no id in column {id_column!r} "
+                             f"(rows {format_rows(rows.tolist())})")
+    ids = ids.astype(str).to_numpy(dtype=object)
+    dup = pd.Series(ids).duplicated(keep=False).to_numpy()
+    if dup.any():
+        rows = np.flatnonzero(dup) + 1
+        raise InputDataError(f"record ids in column {id_column!r} are not unique: {len(rows)} rows "
+                             f"share an id (rows {format_rows(rows.tolist())})")
+    return ids
+
+
+# --------------------------------------------------------------------------------------
+# Filters
+# --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Hashing:
+    """Which positions a filter uses: scheme, keys, k and length."""
+
+    scheme: str
+    keys: tuple[bytes, ...]
+    k: int
+    bits: int
+
+    def positions(self, messages: Sequence[bytes]) -> np.ndarray:
+        if self.scheme == "prf":
+            return prf_positions(self.keys[0], messages, self.k, self.bits)
+        return double_hash_positions(self.keys[0], self.keys[1], messages, self.k, self.bits)
+
+
+def _hashing(secret: Secret, field_name: str, purpose: str, scheme: str, k: int, bits: int
+             ) -> _Hashing:
+    if scheme == "prf":
+        keys = (secret.field_key(field_name, purpose),)
+    else:
+        keys = (secret.field_key(field_name, f"{purpose}/h1"),
+                secret.field_key(field_name, f"{purpose}/h2"))
+    return _Hashing(scheme, keys, k, bits)
+
+
+class _FieldTokens:
+    """A field's distinct values tokenised once, shared by its filter and its CLK contribution."""
+
+    def __init__(self, spec: FieldSpec, column: _Column):
+        self.indptr, self.token_ids, self.vocabulary = token_csr(column.uniques, spec.tokens)
+
+
+def _unit_filters(tokens: _FieldTokens, value_idx: np.ndarray, salts: list[str | None],
+                  salt_idx: np.ndarray, hashing: _Hashing) -> np.ndarray:
+    """Filters (n_units, W) for units (value, salt): OR of the rows of their salted tokens."""
+    starts = tokens.indptr[value_idx]
+    lengths = tokens.indptr[value_idx + 1] - starts
+    unit_indptr = np.zeros(len(value_idx) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=unit_indptr[1:])
+    offsets = np.arange(unit_indptr[-1], dtype=np.int64) - np.repeat(unit_indptr[:-1], lengths)
+    entry_tokens = tokens.token_ids[np.repeat(starts, lengths) + offsets]
+    entry_salts = np.repeat(salt_idx, lengths)
+    n_vocab = max(len(tokens.vocabulary), 1)
+    message_codes, distinct = pd.factorize(entry_salts * n_vocab + entry_tokens)
+    messages = [
+        token_message(tokens.vocabulary[int(code) % n_vocab], salts[int(code) // n_vocab])
+        for code in distinct
+    ]
+    token_rows = rows_from_positions(hashing.positions(messages).reshape(len(messages), hashing.k),
+                                     hashing.bits // 64)
+    return or_reduce_csr(token_rows, unit_indptr, message_codes.astype(np.int64),
+                         len(value_idx))
+
+
+def _units(column: _Column, salt: _Column | None) -> tuple[np.ndarray, np.ndarray, np.ndarray,
+                                                           list[str | None]]:
+    """Distinct (value, salt) units of the non-missing records: (unit code per record, value
+    index per unit, salt index per unit, salt strings). A missing salt is the empty string."""
+    if salt is None:
+        return column.codes, np.arange(len(column.uniques), dtype=np.int64), \
+            np.zeros(len(column.uniques), dtype=np.int64), [None]
+    salts: list[str | None] = list(salt.uniques) + [""]
+    salt_codes = np.where(salt.codes < 0, len(salts) - 1, salt.codes)
+    present = column.codes >= 0
+    pair = np.where(present, column.codes * len(salts) + salt_codes, -1)
+    unit_codes, distinct = pd.factorize(pair[present])
+    codes = np.full(len(pair), -1, dtype=np.int64)
+    codes[present] = unit_codes
+    distinct = np.asarray(distinct, dtype=np.int64)
+    return codes, distinct // len(salts), distinct % len(salts), salts
+
+
+def _gather(unit_filters: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """Per-record rows of the unit filters; missing records (code -1) get an all-zero row."""
+    padded = np.vstack([unit_filters, np.zeros((1, unit_filters.shape[1]), dtype=np.uint64)])
+    return padded[np.where(codes < 0, len(unit_filters), codes)]
+
+
+def _apply_hardening(filters: np.ndarray, steps: tuple[HardeningStep, ...], missing: np.ndarray,
+                     key_for, nonce: bytes) -> np.ndarray:
+    """Apply hardening steps in order. ``key_for(purpose)`` gives the subkey for keyed steps."""
+    for step in steps:
+        if step.type == "balance":
+            filters = hard.balance(filters, key_for("balance"))
+        elif step.type == "xor_fold":
+            filters = hard.xor_fold(filters)
+        elif step.type == "rule90":
+            filters = hard.rule90(filters)
+        elif step.type == "blip":
+            filters = hard.blip(filters, missing, key_for("blip"), nonce, step.epsilon)
+        filters[missing] = 0
+    return filters
+
+
+def _split_at_blip(steps: tuple[HardeningStep, ...]
+                   ) -> tuple[tuple[HardeningStep, ...], tuple[HardeningStep, ...]]:
+    """Steps before the first BLIP act on distinct values; BLIP onwards acts on each record."""
+    for i, step in enumerate(steps):
+        if step.type == "blip":
+            return steps[:i], steps[i:]
+    return steps, ()
+
+
+def _salt_column(part: KeyPart | None, columns: dict[str, _Column]) -> _Column | None:
+    return None if part is None else columns[part.field].transformed(part.transform)
+
+
+def _encode_field(spec: FieldSpec, column: _Column, tokens: _FieldTokens,
+                  columns: dict[str, _Column], secret: Secret, nonce: bytes) -> np.ndarray:
+    codes, value_idx, salt_idx, salts = _units(column, _salt_column(spec.salt, columns))
+    hashing = _hashing(secret, spec.name, "bloom", spec.hashing, spec.k, spec.filter_bits)
+    unit_filters = _unit_filters(tokens, value_idx, salts, salt_idx, hashing)
+    per_value, per_record = _split_at_blip(spec.hardening)
+    no_missing = np.zeros(len(unit_filters), dtype=bool)
+
+    def key_for(purpose: str) -> bytes:
+        return secret.field_key(spec.name, purpose)
+
+    unit_filters = _apply_hardening(unit_filters, per_value, no_missing, key_for, nonce)
+    missing = codes < 0
+    filters = _gather(unit_filters, codes)
+    return _apply_hardening(filters, per_record, missing, key_for, nonce)
+
+
+def _encode_clk(clk: ClkSpec, schema: Schema, columns: dict[str, _Column],
+                tokens: dict[str, _FieldTokens], secret: Secret, nonce: bytes,
+                n: int) -> np.ndarray:
+    out = np.zeros((n, clk.bits // 64), dtype=np.uint64)
+    salt = _salt_column(clk.salt, columns)
+    for spec in schema.fields:
+        if spec.clk_k == 0:
+            continue
+        codes, value_idx, salt_idx, salts = _units(columns[spec.name], salt)
+        hashing = _hashing(secret, spec.name, "clk", clk.hashing, spec.clk_k, clk.bits)
+        contributions = _unit_filters(tokens[spec.name], value_idx, salts, salt_idx, hashing)
+        out |= _gather(contributions, codes)
+    empty = ~out.any(axis=1)
+
+    def key_for(purpose: str) -> bytes:
+        return secret.derive(f"linkcore/v1/clk/{purpose}")
+
+    return _apply_hardening(out, clk.hardening, empty, key_for, nonce)
+
+
+def _blocking_keys(schema: Schema, columns: dict[str, _Column], secret: Secret, n: int
+                   ) -> dict[str, np.ndarray]:
+    """Keyed blocking keys: LE-uint64 of HMAC-SHA256(subkey, UTF-8(parts joined by 0x1F))[:8].
+
+    A record missing any part has key 0 (missing); a real key of 0 is replaced by 1.
+    """
+    import hmac
+
+    out: dict[str, np.ndarray] = {}
+    for bk in schema.blocking_keys:
+        parts = [columns[p.field].transformed(p.transform) for p in bk.parts]
+        missing = np.zeros(n, dtype=bool)
+        combined = np.zeros(n, dtype=np.int64)
+        for part in parts:
+            missing |= part.codes < 0
+            combined = pd.factorize(combined * (len(part.uniques) + 1) + (part.codes + 1))[0]
+        codes, _ = pd.factorize(combined[~missing])
+        first = np.flatnonzero(~missing)[np.unique(codes, return_index=True)[1]]
+        key = secret.derive(f"linkcore/v1/blocking/{bk.name}")
+        values = np.zeros(len(first), dtype=np.uint64)
+        for j, r in enumerate(first):
+            message = "\x1f".join(part.uniques[part.codes[r]] for part in parts).encode("utf-8")
+            v = int.from_bytes(hmac.digest(key, message, "sha256")[:8], "little")
+            values[j] = v or 1
+        keys = np.zeros(n, dtype=np.uint64)
+        keys[~missing] = values[codes]
+        out[bk.name] = keys
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# Public API
+# --------------------------------------------------------------------------------------
+def encode_with_report(df: pd.DataFrame, schema: Schema, secret: Secret,
+                       mapping: Mapping | None = None, *, strict: bool = False,
+                       blip_nonce: bytes | None = None, progress: bool = False
+                       ) -> tuple[EncodedDataset, EncodingReport]:
+    """Encode a table; also return what could not be read (counts and row numbers only).
+
+    ``blip_nonce`` fixes BLIP's randomness (16 bytes) for test vectors; by default it is fresh
+    for every call, so encoding the same value twice gives different BLIP noise.
+    """
+    if not isinstance(schema, Schema):
+        raise TypeError("schema must be a linkcore.Schema (use Schema.load(path))")
+    if not isinstance(secret, Secret):
+        raise TypeError("secret must be a linkcore.Secret (use Secret.from_file(path))")
+    mapping = mapping or Mapping.identity(schema)
+    mapping.check_schema(schema)
+    mapping.check_columns(df.columns)
+    nonce = blip_nonce if blip_nonce is not None else os.urandom(16)
+    if len(nonce) != 16:
+        raise ValueError("blip_nonce must be 16 bytes")
+    n = len(df)
+    ids = _record_ids(df, mapping.id_column)
+    report = EncodingReport(records=n)
+
+    steps = [f.name for f in schema.fields]
+    bar = _progress(progress, n, len(steps) + 2)
+    columns: dict[str, _Column] = {}
+    for spec in schema.fields:
+        column, invalid = _normalise_field(df, spec, mapping)
+        columns[spec.name] = column
+        report.invalid_rows[spec.name] = np.flatnonzero(invalid) + 1
+        report.missing_counts[spec.name] = int((column.codes < 0).sum())
+    bar.update(1)
+    problems = report.summary_lines()
+    if strict and problems:
+        raise InvalidValueError("--strict: " + "; ".join(problems))
+
+    tokens = {spec.name: _FieldTokens(spec, columns[spec.name]) for spec in schema.fields}
+    fields: dict[str, np.ndarray] = {}
+    for spec in schema.fields:
+        fields[spec.name] = _encode_field(spec, columns[spec.name], tokens[spec.name], columns,
+                                          secret, nonce)
+        bar.update(1)
+    missing = np.column_stack([columns[f.name].codes < 0 for f in schema.fields]) if n else \
+        np.zeros((0, len(schema.fields)), dtype=bool)
+    clk = None
+    if schema.clk is not None:
+        clk = _encode_clk(schema.clk, schema, columns, tokens, secret, nonce, n)
+    blocking = _blocking_keys(schema, columns, secret, n)
+    bar.update(1)
+    bar.close()
+    dataset = EncodedDataset.from_arrays(schema, secret.key_check_value(), ids, fields,
+                                         missing=missing, clk=clk, blocking_keys=blocking)
+    for line in problems:
+        log.warning(line)
+    return dataset, report
+
+
+def encode(df: pd.DataFrame, schema: Schema, secret: Secret, mapping: Mapping | None = None,
+           *, strict: bool = False, blip_nonce: bytes | None = None,
+           progress: bool = False) -> EncodedDataset:
+    """Encode a table of identifiers into an EncodedDataset (no plaintext, no key material)."""
+    return encode_with_report(df, schema, secret, mapping, strict=strict, blip_nonce=blip_nonce,
+                              progress=progress)[0]
+
+
+class _NoBar:
+    def update(self, _n: int) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _progress(enabled: bool, n_records: int, total: int):
+    if not enabled or n_records < 50_000:
+        return _NoBar()
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc="encoding", unit="step", leave=False)

@@ -1,0 +1,133 @@
+"""Tokenisers: turn a normalised value into the set of tokens that its Bloom filter encodes.
+
+Each tokeniser has a plain per-value form (the specification, docs/spec.md "Tokens") and the
+encoder's batch form, :func:`token_csr`, which tokenises many distinct values at once, vectorised
+with numpy for the common case (q-grams with q <= 3), and is tested to give the same token sets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..schema import TokenSpec
+
+PAD = "_"
+
+
+def qgrams(value: str, q: int = 2, padded: bool = True, positional: bool = False) -> list[str]:
+    """q-grams of ``value``: padded with q-1 ``_`` each side; positional ones are ``"<i>:<gram>"``.
+
+    A value shorter than q (without padding) is one token, the value itself.
+    """
+    s = PAD * (q - 1) + value + PAD * (q - 1) if padded else value
+    if len(s) < q:
+        grams = [s]
+    else:
+        grams = [s[i:i + q] for i in range(len(s) - q + 1)]
+    if positional:
+        return [f"{i}:{g}" for i, g in enumerate(grams)]
+    return grams
+
+
+def date_part_tokens(iso: str) -> list[str]:
+    """Tokens of an ISO date ``YYYY-MM-DD``: year, month, day, the unordered day-month pair, digits.
+
+    ``y:1975 m:02 d:11 dm:02|11`` and positional digits ``p0:1 … p7:1`` of ``19750211``: one wrong
+    digit keeps 10 of 12 tokens, and a day/month transposition keeps the pair token.
+    """
+    year, month, day = iso[0:4], iso[5:7], iso[8:10]
+    lo, hi = sorted((month, day))
+    digits = year + month + day
+    return [f"y:{year}", f"m:{month}", f"d:{day}", f"dm:{lo}|{hi}"] + [
+        f"p{i}:{c}" for i, c in enumerate(digits)
+    ]
+
+
+def postcode_part_tokens(postcode: str) -> list[str]:
+    """Tokens of a canonical UK postcode ``SW1A 1AA``: area, district, sector, unit, and bigrams.
+
+    ``a:SW d:SW1A s:SW1A 1 u:SW1A 1AA`` plus the padded bigrams of ``SW1A1AA``: nearby postcodes
+    share the hierarchy, and a typo keeps most bigrams.
+    """
+    outward, _, inward = postcode.partition(" ")
+    area = ""
+    for c in outward:
+        if not c.isalpha():
+            break
+        area += c
+    parts = [f"a:{area}", f"d:{outward}", f"s:{outward} {inward[:1]}", f"u:{postcode}"]
+    return parts + qgrams(outward + inward, 2, True, False)
+
+
+def tokens(value: str, spec: TokenSpec) -> list[str]:
+    """The tokens of one normalised value under a token spec (the reference definition)."""
+    if spec.type == "qgram":
+        return qgrams(value, spec.q, spec.padded, spec.positional)
+    if spec.type == "exact":
+        return [value]
+    if spec.type == "date_parts":
+        return date_part_tokens(value)
+    if spec.type == "postcode_parts":
+        return postcode_part_tokens(value)
+    raise ValueError(f"unknown token type {spec.type!r}")
+
+
+def token_csr(values: Sequence[str], spec: TokenSpec) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Tokenise many values: ``(indptr, token_ids, vocabulary)`` in compressed sparse row form.
+
+    Value ``i`` has tokens ``vocabulary[token_ids[indptr[i]:indptr[i+1]]]`` (a token may repeat;
+    a Bloom filter is a set, so repeats change nothing). Plain q-grams with q <= 3 are vectorised.
+    """
+    if spec.type == "qgram" and spec.q <= 3 and not spec.positional and len(values) > 0:
+        return _qgram_csr_vectorised(values, spec.q, spec.padded)
+    return _csr_python(values, spec)
+
+
+def _csr_python(values: Sequence[str], spec: TokenSpec) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    vocab: dict[str, int] = {}
+    ids: list[int] = []
+    indptr = np.zeros(len(values) + 1, dtype=np.int64)
+    for i, v in enumerate(values):
+        for t in tokens(v, spec):
+            ids.append(vocab.setdefault(t, len(vocab)))
+        indptr[i + 1] = len(ids)
+    return indptr, np.asarray(ids, dtype=np.int64), list(vocab)
+
+
+def _qgram_csr_vectorised(values: Sequence[str], q: int, padded: bool
+                          ) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    pad = PAD * (q - 1) if padded else ""
+    strings = np.asarray([pad + v + pad for v in values], dtype=str)
+    n = len(strings)
+    width = strings.dtype.itemsize // 4
+    lengths = np.strings.str_len(strings).astype(np.int64)
+    if width < q or (lengths < q).any():
+        return _csr_python(values, TokenSpec("qgram", q, padded, False))
+    codes = strings.view(np.uint32).reshape(n, width)
+    bits = max(int(codes.max()).bit_length(), 1)
+    n_pos = width - q + 1
+    key_dtype = np.uint32 if q * bits <= 32 else np.int64
+    keys = np.zeros((n, n_pos), dtype=key_dtype)
+    for t in range(q):
+        keys |= codes[:, t:t + n_pos].astype(key_dtype) << key_dtype(bits * t)
+    counts = lengths - q + 1
+    valid = np.arange(n_pos)[None, :] < counts[:, None]
+    flat_keys = keys[valid]  # row-major: each value's grams in order
+    if q * bits <= 26:
+        # Small key space (e.g. Latin text): a presence table instead of a sort.
+        present = np.zeros(1 << (q * bits), dtype=bool)
+        present[flat_keys] = True
+        vocab_keys = np.flatnonzero(present)
+        rank = np.cumsum(present, dtype=np.int64) - 1
+        token_ids = rank[flat_keys]
+    else:
+        vocab_keys, token_ids = np.unique(flat_keys, return_inverse=True)
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(counts, out=indptr[1:])
+    mask = (1 << bits) - 1
+    vocabulary = [
+        "".join(chr((int(key) >> (bits * t)) & mask) for t in range(q)) for key in vocab_keys
+    ]
+    return indptr, token_ids.astype(np.int64).ravel(), vocabulary
