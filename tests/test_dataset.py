@@ -198,6 +198,7 @@ def test_bit_order_on_disk(tmp_path):
     path = tmp_path / "x.parquet"
     ds.write(path)
     raw = pq.read_table(path).column("field:f0")[0].as_py()
+    assert raw.hex(" ") == "01 02 00 00 00 00 00 00 40 00 00 00 00 00 00 80"  # docs example
     bits = np.unpackbits(np.frombuffer(raw, np.uint8), bitorder="little")
     assert list(np.flatnonzero(bits)) == [0, 9, 70, 127]
 
