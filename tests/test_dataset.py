@@ -686,3 +686,29 @@ def test_schema_parsed_lazily(good_file):
     ds = EncodedDataset.read(good_file)
     assert ds.schema.fingerprint == ds.meta.schema_fingerprint
     assert dsmod.SPEC_VERSION == 1
+
+
+def test_reads_a_file_written_from_the_spec_alone(tmp_path):
+    """A file written from docs/spec_dataset.md alone (zstd, extra Arrow metadata) is read."""
+    schema = make_schema(widths=(128,), clk_bits=None, n_blocks=1)
+    f0 = [bytes([1] + [0] * 15), None, bytes(range(16))]
+    table = pa.table({
+        "record_id": pa.array(["x", "y", "z"], pa.string()),
+        "field:f0": pa.array(f0, pa.binary(16)),
+        "block:b0": pa.array([7, None, 2**64 - 1], pa.uint64()),
+    })
+    meta = {
+        "spec_version": 1, "schema_fingerprint": schema.fingerprint, "key_check_value": "abcd",
+        "linkcore_version": "other-0.0", "record_count": 3, "schema": schema.to_dict(),
+        "source": "linkcore",
+    }
+    table = table.replace_schema_metadata({"linkcore": json.dumps(meta, indent=1)})
+    path = tmp_path / "other.parquet"
+    pq.write_table(table, path, compression="zstd", row_group_size=2)  # stores ARROW:schema too
+    ds = EncodedDataset.read(path)
+    assert list(ds.record_ids) == ["x", "y", "z"]
+    assert ds.missing[:, 0].tolist() == [False, True, False]
+    assert ds.fields["f0"][0].tolist() == [1, 0] and ds.fields["f0"][1].tolist() == [0, 0]
+    assert int(ds.fields["f0"][2, 0]) == int.from_bytes(bytes(range(8)), "little")
+    assert ds.blocking_keys["b0"].tolist() == [7, 0, 2**64 - 1]
+    assert ds.meta.linkcore_version == "other-0.0"
