@@ -58,14 +58,17 @@ def guarded(func: F) -> F:
 
 
 def setup_logging(verbose: bool) -> None:
-    """Send linkcore's logger to stderr at INFO (or DEBUG with --verbose)."""
+    """Send linkcore's logger to stderr: DEBUG with --verbose, else errors only.
+
+    Commands print their own summaries, so library warnings would only repeat them.
+    """
     logger = logging.getLogger("linkcore")
     if not any(getattr(h, "_linkcore_cli", False) for h in logger.handlers):
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
         handler._linkcore_cli = True  # type: ignore[attr-defined]
         logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG if verbose else logging.WARNING)
+    logger.setLevel(logging.DEBUG if verbose else logging.ERROR)
 
 
 def common_options(func: F) -> F:

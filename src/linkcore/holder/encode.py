@@ -68,13 +68,14 @@ class EncodingReport:
     def invalid_counts(self) -> dict[str, int]:
         return {name: len(rows) for name, rows in self.invalid_rows.items()}
 
-    def summary_lines(self) -> list[str]:
+    def summary_lines(self, encoded_as_missing: bool = True) -> list[str]:
         """One line per field with invalid values: count and the first row numbers (1-based)."""
+        outcome = " and were encoded as missing" if encoded_as_missing else ""
         lines = []
         for name, rows in self.invalid_rows.items():
             if len(rows):
-                lines.append(f"{name}: {len(rows)} value(s) could not be read and were encoded as "
-                             f"missing (rows {format_rows(rows.tolist())})")
+                lines.append(f"{name}: {len(rows)} value(s) could not be read{outcome} "
+                             f"(rows {format_rows(rows.tolist())})")
         return lines
 
 
@@ -365,7 +366,8 @@ def encode_with_report(df: pd.DataFrame, schema: Schema, secret: Secret,
     bar.update(1)
     problems = report.summary_lines()
     if strict and problems:
-        raise InvalidValueError("--strict: " + "; ".join(problems))
+        raise InvalidValueError("strict mode: " + "; ".join(report.summary_lines(False))
+                                + "; fix these rows or run without --strict")
 
     tokens = {spec.name: _FieldTokens(spec, columns[spec.name]) for spec in schema.fields}
     fields: dict[str, np.ndarray] = {}
