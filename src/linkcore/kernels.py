@@ -1,0 +1,945 @@
+"""Hot bit-vector kernels: popcounts, Dice over pairs and all-pairs tiles, top-k, bit setting, LSH keys.
+
+Conventions shared by every kernel:
+
+* A filter of ``m`` bits (``m`` a multiple of 64) is a row of ``W = m / 64`` ``uint64`` words;
+  bit ``i`` lives in word ``i // 64`` at bit position ``i % 64`` (least significant bit first).
+  A set of filters is a C-contiguous ``uint64`` array of shape ``(n, W)``.
+* ``Dice(a, b) = 2 |a & b| / (|a| + |b|)``, computed in float64 and returned as float32.
+  When both filters are all-zero the value is defined as 0.0: an all-zero filter carries no
+  information, so it never counts as agreement. (An empty *value* is a missing comparison,
+  decided by the caller, not an empty filter.)
+* A pair is kept by a threshold ``t`` when its float64 score is ``>= t``.
+
+Each numba kernel sits beside a plain-numpy ``<name>_reference`` with the same signature; the
+tests compare the two, and ``KERNELS`` maps each name to ``(kernel, reference)``. Kernels are
+compiled lazily on first call and cached on disk (``cache=True``); nothing here changes numba's
+global settings. No kernel uses ``fastmath``: every result is bit-for-bit the reference's.
+
+Speed: the Dice inner loop is written as LLVM vector IR (``llvm.ctpop.v32i8`` on 256-bit chunks,
+byte counts accumulated across chunks and summed once per pair, one filter against four others at
+a time), which LLVM lowers to ``vpopcntq``/``vpopcntb`` where AVX-512 has them and to the
+``vpshufb`` nibble-table popcount on AVX2. All-pairs work is tiled (a block of left rows against a
+tile of right rows that stays in L2), parallel over left blocks (``prange``), and skips pairs that
+cannot reach the threshold, first from popcounts alone, then after the first half of the words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from llvmlite import ir
+from numba import njit, prange, types
+from numba.core import cgutils
+from numba.extending import intrinsic
+
+from linkcore.errors import ParameterError
+
+__all__ = [
+    "KERNELS",
+    "dice_all_pairs",
+    "dice_all_pairs_reference",
+    "dice_pairs",
+    "dice_pairs_reference",
+    "dice_top_k",
+    "dice_top_k_reference",
+    "hamming_band_keys",
+    "hamming_band_keys_reference",
+    "popcounts",
+    "popcounts_reference",
+    "set_bits",
+    "set_bits_reference",
+]
+
+DEFAULT_TILE = 1024  # right rows per tile: 1024 x 128 bytes = 128 KiB for 1024-bit filters (L2)
+_LEFT_BLOCK = 32  # left rows per parallel task
+_MAX_CHUNKS = 31  # 256-bit chunks per byte accumulator: 31 * 8 = 248 < 256, no overflow
+
+_I64 = ir.IntType(64)
+_V4I64 = ir.VectorType(_I64, 4)
+_V32I8 = ir.VectorType(ir.IntType(8), 32)
+_V32I16 = ir.VectorType(ir.IntType(16), 32)
+
+
+# --------------------------------------------------------------------------------------------
+# LLVM building blocks
+# --------------------------------------------------------------------------------------------
+
+
+def _ir_loop(builder: ir.IRBuilder, count: ir.Value, body: Callable, *, vectorize: bool = True):
+    """Emit ``for k in range(count): body(k)``; ``vectorize=False`` tells LLVM to keep it scalar."""
+    bb_cond = builder.append_basic_block("loop.cond")
+    bb_body = builder.append_basic_block("loop.body")
+    bb_end = builder.append_basic_block("loop.end")
+    bb_start = builder.basic_block
+    builder.branch(bb_cond)
+    builder.position_at_end(bb_cond)
+    index = builder.phi(_I64)
+    builder.cbranch(builder.icmp_signed("<", index, count), bb_body, bb_end)
+    builder.position_at_end(bb_body)
+    body(index)
+    following = builder.add(index, ir.Constant(_I64, 1))
+    latch = builder.branch(bb_cond)
+    if not vectorize:
+        module = builder.module
+        hint = module.add_metadata(
+            [ir.MetaDataString(module, "llvm.loop.vectorize.enable"), ir.Constant(ir.IntType(1), 0)]
+        )
+        loop_id = module.add_metadata([hint])
+        loop_id.operands = (loop_id, *loop_id.operands)  # a loop id refers to itself
+        latch.set_metadata("llvm.loop", loop_id)
+    index.add_incoming(ir.Constant(_I64, 0), bb_start)
+    index.add_incoming(following, builder.basic_block)
+    builder.position_at_end(bb_end)
+
+
+def _make_and_popcount(rows: int):
+    """Build an intrinsic: popcounts of ``a[i] & b[j + r]`` for ``r < rows`` over a word range.
+
+    Signature ``(a, i, b, j, start, n_chunks, n_scalar)``: words ``start .. start + 4 * n_chunks``
+    are processed as 256-bit vectors (``n_chunks <= 31``), the next ``n_scalar`` words one by one.
+    """
+
+    @intrinsic
+    def and_popcount(typingctx, a, i, b, j, start, n_chunks, n_scalar):
+        for arr in (a, b):
+            if not (isinstance(arr, types.Array) and arr.ndim == 2 and arr.layout == "C"):
+                return None
+            if arr.dtype != types.uint64:
+                return None
+        ret = types.int64 if rows == 1 else types.UniTuple(types.int64, rows)
+        sig = ret(a, i, b, j, start, n_chunks, n_scalar)
+
+        def codegen(context, builder, signature, args):
+            a_ty, _, b_ty, _, _, _, _ = signature.args
+            a_val, i_val, b_val, j_val, start_val, nc_val, ns_val = args
+            i_val, j_val, start_val, nc_val, ns_val = (
+                context.cast(builder, v, t, types.int64)
+                for v, t in zip(
+                    (i_val, j_val, start_val, nc_val, ns_val),
+                    (signature.args[1], signature.args[3], *signature.args[4:]),
+                    strict=True,
+                )
+            )
+            arr_a = context.make_array(a_ty)(context, builder, a_val)
+            arr_b = context.make_array(b_ty)(context, builder, b_val)
+            width_a = builder.extract_value(arr_a.shape, 1)
+            width_b = builder.extract_value(arr_b.shape, 1)
+            row_a = builder.gep(arr_a.data, [builder.add(builder.mul(i_val, width_a), start_val)])
+            rows_b = [
+                builder.gep(
+                    arr_b.data,
+                    [
+                        builder.add(
+                            builder.mul(builder.add(j_val, ir.Constant(_I64, r)), width_b),
+                            start_val,
+                        )
+                    ],
+                )
+                for r in range(rows)
+            ]
+            module = builder.module
+            ctpop_v = cgutils.get_or_insert_function(
+                module, ir.FunctionType(_V32I8, [_V32I8]), "llvm.ctpop.v32i8"
+            )
+            ctpop_s = cgutils.get_or_insert_function(
+                module, ir.FunctionType(_I64, [_I64]), "llvm.ctpop.i64"
+            )
+            reduce_add = cgutils.get_or_insert_function(
+                module, ir.FunctionType(ir.IntType(16), [_V32I16]), "llvm.vector.reduce.add.v32i16"
+            )
+            byte_acc = [
+                cgutils.alloca_once_value(builder, ir.Constant(_V32I8, None)) for _ in rows_b
+            ]
+            word_acc = [cgutils.alloca_once_value(builder, ir.Constant(_I64, 0)) for _ in rows_b]
+
+            def vector_body(k):
+                offset = builder.mul(k, ir.Constant(_I64, 4))
+                ptr_a = builder.bitcast(builder.gep(row_a, [offset]), _V4I64.as_pointer())
+                words_a = builder.load(ptr_a, align=8)
+                for row_b, acc in zip(rows_b, byte_acc, strict=True):
+                    ptr_b = builder.bitcast(builder.gep(row_b, [offset]), _V4I64.as_pointer())
+                    both = builder.bitcast(
+                        builder.and_(words_a, builder.load(ptr_b, align=8)), _V32I8
+                    )
+                    builder.store(
+                        builder.add(builder.load(acc), builder.call(ctpop_v, [both])), acc
+                    )
+
+            _ir_loop(builder, nc_val, vector_body)
+            scalar_start = builder.mul(nc_val, ir.Constant(_I64, 4))
+            for row_b, acc in zip(rows_b, word_acc, strict=True):
+
+                def scalar_body(w, row_b=row_b, acc=acc):
+                    offset = builder.add(scalar_start, w)
+                    both = builder.and_(
+                        builder.load(builder.gep(row_a, [offset])),
+                        builder.load(builder.gep(row_b, [offset])),
+                    )
+                    builder.store(
+                        builder.add(builder.load(acc), builder.call(ctpop_s, [both])), acc
+                    )
+
+                _ir_loop(builder, ns_val, scalar_body, vectorize=False)
+            totals = []
+            for bacc, wacc in zip(byte_acc, word_acc, strict=True):
+                wide = builder.zext(builder.load(bacc), _V32I16)
+                summed = builder.zext(builder.call(reduce_add, [wide]), _I64)
+                totals.append(builder.add(summed, builder.load(wacc)))
+            if rows == 1:
+                return totals[0]
+            return context.make_tuple(builder, signature.return_type, totals)
+
+        return sig, codegen
+
+    return and_popcount
+
+
+_and_popcount_1 = _make_and_popcount(1)
+_and_popcount_4 = _make_and_popcount(4)
+
+
+@njit(cache=True)
+def _pop1(a, i, b, j, start, stop):  # pragma: no cover - compiled
+    """Return ``|a[i] & b[j]|`` over words ``start .. stop``."""
+    c = 0
+    w = start
+    while stop - w >= 4:
+        nc = min((stop - w) // 4, _MAX_CHUNKS)
+        c += _and_popcount_1(a, i, b, j, w, nc, 0)
+        w += 4 * nc
+    if w < stop:
+        c += _and_popcount_1(a, i, b, j, w, 0, stop - w)
+    return c
+
+
+@njit(cache=True)
+def _pop4(a, i, b, j, start, stop):  # pragma: no cover - compiled
+    """Return ``|a[i] & b[j + r]|`` for ``r = 0..3`` over words ``start .. stop``."""
+    c0 = c1 = c2 = c3 = 0
+    w = start
+    while stop - w >= 4:
+        nc = min((stop - w) // 4, _MAX_CHUNKS)
+        d0, d1, d2, d3 = _and_popcount_4(a, i, b, j, w, nc, 0)
+        c0 += d0
+        c1 += d1
+        c2 += d2
+        c3 += d3
+        w += 4 * nc
+    if w < stop:
+        d0, d1, d2, d3 = _and_popcount_4(a, i, b, j, w, 0, stop - w)
+        c0 += d0
+        c1 += d1
+        c2 += d2
+        c3 += d3
+    return c0, c1, c2, c3
+
+
+@njit(cache=True)
+def _dice(c, total):  # pragma: no cover - compiled
+    """Return ``2c / total`` in float64, 0.0 when ``total`` is 0 (two all-zero filters)."""
+    if total == 0:
+        return 0.0
+    return 2.0 * c / total
+
+
+@njit(cache=True)
+def _split_point(n_words):  # pragma: no cover - compiled
+    """Return the word where the early-exit check happens: half the filter, in whole chunks."""
+    half = (n_words // 2) // 4 * 4
+    return half if half >= 4 else 0
+
+
+# --------------------------------------------------------------------------------------------
+# numba kernels
+# --------------------------------------------------------------------------------------------
+
+
+@njit(cache=True, parallel=True)
+def _popcounts_nb(filters, start, stop):  # pragma: no cover - compiled
+    """Return ``|filters[i]|`` over words ``start .. stop`` for each row (int32)."""
+    n = filters.shape[0]
+    out = np.empty(n, np.int32)
+    for i in prange(n):
+        out[i] = _pop1(filters, i, filters, i, start, stop)
+    return out
+
+
+@njit(cache=True, parallel=True)
+def _dice_pairs_nb(a, b, left, right, pop_a, pop_b):  # pragma: no cover - compiled
+    """Return ``2|a[l] & b[r]| / (|a[l]| + |b[r]|)`` (0.0 for two all-zero rows) per pair."""
+    n_pairs = left.shape[0]
+    n_words = a.shape[1]
+    out = np.empty(n_pairs, np.float32)
+    block = 4096
+    for blk in prange((n_pairs + block - 1) // block):
+        for p in range(blk * block, min(n_pairs, (blk + 1) * block)):
+            i = left[p]
+            j = right[p]
+            c = _pop1(a, i, b, j, 0, n_words)
+            out[p] = _dice(c, pop_a[i] + pop_b[j])
+    return out
+
+
+@njit(cache=True)
+def _can_reach(c, rest_a, rest_b, total, threshold):  # pragma: no cover - compiled
+    """Return whether ``c`` common bits plus what the rest could add may reach the threshold."""
+    return _dice(c + min(rest_a, rest_b), total) >= threshold
+
+
+@njit(cache=True)
+def _emit(
+    out_left, out_right, out_score, base, k, capacity, i, j, c, total, threshold
+):  # pragma: no cover - compiled
+    """Record pair (i, j) if its Dice reaches the threshold; return the block's new pair count."""
+    s = _dice(c, total)
+    if s >= threshold:
+        if k < capacity:
+            out_left[base + k] = i
+            out_right[base + k] = j
+            out_score[base + k] = s
+        k += 1
+    return k
+
+
+@njit(cache=True, parallel=True)
+def _all_pairs_nb(
+    a,
+    b,
+    pop_a,
+    pop_b,
+    rest_a,
+    rest_b,
+    i_start,
+    i_stop,
+    threshold,
+    tile,
+    capacity,
+    out_left,
+    out_right,
+    out_score,
+    counts,
+):  # pragma: no cover - compiled
+    """Emit every pair of rows ``i_start <= i < i_stop`` of ``a`` and all of ``b`` with Dice >= t.
+
+    Left block ``k`` writes at most ``capacity`` pairs at ``k * capacity``; ``counts[k]`` is its
+    true number of pairs, so a caller that sees ``counts[k] > capacity`` reruns with more room.
+    Bounds: ``Dice <= 2 min(|a|, |b|) / (|a| + |b|)`` and, after the words before ``split``,
+    ``Dice <= 2 (c_1 + min(rest_a, rest_b)) / (|a| + |b|)``.
+    """
+    m = b.shape[0]
+    n_words = a.shape[1]
+    split = _split_point(n_words)
+    n_blocks = (i_stop - i_start + _LEFT_BLOCK - 1) // _LEFT_BLOCK
+    for blk in prange(n_blocks):
+        base = blk * capacity
+        k = 0
+        b0 = i_start + blk * _LEFT_BLOCK
+        b1 = min(i_stop, b0 + _LEFT_BLOCK)
+        for j0 in range(0, m, tile):
+            j1 = min(m, j0 + tile)
+            for i in range(b0, b1):
+                pa = pop_a[i]
+                ra = rest_a[i]
+                j = j0
+                while j < j1:
+                    if j + 4 <= j1:
+                        t0 = pa + pop_b[j]
+                        t1 = pa + pop_b[j + 1]
+                        t2 = pa + pop_b[j + 2]
+                        t3 = pa + pop_b[j + 3]
+                        if (
+                            _dice(min(pa, pop_b[j]), t0) < threshold
+                            and _dice(min(pa, pop_b[j + 1]), t1) < threshold
+                            and _dice(min(pa, pop_b[j + 2]), t2) < threshold
+                            and _dice(min(pa, pop_b[j + 3]), t3) < threshold
+                        ):
+                            j += 4
+                            continue
+                        c0, c1, c2, c3 = _pop4(a, i, b, j, 0, split)
+                        if split > 0:
+                            if not (
+                                _can_reach(c0, ra, rest_b[j], t0, threshold)
+                                or _can_reach(c1, ra, rest_b[j + 1], t1, threshold)
+                                or _can_reach(c2, ra, rest_b[j + 2], t2, threshold)
+                                or _can_reach(c3, ra, rest_b[j + 3], t3, threshold)
+                            ):
+                                j += 4
+                                continue
+                        d0, d1, d2, d3 = _pop4(a, i, b, j, split, n_words)
+                        c0 += d0
+                        c1 += d1
+                        c2 += d2
+                        c3 += d3
+                        k = _emit(
+                            out_left,
+                            out_right,
+                            out_score,
+                            base,
+                            k,
+                            capacity,
+                            i,
+                            j,
+                            c0,
+                            t0,
+                            threshold,
+                        )
+                        k = _emit(
+                            out_left,
+                            out_right,
+                            out_score,
+                            base,
+                            k,
+                            capacity,
+                            i,
+                            j + 1,
+                            c1,
+                            t1,
+                            threshold,
+                        )
+                        k = _emit(
+                            out_left,
+                            out_right,
+                            out_score,
+                            base,
+                            k,
+                            capacity,
+                            i,
+                            j + 2,
+                            c2,
+                            t2,
+                            threshold,
+                        )
+                        k = _emit(
+                            out_left,
+                            out_right,
+                            out_score,
+                            base,
+                            k,
+                            capacity,
+                            i,
+                            j + 3,
+                            c3,
+                            t3,
+                            threshold,
+                        )
+                        j += 4
+                    else:
+                        t0 = pa + pop_b[j]
+                        if _dice(min(pa, pop_b[j]), t0) >= threshold:
+                            c0 = _pop1(a, i, b, j, 0, n_words)
+                            k = _emit(
+                                out_left,
+                                out_right,
+                                out_score,
+                                base,
+                                k,
+                                capacity,
+                                i,
+                                j,
+                                c0,
+                                t0,
+                                threshold,
+                            )
+                        j += 1
+        counts[blk] = k
+
+
+@njit(cache=True)
+def _offer(best_s, best_j, filled, row, score, j, k):  # pragma: no cover - compiled
+    """Insert ``(score, j)`` into row ``row`` of a top-k list kept by score desc, then j asc."""
+    n = filled[row]
+    p = n
+    while p > 0 and best_s[row, p - 1] < score:
+        p -= 1
+    if p >= k:
+        return
+    last = min(n, k - 1)
+    for q in range(last, p, -1):
+        best_s[row, q] = best_s[row, q - 1]
+        best_j[row, q] = best_j[row, q - 1]
+    best_s[row, p] = score
+    best_j[row, p] = j
+    if n < k:
+        filled[row] = n + 1
+
+
+@njit(cache=True)
+def _floor(best_s, filled, row, k, threshold):  # pragma: no cover - compiled
+    """Return the score a new pair must reach: the threshold, or the k-th best once k are kept."""
+    if filled[row] < k:
+        return threshold
+    return max(threshold, best_s[row, k - 1])
+
+
+@njit(cache=True, parallel=True)
+def _top_k_nb(
+    a, b, pop_a, pop_b, rest_a, rest_b, k, threshold, tile, out_right, out_score, counts
+):  # pragma: no cover - compiled
+    """For each row of ``a``, keep its ``k`` best rows of ``b`` with Dice >= t (ties: lower j)."""
+    n = a.shape[0]
+    m = b.shape[0]
+    n_words = a.shape[1]
+    split = _split_point(n_words)
+    n_blocks = (n + _LEFT_BLOCK - 1) // _LEFT_BLOCK
+    for blk in prange(n_blocks):
+        b0 = blk * _LEFT_BLOCK
+        b1 = min(n, b0 + _LEFT_BLOCK)
+        rows = b1 - b0
+        best_s = np.empty((rows, k), np.float64)
+        best_j = np.empty((rows, k), np.int64)
+        filled = np.zeros(rows, np.int64)
+        for j0 in range(0, m, tile):
+            j1 = min(m, j0 + tile)
+            for i in range(b0, b1):
+                row = i - b0
+                pa = pop_a[i]
+                ra = rest_a[i]
+                for j in range(j0, j1):
+                    floor = _floor(best_s, filled, row, k, threshold)
+                    total = pa + pop_b[j]
+                    if _dice(min(pa, pop_b[j]), total) < floor:
+                        continue
+                    c = _pop1(a, i, b, j, 0, split)
+                    if split > 0:
+                        if not _can_reach(c, ra, rest_b[j], total, floor):
+                            continue
+                    c += _pop1(a, i, b, j, split, n_words)
+                    s = _dice(c, total)
+                    if s >= floor:
+                        _offer(best_s, best_j, filled, row, s, j, k)
+        for row in range(rows):
+            i = b0 + row
+            counts[i] = filled[row]
+            for q in range(filled[row]):
+                out_right[i, q] = best_j[row, q]
+                out_score[i, q] = best_s[row, q]
+
+
+@njit(cache=True)
+def _set_bits_nb(out, rows, positions):  # pragma: no cover - compiled
+    """Set bit ``positions[p]`` of row ``rows[p]`` (word ``pos // 64``, bit ``pos % 64``)."""
+    for p in range(rows.shape[0]):
+        pos = positions[p]
+        out[rows[p], pos >> 6] |= np.uint64(1) << np.uint64(pos & 63)
+
+
+@njit(cache=True, parallel=True)
+def _band_keys_nb(filters, bit_positions):  # pragma: no cover - compiled
+    """Pack, per band, the sampled bits of each filter into one integer (bit t = sample t)."""
+    n = filters.shape[0]
+    n_bands, r = bit_positions.shape
+    out = np.empty((n, n_bands), np.uint64)
+    for i in prange(n):
+        for band in range(n_bands):
+            key = np.uint64(0)
+            for t in range(r):
+                pos = bit_positions[band, t]
+                bit = (filters[i, pos >> 6] >> np.uint64(pos & 63)) & np.uint64(1)
+                key |= bit << np.uint64(t)
+            out[i, band] = key
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# input checks
+# --------------------------------------------------------------------------------------------
+
+
+def _filters(x: object, name: str) -> np.ndarray:
+    """Check that ``x`` is a 2-D uint64 filter array; return it C-contiguous."""
+    if not isinstance(x, np.ndarray):
+        raise ParameterError(
+            f"{name} must be a numpy array of uint64 words, got {type(x).__name__}"
+        )
+    if x.dtype != np.uint64:
+        raise ParameterError(f"{name} must have dtype uint64 (packed filter words), got {x.dtype}")
+    if x.ndim != 2:
+        raise ParameterError(f"{name} must be 2-D (rows, words), got {x.ndim} dimension(s)")
+    return np.ascontiguousarray(x)
+
+
+def _same_width(a: np.ndarray, b: np.ndarray) -> None:
+    """Check that both filter sets have the same number of words per row."""
+    if a.shape[1] != b.shape[1]:
+        raise ParameterError(
+            f"filters differ in length: a has {a.shape[1]} words per row, b has {b.shape[1]}"
+        )
+
+
+def _indices(x: object, name: str, bound: int, bound_name: str) -> np.ndarray:
+    """Check a 1-D integer index array with values in ``[0, bound)``; return it as int64."""
+    arr = np.asarray(x)
+    if arr.ndim != 1:
+        raise ParameterError(f"{name} must be a 1-D array of row indices, got {arr.ndim}-D")
+    if arr.size == 0:
+        return np.zeros(0, np.int64)
+    if not np.issubdtype(arr.dtype, np.integer):
+        raise ParameterError(f"{name} must hold integers (row indices), got dtype {arr.dtype}")
+    lo, hi = int(arr.min()), int(arr.max())
+    if lo < 0 or hi >= bound:
+        raise ParameterError(
+            f"{name} has indices outside [0, {bound}) for {bound_name} with {bound} rows "
+            f"(min {lo}, max {hi})"
+        )
+    return np.ascontiguousarray(arr, dtype=np.int64)
+
+
+def _popcount_arg(pop: object, filters: np.ndarray, name: str) -> np.ndarray:
+    """Return given popcounts as int32 (checked for shape) or compute them."""
+    if pop is None:
+        return popcounts(filters)
+    arr = np.asarray(pop)
+    if arr.shape != (filters.shape[0],) or not np.issubdtype(arr.dtype, np.integer):
+        raise ParameterError(
+            f"{name} must be one integer popcount per row ({filters.shape[0]}), "
+            f"got shape {arr.shape} dtype {arr.dtype}"
+        )
+    if arr.size and (int(arr.min()) < 0 or int(arr.max()) > 64 * filters.shape[1]):
+        raise ParameterError(f"{name} holds counts outside [0, {64 * filters.shape[1]}]")
+    return np.ascontiguousarray(arr, dtype=np.int32)
+
+
+def _threshold(t: object) -> float:
+    """Check a similarity threshold in [0, 1]."""
+    try:
+        value = float(t)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ParameterError(
+            f"threshold must be a number in [0, 1], got {type(t).__name__}"
+        ) from None
+    if not 0.0 <= value <= 1.0:
+        raise ParameterError(f"threshold must be in [0, 1], got {value}")
+    return value
+
+
+def _positive_int(x: object, name: str, minimum: int) -> int:
+    """Check an integer option that must be at least ``minimum``."""
+    if isinstance(x, bool) or not isinstance(x, int | np.integer) or int(x) < minimum:
+        raise ParameterError(f"{name} must be an integer >= {minimum}, got {x!r}")
+    return int(x)
+
+
+def _rest_counts(filters: np.ndarray) -> np.ndarray:
+    """Return each row's popcount over the words after the early-exit split point."""
+    n_words = filters.shape[1]
+    half = (n_words // 2) // 4 * 4
+    split = half if half >= 4 else 0
+    if split == 0:
+        return np.zeros(filters.shape[0], np.int32)
+    return _popcounts_nb(filters, split, n_words)
+
+
+def _empty_pairs() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return an empty (left, right, score) triple of the right dtypes."""
+    return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32)
+
+
+# --------------------------------------------------------------------------------------------
+# public kernels
+# --------------------------------------------------------------------------------------------
+
+
+def popcounts(filters: np.ndarray) -> np.ndarray:
+    """Return ``|f|``, the number of set bits of each filter row, as int32 of shape (n,)."""
+    filters = _filters(filters, "filters")
+    if filters.shape[0] == 0:
+        return np.zeros(0, np.int32)
+    return _popcounts_nb(filters, 0, filters.shape[1])
+
+
+def dice_pairs(
+    a: np.ndarray,
+    b: np.ndarray,
+    left: np.ndarray,
+    right: np.ndarray,
+    pop_a: np.ndarray | None = None,
+    pop_b: np.ndarray | None = None,
+) -> np.ndarray:
+    """Return ``Dice(a[left[p]], b[right[p]]) = 2|a & b| / (|a| + |b|)`` per pair as float32.
+
+    Two all-zero filters score 0.0. ``pop_a``/``pop_b`` may pass precomputed ``popcounts``.
+    """
+    a = _filters(a, "a")
+    b = _filters(b, "b")
+    _same_width(a, b)
+    left = _indices(left, "left", a.shape[0], "a")
+    right = _indices(right, "right", b.shape[0], "b")
+    if left.shape != right.shape:
+        raise ParameterError(
+            f"left and right must have the same length, got {left.shape[0]} and {right.shape[0]}"
+        )
+    pop_a = _popcount_arg(pop_a, a, "pop_a")
+    pop_b = _popcount_arg(pop_b, b, "pop_b")
+    if left.shape[0] == 0:
+        return np.zeros(0, np.float32)
+    return _dice_pairs_nb(a, b, left, right, pop_a, pop_b)
+
+
+def dice_all_pairs(
+    a: np.ndarray,
+    b: np.ndarray,
+    threshold: float,
+    pop_a: np.ndarray | None = None,
+    pop_b: np.ndarray | None = None,
+    *,
+    tile: int = DEFAULT_TILE,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return every pair with ``Dice(a[i], b[j]) >= threshold`` as (left, right, score), sorted.
+
+    Sorted by (left, right); never builds an n x m matrix: left rows go in blocks against tiles of
+    ``tile`` right rows, and pairs whose popcounts (``2 min(|a|, |b|) / (|a| + |b|)``) or first
+    half of words already rule them out are skipped. Two all-zero filters score 0.0.
+    """
+    a = _filters(a, "a")
+    b = _filters(b, "b")
+    _same_width(a, b)
+    threshold = _threshold(threshold)
+    tile = _positive_int(tile, "tile", 4)
+    pop_a = _popcount_arg(pop_a, a, "pop_a")
+    pop_b = _popcount_arg(pop_b, b, "pop_b")
+    n, m = a.shape[0], b.shape[0]
+    if n == 0 or m == 0:
+        return _empty_pairs()
+    rest_a = _rest_counts(a)
+    rest_b = _rest_counts(b)
+    # left rows per call: about 2**25 comparisons, so that a chunk's output stays bounded
+    chunk = max(_LEFT_BLOCK, (2**25 // m) // _LEFT_BLOCK * _LEFT_BLOCK)
+    capacity = min(_LEFT_BLOCK * m, 4096)
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    for i0 in range(0, n, chunk):
+        i1 = min(n, i0 + chunk)
+        n_blocks = (i1 - i0 + _LEFT_BLOCK - 1) // _LEFT_BLOCK
+        while True:
+            out_left = np.empty(n_blocks * capacity, np.int64)
+            out_right = np.empty(n_blocks * capacity, np.int64)
+            out_score = np.empty(n_blocks * capacity, np.float32)
+            counts = np.zeros(n_blocks, np.int64)
+            _all_pairs_nb(
+                a,
+                b,
+                pop_a,
+                pop_b,
+                rest_a,
+                rest_b,
+                i0,
+                i1,
+                threshold,
+                tile,
+                capacity,
+                out_left,
+                out_right,
+                out_score,
+                counts,
+            )
+            needed = int(counts.max())
+            if needed <= capacity:
+                break
+            capacity = needed  # rerun this chunk once with room for its densest block
+        keep = (np.arange(capacity)[None, :] < counts[:, None]).ravel()
+        left, right, score = out_left[keep], out_right[keep], out_score[keep]
+        # within a block pairs come tile by tile; each left row's rights already ascend
+        order = np.argsort(left, kind="stable")
+        parts.append((left[order], right[order], score[order]))
+    return tuple(np.concatenate(col) for col in zip(*parts, strict=True))  # type: ignore[return-value]
+
+
+def dice_top_k(
+    a: np.ndarray,
+    b: np.ndarray,
+    k: int,
+    threshold: float = 0.0,
+    pop_a: np.ndarray | None = None,
+    pop_b: np.ndarray | None = None,
+    *,
+    tile: int = DEFAULT_TILE,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return, for each row of ``a``, its ``k`` best rows of ``b`` with Dice >= threshold.
+
+    Sorted by left, then score descending, then right ascending (ties go to the lower right
+    index). Pairs that cannot beat the current k-th best are skipped. Two all-zero filters score 0.
+    """
+    a = _filters(a, "a")
+    b = _filters(b, "b")
+    _same_width(a, b)
+    k = _positive_int(k, "k", 0)
+    threshold = _threshold(threshold)
+    tile = _positive_int(tile, "tile", 4)
+    pop_a = _popcount_arg(pop_a, a, "pop_a")
+    pop_b = _popcount_arg(pop_b, b, "pop_b")
+    n, m = a.shape[0], b.shape[0]
+    k = min(k, m)
+    if n == 0 or k == 0:
+        return _empty_pairs()
+    out_right = np.empty((n, k), np.int64)
+    out_score = np.empty((n, k), np.float64)
+    counts = np.zeros(n, np.int64)
+    _top_k_nb(
+        a,
+        b,
+        pop_a,
+        pop_b,
+        _rest_counts(a),
+        _rest_counts(b),
+        k,
+        threshold,
+        tile,
+        out_right,
+        out_score,
+        counts,
+    )
+    keep = np.arange(k)[None, :] < counts[:, None]
+    left = np.repeat(np.arange(n, dtype=np.int64), counts)
+    return left, out_right[keep], out_score[keep].astype(np.float32)
+
+
+def set_bits(n_rows: int, n_words: int, rows: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """Return an ``(n_rows, n_words)`` uint64 array with bit ``positions[p]`` set in ``rows[p]``.
+
+    Bit ``pos`` is word ``pos // 64``, bit ``pos % 64``; repeated positions are harmless.
+    """
+    n_rows = _positive_int(n_rows, "n_rows", 0)
+    n_words = _positive_int(n_words, "n_words", 1)
+    rows = _indices(rows, "rows", n_rows, "the output")
+    positions = _indices(positions, "positions", 64 * n_words, f"{64 * n_words}-bit filters")
+    if rows.shape != positions.shape:
+        raise ParameterError(
+            f"rows and positions must have the same length, "
+            f"got {rows.shape[0]} and {positions.shape[0]}"
+        )
+    out = np.zeros((n_rows, n_words), np.uint64)
+    if rows.shape[0]:
+        _set_bits_nb(out, rows, positions)
+    return out
+
+
+def hamming_band_keys(filters: np.ndarray, bit_positions: np.ndarray) -> np.ndarray:
+    """Return ``key[i, band] = sum_t bit(filters[i], bit_positions[band, t]) << t`` as uint64.
+
+    Hamming-LSH by bit sampling: two filters share a band's key when they agree on all its
+    ``r <= 64`` sampled bits, which happens with probability ``(1 - hamming / m) ** r``.
+    """
+    filters = _filters(filters, "filters")
+    pos = np.asarray(bit_positions)
+    if pos.ndim != 2:
+        raise ParameterError(f"bit_positions must be 2-D (bands, r), got {pos.ndim}-D")
+    if pos.size and not np.issubdtype(pos.dtype, np.integer):
+        raise ParameterError(f"bit_positions must hold integers, got dtype {pos.dtype}")
+    n_bands, r = pos.shape
+    if r > 64:
+        raise ParameterError(f"a band samples at most 64 bits, got r = {r}")
+    n_bits = 64 * filters.shape[1]
+    if pos.size and (int(pos.min()) < 0 or int(pos.max()) >= n_bits):
+        raise ParameterError(f"bit_positions must lie in [0, {n_bits}) for {n_bits}-bit filters")
+    pos = np.ascontiguousarray(pos, dtype=np.int64)
+    if filters.shape[0] == 0 or n_bands == 0:
+        return np.zeros((filters.shape[0], n_bands), np.uint64)
+    return _band_keys_nb(filters, pos)
+
+
+# --------------------------------------------------------------------------------------------
+# plain-numpy references (what the kernels must equal)
+# --------------------------------------------------------------------------------------------
+
+
+def _bit_count_reference(x: np.ndarray) -> np.ndarray:
+    """Return the popcount of each uint64 element (numpy only)."""
+    if hasattr(np, "bitwise_count"):
+        return np.bitwise_count(x).astype(np.int64)
+    as_bytes = x.astype("<u8").view(np.uint8).reshape(*x.shape, 8)
+    return np.unpackbits(as_bytes, axis=-1).sum(axis=-1, dtype=np.int64)
+
+
+def _dice_reference(common: np.ndarray, total: np.ndarray) -> np.ndarray:
+    """Return ``2 common / total`` in float64, 0.0 where ``total`` is 0."""
+    common = np.asarray(common, np.float64)
+    total = np.asarray(total, np.int64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        score = 2.0 * common / total
+    return np.where(total == 0, 0.0, score)
+
+
+def popcounts_reference(filters: np.ndarray) -> np.ndarray:
+    """Return the popcount of each row (numpy reference)."""
+    filters = _filters(filters, "filters")
+    return _bit_count_reference(filters).sum(axis=1).astype(np.int32)
+
+
+def dice_pairs_reference(a, b, left, right, pop_a=None, pop_b=None) -> np.ndarray:
+    """Return the Dice coefficient of each listed pair (numpy reference)."""
+    a, b = _filters(a, "a"), _filters(b, "b")
+    left = np.asarray(left, np.int64)
+    right = np.asarray(right, np.int64)
+    common = _bit_count_reference(a[left] & b[right]).sum(axis=1)
+    total = popcounts_reference(a)[left].astype(np.int64) + popcounts_reference(b)[right]
+    return _dice_reference(common, total).astype(np.float32)
+
+
+def _dense_scores_reference(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Return the full float64 Dice matrix (small inputs only: tests and references)."""
+    common = _bit_count_reference(a[:, None, :] & b[None, :, :]).sum(axis=2)
+    total = popcounts_reference(a)[:, None].astype(np.int64) + popcounts_reference(b)[None, :]
+    return _dice_reference(common, total)
+
+
+def dice_all_pairs_reference(a, b, threshold, pop_a=None, pop_b=None, *, tile=None):
+    """Return all pairs with Dice >= threshold sorted by (left, right) (numpy reference)."""
+    a, b = _filters(a, "a"), _filters(b, "b")
+    scores = _dense_scores_reference(a, b).reshape(a.shape[0], b.shape[0])
+    left, right = np.nonzero(scores >= threshold)
+    return left.astype(np.int64), right.astype(np.int64), scores[left, right].astype(np.float32)
+
+
+def dice_top_k_reference(a, b, k, threshold=0.0, pop_a=None, pop_b=None, *, tile=None):
+    """Return each left row's k best right rows at or above threshold (numpy reference)."""
+    a, b = _filters(a, "a"), _filters(b, "b")
+    scores = _dense_scores_reference(a, b).reshape(a.shape[0], b.shape[0])
+    lefts, rights, values = [], [], []
+    for i in range(a.shape[0]):
+        js = np.nonzero(scores[i] >= threshold)[0]
+        order = np.lexsort((js, -scores[i, js]))[:k]
+        lefts.append(np.full(order.size, i, np.int64))
+        rights.append(js[order].astype(np.int64))
+        values.append(scores[i, js[order]])
+    if not lefts:
+        return _empty_pairs()
+    return (
+        np.concatenate(lefts),
+        np.concatenate(rights),
+        np.concatenate(values).astype(np.float32),
+    )
+
+
+def set_bits_reference(n_rows, n_words, rows, positions) -> np.ndarray:
+    """Return filters with the listed bits set (numpy reference)."""
+    out = np.zeros((n_rows, n_words), np.uint64)
+    positions = np.asarray(positions, np.int64)
+    bits = np.left_shift(np.uint64(1), (positions % 64).astype(np.uint64))
+    np.bitwise_or.at(out, (np.asarray(rows, np.int64), positions // 64), bits)
+    return out
+
+
+def hamming_band_keys_reference(filters, bit_positions) -> np.ndarray:
+    """Return the packed sampled bits per band (numpy reference)."""
+    filters = _filters(filters, "filters")
+    pos = np.asarray(bit_positions, np.int64)
+    n_bands, r = pos.shape
+    words = filters[:, pos // 64]  # (n, bands, r)
+    bits = (words >> (pos % 64).astype(np.uint64)) & np.uint64(1)
+    shifts = np.arange(r, dtype=np.uint64)
+    return (
+        np.bitwise_or.reduce(bits << shifts, axis=2)
+        if r
+        else np.zeros((filters.shape[0], n_bands), np.uint64)
+    )
+
+
+KERNELS: dict[str, tuple[Callable, Callable]] = {
+    "popcounts": (popcounts, popcounts_reference),
+    "dice_pairs": (dice_pairs, dice_pairs_reference),
+    "dice_all_pairs": (dice_all_pairs, dice_all_pairs_reference),
+    "dice_top_k": (dice_top_k, dice_top_k_reference),
+    "set_bits": (set_bits, set_bits_reference),
+    "hamming_band_keys": (hamming_band_keys, hamming_band_keys_reference),
+}
