@@ -1,9 +1,9 @@
 """Synthetic populations, agency extracts with their own styles and errors, and ground truth.
 
-    generate_population(n, seed)            people, one row each (see population.py)
-    make_extracts(population, agencies, overlap, profile, seed) -> (extracts, truth)
-    generate_extracts(...)                  the same, plus record->person keys and an error log
-    PROFILES / Profile                      the clean, moderate and heavy error rates
+- ``generate_population(n, seed)``: people, one row each (see population.py).
+- ``make_extracts(population, agencies, overlap, profile, seed)``: (extracts, truth).
+- ``generate_extracts(...)``: the same, plus record-to-person keys and an error log.
+- ``PROFILES`` / ``Profile``: the clean, moderate and heavy error rates.
 """
 
 from .extracts import SyntheticExtracts, agency_sizes, generate_extracts, make_extracts

@@ -22,7 +22,7 @@ _KEY_ROWS = (("1234567890", 0.0), ("qwertyuiop", 0.5), ("asdfghjkl", 0.75), ("zx
 
 
 def _qwerty_neighbours() -> dict[str, str]:
-    """Keys adjacent to each key on a UK/US QWERTY keyboard (letters to letters, digits to digits)."""
+    """Map each key on QWERTY to its adjacent keys (letters to letters, digits to digits)."""
     pos = {ch: (r, c + off) for r, (row, off) in enumerate(_KEY_ROWS) for c, ch in enumerate(row)}
     out: dict[str, str] = {}
     for ch, (r, x) in pos.items():
@@ -195,7 +195,7 @@ def _split_iso(iso: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def days_in_month(y: np.ndarray, m: np.ndarray) -> np.ndarray:
-    """Number of days in each (year, month)."""
+    """Count the days in each (year, month)."""
     start = ((np.asarray(y) - 1970) * 12 + np.asarray(m) - 1).astype("datetime64[M]")
     return ((start + 1).astype("datetime64[D]") - start.astype("datetime64[D]")).astype(np.int64)
 

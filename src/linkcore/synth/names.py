@@ -91,7 +91,7 @@ class FrequencyTable:
 
 
 def _is_latin(name: str) -> bool:
-    """True for names written in Latin script (accents, apostrophes and hyphens allowed)."""
+    """Tell whether a name is in Latin script (accents, apostrophes and hyphens allowed)."""
     for ch in name:
         if ch in " '-":
             continue

@@ -133,7 +133,8 @@ def _street_names(rng: np.random.Generator, size: int) -> np.ndarray:
 def _inward_codes() -> np.ndarray:
     """All 4000 inward codes of a UK postcode (digit + two letters from the allowed 20)."""
     letters = tables.POSTCODE_INWARD_LETTERS
-    return np.array([f"{d}{a}{b}" for d in range(10) for a in letters for b in letters], dtype=object)
+    codes = [f"{d}{a}{b}" for d in range(10) for a in letters for b in letters]
+    return np.array(codes, dtype=object)
 
 
 def _addresses(rng: np.random.Generator, n_households: int):

@@ -60,7 +60,7 @@ class Profile:
                 raise ParameterError(f"profile rate {f.name} must be a number in [0, 1]")
 
     def with_rates(self, **rates: float) -> Profile:
-        """A copy with some rates changed (unknown names are an error)."""
+        """Return a copy with some rates changed (unknown names are an error)."""
         known = {f.name for f in fields(self)}
         unknown = sorted(set(rates) - known)
         if unknown:
@@ -70,7 +70,7 @@ class Profile:
         return replace(self, **rates)
 
     def as_dict(self) -> dict[str, float]:
-        """The rates as a plain dict (for JSON and docs)."""
+        """Return the rates as a plain dict (for JSON and docs)."""
         return asdict(self)
 
 

@@ -119,7 +119,7 @@ class AgencyStyle:
     format: Callable[[dict[str, np.ndarray], np.random.Generator], dict[str, pd.Series]]
 
     def render(self, rec: dict[str, np.ndarray], rng: np.random.Generator) -> pd.DataFrame:
-        """Format canonical records (record_id and population columns) as this agency writes them."""
+        """Format canonical records (record_id + population columns) as this agency writes them."""
         df = pd.DataFrame(self.format(rec, rng))
         return df.astype(object).where(df.notna(), None)
 
@@ -132,7 +132,7 @@ STYLES: tuple[AgencyStyle, ...] = (
 
 
 def style_for(agency: int) -> AgencyStyle:
-    """The style of agency number ``agency`` (1-based)."""
+    """Return the style of agency number ``agency`` (1-based)."""
     return STYLES[(agency - 1) % len(STYLES)]
 
 

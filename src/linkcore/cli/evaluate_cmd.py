@@ -1,0 +1,135 @@
+"""``linkcore evaluate``: score a matches file against the truth."""
+
+from __future__ import annotations
+
+import importlib
+import json
+from pathlib import Path
+
+import click
+
+from .._io import read_table, write_table_atomic
+from ..errors import InputDataError, ParameterError
+from ._common import common_options, guarded, setup_logging
+
+
+def _extract_ids(path: Path, column: str | None) -> list[str]:
+    table = read_table(path)
+    col = column or table.columns[0]
+    if col not in table.columns:
+        raise InputDataError(f"{path} has no column {col}")
+    return table[col].dropna().astype(str).tolist()
+
+
+@click.command("evaluate")
+@click.argument("matches", type=click.Path(path_type=Path))
+@click.option(
+    "--truth",
+    "truth_path",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="CSV/Parquet of true pairs (id_a, id_b), e.g. from linkcore synth.",
+)
+@click.option(
+    "--threshold",
+    type=float,
+    default=None,
+    help="Count only pairs whose probability is at least this.",
+)
+@click.option(
+    "--extracts",
+    nargs=2,
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="A B",
+    help="The two extracts: every id must be one of their record ids.",
+)
+@click.option(
+    "--id-columns",
+    nargs=2,
+    default=None,
+    metavar="COL_A COL_B",
+    help="Record-id columns of --extracts (default: each file's first column).",
+)
+@click.option(
+    "--curve",
+    "curve_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Also write the precision-recall curve (one row per threshold) to this file.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@common_options
+@guarded
+def evaluate(
+    matches: Path,
+    truth_path: Path,
+    threshold: float | None,
+    extracts: tuple[Path, Path] | None,
+    id_columns: tuple[str, str] | None,
+    curve_path: Path | None,
+    as_json: bool,
+    quiet: bool,
+    verbose: bool,
+) -> None:
+    """Score MATCHES (id_a, id_b[, probability]) against --truth: precision, recall, F1.
+
+    With a probability column it also reports the threshold with the best F1. A
+    MATCHES table with columns agency, id, cluster is scored as a clustering
+    (pairwise, across agencies) against the truth pairs. Ids are checked against
+    --extracts when given; otherwise MATCHES must share ids with the truth.
+    """
+    # linkcore.evaluate is both a module and (lazily) a public function of the package, so
+    # take the module from the import system rather than from the package's attributes.
+    ev = importlib.import_module("linkcore.evaluate")
+
+    setup_logging(verbose)
+    if threshold is not None and not 0.0 <= threshold <= 1.0:
+        raise ParameterError("--threshold must be in [0, 1]")
+    predicted = read_table(matches)
+    truth = read_table(truth_path)
+    missing = [c for c in ev.ID_COLUMNS if c not in truth.columns]
+    if missing:
+        raise InputDataError(f"truth file {truth_path} lacks column(s) {', '.join(missing)}")
+
+    out: dict[str, object] = {"matches_rows": len(predicted), "truth_pairs": len(truth)}
+    if all(c in predicted.columns for c in ("agency", "id", "cluster")):
+        result = ev.evaluate_clusters(predicted, truth)
+        out["mode"] = "clusters"
+        out.update(result.as_dict())
+        best = None
+    else:
+        ids = None
+        if extracts:
+            cols = id_columns or (None, None)
+            ids = (_extract_ids(extracts[0], cols[0]), _extract_ids(extracts[1], cols[1]))
+        ev.check_universe(predicted, truth, *(ids or (None, None)))
+        out["mode"] = "pairs"
+        out.update(ev.evaluate(predicted, truth, threshold).as_dict())
+        best = None
+        if "probability" in predicted.columns:
+            best = ev.best_threshold(predicted, truth)
+            out["best_f1"] = best.as_dict()
+            if curve_path is not None:
+                write_table_atomic(ev.pr_curve(predicted, truth), curve_path)
+        elif curve_path is not None:
+            raise InputDataError("--curve needs a probability column in the matches file")
+
+    if as_json:
+        click.echo(json.dumps(out, indent=2))
+        return
+    if quiet:
+        return
+    click.echo(f"matches: {out['matches_rows']} rows   truth: {out['truth_pairs']} pairs")
+    label = "" if threshold is None else f" (probability >= {threshold:g})"
+    click.echo(
+        f"precision {out['precision']:.4f}  recall {out['recall']:.4f}  f1 {out['f1']:.4f}{label}"
+    )
+    click.echo(f"tp {out['tp']}  fp {out['fp']}  fn {out['fn']}")
+    if best is not None:
+        click.echo(
+            f"best F1 {best.f1:.4f} at probability >= {best.threshold:g} "
+            f"(precision {best.precision:.4f}, recall {best.recall:.4f})"
+        )
+    if curve_path is not None:
+        click.echo(f"wrote {curve_path}")

@@ -1,0 +1,146 @@
+"""``linkcore synth``: write a synthetic population's agency extracts and their truth."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from pathlib import Path
+
+import click
+
+from .._io import atomic_path
+from ..errors import ParameterError
+from ._common import common_options, guarded, setup_logging
+
+
+def _parse_rates(items: tuple[str, ...]) -> dict[str, float]:
+    rates: dict[str, float] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        try:
+            if not sep:
+                raise ValueError
+            rates[name.strip()] = float(value)
+        except ValueError:
+            raise ParameterError("--rate takes NAME=VALUE, e.g. --rate typo=0.05") from None
+    return rates
+
+
+@click.command("synth")
+@click.option(
+    "--people", "-n", type=int, default=10_000, show_default=True, help="Size of the population."
+)
+@click.option(
+    "--agencies", type=int, default=2, show_default=True, help="Number of agency extracts."
+)
+@click.option(
+    "--overlap",
+    type=float,
+    default=0.5,
+    show_default=True,
+    help="Share of each agency's people who are also in every other agency, in [0, 1].",
+)
+@click.option(
+    "--profile",
+    default="moderate",
+    show_default=True,
+    help="Error profile: clean, moderate, heavy or none; or one per agency, "
+    "comma-separated (clean,heavy).",
+)
+@click.option(
+    "--rate",
+    "rates",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override one rate of the profile(s), e.g. --rate typo=0.05 (repeatable).",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@click.option(
+    "--output",
+    "-o",
+    "output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Directory to write agency_1.csv, agency_2.csv, ..., truth.csv into.",
+)
+@common_options
+@guarded
+def synth(
+    people: int,
+    agencies: int,
+    overlap: float,
+    profile: str,
+    rates: tuple[str, ...],
+    seed: int,
+    output: Path,
+    quiet: bool,
+    verbose: bool,
+) -> None:
+    """Generate a population, agency extracts with errors, and the truth pairs.
+
+    Example: linkcore synth --people 50000 --profile moderate --seed 1 -o data/
+
+    truth.csv lists the pairs of record ids that are the same person; it is
+    written apart from the extracts, never as one of their columns.
+    """
+    from ..synth import generate_extracts, generate_population, get_profile, id_column
+    from ..synth.extracts import agency_sizes
+
+    setup_logging(verbose)
+    # Check everything before generating or writing anything.
+    if people < 0:
+        raise ParameterError("--people must be >= 0")
+    if agencies < 2:
+        raise ParameterError("--agencies must be >= 2")
+    if not 0.0 <= overlap <= 1.0:
+        raise ParameterError("--overlap must be in [0, 1]")
+    names = [p.strip() for p in profile.split(",")]
+    if len(names) not in (1, agencies):
+        raise ParameterError(f"--profile lists {len(names)} profiles for {agencies} agencies")
+    override = _parse_rates(rates)
+    profiles = [get_profile(name).with_rates(**override) for name in names]
+    if output.exists() and not output.is_dir():
+        raise ParameterError("--output must be a directory, not a file")
+
+    population = generate_population(people, seed)
+    result = generate_extracts(
+        population, agencies, overlap, profiles if len(profiles) > 1 else profiles[0], seed
+    )
+    m, shared = agency_sizes(people, agencies, overlap)
+    manifest = {
+        "generator": "linkcore synth",
+        "people": people,
+        "agencies": agencies,
+        "overlap": overlap,
+        "seed": seed,
+        "people_per_agency": m,
+        "people_in_every_agency": shared,
+        "files": {
+            f"agency_{i + 1}.csv": {
+                "id_column": id_column(i + 1),
+                "records": len(result.extracts[i]),
+                "profile": names[i if len(names) > 1 else 0],
+                "rates": profiles[i if len(profiles) > 1 else 0].as_dict(),
+            }
+            for i in range(agencies)
+        },
+        "truth": {
+            "file": "truth.csv",
+            "pairs": len(result.truth),
+            "columns": list(result.truth.columns),
+        },
+    }
+    tables = [(f"agency_{i + 1}.csv", df) for i, df in enumerate(result.extracts)]
+    tables.append(("truth.csv", result.truth))
+    # All files appear together: each is written to a temporary name and renamed only
+    # when every one has been written.
+    with contextlib.ExitStack() as stack:
+        for name, df in tables:
+            tmp = stack.enter_context(atomic_path(output / name))
+            df.to_csv(tmp, index=False)
+        tmp = stack.enter_context(atomic_path(output / "manifest.json"))
+        tmp.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    if not quiet:
+        for name, df in tables:
+            click.echo(f"wrote {output / name}: {len(df)} rows")
+        click.echo(f"wrote {output / 'manifest.json'}: parameters and id columns")
