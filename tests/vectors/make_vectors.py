@@ -1,0 +1,219 @@
+"""Regenerate the known-answer vectors in this folder (run only when the spec version changes).
+
+Each vector is one JSON file: a secret (hex), a schema, a holder's mapping, a table of records,
+a fixed BLIP nonce, and the expected output: every field filter, the CLK and every blocking key as
+hex of the stored bytes (docs/spec.md, "Encoded file"), plus the normalised values and token lists
+as aids for re-implementers. tests/test_vectors.py checks that linkcore reproduces all of them.
+
+    python tests/vectors/make_vectors.py
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from linkcore.holder.encode import encode
+from linkcore.holder.keys import Secret
+from linkcore.holder.normalize import INVALID, normaliser_for
+from linkcore.holder.tokens import tokens
+from linkcore.schema import Mapping, Schema
+
+HERE = Path(__file__).parent
+SECRET_HEX = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+OTHER_SECRET_HEX = "f0e1d2c3b4a5968778695a4b3c2d1e0f00112233445566778899aabbccddeeff"
+NONCE_HEX = "6c696e6b636f72652d626c69702d3031"
+
+PEOPLE = [
+    {"id": "r1", "first_name": "John", "last_name": "Smith", "dob": "1975-02-11", "sex": "Male",
+     "postcode": "SW1A 1AA", "town": "London", "ni": "AB123456C", "ethnicity": "White British",
+     "address": "10 Downing St"},
+    {"id": "r2", "first_name": "Zoë", "last_name": "O'Brien-Jones", "dob": "1990-12-01",
+     "sex": "Female", "postcode": "M1 1AE", "town": "Manchester", "ni": "CD 98 76 54 A",
+     "ethnicity": "Irish", "address": "Flat 3, 22 Oxford Rd"},
+    {"id": "r3", "first_name": "Jon", "last_name": "Smyth", "dob": "1975-02-12", "sex": "M",
+     "postcode": "sw1a1ab", "town": "LONDON", "ni": None, "ethnicity": None,
+     "address": "11 Downing Street"},
+]
+
+
+def field(name: str, kind: str, **extra) -> dict:
+    return {"name": name, "kind": kind, **extra}
+
+
+def schema_doc(fields: list[dict], clk=None, blocking=None) -> dict:
+    doc = {"linkcore_schema": 1, "fields": fields, "clk": clk}
+    if blocking:
+        doc["blocking_keys"] = blocking
+    return doc
+
+
+def cases() -> list[tuple[str, str, dict, list[dict], dict | None]]:
+    """(name, description, schema document, records, mapping document or None)."""
+    out = []
+    kinds = [("first_name", "name"), ("dob", "date"), ("postcode", "postcode"), ("sex", "sex"),
+             ("ethnicity", "categorical"), ("town", "text"), ("ni", "identifier")]
+    for col, kind in kinds:
+        out.append((f"kind_{kind}", f"one {kind} field with the kind's defaults",
+                    schema_doc([field(col, kind, clk_k=0)]), PEOPLE, None))
+    for col, kind in kinds:
+        out.append((f"double_{kind}", f"one {kind} field, double hashing with the non-singular fix",
+                    schema_doc([field(col, kind, hashing="double", clk_k=0)]), PEOPLE, None))
+    q = [("qgram_q1", {"type": "qgram", "q": 1, "padded": True, "positional": False}),
+         ("qgram_q3", {"type": "qgram", "q": 3, "padded": True, "positional": False}),
+         ("qgram_unpadded", {"type": "qgram", "q": 2, "padded": False, "positional": False}),
+         ("qgram_positional", {"type": "qgram", "q": 2, "padded": True, "positional": True}),
+         ("exact_name", {"type": "exact"})]
+    for name, tok in q:
+        out.append((name, f"a name field with tokens {json.dumps(tok)}",
+                    schema_doc([field("last_name", "name", tokens=tok, filter_bits=256, k=15,
+                                      clk_k=0)]), PEOPLE, None))
+    out.append(("date_qgram", "a date tokenised as bigrams of its ISO form",
+                schema_doc([field("dob", "date", tokens={"type": "qgram", "q": 2}, clk_k=0)]),
+                PEOPLE, None))
+    out.append(("postcode_qgram", "a postcode tokenised as bigrams of its canonical form",
+                schema_doc([field("postcode", "postcode", tokens={"type": "qgram", "q": 2},
+                                  clk_k=0)]), PEOPLE, None))
+    out.append(("salt_year", "a surname salted with the year of birth",
+                schema_doc([field("last_name", "name", clk_k=0,
+                                  salt={"field": "dob", "transform": "year"}),
+                            field("dob", "date", clk_k=0)]), PEOPLE, None))
+    for step in ("balance", "xor_fold", "rule90"):
+        out.append((f"hardening_{step}", f"a first-name filter hardened with {step}",
+                    schema_doc([field("first_name", "name", clk_k=0,
+                                      hardening=[{"type": step}])]), PEOPLE, None))
+    for eps in (2.0, 4.0):
+        out.append((f"hardening_blip_eps{int(eps)}", f"BLIP with epsilon {eps} and a fixed nonce",
+                    schema_doc([field("first_name", "name", clk_k=0,
+                                      hardening=[{"type": "blip", "epsilon": eps}])]),
+                    PEOPLE, None))
+    out.append(("hardening_chain", "balance, then XOR-fold, then rule 90, then BLIP",
+                schema_doc([field("first_name", "name", clk_k=0, hardening=[
+                    {"type": "balance"}, {"type": "xor_fold"}, {"type": "rule90"},
+                    {"type": "blip", "epsilon": 3.0}])]), PEOPLE, None))
+    six = [field("first_name", "name"), field("last_name", "name"), field("dob", "date"),
+           field("sex", "sex"), field("postcode", "postcode"), field("town", "text")]
+    out.append(("clk_default", "six fields and a 1024-bit CLK with default settings",
+                schema_doc(six, clk={"bits": 1024}), PEOPLE, None))
+    out.append(("clk_double", "the CLK with double hashing",
+                schema_doc(six, clk={"bits": 1024, "hashing": "double"}), PEOPLE, None))
+    out.append(("clk_salted_balanced", "the CLK salted with the year of birth, then balanced",
+                schema_doc(six, clk={"bits": 512, "salt": {"field": "dob", "transform": "year"},
+                                     "hardening": [{"type": "balance"}]}), PEOPLE, None))
+    out.append(("blocking_keys", "keyed blocking keys of several kinds",
+                schema_doc(six, clk=None, blocking=[
+                    {"name": "sdx_yob", "parts": [{"field": "last_name", "transform": "soundex"},
+                                                  {"field": "dob", "transform": "year"}]},
+                    {"name": "fi_district", "parts": [
+                        {"field": "first_name", "transform": "first_char"},
+                        {"field": "postcode", "transform": "postcode_district"}]},
+                    {"name": "nysiis_month", "parts": [
+                        {"field": "first_name", "transform": "nysiis"},
+                        {"field": "dob", "transform": "month"}]},
+                    {"name": "sector", "parts": [{"field": "postcode",
+                                                  "transform": "postcode_sector"}]}]),
+                PEOPLE, None))
+    missing = [dict(p) for p in PEOPLE]
+    missing[0].update(first_name=None, dob="31/02/1975", postcode="NOT A POSTCODE")
+    missing[1].update(sex="unknown", last_name="")
+    out.append(("missing_and_invalid", "missing and unreadable values are encoded as missing",
+                schema_doc(six, clk={"bits": 1024}, blocking=[
+                    {"name": "sdx_yob", "parts": [{"field": "last_name", "transform": "soundex"},
+                                                  {"field": "dob", "transform": "year"}]}]),
+                missing, None))
+    agency_b = [
+        {"record_id": "b1", "FORENAME": "JOHN", "SURNAME": "SMITH", "DOB": "11/02/1975",
+         "GENDER": "M", "POST_CODE": "sw1a1aa", "TOWN": "london"},
+        {"record_id": "b2", "FORENAME": "ZOE", "SURNAME": "OBRIEN JONES", "DOB": "01/12/1990",
+         "GENDER": "F", "POST_CODE": "M11AE", "TOWN": "MANCHESTER"},
+    ]
+    mapping_b = {"linkcore_mapping": 1, "id_column": "record_id", "fields": {
+        "first_name": {"column": "FORENAME"}, "last_name": {"column": "SURNAME"},
+        "dob": {"column": "DOB", "date_format": "%d/%m/%Y"}, "sex": {"column": "GENDER"},
+        "postcode": {"column": "POST_CODE"}, "town": {"column": "TOWN"}}}
+    out.append(("agency_b_formats", "another agency's formats give the same filters as r1, r2",
+                schema_doc(six, clk={"bits": 1024}), agency_b, mapping_b))
+    codes = [{"id": "c1", "sex": "1"}, {"id": "c2", "sex": "2"}, {"id": "c3", "sex": "9"},
+             {"id": "c4", "sex": "0"}, {"id": "c5", "sex": "Femme"}]
+    out.append(("sex_codes", "sex codes, including a holder's own code map",
+                schema_doc([field("sex", "sex", clk_k=0)]), codes,
+                {"linkcore_mapping": 1, "id_column": "id",
+                 "fields": {"sex": {"column": "sex", "values": {"Femme": "f"}}}}))
+    addr = [{"id": "a1", "line1": "Flat 3", "line2": "22 Oxford Rd", "town": "Manchester"},
+            {"id": "a2", "line1": "22 Oxford Road", "line2": None, "town": "Manchester"}]
+    out.append(("address_columns", "an address field fed by two columns",
+                schema_doc([field("address", "text", clk_k=0), field("town", "text", clk_k=0)]),
+                addr, {"linkcore_mapping": 1, "id_column": "id", "fields": {
+                    "address": {"columns": ["line1", "line2"]}, "town": {"column": "town"}}}))
+    names = [{"id": "n1", "first_name": "Zoë", "last_name": "Ørsted"},
+             {"id": "n2", "first_name": "Dr. José-María", "last_name": "Núñez Jr"},
+             {"id": "n3", "first_name": "李", "last_name": "小龍"},
+             {"id": "n4", "first_name": "Siobhán", "last_name": "Ó Súilleabháin"}]
+    out.append(("names_unicode", "accents, titles, suffixes and non-Latin scripts",
+                schema_doc([field("first_name", "name", clk_k=0),
+                            field("last_name", "name", clk_k=0)]), names, None))
+    out.append(("other_key", "the clk_default schema under a different secret",
+                schema_doc(six, clk={"bits": 1024}), PEOPLE, None))
+    return out
+
+
+def hex_rows(words: np.ndarray) -> list[str]:
+    return [np.ascontiguousarray(r, dtype="<u8").tobytes().hex() for r in words]
+
+
+def build(name, description, doc, records, mapping_doc) -> dict:
+    schema = Schema.from_dict(doc)
+    secret_hex = OTHER_SECRET_HEX if name == "other_key" else SECRET_HEX
+    secret = Secret(bytes.fromhex(secret_hex))
+    df = pd.DataFrame(records)
+    mapping = Mapping.from_dict(mapping_doc) if mapping_doc else Mapping.identity(schema)
+    ds = encode(df, schema, secret, mapping, blip_nonce=bytes.fromhex(NONCE_HEX))
+    expected = []
+    for i, rid in enumerate(ds.record_ids):
+        rec = {"id": rid, "fields": {}, "normalised": {}, "tokens": {}}
+        for j, f in enumerate(schema.fields):
+            src = mapping.fields[f.name]
+            raw = [records[i].get(c) for c in src.columns]
+            raw_text = " ".join(x for x in raw if x) or None
+            norm = None
+            if raw_text is not None:
+                norm = normaliser_for(f.kind, f.normalise_options, src.date_format,
+                                      dict(src.values) or None)(raw_text)
+                norm = None if norm is INVALID else norm
+            rec["normalised"][f.name] = norm
+            rec["tokens"][f.name] = sorted(set(tokens(norm, f.tokens))) if norm else None
+            rec["fields"][f.name] = None if ds.missing[i, j] else hex_rows(ds.fields[f.name][i:i + 1])[0]
+        if ds.clk is not None:
+            rec["clk"] = hex_rows(ds.clk[i:i + 1])[0]
+        rec["blocking_keys"] = {
+            k: (None if int(v[i]) == 0 else f"{int(v[i]):016x}") for k, v in ds.blocking_keys.items()
+        }
+        expected.append(rec)
+    return {
+        "name": name,
+        "description": description,
+        "spec_version": 1,
+        "secret_hex": secret_hex,
+        "key_check_value": secret.key_check_value(),
+        "blip_nonce_hex": NONCE_HEX,
+        "schema": doc,
+        "schema_fingerprint": schema.fingerprint,
+        "mapping": mapping.to_dict(),
+        "records": records,
+        "expected": expected,
+    }
+
+
+def main() -> None:
+    for i, case in enumerate(cases(), 1):
+        vec = build(*case)
+        path = HERE / f"{i:02d}_{case[0]}.json"
+        path.write_text(json.dumps(vec, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote {i} vectors to {HERE}")
+
+
+if __name__ == "__main__":
+    main()
