@@ -287,6 +287,21 @@ def test_interrupted_write_keeps_old_file(tmp_path, monkeypatch):
     assert [p.name for p in tmp_path.iterdir()] == ["out.parquet"]
 
 
+def test_write_to_a_directory_is_refused(tmp_path):
+    with pytest.raises(DatasetError, match="is a directory"):
+        make_dataset(make_schema(), 2).write(tmp_path)
+
+
+def test_from_arrays_orders_fields_and_blocking_keys():
+    schema = make_schema(widths=(64, 64), clk_bits=None, n_blocks=2)
+    z = np.zeros((2, 1), np.uint64)
+    ds = EncodedDataset.from_arrays(schema, KCV, ["a", "b"], {"f1": z, "f0": z.copy()},
+                                    blocking_keys={"b1": np.zeros(2, np.uint64),
+                                                   "b0": np.ones(2, np.uint64)})
+    assert ds.field_names == ("f0", "f1") and list(ds.blocking_keys) == ["b0", "b1"]
+    assert ds.missing.shape == (2, 2) and not ds.missing.any()
+
+
 def test_invalid_dataset_is_not_written(tmp_path):
     ds = make_dataset(make_schema(), 5)
     ds.record_ids[1] = ds.record_ids[0]

@@ -165,7 +165,10 @@ class EncodedDataset:
             schema_json=schema.canonical_json(),
             source="linkcore",
         )
-        ds = cls(ids, ordered, missing, clk, dict(blocking_keys or {}), meta, schema=schema)
+        blocks = dict(blocking_keys or {})
+        names = [b.name for b in schema.blocking_keys]
+        blocks = {**{k: blocks[k] for k in names if k in blocks}, **blocks}
+        ds = cls(ids, ordered, missing, clk, blocks, meta, schema=schema)
         ds.validate()
         return ds
 
@@ -298,6 +301,8 @@ class EncodedDataset:
 
         if row_group_size < 1:
             raise ParameterError(f"row_group_size must be at least 1 (got {row_group_size})")
+        if Path(path).is_dir():
+            raise DatasetError(f"{path} is a directory; give the output file's name")
         self.validate()
         arrow_schema = self._arrow_schema()
         n = len(self)
