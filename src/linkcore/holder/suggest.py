@@ -1,0 +1,960 @@
+"""``linkcore schema suggest``: a linkage schema and column mapping from a table's columns.
+
+Each column's role (first name, date of birth, postcode, record id, ...) is read from its name
+(case, spaces and underscores ignored; the usual UK public-sector spellings) and checked against
+its contents on a sample of non-empty values: the share that parse as dates (and which strptime
+format fits them), that are valid UK postcodes, sex codes or NI numbers, and whether the column is
+unique. When a name says nothing (``col1``, ``Unnamed: 3``), the contents decide.
+
+Field names, kinds and blocking keys depend only on the roles found, never on a holder's column
+names or formats, so two holders who run ``suggest`` on their own extracts get the same fields;
+each holder's column names and formats go into its own mapping. The reasons returned explain every
+choice with column names, kinds and shares, never a data value.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from ..errors import InputDataError, MappingError
+from ..schema import FieldSource, Mapping, Schema
+from .normalize import (
+    ADDRESS_ABBREVIATIONS,
+    INVALID,
+    SEX_CODES,
+    fold_text,
+    make_date_parser,
+    normalise_name,
+    normalise_postcode,
+    parse_date_auto,
+)
+
+__all__ = [
+    "DATE_FORMATS",
+    "SAMPLE_SIZE",
+    "SUGGESTED_DESCRIPTION",
+    "suggest_mapping",
+    "suggest_schema",
+]
+
+SAMPLE_SIZE = 2000
+SUGGESTED_DESCRIPTION = (
+    "Suggested by `linkcore schema suggest`; review the fields and blocking keys, then share it "
+    "with every data holder and the linkage unit."
+)
+
+# strptime formats tried on a date column, in order of preference: on a tie (every value fits
+# several, e.g. 01/02/1975) the earlier one wins, so UK day-first beats US month-first.
+DATE_FORMATS: tuple[str, ...] = (
+    "%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d %m %Y", "%Y%m%d", "%Y/%m/%d",
+    "%d/%m/%y", "%d-%m-%y", "%d.%m.%y", "%d%m%Y",
+    "%d %b %Y", "%d %B %Y", "%d-%b-%Y", "%d-%b-%y", "%d %b %y", "%b %d, %Y", "%B %d, %Y",
+    "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M",
+    "%d/%m/%Y %H:%M:%S",
+    "%m/%d/%Y", "%m-%d-%Y", "%m.%d.%Y", "%m/%d/%y",
+)  # fmt: skip
+
+# Shares a column's sample must reach for its contents alone to decide its role.
+STRONG = 0.9      # dates, UK postcodes, NI numbers, NHS numbers named nothing useful
+NAMED_MIN = 0.5   # a column named like a date of birth whose values mostly do not parse is not one
+SEX_MIN = 0.95
+
+# --------------------------------------------------------------------------------------
+# Roles: what a column can be. Field name, kind, and its place in the schema's field order.
+# --------------------------------------------------------------------------------------
+ROLE_KINDS: dict[str, str] = {
+    "first_name": "name",
+    "middle_name": "name",
+    "last_name": "name",
+    "full_name": "name",
+    "birth_surname": "name",
+    "sex": "sex",
+    "date_of_birth": "date",
+    "address": "text",
+    "town": "text",
+    "postcode": "postcode",
+    "region": "categorical",
+    "ni_number": "identifier",
+    "nhs_number": "identifier",
+    "soc_sec_id": "identifier",
+}
+ROLE_ORDER = tuple(ROLE_KINDS)
+ROLE_LABELS = {
+    "first_name": "first name", "middle_name": "middle name", "last_name": "surname",
+    "full_name": "full name", "birth_surname": "surname at birth", "sex": "sex",
+    "date_of_birth": "date of birth", "address": "address", "town": "town",
+    "postcode": "postcode", "region": "county/state", "ni_number": "NI number",
+    "nhs_number": "NHS number", "soc_sec_id": "social security number", "id": "record id",
+}  # fmt: skip
+
+_ID_NAMES = frozenset({
+    "id", "recid", "recordid", "personid", "clientid", "patientid", "customerid", "caseid",
+    "uid", "uniqueid", "urn", "ref", "refno", "reference", "referenceno", "referencenumber",
+    "rowid", "pid", "personref", "clientref", "localid", "sourceid", "serviceuserid",
+    "individualid", "citizenid", "residentid", "memberid", "applicantid", "claimantid",
+    "pupilid", "studentid", "key", "recordkey", "recno", "recordno", "recordnumber", "idno",
+    "idnumber", "personno", "clientno", "caseno", "casenumber", "recnum", "rownum",
+})
+_FIRST = frozenset({
+    "forename", "forenames", "firstname", "firstnames", "givenname", "givennames", "fname",
+    "first", "christianname", "firstforename", "forename1", "givenname1", "personforename",
+})
+_MIDDLE = frozenset({
+    "middlename", "middlenames", "middle", "mname", "middleinitial", "middleinitials",
+    "otherforename", "otherforenames", "othernames", "othername", "secondforename",
+    "forename2", "givenname2", "middlenameinitial", "initials",
+})
+_LAST = frozenset({
+    "surname", "lastname", "familyname", "lname", "last", "sname", "currentsurname",
+    "personsurname", "surnamecurrent",
+})
+_BIRTH_SURNAME = frozenset({
+    "maidenname", "birthsurname", "previoussurname", "formersurname", "surnameatbirth",
+    "previouslastname", "maidensurname", "birthname", "birthlastname",
+})
+_FULL = frozenset({"name", "fullname", "personname", "clientname", "patientname", "names"})
+_DOB = frozenset({
+    "dob", "dateofbirth", "birthdate", "birthdt", "bdate", "birthday", "dateborn", "dtofbirth",
+    "dtob", "dobdate", "born",
+})
+_ADDRESS_FIRST = frozenset({
+    "housenumber", "houseno", "housenum", "streetnumber", "streetno", "streetnum", "housename",
+    "flat", "flatnumber", "flatno", "building", "buildingname", "buildingnumber", "premises",
+    "subbuilding", "property", "propertyname", "propertynumber", "number", "no",
+})
+_ADDRESS_LINES = frozenset({
+    "address", "street", "streetname", "streetaddress", "road", "thoroughfare", "addr",
+    "postaladdress", "homeaddress", "fulladdress", "addressline", "residentialaddress",
+})
+_ADDRESS_LAST = frozenset({"locality", "dependentlocality", "district", "area"})
+_TOWN = frozenset({
+    "town", "city", "posttown", "towncity", "citytown", "suburb", "village", "placename",
+    "townname", "cityname", "municipality", "townorcity",
+})
+_REGION = frozenset({"county", "state", "region", "province", "countyname", "statecode"})
+_POSTCODE = frozenset({
+    "postcode", "postalcode", "zip", "zipcode", "pcode", "pc", "postcde", "postcodes",
+    "postzip", "zippostcode",
+})
+_NI = frozenset({
+    "nino", "ninumber", "nationalinsurancenumber", "nationalinsuranceno", "nationalinsurance",
+    "nin", "ni", "niref", "ninum", "ninonumber", "nationalinsuranceref", "nino_number",
+})
+_NHS = frozenset({"nhsnumber", "nhsno", "nhs", "nhsnum", "nhsid"})
+_SSN = frozenset({
+    "ssn", "socsecid", "socsec", "socialsecuritynumber", "socialsecurityno", "socsecno",
+    "socsecnumber", "socialsecurityid",
+})
+_FREE_TEXT = frozenset({
+    "notes", "note", "comments", "comment", "remarks", "remark", "freetext", "description",
+    "memo", "narrative", "details", "text", "observations", "summary",
+})
+_CONTACT = frozenset({
+    "email", "emailaddress", "phone", "telephone", "tel", "mobile", "phonenumber",
+    "telephonenumber", "mobilenumber", "phoneno", "telno", "mobileno", "fax",
+})
+_NOT_ADDRESS_TOKENS = frozenset({"email", "mail", "ip", "web", "type", "date", "from", "to",
+                                 "start", "end", "status", "flag", "valid", "count"})
+_MEANINGLESS = re.compile(r"^(?:unnamed\d*|col|column|field|var|v|x|c|f|attr|attribute|"
+                          r"item|value|data)?\d*$")
+
+_NI_RE = re.compile(r"^[A-Z]{2}\d{6}[A-D]$")
+_STREET_WORDS = frozenset(ADDRESS_ABBREVIATIONS) | frozenset(ADDRESS_ABBREVIATIONS.values()) | {
+    "row", "walk", "hill", "mews", "rise", "green", "view", "parade", "mall", "wharf", "yard",
+}
+_NAME_CHARS = re.compile(r"^[^\W\d_]+(?:[ '’.-]+[^\W\d_]+)*\.?$")
+
+
+# --------------------------------------------------------------------------------------
+# Column names
+# --------------------------------------------------------------------------------------
+def _name_tokens(column: str) -> list[str]:
+    """Split a column name into lower-case words: ``DateOfBirth`` -> date, of, birth."""
+    s = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", str(column))
+    s = re.sub(r"([a-zA-Z])(\d)", r"\1_\2", s)
+    return [t for t in re.split(r"[^a-z0-9]+", s.lower()) if t]
+
+
+def field_name_for(column: str) -> str:
+    """Make a schema field name from a column name: lower-case words joined by ``_``."""
+    return "_".join(_name_tokens(column)) or "field"
+
+
+def role_from_name(column: str) -> str | None:
+    """Return the role a column's name suggests: a ROLE_KINDS key, "id", "ignore:<why>" or None."""
+    tokens = _name_tokens(column)
+    compact = "".join(tokens)
+    if not compact:
+        return None
+    tset = set(tokens)
+    if compact in _NI or compact.startswith("nationalinsurance"):
+        return "ni_number"
+    if compact in _NHS or compact.startswith("nhsn"):
+        return "nhs_number"
+    if compact in _SSN or compact.startswith("socialsecurity"):
+        return "soc_sec_id"
+    if "postcode" in compact or compact in _POSTCODE or ("post" in tset and "code" in tset):
+        if tset & {"district", "sector", "area", "outward", "inward"}:
+            return "ignore:part of a postcode; the full postcode is used when present"
+        return "postcode"
+    if compact in _DOB or compact.startswith("dob") or (
+        "birth" in compact and ("date" in compact or "dt" in tset)
+    ):
+        return "date_of_birth"
+    if compact in _BIRTH_SURNAME:
+        return "birth_surname"
+    if compact in _MIDDLE or compact.startswith(("middlename", "middleinitial", "otherforename")):
+        return "middle_name"
+    if compact in _FIRST or compact.startswith(("firstname", "forename", "givenname")):
+        return "first_name"
+    if compact in _LAST or compact.startswith(("surname", "lastname", "familyname")):
+        return "last_name"
+    if compact in _FULL:
+        return "full_name"
+    if "sex" in tset or "gender" in tset or compact in {"sex", "gender", "mf"}:
+        return "sex"
+    if compact in _FREE_TEXT:
+        return "ignore:free text"
+    if compact in _CONTACT or tset & {"email", "phone", "telephone", "mobile"}:
+        return "ignore:contact details change often; add them by hand if every holder has them"
+    if compact in _TOWN:
+        return "town"
+    if compact in _REGION:
+        return "region"
+    if not tset & _NOT_ADDRESS_TOKENS and (
+        compact in _ADDRESS_FIRST or compact in _ADDRESS_LINES or compact in _ADDRESS_LAST
+        or compact.startswith(("address", "addr", "street"))
+        or re.fullmatch(r"(?:add|addr|address|line|addressline)\d+", compact)
+    ):
+        return "address"
+    if compact in _ID_NAMES or (tokens[-1] in {"id", "ref", "urn", "key"} and len(tokens) <= 3):
+        return "id"
+    if tset & {"date", "dt", "time", "timestamp", "datetime"} or compact.endswith("date"):
+        return "ignore:an event date or time, not a date of birth"
+    if compact in {"age", "ageyears", "ageatextract"}:
+        return "ignore:age changes with time; the date of birth is used instead"
+    if compact in {"title", "salutation", "honorific"}:
+        return "ignore:a title is removed from names anyway"
+    return None
+
+
+def _is_meaningless(column: str) -> bool:
+    """Tell whether a name says nothing about its contents: ``col3``, ``Unnamed: 4``, ``V7``."""
+    return bool(_MEANINGLESS.match("".join(_name_tokens(column))))
+
+
+def _address_order(column: str, position: int) -> tuple[int, int, int]:
+    """Sort key putting house number/name first, then address lines 1, 2, ..., then locality."""
+    tokens = _name_tokens(column)
+    compact = "".join(tokens)
+    digits = [int(t) for t in tokens if t.isdigit()]
+    if compact in _ADDRESS_FIRST:
+        return (0, 0, position)
+    if compact in _ADDRESS_LAST:
+        return (2, 0, position)
+    return (1, digits[0] if digits else 0, position)
+
+
+# --------------------------------------------------------------------------------------
+# Column contents
+# --------------------------------------------------------------------------------------
+@dataclass
+class _Profile:
+    """What a column holds, measured on the whole column (counts) and a sample (shares)."""
+
+    column: str
+    position: int
+    n_rows: int
+    n_present: int
+    n_distinct: int
+    unique_complete: bool
+    sample: list[str]
+    _cache: dict[str, Any] = field(default_factory=dict)
+
+    def share(self, test) -> float:
+        if not self.sample:
+            return 0.0
+        return sum(1 for v in self.sample if test(v)) / len(self.sample)
+
+    @property
+    def date_share(self) -> float:
+        if "date" not in self._cache:
+            self._cache["date"] = self.share(lambda v: parse_date_auto(v) not in (None, INVALID))
+        return self._cache["date"]
+
+    @property
+    def uk_postcode_share(self) -> float:
+        if "postcode" not in self._cache:
+            self._cache["postcode"] = self.share(
+                lambda v: normalise_postcode(v) not in (None, INVALID))
+        return self._cache["postcode"]
+
+    @property
+    def ni_share(self) -> float:
+        if "ni" not in self._cache:
+            self._cache["ni"] = self.share(lambda v: bool(_NI_RE.match(_compact_code(v))))
+        return self._cache["ni"]
+
+    @property
+    def nhs_share(self) -> float:
+        if "nhs" not in self._cache:
+            self._cache["nhs"] = self.share(lambda v: _nhs_valid(_compact_code(v)))
+        return self._cache["nhs"]
+
+    @property
+    def sex_codes(self) -> dict[str, int]:
+        """Distinct folded codes in the sample with their counts."""
+        if "sexcodes" not in self._cache:
+            counts: dict[str, int] = {}
+            for v in self.sample:
+                code = " ".join(fold_text(v).split())
+                counts[code] = counts.get(code, 0) + 1
+            self._cache["sexcodes"] = counts
+        return self._cache["sexcodes"]
+
+    @property
+    def sex_share(self) -> float:
+        codes = self.sex_codes
+        if len(codes) > 12:
+            return 0.0
+        known = sum(n for c, n in codes.items() if c in SEX_CODES)
+        return known / max(len(self.sample), 1)
+
+    @property
+    def distinct_sample(self) -> int:
+        if "distinct" not in self._cache:
+            self._cache["distinct"] = len(set(self.sample))
+        return self._cache["distinct"]
+
+    @property
+    def name_like_share(self) -> float:
+        """Share of values written like a person's name: letters, one or two words."""
+        return self.share(lambda v: bool(_NAME_CHARS.match(v.strip())) and len(v.split()) <= 2)
+
+    @property
+    def address_share(self) -> float:
+        """Share of values like an address line: a house number and words, or a street word."""
+        def addressy(v: str) -> bool:
+            words = re.split(r"[\W_]+", fold_text(v))
+            words = [w for w in words if w]
+            has_num = any(any(c.isdigit() for c in w) for w in words)
+            has_word = any(w.isalpha() for w in words)
+            return (has_num and has_word and len(words) >= 2) or bool(set(words) & _STREET_WORDS)
+        return self.share(addressy)
+
+    @property
+    def mean_words(self) -> float:
+        return float(np.mean([len(v.split()) for v in self.sample])) if self.sample else 0.0
+
+    def list_shares(self) -> tuple[float, float]:
+        """Shares of values found in common first-name and surname lists (first word only)."""
+        first_names, surnames = _name_lists()
+
+        def first_word(v: str) -> str:
+            n = normalise_name(v)
+            return n.split()[0] if isinstance(n, str) else ""
+
+        words = [first_word(v) for v in self.sample]
+        n = max(len(words), 1)
+        return (sum(w in first_names for w in words) / n, sum(w in surnames for w in words) / n)
+
+
+def _code_like(value: str) -> bool:
+    return " " not in value.strip() and any(c.isdigit() for c in value)
+
+
+def _compact_code(value: str) -> str:
+    return re.sub(r"[\W_]+", "", value).upper()
+
+
+def _nhs_valid(digits: str) -> bool:
+    """NHS number check digit (modulus 11, weights 10..2)."""
+    if len(digits) != 10 or not digits.isdigit():
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
+    check = 11 - total % 11
+    check = 0 if check == 11 else check
+    return check != 10 and check == int(digits[9])
+
+
+@lru_cache(maxsize=1)
+def _name_lists() -> tuple[frozenset[str], frozenset[str]]:
+    """Load common first names and surnames (Faker's English lists), folded."""
+    import importlib
+
+    firsts: set[str] = set()
+    lasts: set[str] = set()
+    for locale in ("en_GB", "en_US", "en_IE"):
+        try:
+            provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
+        except ModuleNotFoundError:  # pragma: no cover - faker is a dependency
+            continue
+        for attr in ("first_names", "first_names_male", "first_names_female"):
+            firsts.update(_folded_names(getattr(provider, attr, ())))
+        lasts.update(_folded_names(getattr(provider, "last_names", ())))
+    return frozenset(firsts), frozenset(lasts)
+
+
+def _folded_names(names: Iterable[str]) -> Iterable[str]:
+    for n in names:
+        v = normalise_name(str(n))
+        if isinstance(v, str):
+            yield v.split()[0]
+
+
+def _present_values(series) -> list[str]:
+    """Non-empty cells of a column as stripped strings (NaN, None and blanks dropped)."""
+    values = series.dropna()
+    if values.dtype != object:
+        values = values.astype(str)
+    out = [str(v).strip() for v in values.tolist()]
+    return [v for v in out if v]
+
+
+def _profile_columns(df, sample_size: int) -> list[_Profile]:
+    if df is None or not hasattr(df, "columns"):
+        raise InputDataError("expected a table (a pandas DataFrame)")
+    if len(df.columns) == 0:
+        raise InputDataError("the input has no columns")
+    if len(df) == 0:
+        raise InputDataError("the input has a header but no rows; there is nothing to suggest from")
+    if len(set(map(str, df.columns))) != len(df.columns):
+        raise InputDataError("the input has two columns with the same name; rename one")
+    rng = np.random.default_rng(0)
+    profiles = []
+    for i, col in enumerate(df.columns):
+        present = _present_values(df[col])
+        n_distinct = len(set(present))
+        unique_complete = len(present) == len(df) and n_distinct == len(present)
+        if len(present) > sample_size:
+            idx = np.sort(rng.choice(len(present), size=sample_size, replace=False))
+            sample = [present[j] for j in idx]
+        else:
+            sample = present
+        profiles.append(_Profile(str(col), i, len(df), len(present), n_distinct, unique_complete,
+                                 sample))
+    return profiles
+
+
+# --------------------------------------------------------------------------------------
+# Formats found in the contents
+# --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DateFormatChoice:
+    """The date format chosen for a column and the share of sampled values it parses."""
+
+    date_format: str
+    share: float
+    n_sampled: int
+
+
+def detect_date_format(values: Sequence[str]) -> DateFormatChoice:
+    """Find the strptime format that parses the most values (UK day-first on ties), or ``auto``.
+
+    ``auto`` (UK-first parsing of any common form) is chosen when no single format parses as many
+    values as ``auto`` does, i.e. when the column mixes formats.
+    """
+    values = [v for v in (s.strip() for s in values) if v]
+    n = len(values)
+    if n == 0:
+        return DateFormatChoice("auto", 0.0, 0)
+    auto = sum(parse_date_auto(v) not in (None, INVALID) for v in values)
+    shapes = {_shape(v) for v in values}
+    best_fmt, best = "auto", -1
+    for fmt in DATE_FORMATS:
+        if not any(_shape_fits(fmt, s) for s in shapes):
+            continue
+        parse = make_date_parser(fmt)
+        ok = sum(parse(v) not in (None, INVALID) for v in values)
+        if ok > best:
+            best_fmt, best = fmt, ok
+    # Allow a sliver of values (under 0.5%) that only the forgiving parser reads.
+    if best >= 0 and best >= auto - max(1, math.floor(0.005 * n)) and best > 0:
+        return DateFormatChoice(best_fmt, best / n, n)
+    return DateFormatChoice("auto", auto / n, n)
+
+
+def _shape(value: str) -> str:
+    """Digits to 9 and letters to a: ``11/02/1975`` -> ``99/99/9999``; cheap format pre-filter."""
+    return re.sub(r"[^\W\d_]+", "a", re.sub(r"\d", "9", value))
+
+
+_SHAPE_SEPARATORS = re.compile(r"[^%a-zA-Z]")
+
+
+def _shape_fits(fmt: str, shape: str) -> bool:
+    """Whether a format could parse a value of this shape (same separators, digits vs letters)."""
+    fmt_letters = any(d in fmt for d in ("%b", "%B"))
+    has_letters = "a" in shape
+    if fmt_letters != has_letters:
+        return False
+    seps_fmt = re.sub(r"%[a-zA-Z]", "", fmt)
+    seps_val = re.sub(r"[9a]", "", shape)
+    return seps_fmt.replace(",", "") == seps_val.replace(",", "").replace(".", "") or (
+        seps_fmt == seps_val
+    )
+
+
+def _sex_values(profile: _Profile) -> tuple[tuple[str, str], ...]:
+    """Code map for sex codes not in SEX_CODES: M.../F... by first letter, anything else missing."""
+    extra = []
+    for code in sorted(profile.sex_codes):
+        if code in SEX_CODES:
+            continue
+        if code[:1] in ("m", "f"):
+            extra.append((code, code[:1]))
+        else:
+            extra.append((code, ""))
+    return tuple(extra)
+
+
+# --------------------------------------------------------------------------------------
+# Deciding roles
+# --------------------------------------------------------------------------------------
+@dataclass
+class _Assignment:
+    """One role found in the table: the column(s) it comes from, its kind and why."""
+
+    role: str
+    kind: str
+    columns: list[str]
+    why: str
+    date_format: str | None = None
+    values: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass
+class _Analysis:
+    """Every decision about a table's columns."""
+
+    n_rows: int
+    id_column: str | None = None
+    id_why: str = ""
+    roles: dict[str, _Assignment] = field(default_factory=dict)
+    ignored: list[tuple[str, str]] = field(default_factory=list)
+    profiles: dict[str, _Profile] = field(default_factory=dict)
+
+
+def _pct(share: float) -> str:
+    """Format a share as a percentage that never rounds a shortfall up to 100% (or down to 0%)."""
+    pct = share * 100
+    if 99.5 <= pct < 100:
+        return ">99%"
+    if 0 < pct < 0.5:
+        return "<1%"
+    return f"{pct:.0f}%"
+
+
+def _of(p: _Profile) -> str:
+    return f"{len(p.sample):,} sampled values"
+
+
+def _analyse(df, sample_size: int) -> _Analysis:
+    profiles = _profile_columns(df, sample_size)
+    a = _Analysis(len(df), profiles={p.column: p for p in profiles})
+    by_name: list[tuple[_Profile, str | None]] = [(p, role_from_name(p.column)) for p in profiles]
+    undecided: list[_Profile] = []
+
+    # 1. Empty columns and columns whose names say what they are.
+    id_named: list[_Profile] = []
+    for p, role in by_name:
+        if p.n_present == 0:
+            a.ignored.append((p.column, "no values"))
+            continue
+        if role is None:
+            undecided.append(p)
+        elif role.startswith("ignore:"):
+            a.ignored.append((p.column, role.removeprefix("ignore:")))
+        elif role == "id":
+            id_named.append(p)
+        else:
+            _take_named(a, p, role)
+
+    # 2. The record id: a named id column that is unique and complete, else any such column
+    # that is not something else.
+    for p in id_named:
+        if a.id_column is None and p.unique_complete:
+            a.id_column, a.id_why = p.column, (
+                f"named like a record id; unique and non-empty in all {a.n_rows:,} rows")
+        elif a.id_column is None:
+            empty = p.n_rows - p.n_present
+            repeated = p.n_present - p.n_distinct
+            a.ignored.append((p.column, "named like a record id but not unique and complete "
+                              f"({empty:,} empty, {repeated:,} repeated values)"))
+        else:
+            a.ignored.append((p.column, "another id-like column; the record id is "
+                              f"{a.id_column!r}"))
+
+    # 3. Columns with uninformative names: their contents decide.
+    undecided = [p for p in undecided if not _take_by_contents(a, p)]
+    if a.id_column is None:
+        # Prefer codes (one token, with digits) over unique names or addresses.
+        ids = [p for p in undecided if p.unique_complete]
+        if ids:
+            best = max(ids, key=lambda p: (p.share(_code_like), -p.position))
+            a.id_column = best.column
+            a.id_why = f"unique and non-empty in all {a.n_rows:,} rows"
+            undecided.remove(best)
+    weak = []
+    for p in undecided:
+        if _is_meaningless(p.column):
+            weak.append(p)
+        else:
+            a.ignored.append((p.column, "column name not recognised; add it by hand if every "
+                                        "holder has it"))
+    _take_weak(a, weak)
+
+    _finish_address(a)
+    return a
+
+
+def _take_named(a: _Analysis, p: _Profile, role: str) -> None:
+    """Assign a column whose name gave its role, after checking the contents agree."""
+    kind = ROLE_KINDS[role]
+    label = ROLE_LABELS[role]
+    why = f"column name says {label}"
+    date_format = None
+    values: tuple[tuple[str, str], ...] = ()
+    if role == "date_of_birth":
+        choice = detect_date_format(p.sample)
+        if choice.share < NAMED_MIN:
+            a.ignored.append((p.column, f"named like a date of birth but only {_pct(choice.share)} "
+                              f"of {_of(p)} parse as dates"))
+            return
+        date_format = choice.date_format
+        why = _date_why(choice, p)
+    elif role == "postcode":
+        share = p.uk_postcode_share
+        if share >= NAMED_MIN:
+            why = f"{_pct(share)} of {_of(p)} are valid UK postcodes"
+        else:
+            kind = "identifier"
+            why = (f"named like a postcode but only {_pct(share)} of {_of(p)} are UK postcodes; "
+                   "compared as a code")
+    elif role == "sex":
+        share = p.sex_share
+        if share >= NAMED_MIN:
+            values = _sex_values(p)
+            why = f"{_pct(share)} of {_of(p)} are known sex codes"
+            if values:
+                why += (f"; {len(values)} other code(s) mapped in the mapping's 'values' "
+                        "(review them)")
+        else:
+            kind = "categorical"
+            why = f"named like sex but only {_pct(share)} of {_of(p)} are known codes; categorical"
+    elif role == "ni_number":
+        why = f"column name says NI number; {_pct(p.ni_share)} of {_of(p)} have the NI pattern"
+    elif role == "nhs_number":
+        why = (f"column name says NHS number; {_pct(p.nhs_share)} of {_of(p)} have a valid "
+               "check digit")
+    elif role == "address":
+        why = "column name says address"
+    if role in a.roles and role != "address":
+        first = a.roles[role].columns[0]
+        a.ignored.append((p.column, f"a second {label} column; {first!r} is used"))
+        return
+    if role == "address" and role in a.roles:
+        a.roles[role].columns.append(p.column)
+        return
+    a.roles[role] = _Assignment(role, kind, [p.column], why, date_format, values)
+
+
+def _date_why(choice: DateFormatChoice, p: _Profile) -> str:
+    fmt = "auto (mixed formats, UK day-first)" if choice.date_format == "auto" else (
+        choice.date_format)
+    return f"format {fmt}: {_pct(choice.share)} of {_of(p)} parse"
+
+
+def _take_by_contents(a: _Analysis, p: _Profile) -> bool:
+    """Assign a column whose name says nothing from strong signals; False leaves it undecided."""
+    if p.ni_share >= STRONG and "ni_number" not in a.roles:
+        a.roles["ni_number"] = _Assignment(
+            "ni_number", "identifier", [p.column],
+            f"{_pct(p.ni_share)} of {_of(p)} have the NI number pattern")
+        return True
+    if p.nhs_share >= STRONG and "nhs_number" not in a.roles:
+        a.roles["nhs_number"] = _Assignment(
+            "nhs_number", "identifier", [p.column],
+            f"{_pct(p.nhs_share)} of {_of(p)} are 10 digits with a valid NHS check digit")
+        return True
+    if p.uk_postcode_share >= STRONG and "postcode" not in a.roles:
+        a.roles["postcode"] = _Assignment(
+            "postcode", "postcode", [p.column],
+            f"{_pct(p.uk_postcode_share)} of {_of(p)} are valid UK postcodes")
+        return True
+    if p.date_share >= STRONG:
+        if "date_of_birth" in a.roles:
+            a.ignored.append((p.column, "another date column; only one date of birth is used"))
+            return True
+        choice = detect_date_format(p.sample)
+        a.roles["date_of_birth"] = _Assignment(
+            "date_of_birth", "date", [p.column], _date_why(choice, p), choice.date_format)
+        return True
+    if (p.sex_share >= SEX_MIN and {"m", "f"} <= {SEX_CODES.get(c) for c in p.sex_codes}
+            and p.distinct_sample <= 8 and "sex" not in a.roles):
+        a.roles["sex"] = _Assignment(
+            "sex", "sex", [p.column], f"{_pct(p.sex_share)} of {_of(p)} are sex codes",
+            values=_sex_values(p))
+        return True
+    return False
+
+
+def _take_weak(a: _Analysis, weak: list[_Profile]) -> None:
+    """Roles for meaninglessly named columns from weaker signals: address words, name lists.
+
+    Address lines go first (street names are often surnames). Name-like columns are then weighed
+    together: the one most like a surname list is the surname; of those about as like a
+    first-name list as the best one, the fullest is the first name and the next the middle name.
+    """
+    names: list[tuple[_Profile, float, float]] = []
+    rest: list[_Profile] = []
+    initials: list[_Profile] = []
+    for p in weak:
+        if p.address_share >= 0.6 and p.mean_words >= 1.5:
+            if "address" in a.roles:
+                a.roles["address"].columns.append(p.column)
+            else:
+                a.roles["address"] = _Assignment(
+                    "address", "text", [p.column],
+                    f"{_pct(p.address_share)} of {_of(p)} look like address lines")
+        elif p.share(_is_initial) >= STRONG:
+            initials.append(p)
+        elif p.name_like_share >= STRONG:
+            first, last = p.list_shares()
+            if max(first, last) >= 0.2:
+                names.append((p, first, last))
+            else:
+                rest.append(p)
+        else:
+            rest.append(p)
+    if names and "last_name" not in a.roles:
+        p, first, last = max(names, key=lambda t: (t[2] - t[1], t[2]))
+        if last >= 0.2 and last > first:
+            names.remove((p, first, last))
+            a.roles["last_name"] = _Assignment(
+                "last_name", "name", [p.column], f"{_pct(last)} of {_of(p)} are common surnames "
+                f"(against {_pct(first)} common first names)")
+    best_first = max((t[1] for t in names), default=0.0)
+    firsts = sorted((t for t in names if t[1] >= max(0.2, 0.6 * best_first)),
+                    key=lambda t: (-t[0].n_present, t[0].position))
+    for role in ("first_name", "middle_name"):
+        if role in a.roles or not firsts:
+            continue
+        p, first, _ = firsts.pop(0)
+        names = [t for t in names if t[0] is not p]
+        note = "" if role == "first_name" else ", fewer filled than the first name"
+        a.roles[role] = _Assignment(role, "name", [p.column],
+                                    f"{_pct(first)} of {_of(p)} are common first names{note}")
+    if initials and "first_name" in a.roles and "middle_name" not in a.roles:
+        p = initials.pop(0)
+        a.roles["middle_name"] = _Assignment(
+            "middle_name", "name", [p.column],
+            f"{_pct(p.share(_is_initial))} of {_of(p)} are initials, beside a first name")
+    rest += [t[0] for t in names] + initials
+    rest.sort(key=lambda p: p.position)
+    for p in rest:
+        if (p.name_like_share >= STRONG and p.distinct_sample > 20 and "town" not in a.roles
+                and p.share(lambda v: len(v) >= 3) >= STRONG):
+            a.roles["town"] = _Assignment(
+                "town", "text", [p.column],
+                f"{_pct(p.name_like_share)} of {_of(p)} are short place-like words, "
+                "not common names")
+        elif p.mean_words > 4:
+            a.ignored.append((p.column, "free text"))
+        else:
+            a.ignored.append((p.column, "contents not recognised as a linkage field"))
+
+
+def _is_initial(value: str) -> bool:
+    v = value.strip().rstrip(".")
+    return len(v) == 1 and v.isalpha()
+
+
+def _finish_address(a: _Analysis) -> None:
+    """Order the address columns: house number/name, then lines 1, 2, ..., then locality."""
+    addr = a.roles.get("address")
+    if addr is None:
+        return
+    addr.columns.sort(key=lambda c: _address_order(c, a.profiles[c].position))
+    if len(addr.columns) > 1:
+        addr.why = f"column names say address; {len(addr.columns)} columns joined in this order"
+
+
+# --------------------------------------------------------------------------------------
+# Schema and mapping
+# --------------------------------------------------------------------------------------
+def _blocking_keys(kinds: dict[str, str]) -> list[tuple[tuple[str, str], ...]]:
+    """Blocking keys for the fields present; chosen so that their union survives typos and moves.
+
+    A true pair is missed only if every key differs: surname sound + birth year breaks on a
+    surname change or a year typo; first initial + postcode district breaks on a move; first-name
+    sound + full date of birth survives both a move and a surname change; an NI/NHS number agrees
+    whenever both records hold it.
+    """
+    surname = next((f for f in ("last_name", "full_name", "birth_surname") if f in kinds), None)
+    first = "first_name" if "first_name" in kinds else None
+    dob = "date_of_birth" if "date_of_birth" in kinds else None
+    pc = "postcode" if "postcode" in kinds else None
+    pc_part = (pc, "postcode_district" if kinds.get(pc) == "postcode" else "value") if pc else None
+    keys: list[tuple[tuple[str, str], ...]] = []
+    if surname and dob:
+        keys.append(((surname, "soundex"), (dob, "year")))
+    if pc_part and (first or surname):
+        keys.append(((first or surname, "first_char"), pc_part))  # type: ignore[arg-type]
+    if first and dob:
+        keys.append(((first, "soundex"), (dob, "value")))
+    elif dob and "sex" in kinds:
+        keys.append(((dob, "value"), ("sex", "value")))
+    if not dob and surname and first:
+        keys.append(((surname, "soundex"), (first, "first_char")))
+    for ident in ("ni_number", "nhs_number", "soc_sec_id"):
+        if ident in kinds:
+            keys.append(((ident, "value"),))
+    return keys
+
+
+def _key_name(parts: tuple[tuple[str, str], ...]) -> str:
+    return "-".join(f"{f}.{t}" for f, t in parts)
+
+
+def suggest_schema(df, sample_size: int = SAMPLE_SIZE) -> tuple[Schema, Mapping, list[str]]:
+    """Propose a linkage schema and this holder's mapping for a table; also the reasons, one a line.
+
+    Raises InputDataError for an empty table and MappingError when no column can be the record id
+    or no column is a usable linkage field. Reasons name columns, kinds and shares, never values.
+    """
+    a = _analyse(df, sample_size)
+    if a.id_column is None:
+        raise MappingError(_no_id_message(a))
+    if not a.roles:
+        raise MappingError(
+            f"none of the {len(a.profiles)} columns looks like a linkage field (names, date of "
+            "birth, sex, address, town, postcode, NI number); rename the columns or write the "
+            "schema by hand")
+    roles = [r for r in ROLE_ORDER if r in a.roles]
+    kinds = {r: a.roles[r].kind for r in roles}
+    keys = _blocking_keys(kinds)
+    doc = {
+        "linkcore_schema": 1,
+        "description": SUGGESTED_DESCRIPTION,
+        "fields": [{"name": r, "kind": kinds[r]} for r in roles],
+        "blocking_keys": [{"name": _key_name(k), "parts": [{"field": f, "transform": t}
+                                                           for f, t in k]} for k in keys],
+    }
+    schema = Schema.from_dict(doc)
+    mapping = Mapping(a.id_column, tuple((r, _source(a.roles[r])) for r in roles))
+    reasons = _reasons(a, roles)
+    if keys:
+        reasons += [f"blocking key {_key_name(k)}" for k in keys]
+    else:
+        reasons.append("no blocking keys: the linkage unit can block on the encodings instead")
+    return schema, mapping, reasons
+
+
+def _source(asg: _Assignment) -> FieldSource:
+    return FieldSource(tuple(asg.columns), asg.date_format, asg.values)
+
+
+def _no_id_message(a: _Analysis) -> str:
+    return (f"no column can be the record id: none of the {len(a.profiles)} columns has a unique, "
+            f"non-empty value in all {a.n_rows:,} rows; add one (e.g. a row number column named "
+            "record_id)")
+
+
+def _reasons(a: _Analysis, roles: Iterable[str]) -> list[str]:
+    lines = [f"{a.id_column} -> record id ({a.id_why}; not put in the schema)"]
+    for r in roles:
+        asg = a.roles[r]
+        cols = " + ".join(asg.columns)
+        lines.append(f"{cols} -> {r} ({asg.kind}, {asg.why})")
+    for col, why in a.ignored:
+        lines.append(f"{col}: not used ({why})")
+    return lines
+
+
+def _field_role(field_name: str) -> str:
+    """Return the role a schema field stands for: its name if canonical, else what it suggests."""
+    if field_name in ROLE_KINDS:
+        return field_name
+    role = role_from_name(field_name)
+    return role if role in ROLE_KINDS else field_name
+
+
+def suggest_mapping(
+    df, schema: Schema, sample_size: int = SAMPLE_SIZE
+) -> tuple[Mapping, list[str]]:
+    """Propose this holder's mapping onto an agreed schema; fields it does not hold map to null.
+
+    Raises MappingError when no column can be the record id or no column fits any field.
+    """
+    a = _analyse(df, sample_size)
+    if a.id_column is None:
+        raise MappingError(_no_id_message(a))
+    reasons = [f"{a.id_column} -> record id ({a.id_why})"]
+    sources: list[tuple[str, FieldSource]] = []
+    used: set[str] = set()
+    unheld: list[str] = []
+    for f in schema.fields:
+        asg = a.roles.get(_field_role(f.name))
+        if asg is None:
+            # A column named exactly like the field, or the only column of the field's kind.
+            asg = _fallback(a, f.name, f.kind, used)
+        if asg is None:
+            sources.append((f.name, FieldSource(())))
+            unheld.append(f.name)
+            reasons.append(f"{f.name} -> not held (no column found; encoded as missing; "
+                           "map it by hand if you hold it)")
+            continue
+        src = _fit_source(a, asg, f.kind)
+        sources.append((f.name, src))
+        used.update(asg.columns)
+        note = ""
+        if asg.kind != f.kind:
+            note = (f"; WARNING: the contents look {asg.kind}, the schema says {f.kind}: "
+                    "check this column")
+        reasons.append(f"{' + '.join(asg.columns)} -> {f.name} ({f.kind}, {asg.why}{note})")
+    if len(unheld) == len(schema.fields):
+        raise MappingError(
+            f"no column of the input fits any of the schema's {len(schema.fields)} fields; "
+            "write the mapping by hand")
+    for role, asg in a.roles.items():
+        if not set(asg.columns) & used:
+            reasons.append(f"{' + '.join(asg.columns)}: not used (looks like "
+                           f"{ROLE_LABELS.get(role, role)}, which the schema does not have)")
+    reasons += [f"{col}: not used ({why})" for col, why in a.ignored]
+    mapping = Mapping(a.id_column, tuple(sources))
+    mapping.check_schema(schema)
+    return mapping, reasons
+
+
+def _fallback(a: _Analysis, name: str, kind: str, used: set[str]) -> _Assignment | None:
+    for col, p in a.profiles.items():
+        if col in used or col == a.id_column:
+            continue
+        if field_name_for(col) == name:
+            asg = _Assignment(name, kind, [col], "column named like the field")
+            if kind == "date":
+                choice = detect_date_format(p.sample)
+                asg.date_format, asg.why = choice.date_format, _date_why(choice, p)
+            return asg
+    return None
+
+
+def _fit_source(a: _Analysis, asg: _Assignment, kind: str) -> FieldSource:
+    """Build the mapping source for a field of ``kind``: dates get a format, sex codes a map."""
+    date_format = asg.date_format
+    values = asg.values if kind in ("sex", "categorical") else ()
+    if kind == "date" and date_format is None:
+        date_format = detect_date_format(a.profiles[asg.columns[0]].sample).date_format
+    if kind != "date":
+        date_format = None
+    if kind == "sex" and not values:
+        values = _sex_values(a.profiles[asg.columns[0]])
+    return FieldSource(tuple(asg.columns), date_format, values)
