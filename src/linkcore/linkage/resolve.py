@@ -1,0 +1,409 @@
+"""Resolution: from scored candidate pairs to accepted links, one-to-one links or clusters.
+
+Pairs travel as parallel arrays (``left`` int64, ``right`` int64, ``prob`` float64), and every
+function here returns a boolean mask over them, so callers keep their own columns. The greedy
+solver and the constrained clustering are numba loops, compiled on first use and cached on disk
+(``cache=True``); sorting is numpy's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from numba import njit
+from scipy.sparse.csgraph import connected_components, min_weight_full_bipartite_matching
+
+from linkcore.errors import ParameterError
+
+#: One-to-one modes accepted by :func:`resolve` (and the CLI's ``--one-to-one``).
+ONE_TO_ONE_MODES = ("greedy", "optimal", "none")
+
+#: Up to this many distinct probabilities, pair order comes from one packed-int64 value sort.
+_PACKED_SORT_MAX_DISTINCT = 1 << 16
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _check_pairs(
+    left: np.ndarray, right: np.ndarray, prob: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    left = np.asarray(left)
+    right = np.asarray(right)
+    if left.ndim != 1 or right.ndim != 1 or left.shape != right.shape:
+        raise ParameterError(
+            f"left and right must be 1-D arrays of equal length (got {left.size} and {right.size})"
+        )
+    if left.dtype.kind not in "iu" or right.dtype.kind not in "iu":
+        raise ParameterError("left and right must hold integer record indices")
+    left = left.astype(np.int64, copy=False)
+    right = right.astype(np.int64, copy=False)
+    if prob is not None:
+        prob = np.asarray(prob, dtype=np.float64)
+        if prob.shape != left.shape:
+            raise ParameterError(
+                f"prob has {prob.size} values for {left.size} pairs; give one per pair"
+            )
+        if prob.size and not np.isfinite(prob).all():
+            raise ParameterError("prob must be finite numbers (no NaN or infinity)")
+    return left, right, prob
+
+
+def _check_threshold(threshold: float) -> float:
+    try:
+        t = float(threshold)
+    except (TypeError, ValueError):
+        raise ParameterError("threshold must be a number between 0 and 1") from None
+    if not 0.0 <= t <= 1.0:
+        raise ParameterError("threshold must lie between 0 and 1 (a match probability)")
+    return t
+
+
+def _dense_ids(ids: np.ndarray) -> tuple[np.ndarray, int]:
+    """Map ids to 0..k-1; direct when they are already small non-negative integers."""
+    if ids.size == 0:
+        return ids.astype(np.int64), 0
+    lo, hi = int(ids.min()), int(ids.max())
+    if lo >= 0 and hi < 2 * ids.size + 1024:
+        return ids, hi + 1
+    uniq, inverse = np.unique(ids, return_inverse=True)
+    return inverse.astype(np.int64), int(uniq.size)
+
+
+def _compact(ids: np.ndarray) -> tuple[np.ndarray, int]:
+    """Renumber ids to 0..k-1 (sorted order) and return k."""
+    uniq, inverse = np.unique(ids, return_inverse=True)
+    return inverse.reshape(-1).astype(np.int64), int(uniq.size)
+
+
+def _pair_order(left: np.ndarray, right: np.ndarray) -> np.ndarray | None:
+    """Permutation sorting pairs by (left, right), or None when they are already in that order."""
+    dl = np.diff(left)
+    if bool((dl >= 0).all()) and bool((np.diff(right)[dl == 0] >= 0).all()):
+        return None  # blocking usually emits pairs in this order already
+    lo = min(int(left.min()), int(right.min()))
+    span_right = int(right.max()) - lo + 1
+    if lo >= 0 and (int(left.max()) + 1) * span_right < 2**63:
+        return np.argsort((left - lo) * span_right + (right - lo), kind="stable")
+    return np.lexsort((right, left))
+
+
+def _descending_order(left: np.ndarray, right: np.ndarray, prob: np.ndarray) -> np.ndarray:
+    """Order pairs by descending prob, ties by ascending (left, right): a stable order.
+
+    Model probabilities take few distinct values (one per comparison pattern), so the usual
+    path ranks them, packs (rank, position) into one int64 and sorts values, which is several
+    times faster than an argsort or a lexsort; many distinct values fall back to a stable argsort.
+    """
+    n = prob.size
+    if n < 2:
+        return np.arange(n)
+    perm = _pair_order(left, right)
+    p = prob if perm is None else prob[perm]
+    distinct = np.unique(p)
+    position_bits = (n - 1).bit_length()
+    if distinct.size <= _PACKED_SORT_MAX_DISTINCT and (
+        position_bits + distinct.size.bit_length() < 63
+    ):
+        rank = (distinct.size - 1) - np.searchsorted(distinct, p).astype(np.int64)
+        key = (rank << position_bits) | np.arange(n, dtype=np.int64)
+        key.sort()
+        order = key & ((1 << position_bits) - 1)
+    else:
+        order = np.argsort(-p, kind="stable")
+    return order if perm is None else perm[order]
+
+
+# --------------------------------------------------------------------------- threshold
+
+
+def above_threshold(
+    left: np.ndarray, right: np.ndarray, prob: np.ndarray, threshold: float
+) -> np.ndarray:
+    """Mask of the pairs whose probability is at least ``threshold`` (in [0, 1])."""
+    threshold = _check_threshold(threshold)
+    _, _, prob = _check_pairs(left, right, prob)
+    return prob >= threshold
+
+
+# --------------------------------------------------------------------------- greedy
+
+
+@njit(cache=True)
+def _greedy_kernel(order, left, right, n_left, n_right):  # pragma: no cover - numba
+    used_left = np.zeros(n_left, dtype=np.bool_)
+    used_right = np.zeros(n_right, dtype=np.bool_)
+    mask = np.zeros(order.size, dtype=np.bool_)
+    for k in range(order.size):
+        i = order[k]
+        a = left[i]
+        b = right[i]
+        if not used_left[a] and not used_right[b]:
+            used_left[a] = True
+            used_right[b] = True
+            mask[i] = True
+    return mask
+
+
+def one_to_one_greedy(left: np.ndarray, right: np.ndarray, prob: np.ndarray) -> np.ndarray:
+    """Accept pairs by descending probability, skipping any whose left or right is taken.
+
+    Ties are broken by ascending (left, right), so the result does not depend on input order.
+    Cost: one sort of the probabilities and one pass (numba) over the pairs.
+    """
+    left, right, prob = _check_pairs(left, right, prob)
+    if left.size == 0:
+        return np.zeros(0, dtype=bool)
+    order = _descending_order(left, right, prob)
+    dense_left, n_left = _dense_ids(left)
+    dense_right, n_right = _dense_ids(right)
+    return _greedy_kernel(order, dense_left, dense_right, n_left, n_right)
+
+
+# --------------------------------------------------------------------------- optimal
+
+
+def one_to_one_optimal(left: np.ndarray, right: np.ndarray, prob: np.ndarray) -> np.ndarray:
+    """Accept the one-to-one set of pairs with the largest total probability.
+
+    The objective is Σ p over accepted pairs, i.e. the expected number of true matches among
+    them (linearity of expectation), the quantity the model's expected precision and recall are
+    built from. Maximising the sum of match weights (log-odds) instead would maximise the odds
+    that *every* accepted pair is right at once, letting one near-certain pair outvote several
+    good ones. Pairs with p <= 0 add nothing and are never accepted; apply the threshold first.
+
+    SciPy's sparse LAPJV (``min_weight_full_bipartite_matching``) needs a full matching, so each
+    left record also gets a private dummy partner: cost C − p for a real pair and C for the
+    dummy (C = 1 + max p keeps every cost non-zero, as SciPy requires), which makes "leave this
+    record unmatched" worth 0. Components of the pair graph with a single pair are accepted
+    without the solver. Duplicate (left, right) pairs count once, at their highest probability.
+    """
+    left, right, prob = _check_pairs(left, right, prob)
+    mask = np.zeros(left.size, dtype=bool)
+    useful = np.flatnonzero(prob > 0)
+    if useful.size == 0:
+        return mask
+    # one edge per (left, right): keep the most probable copy (stable: first in descending order)
+    order = useful[_descending_order(left[useful], right[useful], prob[useful])]
+    dense_left, n_left = _dense_ids(left[order])
+    dense_right, n_right = _dense_ids(right[order])
+    key = dense_left * n_right + dense_right
+    _, first = np.unique(key, return_index=True)
+    edges = order[first]
+    el, er = dense_left[first], dense_right[first]
+
+    # connected components of the bipartite graph: single-edge components need no solver
+    graph = sp.coo_array(
+        (np.ones(edges.size, dtype=np.int8), (el, er + n_left)),
+        shape=(n_left + n_right, n_left + n_right),
+    )
+    _, labels = connected_components(graph, directed=False)
+    edges_per_component = np.bincount(labels[el])
+    single = edges_per_component[labels[el]] == 1
+    mask[edges[single]] = True
+    rest = ~single
+    if not rest.any():
+        return mask
+
+    edges, el, er = edges[rest], el[rest], er[rest]
+    rows, n_rows = _compact(el)
+    cols, n_cols = _compact(er)
+    cost_scale = 1.0 + float(prob[edges].max())
+    data = np.concatenate((cost_scale - prob[edges], np.full(n_rows, cost_scale)))
+    row_idx = np.concatenate((rows, np.arange(n_rows)))
+    col_idx = np.concatenate((cols, n_cols + np.arange(n_rows)))
+    biadjacency = sp.csr_array((data, (row_idx, col_idx)), shape=(n_rows, n_cols + n_rows))
+    matched_rows, matched_cols = min_weight_full_bipartite_matching(biadjacency)
+    real = matched_cols < n_cols
+    chosen = matched_rows[real].astype(np.int64) * n_cols + matched_cols[real]
+    edge_keys = rows.astype(np.int64) * n_cols + cols
+    position = np.argsort(edge_keys)
+    found = position[np.searchsorted(edge_keys, chosen, sorter=position)]
+    mask[edges[found]] = True
+    return mask
+
+
+# --------------------------------------------------------------------------- dispatch
+
+
+def resolve(
+    left: np.ndarray,
+    right: np.ndarray,
+    prob: np.ndarray,
+    *,
+    threshold: float = 0.5,
+    one_to_one: str = "greedy",
+) -> np.ndarray:
+    """Mask of accepted pairs: threshold on probability, then one-to-one resolution by mode."""
+    if one_to_one not in ONE_TO_ONE_MODES:
+        raise ParameterError(
+            f"unknown one-to-one mode {one_to_one!r}; choose one of {', '.join(ONE_TO_ONE_MODES)}"
+        )
+    left, right, prob = _check_pairs(left, right, prob)
+    mask = above_threshold(left, right, prob, threshold)
+    if one_to_one == "none":
+        return mask
+    kept = np.flatnonzero(mask)
+    solver = one_to_one_greedy if one_to_one == "greedy" else one_to_one_optimal
+    out = np.zeros(left.size, dtype=bool)
+    out[kept[solver(left[kept], right[kept], prob[kept])]] = True
+    return out
+
+
+# --------------------------------------------------------------------------- clusters
+
+
+@dataclass(frozen=True)
+class Clusters:
+    """Cluster membership of every record that appears in an edge, and which edges it honours.
+
+    ``party``, ``record`` and ``cluster`` are parallel arrays (one row per record, sorted by
+    party then record; cluster ids 0..k-1 in order of first appearance); ``accepted`` marks the
+    input edges whose two ends ended in the same cluster. A record whose every edge was refused
+    (one-per-party variant) is a cluster of its own.
+    """
+
+    party: np.ndarray
+    record: np.ndarray
+    cluster: np.ndarray
+    accepted: np.ndarray
+
+    @property
+    def n_clusters(self) -> int:
+        """Number of clusters."""
+        return int(self.cluster.max()) + 1 if self.cluster.size else 0
+
+
+def _nodes(
+    party_left: np.ndarray, left: np.ndarray, party_right: np.ndarray, right: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Dense node ids for (party, record) ends, and the party and record of each node."""
+    parties = np.concatenate((party_left, party_right))
+    records = np.concatenate((left, right))
+    if parties.size == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty, empty
+    if parties.min() >= 0 and records.min() >= 0:
+        base = int(records.max()) + 1
+        if (int(parties.max()) + 1) * base < 2**62:
+            keys, inverse = np.unique(parties * base + records, return_inverse=True)
+            node_party, node_record = keys // base, keys % base
+            n = left.size
+            return inverse[:n], inverse[n:], node_party, node_record
+    keys, inverse = np.unique(np.stack((parties, records), axis=1), axis=0, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    n = left.size
+    return inverse[:n], inverse[n:], keys[:, 0], keys[:, 1]
+
+
+def _check_edges(party_left, left, party_right, right, prob=None):
+    party_left, left, _ = _check_pairs(party_left, left)
+    party_right, right, prob = _check_pairs(party_right, right, prob)
+    if left.shape != right.shape:
+        raise ParameterError(
+            f"the two ends of the edges differ in length ({left.size} and {right.size})"
+        )
+    return party_left, left, party_right, right, prob
+
+
+def _first_appearance_labels(labels: np.ndarray) -> np.ndarray:
+    """Renumber labels 0..k-1 in order of first appearance."""
+    if labels.size == 0:
+        return labels.astype(np.int64)
+    _, first, inverse = np.unique(labels, return_index=True, return_inverse=True)
+    rank = np.empty(first.size, dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(first.size)
+    return rank[inverse.reshape(-1)]
+
+
+def clusters(
+    party_left: np.ndarray, left: np.ndarray, party_right: np.ndarray, right: np.ndarray
+) -> Clusters:
+    """Group records of several parties into the connected components of their links.
+
+    Each edge joins record ``left[i]`` of party ``party_left[i]`` to record ``right[i]`` of party
+    ``party_right[i]``. Records in no edge are left out (they are singletons).
+    """
+    party_left, left, party_right, right, _ = _check_edges(party_left, left, party_right, right)
+    a, b, node_party, node_record = _nodes(party_left, left, party_right, right)
+    n = node_party.size
+    graph = sp.coo_array((np.ones(a.size, dtype=np.int8), (a, b)), shape=(n, n))
+    _, labels = connected_components(graph, directed=False)
+    return Clusters(node_party, node_record, _first_appearance_labels(labels),
+                    np.ones(a.size, dtype=bool))
+
+
+@njit(cache=True)
+def _find(parent, x):  # pragma: no cover - numba
+    root = x
+    while parent[root] != root:
+        root = parent[root]
+    while parent[x] != root:  # path compression
+        nxt = parent[x]
+        parent[x] = root
+        x = nxt
+    return root
+
+
+@njit(cache=True)
+def _party_union_kernel(order, a, b, party_bits):  # pragma: no cover - numba
+    n_nodes, n_words = party_bits.shape
+    parent = np.arange(n_nodes)
+    size = np.ones(n_nodes, dtype=np.int64)
+    bits = party_bits.copy()
+    for k in range(order.size):
+        i = order[k]
+        ra = _find(parent, a[i])
+        rb = _find(parent, b[i])
+        if ra == rb:
+            continue
+        clash = False
+        for w in range(n_words):
+            if bits[ra, w] & bits[rb, w]:
+                clash = True
+                break
+        if clash:
+            continue
+        if size[ra] < size[rb]:
+            ra, rb = rb, ra
+        parent[rb] = ra
+        size[ra] += size[rb]
+        for w in range(n_words):
+            bits[ra, w] |= bits[rb, w]
+    roots = np.empty(n_nodes, dtype=np.int64)
+    for x in range(n_nodes):
+        roots[x] = _find(parent, x)
+    return roots
+
+
+def clusters_one_per_party(
+    party_left: np.ndarray,
+    left: np.ndarray,
+    party_right: np.ndarray,
+    right: np.ndarray,
+    prob: np.ndarray,
+) -> Clusters:
+    """Clusters holding at most one record per party: greedy union by descending probability.
+
+    Each party holds each person once, so two records of one party in a cluster means a link is
+    wrong. Edges are taken most probable first (ties by the node pair); an edge is used only if
+    the two clusters it would join share no party. Edges not used are ``accepted = False``.
+    """
+    party_left, left, party_right, right, prob = _check_edges(
+        party_left, left, party_right, right, prob
+    )
+    a, b, node_party, node_record = _nodes(party_left, left, party_right, right)
+    n = node_party.size
+    dense_party, n_parties = _dense_ids(node_party)
+    n_words = max(1, (n_parties + 63) // 64)
+    party_bits = np.zeros((n, n_words), dtype=np.uint64)
+    party_bits[np.arange(n), dense_party // 64] = np.left_shift(
+        np.uint64(1), (dense_party % 64).astype(np.uint64)
+    )
+    order = np.lexsort((b, a, -prob)) if a.size else np.zeros(0, dtype=np.int64)
+    roots = _party_union_kernel(order, a, b, party_bits) if n else np.zeros(0, dtype=np.int64)
+    labels = _first_appearance_labels(roots)
+    accepted = labels[a] == labels[b] if a.size else np.zeros(0, dtype=bool)
+    return Clusters(node_party, node_record, labels, accepted)
