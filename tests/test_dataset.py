@@ -7,6 +7,7 @@ import dataclasses
 import hashlib
 import json
 import tempfile
+import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -727,3 +728,48 @@ def test_reads_a_file_written_from_the_spec_alone(tmp_path):
     assert int(ds.fields["f0"][2, 0]) == int.from_bytes(bytes(range(8)), "little")
     assert ds.blocking_keys["b0"].tolist() == [7, 0, 2**64 - 1]
     assert ds.meta.linkcore_version == "other-0.0"
+
+
+# ------------------------------------------------------------------------------------------
+# end to end with the real encoder: no plaintext and no key material in the file
+# ------------------------------------------------------------------------------------------
+NAME_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZéèöüçñøåÆŁ'-"
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    surnames=st.lists(st.text(NAME_CHARS, min_size=5, max_size=14), min_size=1, max_size=8),
+    years=st.lists(st.integers(1920, 2015), min_size=8, max_size=8),
+)
+def test_encoded_file_holds_no_plaintext_or_key(surnames, years):
+    from linkcore.holder.encode import encode
+    from linkcore.holder.keys import Secret
+
+    schema = Schema.from_dict({
+        "linkcore_schema": 1,
+        "fields": [{"name": "surname", "kind": "name"}, {"name": "dob", "kind": "date"}],
+        "blocking_keys": [{"name": "sx", "parts": [{"field": "surname", "transform": "soundex"}]}],
+    })
+    n = len(surnames)
+    dobs = [f"{y}-03-17" for y in years[:n]]
+    df = pd.DataFrame({"id": [f"{ID_MARK}{i}" for i in range(n)], "surname": surnames, "dob": dobs})
+    secret = Secret.generate()
+    ds = encode(df, schema, secret)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "enc.parquet"
+        ds.write(path)
+        raw = path.read_bytes()
+        back = EncodedDataset.read(path)
+    assert_same(ds, back)
+    assert back.meta.key_check_value == secret.key_check_value()
+    secret_text = secret.to_text().strip()
+    assert secret_text.encode() not in raw
+    assert secret._key not in raw
+    public = schema.canonical_json()  # words like "qgram" legitimately appear in the schema
+    for value in surnames + dobs:
+        stripped = "".join(c for c in unicodedata.normalize("NFKD", value)
+                           if not unicodedata.combining(c))
+        for form in {value, value.lower(), value.upper(), value.casefold(), stripped.lower()}:
+            if form.lower() in public.lower():
+                continue
+            assert form.encode("utf-8") not in raw, "a plaintext value reached the encoded file"
