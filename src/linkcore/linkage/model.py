@@ -284,10 +284,10 @@ class FellegiSunterModel:
         unknown = sorted(set(values) - set(self.fields))
         if unknown:
             raise ParameterError(f"{name} given for fields the model does not have: "
-                                 f"{', '.join(unknown)}")
+                                 f"{', '.join(map(repr, unknown))}")
         missing = [f for f in self.fields if f not in values]
         if missing and current is None:
-            raise ParameterError(f"{name} missing for fields: {', '.join(missing)}; "
+            raise ParameterError(f"{name} missing for fields: {', '.join(map(repr, missing))}; "
                                  "give every field the first time")
         tables = _copies(current) if current is not None else [None] * len(self.comparisons)
         for j, c in enumerate(self.comparisons):
