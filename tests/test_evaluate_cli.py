@@ -1,0 +1,155 @@
+import json
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from linkcore.cli import main
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+@pytest.fixture()
+def files(tmp_path):
+    truth = pd.DataFrame({"id_a": ["a1", "a2", "a3", "a4"], "id_b": ["b1", "b2", "b3", "b4"]})
+    matches = pd.DataFrame(
+        {
+            "id_a": ["a1", "a2", "a3", "a5"],
+            "id_b": ["b1", "b2", "b9", "b5"],
+            "probability": [0.95, 0.7, 0.6, 0.3],
+        }
+    )
+    truth.to_csv(tmp_path / "truth.csv", index=False)
+    matches.to_csv(tmp_path / "matches.csv", index=False)
+    pd.DataFrame({"rec_id": ["a1", "a2", "a3", "a4", "a5"], "x": 1}).to_csv(
+        tmp_path / "A.csv", index=False
+    )
+    pd.DataFrame({"record_id": ["b1", "b2", "b3", "b4", "b5", "b9"]}).to_csv(
+        tmp_path / "B.csv", index=False
+    )
+    return tmp_path
+
+
+def test_text_report(files):
+    res = run("evaluate", files / "matches.csv", "--truth", files / "truth.csv")
+    assert res.exit_code == 0, res.output
+    assert "precision 0.5000  recall 0.5000  f1 0.5000" in res.output
+    assert "tp 2  fp 2  fn 2" in res.output
+    assert "best F1 0.6667 at probability >= 0.7" in res.output
+
+
+def test_json_threshold_and_curve(files):
+    res = run(
+        "evaluate",
+        files / "matches.csv",
+        "--truth",
+        files / "truth.csv",
+        "--json",
+        "--threshold",
+        0.65,
+        "--curve",
+        files / "curve.csv",
+        "--extracts",
+        files / "A.csv",
+        files / "B.csv",
+    )
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)
+    assert (out["tp"], out["fp"], out["fn"], out["precision"]) == (2, 0, 2, 1.0)
+    assert out["best_f1"]["threshold"] == 0.7
+    curve = pd.read_csv(files / "curve.csv")
+    assert curve["threshold"].tolist() == [0.3, 0.6, 0.7, 0.95]
+
+
+def test_clusters_mode(files):
+    pd.DataFrame(
+        {"agency": [1, 2, 1, 2], "id": ["a1", "b1", "a2", "b3"], "cluster": [0, 0, 1, 1]}
+    ).to_csv(files / "clusters.csv", index=False)
+    res = run("evaluate", files / "clusters.csv", "--truth", files / "truth.csv", "--json")
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)
+    assert out["mode"] == "clusters" and (out["tp"], out["fp"], out["fn"]) == (1, 1, 3)
+
+
+def test_perfect_synthetic_round_trip(tmp_path):
+    assert run("synth", "--people", 600, "-o", tmp_path, "-q").exit_code == 0
+    res = run(
+        "evaluate",
+        tmp_path / "truth.csv",
+        "--truth",
+        tmp_path / "truth.csv",
+        "--json",
+        "--extracts",
+        tmp_path / "agency_1.csv",
+        tmp_path / "agency_2.csv",
+    )
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.output)["f1"] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("make", "extra", "message"),
+    [
+        (
+            lambda d: pd.DataFrame({"left": ["a1"], "right": ["b1"]}).to_csv(
+                d / "bad_truth.csv", index=False
+            ),
+            ["--truth-file", "bad_truth.csv"],
+            "truth file",
+        ),
+        (
+            lambda d: pd.DataFrame({"id_a": ["a1"]}).to_csv(d / "bad_m.csv", index=False),
+            ["--matches-file", "bad_m.csv"],
+            "lacks column",
+        ),
+        (
+            lambda d: pd.DataFrame({"id_a": ["zz"], "id_b": ["yy"]}).to_csv(
+                d / "bad_m.csv", index=False
+            ),
+            ["--matches-file", "bad_m.csv"],
+            "same linkage",
+        ),
+        (
+            lambda d: pd.DataFrame({"id_a": ["a1", "a9"], "id_b": ["b1", "b1"]}).to_csv(
+                d / "bad_m.csv", index=False
+            ),
+            ["--matches-file", "bad_m.csv", "--extracts"],
+            "not in the first extract",
+        ),
+        (lambda d: None, ["--threshold", "2"], "threshold"),
+        (lambda d: None, ["--matches-file", "missing.csv"], "not found"),
+        (
+            lambda d: pd.DataFrame(
+                {"id_a": ["a1"], "id_b": ["b1"], "probability": ["high"]}
+            ).to_csv(d / "bad_m.csv", index=False),
+            ["--matches-file", "bad_m.csv", "--threshold", "0.5"],
+            "probability",
+        ),
+    ],
+)
+def test_bad_input_exits_2_and_writes_nothing(files, make, extra, message):
+    make(files)
+    matches, truth = files / "matches.csv", files / "truth.csv"
+    args = []
+    i = 0
+    while i < len(extra):
+        if extra[i] == "--truth-file":
+            truth = files / extra[i + 1]
+            i += 2
+        elif extra[i] == "--matches-file":
+            matches = files / extra[i + 1]
+            i += 2
+        elif extra[i] == "--extracts":
+            args += ["--extracts", files / "A.csv", files / "B.csv"]
+            i += 1
+        else:
+            args.append(extra[i])
+            i += 1
+    before = sorted(p.name for p in files.iterdir())
+    res = run("evaluate", matches, "--truth", truth, "--curve", files / "curve.csv", *args)
+    assert res.exit_code == 2, res.output
+    assert res.output.startswith("error: ") and message in res.output
+    assert "Traceback" not in res.output
+    assert sorted(p.name for p in files.iterdir()) == before  # no curve file, nothing else
