@@ -1,0 +1,241 @@
+"""``linkcore schema``: suggest a schema and mapping from a table, validate, fingerprint."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from pathlib import Path
+
+import click
+
+from .._io import atomic_path, read_table
+from ..errors import LinkcoreError, ParameterError, SchemaError
+from ..schema import Mapping, Schema
+from ._common import EXIT_BAD_INPUT, common_options, guarded, setup_logging
+
+# Above this share of sampled values that do not normalise, `validate` calls the mapping wrong
+# (a date format or column mix-up); above NOTE_SHARE it prints a note.
+PROBLEM_SHARE = 0.5
+NOTE_SHARE = 0.05
+VALIDATE_SAMPLE = 2000
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def schema() -> None:
+    """Suggest, check and fingerprint a linkage schema and a holder's column mapping.
+
+    \b
+    Examples:
+      linkcore schema suggest extract.csv -o schema.json --mapping-out mapping.json
+      linkcore schema suggest extract.csv --schema shared.json -o mapping.json
+      linkcore schema validate schema.json --mapping mapping.json --data extract.csv
+      linkcore schema fingerprint schema.json
+    """  # noqa: D301
+
+
+def _check_outputs(data: str, outputs: list[str], force: bool) -> None:
+    """Refuse outputs that would overwrite the input, each other, a folder or (unforced) a file."""
+    resolved = [Path(o).resolve() for o in outputs]
+    if len(set(resolved)) != len(resolved):
+        raise ParameterError("the schema and the mapping need different output files")
+    for out, res in zip(outputs, resolved, strict=True):
+        if res == Path(data).resolve():
+            raise ParameterError(f"output {out} is the input file; choose another name")
+        if res.is_dir():
+            raise ParameterError(f"output {out} is a directory; give a file name")
+        if res.exists() and not force:
+            raise ParameterError(f"{out} already exists; use --force to overwrite it")
+
+
+@schema.command("suggest")
+@click.argument("data", type=click.Path(dir_okay=True))
+@click.option("-o", "--output", required=True, type=click.Path(),
+              help="Schema file to write (or, with --schema, the mapping file).")
+@click.option("--mapping-out", type=click.Path(),
+              help="Mapping file to write beside the suggested schema.")
+@click.option("--schema", "shared_schema", type=click.Path(),
+              help="An agreed schema: suggest only this holder's mapping onto it.")
+@click.option("--sample-size", type=int, default=2000, show_default=True,
+              help="Non-empty values sampled per column to judge its contents.")
+@click.option("--force", is_flag=True, help="Overwrite existing output files.")
+@common_options
+@guarded
+def suggest(data: str, output: str, mapping_out: str | None, shared_schema: str | None,
+            sample_size: int, force: bool, quiet: bool, verbose: bool) -> None:
+    """Propose a schema and this holder's column mapping from DATA (CSV or Parquet).
+
+    Each column's role comes from its name and its contents (dates and their format, UK
+    postcodes, sex codes, NI numbers, unique ids). Review both files before sharing the schema:
+    the schema goes to every party, the mapping stays with you. The summary names columns, kinds
+    and shares, never a value from the data.
+
+    \b
+    Examples:
+      linkcore schema suggest extract.csv -o schema.json --mapping-out mapping.json
+      linkcore schema suggest extract.csv --schema shared.json -o mapping.json
+    """  # noqa: D301
+    setup_logging(verbose)
+    from ..holder.suggest import suggest_mapping, suggest_schema
+
+    if sample_size < 100:
+        raise ParameterError(f"--sample-size must be at least 100 (got {sample_size})")
+    if shared_schema is not None:
+        if mapping_out is not None:
+            raise ParameterError("with --schema, -o is the mapping file; drop --mapping-out")
+        _check_outputs(data, [output], force)
+        agreed = Schema.load(shared_schema)
+        df = read_table(data)
+        mapping, reasons = suggest_mapping(df, agreed, sample_size=sample_size)
+        _write_all([(output, mapping.to_json())])
+        if not quiet:
+            _echo_summary(reasons)
+            click.echo(f"wrote the mapping to {output} for schema {agreed.fingerprint[:16]}…; "
+                       "review it, then encode with it")
+        return
+    if mapping_out is None:
+        raise ParameterError("give --mapping-out MAPPING.json for the suggested mapping "
+                             "(or --schema SHARED.json to map onto an agreed schema)")
+    _check_outputs(data, [output, mapping_out], force)
+    df = read_table(data)
+    suggested, mapping, reasons = suggest_schema(df, sample_size=sample_size)
+    _write_all([(output, suggested.to_json()), (mapping_out, mapping.to_json())])
+    if not quiet:
+        _echo_summary(reasons)
+        click.echo(f"wrote the schema to {output} (fingerprint {suggested.fingerprint[:16]}…) "
+                   f"and the mapping to {mapping_out}; review both before sharing the schema")
+
+
+def _write_all(files: list[tuple[str, str]]) -> None:
+    """Write every file or none: temporary files, renamed only once all are written."""
+    with contextlib.ExitStack() as stack:
+        for target, text in files:
+            tmp = stack.enter_context(atomic_path(target))
+            tmp.write_text(text, encoding="utf-8")
+
+
+def _echo_summary(reasons: list[str]) -> None:
+    for line in reasons:
+        click.echo(f"  {line}")
+
+
+@schema.command("validate")
+@click.argument("schema_file", metavar="SCHEMA", type=click.Path())
+@click.option("--mapping", "mapping_file", type=click.Path(),
+              help="A holder's mapping to check against the schema.")
+@click.option("--data", "data_file", type=click.Path(),
+              help="The holder's table (CSV or Parquet) to check against the mapping.")
+@common_options
+@guarded
+def validate(schema_file: str, mapping_file: str | None, data_file: str | None,
+             quiet: bool, verbose: bool) -> None:
+    """Check a schema, and optionally a mapping and the data it maps; print OK or every problem.
+
+    With --data, also checks that the id column is unique and that sampled values of each date,
+    postcode and sex field normalise with the mapping's formats. Exit status 2 on any problem.
+
+    \b
+    Examples:
+      linkcore schema validate schema.json
+      linkcore schema validate schema.json --mapping mapping.json --data extract.csv
+    """  # noqa: D301
+    setup_logging(verbose)
+    if data_file is not None and mapping_file is None:
+        raise ParameterError("--data needs --mapping (the mapping says which columns to check)")
+    problems: list[str] = []
+    notes: list[str] = []
+    loaded: Schema | None = None
+    mapping: Mapping | None = None
+    try:
+        loaded = Schema.load(schema_file)
+    except SchemaError as exc:
+        problems += [f"schema: {p}" for p in exc.problems]
+    if mapping_file is not None:
+        try:
+            mapping = Mapping.load(mapping_file)
+            if loaded is not None:
+                mapping.check_schema(loaded)
+        except LinkcoreError as exc:
+            problems.append(str(exc))
+    if data_file is not None and mapping is not None:
+        try:
+            df = read_table(data_file)
+            mapping.check_columns(df.columns)
+        except LinkcoreError as exc:
+            problems.append(str(exc))
+        else:
+            _check_data(df, loaded, mapping, problems, notes)
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
+    if problems:
+        for p in problems:
+            click.echo(f"problem: {p}", err=True)
+        click.echo(f"error: {len(problems)} problem(s) found", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    if loaded is None:  # pragma: no cover - a schema that failed to load is a problem above
+        return
+    parts = [f"OK: schema {schema_file} is valid ({len(loaded.fields)} fields, "
+             f"{len(loaded.blocking_keys)} blocking keys, fingerprint {loaded.fingerprint})"]
+    if mapping is not None:
+        parts.append(f"the mapping fits it (id column {mapping.id_column!r})")
+    if data_file is not None:
+        parts.append(f"the data has every mapped column ({len(df):,} rows)")
+    if not quiet:
+        click.echo("; ".join(parts))
+
+
+def _check_data(df, schema_: Schema | None, mapping: Mapping, problems: list[str],
+                notes: list[str]) -> None:
+    """Check the id column and how many sampled values of each checkable field fail to normalise."""
+    from ..holder.normalize import INVALID, normaliser_for
+    from ..holder.suggest import present_values
+
+    ids = df[mapping.id_column]
+    empty = int(ids.isna().sum())
+    repeated = int(ids.dropna().duplicated().sum())
+    if empty or repeated:
+        problems.append(f"id column {mapping.id_column!r} must be unique and non-empty "
+                        f"({empty:,} empty, {repeated:,} repeated values)")
+    if schema_ is None:
+        return
+    for name, src in mapping.sources:
+        if name not in schema_.field_names:
+            continue
+        spec = schema_.field(name)
+        if spec.kind not in ("date", "postcode", "sex") or not src.columns:
+            continue
+        norm = normaliser_for(spec.kind, spec.normalise_options, src.date_format,
+                              dict(src.values) or None)
+        for col in src.columns:
+            values = present_values(df[col])[:VALIDATE_SAMPLE]
+            if not values:
+                notes.append(f"field {name!r}: column {col!r} is empty")
+                continue
+            bad = sum(norm(v) is INVALID for v in values) / len(values)
+            what = (f"field {name!r}: {bad:.0%} of {len(values):,} values in column {col!r} are "
+                    f"not valid {spec.kind} values"
+                    + (f" with date_format {src.date_format!r}" if spec.kind == "date" else ""))
+            if bad > PROBLEM_SHARE:
+                problems.append(what + " (wrong column or format?)")
+            elif bad > NOTE_SHARE:
+                notes.append(what + " (they will be encoded as missing)")
+
+
+@schema.command("fingerprint")
+@click.argument("schema_file", metavar="SCHEMA", type=click.Path())
+@common_options
+@guarded
+def fingerprint(schema_file: str, quiet: bool, verbose: bool) -> None:
+    """Print the schema's fingerprint (SHA-256 of its canonical form).
+
+    Every party should see the same fingerprint before encoding: it proves that all of them
+    use the same schema, whatever its key order or whitespace.
+
+    \b
+    Example:
+      linkcore schema fingerprint schema.json
+    """  # noqa: D301
+    setup_logging(verbose)
+    click.echo(Schema.load(schema_file).fingerprint)
+
+
+__all__ = ["schema"]
