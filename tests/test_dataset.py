@@ -199,7 +199,7 @@ def test_bit_order_on_disk(tmp_path):
     path = tmp_path / "x.parquet"
     ds.write(path)
     raw = pq.read_table(path).column("field:f0")[0].as_py()
-    assert raw.hex(" ") == "01 02 00 00 00 00 00 00 40 00 00 00 00 00 00 80"  # docs example
+    assert raw.hex(" ") == "01 02 00 00 00 00 00 00 40 00 00 00 00 00 00 80"  # docs/spec.md
     bits = np.unpackbits(np.frombuffer(raw, np.uint8), bitorder="little")
     assert list(np.flatnonzero(bits)) == [0, 9, 70, 127]
 
@@ -705,7 +705,7 @@ def test_schema_parsed_lazily(good_file):
 
 
 def test_reads_a_file_written_from_the_spec_alone(tmp_path):
-    """A file written from docs/spec_dataset.md alone (zstd, extra Arrow metadata) is read."""
+    """A file written from docs/spec.md section 11 alone (zstd, Arrow metadata) is read."""
     schema = make_schema(widths=(128,), clk_bits=None, n_blocks=1)
     f0 = [bytes([1] + [0] * 15), None, bytes(range(16))]
     table = pa.table({
