@@ -1,4 +1,4 @@
-"""Hot bit-vector kernels: popcounts, Dice over pairs and all-pairs tiles, top-k, bit setting, LSH keys.
+"""Hot bit-vector kernels: popcounts, Dice over pairs and tiles, top-k, bit setting, LSH keys.
 
 Conventions shared by every kernel:
 
@@ -200,43 +200,34 @@ _and_popcount_1 = _make_and_popcount(1)
 _and_popcount_4 = _make_and_popcount(4)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _pop1(a, i, b, j, start, stop):  # pragma: no cover - compiled
     """Return ``|a[i] & b[j]|`` over words ``start .. stop``."""
-    c = 0
     w = start
-    while stop - w >= 4:
-        nc = min((stop - w) // 4, _MAX_CHUNKS)
-        c += _and_popcount_1(a, i, b, j, w, nc, 0)
-        w += 4 * nc
-    if w < stop:
-        c += _and_popcount_1(a, i, b, j, w, 0, stop - w)
-    return c
+    c = 0
+    while stop - w > 4 * _MAX_CHUNKS:
+        c += _and_popcount_1(a, i, b, j, w, _MAX_CHUNKS, 0)
+        w += 4 * _MAX_CHUNKS
+    return c + _and_popcount_1(a, i, b, j, w, (stop - w) // 4, (stop - w) % 4)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _pop4(a, i, b, j, start, stop):  # pragma: no cover - compiled
     """Return ``|a[i] & b[j + r]|`` for ``r = 0..3`` over words ``start .. stop``."""
-    c0 = c1 = c2 = c3 = 0
     w = start
-    while stop - w >= 4:
-        nc = min((stop - w) // 4, _MAX_CHUNKS)
-        d0, d1, d2, d3 = _and_popcount_4(a, i, b, j, w, nc, 0)
+    c0 = c1 = c2 = c3 = 0
+    while stop - w > 4 * _MAX_CHUNKS:
+        d0, d1, d2, d3 = _and_popcount_4(a, i, b, j, w, _MAX_CHUNKS, 0)
         c0 += d0
         c1 += d1
         c2 += d2
         c3 += d3
-        w += 4 * nc
-    if w < stop:
-        d0, d1, d2, d3 = _and_popcount_4(a, i, b, j, w, 0, stop - w)
-        c0 += d0
-        c1 += d1
-        c2 += d2
-        c3 += d3
-    return c0, c1, c2, c3
+        w += 4 * _MAX_CHUNKS
+    d0, d1, d2, d3 = _and_popcount_4(a, i, b, j, w, (stop - w) // 4, (stop - w) % 4)
+    return c0 + d0, c1 + d1, c2 + d2, c3 + d3
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _dice(c, total):  # pragma: no cover - compiled
     """Return ``2c / total`` in float64, 0.0 when ``total`` is 0 (two all-zero filters)."""
     if total == 0:
@@ -244,7 +235,7 @@ def _dice(c, total):  # pragma: no cover - compiled
     return 2.0 * c / total
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _split_point(n_words):  # pragma: no cover - compiled
     """Return the word where the early-exit check happens: half the filter, in whole chunks."""
     half = (n_words // 2) // 4 * 4
@@ -282,17 +273,23 @@ def _dice_pairs_nb(a, b, left, right, pop_a, pop_b):  # pragma: no cover - compi
     return out
 
 
-@njit(cache=True)
-def _can_reach(c, rest_a, rest_b, total, threshold):  # pragma: no cover - compiled
-    """Return whether ``c`` common bits plus what the rest could add may reach the threshold."""
-    return _dice(c + min(rest_a, rest_b), total) >= threshold
+@njit(cache=True, inline="always")
+def _below(x, total, low):  # pragma: no cover - compiled
+    """Return whether ``2x / total`` is surely under the threshold (``low`` = t (1 - 1e-9)).
+
+    A multiplication instead of a division: the margin covers rounding, so ``True`` implies
+    ``_dice(x, total) < t``; pairs that pass get the exact test.
+    """
+    return 2.0 * x < low * total
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _emit(
-    out_left, out_right, out_score, base, k, capacity, i, j, c, total, threshold
+    out_left, out_right, out_score, base, k, capacity, i, j, c, total, threshold, low
 ):  # pragma: no cover - compiled
     """Record pair (i, j) if its Dice reaches the threshold; return the block's new pair count."""
+    if _below(c, total, low):
+        return k
     s = _dice(c, total)
     if s >= threshold:
         if k < capacity:
@@ -326,52 +323,127 @@ def _all_pairs_nb(
     Left block ``k`` writes at most ``capacity`` pairs at ``k * capacity``; ``counts[k]`` is its
     true number of pairs, so a caller that sees ``counts[k] > capacity`` reruns with more room.
     Bounds: ``Dice <= 2 min(|a|, |b|) / (|a| + |b|)`` and, after the words before ``split``,
-    ``Dice <= 2 (c_1 + min(rest_a, rest_b)) / (|a| + |b|)``.
+    ``Dice <= 2 (c_1 + min(rest_a, rest_b)) / (|a| + |b|)``. The second check costs a little,
+    so a block keeps using it for a tile only while it rules out at least a quarter of the pairs
+    it is tried on (the first row of every tile always tries it).
     """
     m = b.shape[0]
     n_words = a.shape[1]
     split = _split_point(n_words)
+    low = threshold * (1.0 - 1e-9)
     n_blocks = (i_stop - i_start + _LEFT_BLOCK - 1) // _LEFT_BLOCK
     for blk in prange(n_blocks):
         base = blk * capacity
         k = 0
         b0 = i_start + blk * _LEFT_BLOCK
         b1 = min(i_stop, b0 + _LEFT_BLOCK)
+        early = split > 0
         for j0 in range(0, m, tile):
             j1 = min(m, j0 + tile)
+            tried = 0
+            ruled_out = 0
             for i in range(b0, b1):
                 pa = pop_a[i]
                 ra = rest_a[i]
+                check = split > 0 and (early or i == b0)
                 j = j0
-                while j < j1:
-                    if j + 4 <= j1:
-                        t0 = pa + pop_b[j]
-                        t1 = pa + pop_b[j + 1]
-                        t2 = pa + pop_b[j + 2]
-                        t3 = pa + pop_b[j + 3]
+                while j + 4 <= j1:
+                    p0 = pop_b[j]
+                    p1 = pop_b[j + 1]
+                    p2 = pop_b[j + 2]
+                    p3 = pop_b[j + 3]
+                    t0 = pa + p0
+                    t1 = pa + p1
+                    t2 = pa + p2
+                    t3 = pa + p3
+                    if (
+                        _below(min(pa, p0), t0, low)
+                        and _below(min(pa, p1), t1, low)
+                        and _below(min(pa, p2), t2, low)
+                        and _below(min(pa, p3), t3, low)
+                    ):
+                        j += 4
+                        continue
+                    if check:
+                        c0, c1, c2, c3 = _pop4(a, i, b, j, 0, split)
+                        tried += 1
                         if (
-                            _dice(min(pa, pop_b[j]), t0) < threshold
-                            and _dice(min(pa, pop_b[j + 1]), t1) < threshold
-                            and _dice(min(pa, pop_b[j + 2]), t2) < threshold
-                            and _dice(min(pa, pop_b[j + 3]), t3) < threshold
+                            _below(c0 + min(ra, rest_b[j]), t0, low)
+                            and _below(c1 + min(ra, rest_b[j + 1]), t1, low)
+                            and _below(c2 + min(ra, rest_b[j + 2]), t2, low)
+                            and _below(c3 + min(ra, rest_b[j + 3]), t3, low)
                         ):
+                            ruled_out += 1
                             j += 4
                             continue
-                        c0, c1, c2, c3 = _pop4(a, i, b, j, 0, split)
-                        if split > 0:
-                            if not (
-                                _can_reach(c0, ra, rest_b[j], t0, threshold)
-                                or _can_reach(c1, ra, rest_b[j + 1], t1, threshold)
-                                or _can_reach(c2, ra, rest_b[j + 2], t2, threshold)
-                                or _can_reach(c3, ra, rest_b[j + 3], t3, threshold)
-                            ):
-                                j += 4
-                                continue
                         d0, d1, d2, d3 = _pop4(a, i, b, j, split, n_words)
                         c0 += d0
                         c1 += d1
                         c2 += d2
                         c3 += d3
+                    else:
+                        c0, c1, c2, c3 = _pop4(a, i, b, j, 0, n_words)
+                    k = _emit(
+                        out_left,
+                        out_right,
+                        out_score,
+                        base,
+                        k,
+                        capacity,
+                        i,
+                        j,
+                        c0,
+                        t0,
+                        threshold,
+                        low,
+                    )
+                    k = _emit(
+                        out_left,
+                        out_right,
+                        out_score,
+                        base,
+                        k,
+                        capacity,
+                        i,
+                        j + 1,
+                        c1,
+                        t1,
+                        threshold,
+                        low,
+                    )
+                    k = _emit(
+                        out_left,
+                        out_right,
+                        out_score,
+                        base,
+                        k,
+                        capacity,
+                        i,
+                        j + 2,
+                        c2,
+                        t2,
+                        threshold,
+                        low,
+                    )
+                    k = _emit(
+                        out_left,
+                        out_right,
+                        out_score,
+                        base,
+                        k,
+                        capacity,
+                        i,
+                        j + 3,
+                        c3,
+                        t3,
+                        threshold,
+                        low,
+                    )
+                    j += 4
+                while j < j1:
+                    t0 = pa + pop_b[j]
+                    if not _below(min(pa, pop_b[j]), t0, low):
+                        c0 = _pop1(a, i, b, j, 0, n_words)
                         k = _emit(
                             out_left,
                             out_right,
@@ -384,69 +456,15 @@ def _all_pairs_nb(
                             c0,
                             t0,
                             threshold,
+                            low,
                         )
-                        k = _emit(
-                            out_left,
-                            out_right,
-                            out_score,
-                            base,
-                            k,
-                            capacity,
-                            i,
-                            j + 1,
-                            c1,
-                            t1,
-                            threshold,
-                        )
-                        k = _emit(
-                            out_left,
-                            out_right,
-                            out_score,
-                            base,
-                            k,
-                            capacity,
-                            i,
-                            j + 2,
-                            c2,
-                            t2,
-                            threshold,
-                        )
-                        k = _emit(
-                            out_left,
-                            out_right,
-                            out_score,
-                            base,
-                            k,
-                            capacity,
-                            i,
-                            j + 3,
-                            c3,
-                            t3,
-                            threshold,
-                        )
-                        j += 4
-                    else:
-                        t0 = pa + pop_b[j]
-                        if _dice(min(pa, pop_b[j]), t0) >= threshold:
-                            c0 = _pop1(a, i, b, j, 0, n_words)
-                            k = _emit(
-                                out_left,
-                                out_right,
-                                out_score,
-                                base,
-                                k,
-                                capacity,
-                                i,
-                                j,
-                                c0,
-                                t0,
-                                threshold,
-                            )
-                        j += 1
+                    j += 1
+            if tried > 0:
+                early = 4 * ruled_out >= tried
         counts[blk] = k
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _offer(best_s, best_j, filled, row, score, j, k):  # pragma: no cover - compiled
     """Insert ``(score, j)`` into row ``row`` of a top-k list kept by score desc, then j asc."""
     n = filled[row]
@@ -465,7 +483,7 @@ def _offer(best_s, best_j, filled, row, score, j, k):  # pragma: no cover - comp
         filled[row] = n + 1
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _floor(best_s, filled, row, k, threshold):  # pragma: no cover - compiled
     """Return the score a new pair must reach: the threshold, or the k-th best once k are kept."""
     if filled[row] < k:
@@ -498,14 +516,17 @@ def _top_k_nb(
                 ra = rest_a[i]
                 for j in range(j0, j1):
                     floor = _floor(best_s, filled, row, k, threshold)
+                    low = floor * (1.0 - 1e-9)
                     total = pa + pop_b[j]
-                    if _dice(min(pa, pop_b[j]), total) < floor:
+                    if _below(min(pa, pop_b[j]), total, low):
                         continue
                     c = _pop1(a, i, b, j, 0, split)
                     if split > 0:
-                        if not _can_reach(c, ra, rest_b[j], total, floor):
+                        if _below(c + min(ra, rest_b[j]), total, low):
                             continue
                     c += _pop1(a, i, b, j, split, n_words)
+                    if _below(c, total, low):
+                        continue
                     s = _dice(c, total)
                     if s >= floor:
                         _offer(best_s, best_j, filled, row, s, j, k)
