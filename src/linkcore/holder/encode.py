@@ -101,20 +101,19 @@ def _factorize_codes(codes: np.ndarray, values: Sequence[str | None]) -> _Column
 # --------------------------------------------------------------------------------------
 # Reading and normalising the table
 # --------------------------------------------------------------------------------------
-def _raw_strings(df: pd.DataFrame, columns: tuple[str, ...]) -> pd.Series:
-    """The field's raw text per record: one column, or several joined by a space; NaN = missing."""
-    parts = []
-    for col in columns:
-        s = df[col]
-        s = s.astype(object).where(s.notna(), None)
-        parts.append(s.map(lambda v: v if v is None or isinstance(v, str) else str(v)))
-    if len(parts) == 1:
-        return parts[0]
-    joined = parts[0].copy()
-    for p in parts[1:]:
-        joined = [" ".join(x for x in (a, b) if x) or None for a, b in zip(joined, p, strict=True)]
-        joined = pd.Series(joined, dtype=object)
-    return joined
+def _raw_codes(df: pd.DataFrame, columns: tuple[str, ...]) -> tuple[np.ndarray, list[str]]:
+    """The field's raw text per record as (codes, distinct texts); code -1 = missing.
+
+    One column is factorised as it is; several are joined by a space (empty parts skipped).
+    """
+    if len(columns) == 1:
+        codes, uniques = pd.factorize(df[columns[0]], use_na_sentinel=True)
+        return codes.astype(np.int64), [u if isinstance(u, str) else str(u) for u in uniques]
+    parts = [df[c].astype(object).where(df[c].notna(), None).to_numpy() for c in columns]
+    joined = [" ".join(str(x) for x in row if x is not None and str(x) != "") or None
+              for row in zip(*parts, strict=True)]
+    codes, uniques = pd.factorize(pd.Series(joined, dtype=object), use_na_sentinel=True)
+    return codes.astype(np.int64), list(uniques)
 
 
 def _normalise_field(df: pd.DataFrame, spec: FieldSpec, mapping: Mapping
@@ -124,21 +123,19 @@ def _normalise_field(df: pd.DataFrame, spec: FieldSpec, mapping: Mapping
     source = mapping.fields[spec.name]
     if not source.columns:
         return _Column(np.full(n, -1, dtype=np.int64), []), np.zeros(n, dtype=bool)
-    raw = _raw_strings(df, source.columns)
-    raw_codes, raw_uniques = pd.factorize(raw, use_na_sentinel=True)
+    raw_codes, raw_uniques = _raw_codes(df, source.columns)
     normalise = normaliser_for(spec.kind, spec.normalise_options, source.date_format,
                                dict(source.values) or None)
     normalised = [normalise(v) for v in raw_uniques]
     invalid_unique = np.array([v is INVALID for v in normalised] + [False], dtype=bool)
     cleaned = [None if v is INVALID else v for v in normalised]
-    raw_codes = raw_codes.astype(np.int64)
     column = _factorize_codes(raw_codes, cleaned)
     return column, invalid_unique[raw_codes]
 
 
 def _record_ids(df: pd.DataFrame, id_column: str) -> np.ndarray:
     ids = df[id_column]
-    absent = ids.isna().to_numpy() | (ids.astype(str).str.strip() == "").to_numpy()
+    absent = ids.isna().to_numpy() | (ids.astype(str) == "").to_numpy()
     if absent.any():
         rows = np.flatnonzero(absent) + 1
         raise InputDataError(f"{len(rows)} record(s) have no id in column {id_column!r} "
@@ -230,7 +227,7 @@ def _units(column: _Column, salt: _Column | None) -> tuple[np.ndarray, np.ndarra
 def _gather(unit_filters: np.ndarray, codes: np.ndarray) -> np.ndarray:
     """Per-record rows of the unit filters; missing records (code -1) get an all-zero row."""
     padded = np.vstack([unit_filters, np.zeros((1, unit_filters.shape[1]), dtype=np.uint64)])
-    return padded[np.where(codes < 0, len(unit_filters), codes)]
+    return np.take(padded, codes, axis=0)  # code -1 takes the appended zero row
 
 
 def _apply_hardening(filters: np.ndarray, steps: tuple[HardeningStep, ...], missing: np.ndarray,

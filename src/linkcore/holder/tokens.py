@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import itertools
+
 import numpy as np
+import pandas as pd
 
 from ..schema import TokenSpec
 
@@ -82,18 +85,54 @@ def token_csr(values: Sequence[str], spec: TokenSpec) -> tuple[np.ndarray, np.nd
     """
     if spec.type == "qgram" and spec.q <= 3 and not spec.positional and len(values) > 0:
         return _qgram_csr_vectorised(values, spec.q, spec.padded)
+    if spec.type == "date_parts" and len(values) > 0:
+        return _date_parts_csr_vectorised(values)
     return _csr_python(values, spec)
 
 
+_DATE_TOKEN_BASE = 1_000_000  # token key = kind * base + value
+
+
+def _date_token_text(key: int) -> str:
+    kind, value = divmod(key, _DATE_TOKEN_BASE)
+    if kind == 0:
+        return f"y:{value:04d}"
+    if kind == 1:
+        return f"m:{value:02d}"
+    if kind == 2:
+        return f"d:{value:02d}"
+    if kind == 3:
+        lo, hi = divmod(value, 100)
+        return f"dm:{lo:02d}|{hi:02d}"
+    return f"p{kind - 4}:{value}"
+
+
+def _date_parts_csr_vectorised(values: Sequence[str]) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """date_part_tokens for many ISO dates at once, as integer keys (same tokens, same order)."""
+    codes = np.asarray(values, dtype="<U10").view(np.uint32).reshape(len(values), 10)
+    digits = codes[:, [0, 1, 2, 3, 5, 6, 8, 9]].astype(np.int64) - ord("0")
+    year = digits[:, 0] * 1000 + digits[:, 1] * 100 + digits[:, 2] * 10 + digits[:, 3]
+    month = digits[:, 4] * 10 + digits[:, 5]
+    day = digits[:, 6] * 10 + digits[:, 7]
+    pair = np.minimum(month, day) * 100 + np.maximum(month, day)
+    keys = np.column_stack(
+        [year, _DATE_TOKEN_BASE + month, 2 * _DATE_TOKEN_BASE + day, 3 * _DATE_TOKEN_BASE + pair]
+        + [(4 + i) * _DATE_TOKEN_BASE + digits[:, i] for i in range(8)]
+    )
+    ids, vocab_keys = pd.factorize(keys.ravel())
+    indptr = np.arange(0, keys.size + 1, keys.shape[1], dtype=np.int64)
+    return indptr, ids.astype(np.int64), [_date_token_text(int(k)) for k in vocab_keys]
+
+
 def _csr_python(values: Sequence[str], spec: TokenSpec) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    vocab: dict[str, int] = {}
-    ids: list[int] = []
+    per_value = [tokens(v, spec) for v in values]
     indptr = np.zeros(len(values) + 1, dtype=np.int64)
-    for i, v in enumerate(values):
-        for t in tokens(v, spec):
-            ids.append(vocab.setdefault(t, len(vocab)))
-        indptr[i + 1] = len(ids)
-    return indptr, np.asarray(ids, dtype=np.int64), list(vocab)
+    np.cumsum([len(t) for t in per_value], out=indptr[1:])
+    flat = list(itertools.chain.from_iterable(per_value))
+    if not flat:
+        return indptr, np.zeros(0, dtype=np.int64), []
+    ids, vocabulary = pd.factorize(np.asarray(flat, dtype=object))
+    return indptr, ids.astype(np.int64), [str(t) for t in vocabulary]
 
 
 def _qgram_csr_vectorised(values: Sequence[str], q: int, padded: bool
