@@ -110,7 +110,7 @@ class _Corrupter:
         return chosen if eligible is None else chosen & eligible
 
     def present(self, field: str) -> np.ndarray:
-        return np.array([v is not None for v in self.rec[field]], dtype=bool)
+        return np.not_equal(self.rec[field], None)
 
     def record(self, name: str, changed: np.ndarray) -> None:
         self.log[name] = self.log.get(name, np.zeros(self.n, dtype=bool)) | changed

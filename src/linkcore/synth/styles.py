@@ -33,9 +33,19 @@ def _s(values: np.ndarray) -> pd.Series:
     return pd.Series(values, dtype=object)
 
 
+def _each(values: np.ndarray, fn: Callable[[str], str]) -> pd.Series:
+    """Apply ``fn`` to every present value in one Python pass (missing stays None)."""
+    return pd.Series([None if v is None else fn(v) for v in values], dtype=object)
+
+
 def _address(rec: dict[str, np.ndarray]) -> pd.Series:
-    num = _s(rec["house_number"]).map(lambda v: None if v is None else str(v))
-    return num + " " + _s(rec["street"])
+    return pd.Series(
+        [
+            None if n is None and s is None else f"{'' if n is None else n} {s or ''}".strip()
+            for n, s in zip(rec["house_number"], rec["street"], strict=True)
+        ],
+        dtype=object,
+    )
 
 
 def _style_1(rec: dict[str, np.ndarray], rng: np.random.Generator) -> dict[str, pd.Series]:
@@ -54,41 +64,41 @@ def _style_1(rec: dict[str, np.ndarray], rng: np.random.Generator) -> dict[str, 
 
 
 def _style_2(rec: dict[str, np.ndarray], rng: np.random.Generator) -> dict[str, pd.Series]:
-    first, middle = _s(rec["first_name"]), _s(rec["middle_name"])
-    forename = first.where(middle.isna(), first + " " + middle)
-    forename = forename.where(first.notna(), middle)
-    dob = _s(rec["date_of_birth"])
-    postcode = _s(rec["postcode"]).str.replace(" ", "", regex=False)
-    lower = rng.random(len(postcode)) < 0.5
-    postcode = postcode.where(~lower, postcode.str.lower())
-    ni = _s(rec["ni_number"])
-    nino = ni.str[:2] + " " + ni.str[2:4] + " " + ni.str[4:6] + " " + ni.str[6:8] + " " + ni.str[8:]
+    forename = [
+        " ".join(x for x in (f, m) if x is not None).upper() or None
+        for f, m in zip(rec["first_name"], rec["middle_name"], strict=True)
+    ]
+    lower = rng.random(len(forename)) < 0.5
+    postcode = [
+        None if p is None else (p.replace(" ", "").lower() if low else p.replace(" ", ""))
+        for p, low in zip(rec["postcode"], lower, strict=True)
+    ]
     return {
         "record_id": _s(rec["record_id"]),
-        "FORENAME": forename.str.upper(),
-        "SURNAME": _s(rec["last_name"]).str.upper(),
+        "FORENAME": pd.Series(forename, dtype=object),
+        "SURNAME": _each(rec["last_name"], str.upper),
         "GENDER": _s(rec["sex"]),
-        "DOB": dob.str[8:10] + "/" + dob.str[5:7] + "/" + dob.str[:4],
+        "DOB": _each(rec["date_of_birth"], lambda d: f"{d[8:10]}/{d[5:7]}/{d[:4]}"),
         "ADDRESS_LINE_1": _address(rec).str.upper(),
-        "TOWN": _s(rec["town"]).str.upper(),
-        "POST_CODE": postcode,
-        "NINO": nino,
+        "TOWN": _each(rec["town"], str.upper),
+        "POST_CODE": pd.Series(postcode, dtype=object),
+        "NINO": _each(rec["ni_number"], lambda v: f"{v[:2]} {v[2:4]} {v[4:6]} {v[6:8]} {v[8:]}"),
     }
 
 
 def _style_3(rec: dict[str, np.ndarray], rng: np.random.Generator) -> dict[str, pd.Series]:
     return {
         "id": _s(rec["record_id"]),
-        "first_name": _s(rec["first_name"]).str.lower(),
-        "middle_initial": _s(rec["middle_name"]).str[:1].str.lower(),
-        "last_name": _s(rec["last_name"]).str.lower(),
-        "birth_date": _s(rec["date_of_birth"]).str.replace("-", "", regex=False),
+        "first_name": _each(rec["first_name"], str.lower),
+        "middle_initial": _each(rec["middle_name"], lambda v: v[:1].lower()),
+        "last_name": _each(rec["last_name"], str.lower),
+        "birth_date": _each(rec["date_of_birth"], lambda d: d.replace("-", "")),
         "sex_code": _s(rec["sex"]).map({"M": "1", "F": "2"}),
-        "house_no": _s(rec["house_number"]).map(lambda v: None if v is None else str(v)),
+        "house_no": _each(rec["house_number"], str),
         "street": _s(rec["street"]),
         "town": _s(rec["town"]),
-        "postcode": _s(rec["postcode"]).str.replace(" ", "", regex=False),
-        "ni": _s(rec["ni_number"]).str.lower(),
+        "postcode": _each(rec["postcode"], lambda p: p.replace(" ", "")),
+        "ni": _each(rec["ni_number"], str.lower),
     }
 
 
