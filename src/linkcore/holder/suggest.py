@@ -237,7 +237,8 @@ def role_from_name(column: str) -> str | None:
         return "address"
     if compact in _ID_NAMES or (tokens[-1] in {"id", "ref", "urn", "key"} and len(tokens) <= 3):
         return "id"
-    if tset & {"date", "dt", "time", "timestamp", "datetime"} or compact.endswith("date"):
+    if tset & {"date", "dt", "time", "timestamp", "datetime", "created", "updated", "modified",
+               "loaded", "extracted"} or compact.endswith("date"):
         return "ignore:an event date or time, not a date of birth"
     if compact in {"age", "ageyears", "ageatextract"}:
         return "ignore:age changes with time; the date of birth is used instead"
@@ -326,6 +327,15 @@ class _Profile:
         if len(codes) > 12:
             return 0.0
         known = sum(n for c, n in codes.items() if c in SEX_CODES)
+        return known / max(len(self.sample), 1)
+
+    @property
+    def sex_share_loose(self) -> float:
+        """Share of codes that are sex codes or start with m/f (``Mal``, ``Fem``)."""
+        codes = self.sex_codes
+        if len(codes) > 12:
+            return 0.0
+        known = sum(n for c, n in codes.items() if c in SEX_CODES or c[:1] in ("m", "f"))
         return known / max(len(self.sample), 1)
 
     @property
@@ -640,10 +650,10 @@ def _take_named(a: _Analysis, p: _Profile, role: str) -> None:
             why = (f"named like a postcode but only {_pct(share)} of {_of(p)} are UK postcodes; "
                    "compared as a code")
     elif role == "sex":
-        share = p.sex_share
+        share = p.sex_share_loose
         if share >= NAMED_MIN:
             values = _sex_values(p)
-            why = f"{_pct(share)} of {_of(p)} are known sex codes"
+            why = f"{_pct(p.sex_share)} of {_of(p)} are known sex codes"
             if values:
                 why += (f"; {len(values)} other code(s) mapped in the mapping's 'values' "
                         "(review them)")

