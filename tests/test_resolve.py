@@ -231,3 +231,21 @@ def test_one_per_party_never_puts_two_records_of_a_party_together(n_parties, dat
     plain = clusters(pl, left, pr, right)
     for k in range(c.n_clusters):
         assert len(set(plain.cluster[c.cluster == k].tolist())) == 1
+
+
+def test_optimal_batches_components_without_changing_the_optimum(monkeypatch):
+    from linkcore.linkage import resolve as module
+
+    rng = np.random.default_rng(5)
+    n_rec = 3000  # 600 blocks of 5 records: many components, several batches
+    block = np.arange(n_rec) // 5
+    conf = rng.integers(0, n_rec, 6000)
+    left = np.concatenate((np.arange(n_rec), conf))
+    right = np.concatenate((np.arange(n_rec), block[conf] * 5 + rng.integers(0, 5, conf.size)))
+    prob = rng.random(left.size)
+    batched = one_to_one_optimal(left, right, prob)
+    monkeypatch.setattr(module, "_OPTIMAL_BATCH_ROWS", 10**9)
+    whole = one_to_one_optimal(left, right, prob)
+    assert_one_to_one(left, right, batched)
+    assert prob[batched].sum() == pytest.approx(prob[whole].sum(), rel=1e-12)
+    assert prob[batched].sum() >= prob[one_to_one_greedy(left, right, prob)].sum()

@@ -324,7 +324,8 @@ class FellegiSunterModel:
             )
         if levels.dtype.kind not in "iu":
             raise ModelError(f"{what} must hold integer level numbers; got dtype {levels.dtype}")
-        if levels.shape[0]:
+        # whole-array min and max are fast (contiguous SIMD reductions); per column only if needed
+        if levels.size and (levels.min() < 0 or levels.max() >= min(self.n_levels)):
             lows, highs = levels.min(axis=0), levels.max(axis=0)
             for j, c in enumerate(self.comparisons):
                 if lows[j] < 0 or highs[j] >= c.n_levels:
