@@ -1,0 +1,299 @@
+"""``linkcore schema``: suggest, validate, fingerprint; exit codes, one-line errors, no partials."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from faker import Faker
+
+from linkcore.cli import main
+from linkcore.schema import Mapping, Schema
+
+N = 300
+
+
+@pytest.fixture(scope="module")
+def tables(tmp_path_factory) -> dict[str, Path]:
+    """The same people as agency A (ISO dates, Male/Female) and B (UK dates, M/F) write them."""
+    fake = Faker("en_GB")
+    fake.seed_instance(99)
+    rng = np.random.default_rng(5)
+    males = rng.random(N) < 0.5
+    first = [fake.first_name_male() if m else fake.first_name_female() for m in males]
+    last = [fake.last_name() for _ in range(N)]
+    dobs = [fake.date_of_birth(minimum_age=1, maximum_age=95) for _ in range(N)]
+    street = [f"{rng.integers(1, 200)} {fake.street_name()}" for _ in range(N)]
+    town = [fake.city() for _ in range(N)]
+    pcs = [fake.postcode() for _ in range(N)]
+    ni = [f"{a}{b}{n:06d}{c}" for a, b, n, c in zip(
+        rng.choice(list("ABCEGHJ"), N), rng.choice(list("ABCEGHJ"), N),
+        rng.integers(0, 10**6, N), rng.choice(list("ABCD"), N), strict=True)]
+    a = pd.DataFrame({
+        "rec_id": [f"R{i:06d}" for i in range(N)], "given_name": first, "surname": last,
+        "sex": np.where(males, "Male", "Female"), "dob": [d.isoformat() for d in dobs],
+        "address": street, "town": town, "postcode": pcs, "ni_number": ni,
+    })
+    b = pd.DataFrame({
+        "record_id": [str(90_000 + i) for i in range(N)],
+        "FORENAME": [f.upper() for f in first], "SURNAME": [s.upper() for s in last],
+        "GENDER": np.where(males, "M", "F"), "DOB": [d.strftime("%d/%m/%Y") for d in dobs],
+        "ADDRESS_LINE_1": [s.upper() for s in street], "TOWN": [t.upper() for t in town],
+        "POST_CODE": [p.replace(" ", "").lower() for p in pcs], "NINO": ni,
+    })
+    d = tmp_path_factory.mktemp("tables")
+    a.to_csv(d / "a.csv", index=False)
+    b.to_csv(d / "b.csv", index=False)
+    b.to_parquet(d / "b.parquet", index=False)
+    return {"a": d / "a.csv", "b": d / "b.csv", "b_parquet": d / "b.parquet",
+            "frame_a": a, "frame_b": b}  # type: ignore[dict-item]
+
+
+def run(*args: str | Path):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def files_in(d: Path) -> set[str]:
+    return {p.name for p in d.iterdir()}
+
+
+def assert_one_line_error(result) -> None:
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    assert "Traceback" not in result.output
+
+
+def assert_no_values(text: str, df: pd.DataFrame) -> None:
+    names = set(map(str, df.columns))
+    words = set(re.findall(r"[\w'-]+", text))
+    for col in df.columns:
+        for v in set(df[col].astype(str)):
+            if len(v) >= 4 and v not in names and (" " in v or v in words):
+                assert not re.search(r"(?<![\w'-])" + re.escape(v) + r"(?![\w'-])", text), col
+
+
+# --------------------------------------------------------------------------------------
+# suggest
+# --------------------------------------------------------------------------------------
+def test_suggest_writes_schema_and_mapping_and_explains(tables, tmp_path):
+    s, m = tmp_path / "schema.json", tmp_path / "mapping.json"
+    result = run("schema", "suggest", tables["a"], "-o", s, "--mapping-out", m)
+    assert result.exit_code == 0, result.output
+    schema = Schema.load(s)
+    mapping = Mapping.load(m)
+    mapping.check_schema(schema)
+    assert mapping.id_column == "rec_id"
+    assert mapping.fields["date_of_birth"].date_format == "%Y-%m-%d"
+    out = result.stdout
+    assert re.search(r"dob -> date_of_birth \(date, format %Y-%m-%d: 100% of 300 sampled values "
+                     r"parse\)", out)
+    assert "postcode -> postcode (postcode," in out
+    assert schema.fingerprint[:16] in out
+    assert files_in(tmp_path) == {"schema.json", "mapping.json"}
+    for text in (out, s.read_text(), m.read_text()):
+        assert_no_values(text, tables["frame_a"])
+
+
+def test_suggest_onto_an_agreed_schema_then_validate(tables, tmp_path):
+    s, m_a, m_b = tmp_path / "s.json", tmp_path / "ma.json", tmp_path / "mb.json"
+    assert run("schema", "suggest", tables["a"], "-o", s, "--mapping-out", m_a).exit_code == 0
+    before = s.read_text()
+    result = run("schema", "suggest", tables["b"], "--schema", s, "-o", m_b)
+    assert result.exit_code == 0, result.output
+    assert s.read_text() == before
+    mapping = Mapping.load(m_b)
+    assert mapping.id_column == "record_id"
+    assert mapping.fields["date_of_birth"].date_format == "%d/%m/%Y"
+    assert mapping.fields["postcode"].columns == ("POST_CODE",)
+    assert_no_values(result.stdout + m_b.read_text(), tables["frame_b"])
+    ok = run("schema", "validate", s, "--mapping", m_b, "--data", tables["b"])
+    assert ok.exit_code == 0, ok.output
+    assert ok.stdout.startswith("OK: ")
+    assert Schema.load(s).fingerprint in ok.stdout
+    # The same for a Parquet copy of B.
+    m_pq = tmp_path / "mpq.json"
+    assert run("schema", "suggest", tables["b_parquet"], "--schema", s, "-o", m_pq).exit_code == 0
+    assert Mapping.load(m_pq).to_dict() == mapping.to_dict()
+
+
+def test_fingerprint(tables, tmp_path):
+    s, m = tmp_path / "s.json", tmp_path / "m.json"
+    run("schema", "suggest", tables["a"], "-o", s, "--mapping-out", m)
+    result = run("schema", "fingerprint", s)
+    assert result.exit_code == 0
+    assert result.stdout.strip() == Schema.load(s).fingerprint
+    # Key order and whitespace do not change it.
+    doc = json.loads(s.read_text())
+    s2 = tmp_path / "s2.json"
+    s2.write_text(json.dumps(dict(reversed(list(doc.items()))), separators=(",", ":")))
+    assert run("schema", "fingerprint", s2).stdout == result.stdout
+
+
+@pytest.mark.parametrize("args", [
+    ["schema", "--help"], ["schema", "suggest", "--help"], ["schema", "validate", "--help"],
+    ["schema", "fingerprint", "--help"],
+])
+def test_help_has_an_example(args):
+    result = run(*args)
+    assert result.exit_code == 0
+    assert "Example" in result.stdout and "linkcore schema" in result.stdout
+
+
+# --------------------------------------------------------------------------------------
+# Bad input: exit 2, one line, nothing written
+# --------------------------------------------------------------------------------------
+def _bad_files(d: Path, frame_a: pd.DataFrame) -> dict[str, Path]:
+    (d / "empty.csv").write_bytes(b"")
+    (d / "latin1.csv").write_bytes("id,surname\n1,M\xfcller\n".encode("latin-1"))
+    (d / "header.csv").write_text("rec_id,surname,dob\n")
+    pd.concat([frame_a.drop(columns=["rec_id", "ni_number"])] * 2).to_csv(d / "noid.csv",
+                                                                          index=False)
+    pd.DataFrame({"id": range(20), "colour": ["red", "blue"] * 10}).to_csv(d / "nouse.csv",
+                                                                            index=False)
+    return {name: d / f"{name}.csv" for name in ("empty", "latin1", "header", "noid", "nouse")}
+
+
+@pytest.mark.parametrize(("case", "message"), [
+    ("missing", "not found"), ("empty", "empty"), ("latin1", "not UTF-8"),
+    ("header", "no rows"), ("noid", "no column can be the record id"),
+    ("nouse", "looks like a linkage field"),
+])
+def test_bad_input_exits_2_with_one_line_and_writes_nothing(tables, tmp_path, case, message):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    paths = _bad_files(inputs, tables["frame_a"])
+    data = paths.get(case, inputs / "missing.csv")
+    out = tmp_path / "out"
+    out.mkdir()
+    result = run("schema", "suggest", data, "-o", out / "s.json", "--mapping-out", out / "m.json")
+    assert_one_line_error(result)
+    assert message in result.stderr
+    assert files_in(out) == set()
+    assert_no_values(result.stderr, tables["frame_a"])
+
+
+def test_mapping_onto_a_schema_with_bad_input_writes_nothing(tables, tmp_path):
+    s, m = tmp_path / "s.json", tmp_path / "m.json"
+    run("schema", "suggest", tables["a"], "-o", s, "--mapping-out", m)
+    out = tmp_path / "out"
+    out.mkdir()
+    nouse = tmp_path / "nouse.csv"
+    pd.DataFrame({"id": range(20), "colour": ["red", "blue"] * 10}).to_csv(nouse, index=False)
+    result = run("schema", "suggest", nouse, "--schema", s, "-o", out / "mb.json")
+    assert_one_line_error(result)
+    bad_schema = tmp_path / "bad.json"
+    bad_schema.write_text('{"linkcore_schema": 1, "fields": [{"name": "x", "kind": "nope"}]}')
+    result = run("schema", "suggest", tables["b"], "--schema", bad_schema, "-o", out / "mb.json")
+    assert_one_line_error(result)
+    assert "unknown kind" in result.stderr
+    assert files_in(out) == set()
+
+
+def test_existing_outputs_need_force(tables, tmp_path):
+    s, m = tmp_path / "s.json", tmp_path / "m.json"
+    s.write_text("keep me")
+    result = run("schema", "suggest", tables["a"], "-o", s, "--mapping-out", m)
+    assert_one_line_error(result)
+    assert "--force" in result.stderr
+    assert s.read_text() == "keep me" and not m.exists()
+    result = run("schema", "suggest", tables["a"], "-o", s, "--mapping-out", m, "--force")
+    assert result.exit_code == 0
+    Schema.load(s)
+
+
+@pytest.mark.parametrize("extra", [
+    [],                                     # no --mapping-out and no --schema
+    ["--mapping-out", "{s}"],               # the same file twice
+    ["--mapping-out", "{data}"],            # overwrite the input
+    ["--mapping-out", "{m}", "--sample-size", "5"],
+])
+def test_bad_options_exit_2(tables, tmp_path, extra):
+    s, m = tmp_path / "s.json", tmp_path / "m.json"
+    extra = [e.format(s=s, m=m, data=tables["a"]) for e in extra]
+    result = run("schema", "suggest", tables["a"], "-o", s, *extra)
+    assert_one_line_error(result)
+    assert not s.exists() and not m.exists()
+
+
+def test_mapping_out_with_schema_is_refused(tables, tmp_path):
+    s, m = tmp_path / "s.json", tmp_path / "m.json"
+    run("schema", "suggest", tables["a"], "-o", s, "--mapping-out", m)
+    result = run("schema", "suggest", tables["b"], "--schema", s, "-o", tmp_path / "x.json",
+                 "--mapping-out", tmp_path / "y.json")
+    assert_one_line_error(result)
+    assert not (tmp_path / "x.json").exists()
+
+
+# --------------------------------------------------------------------------------------
+# validate and fingerprint problems
+# --------------------------------------------------------------------------------------
+def test_validate_lists_every_schema_problem(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"linkcore_schema": 1, "fields": [
+        {"name": "a", "kind": "name", "filter_bits": 100},
+        {"name": "b", "kind": "name", "tokens": {"type": "qgram", "q": 0}}]}))
+    result = run("schema", "validate", bad)
+    assert result.exit_code == 2
+    problems = [ln for ln in result.stderr.splitlines() if ln.startswith("problem: ")]
+    assert len(problems) == 2
+    assert "multiple of 64" in problems[0] and "q must be" in problems[1]
+    assert result.stderr.strip().splitlines()[-1] == "error: 2 problem(s) found"
+    assert result.stdout == ""
+
+
+def test_validate_finds_a_mapping_that_does_not_fit_the_data(tables, tmp_path):
+    s, m = tmp_path / "s.json", tmp_path / "m.json"
+    run("schema", "suggest", tables["a"], "-o", s, "--mapping-out", m)
+    # A's mapping against B's file: none of A's columns are there.
+    result = run("schema", "validate", s, "--mapping", m, "--data", tables["b"])
+    assert result.exit_code == 2
+    assert "has no column" in result.stderr
+    # A's columns with B's date format: the mapping's date format is wrong.
+    wrong = tables["frame_a"].copy()
+    wrong["dob"] = tables["frame_b"]["DOB"]
+    data = tmp_path / "wrong.csv"
+    wrong.to_csv(data, index=False)
+    result = run("schema", "validate", s, "--mapping", m, "--data", data)
+    assert result.exit_code == 2
+    assert "field 'date_of_birth'" in result.stderr and "date_format '%Y-%m-%d'" in result.stderr
+    assert_no_values(result.stderr, wrong)
+    # A duplicated id.
+    dup = tables["frame_a"].copy()
+    dup.loc[1, "rec_id"] = dup.loc[0, "rec_id"]
+    dup.to_csv(data, index=False)
+    result = run("schema", "validate", s, "--mapping", m, "--data", data)
+    assert result.exit_code == 2
+    assert "1 repeated" in result.stderr
+
+
+def test_validate_mapping_that_does_not_fit_the_schema(tables, tmp_path):
+    s, m = tmp_path / "s.json", tmp_path / "m.json"
+    run("schema", "suggest", tables["a"], "-o", s, "--mapping-out", m)
+    doc = json.loads(m.read_text())
+    doc["fields"].pop("town")
+    m.write_text(json.dumps(doc))
+    result = run("schema", "validate", s, "--mapping", m)
+    assert result.exit_code == 2
+    assert "'town' has no source" in result.stderr
+
+
+def test_validate_data_needs_a_mapping(tables, tmp_path):
+    s, m = tmp_path / "s.json", tmp_path / "m.json"
+    run("schema", "suggest", tables["a"], "-o", s, "--mapping-out", m)
+    assert_one_line_error(run("schema", "validate", s, "--data", tables["a"]))
+
+
+@pytest.mark.parametrize("content", [
+    None, b"", b"{not json", b"\xff\xfe", b'{"linkcore_schema": 9}',
+])
+def test_fingerprint_bad_schema_exits_2(tmp_path, content):
+    path = tmp_path / "s.json"
+    if content is not None:
+        path.write_bytes(content)
+    assert_one_line_error(run("schema", "fingerprint", path))
