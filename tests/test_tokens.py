@@ -123,9 +123,13 @@ def test_mixed_lengths_short_values_and_empty_input():
 
 
 @FAST_SETTINGS
-@given(st.lists(st.text(min_size=1, max_size=10), min_size=1, max_size=10), st.integers(1, 3))
+@given(st.lists(st.text(st.characters(blacklist_characters="\x00"), min_size=1, max_size=10),
+                min_size=1, max_size=10), st.integers(1, 3))
 def test_categorical_qgrams_match_reference(raw, q):
-    """Categorical values may be tokenised as q-grams; they keep every non-space character."""
+    """Categorical values may be tokenised as q-grams; they keep every non-space character.
+
+    NUL is left out here: see test_trailing_nul_in_a_categorical_value.
+    """
     values = [v for v in (normalise_categorical(r) for r in raw) if isinstance(v, str)]
     spec = TokenSpec("qgram", q, False, False)
     assert csr_lists(values, spec) == [tokens(v, spec) for v in values]
