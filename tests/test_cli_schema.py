@@ -243,7 +243,7 @@ def test_validate_lists_every_schema_problem(tmp_path):
     problems = [ln for ln in result.stderr.splitlines() if ln.startswith("problem: ")]
     assert len(problems) == 2
     assert "multiple of 64" in problems[0] and "q must be" in problems[1]
-    assert result.stderr.strip().splitlines()[-1] == "error: 2 problem(s) found"
+    assert result.stderr.strip().splitlines()[-1] == "error: 2 problems found"
     assert result.stdout == ""
 
 
@@ -281,6 +281,14 @@ def test_validate_mapping_that_does_not_fit_the_schema(tables, tmp_path):
     result = run("schema", "validate", s, "--mapping", m)
     assert result.exit_code == 2
     assert "'town' has no source" in result.stderr
+
+
+@pytest.mark.parametrize("content", [None, b"", b"\xff\xfe", b"[1, 2]"])
+def test_validate_unreadable_schema_is_one_line(tmp_path, content):
+    path = tmp_path / "s.json"
+    if content is not None:
+        path.write_bytes(content)
+    assert_one_line_error(run("schema", "validate", path))
 
 
 def test_validate_data_needs_a_mapping(tables, tmp_path):

@@ -166,10 +166,13 @@ def validate(schema_file: str, mapping_file: str | None, data_file: str | None,
             _check_data(df, loaded, mapping, problems, notes)
     for note in notes:
         click.echo(f"note: {note}", err=True)
+    if len(problems) == 1:
+        click.echo(f"error: {problems[0]}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
     if problems:
         for p in problems:
             click.echo(f"problem: {p}", err=True)
-        click.echo(f"error: {len(problems)} problem(s) found", err=True)
+        click.echo(f"error: {len(problems)} problems found", err=True)
         sys.exit(EXIT_BAD_INPUT)
     if loaded is None:  # pragma: no cover - a schema that failed to load is a problem above
         return
