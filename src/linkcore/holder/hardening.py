@@ -26,7 +26,8 @@ BLIP_RESOLUTION = 65536  # flip decisions compare a 16-bit keystream word with r
 def to_bits(filters: np.ndarray) -> np.ndarray:
     """Unpack (n, W) uint64 filters to (n, 64W) uint8 bits, column i = bit i."""
     f = np.ascontiguousarray(filters, dtype="<u8")
-    return np.unpackbits(f.view(np.uint8).reshape(f.shape[0], -1), axis=1, bitorder="little")
+    return np.unpackbits(f.view(np.uint8).reshape(f.shape[0], f.shape[1] * 8), axis=1,
+                         bitorder="little")
 
 
 def from_bits(bits: np.ndarray) -> np.ndarray:
