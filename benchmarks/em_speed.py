@@ -62,47 +62,70 @@ def main() -> None:
     m_true = [m / m.sum() for m in m_true]
     u_true = [u / u.sum() for u in u_true]
 
-    print(f"simulating {args.pairs:,} candidate pairs x {args.fields} fields "
-          f"({args.matches:.0%} matches) and 1,000,000 random pairs ...", flush=True)
+    print(
+        f"simulating {args.pairs:,} candidate pairs x {args.fields} fields "
+        f"({args.matches:.0%} matches) and 1,000,000 random pairs ...",
+        flush=True,
+    )
     t0 = time.perf_counter()
-    candidates, is_match = simulate_levels(args.pairs, args.fields, args.matches, rng, m_true,
-                                           u_true)
+    candidates, is_match = simulate_levels(
+        args.pairs, args.fields, args.matches, rng, m_true, u_true
+    )
     random_pairs, _ = simulate_levels(1_000_000, args.fields, 0.0, rng, m_true, u_true)
     print(f"  (simulation {time.perf_counter() - t0:.1f} s, not timed below)")
 
     results: list[tuple[str, float]] = []
     print("model:")
-    patterns, _ = timed("pattern counting (mixed-radix key + bincount)",
-                        lambda: pattern_counts(candidates, [c.n_levels for c in comps]), results)
+    patterns, _ = timed(
+        "pattern counting (mixed-radix key + bincount)",
+        lambda: pattern_counts(candidates, [c.n_levels for c in comps]),
+        results,
+    )
     model = FellegiSunterModel(comps)
     timed("estimate_u on 1,000,000 random pairs", lambda: model.estimate_u(random_pairs), results)
     em = timed("fit_em (counting + EM iterations)", lambda: model.fit_em(candidates), results)
-    print(f"    {patterns.shape[0]:,} distinct patterns; converged={em.converged} in "
-          f"{em.iterations} iterations; lambda={model.lambda_:.4f} (true {is_match.mean():.4f}); "
-          f"largest |m - m_true| = "
-          f"{max(np.abs(model.m[c.field][1:] - m_true[j]).max() for j, c in enumerate(comps)):.4f}")
-    prob = timed("probabilities for every pair (table lookup)",
-                 lambda: model.probabilities(candidates), results)
+    print(
+        f"    {patterns.shape[0]:,} distinct patterns; converged={em.converged} in "
+        f"{em.iterations} iterations; lambda={model.lambda_:.4f} (true {is_match.mean():.4f}); "
+        f"largest |m - m_true| = "
+        f"{max(np.abs(model.m[c.field][1:] - m_true[j]).max() for j, c in enumerate(comps)):.4f}"
+    )
+    prob = timed(
+        "probabilities for every pair (table lookup)",
+        lambda: model.probabilities(candidates),
+        results,
+    )
     q = estimate_quality(prob, 0.5)
     accepted = prob >= 0.5
     true_p = (accepted & is_match).sum() / max(accepted.sum(), 1)
     true_r = (accepted & is_match).sum() / max(is_match.sum(), 1)
-    print(f"    at p >= 0.5: estimated precision {q['precision']:.4f} / recall {q['recall']:.4f}; "
-          f"true {true_p:.4f} / {true_r:.4f}")
+    print(
+        f"    at p >= 0.5: estimated precision {q['precision']:.4f} / recall {q['recall']:.4f}; "
+        f"true {true_p:.4f} / {true_r:.4f}"
+    )
 
     print("resolution:")
     n_records = max(args.pairs // 5, 10)
     left = np.sort(rng.integers(0, n_records, args.pairs))
     right = rng.integers(0, n_records, args.pairs)
-    timed("greedy: numba compile or cache load (tiny input)",
-          lambda: one_to_one_greedy(left[:10], right[:10], prob[:10]), results)
-    mask = timed(f"greedy 1-1, {args.pairs:,} pairs sorted by left, model probabilities",
-                 lambda: one_to_one_greedy(left, right, prob), results)
+    timed(
+        "greedy: numba compile or cache load (tiny input)",
+        lambda: one_to_one_greedy(left[:10], right[:10], prob[:10]),
+        results,
+    )
+    mask = timed(
+        f"greedy 1-1, {args.pairs:,} pairs sorted by left, model probabilities",
+        lambda: one_to_one_greedy(left, right, prob),
+        results,
+    )
     print(f"    {mask.sum():,} pairs accepted")
     shuffle = rng.permutation(args.pairs)
     cont = rng.random(args.pairs)
-    timed(f"greedy 1-1, {args.pairs:,} unsorted pairs, continuous probabilities",
-          lambda: one_to_one_greedy(left[shuffle], right, cont), results)
+    timed(
+        f"greedy 1-1, {args.pairs:,} unsorted pairs, continuous probabilities",
+        lambda: one_to_one_greedy(left[shuffle], right, cont),
+        results,
+    )
     # optimal: blocking-like structure (true pair plus confusers inside blocks of 5 records)
     k = min(args.optimal_pairs, args.pairs)
     n_rec = k // 3
@@ -114,18 +137,25 @@ def main() -> None:
     sub_left = np.concatenate((true_l, conf_l))
     sub_right = np.concatenate((true_l, conf_r))
     sub_p = np.concatenate((rng.uniform(0.5, 1.0, n_rec), rng.uniform(0.0, 0.8, conf_l.size)))
-    opt = timed(f"optimal 1-1 (scipy LAPJVsp), {k:,} pairs in blocks of 5 records",
-                lambda: one_to_one_optimal(sub_left, sub_right, sub_p), results)
+    opt = timed(
+        f"optimal 1-1 (scipy LAPJVsp), {k:,} pairs in blocks of 5 records",
+        lambda: one_to_one_optimal(sub_left, sub_right, sub_p),
+        results,
+    )
     greedy_total = sub_p[one_to_one_greedy(sub_left, sub_right, sub_p)].sum()
     print(f"    total probability: optimal {sub_p[opt].sum():.1f} vs greedy {greedy_total:.1f}")
     k = min(args.optimal_random_pairs, args.pairs)
     sub_left = rng.integers(0, k // 2, k)
     sub_right = rng.integers(0, k // 2, k)
     sub_p = rng.random(k)
-    opt = timed(f"optimal 1-1, {k:,} random pairs (one giant component: worst case)",
-                lambda: one_to_one_optimal(sub_left, sub_right, sub_p), results)
+    opt = timed(
+        f"optimal 1-1, {k:,} random pairs (one giant component: worst case)",
+        lambda: one_to_one_optimal(sub_left, sub_right, sub_p),
+        results,
+    )
     greedy_total = sub_p[one_to_one_greedy(sub_left, sub_right, sub_p)].sum()
     print(f"    total probability: optimal {sub_p[opt].sum():.1f} vs greedy {greedy_total:.1f}")
+
 
 if __name__ == "__main__":
     main()

@@ -83,11 +83,20 @@ def test_greedy_equals_reference_on_presorted_and_large_ids(pairs):
     assert big.tolist() == want
 
 
-def test_greedy_ranks_many_distinct_probabilities_too():
+@pytest.mark.parametrize("max_distinct", [1 << 20, 4])
+def test_pair_order_equals_lexsort_on_both_paths(monkeypatch, max_distinct):
+    from linkcore.linkage import resolve as module
+
+    monkeypatch.setattr(module, "_COUNTING_SORT_MAX_DISTINCT", max_distinct)
     rng = np.random.default_rng(0)
-    n = 70_000  # more distinct values than the packed-sort path takes
-    left, right = rng.integers(0, 5_000, n), rng.integers(0, 5_000, n)
-    prob = rng.random(n)
+    n = 20_000
+    left, right = rng.integers(0, 500, n), rng.integers(0, 500, n)
+    for prob in (rng.random(n), rng.choice([0.0, -0.0, 0.25, 0.5, 1.0, 1e-300], n)):
+        want = np.lexsort((right, left, -prob))
+        np.testing.assert_array_equal(module._descending_order(left, right, prob), want)
+        order = np.lexsort((right, left))  # presorted input takes the no-permutation path
+        got = module._descending_order(left[order], right[order], prob[order])
+        np.testing.assert_array_equal(got, np.lexsort((right[order], left[order], -prob[order])))
     mask = one_to_one_greedy(left, right, prob)
     assert mask.tolist() == greedy_reference(left.tolist(), right.tolist(), prob.tolist())
 

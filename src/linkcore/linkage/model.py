@@ -283,12 +283,15 @@ class FellegiSunterModel:
     ) -> list[np.ndarray]:
         unknown = sorted(set(values) - set(self.fields))
         if unknown:
-            raise ParameterError(f"{name} given for fields the model does not have: "
-                                 f"{', '.join(map(repr, unknown))}")
+            raise ParameterError(
+                f"{name} given for fields the model does not have: {', '.join(map(repr, unknown))}"
+            )
         missing = [f for f in self.fields if f not in values]
         if missing and current is None:
-            raise ParameterError(f"{name} missing for fields: {', '.join(map(repr, missing))}; "
-                                 "give every field the first time")
+            raise ParameterError(
+                f"{name} missing for fields: {', '.join(map(repr, missing))}; "
+                "give every field the first time"
+            )
         tables = _copies(current) if current is not None else [None] * len(self.comparisons)
         for j, c in enumerate(self.comparisons):
             if c.field not in values:
@@ -337,8 +340,11 @@ class FellegiSunterModel:
 
     def _require_fitted(self) -> None:
         if not self.is_fitted:
-            missing = [n for n, v in (("m", self._m), ("u", self._u), ("lambda", self._lambda))
-                       if v is None]
+            missing = [
+                n
+                for n, v in (("m", self._m), ("u", self._u), ("lambda", self._lambda))
+                if v is None
+            ]
             raise ModelError(
                 f"the model has no {', '.join(missing)} yet: call estimate_u and fit_em "
                 "(or fit_labelled / set_parameters) first"
@@ -355,8 +361,9 @@ class FellegiSunterModel:
         for j, c in enumerate(self.comparisons):
             counts = np.bincount(random_levels[:, j], minlength=c.n_levels)[1:].astype(np.float64)
             if counts.sum() == 0:
-                logger.warning("field %r is missing in every random pair; its u is uniform",
-                               c.field)
+                logger.warning(
+                    "field %r is missing in every random pair; its u is uniform", c.field
+                )
             tables.append(np.concatenate(([1.0], _smoothed(counts))))
         self._u = tables
         self.training["u"] = {"method": "random pairs", "n_pairs": int(random_levels.shape[0])}
@@ -429,8 +436,11 @@ class FellegiSunterModel:
 
         m = _copies(self._initial_m())
         u = _copies(self._u) if self._u is not None else self._initial_u(patterns, weights)
-        lam = initial_lambda if initial_lambda is not None else _initial_lambda(patterns, weights,
-                                                                               m, u)
+        lam = (
+            initial_lambda
+            if initial_lambda is not None
+            else _initial_lambda(patterns, weights, m, u)
+        )
         informative = (patterns != MISSING_LEVEL).any(axis=1)
 
         reason = ""
@@ -443,8 +453,9 @@ class FellegiSunterModel:
         if reason:
             logger.warning("EM skipped (%s); the model keeps its initial m and lambda", reason)
             self._m, self._u, self._lambda = m, u, lam
-            self.em_result = EMResult(False, 0, math.nan, lam, n_pairs, int(patterns.shape[0]),
-                                      math.nan, reason)
+            self.em_result = EMResult(
+                False, 0, math.nan, lam, n_pairs, int(patterns.shape[0]), math.nan, reason
+            )
             self.training["em"] = self.em_result.to_dict()
             return self.em_result
 
@@ -455,8 +466,9 @@ class FellegiSunterModel:
         for iteration in range(1, max_iter + 1):  # noqa: B007 - the last value is reported
             posterior, loglik = _e_step(patterns, weights, m, u, lam)
             match_w = weights * posterior
-            new_lam = float(np.clip(match_w.sum() / weights.sum(), _LAMBDA_CLAMP,
-                                    1 - _LAMBDA_CLAMP))
+            new_lam = float(
+                np.clip(match_w.sum() / weights.sum(), _LAMBDA_CLAMP, 1 - _LAMBDA_CLAMP)
+            )
             new_m = _m_step(patterns, match_w, m)
             new_u = u if fix_u else _m_step(patterns, weights - match_w, u)
             change = max(
@@ -465,8 +477,14 @@ class FellegiSunterModel:
                 max(float(np.abs(a - b).max()) for a, b in zip(new_u, u, strict=True)),
             )
             m, u, lam = new_m, new_u, new_lam
-            trace.append({"iteration": iteration, "lambda": lam, "log_likelihood": loglik,
-                          "max_change": change})
+            trace.append(
+                {
+                    "iteration": iteration,
+                    "lambda": lam,
+                    "log_likelihood": loglik,
+                    "max_change": change,
+                }
+            )
             if change < tol:
                 converged = True
                 break
@@ -477,18 +495,31 @@ class FellegiSunterModel:
             m, u, lam = u, m, 1.0 - lam
             message = "classes swapped so that the match class is the one with more agreement"
         elif fix_u and _agreement(m, self.comparisons) < _agreement(u, self.comparisons):
-            message = ("the fitted match class agrees less than random pairs do: the candidate "
-                       "pairs may hold few true matches")
+            message = (
+                "the fitted match class agrees less than random pairs do: the candidate "
+                "pairs may hold few true matches"
+            )
             logger.warning("EM: %s", message)
         _, loglik = _e_step(patterns, weights, m, u, lam)
         if not converged:
             logger.warning(
                 "EM did not converge in %d iterations (largest parameter change %.3g, tol %.3g)",
-                max_iter, change, tol,
+                max_iter,
+                change,
+                tol,
             )
         self._m, self._u, self._lambda = m, u, lam
-        self.em_result = EMResult(converged, iteration, float(loglik), lam, n_pairs,
-                                  int(patterns.shape[0]), float(change), message, tuple(trace))
+        self.em_result = EMResult(
+            converged,
+            iteration,
+            float(loglik),
+            lam,
+            n_pairs,
+            int(patterns.shape[0]),
+            float(change),
+            message,
+            tuple(trace),
+        )
         self.training["em"] = self.em_result.to_dict()
         if not fix_u:
             self.training["u"] = {"method": "em", "n_pairs": n_pairs}
@@ -507,8 +538,11 @@ class FellegiSunterModel:
         out = []
         for j, c in enumerate(self.comparisons):
             freq = np.bincount(patterns[:, j], weights=weights, minlength=c.n_levels)[1:]
-            freq = freq / freq.sum() if freq.sum() > 0 else np.full(c.n_levels - 1,
-                                                                    1 / (c.n_levels - 1))
+            freq = (
+                freq / freq.sum()
+                if freq.sum() > 0
+                else np.full(c.n_levels - 1, 1 / (c.n_levels - 1))
+            )
             tilt = (_INITIAL_M_RATIO ** np.arange(c.n_levels - 1, dtype=np.float64))[::-1]
             mixed = 0.5 * freq + 0.5 * tilt / tilt.sum()
             out.append(np.concatenate(([1.0], _floored(mixed))))
@@ -558,15 +592,21 @@ class FellegiSunterModel:
         parts = []
         for j, c in enumerate(self.comparisons):
             level = int(row[j])
-            parts.append(FieldContribution(
-                field=c.field, level=level, level_name=c.level_names[level],
-                m=float(self._m[j][level]), u=float(self._u[j][level]),
-                weight=float(tables[j][level]),
-            ))
+            parts.append(
+                FieldContribution(
+                    field=c.field,
+                    level=level,
+                    level_name=c.level_names[level],
+                    m=float(self._m[j][level]),
+                    u=float(self._u[j][level]),
+                    weight=float(tables[j][level]),
+                )
+            )
         prior = self.prior_weight
         total = prior + sum(p.weight for p in parts)
-        return Explanation(tuple(parts), prior, total,
-                           float(weights_to_probabilities(np.array([total]))[0]))
+        return Explanation(
+            tuple(parts), prior, total, float(weights_to_probabilities(np.array([total]))[0])
+        )
 
     # ------------------------------------------------------------------ quality
 
@@ -588,17 +628,19 @@ class FellegiSunterModel:
         """Return the model as a versioned, JSON-ready document."""
         fields = []
         for j, c in enumerate(self.comparisons):
-            fields.append({
-                "field": c.field,
-                "thresholds": list(c.thresholds),
-                "levels": c.level_names[1:],
-                "m": None if self._m is None else [float(x) for x in self._m[j][1:]],
-                "u": None if self._u is None else [float(x) for x in self._u[j][1:]],
-            })
+            fields.append(
+                {
+                    "field": c.field,
+                    "thresholds": list(c.thresholds),
+                    "levels": c.level_names[1:],
+                    "m": None if self._m is None else [float(x) for x in self._m[j][1:]],
+                    "u": None if self._u is None else [float(x) for x in self._u[j][1:]],
+                }
+            )
         return {
             "linkcore_model": MODEL_VERSION,
             "note": "m and u are listed for every level except 'missing', "
-                    "which carries no evidence (weight 0)",
+            "which carries no evidence (weight 0)",
             "lambda": self._lambda,
             "fields": fields,
             "training": self.training,
@@ -615,8 +657,9 @@ class FellegiSunterModel:
             doc = json.loads(text, parse_constant=_reject_constant)
         except (ValueError, TypeError) as exc:
             where = f" (line {exc.lineno}, column {exc.colno})" if hasattr(exc, "lineno") else ""
-            raise ModelError(f"the model file is not valid JSON{where}; "
-                             "save the model again with linkcore") from None
+            raise ModelError(
+                f"the model file is not valid JSON{where}; save the model again with linkcore"
+            ) from None
         return cls.from_dict(doc)
 
     @classmethod
@@ -624,8 +667,11 @@ class FellegiSunterModel:
         """Build a model from a parsed model document, listing every problem found."""
         problems = _validate_document(doc)
         if problems:
-            prefix = "invalid model: " if len(problems) == 1 else \
-                f"invalid model ({len(problems)} problems): "
+            prefix = (
+                "invalid model: "
+                if len(problems) == 1
+                else f"invalid model ({len(problems)} problems): "
+            )
             raise ModelError(prefix + "; ".join(problems))
         comparisons = [FieldComparison(f["field"], tuple(f["thresholds"])) for f in doc["fields"]]
         model = cls(comparisons)
@@ -789,7 +835,10 @@ def _log_likelihoods(patterns: np.ndarray, tables: list[np.ndarray]) -> np.ndarr
 
 
 def _e_step(
-    patterns: np.ndarray, weights: np.ndarray, m: list[np.ndarray], u: list[np.ndarray],
+    patterns: np.ndarray,
+    weights: np.ndarray,
+    m: list[np.ndarray],
+    u: list[np.ndarray],
     lam: float,
 ) -> tuple[np.ndarray, float]:
     """Posterior P(match | pattern) and the observed-data log-likelihood."""
@@ -799,8 +848,9 @@ def _e_step(
     return np.exp(a - log_total), float((weights * log_total).sum())
 
 
-def _m_step(patterns: np.ndarray, class_weights: np.ndarray,
-            previous: list[np.ndarray]) -> list[np.ndarray]:
+def _m_step(
+    patterns: np.ndarray, class_weights: np.ndarray, previous: list[np.ndarray]
+) -> list[np.ndarray]:
     """Re-estimate one class's level frequencies per field, over the non-missing levels."""
     out = []
     for j, prev in enumerate(previous):
@@ -813,8 +863,9 @@ def _m_step(patterns: np.ndarray, class_weights: np.ndarray,
     return out
 
 
-def _initial_lambda(patterns: np.ndarray, weights: np.ndarray, m: list[np.ndarray],
-                    u: list[np.ndarray]) -> float:
+def _initial_lambda(
+    patterns: np.ndarray, weights: np.ndarray, m: list[np.ndarray], u: list[np.ndarray]
+) -> float:
     """Share of pairs the initial m and u call matches at even odds, kept within [0.001, 0.5]."""
     if weights.sum() == 0:
         return 0.01
@@ -851,15 +902,18 @@ def _validate_document(doc: Any) -> list[str]:
         return ["'linkcore_model' (the version key) is missing: this is not a linkcore model file"]
     version = doc["linkcore_model"]
     if version != MODEL_VERSION or isinstance(version, bool):
-        return [f"'linkcore_model' is {version!r}, but this linkcore reads version "
-                f"{MODEL_VERSION}; use the linkcore version that saved it, or retrain"
-                if _is_number(version) else
-                "'linkcore_model' must be the whole number 1"]
+        return [
+            f"'linkcore_model' is {version!r}, but this linkcore reads version "
+            f"{MODEL_VERSION}; use the linkcore version that saved it, or retrain"
+            if _is_number(version)
+            else "'linkcore_model' must be the whole number 1"
+        ]
     problems = []
     unknown = sorted(set(doc) - _TOP_KEYS)
     if unknown:
-        problems.append(f"unknown keys {', '.join(map(repr, unknown))}; allowed: "
-                        f"{', '.join(sorted(_TOP_KEYS))}")
+        problems.append(
+            f"unknown keys {', '.join(map(repr, unknown))}; allowed: {', '.join(sorted(_TOP_KEYS))}"
+        )
     lam = doc.get("lambda")
     if lam is not None and not (_is_number(lam) and 0 < lam < 1):
         problems.append("'lambda' must be a number strictly between 0 and 1, or null")
@@ -875,8 +929,10 @@ def _validate_document(doc: Any) -> list[str]:
     for key in ("m", "u"):
         given = [isinstance(f, dict) and f.get(key) is not None for f in fields]
         if any(given) and not all(given):
-            problems.append(f"'{key}' is given for some fields but not others: give it for "
-                            "every field, or null for every field (an untrained model)")
+            problems.append(
+                f"'{key}' is given for some fields but not others: give it for "
+                "every field, or null for every field (an untrained model)"
+            )
     return problems
 
 
@@ -921,8 +977,10 @@ def _validate_field(i: int, f: Any, seen: set[str]) -> list[str]:
             problems.append(f"{where}.{key} must be a list of numbers or null")
             continue
         if len(values) != len(expected):
-            problems.append(f"{where}.{key} has {len(values)} values but the field has "
-                            f"{len(expected)} levels besides 'missing'")
+            problems.append(
+                f"{where}.{key} has {len(values)} values but the field has "
+                f"{len(expected)} levels besides 'missing'"
+            )
             continue
         problem = _distribution_problem(np.asarray(values, dtype=np.float64))
         if problem:

@@ -20,8 +20,8 @@ from linkcore.errors import ParameterError
 #: One-to-one modes accepted by :func:`resolve` (and the CLI's ``--one-to-one``).
 ONE_TO_ONE_MODES = ("greedy", "optimal", "none")
 
-#: Up to this many distinct probabilities, pair order comes from one packed-int64 value sort.
-_PACKED_SORT_MAX_DISTINCT = 1 << 16
+#: Up to this many distinct probabilities, pair order comes from a hashed counting sort.
+_COUNTING_SORT_MAX_DISTINCT = 1 << 20
 
 #: Optimal assignment solves whole components in batches of about this many left records.
 _OPTIMAL_BATCH_ROWS = 512
@@ -97,26 +97,63 @@ def _descending_order(left: np.ndarray, right: np.ndarray, prob: np.ndarray) -> 
     """Order pairs by descending prob, ties by ascending (left, right): a stable order.
 
     Model probabilities take few distinct values (one per comparison pattern), so the usual
-    path ranks them, packs (rank, position) into one int64 and sorts values, which is several
-    times faster than an argsort or a lexsort; many distinct values fall back to a stable argsort.
+    path ranks them through a small hash table and counting-sorts the pairs (numba, O(n)),
+    several times faster than an argsort or a lexsort; many distinct values fall back to a
+    stable argsort.
     """
     n = prob.size
     if n < 2:
         return np.arange(n)
     perm = _pair_order(left, right)
-    p = prob if perm is None else prob[perm]
+    # + 0.0 turns -0.0 into 0.0, so that equal values have equal bits for the hash table
+    p = np.ascontiguousarray(prob if perm is None else prob[perm]) + 0.0
     distinct = np.unique(p)
-    position_bits = (n - 1).bit_length()
-    if distinct.size <= _PACKED_SORT_MAX_DISTINCT and (
-        position_bits + distinct.size.bit_length() < 63
-    ):
-        rank = (distinct.size - 1) - np.searchsorted(distinct, p).astype(np.int64)
-        key = (rank << position_bits) | np.arange(n, dtype=np.int64)
-        key.sort()
-        order = key & ((1 << position_bits) - 1)
+    if distinct.size <= _COUNTING_SORT_MAX_DISTINCT:
+        order = _rank_order_kernel(p.view(np.uint64), distinct.view(np.uint64))
     else:
         order = np.argsort(-p, kind="stable")
     return order if perm is None else perm[order]
+
+
+@njit(cache=True)
+def _rank_order_kernel(bits, distinct_bits):  # pragma: no cover - numba
+    """Stable counting sort of positions by descending value (values given as float64 bits).
+
+    ``distinct_bits`` are the distinct values in ascending order; each value's rank is found
+    in an open-addressing hash table keyed on its bits (Fibonacci hashing).
+    """
+    n_distinct = distinct_bits.size
+    log_size = 1
+    while (1 << log_size) < 2 * n_distinct:
+        log_size += 1
+    size = 1 << log_size
+    shift = np.uint64(64 - log_size)
+    golden = np.uint64(0x9E3779B97F4A7C15)
+    table_keys = np.zeros(size, dtype=np.uint64)
+    table_rank = np.full(size, -1, dtype=np.int64)
+    for r in range(n_distinct):
+        slot = np.int64((distinct_bits[r] * golden) >> shift)
+        while table_rank[slot] >= 0:
+            slot = (slot + 1) & (size - 1)
+        table_keys[slot] = distinct_bits[r]
+        table_rank[slot] = n_distinct - 1 - r  # descending: the largest value gets rank 0
+    n = bits.size
+    rank = np.empty(n, dtype=np.int64)
+    starts = np.zeros(n_distinct + 1, dtype=np.int64)
+    for i in range(n):
+        b = bits[i]
+        slot = np.int64((b * golden) >> shift)
+        while table_keys[slot] != b or table_rank[slot] < 0:
+            slot = (slot + 1) & (size - 1)
+        rank[i] = table_rank[slot]
+        starts[rank[i] + 1] += 1
+    for r in range(n_distinct):
+        starts[r + 1] += starts[r]
+    order = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        order[starts[rank[i]]] = i
+        starts[rank[i]] += 1
+    return order
 
 
 # --------------------------------------------------------------------------- threshold
@@ -358,8 +395,9 @@ def clusters(
     n = node_party.size
     graph = sp.coo_array((np.ones(a.size, dtype=np.int8), (a, b)), shape=(n, n))
     _, labels = connected_components(graph, directed=False)
-    return Clusters(node_party, node_record, _first_appearance_labels(labels),
-                    np.ones(a.size, dtype=bool))
+    return Clusters(
+        node_party, node_record, _first_appearance_labels(labels), np.ones(a.size, dtype=bool)
+    )
 
 
 @njit(cache=True)
