@@ -416,7 +416,11 @@ class FellegiSunterModel:
 
         ``converged`` is true only when the largest change of any parameter (λ, every m and u)
         between two iterations fell below ``tol``; stopping at ``max_iter`` is reported as not
-        converged and logged as a warning.
+        converged and logged as a warning. EM always starts from the same point (m decaying
+        geometrically from ``exact``, λ from the share of pairs that start out more likely
+        matches than not), not from the current m, so a refit depends on the data alone.
+        Degenerate input (no pairs, every field missing, a single pattern) skips EM with a
+        warning and leaves that starting point as the model.
         """
         levels = self._check_levels(candidate_levels, "candidate levels")
         if not isinstance(max_iter, int) or max_iter < 1:
