@@ -98,23 +98,32 @@ def febrl4() -> pd.DataFrame:
     return pd.concat([a, b], ignore_index=True)
 
 
+def clkhash_schema_dict(columns: list[str], bits: int = 1024, bits_per_token: int = 30) -> dict:
+    """clkhash (v3 schema) equivalent of FEBRL_SCHEMA's CLK: the same fields, padded bigrams."""
+    return {
+        "version": 3,
+        "clkConfig": {"l": bits, "kdf": {"type": "HKDF", "hash": "SHA256",
+                                          "salt": "bGlua2NvcmU=", "info": "", "keySize": 64}},
+        "features": [
+            {"identifier": c, "format": {"type": "string", "encoding": "utf-8"},
+             "hashing": {"comparison": {"type": "ngram", "n": 2, "positional": False},
+                         "strategy": {"bitsPerToken": bits_per_token},
+                         "hash": {"type": "doubleHash"}}}
+            for c in columns
+        ],
+    }
+
+
 def run_clkhash(df: pd.DataFrame) -> dict | None:
     try:
         from clkhash import clk
-        from clkhash.field_formats import FieldHashingProperties, StringSpec
-        from clkhash.schema import Schema as ClkSchema
-        from clkhash.comparators import NgramComparison
-        from clkhash.field_formats import BitsHashing
+        from clkhash.schema import from_json_dict
     except Exception as exc:  # noqa: BLE001
-        print(f"clkhash not available ({type(exc).__name__}); skipping the side-by-side run")
+        print(f"clkhash not importable here ({type(exc).__name__}); run this script with an "
+              "environment that has clkhash and bitarray<3 for the side-by-side figure")
         return None
     cols = [f["name"] for f in FEBRL_SCHEMA["fields"]]
-    fields = [
-        StringSpec(identifier=c, hashing_properties=FieldHashingProperties(
-            comparator=NgramComparison(2), strategy=BitsHashing(30)))
-        for c in cols
-    ]
-    schema = ClkSchema(fields, 1024)
+    schema = from_json_dict(clkhash_schema_dict(cols))
     records = df[cols].fillna("").astype(str).values.tolist()
     t0 = time.perf_counter()
     clk.generate_clks(records, schema, "secret")

@@ -135,10 +135,6 @@ def test_categorical_qgrams_match_reference(raw, q):
     assert csr_lists(values, spec) == [tokens(v, spec) for v in values]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG tokens.py _qgram_csr_vectorised: the presence table has 2**(q*bits) entries plus an "
-    "int64 cumsum of the same length, so two Georgian names (code points U+10D0.., 13 bits, "
-    "q=2 -> 2**26) allocate about 1.1 GB"))
 def test_qgram_csr_memory_stays_small_for_any_script():
     spec = TokenSpec("qgram", 2, True, False)
     values = ["ნინო", "გიორგი"]
@@ -152,10 +148,6 @@ def test_qgram_csr_memory_stays_small_for_any_script():
     assert peak < 64 * 2**20, f"peak {peak / 2**20:.0f} MiB for two names"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG tokens.py _qgram_csr_vectorised: numpy's fixed-width str drops trailing NULs, and "
-    "normalise_categorical keeps control characters, so a categorical value ending in NUL loses "
-    "its last q-gram in the batch path (the reference keeps it)"))
 def test_trailing_nul_in_a_categorical_value():
     spec = TokenSpec("qgram", 2, False, False)
     values = [normalise_categorical("ab\x00"), "abc"]

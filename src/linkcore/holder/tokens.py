@@ -17,6 +17,7 @@ import pandas as pd
 from ..schema import TokenSpec
 
 PAD = "_"
+_TABLE_BITS = 22  # largest key space (2**22 entries) for which a presence table beats a sort
 
 
 def qgrams(value: str, q: int = 2, padded: bool = True, positional: bool = False) -> list[str]:
@@ -137,6 +138,9 @@ def _csr_python(values: Sequence[str], spec: TokenSpec) -> tuple[np.ndarray, np.
 
 def _qgram_csr_vectorised(values: Sequence[str], q: int, padded: bool
                           ) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    if any("\x00" in v for v in values):
+        # numpy's fixed-width strings drop trailing NULs: keep such values exact.
+        return _csr_python(values, TokenSpec("qgram", q, padded, False))
     pad = PAD * (q - 1) if padded else ""
     strings = np.asarray([pad + v + pad for v in values], dtype=str)
     n = len(strings)
@@ -154,12 +158,12 @@ def _qgram_csr_vectorised(values: Sequence[str], q: int, padded: bool
     counts = lengths - q + 1
     valid = np.arange(n_pos)[None, :] < counts[:, None]
     flat_keys = keys[valid]  # row-major: each value's grams in order
-    if q * bits <= 26:
-        # Small key space (e.g. Latin text): a presence table instead of a sort.
+    if q * bits <= _TABLE_BITS:
+        # Small key space (e.g. Latin text): a presence table (at most 4 MB) instead of a sort.
         present = np.zeros(1 << (q * bits), dtype=bool)
         present[flat_keys] = True
         vocab_keys = np.flatnonzero(present)
-        rank = np.cumsum(present, dtype=np.int64) - 1
+        rank = np.cumsum(present, dtype=np.int32) - 1
         token_ids = rank[flat_keys]
     else:
         vocab_keys, token_ids = np.unique(flat_keys, return_inverse=True)
