@@ -1,0 +1,80 @@
+"""The plaintext side of the audit: normalised values per field, as the encoder would see them.
+
+Used twice: on the holder's DATA (the truth that scores the attacks; only the holder has it) and
+on the attacker's public reference population (the attacker runs the same public normalisers,
+tokenisers and schema, which are no secret). Values never leave the audit's memory.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..errors import MappingError
+from ..holder.normalize import INVALID, normaliser_for
+from ..holder.tokens import tokens as value_tokens
+from ..schema import FieldSpec, Mapping, Schema
+
+
+def _raw_text(df: pd.DataFrame, columns: tuple[str, ...]) -> list[str | None]:
+    """Each record's raw text for a field: one column, or several joined by a space."""
+    parts = []
+    for col in columns:
+        s = df[col].astype(object).where(df[col].notna(), None)
+        parts.append([v if v is None or isinstance(v, str) else str(v) for v in s])
+    out: list[str | None] = []
+    for cells in zip(*parts, strict=True):
+        joined = " ".join(c for c in cells if c)
+        out.append(joined or None)
+    return out
+
+
+def normalised_values(df: pd.DataFrame, spec: FieldSpec, mapping: Mapping) -> np.ndarray:
+    """Normalised value of one field per record (object array; None = missing or invalid)."""
+    source = mapping.fields[spec.name]
+    if not source.columns:
+        return np.full(len(df), None, dtype=object)
+    raw = _raw_text(df, source.columns)
+    codes, uniques = pd.factorize(pd.Series(raw, dtype=object), use_na_sentinel=True)
+    normalise = normaliser_for(spec.kind, spec.normalise_options, source.date_format,
+                               dict(source.values) or None)
+    cleaned = [None if (v := normalise(u)) is INVALID else v for u in uniques]
+    table = np.array(cleaned + [None], dtype=object)
+    return table[np.where(codes < 0, len(cleaned), codes)]
+
+
+def plaintext_table(df: pd.DataFrame, schema: Schema, mapping: Mapping) -> dict[str, np.ndarray]:
+    """Normalised values of every schema field, keyed by field name."""
+    return {spec.name: normalised_values(df, spec, mapping) for spec in schema.fields}
+
+
+def check_reference_columns(df: pd.DataFrame, mapping: Mapping) -> None:
+    """Raise MappingError naming every mapped field column the reference table lacks."""
+    present = set(df.columns)
+    wanted = [c for _, s in mapping.sources for c in s.columns]
+    missing = [c for c in dict.fromkeys(wanted) if c not in present]
+    if missing:
+        raise MappingError(
+            "the reference population has no column " + ", ".join(repr(c) for c in missing)
+            + " named in the mapping (give --reference-mapping if its columns are named "
+            "differently)")
+
+
+def value_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct non-missing values and their record counts, most frequent first (ties by value)."""
+    s = pd.Series(values, dtype=object).dropna()
+    if s.empty:
+        return np.zeros(0, dtype=object), np.zeros(0, dtype=np.int64)
+    vc = s.value_counts(sort=False)
+    order = np.lexsort((vc.index.to_numpy(dtype=str), -vc.to_numpy()))
+    return vc.index.to_numpy(dtype=object)[order], vc.to_numpy(dtype=np.int64)[order]
+
+
+def token_sets(values: np.ndarray, spec: FieldSpec) -> list[frozenset[str]]:
+    """The token set of each value under the field's public token spec."""
+    return [frozenset(value_tokens(v, spec.tokens)) for v in values]
+
+
+def is_multi_token(spec: FieldSpec) -> bool:
+    """True when a value becomes several tokens (q-grams, date or postcode parts)."""
+    return spec.tokens.type != "exact"
