@@ -1,0 +1,130 @@
+"""``linkcore link``: link two encoded files; write matches (id_a, id_b, probability, weight)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ._common import common_options, guarded, setup_logging
+
+
+def _check_paths(a: Path, b: Path, out: Path, model_out: Path | None) -> None:
+    from ..errors import ParameterError
+    from ..linkage.pipeline import output_format
+
+    output_format(out)
+    for given in (a, b):
+        if out.resolve() == given.resolve():
+            raise ParameterError(f"the output {out.name} would overwrite an input file")
+        if model_out is not None and model_out.resolve() == given.resolve():
+            raise ParameterError(f"--model-out {model_out.name} would overwrite an input file")
+    if model_out is not None and model_out.resolve() == out.resolve():
+        raise ParameterError("--model-out and --output must be different files")
+
+
+def _load_model(path: Path):
+    from ..errors import ModelError
+    from ..linkage.model import FellegiSunterModel
+
+    if not path.is_file():
+        raise ModelError(f"model file not found: {path}")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        raise ModelError(f"cannot read the model file {path} as UTF-8 text") from None
+    return FellegiSunterModel.from_json(text)
+
+
+def _fmt(x: Any) -> str:
+    if isinstance(x, float):
+        return "n/a" if not math.isfinite(x) else f"{x:.4f}"
+    return str(x)
+
+
+class _Printer:
+    """Prints each stage's figures as the pipeline reaches it (nothing with --quiet)."""
+
+    def __init__(self, quiet: bool):
+        self.quiet = quiet
+
+    def __call__(self, stage: str, info: dict[str, Any]) -> None:
+        if self.quiet:
+            return
+        echo = click.echo
+        if stage == "load":
+            echo(f"records: {info['n_a']:,} x {info['n_b']:,}")
+        elif stage == "blocking":
+            for rule in info.get("rules", []):
+                extra = ""
+                if rule["rule"] == "lsh" and "bands" in rule:
+                    extra = f" ({rule['bands']} bands of {rule['bits_per_band']} bits)"
+                echo(f"candidate pairs, rule {rule['rule']}{extra}: {rule['pairs']:,}")
+            echo(f"candidate pairs (union): {info['union']:,} "
+                 f"(reduction ratio {info['reduction_ratio']:.6f})")
+        elif stage == "train" and info:
+            state = "converged" if info.get("converged") else "did NOT converge"
+            echo(f"model: {state} after {info.get('iterations')} iteration(s); "
+                 f"prior match probability {info.get('lambda'):.3g}")
+        elif stage == "resolve":
+            q = info.get("quality", {})
+            echo(f"matches: {info['matches']:,}")
+            echo(f"estimated precision {_fmt(q.get('precision'))}, recall "
+                 f"{_fmt(q.get('recall'))}, F1 {_fmt(q.get('f1'))} (model-based, among candidates)")
+
+
+@click.command("link")
+@click.argument("file_a", type=click.Path(path_type=Path, dir_okay=True))
+@click.argument("file_b", type=click.Path(path_type=Path, dir_okay=True))
+@click.option("--output", "-o", required=True, type=click.Path(path_type=Path),
+              help="Matches file (.csv or .parquet), written atomically.")
+@click.option("--threshold", type=str, default="0.5", show_default=True,
+              help="Accept pairs whose match probability is at least this (0 to 1).")
+@click.option("--one-to-one", "one_to_one", type=str, default="greedy", show_default=True,
+              help="greedy, optimal or none (every pair above the threshold).")
+@click.option("--model", "model_path", type=click.Path(path_type=Path),
+              help="Apply a saved model (JSON) instead of training one.")
+@click.option("--model-out", type=click.Path(path_type=Path),
+              help="Save the trained model as JSON.")
+@common_options
+@guarded
+def link(file_a: Path, file_b: Path, output: Path, threshold: str, one_to_one: str,
+         model_path: Path | None, model_out: Path | None, quiet: bool, verbose: bool) -> None:
+    r"""Link two encoded files FILE_A and FILE_B (linkcore Parquet or clkhash CLK JSON).
+
+    \b
+    Example: linkcore link a.linkcore.parquet b.linkcore.parquet -o matches.csv
+    """
+    from .._io import write_text_atomic
+    from ..errors import ParameterError
+    from ..linkage.pipeline import link as run_link
+
+    setup_logging(verbose)
+    try:
+        t = float(threshold)
+    except ValueError:
+        raise ParameterError("--threshold must be a number between 0 and 1") from None
+    if not 0.0 <= t <= 1.0:
+        raise ParameterError(f"--threshold must be between 0 and 1, got {threshold}")
+    modes = ("greedy", "optimal", "none")
+    if one_to_one not in modes:
+        raise ParameterError(f"--one-to-one must be one of {', '.join(modes)}, "
+                             f"not {one_to_one!r}")
+    _check_paths(file_a, file_b, output, model_out)
+    model = _load_model(model_path) if model_path is not None else None
+    result = run_link(file_a, file_b, threshold=t, one_to_one=one_to_one, model=model,
+                      progress=not quiet, on_stage=_Printer(quiet))
+    if model_out is not None:
+        write_text_atomic(model_out, result.model.to_json() + "\n")
+    result.write(output)
+    if not quiet:
+        click.echo(f"wrote {len(result.matches):,} matches to {output}")
+        if model_out is not None:
+            click.echo(f"wrote the model to {model_out}")
+
+
+def report_data(result) -> dict[str, Any]:
+    """Return the data a linkage report needs (the hook for ``--report``)."""
+    return result.report_data()

@@ -1,0 +1,783 @@
+"""The linkage pipeline: check → block → compare → model → resolve, for two or more datasets.
+
+    link(a, b) -> LinkResult
+        1. read both datasets (paths or EncodedDataset) and refuse incompatible ones
+           (spec version, schema fingerprint, key check value: the error says which)
+        2. candidate pairs by blocking (all pairs when small; else keyed blocking keys ∪ LSH)
+        3. comparison levels per field for the candidates, in chunks (locally or on dask)
+        4. Fellegi–Sunter: u from random pairs, m and λ by EM on the candidates (no labels)
+        5. match weight and probability per candidate; threshold; one-to-one resolution
+        6. model-based precision and recall estimates (no ground truth needed)
+
+Everything is unsupervised by default: no threshold or parameter is tuned against a truth.
+The result holds the accepted matches only; the table of every candidate's comparison levels is
+kept only with ``return_candidates=True``, because it tells a reader how similar any two records
+are. ``link_many`` links several datasets pairwise and groups the links into clusters.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from linkcore._io import write_table_atomic
+from linkcore.dataset import EncodedDataset, check_compatible, read_any
+from linkcore.errors import ModelError, ParameterError
+from linkcore.linkage import resolve as _resolve
+from linkcore.linkage.blocking import BlockingSpec, CandidatePairs, candidate_pairs
+from linkcore.linkage.compare import DEFAULT_CHUNK_SIZE, Comparator, comparisons_for
+from linkcore.linkage.levels import FieldComparison
+from linkcore.linkage.model import (
+    EMResult,
+    FellegiSunterModel,
+    estimate_quality,
+    weights_to_probabilities,
+)
+
+logger = logging.getLogger("linkcore.linkage.pipeline")
+
+#: Random pairs drawn to estimate u (each field's level frequencies among non-matches).
+DEFAULT_U_PAIRS = 500_000
+
+ENGINES = ("local", "dask")
+MATCH_COLUMNS = ("id_a", "id_b", "probability", "match_weight")
+
+DatasetLike = EncodedDataset | str | os.PathLike[str]
+
+
+# --------------------------------------------------------------------------- result
+
+
+@dataclass
+class LinkResult:
+    """Matches (id_a, id_b, probability, match_weight), the model, and what each stage did."""
+
+    matches: pd.DataFrame
+    model: FellegiSunterModel
+    candidate_stats: dict[str, Any]
+    timings: dict[str, float]
+    quality: dict[str, float]
+    threshold: float
+    one_to_one: str
+    n_a: int
+    n_b: int
+    candidates: pd.DataFrame | None = None
+    histograms: dict[str, Any] = field(default_factory=dict)
+    _comparator: Comparator | None = field(default=None, repr=False)
+    _ids: tuple[np.ndarray, np.ndarray] = field(default=(np.empty(0, object), np.empty(0, object)),
+                                               repr=False)
+    _codes: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
+
+    @property
+    def em(self) -> EMResult | None:
+        """The EM run (converged, iterations, λ), or None when the model was given."""
+        return self.model.em_result
+
+    def explain(self, id_a: str, id_b: str) -> dict[str, Any]:
+        """Each field's level and weight for one pair, its probability, and whether it matched."""
+        if self._comparator is None:
+            raise ParameterError("this result cannot explain pairs (no comparator kept)")
+        row_a = _row_of(self._ids[0], id_a, "first")
+        row_b = _row_of(self._ids[1], id_b, "second")
+        left, right = np.array([row_a]), np.array([row_b])
+        levels = self._comparator.levels(left, right)
+        out = self.model.explain(levels[0]).to_dict()
+        code = row_a * self.n_b + row_b
+        pos = int(np.searchsorted(self._codes, code))
+        out["candidate"] = bool(pos < self._codes.size and self._codes[pos] == code)
+        hit = (self.matches["id_a"] == str(id_a)) & (self.matches["id_b"] == str(id_b))
+        out["matched"] = bool(hit.any())
+        return out
+
+    def to_csv(self, path: str | os.PathLike[str]) -> None:
+        """Write the matches as CSV, atomically (no partial file on failure)."""
+        _write_matches(self.matches, Path(path), "csv")
+
+    def to_parquet(self, path: str | os.PathLike[str]) -> None:
+        """Write the matches as Parquet, atomically."""
+        _write_matches(self.matches, Path(path), "parquet")
+
+    def write(self, path: str | os.PathLike[str]) -> None:
+        """Write the matches as CSV or Parquet, chosen by the suffix (.csv, .parquet, .pq)."""
+        path = Path(path)
+        _write_matches(self.matches, path, output_format(path))
+
+    def summary(self) -> dict[str, Any]:
+        """Sizes, candidates per rule, EM, matches and estimated quality (JSON-ready)."""
+        em = self.em
+        return {
+            "n_a": self.n_a,
+            "n_b": self.n_b,
+            "blocking": self.candidate_stats,
+            "em": None if em is None else em.to_dict(),
+            "threshold": self.threshold,
+            "one_to_one": self.one_to_one,
+            "matches": int(len(self.matches)),
+            "estimated_quality": {k: _json_float(v) for k, v in self.quality.items()},
+            "timings": {k: round(v, 4) for k, v in self.timings.items()},
+        }
+
+    def report_data(self) -> dict[str, Any]:
+        """Everything a linkage report shows: summary, model (m, u, weights) and histograms.
+
+        It holds no record ids and no per-pair similarities, only aggregates and the model.
+        """
+        data = self.summary()
+        data["model"] = self.model.to_dict()
+        data["weights"] = {
+            c.field: dict(zip(c.level_names, (float(w) for w in t), strict=True))
+            for c, t in zip(self.model.comparisons, self._weight_tables(), strict=True)
+        }
+        data["histograms"] = self.histograms
+        return data
+
+    def _weight_tables(self) -> list[np.ndarray]:
+        if not self.model.is_fitted:
+            return [np.zeros(c.n_levels) for c in self.model.comparisons]
+        return self.model.weight_tables()
+
+
+def output_format(path: Path) -> str:
+    """'csv' or 'parquet' from a file suffix; anything else is refused."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return "csv"
+    if suffix in {".parquet", ".pq"}:
+        return "parquet"
+    raise ParameterError(f"output {path.name}: use a .csv or .parquet suffix")
+
+
+def _write_matches(df: pd.DataFrame, path: Path, fmt: str) -> None:
+    if fmt == "parquet" and path.suffix.lower() not in {".parquet", ".pq"}:
+        raise ParameterError(f"output {path.name}: a Parquet file needs a .parquet suffix")
+    if fmt == "csv" and path.suffix.lower() != ".csv":
+        raise ParameterError(f"output {path.name}: a CSV file needs a .csv suffix")
+    write_table_atomic(df, path)
+
+
+def _row_of(ids: np.ndarray, value: str, which: str) -> int:
+    idx = pd.Index(ids)
+    try:
+        pos = idx.get_loc(str(value))
+    except KeyError:
+        raise ParameterError(f"no record with that id in the {which} dataset") from None
+    return int(pos)
+
+
+def _json_float(x: Any) -> Any:
+    if isinstance(x, float) and not math.isfinite(x):
+        return None
+    return x
+
+
+# --------------------------------------------------------------------------- stages
+
+
+def _load(ds: DatasetLike, which: str) -> tuple[EncodedDataset, str]:
+    if isinstance(ds, EncodedDataset):
+        return ds, which
+    if isinstance(ds, str | os.PathLike):
+        return read_any(ds), f"{which} ({Path(ds).name})"
+    raise ParameterError(f"the {which} dataset must be an EncodedDataset or a file path")
+
+
+def _check_options(threshold: float, one_to_one: str, engine: str) -> float:
+    try:
+        t = float(threshold)
+    except (TypeError, ValueError):
+        raise ParameterError("threshold must be a number between 0 and 1") from None
+    if not 0.0 <= t <= 1.0 or math.isnan(t):
+        raise ParameterError(f"threshold must lie between 0 and 1 (a match probability), got {t:g}")
+    if one_to_one not in _resolve.ONE_TO_ONE_MODES:
+        raise ParameterError(
+            f"unknown one-to-one mode {one_to_one!r}; choose one of "
+            f"{', '.join(_resolve.ONE_TO_ONE_MODES)}"
+        )
+    if engine not in ENGINES:
+        raise ParameterError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    return t
+
+
+def _model_comparisons(model: FellegiSunterModel | None, default: list[FieldComparison]
+                       ) -> list[FieldComparison]:
+    if model is None:
+        return default
+    if not isinstance(model, FellegiSunterModel):
+        raise ParameterError("model must be a FellegiSunterModel (load one with from_json)")
+    have = {c.field for c in default}
+    if any(c.field == "clk" for c in model.comparisons):
+        have.add("clk")
+    absent = [c.field for c in model.comparisons if c.field not in have]
+    if absent:
+        raise ModelError(
+            f"the model compares field(s) {', '.join(absent)} that the datasets do not hold "
+            f"(they hold {', '.join(sorted(have))}); train a model on these datasets"
+        )
+    return list(model.comparisons)
+
+
+def random_pairs(n_a: int, n_b: int, k: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """``k`` random pairs (all pairs when there are at most ``k``), for estimating u."""
+    total = n_a * n_b
+    if total <= k:
+        codes = np.arange(total, dtype=np.int64)
+        return codes // max(n_b, 1), codes % max(n_b, 1)
+    rng = np.random.default_rng(seed)
+    return (rng.integers(0, n_a, size=k, dtype=np.int64),
+            rng.integers(0, n_b, size=k, dtype=np.int64))
+
+
+def _levels_local(comparator: Comparator, cands: CandidatePairs, progress: bool) -> np.ndarray:
+    if not progress or len(cands) == 0:
+        return comparator.levels(cands.left, cands.right)
+    from tqdm import tqdm
+
+    with tqdm(total=len(cands), desc="comparing", unit="pair", unit_scale=True,
+              leave=False) as bar:
+        return comparator.levels(cands.left, cands.right, progress=bar.update)
+
+
+def _levels_task(comparator: Comparator, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    return comparator.levels(left, right)
+
+
+def _levels_dask(comparator: Comparator, cands: CandidatePairs, client: Any, partitions: int
+                 ) -> np.ndarray:
+    """Partition the candidate pairs and compare each partition as a dask.distributed task."""
+    try:
+        from dask.distributed import Client
+    except ImportError:
+        raise ParameterError(
+            "engine='dask' needs dask.distributed: pip install 'linkcore[dask]'"
+        ) from None
+    n = len(cands)
+    if n == 0:
+        return np.empty((0, len(comparator.comparisons)), dtype=np.int8)
+    own = client is None
+    if own:
+        client = Client(processes=False, n_workers=1, threads_per_worker=2,
+                        dashboard_address=None)
+    try:
+        shared = client.scatter(comparator, broadcast=True)
+        bounds = np.linspace(0, n, max(1, min(partitions, n)) + 1).astype(np.int64)
+        futures = [
+            client.submit(_levels_task, shared, cands.left[s:e], cands.right[s:e], pure=False)
+            for s, e in zip(bounds[:-1], bounds[1:], strict=True) if e > s
+        ]
+        parts = client.gather(futures)
+    finally:
+        if own:
+            client.close()
+    return np.concatenate(parts, axis=0)
+
+
+def _histograms(prob: np.ndarray, weights: np.ndarray) -> dict[str, Any]:
+    edges = np.linspace(0.0, 1.0, 21)
+    counts, _ = np.histogram(prob, bins=edges)
+    out: dict[str, Any] = {"probability": {"edges": edges.tolist(), "counts": counts.tolist()}}
+    if weights.size:
+        lo, hi = math.floor(float(weights.min())), math.ceil(float(weights.max()))
+        w_edges = np.arange(lo, max(hi, lo + 1) + 1, dtype=np.float64)
+        w_counts, _ = np.histogram(weights, bins=w_edges)
+        out["match_weight"] = {"edges": w_edges.tolist(), "counts": w_counts.tolist()}
+    return out
+
+
+# --------------------------------------------------------------------------- training
+
+#: Pairs per training session (larger blocks are sub-sampled by record).
+SESSION_PAIRS = 2_000_000
+
+#: A field whose values agree exactly in more than this share of random pairs (sex, town) is
+#: too unspecific to train on: its block would be mostly non-matches.
+SESSION_MAX_U_EXACT = 0.02
+
+_HASH_MULTIPLIERS = np.array(
+    [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93],
+    dtype=np.uint64,
+)
+
+
+def filter_hash(filters: np.ndarray, missing: np.ndarray | None) -> np.ndarray:
+    """Return a 64-bit key per row, equal for identical filters (0 where the value is missing)."""
+    n, w = filters.shape
+    key = np.zeros(n, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(w):
+            mixed = filters[:, j] * _HASH_MULTIPLIERS[j % _HASH_MULTIPLIERS.size]
+            key = (key ^ mixed) * np.uint64(0xBF58476D1CE4E5B9) + np.uint64(j + 1)
+    key[key == 0] = 1
+    if missing is not None:
+        key[missing] = 0
+    return key
+
+
+def _equal_filter_pairs(key_a: np.ndarray, key_b: np.ndarray, cap: int,
+                        rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, float]:
+    """Pairs with identical filters on one field, sub-sampled by left record beyond ``cap``.
+
+    Returns (left, right, share of left records kept).
+    """
+    from linkcore.linkage.blocking import join_equal_keys
+
+    vb = key_b[key_b != 0]
+    sorted_b = np.sort(vb)
+    va = key_a[key_a != 0]
+    total = int((np.searchsorted(sorted_b, va, "right") - np.searchsorted(sorted_b, va)).sum())
+    share = 1.0
+    if total > cap:
+        share = cap / total
+        keep = rng.random(key_a.size) < share
+        key_a = np.where(keep, key_a, np.uint64(0))
+    left, right, _, _ = join_equal_keys(key_a, key_b, max_block_pairs=None)
+    return left, right, share
+
+
+def _lambda_fixed_point(weights: np.ndarray, counts: np.ndarray, max_iter: int = 500,
+                        tol: float = 1e-10) -> tuple[float, int, bool]:
+    """λ maximising Σ log(λ 2^w m-part + (1 − λ)) with m and u fixed: a concave 1-D problem."""
+    from scipy.special import expit
+
+    total = counts.sum()
+    lam = 0.01
+    for it in range(1, max_iter + 1):
+        logit = math.log(lam) - math.log1p(-lam)
+        post = expit(weights * math.log(2.0) + logit)
+        new = float(np.clip((counts * post).sum() / total, 1e-12, 1 - 1e-12))
+        if abs(new - lam) < tol * max(lam, 1e-12) + 1e-15:
+            return new, it, True
+        lam = new
+    return lam, max_iter, False
+
+
+@dataclass(frozen=True)
+class Session:
+    """One training session: EM on pairs that agree exactly on one field (left out of the fit)."""
+
+    field: str
+    pairs: int
+    excluded: tuple[str, ...]
+    lambda_: float
+    converged: bool
+    iterations: int
+    used: bool
+    reason: str = ""
+    expected_matches: float = math.nan
+    share: float = 1.0
+    present: float = 1.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready dictionary."""
+        return {"field": self.field, "pairs": self.pairs, "excluded": list(self.excluded),
+                "lambda": self.lambda_, "converged": self.converged,
+                "iterations": self.iterations, "used": self.used, "reason": self.reason,
+                "expected_matches": _json_float(self.expected_matches),
+                "sampled_share": self.share}
+
+
+def train_unsupervised(
+    model: FellegiSunterModel,
+    comparator: Comparator,
+    ds_a: EncodedDataset,
+    ds_b: EncodedDataset,
+    candidate_levels: np.ndarray,
+    *,
+    all_pairs: bool,
+    u_pairs: int = DEFAULT_U_PAIRS,
+    seed: int = 0,
+    em_max_iter: int = 200,
+    session_pairs: int = SESSION_PAIRS,
+) -> EMResult:
+    """Fit u, m and λ without labels (the defaults behind ``link``).
+
+    1. u from the levels of random pairs, which are nearly all non-matches.
+    2. m by EM in *training sessions*, as Splink trains on blocking rules: for each field f
+       that is specific enough, take the pairs whose f filters are identical (all such pairs,
+       sub-sampled by record beyond ``session_pairs``), leave f (and its salt field) out, and fit
+       m and the block's λ with u fixed. Non-matches in such a block are random pairs as far as
+       the other fields go, so the u from random pairs is right for them; on the candidate pairs
+       of a blocking step it is not (they agree more than random pairs by construction), which
+       drives EM to split candidates by area instead of by person. Each field's m is the
+       average over the sessions that fitted it, weighted by expected matches times the block's
+       match share λ_s (purer blocks give cleaner m). A session that finds more matches than
+       the smaller side has records is discarded: it split its block by something else.
+    3. λ over all pairs (Splink's ``probability_two_random_records_match``): the number of
+       matches over ``n_a n_b``. Each session found E_s matches in its block; a match lands in
+       the block when f is present on both sides and agrees exactly, so E_s / (P(present) ·
+       m_f[exact]) estimates all matches, with m_f from the *other* sessions. The median over
+       sessions is used (capped at the smaller side's size).
+    4. Scoring within the candidates: λ_c = matches / candidates, and u re-estimated as the
+       candidates' level frequencies less λ_c·m. Blocking chose pairs that agree on area,
+       surname or CLK, so among candidates that agreement says much less than among random
+       pairs; with the random-pair u, members of one household (same surname, address,
+       postcode, town) scored as matches.
+
+    When the candidates are all pairs (small inputs), or there is a single comparison (CLK
+    only), plain EM (m and λ; u fixed from random pairs) runs on the candidates instead.
+    """
+    from linkcore.linkage.model import pattern_counts
+
+    n_a, n_b = len(ds_a), len(ds_b)
+    rl, rr = random_pairs(n_a, n_b, u_pairs, seed)
+    model.estimate_u(comparator.levels(rl, rr))
+    if all_pairs or len(model.comparisons) < 2:
+        return model.fit_em(candidate_levels, max_iter=em_max_iter,
+                            initial_lambda=_initial_lambda(n_a, n_b, len(candidate_levels)))
+    u = model.u or {}
+    fields = model.fields
+    schema = ds_a.schema
+    rng = np.random.default_rng([seed, 1])
+    sessions: list[Session] = []
+    m_sum = {f: None for f in fields}
+    m_weight = dict.fromkeys(fields, 0.0)
+    for name in fields:
+        if name not in ds_a.fields:
+            continue
+        u_exact = float(u[name][1])
+        if u_exact > SESSION_MAX_U_EXACT:
+            sessions.append(Session(name, 0, (name,), math.nan, False, 0, False,
+                                    f"agrees in {u_exact:.1%} of random pairs"))
+            continue
+        excluded = [name]
+        if schema is not None:
+            spec = schema.field(name)
+            if spec.salt is not None and spec.salt.field in fields:
+                excluded.append(spec.salt.field)
+        ka = filter_hash(ds_a.fields[name], ds_a.missing[:, list(ds_a.fields).index(name)])
+        kb = filter_hash(ds_b.fields[name], ds_b.missing[:, list(ds_b.fields).index(name)])
+        left, right, share = _equal_filter_pairs(ka, kb, session_pairs, rng)
+        if left.size < 20:
+            sessions.append(Session(name, int(left.size), tuple(excluded), math.nan, False, 0,
+                                    False, "too few pairs"))
+            continue
+        levels = comparator.levels(left, right)
+        for f in excluded:
+            levels[:, fields.index(f)] = 0
+        sub = FellegiSunterModel(model.comparisons, u=u)
+        res = sub.fit_em(levels, max_iter=em_max_iter,
+                         initial_lambda=_initial_lambda(n_a, n_b, left.size))
+        expected = res.lambda_ * left.size
+        # one match per record at most (a few duplicates aside): a session that finds more
+        # has split its block by something other than identity (a shared address or area)
+        bound = min(n_a, n_b) * share
+        used = bool(res.iterations > 0 and np.isfinite(expected) and expected >= 5
+                    and expected <= bound and not res.message)
+        if res.iterations == 0:
+            reason = "EM skipped"
+        elif expected > bound:
+            reason = (f"found {expected / share:.0f} expected matches, more than the "
+                      f"{min(n_a, n_b)} records of the smaller side: the block splits by "
+                      "something other than identity")
+        else:
+            reason = res.message
+        present = float((ka != 0).mean() * (kb != 0).mean())
+        sessions.append(Session(name, int(left.size), tuple(excluded), res.lambda_,
+                                res.converged, res.iterations, used, reason, expected, share,
+                                present))
+        if not used:
+            continue
+        # weight: expected matches times the block's purity λ_s. In a block that is mostly
+        # non-matches a few of them mistaken for matches (household members who share an
+        # address) move m a lot; a block that is mostly matches (equal identifiers, equal dates
+        # of birth) gives a clean m.
+        weight = expected * res.lambda_
+        sub_m = sub.m or {}
+        for f in fields:
+            if f in excluded:
+                continue
+            table = np.asarray(sub_m[f], dtype=np.float64)
+            m_sum[f] = table * weight if m_sum[f] is None else m_sum[f] + table * weight
+            m_weight[f] += weight
+    model.training["sessions"] = [s.to_dict() for s in sessions]
+    untrained = [f for f in fields if m_weight[f] == 0]
+    if len(untrained) == len(fields):
+        logger.warning("no training session was usable; falling back to EM on the candidates")
+        return model.fit_em(candidate_levels, max_iter=em_max_iter,
+                            initial_lambda=_initial_lambda(n_a, n_b, len(candidate_levels)))
+    initial = model._initial_m()  # noqa: SLF001 - the model's own starting point
+    m = {}
+    for k, f in enumerate(fields):
+        table = m_sum[f] / m_weight[f] if m_weight[f] else initial[k]
+        m[f] = (table[1:] / table[1:].sum()).tolist()
+    if untrained:
+        logger.warning("no training session fitted m for %s; it keeps its starting values",
+                       ", ".join(untrained))
+    model.set_parameters(m=m, lambda_=0.5)
+    # λ: each session saw E_s matches among the pairs whose f filters are identical; a match
+    # lands there with probability P(f present on both sides) * m_f[exact] * (sampled share),
+    # so E_s / that estimates all the matches. m_f[exact] comes from the other sessions only.
+    estimates = []
+    fitted_m = model.m or {}
+    for sess in sessions:
+        if not sess.used or m_weight[sess.field] == 0:
+            continue
+        reach = sess.present * float(fitted_m[sess.field][1]) * sess.share
+        if reach > 0:
+            estimates.append(sess.expected_matches / reach)
+    patterns, counts = pattern_counts(candidate_levels, model.n_levels)
+    n_cand = int(candidate_levels.shape[0])
+    if estimates:
+        matches = float(np.median(estimates))
+        method = "median over training sessions of expected matches / P(block holds a match)"
+    else:
+        base = model.match_weights(patterns) - model.prior_weight if n_cand else np.zeros(0)
+        lam_c = _lambda_fixed_point(base, counts.astype(np.float64))[0] if n_cand else 0.0
+        matches = lam_c * n_cand
+        method = "expected matches among the candidate pairs"
+    matches = float(np.clip(matches, 1.0, min(n_a, n_b)))
+    lam_global = float(np.clip(matches / max(n_a * n_b, 1), 1e-12, 0.5))
+    model.set_parameters(lambda_=lam_global)
+    u_scope = "random pairs"
+    if n_cand > matches:
+        # score candidates against the non-matches *among the candidates*: blocking picked
+        # pairs that agree on area, surname or CLK, so agreement there is far less surprising
+        # than among random pairs (household members share surname, address and postcode, and
+        # the random-pair u counted that agreement four times over)
+        lam_c = matches / n_cand
+        model.set_parameters(u=_candidate_u(model, candidate_levels, lam_c), lambda_=lam_c)
+        u_scope = "candidate pairs"
+    model.training.pop("set_parameters", None)
+    model.training["lambda"] = {
+        "method": method,
+        "estimated_matches": matches,
+        "session_estimates": [round(e, 1) for e in estimates],
+        "scope": "candidate pairs" if u_scope == "candidate pairs" else "all pairs",
+    }
+    model.training["u"] = {**model.training.get("u", {}), "scoring_u": u_scope}
+    iterations, converged = len(sessions), True
+    result = EMResult(converged, iterations, math.nan, float(model.lambda_ or lam_global), n_cand,
+                      int(patterns.shape[0]), 0.0,
+                      f"m from {sum(s.used for s in sessions)} training session(s); "
+                      f"about {matches:.0f} matches expected; u and λ for scoring from the "
+                      f"{u_scope}")
+    model.em_result = result
+    model.training["em"] = result.to_dict()
+    return result
+
+
+def _candidate_u(model: FellegiSunterModel, levels: np.ndarray, lam: float
+                 ) -> dict[str, list[float]]:
+    """Return u among candidate pairs: their level frequencies less the matches' share λ·m."""
+    out = {}
+    m, u = model.m or {}, model.u or {}
+    for j, c in enumerate(model.comparisons):
+        freq = np.bincount(levels[:, j], minlength=c.n_levels)[1:].astype(np.float64)
+        if freq.sum() == 0:
+            out[c.field] = [float(x) for x in u[c.field][1:]]
+            continue
+        freq /= freq.sum()
+        est = np.maximum(freq - lam * np.asarray(m[c.field][1:]), 0.0) / (1.0 - lam)
+        est = np.maximum(est, 1e-6)
+        out[c.field] = (est / est.sum()).tolist()
+    return out
+
+
+def _initial_lambda(n_a: int, n_b: int, n_pairs: int) -> float:
+    """Start EM at the most matches there can be: one per record of the smaller side."""
+    if n_pairs == 0:
+        return 0.01
+    return float(np.clip(min(n_a, n_b) / n_pairs, 1e-4, 0.5))
+
+
+# --------------------------------------------------------------------------- link
+
+
+def link(
+    a: DatasetLike,
+    b: DatasetLike,
+    *,
+    threshold: float = 0.5,
+    one_to_one: str = "greedy",
+    blocking: BlockingSpec = "auto",
+    model: FellegiSunterModel | None = None,
+    engine: str = "local",
+    progress: bool = False,
+    include_clk: bool = False,
+    u_pairs: int = DEFAULT_U_PAIRS,
+    em_max_iter: int = 200,
+    seed: int = 0,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    return_candidates: bool = False,
+    client: Any = None,
+    partitions: int = 8,
+    on_stage: Callable[[str, dict[str, Any]], None] | None = None,
+) -> LinkResult:
+    """Link two encoded datasets (EncodedDataset objects or file paths) without labels.
+
+    ``model``: a trained FellegiSunterModel to apply as is (an untrained one is trained).
+    ``engine="dask"`` compares the candidate pairs in ``partitions`` tasks on ``client`` (an
+    in-process dask.distributed cluster when None); the result equals the local engine's.
+    ``on_stage(name, info)`` is called after each stage (the CLI prints from it).
+    """
+    threshold = _check_options(threshold, one_to_one, engine)
+    if not isinstance(u_pairs, int) or u_pairs < 1:
+        raise ParameterError("u_pairs must be a positive whole number")
+    timings: dict[str, float] = {}
+    t_start = t0 = time.perf_counter()
+
+    def lap(stage: str, info: dict[str, Any] | None = None) -> None:
+        nonlocal t0
+        now = time.perf_counter()
+        timings[stage] = now - t0
+        t0 = now
+        if on_stage is not None:
+            on_stage(stage, info or {})
+
+    ds_a, name_a = _load(a, "first")
+    ds_b, name_b = _load(b, "second")
+    check_compatible(ds_a, ds_b, (name_a, name_b))
+    n_a, n_b = len(ds_a), len(ds_b)
+    lap("load", {"n_a": n_a, "n_b": n_b})
+
+    comparisons = _model_comparisons(model, comparisons_for(ds_a, include_clk=include_clk))
+    comparator = Comparator(ds_a, ds_b, comparisons, chunk_size=chunk_size)
+
+    cands = candidate_pairs(ds_a, ds_b, blocking)
+    lap("blocking", cands.stats())
+
+    if engine == "dask":
+        levels = _levels_dask(comparator, cands, client, partitions)
+    else:
+        levels = _levels_local(comparator, cands, progress)
+    lap("compare", {"pairs": len(cands)})
+
+    fitted = model if model is not None else FellegiSunterModel(comparisons)
+    if not fitted.is_fitted:
+        if n_a and n_b:
+            em = train_unsupervised(
+                fitted, comparator, ds_a, ds_b, levels,
+                all_pairs=len(cands) == n_a * n_b, u_pairs=u_pairs, seed=seed,
+                em_max_iter=em_max_iter,
+            )
+            lap("train", em.to_dict())
+        else:
+            lap("train", {})
+    if fitted.is_fitted:
+        weights = fitted.match_weights(levels)
+        prob = weights_to_probabilities(weights)
+    else:  # nothing to train on (an empty input): no pair can be scored
+        weights = np.zeros(0)
+        prob = np.zeros(0)
+    lap("score", {})
+
+    accepted = _resolve.resolve(cands.left, cands.right, prob, threshold=threshold,
+                                one_to_one=one_to_one)
+    quality = estimate_quality(prob, threshold, accepted=accepted)
+    ids_a, ids_b = ds_a.record_ids, ds_b.record_ids
+    keep = np.flatnonzero(accepted)
+    order = keep[np.lexsort((cands.right[keep], cands.left[keep], -prob[keep]))]
+    matches = pd.DataFrame({
+        "id_a": ids_a[cands.left[order]].astype(object),
+        "id_b": ids_b[cands.right[order]].astype(object),
+        "probability": prob[order],
+        "match_weight": weights[order],
+    })
+    lap("resolve", {"matches": int(keep.size), "quality": quality})
+
+    table = None
+    if return_candidates:
+        table = pd.DataFrame({"id_a": ids_a[cands.left], "id_b": ids_b[cands.right]})
+        for j, c in enumerate(comparisons):
+            table[f"level_{c.field}"] = levels[:, j]
+        table["probability"] = prob
+        table["match_weight"] = weights
+        table["accepted"] = accepted
+    timings["total"] = time.perf_counter() - t_start
+    return LinkResult(
+        matches=matches,
+        model=fitted,
+        candidate_stats=cands.stats(),
+        timings=timings,
+        quality=quality,
+        threshold=threshold,
+        one_to_one=one_to_one,
+        n_a=n_a,
+        n_b=n_b,
+        candidates=table,
+        histograms=_histograms(prob, weights),
+        _comparator=comparator,
+        _ids=(ids_a, ids_b),
+        _codes=cands.left * n_b + cands.right,
+    )
+
+
+# --------------------------------------------------------------------------- many parties
+
+
+@dataclass
+class ManyLinkResult:
+    """Clusters of records across several datasets, and the pairwise links behind them."""
+
+    clusters: pd.DataFrame
+    links: dict[tuple[int, int], LinkResult]
+
+    @property
+    def n_clusters(self) -> int:
+        """Number of clusters (singletons included)."""
+        return int(self.clusters["cluster"].nunique()) if len(self.clusters) else 0
+
+
+def link_many(
+    datasets: Sequence[DatasetLike],
+    *,
+    threshold: float = 0.5,
+    one_per_party: bool = True,
+    **options: Any,
+) -> ManyLinkResult:
+    """Link every pair of datasets and group the accepted links into clusters.
+
+    Returns a table (party, id, cluster) with one row per record of every dataset (party is the
+    dataset's position; records without links are clusters of their own). With
+    ``one_per_party`` a cluster holds at most one record per dataset: links are joined most
+    probable first, and a link that would put two records of one dataset together is refused.
+    """
+    if "one_to_one" in options:
+        raise ParameterError("link_many resolves links into clusters; do not pass one_to_one")
+    loaded = [_load(ds, f"dataset {i + 1}") for i, ds in enumerate(datasets)]
+    if len(loaded) < 2:
+        raise ParameterError("link_many needs at least two datasets")
+    for i in range(1, len(loaded)):
+        check_compatible(loaded[0][0], loaded[i][0], (loaded[0][1], loaded[i][1]))
+    links: dict[tuple[int, int], LinkResult] = {}
+    edges: list[tuple[np.ndarray, ...]] = []
+    for i in range(len(loaded)):
+        for j in range(i + 1, len(loaded)):
+            res = link(loaded[i][0], loaded[j][0], threshold=threshold, one_to_one="none",
+                       **options)
+            links[(i, j)] = res
+            ra = pd.Index(loaded[i][0].record_ids).get_indexer(res.matches["id_a"])
+            rb = pd.Index(loaded[j][0].record_ids).get_indexer(res.matches["id_b"])
+            edges.append((np.full(ra.size, i), ra, np.full(rb.size, j), rb,
+                          res.matches["probability"].to_numpy()))
+    pl, l_, pr, r_, p = (np.concatenate(col) for col in zip(*edges, strict=True))
+    if one_per_party:
+        cl = _resolve.clusters_one_per_party(pl, l_, pr, r_, p)
+    else:
+        cl = _resolve.clusters(pl, l_, pr, r_)
+    parties, ids, labels = [], [], []
+    next_label = cl.n_clusters
+    for k, (ds, _) in enumerate(loaded):
+        label = np.full(len(ds), -1, dtype=np.int64)
+        mine = cl.party == k
+        label[cl.record[mine]] = cl.cluster[mine]
+        lonely = np.flatnonzero(label < 0)
+        label[lonely] = next_label + np.arange(lonely.size)
+        next_label += lonely.size
+        parties.append(np.full(len(ds), k))
+        ids.append(ds.record_ids)
+        labels.append(label)
+    clusters = pd.DataFrame({
+        "party": np.concatenate(parties) if parties else np.zeros(0, np.int64),
+        "id": np.concatenate(ids).astype(object) if ids else np.zeros(0, object),
+        "cluster": np.concatenate(labels) if labels else np.zeros(0, np.int64),
+    })
+    return ManyLinkResult(clusters, links)
