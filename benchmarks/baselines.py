@@ -9,10 +9,16 @@ Usage:
                                    [--profile moderate] [--seed 42] [--tools recordlinkage,splink]
 
 Both tools get the same light cleaning (lower case, one date format, postcodes in one
-shape) and the same fields: first name, surname, date of birth, postcode, street address,
-town and the national identifier (FEBRL's soc_sec_id, the synthetic NI number). Blocking
-(candidate pairs) is the union of: same date of birth, same postcode, same first name and
-surname, same identifier.
+shape) and compare the same fields: first name, surname, date of birth, postcode and the
+national identifier (FEBRL's soc_sec_id, the synthetic NI number). Street and town are left
+out of the comparisons on purpose: they say again what the postcode says, and both tools
+assume fields are independent given match status, so three address fields count one piece of
+evidence three times and every member of a household becomes a "match" (measured: Splink's
+F1 at p >= 0.5 on a 20,000-person moderate pair: 0.67 with them, 0.97 without). Blocking is
+the union of: same date of birth, same first name and surname, same identifier, same postcode
+and first initial (postcode alone floods the candidates with households and neighbours, and
+recordlinkage's ECM then learns "same postcode" as its match class: on the 50,000-person
+moderate pair, ECM's F1 at p >= 0.5 is 0.44 with postcode alone and 0.87 with this blocking).
 """
 
 from __future__ import annotations
@@ -30,7 +36,9 @@ import pandas as pd
 from linkcore.evaluate import best_threshold, blocking_quality, evaluate
 
 FIELDS = ["first_name", "surname", "dob", "postcode", "street", "town", "ssn"]
-BLOCKS = [["dob"], ["postcode"], ["first_name", "surname"], ["ssn"]]
+# Candidate pairs: the union of these blocks. Postcode alone would make ECM fail: same-postcode
+# pairs (households, neighbours) then outnumber everything else and EM takes them for a class.
+BLOCKS = [["dob"], ["first_name", "surname"], ["ssn"], ["postcode", "initial"]]
 
 
 # --- cleaning ------------------------------------------------------------------------------
@@ -51,8 +59,9 @@ def _iso_date(s: pd.Series, fmt: str) -> pd.Series:
 
 
 def _finish(df: pd.DataFrame) -> pd.DataFrame:
-    df = df[["unique_id", *FIELDS]].copy()
-    for c in FIELDS:
+    df = df.assign(initial=df["first_name"].str[:1])
+    df = df[["unique_id", *FIELDS, "initial"]].copy()
+    for c in [*FIELDS, "initial"]:
         df[c] = df[c].astype(object).where(df[c].notna(), None)
     return df
 
@@ -151,8 +160,6 @@ def run_recordlinkage(a: pd.DataFrame, b: pd.DataFrame, truth: pd.DataFrame) -> 
     comp.string("surname", "surname", method="jarowinkler", threshold=0.88, label="surname")
     comp.exact("dob", "dob", label="dob")
     comp.exact("postcode", "postcode", label="postcode")
-    comp.string("street", "street", method="levenshtein", threshold=0.8, label="street")
-    comp.exact("town", "town", label="town")
     comp.string("ssn", "ssn", method="levenshtein", threshold=0.85, label="ssn")
     features = comp.compute(cands, A, B)
     ecm = rl.ECMClassifier(binarize=None)
@@ -179,6 +186,7 @@ def run_recordlinkage(a: pd.DataFrame, b: pd.DataFrame, truth: pd.DataFrame) -> 
 
 def run_splink(a: pd.DataFrame, b: pd.DataFrame, truth: pd.DataFrame, uk: bool) -> None:
     try:
+        import duckdb
         import splink.comparison_library as cl
         from splink import DuckDBAPI, Linker, SettingsCreator, block_on
     except ImportError:
@@ -187,7 +195,9 @@ def run_splink(a: pd.DataFrame, b: pd.DataFrame, truth: pd.DataFrame, uk: bool) 
     logging.getLogger("splink").setLevel(logging.ERROR)
     warnings.filterwarnings("ignore")
     t0 = time.perf_counter()
-    db = DuckDBAPI()
+    con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
+    db = DuckDBAPI(connection=con)
     sa = db.register(a, dataset_display_name="a")
     sb = db.register(b, dataset_display_name="b")
     postcode = (
@@ -201,8 +211,6 @@ def run_splink(a: pd.DataFrame, b: pd.DataFrame, truth: pd.DataFrame, uk: bool) 
             cl.NameComparison("surname"),
             cl.DateOfBirthComparison("dob", input_is_string=True, datetime_format="%Y-%m-%d"),
             postcode,
-            cl.JaroWinklerAtThresholds("street", [0.9, 0.7]),
-            cl.JaroWinklerAtThresholds("town", [0.9]),
             cl.LevenshteinAtThresholds("ssn", [1, 2]),
         ],
         blocking_rules_to_generate_predictions=[block_on(*cols) for cols in BLOCKS],
@@ -212,11 +220,13 @@ def run_splink(a: pd.DataFrame, b: pd.DataFrame, truth: pd.DataFrame, uk: bool) 
         [block_on("first_name", "surname", "dob")], recall=0.7
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
+    # EM on pairs with the same names (learns date, postcode and id), then on pairs with the
+    # same date of birth (learns the names). A surname block would teach EM "same household".
     linker.training.estimate_parameters_using_expectation_maximisation(
-        block_on("dob"), record_sample_proportion=1.0
+        block_on("first_name", "surname"), record_sample_proportion=1.0
     )
     linker.training.estimate_parameters_using_expectation_maximisation(
-        block_on("surname"), record_sample_proportion=1.0
+        block_on("dob"), record_sample_proportion=1.0
     )
     pred = linker.inference.predict(threshold_match_probability=0.001).as_pandas_dataframe()
     seconds = time.perf_counter() - t0
