@@ -13,63 +13,97 @@ attacker aligns filters with the reference's (value, salt) combinations instead:
 the attack by flattening those frequencies, not by hiding how it works. The same attack applies
 to record-level CLKs, aligned with the reference's combinations of all CLK fields.
 
-Confidence: a guess at rank i is confident when the reference predicts a count for rank i that is
-separated from both neighbouring ranks by more than two Poisson standard deviations, so that
-sampling noise is unlikely to swap it with a neighbour.
+Kuzu et al. narrow the candidates of each filter by the length of the value, which the number of
+set bits betrays; the attacker here encodes the reference under a key of his own with the public
+schema, so that set-bit counts are comparable (hardening included), and matches filters to values
+one to one on both frequency and set bits (Hungarian algorithm).
+
+Confidence: a guess is confident when the reference predicts a count for its value that is
+separated from both neighbouring frequency ranks by more than two Poisson standard deviations,
+so that sampling noise is unlikely to swap it with a neighbour.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy.optimize import linear_sum_assignment
 
+from ..kernels import popcounts
 from .scoring import Guesses, distinct_rows
 
 
 def frequency_attack(filters: np.ndarray, missing: np.ndarray, reference_units: np.ndarray,
-                     reference_values: np.ndarray) -> Guesses:
+                     reference_values: np.ndarray, reference_filters: np.ndarray | None = None,
+                     *, max_units: int = 2000) -> Guesses:
     """Guess each record's value by aligning filter frequencies with reference frequencies.
 
     ``reference_units`` is the attacker's unit per reference record (the value, or value and
-    salt; None when missing) and ``reference_values`` the value each unit stands for.
+    salt; None when missing) and ``reference_values`` the value each unit stands for. With
+    ``reference_filters`` (the reference encoded by the attacker under a key of his own, same
+    public schema) the alignment also uses the number of set bits, as Kuzu et al. constrain it
+    by value length: the ``max_units`` most frequent filters and units are then matched one to one
+    (Hungarian algorithm) on a frequency term plus a set-bits term; without it, by rank.
     """
     n = len(filters)
     present = ~np.asarray(missing, dtype=bool)
     rows = np.flatnonzero(present)
     if len(rows) == 0:
         return Guesses.none(n, "no encoded values", applicable=True)
-    _, codes, counts = distinct_rows(filters, rows)
+    distinct, codes, counts = distinct_rows(filters, rows)
     units = pd.Series(reference_units, dtype=object)
     keep = units.notna().to_numpy()
     if not keep.any():
         return Guesses.none(n, "the reference has no values for this field")
     ref = pd.DataFrame({"unit": units[keep].to_numpy(),
-                        "value": np.asarray(reference_values, dtype=object)[keep]})
-    grouped = ref.groupby("unit", sort=False).agg(count=("value", "size"), value=("value", "first"))
+                        "value": np.asarray(reference_values, dtype=object)[keep],
+                        "row": np.flatnonzero(keep)})
+    grouped = ref.groupby("unit", sort=False).agg(count=("value", "size"), value=("value", "first"),
+                                                  row=("row", "first"))
     order = np.lexsort((grouped.index.to_numpy(dtype=str), -grouped["count"].to_numpy()))
     ref_counts = grouped["count"].to_numpy()[order].astype(float)
     ref_values = grouped["value"].to_numpy(dtype=object)[order]
-
-    aligned = min(len(counts), len(ref_values))
-    guess_by_rank = np.full(len(counts), None, dtype=object)
-    guess_by_rank[:aligned] = ref_values[:aligned]
     expected = ref_counts * (len(rows) / ref_counts.sum())
-    confident_by_rank = np.zeros(len(counts), dtype=bool)
-    if aligned:
-        e = expected[:aligned]
-        upper = np.concatenate([[np.inf], expected[: aligned - 1]]) - e
-        lower = e - np.append(expected[1:aligned], expected[aligned] if aligned < len(expected)
-                              else 0.0)
-        gap = np.minimum(upper, lower)
-        confident_by_rank[:aligned] = (gap > 2.0 * np.sqrt(np.maximum(e, 1.0))) & (counts[:aligned]
-                                                                                   >= 2)
+
+    guess_by_code = np.full(len(counts), None, dtype=object)
+    confident_by_code = np.zeros(len(counts), dtype=bool)
+    if reference_filters is None:
+        aligned = min(len(counts), len(ref_values))
+        match_d = np.arange(aligned)
+        match_u = np.arange(aligned)
+    else:
+        top_d = min(len(counts), max_units)
+        top_u = min(len(ref_values), max_units)
+        pop_d = popcounts(distinct[:top_d])
+        ref_rows = grouped["row"].to_numpy()[order][:top_u]
+        pop_u = popcounts(reference_filters[ref_rows])
+        c = counts[:top_d].astype(float)[:, None]
+        e = expected[:top_u][None, :]
+        sigma2 = 2.0 * _bit_noise(pop_u, ref_values[:top_u]) + 1.0
+        cost = (c - e) ** 2 / (c + e + 1.0) + (pop_d[:, None] - pop_u[None, :]) ** 2 / sigma2
+        match_d, match_u = linear_sum_assignment(cost)
+    guess_by_code[match_d] = ref_values[match_u]
+    if len(match_u):
+        e = expected[match_u]
+        above = np.concatenate([[np.inf], expected])[match_u] - e
+        below = e - np.append(expected, 0.0)[match_u + 1]
+        gap = np.minimum(above, below)
+        confident_by_code[match_d] = (gap > 2.0 * np.sqrt(np.maximum(e, 1.0))) & \
+            (counts[match_d] >= 2)
     guesses = np.full(n, None, dtype=object)
     confident = np.zeros(n, dtype=bool)
-    guesses[rows] = guess_by_rank[codes]
-    confident[rows] = confident_by_rank[codes]
+    guesses[rows] = guess_by_code[codes]
+    confident[rows] = confident_by_code[codes]
     details = {"distinct_encodings": int(len(counts)), "reference_units": int(len(ref_values)),
-               "repeated_encodings": int((counts >= 2).sum())}
+               "repeated_encodings": int((counts >= 2).sum()), "aligned": int(len(match_d))}
     return Guesses(guesses, confident, True, "", details)
+
+
+def _bit_noise(pop: np.ndarray, values: np.ndarray) -> float:
+    """Variance of set bits between encodings of equally long values (hash collisions, noise)."""
+    lengths = pd.Series([len(v) if isinstance(v, str) else 0 for v in values])
+    var = pd.Series(pop.astype(float)).groupby(lengths.to_numpy()).var().dropna()
+    return float(var.median()) if len(var) else 1.0
 
 
 def salted_units(values: np.ndarray, salts: np.ndarray | None) -> np.ndarray:

@@ -1,0 +1,128 @@
+"""The audit's self-contained offline HTML report: a verdict list, a table, and an SVG chart.
+
+Inline CSS and SVG only, no scripts or external resources, so that it opens anywhere and can be
+attached to a data-sharing request. It shows field names, attack names, rates and counts, never a
+value. (The product's report family will share one style later; this module keeps the audit's
+HTML in one place.)
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import html
+
+from .run import ATTACKS, AuditResult
+
+_COLOURS = {"frequency": "#d95f02", "pattern_mining": "#7570b3", "graph_matching": "#1b9e77",
+            "double_hashing": "#e7298a"}
+_CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2em auto;max-width:1000px;
+color:#222;padding:0 1em}h1{font-size:1.5em}h2{font-size:1.15em;margin-top:2em}
+table{border-collapse:collapse;width:100%;font-size:.9em}th,td{padding:.35em .6em;
+border-bottom:1px solid #ddd;text-align:right}th:first-child,td:first-child,th:nth-child(2),
+td:nth-child(2){text-align:left}th{background:#f4f4f4}.risk{color:#b00020;font-weight:600}
+.ok{color:#1b7a36}ul.verdicts{list-style:none;padding:0}ul.verdicts li{margin:.4em 0;padding:.5em .8em;
+border-left:4px solid #1b7a36;background:#f6fbf7}ul.verdicts li.risk{border-color:#b00020;
+background:#fdf3f4}.muted{color:#777;font-size:.85em}svg text{font-family:inherit}
+"""
+
+
+def _pct(x: float | None) -> str:
+    return "-" if x is None else f"{100 * x:.1f}%"
+
+
+def _chart(result: AuditResult) -> str:
+    """Grouped horizontal bars: per field, one bar per scored attack; a tick marks chance."""
+    scored = [r for r in result.results if r.score is not None]
+    targets = list(dict.fromkeys(r.target for r in scored))
+    if not targets:
+        return "<p class='muted'>No attack produced a score.</p>"
+    bar_h, gap, left, width = 14, 12, 130, 560
+    rows: list[str] = []
+    y = 10
+    for target in targets:
+        group = [r for r in scored if r.target == target]
+        rows.append(f"<text x='{left - 8}' y='{y + bar_h * len(group) / 2 + 4:.0f}' "
+                    f"text-anchor='end' font-size='12'>{html.escape(target)}</text>")
+        for r in group:
+            s = r.score
+            assert s is not None
+            w = max(width * s.reidentified, 0.5)
+            colour = _COLOURS.get(r.attack, "#666")
+            label = f"{ATTACKS.get(r.attack, r.attack)}: {_pct(s.reidentified)}"
+            rows.append(f"<rect x='{left}' y='{y}' width='{w:.1f}' height='{bar_h - 2}' "
+                        f"fill='{colour}'><title>{html.escape(label)} (chance "
+                        f"{_pct(s.chance)})</title></rect>")
+            cx = left + width * s.chance
+            rows.append(f"<line x1='{cx:.1f}' x2='{cx:.1f}' y1='{y - 1}' y2='{y + bar_h - 1}' "
+                        f"stroke='#000' stroke-width='2'/>")
+            rows.append(f"<text x='{left + w + 4:.1f}' y='{y + bar_h - 4}' font-size='10'>"
+                        f"{_pct(s.reidentified)}</text>")
+            y += bar_h
+        y += gap
+    axis = []
+    for tick in (0, 0.25, 0.5, 0.75, 1.0):
+        x = left + width * tick
+        axis.append(f"<line x1='{x:.1f}' x2='{x:.1f}' y1='0' y2='{y}' stroke='#eee'/>"
+                    f"<text x='{x:.1f}' y='{y + 14}' font-size='10' text-anchor='middle'>"
+                    f"{int(tick * 100)}%</text>")
+    legend = []
+    lx = left
+    for attack, name in ATTACKS.items():
+        legend.append(f"<rect x='{lx}' y='{y + 24}' width='10' height='10' "
+                      f"fill='{_COLOURS[attack]}'/><text x='{lx + 14}' y='{y + 33}' "
+                      f"font-size='11'>{html.escape(name)}</text>")
+        lx += 150
+    legend.append(f"<line x1='{lx}' x2='{lx}' y1='{y + 22}' y2='{y + 36}' stroke='#000' "
+                  f"stroke-width='2'/><text x='{lx + 6}' y='{y + 33}' font-size='11'>chance</text>")
+    height = y + 44
+    return (f"<svg xmlns='http://www.w3.org/2000/svg' width='{left + width + 60}' "
+            f"height='{height}' role='img' aria-label='attack success per field'>"
+            + "".join(axis) + "".join(rows) + "".join(legend) + "</svg>")
+
+
+def render_html(result: AuditResult, title: str = "linkcore privacy audit") -> str:
+    """The whole report as one HTML document (no external resources)."""
+    when = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    verdicts = "".join(
+        f"<li class='{'risk' if v.at_risk else 'ok'}'>{html.escape(v.message)}</li>"
+        for v in result.verdicts)
+    body_rows = []
+    for r in result.results:
+        name = html.escape(ATTACKS.get(r.attack, r.attack))
+        if r.score is None:
+            body_rows.append(f"<tr><td>{html.escape(r.target)}</td><td>{name}</td>"
+                             f"<td colspan='5' class='muted'>not applicable: "
+                             f"{html.escape(r.note)}</td></tr>")
+            continue
+        s = r.score
+        cls = " class='risk'" if s.reidentified >= 0.01 and s.reidentified > s.chance + 0.005 else ""
+        body_rows.append(
+            f"<tr><td>{html.escape(r.target)}</td><td>{name}</td><td{cls}>{_pct(s.reidentified)}"
+            f"</td><td>{_pct(s.chance)}</td><td>{_pct(s.values_recovered)}</td>"
+            f"<td>{_pct(s.confident_precision)} <span class='muted'>of "
+            f"{_pct(s.confident_share)}</span></td><td>{s.records:,}</td></tr>")
+    status = ("<p class='risk'>At least one field is at risk.</p>" if result.at_risk
+              else "<p class='ok'>No field is at risk under these attacks.</p>")
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<style>{_CSS}</style></head><body>
+<h1>{html.escape(title)}</h1>
+<p class="muted">{result.records:,} records attacked with a reference population of
+{result.reference_records:,}; schema {html.escape(result.schema_fingerprint[:16])}&hellip;;
+{when}. Rates and counts only: this report holds no value from the data.</p>
+{status}
+<ul class="verdicts">{verdicts}</ul>
+<h2>Attack success per field</h2>
+{_chart(result)}
+<h2>Every attack</h2>
+<table><thead><tr><th>field</th><th>attack</th><th>re-identified</th><th>chance</th>
+<th>values recovered</th><th>confident precision (share)</th><th>records</th></tr></thead>
+<tbody>{''.join(body_rows)}</tbody></table>
+<p class="muted">Re-identified: share of records whose value the attack guessed exactly (top-1).
+Chance: the best score without the encoded file (guess the reference's most frequent value, or
+guess by reference frequencies). Values recovered: share of distinct values guessed right at least
+once. Confident precision: share of the attack's confident guesses that are right. See
+docs/privacy_audit.md.</p>
+</body></html>
+"""

@@ -1,0 +1,297 @@
+"""run_audit: encode DATA as it would be sent, attack it with the attacker's view, score it.
+
+The attacker's view is the encoded file (never the key), the public schema, and a plaintext
+reference population. The attacker may also encode the reference himself with the public schema
+under a key of his own: the graph and frequency attacks use that to calibrate similarities and
+set-bit counts. The holder's plaintext is used only to score the guesses, and only rates and counts
+leave this module (:class:`AuditResult`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..dataset import EncodedDataset
+from ..holder.encode import encode
+from ..holder.key_parts import apply_transform
+from ..holder.keys import Secret
+from ..schema import FieldSpec, KeyPart, Mapping, Schema
+from .double_hashing import double_hashing_attack
+from .frequency import frequency_attack, salted_units
+from .graph_matching import graph_matching_attack
+from .pattern_mining import pattern_mining_attack
+from .reference import (check_reference_columns, is_multi_token, plaintext_table, token_sets,
+                        value_counts)
+from .scoring import Guesses, Score, chance_level, score_guesses
+
+log = logging.getLogger("linkcore.audit")
+
+ATTACKS: dict[str, str] = {
+    "frequency": "frequency alignment",
+    "pattern_mining": "bit-pattern mining",
+    "graph_matching": "similarity-graph matching",
+    "double_hashing": "double-hashing pattern",
+}
+ADVICE: dict[str, str] = {
+    "frequency": "enable record-level salting or BLIP",
+    "pattern_mining": "enable BLIP, XOR-folding or rule 90",
+    "graph_matching": "enable BLIP or record-level salting",
+    "double_hashing": 'use the default hashing "prf"',
+}
+CLK_TARGET = "clk"
+RISK_RATE = 0.01     # a field is at risk when an attack re-identifies at least 1% of records...
+RISK_MARGIN = 0.005  # ...and beats the chance level by at least half a percentage point
+
+
+@dataclass(frozen=True)
+class AttackResult:
+    """One attack on one field (or the CLK): applicability, score (rates only), notes."""
+
+    target: str
+    attack: str
+    applicable: bool
+    score: Score | None
+    note: str = ""
+    details: dict[str, float | int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def reidentified(self) -> float:
+        return self.score.reidentified if self.score else 0.0
+
+    def as_dict(self) -> dict:
+        return {"target": self.target, "attack": self.attack, "applicable": self.applicable,
+                "score": self.score.as_dict() if self.score else None, "note": self.note,
+                "details": dict(self.details or {}), "seconds": round(self.seconds, 3)}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The audit's conclusion for one field: at risk or not, from its most successful attack."""
+
+    target: str
+    at_risk: bool
+    attack: str | None
+    reidentified: float
+    chance: float
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"target": self.target, "at_risk": self.at_risk, "attack": self.attack,
+                "reidentified": self.reidentified, "chance": self.chance,
+                "message": self.message}
+
+
+@dataclass
+class AuditResult:
+    """Every attack's score per field, and a verdict per field. Holds no plaintext value."""
+
+    records: int
+    reference_records: int
+    schema_fingerprint: str
+    results: list[AttackResult]
+    verdicts: list[Verdict]
+
+    @property
+    def at_risk(self) -> bool:
+        return any(v.at_risk for v in self.verdicts)
+
+    def result(self, target: str, attack: str) -> AttackResult | None:
+        """The result of one attack on one field (None if it was not run)."""
+        for r in self.results:
+            if r.target == target and r.attack == attack:
+                return r
+        return None
+
+    def as_dict(self) -> dict:
+        return {"linkcore_audit": 1, "records": self.records,
+                "reference_records": self.reference_records,
+                "schema_fingerprint": self.schema_fingerprint, "at_risk": self.at_risk,
+                "verdicts": [v.as_dict() for v in self.verdicts],
+                "results": [r.as_dict() for r in self.results]}
+
+    def to_json(self) -> str:
+        return json.dumps(self.as_dict(), indent=2) + "\n"
+
+    def summary_lines(self) -> list[str]:
+        """One verdict line per field, then one line per attack (rates and counts only)."""
+        lines = [v.message for v in self.verdicts]
+        lines.append("")
+        lines.append(f"{'field':<16} {'attack':<28} {'re-identified':>13} {'chance':>8} "
+                     f"{'values':>8} {'confident prec.':>15}")
+        for r in self.results:
+            name = ATTACKS.get(r.attack, r.attack)
+            if r.score is None:
+                lines.append(f"{r.target:<16} {name:<28} {'n/a':>13} {'':>8} {'':>8} {'':>15}  "
+                             f"{r.note}".rstrip())
+                continue
+            s = r.score
+            prec = "-" if s.confident_precision is None else _pct(s.confident_precision)
+            lines.append(f"{r.target:<16} {name:<28} {_pct(s.reidentified):>13} "
+                         f"{_pct(s.chance):>8} {_pct(s.values_recovered):>8} {prec:>15}")
+        return lines
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f}%"
+
+
+@contextlib.contextmanager
+def _single_threaded_blas() -> Iterator[None]:
+    """Small matrix products: one BLAS thread avoids oversubscription on shared machines."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - optional
+        yield
+        return
+    with threadpool_limits(1, user_api="blas"):
+        yield
+
+
+def _salt_values(part: KeyPart | None, table: dict[str, np.ndarray]) -> np.ndarray | None:
+    if part is None:
+        return None
+    return np.array([apply_transform(part.transform, v) for v in table[part.field]], dtype=object)
+
+
+def _clk_units(schema: Schema, table: dict[str, np.ndarray]) -> np.ndarray:
+    """The CLK's plaintext per record: all contributing fields' values joined (None if all missing)."""
+    names = [f.name for f in schema.fields if f.clk_k > 0]
+    out = np.full(len(next(iter(table.values()))), None, dtype=object)
+    for i, cells in enumerate(zip(*(table[n] for n in names), strict=True)):
+        if any(c is not None for c in cells):
+            out[i] = "\x1e".join("" if c is None else c for c in cells)
+    return out
+
+
+def _timed(target: str, attack: str, run, truth: np.ndarray, chance_ref: np.ndarray,
+           score_anyway: bool = False) -> AttackResult:
+    start = time.perf_counter()
+    guesses: Guesses = run()
+    seconds = time.perf_counter() - start
+    score = None
+    if guesses.applicable or score_anyway:
+        score = score_guesses(guesses.guesses, guesses.confident, truth,
+                              chance_level(truth, chance_ref))
+    log.info("audit %s/%s: %.1fs", target, attack, seconds)
+    return AttackResult(target, attack, guesses.applicable, score, guesses.note,
+                        dict(guesses.details or {}), seconds)
+
+
+def _field_attacks(spec: FieldSpec, i: int, dataset: EncodedDataset, own: EncodedDataset,
+                   truth: dict[str, np.ndarray], ref: dict[str, np.ndarray],
+                   attacks: tuple[str, ...], force_double_hashing: bool) -> list[AttackResult]:
+    name = spec.name
+    filters, missing = dataset.fields[name], dataset.missing[:, i]
+    t, r = truth[name], ref[name]
+    results: list[AttackResult] = []
+    if pd.Series(r, dtype=object).isna().all():
+        for attack in attacks:
+            results.append(AttackResult(name, attack, False, None,
+                                        "the reference has no values for this field"))
+        return results
+    values, counts = value_counts(r)
+    tokens = token_sets(values, spec) if is_multi_token(spec) else []
+    multi = is_multi_token(spec)
+    for attack in attacks:
+        if attack == "frequency":
+            units = salted_units(r, _salt_values(spec.salt, ref))
+            results.append(_timed(name, attack, lambda u=units: frequency_attack(
+                filters, missing, u, r, own.fields[name]), t, r))
+        elif not multi:
+            results.append(AttackResult(name, attack, False, None,
+                                        "single-token field: frequency alignment covers it"))
+        elif attack == "pattern_mining":
+            results.append(_timed(name, attack, lambda: pattern_mining_attack(
+                filters, missing, values, counts, tokens, k=spec.k), t, r))
+        elif attack == "graph_matching":
+            results.append(_timed(name, attack, lambda: graph_matching_attack(
+                filters, missing, own.fields[name], own.missing[:, i], r), t, r))
+        elif attack == "double_hashing":
+            same_length = spec.stored_bits == spec.filter_bits
+            applicable = spec.hashing == "double" and same_length
+            if not (applicable or (force_double_hashing and same_length)):
+                note = ("the field uses keyed PRF positions, not double hashing"
+                        if spec.hashing != "double" else
+                        "hardening changed the filter length; no progression survives")
+                results.append(AttackResult(name, attack, False, None, note))
+                continue
+            results.append(_timed(name, attack, lambda a=applicable: double_hashing_attack(
+                filters, missing, values, counts, tokens, k=spec.k, applicable=a), t, r,
+                score_anyway=True))
+    return results
+
+
+def _verdict(target: str, results: list[AttackResult]) -> Verdict:
+    scored = [r for r in results if r.score is not None and r.score.records]
+    if not scored:
+        return Verdict(target, False, None, 0.0, 0.0,
+                       f"{target}: not assessed (no attack applies or no values)")
+    worst = max(scored, key=lambda r: (r.score.reidentified - r.score.chance,  # type: ignore[union-attr]
+                                       r.score.reidentified))  # type: ignore[union-attr]
+    s = worst.score
+    assert s is not None
+    at_risk = s.reidentified >= RISK_RATE and s.reidentified >= s.chance + RISK_MARGIN
+    rate = f"{_pct(s.reidentified)} of records re-identified by {ATTACKS[worst.attack]}"
+    if at_risk:
+        message = (f"{target}: AT RISK - {rate} (chance {_pct(s.chance)}) - "
+                   f"{ADVICE[worst.attack]}")
+    else:
+        message = (f"{target}: ok - at most {rate} (chance {_pct(s.chance)}); no attack beats "
+                   f"chance by {RISK_MARGIN * 100:.1f} points at {_pct(RISK_RATE)} or more")
+    return Verdict(target, at_risk, worst.attack, s.reidentified, s.chance, message)
+
+
+def run_audit(data_df: pd.DataFrame, schema: Schema, mapping: Mapping, secret: Secret,
+              reference_df: pd.DataFrame, reference_mapping: Mapping | None = None, *,
+              attacks: tuple[str, ...] = tuple(ATTACKS), include_clk: bool = True,
+              force_double_hashing: bool = False) -> AuditResult:
+    """Attack DATA's encoding with the attacker's view only; score against DATA's own values.
+
+    The reference is read with ``reference_mapping`` (default: DATA's mapping); its id column
+    is not needed. ``force_double_hashing`` runs the double-hashing attack on PRF fields too, to
+    show that it finds nothing there.
+    """
+    unknown = [a for a in attacks if a not in ATTACKS]
+    if unknown:
+        raise ValueError(f"unknown attack(s): {', '.join(unknown)}")
+    reference_mapping = reference_mapping or mapping
+    mapping.check_schema(schema)
+    mapping.check_columns(data_df.columns)
+    reference_mapping.check_schema(schema)
+    check_reference_columns(reference_df, reference_mapping)
+
+    with _single_threaded_blas():
+        dataset = encode(data_df, schema, secret, mapping)             # the file as sent
+        truth = plaintext_table(data_df, schema, mapping)              # the holder's own values
+        ref = plaintext_table(reference_df, schema, reference_mapping)  # the public register
+        ref_table = reference_df.copy()
+        ref_table[reference_mapping.id_column] = np.arange(len(ref_table)).astype(str)
+        own = encode(ref_table, schema, Secret.generate(), reference_mapping)  # attacker's key
+
+        results: list[AttackResult] = []
+        verdicts: list[Verdict] = []
+        for i, spec in enumerate(schema.fields):
+            field_results = _field_attacks(spec, i, dataset, own, truth, ref, attacks,
+                                           force_double_hashing)
+            results.extend(field_results)
+            verdicts.append(_verdict(spec.name, field_results))
+        if include_clk and schema.clk is not None and dataset.clk is not None \
+                and "frequency" in attacks:
+            t_units, r_units = _clk_units(schema, truth), _clk_units(schema, ref)
+            salt = _salt_values(schema.clk.salt, ref)
+            missing = ~dataset.clk.any(axis=1)
+            clk_result = _timed(CLK_TARGET, "frequency", lambda: frequency_attack(
+                dataset.clk, missing, salted_units(r_units, salt), r_units, own.clk),
+                t_units, r_units)
+            results.append(clk_result)
+            verdicts.append(_verdict(CLK_TARGET, [clk_result]))
+    return AuditResult(len(data_df), len(reference_df), schema.fingerprint, results, verdicts)
