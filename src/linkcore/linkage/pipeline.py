@@ -378,7 +378,7 @@ class Session:
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dictionary."""
         return {"field": self.field, "pairs": self.pairs, "excluded": list(self.excluded),
-                "lambda": self.lambda_, "converged": self.converged,
+                "lambda": _json_float(self.lambda_), "converged": self.converged,
                 "iterations": self.iterations, "used": self.used, "reason": self.reason,
                 "expected_matches": _json_float(self.expected_matches),
                 "sampled_share": self.share}
@@ -421,16 +421,19 @@ def train_unsupervised(
        pairs; with the random-pair u, members of one household (same surname, address,
        postcode, town) scored as matches.
 
-    When the candidates are all pairs (small inputs), or there is a single comparison (CLK
-    only), plain EM (m and λ; u fixed from random pairs) runs on the candidates instead.
+    With a single comparison (CLK only) there is nothing to leave out: EM fits m, u and λ on
+    the candidates, starting from the random-pair u (with u fixed it matched nothing on a
+    CLK-only 20,000-person pair; free, F1 0.85). When no session is usable, plain EM (m and λ;
+    u fixed from random pairs) runs on the candidates. (Plain EM on all pairs of small
+    inputs was tried and split them by household: F1 0.57 on 800 x 800 synthetic records.)
     """
     from linkcore.linkage.model import pattern_counts
 
     n_a, n_b = len(ds_a), len(ds_b)
     rl, rr = random_pairs(n_a, n_b, u_pairs, seed)
     model.estimate_u(comparator.levels(rl, rr))
-    if all_pairs or len(model.comparisons) < 2:
-        return model.fit_em(candidate_levels, max_iter=em_max_iter,
+    if len(model.comparisons) < 2:
+        return model.fit_em(candidate_levels, max_iter=em_max_iter, fix_u=False,
                             initial_lambda=_initial_lambda(n_a, n_b, len(candidate_levels)))
     u = model.u or {}
     fields = model.fields

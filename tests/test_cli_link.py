@@ -1,0 +1,88 @@
+import json
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from linkcore.cli import main
+from linkcore.holder.encode import encode
+from linkcore.holder.keys import Secret
+from linkcore.holder.suggest import suggest_mapping
+from linkcore.schema import Schema
+from test_pipeline import synthetic
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    d = tmp_path_factory.mktemp("link")
+    (a, b), truth, schema, extracts = synthetic()
+    a.write(d / "a.parquet")
+    b.write(d / "b.parquet")
+    small = extracts[1].head(40)
+    encode(small, schema, Secret(b"q" * 32), suggest_mapping(small, schema)[0]).write(
+        d / "other_key.parquet")
+    doc = schema.to_dict()
+    doc["description"] = "another"
+    other = Schema.from_dict(doc)
+    encode(small, other, Secret(b"k" * 32), suggest_mapping(small, other)[0]).write(
+        d / "other_schema.parquet")
+    (d / "plain.csv").write_text("id,name\n1,x\n")
+    (d / "empty.parquet").write_bytes(b"")
+    raw = (d / "a.parquet").read_bytes()
+    (d / "truncated.parquet").write_bytes(raw[: len(raw) // 2])
+    pd.DataFrame({"x": [1, 2]}).to_parquet(d / "foreign.parquet")
+    return d
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(map(str, args)))
+
+
+def test_link_writes_matches_and_model(files):
+    out, model = files / "m.csv", files / "model.json"
+    r = run("link", files / "a.parquet", files / "b.parquet", "-o", out, "--model-out", model)
+    assert r.exit_code == 0, r.output
+    assert "candidate pairs" in r.output and "estimated precision" in r.output
+    df = pd.read_csv(out)
+    assert list(df.columns) == ["id_a", "id_b", "probability", "match_weight"]
+    assert json.loads(model.read_text())["linkcore_model"] == 1
+    out2 = files / "m.parquet"
+    r = run("link", files / "a.parquet", files / "b.parquet", "-o", out2, "--model", model,
+            "--quiet", "--one-to-one", "optimal", "--threshold", "0.9")
+    assert r.exit_code == 0, r.output
+    assert r.output == ""
+    assert (pd.read_parquet(out2)["probability"] >= 0.9).all()
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "extra", "needle"),
+    [
+        ("plain.csv", "b.parquet", [], "plain.csv"),
+        ("a.parquet", "empty.parquet", [], "empty"),
+        ("truncated.parquet", "b.parquet", [], "truncated"),
+        ("foreign.parquet", "b.parquet", [], "not a linkcore"),
+        ("a.parquet", "other_schema.parquet", [], "different schemas"),
+        ("a.parquet", "other_key.parquet", [], "secret key"),
+        ("a.parquet", "b.parquet", ["--threshold", "1.5"], "threshold"),
+        ("a.parquet", "b.parquet", ["--threshold", "abc"], "threshold"),
+        ("a.parquet", "b.parquet", ["--one-to-one", "best"], "one-to-one"),
+        ("a.parquet", "missing.parquet", [], "not found"),
+        ("a.parquet", "b.parquet", ["--model", "nomodel.json"], "model"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line_and_no_output(files, a, b, extra, needle):
+    out = files / "bad_out.csv"
+    extra = [str(files / e) if e.endswith(".json") else e for e in extra]
+    r = run("link", files / a, files / b, "-o", out, *extra)
+    assert r.exit_code == 2, r.output
+    lines = [ln for ln in r.output.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error:"), r.output
+    assert needle in lines[0]
+    assert "Traceback" not in r.output
+    assert not out.exists()
+    assert not list(files.glob(".bad_out.csv.*"))
+
+
+def test_bad_output_suffix(files):
+    r = run("link", files / "a.parquet", files / "b.parquet", "-o", files / "m.txt")
+    assert r.exit_code == 2 and ".csv or .parquet" in r.output
