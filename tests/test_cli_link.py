@@ -3,13 +3,13 @@ import json
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from test_pipeline import synthetic
 
 from linkcore.cli import main
 from linkcore.holder.encode import encode
 from linkcore.holder.keys import Secret
 from linkcore.holder.suggest import suggest_mapping
 from linkcore.schema import Schema
-from test_pipeline import synthetic
 
 
 @pytest.fixture(scope="module")
