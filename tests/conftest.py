@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from strategies import record_schema_doc
 
 from linkcore.holder.keys import Secret
 from linkcore.schema import Schema
-
-from strategies import record_schema_doc
 
 FIXED_KEY = bytes(range(1, 33))
 

@@ -1,4 +1,4 @@
-"""Secret: reading, writing (0600), refusing short or garbage keys, HKDF subkeys, key check value."""
+"""Secret: reading, writing (0600), refusing short or garbage keys, subkeys, key check value."""
 
 from __future__ import annotations
 
