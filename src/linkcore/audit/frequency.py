@@ -35,15 +35,16 @@ from .scoring import Guesses, distinct_rows
 
 def frequency_attack(filters: np.ndarray, missing: np.ndarray, reference_units: np.ndarray,
                      reference_values: np.ndarray, reference_filters: np.ndarray | None = None,
-                     *, max_units: int = 2000) -> Guesses:
+                     *, max_units: int = 1500) -> Guesses:
     """Guess each record's value by aligning filter frequencies with reference frequencies.
 
     ``reference_units`` is the attacker's unit per reference record (the value, or value and
     salt; None when missing) and ``reference_values`` the value each unit stands for. With
     ``reference_filters`` (the reference encoded by the attacker under a key of his own, same
     public schema) the alignment also uses the number of set bits, as Kuzu et al. constrain it
-    by value length: the ``max_units`` most frequent filters and units are then matched one to one
-    (Hungarian algorithm) on a frequency term plus a set-bits term; without it, by rank.
+    by value length: the most frequent filters (those seen more than once, at most ``max_units``)
+    and units are then matched one to one (Hungarian algorithm) on a frequency term plus a set-bits
+    term; without it, by rank.
     """
     n = len(filters)
     present = ~np.asarray(missing, dtype=bool)
@@ -72,8 +73,9 @@ def frequency_attack(filters: np.ndarray, missing: np.ndarray, reference_units: 
         match_d = np.arange(aligned)
         match_u = np.arange(aligned)
     else:
-        top_d = min(len(counts), max_units)
-        top_u = min(len(ref_values), max_units)
+        # a filter seen once carries no frequency: align the repeated ones (and a few more)
+        top_d = min(len(counts), max_units, max(int((counts >= 2).sum()), 50))
+        top_u = min(len(ref_values), max_units, 2 * top_d)
         pop_d = popcounts(distinct[:top_d])
         ref_rows = grouped["row"].to_numpy()[order][:top_u]
         pop_u = popcounts(reference_filters[ref_rows])

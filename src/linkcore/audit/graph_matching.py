@@ -78,7 +78,7 @@ def _node_values(codes: np.ndarray, values: np.ndarray, n_nodes: int) -> np.ndar
 
 def graph_matching_attack(filters: np.ndarray, missing: np.ndarray, ref_filters: np.ndarray,
                           ref_missing: np.ndarray, ref_values: np.ndarray, *,
-                          max_nodes: int = 2000) -> Guesses:
+                          max_nodes: int = 1000) -> Guesses:
     """Match the file's similarity graph to the reference's own-key graph; guess matched values.
 
     ``ref_filters`` is the attacker's encoding of the reference population (same schema, the

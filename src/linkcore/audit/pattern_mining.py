@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..holder.hardening import to_bits
-from .reidentify import label_patterns, reference_token_matrix, reidentify
+from .reidentify import best_labelling, reference_token_matrix
 from .scoring import Guesses, distinct_rows
 
 
@@ -131,8 +131,8 @@ def guesses_from_membership(member: np.ndarray, counts: np.ndarray, lengths: np.
     _, ref_member, _ = reference_token_matrix(ref_tokens, ref_counts,
                                               max_tokens=max(2 * member.shape[1], 50))
     ref_lengths = np.array([len(t) for t in ref_tokens], dtype=np.float64)
-    label = label_patterns(member, counts, lengths, ref_member, ref_counts, ref_lengths)
-    best, conf = reidentify(member, label, ref_member, ref_counts)
+    label, best, conf = best_labelling(member, counts, lengths, ref_member, ref_counts,
+                                       ref_lengths)
     by_distinct = np.where(best >= 0, ref_values[np.maximum(best, 0)], None)
     guesses = np.full(n, None, dtype=object)
     confident = np.zeros(n, dtype=bool)

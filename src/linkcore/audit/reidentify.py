@@ -86,35 +86,16 @@ def _signatures(member: np.ndarray, weights: np.ndarray, lengths: np.ndarray) ->
                             3.0 * profile, 3.0 * exclusive])
 
 
-def label_patterns(member: np.ndarray, weights: np.ndarray, lengths: np.ndarray,
-                   ref_member: np.ndarray, ref_counts: np.ndarray, ref_lengths: np.ndarray
-                   ) -> np.ndarray:
-    """Reference token index for each pattern (-1 when unlabelled).
-
-    Initial assignment: Hungarian on the distance between label-free signatures
-    (:func:`_signatures`). Refinement: seeded graph matching -- each round re-assigns every
-    pattern to the token whose conditional co-occurrences with the current labels of all other
-    patterns agree best with the pattern's own, until the labels stop changing.
-    """
-    n_p, n_g = member.shape[1], ref_member.shape[1]
-    if n_p == 0 or n_g == 0:
-        return np.full(n_p, -1, dtype=np.int64)
-    sig_a = _signatures(member, weights, lengths)
-    sig_b = _signatures(ref_member, ref_counts, ref_lengths)
-    feature_cost = ((sig_a[:, None, :] - sig_b[None, :, :]) ** 2).sum(axis=2)
-    rows, cols = linear_sum_assignment(feature_cost)
-    label = np.full(n_p, -1, dtype=np.int64)
-    label[rows] = cols
-    _, cond_a = _cooccurrence(member, weights)
-    _, cond_b = _cooccurrence(ref_member, ref_counts)
-    prior = 0.05 * feature_cost / max(float(feature_cost.std()), 1e-12)
+def _refine(label: np.ndarray, cond_a: np.ndarray, cond_b: np.ndarray, prior: np.ndarray
+            ) -> np.ndarray:
+    """Seeded graph matching: re-assign each pattern by co-occurrence with the others' labels."""
     for _ in range(REFINE_ROUNDS):
         b_out = cond_b[:, label]               # P(label(p') | g)
         b_in = cond_b[label, :].T              # P(g | label(p'))
         cost = (np.abs(cond_a[:, None, :] - b_out[None, :, :]).mean(axis=2)
                 + np.abs(cond_a.T[:, None, :] - b_in[None, :, :]).mean(axis=2) + prior)
         rows, cols = linear_sum_assignment(cost)
-        new = np.full(n_p, -1, dtype=np.int64)
+        new = np.full(len(label), -1, dtype=np.int64)
         new[rows] = cols
         if np.array_equal(new, label):
             break
@@ -122,13 +103,63 @@ def label_patterns(member: np.ndarray, weights: np.ndarray, lengths: np.ndarray,
     return label
 
 
+def candidate_labels(member: np.ndarray, weights: np.ndarray, lengths: np.ndarray,
+                     ref_member: np.ndarray, ref_counts: np.ndarray, ref_lengths: np.ndarray
+                     ) -> list[np.ndarray]:
+    """Labellings of the patterns (reference token index each), from several starting points.
+
+    Each start is a Hungarian assignment on a distance between label-free signatures
+    (:func:`_signatures`: all features; frequency and length only; frequency only), refined by
+    seeded graph matching -- each round re-assigns every pattern to the token whose conditional
+    co-occurrences with the current labels of all other patterns agree best with its own.
+    """
+    n_p, n_g = member.shape[1], ref_member.shape[1]
+    if n_p == 0 or n_g == 0:
+        return [np.full(n_p, -1, dtype=np.int64)]
+    sig_a = _signatures(member, weights, lengths)
+    sig_b = _signatures(ref_member, ref_counts, ref_lengths)
+    _, cond_a = _cooccurrence(member, weights)
+    _, cond_b = _cooccurrence(ref_member, ref_counts)
+    out: list[np.ndarray] = []
+    for columns in (slice(None), slice(0, 3), slice(0, 1)):
+        cost = ((sig_a[:, None, columns] - sig_b[None, :, columns]) ** 2).sum(axis=2)
+        rows, cols = linear_sum_assignment(cost)
+        label = np.full(n_p, -1, dtype=np.int64)
+        label[rows] = cols
+        prior = 0.05 * cost / max(float(cost.std()), 1e-12)
+        label = _refine(label, cond_a, cond_b, prior)
+        if not any(np.array_equal(label, other) for other in out):
+            out.append(label)
+    return out
+
+
+def best_labelling(member: np.ndarray, weights: np.ndarray, lengths: np.ndarray,
+                   ref_member: np.ndarray, ref_counts: np.ndarray, ref_lengths: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The candidate labelling under which most records' filters fit a reference value exactly.
+
+    The attacker can score a labelling without any ground truth: a right labelling explains
+    the filters of many records by some reference value with no contradiction. Returns
+    (labels, best reference index per encoding, confident per encoding).
+    """
+    chosen = None
+    for label in candidate_labels(member, weights, lengths, ref_member, ref_counts, ref_lengths):
+        best, confident, consistent = reidentify(member, label, ref_member, ref_counts)
+        fit = float(weights[consistent].sum())
+        if chosen is None or fit > chosen[0]:
+            chosen = (fit, label, best, confident)
+    assert chosen is not None
+    return chosen[1], chosen[2], chosen[3]
+
+
 def reidentify(member: np.ndarray, label: np.ndarray, ref_member: np.ndarray,
-               ref_counts: np.ndarray, chunk: int = 512) -> tuple[np.ndarray, np.ndarray]:
-    """Best reference value per encoding and its confidence: (index into reference, confident)."""
+               ref_counts: np.ndarray, chunk: int = 512
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Best reference value per encoding: (index into reference, confident, no contradiction)."""
     n_d = member.shape[0]
     keep = label >= 0
     if n_d == 0 or not keep.any() or ref_member.shape[0] == 0:
-        return np.full(n_d, -1, dtype=np.int64), np.zeros(n_d, dtype=bool)
+        return np.full(n_d, -1, dtype=np.int64), np.zeros(n_d, dtype=bool), np.zeros(n_d, bool)
     enc = member[:, keep].astype(np.float32)
     ref = ref_member[:, label[keep]].astype(np.float32)
     ref_t = ref.T.copy()
@@ -136,6 +167,7 @@ def reidentify(member: np.ndarray, label: np.ndarray, ref_member: np.ndarray,
     tie = (np.log(ref_counts.astype(np.float64)) / (np.log(ref_counts.max()) + 1.0) * 0.5)
     best = np.empty(n_d, dtype=np.int64)
     confident = np.empty(n_d, dtype=bool)
+    consistent = np.empty(n_d, dtype=bool)
     for start in range(0, n_d, chunk):
         e = enc[start:start + chunk]
         both = e @ ref_t                                  # tokens in value and encoding
@@ -146,5 +178,7 @@ def reidentify(member: np.ndarray, label: np.ndarray, ref_member: np.ndarray,
         b = np.argmax(score, axis=1)
         best[start:start + chunk] = b
         clean = contradictions == 0
-        confident[start:start + chunk] = clean[np.arange(len(b)), b] & (clean.sum(axis=1) == 1)
-    return best, confident
+        fits = clean[np.arange(len(b)), b]
+        consistent[start:start + chunk] = fits
+        confident[start:start + chunk] = fits & (clean.sum(axis=1) == 1)
+    return best, confident, consistent
