@@ -258,7 +258,7 @@ def test_failed_encode_keeps_an_existing_output(workdir):
 
 @pytest.mark.xfail(strict=True, reason=(
     "BUG: an output path that cannot be written (its parent is a file) ends as exit 1 "
-    "'internal error (NotADirectoryError)' instead of exit 2 naming the output path; "
+    "'internal error (FileExistsError)' instead of exit 2 naming the output path; "
     "_io.atomic_path / EncodedDataset.write let OSError through to guarded()"))
 def test_unwritable_output_is_bad_input(workdir):
     result = run(encode_args(workdir, **{"-o": workdir / "in.csv" / "out.parquet"}))
