@@ -363,6 +363,7 @@ def encode_with_report(df: pd.DataFrame, schema: Schema, secret: Secret,
     bar.update(1)
     problems = report.summary_lines()
     if strict and problems:
+        bar.close()  # clear the progress bar, or the error line is printed after it
         raise InvalidValueError("strict mode: " + "; ".join(report.summary_lines(False))
                                 + "; fix these rows or run without --strict")
 
@@ -408,4 +409,5 @@ def _progress(enabled: bool, n_records: int, total: int):
         return _NoBar()
     from tqdm import tqdm
 
-    return tqdm(total=total, desc="encoding", unit="step", leave=False)
+    # disable=None: no bar when stderr is not a terminal (logs, pipes, CI)
+    return tqdm(total=total, desc="encoding", unit="step", leave=False, disable=None)
