@@ -247,6 +247,19 @@ def test_strict_with_invalid_values(workdir):
         assert value not in line
 
 
+def test_strict_failure_on_a_large_input_prints_no_progress_bar(workdir):
+    # Regression: from 50,000 records a progress bar was drawn on stderr and the strict error
+    # line was printed after it ("encoding: 0%|...error: ...").
+    n = 50_000
+    pd.DataFrame({"ref": [str(i) for i in range(n)], "forename": ["Ann"] * n,
+                  "surname": ["Lee"] * n, "birth": ["01/01/1990"] * (n - 1) + ["31/02/1990"],
+                  "gender": ["F"] * n, "pc": ["M1 1AE"] * n}).to_csv(workdir / "in.csv",
+                                                                    index=False)
+    result = run(encode_args(workdir) + ["--strict"])
+    line = assert_bad_input(result, workdir, "rows 50000")
+    assert result.stderr == line + "\n"
+
+
 def test_failed_encode_keeps_an_existing_output(workdir):
     assert run(encode_args(workdir)).exit_code == 0
     before = (workdir / "out.parquet").read_bytes()
