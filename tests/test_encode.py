@@ -526,3 +526,29 @@ def test_non_latin_and_accented_names_encode(secret, name):
     ds = encode_values([name, name.upper()], secret=secret)
     assert not ds.missing.any()
     assert np.array_equal(ds.fields["v"][0], ds.fields["v"][1])
+
+
+# --------------------------------------------------------------------------------------
+# The CLK
+# --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("hashing", ["prf", "double"])
+def test_clk_is_the_union_of_the_fields_contributions(secret, hashing):
+    schema = Schema.from_dict({"linkcore_schema": 1, "fields": [
+        {"name": "fn", "kind": "name"}, {"name": "dob", "kind": "date"},
+        {"name": "sex", "kind": "sex", "clk_k": 0}],
+        "clk": {"bits": 1024, "hashing": hashing}})
+    df = pd.DataFrame({"id": ["both", "fn", "dob", "other-sex"],
+                       "fn": ["ann", "ann", None, "ann"],
+                       "dob": ["1990-01-01", None, "1990-01-01", "1990-01-01"],
+                       "sex": ["f", None, None, "m"]})
+    clk = encode(df, schema, secret).clk
+    assert np.array_equal(clk[0], clk[1] | clk[2])
+    assert clk[1].any() and clk[2].any() and not np.array_equal(clk[1], clk[2])
+    assert np.array_equal(clk[0], clk[3]), "a field with clk_k 0 does not enter the CLK"
+
+
+def test_no_clk_when_the_schema_has_none(secret):
+    schema = Schema.from_dict({"linkcore_schema": 1, "clk": None,
+                               "fields": [{"name": "fn", "kind": "name"}]})
+    ds = encode(pd.DataFrame({"id": ["1"], "fn": ["ann"]}), schema, secret)
+    assert ds.clk is None
