@@ -158,7 +158,8 @@ def test_the_issue_example_dates_agree():
 
 @pytest.mark.parametrize("raw", ["1975-02-11T00:00:00", "1975-02-11T10:30:00Z",
                                  "1975-02-11t10:30:00.123+01:00", "1975-02-11 10:30",
-                                 "11/02/1975 10:30", "11/02/1975T10:30:00"])
+                                 "11/02/1975 10:30", "11/02/1975T10:30:00",
+                                 "11/02/1975 00:00:00.000"])
 def test_dates_with_a_time_part(raw):
     # Regression: the time separator "T" (and "Z") was matched after case folding, so every
     # ISO datetime written with "T" was rejected as invalid.
