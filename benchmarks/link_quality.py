@@ -9,7 +9,7 @@ the model's own estimates, and the time per stage.
 
 Usage:
     python benchmarks/link_quality.py [--dataset febrl4|synthetic|all] [--people 50000]
-                                      [--seed 42] [--raw-forename]
+                                      [--seed 42] [--raw-forename] [--drop-fields a,b]
 
 The synthetic agency 2 writes first and middle names in one FORENAME column. By default its
 first word is the first name and the rest the middle names, the same cleaning that
@@ -56,10 +56,26 @@ def load(name: str, people: int, seed: int, raw_forename: bool):
     return f"synthetic {people:,} people (moderate)", a, b, truth
 
 
-def run(name: str, people: int, seed: int, raw_forename: bool) -> None:
+def drop_fields(schema, mapping, names):
+    """Schema and mapping without the named fields (and blocking keys that use them)."""
+    from linkcore.schema import Mapping, Schema
+
+    doc = schema.to_dict()
+    doc["fields"] = [f for f in doc["fields"] if f["name"] not in names]
+    doc["blocking_keys"] = [k for k in doc["blocking_keys"]
+                            if not any(p["field"] in names for p in k["parts"])]
+    kept = Mapping(mapping.id_column, tuple(s for s in mapping.sources if s[0] not in names))
+    return Schema.from_dict(doc), kept
+
+
+def run(name: str, people: int, seed: int, raw_forename: bool, drop: tuple[str, ...] = ()
+        ) -> None:
     label, a, b, truth = load(name, people, seed, raw_forename)
     t0 = time.perf_counter()
     schema, map_a, _ = suggest_schema(a)
+    if drop:
+        schema, map_a = drop_fields(schema, map_a, drop)
+        label += f", without {', '.join(drop)}"
     map_b, _ = suggest_mapping(b, schema)
     secret = Secret.generate()
     ea = encode(a, schema, secret, map_a)
@@ -104,12 +120,15 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=50_000)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--raw-forename", action="store_true")
+    parser.add_argument("--drop-fields", default="",
+                        help="comma-separated suggested fields to leave out (e.g. address,town)")
     args = parser.parse_args()
     print(f"machine: {platform.machine()} cpus={os.cpu_count()} python "
           f"{platform.python_version()} numpy {np.__version__}; {time.strftime('%Y-%m-%d')}")
     names = ["febrl4", "synthetic"] if args.dataset == "all" else [args.dataset]
     for name in names:
-        run(name, args.people, args.seed, args.raw_forename)
+        drop = tuple(f for f in args.drop_fields.split(",") if f)
+        run(name, args.people, args.seed, args.raw_forename, drop)
 
 
 if __name__ == "__main__":
