@@ -1,6 +1,9 @@
-"""Double-hashing pattern attack (Niedermeyer, Steinmetzer, Kroll & Schnell 2014, "Cryptanalysis
-of basic Bloom filters used for privacy preserving record linkage", JPC 6(2); Kroll & Steinmetzer
-2015, "Automated cryptanalysis of Bloom filter encryptions of health records", HEALTHINF).
+"""Double-hashing pattern attack (Niedermeyer et al. 2014; Kroll & Steinmetzer 2015).
+
+Sources: Niedermeyer, Steinmetzer, Kroll & Schnell, "Cryptanalysis of basic Bloom filters used
+for privacy preserving record linkage", Journal of Privacy and Confidentiality 6(2), 2014; Kroll &
+Steinmetzer, "Automated cryptanalysis of Bloom filter encryptions of health records",
+HEALTHINF 2015.
 
 With double hashing the k positions of a token are ``g_i = (h1 + i * h2) mod m``: an arithmetic
 progression modulo m. Only m * (m - 1) progressions exist, so the attacker enumerates all of them

@@ -1,5 +1,7 @@
-"""Frequency alignment attack (Kuzu, Kantarcioglu, Durham & Malin 2011, "A constraint
-satisfaction cryptanalysis of Bloom filters in private record linkage", PETS 2011).
+"""Frequency alignment attack (Kuzu, Kantarcioglu, Durham & Malin 2011).
+
+Source: "A constraint satisfaction cryptanalysis of Bloom filters in private record linkage",
+PETS 2011.
 
 A field-level Bloom filter without record-level randomness is a deterministic function of the
 value, so identical values give identical filters. The attacker counts identical filters in the
@@ -109,7 +111,7 @@ def _bit_noise(pop: np.ndarray, values: np.ndarray) -> float:
 
 
 def salted_units(values: np.ndarray, salts: np.ndarray | None) -> np.ndarray:
-    """The attacker's alignment unit per reference record: the value, or value and salt."""
+    """Return the attacker's alignment unit per reference record: the value, or value and salt."""
     if salts is None:
         return np.asarray(values, dtype=object)
     out = np.full(len(values), None, dtype=object)

@@ -1,5 +1,6 @@
-"""Similarity-graph matching attack (Vidanage, Christen, Ranbaduge & Schnell 2020, "A graph
-matching attack on privacy-preserving record linkage", CIKM 2020).
+"""Similarity-graph matching attack (Vidanage, Christen, Ranbaduge & Schnell 2020).
+
+Source: "A graph matching attack on privacy-preserving record linkage", CIKM 2020.
 
 The attacker builds two similarity graphs: one over the distinct encodings in the file (edges
 weighted by Dice similarity of the filters) and one over the values of the reference population.
@@ -63,7 +64,7 @@ def _nodes(filters: np.ndarray, missing: np.ndarray, max_nodes: int
 
 
 def _node_values(codes: np.ndarray, values: np.ndarray, n_nodes: int) -> np.ndarray:
-    """The most common value among the reference records of each node (None if it has none)."""
+    """Return the most common value among each node's reference records (None if none)."""
     frame = pd.DataFrame({"node": codes, "value": values})
     frame = frame[(frame["node"] < n_nodes) & frame["value"].notna()]
     out = np.full(n_nodes, None, dtype=object)

@@ -1,5 +1,7 @@
-"""Bit-pattern mining attack (Christen, Ranbaduge, Vatsalan & Schnell 2018, "Precise and fast
-cryptanalysis for Bloom filter based privacy-preserving record linkage", IEEE TKDE 31(11)).
+"""Bit-pattern mining attack (Christen, Ranbaduge, Vatsalan & Schnell 2018).
+
+Source: "Precise and fast cryptanalysis for Bloom filter based privacy-preserving record
+linkage", IEEE TKDE 31(11), 2019 (online 2018).
 
 Every filter that holds a token has all of that token's bit positions set. So a token's positions
 form a *frequent itemset* over the bit columns: the set of filters with all of them set is the set
@@ -99,7 +101,7 @@ def mine_patterns(bits: np.ndarray, weights: np.ndarray, *, max_patterns: int = 
 
 
 def expected_positions(k: int, m: int) -> float:
-    """Expected number of distinct positions among a token's k hash positions in m bits."""
+    """Return the expected number of distinct positions among k hash positions in m bits."""
     return m * (1.0 - (1.0 - 1.0 / m) ** k)
 
 

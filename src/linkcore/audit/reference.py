@@ -71,10 +71,10 @@ def value_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def token_sets(values: np.ndarray, spec: FieldSpec) -> list[frozenset[str]]:
-    """The token set of each value under the field's public token spec."""
+    """Return the token set of each value under the field's public token spec."""
     return [frozenset(value_tokens(v, spec.tokens)) for v in values]
 
 
 def is_multi_token(spec: FieldSpec) -> bool:
-    """True when a value becomes several tokens (q-grams, date or postcode parts)."""
+    """Tell whether a value becomes several tokens (q-grams, date or postcode parts)."""
     return spec.tokens.type != "exact"

@@ -32,7 +32,7 @@ REFINE_ROUNDS = 12
 
 def reference_token_matrix(token_sets: Sequence[frozenset[str]], counts: np.ndarray,
                            max_tokens: int) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """The reference's most frequent tokens: (tokens, membership (V, G) bool, record share)."""
+    """Return the reference's most frequent tokens, membership (V, G) bool and record share."""
     total = float(counts.sum()) or 1.0
     freq: dict[str, float] = {}
     for toks, c in zip(token_sets, counts, strict=True):
@@ -136,7 +136,7 @@ def candidate_labels(member: np.ndarray, weights: np.ndarray, lengths: np.ndarra
 def best_labelling(member: np.ndarray, weights: np.ndarray, lengths: np.ndarray,
                    ref_member: np.ndarray, ref_counts: np.ndarray, ref_lengths: np.ndarray
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The candidate labelling under which most records' filters fit a reference value exactly.
+    """Pick the labelling under which most records' filters fit a reference value exactly.
 
     The attacker can score a labelling without any ground truth: a right labelling explains
     the filters of many records by some reference value with no contradiction. Returns

@@ -11,19 +11,21 @@ from __future__ import annotations
 import datetime as _dt
 import html
 
-from .run import ATTACKS, AuditResult
+from .run import ATTACKS, RISK_MARGIN, RISK_RATE, AuditResult
 
 _COLOURS = {"frequency": "#d95f02", "pattern_mining": "#7570b3", "graph_matching": "#1b9e77",
             "double_hashing": "#e7298a"}
 _CSS = """
-body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2em auto;max-width:1000px;
-color:#222;padding:0 1em}h1{font-size:1.5em}h2{font-size:1.15em;margin-top:2em}
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2em auto;
+max-width:1000px;color:#222;padding:0 1em}h1{font-size:1.5em}h2{font-size:1.15em;margin-top:2em}
 table{border-collapse:collapse;width:100%;font-size:.9em}th,td{padding:.35em .6em;
 border-bottom:1px solid #ddd;text-align:right}th:first-child,td:first-child,th:nth-child(2),
 td:nth-child(2){text-align:left}th{background:#f4f4f4}.risk{color:#b00020;font-weight:600}
-.ok{color:#1b7a36}ul.verdicts{list-style:none;padding:0}ul.verdicts li{margin:.4em 0;padding:.5em .8em;
-border-left:4px solid #1b7a36;background:#f6fbf7}ul.verdicts li.risk{border-color:#b00020;
-background:#fdf3f4}.muted{color:#777;font-size:.85em}svg text{font-family:inherit}
+.ok{color:#1b7a36}ul.verdicts{list-style:none;padding:0}
+ul.verdicts li{margin:.4em 0;padding:.5em .8em;border-left:4px solid #1b7a36;
+background:#f6fbf7}
+ul.verdicts li.risk{border-color:#b00020;background:#fdf3f4}
+.muted{color:#777;font-size:.85em}svg text{font-family:inherit}
 """
 
 
@@ -32,7 +34,7 @@ def _pct(x: float | None) -> str:
 
 
 def _chart(result: AuditResult) -> str:
-    """Grouped horizontal bars: per field, one bar per scored attack; a tick marks chance."""
+    """Draw grouped horizontal bars: per field, one bar per scored attack; a tick marks chance."""
     scored = [r for r in result.results if r.score is not None]
     targets = list(dict.fromkeys(r.target for r in scored))
     if not targets:
@@ -82,7 +84,7 @@ def _chart(result: AuditResult) -> str:
 
 
 def render_html(result: AuditResult, title: str = "linkcore privacy audit") -> str:
-    """The whole report as one HTML document (no external resources)."""
+    """Render the whole report as one HTML document (no external resources)."""
     when = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     verdicts = "".join(
         f"<li class='{'risk' if v.at_risk else 'ok'}'>{html.escape(v.message)}</li>"
@@ -96,7 +98,8 @@ def render_html(result: AuditResult, title: str = "linkcore privacy audit") -> s
                              f"{html.escape(r.note)}</td></tr>")
             continue
         s = r.score
-        cls = " class='risk'" if s.reidentified >= 0.01 and s.reidentified > s.chance + 0.005 else ""
+        risky = s.reidentified >= RISK_RATE and s.reidentified >= s.chance + RISK_MARGIN
+        cls = " class='risk'" if risky else ""
         body_rows.append(
             f"<tr><td>{html.escape(r.target)}</td><td>{name}</td><td{cls}>{_pct(s.reidentified)}"
             f"</td><td>{_pct(s.chance)}</td><td>{_pct(s.values_recovered)}</td>"

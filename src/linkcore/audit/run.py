@@ -28,8 +28,13 @@ from .double_hashing import double_hashing_attack
 from .frequency import frequency_attack, salted_units
 from .graph_matching import graph_matching_attack
 from .pattern_mining import pattern_mining_attack
-from .reference import (check_reference_columns, is_multi_token, plaintext_table, token_sets,
-                        value_counts)
+from .reference import (
+    check_reference_columns,
+    is_multi_token,
+    plaintext_table,
+    token_sets,
+    value_counts,
+)
 from .scoring import Guesses, Score, chance_level, score_guesses
 
 log = logging.getLogger("linkcore.audit")
@@ -65,9 +70,11 @@ class AttackResult:
 
     @property
     def reidentified(self) -> float:
+        """Share of records re-identified (0 when the attack was not scored)."""
         return self.score.reidentified if self.score else 0.0
 
     def as_dict(self) -> dict:
+        """Plain JSON-ready form (numbers and names only)."""
         return {"target": self.target, "attack": self.attack, "applicable": self.applicable,
                 "score": self.score.as_dict() if self.score else None, "note": self.note,
                 "details": dict(self.details or {}), "seconds": round(self.seconds, 3)}
@@ -85,6 +92,7 @@ class Verdict:
     message: str
 
     def as_dict(self) -> dict:
+        """Plain JSON-ready form (numbers and names only)."""
         return {"target": self.target, "at_risk": self.at_risk, "attack": self.attack,
                 "reidentified": self.reidentified, "chance": self.chance,
                 "message": self.message}
@@ -102,16 +110,18 @@ class AuditResult:
 
     @property
     def at_risk(self) -> bool:
+        """True when any field's verdict is at risk."""
         return any(v.at_risk for v in self.verdicts)
 
     def result(self, target: str, attack: str) -> AttackResult | None:
-        """The result of one attack on one field (None if it was not run)."""
+        """Return the result of one attack on one field (None if it was not run)."""
         for r in self.results:
             if r.target == target and r.attack == attack:
                 return r
         return None
 
     def as_dict(self) -> dict:
+        """Plain JSON-ready form (numbers and names only), versioned ``linkcore_audit: 1``."""
         return {"linkcore_audit": 1, "records": self.records,
                 "reference_records": self.reference_records,
                 "schema_fingerprint": self.schema_fingerprint, "at_risk": self.at_risk,
@@ -119,6 +129,7 @@ class AuditResult:
                 "results": [r.as_dict() for r in self.results]}
 
     def to_json(self) -> str:
+        """Indented JSON of :meth:`as_dict`."""
         return json.dumps(self.as_dict(), indent=2) + "\n"
 
     def summary_lines(self) -> list[str]:
@@ -163,7 +174,7 @@ def _salt_values(part: KeyPart | None, table: dict[str, np.ndarray]) -> np.ndarr
 
 
 def _clk_units(schema: Schema, table: dict[str, np.ndarray]) -> np.ndarray:
-    """The CLK's plaintext per record: all contributing fields' values joined (None if all missing)."""
+    """Return the CLK's plaintext per record: its fields' values joined (None if all missing)."""
     names = [f.name for f in schema.fields if f.clk_k > 0]
     out = np.full(len(next(iter(table.values()))), None, dtype=object)
     for i, cells in enumerate(zip(*(table[n] for n in names), strict=True)):

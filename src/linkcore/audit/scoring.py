@@ -37,6 +37,7 @@ class Chance:
 
     @property
     def records(self) -> float:
+        """The chance level for records: the better of the two guessing strategies."""
         return max(self.most_frequent, self.by_frequency)
 
 
@@ -56,6 +57,7 @@ class Score:
     chance_values: float
 
     def as_dict(self) -> dict[str, float | int | None]:
+        """Plain JSON-ready form."""
         return asdict(self)
 
 

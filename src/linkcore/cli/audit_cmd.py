@@ -22,7 +22,8 @@ from ._common import common_options, guarded, setup_logging
               help="This holder's column mapping (JSON). Default: columns named like the fields, "
                    "ids in column 'id'.")
 @click.option("--key-file", type=click.Path(dir_okay=False),
-              help=f"The shared secret key file. Default: the {DEFAULT_ENV_VAR} environment variable.")
+              help=f"The shared secret key file. Default: the {DEFAULT_ENV_VAR} environment "
+                   "variable.")
 @click.option("--key-env", default=None, metavar="VAR",
               help=f"Read the key from this environment variable (default {DEFAULT_ENV_VAR}).")
 @click.option("--reference", "reference_path", required=True, type=click.Path(dir_okay=False),
@@ -40,7 +41,7 @@ def audit(data_path: str, schema_path: str, mapping_path: str | None, key_file: 
           key_env: str | None, reference_path: str, reference_mapping_path: str | None,
           as_json: bool, report_path: str | None, fail_on_risk: bool, quiet: bool,
           verbose: bool) -> None:
-    """Attack DATA's encoding as published attacks do; report what they re-identify.
+    r"""Attack DATA's encoding as published attacks do; report what they re-identify.
 
     DATA is encoded exactly as `linkcore encode` would send it, then attacked with only what
     an attacker holds: the encoded file, the public schema and a plaintext reference population
@@ -51,7 +52,7 @@ def audit(data_path: str, schema_path: str, mapping_path: str | None, key_file: 
 
     \b
     Example:
-      linkcore audit agency_a.csv --schema schema.json --mapping mapping_a.json \\
+      linkcore audit agency_a.csv --schema schema.json --mapping mapping_a.json \
           --key-file shared.key --reference register.csv --report audit.html
     """
     from ..audit.report import render_html
