@@ -269,10 +269,6 @@ def test_failed_encode_keeps_an_existing_output(workdir):
     assert (workdir / "out.parquet").read_bytes() == before
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: an output path that cannot be written (its parent is a file) ends as exit 1 "
-    "'internal error (FileExistsError)' instead of exit 2 naming the output path; "
-    "_io.atomic_path / EncodedDataset.write let OSError through to guarded()"))
 def test_unwritable_output_is_bad_input(workdir):
     result = run(encode_args(workdir, **{"-o": workdir / "in.csv" / "out.parquet"}))
     assert_bad_input(result, workdir, "out.parquet")

@@ -152,11 +152,6 @@ def test_trailing_nul_in_a_categorical_value():
     assert csr_lists(values, spec) == [tokens(v, spec) for v in values]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG tokens.py _qgram_csr_vectorised: every value is padded to the longest one "
-    "(fixed-width numpy str, then (n, width) code and key arrays), so one long outlier makes "
-    "memory n * max_len: 2,000 short addresses plus one 5,000-character value peak at ~120 MB "
-    "(1.1 MB without it); 1,000,000 would need ~60 GB"))
 def test_qgram_csr_memory_is_not_driven_by_one_long_value():
     spec = TokenSpec("qgram", 2, True, False)
     values = [f"{i} high street" for i in range(2000)] + ["x" * 5000]

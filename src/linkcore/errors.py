@@ -9,6 +9,7 @@ row numbers and counts, never values.
     ├── MappingError              a holder's column mapping does not fit the schema or the data
     ├── SecretError               the secret key is missing, unreadable or too short
     ├── InputDataError            the input table cannot be read or lacks a column
+    ├── OutputError               an output file cannot be written there
     ├── InvalidValueError         --strict: some values could not be normalised (row numbers only)
     ├── DatasetError              a file is not a valid encoded dataset
     │   └── IncompatibleDatasetsError  two datasets differ in schema, key or spec version
@@ -49,6 +50,10 @@ class SecretError(LinkcoreError):
 
 class InputDataError(LinkcoreError):
     """The input table cannot be read (empty, not UTF-8, unknown format) or lacks a column."""
+
+
+class OutputError(LinkcoreError):
+    """An output file cannot be written (permissions, a file where a folder should be, ...)."""
 
 
 class InvalidValueError(LinkcoreError):

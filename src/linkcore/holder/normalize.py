@@ -60,20 +60,54 @@ ADDRESS_ABBREVIATIONS: Final = {
 }
 
 
+_ACCENTED_SCRIPTS_END = 0x0530  # Latin, IPA, Greek and Cyrillic lie below U+0530
+
+
 def fold_text(value: str) -> str:
-    """NFKD, drop combining marks, map special letters, case-fold (docs/spec.md, step F)."""
+    """NFKD, drop accents from Latin/Greek/Cyrillic letters, map special letters, case-fold.
+
+    Combining marks are dropped only after a base character below U+0530: in those scripts they
+    are accents that agencies write inconsistently (Zoë / Zoe). In other scripts (Devanagari,
+    Tamil, Arabic, ...) marks are vowels and viramas, part of the name, and are kept.
+    """
     if value.isascii():
         return value.lower()
     value = value.translate(_SPECIAL_LETTERS)
     decomposed = unicodedata.normalize("NFKD", value)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return stripped.translate(_SPECIAL_LETTERS).casefold()
+    kept = []
+    accented_base = False
+    for c in decomposed:
+        if unicodedata.combining(c):
+            if accented_base:
+                continue
+        else:
+            accented_base = ord(c) < _ACCENTED_SCRIPTS_END
+        kept.append(c)
+    return "".join(kept).translate(_SPECIAL_LETTERS).casefold()
+
+
+def _is_letter_or_mark(c: str) -> bool:
+    return c.isalpha() or unicodedata.category(c)[0] == "M"
+
+
+def _letters_only(s: str) -> str:
+    """Every run of characters that are neither letters nor marks becomes one space."""
+    if s.isascii():
+        return _NON_LETTERS.sub(" ", s)
+    return "".join(c if _is_letter_or_mark(c) else " " for c in s)
+
+
+def _letters_and_digits(s: str) -> str:
+    """Every run of characters that are not letters, marks or decimal digits becomes a space."""
+    if s.isascii():
+        return _NON_ALNUM.sub(" ", s)
+    return "".join(c if (_is_letter_or_mark(c) or c.isdecimal()) else " " for c in s)
 
 
 def normalise_name(value: str, remove_titles: bool = True) -> Normalised:
     """Person name: fold, drop apostrophes, other non-letters to spaces, drop titles/suffixes."""
     s = _APOSTROPHES.sub("", fold_text(value))
-    words = _NON_LETTERS.sub(" ", s).split()
+    words = _letters_only(s).split()
     if remove_titles:
         while len(words) > 1 and words[0] in NAME_TITLES:
             words.pop(0)
@@ -85,7 +119,7 @@ def normalise_name(value: str, remove_titles: bool = True) -> Normalised:
 def normalise_text(value: str, expand_abbreviations: bool = True) -> Normalised:
     """Free text (address, town): fold, punctuation to spaces, expand common abbreviations."""
     s = _APOSTROPHES.sub("", fold_text(value))
-    words = _NON_ALNUM.sub(" ", s).split()
+    words = _letters_and_digits(s).split()
     if expand_abbreviations:
         words = [ADDRESS_ABBREVIATIONS.get(w, w) for w in words]
     return " ".join(words) or None

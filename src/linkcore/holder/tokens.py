@@ -85,7 +85,7 @@ def token_csr(values: Sequence[str], spec: TokenSpec) -> tuple[np.ndarray, np.nd
     a Bloom filter is a set, so repeats change nothing). Plain q-grams with q <= 3 are vectorised.
     """
     if spec.type == "qgram" and spec.q <= 3 and not spec.positional and len(values) > 0:
-        return _qgram_csr_vectorised(values, spec.q, spec.padded)
+        return _qgram_csr_batched(values, spec.q, spec.padded)
     if spec.type == "date_parts" and len(values) > 0:
         return _date_parts_csr_vectorised(values)
     return _csr_python(values, spec)
@@ -134,6 +134,47 @@ def _csr_python(values: Sequence[str], spec: TokenSpec) -> tuple[np.ndarray, np.
         return indptr, np.zeros(0, dtype=np.int64), []
     ids, vocabulary = pd.factorize(np.asarray(flat, dtype=object))
     return indptr, ids.astype(np.int64), [str(t) for t in vocabulary]
+
+
+_VECTOR_MAX_LEN = 64  # longer values take the per-value path (fixed-width arrays pad to the max)
+_VECTOR_BATCH = 200_000  # values per vectorised batch, to bound memory
+
+
+def _qgram_csr_batched(values: Sequence[str], q: int, padded: bool
+                       ) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Vectorised q-grams in bounded batches; long values go through the per-value path."""
+    lengths = np.fromiter((len(v) for v in values), dtype=np.int64, count=len(values))
+    short = np.flatnonzero(lengths <= _VECTOR_MAX_LEN)
+    if len(short) == len(values) and len(values) <= _VECTOR_BATCH:
+        return _qgram_csr_vectorised(values, q, padded)
+    spec = TokenSpec("qgram", q, padded, False)
+    parts = [(rows, _qgram_csr_vectorised([values[i] for i in rows], q, padded))
+             for rows in np.array_split(short, -(-len(short) // _VECTOR_BATCH) or 1) if len(rows)]
+    long_rows = np.flatnonzero(lengths > _VECTOR_MAX_LEN)
+    if len(long_rows):
+        parts.append((long_rows, _csr_python([values[i] for i in long_rows], spec)))
+    return _merge_csr(parts, len(values))
+
+
+def _merge_csr(parts: list[tuple[np.ndarray, tuple[np.ndarray, np.ndarray, list[str]]]], n: int
+               ) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Combine CSRs of disjoint row subsets into one CSR over all n rows, with one vocabulary."""
+    vocab_index: dict[str, int] = {}
+    counts = np.zeros(n, dtype=np.int64)
+    remapped = []
+    for rows, (indptr, ids, vocab) in parts:
+        table = np.array([vocab_index.setdefault(t, len(vocab_index)) for t in vocab],
+                         dtype=np.int64)
+        counts[rows] = np.diff(indptr)
+        remapped.append((rows, indptr, table[ids] if len(ids) else ids))
+    out_indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(counts, out=out_indptr[1:])
+    out_ids = np.empty(out_indptr[-1], dtype=np.int64)
+    for rows, indptr, ids in remapped:
+        lengths = np.diff(indptr)
+        starts = np.repeat(out_indptr[rows] - indptr[:-1], lengths)
+        out_ids[np.arange(len(ids)) + starts] = ids
+    return out_indptr, out_ids, list(vocab_index)
 
 
 def _qgram_csr_vectorised(values: Sequence[str], q: int, padded: bool
