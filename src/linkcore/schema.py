@@ -95,6 +95,9 @@ NORMALISE_DEFAULTS: dict[str, dict[str, Any]] = {
     "text": {"expand_abbreviations": True},
 }
 DEFAULT_CLK_BITS = 1024
+# A mapping may take the first word, or the remaining words, of a normalised value, for a holder
+# whose one column holds several names (FORENAME "mary jane" -> first_name, middle_name).
+WORD_SELECTIONS = ("all", "first", "rest")
 
 _NAME_RE = re.compile(r"^[\w.-]+$")
 _FIELD_KEYS = {"name", "kind", "tokens", "filter_bits", "k", "hashing", "clk_k", "salt",
@@ -618,6 +621,7 @@ class FieldSource:
     columns: tuple[str, ...]            # empty: this holder does not have the field (all missing)
     date_format: str | None = None      # strptime format or "auto" (day first, UK style)
     values: tuple[tuple[str, str], ...] = ()  # extra code map for sex/categorical, e.g. ("1", "m")
+    words: str = "all"                  # "first" / "rest": one column holding "first middle"
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {}
@@ -631,6 +635,8 @@ class FieldSource:
             d["date_format"] = self.date_format
         if self.values:
             d["values"] = dict(self.values)
+        if self.words != "all":
+            d["words"] = self.words
         return d
 
 
@@ -738,7 +744,7 @@ def _parse_mapping(doc: Any) -> Mapping:
         if not isinstance(raw, dict):
             problems.append(f"{where}: must be an object like {{\"column\": \"dob\"}}")
             continue
-        extra = set(raw) - {"column", "columns", "date_format", "values"}
+        extra = set(raw) - {"column", "columns", "date_format", "values", "words"}
         if extra:
             problems.append(f"{where}: unknown key(s) {', '.join(sorted(map(repr, extra)))}")
         if "column" in raw and "columns" in raw:
@@ -776,7 +782,12 @@ def _parse_mapping(doc: Any) -> Mapping:
         ):
             problems.append(f"{where}: 'values' must map strings to strings")
             continue
-        sources.append((name, FieldSource(columns, date_format, tuple(sorted(values.items())))))
+        words = raw.get("words", "all")
+        if words not in WORD_SELECTIONS:
+            problems.append(f"{where}: 'words' must be one of {', '.join(WORD_SELECTIONS)}")
+            continue
+        sources.append((name, FieldSource(columns, date_format, tuple(sorted(values.items())),
+                                          words)))
     if problems:
         raise MappingError("invalid mapping: " + "; ".join(problems))
     return Mapping(id_column, tuple(sources), str(doc.get("description", "")))

@@ -127,10 +127,20 @@ def _normalise_field(df: pd.DataFrame, spec: FieldSpec, mapping: Mapping
     normalise = normaliser_for(spec.kind, spec.normalise_options, source.date_format,
                                dict(source.values) or None)
     normalised = [normalise(v) for v in raw_uniques]
+    if source.words != "all":
+        normalised = [_select_words(v, source.words) for v in normalised]
     invalid_unique = np.array([v is INVALID for v in normalised] + [False], dtype=bool)
     cleaned = [None if v is INVALID else v for v in normalised]
     column = _factorize_codes(raw_codes, cleaned)
     return column, invalid_unique[raw_codes]
+
+
+def _select_words(value, words: str):
+    """The first word, or the rest, of a normalised value (words are separated by one space)."""
+    if not isinstance(value, str):
+        return value
+    first, _, rest = value.partition(" ")
+    return first if words == "first" else (rest or None)
 
 
 def _record_ids(df: pd.DataFrame, id_column: str) -> np.ndarray:
