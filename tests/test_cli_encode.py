@@ -270,6 +270,7 @@ def test_failed_encode_keeps_an_existing_output(workdir):
 
 
 def test_unwritable_output_is_bad_input(workdir):
+    # Regression: an OSError on the output path ended as exit 1 "internal error".
     result = run(encode_args(workdir, **{"-o": workdir / "in.csv" / "out.parquet"}))
     assert_bad_input(result, workdir, "out.parquet")
 

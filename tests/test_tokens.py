@@ -153,6 +153,7 @@ def test_trailing_nul_in_a_categorical_value():
 
 
 def test_qgram_csr_memory_is_not_driven_by_one_long_value():
+    # Regression: every value was padded to the longest (memory n * max_len; ~120 MB here).
     spec = TokenSpec("qgram", 2, True, False)
     values = [f"{i} high street" for i in range(2000)] + ["x" * 5000]
     tracemalloc.start()
