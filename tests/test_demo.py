@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import runpy
 import stat
 from pathlib import Path
@@ -142,3 +143,12 @@ def test_examples_run(script, env, floor, tmp_path, monkeypatch, capsys):
         assert (tmp_path / "run" / "linkage_unit" / "report.html").exists()
         unit_files = {p.name for p in (tmp_path / "run" / "linkage_unit").iterdir()}
         assert not any(n.endswith((".csv.key", ".key")) or n == "extract.csv" for n in unit_files)
+
+
+def test_api_doc_snippets_run(tmp_path, monkeypatch):
+    """Every ```python block of docs/api.md runs, in order, as one session."""
+    monkeypatch.chdir(tmp_path)
+    text = (EXAMPLES.parent / "docs" / "api.md").read_text(encoding="utf-8")
+    code = "\n".join(re.findall(r"```python\n(.*?)```", text, re.S))
+    exec(compile(code, "docs/api.md", "exec"), {})  # noqa: S102 - our own documentation
+    assert (tmp_path / "report_with_truth.html").exists()
