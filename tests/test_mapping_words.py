@@ -35,3 +35,17 @@ def test_words_round_trips_and_is_validated():
     doc["fields"]["first_name"]["words"] = "second"
     with pytest.raises(MappingError, match="'words' must be one of all, first, rest"):
         Mapping.from_dict(doc)
+
+
+def test_whitespace_only_ids_are_refused():
+    from linkcore.errors import InputDataError
+
+    df = pd.DataFrame({"id": ["1", "  "], "first_name": ["a", "b"], "middle_name": [None, None]})
+    with pytest.raises(InputDataError, match=r"1 record\(s\) have no id .*rows 2"):
+        encode(df, SCHEMA, SECRET)
+
+
+def test_key_file_with_a_byte_order_mark_is_read(tmp_path):
+    key_file = tmp_path / "k.key"
+    key_file.write_bytes("\ufeff".encode() + SECRET.to_text().encode())
+    assert Secret.from_file(key_file).key_check_value() == SECRET.key_check_value()

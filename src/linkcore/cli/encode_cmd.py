@@ -7,6 +7,7 @@ import time
 import click
 
 from .._io import read_table
+from ..errors import InputDataError
 from ..holder.encode import encode_with_report
 from ..holder.keys import DEFAULT_ENV_VAR, load_secret
 from ..schema import Mapping, Schema
@@ -50,6 +51,8 @@ def encode(input_path: str, schema_path: str, mapping_path: str | None, key_file
     secret = load_secret(key_file, key_env)
     started = time.perf_counter()
     df = read_table(input_path)
+    if len(df) == 0:
+        raise InputDataError(f"input file has a header but no records: {input_path}")
     dataset, report = encode_with_report(df, schema, secret, mapping, strict=strict,
                                          progress=not quiet)
     dataset.write(output)

@@ -145,7 +145,7 @@ def _select_words(value, words: str):
 
 def _record_ids(df: pd.DataFrame, id_column: str) -> np.ndarray:
     ids = df[id_column]
-    absent = ids.isna().to_numpy() | (ids.astype(str) == "").to_numpy()
+    absent = ids.isna().to_numpy() | (ids.astype(str).str.strip() == "").to_numpy()
     if absent.any():
         rows = np.flatnonzero(absent) + 1
         raise InputDataError(f"{len(rows)} record(s) have no id in column {id_column!r} "

@@ -89,7 +89,9 @@ class Secret:
         if not p.is_file():
             raise SecretError(f"key file not found: {p}")
         try:
-            text = p.read_text(encoding="ascii")
+            text = p.read_bytes().decode("utf-8-sig")  # tolerate an editor's byte-order mark
+            if not text.isascii():
+                raise UnicodeDecodeError("ascii", b"", 0, 1, "not ASCII")
         except UnicodeDecodeError:
             raise SecretError(f"key file {p} is not a linkcore key (not text)") from None
         return cls.from_text(text, source=f"key file {p}")
