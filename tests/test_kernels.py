@@ -149,6 +149,19 @@ def test_hamming_band_keys_equal_reference(pair, bands, r, seed):
     np.testing.assert_array_equal(got, K.hamming_band_keys_reference(a, positions))
 
 
+@SETTINGS
+@given(filter_pairs(), st.integers(0, 15), st.integers(0, 2**32 - 1))
+def test_or_reduce_csr_equals_reference(pair, n, seed):
+    rows, _ = pair
+    rng = np.random.default_rng(seed)
+    sizes = rng.integers(0, 5, n) if rows.shape[0] else np.zeros(n, np.int64)
+    indptr = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    ids = rng.integers(0, max(rows.shape[0], 1), int(indptr[-1]))
+    got = K.or_reduce_csr(rows, indptr, ids, n)
+    assert got.dtype == np.uint64 and got.shape == (n, rows.shape[1])
+    np.testing.assert_array_equal(got, K.or_reduce_csr_reference(rows, indptr, ids, n))
+
+
 def test_kernels_table_lists_every_kernel_with_its_reference():
     assert set(K.KERNELS) == {
         "popcounts",
@@ -157,6 +170,7 @@ def test_kernels_table_lists_every_kernel_with_its_reference():
         "dice_top_k",
         "set_bits",
         "hamming_band_keys",
+        "or_reduce_csr",
     }
     for name, (kernel, reference) in K.KERNELS.items():
         assert kernel.__name__ == name
@@ -269,6 +283,9 @@ B = make_filters(1, 6, 4, 0.5, 0)
         (lambda: K.hamming_band_keys(A, np.zeros((2, 65), np.int64)), "at most 64 bits"),
         (lambda: K.hamming_band_keys(A, np.full((2, 3), 256)), "must lie in [0, 256)"),
         (lambda: K.hamming_band_keys(A, np.zeros(3, np.int64)), "2-D"),
+        (lambda: K.or_reduce_csr(A, [0, 1], [0], 2), "n + 1 = 3 entries"),
+        (lambda: K.or_reduce_csr(A, [0, 2, 1], [0], 2), "never decrease"),
+        (lambda: K.or_reduce_csr(A, [0, 1], [9], 1), "ids has indices outside [0, 5)"),
     ],
 )
 def test_bad_input_raises_parameter_error(call, fragment):

@@ -48,6 +48,8 @@ __all__ = [
     "dice_top_k_reference",
     "hamming_band_keys",
     "hamming_band_keys_reference",
+    "or_reduce_csr",
+    "or_reduce_csr_reference",
     "popcounts",
     "popcounts_reference",
     "set_bits",
@@ -623,6 +625,17 @@ def _set_bits_nb(out, rows, positions):  # pragma: no cover - compiled
 
 
 @njit(cache=True, parallel=True)
+def _or_reduce_csr_nb(rows, indptr, ids, out):  # pragma: no cover - compiled
+    """Set ``out[i] = OR of rows[ids[k]]`` for ``indptr[i] <= k < indptr[i + 1]``."""
+    n_words = rows.shape[1]
+    for i in prange(out.shape[0]):
+        for k in range(indptr[i], indptr[i + 1]):
+            t = ids[k]
+            for w in range(n_words):
+                out[i, w] |= rows[t, w]
+
+
+@njit(cache=True, parallel=True)
 def _band_keys_nb(filters, bit_positions):  # pragma: no cover - compiled
     """Pack, per band, the sampled bits of each filter into one integer (bit t = sample t)."""
     n = filters.shape[0]
@@ -911,6 +924,31 @@ def set_bits(n_rows: int, n_words: int, rows: np.ndarray, positions: np.ndarray)
     return out
 
 
+def or_reduce_csr(rows: np.ndarray, indptr: np.ndarray, ids: np.ndarray, n: int) -> np.ndarray:
+    """Return ``out[i] = OR of rows[ids[k]]`` for ``indptr[i] <= k < indptr[i+1]``, shape (n, W).
+
+    A CSR layout (as scipy.sparse uses): record ``i`` owns ``ids[indptr[i]:indptr[i+1]]``, e.g.
+    the token filters that make up one record's field or CLK filter. No ids gives a zero row.
+    """
+    rows = _filters(rows, "rows")
+    n = _positive_int(n, "n", 0)
+    ptr = np.asarray(indptr)
+    if ptr.ndim != 1 or ptr.shape[0] != n + 1:
+        raise ParameterError(f"indptr must be 1-D with n + 1 = {n + 1} entries, got {ptr.shape}")
+    if not np.issubdtype(ptr.dtype, np.integer):
+        raise ParameterError(f"indptr must hold integers, got dtype {ptr.dtype}")
+    ids = _indices(ids, "ids", rows.shape[0], "rows")
+    ptr = np.ascontiguousarray(ptr, dtype=np.int64)
+    if ptr[0] != 0 or ptr[-1] != ids.shape[0] or np.any(np.diff(ptr) < 0):
+        raise ParameterError(
+            f"indptr must start at 0, never decrease and end at len(ids) = {ids.shape[0]}"
+        )
+    out = np.zeros((n, rows.shape[1]), np.uint64)
+    if n and ids.shape[0]:
+        _or_reduce_csr_nb(rows, ptr, ids, out)
+    return out
+
+
 def hamming_band_keys(filters: np.ndarray, bit_positions: np.ndarray) -> np.ndarray:
     """Return ``key[i, band] = sum_t bit(filters[i], bit_positions[band, t]) << t`` as uint64.
 
@@ -1017,6 +1055,17 @@ def set_bits_reference(n_rows, n_words, rows, positions) -> np.ndarray:
     return out
 
 
+def or_reduce_csr_reference(rows, indptr, ids, n) -> np.ndarray:
+    """Return the OR of each record's listed rows (numpy reference)."""
+    rows = _filters(rows, "rows")
+    out = np.zeros((n, rows.shape[1]), np.uint64)
+    for i in range(n):
+        chosen = rows[np.asarray(ids, np.int64)[indptr[i] : indptr[i + 1]]]
+        if chosen.shape[0]:
+            out[i] = np.bitwise_or.reduce(chosen, axis=0)
+    return out
+
+
 def hamming_band_keys_reference(filters, bit_positions) -> np.ndarray:
     """Return the packed sampled bits per band (numpy reference)."""
     filters = _filters(filters, "filters")
@@ -1038,5 +1087,6 @@ KERNELS: dict[str, tuple[Callable, Callable]] = {
     "dice_all_pairs": (dice_all_pairs, dice_all_pairs_reference),
     "dice_top_k": (dice_top_k, dice_top_k_reference),
     "set_bits": (set_bits, set_bits_reference),
+    "or_reduce_csr": (or_reduce_csr, or_reduce_csr_reference),
     "hamming_band_keys": (hamming_band_keys, hamming_band_keys_reference),
 }
