@@ -52,6 +52,7 @@ ADVICE: dict[str, str] = {
     "double_hashing": 'use the default hashing "prf"',
 }
 CLK_TARGET = "clk"
+BLOCK_PREFIX = "block:"
 RISK_RATE = 0.01     # a field is at risk when an attack re-identifies at least 1% of records...
 RISK_MARGIN = 0.005  # ...and beats the chance level by at least half a percentage point
 
@@ -136,17 +137,18 @@ class AuditResult:
         """One verdict line per field, then one line per attack (rates and counts only)."""
         lines = [v.message for v in self.verdicts]
         lines.append("")
-        lines.append(f"{'field':<16} {'attack':<28} {'re-identified':>13} {'chance':>8} "
+        width = max([16] + [len(r.target) for r in self.results])
+        lines.append(f"{'field':<{width}} {'attack':<28} {'re-identified':>13} {'chance':>8} "
                      f"{'values':>8} {'confident prec.':>15}")
         for r in self.results:
             name = ATTACKS.get(r.attack, r.attack)
             if r.score is None:
-                lines.append(f"{r.target:<16} {name:<28} {'n/a':>13} {'':>8} {'':>8} {'':>15}  "
+                lines.append(f"{r.target:<{width}} {name:<28} {'n/a':>13} {'':>8} {'':>8} {'':>15}  "
                              f"{r.note}".rstrip())
                 continue
             s = r.score
             prec = "-" if s.confident_precision is None else _pct(s.confident_precision)
-            lines.append(f"{r.target:<16} {name:<28} {_pct(s.reidentified):>13} "
+            lines.append(f"{r.target:<{width}} {name:<28} {_pct(s.reidentified):>13} "
                          f"{_pct(s.chance):>8} {_pct(s.values_recovered):>8} {prec:>15}")
         return lines
 
@@ -180,6 +182,17 @@ def _clk_units(schema: Schema, table: dict[str, np.ndarray]) -> np.ndarray:
     for i, cells in enumerate(zip(*(table[n] for n in names), strict=True)):
         if any(c is not None for c in cells):
             out[i] = "\x1e".join("" if c is None else c for c in cells)
+    return out
+
+
+def _block_units(parts: tuple[KeyPart, ...], table: dict[str, np.ndarray]) -> np.ndarray:
+    """Return a blocking key's plaintext per record: its transformed parts joined (None if any
+    part is missing, as the encoder leaves such records without a key)."""
+    columns = [_salt_values(p, table) for p in parts]
+    out = np.full(len(columns[0]), None, dtype=object)
+    for i, cells in enumerate(zip(*columns, strict=True)):
+        if all(c is not None for c in cells):
+            out[i] = "\x1f".join(cells)
     return out
 
 
@@ -267,6 +280,9 @@ def run_audit(data_df: pd.DataFrame, schema: Schema, mapping: Mapping, secret: S
               force_double_hashing: bool = False) -> AuditResult:
     """Attack DATA's encoding with the attacker's view only; score against DATA's own values.
 
+    Targets: every field's filters (all attacks that apply), the CLK and every keyed blocking key
+    (frequency alignment: a keyed hash of a value is as deterministic as an unsalted filter).
+
     The reference is read with ``reference_mapping`` (default: DATA's mapping); its id column
     is not needed. ``force_double_hashing`` runs the double-hashing attack on PRF fields too, to
     show that it finds nothing there.
@@ -305,4 +321,13 @@ def run_audit(data_df: pd.DataFrame, schema: Schema, mapping: Mapping, secret: S
                 t_units, r_units)
             results.append(clk_result)
             verdicts.append(_verdict(CLK_TARGET, [clk_result]))
+        if "frequency" in attacks:
+            for bk in schema.blocking_keys:
+                keys = dataset.blocking_keys[bk.name]
+                t_units, r_units = _block_units(bk.parts, truth), _block_units(bk.parts, ref)
+                target = f"{BLOCK_PREFIX}{bk.name}"
+                result = _timed(target, "frequency", lambda k=keys, u=r_units: frequency_attack(
+                    k.reshape(-1, 1), k == 0, u, u), t_units, r_units)
+                results.append(result)
+                verdicts.append(_verdict(target, [result]))
     return AuditResult(len(data_df), len(reference_df), schema.fingerprint, results, verdicts)
