@@ -78,7 +78,11 @@ def evaluate(
     MATCHES table with columns agency, id, cluster is scored as a clustering
     (pairwise, across agencies) against the truth pairs. Ids are checked against
     --extracts when given; otherwise MATCHES must share ids with the truth.
-    """
+
+    \b
+    Example:
+      linkcore evaluate matches.csv --truth demo/truth.csv --json
+    """  # noqa: D301
     # linkcore.evaluate is both a module and (lazily) a public function of the package, so
     # take the module from the import system rather than from the package's attributes.
     ev = importlib.import_module("linkcore.evaluate")

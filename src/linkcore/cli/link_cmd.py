@@ -88,15 +88,22 @@ class _Printer:
               help="Apply a saved model (JSON) instead of training one.")
 @click.option("--model-out", type=click.Path(path_type=Path),
               help="Save the trained model as JSON.")
+@click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write a self-contained offline HTML report (charts, model, examples).")
 @common_options
 @guarded
 def link(file_a: Path, file_b: Path, output: Path, threshold: str, one_to_one: str,
-         model_path: Path | None, model_out: Path | None, quiet: bool, verbose: bool) -> None:
-    r"""Link two encoded files FILE_A and FILE_B (linkcore Parquet or clkhash CLK JSON).
+         model_path: Path | None, model_out: Path | None, report_path: Path | None, quiet: bool,
+         verbose: bool) -> None:
+    """Link two encoded files FILE_A and FILE_B (linkcore Parquet or clkhash CLK JSON).
+
+    Prints the candidate pairs per blocking rule, the model's training, the matches and the
+    model's own estimates of precision and recall; --report writes an offline HTML report.
 
     \b
-    Example: linkcore link a.linkcore.parquet b.linkcore.parquet -o matches.csv
-    """
+    Example:
+      linkcore link a.linkcore.parquet b.linkcore.parquet -o matches.csv --report report.html
+    """  # noqa: D301
     from .._io import write_text_atomic
     from ..errors import ParameterError
     from ..linkage.pipeline import link as run_link
@@ -115,10 +122,20 @@ def link(file_a: Path, file_b: Path, output: Path, threshold: str, one_to_one: s
     _check_paths(file_a, file_b, output, model_out)
     model = _load_model(model_path) if model_path is not None else None
     result = run_link(file_a, file_b, threshold=t, one_to_one=one_to_one, model=model,
-                      progress=not quiet, on_stage=_Printer(quiet))
+                      progress=not quiet, on_stage=_Printer(quiet),
+                      return_candidates=report_path is not None)
     if model_out is not None:
         write_text_atomic(model_out, result.model.to_json() + "\n")
+    html = None
+    if report_path is not None:  # render before writing anything, so a failure leaves no file
+        from ..report import render_link_report
+
+        html = render_link_report(result)
     result.write(output)
+    if report_path is not None:
+        write_text_atomic(report_path, html)
+        if not quiet:
+            click.echo(f"wrote the report to {report_path}")
     if not quiet:
         click.echo(f"wrote {len(result.matches):,} matches to {output}")
         if model_out is not None:
