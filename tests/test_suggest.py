@@ -482,3 +482,57 @@ def test_sampling_caps_the_work_but_uniqueness_uses_every_row(frame_a):
     big.loc[len(big) - 1, "rec_id"] = "R0"  # one duplicate in the last row
     with pytest.raises(MappingError):
         suggest_schema(big.drop(columns=["ni_number"]), sample_size=500)
+
+
+# --------------------------------------------------------------------------------------
+# A forenames column: first and middle names in one column
+# --------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def frame_b_forenames(people, frame_b) -> pd.DataFrame:
+    df = frame_b.copy()
+    df["FORENAME"] = [f if m is None else f"{f} {m}".upper() for f, m in
+                      zip(frame_b["FORENAME"], people["middle"], strict=True)]
+    return df
+
+
+def test_forenames_column_is_split_into_first_and_middle_names(frame_b_forenames):
+    schema, mapping, reasons = suggest_schema(frame_b_forenames)
+    assert kinds_of(schema) == UK_FIELDS
+    assert columns_of(mapping)["first_name"] == ("FORENAME",)
+    assert columns_of(mapping)["middle_name"] == ("FORENAME",)
+    assert mapping.fields["first_name"].words == "first"
+    assert mapping.fields["middle_name"].words == "rest"
+    assert any(r.startswith("FORENAME -> middle_name") and "two or more names" in r
+               for r in reasons)
+    # the mapping round-trips through JSON with its word selections
+    assert Mapping.from_json(mapping.to_json()) == mapping
+
+
+def test_forenames_map_onto_a_schema_with_a_middle_name_column(
+        suggested_a, frame_a, frame_b_forenames):
+    from linkcore.holder.encode import encode
+    from linkcore.holder.keys import Secret
+
+    schema, mapping_a, _ = suggested_a
+    mapping_b, _ = suggest_mapping(frame_b_forenames, schema)
+    assert mapping_b.fields["first_name"].words == "first"
+    assert mapping_b.fields["middle_name"].words == "rest"
+    # both agencies encode the same people to the same first- and middle-name filters
+    secret = Secret.generate()
+    ea = encode(frame_a, schema, secret, mapping_a)
+    eb = encode(frame_b_forenames, schema, secret, mapping_b)
+    for name in ("first_name", "middle_name"):
+        j = schema.field_names.index(name)
+        assert np.array_equal(ea.missing[:, j], eb.missing[:, j]), name
+        assert np.array_equal(ea.fields[name], eb.fields[name]), name
+
+
+def test_a_first_name_column_with_few_two_word_values_is_not_split(frame_b_forenames, people):
+    df = frame_b_forenames.copy()
+    two = df["FORENAME"].str.contains(" ")
+    keep = two & (np.arange(len(df)) % 10 == 0)  # about 6% of values keep two words
+    df["FORENAME"] = np.where(two & ~keep, frame_b_forenames["FORENAME"].str.split().str[0],
+                              df["FORENAME"])
+    schema, mapping, _ = suggest_schema(df)
+    assert "middle_name" not in schema.field_names
+    assert mapping.fields["first_name"].words == "all"
