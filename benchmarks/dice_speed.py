@@ -5,6 +5,7 @@ Random 1024-bit filters with about half the bits set. When anonlink is importabl
 ratio is printed. Usage:
 
     python benchmarks/dice_speed.py [--n 6000] [--m 20000] [--threshold 0.8] [--pairs 10000000]
+        [--threads 1]
 """
 
 from __future__ import annotations
@@ -78,7 +79,10 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, default=10_000_000, help="candidate pairs")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--no-anonlink", action="store_true")
+    parser.add_argument("--threads", type=int, default=0, help="numba threads (0: all cores)")
     args = parser.parse_args()
+    if args.threads:
+        numba.set_num_threads(args.threads)  # a benchmark option; the library never does this
 
     rng = np.random.default_rng(12345)
     words = args.bits // 64
