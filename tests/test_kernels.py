@@ -303,3 +303,17 @@ def test_empty_inputs_give_empty_outputs_of_the_right_type():
         assert all(x.size == 0 for x in result)
     assert K.set_bits(0, 3, [], []).shape == (0, 3)
     assert K.hamming_band_keys(empty, np.zeros((2, 5), np.int64)).shape == (0, 2)
+
+
+@settings(deadline=None, max_examples=60)
+@given(st.integers(0, 40), st.integers(0, 12), st.integers(1, 5), st.integers(0, 2**32 - 1))
+def test_gather_or_rows_equals_reference(n, n_table, w, seed):
+    from linkcore.kernels import gather_or_rows, gather_or_rows_reference
+
+    rng = np.random.default_rng(seed)
+    keep = rng.integers(0, 2, (n, 1)).astype(np.uint64)
+    out = rng.integers(0, 2**63, size=(n, w), dtype=np.uint64) * keep
+    table = rng.integers(0, 2**63, size=(n_table, w), dtype=np.uint64)
+    codes = rng.integers(-1, max(n_table, 1), size=n) if n_table else np.full(n, -1)
+    expected = gather_or_rows_reference(out, table, codes)
+    assert np.array_equal(gather_or_rows(out.copy(), table, codes), expected)

@@ -50,6 +50,8 @@ __all__ = [
     "hamming_band_keys_reference",
     "or_reduce_csr",
     "or_reduce_csr_reference",
+    "gather_or_rows",
+    "gather_or_rows_reference",
     "popcounts",
     "popcounts_reference",
     "set_bits",
@@ -636,6 +638,17 @@ def _or_reduce_csr_nb(rows, indptr, ids, out):  # pragma: no cover - compiled
 
 
 @njit(cache=True, parallel=True)
+def _gather_or_rows_nb(out, table, codes):  # pragma: no cover - compiled
+    """``out[i] |= table[codes[i]]`` for every i with ``codes[i] >= 0``."""
+    n_words = table.shape[1]
+    for i in prange(out.shape[0]):
+        c = codes[i]
+        if c >= 0:
+            for w in range(n_words):
+                out[i, w] |= table[c, w]
+
+
+@njit(cache=True, parallel=True)
 def _band_keys_nb(filters, bit_positions):  # pragma: no cover - compiled
     """Pack, per band, the sampled bits of each filter into one integer (bit t = sample t)."""
     n = filters.shape[0]
@@ -949,6 +962,25 @@ def or_reduce_csr(rows: np.ndarray, indptr: np.ndarray, ids: np.ndarray, n: int)
     return out
 
 
+def gather_or_rows(out: np.ndarray, table: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """OR ``table[codes[i]]`` into ``out[i]`` in place (code -1: leave the row); return ``out``.
+
+    The encoder's last step: each record takes the filter of its distinct value (or ORs a field's
+    contribution into its CLK) without materialising a gathered copy.
+    """
+    out = _filters(out, "out")
+    table = _filters(table, "table")
+    _same_width(out, table)
+    codes = np.ascontiguousarray(codes, dtype=np.int64)
+    if codes.ndim != 1 or codes.shape[0] != out.shape[0]:
+        raise ParameterError(f"codes must be 1-D with one entry per row of out ({out.shape[0]})")
+    if codes.shape[0] and (codes.max() >= table.shape[0] or codes.min() < -1):
+        raise ParameterError(f"codes must lie in [-1, {table.shape[0]})")
+    if codes.shape[0] and table.shape[0]:
+        _gather_or_rows_nb(out, table, codes)
+    return out
+
+
 def hamming_band_keys(filters: np.ndarray, bit_positions: np.ndarray) -> np.ndarray:
     """Return ``key[i, band] = sum_t bit(filters[i], bit_positions[band, t]) << t`` as uint64.
 
@@ -1066,6 +1098,15 @@ def or_reduce_csr_reference(rows, indptr, ids, n) -> np.ndarray:
     return out
 
 
+def gather_or_rows_reference(out, table, codes) -> np.ndarray:
+    """OR each record's table row into a copy of ``out`` (numpy reference)."""
+    out = np.array(out, dtype=np.uint64, copy=True)
+    codes = np.asarray(codes, np.int64)
+    present = codes >= 0
+    out[present] |= np.asarray(table, np.uint64)[codes[present]]
+    return out
+
+
 def hamming_band_keys_reference(filters, bit_positions) -> np.ndarray:
     """Return the packed sampled bits per band (numpy reference)."""
     filters = _filters(filters, "filters")
@@ -1088,5 +1129,6 @@ KERNELS: dict[str, tuple[Callable, Callable]] = {
     "dice_top_k": (dice_top_k, dice_top_k_reference),
     "set_bits": (set_bits, set_bits_reference),
     "or_reduce_csr": (or_reduce_csr, or_reduce_csr_reference),
+    "gather_or_rows": (gather_or_rows, gather_or_rows_reference),
     "hamming_band_keys": (hamming_band_keys, hamming_band_keys_reference),
 }

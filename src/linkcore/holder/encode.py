@@ -22,6 +22,7 @@ import pandas as pd
 
 from ..dataset import EncodedDataset
 from ..errors import InputDataError, InvalidValueError, format_rows
+from ..kernels import gather_or_rows, or_reduce_csr
 from ..schema import ClkSpec, FieldSpec, HardeningStep, KeyPart, Mapping, Schema
 from . import hardening as hard
 from .key_parts import apply_transform
@@ -33,27 +34,6 @@ from .tokens import token_csr
 log = logging.getLogger("linkcore.encode")
 
 
-def or_reduce_csr(rows: np.ndarray, indptr: np.ndarray, ids: np.ndarray, n: int) -> np.ndarray:
-    """TEMPORARY (moves to kernels.py): out[i] = OR of rows[ids[indptr[i]:indptr[i+1]]]."""
-    from numba import njit, prange
-
-    global _or_reduce_kernel
-    if _or_reduce_kernel is None:
-        @njit(parallel=True, cache=True)
-        def kernel(rows, indptr, ids, out):
-            for i in prange(out.shape[0]):
-                for j in range(indptr[i], indptr[i + 1]):
-                    t = ids[j]
-                    for w in range(rows.shape[1]):
-                        out[i, w] |= rows[t, w]
-        _or_reduce_kernel = kernel
-    out = np.zeros((n, rows.shape[1]), dtype=np.uint64)
-    if n:
-        _or_reduce_kernel(rows, indptr, ids, out)
-    return out
-
-
-_or_reduce_kernel = None
 
 
 @dataclass
@@ -236,8 +216,8 @@ def _units(column: _Column, salt: _Column | None) -> tuple[np.ndarray, np.ndarra
 
 def _gather(unit_filters: np.ndarray, codes: np.ndarray) -> np.ndarray:
     """Per-record rows of the unit filters; missing records (code -1) get an all-zero row."""
-    padded = np.vstack([unit_filters, np.zeros((1, unit_filters.shape[1]), dtype=np.uint64)])
-    return np.take(padded, codes, axis=0)  # code -1 takes the appended zero row
+    out = np.zeros((len(codes), unit_filters.shape[1]), dtype=np.uint64)
+    return gather_or_rows(out, unit_filters, codes)
 
 
 def _apply_hardening(filters: np.ndarray, steps: tuple[HardeningStep, ...], missing: np.ndarray,
@@ -297,7 +277,7 @@ def _encode_clk(clk: ClkSpec, schema: Schema, columns: dict[str, _Column],
         codes, value_idx, salt_idx, salts = _units(columns[spec.name], salt)
         hashing = _hashing(secret, spec.name, "clk", clk.hashing, spec.clk_k, clk.bits)
         contributions = _unit_filters(tokens[spec.name], value_idx, salts, salt_idx, hashing)
-        out |= _gather(contributions, codes)
+        gather_or_rows(out, contributions, codes)
     empty = ~out.any(axis=1)
 
     def key_for(purpose: str) -> bytes:
