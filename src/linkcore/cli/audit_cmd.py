@@ -41,7 +41,7 @@ def audit(data_path: str, schema_path: str, mapping_path: str | None, key_file: 
           key_env: str | None, reference_path: str, reference_mapping_path: str | None,
           as_json: bool, report_path: str | None, fail_on_risk: bool, quiet: bool,
           verbose: bool) -> None:
-    r"""Attack DATA's encoding as published attacks do; report what they re-identify.
+    """Attack DATA's encoding as published attacks do; report what they re-identify.
 
     DATA is encoded exactly as `linkcore encode` would send it, then attacked with only what
     an attacker holds: the encoded file, the public schema and a plaintext reference population
@@ -52,9 +52,9 @@ def audit(data_path: str, schema_path: str, mapping_path: str | None, key_file: 
 
     \b
     Example:
-      linkcore audit agency_a.csv --schema schema.json --mapping mapping_a.json \
+      linkcore audit agency_a.csv --schema schema.json --mapping mapping_a.json \\
           --key-file shared.key --reference register.csv --report audit.html
-    """
+    """  # noqa: D301 - click needs the \b (no-rewrap) marker as a real backspace
     from ..audit.report import render_html
     from ..audit.run import run_audit
 
