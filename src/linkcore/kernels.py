@@ -963,7 +963,7 @@ def or_reduce_csr(rows: np.ndarray, indptr: np.ndarray, ids: np.ndarray, n: int)
 
 
 def gather_or_rows(out: np.ndarray, table: np.ndarray, codes: np.ndarray) -> np.ndarray:
-    """OR ``table[codes[i]]`` into ``out[i]`` in place (code -1: leave the row); return ``out``.
+    """Set ``out[i] = out[i] | table[codes[i]]`` in place (code -1 leaves the row); return ``out``.
 
     The encoder's last step: each record takes the filter of its distinct value (or ORs a field's
     contribution into its CLK) without materialising a gathered copy.
