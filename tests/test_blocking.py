@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from linkcore.errors import ParameterError
 from linkcore.linkage.blocking import (
     AllPairs,
+    FieldAgreement,
     HammingLSH,
     KeyedBlocking,
     candidate_pairs,
@@ -21,12 +22,16 @@ from linkcore.linkage.blocking import (
 class FakeDataset:
     """Just what blocking reads: length, clk, fields, blocking keys."""
 
-    def __init__(self, clk=None, keys=None, n=None):
+    def __init__(self, clk=None, keys=None, n=None, fields=None, missing=None):
         self.clk = clk
         self.blocking_keys = keys or {}
-        self.fields = {}
-        self._n = n if n is not None else (len(clk) if clk is not None else
-                                           len(next(iter(self.blocking_keys.values()))))
+        self.fields = fields or {}
+        self._n = n if n is not None else (
+            len(clk) if clk is not None else
+            len(next(iter(self.blocking_keys.values()))) if self.blocking_keys else
+            len(next(iter(self.fields.values()))))
+        self.missing = (missing if missing is not None
+                        else np.zeros((self._n, len(self.fields)), dtype=bool))
 
     def __len__(self):
         return self._n
@@ -153,3 +158,61 @@ def test_empty_inputs_give_no_pairs():
     b = FakeDataset(clk=np.zeros((5, 2), np.uint64))
     c = candidate_pairs(a, b, [HammingLSH()])
     assert len(c) == 0 and c.left.dtype == np.int64
+
+
+def field_table(values: np.ndarray) -> np.ndarray:
+    """One 2-word filter per value (equal values, equal filters); value 0 stands for missing."""
+    return np.stack([values.astype(np.uint64) * 7 + 1, values.astype(np.uint64)], axis=1)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data())
+def test_field_agreement_is_every_pair_equal_on_two_fields(data):
+    n_a = data.draw(st.integers(1, 25))
+    n_b = data.draw(st.integers(1, 25))
+    cols = [st.lists(st.integers(0, 3), min_size=n, max_size=n) for n in (n_a, n_b)]
+    va = np.array([data.draw(cols[0]) for _ in range(3)]).T
+    vb = np.array([data.draw(cols[1]) for _ in range(3)]).T
+    names = ("f", "g", "h")
+    a = FakeDataset(fields={f: field_table(va[:, j]) for j, f in enumerate(names)},
+                    missing=va == 0)
+    b = FakeDataset(fields={f: field_table(vb[:, j]) for j, f in enumerate(names)},
+                    missing=vb == 0)
+    c = candidate_pairs(a, b, [FieldAgreement(fields=names)])
+    expected = {(i, j) for i in range(n_a) for j in range(n_b)
+                if ((va[i] == vb[j]) & (va[i] != 0)).sum() >= 2}
+    got = list(zip(c.left.tolist(), c.right.tolist(), strict=True))
+    assert got == sorted(expected)
+
+
+def test_field_agreement_leaves_out_unspecific_fields():
+    rng = np.random.default_rng(4)
+    n = 3000
+    person = rng.permutation(n) + 1
+    sex_a, sex_b = rng.integers(1, 3, n), rng.integers(1, 3, n)
+    fa = {"name": field_table(person), "dob": field_table(person * 3), "sex": field_table(sex_a)}
+    # b: the same people, every second one with another date of birth
+    dob_b = np.where(np.arange(n) % 2 == 0, person * 3, person * 3 + 1)
+    fb = {"name": field_table(person), "dob": field_table(dob_b), "sex": field_table(sex_b)}
+    a, b = FakeDataset(fields=fa), FakeDataset(fields=fb)
+    c = candidate_pairs(a, b, "agree")
+    details = c.rules[0].details
+    assert details["fields"] == ["name", "dob"]  # sex agrees in half of random pairs
+    assert details["u_exact"]["sex"] > 0.4
+    assert set(zip(c.left.tolist(), c.right.tolist(), strict=True)) == {
+        (i, i) for i in range(0, n, 2)}
+    with pytest.raises(ParameterError, match="not in both"):
+        candidate_pairs(a, b, [FieldAgreement(fields=("name", "nope"))])
+
+
+def test_auto_uses_keys_and_field_agreement_and_lsh_only_without_keys():
+    rng = np.random.default_rng(5)
+    n = 1500
+    clk = rng.integers(0, 2**63, size=(n, 16), dtype=np.int64).astype(np.uint64)
+    fields = {"x": field_table(np.arange(n) + 1), "y": field_table(np.arange(n) + 1)}
+    keys = {"k": rng.integers(1, 100, n).astype(np.uint64)}
+    with_keys = FakeDataset(clk=clk, keys=keys, fields=fields)
+    c = candidate_pairs(with_keys, with_keys, "auto")
+    assert [r.name for r in c.rules] == ["keys", "agree"]
+    clk_only = FakeDataset(clk=clk)
+    assert [r.name for r in candidate_pairs(clk_only, clk_only, "auto").rules] == ["lsh"]

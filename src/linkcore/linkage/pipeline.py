@@ -33,7 +33,12 @@ from linkcore._io import write_table_atomic
 from linkcore.dataset import EncodedDataset, check_compatible, read_any
 from linkcore.errors import ModelError, ParameterError
 from linkcore.linkage import resolve as _resolve
-from linkcore.linkage.blocking import BlockingSpec, CandidatePairs, candidate_pairs
+from linkcore.linkage.blocking import (
+    BlockingSpec,
+    CandidatePairs,
+    candidate_pairs,
+    filter_hash,
+)
 from linkcore.linkage.compare import DEFAULT_CHUNK_SIZE, Comparator, comparisons_for
 from linkcore.linkage.levels import FieldComparison
 from linkcore.linkage.model import (
@@ -97,6 +102,34 @@ class LinkResult:
         hit = (self.matches["id_a"] == str(id_a)) & (self.matches["id_b"] == str(id_b))
         out["matched"] = bool(hit.any())
         return out
+
+    def blocking_quality(self, truth: pd.DataFrame) -> Any:
+        """Pairs completeness and reduction ratio of this run's candidates against a truth.
+
+        Works on row numbers and the sorted candidate codes, so it costs one sort of the truth
+        even at hundreds of millions of candidates (evaluate.blocking_quality builds string keys
+        for every candidate). True pairs naming an id absent from the data count as missed.
+        """
+        from linkcore.evaluate import BlockingQuality
+
+        missing = [c for c in ("id_a", "id_b") if c not in truth.columns]
+        if missing:
+            raise ParameterError(f"the truth needs columns id_a and id_b (missing {missing})")
+        pairs = truth[["id_a", "id_b"]].astype(str).drop_duplicates()
+        ra = pd.Index(self._ids[0]).get_indexer(pairs["id_a"])
+        rb = pd.Index(self._ids[1]).get_indexer(pairs["id_b"])
+        known = (ra >= 0) & (rb >= 0)
+        codes = ra[known].astype(np.int64) * self.n_b + rb[known]
+        found = 0
+        if self._codes.size and codes.size:
+            pos = np.minimum(np.searchsorted(self._codes, codes), self._codes.size - 1)
+            found = int((self._codes[pos] == codes).sum())
+        n_true = int(len(pairs))
+        total = self.n_a * self.n_b
+        n_cand = int(self._codes.size)
+        return BlockingQuality(found / n_true if n_true else 1.0,
+                               1.0 - n_cand / total if total else 1.0, n_cand, found, n_true,
+                               total)
 
     def to_csv(self, path: str | os.PathLike[str]) -> None:
         """Write the matches as CSV, atomically (no partial file on failure)."""
@@ -301,25 +334,6 @@ SESSION_PAIRS = 2_000_000
 #: too unspecific to train on: its block would be mostly non-matches.
 SESSION_MAX_U_EXACT = 0.02
 
-_HASH_MULTIPLIERS = np.array(
-    [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93],
-    dtype=np.uint64,
-)
-
-
-def filter_hash(filters: np.ndarray, missing: np.ndarray | None) -> np.ndarray:
-    """Return a 64-bit key per row, equal for identical filters (0 where the value is missing)."""
-    n, w = filters.shape
-    key = np.zeros(n, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for j in range(w):
-            mixed = filters[:, j] * _HASH_MULTIPLIERS[j % _HASH_MULTIPLIERS.size]
-            key = (key ^ mixed) * np.uint64(0xBF58476D1CE4E5B9) + np.uint64(j + 1)
-    key[key == 0] = 1
-    if missing is not None:
-        key[missing] = 0
-    return key
-
 
 def _equal_filter_pairs(key_a: np.ndarray, key_b: np.ndarray, cap: int,
                         rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, float]:
@@ -396,6 +410,7 @@ def train_unsupervised(
     seed: int = 0,
     em_max_iter: int = 200,
     session_pairs: int = SESSION_PAIRS,
+    scoring_u: str = "random",
 ) -> EMResult:
     """Fit u, m and λ without labels (the defaults behind ``link``).
 
@@ -415,11 +430,14 @@ def train_unsupervised(
        the block when f is present on both sides and agrees exactly, so E_s / (P(present) ·
        m_f[exact]) estimates all matches, with m_f from the *other* sessions. The median over
        sessions is used (capped at the smaller side's size).
-    4. Scoring within the candidates: λ_c = matches / candidates, and u re-estimated as the
-       candidates' level frequencies less λ_c·m. Blocking chose pairs that agree on area,
-       surname or CLK, so among candidates that agreement says much less than among random
-       pairs; with the random-pair u, members of one household (same surname, address,
-       postcode, town) scored as matches.
+    4. Scoring (``scoring_u``): by default with the random-pair u and the λ over all pairs,
+       like Splink. ``"candidates"`` scores within the candidates instead: λ_c = matches /
+       candidates and u re-estimated as the candidates' level frequencies less λ_c·m. That
+       helped while blocking made millions of candidates sharing an area (keys ∪ LSH) and the
+       schema compared street, town and postcode (household members scored as matches); with
+       field-agreement blocking and the postcode alone it ranks worse. Measured on the
+       synthetic 50,000-person moderate pair (F1 of pairs with p >= 0.5): random-pair u
+       0.9809, candidate u 0.9763; FEBRL4 (greedy): 0.9999 and 0.9992.
 
     With a single comparison (CLK only) there is nothing to leave out: EM fits m, u and λ on
     the candidates, starting from the random-pair u (with u fixed it matched nothing on a
@@ -429,6 +447,8 @@ def train_unsupervised(
     """
     from linkcore.linkage.model import pattern_counts
 
+    if scoring_u not in ("random", "candidates"):
+        raise ParameterError("scoring_u must be 'random' or 'candidates'")
     n_a, n_b = len(ds_a), len(ds_b)
     rl, rr = random_pairs(n_a, n_b, u_pairs, seed)
     model.estimate_u(comparator.levels(rl, rr))
@@ -540,11 +560,8 @@ def train_unsupervised(
     lam_global = float(np.clip(matches / max(n_a * n_b, 1), 1e-12, 0.5))
     model.set_parameters(lambda_=lam_global)
     u_scope = "random pairs"
-    if n_cand > matches:
-        # score candidates against the non-matches *among the candidates*: blocking picked
-        # pairs that agree on area, surname or CLK, so agreement there is far less surprising
-        # than among random pairs (household members share surname, address and postcode, and
-        # the random-pair u counted that agreement four times over)
+    if scoring_u == "candidates" and n_cand > matches:
+        # score candidates against the non-matches *among the candidates* (see step 4)
         lam_c = matches / n_cand
         model.set_parameters(u=_candidate_u(model, candidate_levels, lam_c), lambda_=lam_c)
         u_scope = "candidate pairs"
