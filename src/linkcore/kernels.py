@@ -626,8 +626,7 @@ def _set_bits_nb(out, rows, positions):  # pragma: no cover - compiled
         out[rows[p], pos >> 6] |= np.uint64(1) << np.uint64(pos & 63)
 
 
-@njit(cache=True, parallel=True)
-def _or_reduce_csr_nb(rows, indptr, ids, out):  # pragma: no cover - compiled
+def _or_reduce_csr_py(rows, indptr, ids, out):  # pragma: no cover - compiled
     """Set ``out[i] = OR of rows[ids[k]]`` for ``indptr[i] <= k < indptr[i + 1]``."""
     n_words = rows.shape[1]
     for i in prange(out.shape[0]):
@@ -637,8 +636,7 @@ def _or_reduce_csr_nb(rows, indptr, ids, out):  # pragma: no cover - compiled
                 out[i, w] |= rows[t, w]
 
 
-@njit(cache=True, parallel=True)
-def _gather_or_rows_nb(out, table, codes):  # pragma: no cover - compiled
+def _gather_or_rows_py(out, table, codes):  # pragma: no cover - compiled
     """``out[i] |= table[codes[i]]`` for every i with ``codes[i] >= 0``."""
     n_words = table.shape[1]
     for i in prange(out.shape[0]):
@@ -646,6 +644,16 @@ def _gather_or_rows_nb(out, table, codes):  # pragma: no cover - compiled
         if c >= 0:
             for w in range(n_words):
                 out[i, w] |= table[c, w]
+
+
+# The encoder's two loops come in a serial and a parallel build: for small inputs a parallel
+# launch costs more than the loop (milliseconds when the other core is busy), so the wrappers
+# go parallel only above _PARALLEL_WORDS words of output.
+_PARALLEL_WORDS = 1 << 21
+_or_reduce_csr_nb = njit(cache=True)(_or_reduce_csr_py)
+_or_reduce_csr_par = njit(cache=True, parallel=True)(_or_reduce_csr_py)
+_gather_or_rows_nb = njit(cache=True)(_gather_or_rows_py)
+_gather_or_rows_par = njit(cache=True, parallel=True)(_gather_or_rows_py)
 
 
 @njit(cache=True, parallel=True)
@@ -958,7 +966,8 @@ def or_reduce_csr(rows: np.ndarray, indptr: np.ndarray, ids: np.ndarray, n: int)
         )
     out = np.zeros((n, rows.shape[1]), np.uint64)
     if n and ids.shape[0]:
-        _or_reduce_csr_nb(rows, ptr, ids, out)
+        kernel = _or_reduce_csr_par if out.size > _PARALLEL_WORDS else _or_reduce_csr_nb
+        kernel(rows, ptr, ids, out)
     return out
 
 
@@ -977,7 +986,8 @@ def gather_or_rows(out: np.ndarray, table: np.ndarray, codes: np.ndarray) -> np.
     if codes.shape[0] and (codes.max() >= table.shape[0] or codes.min() < -1):
         raise ParameterError(f"codes must lie in [-1, {table.shape[0]})")
     if codes.shape[0] and table.shape[0]:
-        _gather_or_rows_nb(out, table, codes)
+        kernel = _gather_or_rows_par if out.size > _PARALLEL_WORDS else _gather_or_rows_nb
+        kernel(out, table, codes)
     return out
 
 
