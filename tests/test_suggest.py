@@ -124,9 +124,10 @@ def kinds_of(schema: Schema) -> dict[str, str]:
 
 UK_FIELDS = {
     "first_name": "name", "middle_name": "name", "last_name": "name", "sex": "sex",
-    "date_of_birth": "date", "address": "text", "town": "text", "postcode": "postcode",
-    "ni_number": "identifier",
+    "date_of_birth": "date", "postcode": "postcode", "ni_number": "identifier",
 }
+# without a postcode, street and town are the address evidence and stay in the schema
+ADDRESS_FIELDS = {"address": "text", "town": "text"}
 
 
 def json_keys(doc) -> set[str]:
@@ -168,8 +169,8 @@ def test_agency_a(suggested_a, frame_a):
     assert mapping.id_column == "rec_id"
     assert columns_of(mapping) == {
         "first_name": ("given_name",), "middle_name": ("middle_name",), "last_name": ("surname",),
-        "sex": ("sex",), "date_of_birth": ("dob",), "address": ("address",), "town": ("town",),
-        "postcode": ("postcode",), "ni_number": ("ni_number",),
+        "sex": ("sex",), "date_of_birth": ("dob",), "postcode": ("postcode",),
+        "ni_number": ("ni_number",),
     }
     assert mapping.fields["date_of_birth"].date_format == "%Y-%m-%d"
     assert mapping.fields["sex"].values == ()
@@ -180,13 +181,22 @@ def test_agency_a(suggested_a, frame_a):
     mapping.check_columns(frame_a.columns)
     keys = {b.name: [(p.field, p.transform) for p in b.parts] for b in schema.blocking_keys}
     assert keys == {
-        "last_name.soundex-date_of_birth.year": [
-            ("last_name", "soundex"), ("date_of_birth", "year")],
-        "first_name.first_char-postcode.postcode_sector": [
-            ("first_name", "first_char"), ("postcode", "postcode_sector")],
         "date_of_birth.value": [("date_of_birth", "value")],
         "ni_number.value": [("ni_number", "value")],
     }
+    for col in ("address", "town"):
+        line = next(r for r in reasons if r.startswith(f"{col}: not used"))
+        assert "postcode already says where" in line
+
+
+def test_without_a_postcode_street_and_town_are_kept(frame_a, frame_b):
+    schema, mapping, _ = suggest_schema(frame_a.drop(columns=["postcode"]))
+    expected = {k: v for k, v in UK_FIELDS.items() if k != "postcode"} | ADDRESS_FIELDS
+    assert kinds_of(schema) == expected
+    assert columns_of(mapping)["address"] == ("address",)
+    _, mapping_b, _ = suggest_schema(frame_b.drop(columns=["POST_CODE"]))
+    assert columns_of(mapping_b)["address"] == ("ADDRESS_LINE_1", "ADDRESS_LINE_2")
+    assert columns_of(mapping_b)["town"] == ("TOWN",)
 
 
 def test_agency_b(frame_b):
@@ -194,7 +204,7 @@ def test_agency_b(frame_b):
     assert kinds_of(schema) == {k: v for k, v in UK_FIELDS.items() if k != "middle_name"}
     assert mapping.id_column == "record_id"
     cols = columns_of(mapping)
-    assert cols["address"] == ("ADDRESS_LINE_1", "ADDRESS_LINE_2")
+    assert "address" not in cols and "town" not in cols
     assert cols["postcode"] == ("POST_CODE",)
     assert cols["ni_number"] == ("NINO",)
     assert mapping.fields["date_of_birth"].date_format == "%d/%m/%Y"
@@ -258,12 +268,17 @@ def test_meaningless_names_shuffled_with_initials_and_b_style(frame_b):
     df.columns = [f"V{i}" for i in range(len(order))]
     _, mapping, _ = suggest_schema(df)
     got = {name: order[int(cols[0][1:])] for name, cols in columns_of(mapping).items()}
-    assert got == {
+    expected = {
         "first_name": "FORENAME", "middle_name": "MIDDLE", "last_name": "SURNAME", "sex": "GENDER",
-        "date_of_birth": "DOB", "address": "ADDRESS_LINE_1", "town": "TOWN",
-        "postcode": "POST_CODE", "ni_number": "NINO",
+        "date_of_birth": "DOB", "postcode": "POST_CODE", "ni_number": "NINO",
     }
+    assert got == expected
     assert order[int(mapping.id_column[1:])] == "record_id"
+    # without the postcode, the street and town columns are found by their contents
+    _, mapping, _ = suggest_schema(df.drop(columns=[f"V{order.index('POST_CODE')}"]))
+    got = {name: order[int(cols[0][1:])] for name, cols in columns_of(mapping).items()}
+    assert got == {k: v for k, v in expected.items() if k != "postcode"} | {
+        "address": "ADDRESS_LINE_1", "town": "TOWN"}
 
 
 def test_febrl(febrl):
