@@ -9,11 +9,12 @@ the model's own estimates, and the time per stage.
 
 Usage:
     python benchmarks/link_quality.py [--dataset febrl4|synthetic|all] [--people 50000]
-                                      [--seed 42] [--raw-forename] [--drop-fields a,b]
+                                      [--seed 42] [--drop-fields a,b]
 
-The synthetic agency 2 writes first and middle names in one FORENAME column. By default its
-first word is the first name and the rest the middle names, the same cleaning that
-benchmarks/baselines.py gives Splink; --raw-forename encodes FORENAME as the first name.
+The synthetic agency 2 writes first and middle names in one FORENAME column; the suggested
+mapping takes its first word as the first name and the rest as the middle names (the same
+cleaning that benchmarks/baselines.py gives Splink by hand). ``--drop-fields`` leaves suggested
+fields out, to measure what each costs or brings.
 """
 
 from __future__ import annotations
@@ -33,15 +34,7 @@ from linkcore.holder.suggest import suggest_mapping, suggest_schema
 from linkcore.linkage.pipeline import link
 
 
-def split_forename(df: pd.DataFrame) -> pd.DataFrame:
-    parts = df["FORENAME"].astype("string").str.split(" ", n=1)
-    out = df.copy()
-    out["FORENAME"] = parts.str[0].astype(object)
-    out.insert(out.columns.get_loc("FORENAME") + 1, "MIDDLE_NAMES", parts.str[1].astype(object))
-    return out.astype(object).where(out.notna(), None)
-
-
-def load(name: str, people: int, seed: int, raw_forename: bool):
+def load(name: str, people: int, seed: int):
     if name == "febrl4":
         from linkcore.datasets import load_febrl4
 
@@ -51,8 +44,6 @@ def load(name: str, people: int, seed: int, raw_forename: bool):
 
     pop = generate_population(people, seed)
     (a, b), truth = make_extracts(pop, agencies=2, overlap=0.5, profile="moderate", seed=seed)
-    if not raw_forename:
-        b = split_forename(b)
     return f"synthetic {people:,} people (moderate)", a, b, truth
 
 
@@ -68,9 +59,8 @@ def drop_fields(schema, mapping, names):
     return Schema.from_dict(doc), kept
 
 
-def run(name: str, people: int, seed: int, raw_forename: bool, drop: tuple[str, ...] = ()
-        ) -> None:
-    label, a, b, truth = load(name, people, seed, raw_forename)
+def run(name: str, people: int, seed: int, drop: tuple[str, ...] = ()) -> None:
+    label, a, b, truth = load(name, people, seed)
     t0 = time.perf_counter()
     schema, map_a, _ = suggest_schema(a)
     if drop:
@@ -97,6 +87,10 @@ def run(name: str, people: int, seed: int, raw_forename: bool, drop: tuple[str, 
     lam = em.get("lambda", {})
     print(f"  model: {res.em.message if res.em else ''}; estimated matches "
           f"{lam.get('estimated_matches', float('nan')):.0f}")
+    if res.dependence is not None and res.dependence.corrections:
+        corr = "; ".join(f"{'+'.join(c['agree'])} {c['weight']:+.2f}"
+                         for c in res.dependence.to_dict()["corrections"])
+        print(f"  dependence corrections (bits): {corr}")
     greedy = evaluate(res.matches, truth)
     every = evaluate(cand[["id_a", "id_b", "probability"]], truth, threshold=0.5)
     best = best_threshold(cand[["id_a", "id_b", "probability"]], truth)
@@ -119,16 +113,16 @@ def main() -> None:
     parser.add_argument("--dataset", choices=["febrl4", "synthetic", "all"], default="all")
     parser.add_argument("--people", type=int, default=50_000)
     parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--raw-forename", action="store_true")
     parser.add_argument("--drop-fields", default="",
                         help="comma-separated suggested fields to leave out (e.g. address,town)")
     args = parser.parse_args()
     print(f"machine: {platform.machine()} cpus={os.cpu_count()} python "
-          f"{platform.python_version()} numpy {np.__version__}; {time.strftime('%Y-%m-%d')}")
+          f"{platform.python_version()} numpy {np.__version__}; {time.strftime('%Y-%m-%d %H:%M')}"
+          f"; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     names = ["febrl4", "synthetic"] if args.dataset == "all" else [args.dataset]
     for name in names:
         drop = tuple(f for f in args.drop_fields.split(",") if f)
-        run(name, args.people, args.seed, args.raw_forename, drop)
+        run(name, args.people, args.seed, drop)
 
 
 if __name__ == "__main__":

@@ -194,3 +194,44 @@ def test_link_many_clusters_three_parties():
 
     pred = cl.assign(agency=cl["party"] + 1)[["agency", "id", "cluster"]]
     assert evaluate_clusters(pred, truth).f1 > 0.8
+
+
+def test_field_agreement_blocking_and_blocking_quality():
+    a, b, truth = encoded_pair()
+    result = link(a, b, blocking=["keys", "agree"], return_candidates=True)
+    assert [r["rule"] for r in result.candidate_stats["rules"]] == ["keys", "agree"]
+    from linkcore.evaluate import blocking_quality
+
+    expected = blocking_quality(result.candidates[["id_a", "id_b"]], truth=truth, n_a=len(a),
+                                n_b=len(b))
+    got = result.blocking_quality(truth)
+    assert got == expected
+    assert got.pairs_completeness > 0.95
+    assert evaluate(result.matches, truth).f1 > 0.85
+
+
+def test_dependence_correction_only_lowers_weights_and_is_explained():
+    # 3,000 people: enough postcodes for the postcode to be a specific field
+    (a, b), truth, _, _ = synthetic(3000, 5)
+    plain = link(a, b, dependence_correction=False, return_candidates=True)
+    fixed = link(a, b, return_candidates=True)
+    dep = fixed.dependence
+    assert dep is not None and dep.corrections
+    assert all(c < 0 for c in dep.corrections.values())
+    sets = [tuple(c["agree"]) for c in dep.to_dict()["corrections"]]
+    assert ("last_name", "postcode") in sets  # a household's surname and postcode
+    # the same candidates and model; weights only go down, by the table
+    assert np.array_equal(plain.candidates["id_a"], fixed.candidates["id_a"])
+    diff = fixed.candidates["match_weight"].to_numpy() - plain.candidates["match_weight"].to_numpy()
+    assert (diff <= 1e-9).all() and (diff < 0).any()
+    assert evaluate(fixed.matches, truth).f1 >= evaluate(plain.matches, truth).f1 - 0.005
+    # explain gives the corrected probability of a matched pair
+    top = fixed.matches.iloc[0]
+    row = fixed.candidates[(fixed.candidates["id_a"] == top["id_a"])
+                           & (fixed.candidates["id_b"] == top["id_b"])].iloc[0]
+    info = fixed.explain(top["id_a"], top["id_b"])
+    assert info["probability"] == pytest.approx(row["probability"], abs=1e-9)
+    hit = fixed.candidates[diff < 0].iloc[0]
+    info = fixed.explain(hit["id_a"], hit["id_b"])
+    assert info["dependence_correction"] < 0
+    assert info["probability"] == pytest.approx(hit["probability"], abs=1e-9)
