@@ -46,6 +46,7 @@ from linkcore.synth import generate_population, make_extracts
 sys.path.insert(0, str(Path(__file__).parent))
 from link_quality import split_forename  # noqa: E402
 
+MARKER = "<!-- end of the measured table; text below is kept when the benchmark re-runs -->"
 SALT = {"field": "date_of_birth", "transform": "year"}
 SALTED_KINDS = {"name"}  # salt the name fields only: their values repeat, unlike NI numbers
 REFERENCE_COLUMNS = {
@@ -203,7 +204,11 @@ def main() -> None:
               f"chance by the most (any field but sex, the CLK or a blocking key), that "
               f"target's chance level, and the target. F1: one-to-one matches of "
               f"`linkcore.link` at its defaults against the truth; ΔF1 against no hardening.\n\n")
-    Path(args.out).write_text(header + text + "\n", encoding="utf-8")
+    out = Path(args.out)
+    kept = ""  # the hand-written reading of the table below the marker survives a re-run
+    if out.exists() and MARKER in out.read_text(encoding="utf-8"):
+        kept = out.read_text(encoding="utf-8").split(MARKER, 1)[1]
+    out.write_text(header + text + "\n\n" + MARKER + kept, encoding="utf-8")
     print(f"\nwrote {args.out}")
 
 
