@@ -485,7 +485,7 @@ def normalise_many(kind: str, values: Sequence[str], options: dict | None = None
     """
     scalar = normaliser_for(kind, options, date_format, codes)
     fast = _fast_path(kind, options or {}, date_format, scalar)
-    if fast is None or len(values) < MIN_BATCH:
+    if fast is None or not values or len(values) < MIN_BATCH:
         return [scalar(v) for v in values]
     return _vectorised(values, fast, scalar)
 
