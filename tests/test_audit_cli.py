@@ -86,6 +86,7 @@ def test_audit_json_and_fail_on_risk(files):
     assert doc["at_risk"] is True
     assert {r["attack"] for r in doc["results"]} >= {"frequency", "pattern_mining",
                                                       "graph_matching", "double_hashing"}
+    assert "clk" in {r["target"] for r in doc["results"]}  # the CLK is attacked too
 
 
 def _one_error_line(res) -> str:

@@ -55,6 +55,7 @@ CLK_TARGET = "clk"
 BLOCK_PREFIX = "block:"
 RISK_RATE = 0.01     # a field is at risk when an attack re-identifies at least 1% of records...
 RISK_MARGIN = 0.005  # ...and beats the chance level by at least half a percentage point
+FEW_VALUES_CHANCE = 0.2  # chance this high: a field of a few values (sex), advice differs
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,8 @@ class AuditResult:
         for r in self.results:
             name = ATTACKS.get(r.attack, r.attack)
             if r.score is None:
-                lines.append(f"{r.target:<{width}} {name:<28} {'n/a':>13} {'':>8} {'':>8} {'':>15}  "
+                blank = f"{'':>8} {'':>8} {'':>15}"
+                lines.append(f"{r.target:<{width}} {name:<28} {'n/a':>13} {blank}  "
                              f"{r.note}".rstrip())
                 continue
             s = r.score
@@ -186,8 +188,10 @@ def _clk_units(schema: Schema, table: dict[str, np.ndarray]) -> np.ndarray:
 
 
 def _block_units(parts: tuple[KeyPart, ...], table: dict[str, np.ndarray]) -> np.ndarray:
-    """Return a blocking key's plaintext per record: its transformed parts joined (None if any
-    part is missing, as the encoder leaves such records without a key)."""
+    """Return a blocking key's plaintext per record: its transformed parts joined.
+
+    None when any part is missing, as the encoder leaves such records without a key.
+    """
     columns = [_salt_values(p, table) for p in parts]
     out = np.full(len(columns[0]), None, dtype=object)
     for i, cells in enumerate(zip(*columns, strict=True)):
@@ -265,7 +269,11 @@ def _verdict(target: str, results: list[AttackResult]) -> Verdict:
     assert s is not None
     at_risk = s.reidentified >= RISK_RATE and s.reidentified >= s.chance + RISK_MARGIN
     rate = f"{_pct(s.reidentified)} of records re-identified by {ATTACKS[worst.attack]}"
-    if at_risk:
+    if at_risk and s.chance >= FEW_VALUES_CHANCE:
+        message = (f"{target}: AT RISK - {rate} (chance {_pct(s.chance)}); a field with so few "
+                   f"values shows which records share one under any deterministic encoding - "
+                   f"leave it out or use BLIP if that matters")
+    elif at_risk:
         message = (f"{target}: AT RISK - {rate} (chance {_pct(s.chance)}) - "
                    f"{ADVICE[worst.attack]}")
     else:
