@@ -94,8 +94,8 @@ def apply(schema: Schema, cfg: Config) -> Schema:
         # xor_fold halves the filter: a 64-bit field (sex) cannot be folded and keeps the rest
         f["hardening"] = [dict(h) for h in cfg.hardening
                           if h["type"] != "xor_fold" or f["filter_bits"] % 128 == 0]
-        if cfg.salt and f["kind"] in SALTED_KINDS:
-            f["salt"] = dict(SALT)
+        # spelled out, so that kind defaults (salt, hardening) never leak into a configuration
+        f["salt"] = dict(SALT) if cfg.salt and f["kind"] in SALTED_KINDS else None
     return Schema.from_dict(doc)
 
 

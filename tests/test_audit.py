@@ -39,9 +39,11 @@ def skewed_people(n: int, seed: int) -> pd.DataFrame:
 
 
 def schema_for(hashing: str = "prf", salt: dict | None = None) -> Schema:
+    """Unhardened unless asked: hardening and salt spelled out, whatever the kind defaults are."""
     return Schema.from_dict({"linkcore_schema": 1, "clk": None, "fields": [
-        {"name": "first_name", "kind": "name", "hashing": hashing, "salt": salt},
-        {"name": "dob", "kind": "date"}]})
+        {"name": "first_name", "kind": "name", "hashing": hashing, "salt": salt,
+         "hardening": []},
+        {"name": "dob", "kind": "date", "hardening": []}]})
 
 
 class Setup:
@@ -194,7 +196,7 @@ def test_distinct_rows_orders_by_count():
 
 def test_hardening_defeats_pattern_mining():
     schema = Schema.from_dict({"linkcore_schema": 1, "clk": None, "fields": [
-        {"name": "first_name", "kind": "name", "hardening": [{"type": "xor_fold"}]}]})
+        {"name": "first_name", "kind": "name", "salt": None, "hardening": [{"type": "xor_fold"}]}]})
     data, ref = skewed_people(N, 1), skewed_people(N, 2)
     ds = encode(data, schema, KEY, Mapping.identity(schema))
     truth = plaintext_table(data, schema, Mapping.identity(schema))["first_name"]

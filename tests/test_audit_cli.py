@@ -18,9 +18,11 @@ from linkcore.cli import main
 from linkcore.holder.keys import Secret
 from linkcore.schema import Mapping, Schema
 
+# Unhardened on purpose (spelled out, whatever the kind defaults are): the attacks must succeed.
 SCHEMA = {"linkcore_schema": 1, "fields": [
-    {"name": "first_name", "kind": "name"}, {"name": "last_name", "kind": "name"},
-    {"name": "dob", "kind": "date"}]}
+    {"name": "first_name", "kind": "name", "salt": None, "hardening": []},
+    {"name": "last_name", "kind": "name", "salt": None, "hardening": []},
+    {"name": "dob", "kind": "date", "hardening": []}]}
 MAPPING = {"linkcore_mapping": 1, "id_column": "ref", "fields": {
     "first_name": {"column": "given"}, "last_name": {"column": "family"},
     "dob": {"column": "born"}}}
