@@ -27,7 +27,8 @@ from ..schema import ClkSpec, FieldSpec, HardeningStep, KeyPart, Mapping, Schema
 from . import hardening as hard
 from .key_parts import apply_transform
 from .keys import Secret
-from .normalize import INVALID, normaliser_for
+from .normalize import INVALID
+from .normalize_batch import normalise_many
 from .positions import double_hash_positions, prf_positions, rows_from_positions, token_message
 from .tokens import token_csr
 
@@ -104,9 +105,8 @@ def _normalise_field(df: pd.DataFrame, spec: FieldSpec, mapping: Mapping
     if not source.columns:
         return _Column(np.full(n, -1, dtype=np.int64), []), np.zeros(n, dtype=bool)
     raw_codes, raw_uniques = _raw_codes(df, source.columns)
-    normalise = normaliser_for(spec.kind, spec.normalise_options, source.date_format,
-                               dict(source.values) or None)
-    normalised = [normalise(v) for v in raw_uniques]
+    normalised = normalise_many(spec.kind, raw_uniques, spec.normalise_options,
+                                source.date_format, dict(source.values) or None)
     if source.words != "all":
         normalised = [_select_words(v, source.words) for v in normalised]
     invalid_unique = np.array([v is INVALID for v in normalised] + [False], dtype=bool)

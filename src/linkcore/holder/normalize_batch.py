@@ -497,6 +497,8 @@ def _ascii_array(values: Sequence[str]) -> tuple[pa.Array, np.ndarray]:
     less than converting the values one by one.
     """
     n = len(values)
+    if n == 0:
+        return pa.array([], type=pa.string()), np.zeros(0, dtype=np.int64)
     buf = np.frombuffer("\x00".join(values).encode("utf-8"), dtype=np.uint8)
     is_separator = buf == 0
     if int(is_separator.sum()) != n - 1:  # some value holds a NUL: the scalar code reads it
