@@ -700,7 +700,11 @@ def exact_dependence(model: FellegiSunterModel, ds_a: EncodedDataset, ds_b: Enco
     if len(fields) < 2 or levels.shape[0] == 0 or not model.is_fitted:
         return dep
     masks = dep.subset_codes(levels, model.comparisons)
-    present = np.flatnonzero(np.bincount(masks, minlength=1 << len(fields)))
+    space = 1 << len(fields)
+    present = np.flatnonzero(np.bincount(masks, minlength=space))
+    # expected matches per exact-agreement mask, one pass; a set S sums its supersets
+    prob_by_mask = np.bincount(masks, weights=prob, minlength=space)
+    all_masks = np.arange(space)
     wanted = [int(x) for x in present if int(x).bit_count() >= 2]
     if not wanted:
         return dep
@@ -722,7 +726,7 @@ def exact_dependence(model: FellegiSunterModel, ds_a: EncodedDataset, ds_b: Enco
                        - np.searchsorted(sorted_b, ka, "left")).sum())
         both = float(ka.size) * float(kb.size)
         prod_u = math.prod(float(u[f][1]) for f in members)
-        expected_matches = float(prob[(masks & mask) == mask].sum())
+        expected_matches = float(prob_by_mask[(all_masks & mask) == mask].sum())
         non_match_agree = agree - expected_matches
         if non_match_agree < DEPENDENCE_MIN_NON_MATCH_SHARE * agree or prod_u <= 0:
             continue  # mostly matches agree on S: what is left after them is noise
