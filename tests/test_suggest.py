@@ -180,19 +180,10 @@ def test_agency_a(suggested_a, frame_a):
     mapping.check_schema(schema)
     mapping.check_columns(frame_a.columns)
     keys = {b.name: [(p.field, p.transform) for p in b.parts] for b in schema.blocking_keys}
-    expected = {
+    assert keys == {
         "date_of_birth.value": [("date_of_birth", "value")],
         "ni_number.value": [("ni_number", "value")],
     }
-    if any(f.kind == "name" and f.salt is not None for f in schema.fields):
-        # salted names never agree across a birth-year typo: keys without the year as well
-        expected |= {
-            "first_name.first_char-postcode.postcode_sector": [
-                ("first_name", "first_char"), ("postcode", "postcode_sector")],
-            "last_name.soundex-postcode.postcode_sector": [
-                ("last_name", "soundex"), ("postcode", "postcode_sector")],
-        }
-    assert keys == expected
     for col in ("address", "town"):
         line = next(r for r in reasons if r.startswith(f"{col}: not used"))
         assert "postcode already says where" in line
@@ -560,20 +551,3 @@ def test_a_first_name_column_with_few_two_word_values_is_not_split(frame_b_foren
     schema, mapping, _ = suggest_schema(df)
     assert "middle_name" not in schema.field_names
     assert mapping.fields["first_name"].words == "all"
-
-
-def test_salted_names_get_keys_without_the_birth_year(frame_a):
-    from linkcore.holder.suggest import _salted_name_keys
-
-    doc = {"linkcore_schema": 1, "fields": [
-        {"name": "first_name", "kind": "name",
-         "salt": {"field": "date_of_birth", "transform": "year"}},
-        {"name": "last_name", "kind": "name", "salt": None},
-        {"name": "date_of_birth", "kind": "date"}, {"name": "postcode", "kind": "postcode"}]}
-    kinds = {"first_name": "name", "last_name": "name", "date_of_birth": "date",
-             "postcode": "postcode"}
-    assert _salted_name_keys(Schema.from_dict(doc), kinds) == [
-        (("first_name", "first_char"), ("postcode", "postcode_sector")),
-        (("last_name", "soundex"), ("postcode", "postcode_sector"))]
-    doc["fields"][0]["salt"] = None
-    assert _salted_name_keys(Schema.from_dict(doc), kinds) == []

@@ -861,31 +861,6 @@ def _blocking_keys(kinds: dict[str, str]) -> list[tuple[tuple[str, str], ...]]:
     return keys
 
 
-def _salted_name_keys(schema: Schema, kinds: dict[str, str]) -> list[tuple[tuple[str, str], ...]]:
-    """Keys without the birth year, for a schema whose name fields are salted with it.
-
-    A salted name's filter changes with the salt, so two records of one person whose years of
-    birth differ (a typo) never agree exactly on a name, and the linkage unit's field-agreement
-    blocking cannot find them. Measured on the synthetic 50,000-person moderate pair with names
-    salted by the birth year and XOR-folded: pairs completeness 0.9729 with the date-of-birth
-    and NI keys; with first initial + postcode sector and surname sound + postcode sector as
-    well 0.9911 (+345,000 candidates at 34,003 x 34,003). Unsalted, they added 0.0007.
-    """
-    if not any(f.kind == "name" and f.salt is not None for f in schema.fields):
-        return []
-    surname = next((f for f in ("last_name", "full_name", "birth_surname") if f in kinds), None)
-    first = "first_name" if "first_name" in kinds else None
-    pc = "postcode" if kinds.get("postcode") == "postcode" else None
-    if pc is None:
-        return []
-    keys: list[tuple[tuple[str, str], ...]] = []
-    if first or surname:
-        keys.append(((first or surname, "first_char"), (pc, "postcode_sector")))  # type: ignore[arg-type]
-    if surname:
-        keys.append(((surname, "soundex"), (pc, "postcode_sector")))
-    return keys
-
-
 def _drop_address_views(a: _Analysis) -> None:
     """Leave address lines and town out of the schema when a full UK postcode is there.
 
@@ -939,12 +914,6 @@ def suggest_schema(df, sample_size: int = SAMPLE_SIZE) -> tuple[Schema, Mapping,
                                                            for f, t in k]} for k in keys],
     }
     schema = Schema.from_dict(doc)
-    salted = _salted_name_keys(schema, kinds)
-    if salted:
-        keys += salted
-        doc["blocking_keys"] += [{"name": _key_name(k), "parts": [
-            {"field": f, "transform": t} for f, t in k]} for k in salted]
-        schema = Schema.from_dict(doc)
     mapping = Mapping(a.id_column, tuple((r, _source(a.roles[r])) for r in roles))
     reasons = _reasons(a, roles)
     if keys:
