@@ -109,10 +109,16 @@ def _normalise_field(df: pd.DataFrame, spec: FieldSpec, mapping: Mapping
                                 source.date_format, dict(source.values) or None)
     if source.words != "all":
         normalised = [_select_words(v, source.words) for v in normalised]
-    invalid_unique = np.array([v is INVALID for v in normalised] + [False], dtype=bool)
-    cleaned = [None if v is INVALID else v for v in normalised]
-    column = _factorize_codes(raw_codes, cleaned)
-    return column, invalid_unique[raw_codes]
+    # Re-code the records by normalised value (several raw values may merge; invalid -> missing).
+    # The same as _factorize_codes, on an object array rather than a Series built from a list.
+    cleaned = np.empty(len(normalised), dtype=object)
+    cleaned[:] = normalised
+    invalid_unique = np.zeros(len(normalised) + 1, dtype=bool)  # index -1: a missing raw value
+    invalid_unique[:-1] = [v is INVALID for v in normalised]
+    cleaned[invalid_unique[:-1]] = None
+    new_codes, uniques = pd.factorize(cleaned, use_na_sentinel=True)
+    table = np.append(new_codes.astype(np.int64), -1)
+    return _Column(table[raw_codes], uniques.tolist()), invalid_unique[raw_codes]
 
 
 def _select_words(value, words: str):
