@@ -41,7 +41,8 @@ def make_schema(widths=(512, 128), clk_bits: int | None = 1024, n_blocks: int = 
                 balance_first: bool = False) -> Schema:
     fields = []
     for i, w in enumerate(widths):
-        f = {"name": f"f{i}", "kind": "name", "filter_bits": w}
+        # hardening given explicitly: the file layout below is about stored widths
+        f = {"name": f"f{i}", "kind": "name", "filter_bits": w, "hardening": []}
         if balance_first and i == 0:
             f["hardening"] = [{"type": "balance"}]
         fields.append(f)

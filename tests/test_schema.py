@@ -278,10 +278,11 @@ def test_explicit_defaults_do_not_change_the_fingerprint():
     implicit = Schema.from_dict(doc_with())
     explicit = Schema.from_dict(json.loads(implicit.to_json()))
     assert explicit.fingerprint == implicit.fingerprint
-    spelled = doc_with({"k": 40, "filter_bits": 512, "hashing": "prf", "clk_k": 10,
+    spelled = doc_with({"k": 12, "filter_bits": 512, "hashing": "prf", "clk_k": 10,
                         "tokens": {"type": "qgram", "q": 2, "padded": True, "positional": False},
-                        "normalise": {"remove_titles": True}, "hardening": [], "salt": None,
-                        "comparison": {"thresholds": [0.9, 0.8, 0.7]}},
+                        "normalise": {"remove_titles": True},
+                        "hardening": [{"type": "xor_fold"}], "salt": None,
+                        "comparison": {"thresholds": [0.8, 0.62, 0.45]}},
                        clk={"bits": 1024, "hashing": "prf", "hardening": []}, blocking_keys=[])
     assert Schema.from_dict(spelled).fingerprint == implicit.fingerprint
 
@@ -305,7 +306,7 @@ MUTATIONS = {
     "k": lambda d: d["fields"][0].update(k=41),
     "clk_k": lambda d: d["fields"][0].update(clk_k=11),
     "hashing": lambda d: d["fields"][0].update(hashing="double"),
-    "salt": lambda d: d["fields"][0].update(salt={"field": "dob", "transform": "year"}),
+    "salt": lambda d: d["fields"][0].update(salt=None),  # the default salts with year(dob)
     "salt transform": lambda d: d["fields"][0].update(salt={"field": "dob", "transform": "month"}),
     "hardening": lambda d: d["fields"][0].update(hardening=[{"type": "rule90"}]),
     "blip epsilon": lambda d: d["fields"][0].update(hardening=[{"type": "blip", "epsilon": 3}]),
