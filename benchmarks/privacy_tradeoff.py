@@ -44,7 +44,6 @@ from linkcore.schema import Mapping, Schema
 from linkcore.synth import generate_population, make_extracts
 
 sys.path.insert(0, str(Path(__file__).parent))
-from link_quality import split_forename  # noqa: E402
 
 MARKER = "<!-- end of the measured table; text below is kept when the benchmark re-runs -->"
 SALT = {"field": "date_of_birth", "transform": "year"}
@@ -170,7 +169,7 @@ def main() -> None:
     ref = ref.reset_index(drop=True)
     (a, b), truth = make_extracts(pop, agencies=2, overlap=0.5, profile="moderate",
                                   seed=args.seed)
-    b = split_forename(b)
+
     base, map_a, _ = suggest_schema(a)
     map_b, _ = suggest_mapping(b, base)
     ref_map = Mapping.from_dict({"linkcore_mapping": 1, "id_column": "person_id", "fields": {
