@@ -286,3 +286,11 @@ def test_fixed_layout():
     for fmt in ("%d %m %Y", "%d %b %Y", "%Y-%m", "%d/%m/%Y/%Y", "%Y%y%m%d", "%%Y%m%d", "%Y%m%dT",
                 "%d/%m/%Y%"):
         assert layout(fmt) is None, fmt
+
+
+def test_chunks_give_the_same_answer():
+    values = [f"Dr {c}{i}  O'Neil-{c} jr" for i in range(40) for c in "aé"]
+    whole = normalise_many("name", values)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(normalize_batch, "CHUNK", 7)
+        assert normalise_many("name", values) == whole == scalar_list("name", values)

@@ -58,6 +58,8 @@ __all__ = ["normalise_many"]
 
 # Below this many values the fixed cost of the vectorised calls outweighs the per-value savings.
 MIN_BATCH = 256
+# Values per vectorised pass: bounds the temporary arrays (several int64 per byte of text).
+CHUNK = 200_000
 
 # What Python's str.split() and str.strip() treat as whitespace within ASCII.
 _WS_CHARS = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f "
@@ -487,7 +489,12 @@ def normalise_many(kind: str, values: Sequence[str], options: dict | None = None
     fast = _fast_path(kind, options or {}, date_format, scalar)
     if fast is None or not values or len(values) < MIN_BATCH:
         return [scalar(v) for v in values]
-    return _vectorised(values, fast, scalar)
+    if len(values) <= CHUNK:
+        return _vectorised(values, fast, scalar)
+    out: list[Normalised] = []
+    for start in range(0, len(values), CHUNK):
+        out.extend(_vectorised(values[start:start + CHUNK], fast, scalar))
+    return out
 
 
 def _ascii_array(values: Sequence[str]) -> tuple[pa.Array, np.ndarray]:
