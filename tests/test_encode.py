@@ -246,7 +246,7 @@ def test_salt_separates_equal_values_with_different_salts(secret):
     assert np.array_equal(sn[0], sn[1]) and np.array_equal(sn[0], sn[4])
     assert not np.array_equal(sn[0], sn[2]) and not np.array_equal(sn[0], sn[3])
     assert dice(sn[0], sn[2]) < 0.75
-    assert not ds.missing[3, 0], "a missing salt does not make the value missing"
+    assert ds.missing[3, 0], "a salted field whose salt is missing is missing (no evidence)"
     assert np.array_equal(ds.clk[0], ds.clk[4])
     assert not np.array_equal(ds.clk[0], ds.clk[2])
     unsalted = encode(df, Schema.from_dict({"linkcore_schema": 1, "fields": [
@@ -265,7 +265,8 @@ def test_missing_is_a_mask_bit_and_an_all_zero_row(secret, person_schema, tmp_pa
         {"first_name": None, "last_name": None, "dob": None, "sex": None, "postcode": None},
     ])
     ds, report = encode_with_report(df, person_schema, secret)
-    assert ds.missing.tolist() == [[False, True, True, True, True],
+    # row 1's first name is salted with the year of its (missing) date of birth: missing too
+    assert ds.missing.tolist() == [[True, True, True, True, True],
                                    [True, False, False, False, False],
                                    [True, True, True, True, True]]
     for j, f in enumerate(ds.field_names):
@@ -273,13 +274,13 @@ def test_missing_is_a_mask_bit_and_an_all_zero_row(secret, person_schema, tmp_pa
         assert ds.fields[f][~ds.missing[:, j]].any(axis=1).all()
     assert not ds.clk[2].any()
     assert all(v[2] == 0 for v in ds.blocking_keys.values())
-    assert report.missing_counts == {"first_name": 2, "last_name": 2, "dob": 2, "sex": 2,
+    assert report.missing_counts == {"first_name": 3, "last_name": 2, "dob": 2, "sex": 2,
                                      "postcode": 2}
     assert not any(len(r) for r in report.invalid_rows.values())
     path = tmp_path / "m.parquet"
     ds.write(path)
     table = pq.read_table(path)
-    assert table.column("field:first_name").null_count == 2
+    assert table.column("field:first_name").null_count == 3
     back = EncodedDataset.read(path)
     assert np.array_equal(back.missing, ds.missing)
 

@@ -255,6 +255,19 @@ def _salt_column(part: KeyPart | None, columns: dict[str, _Column]) -> _Column |
     return None if part is None else columns[part.field].transformed(part.transform)
 
 
+def _unless_salt_missing(column: _Column, salt: KeyPart | None, columns: dict[str, _Column]
+                         ) -> _Column:
+    """A salted field whose salt is missing is itself missing (docs/spec.md section 8).
+
+    Its filter could not agree with the same value salted with the true salt, so it would only
+    count as a disagreement; as missing it counts as no evidence, like any unknown value.
+    """
+    if salt is None:
+        return column
+    salt_column = columns[salt.field].transformed(salt.transform)
+    return _Column(np.where(salt_column.codes < 0, -1, column.codes), column.uniques)
+
+
 def _encode_field(spec: FieldSpec, column: _Column, tokens: _FieldTokens,
                   columns: dict[str, _Column], secret: Secret, nonce: bytes) -> np.ndarray:
     codes, value_idx, salt_idx, salts = _units(column, _salt_column(spec.salt, columns))
@@ -364,12 +377,15 @@ def encode_with_report(df: pd.DataFrame, schema: Schema, secret: Secret,
                                 + "; fix these rows or run without --strict")
 
     tokens = {spec.name: _FieldTokens(spec, columns[spec.name]) for spec in schema.fields}
+    encoded = {spec.name: _unless_salt_missing(columns[spec.name], spec.salt, columns)
+               for spec in schema.fields}
     fields: dict[str, np.ndarray] = {}
     for spec in schema.fields:
-        fields[spec.name] = _encode_field(spec, columns[spec.name], tokens[spec.name], columns,
+        report.missing_counts[spec.name] = int((encoded[spec.name].codes < 0).sum())
+        fields[spec.name] = _encode_field(spec, encoded[spec.name], tokens[spec.name], columns,
                                           secret, nonce)
         bar.update(1)
-    missing = np.column_stack([columns[f.name].codes < 0 for f in schema.fields]) if n else \
+    missing = np.column_stack([encoded[f.name].codes < 0 for f in schema.fields]) if n else \
         np.zeros((0, len(schema.fields)), dtype=bool)
     clk = None
     if schema.clk is not None:
