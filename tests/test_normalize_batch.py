@@ -50,6 +50,11 @@ def assert_same(kind, values, options=None, date_format=None, codes=None):
 # Strategies: adversarial ASCII text around the rules' edges, plus some non-ASCII values
 # --------------------------------------------------------------------------------------
 any_ascii = st.text(st.characters(max_codepoint=127), max_size=20)
+# ASCII with Latin-1 and Latin Extended-A/B (folded to ASCII by the fast path where it can be).
+any_latin = st.text(st.characters(max_codepoint=0x24F), max_size=20)
+LATIN_LETTERS = "éÉèüÜñÑçÇøØæÆœŒłŁđĐðÐþÞıßĳǆǅ²¹µŀŉſ´¨\u00a0ªºÀÿĀžƀɏ"
+latin_words = st.text(st.sampled_from(string.ascii_letters + LATIN_LETTERS + " '-.´"),
+                      min_size=1, max_size=12)
 WHITESPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
 SEPARATORS = ("", " ", "  ", ".", ". ", ",", "-", "'", "`", "_", "/", "\t", "\x1c", "0", "3",
               " - ", "''", "’", "\u00a0")
@@ -82,9 +87,11 @@ def wordy(draw) -> str:
     return out
 
 
-text_values = st.one_of(wordy(), any_ascii, any_name, st.sampled_from(SPECIAL_NAMES),
-                        st.sampled_from(["", " ", "\t\n", "\x1f", "'", "mr", "Mr Jr", "dr dr",
-                                         "St St", "\x00", "a\x00b"]))
+text_values = st.one_of(
+    wordy(), any_ascii, any_latin, latin_words, any_name, st.sampled_from(SPECIAL_NAMES),
+    st.sampled_from(["", " ", "\t\n", "\x1f", "'", "mr", "Mr Jr", "dr dr", "St St", "\x00",
+                     "a\x00b"]),
+)
 
 
 @given(st.lists(text_values, min_size=1, max_size=40), st.booleans())
@@ -122,10 +129,11 @@ def rough_postcodes(draw) -> str:
     return out
 
 
-postcode_values = st.one_of(written_postcodes().map(lambda t: t[1]), rough_postcodes(),
-                            any_ascii, st.sampled_from(["GIR0AA", "gir 0aa", "GIR  0AA", "GIR0A",
-                                                        "", "  ", "SW1A 1AA", "sw1a1aa",
-                                                        "M1 1AE", "Ç1 1AA", "ＳＷ1Ａ 1ＡＡ"]))
+postcode_values = st.one_of(
+    written_postcodes().map(lambda t: t[1]), rough_postcodes(), any_ascii, any_latin, latin_words,
+    st.sampled_from(["GIR0AA", "gir 0aa", "GIR  0AA", "GIR0A", "", "  ", "SW1A 1AA", "sw1a1aa",
+                     "M1 1AE", "Ç1 1AA", "ＳＷ1Ａ 1ＡＡ", "sŵ1a 1aa"]),
+)
 
 
 @given(st.lists(postcode_values, min_size=1, max_size=40))
@@ -140,8 +148,9 @@ def test_postcodes(values):
 code_values = st.one_of(
     st.sampled_from(sorted(k for k in SEX_CODES)).flatmap(cased),
     st.sampled_from(["  Male ", "NOT\tKNOWN", "not  known", "Non Binary", "n/k", "Femme", "H",
-                     "männlich", "", " ", "\x1c", "x\x1fy"]),
+                     "männlich", "", " ", "\x1c", "x\x1fy", "Mâle", "FÉMALE", "ǹ/k"]),
     any_ascii,
+    any_latin,
 )
 code_maps = st.one_of(st.none(), st.dictionaries(
     st.sampled_from(["H", "Femme", "homme", "  NK ", "1", "weird"]),
@@ -200,12 +209,14 @@ def worded_dates(draw) -> str:
     return f"{month}{sep1}{day}{sep2}{year}"
 
 
-date_values = st.one_of(written_dates().map(lambda t: t[1]), digit_dates(), worded_dates(),
-                        any_ascii, st.sampled_from(["", " ", "31/02/1975", "29/02/2000",
-                                                    "29/02/1900", "29/02/00", "29-02-24",
-                                                    "1975-02-11", "١٩٧٥-٠٢-١١", "11 février 1975",
-                                                    "19751311", "1975111", "18491231",
-                                                    "21010101", "00000101"]))
+date_values = st.one_of(
+    written_dates().map(lambda t: t[1]), digit_dates(), worded_dates(), any_ascii, any_latin,
+    st.sampled_from(["", " ", "31/02/1975", "29/02/2000", "29/02/1900", "29/02/00", "29-02-24",
+                     "1975-02-11", "١٩٧٥-٠٢-١١", "11 février 1975", "19751311", "1975111",
+                     "18491231", "21010101", "00000101", "11 Fébruary 1975", "²³/⁰²/1975",
+                     "11\u00a0Feb 1975", "1ˢᵗ May 1990", "Mäy 3, 2001", "3 ſep 1999", "19²50211",
+                     "²0/02/1975", "1975-0²-11", "²⁰/02/1975"]),
+)
 
 
 @given(st.lists(date_values, min_size=1, max_size=40))
@@ -294,3 +305,11 @@ def test_chunks_give_the_same_answer():
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(normalize_batch, "CHUNK", 7)
         assert normalise_many("name", values) == whole == scalar_list("name", values)
+
+
+@pytest.mark.parametrize("fmt", ["%Y%m%d", "%d/%m/%Y", "%Y-%m-%d", "auto"])
+def test_folding_only_where_the_scalar_code_folds(fmt):
+    """An explicit format is matched without folding: '²' is not the digit 2 there."""
+    values = ["19²50211", "²0/02/1975", "1975-0²-11", "19750211", "20/02/1975", "1975-02-11",
+              "11 Fébruary 1975", "ＳＷ1", "Zoë"]
+    assert_same("date", values, date_format=fmt)

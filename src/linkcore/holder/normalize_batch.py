@@ -4,9 +4,11 @@ r"""Batch normalisation: a column's distinct raw values normalised together, vec
 normalisers in :mod:`linkcore.holder.normalize`, which remain the specification (docs/spec.md,
 section 4). ASCII values, nearly all of a typical extract, go through vectorised string operations
 (pyarrow compute: RE2 regular expressions, list splits and joins, numpy over fixed-width digit
-buffers for dates and postcodes). Non-ASCII values, and any value the fast path is not sure to read
-as the scalar code would (such as a date that does not fit an explicit format's fixed layout), are
-handed to the scalar normaliser.
+buffers for dates and postcodes). A value with Latin letters whose fold is ASCII (``Zoë``,
+``Łukasz``, ``Straße``) joins them as its fold, wherever the scalar normaliser starts by folding.
+Other non-ASCII values, and any value the fast path is not sure to read as the scalar code would
+(such as a date that does not fit an explicit format's fixed layout), are handed to the scalar
+normaliser.
 
 Why it is exact, kind by kind (``fold`` of an ASCII string is ``str.lower``; Python's ``\W``,
 ``\d`` and whitespace restricted to ASCII are ``[^A-Za-z0-9_]``, ``[0-9]`` and
@@ -31,7 +33,9 @@ Why it is exact, kind by kind (``fold`` of an ASCII string is ``str.lower``; Pyt
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -51,6 +55,7 @@ from .normalize import (
     NAME_SUFFIXES,
     NAME_TITLES,
     Normalised,
+    fold_text,
     normaliser_for,
 )
 
@@ -487,13 +492,14 @@ def normalise_many(kind: str, values: Sequence[str], options: dict | None = None
     """
     scalar = normaliser_for(kind, options, date_format, codes)
     fast = _fast_path(kind, options or {}, date_format, scalar)
+    folds = not (kind == "date" and date_format not in (None, "auto"))
     if fast is None or not values or len(values) < MIN_BATCH:
         return [scalar(v) for v in values]
     if len(values) <= CHUNK:
-        return _vectorised(values, fast, scalar)
+        return _vectorised(values, fast, scalar, folds)
     out: list[Normalised] = []
     for start in range(0, len(values), CHUNK):
-        out.extend(_vectorised(values[start:start + CHUNK], fast, scalar))
+        out.extend(_vectorised(values[start:start + CHUNK], fast, scalar, folds))
     return out
 
 
@@ -527,10 +533,24 @@ def _ascii_array(values: Sequence[str]) -> tuple[pa.Array, np.ndarray]:
 
 
 def _vectorised(values: Sequence[str], fast: Callable[[pa.Array], FastResult],
-                scalar: Callable[[str], Normalised]) -> list[Normalised]:
-    """Run the fast path on the ASCII values, the scalar normaliser on the rest and the unsure."""
+                scalar: Callable[[str], Normalised], folds: bool) -> list[Normalised]:
+    """Run the fast path on the ASCII values, the scalar normaliser on the rest and the unsure.
+
+    When the normaliser starts by folding (every kind but a date with an explicit format), a
+    value whose fold is ASCII is given to the fast path as its fold: the scalar normaliser gives a
+    value and its fold the same answer, since folding an ASCII fold changes nothing.
+    """
+    work = values
+    if folds and not "".join(values).isascii():
+        table = _fold_table()
+        work = list(values)
+        for i, v in enumerate(values):
+            if not v.isascii():
+                folded = v.translate(table)
+                if folded.isascii():
+                    work[i] = folded
     try:
-        arr, rows = _ascii_array(values)
+        arr, rows = _ascii_array(work)
     except UnicodeError:  # e.g. lone surrogates: leave every value to the scalar code
         return [scalar(v) for v in values]
     out = np.empty(len(values), dtype=object)
@@ -546,3 +566,20 @@ def _vectorised(values: Sequence[str], fast: Callable[[pa.Array], FastResult],
             for i in rows[unsure]:
                 out[i] = scalar(values[i])
     return out.tolist()
+
+
+@functools.cache
+def _fold_table() -> dict[int, str]:
+    """Latin letters (U+0080-U+024F) whose fold is ASCII, mapped to that fold.
+
+    For text of ASCII and these characters, folding is character by character: none decomposes
+    into a leading combining mark (which would attach to the character before it), case folding
+    is context-free, and the marks NFKD produces follow a base below U+0530, so all are dropped.
+    """
+    table = {}
+    for code in range(0x80, 0x250):
+        c = chr(code)
+        folded = fold_text(c)
+        if folded.isascii() and not unicodedata.combining(unicodedata.normalize("NFKD", c)[0]):
+            table[code] = folded
+    return table
