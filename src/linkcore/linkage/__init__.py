@@ -18,6 +18,7 @@ _EXPORTS = {
     "AllPairs": "linkcore.linkage.blocking",
     "KeyedBlocking": "linkcore.linkage.blocking",
     "HammingLSH": "linkcore.linkage.blocking",
+    "FieldAgreement": "linkcore.linkage.blocking",
     "CandidatePairs": "linkcore.linkage.blocking",
     "Comparator": "linkcore.linkage.compare",
     "FieldComparison": "linkcore.linkage.levels",
