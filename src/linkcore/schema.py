@@ -259,11 +259,7 @@ class Schema:
 
     @classmethod
     def from_json(cls, text: str) -> Schema:
-        try:
-            doc = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise SchemaError(f"not valid JSON (line {exc.lineno}, column {exc.colno})") from None
-        return cls.from_dict(doc)
+        return cls.from_dict(_parse_json(text, SchemaError, "schema"))
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Schema:
@@ -314,6 +310,14 @@ def canonical_json(doc: Any) -> str:
     """Deterministic JSON text: sorted keys, no whitespace, non-ASCII kept as UTF-8."""
     return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
                       allow_nan=False)
+
+
+def _parse_json(text: str, error: type[Exception], what: str) -> Any:
+    """Parse a JSON document; a syntax error names the line and column, never the content."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise error(f"{what} is not valid JSON (line {exc.lineno}, column {exc.colno})") from None
 
 
 def _read_text(path: str | os.PathLike[str], error: type[Exception], what: str) -> str:
@@ -691,11 +695,7 @@ class Mapping:
 
     @classmethod
     def from_json(cls, text: str) -> Mapping:
-        try:
-            doc = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise MappingError(f"mapping is not valid JSON (line {exc.lineno}, column {exc.colno})") from None
-        return cls.from_dict(doc)
+        return cls.from_dict(_parse_json(text, MappingError, "mapping"))
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Mapping:

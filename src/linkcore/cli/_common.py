@@ -76,3 +76,16 @@ def common_options(func: F) -> F:
     func = click.option("--verbose", is_flag=True, help="Log progress details (never values or keys).")(func)
     func = click.option("--quiet", "-q", is_flag=True, help="No progress bars or summaries.")(func)
     return func
+
+
+def key_options(func: F) -> F:
+    """Add --key-file and --key-env: the secret comes from a file or the environment, never argv."""
+    from ..holder.keys import DEFAULT_ENV_VAR
+
+    func = click.option("--key-env", default=None, metavar="VAR",
+                        help=f"Read the key from this environment variable "
+                             f"(default {DEFAULT_ENV_VAR}).")(func)
+    func = click.option("--key-file", type=click.Path(dir_okay=False),
+                        help=f"The shared secret key file. Default: the {DEFAULT_ENV_VAR} "
+                             "environment variable.")(func)
+    return func

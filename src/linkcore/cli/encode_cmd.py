@@ -9,9 +9,9 @@ import click
 from .._io import read_table
 from ..errors import InputDataError
 from ..holder.encode import encode_with_report
-from ..holder.keys import DEFAULT_ENV_VAR, load_secret
+from ..holder.keys import load_secret
 from ..schema import Mapping, Schema
-from ._common import common_options, guarded, setup_logging
+from ._common import common_options, guarded, key_options, setup_logging
 
 
 @click.command()
@@ -21,10 +21,7 @@ from ._common import common_options, guarded, setup_logging
 @click.option("--mapping", "mapping_path", type=click.Path(dir_okay=False),
               help="This holder's column mapping (JSON). Default: columns named like the fields, "
                    "ids in column 'id'.")
-@click.option("--key-file", type=click.Path(dir_okay=False),
-              help=f"The shared secret key file. Default: the {DEFAULT_ENV_VAR} environment variable.")
-@click.option("--key-env", default=None, metavar="VAR",
-              help=f"Read the key from this environment variable (default {DEFAULT_ENV_VAR}).")
+@key_options
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="Encoded file to write (.parquet).")
 @click.option("--strict", is_flag=True,

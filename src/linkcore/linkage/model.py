@@ -33,6 +33,8 @@ from scipy.special import expit
 from linkcore.errors import ModelError, ParameterError
 from linkcore.linkage.levels import MAX_LEVELS, MISSING_LEVEL, FieldComparison
 
+from .resolve import _check_threshold  # one rule for every threshold
+
 logger = logging.getLogger("linkcore.linkage.model")
 
 #: Version of the saved model document (key ``"linkcore_model"``).
@@ -774,14 +776,6 @@ def suggest_threshold(probabilities: np.ndarray) -> dict[str, float]:
 # --------------------------------------------------------------------------- helpers
 
 
-def _check_threshold(threshold: float) -> float:
-    try:
-        t = float(threshold)
-    except (TypeError, ValueError):
-        raise ParameterError("threshold must be a number between 0 and 1") from None
-    if not 0.0 <= t <= 1.0:
-        raise ParameterError("threshold must lie between 0 and 1 (a match probability)")
-    return t
 
 
 def _check_lambda(value: Any, error: type[Exception]) -> float:
