@@ -172,6 +172,7 @@ def test_kernels_table_lists_every_kernel_with_its_reference():
         "hamming_band_keys",
         "or_reduce_csr",
         "gather_or_rows",
+        "hmac_sha256_many",
     }
     for name, (kernel, reference) in K.KERNELS.items():
         assert kernel.__name__ == name

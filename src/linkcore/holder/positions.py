@@ -9,10 +9,11 @@ offered for compatibility, not recommended.
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
+
+from ..kernels import hmac_sha256_many
 
 SALT_SEPARATOR = b"\x1f"
 
@@ -24,42 +25,6 @@ def token_message(token: str, salt: str | None) -> bytes:
     return salt.encode("utf-8") + SALT_SEPARATOR + token.encode("utf-8")
 
 
-class HmacSha256:
-    """HMAC-SHA256 under one key for many short messages (RFC 2104), from precomputed pad states.
-
-    Identical output to ``hmac.digest(key, msg, "sha256")``; copying the two hashed pad blocks
-    once per message avoids re-deriving them, which dominates for short tokens.
-    """
-
-    __slots__ = ("_inner", "_outer")
-
-    def __init__(self, key: bytes):
-        if len(key) > 64:
-            key = hashlib.sha256(key).digest()
-        key = key.ljust(64, b"\0")
-        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
-        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
-
-    def digest(self, message: bytes) -> bytes:
-        inner = self._inner.copy()
-        inner.update(message)
-        outer = self._outer.copy()
-        outer.update(inner.digest())
-        return outer.digest()
-
-    def digests(self, messages: Iterable[bytes]) -> bytes:
-        """Concatenated digests of ``messages``."""
-        inner_base, outer_base = self._inner, self._outer
-        out = []
-        for message in messages:
-            inner = inner_base.copy()
-            inner.update(message)
-            outer = outer_base.copy()
-            outer.update(inner.digest())
-            out.append(outer.digest())
-        return b"".join(out)
-
-
 def prf_positions(key: bytes, messages: Sequence[bytes], k: int, m: int) -> np.ndarray:
     """Positions (len(messages), k): position i is LE-uint32 i of the PRF stream, mod m.
 
@@ -68,7 +33,7 @@ def prf_positions(key: bytes, messages: Sequence[bytes], k: int, m: int) -> np.n
     """
     n_blocks = -(-k // 8)
     counters = [b.to_bytes(4, "big") for b in range(n_blocks)]
-    stream = HmacSha256(key).digests(c + msg for msg in messages for c in counters)
+    stream = hmac_sha256_many(key, [c + msg for msg in messages for c in counters])
     words = np.frombuffer(stream, dtype="<u4").reshape(len(messages), n_blocks * 8)[:, :k]
     return (words % np.uint32(m)).astype(np.int64)
 
@@ -82,16 +47,17 @@ def double_hash_positions(key1: bytes, key2: bytes, messages: Sequence[bytes], k
     """
     out = np.empty((len(messages), k), dtype=np.int64)
     steps = np.arange(k, dtype=object)
-    first, second = HmacSha256(key1), HmacSha256(key2)
-    for row, msg in enumerate(messages):
-        h1 = int.from_bytes(first.digest(msg)[:8], "little")
-        h2 = 1 + int.from_bytes(second.digest(msg)[:8], "little") % (m - 1)
+    first = hmac_sha256_many(key1, messages)
+    second = hmac_sha256_many(key2, messages)
+    for row in range(len(messages)):
+        h1 = int.from_bytes(first[32 * row:32 * row + 8], "little")
+        h2 = 1 + int.from_bytes(second[32 * row:32 * row + 8], "little") % (m - 1)
         out[row] = ((h1 + steps * h2) % m).astype(np.int64)
     return out
 
 
 def rows_from_positions(positions: np.ndarray, n_words: int) -> np.ndarray:
-    """Filters (n, n_words) uint64 with the bits at ``positions`` (n, k) set; bit i in word i//64."""
+    """Filters (n, n_words) uint64 with ``positions`` (n, k) set; bit i in word i // 64."""
     n = positions.shape[0]
     rows = np.zeros((n, n_words), dtype=np.uint64)
     if n == 0:
