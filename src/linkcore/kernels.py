@@ -1076,7 +1076,7 @@ def gather_or_rows(out: np.ndarray, table: np.ndarray, codes: np.ndarray) -> np.
 
 
 def hmac_sha256_many(key: bytes, messages: Sequence[bytes]) -> bytes:
-    """Concatenated ``HMAC-SHA256(key, m)`` digests (RFC 2104) of ``messages``, 32 bytes each.
+    """Return ``out = HMAC-SHA256(key, m_0) || HMAC-SHA256(key, m_1) || ...`` (RFC 2104).
 
     Messages of at most 55 bytes (one SHA-256 block after the 64-byte key block) are hashed by a
     compiled SHA-256; longer ones by hashlib. Identical output to ``hmac.digest``.
