@@ -728,8 +728,7 @@ def _sha256_compress(state, block, w):  # pragma: no cover - compiled
     state[7] = (state[7] + h) & mask
 
 
-@njit(cache=True, parallel=True)
-def _hmac_blocks_nb(inner, outer, blocks, out):  # pragma: no cover - compiled
+def _hmac_blocks_py(inner, outer, blocks, out):  # pragma: no cover - compiled
     """out[i] = HMAC digest words of one-block inner message ``blocks[i]`` (already padded)."""
     n_chunks = 64
     size = (blocks.shape[0] + n_chunks - 1) // n_chunks
@@ -746,6 +745,10 @@ def _hmac_blocks_nb(inner, outer, blocks, out):  # pragma: no cover - compiled
             s[:] = outer
             _sha256_compress(s, ob, w)
             out[i] = s
+
+
+_hmac_blocks_nb = njit(cache=True)(_hmac_blocks_py)
+_hmac_blocks_par = njit(cache=True, parallel=True)(_hmac_blocks_py)
 
 
 @njit(cache=True)
@@ -1097,7 +1100,8 @@ def hmac_sha256_many(key: bytes, messages: Sequence[bytes]) -> bytes:
                            lengths[short])
     digests = np.empty((words.shape[0], 8), np.uint64)
     if words.shape[0]:
-        _hmac_blocks_nb(inner, outer, np.ascontiguousarray(words), digests)
+        kernel = _hmac_blocks_par if words.shape[0] > 65536 else _hmac_blocks_nb
+        kernel(inner, outer, np.ascontiguousarray(words), digests)
     packed = digests.astype(">u4").tobytes()
     if short.all():
         return packed
