@@ -209,13 +209,18 @@ def worded_dates(draw) -> str:
     return f"{month}{sep1}{day}{sep2}{year}"
 
 
+# Digits and separators in any order, 6-12 long: the fixed 8- and 10-character shapes and their
+# near misses ("1975 02 11", "11/02/197:", "197502 1").
+date_shaped = st.text(st.sampled_from("0123456789" * 4 + "-/. :tz,"), min_size=6, max_size=12)
 date_values = st.one_of(
     written_dates().map(lambda t: t[1]), digit_dates(), worded_dates(), any_ascii, any_latin,
+    date_shaped, date_shaped,
     st.sampled_from(["", " ", "31/02/1975", "29/02/2000", "29/02/1900", "29/02/00", "29-02-24",
                      "1975-02-11", "١٩٧٥-٠٢-١١", "11 février 1975", "19751311", "1975111",
                      "18491231", "21010101", "00000101", "11 Fébruary 1975", "²³/⁰²/1975",
                      "11\u00a0Feb 1975", "1ˢᵗ May 1990", "Mäy 3, 2001", "3 ſep 1999", "19²50211",
-                     "²0/02/1975", "1975-0²-11", "²⁰/02/1975"]),
+                     "²0/02/1975", "1975-0²-11", "²⁰/02/1975", "1975 02 11",
+                     "11/02/197:", "1975020:", "11 02 75", "11.02.1975", "1975/02/11"]),
 )
 
 
@@ -313,3 +318,16 @@ def test_folding_only_where_the_scalar_code_folds(fmt):
     values = ["19²50211", "²0/02/1975", "1975-0²-11", "19750211", "20/02/1975", "1975-02-11",
               "11 Fébruary 1975", "ＳＷ1", "Zoë"]
     assert_same("date", values, date_format=fmt)
+
+
+def test_fixed_shape_dates_and_near_misses():
+    """The 8- and 10-character shapes read without regular expressions, and strings one
+    character away from them, which the regular expressions must decide."""
+    values = ["1975-02-11", "1975/02/11", "1975.02.11", "1975 02 11", "1975-02 11", "11/02/1975",
+              "11 02 1975", "11-02.1975", "02/28/1975", "28/02/1975", "13/13/1975", "11/02/197:",
+              "11/0:/1975", "1:/02/1975", "19750211", "1975020:", "197502 1", "1975021 ",
+              "11/02/75", "11 02 75", "02/28/75", "11/02/7:", "11:02:75", "1975-13-01",
+              "1975-02-30", "29/02/00", "29.02.01", "0000-01-01", "00/00/0000", "99999999",
+              "2100-12-31", "2101-01-01", "1849-12-31", "1850-01-01"]
+    assert_same("date", values, date_format="auto")
+    assert_same("date", values * 10, date_format="auto")

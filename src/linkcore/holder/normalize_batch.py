@@ -368,6 +368,64 @@ def _int_field(parts: pa.StructArray, name: str) -> np.ndarray:
     return pc.cast(parts.field(name), pa.int64()).to_numpy(zero_copy_only=False)
 
 
+def _day_first(day: np.ndarray, month: np.ndarray, year: np.ndarray) -> np.ndarray:
+    """Read D-M-Y numbers as parse_date_auto does, then check the calendar.
+
+    Month-first only when the second number is over 12 and the first is not (02/28/1975).
+    """
+    swap = (month > 12) & (day <= 12)
+    return _iso_dates(year, np.where(swap, day, month), np.where(swap, month, day))
+
+
+def _byte_set(chars: str) -> np.ndarray:
+    table = np.zeros(256, dtype=bool)
+    table[np.frombuffer(chars.encode(), dtype=np.uint8)] = True
+    return table
+
+
+_ISO_SEPARATOR = _byte_set("-/.")
+_DMY_SEPARATOR = _byte_set("-/. ")
+
+
+def _fixed_shape_dates(s: pa.Array, lengths: np.ndarray, out: np.ndarray, pivot: int
+                       ) -> np.ndarray:
+    """Read the common fixed shapes without regular expressions; return the rows read.
+
+    ``YYYY-MM-DD`` (ISO separators), ``DD-MM-YYYY`` and ``DD-MM-YY`` (D-M-Y separators), and
+    ``YYYYMMDD``: for these strings the first of parse_date_auto's patterns that matches is the
+    one named, with exactly these digit groups.
+    """
+    done = np.zeros(len(s), dtype=bool)
+    for length in (8, 10):
+        rows = np.flatnonzero(lengths == length)
+        if not len(rows):
+            continue
+        chars = _fixed_width(s.take(pa.array(rows)), length)
+        digit = _IS_DIGIT[chars]
+
+        def number(a: int, b: int, ok: np.ndarray, c=chars) -> np.ndarray:
+            return _number(c[ok, a:b])
+
+        if length == 10:
+            iso = digit[:, [0, 1, 2, 3, 5, 6, 8, 9]].all(axis=1) \
+                & _ISO_SEPARATOR[chars[:, 4]] & _ISO_SEPARATOR[chars[:, 7]]
+            out[rows[iso]] = _iso_dates(number(0, 4, iso), number(5, 7, iso), number(8, 10, iso))
+            dmy = digit[:, [0, 1, 3, 4, 6, 7, 8, 9]].all(axis=1) \
+                & _DMY_SEPARATOR[chars[:, 2]] & _DMY_SEPARATOR[chars[:, 5]]
+            out[rows[dmy]] = _day_first(number(0, 2, dmy), number(3, 5, dmy), number(6, 10, dmy))
+            done[rows[iso | dmy]] = True
+        else:
+            compact = digit.all(axis=1)
+            out[rows[compact]] = _iso_dates(number(0, 4, compact), number(4, 6, compact),
+                                            number(6, 8, compact))
+            dmy = digit[:, [0, 1, 3, 4, 6, 7]].all(axis=1) \
+                & _DMY_SEPARATOR[chars[:, 2]] & _DMY_SEPARATOR[chars[:, 5]]
+            out[rows[dmy]] = _day_first(number(0, 2, dmy), number(3, 5, dmy),
+                                        _two_digit_years(number(6, 8, dmy), pivot))
+            done[rows[compact | dmy]] = True
+    return done
+
+
 def _dates_auto(arr: pa.Array) -> FastResult:
     s = pc.ascii_trim(pc.ascii_lower(arr), characters=_WS_CHARS)
     n = len(s)
@@ -375,7 +433,8 @@ def _dates_auto(arr: pa.Array) -> FastResult:
     lengths = pc.binary_length(s).to_numpy(zero_copy_only=False)
     out[lengths == 0] = None
     pivot = _dt.date.today().year % 100
-    rest = np.flatnonzero(lengths > 0)
+    done = _fixed_shape_dates(s, lengths, out, pivot)
+    rest = np.flatnonzero((lengths > 0) & ~done)
     for pattern in (_ISO_NAMED, _DMY_NAMED, _COMPACT_NAMED, _TEXT_MONTH_NAMED,
                     _TEXT_MONTH_FIRST_NAMED):
         if not len(rest):
@@ -396,10 +455,10 @@ def _dates_auto(arr: pa.Array) -> FastResult:
         if pattern in (_DMY_NAMED, _TEXT_MONTH_NAMED):
             two = pc.equal(pc.binary_length(parts.field("y")), 2).to_numpy(zero_copy_only=False)
             year = np.where(two, _two_digit_years(year, pivot), year)
-        if pattern == _DMY_NAMED:  # unambiguously month-first (US style): 02/28/1975
-            swap = (month > 12) & (day <= 12)
-            day, month = np.where(swap, month, day), np.where(swap, day, month)
-        out[rest[hit]] = _iso_dates(year, month, day)
+        if pattern == _DMY_NAMED:
+            out[rest[hit]] = _day_first(day, month, year)
+        else:
+            out[rest[hit]] = _iso_dates(year, month, day)
         rest = rest[~hit]
     return out, None
 
@@ -518,18 +577,23 @@ def _ascii_array(values: Sequence[str]) -> tuple[pa.Array, np.ndarray]:
         rows = np.flatnonzero(np.fromiter(("\x00" not in v for v in values), dtype=bool, count=n))
         arr, sub_rows = _ascii_array([values[i] for i in rows])
         return arr, rows[sub_rows]
-    string_of_byte = np.cumsum(is_separator)
-    non_ascii = np.unique(string_of_byte[buf >= 0x80])
-    keep_byte = ~is_separator
+    separators = np.flatnonzero(is_separator)
+    starts = np.concatenate([[0], separators + 1])
+    ends = np.concatenate([separators, [len(buf)]])
     rows = np.arange(n)
-    if len(non_ascii):
+    high = np.flatnonzero(buf >= 0x80)
+    if len(high):  # drop the strings that hold a non-ASCII byte
         ascii_row = np.ones(n, dtype=bool)
-        ascii_row[non_ascii] = False
-        rows = rows[ascii_row]
-        keep_byte &= ascii_row[string_of_byte]
+        ascii_row[np.searchsorted(separators, high)] = False
+        rows, starts, ends = rows[ascii_row], starts[ascii_row], ends[ascii_row]
+    lengths = ends - starts
     offsets = np.zeros(len(rows) + 1, dtype=np.int64)
-    np.cumsum(np.bincount(string_of_byte[keep_byte], minlength=n)[rows], out=offsets[1:])
-    return _arrow(buf[keep_byte], offsets), rows
+    np.cumsum(lengths, out=offsets[1:])
+    if len(rows) == n:
+        data = buf[~is_separator] if len(separators) else buf
+    else:  # the kept strings' bytes, in order
+        data = buf[np.repeat(starts - offsets[:-1], lengths) + np.arange(offsets[-1])]
+    return _arrow(data, offsets), rows
 
 
 def _vectorised(values: Sequence[str], fast: Callable[[pa.Array], FastResult],
