@@ -205,7 +205,8 @@ def _unit_filters(tokens: _FieldTokens, value_idx: np.ndarray, salts: list[str |
 def _units(column: _Column, salt: _Column | None) -> tuple[np.ndarray, np.ndarray, np.ndarray,
                                                            list[str | None]]:
     """Distinct (value, salt) units of the non-missing records: (unit code per record, value
-    index per unit, salt index per unit, salt strings). A missing salt is the empty string."""
+    index per unit, salt index per unit, salt strings). A missing salt is the empty string.
+    """
     if salt is None:
         return column.codes, np.arange(len(column.uniques), dtype=np.int64), \
             np.zeros(len(column.uniques), dtype=np.int64), [None]

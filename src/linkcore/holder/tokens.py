@@ -7,9 +7,8 @@ with numpy for the common case (q-grams with q <= 3), and is tested to give the 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import itertools
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
