@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -44,6 +45,11 @@ def guarded(func: F) -> F:
             raise
         except KeyboardInterrupt:
             fail("interrupted; no output was written", 130)
+        except BrokenPipeError:
+            # stdout was closed early (e.g. piped into `head`): stop quietly, as other tools do
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(EXIT_INTERNAL)
         except MemoryError:
             fail("out of memory; try a smaller --chunk-size or blocking", EXIT_INTERNAL)
         except Exception as exc:  # noqa: BLE001 - the last line of defence
