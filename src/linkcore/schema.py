@@ -127,6 +127,7 @@ class TokenSpec:
     positional: bool = False
 
     def to_dict(self) -> dict[str, Any]:
+        """Return the document as a plain dict (every default written out)."""
         if self.type == "qgram":
             return {"type": "qgram", "q": self.q, "padded": self.padded,
                     "positional": self.positional}
@@ -141,6 +142,7 @@ class KeyPart:
     transform: str = "value"
 
     def to_dict(self) -> dict[str, Any]:
+        """Return the document as a plain dict (every default written out)."""
         return {"field": self.field, "transform": self.transform}
 
 
@@ -152,6 +154,7 @@ class HardeningStep:
     epsilon: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        """Return the document as a plain dict (every default written out)."""
         d: dict[str, Any] = {"type": self.type}
         if self.type == "blip":
             d["epsilon"] = self.epsilon
@@ -176,6 +179,7 @@ class FieldSpec:
 
     @property
     def normalise_options(self) -> dict[str, Any]:
+        """Return the kind's normalisation options as a dict."""
         return dict(self.normalise)
 
     @property
@@ -184,6 +188,7 @@ class FieldSpec:
         return stored_bits(self.filter_bits, self.hardening)
 
     def to_dict(self) -> dict[str, Any]:
+        """Return the document as a plain dict (every default written out)."""
         return {
             "name": self.name,
             "kind": self.kind,
@@ -210,9 +215,11 @@ class ClkSpec:
 
     @property
     def stored_bits(self) -> int:
+        """Return the stored length in bits, after hardening."""
         return stored_bits(self.bits, self.hardening)
 
     def to_dict(self) -> dict[str, Any]:
+        """Return the document as a plain dict (every default written out)."""
         return {
             "bits": self.bits,
             "hashing": self.hashing,
@@ -229,6 +236,7 @@ class BlockingKeySpec:
     parts: tuple[KeyPart, ...]
 
     def to_dict(self) -> dict[str, Any]:
+        """Return the document as a plain dict (every default written out)."""
         return {"name": self.name, "parts": [p.to_dict() for p in self.parts]}
 
 
@@ -259,14 +267,17 @@ class Schema:
 
     @classmethod
     def from_json(cls, text: str) -> Schema:
+        """Parse and validate a JSON document."""
         return cls.from_dict(_parse_json(text, SchemaError, "schema"))
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Schema:
+        """Read and validate a JSON file."""
         return cls.from_json(_read_text(path, SchemaError, "schema"))
 
     # -- serialisation ------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
+        """Return the document as a plain dict (every default written out)."""
         return {
             "linkcore_schema": SCHEMA_VERSION,
             "description": self.description,
@@ -291,18 +302,22 @@ class Schema:
     # -- lookups ------------------------------------------------------------------------
     @property
     def field_names(self) -> tuple[str, ...]:
+        """Return the field names in schema order."""
         return tuple(f.name for f in self.fields)
 
     def field(self, name: str) -> FieldSpec:
+        """Return the field called ``name``."""
         for f in self.fields:
             if f.name == name:
                 return f
         raise SchemaError(f"no field named {name!r} in the schema")
 
     def stored_bits(self, field_name: str) -> int:
+        """Return the stored length in bits, after hardening."""
         return self.field(field_name).stored_bits
 
     def stored_clk_bits(self) -> int | None:
+        """Return the CLK's stored length in bits (None without a CLK)."""
         return self.clk.stored_bits if self.clk else None
 
 
@@ -451,7 +466,7 @@ def _check_transform_kinds(fields: list[FieldSpec], clk: ClkSpec | None,
 
 
 def default_salt_field(raw_fields: list[Any]) -> str | None:
-    """The date field whose year salts name fields that do not say otherwise.
+    """Return the date field whose year salts name fields that do not say otherwise.
 
     A field of kind date named like a date of birth (``dob``, ``*birth*``), else the only date
     field; None when there is no such field (then names are not salted by default).
@@ -661,6 +676,7 @@ class FieldSource:
     words: str = "all"                  # "first" / "rest": one column holding "first middle"
 
     def to_dict(self) -> dict[str, Any]:
+        """Return the document as a plain dict (every default written out)."""
         d: dict[str, Any] = {}
         if len(self.columns) == 1:
             d["column"] = self.columns[0]
@@ -687,26 +703,31 @@ class Mapping:
 
     @property
     def fields(self) -> dict[str, FieldSource]:
+        """Return the field sources by field name."""
         return dict(self.sources)
 
     @classmethod
     def from_dict(cls, doc: Any) -> Mapping:
+        """Validate a mapping document."""
         return _parse_mapping(doc)
 
     @classmethod
     def from_json(cls, text: str) -> Mapping:
+        """Parse and validate a JSON document."""
         return cls.from_dict(_parse_json(text, MappingError, "mapping"))
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Mapping:
+        """Read and validate a JSON file."""
         return cls.from_json(_read_text(path, MappingError, "mapping"))
 
     @classmethod
     def identity(cls, schema: Schema, id_column: str = "id") -> Mapping:
-        """A mapping whose columns are named exactly like the schema's fields."""
+        """Make a mapping whose columns are named exactly like the schema's fields."""
         return cls(id_column, tuple((f.name, FieldSource((f.name,))) for f in schema.fields))
 
     def to_dict(self) -> dict[str, Any]:
+        """Return the document as a plain dict (every default written out)."""
         return {
             "linkcore_mapping": MAPPING_VERSION,
             "description": self.description,
@@ -715,6 +736,7 @@ class Mapping:
         }
 
     def to_json(self) -> str:
+        """Return human-readable JSON (for files people review)."""
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
 
     def check_schema(self, schema: Schema) -> None:

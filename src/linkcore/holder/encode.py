@@ -47,6 +47,7 @@ class EncodingReport:
 
     @property
     def invalid_counts(self) -> dict[str, int]:
+        """Return the number of unreadable values per field."""
         return {name: len(rows) for name, rows in self.invalid_rows.items()}
 
     def summary_lines(self, encoded_as_missing: bool = True) -> list[str]:
@@ -83,7 +84,7 @@ def _factorize_codes(codes: np.ndarray, values: Sequence[str | None]) -> _Column
 # Reading and normalising the table
 # --------------------------------------------------------------------------------------
 def _raw_codes(df: pd.DataFrame, columns: tuple[str, ...]) -> tuple[np.ndarray, list[str]]:
-    """The field's raw text per record as (codes, distinct texts); code -1 = missing.
+    """Return the field's raw text per record as (codes, distinct texts); code -1 = missing.
 
     One column is factorised as it is; several are joined by a space (empty parts skipped).
     """
@@ -122,7 +123,7 @@ def _normalise_field(df: pd.DataFrame, spec: FieldSpec, mapping: Mapping
 
 
 def _select_words(value, words: str):
-    """The first word, or the rest, of a normalised value (words are separated by one space)."""
+    """Return the first word, or the rest, of a normalised value (words split at one space)."""
     if not isinstance(value, str):
         return value
     first, _, rest = value.partition(" ")
@@ -182,7 +183,7 @@ class _FieldTokens:
 
 def _unit_filters(tokens: _FieldTokens, value_idx: np.ndarray, salts: list[str | None],
                   salt_idx: np.ndarray, hashing: _Hashing) -> np.ndarray:
-    """Filters (n_units, W) for units (value, salt): OR of the rows of their salted tokens."""
+    """Build filters (n_units, W) for units (value, salt): OR of their salted tokens' rows."""
     starts = tokens.indptr[value_idx]
     lengths = tokens.indptr[value_idx + 1] - starts
     unit_indptr = np.zeros(len(value_idx) + 1, dtype=np.int64)
@@ -204,8 +205,10 @@ def _unit_filters(tokens: _FieldTokens, value_idx: np.ndarray, salts: list[str |
 
 def _units(column: _Column, salt: _Column | None) -> tuple[np.ndarray, np.ndarray, np.ndarray,
                                                            list[str | None]]:
-    """Distinct (value, salt) units of the non-missing records: (unit code per record, value
-    index per unit, salt index per unit, salt strings). A missing salt is the empty string.
+    """Find the distinct (value, salt) units of the non-missing records.
+
+    Returns (unit code per record, value index per unit, salt index per unit, salt strings); a
+    missing salt is the empty string (only a salted CLK meets one: salted fields are missing).
     """
     if salt is None:
         return column.codes, np.arange(len(column.uniques), dtype=np.int64), \
@@ -245,7 +248,7 @@ def _apply_hardening(filters: np.ndarray, steps: tuple[HardeningStep, ...], miss
 
 def _split_at_blip(steps: tuple[HardeningStep, ...]
                    ) -> tuple[tuple[HardeningStep, ...], tuple[HardeningStep, ...]]:
-    """Steps before the first BLIP act on distinct values; BLIP onwards acts on each record."""
+    """Split hardening: steps before the first BLIP act on distinct values, the rest on records."""
     for i, step in enumerate(steps):
         if step.type == "blip":
             return steps[:i], steps[i:]
@@ -258,7 +261,7 @@ def _salt_column(part: KeyPart | None, columns: dict[str, _Column]) -> _Column |
 
 def _unless_salt_missing(column: _Column, salt: KeyPart | None, columns: dict[str, _Column]
                          ) -> _Column:
-    """A salted field whose salt is missing is itself missing (docs/spec.md section 8).
+    """Mark a salted field missing where its salt is missing (docs/spec.md section 8).
 
     Its filter could not agree with the same value salted with the true salt, so it would only
     count as a disagreement; as missing it counts as no evidence, like any unknown value.

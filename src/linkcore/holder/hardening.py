@@ -42,7 +42,7 @@ def _chunks(n: int, rows_per_chunk: int):
 
 
 def balance_permutation(key: bytes, length: int) -> np.ndarray:
-    """The keyed permutation of ``length`` positions used by balancing.
+    """Return the keyed permutation of ``length`` positions used by balancing.
 
     Position j of the output takes input position perm[j], where perm sorts 0..length-1 by
     BE-uint64 of the first 8 bytes of HMAC-SHA256(key, BE-uint32(i)) (ties by i).

@@ -61,7 +61,7 @@ class Secret:
     # -- construction -------------------------------------------------------------------
     @classmethod
     def generate(cls) -> Secret:
-        """A fresh 256-bit secret from the operating system's CSPRNG."""
+        """Make a fresh 256-bit secret from the operating system's CSPRNG."""
         return cls(secrets.token_bytes(SECRET_BYTES))
 
     @classmethod
@@ -105,7 +105,7 @@ class Secret:
         return cls.from_text(value, source=f"environment variable {var}")
 
     def to_text(self) -> str:
-        """The key-file form: ``linkcore-secret-v1:<base64>`` and a newline."""
+        """Return the key-file form: ``linkcore-secret-v1:<base64>`` and a newline."""
         return f"{KEY_FILE_HEADER}:{base64.b64encode(self._key).decode('ascii')}\n"
 
     def write(self, path: str | os.PathLike[str], *, overwrite: bool = False) -> None:
@@ -128,7 +128,7 @@ class Secret:
         return self.derive(f"linkcore/v1/field/{field}/{purpose}")
 
     def key_check_value(self) -> str:
-        """Published proof of the key: hex of HMAC-SHA256(kcv subkey, label), first 16 bytes."""
+        """Return the public proof of the key: hex of HMAC-SHA256(kcv subkey, label)[:16]."""
         kcv_key = self.derive("linkcore/v1/kcv")
         return hmac.new(kcv_key, KCV_LABEL, hashlib.sha256).digest()[:KCV_BYTES].hex()
 

@@ -126,7 +126,7 @@ def normalise_text(value: str, expand_abbreviations: bool = True) -> Normalised:
 
 
 def normalise_identifier(value: str) -> Normalised:
-    """Identifier (e.g. an NI number): fold, keep letters and digits only, upper case."""
+    """Normalise an identifier (e.g. an NI number): fold, keep letters and digits, upper-case."""
     s = _NON_ALNUM.sub("", fold_text(value)).upper()
     return s or None
 
@@ -235,7 +235,7 @@ def parse_date_auto(value: str) -> Normalised:
 
 
 def make_date_parser(date_format: str | None) -> Normaliser:
-    """A date normaliser for one holder's column: an explicit strptime format, or ``auto``."""
+    """Make a date normaliser for one holder's column: a strptime format, or ``auto``."""
     if date_format in (None, "auto"):
         return parse_date_auto
     fmt = date_format
@@ -284,7 +284,7 @@ def normalise_postcode(value: str) -> Normalised:
 
 def normaliser_for(kind: str, options: dict | None = None, date_format: str | None = None,
                    codes: dict[str, str] | None = None) -> Normaliser:
-    """The normaliser for a field kind, with the schema's options and the holder's formats."""
+    """Return the normaliser for a field kind, with the schema's options and holder's formats."""
     options = options or {}
     if codes:
         codes = {" ".join(fold_text(k).split()): v for k, v in codes.items()}

@@ -19,7 +19,7 @@ SALT_SEPARATOR = b"\x1f"
 
 
 def token_message(token: str, salt: str | None) -> bytes:
-    """The PRF input for a token: UTF-8(token), or UTF-8(salt) 0x1F UTF-8(token) when salted."""
+    """Return the PRF input: UTF-8(token), or UTF-8(salt) 0x1F UTF-8(token) when salted."""
     if salt is None:
         return token.encode("utf-8")
     return salt.encode("utf-8") + SALT_SEPARATOR + token.encode("utf-8")
@@ -57,7 +57,7 @@ def double_hash_positions(key1: bytes, key2: bytes, messages: Sequence[bytes], k
 
 
 def rows_from_positions(positions: np.ndarray, n_words: int) -> np.ndarray:
-    """Filters (n, n_words) uint64 with ``positions`` (n, k) set; bit i in word i // 64."""
+    """Build filters (n, n_words) uint64 with ``positions`` (n, k) set; bit i in word i // 64."""
     n = positions.shape[0]
     rows = np.zeros((n, n_words), dtype=np.uint64)
     if n == 0:

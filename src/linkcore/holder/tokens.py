@@ -65,7 +65,7 @@ def postcode_part_tokens(postcode: str) -> list[str]:
 
 
 def tokens(value: str, spec: TokenSpec) -> list[str]:
-    """The tokens of one normalised value under a token spec (the reference definition)."""
+    """Return the tokens of one normalised value under a token spec (the reference)."""
     if spec.type == "qgram":
         return qgrams(value, spec.q, spec.padded, spec.positional)
     if spec.type == "exact":
