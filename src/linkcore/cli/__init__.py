@@ -29,9 +29,11 @@ class LazyGroup(click.Group):
     """A click group that imports each command's module only when that command is used."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
+        """List the commands whose modules are present."""
         return [name for name in COMMANDS if self._load(name) is not None]
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        """Import a command's module on first use."""
         return self._load(name)
 
     @staticmethod
@@ -60,4 +62,4 @@ def main() -> None:
     Measurement:    synth, evaluate, demo
 
     Example: linkcore demo
-    """
+    """  # noqa: D301

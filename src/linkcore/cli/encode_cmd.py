@@ -41,7 +41,7 @@ def encode(input_path: str, schema_path: str, mapping_path: str | None, key_file
     Example:
       linkcore encode agency_a.csv --schema schema.json --mapping mapping_a.json \\
           --key-file shared.key -o agency_a.linkcore.parquet
-    """
+    """  # noqa: D301
     setup_logging(verbose)
     schema = Schema.load(schema_path)
     mapping = Mapping.load(mapping_path) if mapping_path else None

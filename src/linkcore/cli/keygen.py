@@ -24,7 +24,7 @@ def keygen(output: str, force: bool, quiet: bool, verbose: bool) -> None:
     \b
     Example:
       linkcore keygen -o shared.key
-    """
+    """  # noqa: D301
     setup_logging(verbose)
     secret = Secret.generate()
     secret.write(output, overwrite=force)
