@@ -84,6 +84,18 @@ def common_options(func: F) -> F:
     return func
 
 
+def holder_options(func: F) -> F:
+    """Add a data holder's --schema, --mapping, --key-file and --key-env (encode, audit)."""
+    func = key_options(func)
+    func = click.option("--mapping", "mapping_path", type=click.Path(dir_okay=False),
+                        help="This holder's column mapping (JSON). Default: columns named like "
+                             "the fields, ids in column 'id'.")(func)
+    func = click.option("--schema", "schema_path", required=True,
+                        type=click.Path(dir_okay=False),
+                        help="The shared linkage schema (JSON).")(func)
+    return func
+
+
 def key_options(func: F) -> F:
     """Add --key-file and --key-env: the secret comes from a file or the environment, never argv."""
     from ..holder.keys import DEFAULT_ENV_VAR

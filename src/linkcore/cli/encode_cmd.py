@@ -11,17 +11,12 @@ from ..errors import InputDataError
 from ..holder.encode import encode_with_report
 from ..holder.keys import load_secret
 from ..schema import Mapping, Schema
-from ._common import common_options, guarded, key_options, setup_logging
+from ._common import common_options, guarded, holder_options, setup_logging
 
 
 @click.command()
 @click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False))
-@click.option("--schema", "schema_path", required=True, type=click.Path(dir_okay=False),
-              help="The shared linkage schema (JSON).")
-@click.option("--mapping", "mapping_path", type=click.Path(dir_okay=False),
-              help="This holder's column mapping (JSON). Default: columns named like the fields, "
-                   "ids in column 'id'.")
-@key_options
+@holder_options
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="Encoded file to write (.parquet).")
 @click.option("--strict", is_flag=True,
