@@ -984,3 +984,18 @@ def _validate_field(i: int, f: Any, seen: set[str]) -> list[str]:
         if problem:
             problems.append(f"{where}.{key}: {problem}")
     return problems
+
+
+def lambda_fixed_point(weights: np.ndarray, counts: np.ndarray, max_iter: int = 500,
+                       tol: float = 1e-10) -> tuple[float, int, bool]:
+    """λ maximising Σ log(λ 2^w m-part + (1 − λ)) with m and u fixed: a concave 1-D problem."""
+    total = counts.sum()
+    lam = 0.01
+    for it in range(1, max_iter + 1):
+        logit = math.log(lam) - math.log1p(-lam)
+        post = expit(weights * math.log(2.0) + logit)
+        new = float(np.clip((counts * post).sum() / total, 1e-12, 1 - 1e-12))
+        if abs(new - lam) < tol * max(lam, 1e-12) + 1e-15:
+            return new, it, True
+        lam = new
+    return lam, max_iter, False

@@ -40,13 +40,16 @@ from linkcore.linkage.blocking import (
     filter_hash,
 )
 from linkcore.linkage.compare import DEFAULT_CHUNK_SIZE, Comparator, comparisons_for
+from linkcore.linkage.exact_u import equal_filter_pairs, exact_agreement_u
 from linkcore.linkage.levels import FieldComparison
 from linkcore.linkage.model import (
     EMResult,
     FellegiSunterModel,
     estimate_quality,
+    lambda_fixed_point,
     weights_to_probabilities,
 )
+from linkcore.linkage.salt import SaltDependence, salt_dependence
 
 logger = logging.getLogger("linkcore.linkage.pipeline")
 
@@ -82,6 +85,7 @@ class LinkResult:
                                                repr=False)
     _codes: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
     dependence: ExactDependence | None = field(default=None, repr=False)
+    salt: SaltDependence | None = field(default=None, repr=False)
 
     @property
     def em(self) -> EMResult | None:
@@ -97,14 +101,18 @@ class LinkResult:
         left, right = np.array([row_a]), np.array([row_b])
         levels = self._comparator.levels(left, right)
         out = self.model.explain(levels[0]).to_dict()
-        if self.dependence is not None and self.dependence.corrections:
-            corr = self.dependence.for_row(levels[0], self.model.comparisons)
+        corrections = (
+            # salted fields and their salt scored as one group (SaltDependence)
+            ("salt_correction", self.salt),
+            # the fields that agree exactly together count for less (ExactDependence)
+            ("dependence_correction", self.dependence),
+        )
+        for key, correction in corrections:
+            corr = correction.for_row(levels[0], self.model.comparisons) if correction else 0.0
             if corr:
-                # the fields that agree exactly together count for less (ExactDependence)
-                out["dependence_correction"] = corr
+                out[key] = corr
                 out["total_weight"] += corr
-                out["probability"] = float(
-                    weights_to_probabilities(np.array([out["total_weight"]]))[0])
+        out["probability"] = float(weights_to_probabilities(np.array([out["total_weight"]]))[0])
         code = row_a * self.n_b + row_b
         pos = int(np.searchsorted(self._codes, code))
         out["candidate"] = bool(pos < self._codes.size and self._codes[pos] == code)
@@ -344,44 +352,6 @@ SESSION_PAIRS = 2_000_000
 SESSION_MAX_U_EXACT = 0.02
 
 
-def _equal_filter_pairs(key_a: np.ndarray, key_b: np.ndarray, cap: int,
-                        rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, float]:
-    """Pairs with identical filters on one field, sub-sampled by left record beyond ``cap``.
-
-    Returns (left, right, share of left records kept).
-    """
-    from linkcore.linkage.blocking import join_equal_keys
-
-    vb = key_b[key_b != 0]
-    sorted_b = np.sort(vb)
-    va = key_a[key_a != 0]
-    total = int((np.searchsorted(sorted_b, va, "right") - np.searchsorted(sorted_b, va)).sum())
-    share = 1.0
-    if total > cap:
-        share = cap / total
-        keep = rng.random(key_a.size) < share
-        key_a = np.where(keep, key_a, np.uint64(0))
-    left, right, _, _ = join_equal_keys(key_a, key_b, max_block_pairs=None)
-    return left, right, share
-
-
-def _lambda_fixed_point(weights: np.ndarray, counts: np.ndarray, max_iter: int = 500,
-                        tol: float = 1e-10) -> tuple[float, int, bool]:
-    """λ maximising Σ log(λ 2^w m-part + (1 − λ)) with m and u fixed: a concave 1-D problem."""
-    from scipy.special import expit
-
-    total = counts.sum()
-    lam = 0.01
-    for it in range(1, max_iter + 1):
-        logit = math.log(lam) - math.log1p(-lam)
-        post = expit(weights * math.log(2.0) + logit)
-        new = float(np.clip((counts * post).sum() / total, 1e-12, 1 - 1e-12))
-        if abs(new - lam) < tol * max(lam, 1e-12) + 1e-15:
-            return new, it, True
-        lam = new
-    return lam, max_iter, False
-
-
 @dataclass(frozen=True)
 class Session:
     """One training session: EM on pairs that agree exactly on one field (left out of the fit)."""
@@ -486,7 +456,7 @@ def train_unsupervised(
                 excluded.append(spec.salt.field)
         ka = filter_hash(ds_a.fields[name], ds_a.missing[:, list(ds_a.fields).index(name)])
         kb = filter_hash(ds_b.fields[name], ds_b.missing[:, list(ds_b.fields).index(name)])
-        left, right, share = _equal_filter_pairs(ka, kb, session_pairs, rng)
+        left, right, share = equal_filter_pairs(ka, kb, session_pairs, rng)
         if left.size < 20:
             sessions.append(Session(name, int(left.size), tuple(excluded), math.nan, False, 0,
                                     False, "too few pairs"))
@@ -562,7 +532,7 @@ def train_unsupervised(
         method = "median over training sessions of expected matches / P(block holds a match)"
     else:
         base = model.match_weights(patterns) - model.prior_weight if n_cand else np.zeros(0)
-        lam_c = _lambda_fixed_point(base, counts.astype(np.float64))[0] if n_cand else 0.0
+        lam_c = lambda_fixed_point(base, counts.astype(np.float64))[0] if n_cand else 0.0
         matches = lam_c * n_cand
         method = "expected matches among the candidate pairs"
     matches = float(np.clip(matches, 1.0, min(n_a, n_b)))
@@ -582,6 +552,11 @@ def train_unsupervised(
         "scope": "candidate pairs" if u_scope == "candidate pairs" else "all pairs",
     }
     model.training["u"] = {**model.training.get("u", {}), "scoring_u": u_scope}
+    if u_scope == "random pairs":
+        counted = exact_agreement_u(model, ds_a, ds_b, candidate_levels,
+                                    max_u_exact=SESSION_MAX_U_EXACT)
+        if counted:
+            model.training["u"]["exact_counted_over_all_pairs"] = counted
     iterations, converged = len(sessions), True
     result = EMResult(converged, iterations, math.nan, float(model.lambda_ or lam_global), n_cand,
                       int(patterns.shape[0]), 0.0,
@@ -815,9 +790,12 @@ def link(
         else:
             lap("train", {})
     dependence = ExactDependence((), {})
+    salt = SaltDependence()
     if fitted.is_fitted:
         weights = fitted.match_weights(levels)
         if dependence_correction:
+            salt = salt_dependence(fitted, comparator, ds_a, ds_b, seed=seed)
+            weights = salt.adjust(weights, levels, comparisons)
             dependence = exact_dependence(fitted, ds_a, ds_b, levels,
                                           weights_to_probabilities(weights))
             weights = dependence.adjust(weights, levels, comparisons)
@@ -866,6 +844,7 @@ def link(
         _ids=(ids_a, ids_b),
         _codes=cands.left * n_b + cands.right,
         dependence=dependence,
+        salt=salt,
     )
 
 
