@@ -1,5 +1,7 @@
 """Salted fields scored with their salt as one mixture (linkage/salt.py)."""
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -80,4 +82,7 @@ def test_salted_names_no_longer_count_the_year_twice():
     assert info["salt_correction"] < -3
     assert info["probability"] == pytest.approx(hit["probability"], abs=1e-9)
     assert isinstance(fixed.salt.to_dict()["groups"][0]["same_salt_share"], float)
+    summary = json.loads(json.dumps(fixed.summary()))
+    assert summary["corrections"]["salt_groups"][0]["salt_field"] == "date_of_birth"
+    assert json.loads(json.dumps(plain.summary()))["corrections"]["salt_groups"] == []
     assert pd.Series(diff).abs().max() > 0

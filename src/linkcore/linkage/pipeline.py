@@ -173,6 +173,11 @@ class LinkResult:
             "one_to_one": self.one_to_one,
             "matches": int(len(self.matches)),
             "estimated_quality": {k: _json_float(v) for k, v in self.quality.items()},
+            "corrections": {
+                "salt_groups": self.salt.to_dict()["groups"] if self.salt else [],
+                "exact_dependence": (self.dependence.to_dict()["corrections"]
+                                     if self.dependence else []),
+            },
             "timings": {k: round(v, 4) for k, v in self.timings.items()},
         }
 
@@ -742,9 +747,10 @@ def link(
     ``engine="dask"`` compares the candidate pairs in ``partitions`` tasks on ``client`` (an
     in-process dask.distributed cluster when None); the result equals the local engine's.
     ``on_stage(name, info)`` is called after each stage (the CLI prints from it).
-    ``dependence_correction``: lower the weight of pairs that agree exactly on a set of fields
-    that non-matches share more often than independence says (a household's surname and
-    postcode; see ExactDependence).
+    ``dependence_correction``: score salted fields and their salt field as one mixture over
+    "same salt or not" (see linkage/salt.py), and lower the weight of pairs that agree exactly
+    on a set of fields that non-matches share more often than independence says (a household's
+    surname and postcode; see ExactDependence).
     """
     threshold = _check_options(threshold, one_to_one, engine)
     if not isinstance(u_pairs, int) or u_pairs < 1:
