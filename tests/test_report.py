@@ -175,3 +175,24 @@ def test_report_renders_in_headless_chromium(tmp_path, linked):
                           capture_output=True, text=True, timeout=120)
     assert grab.returncode == 0, grab.stderr[-2000:]
     assert shot.stat().st_size > 20_000  # a rendered page, not a blank one
+
+
+def test_explained_pairs_carry_the_runs_corrections():
+    # big enough for the salt group to be measured (names salted with the year of birth)
+    from test_pipeline import synthetic
+
+    (a, b), _, _, _ = synthetic(12000, 5)
+    result = link(a, b, return_candidates=True)
+    assert result.salt is not None and result.salt.groups
+    data = link_report_data(result, sample=6)
+    probability = result.candidates.set_index(["id_a", "id_b"])["probability"]
+    labels = set()
+    for p in data["pairs"]:
+        # the waterfall ends where the pair's real score is, corrections included
+        assert p["probability"] == pytest.approx(probability[(p["id_a"], p["id_b"])], abs=1e-9)
+        total = p["prior_weight"] + sum(f["weight"] for f in p["fields"])
+        assert math.isclose(total, p["total_weight"], abs_tol=1e-9)
+        labels |= {f["field"] for f in p["fields"]}
+    assert "salt-group correction" in labels
+    html = render_link_report(result)
+    assert "<h3>Corrections</h3>" in html and "date_of_birth" in html

@@ -100,7 +100,17 @@ class LinkResult:
         row_b = _row_of(self._ids[1], id_b, "second")
         left, right = np.array([row_a]), np.array([row_b])
         levels = self._comparator.levels(left, right)
-        out = self.model.explain(levels[0]).to_dict()
+        out = self.explain_levels(levels[0])
+        code = row_a * self.n_b + row_b
+        pos = int(np.searchsorted(self._codes, code))
+        out["candidate"] = bool(pos < self._codes.size and self._codes[pos] == code)
+        hit = (self.matches["id_a"] == str(id_a)) & (self.matches["id_b"] == str(id_b))
+        out["matched"] = bool(hit.any())
+        return out
+
+    def explain_levels(self, levels_row: np.ndarray) -> dict[str, Any]:
+        """Each field's level and weight for one pattern of levels, with this run's corrections."""
+        out = self.model.explain(levels_row).to_dict()
         corrections = (
             # salted fields and their salt scored as one group (SaltDependence)
             ("salt_correction", self.salt),
@@ -108,16 +118,13 @@ class LinkResult:
             ("dependence_correction", self.dependence),
         )
         for key, correction in corrections:
-            corr = correction.for_row(levels[0], self.model.comparisons) if correction else 0.0
+            if correction is None:
+                continue
+            corr = correction.for_row(np.asarray(levels_row), self.model.comparisons)
             if corr:
                 out[key] = corr
                 out["total_weight"] += corr
         out["probability"] = float(weights_to_probabilities(np.array([out["total_weight"]]))[0])
-        code = row_a * self.n_b + row_b
-        pos = int(np.searchsorted(self._codes, code))
-        out["candidate"] = bool(pos < self._codes.size and self._codes[pos] == code)
-        hit = (self.matches["id_a"] == str(id_a)) & (self.matches["id_b"] == str(id_b))
-        out["matched"] = bool(hit.any())
         return out
 
     def blocking_quality(self, truth: pd.DataFrame) -> Any:

@@ -45,6 +45,13 @@ SECTIONS = (
 )
 
 
+#: Corrections a pair's explanation may carry, and how a waterfall names them.
+CORRECTION_LABELS = (
+    ("salt_correction", "salt-group correction"),
+    ("dependence_correction", "dependence correction"),
+)
+
+
 # --------------------------------------------------------------------------- data
 
 
@@ -166,16 +173,20 @@ def _near_threshold(result: LinkResult, per_side: int, seed: int
     out = []
     for id_a, id_b, levels, status, same in chosen:
         if levels is not None:
-            exp = model.explain(levels).to_dict()
+            exp = result.explain_levels(levels)
         else:
             exp = result.explain(id_a, id_b)
+        rows = [{"field": f["field"], "level": f["level_name"], "weight": float(f["weight"])}
+                for f in exp["fields"]]
+        for key, label in CORRECTION_LABELS:
+            if exp.get(key):
+                rows.append({"field": label, "level": "", "weight": float(exp[key])})
         out.append({"id_a": id_a, "id_b": id_b, "accepted": status == "accepted",
                     "status": status, "same_pattern": same,
                     "prior_weight": float(exp["prior_weight"]),
                     "total_weight": float(exp["total_weight"]),
                     "probability": float(exp["probability"]),
-                    "fields": [{"field": f["field"], "level": f["level_name"],
-                                "weight": float(f["weight"])} for f in exp["fields"]]})
+                    "fields": rows})
     return out, note
 
 
@@ -298,6 +309,7 @@ def _model_html(data: dict[str, Any]) -> str:
     parts.append("<details><summary>The same as a table</summary>"
                  + table(["field", "level", "m", "u", "weight log2(m/u)"], rows, left=2)
                  + "</details>")
+    parts.append(_corrections_html(data))
     sessions = (data.get("training") or {}).get("sessions") or []
     if sessions:
         srows = [(s["field"], f"{s['pairs']:,}", "yes" if s.get("used") else "no",
@@ -309,6 +321,36 @@ def _model_html(data: dict[str, Any]) -> str:
         parts.append(table(["field agreed on", "pairs", "used", "expected matches", "note"],
                            srows, left=(0, 4)))
     return "".join(parts)
+
+
+def _corrections_html(data: dict[str, Any]) -> str:
+    """What the score adds beyond the per-field weights: salt groups, shared field sets, u counts."""
+    corr = (data.get("summary") or {}).get("corrections") or {}
+    counted = ((data.get("training") or {}).get("u") or {}).get("exact_counted_over_all_pairs")
+    parts = []
+    for g in corr.get("salt_groups") or []:
+        parts.append(
+            f"<p>Fields salted with <b>{esc(g['salt_field'])}</b> "
+            f"({esc(', '.join(g['salted']))}) are scored together with it: a non-matching pair "
+            "agrees on a salted field only when the two salts agree, which is counted once "
+            f"(share of non-matching pairs with the same salt: {g['same_salt_share']:.4g}, "
+            f"measured on {g['non_matching_pairs_measured']:,.0f} non-matching pairs).</p>")
+    rows = [(" + ".join(c["agree"]), c["weight"]) for c in corr.get("exact_dependence") or []]
+    if rows:
+        parts.append("<p>Pairs that agree exactly on these fields together are more common among "
+                     "non-matches than the fields' own weights say; their weight is lowered by:"
+                     "</p>" + table(["fields agreeing exactly", "correction (bits)"], rows,
+                                    left=1))
+    if counted:
+        crow = [(f, v["random_pairs"], v["counted"], v["weight_change_bits"])
+                for f, v in counted.items()]
+        parts.append("<p class='muted'>u of the exact level, counted over all pairs instead of "
+                     "sampled (random pairs rarely see an identifier agree):</p>"
+                     + table(["field", "u from random pairs", "u counted", "weight change (bits)"],
+                             crow, left=1))
+    if not parts:
+        return ""
+    return "<h3>Corrections</h3>" + "".join(parts)
 
 
 def _quality_html(data: dict[str, Any], threshold: float) -> str:
