@@ -324,7 +324,7 @@ def _model_html(data: dict[str, Any]) -> str:
 
 
 def _corrections_html(data: dict[str, Any]) -> str:
-    """What the score adds beyond the per-field weights: salt groups, shared field sets, u counts."""
+    """Show what the score adds beyond per-field weights: salt groups, field sets, counted u."""
     corr = (data.get("summary") or {}).get("corrections") or {}
     counted = ((data.get("training") or {}).get("u") or {}).get("exact_counted_over_all_pairs")
     parts = []
