@@ -86,3 +86,22 @@ def test_bad_input_exits_2_with_one_line_and_no_output(files, a, b, extra, needl
 def test_bad_output_suffix(files):
     r = run("link", files / "a.parquet", files / "b.parquet", "-o", files / "m.txt")
     assert r.exit_code == 2 and ".csv or .parquet" in r.output
+
+
+def test_link_prints_the_salt_group_and_dependence_corrections(capsys):
+    from linkcore.cli.link_cmd import _Printer
+    from linkcore.linkage.pipeline import link
+
+    (a, b), _, _, _ = synthetic(12000, 5)
+    stages = []
+    link(a, b, on_stage=lambda stage, info: stages.append((stage, info)))
+    printer = _Printer(quiet=False)
+    for stage, info in stages:
+        printer(stage, info)
+    out = capsys.readouterr().out
+    assert ("scored together: first_name, middle_name, last_name with their salt "
+            "date_of_birth") in out
+    quiet = _Printer(quiet=True)
+    for stage, info in stages:
+        quiet(stage, info)
+    assert capsys.readouterr().out == ""

@@ -68,6 +68,14 @@ class _Printer:
             state = "converged" if info.get("converged") else "did NOT converge"
             echo(f"model: {state} after {info.get('iterations')} iteration(s); "
                  f"prior match probability {info.get('lambda'):.3g}")
+        elif stage == "score":
+            for group in info.get("salt_groups", []):
+                echo(f"scored together: {', '.join(group['salted'])} with their salt "
+                     f"{group['salt_field']} (same-salt share of non-matches "
+                     f"{group['same_salt_share']:.3g})")
+            for corr in info.get("dependence_corrections", []):
+                echo(f"dependence correction: {' + '.join(corr['agree'])} agreeing "
+                     f"{corr['weight']:+.2f} bits")
         elif stage == "resolve":
             q = info.get("quality", {})
             echo(f"matches: {info['matches']:,}")

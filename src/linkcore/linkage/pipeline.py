@@ -816,7 +816,8 @@ def link(
     else:  # nothing to train on (an empty input): no pair can be scored
         weights = np.zeros(0)
         prob = np.zeros(0)
-    lap("score", {})
+    lap("score", {"salt_groups": salt.to_dict()["groups"],
+                  "dependence_corrections": dependence.to_dict()["corrections"]})
 
     accepted = _resolve.resolve(cands.left, cands.right, prob, threshold=threshold,
                                 one_to_one=one_to_one)
