@@ -87,10 +87,14 @@ def exact_agreement_u(model: FellegiSunterModel, ds_a: EncodedDataset, ds_b: Enc
     random_u = {f: float(t[EXACT_LEVEL]) for f, t in (model.u or {}).items() if len(t) > 1}
     for _ in range(EXACT_U_ROUNDS):
         step = _count_round(model, counts, levels, max_u_exact, random_u)
-        settled = all(abs(step[f]["weight_change_bits"] - changed[f]["weight_change_bits"])
-                      < 0.01 for f in step if f in changed)
+        if not step:  # nothing to count: every round would find the same nothing
+            break
+        # settled once a round moves no weight by 0.01 bit or more (never after the first)
+        settled = bool(changed) and step.keys() == changed.keys() and all(
+            abs(step[f]["weight_change_bits"] - changed[f]["weight_change_bits"]) < 0.01
+            for f in step)
         changed = step
-        if settled and changed:
+        if settled:
             break
     return changed
 
@@ -121,6 +125,8 @@ def _count_round(model: FellegiSunterModel, counts: dict[str, tuple[int, float]]
         matches_present = float(prob[col != MISSING_LEVEL].sum())
         non_match_agree = max(agree - matches_agree, 1.0)
         estimate = non_match_agree / max(both - matches_present, 1.0)
+        if estimate >= 1.0:  # no room left for the other levels: the count says nothing
+            continue
         table = new_u[name]
         rest = table.sum() - table[0]
         if rest > 0:

@@ -17,11 +17,14 @@ estimated from the data, without labels:
 
 - u(· | same salt): in the pairs whose filters on a salted field g are identical (all of them
   share the salt), weighted by each pair's non-match probability from the fields that are
-  neither g nor the field measured. Each salted field is measured in the blocks of the others.
+  neither g nor the field measured (nor the CLK, which holds both). Each salted field is
+  measured in the blocks of the others; a lone salted field in the blocks of an identical salt
+  field (the same value has the same salt).
 - s = u_salt(exact) / u_salt(exact | same salt): the salt field agrees exactly only when the
   salts agree (the year is part of the date).
 - u(· | different salts) = (u − s · u(· | same salt)) / (1 − s), 0 at ``exact`` (a filter salted
-  differently, or a date with another year, is never identical).
+  differently, or a date with another year, is never identical), clipped at 0 and renormalised
+  over the non-missing levels so that it stays a distribution.
 
 Each pair's weight then gains ``log2(Π u_x) − log2(mixture)``, looked up by the group's level
 pattern. m is left as it is. A salt field that is not a compared field, or a group whose
@@ -39,6 +42,7 @@ from typing import Any
 import numpy as np
 
 from linkcore.dataset import EncodedDataset
+from linkcore.linkage.compare import CLK_FIELD
 from linkcore.linkage.exact_u import equal_filter_pairs, field_keys
 from linkcore.linkage.levels import EXACT_LEVEL, MISSING_LEVEL, FieldComparison
 from linkcore.linkage.model import FellegiSunterModel, lambda_fixed_point
@@ -148,7 +152,10 @@ def salt_dependence(model: FellegiSunterModel, comparator: Any, ds_a: EncodedDat
     out = []
     for salt_field, salted in salt_groups(model, ds_a):
         blocks = []
-        for g in salted:
+        # a lone salted field has no other salted block to be measured in: it is measured in
+        # the blocks of an identical salt field (same value, so the same salt) instead
+        sources = salted if len(salted) > 1 else [*salted, salt_field]
+        for g in sources:
             left, right, _ = equal_filter_pairs(field_keys(ds_a, g), field_keys(ds_b, g),
                                                 block_pairs, rng)
             if left.size:
@@ -159,8 +166,10 @@ def salt_dependence(model: FellegiSunterModel, comparator: Any, ds_a: EncodedDat
             for target in group:
                 if target == g:
                     continue
-                # non-match probability of each pair from every field but g and the target
-                keep = [j for j, c in enumerate(comparisons) if c.field not in (g, target)]
+                # non-match probability of each pair from every field but g and the target;
+                # the CLK is left out too, as it holds the tokens of both
+                keep = [j for j, c in enumerate(comparisons)
+                        if c.field not in (g, target, CLK_FIELD)]
                 base = np.zeros(levels.shape[0])
                 for j in keep:
                     base += tables[j][levels[:, j]]
@@ -202,8 +211,15 @@ def _mixture(salt_field: str, salted: list[str], sums: dict[str, np.ndarray],
     u_other = {}
     for f in fields:
         u = np.asarray(u_model[f], dtype=np.float64)
-        other = np.maximum(u - share * u_same[f], 0.0) / max(1.0 - share, U_FLOOR)
+        other = np.maximum(u - share * u_same[f], 0.0)
         other[EXACT_LEVEL] = 0.0
+        # a distribution over the non-missing levels: where the estimates disagree (the clip
+        # at 0, or u[exact] not equal to s * u[exact | same salt]) it is renormalised
+        total = other[EXACT_LEVEL + 1:].sum()
+        if total > 0:
+            other /= total
+        else:  # the same-salt share explains every disagreement: spread it evenly
+            other[EXACT_LEVEL + 1:] = 1.0 / (other.size - EXACT_LEVEL - 1)
         other[MISSING_LEVEL] = 1.0
         u_other[f] = other
     # one entry per pattern of the group's levels: log2 Π u − log2(mixture)
