@@ -55,11 +55,11 @@ def people() -> pd.DataFrame:
             "town": fake.city(), "postcode": fake.postcode(),
             "ni": ni if rng.random() < 0.85 else None,
         })
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows)  # missing: None under pandas 2, NaN under pandas 3 (use pd.isna)
 
 
 def agency_a(p: pd.DataFrame) -> pd.DataFrame:
-    address = [s if loc is None else f"{s}, {loc}"
+    address = [s if pd.isna(loc) else f"{s}, {loc}"
                for s, loc in zip(p.street, p.locality, strict=True)]
     return pd.DataFrame({
         "rec_id": [f"R{i:08d}" for i in range(len(p))],
@@ -74,14 +74,14 @@ def agency_b(p: pd.DataFrame) -> pd.DataFrame:
     rng = np.random.default_rng(3)
     pcs = [pc.replace(" ", "").lower() if rng.random() < 0.5 else pc.replace(" ", "")
            for pc in p["postcode"]]
-    ni = [None if v is None else f"{v[:2]} {v[2:4]} {v[4:6]} {v[6:8]} {v[8]}" for v in p["ni"]]
+    ni = [None if pd.isna(v) else f"{v[:2]} {v[2:4]} {v[4:6]} {v[6:8]} {v[8]}" for v in p["ni"]]
     return pd.DataFrame({
         "record_id": [str(50_000_000 + 7 * i) for i in range(len(p))],
         "FORENAME": p["first"].str.upper(), "SURNAME": p["last"].str.upper(),
         "GENDER": np.where(p["male"], "M", "F"),
         "DOB": [d.strftime("%d/%m/%Y") for d in p["dob"]],
         "ADDRESS_LINE_1": p["street"].str.upper(),
-        "ADDRESS_LINE_2": [None if v is None else v.upper() for v in p["locality"]],
+        "ADDRESS_LINE_2": [None if pd.isna(v) else v.upper() for v in p["locality"]],
         "TOWN": p["town"].str.upper(), "POST_CODE": pcs, "NINO": ni,
     })
 
@@ -505,7 +505,7 @@ def test_sampling_caps_the_work_but_uniqueness_uses_every_row(frame_a):
 @pytest.fixture(scope="module")
 def frame_b_forenames(people, frame_b) -> pd.DataFrame:
     df = frame_b.copy()
-    df["FORENAME"] = [f if m is None else f"{f} {m}".upper() for f, m in
+    df["FORENAME"] = [f if pd.isna(m) else f"{f} {m}".upper() for f, m in
                       zip(frame_b["FORENAME"], people["middle"], strict=True)]
     return df
 

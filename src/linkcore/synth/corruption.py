@@ -2,9 +2,12 @@
 
 Each function changes every value it can (the caller picks which rows to corrupt, at the
 profile's rate) and leaves a value unchanged when the corruption cannot apply to it (no OCR
-look-alike in the name, no nickname for it, ...). Random choices (which letter, which
-neighbour) are drawn as numpy arrays up front from the caller's generator, so a seed always
-gives the same corruption; the per-value string edit is then a short Python step.
+look-alike in the name, no nickname for it, ...). A missing value (None, or NaN / pd.NA as
+pandas 3 and CSV files give them) is never corrupted and comes back as None.
+
+Random choices (which letter, which neighbour) are drawn as numpy arrays up front from the
+caller's generator, so a seed always gives the same corruption; the per-value string edit is
+then a short Python step.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import re
 
 import numpy as np
 
+from ._cells import cells
 from .nicknames import NICKNAMES
 
 # --- keyboard ----------------------------------------------------------------------------
@@ -79,9 +83,11 @@ def keyboard_typo(
         else np.full(n, TYPO_KINDS.index(kind))
     )
     u_pos, u_pick = rng.random(n), rng.random(n)
-    return np.array(
-        [_typo_one(v, k, a, b) for v, k, a, b in zip(values, kinds, u_pos, u_pick, strict=True)],
-        dtype=object,
+    return cells(
+        [
+            _typo_one(v, k, a, b) if isinstance(v, str) else v
+            for v, k, a, b in zip(values, kinds, u_pos, u_pick, strict=True)
+        ]
     )
 
 
@@ -117,9 +123,11 @@ def _apply_spot(value: str, spots: list[tuple[int, str, str]], u: float) -> str:
 def ocr_error(values: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """One OCR look-alike confusion per value (rn->m, 0->O, l->1, 5->S, ...), where one applies."""
     u = rng.random(len(values))
-    return np.array(
-        [_apply_spot(v, _spots(v, OCR_CONFUSIONS), x) for v, x in zip(values, u, strict=True)],
-        dtype=object,
+    return cells(
+        [
+            _apply_spot(v, _spots(v, OCR_CONFUSIONS), x) if isinstance(v, str) else v
+            for v, x in zip(values, u, strict=True)
+        ]
     )
 
 
@@ -155,7 +163,9 @@ def _phonetic_one(value: str, u: float) -> str:
 def phonetic_error(values: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """One sound-alike misspelling per value (ph/f, ck/k, ie/y, ee/ea, ...), where one applies."""
     u = rng.random(len(values))
-    return np.array([_phonetic_one(v, x) for v, x in zip(values, u, strict=True)], dtype=object)
+    return cells(
+        [_phonetic_one(v, x) if isinstance(v, str) else v for v, x in zip(values, u, strict=True)]
+    )
 
 
 # --- nicknames ---------------------------------------------------------------------------
@@ -177,15 +187,23 @@ def nickname(values: np.ndarray, rng: np.random.Generator) -> np.ndarray:
             continue
         short = forms[int(x * len(forms))]
         out.append(short.upper() if v.isupper() else short)
-    return np.array(out, dtype=object)
+    return cells(out)
 
 
 # --- dates -------------------------------------------------------------------------------
 
 
+def _missing_dates(iso: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(dates with each missing one replaced by a placeholder, mask of the missing ones)."""
+    dates = cells(iso)
+    missing = np.equal(dates, None)
+    dates[missing] = "2000-01-01"
+    return dates, missing
+
+
 def _split_iso(iso: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Year, month and day arrays of ISO date strings."""
-    as_date = np.asarray(iso, dtype="datetime64[D]")
+    """Year, month and day arrays of ISO date strings (missing dates read as a placeholder)."""
+    as_date = np.asarray(_missing_dates(iso)[0], dtype="datetime64[D]")
     months = as_date.astype("datetime64[M]")
     years = months.astype("datetime64[Y]")
     y = years.astype(np.int64) + 1970
@@ -208,14 +226,14 @@ def _join_iso(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
 def can_transpose_dob(iso: np.ndarray) -> np.ndarray:
     """Boolean mask: dates whose day and month can be exchanged into a different valid date."""
     _, m, d = _split_iso(iso)
-    return (d <= 12) & (d != m)
+    return (d <= 12) & (d != m) & ~_missing_dates(iso)[1]
 
 
 def dob_transpose(iso: np.ndarray) -> np.ndarray:
     """Exchange day and month (2 Nov -> 11 Feb) where that gives another valid date."""
     y, m, d = _split_iso(iso)
-    ok = (d <= 12) & (d != m)
-    out = np.asarray(iso, dtype=object).copy()
+    ok = can_transpose_dob(iso)
+    out = cells(iso)
     out[ok] = _join_iso(y[ok], d[ok], m[ok])
     return out
 
@@ -237,4 +255,6 @@ def dob_digit_off(iso: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     m2 = np.where(part == 1, nm, m2)
     y2 = np.where(part == 2, y + step, y2)
     d2 = np.minimum(d2, days_in_month(y2, m2))  # 31 Mar -> Apr: 30 Apr; 29 Feb -> 28 Feb
-    return _join_iso(y2, m2, d2)
+    out = _join_iso(y2, m2, d2)
+    out[_missing_dates(iso)[1]] = None
+    return out

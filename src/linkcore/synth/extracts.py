@@ -26,6 +26,8 @@ import pandas as pd
 from ..errors import ParameterError
 from . import corruption as C
 from . import names as tables
+from ._cells import cells
+from ._cells import present as _present
 from .population import POPULATION_COLUMNS
 from .profiles import Profile, get_profile
 from .styles import style_for
@@ -110,7 +112,7 @@ class _Corrupter:
         return chosen if eligible is None else chosen & eligible
 
     def present(self, field: str) -> np.ndarray:
-        return np.not_equal(self.rec[field], None)
+        return _present(self.rec[field])
 
     def record(self, name: str, changed: np.ndarray) -> None:
         self.log[name] = self.log.get(name, np.zeros(self.n, dtype=bool)) | changed
@@ -140,7 +142,7 @@ def _corrupt(
     donors = rng.integers(0, len(population), size=len(rows))
     changed = np.zeros(n, dtype=bool)
     for field in ADDRESS_FIELDS:
-        new = population[field].to_numpy(dtype=object)[donors]
+        new = cells(population[field])[donors]
         changed[rows] |= rec[field][rows] != new
         rec[field][rows] = new
     c.record("moved", changed)
@@ -165,7 +167,7 @@ def _corrupt(
     dob = rec["date_of_birth"]
     rows = np.flatnonzero(c.pick(profile.dob_transposed, C.can_transpose_dob(dob)))
     c.apply("dob_transposed", "date_of_birth", rows, C.dob_transpose(dob[rows]))
-    rows = np.flatnonzero(c.pick(profile.dob_digit))
+    rows = np.flatnonzero(c.pick(profile.dob_digit, c.present("date_of_birth")))
     c.apply("dob_digit", "date_of_birth", rows, C.dob_digit_off(rec["date_of_birth"][rows], rng))
 
     for field in TYPO_FIELDS:
@@ -234,7 +236,9 @@ def generate_extracts(
     core = order[:shared]
     exclusive = m - shared
 
-    canon = {c: population[c].to_numpy(dtype=object) for c in POPULATION_COLUMNS}
+    # Object arrays with missing as None, whether the population's text columns are object,
+    # pandas 3's str (missing NaN) or string (missing pd.NA).
+    canon = {c: cells(population[c]) for c in POPULATION_COLUMNS}
     extracts, keys, logs = [], [], []
     for i in range(agencies):
         rng = np.random.default_rng(streams[i + 1])

@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..errors import ParameterError
 from . import names as tables
+from ._cells import column
 
 # Dates of birth are ages counted back from this day, so a seed gives the same dates forever.
 REFERENCE_DATE = np.datetime64("2025-01-01")
@@ -204,7 +205,7 @@ def generate_population(n: int, seed: int | None = 0) -> pd.DataFrame:
     Columns: person_id (1..n), first_name, middle_name (missing for some), last_name, sex
     ("F"/"M"), date_of_birth (ISO "YYYY-MM-DD"), house_number, street, town, postcode
     (valid UK format, "SW1A 1AA" style), ni_number (NI style "AB123456C"; missing for under-16s
-    and a few adults).
+    and a few adults). Text columns are object dtype with missing as None under pandas 2 and 3.
     """
     if not isinstance(n, int | np.integer) or isinstance(n, bool) or n < 0:
         raise ParameterError("population size must be a whole number >= 0")
@@ -251,16 +252,16 @@ def generate_population(n: int, seed: int | None = 0) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "person_id": np.arange(1, n + 1, dtype=np.int64),
-            "first_name": first,
-            "middle_name": middle,
-            "last_name": last,
-            "sex": sex,
-            "date_of_birth": dob.astype(str).astype(object),
+            "first_name": column(first),
+            "middle_name": column(middle),
+            "last_name": column(last),
+            "sex": column(sex),
+            "date_of_birth": column(dob.astype(str)),
             "house_number": house_number[household],
-            "street": street[household],
-            "town": town[household],
-            "postcode": postcode[household],
-            "ni_number": ni,
+            "street": column(street[household]),
+            "town": column(town[household]),
+            "postcode": column(postcode[household]),
+            "ni_number": column(ni),
         },
         columns=list(POPULATION_COLUMNS),
     )

@@ -27,25 +27,25 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError
+from ._cells import column, is_missing
 
 
 def _s(values: np.ndarray) -> pd.Series:
-    return pd.Series(values, dtype=object)
+    return column(values)
 
 
 def _each(values: np.ndarray, fn: Callable[[str], str]) -> pd.Series:
     """Apply ``fn`` to every present value in one Python pass (missing stays None)."""
-    return pd.Series([None if v is None else fn(v) for v in values], dtype=object)
+    return column([None if is_missing(v) else fn(v) for v in values])
 
 
 def _address(rec: dict[str, np.ndarray]) -> pd.Series:
-    return pd.Series(
-        [
-            None if n is None and s is None else f"{'' if n is None else n} {s or ''}".strip()
-            for n, s in zip(rec["house_number"], rec["street"], strict=True)
-        ],
-        dtype=object,
-    )
+    def one(n: object, s: object) -> str | None:
+        if is_missing(n) and is_missing(s):
+            return None
+        return f"{'' if is_missing(n) else n} {'' if is_missing(s) else s}".strip()
+
+    return column([one(n, s) for n, s in zip(rec["house_number"], rec["street"], strict=True)])
 
 
 def _style_1(rec: dict[str, np.ndarray], rng: np.random.Generator) -> dict[str, pd.Series]:
@@ -65,23 +65,23 @@ def _style_1(rec: dict[str, np.ndarray], rng: np.random.Generator) -> dict[str, 
 
 def _style_2(rec: dict[str, np.ndarray], rng: np.random.Generator) -> dict[str, pd.Series]:
     forename = [
-        " ".join(x for x in (f, m) if x is not None).upper() or None
+        " ".join(x for x in (f, m) if not is_missing(x)).upper() or None
         for f, m in zip(rec["first_name"], rec["middle_name"], strict=True)
     ]
     lower = rng.random(len(forename)) < 0.5
     postcode = [
-        None if p is None else (p.replace(" ", "").lower() if low else p.replace(" ", ""))
+        None if is_missing(p) else (p.replace(" ", "").lower() if low else p.replace(" ", ""))
         for p, low in zip(rec["postcode"], lower, strict=True)
     ]
     return {
         "record_id": _s(rec["record_id"]),
-        "FORENAME": pd.Series(forename, dtype=object),
+        "FORENAME": column(forename),
         "SURNAME": _each(rec["last_name"], str.upper),
         "GENDER": _s(rec["sex"]),
         "DOB": _each(rec["date_of_birth"], lambda d: f"{d[8:10]}/{d[5:7]}/{d[:4]}"),
         "ADDRESS_LINE_1": _address(rec).str.upper(),
         "TOWN": _each(rec["town"], str.upper),
-        "POST_CODE": pd.Series(postcode, dtype=object),
+        "POST_CODE": column(postcode),
         "NINO": _each(rec["ni_number"], lambda v: f"{v[:2]} {v[2:4]} {v[4:6]} {v[6:8]} {v[8:]}"),
     }
 
@@ -130,7 +130,7 @@ class AgencyStyle:
 
     def render(self, rec: dict[str, np.ndarray], rng: np.random.Generator) -> pd.DataFrame:
         """Format canonical records (record_id + population columns) as this agency writes them."""
-        df = pd.DataFrame(self.format(rec, rng))
+        df = pd.DataFrame({k: column(v) for k, v in self.format(rec, rng).items()})
         return df.astype(object).where(df.notna(), None)
 
 
