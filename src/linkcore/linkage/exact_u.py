@@ -27,7 +27,11 @@ import numpy as np
 from linkcore.dataset import EncodedDataset
 from linkcore.linkage.blocking import filter_hash
 from linkcore.linkage.levels import EXACT_LEVEL, MISSING_LEVEL
-from linkcore.linkage.model import FellegiSunterModel, weights_to_probabilities
+from linkcore.linkage.model import (
+    FellegiSunterModel,
+    pattern_counts,
+    weights_to_probabilities,
+)
 
 
 def equal_filter_pairs(key_a: np.ndarray, key_b: np.ndarray, cap: int,
@@ -85,8 +89,11 @@ def exact_agreement_u(model: FellegiSunterModel, ds_a: EncodedDataset, ds_b: Enc
     # the expected matches come from the model being corrected, so repeat until they settle:
     # matches that only an identifier links gain probability as its u falls
     random_u = {f: float(t[EXACT_LEVEL]) for f, t in (model.u or {}).items() if len(t) > 1}
+    # candidates fall into few distinct level patterns: each round scores those, not every pair
+    patterns, multiplicity = pattern_counts(levels, model.n_levels)
     for _ in range(EXACT_U_ROUNDS):
-        step = _count_round(model, counts, levels, max_u_exact, random_u)
+        step = _count_round(model, counts, patterns, multiplicity.astype(np.float64),
+                            max_u_exact, random_u)
         if not step:  # nothing to count: every round would find the same nothing
             break
         # settled once a round moves no weight by 0.01 bit or more (never after the first)
@@ -104,11 +111,15 @@ EXACT_U_ROUNDS = 6
 
 
 def _count_round(model: FellegiSunterModel, counts: dict[str, tuple[int, float]],
-                 levels: np.ndarray, max_u_exact: float, random_u: dict[str, float]
-                 ) -> dict[str, Any]:
-    """One round: count, subtract the current model's expected matches, set u[exact]."""
+                 levels: np.ndarray, multiplicity: np.ndarray, max_u_exact: float,
+                 random_u: dict[str, float]) -> dict[str, Any]:
+    """One round: count, subtract the current model's expected matches, set u[exact].
+
+    ``levels``: distinct level patterns of the candidates, each standing for ``multiplicity``
+    candidate pairs.
+    """
     m, u = model.m or {}, model.u or {}
-    prob = weights_to_probabilities(model.match_weights(levels))
+    prob = weights_to_probabilities(model.match_weights(levels)) * multiplicity
     changed: dict[str, Any] = {}
     new_u = {f: np.asarray(u[f], dtype=np.float64)[1:].copy() for f in model.fields}
     for j, comp in enumerate(model.comparisons):
