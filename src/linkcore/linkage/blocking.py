@@ -508,10 +508,9 @@ def _combine_keys(k1: np.ndarray, k2: np.ndarray) -> np.ndarray:
     return out
 
 
-def _field_keys(ds: EncodedDataset, name: str) -> np.ndarray:
-    j = list(ds.fields).index(name)
-    miss = ds.missing[:, j]
-    return filter_hash(ds.fields[name], miss if miss.any() else None)
+def field_keys(ds: EncodedDataset, name: str) -> np.ndarray:
+    """One 64-bit key per record for a field's filter (0 where the value is missing)."""
+    return filter_hash(ds.fields[name], ds.missing[:, list(ds.fields).index(name)])
 
 
 @dataclass(frozen=True)
@@ -554,7 +553,7 @@ class FieldAgreement(BlockingRule):
         u_exact: dict[str, float] = {}
         chosen = []
         for name in names:
-            ka, kb = _field_keys(a, name), _field_keys(b, name)
+            ka, kb = field_keys(a, name), field_keys(b, name)
             u = float(np.mean((ka[ia] == kb[ib]) & (ka[ia] != 0))) if k else 0.0
             u_exact[name] = u
             if self.fields is not None or u <= self.max_u_exact:

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from linkcore.dataset import EncodedDataset
-from linkcore.linkage.blocking import filter_hash
+from linkcore.linkage.blocking import field_keys, join_equal_keys
 from linkcore.linkage.levels import EXACT_LEVEL, MISSING_LEVEL
 from linkcore.linkage.model import (
     FellegiSunterModel,
@@ -40,8 +40,6 @@ def equal_filter_pairs(key_a: np.ndarray, key_b: np.ndarray, cap: int,
 
     Returns (left, right, share of left records kept).
     """
-    from linkcore.linkage.blocking import join_equal_keys
-
     vb = key_b[key_b != 0]
     sorted_b = np.sort(vb)
     va = key_a[key_a != 0]
@@ -62,11 +60,6 @@ def count_equal_pairs(keys_a: np.ndarray, keys_b: np.ndarray) -> int:
     if ka.size == 0 or kb.size == 0:
         return 0
     return int((np.searchsorted(kb, ka, "right") - np.searchsorted(kb, ka, "left")).sum())
-
-
-def field_keys(ds: EncodedDataset, name: str) -> np.ndarray:
-    """One 64-bit key per record for a field's filter (0 where the value is missing)."""
-    return filter_hash(ds.fields[name], ds.missing[:, list(ds.fields).index(name)])
 
 
 def exact_agreement_u(model: FellegiSunterModel, ds_a: EncodedDataset, ds_b: EncodedDataset,

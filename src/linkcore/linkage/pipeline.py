@@ -37,7 +37,7 @@ from linkcore.linkage.blocking import (
     BlockingSpec,
     CandidatePairs,
     candidate_pairs,
-    filter_hash,
+    field_keys,
 )
 from linkcore.linkage.compare import DEFAULT_CHUNK_SIZE, Comparator, comparisons_for
 from linkcore.linkage.exact_u import equal_filter_pairs, exact_agreement_u
@@ -466,8 +466,7 @@ def train_unsupervised(
             spec = schema.field(name)
             if spec.salt is not None and spec.salt.field in fields:
                 excluded.append(spec.salt.field)
-        ka = filter_hash(ds_a.fields[name], ds_a.missing[:, list(ds_a.fields).index(name)])
-        kb = filter_hash(ds_b.fields[name], ds_b.missing[:, list(ds_b.fields).index(name)])
+        ka, kb = field_keys(ds_a, name), field_keys(ds_b, name)
         left, right, share = equal_filter_pairs(ka, kb, session_pairs, rng)
         if left.size < 20:
             sessions.append(Session(name, int(left.size), tuple(excluded), math.nan, False, 0,
@@ -695,10 +694,8 @@ def exact_dependence(model: FellegiSunterModel, ds_a: EncodedDataset, ds_b: Enco
     wanted = [int(x) for x in present if int(x).bit_count() >= 2]
     if not wanted:
         return dep
-    keys_a = {f: filter_hash(ds_a.fields[f], ds_a.missing[:, list(ds_a.fields).index(f)])
-              for f in fields}
-    keys_b = {f: filter_hash(ds_b.fields[f], ds_b.missing[:, list(ds_b.fields).index(f)])
-              for f in fields}
+    keys_a = {f: field_keys(ds_a, f) for f in fields}
+    keys_b = {f: field_keys(ds_b, f) for f in fields}
     corrections: dict[int, float] = {}
     for mask in wanted:
         members = [f for b, f in enumerate(fields) if mask >> b & 1]

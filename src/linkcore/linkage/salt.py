@@ -42,8 +42,9 @@ from typing import Any
 import numpy as np
 
 from linkcore.dataset import EncodedDataset
+from linkcore.linkage.blocking import field_keys
 from linkcore.linkage.compare import CLK_FIELD
-from linkcore.linkage.exact_u import equal_filter_pairs, field_keys
+from linkcore.linkage.exact_u import equal_filter_pairs
 from linkcore.linkage.levels import EXACT_LEVEL, MISSING_LEVEL, FieldComparison
 from linkcore.linkage.model import FellegiSunterModel, lambda_fixed_point
 
