@@ -40,10 +40,7 @@ def equal_filter_pairs(key_a: np.ndarray, key_b: np.ndarray, cap: int,
 
     Returns (left, right, share of left records kept).
     """
-    vb = key_b[key_b != 0]
-    sorted_b = np.sort(vb)
-    va = key_a[key_a != 0]
-    total = int((np.searchsorted(sorted_b, va, "right") - np.searchsorted(sorted_b, va)).sum())
+    total = count_equal_pairs(key_a, key_b)
     share = 1.0
     if total > cap:
         share = cap / total

@@ -40,7 +40,7 @@ from linkcore.linkage.blocking import (
     field_keys,
 )
 from linkcore.linkage.compare import DEFAULT_CHUNK_SIZE, Comparator, comparisons_for
-from linkcore.linkage.exact_u import equal_filter_pairs, exact_agreement_u
+from linkcore.linkage.exact_u import count_equal_pairs, equal_filter_pairs, exact_agreement_u
 from linkcore.linkage.levels import FieldComparison
 from linkcore.linkage.model import (
     EMResult,
@@ -705,9 +705,7 @@ def exact_dependence(model: FellegiSunterModel, ds_a: EncodedDataset, ds_b: Enco
         ka, kb = ka[ka != 0], kb[kb != 0]
         if ka.size == 0 or kb.size == 0:
             continue
-        sorted_b = np.sort(kb)
-        agree = float((np.searchsorted(sorted_b, ka, "right")
-                       - np.searchsorted(sorted_b, ka, "left")).sum())
+        agree = float(count_equal_pairs(ka, kb))
         both = float(ka.size) * float(kb.size)
         prod_u = math.prod(float(u[f][1]) for f in members)
         expected_matches = float(prob_by_mask[(all_masks & mask) == mask].sum())
