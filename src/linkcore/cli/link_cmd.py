@@ -79,8 +79,17 @@ class _Printer:
         elif stage == "resolve":
             q = info.get("quality", {})
             echo(f"matches: {info['matches']:,}")
+            if "blocking_recall" in q:
+                echo(f"estimated blocking recall {_fmt(q['blocking_recall'])} "
+                     f"(95% {_fmt(q['blocking_recall_low'])}-{_fmt(q['blocking_recall_high'])}; "
+                     f"{q['blocking_sample_records']:,} sampled records scored against every "
+                     f"record, {q['blocking_likely_outside']:,} likely matches outside the "
+                     "candidates)")
+                scope = "model-based, blocking recall included"
+            else:
+                scope = "model-based, among candidates"
             echo(f"estimated precision {_fmt(q.get('precision'))}, recall "
-                 f"{_fmt(q.get('recall'))}, F1 {_fmt(q.get('f1'))} (model-based, among candidates)")
+                 f"{_fmt(q.get('recall'))}, F1 {_fmt(q.get('f1'))} ({scope})")
 
 
 @click.command("link")

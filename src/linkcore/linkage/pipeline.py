@@ -39,6 +39,7 @@ from linkcore.linkage.blocking import (
     candidate_pairs,
     field_keys,
 )
+from linkcore.linkage.blocking_recall import DEFAULT_BUDGET, estimate_blocking_recall
 from linkcore.linkage.compare import DEFAULT_CHUNK_SIZE, Comparator, comparisons_for
 from linkcore.linkage.exact_u import count_equal_pairs, equal_filter_pairs, exact_agreement_u
 from linkcore.linkage.levels import FieldComparison
@@ -233,6 +234,23 @@ def _row_of(ids: np.ndarray, value: str, which: str) -> int:
     except KeyError:
         raise ParameterError(f"no record with that id in the {which} dataset") from None
     return int(pos)
+
+
+def with_blocking_recall(quality: dict[str, Any], blocking: dict[str, Any]) -> dict[str, Any]:
+    """Fold blocking's estimated recall into the model-based estimates (recall and F1)."""
+    out = dict(quality)
+    out["recall_among_candidates"] = quality["recall"]
+    out["blocking_recall"] = blocking["recall"]
+    out["blocking_recall_low"] = blocking["low"]
+    out["blocking_recall_high"] = blocking["high"]
+    out["blocking_sample_records"] = blocking["sample_records"]
+    out["blocking_likely_outside"] = blocking["likely_outside"]
+    r_b = blocking["recall"]
+    if math.isfinite(r_b) and math.isfinite(quality["recall"]):
+        out["recall"] = quality["recall"] * r_b
+        p, r = quality["precision"], out["recall"]
+        out["f1"] = 2 * p * r / (p + r) if math.isfinite(p) and p + r > 0 else math.nan
+    return out
 
 
 def _json_float(x: Any) -> Any:
@@ -742,6 +760,7 @@ def link(
     partitions: int = 8,
     on_stage: Callable[[str, dict[str, Any]], None] | None = None,
     dependence_correction: bool = True,
+    blocking_recall_budget: int = DEFAULT_BUDGET,
 ) -> LinkResult:
     """Link two encoded datasets (EncodedDataset objects or file paths) without labels.
 
@@ -753,8 +772,13 @@ def link(
     "same salt or not" (see linkage/salt.py), and lower the weight of pairs that agree exactly
     on a set of fields that non-matches share more often than independence says (a household's
     surname and postcode; see ExactDependence).
+    ``blocking_recall_budget``: pairs compared outside blocking to estimate, without labels,
+    the share of likely matches that blocking proposed (linkage/blocking_recall.py); the
+    estimated recall includes it. 0 skips the estimate.
     """
     threshold = _check_options(threshold, one_to_one, engine)
+    if not isinstance(blocking_recall_budget, int) or blocking_recall_budget < 0:
+        raise ParameterError("blocking_recall_budget must be a whole number, 0 or more")
     if not isinstance(u_pairs, int) or u_pairs < 1:
         raise ParameterError("u_pairs must be a positive whole number")
     timings: dict[str, float] = {}
@@ -817,6 +841,18 @@ def link(
     accepted = _resolve.resolve(cands.left, cands.right, prob, threshold=threshold,
                                 one_to_one=one_to_one)
     quality = estimate_quality(prob, threshold, accepted=accepted)
+    if fitted.is_fitted and blocking_recall_budget > 0:
+
+        def score_pairs(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+            lv = comparator.levels(left, right)
+            w = fitted.match_weights(lv)
+            w = dependence.adjust(salt.adjust(w, lv, comparisons), lv, comparisons)
+            return weights_to_probabilities(w)
+
+        recall_b = estimate_blocking_recall(
+            cands.left * n_b + cands.right, n_a, n_b, score_pairs,
+            threshold=max(threshold, 0.5), budget=blocking_recall_budget, seed=seed)
+        quality = with_blocking_recall(quality, recall_b.to_dict())
     ids_a, ids_b = ds_a.record_ids, ds_b.record_ids
     keep = np.flatnonzero(accepted)
     order = keep[np.lexsort((cands.right[keep], cands.left[keep], -prob[keep]))]

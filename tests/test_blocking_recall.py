@@ -1,0 +1,71 @@
+import math
+
+import numpy as np
+import pytest
+
+from linkcore.linkage.blocking_recall import estimate_blocking_recall
+from linkcore.linkage.pipeline import link, with_blocking_recall
+from test_pipeline import encoded_pair
+
+
+def _diagonal_score(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Pairs (i, i) are certain matches, everything else a certain non-match."""
+    return (left == right).astype(float)
+
+
+def test_counts_likely_matches_outside_the_candidates():
+    n = 50
+    kept = np.arange(0, n, 2)  # blocking proposed every other true pair
+    codes = np.sort(kept * n + kept)
+    est = estimate_blocking_recall(codes, n, n, _diagonal_score, budget=10**9)
+    assert est.sample_records == n
+    assert est.likely_inside == kept.size and est.likely_outside == n - kept.size
+    assert est.recall == pytest.approx(0.5)
+    assert est.low < 0.5 < est.high
+
+
+def test_sample_respects_the_budget_and_is_seeded():
+    n = 400
+    codes = np.sort(np.arange(n) * n + np.arange(n))
+    est = estimate_blocking_recall(codes, n, n, _diagonal_score, budget=40 * n, seed=3)
+    assert est.sample_records == 40 and est.compared_pairs == 40 * n
+    assert est.recall == 1.0 and est.likely_outside == 0
+    again = estimate_blocking_recall(codes, n, n, _diagonal_score, budget=40 * n, seed=3)
+    assert again == est
+
+
+def test_all_pairs_is_exact_and_compares_nothing():
+    n = 5
+    codes = np.arange(n * n)
+    est = estimate_blocking_recall(codes, n, n, _diagonal_score)
+    assert est.exact and est.recall == 1.0 and est.compared_pairs == 0
+
+
+def test_no_likely_match_gives_an_undefined_recall():
+    codes = np.array([0, 7])
+    est = estimate_blocking_recall(codes, 4, 4, lambda l, r: np.zeros(l.size), budget=100)
+    assert math.isnan(est.recall) and est.likely_inside == 0
+
+
+def test_folding_lowers_recall_and_f1_but_not_precision():
+    q = {"precision": 0.9, "recall": 0.8, "f1": 2 * 0.9 * 0.8 / 1.7}
+    b = {"recall": 0.5, "low": 0.4, "high": 0.6, "sample_records": 10, "likely_outside": 3}
+    out = with_blocking_recall(q, b)
+    assert out["precision"] == 0.9 and out["recall"] == pytest.approx(0.4)
+    assert out["recall_among_candidates"] == 0.8 and out["blocking_recall"] == 0.5
+    assert out["f1"] == pytest.approx(2 * 0.9 * 0.4 / 1.3)
+
+
+def test_link_reports_the_blocking_recall():
+    a, b, truth = encoded_pair()
+    q = link(a, b, blocking=["keys"]).quality
+    # small files: every pair is scored, so the likely matches blocking missed are counted
+    assert q["blocking_sample_records"] == len(a)
+    assert 0.5 <= q["blocking_recall"] <= 1.0
+    assert q["blocking_recall_low"] <= q["blocking_recall"] <= q["blocking_recall_high"]
+    assert q["recall"] == pytest.approx(q["recall_among_candidates"] * q["blocking_recall"])
+    assert link(a, b).quality["blocking_recall"] == 1.0  # all pairs: exact
+    skipped = link(a, b, blocking=["keys"], blocking_recall_budget=0)
+    assert "blocking_recall" not in skipped.quality
+    with pytest.raises(Exception, match="blocking_recall_budget"):
+        link(a, b, blocking_recall_budget=-1)
