@@ -17,7 +17,7 @@ import numpy as np
 
 from linkcore import kernels
 from linkcore.errors import ParameterError
-from linkcore.linkage.levels import FieldComparison
+from linkcore.linkage.levels import EXACT_LEVEL, MISSING_LEVEL, FieldComparison
 
 if TYPE_CHECKING:
     from linkcore.dataset import EncodedDataset
@@ -75,6 +75,8 @@ class Comparator:
                     f"{fb.shape[1] * 64}-bit in the other"
                 )
             self._cols.append((fa, fb, kernels.popcounts(fa), kernels.popcounts(fb), ma, mb))
+        self._gates = salt_gates(a, self.fields)
+
 
     @property
     def fields(self) -> list[str]:
@@ -113,7 +115,30 @@ class Comparator:
         ):
             d = kernels.dice_pairs(fa, fb, left, right, pa, pb)
             out[:, j] = c.levels(d, _missing(ma, mb, left, right))
+        for salted, salt in self._gates:
+            out[out[:, salt] != EXACT_LEVEL, salted] = MISSING_LEVEL
         return out
+
+
+def salt_gates(ds: EncodedDataset, fields: Sequence[str]) -> list[tuple[int, int]]:
+    """(salted column, salt column) for fields salted with the whole value of a compared field.
+
+    Two filters salted with different values share no positions, so their Dice says nothing
+    about the field: the pair is compared on it only where the salt field agrees exactly
+    (identical filters: the same value, hence the same salt), and is ``missing`` elsewhere.
+    """
+    schema = ds.schema
+    if schema is None:
+        return []
+    col = {name: j for j, name in enumerate(fields)}
+    gates = []
+    for name, j in col.items():
+        if name not in schema.field_names:
+            continue
+        salt = schema.field(name).salt
+        if salt is not None and salt.transform == "value" and salt.field in col:
+            gates.append((j, col[salt.field]))
+    return gates
 
 
 def compare_pairs(a: EncodedDataset, b: EncodedDataset, left: np.ndarray, right: np.ndarray,
