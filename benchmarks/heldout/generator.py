@@ -336,7 +336,7 @@ LAYOUTS = [
                "postcode"],
          date="dmy_slash", sex="MF", missing_sex="", name_case="title", postcode="space",
          address="title_line_town", initial_dot=False),
-    dict(id="id", id_fmt="{:08d}", multiplier=1.4,
+    dict(id="id", id_fmt="{:d}", id_offset=10 ** 7, multiplier=1.4,
          cols=["id", "full_name", "first_name", "last_name", "date_of_birth", "gender",
                "address", "post_code"],
          date="iso", sex="MaleFemale", missing_sex="", name_case="upper", postcode="nospace",
@@ -346,7 +346,7 @@ LAYOUTS = [
                "address_line_1", "town", "postcode"],
          date="d_mon_y", sex="12", missing_sex="0", name_case="title", postcode="lower",
          address="title_line", initial_dot=True),
-    dict(id="RecordID", id_fmt="{:d}", multiplier=1.8,
+    dict(id="RecordID", id_fmt="{:d}", id_offset=5 * 10 ** 7, multiplier=1.8,
          cols=["RecordID", "FNAME", "MNAME", "LNAME", "DOB", "SEX", "ADDR1", "TOWN", "PCODE"],
          date="ymd_compact", sex="MFU", missing_sex="U", name_case="upper", postcode="space",
          address="upper_line", initial_dot=False),
@@ -470,17 +470,24 @@ class Places:
         return line, s["town"], pc, s["town_i"]
 
 
+_AGE_CACHE: dict = {}
+
+
 def _adult_age(rng: random.Random, lo=18, hi=101, boost=None):
     """An age from the population pyramid restricted to [lo, hi), bands re-weighted by boost
     (a list of (from_age, multiplier)) for the household type."""
-    bands = [(a, b, w) for a, b, w in AGE_BANDS if b > lo and a < hi]
-    ws = []
-    for a, b, w in bands:
-        for from_age, mult in (boost or []):
-            if a >= from_age:
-                w = w * mult
-        ws.append(w)
-    a, b, _ = rng.choices(bands, ws)[0]
+    key = (lo, hi, tuple(boost or ()))
+    if key not in _AGE_CACHE:
+        bands = [(a, b, w) for a, b, w in AGE_BANDS if b > lo and a < hi]
+        ws = []
+        for a, b, w in bands:
+            for from_age, mult in (boost or []):
+                if a >= from_age:
+                    w = w * mult
+            ws.append(w)
+        _AGE_CACHE[key] = (bands, list(np.cumsum(ws)))
+    bands, cum = _AGE_CACHE[key]
+    a, b, _ = rng.choices(bands, cum_weights=cum)[0]
     return rng.randint(max(a, lo), min(b, hi) - 1)
 
 
@@ -788,9 +795,13 @@ def wrong_dob(d: date, kind: str, rng: random.Random) -> date:
 # ----------------------------------------------------------------------------------------------
 # Agency records
 # ----------------------------------------------------------------------------------------------
-def corrupt(p: dict, mult: float, rng: random.Random) -> dict:
-    """One agency record of person p (canonical values after the snapshot and the errors)."""
-    E = {k: min(0.9, v * mult) for k, v in ERROR_RATES.items()}
+def agency_error_rates(mult: float) -> dict:
+    return {k: min(0.9, v * mult) for k, v in ERROR_RATES.items()}
+
+
+def corrupt(p: dict, E: dict, rng: random.Random) -> dict:
+    """One agency record of person p (canonical values after the snapshot and the errors);
+    E = agency_error_rates(agency multiplier)."""
     S = SNAPSHOT_RATES
     rnd = rng.random
     first, middle, last = p["first_name"], p["middle_names"], p["last_name"]
@@ -961,6 +972,11 @@ def format_row(rec: dict, lay: dict, rid: str, mixed: bool, rng: random.Random) 
     return [rid, first, middle, last, dob, sex, addr, town if addr else "", pc]
 
 
+def _records(df: pd.DataFrame) -> list[dict]:
+    cols = list(df.columns)
+    return [dict(zip(cols, row)) for row in zip(*(df[c].tolist() for c in cols))]
+
+
 def agency_membership(n: int, k: int, nrng: np.random.Generator) -> np.ndarray:
     """Boolean (n, k): about a third of people in every agency, most others in exactly one."""
     u = nrng.random(n)
@@ -969,6 +985,9 @@ def agency_membership(n: int, k: int, nrng: np.random.Generator) -> np.ndarray:
     mem[shared] = True
     some = (u >= 0.35) & (u < 0.93)
     idx = np.nonzero(some)[0]
+    if k == 2:
+        mem[idx, nrng.integers(0, 2, size=len(idx))] = True
+        return mem
     for i, r in zip(idx, nrng.random(len(idx))):
         if k <= 2 or r < 0.7:
             size = 1
@@ -1007,7 +1026,7 @@ def generate(n: int, seed: int, out: str, k: int = 2, style: str = "uk") -> dict
 
     mnrng = np.random.default_rng(s_mem)
     mem = agency_membership(n, k, mnrng)
-    people = pop.to_dict("records")
+    people = _records(pop)
     mixed = style == "mixed"
     truth_records = []
     agency_ids: list[dict] = []   # per agency: person_id -> [record ids]
@@ -1029,15 +1048,15 @@ def generate(n: int, seed: int, out: str, k: int = 2, style: str = "uk") -> dict
         order = anrng.permutation(len(recs_people))
         ids = anrng.choice(10 ** 6 if "{:06d}" in lay["id_fmt"] else 10 ** 7,
                            size=len(recs_people), replace=False)
-        if lay["id_fmt"] == "{:d}":
-            ids = ids + 10 ** 7
+        ids = ids + lay.get("id_offset", 0)
+        E = agency_error_rates(lay["multiplier"])
         rows = []
         ec: dict[str, int] = {}
         pid_to_ids: dict[str, list[str]] = {}
         for j, o in enumerate(order):
             p = people[recs_people[o]]
             rid = lay["id_fmt"].format(int(ids[j]))
-            rec = corrupt(p, lay["multiplier"], arng)
+            rec = corrupt(p, E, arng)
             for e in rec["errors"]:
                 ec[e] = ec.get(e, 0) + 1
             rows.append(format_row(rec, lay, rid, mixed, arng))
@@ -1075,7 +1094,7 @@ def generate(n: int, seed: int, out: str, k: int = 2, style: str = "uk") -> dict
     reg_people = [people[i] for i in sorted(inside.tolist())]
     if n_out:
         outs = make_population(n_out, rrng, rnr, tables, "X")
-        reg_people += outs.to_dict("records")
+        reg_people += _records(outs)
     reg_rows, reg_truth = [], []
     perm = rnr.permutation(len(reg_people))
     for row, o in enumerate(perm):
@@ -1108,11 +1127,12 @@ def generate(n: int, seed: int, out: str, k: int = 2, style: str = "uk") -> dict
                            for a in range(k)},
         "population_rates": POP_RATES, "snapshot_rates": SNAPSHOT_RATES,
         "error_rates_base": ERROR_RATES, "mixed_style_rate": MIXED_RATE if mixed else 0.0,
-        "errors_applied": err_counts, "seconds": round(time.time() - t0, 2),
+        "errors_applied": err_counts,
         "notice": "held-out data: never tune linkage parameters against this generator",
     }
     with open(os.path.join(out, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1, sort_keys=False)
+    manifest["seconds"] = round(time.time() - t0, 2)   # printed, not written (determinism)
     return manifest
 
 
