@@ -15,11 +15,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import random
 import re
-import sys
 import time
 from datetime import date
 
@@ -513,7 +511,6 @@ def make_population(n: int, rng: random.Random, nrng: np.random.Generator, table
     htypes = ["single", "couple", "couple_children", "lone_parent", "sharers"]
     hw = [pr["household_" + h] for h in htypes]
     hh = 0
-    hh_addr = []
     while len(people) < n:
         ht = rng.choices(htypes, hw)[0]
         members = []
