@@ -115,10 +115,10 @@ def link(file_a: Path, file_b: Path, output: Path, threshold: str, one_to_one: s
     if one_to_one not in modes:
         raise ParameterError(f"--one-to-one must be one of {', '.join(modes)}, "
                              f"not {one_to_one!r}")
-    output_format(output)
     outputs = RunOutputs({"-o": output, "--report": report_path, "--model-out": model_out},
                          inputs={"FILE_A": file_a, "FILE_B": file_b, "--model": model_path},
                          force=force)
+    output_format(output)
     model = _load_model(model_path) if model_path is not None else None
     with outputs:
         result = run_link(file_a, file_b, threshold=t, one_to_one=one_to_one, model=model,
