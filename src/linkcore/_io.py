@@ -122,7 +122,7 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
 
 
 def write_text_atomic(target: str | os.PathLike[str], text: str, mode: int | None = None) -> None:
-    """Write ``text`` (UTF-8) to ``target`` atomically, optionally with file permissions ``mode``."""
+    """Write ``text`` (UTF-8) to ``target`` atomically, optionally with permissions ``mode``."""
     with atomic_path(target) as tmp:
         tmp.write_text(text, encoding="utf-8")
         if mode is not None:
@@ -169,7 +169,8 @@ def read_table(path: str | os.PathLike[str], *, dtype_str: bool = True):
                 encoding="utf-8",
             )
     except UnicodeDecodeError:
-        raise InputDataError(f"input file is not UTF-8 text: {path} (re-save it as UTF-8)") from None
+        raise InputDataError(f"input file is not UTF-8 text: {path} "
+                             "(re-save it as UTF-8)") from None
     except pd.errors.EmptyDataError:
         raise InputDataError(f"input file has no columns: {path}") from None
     except pd.errors.ParserError as exc:

@@ -85,7 +85,8 @@ def setup_logging(verbose: bool) -> None:
 
 def common_options(func: F) -> F:
     """Add --quiet and --verbose to a command."""
-    func = click.option("--verbose", is_flag=True, help="Log progress details (never values or keys).")(func)
+    func = click.option("--verbose", is_flag=True,
+                        help="Log progress details (never values or keys).")(func)
     func = click.option("--quiet", "-q", is_flag=True, help="No progress bars or summaries.")(func)
     return func
 
