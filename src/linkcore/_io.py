@@ -169,8 +169,7 @@ def read_table(path: str | os.PathLike[str], *, dtype_str: bool = True):
                 encoding="utf-8",
             )
     except UnicodeDecodeError:
-        raise InputDataError(f"input file is not UTF-8 text: {path} "
-                             "(re-save it as UTF-8)") from None
+        raise InputDataError(f"input file is not UTF-8 text: {path} (re-save it as UTF-8)") from None
     except pd.errors.EmptyDataError:
         raise InputDataError(f"input file has no columns: {path}") from None
     except pd.errors.ParserError as exc:
