@@ -1,14 +1,86 @@
-"""Atomic file writes and table reading shared by every command that touches disk."""
+"""Atomic file writes and table reading shared by every command that touches disk.
+
+A file is written under a temporary name beside its target,
+``.<name>.<pid>@<host>.<random>.partial``, and renamed over the target only when complete. A run
+killed mid-write (SIGKILL, power loss) leaves its partial behind; the next write of the same
+target removes the partials of that target whose writing process is no longer alive on this
+machine (:func:`clean_stale_partials`). Partials of a live process, of another machine (a shared
+network folder) or without that name pattern are left alone.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
+import re
+import shutil
+import socket
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import InputDataError, OutputError
+
+PARTIAL_SUFFIX = ".partial"
+
+
+def _host_tag() -> str:
+    # A short, stable tag for this machine: partials name their writer as pid@host, so a run
+    # never judges a process on another machine (same pid number, shared folder) to be dead.
+    return hashlib.sha256(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:8]
+
+
+def partial_prefix(target: str | os.PathLike[str]) -> str:
+    """Name prefix of this process's temporary files for ``target``: ``.<name>.<pid>@<host>.``."""
+    return f".{Path(target).name}.{os.getpid()}@{_host_tag()}."
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if os.name != "posix":  # no safe liveness probe (os.kill(pid, 0) terminates on Windows)
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # PermissionError: alive, owned by someone else
+        return True
+    return True
+
+
+def stale_partials(target: str | os.PathLike[str]) -> list[Path]:
+    """List the partials of ``target`` (files or staging folders) a dead local process left."""
+    target = Path(target)
+    pattern = re.compile(re.escape(f".{target.name}.") + r"(\d+)@([0-9a-f]{8})\.[A-Za-z0-9_]+"
+                         + re.escape(PARTIAL_SUFFIX))
+    try:
+        entries = list(target.parent.iterdir())
+    except OSError:
+        return []
+    host = _host_tag()
+    stale = []
+    for entry in entries:
+        m = pattern.fullmatch(entry.name)
+        if m and m.group(2) == host and not _pid_alive(int(m.group(1))):
+            stale.append(entry)
+    return stale
+
+
+def clean_stale_partials(target: str | os.PathLike[str]) -> int:
+    """Remove the stale partials of ``target`` (see :func:`stale_partials`); return how many."""
+    removed = 0
+    for entry in stale_partials(target):
+        try:
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+            removed += 1
+        except OSError:
+            pass  # another run removed it first, or it cannot be removed: leave it
+    return removed
 
 
 def _cannot_write(target: Path, exc: OSError) -> OutputError:
@@ -20,7 +92,8 @@ def _cannot_write(target: Path, exc: OSError) -> OutputError:
 def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; rename it over ``target`` only on success.
 
-    An interrupted or failed write leaves no partial output file behind. A target that cannot
+    An interrupted or failed write leaves no partial output file behind (and one left by a
+    killed process is removed by the next write of the same target). A target that cannot
     be written (missing permissions, a parent that is a file, a directory in the way) raises
     OutputError naming the path.
     """
@@ -29,7 +102,8 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
         raise OutputError(f"cannot write {target}: it is a directory")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial",
+        clean_stale_partials(target)
+        fd, tmp = tempfile.mkstemp(prefix=partial_prefix(target), suffix=PARTIAL_SUFFIX,
                                    dir=target.parent)
     except OSError as exc:
         raise _cannot_write(target, exc) from None
@@ -48,7 +122,7 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
 
 
 def write_text_atomic(target: str | os.PathLike[str], text: str, mode: int | None = None) -> None:
-    """Write ``text`` (UTF-8) to ``target`` atomically, optionally with file permissions ``mode``."""
+    """Write ``text`` (UTF-8) to ``target`` atomically, optionally with permissions ``mode``."""
     with atomic_path(target) as tmp:
         tmp.write_text(text, encoding="utf-8")
         if mode is not None:

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import click
 
 from ..errors import LinkcoreError
+from . import paths
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -31,10 +32,12 @@ def guarded(func: F) -> F:
 
     The internal-error line names only the exception type: exception text from third-party
     code may quote a data value, so it is shown only with --verbose at DEBUG level in the log.
+    Ctrl-C says which output files the run had committed (``paths.written``), if any.
     """
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        paths.begin_run()
         try:
             return func(*args, **kwargs)
         except LinkcoreError as exc:
@@ -44,6 +47,9 @@ def guarded(func: F) -> F:
         except click.ClickException:
             raise
         except KeyboardInterrupt:
+            done = paths.written()
+            if done:
+                fail(f"interrupted after writing {', '.join(str(p) for p in done)}", 130)
             fail("interrupted; no output was written", 130)
         except BrokenPipeError:
             # stdout was closed early (e.g. piped into `head`): stop quietly, as other tools do
@@ -79,7 +85,8 @@ def setup_logging(verbose: bool) -> None:
 
 def common_options(func: F) -> F:
     """Add --quiet and --verbose to a command."""
-    func = click.option("--verbose", is_flag=True, help="Log progress details (never values or keys).")(func)
+    func = click.option("--verbose", is_flag=True,
+                        help="Log progress details (never values or keys).")(func)
     func = click.option("--quiet", "-q", is_flag=True, help="No progress bars or summaries.")(func)
     return func
 
@@ -94,6 +101,12 @@ def holder_options(func: F) -> F:
                         type=click.Path(dir_okay=False),
                         help="The shared linkage schema (JSON).")(func)
     return func
+
+
+def force_option(func: F) -> F:
+    """Add --force: without it, a command refuses to replace an existing output file."""
+    return click.option("--force", is_flag=True,
+                        help="Replace existing output files (never an input or the key).")(func)
 
 
 def key_options(func: F) -> F:

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import click
 
-from .._io import read_table, write_text_atomic
+from .._io import read_table
 from ..errors import InputDataError
 from ..holder.keys import load_secret
 from ..schema import Mapping, Schema
-from ._common import common_options, guarded, holder_options, setup_logging
+from ._common import common_options, force_option, guarded, holder_options, setup_logging
+from .paths import RunOutputs
 
 
 @click.command()
@@ -26,11 +27,12 @@ from ._common import common_options, guarded, holder_options, setup_logging
               help="Also write a self-contained HTML report here.")
 @click.option("--fail-on-risk", is_flag=True,
               help="Exit with status 3 when a field is at risk (for scripts and CI).")
+@force_option
 @common_options
 @guarded
 def audit(data_path: str, schema_path: str, mapping_path: str | None, key_file: str | None,
           key_env: str | None, reference_path: str, reference_mapping_path: str | None,
-          as_json: bool, report_path: str | None, fail_on_risk: bool, quiet: bool,
+          as_json: bool, report_path: str | None, fail_on_risk: bool, force: bool, quiet: bool,
           verbose: bool) -> None:
     """Attack DATA's encoding as published attacks do; report what they re-identify.
 
@@ -50,6 +52,10 @@ def audit(data_path: str, schema_path: str, mapping_path: str | None, key_file: 
     from ..audit.run import run_audit
 
     setup_logging(verbose)
+    outputs = RunOutputs({"--report": report_path}, key=key_file, force=force,
+                         inputs={"DATA": data_path, "--schema": schema_path,
+                                 "--mapping": mapping_path, "--reference": reference_path,
+                                 "--reference-mapping": reference_mapping_path})
     schema = Schema.load(schema_path)
     mapping = Mapping.load(mapping_path) if mapping_path else Mapping.identity(schema)
     reference_mapping = Mapping.load(reference_mapping_path) if reference_mapping_path else None
@@ -59,9 +65,11 @@ def audit(data_path: str, schema_path: str, mapping_path: str | None, key_file: 
     started = time.perf_counter()
     data = read_table(data_path)
     reference = read_table(reference_path)
-    result = run_audit(data, schema, mapping, secret, reference, reference_mapping)
-    if report_path:
-        write_text_atomic(report_path, render_html(result))
+    with outputs:
+        result = run_audit(data, schema, mapping, secret, reference, reference_mapping)
+        if report_path:
+            outputs.path("--report").write_text(render_html(result), encoding="utf-8")
+        outputs.commit()
     if as_json:
         click.echo(result.to_json(), nl=False)
     elif not quiet:

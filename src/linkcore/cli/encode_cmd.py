@@ -11,7 +11,8 @@ from ..errors import InputDataError
 from ..holder.encode import encode_with_report
 from ..holder.keys import load_secret
 from ..schema import Mapping, Schema
-from ._common import common_options, guarded, holder_options, setup_logging
+from ._common import common_options, force_option, guarded, holder_options, setup_logging
+from .paths import RunOutputs
 
 
 @click.command()
@@ -21,10 +22,12 @@ from ._common import common_options, guarded, holder_options, setup_logging
               help="Encoded file to write (.parquet).")
 @click.option("--strict", is_flag=True,
               help="Fail if any value cannot be read, instead of encoding it as missing.")
+@force_option
 @common_options
 @guarded
 def encode(input_path: str, schema_path: str, mapping_path: str | None, key_file: str | None,
-           key_env: str | None, output: str, strict: bool, quiet: bool, verbose: bool) -> None:
+           key_env: str | None, output: str, strict: bool, force: bool, quiet: bool,
+           verbose: bool) -> None:
     """Encode a CSV or Parquet table into keyed Bloom filters (no plaintext leaves).
 
     Values that cannot be read (an impossible date, a string that is not a postcode) are encoded
@@ -38,6 +41,9 @@ def encode(input_path: str, schema_path: str, mapping_path: str | None, key_file
           --key-file shared.key -o agency_a.linkcore.parquet
     """  # noqa: D301
     setup_logging(verbose)
+    outputs = RunOutputs({"-o": output}, force=force, key=key_file,
+                         inputs={"INPUT": input_path, "--schema": schema_path,
+                                 "--mapping": mapping_path})
     schema = Schema.load(schema_path)
     mapping = Mapping.load(mapping_path) if mapping_path else None
     secret = load_secret(key_file, key_env)
@@ -45,9 +51,11 @@ def encode(input_path: str, schema_path: str, mapping_path: str | None, key_file
     df = read_table(input_path)
     if len(df) == 0:
         raise InputDataError(f"input file has a header but no records: {input_path}")
-    dataset, report = encode_with_report(df, schema, secret, mapping, strict=strict,
-                                         progress=not quiet)
-    dataset.write(output)
+    with outputs:
+        dataset, report = encode_with_report(df, schema, secret, mapping, strict=strict,
+                                             progress=not quiet)
+        dataset.write(outputs.path("-o"))
+        outputs.commit()
     elapsed = time.perf_counter() - started
     if not quiet:
         click.echo(f"encoded {len(dataset):,} records ({len(schema.fields)} fields"

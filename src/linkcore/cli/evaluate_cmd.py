@@ -10,7 +10,8 @@ import click
 
 from .._io import read_table, write_table_atomic
 from ..errors import InputDataError, ParameterError
-from ._common import common_options, guarded, setup_logging
+from ._common import common_options, force_option, guarded, setup_logging
+from .paths import RunOutputs
 
 
 def _extract_ids(path: Path, column: str | None) -> list[str]:
@@ -59,6 +60,7 @@ def _extract_ids(path: Path, column: str | None) -> list[str]:
     help="Also write the precision-recall curve (one row per threshold) to this file.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@force_option
 @common_options
 @guarded
 def evaluate(
@@ -69,6 +71,7 @@ def evaluate(
     id_columns: tuple[str, str] | None,
     curve_path: Path | None,
     as_json: bool,
+    force: bool,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -90,6 +93,9 @@ def evaluate(
     setup_logging(verbose)
     if threshold is not None and not 0.0 <= threshold <= 1.0:
         raise ParameterError("--threshold must be in [0, 1]")
+    outputs = RunOutputs({"--curve": curve_path}, force=force,
+                         inputs={"MATCHES": matches, "--truth": truth_path,
+                                 "--extracts": extracts})
     predicted = read_table(matches)
     truth = read_table(truth_path)
     missing = [c for c in ev.ID_COLUMNS if c not in truth.columns]
@@ -115,7 +121,9 @@ def evaluate(
             best = ev.best_threshold(predicted, truth)
             out["best_f1"] = best.as_dict()
             if curve_path is not None:
-                write_table_atomic(ev.pr_curve(predicted, truth), curve_path)
+                with outputs:
+                    write_table_atomic(ev.pr_curve(predicted, truth), outputs.path("--curve"))
+                    outputs.commit()
         elif curve_path is not None:
             raise InputDataError("--curve needs a probability column in the matches file")
 

@@ -6,6 +6,7 @@ import click
 
 from ..holder.keys import Secret
 from ._common import common_options, guarded, setup_logging
+from .paths import RunOutputs
 
 
 @click.command()
@@ -26,8 +27,10 @@ def keygen(output: str, force: bool, quiet: bool, verbose: bool) -> None:
       linkcore keygen -o shared.key
     """  # noqa: D301
     setup_logging(verbose)
-    secret = Secret.generate()
-    secret.write(output, overwrite=force)
+    with RunOutputs({"-o": output}, force=force) as outputs:
+        secret = Secret.generate()
+        secret.write(outputs.path("-o"))
+        outputs.commit()
     if not quiet:
         click.echo(f"wrote a 256-bit key to {output} (mode 0600); "
                    f"key check value {secret.key_check_value()}")

@@ -8,21 +8,8 @@ from typing import Any
 
 import click
 
-from ._common import common_options, guarded, setup_logging
-
-
-def _check_paths(a: Path, b: Path, out: Path, model_out: Path | None) -> None:
-    from ..errors import ParameterError
-    from ..linkage.pipeline import output_format
-
-    output_format(out)
-    for given in (a, b):
-        if out.resolve() == given.resolve():
-            raise ParameterError(f"the output {out.name} would overwrite an input file")
-        if model_out is not None and model_out.resolve() == given.resolve():
-            raise ParameterError(f"--model-out {model_out.name} would overwrite an input file")
-    if model_out is not None and model_out.resolve() == out.resolve():
-        raise ParameterError("--model-out and --output must be different files")
+from ._common import common_options, force_option, guarded, setup_logging
+from .paths import RunOutputs
 
 
 def _load_model(path: Path):
@@ -107,11 +94,12 @@ class _Printer:
               help="Save the trained model as JSON.")
 @click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Also write a self-contained offline HTML report (charts, model, examples).")
+@force_option
 @common_options
 @guarded
 def link(file_a: Path, file_b: Path, output: Path, threshold: str, one_to_one: str,
-         model_path: Path | None, model_out: Path | None, report_path: Path | None, quiet: bool,
-         verbose: bool) -> None:
+         model_path: Path | None, model_out: Path | None, report_path: Path | None, force: bool,
+         quiet: bool, verbose: bool) -> None:
     """Link two encoded files FILE_A and FILE_B (linkcore Parquet or clkhash CLK JSON).
 
     Prints the candidate pairs per blocking rule, the model's training, the matches and the
@@ -121,9 +109,9 @@ def link(file_a: Path, file_b: Path, output: Path, threshold: str, one_to_one: s
     Example:
       linkcore link a.linkcore.parquet b.linkcore.parquet -o matches.csv --report report.html
     """  # noqa: D301
-    from .._io import write_text_atomic
     from ..errors import ParameterError
     from ..linkage.pipeline import link as run_link
+    from ..linkage.pipeline import output_format
 
     setup_logging(verbose)
     try:
@@ -136,24 +124,28 @@ def link(file_a: Path, file_b: Path, output: Path, threshold: str, one_to_one: s
     if one_to_one not in modes:
         raise ParameterError(f"--one-to-one must be one of {', '.join(modes)}, "
                              f"not {one_to_one!r}")
-    _check_paths(file_a, file_b, output, model_out)
+    outputs = RunOutputs({"-o": output, "--report": report_path, "--model-out": model_out},
+                         inputs={"FILE_A": file_a, "FILE_B": file_b, "--model": model_path},
+                         force=force)
+    output_format(output)
     model = _load_model(model_path) if model_path is not None else None
-    result = run_link(file_a, file_b, threshold=t, one_to_one=one_to_one, model=model,
-                      progress=not quiet, on_stage=_Printer(quiet),
-                      return_candidates=report_path is not None)
-    if model_out is not None:
-        write_text_atomic(model_out, result.model.to_json() + "\n")
-    html = None
-    if report_path is not None:  # render before writing anything, so a failure leaves no file
-        from ..report import render_link_report
+    with outputs:
+        result = run_link(file_a, file_b, threshold=t, one_to_one=one_to_one, model=model,
+                          progress=not quiet, on_stage=_Printer(quiet),
+                          return_candidates=report_path is not None)
+        # Every output is written aside first; they are renamed into place together.
+        result.write(outputs.path("-o"))
+        if model_out is not None:
+            outputs.path("--model-out").write_text(result.model.to_json() + "\n",
+                                                   encoding="utf-8")
+        if report_path is not None:
+            from ..report import write_link_report
 
-        html = render_link_report(result)
-    result.write(output)
-    if report_path is not None:
-        write_text_atomic(report_path, html)
-        if not quiet:
-            click.echo(f"wrote the report to {report_path}")
+            write_link_report(result, outputs.path("--report"))
+        outputs.commit()
     if not quiet:
+        if report_path is not None:
+            click.echo(f"wrote the report to {report_path}")
         click.echo(f"wrote {len(result.matches):,} matches to {output}")
         if model_out is not None:
             click.echo(f"wrote the model to {model_out}")

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import sys
-from pathlib import Path
 
 import click
 
-from .._io import atomic_path, read_table
+from .._io import read_table
 from ..errors import LinkcoreError, ParameterError, SchemaError
 from ..schema import Mapping, Schema
-from ._common import EXIT_BAD_INPUT, common_options, guarded, setup_logging
+from ._common import EXIT_BAD_INPUT, common_options, force_option, guarded, setup_logging
+from .paths import RunOutputs
 
 # Above this share of sampled values that do not normalise, `validate` calls the mapping wrong
 # (a date format or column mix-up); above NOTE_SHARE it prints a note.
@@ -33,20 +32,6 @@ def schema() -> None:
     """  # noqa: D301
 
 
-def _check_outputs(data: str, outputs: list[str], force: bool) -> None:
-    """Refuse outputs that would overwrite the input, each other, a folder or (unforced) a file."""
-    resolved = [Path(o).resolve() for o in outputs]
-    if len(set(resolved)) != len(resolved):
-        raise ParameterError("the schema and the mapping need different output files")
-    for out, res in zip(outputs, resolved, strict=True):
-        if res == Path(data).resolve():
-            raise ParameterError(f"output {out} is the input file; choose another name")
-        if res.is_dir():
-            raise ParameterError(f"output {out} is a directory; give a file name")
-        if res.exists() and not force:
-            raise ParameterError(f"{out} already exists; use --force to overwrite it")
-
-
 @schema.command("suggest")
 @click.argument("data", type=click.Path(dir_okay=True))
 @click.option("-o", "--output", required=True, type=click.Path(),
@@ -57,7 +42,7 @@ def _check_outputs(data: str, outputs: list[str], force: bool) -> None:
               help="An agreed schema: suggest only this holder's mapping onto it.")
 @click.option("--sample-size", type=int, default=2000, show_default=True,
               help="Non-empty values sampled per column to judge its contents.")
-@click.option("--force", is_flag=True, help="Overwrite existing output files.")
+@force_option
 @common_options
 @guarded
 def suggest(data: str, output: str, mapping_out: str | None, shared_schema: str | None,
@@ -82,11 +67,12 @@ def suggest(data: str, output: str, mapping_out: str | None, shared_schema: str 
     if shared_schema is not None:
         if mapping_out is not None:
             raise ParameterError("with --schema, -o is the mapping file; drop --mapping-out")
-        _check_outputs(data, [output], force)
+        outputs = RunOutputs({"-o": output}, force=force,
+                             inputs={"DATA": data, "--schema": shared_schema})
         agreed = Schema.load(shared_schema)
         df = read_table(data)
         mapping, reasons = suggest_mapping(df, agreed, sample_size=sample_size)
-        _write_all([(output, mapping.to_json())])
+        _write_all(outputs, {"-o": mapping.to_json()})
         if not quiet:
             _echo_summary(reasons)
             click.echo(f"wrote the mapping to {output} for schema {agreed.fingerprint[:16]}…; "
@@ -95,22 +81,23 @@ def suggest(data: str, output: str, mapping_out: str | None, shared_schema: str 
     if mapping_out is None:
         raise ParameterError("give --mapping-out MAPPING.json for the suggested mapping "
                              "(or --schema SHARED.json to map onto an agreed schema)")
-    _check_outputs(data, [output, mapping_out], force)
+    outputs = RunOutputs({"-o": output, "--mapping-out": mapping_out}, force=force,
+                         inputs={"DATA": data})
     df = read_table(data)
     suggested, mapping, reasons = suggest_schema(df, sample_size=sample_size)
-    _write_all([(output, suggested.to_json()), (mapping_out, mapping.to_json())])
+    _write_all(outputs, {"-o": suggested.to_json(), "--mapping-out": mapping.to_json()})
     if not quiet:
         _echo_summary(reasons)
         click.echo(f"wrote the schema to {output} (fingerprint {suggested.fingerprint[:16]}…) "
                    f"and the mapping to {mapping_out}; review both before sharing the schema")
 
 
-def _write_all(files: list[tuple[str, str]]) -> None:
-    """Write every file or none: temporary files, renamed only once all are written."""
-    with contextlib.ExitStack() as stack:
-        for target, text in files:
-            tmp = stack.enter_context(atomic_path(target))
-            tmp.write_text(text, encoding="utf-8")
+def _write_all(outputs: RunOutputs, texts: dict[str, str]) -> None:
+    """Write every file or none: staged aside, renamed into place together."""
+    with outputs:
+        for label, text in texts.items():
+            outputs.path(label).write_text(text, encoding="utf-8")
+        outputs.commit()
 
 
 def _echo_summary(reasons: list[str]) -> None:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 from pathlib import Path
 
 import click
 
-from .._io import atomic_path
 from ..errors import ParameterError
-from ._common import common_options, guarded, setup_logging
+from ._common import common_options, force_option, guarded, setup_logging
+from .paths import RunOutputs
 
 
 def _parse_rates(items: tuple[str, ...]) -> dict[str, float]:
@@ -63,6 +62,7 @@ def _parse_rates(items: tuple[str, ...]) -> dict[str, float]:
     required=True,
     help="Directory to write agency_1.csv, agency_2.csv, ..., truth.csv into.",
 )
+@force_option
 @common_options
 @guarded
 def synth(
@@ -73,6 +73,7 @@ def synth(
     rates: tuple[str, ...],
     seed: int,
     output: Path,
+    force: bool,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -101,6 +102,8 @@ def synth(
     profiles = [get_profile(name).with_rates(**override) for name in names]
     if output.exists() and not output.is_dir():
         raise ParameterError("--output must be a directory, not a file")
+    names_out = [f"agency_{i + 1}.csv" for i in range(agencies)] + ["truth.csv", "manifest.json"]
+    outputs = RunOutputs({name: output / name for name in names_out}, force=force)
 
     population = generate_population(people, seed)
     result = generate_extracts(
@@ -132,14 +135,13 @@ def synth(
     }
     tables = [(f"agency_{i + 1}.csv", df) for i, df in enumerate(result.extracts)]
     tables.append(("truth.csv", result.truth))
-    # All files appear together: each is written to a temporary name and renamed only
-    # when every one has been written.
-    with contextlib.ExitStack() as stack:
+    # All files appear together: each is written aside and renamed only when every one is.
+    with outputs:
         for name, df in tables:
-            tmp = stack.enter_context(atomic_path(output / name))
-            df.to_csv(tmp, index=False)
-        tmp = stack.enter_context(atomic_path(output / "manifest.json"))
-        tmp.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+            df.to_csv(outputs.path(name), index=False)
+        outputs.path("manifest.json").write_text(json.dumps(manifest, indent=2) + "\n",
+                                                 encoding="utf-8")
+        outputs.commit()
     if not quiet:
         for name, df in tables:
             click.echo(f"wrote {output / name}: {len(df)} rows")

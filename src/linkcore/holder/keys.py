@@ -66,8 +66,12 @@ class Secret:
 
     @classmethod
     def from_text(cls, text: str, *, source: str = "the key") -> Secret:
-        """Parse a key file's text: ``linkcore-secret-v1:<base64>``, or bare hex or base64."""
-        body = text.strip()
+        """Parse a key file's text: ``linkcore-secret-v1:<base64>``, or bare hex or base64.
+
+        Lines starting with ``#`` are comments (the demo's key file marks itself demo-only so).
+        """
+        body = "\n".join(line for line in text.splitlines()
+                         if not line.lstrip().startswith("#")).strip()
         if not body:
             raise SecretError(f"{source} is empty")
         if body.startswith(KEY_FILE_HEADER + ":"):
