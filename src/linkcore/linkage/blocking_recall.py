@@ -1,4 +1,4 @@
-"""Blocking recall estimated without labels: how many likely matches did blocking never propose?
+"""Blocking recall estimated without labels: the likely matches that blocking never proposed.
 
 Model-based precision and recall are computed over the candidate pairs, so a true pair that no
 blocking rule proposed is invisible to them. This module makes it visible. It draws a random

@@ -60,19 +60,21 @@ def count_equal_pairs(keys_a: np.ndarray, keys_b: np.ndarray) -> int:
 
 
 def exact_agreement_u(model: FellegiSunterModel, ds_a: EncodedDataset, ds_b: EncodedDataset,
-                      levels: np.ndarray, *, max_u_exact: float) -> dict[str, Any]:
+                      levels: np.ndarray, *, max_u_exact: float,
+                      skip: tuple[str, ...] = ()) -> dict[str, Any]:
     """Replace each specific field's u[exact] by the count over all pairs; return what changed.
 
     ``levels``: the candidates' comparison levels (their probabilities under the current model
     give the expected matches). Fields whose exact level agrees in more than ``max_u_exact`` of
-    random pairs (sex) keep the random-pair u: for them sampling is already precise.
+    random pairs (sex) keep the random-pair u: for them sampling is already precise. ``skip``:
+    fields whose u is conditional (gated on a salt; see gated_u.py), not over all pairs.
     """
     changed: dict[str, Any] = {}
     if not model.is_fitted or levels.shape[0] == 0:
         return changed
     counts = {}
     for name in model.fields:
-        if name in ds_a.fields and name in ds_b.fields:
+        if name in ds_a.fields and name in ds_b.fields and name not in skip:
             ka, kb = field_keys(ds_a, name), field_keys(ds_b, name)
             counts[name] = (count_equal_pairs(ka, kb),
                             float(np.count_nonzero(ka)) * float(np.count_nonzero(kb)))

@@ -42,6 +42,7 @@ from linkcore.linkage.blocking import (
 from linkcore.linkage.blocking_recall import DEFAULT_BUDGET, estimate_blocking_recall
 from linkcore.linkage.compare import DEFAULT_CHUNK_SIZE, Comparator, comparisons_for
 from linkcore.linkage.exact_u import count_equal_pairs, equal_filter_pairs, exact_agreement_u
+from linkcore.linkage.gated_u import estimate_gated_u, gated_fields
 from linkcore.linkage.levels import FieldComparison
 from linkcore.linkage.model import (
     EMResult,
@@ -582,10 +583,14 @@ def train_unsupervised(
     }
     model.training["u"] = {**model.training.get("u", {}), "scoring_u": u_scope}
     if u_scope == "random pairs":
+        gated = tuple(f for fs in gated_fields(model, ds_a).values() for f in fs)
         counted = exact_agreement_u(model, ds_a, ds_b, candidate_levels,
-                                    max_u_exact=SESSION_MAX_U_EXACT)
+                                    max_u_exact=SESSION_MAX_U_EXACT, skip=gated)
         if counted:
             model.training["u"]["exact_counted_over_all_pairs"] = counted
+        if gated:
+            model.training["u"]["same_salt"] = estimate_gated_u(model, comparator, ds_a, ds_b,
+                                                                seed=seed)
     iterations, converged = len(sessions), True
     result = EMResult(converged, iterations, math.nan, float(model.lambda_ or lam_global), n_cand,
                       int(patterns.shape[0]), 0.0,
