@@ -113,7 +113,7 @@ WORD_SELECTIONS = ("all", "first", "rest")
 
 _NAME_RE = re.compile(r"^[\w.-]+$")
 _FIELD_KEYS = {"name", "kind", "tokens", "filter_bits", "k", "hashing", "clk_k", "salt",
-               "hardening", "comparison", "normalise"}
+               "hardening", "comparison", "normalise", "source"}
 _TOP_KEYS = {"linkcore_schema", "description", "fields", "clk", "blocking_keys"}
 
 
@@ -176,6 +176,7 @@ class FieldSpec:
     hardening: tuple[HardeningStep, ...] = ()
     thresholds: tuple[float, ...] = ()
     normalise: tuple[tuple[str, Any], ...] = ()
+    source: str | None = None
 
     @property
     def normalise_options(self) -> dict[str, Any]:
@@ -201,6 +202,8 @@ class FieldSpec:
             "hardening": [h.to_dict() for h in self.hardening],
             "comparison": {"thresholds": list(self.thresholds)},
             "normalise": dict(self.normalise),
+            # written only when set, so schemas without views keep their fingerprints
+            **({"source": self.source} if self.source is not None else {}),
         }
 
 
@@ -401,6 +404,7 @@ def _parse_schema(doc: Any) -> Schema:
         parsed = _parse_field(i, raw, names, p, salt_field)
         if parsed is not None:
             fields.append(parsed)
+    _check_views(fields, p)
     seen: set[str] = set()
     for name in names:
         if isinstance(name, str) and name in seen:
@@ -463,6 +467,22 @@ def _check_transform_kinds(fields: list[FieldSpec], clk: ClkSpec | None,
         if kind is not None and kind not in TRANSFORM_KINDS[part.transform]:
             p.add(where, f"transform {part.transform!r} does not apply to {kind} field "
                          f"{part.field!r}")
+
+
+def _check_views(fields: list[FieldSpec], p: _Problems) -> None:
+    """A view (a field with a source) takes a plain field's value, of its kind, under another salt."""
+    by_name = {f.name: f for f in fields}
+    for f in fields:
+        if f.source is None or f.source not in by_name:
+            continue
+        src = by_name[f.source]
+        where = f"field {f.name!r}"
+        if src.source is not None:
+            p.add(where, f"its source {src.name!r} is itself a view; name the original field")
+        if src.kind != f.kind or src.normalise != f.normalise:
+            p.add(where, f"a view must have the kind and normalisation of its source {src.name!r}")
+        if src.salt == f.salt:
+            p.add(where, f"a view must be salted differently from its source {src.name!r}")
 
 
 def default_salt_field(raw_fields: list[Any]) -> str | None:
@@ -586,10 +606,18 @@ def _parse_field(i: int, raw: Any, names: list[Any], p: _Problems,
             else:
                 normalise[key] = value
 
+    source = raw.get("source")
+    if source is not None:
+        if source not in names or source == name:
+            p.add(where, f"'source' must name another field of the schema (got {source!r})")
+        elif salt is None:
+            p.add(where, "a field with a 'source' is a second view of that field's value and "
+                         "needs a salt of its own")
+
     if len(p.items) > n_before or tokens is None:
         return None
     return FieldSpec(name, kind, tokens, filter_bits, k, hashing, clk_k, salt, hardening,
-                     thresholds, tuple(sorted(normalise.items())))
+                     thresholds, tuple(sorted(normalise.items())), source)
 
 
 def _parse_hardening(where: str, raw: Any, bits: Any, p: _Problems) -> tuple[HardeningStep, ...]:
@@ -744,9 +772,12 @@ class Mapping:
         problems = []
         mapped = self.fields
         for f in schema.fields:
-            if f.name not in mapped:
+            if f.source is None and f.name not in mapped:
                 problems.append(f"field {f.name!r} has no source (map it to a column, "
                                 f"or to null if you do not hold it)")
+            if f.source is not None and f.name in mapped:
+                problems.append(f"field {f.name!r} is a view of {f.source!r} and takes its "
+                                "value from there: leave it out of the mapping")
         for name in mapped:
             if name not in schema.field_names:
                 problems.append(f"maps {name!r}, which is not a field of the schema")

@@ -44,8 +44,13 @@ def normalised_values(df: pd.DataFrame, spec: FieldSpec, mapping: Mapping) -> np
 
 
 def plaintext_table(df: pd.DataFrame, schema: Schema, mapping: Mapping) -> dict[str, np.ndarray]:
-    """Normalised values of every schema field, keyed by field name."""
-    return {spec.name: normalised_values(df, spec, mapping) for spec in schema.fields}
+    """Normalised values of every schema field, keyed by field name (a view: its source's)."""
+    out = {spec.name: normalised_values(df, spec, mapping)
+           for spec in schema.fields if spec.source is None}
+    for spec in schema.fields:
+        if spec.source is not None:
+            out[spec.name] = out[spec.source]
+    return out
 
 
 def check_reference_columns(df: pd.DataFrame, mapping: Mapping) -> None:

@@ -369,10 +369,16 @@ def encode_with_report(df: pd.DataFrame, schema: Schema, secret: Secret,
     bar = _progress(progress, n, len(steps) + 2)
     columns: dict[str, _Column] = {}
     for spec in schema.fields:
+        if spec.source is not None:
+            continue  # a view takes its source's normalised value (below)
         column, invalid = _normalise_field(df, spec, mapping)
         columns[spec.name] = column
         report.invalid_rows[spec.name] = np.flatnonzero(invalid) + 1
         report.missing_counts[spec.name] = int((column.codes < 0).sum())
+    for spec in schema.fields:
+        if spec.source is not None:
+            columns[spec.name] = columns[spec.source]
+            report.missing_counts[spec.name] = report.missing_counts[spec.source]
     bar.update(1)
     problems = report.summary_lines()
     if strict and problems:

@@ -884,6 +884,41 @@ def _drop_address_views(a: _Analysis) -> None:
                                   "address three times and make members of a household matches"))
 
 
+#: Salts of the name fields, in order: each name is encoded once under each salt field present,
+#: the first as the field itself, the others as views named ``<name>_by_<salt>``.
+NAME_SALTS = ("date_of_birth", "postcode")
+#: Balanced name filters (constant set-bit count: the length of a name is not told) and the
+#: Dice thresholds that correspond, on a balanced filter, to 0.8 / 0.62 / 0.45 unbalanced.
+NAME_HARDENING = [{"type": "balance"}]
+NAME_THRESHOLDS = [0.94, 0.9, 0.85]
+
+
+def suggested_fields(kinds: dict[str, str]) -> list[dict[str, Any]]:
+    """Field documents: names salted with the whole date of birth, and again with the postcode.
+
+    The unit of privacy is the whole file (docs/parameters.md): a name filter that could be
+    compared across the file, or two views of a name joined through an unsalted CLK, let an
+    attacker count and label names. Salted with a whole value, a name is comparable only within
+    the records that share that value (a birthday, a postcode), so its equality classes are a
+    handful of records and nothing joins them; the linkage unit compares a pair's names under
+    whichever salt the pair shares (linkage/compare.py, salt gates). Two salts keep the names of
+    people who moved, or whose date of birth is missing or mistyped. No CLK.
+    """
+    salts = [f for f in NAME_SALTS if f in kinds]
+    fields: list[dict[str, Any]] = []
+    views: list[dict[str, Any]] = []
+    for role, kind in kinds.items():
+        doc: dict[str, Any] = {"name": role, "kind": kind}
+        if kind == "name" and salts:
+            doc.update(salt={"field": salts[0], "transform": "value"},
+                       hardening=NAME_HARDENING, comparison={"thresholds": NAME_THRESHOLDS})
+            for salt in salts[1:]:
+                views.append({**doc, "name": f"{role}_by_{salt}", "source": role,
+                              "salt": {"field": salt, "transform": "value"}})
+        fields.append(doc)
+    return fields + views
+
+
 def _key_name(parts: tuple[tuple[str, str], ...]) -> str:
     return "-".join(f"{f}.{t}" for f, t in parts)
 
@@ -909,7 +944,8 @@ def suggest_schema(df, sample_size: int = SAMPLE_SIZE) -> tuple[Schema, Mapping,
     doc = {
         "linkcore_schema": 1,
         "description": SUGGESTED_DESCRIPTION,
-        "fields": [{"name": r, "kind": kinds[r]} for r in roles],
+        "fields": suggested_fields(kinds),
+        "clk": None,
         "blocking_keys": [{"name": _key_name(k), "parts": [{"field": f, "transform": t}
                                                            for f, t in k]} for k in keys],
     }
@@ -967,6 +1003,8 @@ def suggest_mapping(
     used: set[str] = set()
     unheld: list[str] = []
     for f in schema.fields:
+        if f.source is not None:
+            continue  # a view takes its source's value
         asg = a.roles.get(_field_role(f.name))
         if asg is None:
             # A column named exactly like the field, or the only column of the field's kind.
@@ -985,7 +1023,7 @@ def suggest_mapping(
             note = (f"; WARNING: the contents look {asg.kind}, the schema says {f.kind}: "
                     "check this column")
         reasons.append(f"{' + '.join(asg.columns)} -> {f.name} ({f.kind}, {asg.why}{note})")
-    if len(unheld) == len(schema.fields):
+    if len(unheld) == sum(f.source is None for f in schema.fields):
         raise MappingError(
             f"no column of the input fits any of the schema's {len(schema.fields)} fields; "
             "write the mapping by hand")
