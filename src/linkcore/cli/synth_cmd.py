@@ -61,7 +61,7 @@ def _parse_rates(items: tuple[str, ...]) -> dict[str, float]:
     "output",
     type=click.Path(path_type=Path),
     required=True,
-    help="Directory to write agency_1.csv, agency_2.csv, ..., truth.csv into.",
+    help="Directory to write agency_1.csv, agency_2.csv, ..., truth.csv, register.csv into.",
 )
 @common_options
 @guarded
@@ -81,9 +81,17 @@ def synth(
     Example: linkcore synth --people 50000 --profile moderate --seed 1 -o data/
 
     truth.csv lists the pairs of record ids that are the same person; it is
-    written apart from the extracts, never as one of their columns.
+    written apart from the extracts, never as one of their columns. register.csv
+    is a plaintext public register of the same population (half its adults, true
+    values, no NI number): the reference for `linkcore audit --reference`.
     """
-    from ..synth import generate_extracts, generate_population, get_profile, id_column
+    from ..synth import (
+        generate_extracts,
+        generate_population,
+        get_profile,
+        id_column,
+        make_register,
+    )
     from ..synth.extracts import agency_sizes
 
     setup_logging(verbose)
@@ -106,6 +114,7 @@ def synth(
     result = generate_extracts(
         population, agencies, overlap, profiles if len(profiles) > 1 else profiles[0], seed
     )
+    register = make_register(population, seed)
     m, shared = agency_sizes(people, agencies, overlap)
     manifest = {
         "generator": "linkcore synth",
@@ -129,9 +138,16 @@ def synth(
             "pairs": len(result.truth),
             "columns": list(result.truth.columns),
         },
+        "register": {
+            "file": "register.csv",
+            "id_column": "register_id",
+            "records": len(register),
+            "columns": list(register.columns),
+        },
     }
     tables = [(f"agency_{i + 1}.csv", df) for i, df in enumerate(result.extracts)]
     tables.append(("truth.csv", result.truth))
+    tables.append(("register.csv", register))
     # All files appear together: each is written to a temporary name and renamed only
     # when every one has been written.
     with contextlib.ExitStack() as stack:
