@@ -3,7 +3,8 @@
 Each page's fenced blocks run in the order they appear, in a fresh empty directory per page:
 
 - a ```bash block runs with ``bash -e -o pipefail`` (so every command in it must exit 0), with
-  this environment's ``linkcore`` entry point first on PATH and HOME pointing into the directory;
+  this environment's ``linkcore`` entry point first on PATH, and HOME and TMPDIR inside the
+  directory (the demo's default output folder is a new one under TMPDIR);
 - the ```python blocks of a page run in one Python process (they share one session, as api.md
   says), each after the shell blocks above it.
 
@@ -88,9 +89,10 @@ def without_installs(script: str) -> str:
 def _environment(work: Path) -> dict[str, str]:
     env = dict(os.environ)
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
-    env["HOME"] = str(work / "home")
+    for name, folder in (("HOME", "home"), ("TMPDIR", "tmp")):  # nothing is written outside
+        env[name] = str(work / folder)
+        (work / folder).mkdir(exist_ok=True)
     env.pop("LINKCORE_SECRET", None)
-    (work / "home").mkdir(exist_ok=True)
     return env
 
 
