@@ -214,7 +214,8 @@ def test_synth_refuses_to_replace_its_files_without_force(tmp_path):
     assert res.exit_code == 0, res.output
     assert (out / "truth.csv").read_text() != "my own truth\n"
     assert sorted(p.name for p in out.iterdir()) == ["agency_1.csv", "agency_2.csv",
-                                                     "manifest.json", "truth.csv"]
+                                                     "manifest.json", "register.csv",
+                                                     "truth.csv"]
 
 
 def test_an_output_inside_an_input_folder_is_refused(tmp_path):

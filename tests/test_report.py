@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html as html_lib
+import json
 import math
 import re
 import shutil
@@ -150,6 +152,66 @@ def test_nice_ticks_cover_the_range(lo, span):
     assert ticks[0] - step < lo + 1e-9 * abs(step)
 
 
+# Appended to a copy of a report (the report itself has no script): writes into the DOM, as
+# JSON, every SVG text whose box leaves its chart (the browser clips it there), every two texts
+# of one chart that overlap, how many texts were checked, and how many waterfall totals there
+# are, so that --dump-dom carries the browser's own layout out.
+MEASURE = """<script>
+const clipped = [], overlapping = []; let checked = 0, totals = 0;
+for (const svg of document.querySelectorAll('svg')) {
+  const box = svg.getBoundingClientRect();
+  const chart = svg.getAttribute('data-chart') || svg.getAttribute('aria-label');
+  const texts = [...svg.querySelectorAll('text')].map(t => [t.textContent,
+                                                            t.getBoundingClientRect()]);
+  texts.forEach(([text, r], i) => {
+    checked += 1;
+    if (text.includes('(p = ')) totals += 1;
+    if (r.left < box.left - 0.5 || r.right > box.right + 0.5 ||
+        r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5) {
+      clipped.push({chart, text, left: r.left - box.left, right: box.right - r.right});
+    }
+    for (const [other, q] of texts.slice(i + 1)) {
+      const w = Math.min(r.right, q.right) - Math.max(r.left, q.left);
+      const h = Math.min(r.bottom, q.bottom) - Math.max(r.top, q.top);
+      if (w > 1 && h > 1) overlapping.push({chart, text, other});
+    }
+  });
+}
+const out = document.createElement('pre'); out.id = 'measured';
+out.textContent = JSON.stringify({checked, totals, clipped, overlapping});
+document.body.appendChild(out);
+</script>"""
+
+
+def _chromium(tmp_path) -> list[str]:
+    return [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}",
+            "--enable-logging=stderr", "--v=0"]
+
+
+def _measure_in_chromium(tmp_path, report, width: int) -> dict:
+    """Lay the report out in headless Chromium at a window width; return MEASURE's findings."""
+    probe = tmp_path / f"measure_{width}_{report.name}"
+    probe.write_text(report.read_text(encoding="utf-8").replace("</body>", MEASURE + "</body>"),
+                     encoding="utf-8")
+    dom = subprocess.run([*_chromium(tmp_path), f"--window-size={width},2000", "--dump-dom",
+                          probe.as_uri()], capture_output=True, text=True, timeout=120)
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    found = re.search(r'<pre id="measured">(.*?)</pre>', dom.stdout, re.S)
+    assert found, "the measuring script did not run"
+    return json.loads(html_lib.unescape(found.group(1)))
+
+
+def _assert_no_text_clipped(tmp_path, report, *, min_texts: int) -> dict:
+    for width in (1200, 800):  # the page's full width, and a narrow window that scales the SVGs
+        measured = _measure_in_chromium(tmp_path, report, width)
+        assert measured["checked"] >= min_texts
+        assert measured["clipped"] == [], f"at window width {width}: {measured['clipped']}"
+        assert measured["overlapping"] == [], f"at width {width}: {measured['overlapping']}"
+    return measured
+
+
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (Debian: apt-get install "
                     "chromium; .ci/run installs it), so the report cannot be rendered in a browser")
 def test_report_renders_in_headless_chromium(tmp_path, linked):
@@ -157,10 +219,7 @@ def test_report_renders_in_headless_chromium(tmp_path, linked):
     report = tmp_path / "report.html"
     write_link_report(result, report, truth=synth.truth)
     shot = tmp_path / "shot.png"
-    base = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}",
-            "--enable-logging=stderr", "--v=0"]
+    base = _chromium(tmp_path)
     dom = subprocess.run([*base, "--dump-dom", report.as_uri()], capture_output=True,
                          text=True, timeout=120)
     assert dom.returncode == 0, dom.stderr[-2000:]
@@ -175,6 +234,31 @@ def test_report_renders_in_headless_chromium(tmp_path, linked):
                           capture_output=True, text=True, timeout=120)
     assert grab.returncode == 0, grab.stderr[-2000:]
     assert shot.stat().st_size > 20_000  # a rendered page, not a blank one
+    # no label of any chart is cut off: every waterfall's total ("+35.45  (p = 1.000)"), the
+    # axis labels, the legends
+    measured = _assert_no_text_clipped(tmp_path, report, min_texts=200)
+    assert measured["totals"] == len(link_report_data(result, truth=synth.truth)["pairs"]) > 0
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
+def test_audit_report_labels_and_legend_are_not_clipped_in_chromium(tmp_path, linked):
+    from linkcore.audit.report import render_html
+    from linkcore.audit.run import run_audit
+    from linkcore.synth import make_register
+
+    synth, _, _ = linked
+    a = synth.extracts[0]
+    schema, mapping, _ = suggest_schema(a)
+    register = make_register(generate_population(1500, 11), 11)
+    reference_mapping, _ = suggest_mapping(register, schema)
+    # frequency alignment alone: it has a bar for every field, the CLK and each blocking key
+    # ("block:date_of_birth.value", the longest label); the legend lists every attack
+    audit = run_audit(a, schema, mapping, Secret(bytes(range(32))), register,
+                      reference_mapping, attacks=("frequency",))
+    assert any(len(r.target) > 20 for r in audit.results if r.score is not None)
+    report = tmp_path / "audit.html"
+    report.write_text(render_html(audit), encoding="utf-8")
+    _assert_no_text_clipped(tmp_path, report, min_texts=15)
 
 
 def test_explained_pairs_carry_the_runs_corrections():
@@ -196,3 +280,32 @@ def test_explained_pairs_carry_the_runs_corrections():
     assert "salt-group correction" in labels
     html = render_link_report(result)
     assert "<h3>Corrections</h3>" in html and "date_of_birth" in html
+
+
+def test_precision_recall_axis_zooms_to_values_near_one():
+    # precision and recall between 0.96 and 1: on a 0-1 axis both lines would lie flat on top
+    x = [i / 20 for i in range(21)]
+    precision = [0.995 + 0.005 * v for v in x]
+    recall = [1.0 - 0.04 * v for v in x]
+    svg = charts.line_chart(x, [("precision", precision, "#000", False),
+                                ("recall", recall, "#111", True)],
+                            x_label="threshold", y_label="precision / recall", marker=0.5)
+    lo, hi = charts.zoomed_range(precision + recall)
+    assert 0.9 <= lo <= 0.96 and hi == 1.0
+    assert "y axis zoomed" in svg and f"y axis from {lo:g} to 1" in svg
+    ys = [float(y) for d in re.findall(r"class='mark' d='([^']*)'", svg)
+          for y in re.findall(r",([\d.]+)", d)]
+    top, bottom = 14, 280 - 44  # the plot area of line_chart's default size
+    assert max(ys) - min(ys) > 0.6 * (bottom - top)  # the lines use the height, not one row
+    # values that spread over the range keep the whole 0-1 axis
+    assert charts.zoomed_range([0.1, 0.9]) == (0.0, 1.0)
+    assert "zoomed" not in charts.line_chart(x, [("p", [v for v in x], "#000", False)],
+                                             x_label="t", y_label="p")
+
+
+def test_waterfall_leaves_room_for_the_total_label():
+    svg = charts.waterfall(-11.39, [("first_name", "exact", 14.16), ("ni_number", "exact", 19.91)],
+                           42.68, 0.99999)
+    width = float(re.search(r"width='(\d+)'", svg).group(1))
+    x = float(re.search(r"<text x='([\d.]+)'[^>]*>\+42.68  \(p = 1.000\)</text>", svg).group(1))
+    assert x + charts.text_width("+42.68  (p = 1.000)", 9, bold=True) <= width

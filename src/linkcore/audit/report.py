@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import html
+import math
 
+from ..report.charts import text_width
 from .run import ATTACKS, RISK_MARGIN, RISK_RATE, AuditResult
 
 _COLOURS = {"frequency": "#d95f02", "pattern_mining": "#7570b3", "graph_matching": "#1b9e77",
@@ -26,6 +28,7 @@ ul.verdicts li{margin:.4em 0;padding:.5em .8em;border-left:4px solid #1b7a36;
 background:#f6fbf7}
 ul.verdicts li.risk{border-color:#b00020;background:#fdf3f4}
 .muted{color:#777;font-size:.85em}svg text{font-family:inherit}
+svg{max-width:100%;height:auto;display:block}
 """
 
 
@@ -34,12 +37,19 @@ def _pct(x: float | None) -> str:
 
 
 def _chart(result: AuditResult) -> str:
-    """Draw grouped horizontal bars: per field, one bar per scored attack; a tick marks chance."""
+    """Draw grouped horizontal bars: per field, one bar per scored attack; a tick marks chance.
+
+    The label column and the legend are sized from the labels' widths (estimated generously by
+    ``report.charts.text_width``), so no field name or legend entry is cut off; the legend wraps
+    onto as many rows as it needs.
+    """
     scored = [r for r in result.results if r.score is not None]
     targets = list(dict.fromkeys(r.target for r in scored))
     if not targets:
         return "<p class='muted'>No attack produced a score.</p>"
-    bar_h, gap, left, width = 14, 12, 130, 560
+    bar_h, gap, plot_w, right = 14, 12, 560, 48
+    left = max(130, int(math.ceil(max(text_width(t, 12) for t in targets) + 12)))
+    width = left + plot_w + right
     rows: list[str] = []
     y = 10
     for target in targets:
@@ -49,13 +59,13 @@ def _chart(result: AuditResult) -> str:
         for r in group:
             s = r.score
             assert s is not None
-            w = max(width * s.reidentified, 0.5)
+            w = max(plot_w * s.reidentified, 0.5)
             colour = _COLOURS.get(r.attack, "#666")
             label = f"{ATTACKS.get(r.attack, r.attack)}: {_pct(s.reidentified)}"
             rows.append(f"<rect x='{left}' y='{y}' width='{w:.1f}' height='{bar_h - 2}' "
                         f"fill='{colour}'><title>{html.escape(label)} (chance "
                         f"{_pct(s.chance)})</title></rect>")
-            cx = left + width * s.chance
+            cx = left + plot_w * s.chance
             rows.append(f"<line x1='{cx:.1f}' x2='{cx:.1f}' y1='{y - 1}' y2='{y + bar_h - 1}' "
                         f"stroke='#000' stroke-width='2'/>")
             rows.append(f"<text x='{left + w + 4:.1f}' y='{y + bar_h - 4}' font-size='10'>"
@@ -64,22 +74,31 @@ def _chart(result: AuditResult) -> str:
         y += gap
     axis = []
     for tick in (0, 0.25, 0.5, 0.75, 1.0):
-        x = left + width * tick
+        x = left + plot_w * tick
         axis.append(f"<line x1='{x:.1f}' x2='{x:.1f}' y1='0' y2='{y}' stroke='#eee'/>"
                     f"<text x='{x:.1f}' y='{y + 14}' font-size='10' text-anchor='middle'>"
                     f"{int(tick * 100)}%</text>")
+    axis.append(f"<text x='{left + plot_w / 2:.1f}' y='{y + 30}' font-size='11' "
+                "text-anchor='middle'>share of records re-identified (top-1)</text>")
+    # legend: one entry per attack and the chance tick, wrapped onto rows of the chart's width
+    entries = [(name, f"<rect x='{{x}}' y='{{y}}' width='10' height='10' fill='{_COLOURS[a]}'/>")
+               for a, name in ATTACKS.items()]
+    entries.append(("chance", "<line x1='{x5}' x2='{x5}' y1='{y}' y2='{y10}' stroke='#000' "
+                              "stroke-width='2'/>"))
     legend = []
-    lx = left
-    for attack, name in ATTACKS.items():
-        legend.append(f"<rect x='{lx}' y='{y + 24}' width='10' height='10' "
-                      f"fill='{_COLOURS[attack]}'/><text x='{lx + 14}' y='{y + 33}' "
-                      f"font-size='11'>{html.escape(name)}</text>")
-        lx += 150
-    legend.append(f"<line x1='{lx}' x2='{lx}' y1='{y + 22}' y2='{y + 36}' stroke='#000' "
-                  f"stroke-width='2'/><text x='{lx + 6}' y='{y + 33}' font-size='11'>chance</text>")
-    height = y + 44
-    return (f"<svg xmlns='http://www.w3.org/2000/svg' width='{left + width + 60}' "
-            f"height='{height}' role='img' aria-label='attack success per field'>"
+    lx, ly = 8.0, y + 44
+    for name, mark in entries:
+        entry_w = 14 + text_width(name, 11) + 18
+        if lx > 8 and lx + entry_w > width - 4:
+            lx, ly = 8.0, ly + 18
+        legend.append(mark.format(x=f"{lx:.1f}", x5=f"{lx + 5:.1f}", y=ly, y10=ly + 10)
+                      + f"<text x='{lx + 14:.1f}' y='{ly + 9}' font-size='11'>"
+                      f"{html.escape(name)}</text>")
+        lx += entry_w
+    height = ly + 20
+    return (f"<svg xmlns='http://www.w3.org/2000/svg' class='chart' data-chart='audit' "
+            f"viewBox='0 0 {width} {height}' width='{width}' height='{height}' role='img' "
+            "aria-label='attack success per field'>"
             + "".join(axis) + "".join(rows) + "".join(legend) + "</svg>")
 
 

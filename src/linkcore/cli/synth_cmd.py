@@ -60,7 +60,7 @@ def _parse_rates(items: tuple[str, ...]) -> dict[str, float]:
     "output",
     type=click.Path(path_type=Path),
     required=True,
-    help="Directory to write agency_1.csv, agency_2.csv, ..., truth.csv into.",
+    help="Directory to write agency_1.csv, agency_2.csv, ..., truth.csv, register.csv into.",
 )
 @force_option
 @common_options
@@ -82,9 +82,17 @@ def synth(
     Example: linkcore synth --people 50000 --profile moderate --seed 1 -o data/
 
     truth.csv lists the pairs of record ids that are the same person; it is
-    written apart from the extracts, never as one of their columns.
+    written apart from the extracts, never as one of their columns. register.csv
+    is a plaintext public register of the same population (half its adults, true
+    values, no NI number): the reference for `linkcore audit --reference`.
     """
-    from ..synth import generate_extracts, generate_population, get_profile, id_column
+    from ..synth import (
+        generate_extracts,
+        generate_population,
+        get_profile,
+        id_column,
+        make_register,
+    )
     from ..synth.extracts import agency_sizes
 
     setup_logging(verbose)
@@ -102,13 +110,15 @@ def synth(
     profiles = [get_profile(name).with_rates(**override) for name in names]
     if output.exists() and not output.is_dir():
         raise ParameterError("--output must be a directory, not a file")
-    names_out = [f"agency_{i + 1}.csv" for i in range(agencies)] + ["truth.csv", "manifest.json"]
+    names_out = [f"agency_{i + 1}.csv" for i in range(agencies)] + ["truth.csv", "register.csv",
+                                                                  "manifest.json"]
     outputs = RunOutputs({name: output / name for name in names_out}, force=force)
 
     population = generate_population(people, seed)
     result = generate_extracts(
         population, agencies, overlap, profiles if len(profiles) > 1 else profiles[0], seed
     )
+    register = make_register(population, seed)
     m, shared = agency_sizes(people, agencies, overlap)
     manifest = {
         "generator": "linkcore synth",
@@ -132,9 +142,16 @@ def synth(
             "pairs": len(result.truth),
             "columns": list(result.truth.columns),
         },
+        "register": {
+            "file": "register.csv",
+            "id_column": "register_id",
+            "records": len(register),
+            "columns": list(register.columns),
+        },
     }
     tables = [(f"agency_{i + 1}.csv", df) for i, df in enumerate(result.extracts)]
     tables.append(("truth.csv", result.truth))
+    tables.append(("register.csv", register))
     # All files appear together: each is written aside and renamed only when every one is.
     with outputs:
         for name, df in tables:
