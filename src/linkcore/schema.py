@@ -752,7 +752,8 @@ class Mapping:
     @classmethod
     def identity(cls, schema: Schema, id_column: str = "id") -> Mapping:
         """Make a mapping whose columns are named exactly like the schema's fields."""
-        return cls(id_column, tuple((f.name, FieldSource((f.name,))) for f in schema.fields))
+        return cls(id_column, tuple((f.name, FieldSource((f.name,))) for f in schema.fields
+                                    if f.source is None))
 
     def to_dict(self) -> dict[str, Any]:
         """Return the document as a plain dict (every default written out)."""

@@ -157,6 +157,15 @@ def cases() -> list[tuple[str, str, dict, list[dict], dict | None]]:
                             field("last_name", "name", clk_k=0)]), names, None))
     out.append(("other_key", "the clk_default schema under a different secret",
                 schema_doc(six, clk={"bits": 1024}), PEOPLE, None))
+    out.append(("view_by_postcode", "a surname salted with the whole date of birth and, as a "
+                "view, with the whole postcode, balanced (what schema suggest proposes)",
+                schema_doc([field("last_name", "name", clk_k=0, hardening=[{"type": "balance"}],
+                                  salt={"field": "dob", "transform": "value"}),
+                            field("dob", "date", clk_k=0), field("postcode", "postcode", clk_k=0),
+                            field("last_name_by_postcode", "name", clk_k=0, source="last_name",
+                                  hardening=[{"type": "balance"}],
+                                  salt={"field": "postcode", "transform": "value"})]),
+                PEOPLE, None))
     return out
 
 
@@ -175,7 +184,7 @@ def build(name, description, doc, records, mapping_doc) -> dict:
     for i, rid in enumerate(ds.record_ids):
         rec = {"id": rid, "fields": {}, "normalised": {}, "tokens": {}}
         for j, f in enumerate(schema.fields):
-            src = mapping.fields[f.name]
+            src = mapping.fields[f.source or f.name]
             raw = [records[i].get(c) for c in src.columns]
             raw_text = " ".join(x for x in raw if x) or None
             norm = None
