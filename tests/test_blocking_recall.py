@@ -2,10 +2,10 @@ import math
 
 import numpy as np
 import pytest
+from test_pipeline import encoded_pair
 
 from linkcore.linkage.blocking_recall import estimate_blocking_recall
 from linkcore.linkage.pipeline import link, with_blocking_recall
-from test_pipeline import encoded_pair
 
 
 def _diagonal_score(left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -43,7 +43,7 @@ def test_all_pairs_is_exact_and_compares_nothing():
 
 def test_no_likely_match_gives_an_undefined_recall():
     codes = np.array([0, 7])
-    est = estimate_blocking_recall(codes, 4, 4, lambda l, r: np.zeros(l.size), budget=100)
+    est = estimate_blocking_recall(codes, 4, 4, lambda left, right: np.zeros(left.size), budget=100)
     assert math.isnan(est.recall) and est.likely_inside == 0
 
 

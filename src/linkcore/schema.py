@@ -470,7 +470,7 @@ def _check_transform_kinds(fields: list[FieldSpec], clk: ClkSpec | None,
 
 
 def _check_views(fields: list[FieldSpec], p: _Problems) -> None:
-    """A view (a field with a source) takes a plain field's value, of its kind, under another salt."""
+    """Check each view: a plain field of its own kind as source, under a salt of its own."""
     by_name = {f.name: f for f in fields}
     for f in fields:
         if f.source is None or f.source not in by_name:
