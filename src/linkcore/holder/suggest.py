@@ -845,7 +845,11 @@ def _blocking_keys(kinds: dict[str, str]) -> list[tuple[tuple[str, str], ...]]:
     agreement ∪ these keys kept 99.5% of true pairs at 34,003 x 34,003 and at 10^6 x 10^6 with
     half the candidates of the four keys used before (surname sound + birth year and first
     initial + postcode sector as well, which added 0.13% of true pairs for 39 million more
-    candidates at 10^6 x 10^6). Without a date of birth, surname sound + first initial.
+    candidates at 10^6 x 10^6). Without a date of birth, surname sound + first initial. The full
+    postcode too: names are salted with the date of birth and the postcode (suggested_fields), so
+    a pair whose date of birth is missing or wrong can still be compared on its names only where
+    the postcodes agree; on the held-out pair (benchmarks/heldout) this key raised pairs
+    completeness from 0.946 to 0.956.
     """
     surname = next((f for f in ("last_name", "full_name", "birth_surname") if f in kinds), None)
     first = "first_name" if "first_name" in kinds else None
@@ -855,6 +859,8 @@ def _blocking_keys(kinds: dict[str, str]) -> list[tuple[tuple[str, str], ...]]:
         keys.append(((dob, "value"),))
     elif surname and first:
         keys.append(((surname, "soundex"), (first, "first_char")))
+    if kinds.get("postcode") == "postcode":
+        keys.append((("postcode", "value"),))
     for ident in ("ni_number", "nhs_number", "soc_sec_id"):
         if ident in kinds:
             keys.append(((ident, "value"),))

@@ -6,9 +6,11 @@ is ``missing``. Random pairs almost never share the salt, so the random-pair u o
 rests on a handful of pairs. What scoring needs is u(level | non-match, same salt): how often two
 different people who share a date of birth (or a postcode) have similar names. Those pairs are
 the ones with identical salt-field filters, and they are a mixture: in a block of equal dates of
-birth many pairs are matches. Each pair is weighted by its non-match probability from the other
-fields (the salt field and the fields gated on it left out, and the block's own match share found
-by the λ fixed point), and u is counted with those weights.
+birth many pairs are matches. So u is fitted by EM within the block: every field's m and the
+other fields' u stay as trained (non-matches that share a salt are random pairs as far as the
+other fields go), while the gated fields' u and the block's match share are free. Weighting pairs
+by the other fields alone is not enough: in a block of equal dates of birth a true pair whose
+holder moved has little other evidence, and it would be counted as a non-match that shares a name.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from linkcore.linkage.blocking import field_keys
 from linkcore.linkage.compare import salt_gates
 from linkcore.linkage.exact_u import equal_filter_pairs
 from linkcore.linkage.levels import MISSING_LEVEL
-from linkcore.linkage.model import FellegiSunterModel, lambda_fixed_point
+from linkcore.linkage.model import FellegiSunterModel
 
 #: Pairs taken from each salt field's block of identical filters (sub-sampled beyond it).
 BLOCK_PAIRS = 400_000
@@ -31,6 +33,8 @@ BLOCK_PAIRS = 400_000
 MIN_NON_MATCHES = 20.0
 #: Laplace smoothing of the weighted counts, as the model smooths its own.
 SMOOTHING = 0.5
+#: EM iterations within a salt block (a handful of fields, a few patterns: it settles fast).
+EM_ITERATIONS = 50
 
 
 def gated_fields(model: FellegiSunterModel, ds: EncodedDataset) -> dict[str, list[str]]:
@@ -61,32 +65,50 @@ def estimate_gated_u(model: FellegiSunterModel, comparator: Any, ds_a: EncodedDa
         if left.size == 0:
             continue
         levels = comparator.levels(left, right)
-        others = levels.copy()
-        for name in (salt, *gated):
-            others[:, fields.index(name)] = MISSING_LEVEL
-        non_match = _non_match_probability(model, others)
-        if non_match.sum() < MIN_NON_MATCHES:
-            report[salt] = {"pairs": int(left.size), "non_matches": float(non_match.sum()),
+        levels[:, fields.index(salt)] = MISSING_LEVEL  # every pair of the block agrees on it
+        cols = [fields.index(name) for name in gated]
+        u_gated, lam, non_matches = _block_em(model, levels, cols)
+        if non_matches < MIN_NON_MATCHES:
+            report[salt] = {"pairs": int(left.size), "non_matches": round(non_matches, 1),
                             "note": "too few non-matching pairs: u kept from random pairs"}
             continue
-        for name in gated:
-            j = fields.index(name)
-            col = levels[:, j]
-            n_levels = model.comparisons[j].n_levels
-            counts = np.bincount(col, weights=non_match, minlength=n_levels)[1:]
-            counts = counts + SMOOTHING
-            new_u[name] = (counts / counts.sum()).tolist()
-        report[salt] = {"pairs": int(left.size), "non_matches": round(float(non_match.sum()), 1),
-                        "fields": list(gated)}
+        for name, table in zip(gated, u_gated, strict=True):
+            new_u[name] = table[1:].tolist()
+        report[salt] = {"pairs": int(left.size), "non_matches": round(non_matches, 1),
+                        "match_share": round(lam, 4), "fields": list(gated)}
     if new_u:
         model.set_parameters(u=new_u)
         model.training.pop("set_parameters", None)
     return report
 
 
-def _non_match_probability(model: FellegiSunterModel, levels: np.ndarray) -> np.ndarray:
-    """1 − P(match) per pair, with the block's own match share from the λ fixed point."""
-    bayes = model.match_weights(levels) - model.prior_weight
-    lam, _, _ = lambda_fixed_point(bayes, np.ones(bayes.size))
-    logit = bayes * np.log(2.0) + np.log(lam) - np.log1p(-lam)
-    return 1.0 / (1.0 + np.exp(np.clip(logit, -700, 700)))
+def _block_em(model: FellegiSunterModel, levels: np.ndarray, cols: list[int],
+              iterations: int = EM_ITERATIONS) -> tuple[list[np.ndarray], float, float]:
+    """EM within a salt block: m (all fields) and u (ungated fields) fixed; gated u and λ free.
+
+    Returns the gated fields' u tables (index = level), the block's match share and its
+    expected number of non-matches.
+    """
+    m_tables = list((model.m or {}).values())
+    u_tables = [np.asarray(t, dtype=np.float64).copy() for t in (model.u or {}).values()]
+    fixed = [j for j in range(levels.shape[1]) if j not in cols]
+    llr_fixed = np.zeros(levels.shape[0])
+    for j in fixed:
+        llr_fixed += np.log(m_tables[j][levels[:, j]] / u_tables[j][levels[:, j]])
+    lam, non_match = 0.5, np.full(levels.shape[0], 0.5)
+    for _ in range(iterations):
+        llr = llr_fixed.copy()
+        for j in cols:
+            llr += np.log(m_tables[j][levels[:, j]] / u_tables[j][levels[:, j]])
+        logit = np.clip(llr + np.log(lam) - np.log1p(-lam), -700, 700)
+        non_match = 1.0 / (1.0 + np.exp(logit))
+        lam = float(np.clip(1.0 - non_match.mean(), 1e-6, 1 - 1e-6))
+        for j in cols:
+            n_levels = model.comparisons[j].n_levels
+            counts = np.bincount(levels[:, j], weights=non_match, minlength=n_levels)
+            counts[MISSING_LEVEL] = 0.0
+            counts[1:] += SMOOTHING
+            table = counts / counts[1:].sum()
+            table[MISSING_LEVEL] = 1.0
+            u_tables[j] = table
+    return [u_tables[j] for j in cols], lam, float(non_match.sum())
