@@ -182,6 +182,7 @@ def test_agency_a(suggested_a, frame_a):
     keys = {b.name: [(p.field, p.transform) for p in b.parts] for b in schema.blocking_keys}
     assert keys == {
         "date_of_birth.value": [("date_of_birth", "value")],
+        "postcode.value": [("postcode", "value")],
         "ni_number.value": [("ni_number", "value")],
     }
     for col in ("address", "town"):
