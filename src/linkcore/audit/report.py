@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import html
 
-from .run import ATTACKS, RISK_MARGIN, RISK_RATE, AuditResult
+from .run import ATTACKS, RISK_MARGIN, AuditResult
 
 _COLOURS = {"frequency": "#d95f02", "pattern_mining": "#7570b3", "graph_matching": "#1b9e77",
             "double_hashing": "#e7298a"}
@@ -98,7 +98,7 @@ def render_html(result: AuditResult, title: str = "linkcore privacy audit") -> s
                              f"{html.escape(r.note)}</td></tr>")
             continue
         s = r.score
-        risky = s.reidentified >= RISK_RATE and s.reidentified >= s.chance + RISK_MARGIN
+        risky = s.reidentified > s.baseline + RISK_MARGIN
         cls = " class='risk'" if risky else ""
         body_rows.append(
             f"<tr><td>{html.escape(r.target)}</td><td>{name}</td><td{cls}>{_pct(s.reidentified)}"

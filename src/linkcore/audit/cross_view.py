@@ -1,0 +1,220 @@
+"""Cross-view bridge: one column's equality classes locate a value's bits in another column.
+
+When a field is encoded twice under different protections -- salted field filters beside an
+unsalted record-level CLK, say -- the two views join. Records with an identical deterministic
+field filter share the field's value (and its salt), so the AND of their CLKs holds that value's
+CLK positions, plus whatever else they happen to share. The attacker
+
+1. takes every equality class of the field filter with two records or more, ANDs their CLKs, and
+   removes the bits shared by their whole rebuilt salt group (the salt's own tokens, e.g. the
+   year of birth) and the bits set in most classes (a trivially shared attribute such as sex);
+2. purifies each class's set against the whole file (:func:`_purified_sets`): the same value
+   under another salt has the same CLK positions when the CLK is not salted the same way, so the
+   records that overlap the set far beyond chance are mostly that value's, and the bits nearly
+   all of them hold are its clean bit set; identical sets are merged;
+3. assigns every record whose CLK contains a set (largest contained set first) to it -- records
+   of a unique (value, salt), whose field filter is no help, are found this way too;
+4. labels the sets with register values one to one (Hungarian) on frequency (records assigned)
+   and the number of tokens a set holds (set bits / clk_k, from the public schema).
+
+Confidence: the set holds two records or more, and set and label are each other's best choice
+(a mutual best).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import linear_sum_assignment
+
+from .. import kernels
+from .reference import value_counts
+from .scoring import Guesses
+
+MEMBER_Z = 4.0
+CORE_SHARE = 0.7
+MAX_SEEDS = 600
+PURE_RATIO = 1.2
+BACKGROUND_SHARE = 0.5
+MAX_SETS = 3000
+TOKEN_WEIGHT = 2.0
+
+
+def _and_reduce(clk: np.ndarray, rows: np.ndarray, labels: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """AND of the CLKs of each label's rows: (labels, AND per label, rows per label)."""
+    order = np.argsort(labels, kind="stable")
+    lab = labels[order]
+    starts = np.flatnonzero(np.r_[True, lab[1:] != lab[:-1]])
+    anded = np.bitwise_and.reduceat(clk[rows[order]], starts, axis=0)
+    sizes = np.diff(np.r_[starts, len(lab)])
+    return lab[starts], anded, sizes
+
+
+def _contains(clk: np.ndarray, s: np.ndarray) -> np.ndarray:
+    """Rows of ``clk`` that have every bit of ``s`` set."""
+    return ((clk & s[None, :]) == s[None, :]).all(axis=1)
+
+
+def _class_rows(rows: np.ndarray, codes: np.ndarray, wanted: np.ndarray) -> list[np.ndarray]:
+    """Rows of each wanted class code."""
+    order = np.argsort(codes, kind="stable")
+    sc = codes[order]
+    lo, hi = np.searchsorted(sc, wanted, "left"), np.searchsorted(sc, wanted, "right")
+    return [rows[order[a:b]] for a, b in zip(lo, hi, strict=True)]
+
+
+def _purified_sets(clk: np.ndarray, anded: np.ndarray, sizes: np.ndarray,
+                   cls_rows: list[np.ndarray], groups: np.ndarray, record_class: np.ndarray,
+                   clk_k: int) -> np.ndarray:
+    """Clean bit sets, one per value, grown from the classes' noisy ANDs (largest classes first).
+
+    A class's AND holds the value's bits plus bits its few records share by chance. Records
+    whose CLK overlaps the AND far beyond chance (z >= ``MEMBER_Z`` given each CLK's density)
+    are the value's other records, under any salt; the bits set in nearly all of them
+    (``CORE_SHARE``) are the value's bit set, and the records containing it the value's records.
+    A set is kept when its records span two salt groups or more and, within each group, share
+    one field filter (``record_class``): q-grams that several values share fail that test.
+    """
+    bits_all = np.unpackbits(clk.view(np.uint8), axis=1, bitorder="little")
+    freq = bits_all.mean(axis=0)
+    foreground = np.packbits((freq <= BACKGROUND_SHARE).astype(np.uint8),
+                             bitorder="little").view(np.uint64)
+    explained = np.zeros(len(clk), dtype=bool)
+    found: dict[bytes, np.ndarray] = {}
+    seeds = 0
+    for i in np.argsort(-sizes, kind="stable"):
+        if explained[cls_rows[i]].all() or seeds >= MAX_SEEDS:
+            continue
+        seeds += 1
+        on = np.unpackbits((anded[i] & foreground).view(np.uint8), bitorder="little") > 0
+        if on.sum() < 2 * clk_k:
+            explained[cls_rows[i]] = True
+            continue
+        mean = float(freq[on].sum())
+        sd = float(np.sqrt((freq[on] * (1 - freq[on])).sum()))
+        members = np.flatnonzero(bits_all[:, on].sum(axis=1) >= mean + MEMBER_Z * sd)
+        core = (bits_all[members].mean(axis=0) >= CORE_SHARE) & on
+        s = np.packbits(core.astype(np.uint8), bitorder="little").view(np.uint64)
+        explained[cls_rows[i]] = True
+        if core.sum() < 2 * clk_k:
+            continue
+        holders = _contains(clk, s)
+        if holders.sum() < 3 or len(np.unique(groups[holders])) < 2:
+            continue
+        # a value's records share one filter within each salt group; shared q-grams do not
+        known = holders & (record_class >= 0)
+        n_groups = len(np.unique(groups[known]))
+        n_classes = len(np.unique(record_class[known]))
+        if n_classes > PURE_RATIO * max(n_groups, 1):
+            continue
+        explained |= holders
+        found.setdefault(s.tobytes(), s)
+    if not found:
+        return np.zeros((0, clk.shape[1]), dtype=np.uint64)
+    return np.vstack(list(found.values()))
+
+
+def cross_view_attack(filters: np.ndarray, missing: np.ndarray, clk: np.ndarray,
+                      groups: np.ndarray, clk_k: int, ref_values: np.ndarray,
+                      ref_tokens_of: Callable[[np.ndarray], list[frozenset[str]]]) -> Guesses:
+    """Locate each value's CLK positions from the field's equality classes; label them.
+
+    ``groups`` is the rebuilt salt group per record (every record its own group when the field
+    is unsalted), ``clk_k`` the field's public positions per token in the CLK, and
+    ``ref_tokens_of`` the public tokeniser (register values -> token sets).
+    """
+    n = len(filters)
+    present = ~np.asarray(missing, dtype=bool)
+    rows = np.flatnonzero(present)
+    if len(rows) == 0 or clk_k <= 0:
+        return Guesses.none(n, "no encoded values", applicable=True)
+    view = np.ascontiguousarray(filters[rows]).view(
+        np.dtype((np.void, filters.dtype.itemsize * filters.shape[1]))).ravel()
+    _, codes = np.unique(view, return_inverse=True)
+    codes = codes.ravel()
+    counts = np.bincount(codes)
+    keep = counts[codes] >= 2
+    if not keep.any():
+        return Guesses.none(n, "no two records share a field filter", applicable=True)
+    r2, c2 = rows[keep], codes[keep]
+    cls, anded, sizes = _and_reduce(clk, r2, c2)
+    cls_group = np.zeros(int(c2.max()) + 1, dtype=np.int64)
+    cls_group[c2] = groups[r2]
+    cls_group = cls_group[cls]
+
+    # bits shared by the whole salt group (when it is larger than the class): the salt's tokens
+    all_rows = np.arange(len(clk))
+    glab, gand, gsize = _and_reduce(clk, all_rows, groups)
+    g_index = np.searchsorted(glab, cls_group)
+    bigger = gsize[g_index] > sizes
+    anded = np.where(bigger[:, None], anded & ~gand[g_index], anded)
+    # bits set in most classes: trivially shared attributes (sex), the century of birth
+    bits = np.unpackbits(anded.view(np.uint8), axis=1, bitorder="little")
+    common = bits.mean(axis=0) > BACKGROUND_SHARE
+    background = np.packbits(common.astype(np.uint8), bitorder="little").view(np.uint64)
+    anded = anded & ~background[None, :]
+    pop = kernels.popcounts(anded)
+    usable = pop >= 2 * clk_k
+    anded, sizes = anded[usable], sizes[usable]
+    cls_rows = _class_rows(r2, c2, cls[usable])
+    if len(anded) == 0:
+        return Guesses.none(n, "no class with a usable bit set", applicable=True)
+    record_class = np.full(n, -1, dtype=np.int64)
+    record_class[rows] = codes
+    cand = _purified_sets(clk, anded, sizes, cls_rows, groups, record_class, clk_k)
+    if len(cand) == 0:
+        return Guesses.none(n, "no value's bit set recurs across salt groups", applicable=True)
+    cpop = kernels.popcounts(cand)
+    order = np.argsort(-cpop, kind="stable")[:MAX_SETS]
+    cand, cpop = cand[order], cpop[order]
+
+    # every record: the largest candidate set its CLK contains
+    assigned = np.full(n, -1, dtype=np.int64)
+    for j, s in enumerate(cand):
+        hit = (assigned < 0) & _contains(clk, s)
+        assigned[hit] = j
+    counts_c = np.bincount(assigned[assigned >= 0], minlength=len(cand)).astype(float)
+
+    has = assigned >= 0
+    ref_tokens = {v: len(t) for v, t in zip(*(lambda v: (v, ref_tokens_of(v)))(
+        value_counts(ref_values)[0]), strict=True)}
+    by_set, conf_set, labelled = _label(counts_c, cpop / float(clk_k), ref_values, ref_tokens,
+                                        int(has.sum()))
+    out_g = np.full(n, None, dtype=object)
+    out_c = np.zeros(n, dtype=bool)
+    out_g[has] = by_set[assigned[has]]
+    out_c[has] = conf_set[assigned[has]]
+    details = {"classes": int(len(anded)), "bit_sets": int(len(cand)),
+               "records_matched": int(has.sum()), "labelled": labelled}
+    return Guesses(out_g, out_c, True, "", details)
+
+
+def _label(counts: np.ndarray, tokens: np.ndarray, ref_values: np.ndarray,
+           ref_token_counts: dict[object, int], n_assigned: int
+           ) -> tuple[np.ndarray, np.ndarray, int]:
+    """Label bit sets with register values, one to one, on frequency and token count.
+
+    Confident: the set was seen at least twice and set and label are each other's best choice.
+    """
+    vc = pd.Series(ref_values, dtype=object).dropna().value_counts()
+    values = vc.index.to_numpy(dtype=object)
+    expected = vc.to_numpy(dtype=float) / max(float(vc.sum()), 1.0) * n_assigned
+    n_tok = np.array([ref_token_counts.get(v, 0) for v in values], dtype=float)
+    used = np.flatnonzero(counts > 0)
+    top_u = min(len(values), max(2 * len(used), 50))
+    guesses = np.full(len(counts), None, dtype=object)
+    confident = np.zeros(len(counts), dtype=bool)
+    if len(used) == 0 or top_u == 0:
+        return guesses, confident, 0
+    c = counts[used][:, None]
+    e = expected[None, :top_u]
+    cost = (c - e) ** 2 / (c + e + 1.0) + TOKEN_WEIGHT * (
+        tokens[used][:, None] - n_tok[None, :top_u]) ** 2
+    d, u = linear_sum_assignment(cost)
+    guesses[used[d]] = values[u]
+    mutual = (cost.argmin(axis=1)[d] == u) & (cost.argmin(axis=0)[u] == d)
+    confident[used[d]] = mutual & (counts[used[d]] >= 2)
+    return guesses, confident, int(len(d))
