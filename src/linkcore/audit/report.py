@@ -14,7 +14,9 @@ import html
 from .run import ATTACKS, RISK_MARGIN, AuditResult
 
 _COLOURS = {"frequency": "#d95f02", "pattern_mining": "#7570b3", "graph_matching": "#1b9e77",
-            "double_hashing": "#e7298a"}
+            "double_hashing": "#e7298a", "salt_groups": "#66a61e", "cross_view": "#e6ab02",
+            "cluster_denoise": "#a6761d", "pattern_mining@denoised": "#666666",
+            "graph_matching@groups": "#1f78b4", "combined": "#b00020"}
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2em auto;
 max-width:1000px;color:#222;padding:0 1em}h1{font-size:1.5em}h2{font-size:1.15em;margin-top:2em}
@@ -70,14 +72,18 @@ def _chart(result: AuditResult) -> str:
                     f"{int(tick * 100)}%</text>")
     legend = []
     lx = left
-    for attack, name in ATTACKS.items():
-        legend.append(f"<rect x='{lx}' y='{y + 24}' width='10' height='10' "
-                      f"fill='{_COLOURS[attack]}'/><text x='{lx + 14}' y='{y + 33}' "
-                      f"font-size='11'>{html.escape(name)}</text>")
-        lx += 150
+    shown = [a for a in ATTACKS if any(r.attack == a for r in scored)]
+    for row, start in enumerate(range(0, len(shown), 4)):
+        lx = left
+        for attack in shown[start:start + 4]:
+            ly = y + 24 + 16 * row
+            legend.append(f"<rect x='{lx}' y='{ly}' width='10' height='10' "
+                          f"fill='{_COLOURS.get(attack, '#666')}'/><text x='{lx + 14}' "
+                          f"y='{ly + 9}' font-size='11'>{html.escape(ATTACKS[attack])}</text>")
+            lx += 170
     legend.append(f"<line x1='{lx}' x2='{lx}' y1='{y + 22}' y2='{y + 36}' stroke='#000' "
                   f"stroke-width='2'/><text x='{lx + 6}' y='{y + 33}' font-size='11'>chance</text>")
-    height = y + 44
+    height = y + 44 + 16 * max(0, (len(shown) - 1) // 4)
     return (f"<svg xmlns='http://www.w3.org/2000/svg' width='{left + width + 60}' "
             f"height='{height}' role='img' aria-label='attack success per field'>"
             + "".join(axis) + "".join(rows) + "".join(legend) + "</svg>")
@@ -102,7 +108,7 @@ def render_html(result: AuditResult, title: str = "linkcore privacy audit") -> s
         cls = " class='risk'" if risky else ""
         body_rows.append(
             f"<tr><td>{html.escape(r.target)}</td><td>{name}</td><td{cls}>{_pct(s.reidentified)}"
-            f"</td><td>{_pct(s.chance)}</td><td>{_pct(s.values_recovered)}</td>"
+            f"</td><td>{_pct(s.baseline)}</td><td>{_pct(s.values_recovered)}</td>"
             f"<td>{_pct(s.confident_precision)} <span class='muted'>of "
             f"{_pct(s.confident_share)}</span></td><td>{s.records:,}</td></tr>")
     status = ("<p class='risk'>At least one field is at risk.</p>" if result.at_risk
@@ -124,7 +130,9 @@ def render_html(result: AuditResult, title: str = "linkcore privacy audit") -> s
 <tbody>{''.join(body_rows)}</tbody></table>
 <p class="muted">Re-identified: share of records whose value the attack guessed exactly (top-1).
 Chance: the best score without the encoded file (guess the reference's most frequent value, or
-guess by reference frequencies). Values recovered: share of distinct values guessed right at least
+guess by reference frequencies), or, if higher, the same given what the file reveals trivially
+(sex). A field is at risk when any attack beats it by more than one point.
+Values recovered: share of distinct values guessed right at least
 once. Confident precision: share of the attack's confident guesses that are right. See
 docs/privacy_audit.md.</p>
 </body></html>
