@@ -14,8 +14,8 @@ CLK positions, plus whatever else they happen to share. The attacker
    all of them hold are its clean bit set; identical sets are merged;
 3. assigns every record whose CLK contains a set (largest contained set first) to it -- records
    of a unique (value, salt), whose field filter is no help, are found this way too;
-4. labels the sets with register values one to one (Hungarian) on frequency (records assigned)
-   and the number of tokens a set holds (set bits / clk_k, from the public schema).
+4. labels the sets with register values (:func:`_label`): one to one on frequency and token
+   count (set bits / clk_k, from the public schema), refined by the q-grams the sets share.
 
 Confidence: the set holds two records or more, and set and label are each other's best choice
 (a mutual best).
@@ -30,16 +30,20 @@ import pandas as pd
 from scipy.optimize import linear_sum_assignment
 
 from .. import kernels
-from .reference import value_counts
 from .scoring import Guesses
 
 MEMBER_Z = 4.0
 CORE_SHARE = 0.7
 MAX_SEEDS = 600
-PURE_RATIO = 1.2
+PURE_SHARE = 0.9
 BACKGROUND_SHARE = 0.5
 MAX_SETS = 3000
 TOKEN_WEIGHT = 2.0
+MAX_LABELLED = 400
+ANCHORS = 150
+REFINE_ROUNDS = 10
+PRIOR_WEIGHT = 0.05
+MIX_WEIGHT = 4.0
 
 
 def _and_reduce(clk: np.ndarray, rows: np.ndarray, labels: np.ndarray
@@ -64,6 +68,15 @@ def _class_rows(rows: np.ndarray, codes: np.ndarray, wanted: np.ndarray) -> list
     sc = codes[order]
     lo, hi = np.searchsorted(sc, wanted, "left"), np.searchsorted(sc, wanted, "right")
     return [rows[order[a:b]] for a, b in zip(lo, hi, strict=True)]
+
+
+def _one_class_per_group(groups: np.ndarray, classes: np.ndarray) -> bool:
+    """Tell whether records sharing a salt group nearly always share one field filter too."""
+    known = classes >= 0
+    frame = pd.DataFrame({"g": groups[known], "c": classes[known]})
+    per = frame.groupby("g")["c"].agg(["size", "nunique"])
+    multi = per[per["size"] >= 2]
+    return len(multi) >= 1 and float((multi["nunique"] == 1).mean()) >= PURE_SHARE
 
 
 def _purified_sets(clk: np.ndarray, anded: np.ndarray, sizes: np.ndarray,
@@ -105,10 +118,7 @@ def _purified_sets(clk: np.ndarray, anded: np.ndarray, sizes: np.ndarray,
         if holders.sum() < 3 or len(np.unique(groups[holders])) < 2:
             continue
         # a value's records share one filter within each salt group; shared q-grams do not
-        known = holders & (record_class >= 0)
-        n_groups = len(np.unique(groups[known]))
-        n_classes = len(np.unique(record_class[known]))
-        if n_classes > PURE_RATIO * max(n_groups, 1):
+        if not _one_class_per_group(groups[holders], record_class[holders]):
             continue
         explained |= holders
         found.setdefault(s.tobytes(), s)
@@ -119,12 +129,17 @@ def _purified_sets(clk: np.ndarray, anded: np.ndarray, sizes: np.ndarray,
 
 def cross_view_attack(filters: np.ndarray, missing: np.ndarray, clk: np.ndarray,
                       groups: np.ndarray, clk_k: int, ref_values: np.ndarray,
-                      ref_tokens_of: Callable[[np.ndarray], list[frozenset[str]]]) -> Guesses:
+                      ref_tokens_of: Callable[[np.ndarray], list[frozenset[str]]],
+                      trivial: np.ndarray | None = None,
+                      ref_trivial: np.ndarray | None = None) -> Guesses:
     """Locate each value's CLK positions from the field's equality classes; label them.
 
     ``groups`` is the rebuilt salt group per record (every record its own group when the field
     is unsalted), ``clk_k`` the field's public positions per token in the CLK, and
-    ``ref_tokens_of`` the public tokeniser (register values -> token sets).
+    ``ref_tokens_of`` the public tokeniser (register values -> token sets). With ``trivial``
+    (class code per record of a trivially revealed attribute such as sex; -1 unknown) and
+    ``ref_trivial`` (the register's value of it) the labelling also matches each set's sex mix
+    with each value's, trying both ways of naming the two classes.
     """
     n = len(filters)
     present = ~np.asarray(missing, dtype=bool)
@@ -179,10 +194,15 @@ def cross_view_attack(filters: np.ndarray, missing: np.ndarray, clk: np.ndarray,
     counts_c = np.bincount(assigned[assigned >= 0], minlength=len(cand)).astype(float)
 
     has = assigned >= 0
-    ref_tokens = {v: len(t) for v, t in zip(*(lambda v: (v, ref_tokens_of(v)))(
-        value_counts(ref_values)[0]), strict=True)}
-    by_set, conf_set, labelled = _label(counts_c, cpop / float(clk_k), ref_values, ref_tokens,
-                                        int(has.sum()))
+    mixes = _mixes(assigned, len(cand), trivial, ref_values, ref_trivial)
+    best = None
+    for set_mix, value_mix in mixes:
+        out = _label(cand, counts_c, clk_k, ref_values, ref_tokens_of, int(has.sum()),
+                     set_mix, value_mix)
+        if best is None or out[3] < best[3]:
+            best = out
+    assert best is not None
+    by_set, conf_set, labelled, _ = best
     out_g = np.full(n, None, dtype=object)
     out_c = np.zeros(n, dtype=bool)
     out_g[has] = by_set[assigned[has]]
@@ -192,29 +212,97 @@ def cross_view_attack(filters: np.ndarray, missing: np.ndarray, clk: np.ndarray,
     return Guesses(out_g, out_c, True, "", details)
 
 
-def _label(counts: np.ndarray, tokens: np.ndarray, ref_values: np.ndarray,
-           ref_token_counts: dict[object, int], n_assigned: int
-           ) -> tuple[np.ndarray, np.ndarray, int]:
-    """Label bit sets with register values, one to one, on frequency and token count.
+def _mixes(assigned: np.ndarray, n_sets: int, trivial: np.ndarray | None,
+           ref_values: np.ndarray, ref_trivial: np.ndarray | None
+           ) -> list[tuple[np.ndarray | None, dict | None]]:
+    """Per naming of the trivial classes: (share of class 0 per set, same share per value)."""
+    if trivial is None or ref_trivial is None:
+        return [(None, None)]
+    known = (assigned >= 0) & (trivial >= 0)
+    codes = np.unique(trivial[trivial >= 0])
+    labels = pd.Series(ref_trivial, dtype=object).dropna().value_counts().index[:2]
+    if len(codes) < 2 or len(labels) < 2:
+        return [(None, None)]
+    hits = np.bincount(assigned[known], weights=(trivial[known] == codes[0]).astype(float),
+                       minlength=n_sets)
+    total = np.bincount(assigned[known], minlength=n_sets)
+    set_mix = np.where(total > 0, hits / np.maximum(total, 1), 0.5)
+    frame = pd.DataFrame({"v": pd.Series(ref_values, dtype=object),
+                          "a": pd.Series(ref_trivial, dtype=object)}).dropna()
+    out = []
+    for label in labels:
+        share = (frame["a"] == label).groupby(frame["v"]).mean()
+        out.append((set_mix, share.to_dict()))
+    return out
 
-    Confident: the set was seen at least twice and set and label are each other's best choice.
+
+def _label(sets: np.ndarray, counts: np.ndarray, clk_k: int, ref_values: np.ndarray,
+           tokens_of: Callable[[np.ndarray], list[frozenset[str]]], n_assigned: int,
+           set_mix: np.ndarray | None = None, value_mix: dict | None = None
+           ) -> tuple[np.ndarray, np.ndarray, int, float]:
+    """Label bit sets with register values: frequency and size, then shared q-grams.
+
+    Start: one-to-one (Hungarian) on frequency (records assigned) and token count (set bits /
+    clk_k). Then seeded graph matching: two sets share about ``|S_i & S_j| / clk_k`` tokens, as
+    their values share q-grams; each round re-assigns every set to the value whose q-gram overlaps
+    with the current labels of the most frequent sets agree best with the set's bit overlaps.
+    Confident: the set holds two records or more and set and label are each other's best choice.
+    With ``set_mix``/``value_mix`` (share of one trivial class, e.g. one sex, per set and per
+    value) a mismatch of mixes adds to every cost. Returns the total cost last.
     """
-    vc = pd.Series(ref_values, dtype=object).dropna().value_counts()
-    values = vc.index.to_numpy(dtype=object)
-    expected = vc.to_numpy(dtype=float) / max(float(vc.sum()), 1.0) * n_assigned
-    n_tok = np.array([ref_token_counts.get(v, 0) for v in values], dtype=float)
-    used = np.flatnonzero(counts > 0)
-    top_u = min(len(values), max(2 * len(used), 50))
     guesses = np.full(len(counts), None, dtype=object)
     confident = np.zeros(len(counts), dtype=bool)
+    vc = pd.Series(ref_values, dtype=object).dropna().value_counts()
+    used = np.flatnonzero(counts > 0)
+    used = used[np.argsort(-counts[used], kind="stable")][:MAX_LABELLED]
+    top_u = min(len(vc), max(2 * len(used), 50))
     if len(used) == 0 or top_u == 0:
-        return guesses, confident, 0
+        return guesses, confident, 0, 0.0
+    values = vc.index.to_numpy(dtype=object)[:top_u]
+    expected = vc.to_numpy(dtype=float)[:top_u] / max(float(vc.sum()), 1.0) * n_assigned
+    toks = tokens_of(values)
+    n_tok = np.array([len(t) for t in toks], dtype=float)
+    vocab = {t: j for j, t in enumerate(sorted(set().union(*toks)))}
+    tm = np.zeros((top_u, len(vocab)), dtype=np.float32)
+    for i, ts in enumerate(toks):
+        tm[i, [vocab[t] for t in ts]] = 1.0
+    shared = tm @ tm.T                                         # q-grams two values share
+    bits = np.unpackbits(sets[used].view(np.uint8), axis=1, bitorder="little").astype(np.float32)
+    overlap = (bits @ bits.T) / float(clk_k)                   # tokens two sets share
+    size = np.diag(overlap).copy()
+
     c = counts[used][:, None]
-    e = expected[None, :top_u]
-    cost = (c - e) ** 2 / (c + e + 1.0) + TOKEN_WEIGHT * (
-        tokens[used][:, None] - n_tok[None, :top_u]) ** 2
-    d, u = linear_sum_assignment(cost)
-    guesses[used[d]] = values[u]
-    mutual = (cost.argmin(axis=1)[d] == u) & (cost.argmin(axis=0)[u] == d)
-    confident[used[d]] = mutual & (counts[used[d]] >= 2)
-    return guesses, confident, int(len(d))
+    e = expected[None, :]
+    prior = (c - e) ** 2 / (c + e + 1.0) + TOKEN_WEIGHT * (size[:, None] - n_tok[None, :]) ** 2
+    mix_cost = np.zeros_like(prior)
+    if set_mix is not None and value_mix is not None:
+        vm = np.array([value_mix.get(v, 0.5) for v in values], dtype=float)
+        mix_cost = MIX_WEIGHT * (set_mix[used][:, None] - vm[None, :]) ** 2
+        prior = prior + mix_cost
+    d, u = linear_sum_assignment(prior)
+    label = np.full(len(used), -1, dtype=np.int64)
+    label[d] = u
+    anchors = np.arange(min(len(used), ANCHORS))
+    prior_w = PRIOR_WEIGHT * prior / max(float(prior.std()), 1e-9)
+    cost = prior
+    for _ in range(REFINE_ROUNDS):
+        ref_a = shared[:, label[anchors]]                      # (values, anchors)
+        cost = np.empty_like(prior)
+        for start in range(0, len(used), 64):
+            o = overlap[start:start + 64][:, anchors]          # (chunk, anchors)
+            cost[start:start + 64] = np.abs(o[:, None, :] - ref_a[None, :, :]).mean(axis=2)
+        cost += prior_w + mix_cost
+        d, u = linear_sum_assignment(cost)
+        new = np.full(len(used), -1, dtype=np.int64)
+        new[d] = u
+        if np.array_equal(new, label):
+            break
+        label = new
+    ok = label >= 0
+    guesses[used[ok]] = values[label[ok]]
+    rows = np.flatnonzero(ok)
+    mutual = (cost.argmin(axis=1)[rows] == label[rows]) & \
+        (cost.argmin(axis=0)[label[rows]] == rows)
+    confident[used[rows]] = mutual & (counts[used[rows]] >= 2)
+    total = float(cost[rows, label[rows]].sum())
+    return guesses, confident, int(ok.sum()), total

@@ -152,7 +152,7 @@ def wholefile_attacks(spec: FieldSpec, i: int, wf: WholeFile, run: Run,
         groups, _ = wf.groups(spec.salt)
         run("cross_view", lambda: cross_view_attack(
             filters, missing, ds.clk, groups, spec.clk_k, ref[name],
-            lambda values: token_sets(values, spec)))
+            lambda values: token_sets(values, spec), t_codes, r_attr))
 
     # cluster and denoise; pattern mining on the denoised filters
     if not noisy:
