@@ -21,6 +21,9 @@ from .scoring import distinct_rows
 
 TRIVIAL_KINDS = ("sex",)
 TRIVIAL_MAX_CODES = 4
+CORE_GROUP = 10       # groups this large: the AND of their CLKs holds no chance bits
+MAX_SEED_GROUPS = 600
+MIN_SHARED_BITS = 8
 
 
 def deterministic(steps: tuple[HardeningStep, ...]) -> bool:
@@ -94,7 +97,59 @@ def salt_groups(schema: Schema, dataset: EncodedDataset, salt: KeyPart
                 ) -> tuple[np.ndarray, list[str]]:
     """Rebuilt salt groups (group id per record) and the columns that rebuilt them."""
     codes = salt_revealing_columns(schema, dataset, salt)
-    return union_groups(codes, len(dataset.missing)), sorted(codes)
+    groups = union_groups(codes, len(dataset.missing))
+    names = sorted(codes)
+    clk = schema.clk
+    carries = any(f.clk_k > 0 and f.name == salt.field for f in schema.fields)
+    if clk is not None and dataset.clk is not None and deterministic(clk.hardening) \
+            and clk.salt is None and carries:
+        merged = merge_by_shared_bits(groups, dataset.clk)
+        if merged is not None:
+            groups = merged
+            names.append("clk:shared-bits")
+    return groups, names
+
+
+def merge_by_shared_bits(groups: np.ndarray, clk: np.ndarray) -> np.ndarray | None:
+    """Grow salt groups through the bits their records share in an unsalted CLK.
+
+    Everyone in a group of one salt value (say one year of birth) holds that value's tokens in
+    the CLK, so the AND of a large group's CLKs, less the bits most records hold anyway, is the
+    salt value's bit set. Groups with identical sets are one salt value; every other record whose
+    CLK holds a group's whole set (largest set first) joins it.
+    """
+    n = len(groups)
+    sizes = np.bincount(groups)
+    big = np.flatnonzero(sizes >= CORE_GROUP)
+    big = big[np.argsort(-sizes[big], kind="stable")][:MAX_SEED_GROUPS]
+    if len(big) == 0:
+        return None
+    bits = np.unpackbits(clk.view(np.uint8), axis=1, bitorder="little")
+    background = bits.mean(axis=0) > 0.5
+    order = np.argsort(groups, kind="stable")
+    starts = np.searchsorted(groups[order], big)
+    sets = np.vstack([np.bitwise_and.reduce(clk[order[a:a + sizes[g]]], axis=0)
+                      for a, g in zip(starts, big, strict=True)])
+    keep_bits = np.packbits(~background, bitorder="little").view(np.uint64)
+    sets &= keep_bits[None, :]
+    pops = np.unpackbits(sets.view(np.uint8), axis=1).sum(axis=1)
+    ok = pops >= MIN_SHARED_BITS
+    sets, big, pops = sets[ok], big[ok], pops[ok]
+    if len(big) == 0:
+        return None
+    target = groups.copy()
+    # identical sets: one salt value split into several groups
+    _, first, inverse = np.unique(sets, axis=0, return_index=True, return_inverse=True)
+    root = big[first[inverse.ravel()]]
+    for g, r in zip(big, root, strict=True):
+        target[groups == g] = r
+    assigned = np.zeros(n, dtype=bool)
+    for j in np.argsort(-pops, kind="stable"):
+        s = sets[j]
+        hold = ((clk & s[None, :]) == s[None, :]).all(axis=1) & ~assigned
+        target[hold] = root[j]
+        assigned |= hold
+    return np.unique(target, return_inverse=True)[1].astype(np.int64)
 
 
 def trivial_partition(schema: Schema, dataset: EncodedDataset

@@ -154,7 +154,7 @@ def group_salt_guesses(groups: np.ndarray, ref_salts: np.ndarray, n_file: int) -
 
     The largest groups are matched one to one with the salt values whose register share,
     scaled to the file, is closest (Hungarian on ``(size - expected)^2 / (size + expected)``).
-    Confident: the group holds at least half the expected count of its value.
+    Sizes of neighbouring years are too alike for this to be sure, so no guess is confident.
     """
     n = len(groups)
     s = pd.Series(ref_salts, dtype=object).dropna()
@@ -174,6 +174,5 @@ def group_salt_guesses(groups: np.ndarray, ref_salts: np.ndarray, n_file: int) -
     guess_by_group = np.full(len(sizes), None, dtype=object)
     conf_by_group = np.zeros(len(sizes), dtype=bool)
     guess_by_group[order[gi]] = values[vi]
-    conf_by_group[order[gi]] = sizes[order[gi]] >= 0.5 * expected[vi]
     return Guesses(guess_by_group[groups], conf_by_group[groups], True, "",
                    {"groups_labelled": int(len(gi))})
