@@ -99,20 +99,30 @@ def denoise(filters: np.ndarray, missing: np.ndarray, threshold: float
 
 
 def cluster_denoise_attack(filters: np.ndarray, missing: np.ndarray, own_noisy: np.ndarray,
-                           own_units: np.ndarray, own_clean: np.ndarray,
-                           own_clean_missing: np.ndarray, ref_values: np.ndarray,
-                           ref_units: np.ndarray, multi_token: bool) -> Guesses:
+                           own_units: np.ndarray,
+                           own_clean: list[tuple[np.ndarray, np.ndarray]],
+                           ref_values: np.ndarray, ref_units: np.ndarray,
+                           multi_token: bool) -> Guesses:
     """Cluster noisy filters, vote each cluster back to one filter, then match as usual.
 
     ``own_noisy`` is the register under the attacker's key with the public schema (noise
     included), ``own_units`` its alignment unit per record (value, or value and salt), and
-    ``own_clean`` the same register encoded without the per-record noise step.
+    ``own_clean`` the same register encoded without the per-record noise step, under one or
+    more keys of the attacker's (filters, missing): graph matching is run against each and the
+    run with the most confident (mutual-best) matches is kept -- a choice the attacker can make
+    without any ground truth.
     """
     threshold = same_value_threshold(own_noisy, own_units)
     denoised, details = denoise(filters, missing, threshold)
-    if multi_token and ref_units is ref_values:
-        out = graph_matching_attack(denoised, missing, own_clean, own_clean_missing, ref_values)
-    else:
-        out = frequency_attack(denoised, missing, ref_units, ref_values, own_clean)
-    out.details = {**(out.details or {}), **details, "threshold_x1000": int(1000 * threshold)}
-    return out
+    best = None
+    for clean, clean_missing in own_clean:
+        if multi_token and ref_units is ref_values:
+            out = graph_matching_attack(denoised, missing, clean, clean_missing, ref_values)
+        else:
+            out = frequency_attack(denoised, missing, ref_units, ref_values, clean)
+        if best is None or int(out.confident.sum()) > int(best.confident.sum()):
+            best = out
+    assert best is not None
+    best.details = {**(best.details or {}), **details, "threshold_x1000": int(1000 * threshold),
+                    "attacker_keys": len(own_clean)}
+    return best

@@ -35,6 +35,7 @@ from .salt_groups import group_salt_guesses, salt_groups_attack
 from .scoring import Guesses
 
 MIN_GROUP = 200
+ATTACKER_KEYS = 3
 YEAR_SUFFIX = ".year"
 
 
@@ -63,8 +64,8 @@ class WholeFile:
     mapping: Mapping
     _cache: dict = field(default_factory=dict)
 
-    def _own(self, blip: bool, salt: bool) -> EncodedDataset:
-        key = ("own", blip, salt)
+    def _own(self, blip: bool, salt: bool, copy: int = 0) -> EncodedDataset:
+        key = ("own", blip, salt, copy)
         if key not in self._cache:
             self._cache[key] = encode(self.ref_df, _without(self.schema, blip=blip, salt=salt),
                                       Secret.generate(), self.mapping)
@@ -74,6 +75,11 @@ class WholeFile:
     def own_clean(self) -> EncodedDataset:
         """The register under the attacker's key without per-record noise."""
         return self._own(True, False)
+
+    @property
+    def own_clean_keys(self) -> list[EncodedDataset]:
+        """The register without noise under ``ATTACKER_KEYS`` keys of the attacker's."""
+        return [self._own(True, False, c) for c in range(ATTACKER_KEYS)]
 
     @property
     def own_plain(self) -> EncodedDataset:
@@ -162,8 +168,9 @@ def wholefile_attacks(spec: FieldSpec, i: int, wf: WholeFile, run: Run,
         units = salted_units(ref[name], wf.salt_values(spec.salt))
         plain = spec.salt is None
         run("cluster_denoise", lambda: cluster_denoise_attack(
-            filters, missing, wf.own.fields[name], units, wf.own_clean.fields[name],
-            wf.own_clean.missing[:, i], ref[name], ref[name] if plain else units, multi))
+            filters, missing, wf.own.fields[name], units,
+            [(own.fields[name], own.missing[:, i]) for own in wf.own_clean_keys],
+            ref[name], ref[name] if plain else units, multi))
         if multi:
             def _pm() -> Guesses:
                 den, _ = wf.denoised(spec, i)
