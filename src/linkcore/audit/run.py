@@ -143,8 +143,8 @@ class AuditResult:
         return None
 
     def as_dict(self) -> dict:
-        """Plain JSON-ready form (numbers and names only), versioned ``linkcore_audit: 1``."""
-        return {"linkcore_audit": 1, "records": self.records,
+        """Plain JSON-ready form (numbers and names only), versioned ``linkcore_audit: 2``."""
+        return {"linkcore_audit": 2, "records": self.records,
                 "reference_records": self.reference_records,
                 "schema_fingerprint": self.schema_fingerprint, "at_risk": self.at_risk,
                 "verdicts": [v.as_dict() for v in self.verdicts],
