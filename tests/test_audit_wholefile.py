@@ -28,6 +28,7 @@ from linkcore.synth.names import first_names
 
 N = 3000
 KEY = Secret(bytes(range(32)))
+ATTACKER_KEY = Secret(bytes(range(100, 132)))  # fixed, so that every run is the same
 SALTED = {"salt": {"field": "date_of_birth", "transform": "year"},
           "hardening": [{"type": "xor_fold"}]}
 NOISY = {"salt": None, "hardening": [{"type": "blip", "epsilon": 3}]}
@@ -76,7 +77,8 @@ def populations() -> tuple[pd.DataFrame, pd.DataFrame]:
 def audit(populations, names: dict, attacks: tuple[str, ...]):
     data, ref = populations
     schema = weak_schema(names)
-    return run_audit(data, schema, Mapping.identity(schema), KEY, ref, attacks=attacks)
+    return run_audit(data, schema, Mapping.identity(schema), KEY, ref, attacks=attacks,
+                     attacker_key=ATTACKER_KEY, blip_nonce=bytes(16))
 
 
 def assert_breaks(result, target: str, attack: str) -> None:

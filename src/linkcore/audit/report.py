@@ -56,8 +56,8 @@ def _chart(result: AuditResult) -> str:
             label = f"{ATTACKS.get(r.attack, r.attack)}: {_pct(s.reidentified)}"
             rows.append(f"<rect x='{left}' y='{y}' width='{w:.1f}' height='{bar_h - 2}' "
                         f"fill='{colour}'><title>{html.escape(label)} (chance "
-                        f"{_pct(s.chance)})</title></rect>")
-            cx = left + width * s.chance
+                        f"{_pct(s.baseline)})</title></rect>")
+            cx = left + width * s.baseline
             rows.append(f"<line x1='{cx:.1f}' x2='{cx:.1f}' y1='{y - 1}' y2='{y + bar_h - 1}' "
                         f"stroke='#000' stroke-width='2'/>")
             rows.append(f"<text x='{left + w + 4:.1f}' y='{y + bar_h - 4}' font-size='10'>"

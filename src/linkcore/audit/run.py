@@ -155,7 +155,10 @@ class AuditResult:
         return json.dumps(self.as_dict(), indent=2) + "\n"
 
     def summary_lines(self) -> list[str]:
-        """One verdict line per field, then one line per attack (rates and counts only)."""
+        """One verdict line per field, then one line per attack (rates and counts only).
+
+        The chance column is the verdict's baseline: max(chance, chance given sex).
+        """
         lines = [v.message for v in self.verdicts]
         lines.append("")
         width = max([16] + [len(r.target) for r in self.results])
@@ -171,7 +174,7 @@ class AuditResult:
             s = r.score
             prec = "-" if s.confident_precision is None else _pct(s.confident_precision)
             lines.append(f"{r.target:<{width}} {name:<28} {_pct(s.reidentified):>13} "
-                         f"{_pct(s.chance):>8} {_pct(s.values_recovered):>8} {prec:>15}")
+                         f"{_pct(s.baseline):>8} {_pct(s.values_recovered):>8} {prec:>15}")
         return lines
 
 
@@ -336,7 +339,8 @@ def _verdict(target: str, results: list[AttackResult]) -> Verdict:
 def run_audit(data_df: pd.DataFrame, schema: Schema, mapping: Mapping, secret: Secret,
               reference_df: pd.DataFrame, reference_mapping: Mapping | None = None, *,
               attacks: tuple[str, ...] = tuple(ATTACKS), include_clk: bool = True,
-              force_double_hashing: bool = False) -> AuditResult:
+              force_double_hashing: bool = False, attacker_key: Secret | None = None,
+              blip_nonce: bytes | None = None) -> AuditResult:
     """Attack DATA's encoding with the attacker's view only; score against DATA's own values.
 
     Targets: every field's filters (all attacks that apply), the CLK and every keyed blocking key
@@ -344,7 +348,8 @@ def run_audit(data_df: pd.DataFrame, schema: Schema, mapping: Mapping, secret: S
 
     The reference is read with ``reference_mapping`` (default: DATA's mapping); its id column
     is not needed. ``force_double_hashing`` runs the double-hashing attack on PRF fields too, to
-    show that it finds nothing there.
+    show that it finds nothing there. ``attacker_key`` (default: fresh random keys) and
+    ``blip_nonce`` (default: fresh randomness) make a run reproducible, for tests.
     """
     unknown = [a for a in attacks if a not in ATTACKS]
     if unknown:
@@ -356,16 +361,20 @@ def run_audit(data_df: pd.DataFrame, schema: Schema, mapping: Mapping, secret: S
     check_reference_columns(reference_df, reference_mapping)
 
     with _single_threaded_blas():
-        dataset = encode(data_df, schema, secret, mapping)             # the file as sent
+        dataset = encode(data_df, schema, secret, mapping, blip_nonce=blip_nonce)  # as sent
         truth = plaintext_table(data_df, schema, mapping)              # the holder's own values
         ref = plaintext_table(reference_df, schema, reference_mapping)  # the public register
         ref_table = reference_df.copy()
         ref_table[reference_mapping.id_column] = np.arange(len(ref_table)).astype(str)
-        own = encode(ref_table, schema, Secret.generate(), reference_mapping)  # attacker's key
+        attacker = attacker_key or Secret.generate()
+        own_nonce = None if blip_nonce is None else bytes(16)
+        own = encode(ref_table, schema, attacker, reference_mapping,  # the attacker's own key
+                     blip_nonce=own_nonce)
 
         trivial = trivial_partition(schema, dataset)
         scorer = _Scorer((truth[trivial[0]], ref[trivial[0]]) if trivial else None)
-        wf = WholeFile(schema, dataset, own, ref, ref_table, reference_mapping)
+        wf = WholeFile(schema, dataset, own, ref, ref_table, reference_mapping,
+                       attacker_key, own_nonce)
         results: list[AttackResult] = []
         verdicts: list[Verdict] = []
         for i, spec in enumerate(schema.fields):

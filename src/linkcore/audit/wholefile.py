@@ -62,13 +62,17 @@ class WholeFile:
     ref: dict[str, np.ndarray]
     ref_df: pd.DataFrame
     mapping: Mapping
+    attacker_key: Secret | None = None
+    blip_nonce: bytes | None = None
     _cache: dict = field(default_factory=dict)
 
     def _own(self, blip: bool, salt: bool, copy: int = 0) -> EncodedDataset:
         key = ("own", blip, salt, copy)
         if key not in self._cache:
+            secret = (Secret.generate() if self.attacker_key is None else
+                      Secret(self.attacker_key.derive(f"linkcore/audit/own/{blip}/{salt}/{copy}")))
             self._cache[key] = encode(self.ref_df, _without(self.schema, blip=blip, salt=salt),
-                                      Secret.generate(), self.mapping)
+                                      secret, self.mapping, blip_nonce=self.blip_nonce)
         return self._cache[key]
 
     @property
