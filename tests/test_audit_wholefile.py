@@ -17,9 +17,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from linkcore.audit.equality import salt_groups
+from linkcore.audit.equality import salt_groups, trivial_partition
+from linkcore.audit.reference import plaintext_table
 from linkcore.audit.report import render_html
 from linkcore.audit.run import IDENTITY_TARGET, run_audit
+from linkcore.audit.scoring import chance_given, chance_level, score_guesses
+from linkcore.audit.view_join import view_join_attack
 from linkcore.holder.encode import encode
 from linkcore.holder.keys import Secret
 from linkcore.schema import KeyPart, Mapping, Schema
@@ -116,6 +119,35 @@ def test_cluster_and_denoise_breaks_blip_names(populations):
     assert_breaks(result, "first_name", "cluster_denoise")
     plain = result.result("first_name", "frequency").score
     assert plain.reidentified <= plain.baseline + 0.01  # the noise alone stops plain frequency
+
+
+def test_joined_views_break_a_name_sent_twice_under_two_salts(populations):
+    """A name salted with the year of birth and again with the postcode area: chains join."""
+    data, ref = populations
+    salts = {"first_name": {"field": "date_of_birth", "transform": "year"},
+             "first_name_pc": {"field": "postcode", "transform": "postcode_area"}}
+    schema = Schema.from_dict({"linkcore_schema": 1, "clk": None, "fields": [
+        *({"name": n, "kind": "name", "salt": salt, "hardening": [{"type": "balance"}]}
+          for n, salt in salts.items()),
+        {"name": "sex", "kind": "sex", "salt": None, "hardening": []},
+        {"name": "date_of_birth", "kind": "date", "salt": None, "hardening": []},
+        {"name": "postcode", "kind": "postcode", "salt": None, "hardening": []}]})
+    mapping = Mapping.from_dict({"linkcore_mapping": 1, "id_column": "id", "fields": {
+        "first_name": {"column": "first_name"}, "first_name_pc": {"column": "first_name"},
+        "sex": {"column": "sex"}, "date_of_birth": {"column": "date_of_birth"},
+        "postcode": {"column": "postcode"}}})
+    ds = encode(data, schema, KEY, mapping)
+    truth = plaintext_table(data, schema, mapping)["first_name"]
+    reg = plaintext_table(ref, schema, mapping)
+    sex = trivial_partition(schema, ds)
+    guesses = view_join_attack([(ds.fields[n], ds.missing[:, i]) for i, n in enumerate(salts)],
+                               sex[1], reg["first_name"], reg["sex"])
+    s = score_guesses(guesses.guesses, guesses.confident, truth,
+                      chance_level(truth, reg["first_name"]),
+                      chance_given(truth, reg["first_name"],
+                                   plaintext_table(data, schema, mapping)["sex"], reg["sex"]))
+    assert s.reidentified >= s.baseline + 0.10, s
+    assert s.confident_precision is not None and s.confident_precision >= 0.5, s
 
 
 def test_verdict_uses_chance_given_sex(populations):

@@ -15,8 +15,9 @@ from .run import ATTACKS, RISK_MARGIN, AuditResult
 
 _COLOURS = {"frequency": "#d95f02", "pattern_mining": "#7570b3", "graph_matching": "#1b9e77",
             "double_hashing": "#e7298a", "salt_groups": "#66a61e", "cross_view": "#e6ab02",
-            "cluster_denoise": "#a6761d", "pattern_mining@denoised": "#666666",
-            "graph_matching@groups": "#1f78b4", "combined": "#b00020"}
+            "view_join": "#fb9a99", "cluster_denoise": "#a6761d",
+            "pattern_mining@denoised": "#666666", "graph_matching@groups": "#1f78b4",
+            "combined": "#b00020"}
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2em auto;
 max-width:1000px;color:#222;padding:0 1em}h1{font-size:1.5em}h2{font-size:1.15em;margin-top:2em}

@@ -48,14 +48,15 @@ ATTACKS: dict[str, str] = {
     "double_hashing": "double-hashing pattern",
     "salt_groups": "rebuilt salt groups",
     "cross_view": "cross-view bridge",
+    "view_join": "joined views",
     "cluster_denoise": "cluster and denoise",
     "pattern_mining@denoised": "pattern mining, denoised",
     "graph_matching@groups": "graph matching in groups",
     "combined": "all attacks combined",
 }
 CLASSIC = ("frequency", "pattern_mining", "graph_matching", "double_hashing")
-WHOLE_FILE = ("salt_groups", "cross_view", "cluster_denoise", "pattern_mining@denoised",
-              "graph_matching@groups")
+WHOLE_FILE = ("salt_groups", "cross_view", "view_join", "cluster_denoise",
+              "pattern_mining@denoised", "graph_matching@groups")
 ADVICE: dict[str, str] = {
     "frequency": "enable record-level salting or BLIP",
     "pattern_mining": "enable BLIP, XOR-folding or rule 90",
@@ -65,6 +66,8 @@ ADVICE: dict[str, str] = {
                    "date blocking keys), or use a salt that cannot be rebuilt",
     "cross_view": "give every view of a value one protection (no unsalted CLK beside salted "
                   "fields)",
+    "view_join": "send a value once, or make its views impossible to join (no deterministic "
+                 "view beside another)",
     "cluster_denoise": "noise alone does not hide values that can be compared across the file",
     "pattern_mining@denoised": "noise alone does not hide values that can be compared across "
                                "the file",

@@ -3,7 +3,8 @@
 :class:`WholeFile` holds what the attacker has (the encoded file, the public schema, the register
 and his own-key encodings of it) plus what it rebuilds once and shares between attacks (salt
 groups, the trivial partition, denoised filters). :func:`wholefile_attacks` runs, for one field,
-rebuilt salt groups, the cross-view bridge, cluster-and-denoise, and the published attacks on
+rebuilt salt groups, the cross-view bridge, joined views, cluster-and-denoise, and the published
+attacks on
 their strongest variant inside what the others rebuild (pattern mining on denoised filters, graph
 matching inside rebuilt salt groups). :func:`combined_identity` pins down (first name, surname,
 year of birth) per record from every attack's guesses. Plaintext of the holder never enters here
@@ -33,6 +34,7 @@ from .pattern_mining import pattern_mining_attack
 from .reference import is_multi_token, token_sets, value_counts
 from .salt_groups import group_salt_guesses, salt_groups_attack
 from .scoring import Guesses
+from .view_join import view_join_attack
 
 MIN_GROUP = 200
 ATTACKER_KEYS = 3
@@ -164,6 +166,15 @@ def wholefile_attacks(spec: FieldSpec, i: int, wf: WholeFile, run: Run,
             filters, missing, ds.clk, groups, spec.clk_k, ref[name],
             lambda values: token_sets(values, spec), t_codes, r_attr))
 
+    # joined views: every deterministic encoding of this value, chained through their classes
+    views = _views(wf.schema, ds, spec, i)
+    if getattr(spec, "source", None) is not None:
+        skip("view_join", "run on the view's source field")
+    elif len(views) < 2:
+        skip("view_join", "the value is sent in one deterministic view only")
+    else:
+        run("view_join", lambda: view_join_attack(views, t_codes, ref[name], r_attr))
+
     # cluster and denoise; pattern mining on the denoised filters
     if not noisy:
         skip("cluster_denoise", "no per-record noise: identical filters already cluster")
@@ -197,6 +208,26 @@ def wholefile_attacks(spec: FieldSpec, i: int, wf: WholeFile, run: Run,
         else:
             run("graph_matching@groups", lambda: _graph_in_groups(
                 filters, missing, groups, big, wf.own_plain, name, i, ref[name]))
+
+
+def _views(schema: Schema, ds: EncodedDataset, spec: FieldSpec, i: int
+           ) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Return (filters, missing) of every deterministic view of a field.
+
+    Views: the field itself, fields whose public ``source`` is this field, and a deterministic
+    CLK that carries it (only when there is another view to join it with).
+    """
+    out = []
+    if deterministic(spec.hardening):
+        out.append((ds.fields[spec.name], ds.missing[:, i]))
+    for j, other in enumerate(schema.fields):
+        if getattr(other, "source", None) == spec.name and deterministic(other.hardening):
+            out.append((ds.fields[other.name], ds.missing[:, j]))
+    clk = schema.clk
+    if len(out) >= 2 and clk is not None and ds.clk is not None \
+            and deterministic(clk.hardening) and spec.clk_k > 0:
+        out.append((ds.clk, ~ds.clk.any(axis=1)))
+    return out
 
 
 def _graph_in_groups(filters: np.ndarray, missing: np.ndarray, groups: np.ndarray,
