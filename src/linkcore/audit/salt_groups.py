@@ -90,6 +90,33 @@ def _cells(filters: np.ndarray, rows: np.ndarray, cell: np.ndarray
     return out
 
 
+def _singles(singles: tuple[np.ndarray, np.ndarray], t: np.ndarray, labelling: dict,
+             by_label: dict, pooled: _RegisterStats, guesses: np.ndarray) -> float:
+    """Cells of one record, all at once: the best value for a count of one and its set bits.
+
+    The same as aligning each such cell alone (one filter, one value), vectorised.
+    """
+    rows, pops = singles
+    total = 0.0
+    if len(rows) == 0:
+        return total
+    codes = t[rows]
+    for code in np.unique(codes):
+        reg = by_label.get(labelling.get(int(code)), pooled) if code >= 0 else pooled
+        top_u = min(len(reg.values), 50)
+        if top_u == 0:
+            continue
+        sel = codes == code
+        upops, inv = np.unique(pops[sel], return_inverse=True)
+        e = reg.share[:top_u][None, :]
+        cost = (1.0 - e) ** 2 / (2.0 + e) + (upops[:, None] - reg.pop[None, :top_u]) ** 2 \
+            / reg.sigma2
+        best = cost.argmin(axis=1)
+        guesses[rows[sel]] = reg.values[best][inv]
+        total += float(cost[np.arange(len(upops)), best][inv].sum())
+    return total
+
+
 def salt_groups_attack(filters: np.ndarray, missing: np.ndarray, groups: np.ndarray,
                        trivial: np.ndarray | None, ref_values: np.ndarray,
                        ref_trivial: np.ndarray | None, ref_filters: np.ndarray) -> Guesses:
@@ -116,6 +143,10 @@ def salt_groups_attack(filters: np.ndarray, missing: np.ndarray, groups: np.ndar
     codes = sorted(int(c) for c in np.unique(t[rows]) if c >= 0)
     cell_key = groups[rows] * (len(codes) + 2) + (t[rows] + 1)
     cells = _cells(filters, rows, cell_key)
+    multi = [c for c in cells if len(c[0]) > 1]
+    one = [c for c in cells if len(c[0]) == 1]
+    singles = (np.array([c[0][0] for c in one], dtype=np.int64),
+               np.array([c[3][0] for c in one], dtype=float))
 
     labellings: list[dict[int, object]] = [{}]
     if codes and labels:
@@ -127,7 +158,8 @@ def salt_groups_attack(filters: np.ndarray, missing: np.ndarray, groups: np.ndar
         guesses = np.full(n, None, dtype=object)
         confident = np.zeros(n, dtype=bool)
         total = 0.0
-        for cell_rows, fcode, cnt, pop in cells:
+        total += _singles(singles, t, labelling, by_label, pooled, guesses)
+        for cell_rows, fcode, cnt, pop in multi:
             code = int(t[cell_rows[0]])
             reg = by_label.get(labelling.get(code), pooled) if code >= 0 else pooled
             d, u, conf, cost = _align_cell(cnt, pop, reg)
