@@ -17,6 +17,11 @@ CLK positions, plus whatever else they happen to share. The attacker
 4. labels the sets with register values (:func:`_label`): one to one on frequency and token
    count (set bits / clk_k, from the public schema), refined by the q-grams the sets share.
 
+Several labellings are made (expected counts scaled to the records the sets caught or to all
+records holding the field; two weights of frequency against shared q-grams; both namings of the
+sex classes) and the attacker keeps the one whose q-gram overlaps fit the bit overlaps best -- a
+choice that needs no ground truth.
+
 Confidence: the set holds two records or more, and set and label are each other's best choice
 (a mutual best).
 """
@@ -42,7 +47,7 @@ TOKEN_WEIGHT = 2.0
 MAX_LABELLED = 400
 ANCHORS = 150
 REFINE_ROUNDS = 10
-PRIOR_WEIGHT = 0.05
+PRIOR_WEIGHTS = (0.05, 0.3)
 MIX_WEIGHT = 4.0
 
 
@@ -196,11 +201,17 @@ def cross_view_attack(filters: np.ndarray, missing: np.ndarray, clk: np.ndarray,
     has = assigned >= 0
     mixes = _mixes(assigned, len(cand), trivial, ref_values, ref_trivial)
     best = None
+    # the attacker cannot tell how many of a value's records its set caught, nor how much to
+    # trust frequencies against shared q-grams: he tries each and keeps the labelling whose
+    # q-gram overlaps fit the sets' bit overlaps best (no ground truth needed)
+    n_values = int((present | clk.any(axis=1)).sum())
     for set_mix, value_mix in mixes:
-        out = _label(cand, counts_c, clk_k, ref_values, ref_tokens_of, int(has.sum()),
-                     set_mix, value_mix)
-        if best is None or out[3] < best[3]:
-            best = out
+        for scale in (int(has.sum()), n_values):
+            for weight in PRIOR_WEIGHTS:
+                out = _label(cand, counts_c, clk_k, ref_values, ref_tokens_of, scale,
+                             set_mix, value_mix, weight)
+                if best is None or out[3] < best[3]:
+                    best = out
     assert best is not None
     by_set, conf_set, labelled, _ = best
     out_g = np.full(n, None, dtype=object)
@@ -238,8 +249,8 @@ def _mixes(assigned: np.ndarray, n_sets: int, trivial: np.ndarray | None,
 
 def _label(sets: np.ndarray, counts: np.ndarray, clk_k: int, ref_values: np.ndarray,
            tokens_of: Callable[[np.ndarray], list[frozenset[str]]], n_assigned: int,
-           set_mix: np.ndarray | None = None, value_mix: dict | None = None
-           ) -> tuple[np.ndarray, np.ndarray, int, float]:
+           set_mix: np.ndarray | None = None, value_mix: dict | None = None,
+           prior_weight: float = 0.05) -> tuple[np.ndarray, np.ndarray, int, float]:
     """Label bit sets with register values: frequency and size, then shared q-grams.
 
     Start: one-to-one (Hungarian) on frequency (records assigned) and token count (set bits /
@@ -248,7 +259,8 @@ def _label(sets: np.ndarray, counts: np.ndarray, clk_k: int, ref_values: np.ndar
     with the current labels of the most frequent sets agree best with the set's bit overlaps.
     Confident: the set holds two records or more and set and label are each other's best choice.
     With ``set_mix``/``value_mix`` (share of one trivial class, e.g. one sex, per set and per
-    value) a mismatch of mixes adds to every cost. Returns the total cost last.
+    value) a mismatch of mixes adds to every cost. Returns last the labelling's fit: the mean gap
+    between the sets' bit overlaps and their labels' shared q-grams, plus the sex-mix mismatch.
     """
     guesses = np.full(len(counts), None, dtype=object)
     confident = np.zeros(len(counts), dtype=bool)
@@ -283,7 +295,7 @@ def _label(sets: np.ndarray, counts: np.ndarray, clk_k: int, ref_values: np.ndar
     label = np.full(len(used), -1, dtype=np.int64)
     label[d] = u
     anchors = np.arange(min(len(used), ANCHORS))
-    prior_w = PRIOR_WEIGHT * prior / max(float(prior.std()), 1e-9)
+    prior_w = prior_weight * prior / max(float(prior.std()), 1e-9)
     cost = prior
     for _ in range(REFINE_ROUNDS):
         ref_a = shared[:, label[anchors]]                      # (values, anchors)
@@ -304,5 +316,10 @@ def _label(sets: np.ndarray, counts: np.ndarray, clk_k: int, ref_values: np.ndar
     mutual = (cost.argmin(axis=1)[rows] == label[rows]) & \
         (cost.argmin(axis=0)[label[rows]] == rows)
     confident[used[rows]] = mutual & (counts[used[rows]] >= 2)
-    total = float(cost[rows, label[rows]].sum())
-    return guesses, confident, int(ok.sum()), total
+    # fit: how far the sets' bit overlaps are from their labels' shared q-grams (lower is better)
+    lab = label[anchors]
+    good = lab >= 0
+    fit = float(np.abs(overlap[np.ix_(rows, anchors[good])]
+                       - shared[np.ix_(label[rows], lab[good])]).mean()) if good.any() else 0.0
+    fit += float(mix_cost[rows, label[rows]].mean()) if len(rows) else 0.0
+    return guesses, confident, int(ok.sum()), fit
