@@ -92,7 +92,7 @@ def test_link_prints_the_salt_group_and_dependence_corrections(capsys):
     from linkcore.cli.link_cmd import _Printer
     from linkcore.linkage.pipeline import link
 
-    (a, b), _, _, _ = synthetic(12000, 5)
+    (a, b), _, _, _ = synthetic(12000, 5, year_salt=True)
     stages = []
     link(a, b, on_stage=lambda stage, info: stages.append((stage, info)))
     printer = _Printer(quiet=False)

@@ -20,12 +20,31 @@ from linkcore.synth import generate_population, make_extracts
 SECRET = Secret(b"k" * 32)
 
 
+def year_salted(schema: Schema) -> Schema:
+    """The earlier design: names salted with the year of birth, no views, a CLK."""
+    doc = schema.to_dict()
+    doc["fields"] = [f for f in doc["fields"] if "source" not in f]
+    for f in doc["fields"]:
+        if f["kind"] == "name":
+            f["salt"] = {"field": "date_of_birth", "transform": "year"}
+            f.pop("hardening"), f.pop("comparison")
+    doc.pop("clk")
+    doc["blocking_keys"] = [k for k in doc["blocking_keys"] if k["name"] != "postcode.value"]
+    return Schema.from_dict(doc)
+
+
 @functools.lru_cache(maxsize=4)
-def synthetic(people: int = 1200, seed: int = 5, agencies: int = 2):
-    """Encoded extracts of a small synthetic population, and the truth."""
+def synthetic(people: int = 1200, seed: int = 5, agencies: int = 2, year_salt: bool = False):
+    """Encoded extracts of a small synthetic population, and the truth.
+
+    ``year_salt``: the earlier design (names salted with the year of birth) instead of what
+    ``schema suggest`` proposes, for tests of the salt mixture.
+    """
     pop = generate_population(people, seed=seed)
     extracts, truth = make_extracts(pop, agencies=agencies, seed=seed)
     schema, mapping, _ = suggest_schema(extracts[0])
+    if year_salt:
+        schema = year_salted(schema)
     encoded = [encode(extracts[0], schema, SECRET, mapping)]
     for df in extracts[1:]:
         encoded.append(encode(df, schema, SECRET, suggest_mapping(df, schema)[0]))

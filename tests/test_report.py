@@ -265,7 +265,7 @@ def test_explained_pairs_carry_the_runs_corrections():
     # big enough for the salt group to be measured (names salted with the year of birth)
     from test_pipeline import synthetic
 
-    (a, b), _, _, _ = synthetic(12000, 5)
+    (a, b), _, _, _ = synthetic(12000, 5, year_salt=True)
     result = link(a, b, return_candidates=True)
     assert result.salt is not None and result.salt.groups
     data = link_report_data(result, sample=6)

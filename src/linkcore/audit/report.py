@@ -13,10 +13,13 @@ import html
 import math
 
 from ..report.charts import text_width
-from .run import ATTACKS, RISK_MARGIN, RISK_RATE, AuditResult
+from .run import ATTACKS, RISK_MARGIN, AuditResult
 
 _COLOURS = {"frequency": "#d95f02", "pattern_mining": "#7570b3", "graph_matching": "#1b9e77",
-            "double_hashing": "#e7298a"}
+            "double_hashing": "#e7298a", "salt_groups": "#66a61e", "cross_view": "#e6ab02",
+            "view_join": "#fb9a99", "cluster_denoise": "#a6761d",
+            "pattern_mining@denoised": "#666666", "graph_matching@groups": "#1f78b4",
+            "combined": "#b00020"}
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2em auto;
 max-width:1000px;color:#222;padding:0 1em}h1{font-size:1.5em}h2{font-size:1.15em;margin-top:2em}
@@ -64,8 +67,8 @@ def _chart(result: AuditResult) -> str:
             label = f"{ATTACKS.get(r.attack, r.attack)}: {_pct(s.reidentified)}"
             rows.append(f"<rect x='{left}' y='{y}' width='{w:.1f}' height='{bar_h - 2}' "
                         f"fill='{colour}'><title>{html.escape(label)} (chance "
-                        f"{_pct(s.chance)})</title></rect>")
-            cx = left + plot_w * s.chance
+                        f"{_pct(s.baseline)})</title></rect>")
+            cx = left + plot_w * s.baseline
             rows.append(f"<line x1='{cx:.1f}' x2='{cx:.1f}' y1='{y - 1}' y2='{y + bar_h - 1}' "
                         f"stroke='#000' stroke-width='2'/>")
             rows.append(f"<text x='{left + w + 4:.1f}' y='{y + bar_h - 4}' font-size='10'>"
@@ -81,8 +84,9 @@ def _chart(result: AuditResult) -> str:
     axis.append(f"<text x='{left + plot_w / 2:.1f}' y='{y + 30}' font-size='11' "
                 "text-anchor='middle'>share of records re-identified (top-1)</text>")
     # legend: one entry per attack and the chance tick, wrapped onto rows of the chart's width
-    entries = [(name, f"<rect x='{{x}}' y='{{y}}' width='10' height='10' fill='{_COLOURS[a]}'/>")
-               for a, name in ATTACKS.items()]
+    shown = [a for a in ATTACKS if any(r.attack == a for r in scored)]
+    entries = [(ATTACKS[a], f"<rect x='{{x}}' y='{{y}}' width='10' height='10' "
+                            f"fill='{_COLOURS.get(a, '#666')}'/>") for a in shown]
     entries.append(("chance", "<line x1='{x5}' x2='{x5}' y1='{y}' y2='{y10}' stroke='#000' "
                               "stroke-width='2'/>"))
     legend = []
@@ -117,11 +121,11 @@ def render_html(result: AuditResult, title: str = "linkcore privacy audit") -> s
                              f"{html.escape(r.note)}</td></tr>")
             continue
         s = r.score
-        risky = s.reidentified >= RISK_RATE and s.reidentified >= s.chance + RISK_MARGIN
+        risky = s.reidentified > s.baseline + RISK_MARGIN
         cls = " class='risk'" if risky else ""
         body_rows.append(
             f"<tr><td>{html.escape(r.target)}</td><td>{name}</td><td{cls}>{_pct(s.reidentified)}"
-            f"</td><td>{_pct(s.chance)}</td><td>{_pct(s.values_recovered)}</td>"
+            f"</td><td>{_pct(s.baseline)}</td><td>{_pct(s.values_recovered)}</td>"
             f"<td>{_pct(s.confident_precision)} <span class='muted'>of "
             f"{_pct(s.confident_share)}</span></td><td>{s.records:,}</td></tr>")
     status = ("<p class='risk'>At least one field is at risk.</p>" if result.at_risk
@@ -143,7 +147,9 @@ def render_html(result: AuditResult, title: str = "linkcore privacy audit") -> s
 <tbody>{''.join(body_rows)}</tbody></table>
 <p class="muted">Re-identified: share of records whose value the attack guessed exactly (top-1).
 Chance: the best score without the encoded file (guess the reference's most frequent value, or
-guess by reference frequencies). Values recovered: share of distinct values guessed right at least
+guess by reference frequencies), or, if higher, the same given what the file reveals trivially
+(sex). A field is at risk when any attack beats it by more than one point.
+Values recovered: share of distinct values guessed right at least
 once. Confident precision: share of the attack's confident guesses that are right. See
 docs/privacy_audit.md.</p>
 </body></html>

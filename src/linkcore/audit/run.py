@@ -25,6 +25,7 @@ from ..holder.key_parts import apply_transform
 from ..holder.keys import Secret
 from ..schema import FieldSpec, KeyPart, Mapping, Schema
 from .double_hashing import double_hashing_attack
+from .equality import trivial_partition
 from .frequency import frequency_attack, salted_units
 from .graph_matching import graph_matching_attack
 from .pattern_mining import pattern_mining_attack
@@ -35,7 +36,8 @@ from .reference import (
     token_sets,
     value_counts,
 )
-from .scoring import Guesses, Score, chance_level, score_guesses
+from .scoring import Guesses, Score, chance_given, chance_level, score_guesses
+from .wholefile import WholeFile, combined_identity, wholefile_attacks, year_attack
 
 log = logging.getLogger("linkcore.audit")
 
@@ -44,17 +46,38 @@ ATTACKS: dict[str, str] = {
     "pattern_mining": "bit-pattern mining",
     "graph_matching": "similarity-graph matching",
     "double_hashing": "double-hashing pattern",
+    "salt_groups": "rebuilt salt groups",
+    "cross_view": "cross-view bridge",
+    "view_join": "joined views",
+    "cluster_denoise": "cluster and denoise",
+    "pattern_mining@denoised": "pattern mining, denoised",
+    "graph_matching@groups": "graph matching in groups",
+    "combined": "all attacks combined",
 }
+CLASSIC = ("frequency", "pattern_mining", "graph_matching", "double_hashing")
+WHOLE_FILE = ("salt_groups", "cross_view", "view_join", "cluster_denoise",
+              "pattern_mining@denoised", "graph_matching@groups")
 ADVICE: dict[str, str] = {
     "frequency": "enable record-level salting or BLIP",
     "pattern_mining": "enable BLIP, XOR-folding or rule 90",
     "graph_matching": "enable BLIP or record-level salting",
     "double_hashing": 'use the default hashing "prf"',
+    "salt_groups": "remove every deterministic column that reveals the salt (date filters, "
+                   "date blocking keys), or use a salt that cannot be rebuilt",
+    "cross_view": "give every view of a value one protection (no unsalted CLK beside salted "
+                  "fields)",
+    "view_join": "send a value once, or make its views impossible to join (no deterministic "
+                 "view beside another)",
+    "cluster_denoise": "noise alone does not hide values that can be compared across the file",
+    "pattern_mining@denoised": "noise alone does not hide values that can be compared across "
+                               "the file",
+    "graph_matching@groups": "make salt groups impossible to rebuild",
+    "combined": "see the attacks above",
 }
 CLK_TARGET = "clk"
+IDENTITY_TARGET = "identity (first, last, year)"
 BLOCK_PREFIX = "block:"
-RISK_RATE = 0.01     # a field is at risk when an attack re-identifies at least 1% of records...
-RISK_MARGIN = 0.005  # ...and beats the chance level by at least half a percentage point
+RISK_MARGIN = 0.01   # at risk: an attack beats max(chance, chance given the trivial reveal) + 1 pt
 FEW_VALUES_CHANCE = 0.2  # chance this high: a field of a few values (sex), advice differs
 
 
@@ -123,8 +146,8 @@ class AuditResult:
         return None
 
     def as_dict(self) -> dict:
-        """Plain JSON-ready form (numbers and names only), versioned ``linkcore_audit: 1``."""
-        return {"linkcore_audit": 1, "records": self.records,
+        """Plain JSON-ready form (numbers and names only), versioned ``linkcore_audit: 2``."""
+        return {"linkcore_audit": 2, "records": self.records,
                 "reference_records": self.reference_records,
                 "schema_fingerprint": self.schema_fingerprint, "at_risk": self.at_risk,
                 "verdicts": [v.as_dict() for v in self.verdicts],
@@ -135,7 +158,10 @@ class AuditResult:
         return json.dumps(self.as_dict(), indent=2) + "\n"
 
     def summary_lines(self) -> list[str]:
-        """One verdict line per field, then one line per attack (rates and counts only)."""
+        """One verdict line per field, then one line per attack (rates and counts only).
+
+        The chance column is the verdict's baseline: max(chance, chance given sex).
+        """
         lines = [v.message for v in self.verdicts]
         lines.append("")
         width = max([16] + [len(r.target) for r in self.results])
@@ -151,7 +177,7 @@ class AuditResult:
             s = r.score
             prec = "-" if s.confident_precision is None else _pct(s.confident_precision)
             lines.append(f"{r.target:<{width}} {name:<28} {_pct(s.reidentified):>13} "
-                         f"{_pct(s.chance):>8} {_pct(s.values_recovered):>8} {prec:>15}")
+                         f"{_pct(s.baseline):>8} {_pct(s.values_recovered):>8} {prec:>15}")
         return lines
 
 
@@ -200,15 +226,38 @@ def _block_units(parts: tuple[KeyPart, ...], table: dict[str, np.ndarray]) -> np
     return out
 
 
+@dataclass
+class _Scorer:
+    """The holder's side of the audit: scores guesses against DATA and keeps them in memory.
+
+    ``trivial`` is the (DATA, register) value of the attribute the file reveals trivially (sex),
+    for the chance level given it; ``store`` keeps every attack's guesses for the combined
+    identity measure and is dropped with the scorer.
+    """
+
+    trivial: tuple[np.ndarray, np.ndarray] | None = None
+    store: dict[tuple[str, str], Guesses] = field(default_factory=dict)
+
+    def timed(self, target: str, attack: str, run, truth: np.ndarray, chance_ref: np.ndarray,
+              score_anyway: bool = False) -> AttackResult:
+        """Run one attack, score its guesses, keep them; return rates only."""
+        return _timed(target, attack, run, truth, chance_ref, score_anyway, self)
+
+
 def _timed(target: str, attack: str, run, truth: np.ndarray, chance_ref: np.ndarray,
-           score_anyway: bool = False) -> AttackResult:
+           score_anyway: bool = False, scorer: _Scorer | None = None) -> AttackResult:
     start = time.perf_counter()
     guesses: Guesses = run()
     seconds = time.perf_counter() - start
     score = None
     if guesses.applicable or score_anyway:
+        trivial = None
+        if scorer is not None and scorer.trivial is not None and truth is not scorer.trivial[0]:
+            trivial = chance_given(truth, chance_ref, *scorer.trivial)
         score = score_guesses(guesses.guesses, guesses.confident, truth,
-                              chance_level(truth, chance_ref))
+                              chance_level(truth, chance_ref), trivial)
+        if scorer is not None:
+            scorer.store[(target, attack)] = guesses
     log.info("audit %s/%s: %.1fs", target, attack, seconds)
     return AttackResult(target, attack, guesses.applicable, score, guesses.note,
                         dict(guesses.details or {}), seconds)
@@ -216,32 +265,35 @@ def _timed(target: str, attack: str, run, truth: np.ndarray, chance_ref: np.ndar
 
 def _field_attacks(spec: FieldSpec, i: int, dataset: EncodedDataset, own: EncodedDataset,
                    truth: dict[str, np.ndarray], ref: dict[str, np.ndarray],
-                   attacks: tuple[str, ...], force_double_hashing: bool) -> list[AttackResult]:
+                   attacks: tuple[str, ...], force_double_hashing: bool,
+                   scorer: _Scorer) -> list[AttackResult]:
     name = spec.name
     filters, missing = dataset.fields[name], dataset.missing[:, i]
     t, r = truth[name], ref[name]
     results: list[AttackResult] = []
     if pd.Series(r, dtype=object).isna().all():
         for attack in attacks:
+            if attack == "combined":
+                continue
             results.append(AttackResult(name, attack, False, None,
                                         "the reference has no values for this field"))
         return results
     values, counts = value_counts(r)
     tokens = token_sets(values, spec) if is_multi_token(spec) else []
     multi = is_multi_token(spec)
-    for attack in attacks:
+    for attack in (a for a in attacks if a in CLASSIC):
         if attack == "frequency":
             units = salted_units(r, _salt_values(spec.salt, ref))
-            results.append(_timed(name, attack, lambda u=units: frequency_attack(
+            results.append(scorer.timed(name, attack, lambda u=units: frequency_attack(
                 filters, missing, u, r, own.fields[name]), t, r))
         elif not multi:
             results.append(AttackResult(name, attack, False, None,
                                         "single-token field: frequency alignment covers it"))
         elif attack == "pattern_mining":
-            results.append(_timed(name, attack, lambda: pattern_mining_attack(
+            results.append(scorer.timed(name, attack, lambda: pattern_mining_attack(
                 filters, missing, values, counts, tokens, k=spec.k), t, r))
         elif attack == "graph_matching":
-            results.append(_timed(name, attack, lambda: graph_matching_attack(
+            results.append(scorer.timed(name, attack, lambda: graph_matching_attack(
                 filters, missing, own.fields[name], own.missing[:, i], r), t, r))
         elif attack == "double_hashing":
             same_length = spec.stored_bits == spec.filter_bits
@@ -252,7 +304,7 @@ def _field_attacks(spec: FieldSpec, i: int, dataset: EncodedDataset, own: Encode
                         "hardening changed the filter length; no progression survives")
                 results.append(AttackResult(name, attack, False, None, note))
                 continue
-            results.append(_timed(name, attack, lambda a=applicable: double_hashing_attack(
+            results.append(scorer.timed(name, attack, lambda a=applicable: double_hashing_attack(
                 filters, missing, values, counts, tokens, k=spec.k, applicable=a), t, r,
                 score_anyway=True))
     return results
@@ -263,29 +315,35 @@ def _verdict(target: str, results: list[AttackResult]) -> Verdict:
     if not scored:
         return Verdict(target, False, None, 0.0, 0.0,
                        f"{target}: not assessed (no attack applies or no values)")
-    worst = max(scored, key=lambda r: (r.score.reidentified - r.score.chance,  # type: ignore[union-attr]
+    worst = max(scored, key=lambda r: (r.score.reidentified - r.score.baseline,  # type: ignore[union-attr]
                                        r.score.reidentified))  # type: ignore[union-attr]
     s = worst.score
     assert s is not None
-    at_risk = s.reidentified >= RISK_RATE and s.reidentified >= s.chance + RISK_MARGIN
-    rate = f"{_pct(s.reidentified)} of records re-identified by {ATTACKS[worst.attack]}"
+    base = s.baseline
+    at_risk = s.reidentified > base + RISK_MARGIN
+    given = ("" if s.chance_given_trivial is None or s.chance_given_trivial <= s.chance else
+             f", {_pct(s.chance_given_trivial)} given what the file reveals trivially")
+    prec = ("" if s.confident_precision is None else
+            f"; confident precision {_pct(s.confident_precision)}")
+    rate = (f"{_pct(s.reidentified)} of records re-identified by {ATTACKS[worst.attack]} "
+            f"(chance {_pct(s.chance)}{given}{prec})")
     if at_risk and s.chance >= FEW_VALUES_CHANCE:
-        message = (f"{target}: AT RISK - {rate} (chance {_pct(s.chance)}); a field with so few "
-                   f"values shows which records share one under any deterministic encoding - "
-                   f"leave it out or use BLIP if that matters")
+        message = (f"{target}: AT RISK - {rate}; a field with so few values shows which records "
+                   f"share one under any deterministic encoding - leave it out or use BLIP if "
+                   f"that matters")
     elif at_risk:
-        message = (f"{target}: AT RISK - {rate} (chance {_pct(s.chance)}) - "
-                   f"{ADVICE[worst.attack]}")
+        message = f"{target}: AT RISK - {rate} - {ADVICE[worst.attack]}"
     else:
-        message = (f"{target}: ok - at most {rate} (chance {_pct(s.chance)}); no attack beats "
-                   f"chance by {RISK_MARGIN * 100:.1f} points at {_pct(RISK_RATE)} or more")
-    return Verdict(target, at_risk, worst.attack, s.reidentified, s.chance, message)
+        message = (f"{target}: ok - at most {rate}; no attack beats chance by "
+                   f"{RISK_MARGIN * 100:.0f} point")
+    return Verdict(target, at_risk, worst.attack, s.reidentified, base, message)
 
 
 def run_audit(data_df: pd.DataFrame, schema: Schema, mapping: Mapping, secret: Secret,
               reference_df: pd.DataFrame, reference_mapping: Mapping | None = None, *,
               attacks: tuple[str, ...] = tuple(ATTACKS), include_clk: bool = True,
-              force_double_hashing: bool = False) -> AuditResult:
+              force_double_hashing: bool = False, attacker_key: Secret | None = None,
+              blip_nonce: bytes | None = None) -> AuditResult:
     """Attack DATA's encoding with the attacker's view only; score against DATA's own values.
 
     Targets: every field's filters (all attacks that apply), the CLK and every keyed blocking key
@@ -293,7 +351,8 @@ def run_audit(data_df: pd.DataFrame, schema: Schema, mapping: Mapping, secret: S
 
     The reference is read with ``reference_mapping`` (default: DATA's mapping); its id column
     is not needed. ``force_double_hashing`` runs the double-hashing attack on PRF fields too, to
-    show that it finds nothing there.
+    show that it finds nothing there. ``attacker_key`` (default: fresh random keys) and
+    ``blip_nonce`` (default: fresh randomness) make a run reproducible, for tests.
     """
     unknown = [a for a in attacks if a not in ATTACKS]
     if unknown:
@@ -305,20 +364,34 @@ def run_audit(data_df: pd.DataFrame, schema: Schema, mapping: Mapping, secret: S
     check_reference_columns(reference_df, reference_mapping)
 
     with _single_threaded_blas():
-        dataset = encode(data_df, schema, secret, mapping)             # the file as sent
+        dataset = encode(data_df, schema, secret, mapping, blip_nonce=blip_nonce)  # as sent
         truth = plaintext_table(data_df, schema, mapping)              # the holder's own values
         ref = plaintext_table(reference_df, schema, reference_mapping)  # the public register
         ref_table = reference_df.copy()
         ref_table[reference_mapping.id_column] = np.arange(len(ref_table)).astype(str)
-        own = encode(ref_table, schema, Secret.generate(), reference_mapping)  # attacker's key
+        attacker = attacker_key or Secret.generate()
+        own_nonce = None if blip_nonce is None else bytes(16)
+        own = encode(ref_table, schema, attacker, reference_mapping,  # the attacker's own key
+                     blip_nonce=own_nonce)
 
+        trivial = trivial_partition(schema, dataset)
+        scorer = _Scorer((truth[trivial[0]], ref[trivial[0]]) if trivial else None)
+        wf = WholeFile(schema, dataset, own, ref, ref_table, reference_mapping,
+                       attacker_key, own_nonce)
         results: list[AttackResult] = []
         verdicts: list[Verdict] = []
         for i, spec in enumerate(schema.fields):
             field_results = _field_attacks(spec, i, dataset, own, truth, ref, attacks,
-                                           force_double_hashing)
+                                           force_double_hashing, scorer)
+            field_results += _wholefile_results(spec, i, wf, truth, ref, attacks, scorer)
             results.extend(field_results)
             verdicts.append(_verdict(spec.name, field_results))
+        if "salt_groups" in attacks and (year := year_attack(schema, wf)) is not None:
+            target, part, guesses = year
+            t_salt, r_salt = _salt_values(part, truth), _salt_values(part, ref)
+            year_result = scorer.timed(target, "salt_groups", lambda: guesses, t_salt, r_salt)
+            results.append(year_result)
+            verdicts.append(_verdict(target, [year_result]))
         if include_clk and schema.clk is not None and dataset.clk is not None \
                 and "frequency" in attacks:
             t_units, r_units = _clk_units(schema, truth), _clk_units(schema, ref)
@@ -338,4 +411,53 @@ def run_audit(data_df: pd.DataFrame, schema: Schema, mapping: Mapping, secret: S
                     k.reshape(-1, 1), k == 0, u, u), t_units, r_units)
                 results.append(result)
                 verdicts.append(_verdict(target, [result]))
+        if "combined" in attacks:
+            identity = _identity_result(schema, scorer, truth, ref, len(data_df))
+            if identity is not None:
+                results.append(identity)
+                verdicts.append(_verdict(IDENTITY_TARGET, [identity]))
     return AuditResult(len(data_df), len(reference_df), schema.fingerprint, results, verdicts)
+
+
+def _wholefile_results(spec: FieldSpec, i: int, wf: WholeFile, truth: dict[str, np.ndarray],
+                       ref: dict[str, np.ndarray], attacks: tuple[str, ...], scorer: _Scorer
+                       ) -> list[AttackResult]:
+    """Run the whole-file attacks on one field; scored like the others."""
+    name = spec.name
+    out: list[AttackResult] = []
+    if pd.Series(ref[name], dtype=object).isna().all():
+        return out
+
+    def run(attack: str, fn) -> None:
+        if attack in attacks:
+            out.append(scorer.timed(name, attack, fn, truth[name], ref[name]))
+
+    def skip(attack: str, note: str) -> None:
+        if attack in attacks:
+            out.append(AttackResult(name, attack, False, None, note))
+
+    wholefile_attacks(spec, i, wf, run, skip)
+    return out
+
+
+def _identity_result(schema: Schema, scorer: _Scorer, truth: dict[str, np.ndarray],
+                     ref: dict[str, np.ndarray], n: int) -> AttackResult | None:
+    """Score the combined (first name, surname, year of birth) guesses per record."""
+    combined = combined_identity(schema, scorer.store, n)
+    if combined is None:
+        return None
+    (first, last, year_target), guesses = combined
+    date = year_target.rsplit(".", 1)[0]
+
+    def triples(table: dict[str, np.ndarray]) -> np.ndarray:
+        years = [apply_transform("year", v) for v in table[date]]
+        return np.array([None if a is None or b is None or y is None else f"{a}\x1f{b}\x1f{y}"
+                         for a, b, y in zip(table[first], table[last], years, strict=True)],
+                        dtype=object)
+
+    t, r = triples(truth), triples(ref)
+    saved, scorer.trivial = scorer.trivial, None
+    try:
+        return scorer.timed(IDENTITY_TARGET, "combined", lambda: guesses, t, r)
+    finally:
+        scorer.trivial = saved

@@ -55,6 +55,12 @@ class Score:
     chance_most_frequent: float
     chance_by_frequency: float
     chance_values: float
+    chance_given_trivial: float | None = None
+
+    @property
+    def baseline(self) -> float:
+        """The chance level to beat: plain chance, or chance given the trivial reveal if higher."""
+        return max(self.chance, self.chance_given_trivial or 0.0)
 
     def as_dict(self) -> dict[str, float | int | None]:
         """Plain JSON-ready form."""
@@ -77,8 +83,33 @@ def chance_level(truth: np.ndarray, reference: np.ndarray) -> Chance:
     return Chance(most_frequent, by_frequency, values)
 
 
+def chance_given(truth: np.ndarray, reference: np.ndarray, truth_attr: np.ndarray,
+                 reference_attr: np.ndarray) -> float:
+    """Chance for an attacker who also knows each record's trivially revealed attribute (sex).
+
+    Per attribute value a: guess the reference's most frequent value among its records with a
+    (records whose attribute is unknown get the overall most frequent value); the share of
+    DATA's present records guessed right.
+    """
+    t = pd.Series(truth, dtype=object)
+    present = t.notna().to_numpy()
+    if not present.any():
+        return 0.0
+    r = pd.DataFrame({"v": pd.Series(reference, dtype=object),
+                      "a": pd.Series(reference_attr, dtype=object)}).dropna(subset=["v"])
+    if r.empty:
+        return 0.0
+    overall = r["v"].value_counts().index[0]
+    top = {a: g["v"].value_counts().index[0] for a, g in r.dropna(subset=["a"]).groupby("a")}
+    attr = pd.Series(truth_attr, dtype=object).to_numpy()
+    guess = np.array([top.get(a, overall) if a is not None and a == a else overall
+                      for a in attr], dtype=object)
+    hit = (guess[present] == t.to_numpy()[present])
+    return float(hit.mean())
+
+
 def score_guesses(guesses: np.ndarray, confident: np.ndarray, truth: np.ndarray,
-                  chance: Chance) -> Score:
+                  chance: Chance, chance_trivial: float | None = None) -> Score:
     """Score per-record guesses (object array, None = no guess) against the true values."""
     present = pd.notna(pd.Series(truth, dtype=object)).to_numpy()
     t = np.asarray(truth, dtype=object)[present]
@@ -87,7 +118,7 @@ def score_guesses(guesses: np.ndarray, confident: np.ndarray, truth: np.ndarray,
     n = int(present.sum())
     if n == 0:
         return Score(0, 0.0, 0.0, 0, 0.0, None, chance.records, chance.most_frequent,
-                     chance.by_frequency, chance.values)
+                     chance.by_frequency, chance.values, chance_trivial)
     hit = np.fromiter((a is not None and a == b for a, b in zip(g, t, strict=True)),
                       dtype=bool, count=n)
     distinct = pd.unique(t)
@@ -105,6 +136,7 @@ def score_guesses(guesses: np.ndarray, confident: np.ndarray, truth: np.ndarray,
         chance_most_frequent=chance.most_frequent,
         chance_by_frequency=chance.by_frequency,
         chance_values=chance.values,
+        chance_given_trivial=chance_trivial,
     )
 
 

@@ -38,8 +38,12 @@ def audit(data_path: str, schema_path: str, mapping_path: str | None, key_file: 
 
     DATA is encoded exactly as `linkcore encode` would send it, then attacked with only what
     an attacker holds: the encoded file, the public schema and a plaintext reference population
-    (--reference). Frequency alignment, bit-pattern mining, similarity-graph matching and (for
-    double hashing) the double-hashing pattern attack are scored against DATA's own values.
+    (--reference). Frequency alignment, bit-pattern mining, similarity-graph matching, (for
+    double hashing) the double-hashing pattern attack, and the whole-file attacks -- rebuilt
+    salt groups, the cross-view bridge through the CLK, cluster-and-denoise, the published
+    attacks inside what those rebuild, and a combined (first name, surname, year of birth)
+    measure -- are scored against DATA's own values. A field is at risk when any attack beats
+    max(chance, chance given what the file reveals trivially, such as sex) by one point.
     The output holds rates and counts, never a value. Exit status 2 on bad input; with
     --fail-on-risk, 3 when a field is at risk.
 
