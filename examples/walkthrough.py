@@ -52,13 +52,19 @@ def main() -> float:
     schema, mapping_a, _ = suggest_schema(a)
     mapping_b, _ = suggest_mapping(b, schema)
     for f in schema.fields:
+        if f.source is not None:
+            salt = f"salted with {f.salt.field}" if f.salt else ""
+            print(f"  {f.name:<24} {f.kind:<11} a second view of {f.source}, {salt}")
+            continue
         src_a = "+".join(mapping_a.fields[f.name].columns) or "-"
         src_b = "+".join(mapping_b.fields[f.name].columns) or "-"
-        print(f"  {f.name:<14} {f.kind:<11} A:{src_a:<22} B:{src_b}")
+        print(f"  {f.name:<24} {f.kind:<11} A:{src_a:<22} B:{src_b}")
 
     say("4. Encoding", """Each value is normalised, cut into bigrams, and each bigram sets k
-        bits chosen by a keyed PRF (HMAC-SHA256) in a per-field Bloom filter. What leaves the
-        agency is bits, a missing mask, keyed blocking keys and the record id.""")
+        bits chosen by a keyed PRF (HMAC-SHA256) in a per-field Bloom filter. Names are salted
+        with the whole date of birth, and again (as views) with the postcode, so a name can be
+        compared only between records that share one of them. What leaves the agency is bits, a
+        missing mask, keyed blocking keys and the record id.""")
     enc_a = linkcore.encode(a, schema, secret, mapping_a)
     enc_b = linkcore.encode(b, schema, secret, mapping_b)
     first = enc_a.fields[schema.fields[0].name][0]
@@ -67,8 +73,8 @@ def main() -> float:
     print(f"record {enc_a.record_ids[0]}, field {schema.fields[0].name}: {bits.sum()} of "
           f"{bits.size} bits set; first 64: {''.join(map(str, bits[:64]))}")
 
-    say("5. Linking", """The linkage unit blocks (keyed blocking keys and LSH on the record-level
-        filter), compares each candidate pair field by field (Dice similarity cut into levels),
+    say("5. Linking", """The linkage unit blocks (keyed blocking keys and pairs whose filters
+        agree exactly on two fields), compares each candidate pair field by field (Dice similarity cut into levels),
         fits a Fellegi-Sunter model without labels and keeps pairs with match probability at
         least 0.5, one partner per record.""")
     result = linkcore.link(enc_a, enc_b)

@@ -56,7 +56,7 @@ def test_too_few_non_matches_give_no_group():
 
 
 def test_salted_names_no_longer_count_the_year_twice():
-    (a, b), truth, schema, _ = synthetic(12000, 5)
+    (a, b), truth, schema, _ = synthetic(12000, 5, year_salt=True)
     assert schema.field("first_name").salt.field == "date_of_birth"
     plain = link(a, b, dependence_correction=False, return_candidates=True)
     fixed = link(a, b, return_candidates=True)

@@ -28,7 +28,7 @@ SALTED = ("first_name", "middle_name", "last_name")
 @functools.lru_cache(maxsize=2)
 def salted_pair():
     """12,000 people with the default (salted) schema: enough for a salt group to be measured."""
-    (a, b), truth, schema, _ = synthetic(12000, 5)
+    (a, b), truth, schema, _ = synthetic(12000, 5, year_salt=True)
     return a, b, truth, schema
 
 
@@ -149,7 +149,7 @@ def reschema(schema: Schema, **changes) -> Schema:
 
 @functools.lru_cache(maxsize=2)
 def encoded_with(schema_json: str):
-    _, _, _, (df_a, df_b) = synthetic(12000, 5)
+    _, _, _, (df_a, df_b) = synthetic(12000, 5, year_salt=True)
     schema = Schema.from_dict(json.loads(schema_json))
     return (encode(df_a, schema, SECRET, suggest_mapping(df_a, schema)[0]),
             encode(df_b, schema, SECRET, suggest_mapping(df_b, schema)[0]))
@@ -238,7 +238,7 @@ def test_dependence_correction_off_leaves_the_model_weights():
 
 
 def test_link_many_three_parties_salted():
-    encoded, truth, schema, _ = synthetic(people=900, seed=7, agencies=3)
+    encoded, truth, schema, _ = synthetic(people=900, seed=7, agencies=3, year_salt=True)
     assert schema.field("first_name").salt is not None
     result = link_many(encoded)
     assert set(result.links) == {(0, 1), (0, 2), (1, 2)}
@@ -280,7 +280,7 @@ def random_pair_model(result):
 
 @functools.lru_cache(maxsize=1)
 def identifier_result():
-    (a, b), _, _, _ = synthetic(3000, 5)
+    (a, b), _, _, _ = synthetic(3000, 5, year_salt=True)
     return a, b, link(a, b, blocking=["keys", "agree"], return_candidates=True)
 
 
