@@ -13,8 +13,8 @@ Conventions shared by every kernel:
 
 Each numba kernel sits beside a plain-numpy ``<name>_reference`` with the same signature; the
 tests compare the two, and ``KERNELS`` maps each name to ``(kernel, reference)``. The one
-kernel that is not compiled, ``hmac_sha256_many``, is OpenSSL's HMAC (through ``cryptography``)
-over a batch of messages, checked against the standard library's ``hmac``. Kernels are
+kernel that is not compiled, ``hmac_sha256_many``, is HMAC-SHA256 over a batch of messages with
+hashlib's SHA-256, checked against the standard library's ``hmac``. Kernels are
 compiled lazily on first call and cached on disk (``cache=True``); nothing here changes numba's
 global settings. No kernel uses ``fastmath``: every result is bit-for-bit the reference's.
 
@@ -30,11 +30,10 @@ after the first half of the words (used only while it pays off).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 
 import numpy as np
-from cryptography.hazmat.primitives.hashes import SHA256
-from cryptography.hazmat.primitives.hmac import HMAC
 from llvmlite import ir
 from numba import njit, prange, types
 from numba.core import cgutils
@@ -997,25 +996,38 @@ def gather_or_rows(out: np.ndarray, table: np.ndarray, codes: np.ndarray) -> np.
     return out
 
 
+_IPAD = bytes(b ^ 0x36 for b in range(256))  # RFC 2104 inner pad, as a bytes.translate table
+_OPAD = bytes(b ^ 0x5C for b in range(256))  # RFC 2104 outer pad
+
+
 def hmac_sha256_many(key: bytes, messages: Sequence[bytes]) -> bytes:
     """Return ``out = HMAC-SHA256(key, m_0) || HMAC-SHA256(key, m_1) || ...`` (RFC 2104).
 
-    OpenSSL's HMAC through ``cryptography``: keyed once, then one ``copy()`` per message, so the
-    key's two pad blocks are not hashed again for each message. Callers pass distinct messages
-    (the encoder hashes each distinct (salt, token) once). Identical output to ``hmac.digest``.
+    hashlib's (OpenSSL's) SHA-256 with the key's two pad blocks hashed once: each message then
+    costs two ``copy()``-ed hashes, not the four compressions of a fresh ``hmac.digest``. Callers
+    pass distinct messages (the encoder hashes each distinct (salt, token) once). Output identical
+    to ``hmac.digest`` (property test against it, and the known-answer vectors).
     """
-    # No hand-written SHA-256 here: until issue 12 a numba SHA-256 computed these HMACs. Per
-    # message this costs about 1.2-1.5 us (Python call overhead; a compression is ~0.1 us), the
-    # same as the numba version measured beside it under load; at 10^6 records the encoder makes
-    # ~288,000 HMACs (0.4 s of the encode). Figures: benchmarks/README.md, "Encoding speed".
-    keyed = HMAC(bytes(key), SHA256())
+    # No hand-written SHA-256: until issue 12 a numba SHA-256 computed these HMACs; the library
+    # hash is as fast. Measured per message on this machine under load (benchmarks/README.md,
+    # "Encoding speed"): these pad states ~1.3-2.1 us; hmac.new(key).copy() ~2.5-3.4 us;
+    # cryptography's HMAC.copy() 1.45 us with cryptography 50 but 5.1 us with 42, the lowest
+    # version pyproject allows; the removed numba kernel 1.7 us (all 288k HMACs of a 10^6-record
+    # encode: numba 0.49 s, this 0.37 s, best of 7 interleaved).
+    key = bytes(key)
+    if len(key) > 64:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(64, b"\0")
+    inner = hashlib.sha256(key.translate(_IPAD)).copy
+    outer = hashlib.sha256(key.translate(_OPAD)).copy
     out = []
     append = out.append
-    copy = keyed.copy
     for message in messages:
-        h = copy()
+        h = inner()
         h.update(message)
-        append(h.finalize())
+        o = outer()
+        o.update(h.digest())
+        append(o.digest())
     return b"".join(out)
 
 
