@@ -1008,12 +1008,12 @@ def hmac_sha256_many(key: bytes, messages: Sequence[bytes]) -> bytes:
     pass distinct messages (the encoder hashes each distinct (salt, token) once). Output identical
     to ``hmac.digest`` (property test against it, and the known-answer vectors).
     """
-    # No hand-written SHA-256: until issue 12 a numba SHA-256 computed these HMACs; the library
-    # hash is as fast. Measured per message on this machine under load (benchmarks/README.md,
-    # "Encoding speed"): these pad states ~1.3-2.1 us; hmac.new(key).copy() ~2.5-3.4 us;
-    # cryptography's HMAC.copy() 1.45 us with cryptography 50 but 5.1 us with 42, the lowest
-    # version pyproject allows; the removed numba kernel 1.7 us (all 288k HMACs of a 10^6-record
-    # encode: numba 0.49 s, this 0.37 s, best of 7 interleaved).
+    # No hand-written SHA-256: until issue 12 a numba SHA-256 computed these HMACs. On the
+    # 287,968 messages of a 10^6-record encode (benchmarks/hmac_speed.py, best of 7, load ~4):
+    # this 0.39 s, the numba kernel 0.49 s (0.48 s vs 0.45 s at the lowest dependency versions),
+    # hmac.new().copy() 0.89 s, cryptography's HMAC.copy() 0.35 s with cryptography 50 but
+    # 1.32 s with 42 (the floor). The encode at 10^6 takes 4-9 s under that load either way, so
+    # the >= 250,000 records/s target does not hinge on it (benchmarks/README.md).
     key = bytes(key)
     if len(key) > 64:
         key = hashlib.sha256(key).digest()
