@@ -33,7 +33,7 @@ from linkcore.schema import Mapping, Schema
 
 
 def popcount(a: np.ndarray) -> int:
-    return int(np.bitwise_count(a).sum())
+    return int(np.unpackbits(np.ascontiguousarray(a).view(np.uint8)).sum())  # numpy 1.26 too
 
 
 def dice(a: np.ndarray, b: np.ndarray) -> float:

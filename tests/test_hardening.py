@@ -18,6 +18,12 @@ from linkcore.schema import Schema
 KEY = bytes(range(32))
 
 
+def bit_count(a: np.ndarray) -> np.ndarray:
+    """Set bits of each uint64 word (np.bitwise_count is numpy 2 only)."""
+    return np.unpackbits(np.ascontiguousarray(a).view(np.uint8).reshape(*a.shape, 8),
+                         axis=-1).sum(axis=-1)
+
+
 def random_filters(seed: int, n: int, words: int, density: float = 0.5) -> np.ndarray:
     rng = np.random.default_rng(seed)
     bits = (rng.random((n, words * 64)) < density).astype(np.uint8)
@@ -52,7 +58,7 @@ def test_balance_sets_exactly_half_and_doubles_length(f):
     out = hard.balance(f, KEY)
     assert out.shape == (f.shape[0], 2 * f.shape[1]) and out.dtype == np.uint64
     m = f.shape[1] * 64
-    assert np.all(np.bitwise_count(out).sum(axis=1) == m)
+    assert np.all(bit_count(out).sum(axis=1) == m)
 
 
 @FAST_SETTINGS
@@ -80,8 +86,8 @@ def test_balance_permutation_is_keyed_and_documented():
 def test_balance_hides_value_length():
     sparse = random_filters(1, 5, 4, 0.05)
     dense = random_filters(2, 5, 4, 0.6)
-    assert np.array_equal(np.bitwise_count(hard.balance(sparse, KEY)).sum(axis=1),
-                          np.bitwise_count(hard.balance(dense, KEY)).sum(axis=1))
+    assert np.array_equal(bit_count(hard.balance(sparse, KEY)).sum(axis=1),
+                          bit_count(hard.balance(dense, KEY)).sum(axis=1))
 
 
 # --------------------------------------------------------------------------------------
@@ -123,7 +129,7 @@ def test_blip_flip_rate_matches_epsilon(epsilon):
     f = random_filters(7, 300, 8)  # 153,600 bits
     skip = np.zeros(300, dtype=bool)
     out = hard.blip(f, skip, KEY, b"\x00" * 16, epsilon)
-    rate = np.bitwise_count(out ^ f).sum() / (300 * 512)
+    rate = bit_count(out ^ f).sum() / (300 * 512)
     p = 1 / (1 + math.exp(epsilon))
     assert hard.blip_flip_probability(epsilon) == pytest.approx(p)
     sd = math.sqrt(p * (1 - p) / (300 * 512))
@@ -136,7 +142,7 @@ def test_blip_flips_ones_and_zeros_alike():
     skip = np.zeros(200, dtype=bool)
     p = hard.blip_flip_probability(1.0)
     for f in (ones, zeros):
-        rate = np.bitwise_count(hard.blip(f, skip, KEY, b"\x01" * 16, 1.0) ^ f).sum() / (200 * 256)
+        rate = bit_count(hard.blip(f, skip, KEY, b"\x01" * 16, 1.0) ^ f).sum() / (200 * 256)
         assert abs(rate - p) < 0.02
 
 
@@ -211,7 +217,7 @@ def test_encoder_balance_gives_half_the_stored_bits(secret):
     df = pd.DataFrame({"id": [str(i) for i in range(5)], "sn": ["al", "bob", "christopher",
                                                                "d", "ezekiel-smith"]})
     ds = encode(df, schema, secret)
-    assert np.all(np.bitwise_count(ds.fields["sn"]).sum(axis=1) == 256)
+    assert np.all(bit_count(ds.fields["sn"]).sum(axis=1) == 256)
 
 
 def test_encoder_blip_nonce(secret):

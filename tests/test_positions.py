@@ -42,7 +42,7 @@ def reference_double(key1: bytes, key2: bytes, msg: bytes, k: int, m: int) -> li
 @FAST_SETTINGS
 @given(st.binary(min_size=1, max_size=130), st.lists(st.binary(max_size=120), max_size=12))
 def test_batched_hmac_equals_stdlib_hmac(key, msgs):
-    """The compiled SHA-256 (one-block messages) and the hashlib path (longer ones) agree."""
+    """The batched HMAC equals hmac.digest, for keys and messages either side of one block."""
     from linkcore.kernels import hmac_sha256_many
 
     msgs = msgs + [b"", b"x" * 55, b"y" * 56]  # the one-block limit and just past it

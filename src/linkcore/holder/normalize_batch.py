@@ -446,7 +446,7 @@ def _dates_auto(arr: pa.Array) -> FastResult:
         parts = parts.filter(pa.array(hit))
         day = _int_field(parts, "d")
         year = _int_field(parts, "y")
-        if "mon" in parts.type.names:
+        if parts.type.get_field_index("mon") >= 0:  # pyarrow 17 has no StructType.names
             found = pc.index_in(parts.field("mon"), value_set=_MONTH_KEYS)
             month = pc.fill_null(pc.take(_MONTH_NUMBERS, found), 0)
             month = month.to_numpy(zero_copy_only=False).astype(np.int64)

@@ -185,7 +185,8 @@ def _qgram_csr_vectorised(values: Sequence[str], q: int, padded: bool
     strings = np.asarray([pad + v + pad for v in values], dtype=str)
     n = len(strings)
     width = strings.dtype.itemsize // 4
-    lengths = np.strings.str_len(strings).astype(np.int64)
+    # Python lengths, not np.strings.str_len: that module is numpy 2 only (pyproject allows 1.26).
+    lengths = np.fromiter(map(len, values), dtype=np.int64, count=n) + 2 * len(pad)
     if width < q or (lengths < q).any():
         return _csr_python(values, TokenSpec("qgram", q, padded, False))
     codes = strings.view(np.uint32).reshape(n, width)

@@ -240,7 +240,7 @@ def one_to_one_optimal(left: np.ndarray, right: np.ndarray, prob: np.ndarray) ->
 
     # connected components of the bipartite graph: single-edge components need no solver
     graph = sp.coo_array(
-        (np.ones(edges.size, dtype=np.int8), (el, er + n_left)),
+        (np.ones(edges.size, dtype=np.int8), (_node_ids(el), _node_ids(er + n_left))),
         shape=(n_left + n_right, n_left + n_right),
     )
     _, labels = connected_components(graph, directed=False)
@@ -274,6 +274,15 @@ def one_to_one_optimal(left: np.ndarray, right: np.ndarray, prob: np.ndarray) ->
     return mask
 
 
+def _node_ids(x: np.ndarray) -> np.ndarray:
+    """Return graph node ids as int32, the index type of SciPy's csgraph routines."""
+    # SciPy before 1.15 fails on int64 indices in connected_components (1.11) and in
+    # min_weight_full_bipartite_matching (1.11-1.14) instead of converting them.
+    if x.size and int(x.max()) >= 2**31:
+        raise ParameterError("too many records for one graph (more than 2^31 nodes)")
+    return x.astype(np.int32, copy=False)
+
+
 def _solve_assignment(el: np.ndarray, er: np.ndarray, p: np.ndarray) -> np.ndarray:
     """Mask of the edges in a maximum-total-p one-to-one matching (dummy partner per row)."""
     rows, n_rows = _compact(el)
@@ -282,7 +291,8 @@ def _solve_assignment(el: np.ndarray, er: np.ndarray, p: np.ndarray) -> np.ndarr
     data = np.concatenate((cost_scale - p, np.full(n_rows, cost_scale)))
     row_idx = np.concatenate((rows, np.arange(n_rows)))
     col_idx = np.concatenate((cols, n_cols + np.arange(n_rows)))
-    biadjacency = sp.csr_array((data, (row_idx, col_idx)), shape=(n_rows, n_cols + n_rows))
+    biadjacency = sp.csr_array((data, (_node_ids(row_idx), _node_ids(col_idx))),
+                               shape=(n_rows, n_cols + n_rows))
     matched_rows, matched_cols = min_weight_full_bipartite_matching(biadjacency)
     real = matched_cols < n_cols
     chosen = matched_rows[real].astype(np.int64) * n_cols + matched_cols[real]
@@ -398,7 +408,8 @@ def clusters(
     party_left, left, party_right, right, _ = _check_edges(party_left, left, party_right, right)
     a, b, node_party, node_record = _nodes(party_left, left, party_right, right)
     n = node_party.size
-    graph = sp.coo_array((np.ones(a.size, dtype=np.int8), (a, b)), shape=(n, n))
+    graph = sp.coo_array((np.ones(a.size, dtype=np.int8), (_node_ids(a), _node_ids(b))),
+                         shape=(n, n))
     _, labels = connected_components(graph, directed=False)
     return Clusters(
         node_party, node_record, _first_appearance_labels(labels), np.ones(a.size, dtype=bool)
