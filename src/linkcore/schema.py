@@ -570,8 +570,9 @@ def _parse_field(i: int, raw: Any, names: list[Any], p: _Problems,
         raw_salt = {"field": default_salt, "transform": "year"}
     if raw_salt is not None:
         salt = _parse_keypart(f"{where} salt", raw_salt, names, p)
-        if salt is not None and salt.field == name:
-            p.add(where, "a field cannot be salted with itself")
+        if salt is not None and salt.field == name and salt.transform == "value":
+            p.add(where, "a field cannot be salted with its own whole value (a coarser "
+                         "transform of it, such as postcode_district, can)")
 
     default_hardening = defaults["hardening"]
     if _is_int(filter_bits) and filter_bits % 128:

@@ -483,7 +483,7 @@ def train_unsupervised(
         excluded = [name]
         if schema is not None:
             spec = schema.field(name)
-            if spec.salt is not None and spec.salt.field in fields:
+            if spec.salt is not None and spec.salt.field in fields and spec.salt.field != name:
                 excluded.append(spec.salt.field)
         ka, kb = field_keys(ds_a, name), field_keys(ds_b, name)
         left, right, share = equal_filter_pairs(ka, kb, session_pairs, rng)

@@ -131,8 +131,9 @@ def salt_groups(model: FellegiSunterModel, ds: EncodedDataset) -> list[tuple[str
         if name not in ds.fields:
             continue
         salt = schema.field(name).salt
-        if salt is not None and salt.transform == "value":
-            continue  # gated in comparison (compare.salt_gates): no mixture to correct
+        if salt is not None and (salt.transform == "value" or salt.field == name):
+            continue  # gated in comparison (compare.salt_gates), or salted with a coarser part
+            # of itself: no second field to correct
         if salt is not None and salt.field in fields and salt.field in ds.fields:
             groups.setdefault(salt.field, []).append(name)
     return sorted(groups.items())
