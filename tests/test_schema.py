@@ -120,7 +120,7 @@ BAD_FIELDS = [
     ({"normalise": {"remove_titles": "yes"}}, ["surname", "remove_titles", "true or false"]),
     ({"normalise": []}, ["surname", "'normalise' must be an object"]),
     ({"salt": {"field": "nowhere"}}, ["surname", "unknown field 'nowhere'"]),
-    ({"salt": {"field": "surname"}}, ["surname", "salted with itself"]),
+    ({"salt": {"field": "surname"}}, ["surname", "its own whole value"]),
     ({"salt": {"field": "surname", "transform": "rot13"}}, ["surname", "unknown transform"]),
     ({"name": "sur name"}, ["fields[0]", "letters, digits"]),
 ]

@@ -64,3 +64,16 @@ def test_a_mapping_must_not_map_a_view():
                                    "last_name_by_postcode")}})
     with pytest.raises(MappingError, match="is a view of 'last_name'"):
         mapping.check_schema(schema)
+
+
+def test_a_field_may_be_salted_with_a_coarser_part_of_itself():
+    base = {"linkcore_schema": 1, "clk": None, "fields": [
+        {"name": "postcode", "kind": "postcode",
+         "salt": {"field": "postcode", "transform": "postcode_district"}}]}
+    schema = Schema.from_dict(base)
+    df = pd.DataFrame({"id": ["1", "2", "3"], "postcode": ["SW1A 1AA", "SW1A 2BB", "M1 1AE"]})
+    ds = encode(df, schema, Secret(b"p" * 32), Mapping.identity(schema))
+    assert not ds.missing.any()
+    base["fields"][0]["salt"]["transform"] = "value"
+    with pytest.raises(SchemaError, match="its own whole value"):
+        Schema.from_dict(base)
