@@ -98,7 +98,10 @@ def view_join_attack(views: list[tuple[np.ndarray, np.ndarray]], trivial: np.nda
             guess_by_comp[first_code == code] = value
     conf_by_comp = np.zeros(len(labels), dtype=bool)
     guess_by_comp[order[d]] = values[u]
-    mutual = (cost.argmin(axis=1)[d] == u) & (cost.argmin(axis=0)[u] == d)
+    if cost.size:  # nothing to align (a small file): no guess is confident
+        mutual = (cost.argmin(axis=1)[d] == u) & (cost.argmin(axis=0)[u] == d)
+    else:
+        mutual = np.zeros(d.size, dtype=bool)
     conf_by_comp[order[d]] = mutual & (sizes[order[d]] >= 2)
     guesses = np.full(n, None, dtype=object)
     confident = np.zeros(n, dtype=bool)
