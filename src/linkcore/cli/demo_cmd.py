@@ -98,7 +98,14 @@ def run_demo(people: int = DEFAULT_PEOPLE, seed: int = 0, out: str | Path = "lin
     out = Path(out)
     check_options(people, seed, out, profile)
     run = DemoRun(out, people, seed, profile)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        from ..errors import OutputError
+
+        reason = exc.strerror or type(exc).__name__
+        raise OutputError(f"cannot create the demo folder {out}: {reason} "
+                          "(check the path and permissions)") from None
     t0 = time.perf_counter()
 
     def lap(stage: str, detail: str) -> None:
