@@ -63,7 +63,7 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                            HealthCheck.function_scoped_fixture],
 )
-FEW = settings(FUZZ, max_examples=HUNT or 40)
+FEW = settings(FUZZ, max_examples=HUNT or 50)
 
 
 # --------------------------------------------------------------------------------------
