@@ -186,6 +186,16 @@ def test_bad_key_file(workdir, content, expected):
         assert content.decode("latin-1") not in line
 
 
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_a_key_file_readable_by_others_is_refused(workdir):
+    key = workdir / "shared.key"
+    key.chmod(0o644)
+    line = assert_bad_input(run(encode_args(workdir)), workdir, "chmod 600", str(key))
+    assert key.read_text().split(":", 1)[1].strip() not in line
+    key.chmod(0o600)
+    assert run(encode_args(workdir) + ["-q"]).exit_code == 0
+
+
 def test_missing_key(workdir):
     line = assert_bad_input(
         run(encode_args(workdir, **{"--key-file": None}), env={DEFAULT_ENV_VAR: None}),

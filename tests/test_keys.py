@@ -118,6 +118,7 @@ BAD_KEY_FILES = [
 def test_bad_key_files_give_a_clear_error_without_content(tmp_path, content, expected):
     p = tmp_path / "bad.key"
     p.write_bytes(content)
+    p.chmod(0o600)  # a private file, so that the content is what is refused
     with pytest.raises(SecretError) as info:
         Secret.from_file(p)
     text = str(info.value)
@@ -126,6 +127,25 @@ def test_bad_key_files_give_a_clear_error_without_content(tmp_path, content, exp
     body = content.decode("latin-1").strip()
     if len(body) >= 6:
         assert body not in text
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o604, 0o620, 0o666, 0o700 | 0o004])
+def test_a_key_file_other_users_can_open_is_refused(tmp_path, mode):
+    p = tmp_path / "k.key"
+    Secret(KEY).write(p)
+    p.chmod(mode)
+    with pytest.raises(SecretError) as info:
+        Secret.from_file(p)
+    text = str(info.value)
+    assert f"chmod 600 {p}" in text and f"{mode:04o}" in text
+    assert not any(form in text for form in key_forms(KEY))
+    with pytest.raises(SecretError, match="chmod 600"):
+        load_secret(p)
+    p.chmod(0o600)
+    assert Secret.from_file(p).key_check_value() == Secret(KEY).key_check_value()
+    p.chmod(0o400)  # read-only for its owner is private too
+    assert Secret.from_file(p).key_check_value() == Secret(KEY).key_check_value()
 
 
 def test_missing_key_file(tmp_path):

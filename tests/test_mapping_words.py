@@ -48,4 +48,5 @@ def test_whitespace_only_ids_are_refused():
 def test_key_file_with_a_byte_order_mark_is_read(tmp_path):
     key_file = tmp_path / "k.key"
     key_file.write_bytes("\ufeff".encode() + SECRET.to_text().encode())
+    key_file.chmod(0o600)
     assert Secret.from_file(key_file).key_check_value() == SECRET.key_check_value()

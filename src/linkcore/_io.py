@@ -139,37 +139,136 @@ def write_table_atomic(df, target: str | os.PathLike[str]) -> None:
             df.to_csv(tmp, index=False)
 
 
+PARQUET_SUFFIXES = frozenset({".parquet", ".pq"})
+_PARQUET_MAGIC = b"PAR1"
+_SNIFF_BYTES = 65_536  # the first bytes, read to tell Parquet, text and binary files apart
+
+
 def read_table(path: str | os.PathLike[str], *, dtype_str: bool = True):
     """Read a CSV or Parquet table with every column as text; clear errors, no values echoed.
 
     CSV cells are kept as strings (no type guessing: leading zeros and codes survive) and
-    empty cells become missing.
+    empty cells become missing. An encoded linkcore file, or a Parquet file under a CSV name,
+    is refused with a line saying so (InputDataError).
     """
-    import pandas as pd
-
     path = Path(path)
     if not path.exists():
         raise InputDataError(f"input file not found: {path}")
     if path.is_dir():
         raise InputDataError(f"input path is a directory, not a file: {path}")
-    if path.stat().st_size == 0:
-        raise InputDataError(f"input file is empty: {path}")
-    suffix = path.suffix.lower()
     try:
-        if suffix in {".parquet", ".pq"}:
-            df = pd.read_parquet(path)
-            if dtype_str:
-                df = df.astype("string").astype(object).where(df.notna(), None)
-        else:
-            df = pd.read_csv(
-                path,
-                dtype=str if dtype_str else None,
-                keep_default_na=False,
-                na_values=[""],
-                encoding="utf-8",
+        size = path.stat().st_size
+        with open(path, "rb") as fh:
+            head = fh.read(_SNIFF_BYTES)
+    except OSError as exc:
+        raise InputDataError(f"cannot read {path}: {exc.strerror or type(exc).__name__}") from None
+    if size == 0:
+        raise InputDataError(f"input file is empty: {path}")
+    is_parquet = head[:4] == _PARQUET_MAGIC
+    if is_parquet and _is_encoded(path):
+        raise InputDataError(
+            f"{path} is an encoded linkcore file, not a data table; give a plain CSV or "
+            "Parquet table (encoded files are read by `linkcore link` only)"
+        )
+    if path.suffix.lower() in PARQUET_SUFFIXES:
+        if not is_parquet:
+            raise InputDataError(
+                f"{path} is not a Parquet file, though its name ends in {path.suffix}; "
+                "give a Parquet file, or a CSV file named .csv"
             )
+        df = _read_parquet_table(path, dtype_str)
+    elif is_parquet:
+        raise InputDataError(
+            f"{path} is a Parquet file, not CSV text; name it .parquet to read it as Parquet"
+        )
+    elif not _is_utf8_text(head, complete=size <= len(head)):
+        raise _not_utf8(path)
+    else:
+        df = _read_csv_table(path, dtype_str)
+    if len(df.columns) == 0:
+        raise InputDataError(f"input file has no columns: {path}")
+    return df
+
+
+def _is_utf8_text(head: bytes, complete: bool) -> bool:
+    """Tell whether a file's first bytes are UTF-8 text (no NUL; a cut final character is fine)."""
+    if b"\x00" in head:
+        return False
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return not complete and exc.start >= len(head) - 3
+    return True
+
+
+def _not_utf8(path: Path) -> InputDataError:
+    return InputDataError(f"input file is not UTF-8 text: {path} (re-save it as UTF-8 CSV)")
+
+
+def _is_encoded(path: Path) -> bool:
+    """Tell whether a Parquet file carries linkcore's encoded-dataset metadata."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.read_metadata(path).metadata or {}
+    except (pa.ArrowException, OSError, ValueError):
+        return False  # not readable Parquet: reading it as a table says so
+    return b"linkcore" in meta
+
+
+def _read_parquet_table(path: Path, dtype_str: bool):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(path)
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        raise InputDataError(
+            f"cannot read {path} as Parquet ({type(exc).__name__}): the file is damaged or "
+            "not a table linkcore can read"
+        ) from None
+    # a column without a name gets the name pandas gives one in a CSV header
+    names = [name or f"Unnamed: {i}" for i, name in enumerate(table.column_names)]
+    table = table.rename_columns(names)
+    if len(set(names)) != len(names):
+        raise InputDataError(f"{path} has two columns with the same name; rename one")
+    try:
+        df = table.to_pandas()
+    except (pa.ArrowException, ValueError, TypeError) as exc:
+        raise InputDataError(
+            f"cannot read {path} as a table ({type(exc).__name__}); save it with plain "
+            "text or number columns"
+        ) from None
+    if not dtype_str:
+        return df
+    try:
+        return df.astype("string").astype(object).where(df.notna(), None)
     except UnicodeDecodeError:
-        raise InputDataError(f"input file is not UTF-8 text: {path} (re-save it as UTF-8)") from None
+        raise InputDataError(
+            f"{path} has a column of binary data that is not UTF-8 text; give a table of text "
+            "columns"
+        ) from None
+    except (ValueError, TypeError) as exc:
+        raise InputDataError(
+            f"cannot read {path} as text columns ({type(exc).__name__}); save it with plain "
+            "text or number columns"
+        ) from None
+
+
+def _read_csv_table(path: Path, dtype_str: bool):
+    import pandas as pd
+
+    try:
+        return pd.read_csv(
+            path,
+            dtype=str if dtype_str else None,
+            keep_default_na=False,
+            na_values=[""],
+            encoding="utf-8",
+        )
+    except UnicodeDecodeError:
+        raise _not_utf8(path) from None
     except pd.errors.EmptyDataError:
         raise InputDataError(f"input file has no columns: {path}") from None
     except pd.errors.ParserError as exc:
@@ -178,6 +277,3 @@ def read_table(path: str | os.PathLike[str], *, dtype_str: bool = True):
         raise InputDataError(f"cannot parse {path} as CSV: {first}") from None
     except (OSError, ValueError) as exc:
         raise InputDataError(f"cannot read {path}: {type(exc).__name__}") from None
-    if len(df.columns) == 0:
-        raise InputDataError(f"input file has no columns: {path}")
-    return df

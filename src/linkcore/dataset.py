@@ -570,12 +570,17 @@ def _parse_embedded_schema(schema_json: str) -> Schema:
     return schema
 
 
+def _reject_constant(name: str) -> Any:
+    """JSON's NaN and Infinity are not JSON: canonical metadata never holds them."""
+    raise ValueError(f"{name} is not allowed")
+
+
 def _parse_meta(raw: bytes, where: str) -> DatasetMeta:
     """Parse and check the ``linkcore`` key-value metadata; DatasetError on anything off."""
     fix = "re-create the file with `linkcore encode`"
     try:
-        doc = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        doc = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+    except (UnicodeDecodeError, ValueError):
         raise DatasetError(f"{where} has malformed linkcore metadata (not JSON); {fix}") from None
     if not isinstance(doc, dict):
         raise DatasetError(f"{where} has malformed linkcore metadata (not a JSON object); {fix}")
@@ -636,7 +641,7 @@ def _read_parquet(path: Path) -> EncodedDataset:
         )
     try:
         pf = pq.ParquetFile(path)
-    except (pa.ArrowException, OSError) as exc:
+    except (pa.ArrowException, OSError, ValueError) as exc:  # ValueError: a name not UTF-8
         raise DatasetError(f"{path} is corrupt Parquet ({type(exc).__name__}); {fix}") from None
     with pf:
         kv = pf.metadata.metadata or {}
@@ -738,7 +743,13 @@ def _read_columns(pf: Any, path: Path, meta: DatasetMeta, schema: Schema | None,
         stop = start + table.num_rows
         if stop > n:
             raise DatasetError(f"{path}: row groups hold more rows than the footer says; {fix}")
-        id_parts.append(table.column(ID_COLUMN).to_numpy(zero_copy_only=False))
+        try:
+            id_parts.append(table.column(ID_COLUMN).to_numpy(zero_copy_only=False))
+        except (pa.ArrowException, ValueError) as exc:  # e.g. ids that are not UTF-8
+            raise DatasetError(
+                f"{path}: column {ID_COLUMN!r} cannot be read as text ({type(exc).__name__}); "
+                f"{fix}"
+            ) from None
         for j, f in enumerate(field_names):
             col = table.column(FIELD_PREFIX + f)
             _fill_words(col, fields[f][start:stop], missing[start:stop, j])
@@ -791,7 +802,7 @@ def _from_clkhash_bytes(raw: bytes, path: Path) -> EncodedDataset:
     what = f"{path} (clkhash CLK JSON)"
     try:
         doc = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, ValueError):  # ValueError: also a number of 4,300+ digits
         raise DatasetError(f"{what} is not valid JSON; expected {_CLKHASH_SHAPE}") from None
     if not isinstance(doc, dict) or "clks" not in doc:
         raise DatasetError(f"{what} has no \"clks\" list; expected {_CLKHASH_SHAPE}")

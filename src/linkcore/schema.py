@@ -333,9 +333,17 @@ def canonical_json(doc: Any) -> str:
 def _parse_json(text: str, error: type[Exception], what: str) -> Any:
     """Parse a JSON document; a syntax error names the line and column, never the content."""
     try:
-        return json.loads(text)
+        return json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         raise error(f"{what} is not valid JSON (line {exc.lineno}, column {exc.colno})") from None
+    except ValueError:  # NaN or Infinity, or a number of 4,300+ digits
+        raise error(f"{what} is not valid JSON (it holds NaN, Infinity or a number thousands "
+                    "of digits long)") from None
+
+
+def _reject_constant(name: str) -> Any:
+    """NaN and Infinity are not JSON (the fingerprint's canonical form cannot hold them)."""
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def _read_text(path: str | os.PathLike[str], error: type[Exception], what: str) -> str:

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..dataset import EncodedDataset
+from ..errors import InputDataError
 from ..holder.encode import encode
 from ..holder.key_parts import apply_transform
 from ..holder.keys import Secret
@@ -357,6 +358,11 @@ def run_audit(data_df: pd.DataFrame, schema: Schema, mapping: Mapping, secret: S
     unknown = [a for a in attacks if a not in ATTACKS]
     if unknown:
         raise ValueError(f"unknown attack(s): {', '.join(unknown)}")
+    if len(data_df) == 0:
+        raise InputDataError("the data has no records; there is nothing to audit")
+    if len(reference_df) == 0:
+        raise InputDataError("the reference has no records; an audit needs a reference "
+                             "population")
     reference_mapping = reference_mapping or mapping
     mapping.check_schema(schema)
     mapping.check_columns(data_df.columns)

@@ -68,7 +68,13 @@ def audit(data_path: str, schema_path: str, mapping_path: str | None, key_file: 
         raise InputDataError(f"reference file not found: {reference_path}")
     started = time.perf_counter()
     data = read_table(data_path)
+    if len(data) == 0:
+        raise InputDataError(f"input file has a header but no records: {data_path}; "
+                             "there is nothing to audit")
     reference = read_table(reference_path)
+    if len(reference) == 0:
+        raise InputDataError(f"reference file has a header but no records: {reference_path}; "
+                             "an audit needs a reference population")
     with outputs:
         result = run_audit(data, schema, mapping, secret, reference, reference_mapping)
         if report_path:

@@ -138,7 +138,9 @@ def evaluate(
         f"precision {out['precision']:.4f}  recall {out['recall']:.4f}  f1 {out['f1']:.4f}{label}"
     )
     click.echo(f"tp {out['tp']}  fp {out['fp']}  fn {out['fn']}")
-    if best is not None:
+    if best is not None and best.threshold is None:
+        click.echo("best F1: no threshold to choose (the matches file lists no pairs)")
+    elif best is not None:
         click.echo(
             f"best F1 {best.f1:.4f} at probability >= {best.threshold:g} "
             f"(precision {best.precision:.4f}, recall {best.recall:.4f})"

@@ -99,6 +99,8 @@ def synth(
     # Check everything before generating or writing anything.
     if people < 0:
         raise ParameterError("--people must be >= 0")
+    if seed < 0:
+        raise ParameterError(f"--seed must be 0 or more (got {seed})")
     if agencies < 2:
         raise ParameterError("--agencies must be >= 2")
     if not 0.0 <= overlap <= 1.0:

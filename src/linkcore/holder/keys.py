@@ -92,8 +92,14 @@ class Secret:
         p = Path(path)
         if not p.is_file():
             raise SecretError(f"key file not found: {p}")
+        check_private(p)
         try:
-            text = p.read_bytes().decode("utf-8-sig")  # tolerate an editor's byte-order mark
+            raw = p.read_bytes()
+        except OSError as exc:
+            raise SecretError(f"cannot read key file {p}: {exc.strerror or type(exc).__name__}"
+                              ) from None
+        try:
+            text = raw.decode("utf-8-sig")  # tolerate an editor's byte-order mark
             if not text.isascii():
                 raise UnicodeDecodeError("ascii", b"", 0, 1, "not ASCII")
         except UnicodeDecodeError:
@@ -135,6 +141,26 @@ class Secret:
         """Return the public proof of the key: hex of HMAC-SHA256(kcv subkey, label)[:16]."""
         kcv_key = self.derive("linkcore/v1/kcv")
         return hmac.new(kcv_key, KCV_LABEL, hashlib.sha256).digest()[:KCV_BYTES].hex()
+
+
+def check_private(path: Path) -> None:
+    """Refuse a key file that other users may read or change (POSIX modes; keygen writes 0600).
+
+    A key readable by the group or by everyone has already left its owner's control; one they
+    can write could be swapped for a key of their choosing.
+    """
+    if os.name != "posix":
+        return
+    try:
+        mode = path.stat().st_mode & 0o777
+    except OSError as exc:
+        raise SecretError(f"cannot read key file {path}: {exc.strerror or type(exc).__name__}"
+                          ) from None
+    if mode & 0o077:
+        raise SecretError(
+            f"key file {path} can be read or changed by other users (mode {mode:04o}); "
+            f"make it private with `chmod 600 {path}` and try again"
+        )
 
 
 def derive_key(master: bytes, info: str, length: int = 32) -> bytes:

@@ -28,7 +28,7 @@ from . import corruption as C
 from . import names as tables
 from ._cells import cells
 from ._cells import present as _present
-from .population import POPULATION_COLUMNS
+from .population import POPULATION_COLUMNS, check_seed
 from .profiles import Profile, get_profile
 from .styles import style_for
 
@@ -225,6 +225,7 @@ def generate_extracts(
     ``profile`` is one profile (name or :class:`Profile`) for every agency, or one per agency.
     """
     _check(population, agencies, overlap)
+    check_seed(seed)
     agencies, overlap = int(agencies), float(overlap)
     profiles = _profiles(profile, agencies)
     streams = np.random.SeedSequence(seed).spawn(agencies + 1)

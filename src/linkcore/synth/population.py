@@ -199,6 +199,14 @@ def _ni_numbers(rng: np.random.Generator, count: int) -> np.ndarray:
     )
 
 
+def check_seed(seed: object) -> None:
+    """Refuse a seed numpy cannot use (negative, fractional, not a number) with ParameterError."""
+    if seed is None:
+        return
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise ParameterError("the seed must be a whole number >= 0 (or None for a random one)")
+
+
 def generate_population(n: int, seed: int | None = 0) -> pd.DataFrame:
     """Generate ``n`` synthetic people (one row each), the same people for the same seed.
 
@@ -209,6 +217,7 @@ def generate_population(n: int, seed: int | None = 0) -> pd.DataFrame:
     """
     if not isinstance(n, int | np.integer) or isinstance(n, bool) or n < 0:
         raise ParameterError("population size must be a whole number >= 0")
+    check_seed(seed)
     n = int(n)
     rng = np.random.default_rng(seed)
     if n == 0:
