@@ -135,8 +135,16 @@ def world(tmp_path_factory) -> World:
     for args in steps:
         res = _invoke(args)
         assert res.exit_code == 0, (args, res.output)
-    for name in "ab":
-        _write_clkhash(EncodedDataset.read(root / f"{name}.parquet"), root / f"clk_{name}.json")
+    # clkhash CLKs: the suggested schema has no CLK, so encode once more with one
+    doc = json.loads((root / "schema.json").read_text(encoding="utf-8"))
+    doc["clk"] = {"bits": 1024}
+    (root / "schema_clk.json").write_text(json.dumps(doc), encoding="utf-8")
+    for name, n in (("a", 1), ("b", 2)):
+        res = _invoke(["encode", root / f"agency_{n}.csv", "--schema", root / "schema_clk.json",
+                       "--mapping", root / f"m{n}.json", "--key-file", root / "k.key",
+                       "-o", root / f"clk_{name}.parquet", "-q"])
+        assert res.exit_code == 0, res.output
+        _write_clkhash(EncodedDataset.read(root / f"clk_{name}.parquet"), root / f"clk_{name}.json")
     res = _invoke(["link", root / "clk_a.json", root / "clk_b.json", "-o", root / "clk.csv",
                    "--model-out", root / "clk_model.json", "-q"])
     assert res.exit_code == 0, res.output
