@@ -287,7 +287,7 @@ def _print_summary(run: DemoRun) -> None:
          f"F1 {f['f1']:.4f}  (against the synthetic truth)")
     est_p, est_r = f.get("estimated_precision"), f.get("estimated_recall")
     echo(f"model estimate   precision {_fmt(est_p)}  recall {_fmt(est_r)}  "
-         "(no truth needed; recall among candidates)")
+         "(no truth needed; recall includes blocking's estimated recall)")
     total = sum(run.stages.values())
     parts = ", ".join(f"{k} {v:.1f}s" for k, v in run.stages.items())
     echo(f"time             {total:.1f} s: {parts}")
