@@ -214,7 +214,7 @@ def test_demo_into_a_path_that_cannot_be_a_folder(tmp_path):
     blocker = tmp_path / "a_file"
     blocker.write_text("x")
     line = one_error_line(run("demo", "-n", 100, "-o", blocker / "demo", "-q"),
-                          "cannot create the demo folder")
+                          "cannot write", "is not a folder")
     assert "internal error" not in line
     assert blocker.read_text() == "x"
 
@@ -226,8 +226,8 @@ def test_demo_into_a_read_only_folder(tmp_path):
     locked.mkdir()
     locked.chmod(0o555)
     try:
-        one_error_line(run("demo", "-n", 100, "-o", locked / "demo", "-q"), "Permission denied")
-        one_error_line(run("demo", "-n", 100, "-o", locked, "-q"), "Permission denied")
+        one_error_line(run("demo", "-n", 100, "-o", locked / "demo", "-q"), "is not writable")
+        one_error_line(run("demo", "-n", 100, "-o", locked, "-q"), "is not writable")
     finally:
         locked.chmod(0o755)
     assert list(locked.iterdir()) == []
