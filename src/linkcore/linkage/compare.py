@@ -77,7 +77,6 @@ class Comparator:
             self._cols.append((fa, fb, kernels.popcounts(fa), kernels.popcounts(fb), ma, mb))
         self._gates = salt_gates(a, self.fields)
 
-
     @property
     def fields(self) -> list[str]:
         """Compared field names, in level-matrix column order."""

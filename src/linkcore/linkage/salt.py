@@ -132,8 +132,9 @@ def salt_groups(model: FellegiSunterModel, ds: EncodedDataset) -> list[tuple[str
             continue
         salt = schema.field(name).salt
         if salt is not None and (salt.transform == "value" or salt.field == name):
-            continue  # gated in comparison (compare.salt_gates), or salted with a coarser part
-            # of itself: no second field to correct
+            # gated in comparison (compare.salt_gates), or salted with a coarser part of
+            # itself: there is no second field whose agreement the salt would double-count
+            continue
         if salt is not None and salt.field in fields and salt.field in ds.fields:
             groups.setdefault(salt.field, []).append(name)
     return sorted(groups.items())
