@@ -15,7 +15,6 @@ holder moved has little other evidence, and it would be counted as a non-match t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -35,6 +34,8 @@ MIN_NON_MATCHES = 20.0
 SMOOTHING = 0.5
 #: EM iterations within a salt block (a handful of fields, a few patterns: it settles fast).
 EM_ITERATIONS = 50
+#: Passes over the salt blocks (see estimate_gated_u).
+PASSES = 2
 
 
 def gated_fields(model: FellegiSunterModel, ds: EncodedDataset) -> dict[str, list[str]]:
@@ -58,7 +59,7 @@ def estimate_gated_u(model: FellegiSunterModel, comparator: Any, ds_a: EncodedDa
         return report
     fields = model.fields
     rng = np.random.default_rng([seed, 11])
-    new_u: dict[str, Sequence[float]] = {}
+    blocks = []
     for salt, gated in gated_fields(model, ds_a).items():
         left, right, _ = equal_filter_pairs(field_keys(ds_a, salt), field_keys(ds_b, salt),
                                             block_pairs, rng)
@@ -66,19 +67,23 @@ def estimate_gated_u(model: FellegiSunterModel, comparator: Any, ds_a: EncodedDa
             continue
         levels = comparator.levels(left, right)
         levels[:, fields.index(salt)] = MISSING_LEVEL  # every pair of the block agrees on it
-        cols = [fields.index(name) for name in gated]
-        u_gated, lam, non_matches = _block_em(model, levels, cols)
-        if non_matches < MIN_NON_MATCHES:
-            report[salt] = {"pairs": int(left.size), "non_matches": round(non_matches, 1),
-                            "note": "too few non-matching pairs: u kept from random pairs"}
-            continue
-        for name, table in zip(gated, u_gated, strict=True):
-            new_u[name] = table[1:].tolist()
-        report[salt] = {"pairs": int(left.size), "non_matches": round(non_matches, 1),
-                        "match_share": round(lam, 4), "fields": list(gated)}
-    if new_u:
-        model.set_parameters(u=new_u)
-        model.training.pop("set_parameters", None)
+        blocks.append((salt, gated, levels))
+    # two passes: a block's EM scores the fields gated on *other* salts with their u, which the
+    # first pass has only just estimated
+    for _ in range(PASSES):
+        for salt, gated, levels in blocks:
+            cols = [fields.index(name) for name in gated]
+            u_gated, lam, non_matches = _block_em(model, levels, cols)
+            if non_matches < MIN_NON_MATCHES:
+                report[salt] = {"pairs": int(levels.shape[0]),
+                                "non_matches": round(non_matches, 1),
+                                "note": "too few non-matching pairs: u kept from random pairs"}
+                continue
+            model.set_parameters(u={name: table[1:].tolist()
+                                    for name, table in zip(gated, u_gated, strict=True)})
+            model.training.pop("set_parameters", None)
+            report[salt] = {"pairs": int(levels.shape[0]), "non_matches": round(non_matches, 1),
+                            "match_share": round(lam, 4), "fields": list(gated)}
     return report
 
 
