@@ -39,7 +39,7 @@ RUN = {"bash", "python"}
 MAX_NOT_RUN = 3
 BLOCK_TIMEOUT = 300  # seconds; a hung command fails instead of hanging the suite
 
-FENCE = re.compile(r"^```(\S*)\s*$")
+FENCE = re.compile(r"^( *)```(\S*)\s*$")
 NOT_RUN = re.compile(r"^<!-- not-run: (\S.*\S) -->$")
 INSTALL = re.compile(r"^\s*pip install\b[^&]*(?:&&\s*(.*))?$")
 
@@ -56,7 +56,11 @@ class Block:
 
 
 def blocks(page: Path) -> list[Block]:
-    """Fenced blocks of a page, in order (a fence opens at column 0, closes with ``` alone)."""
+    """Fenced blocks of a page, in order; a fence indented inside a list item counts too.
+
+    A fence opens with ``` at some indentation and closes with ``` alone at the same one; the
+    block's lines lose that indentation.
+    """
     lines = page.read_text(encoding="utf-8").splitlines()
     out, i = [], 0
     while i < len(lines):
@@ -64,11 +68,13 @@ def blocks(page: Path) -> list[Block]:
         if not m:
             i += 1
             continue
-        start = i
-        end = next((j for j in range(i + 1, len(lines)) if lines[j] == "```"), None)
+        start, indent = i, m.group(1)
+        end = next((j for j in range(i + 1, len(lines)) if lines[j] == indent + "```"), None)
         assert end is not None, f"{page.name}:{start + 1}: unclosed code fence"
         marker = NOT_RUN.match(lines[start - 1].strip()) if start else None
-        out.append(Block(page, m.group(1), "\n".join(lines[start + 1:end]) + "\n", start + 1,
+        body = [line[len(indent):] if line.startswith(indent) else line
+                for line in lines[start + 1:end]]
+        out.append(Block(page, m.group(2), "\n".join(body) + "\n", start + 1,
                          marker.group(1) if marker else None))
         i = end + 1
     return out
