@@ -54,22 +54,33 @@ def year_clk(schema: Schema) -> Schema:
     return Schema.from_dict(doc)
 
 
-def variant(schema: Schema, *, postcode_salt: bool = False, sex: bool = True) -> Schema:
-    """The suggested schema with the postcode salted by its own district, or without sex."""
+def variant(schema: Schema, *, postcode_salt: str | None = None, sex: bool = True,
+            sex_salt: bool = False, postcode_exact: bool = False) -> Schema:
+    """The suggested schema with the postcode salted by a coarser part of itself, without sex, or
+    with sex salted by the whole date of birth."""
     doc = schema.to_dict()
     if not sex:
         doc["fields"] = [f for f in doc["fields"] if f["kind"] != "sex"]
     for f in doc["fields"]:
         if postcode_salt and f["name"] == "postcode":
-            f["salt"] = {"field": "postcode", "transform": "postcode_district"}
+            f["salt"] = {"field": "postcode", "transform": postcode_salt}
+        if postcode_exact and f["name"] == "postcode":
+            f["tokens"] = {"type": "exact"}
+            f["comparison"] = {"thresholds": []}
+        if sex_salt and f["kind"] == "sex":
+            f["salt"] = {"field": "date_of_birth", "transform": "value"}
     return Schema.from_dict(doc)
 
 
 DESIGNS = {
     "suggested": lambda s: s,
-    "pc-district": lambda s: variant(s, postcode_salt=True),
+    "pc-district": lambda s: variant(s, postcode_salt="postcode_district"),
+    "pc-sector": lambda s: variant(s, postcode_salt="postcode_sector"),
+    "pc-exact": lambda s: variant(s, postcode_exact=True),
     "no-sex": lambda s: variant(s, sex=False),
-    "pc-district-no-sex": lambda s: variant(s, postcode_salt=True, sex=False),
+    "sex-by-dob": lambda s: variant(s, sex_salt=True),
+    "sex-by-dob-pc-sector": lambda s: variant(s, sex_salt=True, postcode_salt="postcode_sector"),
+    "pc-district-no-sex": lambda s: variant(s, postcode_salt="postcode_district", sex=False),
     "year-clk": year_clk,
 }
 

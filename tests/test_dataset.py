@@ -399,11 +399,13 @@ def test_newer_spec_version(good_file):
     assert "newer linkcore" in msg and "upgrade" in msg
 
 
-@pytest.mark.parametrize("version", [0, -3])
+@pytest.mark.parametrize("version", [0, -3, 1])
 def test_older_spec_version(good_file, version):
+    """A file of an earlier spec (1: before views and whole-value salts) names both versions."""
     rewrite(good_file, meta={"spec_version": version})
     msg = error_of(good_file)
     assert f"spec version {version}" in msg and "cannot read" in msg and "re-encode" in msg
+    assert f"spec version {SPEC_VERSION}" in msg
 
 
 def test_newer_spec_version_reported_before_other_problems(good_file):
@@ -702,7 +704,7 @@ def test_meta_json_is_canonical():
 def test_schema_parsed_lazily(good_file):
     ds = EncodedDataset.read(good_file)
     assert ds.schema.fingerprint == ds.meta.schema_fingerprint
-    assert dsmod.SPEC_VERSION == 1
+    assert dsmod.SPEC_VERSION == 2
 
 
 def test_reads_a_file_written_from_the_spec_alone(tmp_path):
@@ -715,7 +717,7 @@ def test_reads_a_file_written_from_the_spec_alone(tmp_path):
         "block:b0": pa.array([7, None, 2**64 - 1], pa.uint64()),
     })
     meta = {
-        "spec_version": 1, "schema_fingerprint": schema.fingerprint, "key_check_value": "abcd",
+        "spec_version": 2, "schema_fingerprint": schema.fingerprint, "key_check_value": "abcd",
         "linkcore_version": "other-0.0", "record_count": 3, "schema": schema.to_dict(),
         "source": "linkcore",
     }

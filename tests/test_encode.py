@@ -505,7 +505,7 @@ def test_no_plaintext_or_key_material_in_the_encoded_file(variant, rows, key, tm
     assert set(pf.metadata.metadata) == {b"linkcore"}
     meta = json.loads(pf.metadata.metadata[b"linkcore"])
     assert meta == {
-        "spec_version": 1, "schema_fingerprint": schema.fingerprint,
+        "spec_version": 2, "schema_fingerprint": schema.fingerprint,
         "key_check_value": Secret(key).key_check_value(),
         "linkcore_version": linkcore.__version__, "record_count": len(df),
         "schema": json.loads(schema.canonical_json()), "source": "linkcore"}

@@ -337,7 +337,7 @@ def test_example_schema_is_what_suggest_proposes_for_a_uk_extract(suggested_a):
     assert ours == theirs
     assert columns_of(example_mapping) == columns_of(suggested_a[1])
     raw = json.loads((EXAMPLES / "uk_public_sector_schema.json").read_text())
-    assert raw["linkcore_schema"] == 1
+    assert raw["linkcore_schema"] == 2
 
 
 # --------------------------------------------------------------------------------------

@@ -54,10 +54,11 @@ def _spec_hkdf(secret: bytes, info: str) -> bytes:
 
 
 def test_vector_rederived_from_the_spec_alone():
-    """kind_name, record r1: 'John' -> 'john' -> padded bigrams -> PRF -> bits -> XOR-fold."""
-    vec = json.loads((Path(__file__).parent / "vectors" / "01_kind_name.json").read_text("utf-8"))
+    """hardening_xor_fold, r1: 'John' -> 'john' -> padded bigrams -> PRF -> bits -> XOR-fold."""
+    vec_path = Path(__file__).parent / "vectors" / "24_hardening_xor_fold.json"
+    vec = json.loads(vec_path.read_text("utf-8"))
     secret = bytes.fromhex(vec["secret_hex"])
-    m, k = 512, 12  # the name kind's defaults (docs/spec.md), then the default XOR-fold
+    m, k = 512, 12  # the name kind's defaults (docs/spec.md), then XOR-fold
     key = _spec_hkdf(secret, "linkcore/v1/field/first_name/bloom")
     grams = {"_j", "jo", "oh", "hn", "n_"}
     bits = np.zeros(m, dtype=np.uint8)

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
     from .schema import Schema
 
-SPEC_VERSION = 1
+SPEC_VERSION = 2
 """The encoding spec version this linkcore writes and reads (docs/spec.md)."""
 
 METADATA_KEY = "linkcore"

@@ -24,7 +24,7 @@ from typing import Any
 
 from .errors import MappingError, SchemaError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 MAPPING_VERSION = 1
 
 KINDS = ("name", "date", "postcode", "sex", "categorical", "text", "identifier")
@@ -68,9 +68,10 @@ TRANSFORM_KINDS: dict[str, frozenset[str]] = {
 # stores 2f(1-f) ~ 0.25-0.35 of the bits set. Measured on 1,500 surnames with one typo: this
 # separates typo pairs from unrelated pairs better than the textbook half-full filter
 # (d' 5.5 at k=12 against 3.8 at k=40 once folded, and 5.0 unfolded at k=40).
-# Hardening: XOR-folding by default (it stopped bit-pattern mining at a cost of ~0.005 F1), and
-# name fields are salted with the year of birth when the schema has a date-of-birth field (see
-# default_salt_field): together every measured attack fell to chance (docs/parameters.md).
+# Hardening: XOR-folding by default (it stopped bit-pattern mining at a cost of ~0.005 F1). What a
+# field that omits salt, hardening or comparison gets on top of these depends on the schema
+# format version (_version_defaults): names salted with the whole date of birth and balanced, the
+# postcode compared whole, in version 2; names salted with the year of birth in version 1.
 KIND_DEFAULTS: dict[str, dict[str, Any]] = {
     "name": {"tokens": {"type": "qgram", "q": 2, "padded": True, "positional": False},
              "filter_bits": 512, "k": 12, "clk_k": 10, "thresholds": [0.8, 0.62, 0.45],
@@ -113,7 +114,7 @@ WORD_SELECTIONS = ("all", "first", "rest")
 
 _NAME_RE = re.compile(r"^[\w.-]+$")
 _FIELD_KEYS = {"name", "kind", "tokens", "filter_bits", "k", "hashing", "clk_k", "salt",
-               "hardening", "comparison", "normalise", "source"}
+               "hardening", "comparison", "normalise", "source", "disclosed"}
 _TOP_KEYS = {"linkcore_schema", "description", "fields", "clk", "blocking_keys"}
 
 
@@ -177,6 +178,7 @@ class FieldSpec:
     thresholds: tuple[float, ...] = ()
     normalise: tuple[tuple[str, Any], ...] = ()
     source: str | None = None
+    disclosed: bool = False
 
     @property
     def normalise_options(self) -> dict[str, Any]:
@@ -204,6 +206,7 @@ class FieldSpec:
             "normalise": dict(self.normalise),
             # written only when set, so schemas without views keep their fingerprints
             **({"source": self.source} if self.source is not None else {}),
+            **({"disclosed": True} if self.disclosed else {}),
         }
 
 
@@ -393,7 +396,7 @@ def _parse_schema(doc: Any) -> Schema:
             f"({SCHEMA_VERSION}); upgrade linkcore"
         )
     if version < 1:
-        raise SchemaError(f'"linkcore_schema" must be 1 (got {version})')
+        raise SchemaError(f'"linkcore_schema" must be 1 or {SCHEMA_VERSION} (got {version})')
     for key in sorted(set(doc) - _TOP_KEYS):
         p.add(f'"{key}"', f"unknown key (allowed: {', '.join(sorted(_TOP_KEYS))})")
     description = doc.get("description", "")
@@ -407,9 +410,9 @@ def _parse_schema(doc: Any) -> Schema:
         p.add('"fields"', "must be a non-empty list of field objects")
         raw_fields = []
     names = [f.get("name") for f in raw_fields if isinstance(f, dict)]
-    salt_field = default_salt_field(raw_fields)
+    defaults = _version_defaults(version, default_salt_field(raw_fields))
     for i, raw in enumerate(raw_fields):
-        parsed = _parse_field(i, raw, names, p, salt_field)
+        parsed = _parse_field(i, raw, names, p, defaults)
         if parsed is not None:
             fields.append(parsed)
     _check_views(fields, p)
@@ -421,7 +424,7 @@ def _parse_schema(doc: Any) -> Schema:
             seen.add(name)
 
     clk: ClkSpec | None = None
-    raw_clk = doc.get("clk", {})
+    raw_clk = doc.get("clk", {} if version == 1 else None)
     if raw_clk is not None:
         clk = _parse_clk(raw_clk, names, p)
 
@@ -507,8 +510,34 @@ def default_salt_field(raw_fields: list[Any]) -> str | None:
     return dates[0] if len(dates) == 1 else None
 
 
+# Version 2 of the schema format changed the defaults of the keys a field omits (docs/spec.md §1):
+# names (and sex) salted with the whole date of birth rather than its year, names balanced rather
+# than XOR-folded, on the balanced scale's thresholds, and no CLK. A version 1 document keeps the
+# version 1 defaults, so its meaning never changes. Measurements: docs/parameters.md.
+V2_NAME_DEFAULTS: dict[str, Any] = {"hardening": [{"type": "balance"}],
+                                    "thresholds": [0.94, 0.9, 0.85]}
+V2_POSTCODE_DEFAULTS: dict[str, Any] = {"tokens": {"type": "exact"}, "filter_bits": 128, "k": 30,
+                                        "thresholds": []}
+V2_SALTED_KINDS = ("name",)
+# Kinds whose few values the holders may declare disclosed: the linkage unit then sees which
+# records share a value, by design, and the audit reports the field as disclosed, not as safe.
+DISCLOSABLE_KINDS = ("sex", "categorical")
+
+
+def _version_defaults(version: int, dob: str | None) -> dict[str, dict[str, Any]]:
+    """Per-kind defaults that depend on the schema format version, on top of KIND_DEFAULTS."""
+    if version == 1:
+        salt = {"field": dob, "transform": "year"} if dob else None
+        return {"name": {"salt": salt}}
+    salt = {"field": dob, "transform": "value"} if dob else None
+    out: dict[str, dict[str, Any]] = {kind: {"salt": salt} for kind in V2_SALTED_KINDS}
+    out["name"].update(V2_NAME_DEFAULTS)
+    out["postcode"] = dict(V2_POSTCODE_DEFAULTS)
+    return out
+
+
 def _parse_field(i: int, raw: Any, names: list[Any], p: _Problems,
-                 default_salt: str | None = None) -> FieldSpec | None:
+                 version_defaults: dict[str, dict[str, Any]] | None = None) -> FieldSpec | None:
     where = f"fields[{i}]"
     if not isinstance(raw, dict):
         p.add(where, "must be an object")
@@ -527,7 +556,8 @@ def _parse_field(i: int, raw: Any, names: list[Any], p: _Problems,
     if kind not in KINDS:
         p.add(where, f"unknown kind {kind!r} (expected one of: {', '.join(KINDS)})")
         return None
-    defaults = KIND_DEFAULTS[kind]
+    defaults = {**KIND_DEFAULTS[kind], "salt": None,
+                **(version_defaults or {}).get(kind, {})}
 
     raw_tokens = raw.get("tokens", defaults["tokens"])
     tokens = None
@@ -573,9 +603,10 @@ def _parse_field(i: int, raw: Any, names: list[Any], p: _Problems,
         p.add(where, f"clk_k must be an integer from 0 to 256 (got {clk_k!r})")
 
     salt = None
-    raw_salt = raw.get("salt")
-    if "salt" not in raw and kind == "name" and default_salt is not None:
-        raw_salt = {"field": default_salt, "transform": "year"}
+    raw_salt = raw.get("salt", defaults["salt"])
+    if "salt" not in raw and raw_salt is not None and (
+            raw.get("source") is not None or raw_salt["field"] == name):
+        raw_salt = None  # a view names its salt; a date field is not salted with itself
     if raw_salt is not None:
         salt = _parse_keypart(f"{where} salt", raw_salt, names, p)
         if salt is not None and salt.field == name and salt.transform == "value":
@@ -623,10 +654,20 @@ def _parse_field(i: int, raw: Any, names: list[Any], p: _Problems,
             p.add(where, "a field with a 'source' is a second view of that field's value and "
                          "needs a salt of its own")
 
+    disclosed = raw.get("disclosed", False)
+    if not isinstance(disclosed, bool):
+        p.add(where, "'disclosed' must be true or false")
+    elif disclosed and kind not in DISCLOSABLE_KINDS:
+        p.add(where, f"only a {' or '.join(DISCLOSABLE_KINDS)} field can be disclosed (a field of "
+                     "a few values whose classes the holders accept the linkage unit sees)")
+    elif disclosed and (salt is not None or source is not None):
+        p.add(where, "a disclosed field is compared across the whole file: give it no salt "
+                     "and no source")
+
     if len(p.items) > n_before or tokens is None:
         return None
     return FieldSpec(name, kind, tokens, filter_bits, k, hashing, clk_k, salt, hardening,
-                     thresholds, tuple(sorted(normalise.items())), source)
+                     thresholds, tuple(sorted(normalise.items())), source, disclosed is True)
 
 
 def _parse_hardening(where: str, raw: Any, bits: Any, p: _Problems) -> tuple[HardeningStep, ...]:

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from linkcore.dataset import SPEC_VERSION
 from linkcore.holder.encode import encode
 from linkcore.holder.keys import Secret
 from linkcore.holder.normalize import INVALID, normaliser_for
@@ -44,8 +45,8 @@ def field(name: str, kind: str, **extra) -> dict:
     return {"name": name, "kind": kind, **extra}
 
 
-def schema_doc(fields: list[dict], clk=None, blocking=None) -> dict:
-    doc = {"linkcore_schema": 1, "fields": fields, "clk": clk}
+def schema_doc(fields: list[dict], clk=None, blocking=None, version: int = 2) -> dict:
+    doc = {"linkcore_schema": version, "fields": fields, "clk": clk}
     if blocking:
         doc["blocking_keys"] = blocking
     return doc
@@ -166,6 +167,16 @@ def cases() -> list[tuple[str, str, dict, list[dict], dict | None]]:
                                   hardening=[{"type": "balance"}],
                                   salt={"field": "postcode", "transform": "value"})]),
                 PEOPLE, None))
+    v_fields = [field("first_name", "name", clk_k=0), field("dob", "date", clk_k=0),
+                field("sex", "sex", clk_k=0)]
+    out.append(("defaults_v1", "a schema document of format version 1 that omits salt, "
+                "hardening and comparison: the first name salted with the year of birth and "
+                "XOR-folded, as version 1 defined",
+                schema_doc(v_fields, version=1), PEOPLE, None))
+    out.append(("defaults_v2", "the same fields in format version 2, sex declared disclosed: the "
+                "first name salted with the whole date of birth and balanced",
+                schema_doc(v_fields[:2] + [field("sex", "sex", clk_k=0, disclosed=True)]),
+                PEOPLE, None))
     return out
 
 
@@ -204,7 +215,7 @@ def build(name, description, doc, records, mapping_doc) -> dict:
     return {
         "name": name,
         "description": description,
-        "spec_version": 1,
+        "spec_version": SPEC_VERSION,
         "secret_hex": secret_hex,
         "key_check_value": secret.key_check_value(),
         "blip_nonce_hex": NONCE_HEX,

@@ -30,6 +30,7 @@ td:nth-child(2){text-align:left}th{background:#f4f4f4}.risk{color:#b00020;font-w
 ul.verdicts li{margin:.4em 0;padding:.5em .8em;border-left:4px solid #1b7a36;
 background:#f6fbf7}
 ul.verdicts li.risk{border-color:#b00020;background:#fdf3f4}
+ul.verdicts li.disclosed{border-color:#8a6d00;background:#fdf9ec}
 .muted{color:#777;font-size:.85em}svg text{font-family:inherit}
 svg{max-width:100%;height:auto;display:block}
 """
@@ -110,7 +111,8 @@ def render_html(result: AuditResult, title: str = "linkcore privacy audit") -> s
     """Render the whole report as one HTML document (no external resources)."""
     when = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     verdicts = "".join(
-        f"<li class='{'risk' if v.at_risk else 'ok'}'>{html.escape(v.message)}</li>"
+        f"<li class='{'risk' if v.at_risk else 'disclosed' if v.disclosed else 'ok'}'>"
+        f"{html.escape(v.message)}</li>"
         for v in result.verdicts)
     body_rows = []
     for r in result.results:
@@ -128,7 +130,10 @@ def render_html(result: AuditResult, title: str = "linkcore privacy audit") -> s
             f"</td><td>{_pct(s.baseline)}</td><td>{_pct(s.values_recovered)}</td>"
             f"<td>{_pct(s.confident_precision)} <span class='muted'>of "
             f"{_pct(s.confident_share)}</span></td><td>{s.records:,}</td></tr>")
+    shown = ", ".join(result.disclosed)
     status = ("<p class='risk'>At least one field is at risk.</p>" if result.at_risk
+              else f"<p class='ok'>No field is at risk under these attacks; disclosed by the "
+                   f"schema: {html.escape(shown)}.</p>" if shown
               else "<p class='ok'>No field is at risk under these attacks.</p>")
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>

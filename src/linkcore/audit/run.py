@@ -116,12 +116,13 @@ class Verdict:
     reidentified: float
     chance: float
     message: str
+    disclosed: bool = False  # broken, but the schema declares that the holders accept it
 
     def as_dict(self) -> dict:
         """Plain JSON-ready form (numbers and names only)."""
-        return {"target": self.target, "at_risk": self.at_risk, "attack": self.attack,
-                "reidentified": self.reidentified, "chance": self.chance,
-                "message": self.message}
+        return {"target": self.target, "at_risk": self.at_risk, "disclosed": self.disclosed,
+                "attack": self.attack, "reidentified": self.reidentified,
+                "chance": self.chance, "message": self.message}
 
 
 @dataclass
@@ -139,6 +140,11 @@ class AuditResult:
         """True when any field's verdict is at risk."""
         return any(v.at_risk for v in self.verdicts)
 
+    @property
+    def disclosed(self) -> list[str]:
+        """The fields an attack re-identified that the schema declares disclosed."""
+        return [v.target for v in self.verdicts if v.disclosed]
+
     def result(self, target: str, attack: str) -> AttackResult | None:
         """Return the result of one attack on one field (None if it was not run)."""
         for r in self.results:
@@ -151,6 +157,7 @@ class AuditResult:
         return {"linkcore_audit": 2, "records": self.records,
                 "reference_records": self.reference_records,
                 "schema_fingerprint": self.schema_fingerprint, "at_risk": self.at_risk,
+                "disclosed": self.disclosed,
                 "verdicts": [v.as_dict() for v in self.verdicts],
                 "results": [r.as_dict() for r in self.results]}
 
@@ -311,7 +318,7 @@ def _field_attacks(spec: FieldSpec, i: int, dataset: EncodedDataset, own: Encode
     return results
 
 
-def _verdict(target: str, results: list[AttackResult]) -> Verdict:
+def _verdict(target: str, results: list[AttackResult], disclosed: bool = False) -> Verdict:
     scored = [r for r in results if r.score is not None and r.score.records]
     if not scored:
         return Verdict(target, False, None, 0.0, 0.0,
@@ -328,6 +335,11 @@ def _verdict(target: str, results: list[AttackResult]) -> Verdict:
             f"; confident precision {_pct(s.confident_precision)}")
     rate = (f"{_pct(s.reidentified)} of records re-identified by {ATTACKS[worst.attack]} "
             f"(chance {_pct(s.chance)}{given}{prec})")
+    if at_risk and disclosed:
+        message = (f"{target}: DISCLOSED by the schema - {rate}; the holders declared that the "
+                   f"linkage unit sees which records share a value (\"disclosed\": true); leave "
+                   f"the field out to withhold it")
+        return Verdict(target, False, worst.attack, s.reidentified, base, message, True)
     if at_risk and s.chance >= FEW_VALUES_CHANCE:
         message = (f"{target}: AT RISK - {rate}; a field with so few values shows which records "
                    f"share one under any deterministic encoding - leave it out or use BLIP if "
@@ -391,7 +403,7 @@ def run_audit(data_df: pd.DataFrame, schema: Schema, mapping: Mapping, secret: S
                                            force_double_hashing, scorer)
             field_results += _wholefile_results(spec, i, wf, truth, ref, attacks, scorer)
             results.extend(field_results)
-            verdicts.append(_verdict(spec.name, field_results))
+            verdicts.append(_verdict(spec.name, field_results, spec.disclosed))
         if "salt_groups" in attacks and (year := year_attack(schema, wf)) is not None:
             target, part, guesses = year
             t_salt, r_salt = _salt_values(part, truth), _salt_values(part, ref)
