@@ -10,15 +10,24 @@ pair at p >= 0.5, and the model's own estimates. The privacy half of the frontie
 ``linkcore audit`` on agency A under the same design (docs/parameters.md gives the commands).
 
 Designs:
-    suggested   what ``schema suggest`` proposes: names salted with the whole date of birth and,
-                as views, with the whole postcode; balanced name filters; no CLK
-    pc-district the suggested design with the postcode salted by its own district
+    suggested   what ``schema suggest`` proposes (format version 2): names salted with the whole
+                date of birth and, as views, with the whole postcode; balanced name filters;
+                the postcode compared whole; sex declared disclosed; no CLK
+    pc-parts    the suggested design with the postcode as parts (similar within a sector)
+    pc-district pc-parts with the postcode filter salted by its own district
+    pc-sector   pc-parts with the postcode filter salted by its own sector
     no-sex      the suggested design without the sex field
+    sex-by-dob  the suggested design with sex salted by the whole date of birth
     year-clk    the earlier default: names salted with the year of birth, XOR-folded, a CLK
+
+With ``--register FILE`` (a plaintext register of other people, with an id column: the
+attacker's reference), each design is also attacked: ``linkcore.audit.run_audit`` on agency A
+under the same key, and the script prints, per field, the worst attack's re-identified share
+against the verdict's baseline max(chance, chance given what the file reveals trivially).
 
 Usage:
     python benchmarks/design_frontier.py DIR [--a agency_1.csv --b agency_2.csv]
-        [--designs suggested,year-clk]
+        [--designs suggested,year-clk] [--register FILE]
 """
 
 from __future__ import annotations
@@ -35,6 +44,7 @@ from scipy.sparse.csgraph import maximum_bipartite_matching
 
 from linkcore import Secret, encode, evaluate
 from linkcore._io import read_table
+from linkcore.audit.run import run_audit
 from linkcore.holder.suggest import suggest_mapping, suggest_schema
 from linkcore.linkage.pipeline import link
 from linkcore.schema import Mapping, Schema
@@ -54,33 +64,36 @@ def year_clk(schema: Schema) -> Schema:
     return Schema.from_dict(doc)
 
 
-def variant(schema: Schema, *, postcode_salt: str | None = None, sex: bool = True,
-            sex_salt: bool = False, postcode_exact: bool = False) -> Schema:
-    """The suggested schema with the postcode salted by a coarser part of itself, without sex, or
-    with sex salted by the whole date of birth."""
+POSTCODE_PARTS = {"tokens": {"type": "postcode_parts"}, "filter_bits": 512, "k": 8,
+                  "comparison": {"thresholds": [0.75, 0.55]}}
+
+
+def variant(schema: Schema, *, postcode_parts: bool = False, postcode_salt: str | None = None,
+            sex: bool = True, sex_salt: bool = False) -> Schema:
+    """The suggested schema with its postcode as parts (area, district, sector, unit, bigrams:
+    comparable by similarity), that salted by a coarser part of itself, without sex, or with sex
+    salted by the whole date of birth."""
     doc = schema.to_dict()
     if not sex:
         doc["fields"] = [f for f in doc["fields"] if f["kind"] != "sex"]
     for f in doc["fields"]:
+        if (postcode_parts or postcode_salt) and f["name"] == "postcode":
+            f.update(POSTCODE_PARTS)
         if postcode_salt and f["name"] == "postcode":
             f["salt"] = {"field": "postcode", "transform": postcode_salt}
-        if postcode_exact and f["name"] == "postcode":
-            f["tokens"] = {"type": "exact"}
-            f["comparison"] = {"thresholds": []}
         if sex_salt and f["kind"] == "sex":
             f["salt"] = {"field": "date_of_birth", "transform": "value"}
+            f.pop("disclosed", None)
     return Schema.from_dict(doc)
 
 
 DESIGNS = {
     "suggested": lambda s: s,
+    "pc-parts": lambda s: variant(s, postcode_parts=True),
     "pc-district": lambda s: variant(s, postcode_salt="postcode_district"),
     "pc-sector": lambda s: variant(s, postcode_salt="postcode_sector"),
-    "pc-exact": lambda s: variant(s, postcode_exact=True),
     "no-sex": lambda s: variant(s, sex=False),
     "sex-by-dob": lambda s: variant(s, sex_salt=True),
-    "sex-by-dob-pc-sector": lambda s: variant(s, sex_salt=True, postcode_salt="postcode_sector"),
-    "pc-district-no-sex": lambda s: variant(s, postcode_salt="postcode_district", sex=False),
     "year-clk": year_clk,
 }
 
@@ -107,7 +120,10 @@ def main() -> None:
     parser.add_argument("--a", default=None, help="agency A's file (default: the first agency_*)")
     parser.add_argument("--b", default=None, help="agency B's file (default: the second)")
     parser.add_argument("--designs", default=",".join(DESIGNS))
+    parser.add_argument("--register", type=Path, default=None,
+                        help="plaintext register (with an id column) to audit each design against")
     args = parser.parse_args()
+    register = read_table(args.register) if args.register else None
     files = sorted(p.name for p in args.folder.glob("agency_*.csv"))
     name_a, name_b = args.a or files[0], args.b or files[1]
     df_a, df_b = read_table(args.folder / name_a), read_table(args.folder / name_b)
@@ -134,6 +150,23 @@ def main() -> None:
               f"{greedy.precision:.4f} R {greedy.recall:.4f} F1 {greedy.f1:.4f} | every pair "
               f"p>=0.5: F1 {every.f1:.4f} | estimated P {q['precision']:.4f} R {q['recall']:.4f}"
               f" | {seconds:.0f} s", flush=True)
+        if register is not None:
+            print_audit(df_a, schema, m_a, secret, register)
+
+
+def print_audit(df_a: pd.DataFrame, schema: Schema, mapping: Mapping, secret: Secret,
+                register: pd.DataFrame) -> None:
+    """Attack agency A's encoding with every audit attack; one line per field."""
+    reg_map, _ = suggest_mapping(register, schema)
+    t0 = time.perf_counter()
+    result = run_audit(df_a, schema, mapping, secret, register, reg_map)
+    for v in result.verdicts:
+        if v.attack is None:
+            continue
+        status = "AT RISK" if v.at_risk else "disclosed" if v.disclosed else "ok"
+        print(f"    {v.target:<28} {v.reidentified:6.1%} by {v.attack:<18} (baseline "
+              f"{v.chance:5.1%}) {status}")
+    print(f"    audit {time.perf_counter() - t0:.0f} s", flush=True)
 
 
 if __name__ == "__main__":
