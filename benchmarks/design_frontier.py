@@ -120,6 +120,8 @@ def main() -> None:
     parser.add_argument("--a", default=None, help="agency A's file (default: the first agency_*)")
     parser.add_argument("--b", default=None, help="agency B's file (default: the second)")
     parser.add_argument("--designs", default=",".join(DESIGNS))
+    parser.add_argument("--calibration", action="store_true",
+                        help="print, per band of 0.1 of probability, the share of true pairs")
     parser.add_argument("--register", type=Path, default=None,
                         help="plaintext register (with an id column) to audit each design against")
     args = parser.parse_args()
@@ -150,8 +152,26 @@ def main() -> None:
               f"{greedy.precision:.4f} R {greedy.recall:.4f} F1 {greedy.f1:.4f} | every pair "
               f"p>=0.5: F1 {every.f1:.4f} | estimated P {q['precision']:.4f} R {q['recall']:.4f}"
               f" | {seconds:.0f} s", flush=True)
+        if args.calibration:
+            print_calibration(result.candidates, truth)
         if register is not None:
             print_audit(df_a, schema, m_a, secret, register)
+
+
+def print_calibration(candidates: pd.DataFrame, truth: pd.DataFrame) -> None:
+    """Per band of 0.1: candidate pairs, mean probability, share that are true pairs."""
+    true = set(zip(truth["id_a"], truth["id_b"], strict=True))
+    is_true = np.fromiter((p in true for p in zip(candidates["id_a"], candidates["id_b"],
+                                                    strict=True)), bool, len(candidates))
+    prob = candidates["probability"].to_numpy()
+    band = np.minimum((prob * 10).astype(int), 9)
+    cells = []
+    for b in range(10):
+        sel = band == b
+        if sel.sum():
+            cells.append(f"{b / 10:.1f}-{(b + 1) / 10:.1f}: n {int(sel.sum()):,} mean "
+                         f"{prob[sel].mean():.3f} true {is_true[sel].mean():.3f}")
+    print("    calibration | " + " | ".join(cells), flush=True)
 
 
 def print_audit(df_a: pd.DataFrame, schema: Schema, mapping: Mapping, secret: Secret,

@@ -22,7 +22,8 @@ Each file is read as text and turned into the common columns
                  "last_name": "surname",         # name if present, else left empty
                  "date_of_birth": "dob"},
      "date_format": "%d/%m/%Y",              # strptime format of the date column (default ISO)
-     "split_first_name": true}               # "MARY JANE" -> first "mary", middle "jane"
+     "split_first_name": true,               # "MARY JANE" -> first "mary", middle "jane"
+     "sex_codes": {"1": "M", "2": "F"}}      # a file's own sex codes (before the M/F rule)
                                              # (the rest is appended to any middle name)
 
 Fixed cleaning for every file: names lower case, trimmed, single spaces, '.' and ',' dropped;
@@ -144,7 +145,7 @@ def normalise(raw: pd.DataFrame, spec: dict, with_id: bool) -> pd.DataFrame:
         )
     out["last_name"] = _name(col("last_name"))
     out["date_of_birth"] = _date(col("date_of_birth"), spec.get("date_format", "%Y-%m-%d"))
-    out["sex"] = _sex(col("sex"))
+    out["sex"] = _sex(_text(col("sex")).replace(spec.get("sex_codes", {})))
     out["postcode"] = _postcode(col("postcode"))
     if with_id:
         nid = _text(col("national_id")).str.upper().str.replace(r"\s+", "", regex=True)
