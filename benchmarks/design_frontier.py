@@ -19,6 +19,7 @@ Designs:
     no-sex      the suggested design without the sex field
     sex-by-dob  the suggested design with sex salted by the whole date of birth
     year-clk    the earlier default: names salted with the year of birth, XOR-folded, a CLK
+    year-no-clk the suggested design with names salted by the year of birth, no views
 
 With ``--register FILE`` (a plaintext register of other people, with an id column: the
 attacker's reference), each design is also attacked: ``linkcore.audit.run_audit`` on agency A
@@ -53,8 +54,13 @@ from linkcore.schema import Mapping, Schema
 def year_clk(schema: Schema) -> Schema:
     """The earlier default: names salted with the year of birth, no views, a CLK."""
     doc = schema.to_dict()
+    doc["linkcore_schema"] = 1  # omitted keys take format version 1's defaults (a CLK)
     doc["fields"] = [f for f in doc["fields"] if "source" not in f]
     for f in doc["fields"]:
+        f.pop("disclosed", None)
+        if f["kind"] == "postcode":  # postcode parts, as version 1 defaulted
+            for key in ("tokens", "filter_bits", "k", "comparison"):
+                f.pop(key)
         if f["kind"] == "name":
             f["salt"] = {"field": "date_of_birth", "transform": "year"}
             f.pop("hardening")
@@ -66,6 +72,16 @@ def year_clk(schema: Schema) -> Schema:
 
 POSTCODE_PARTS = {"tokens": {"type": "postcode_parts"}, "filter_bits": 512, "k": 8,
                   "comparison": {"thresholds": [0.75, 0.55]}}
+
+
+def year_names(schema: Schema) -> Schema:
+    """The suggested design with names salted by the year of birth instead (no views, no CLK)."""
+    doc = schema.to_dict()
+    doc["fields"] = [f for f in doc["fields"] if "source" not in f]
+    for f in doc["fields"]:
+        if f["kind"] == "name":
+            f["salt"] = {"field": "date_of_birth", "transform": "year"}
+    return Schema.from_dict(doc)
 
 
 def variant(schema: Schema, *, postcode_parts: bool = False, postcode_salt: str | None = None,
@@ -95,6 +111,7 @@ DESIGNS = {
     "no-sex": lambda s: variant(s, sex=False),
     "sex-by-dob": lambda s: variant(s, sex_salt=True),
     "year-clk": year_clk,
+    "year-no-clk": lambda s: year_names(s),
 }
 
 

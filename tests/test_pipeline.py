@@ -23,8 +23,13 @@ SECRET = Secret(b"k" * 32)
 def year_salted(schema: Schema) -> Schema:
     """The earlier design: names salted with the year of birth, no views, a CLK."""
     doc = schema.to_dict()
+    doc["linkcore_schema"] = 1  # omitted keys take format version 1's defaults (a CLK)
     doc["fields"] = [f for f in doc["fields"] if "source" not in f]
     for f in doc["fields"]:
+        f.pop("disclosed", None)
+        if f["kind"] == "postcode":  # postcode parts, as version 1 defaulted
+            for key in ("tokens", "filter_bits", "k", "comparison"):
+                f.pop(key)
         if f["kind"] == "name":
             f["salt"] = {"field": "date_of_birth", "transform": "year"}
             f.pop("hardening"), f.pop("comparison")
