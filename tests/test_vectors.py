@@ -1,6 +1,6 @@
 """Known-answer vectors (tests/vectors/*.json): linkcore must reproduce every filter bit for bit.
 
-One test also re-derives a vector from docs/spec.md alone (HKDF, HMAC-PRF positions, bit order)
+Two tests also re-derive vectors from docs/spec.md alone (HKDF, HMAC-PRF and AES positions, bit order)
 without calling linkcore's encoder, so the spec and the code cannot drift apart.
 """
 
@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from linkcore.holder.encode import encode
@@ -53,23 +54,44 @@ def _spec_hkdf(secret: bytes, info: str) -> bytes:
                 info=info.encode()).derive(secret)
 
 
+def _folded(positions: set[int] | list[int], m: int) -> str:
+    bits = np.zeros(m, dtype=np.uint8)
+    bits[list(positions)] = 1
+    return np.packbits(bits[: m // 2] ^ bits[m // 2:], bitorder="little").tobytes().hex()
+
+
 def test_vector_rederived_from_the_spec_alone():
-    """hardening_xor_fold, r1: 'John' -> 'john' -> padded bigrams -> PRF -> bits -> XOR-fold."""
-    vec_path = Path(__file__).parent / "vectors" / "24_hardening_xor_fold.json"
+    """defaults_v1, r1: 'John' salted '1975' -> padded bigrams -> HMAC PRF -> bits -> XOR-fold."""
+    vec_path = Path(__file__).parent / "vectors" / "40_defaults_v1.json"
     vec = json.loads(vec_path.read_text("utf-8"))
     secret = bytes.fromhex(vec["secret_hex"])
-    m, k = 512, 12  # the name kind's defaults (docs/spec.md), then XOR-fold
+    m, k = 512, 12  # the name kind's defaults (docs/spec.md), then XOR-fold (format version 1)
     key = _spec_hkdf(secret, "linkcore/v1/field/first_name/bloom")
-    grams = {"_j", "jo", "oh", "hn", "n_"}
-    bits = np.zeros(m, dtype=np.uint8)
-    for g in grams:
-        stream = b"".join(hmac.new(key, b.to_bytes(4, "big") + g.encode(), hashlib.sha256).digest()
+    positions = []
+    for g in ("_j", "jo", "oh", "hn", "n_"):
+        msg = b"1975\x1f" + g.encode()
+        stream = b"".join(hmac.new(key, b.to_bytes(4, "big") + msg, hashlib.sha256).digest()
                           for b in range(-(-k // 8)))
-        for i in range(k):
-            bits[int.from_bytes(stream[4 * i:4 * i + 4], "little") % m] = 1
-    folded = bits[: m // 2] ^ bits[m // 2:]
-    expected_hex = np.packbits(folded, bitorder="little").tobytes().hex()
-    assert vec["expected"][0]["fields"]["first_name"] == expected_hex
+        positions += [int.from_bytes(stream[4 * i:4 * i + 4], "little") % m for i in range(k)]
+    assert vec["expected"][0]["fields"]["first_name"] == _folded(positions, m)
     kcv_key = _spec_hkdf(secret, "linkcore/v1/kcv")
     kcv = hmac.new(kcv_key, b"linkcore/v1/key-check-value", hashlib.sha256).digest()[:16].hex()
     assert vec["key_check_value"] == kcv
+
+
+def test_aes_vector_rederived_from_the_spec_alone():
+    """hardening_xor_fold (format version 2: AES positions), r1: 'John', unsalted, XOR-folded."""
+    vec_path = Path(__file__).parent / "vectors" / "24_hardening_xor_fold.json"
+    vec = json.loads(vec_path.read_text("utf-8"))
+    secret = bytes.fromhex(vec["secret_hex"])
+    m, k = 512, 12
+    tag_key = _spec_hkdf(secret, "linkcore/v1/field/first_name/bloom/tag")
+    aes_key = _spec_hkdf(secret, "linkcore/v1/field/first_name/bloom/aes")
+    salt_tag = hmac.new(tag_key, b"\x02", hashlib.sha256).digest()[:8]  # unsalted
+    positions = []
+    for g in ("_j", "jo", "oh", "hn", "n_"):
+        token_tag = hmac.new(tag_key, b"\x00" + g.encode(), hashlib.sha256).digest()[:7]
+        enc = Cipher(algorithms.AES(aes_key), modes.ECB()).encryptor()
+        stream = b"".join(enc.update(token_tag + salt_tag + bytes([b])) for b in range(-(-k // 4)))
+        positions += [int.from_bytes(stream[4 * i:4 * i + 4], "little") % m for i in range(k)]
+    assert vec["expected"][0]["fields"]["first_name"] == _folded(positions, m)

@@ -29,7 +29,7 @@ MAPPING_VERSION = 1
 
 KINDS = ("name", "date", "postcode", "sex", "categorical", "text", "identifier")
 TOKEN_TYPES = ("qgram", "exact", "date_parts", "postcode_parts")
-HASHINGS = ("prf", "double")
+HASHINGS = ("prf", "aes", "double")
 HARDENING_TYPES = ("balance", "xor_fold", "rule90", "blip")
 KEY_TRANSFORMS = (
     "value",
@@ -71,7 +71,8 @@ TRANSFORM_KINDS: dict[str, frozenset[str]] = {
 # Hardening: XOR-folding by default (it stopped bit-pattern mining at a cost of ~0.005 F1). What a
 # field that omits salt, hardening or comparison gets on top of these depends on the schema
 # format version (_version_defaults): names salted with the whole date of birth and balanced, the
-# postcode compared whole, in version 2; names salted with the year of birth in version 1.
+# postcode compared whole, AES positions, in version 2; names salted with the year of birth in
+# version 1.
 KIND_DEFAULTS: dict[str, dict[str, Any]] = {
     "name": {"tokens": {"type": "qgram", "q": 2, "padded": True, "positional": False},
              "filter_bits": 512, "k": 12, "clk_k": 10, "thresholds": [0.8, 0.62, 0.45],
@@ -519,6 +520,11 @@ V2_NAME_DEFAULTS: dict[str, Any] = {"hardening": [{"type": "balance"}],
 V2_POSTCODE_DEFAULTS: dict[str, Any] = {"tokens": {"type": "exact"}, "filter_bits": 128, "k": 30,
                                         "thresholds": []}
 V2_SALTED_KINDS = ("name",)
+# Positions from AES-256 on 16-byte blocks of keyed token and salt tags (docs/spec.md §6): a
+# whole-value salt makes almost every (salt, token) pair distinct, one HMAC each was the
+# encoder's cost (3,170 records/s at 10^6, benchmarks/README.md), and AES runs over a whole
+# batch in one call.
+V2_HASHING = "aes"
 # Kinds whose few values the holders may declare disclosed: the linkage unit then sees which
 # records share a value, by design, and the audit reports the field as disclosed, not as safe.
 DISCLOSABLE_KINDS = ("sex", "categorical")
@@ -530,9 +536,11 @@ def _version_defaults(version: int, dob: str | None) -> dict[str, dict[str, Any]
         salt = {"field": dob, "transform": "year"} if dob else None
         return {"name": {"salt": salt}}
     salt = {"field": dob, "transform": "value"} if dob else None
-    out: dict[str, dict[str, Any]] = {kind: {"salt": salt} for kind in V2_SALTED_KINDS}
+    out: dict[str, dict[str, Any]] = {kind: {"hashing": V2_HASHING} for kind in KINDS}
+    for kind in V2_SALTED_KINDS:
+        out[kind]["salt"] = salt
     out["name"].update(V2_NAME_DEFAULTS)
-    out["postcode"] = dict(V2_POSTCODE_DEFAULTS)
+    out["postcode"].update(V2_POSTCODE_DEFAULTS)
     return out
 
 
@@ -595,9 +603,9 @@ def _parse_field(i: int, raw: Any, names: list[Any], p: _Problems,
         p.add(where, f"k (hash positions per token) must be an integer >= 1 (got {k!r})")
     elif k > 256:
         p.add(where, f"k must be at most 256 (got {k})")
-    hashing = raw.get("hashing", "prf")
+    hashing = raw.get("hashing", defaults.get("hashing", "prf"))
     if hashing not in HASHINGS:
-        p.add(where, f"unknown hashing {hashing!r} (expected 'prf' or 'double')")
+        p.add(where, f"unknown hashing {hashing!r} (expected one of: {', '.join(HASHINGS)})")
     clk_k = raw.get("clk_k", defaults["clk_k"])
     if not _is_int(clk_k) or clk_k < 0 or clk_k > 256:
         p.add(where, f"clk_k must be an integer from 0 to 256 (got {clk_k!r})")
@@ -733,7 +741,7 @@ def _parse_clk(raw: Any, names: list[Any], p: _Problems) -> ClkSpec | None:
         bits = DEFAULT_CLK_BITS
     hashing = raw.get("hashing", "prf")
     if hashing not in HASHINGS:
-        p.add('"clk"', f"unknown hashing {hashing!r} (expected 'prf' or 'double')")
+        p.add('"clk"', f"unknown hashing {hashing!r} (expected one of: {', '.join(HASHINGS)})")
     salt = None
     if raw.get("salt") is not None:
         salt = _parse_keypart('"clk" salt', raw["salt"], names, p)

@@ -29,7 +29,15 @@ from .key_parts import apply_transform
 from .keys import Secret
 from .normalize import INVALID
 from .normalize_batch import normalise_many
-from .positions import double_hash_positions, prf_positions, rows_from_positions, token_message
+from .positions import (
+    aes_positions,
+    double_hash_positions,
+    prf_positions,
+    rows_from_positions,
+    salt_tags,
+    token_message,
+    token_tags,
+)
 from .tokens import token_csr
 
 log = logging.getLogger("linkcore.encode")
@@ -158,7 +166,16 @@ class _Hashing:
     k: int
     bits: int
 
-    def positions(self, messages: Sequence[bytes]) -> np.ndarray:
+    def positions(self, vocabulary: Sequence[str], salts: Sequence[str | None],
+                  token_idx: np.ndarray, salt_idx: np.ndarray) -> np.ndarray:
+        """Positions (n, k) of the n (token, salt) pairs given as indices into the two lists."""
+        if self.scheme == "aes":
+            t_tags = token_tags(self.keys[1], vocabulary)
+            s_tags = salt_tags(self.keys[1], salts)
+            return aes_positions(self.keys[0], t_tags[token_idx], s_tags[salt_idx], self.k,
+                                 self.bits)
+        messages = [token_message(vocabulary[int(t)], salts[int(s)])
+                    for t, s in zip(token_idx, salt_idx, strict=True)]
         if self.scheme == "prf":
             return prf_positions(self.keys[0], messages, self.k, self.bits)
         return double_hash_positions(self.keys[0], self.keys[1], messages, self.k, self.bits)
@@ -168,6 +185,9 @@ def _hashing(secret: Secret, field_name: str, purpose: str, scheme: str, k: int,
              ) -> _Hashing:
     if scheme == "prf":
         keys = (secret.field_key(field_name, purpose),)
+    elif scheme == "aes":
+        keys = (secret.field_key(field_name, f"{purpose}/aes"),
+                secret.field_key(field_name, f"{purpose}/tag"))
     else:
         keys = (secret.field_key(field_name, f"{purpose}/h1"),
                 secret.field_key(field_name, f"{purpose}/h2"))
@@ -193,11 +213,9 @@ def _unit_filters(tokens: _FieldTokens, value_idx: np.ndarray, salts: list[str |
     entry_salts = np.repeat(salt_idx, lengths)
     n_vocab = max(len(tokens.vocabulary), 1)
     message_codes, distinct = pd.factorize(entry_salts * n_vocab + entry_tokens)
-    messages = [
-        token_message(tokens.vocabulary[int(code) % n_vocab], salts[int(code) // n_vocab])
-        for code in distinct
-    ]
-    token_rows = rows_from_positions(hashing.positions(messages).reshape(len(messages), hashing.k),
+    distinct = np.asarray(distinct, dtype=np.int64)
+    positions = hashing.positions(tokens.vocabulary, salts, distinct % n_vocab, distinct // n_vocab)
+    token_rows = rows_from_positions(positions.reshape(len(distinct), hashing.k),
                                      hashing.bits // 64)
     return or_reduce_csr(token_rows, unit_indptr, message_codes.astype(np.int64),
                          len(value_idx))

@@ -1,10 +1,13 @@
 """Keyed hash positions: where a token's bits go in a Bloom filter (docs/spec.md, "Positions").
 
-Default ``prf``: the k positions are read from a keyed PRF (HMAC-SHA256) of the token, so no
+``prf``: the k positions are read from a keyed PRF (HMAC-SHA256) of the token, so no
 arithmetic pattern links a token's positions (the pattern the Niedermeyer et al. 2014 and
 Kroll & Steinmetzer 2015 attacks exploit in double hashing). Option ``double``: Schnell-style
 double hashing ``(h1 + i*h2) mod m`` with the non-singular fix ``h2 = 1 + (h2 mod (m - 1))``,
-offered for compatibility, not recommended.
+offered for compatibility, not recommended. ``aes`` (format version 2's default): the same
+kind of keyed PRF stream, from AES-256 on blocks that join a keyed tag of the token and a keyed
+tag of the salt, so a batch of distinct (salt, token) pairs costs one HMAC per distinct token
+and per distinct salt, and one AES call for the batch.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from ..kernels import hmac_sha256_many
 
@@ -35,6 +39,46 @@ def prf_positions(key: bytes, messages: Sequence[bytes], k: int, m: int) -> np.n
     counters = [b.to_bytes(4, "big") for b in range(n_blocks)]
     stream = hmac_sha256_many(key, [c + msg for msg in messages for c in counters])
     words = np.frombuffer(stream, dtype="<u4").reshape(len(messages), n_blocks * 8)[:, :k]
+    return (words % np.uint32(m)).astype(np.int64)
+
+
+TOKEN_TAG_BYTES = 7
+SALT_TAG_BYTES = 8
+TOKEN_TAG_PREFIX = b"\x00"
+SALT_TAG_PREFIX = b"\x01"
+NO_SALT = b"\x02"
+
+
+def token_tags(tag_key: bytes, tokens: Sequence[str]) -> np.ndarray:
+    """Tags (len, 7) uint8: the first 7 bytes of HMAC-SHA256(tag_key, 0x00 || UTF-8(token))."""
+    macs = hmac_sha256_many(tag_key, [TOKEN_TAG_PREFIX + t.encode("utf-8") for t in tokens])
+    return np.frombuffer(macs, np.uint8).reshape(len(tokens), 32)[:, :TOKEN_TAG_BYTES]
+
+
+def salt_tags(tag_key: bytes, salts: Sequence[str | None]) -> np.ndarray:
+    """Tags (len, 8) uint8: HMAC-SHA256(tag_key, 0x01 || UTF-8(salt)), or of 0x02 if unsalted."""
+    msgs = [NO_SALT if s is None else SALT_TAG_PREFIX + s.encode("utf-8") for s in salts]
+    macs = hmac_sha256_many(tag_key, msgs)
+    return np.frombuffer(macs, np.uint8).reshape(len(salts), 32)[:, :SALT_TAG_BYTES]
+
+
+def aes_positions(aes_key: bytes, token_tag: np.ndarray, salt_tag: np.ndarray, k: int,
+                  m: int) -> np.ndarray:
+    """Positions (n, k) for n (token tag, salt tag) rows: LE-uint32 words of AES blocks, mod m.
+
+    Block b of a row is AES-256_aes_key(token tag (7) || salt tag (8) || byte b), b = 0, 1, ...,
+    ceil(k / 4) - 1 (ECB over the batch: each block is its own PRF input); position i is the
+    little-endian uint32 at bytes 4i..4i+3 of the concatenated blocks, reduced mod m.
+    """
+    n = token_tag.shape[0]
+    n_blocks = -(-k // 4)
+    blocks = np.empty((n, n_blocks, 16), dtype=np.uint8)
+    blocks[:, :, :TOKEN_TAG_BYTES] = token_tag[:, None, :]
+    blocks[:, :, TOKEN_TAG_BYTES:15] = salt_tag[:, None, :]
+    blocks[:, :, 15] = np.arange(n_blocks, dtype=np.uint8)
+    encryptor = Cipher(algorithms.AES(aes_key), modes.ECB()).encryptor()
+    stream = encryptor.update(blocks.tobytes()) + encryptor.finalize()
+    words = np.frombuffer(stream, dtype="<u4").reshape(n, n_blocks * 4)[:, :k]
     return (words % np.uint32(m)).astype(np.int64)
 
 
