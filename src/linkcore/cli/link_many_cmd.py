@@ -58,7 +58,7 @@ def _pairwise_params() -> list[click.Parameter]:
 
 
 def _link_params() -> list[click.Parameter]:
-    """The pairwise options, with -o described for both modes."""
+    """Return the pairwise options, with -o described for both modes."""
     out: list[click.Parameter] = []
     for p in _pairwise_params():
         if p.name == "output":
