@@ -375,6 +375,7 @@ def link_and_dedupe(
         quality = with_blocking_recall(quality, _within_blocking_recall(
             left, right, n, comparator, fitted, salt, dependence, threshold,
             blocking_recall_budget, seed))
+        lap("blocking_recall", {})
     keep = np.flatnonzero(accepted)
     labels = cluster_pairs(left[keep], right[keep], prob[keep], source, clustering)
     lap("cluster", {"pairs": int(keep.size), "clusters": int(labels.max()) + 1 if n else 0,
