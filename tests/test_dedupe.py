@@ -151,3 +151,19 @@ def test_truth_clusters_has_every_record_once():
     assert not truth.duplicated(["agency", "id"]).any()
     assert set(truth["agency"]) == set(names)
     assert isinstance(truth, pd.DataFrame)
+
+
+def test_pooled_files_may_hold_more_matches_than_records():
+    # four agencies holding nearly the same people: about 6 pairs per person, more than records
+    pop = generate_population(500, 4)
+    res = generate_extracts(pop, 4, 0.9, "clean", 4)
+    schema, mapping, _ = suggest_schema(res.extracts[0])
+    encoded = [encode(x, schema, SECRET, mapping if i == 0 else suggest_mapping(x, schema)[0])
+               for i, x in enumerate(res.extracts)]
+    truth = truth_clusters(res.keys, ["1", "2", "3", "4"])
+    sizes = truth.groupby("cluster").size().to_numpy()
+    true_pairs = int((sizes * (sizes - 1) // 2).sum())
+    assert true_pairs > len(truth)
+    result = link_and_dedupe(encoded, names=["1", "2", "3", "4"], blocking_recall_budget=0)
+    estimated = result.model.training["lambda"]["estimated_matches"]
+    assert estimated > len(truth) and estimated == pytest.approx(true_pairs, rel=0.2)

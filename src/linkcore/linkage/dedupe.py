@@ -162,6 +162,16 @@ def pool(datasets: Sequence[EncodedDataset]) -> tuple[EncodedDataset, np.ndarray
     return pooled, source
 
 
+def max_matches(sizes: Sequence[int]) -> int:
+    """Most matching pairs that pooled files can hold if each file holds a person about once.
+
+    Across files i < j at most min(n_i, n_j) pairs each; within a file one duplicate pair per
+    record is already generous (a duplicate rate of 100 %).
+    """
+    across = sum(min(a, b) for k, a in enumerate(sizes) for b in sizes[k + 1:])
+    return int(across + sum(sizes))
+
+
 # --------------------------------------------------------------------------- candidates
 
 
@@ -350,7 +360,8 @@ def link_and_dedupe(
     if not fitted.is_fitted and n >= 2:
         em = train_unsupervised(fitted, comparator, pooled, pooled, levels,
                                 all_pairs=left.size == n * (n - 1) // 2, u_pairs=u_pairs,
-                                seed=seed, em_max_iter=em_max_iter, within=True)
+                                seed=seed, em_max_iter=em_max_iter, within=True,
+                                max_matches=max_matches([len(d) for d in parts]))
         lap("train", em.to_dict())
     else:
         lap("train", {})

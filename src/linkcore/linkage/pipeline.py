@@ -441,6 +441,7 @@ def train_unsupervised(
     session_pairs: int = SESSION_PAIRS,
     scoring_u: str = "random",
     within: bool = False,
+    max_matches: int | None = None,
 ) -> EMResult:
     """Fit u, m and λ without labels (the defaults behind ``link``).
 
@@ -477,7 +478,9 @@ def train_unsupervised(
 
     ``within``: ``ds_a`` and ``ds_b`` are one file (deduplication, linkage/dedupe.py): random
     pairs, training blocks and counts take the pairs i < j of distinct records, and λ is the
-    matches over n(n-1)/2 pairs, not n².
+    matches over n(n-1)/2 pairs, not n². ``max_matches``: the most matches there can be
+    (default: the smaller side's size; several files pooled hold more, see dedupe.py); a
+    session that finds more is discarded, and the estimate is capped there.
     """
     from linkcore.linkage.model import pattern_counts
 
@@ -524,15 +527,17 @@ def train_unsupervised(
         expected = res.lambda_ * left.size
         # one match per record at most (a few duplicates aside): a session that finds more
         # has split its block by something other than identity (a shared address or area)
-        bound = min(n_a, n_b) * share
+        cap = min(n_a, n_b) if max_matches is None else max_matches
+        bound = cap * share
         used = bool(res.iterations > 0 and np.isfinite(expected) and expected >= 5
                     and expected <= bound and not res.message)
         if res.iterations == 0:
             reason = "EM skipped"
         elif expected > bound:
+            most = (f"{cap} records of the smaller side" if max_matches is None
+                    else f"{cap} there can be")
             reason = (f"found {expected / share:.0f} expected matches, more than the "
-                      f"{min(n_a, n_b)} records of the smaller side: the block splits by "
-                      "something other than identity")
+                      f"{most}: the block splits by something other than identity")
         else:
             reason = res.message
         present = float((ka != 0).mean() * (kb != 0).mean())
@@ -589,7 +594,8 @@ def train_unsupervised(
         lam_c = lambda_fixed_point(base, counts.astype(np.float64))[0] if n_cand else 0.0
         matches = lam_c * n_cand
         method = "expected matches among the candidate pairs"
-    matches = float(np.clip(matches, 1.0, min(n_a, n_b)))
+    matches = float(np.clip(matches, 1.0, min(n_a, n_b) if max_matches is None
+                            else max(max_matches, 1)))
     all_pairs_n = n_a * (n_a - 1) // 2 if within else n_a * n_b
     lam_global = float(np.clip(matches / max(all_pairs_n, 1), 1e-12, 0.5))
     model.set_parameters(lambda_=lam_global)
