@@ -103,8 +103,11 @@ def evaluate(
                                  "--extracts": extracts})
     predicted = read_table(matches)
     truth = read_table(truth_path)
-    if ev.is_cluster_table(predicted) and not all(c in predicted.columns
-                                                  for c in ("agency", "id", "cluster")):
+    # a clusters table from `linkcore link` (person ids), or any clustering scored against
+    # truth clusters, gets every cluster measure; (agency, id, cluster) against truth pairs
+    # keeps the earlier cross-agency pairwise figures
+    legacy = all(c in predicted.columns for c in ("agency", "id", "cluster"))
+    if ev.is_cluster_table(predicted) and (ev.is_cluster_table(truth) or not legacy):
         _clusters_report(ev, predicted, truth, truth_path, as_json, quiet)
         return
     missing = [c for c in ev.ID_COLUMNS if c not in truth.columns]
