@@ -252,3 +252,12 @@ def test_cluster_metrics_hand_computed():
     assert perfect.pairwise.f1 == perfect.bcubed_f1 == perfect.exact_share == 1.0
     with pytest.raises(InputDataError, match="no agency in common"):
         cluster_metrics(pred.assign(party=["v", "w", "x", "y", "z"]), truth)
+
+
+def test_cluster_metrics_reads_link_many_party_positions():
+    from linkcore.evaluate import cluster_metrics
+
+    truth = pd.DataFrame({"agency": [1, 2, 3], "id": ["x", "y", "z"], "cluster": [0, 0, 1]})
+    clusters = pd.DataFrame({"party": [0, 1, 2], "id": ["x", "y", "z"], "cluster": [5, 5, 6]})
+    m = cluster_metrics(clusters, truth)
+    assert m.pairwise.f1 == 1.0 and m.exact_share == 1.0

@@ -382,9 +382,16 @@ class ClusterMetrics:
 
 
 def _cluster_table(df: pd.DataFrame, what: str) -> pd.DataFrame:
-    """Columns agency, id, label from a clusters table (agency or party; cluster or person)."""
+    """Columns agency, id, label from a clusters table (agency or party; cluster or person).
+
+    ``party`` is ``link_many``'s 0-based file position: as whole numbers it is read as agency
+    ``party + 1``, the numbering of ``linkcore synth``'s truth (agency 1, 2, ...).
+    """
     if "agency" not in df.columns and "party" in df.columns:
-        df = df.rename(columns={"party": "agency"})
+        party = df["party"]
+        if pd.api.types.is_integer_dtype(party):
+            party = party + 1
+        df = df.drop(columns="party").assign(agency=party)
     label = "person" if "person" in df.columns and "cluster" not in df.columns else "cluster"
     _require(df, ("agency", "id", label), what)
     return pd.DataFrame({"record": _text(df["agency"]) + _SEP + _text(df["id"]),
@@ -400,10 +407,11 @@ def is_cluster_table(df: pd.DataFrame) -> bool:
 def cluster_metrics(predicted: pd.DataFrame, truth: pd.DataFrame) -> ClusterMetrics:
     """Score a clustering of ``(agency, id)`` records: pairwise within/across, B-cubed, exact.
 
-    ``predicted``: columns agency (or party), id, cluster (or person). ``truth``: the same kind
-    of table (every record and its true person, e.g. ``truth_clusters.csv`` from ``linkcore
-    synth``), or truth pairs (see :func:`truth_clusters`; those list only records that have a
-    partner in another agency, so a duplicate of a person no other agency holds is unseen).
+    ``predicted``: columns agency (or party, 0-based), id, cluster (or person). ``truth``: the
+    same kind of table (every record and its true person, e.g. ``truth_clusters.csv`` from
+    ``linkcore synth``), or truth pairs (see :func:`truth_clusters`; those list only records
+    that have a partner in another agency, so a duplicate of a person no other agency holds is
+    unseen).
     Records absent from one side are singletons there.
     """
     pred = _cluster_table(predicted, "predicted clusters")

@@ -126,6 +126,7 @@ link = click.Command(
         *_link_params(),
         click.Option(["--dedupe"], is_flag=True,
                      help="Also find duplicates within each file (link-and-dedupe)."),
+        # the same options as `dedupe`: click's decorators collect them on the function
         *_many_options(lambda: None).__click_params__[::-1],
     ],
     help=_LINK_HELP,
