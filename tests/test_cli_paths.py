@@ -215,7 +215,7 @@ def test_synth_refuses_to_replace_its_files_without_force(tmp_path):
     assert (out / "truth.csv").read_text() != "my own truth\n"
     assert sorted(p.name for p in out.iterdir()) == ["agency_1.csv", "agency_2.csv",
                                                      "manifest.json", "register.csv",
-                                                     "truth.csv"]
+                                                     "truth.csv", "truth_clusters.csv"]
 
 
 def test_an_output_inside_an_input_folder_is_refused(tmp_path):

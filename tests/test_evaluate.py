@@ -230,3 +230,34 @@ def test_metrics_stay_in_range_and_perfect_scores_one(pred, true, probs):
     clusters = truth_clusters(t_df)
     c = evaluate_clusters(clusters, t_df)
     assert (c.precision, c.recall, c.f1) == (1.0, 1.0, 1.0)
+
+
+def test_cluster_metrics_hand_computed():
+    from linkcore.evaluate import cluster_metrics
+
+    # truth: person 0 = a1, a2 (a duplicate), b1; person 1 = b2; person 2 = c1
+    truth = pd.DataFrame({"agency": ["a", "a", "b", "b", "c"], "id": ["1", "2", "1", "2", "1"],
+                          "cluster": [0, 0, 0, 1, 2]})
+    # predicted: a1, a2, b1 together (right); b2 and c1 wrongly together
+    pred = pd.DataFrame({"party": ["a", "a", "b", "b", "c"], "id": ["1", "2", "1", "2", "1"],
+                         "person": ["x", "x", "x", "y", "y"]})
+    m = cluster_metrics(pred, truth)
+    assert (m.pairwise.tp, m.pairwise.fp, m.pairwise.fn) == (3, 1, 0)
+    assert (m.within.tp, m.within.fp, m.within.fn) == (1, 0, 0)
+    assert (m.across.tp, m.across.fp, m.across.fn) == (2, 1, 0)
+    # B-cubed precision: a1, a2, b1 1 each; b2 and c1 1/2 each -> 4/5; recall 1
+    assert m.bcubed_precision == pytest.approx(0.8) and m.bcubed_recall == 1.0
+    assert m.exact_share == pytest.approx(1 / 3)
+    perfect = cluster_metrics(truth, truth)
+    assert perfect.pairwise.f1 == perfect.bcubed_f1 == perfect.exact_share == 1.0
+    with pytest.raises(InputDataError, match="no agency in common"):
+        cluster_metrics(pred.assign(party=["v", "w", "x", "y", "z"]), truth)
+
+
+def test_cluster_metrics_reads_link_many_party_positions():
+    from linkcore.evaluate import cluster_metrics
+
+    truth = pd.DataFrame({"agency": [1, 2, 3], "id": ["x", "y", "z"], "cluster": [0, 0, 1]})
+    clusters = pd.DataFrame({"party": [0, 1, 2], "id": ["x", "y", "z"], "cluster": [5, 5, 6]})
+    m = cluster_metrics(clusters, truth)
+    assert m.pairwise.f1 == 1.0 and m.exact_share == 1.0

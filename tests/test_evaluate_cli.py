@@ -153,3 +153,18 @@ def test_bad_input_exits_2_and_writes_nothing(files, make, extra, message):
     assert res.output.startswith("error: ") and message in res.output
     assert "Traceback" not in res.output
     assert sorted(p.name for p in files.iterdir()) == before  # no curve file, nothing else
+
+
+def test_clusters_with_person_ids_get_every_cluster_measure(files):
+    pd.DataFrame({"agency": ["1", "1", "2"], "id": ["a1", "a9", "b1"],
+                  "person": ["p", "p", "p"]}).to_csv(files / "people.csv", index=False)
+    pd.DataFrame({"agency": ["1", "1", "2"], "id": ["a1", "a9", "b1"],
+                  "cluster": [0, 0, 0]}).to_csv(files / "truth_clusters.csv", index=False)
+    res = run("evaluate", files / "people.csv", "--truth", files / "truth_clusters.csv",
+              "--json")
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)
+    assert out["mode"] == "clusters" and out["within"]["tp"] == 1 and out["across"]["tp"] == 2
+    assert out["bcubed_f1"] == out["exact_share"] == 1.0
+    text = run("evaluate", files / "people.csv", "--truth", files / "truth_clusters.csv")
+    assert "within agency" in text.output and "B-cubed" in text.output

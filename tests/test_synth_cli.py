@@ -30,7 +30,8 @@ def test_synth_writes_extracts_and_truth(tmp_path):
     )
     assert res.exit_code == 0, res.output
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["agency_1.csv", "agency_2.csv", "manifest.json", "register.csv", "truth.csv"]
+    assert names == ["agency_1.csv", "agency_2.csv", "manifest.json", "register.csv", "truth.csv",
+                     "truth_clusters.csv"]
     for name in ("agency_1.csv", "agency_2.csv", "truth.csv", "register.csv"):
         assert f"wrote {out / name}" in res.output
     a = pd.read_csv(out / "agency_1.csv", dtype=str)
@@ -42,6 +43,13 @@ def test_synth_writes_extracts_and_truth(tmp_path):
     assert manifest["files"]["agency_2.csv"]["id_column"] == "record_id"
     assert manifest["truth"]["pairs"] == len(truth)
     assert manifest["register"]["records"] == len(pd.read_csv(out / "register.csv"))
+    # every record once, with its person; the truth's pairs are pairs of one cluster
+    clusters = pd.read_csv(out / "truth_clusters.csv", dtype=str)
+    assert list(clusters.columns) == ["agency", "id", "cluster"]
+    assert len(clusters) == len(a) + len(b) == manifest["truth_clusters"]["records"]
+    label = dict(zip(clusters["agency"] + "/" + clusters["id"], clusters["cluster"], strict=True))
+    assert all(label["agency_1/" + x] == label["agency_2/" + y]
+               for x, y in zip(truth["id_a"], truth["id_b"], strict=True))
     # same seed, same bytes
     out2 = tmp_path / "again"
     run("synth", "--people", 1500, "--seed", 7, "-o", out2)

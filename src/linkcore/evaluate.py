@@ -15,6 +15,8 @@ Clusters. For several parties a linkage is a clustering of records ``(agency, id
 :func:`evaluate_clusters` scores it pairwise: every pair of records in one predicted cluster
 is a predicted match, every pair in one true cluster (connected component of the truth
 pairs) a true one, by default counting only pairs of records from different agencies.
+:func:`cluster_metrics` adds pairs within one agency (duplicates), B-cubed precision and recall
+and the share of people whose records form exactly one cluster.
 """
 
 from __future__ import annotations
@@ -345,6 +347,131 @@ def evaluate_clusters(
     predicted_pairs = _count_pairs(both, ["p"], cross_agency_only)
     true_pairs = _count_pairs(both, ["t"], cross_agency_only)
     return metrics_from_counts(tp, predicted_pairs - tp, true_pairs - tp)
+
+
+@dataclass(frozen=True)
+class ClusterMetrics:
+    """Quality of a clustering of records ``(agency, id)`` against the true people.
+
+    Pairwise: every pair of records in one predicted cluster is a predicted match, every pair
+    in one true cluster a true one; ``pairwise`` counts all pairs, ``within`` pairs of records of
+    one agency (duplicates), ``across`` pairs of different agencies. B-cubed (Bagga and Baldwin,
+    1998): per record, the share of its predicted cluster that is its person (precision) and
+    the share of its person that is in its predicted cluster (recall), averaged over records.
+    ``exact_share``: the share of true people whose records form exactly one predicted
+    cluster, with no other record in it.
+    """
+
+    pairwise: LinkageMetrics
+    within: LinkageMetrics
+    across: LinkageMetrics
+    bcubed_precision: float
+    bcubed_recall: float
+    bcubed_f1: float
+    exact_share: float
+    records: int
+    people: int
+    predicted_clusters: int
+
+    def as_dict(self) -> dict[str, object]:
+        """Return the figures as a plain dict (for JSON)."""
+        out = asdict(self)
+        for key in ("pairwise", "within", "across"):
+            out[key].pop("threshold", None)
+        return out
+
+
+def _cluster_table(df: pd.DataFrame, what: str) -> pd.DataFrame:
+    """Columns agency, id, label from a clusters table (agency or party; cluster or person).
+
+    ``party`` is ``link_many``'s 0-based file position: as whole numbers it is read as agency
+    ``party + 1``, the numbering of ``linkcore synth``'s truth (agency 1, 2, ...).
+    """
+    if "agency" not in df.columns and "party" in df.columns:
+        party = df["party"]
+        if pd.api.types.is_integer_dtype(party):
+            party = party + 1
+        df = df.drop(columns="party").assign(agency=party)
+    label = "person" if "person" in df.columns and "cluster" not in df.columns else "cluster"
+    _require(df, ("agency", "id", label), what)
+    return pd.DataFrame({"record": _text(df["agency"]) + _SEP + _text(df["id"]),
+                         "label": _text(df[label])})
+
+
+def is_cluster_table(df: pd.DataFrame) -> bool:
+    """Tell whether a table is a clustering: (agency or party), id, (cluster or person)."""
+    cols = set(df.columns)
+    return bool(cols & {"agency", "party"}) and "id" in cols and bool(cols & {"cluster", "person"})
+
+
+def cluster_metrics(predicted: pd.DataFrame, truth: pd.DataFrame) -> ClusterMetrics:
+    """Score a clustering of ``(agency, id)`` records: pairwise within/across, B-cubed, exact.
+
+    ``predicted``: columns agency (or party, 0-based), id, cluster (or person). ``truth``: the
+    same kind of table (every record and its true person, e.g. ``truth_clusters.csv`` from
+    ``linkcore synth``), or truth pairs (see :func:`truth_clusters`; those list only records
+    that have a partner in another agency, so a duplicate of a person no other agency holds is
+    unseen).
+    Records absent from one side are singletons there.
+    """
+    pred = _cluster_table(predicted, "predicted clusters")
+    if is_cluster_table(truth):
+        tru = _cluster_table(truth, "truth clusters")
+    else:
+        tru = _cluster_table(truth_clusters(truth), "truth clusters")
+    for name, df in (("predicted clusters", pred), ("truth clusters", tru)):
+        dup = np.flatnonzero(df["record"].duplicated().to_numpy())
+        if len(dup):
+            raise InputDataError(
+                f"{name} list {len(dup)} record(s) twice (rows {format_rows(dup + 1)})"
+            )
+    agencies_p = {r.split(_SEP, 1)[0] for r in pred["record"]}
+    agencies_t = {r.split(_SEP, 1)[0] for r in tru["record"]}
+    if len(pred) and len(tru) and not agencies_p & agencies_t:
+        raise InputDataError(
+            "the predicted clusters and the truth name no agency in common; name the agencies "
+            "as the truth does (linkcore link --agency-names)"
+        )
+    both = pd.DataFrame({"record": pred["record"], "p": pred["label"]}).merge(
+        pd.DataFrame({"record": tru["record"], "t": tru["label"]}), on="record", how="outer")
+    lonely_p, lonely_t = both["p"].isna(), both["t"].isna()
+    both.loc[lonely_p, "p"] = "\x00" + both.loc[lonely_p, "record"]
+    both.loc[lonely_t, "t"] = "\x00" + both.loc[lonely_t, "record"]
+    both["agency"] = both["record"].str.split(_SEP, n=1).str[0]
+    p_code = pd.factorize(both["p"])[0]
+    t_code = pd.factorize(both["t"])[0]
+    a_code = pd.factorize(both["agency"])[0]
+    frame = pd.DataFrame({"p": p_code, "t": t_code, "a": a_code})
+
+    def pairs(by: list[str]) -> int:
+        sizes = frame.groupby(by, sort=False).size().to_numpy(dtype=np.int64)
+        return int((sizes * (sizes - 1) // 2).sum())
+
+    tp_all, tp_in = pairs(["p", "t"]), pairs(["p", "t", "a"])
+    pp_all, pp_in = pairs(["p"]), pairs(["p", "a"])
+    tt_all, tt_in = pairs(["t"]), pairs(["t", "a"])
+    pairwise = metrics_from_counts(tp_all, pp_all - tp_all, tt_all - tp_all)
+    within = metrics_from_counts(tp_in, pp_in - tp_in, tt_in - tp_in)
+    tp_x, pp_x, tt_x = tp_all - tp_in, pp_all - pp_in, tt_all - tt_in
+    across = metrics_from_counts(tp_x, pp_x - tp_x, tt_x - tp_x)
+
+    n = len(frame)
+    n_pt = frame.groupby(["p", "t"], sort=False).size()
+    n_p = frame.groupby("p").size()
+    n_t = frame.groupby("t").size()
+    idx_p = n_pt.index.get_level_values(0)
+    idx_t = n_pt.index.get_level_values(1)
+    sq = n_pt.to_numpy(dtype=np.float64) ** 2
+    b_prec = float((sq / n_p.loc[idx_p].to_numpy()).sum() / n) if n else 1.0
+    b_rec = float((sq / n_t.loc[idx_t].to_numpy()).sum() / n) if n else 1.0
+    b_f1 = 2 * b_prec * b_rec / (b_prec + b_rec) if b_prec + b_rec else 0.0
+    # a person is exact when one (p, t) group holds all of t and all of p
+    whole = (n_pt.to_numpy() == n_t.loc[idx_t].to_numpy()) & (
+        n_pt.to_numpy() == n_p.loc[idx_p].to_numpy())
+    people = int(n_t.size)
+    exact = int(whole.sum()) / people if people else 1.0
+    return ClusterMetrics(pairwise, within, across, b_prec, b_rec, b_f1, exact, n, people,
+                          int(n_p.size))
 
 
 # --- universe checks (used by the CLI) ---------------------------------------------------

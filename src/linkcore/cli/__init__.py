@@ -17,7 +17,8 @@ COMMANDS: dict[str, str] = {
     "keygen": "keygen:keygen",
     "schema": "schema_cmd:schema",
     "encode": "encode_cmd:encode",
-    "link": "link_cmd:link",
+    "link": "link_many_cmd:link",
+    "dedupe": "link_many_cmd:dedupe",
     "evaluate": "evaluate_cmd:evaluate",
     "synth": "synth_cmd:synth",
     "audit": "audit_cmd:audit",
@@ -58,7 +59,7 @@ def main() -> None:
 
     \b
     Data holders:   keygen, schema suggest, encode, audit
-    Linkage unit:   link
+    Linkage unit:   link, dedupe
     Measurement:    synth, evaluate, demo
 
     Example: linkcore demo

@@ -29,7 +29,8 @@ def _extract_ids(path: Path, column: str | None) -> list[str]:
     "truth_path",
     type=click.Path(path_type=Path),
     required=True,
-    help="CSV/Parquet of true pairs (id_a, id_b), e.g. from linkcore synth.",
+    help="CSV/Parquet of true pairs (id_a, id_b), e.g. from linkcore synth; for clusters "
+    "also a table (agency, id, cluster) such as synth's truth_clusters.csv.",
 )
 @click.option(
     "--threshold",
@@ -78,9 +79,13 @@ def evaluate(
     """Score MATCHES (id_a, id_b[, probability]) against --truth: precision, recall, F1.
 
     With a probability column it also reports the threshold with the best F1. A
-    MATCHES table with columns agency, id, cluster is scored as a clustering
-    (pairwise, across agencies) against the truth pairs. Ids are checked against
-    --extracts when given; otherwise MATCHES must share ids with the truth.
+    MATCHES table with columns agency (or party), id, person (or cluster), as
+    `linkcore link` writes for several files, is scored as a clustering: pairwise
+    precision/recall/F1 over all pairs, within one agency and across agencies,
+    B-cubed, and the share of people whose records form exactly one cluster;
+    --truth is then a truth_clusters.csv (every record, duplicates included) or
+    truth pairs. Ids are checked against --extracts when given; otherwise MATCHES
+    must share ids with the truth.
 
     \b
     Example:
@@ -98,6 +103,13 @@ def evaluate(
                                  "--extracts": extracts})
     predicted = read_table(matches)
     truth = read_table(truth_path)
+    # a clusters table from `linkcore link` (person ids), or any clustering scored against
+    # truth clusters, gets every cluster measure; (agency, id, cluster) against truth pairs
+    # keeps the earlier cross-agency pairwise figures
+    legacy = all(c in predicted.columns for c in ("agency", "id", "cluster"))
+    if ev.is_cluster_table(predicted) and (ev.is_cluster_table(truth) or not legacy):
+        _clusters_report(ev, predicted, truth, truth_path, as_json, quiet)
+        return
     missing = [c for c in ev.ID_COLUMNS if c not in truth.columns]
     if missing:
         raise InputDataError(f"truth file {truth_path} lacks column(s) {', '.join(missing)}")
@@ -147,3 +159,28 @@ def evaluate(
         )
     if curve_path is not None:
         click.echo(f"wrote {curve_path}")
+
+
+def _clusters_report(ev, predicted, truth, truth_path: Path, as_json: bool, quiet: bool) -> None:
+    """Score a clusters table (agency, id, person) and print every cluster measure."""
+    if not ev.is_cluster_table(truth):
+        missing = [c for c in ev.ID_COLUMNS if c not in truth.columns]
+        if missing:
+            raise InputDataError(f"truth file {truth_path} lacks column(s) "
+                                 f"{', '.join(missing)} (or agency, id, cluster)")
+    m = ev.cluster_metrics(predicted, truth)
+    out = {"mode": "clusters", "records": m.records, **m.as_dict()}
+    if as_json:
+        click.echo(json.dumps(out, indent=2))
+        return
+    if quiet:
+        return
+    click.echo(f"records: {m.records}   true people: {m.people}   predicted clusters: "
+               f"{m.predicted_clusters}")
+    for label, x in (("all pairs", m.pairwise), ("within agency", m.within),
+                     ("across agencies", m.across)):
+        click.echo(f"{label:16s} precision {x.precision:.4f}  recall {x.recall:.4f}  "
+                   f"f1 {x.f1:.4f}  (tp {x.tp}  fp {x.fp}  fn {x.fn})")
+    click.echo(f"B-cubed          precision {m.bcubed_precision:.4f}  recall "
+               f"{m.bcubed_recall:.4f}  f1 {m.bcubed_f1:.4f}")
+    click.echo(f"people whose records form exactly one cluster: {m.exact_share:.4f}")

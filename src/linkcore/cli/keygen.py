@@ -16,11 +16,13 @@ from .paths import RunOutputs
 @common_options
 @guarded
 def keygen(output: str, force: bool, quiet: bool, verbose: bool) -> None:
-    """Create a fresh secret key for the data holders (never for the linkage unit).
+    """Create a fresh secret key: the data holders' encoding key, or a project key.
 
     The key is 256 bits from the operating system's random generator, written as
-    `linkcore-secret-v1:<base64>` with permissions 0600. Share it only between data holders,
-    over a secure channel. The printed key check value is safe to publish.
+    `linkcore-secret-v1:<base64>` with permissions 0600. Share an encoding key only between
+    data holders, over a secure channel; the linkage unit never holds it. The linkage unit makes
+    a separate key of its own for person ids (`linkcore link --project-key-file`). The printed
+    key check value is safe to publish.
 
     \b
     Example:

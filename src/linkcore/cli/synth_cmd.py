@@ -82,7 +82,9 @@ def synth(
     Example: linkcore synth --people 50000 --profile moderate --seed 1 -o data/
 
     truth.csv lists the pairs of record ids that are the same person; it is
-    written apart from the extracts, never as one of their columns. register.csv
+    written apart from the extracts, never as one of their columns.
+    truth_clusters.csv lists every record (agency, id) with its true cluster,
+    duplicates within an agency included (for evaluating clusters). register.csv
     is a plaintext public register of the same population (half its adults, true
     values, no NI number): the reference for `linkcore audit --reference`.
     """
@@ -93,7 +95,7 @@ def synth(
         id_column,
         make_register,
     )
-    from ..synth.extracts import agency_sizes
+    from ..synth.extracts import agency_sizes, truth_clusters
 
     setup_logging(verbose)
     # Check everything before generating or writing anything.
@@ -112,8 +114,8 @@ def synth(
     profiles = [get_profile(name).with_rates(**override) for name in names]
     if output.exists() and not output.is_dir():
         raise ParameterError("--output must be a directory, not a file")
-    names_out = [f"agency_{i + 1}.csv" for i in range(agencies)] + ["truth.csv", "register.csv",
-                                                                  "manifest.json"]
+    names_out = [f"agency_{i + 1}.csv" for i in range(agencies)] + [
+        "truth.csv", "truth_clusters.csv", "register.csv", "manifest.json"]
     outputs = RunOutputs({name: output / name for name in names_out}, force=force)
 
     population = generate_population(people, seed)
@@ -121,6 +123,7 @@ def synth(
         population, agencies, overlap, profiles if len(profiles) > 1 else profiles[0], seed
     )
     register = make_register(population, seed)
+    clusters = truth_clusters(result.keys)
     m, shared = agency_sizes(people, agencies, overlap)
     manifest = {
         "generator": "linkcore synth",
@@ -144,6 +147,12 @@ def synth(
             "pairs": len(result.truth),
             "columns": list(result.truth.columns),
         },
+        "truth_clusters": {
+            "file": "truth_clusters.csv",
+            "records": len(clusters),
+            "people": int(clusters["cluster"].nunique()),
+            "columns": list(clusters.columns),
+        },
         "register": {
             "file": "register.csv",
             "id_column": "register_id",
@@ -153,6 +162,7 @@ def synth(
     }
     tables = [(f"agency_{i + 1}.csv", df) for i, df in enumerate(result.extracts)]
     tables.append(("truth.csv", result.truth))
+    tables.append(("truth_clusters.csv", clusters))
     tables.append(("register.csv", register))
     # All files appear together: each is written aside and renamed only when every one is.
     with outputs:

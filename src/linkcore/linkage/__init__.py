@@ -1,7 +1,8 @@
 """The linkage unit's side: sees only encoded datasets, never plaintext or a key.
 
-blocking → compare → model → resolve, assembled by :func:`link` (two datasets) and
-:func:`link_many` (several). Nothing here imports ``linkcore.holder``.
+blocking → compare → model → resolve, assembled by :func:`link` (two datasets),
+:func:`link_many` (several, pairwise) and :func:`link_and_dedupe` / :func:`dedupe` (one or
+more files pooled, duplicates within a file included). Nothing here imports ``linkcore.holder``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,10 @@ _EXPORTS = {
     "link_many": "linkcore.linkage.pipeline",
     "LinkResult": "linkcore.linkage.pipeline",
     "ManyLinkResult": "linkcore.linkage.pipeline",
+    "dedupe": "linkcore.linkage.dedupe",
+    "link_and_dedupe": "linkcore.linkage.dedupe",
+    "DedupeResult": "linkcore.linkage.dedupe",
+    "ProjectKey": "linkcore.linkage.pseudonyms",
     "candidate_pairs": "linkcore.linkage.blocking",
     "AllPairs": "linkcore.linkage.blocking",
     "KeyedBlocking": "linkcore.linkage.blocking",

@@ -35,39 +35,55 @@ from linkcore.linkage.model import (
 
 
 def equal_filter_pairs(key_a: np.ndarray, key_b: np.ndarray, cap: int,
-                        rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, float]:
+                        rng: np.random.Generator, *, within: bool = False
+                        ) -> tuple[np.ndarray, np.ndarray, float]:
     """Pairs with identical filters on one field, sub-sampled by left record beyond ``cap``.
 
-    Returns (left, right, share of left records kept).
+    ``within``: both keys are one file's (deduplication): only pairs ``left < right`` are
+    returned, never a record with itself. Returns (left, right, share of left records kept).
     """
-    total = count_equal_pairs(key_a, key_b)
+    total = count_equal_pairs(key_a, key_b, within=within)
     share = 1.0
     if total > cap:
         share = cap / total
         keep = rng.random(key_a.size) < share
         key_a = np.where(keep, key_a, np.uint64(0))
     left, right, _, _ = join_equal_keys(key_a, key_b, max_block_pairs=None)
+    if within:
+        below = left < right
+        left, right = left[below], right[below]
     return left, right, share
 
 
-def count_equal_pairs(keys_a: np.ndarray, keys_b: np.ndarray) -> int:
-    """Return how many (a, b) pairs have equal non-zero keys, without making the pairs."""
+def count_equal_pairs(keys_a: np.ndarray, keys_b: np.ndarray, *, within: bool = False) -> int:
+    """Return how many (a, b) pairs have equal non-zero keys, without making the pairs.
+
+    ``within``: both keys are one file's; count the pairs i < j only (c(c-1)/2 per value).
+    """
     kb = np.sort(keys_b[keys_b != 0])
     ka = keys_a[keys_a != 0]
     if ka.size == 0 or kb.size == 0:
         return 0
-    return int((np.searchsorted(kb, ka, "right") - np.searchsorted(kb, ka, "left")).sum())
+    total = int((np.searchsorted(kb, ka, "right") - np.searchsorted(kb, ka, "left")).sum())
+    return (total - int(ka.size)) // 2 if within else total
+
+
+def pairs_present(keys_a: np.ndarray, keys_b: np.ndarray, *, within: bool = False) -> float:
+    """Return how many pairs have the key present on both sides (i < j only ``within``)."""
+    na, nb = float(np.count_nonzero(keys_a)), float(np.count_nonzero(keys_b))
+    return na * (na - 1.0) / 2.0 if within else na * nb
 
 
 def exact_agreement_u(model: FellegiSunterModel, ds_a: EncodedDataset, ds_b: EncodedDataset,
                       levels: np.ndarray, *, max_u_exact: float,
-                      skip: tuple[str, ...] = ()) -> dict[str, Any]:
+                      skip: tuple[str, ...] = (), within: bool = False) -> dict[str, Any]:
     """Replace each specific field's u[exact] by the count over all pairs; return what changed.
 
     ``levels``: the candidates' comparison levels (their probabilities under the current model
     give the expected matches). Fields whose exact level agrees in more than ``max_u_exact`` of
     random pairs (sex) keep the random-pair u: for them sampling is already precise. ``skip``:
     fields whose u is conditional (gated on a salt; see gated_u.py), not over all pairs.
+    ``within``: ``ds_a`` and ``ds_b`` are one file (deduplication): pairs i < j are counted.
     """
     changed: dict[str, Any] = {}
     if not model.is_fitted or levels.shape[0] == 0:
@@ -76,8 +92,8 @@ def exact_agreement_u(model: FellegiSunterModel, ds_a: EncodedDataset, ds_b: Enc
     for name in model.fields:
         if name in ds_a.fields and name in ds_b.fields and name not in skip:
             ka, kb = field_keys(ds_a, name), field_keys(ds_b, name)
-            counts[name] = (count_equal_pairs(ka, kb),
-                            float(np.count_nonzero(ka)) * float(np.count_nonzero(kb)))
+            counts[name] = (count_equal_pairs(ka, kb, within=within),
+                            pairs_present(ka, kb, within=within))
     # the expected matches come from the model being corrected, so repeat until they settle:
     # matches that only an identifier links gain probability as its u falls
     random_u = {f: float(t[EXACT_LEVEL]) for f, t in (model.u or {}).items() if len(t) > 1}

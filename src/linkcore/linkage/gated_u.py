@@ -49,10 +49,11 @@ def gated_fields(model: FellegiSunterModel, ds: EncodedDataset) -> dict[str, lis
 
 def estimate_gated_u(model: FellegiSunterModel, comparator: Any, ds_a: EncodedDataset,
                      ds_b: EncodedDataset, *, seed: int = 0,
-                     block_pairs: int = BLOCK_PAIRS) -> dict[str, Any]:
+                     block_pairs: int = BLOCK_PAIRS, within: bool = False) -> dict[str, Any]:
     """Set u of every gated field from its salt field's identical-filter block; say what changed.
 
     ``comparator``: computes the comparison levels of (left, right) row pairs (Comparator).
+    ``within``: ``ds_a`` and ``ds_b`` are one file (deduplication): pairs i < j only.
     """
     report: dict[str, Any] = {}
     if not model.is_fitted:
@@ -62,7 +63,7 @@ def estimate_gated_u(model: FellegiSunterModel, comparator: Any, ds_a: EncodedDa
     blocks = []
     for salt, gated in gated_fields(model, ds_a).items():
         left, right, _ = equal_filter_pairs(field_keys(ds_a, salt), field_keys(ds_b, salt),
-                                            block_pairs, rng)
+                                            block_pairs, rng, within=within)
         if left.size == 0:
             continue
         levels = comparator.levels(left, right)

@@ -306,8 +306,15 @@ def _model_comparisons(model: FellegiSunterModel | None, default: list[FieldComp
     return list(model.comparisons)
 
 
-def random_pairs(n_a: int, n_b: int, k: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """``k`` random pairs (all pairs when there are at most ``k``), for estimating u."""
+def random_pairs(n_a: int, n_b: int, k: int, seed: int, *, within: bool = False
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """``k`` random pairs (all pairs when there are at most ``k``), for estimating u.
+
+    ``within``: the two sides are one file of ``n_a`` records (deduplication): pairs
+    ``left < right`` of distinct records, drawn from the n(n-1)/2 such pairs.
+    """
+    if within:
+        return _random_pairs_within(n_a, k, seed)
     total = n_a * n_b
     if total <= k:
         codes = np.arange(total, dtype=np.int64)
@@ -315,6 +322,18 @@ def random_pairs(n_a: int, n_b: int, k: int, seed: int) -> tuple[np.ndarray, np.
     rng = np.random.default_rng(seed)
     return (rng.integers(0, n_a, size=k, dtype=np.int64),
             rng.integers(0, n_b, size=k, dtype=np.int64))
+
+
+def _random_pairs_within(n: int, k: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """``k`` random pairs i < j of one file's records (all of them when there are at most k)."""
+    if n * (n - 1) // 2 <= k:
+        left, right = np.triu_indices(n, 1)
+        return left.astype(np.int64), right.astype(np.int64)
+    rng = np.random.default_rng(seed)
+    a = rng.integers(0, n, size=k, dtype=np.int64)
+    b = rng.integers(0, n - 1, size=k, dtype=np.int64)
+    b += b >= a  # uniform over the other n - 1 records: never a record with itself
+    return np.minimum(a, b), np.maximum(a, b)
 
 
 def _levels_local(comparator: Comparator, cands: CandidatePairs, progress: bool) -> np.ndarray:
@@ -421,6 +440,8 @@ def train_unsupervised(
     em_max_iter: int = 200,
     session_pairs: int = SESSION_PAIRS,
     scoring_u: str = "random",
+    within: bool = False,
+    max_matches: int | None = None,
 ) -> EMResult:
     """Fit u, m and λ without labels (the defaults behind ``link``).
 
@@ -454,13 +475,19 @@ def train_unsupervised(
     CLK-only 20,000-person pair; free, F1 0.85). When no session is usable, plain EM (m and λ;
     u fixed from random pairs) runs on the candidates. (Plain EM on all pairs of small
     inputs was tried and split them by household: F1 0.57 on 800 x 800 synthetic records.)
+
+    ``within``: ``ds_a`` and ``ds_b`` are one file (deduplication, linkage/dedupe.py): random
+    pairs, training blocks and counts take the pairs i < j of distinct records, and λ is the
+    matches over n(n-1)/2 pairs, not n². ``max_matches``: the most matches there can be
+    (default: the smaller side's size; several files pooled hold more, see dedupe.py); a
+    session that finds more is discarded, and the estimate is capped there.
     """
     from linkcore.linkage.model import pattern_counts
 
     if scoring_u not in ("random", "candidates"):
         raise ParameterError("scoring_u must be 'random' or 'candidates'")
     n_a, n_b = len(ds_a), len(ds_b)
-    rl, rr = random_pairs(n_a, n_b, u_pairs, seed)
+    rl, rr = random_pairs(n_a, n_b, u_pairs, seed, within=within)
     model.estimate_u(comparator.levels(rl, rr))
     if len(model.comparisons) < 2:
         return model.fit_em(candidate_levels, max_iter=em_max_iter, fix_u=False,
@@ -486,7 +513,7 @@ def train_unsupervised(
             if spec.salt is not None and spec.salt.field in fields and spec.salt.field != name:
                 excluded.append(spec.salt.field)
         ka, kb = field_keys(ds_a, name), field_keys(ds_b, name)
-        left, right, share = equal_filter_pairs(ka, kb, session_pairs, rng)
+        left, right, share = equal_filter_pairs(ka, kb, session_pairs, rng, within=within)
         if left.size < 20:
             sessions.append(Session(name, int(left.size), tuple(excluded), math.nan, False, 0,
                                     False, "too few pairs"))
@@ -500,15 +527,17 @@ def train_unsupervised(
         expected = res.lambda_ * left.size
         # one match per record at most (a few duplicates aside): a session that finds more
         # has split its block by something other than identity (a shared address or area)
-        bound = min(n_a, n_b) * share
+        cap = min(n_a, n_b) if max_matches is None else max_matches
+        bound = cap * share
         used = bool(res.iterations > 0 and np.isfinite(expected) and expected >= 5
                     and expected <= bound and not res.message)
         if res.iterations == 0:
             reason = "EM skipped"
         elif expected > bound:
+            most = (f"{cap} records of the smaller side" if max_matches is None
+                    else f"{cap} there can be")
             reason = (f"found {expected / share:.0f} expected matches, more than the "
-                      f"{min(n_a, n_b)} records of the smaller side: the block splits by "
-                      "something other than identity")
+                      f"{most}: the block splits by something other than identity")
         else:
             reason = res.message
         present = float((ka != 0).mean() * (kb != 0).mean())
@@ -565,8 +594,10 @@ def train_unsupervised(
         lam_c = lambda_fixed_point(base, counts.astype(np.float64))[0] if n_cand else 0.0
         matches = lam_c * n_cand
         method = "expected matches among the candidate pairs"
-    matches = float(np.clip(matches, 1.0, min(n_a, n_b)))
-    lam_global = float(np.clip(matches / max(n_a * n_b, 1), 1e-12, 0.5))
+    matches = float(np.clip(matches, 1.0, min(n_a, n_b) if max_matches is None
+                            else max(max_matches, 1)))
+    all_pairs_n = n_a * (n_a - 1) // 2 if within else n_a * n_b
+    lam_global = float(np.clip(matches / max(all_pairs_n, 1), 1e-12, 0.5))
     model.set_parameters(lambda_=lam_global)
     u_scope = "random pairs"
     if scoring_u == "candidates" and n_cand > matches:
@@ -585,12 +616,12 @@ def train_unsupervised(
     if u_scope == "random pairs":
         gated = tuple(f for fs in gated_fields(model, ds_a).values() for f in fs)
         counted = exact_agreement_u(model, ds_a, ds_b, candidate_levels,
-                                    max_u_exact=SESSION_MAX_U_EXACT, skip=gated)
+                                    max_u_exact=SESSION_MAX_U_EXACT, skip=gated, within=within)
         if counted:
             model.training["u"]["exact_counted_over_all_pairs"] = counted
         if gated:
             model.training["u"]["same_salt"] = estimate_gated_u(model, comparator, ds_a, ds_b,
-                                                                seed=seed)
+                                                                seed=seed, within=within)
     iterations, converged = len(sessions), True
     result = EMResult(converged, iterations, math.nan, float(model.lambda_ or lam_global), n_cand,
                       int(patterns.shape[0]), 0.0,
@@ -690,12 +721,14 @@ class ExactDependence:
 
 
 def exact_dependence(model: FellegiSunterModel, ds_a: EncodedDataset, ds_b: EncodedDataset,
-                     levels: np.ndarray, prob: np.ndarray) -> ExactDependence:
+                     levels: np.ndarray, prob: np.ndarray, *, within: bool = False
+                     ) -> ExactDependence:
     """Measure the joint exact-agreement correction for the candidates' agreeing field sets.
 
     ``prob``: the candidates' match probabilities before the correction; the matches among the
     pairs agreeing on S are their sum over the candidates that agree on S (blocking keeps
     nearly every match, and any pair agreeing exactly on two specific fields is a candidate).
+    ``within``: ``ds_a`` and ``ds_b`` are one file (deduplication): pairs i < j are counted.
     """
     from linkcore.linkage.blocking import _combine_keys
 
@@ -728,8 +761,9 @@ def exact_dependence(model: FellegiSunterModel, ds_a: EncodedDataset, ds_b: Enco
         ka, kb = ka[ka != 0], kb[kb != 0]
         if ka.size == 0 or kb.size == 0:
             continue
-        agree = float(count_equal_pairs(ka, kb))
-        both = float(ka.size) * float(kb.size)
+        agree = float(count_equal_pairs(ka, kb, within=within))
+        both = (float(ka.size) * (ka.size - 1) / 2.0 if within
+                else float(ka.size) * float(kb.size))
         prod_u = math.prod(float(u[f][1]) for f in members)
         expected_matches = float(prob_by_mask[(all_masks & mask) == mask].sum())
         non_match_agree = agree - expected_matches

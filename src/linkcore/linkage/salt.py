@@ -142,10 +142,11 @@ def salt_groups(model: FellegiSunterModel, ds: EncodedDataset) -> list[tuple[str
 
 def salt_dependence(model: FellegiSunterModel, comparator: Any, ds_a: EncodedDataset,
                     ds_b: EncodedDataset, *, seed: int = 0,
-                    block_pairs: int = BLOCK_PAIRS) -> SaltDependence:
+                    block_pairs: int = BLOCK_PAIRS, within: bool = False) -> SaltDependence:
     """Estimate the mixture of every salt group from blocks of identical salted filters.
 
     ``comparator``: computes the comparison levels of (left, right) row pairs (Comparator).
+    ``within``: ``ds_a`` and ``ds_b`` are one file (deduplication): pairs i < j only.
     """
     if not model.is_fitted or len(ds_a) == 0 or len(ds_b) == 0:
         return SaltDependence()
@@ -162,7 +163,7 @@ def salt_dependence(model: FellegiSunterModel, comparator: Any, ds_a: EncodedDat
         sources = salted if len(salted) > 1 else [*salted, salt_field]
         for g in sources:
             left, right, _ = equal_filter_pairs(field_keys(ds_a, g), field_keys(ds_b, g),
-                                                block_pairs, rng)
+                                                block_pairs, rng, within=within)
             if left.size:
                 blocks.append((g, comparator.levels(left, right)))
         group = (*salted, salt_field)

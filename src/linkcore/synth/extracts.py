@@ -213,6 +213,23 @@ def _truth(keys: list[pd.DataFrame]) -> pd.DataFrame:
     return truth
 
 
+def truth_clusters(keys: list[pd.DataFrame], names: list[str] | None = None) -> pd.DataFrame:
+    """Every record (agency, id) with its true cluster: one label per person, duplicates included.
+
+    ``names``: the agencies' names (default ``agency_1``, ``agency_2``, ..., the stems of the
+    files ``linkcore synth`` writes). Labels are numbered 0, 1, ... in order of first appearance
+    over the records sorted by agency and id: they are not the person ids.
+    """
+    names = names or [f"agency_{i + 1}" for i in range(len(keys))]
+    table = pd.concat([pd.DataFrame({"agency": name, "id": k["record_id"].astype(str),
+                                     "person": k["person_id"].to_numpy()})
+                       for name, k in zip(names, keys, strict=True)], ignore_index=True)
+    table = table.sort_values(["agency", "id"], ignore_index=True)
+    labels = pd.factorize(table["person"])[0]
+    return pd.DataFrame({"agency": table["agency"].astype(object),
+                         "id": table["id"].astype(object), "cluster": labels})
+
+
 def generate_extracts(
     population: pd.DataFrame,
     agencies: int = 2,

@@ -1,0 +1,98 @@
+"""Read a secret key from a file or an environment variable, never from argv.
+
+Neutral ground between the data holders (holder/keys.py, the shared encoding secret) and the
+linkage unit (linkage/pseudonyms.py, its own project key): both read the text that ``linkcore
+keygen`` writes, ``linkcore-secret-v1:<base64>`` (or bare hex or base64; ``#`` lines are
+comments), from a file only its owner may read, or from an environment variable. Errors name
+the file or variable, never the key.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+from pathlib import Path
+
+from .errors import SecretError
+
+KEY_FILE_HEADER = "linkcore-secret-v1"
+MIN_KEY_BYTES = 16
+
+
+def check_private(path: Path) -> None:
+    """Refuse a key file that other users may read or change (POSIX modes; keygen writes 0600)."""
+    if os.name != "posix":
+        return
+    try:
+        mode = path.stat().st_mode & 0o777
+    except OSError as exc:
+        raise SecretError(f"cannot read key file {path}: {exc.strerror or type(exc).__name__}"
+                          ) from None
+    if mode & 0o077:
+        raise SecretError(
+            f"key file {path} can be read or changed by other users (mode {mode:04o}); "
+            f"make it private with `chmod 600 {path}` and try again"
+        )
+
+
+def parse_key_text(text: str, source: str) -> bytes:
+    """Return the key bytes of a key file's text; ``source`` names where it came from."""
+    body = "\n".join(line for line in text.splitlines()
+                     if not line.lstrip().startswith("#")).strip()
+    if not body:
+        raise SecretError(f"{source} is empty")
+    if body.startswith(KEY_FILE_HEADER + ":"):
+        raw = _b64(body[len(KEY_FILE_HEADER) + 1:].strip(), source)
+    elif all(c in "0123456789abcdefABCDEF" for c in body) and len(body) % 2 == 0:
+        raw = bytes.fromhex(body)
+    else:
+        raw = _b64(body, source)
+    if len(raw) < MIN_KEY_BYTES:
+        raise SecretError(f"{source}: the key is {len(raw) * 8} bits; at least "
+                          f"{MIN_KEY_BYTES * 8} are required (make one with `linkcore keygen`)")
+    return raw
+
+
+def read_key_file(path: str | os.PathLike[str]) -> bytes:
+    """Read a private key file and return its key bytes."""
+    p = Path(path)
+    if not p.is_file():
+        raise SecretError(f"key file not found: {p}")
+    check_private(p)
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise SecretError(f"cannot read key file {p}: {exc.strerror or type(exc).__name__}"
+                          ) from None
+    try:
+        text = raw.decode("utf-8-sig")
+        if not text.isascii():
+            raise UnicodeDecodeError("ascii", b"", 0, 1, "not ASCII")
+    except UnicodeDecodeError:
+        raise SecretError(f"key file {p} is not a linkcore key (not text)") from None
+    return parse_key_text(text, f"key file {p}")
+
+
+def read_key(key_file: str | os.PathLike[str] | None, env_var: str | None,
+             default_env: str, option: str = "--key-file") -> bytes:
+    """Key bytes from ``key_file`` if given, else from ``env_var`` (default ``default_env``).
+
+    ``option``: the command-line option that names a key file, for the error message.
+    """
+    if key_file is not None:
+        return read_key_file(key_file)
+    var = env_var or default_env
+    value = os.environ.get(var)
+    if value is None:
+        raise SecretError(f"no key given: pass {option} FILE or set the environment "
+                          f"variable {var}")
+    return parse_key_text(value, f"environment variable {var}")
+
+
+def _b64(body: str, source: str) -> bytes:
+    try:
+        return base64.b64decode(body, validate=True)
+    except (binascii.Error, ValueError):
+        raise SecretError(f"{source} is not a linkcore key (expected the text written by "
+                          "`linkcore keygen`, or hex, or base64)") from None

@@ -1,0 +1,434 @@
+"""Deduplication and link-and-dedupe: one file, or several files pooled, pairs i < j only.
+
+    dedupe(a) / link_and_dedupe([a, b, c, ...]) -> DedupeResult
+        1. read the files and refuse incompatible ones (as ``link``); pool their records into
+           one encoded set of N records (each remembers its file: its *agency*)
+        2. candidate pairs by the same blocking rules, keeping only pairs i < j: a record is
+           never paired with itself and a pair is never listed twice
+        3. comparison levels, unsupervised training and scoring with the same machinery as
+           ``link``, told that the two sides are one file (``within=True``): u from random
+           pairs of distinct records, training blocks of pairs i < j, λ = matches / (N(N-1)/2)
+        4. pairs at or above the threshold; clusters (see CLUSTERINGS)
+        5. model-based precision and recall of the pairs at the threshold, each pair counted
+           once (blocking recall included, estimated by scoring sampled records against all)
+
+This is Splink's ``dedupe_only`` (one file) and ``link_and_dedupe`` (several): within-file and
+cross-file pairs are scored by one model. ``link_many`` (several files, pairs across files only,
+one record per file and person) stays as it was.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from linkcore.dataset import EncodedDataset, check_compatible
+from linkcore.errors import ParameterError
+from linkcore.linkage import resolve as _resolve
+from linkcore.linkage.blocking import (
+    BlockingSpec,
+    RuleStats,
+    _CodeUnion,
+    _parse_rules,
+)
+from linkcore.linkage.blocking_recall import DEFAULT_BUDGET, estimate_blocking_recall
+from linkcore.linkage.compare import DEFAULT_CHUNK_SIZE, Comparator, comparisons_for
+from linkcore.linkage.model import (
+    FellegiSunterModel,
+    estimate_quality,
+    weights_to_probabilities,
+)
+from linkcore.linkage.pipeline import (
+    DEFAULT_U_PAIRS,
+    DatasetLike,
+    ExactDependence,
+    _check_options,
+    _json_float,
+    _load,
+    _model_comparisons,
+    exact_dependence,
+    train_unsupervised,
+    with_blocking_recall,
+)
+from linkcore.linkage.salt import SaltDependence, salt_dependence
+
+#: How accepted pairs become clusters (``clustering=``); "checked" is the default.
+#: - checked: pairs joined most probable first; two records of one agency end in one cluster
+#:   only if their own pair is accepted (a within-agency duplicate needs its own evidence).
+#: - components: connected components of the accepted pairs (Splink's default).
+#: - one-per-agency: at most one record per agency (``link_many``'s rule); no duplicates.
+CLUSTERINGS = ("checked", "components", "one-per-agency")
+
+PAIR_COLUMNS = ("agency_a", "id_a", "agency_b", "id_b", "probability", "match_weight")
+
+
+@dataclass
+class DedupeResult:
+    """Clusters (agency, id, cluster), accepted pairs, the model and the estimates."""
+
+    clusters: pd.DataFrame
+    pairs: pd.DataFrame
+    model: FellegiSunterModel
+    quality: dict[str, float]
+    candidate_stats: dict[str, Any]
+    timings: dict[str, float]
+    threshold: float
+    clustering: str
+    agencies: tuple[str, ...]
+    sizes: tuple[int, ...]
+    dependence: ExactDependence | None = field(default=None, repr=False)
+    salt: SaltDependence | None = field(default=None, repr=False)
+
+    @property
+    def n_clusters(self) -> int:
+        """Number of clusters (records without accepted pairs are clusters of their own)."""
+        return int(self.clusters["cluster"].nunique()) if len(self.clusters) else 0
+
+    def summary(self) -> dict[str, Any]:
+        """Sizes, candidates, training, pairs, clusters and estimated quality (JSON-ready)."""
+        em = self.model.em_result
+        within = (self.pairs["agency_a"] == self.pairs["agency_b"]).to_numpy()
+        return {
+            "agencies": dict(zip(self.agencies, self.sizes, strict=True)),
+            "blocking": self.candidate_stats,
+            "em": None if em is None else em.to_dict(),
+            "threshold": self.threshold,
+            "clustering": self.clustering,
+            "pairs": int(len(self.pairs)),
+            "pairs_within_agency": int(within.sum()),
+            "clusters": self.n_clusters,
+            "estimated_quality": {k: _json_float(v) for k, v in self.quality.items()},
+            "timings": {k: round(v, 4) for k, v in self.timings.items()},
+        }
+
+
+# --------------------------------------------------------------------------- pooling
+
+
+def agency_names(datasets: Sequence[DatasetLike], names: Sequence[str] | None) -> list[str]:
+    """Each file's agency name: ``names`` if given, else a path's name stem, else 1, 2, ..."""
+    if names is not None:
+        out = [str(n) for n in names]
+        if len(out) != len(datasets):
+            raise ParameterError(f"{len(out)} agency name(s) for {len(datasets)} file(s); "
+                                 "give one name per file")
+    else:
+        out = [_stem(ds) if isinstance(ds, str | os.PathLike) else str(i + 1)
+               for i, ds in enumerate(datasets)]
+    bad = [i + 1 for i, n in enumerate(out) if not n or n != n.strip() or any(
+        c in n for c in "/\\\x00\n\r\t")]
+    if bad:
+        raise ParameterError(f"agency name {bad[0]} is empty or holds a space at either end, a "
+                             "slash, a tab or a line break; give plain names")
+    if len(set(out)) != len(out):
+        raise ParameterError("two files have the same agency name; name them with "
+                             "--agency-names (one name per file)")
+    return out
+
+
+def _stem(path: str | os.PathLike[str]) -> str:
+    """File name without the encoded-file suffixes (a.linkcore.parquet -> a)."""
+    name = Path(path).name
+    for suffix in (".linkcore.parquet", ".parquet", ".pq", ".json"):
+        if name.lower().endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return Path(path).stem
+
+
+def pool(datasets: Sequence[EncodedDataset]) -> tuple[EncodedDataset, np.ndarray]:
+    """One dataset of every file's records (ids are row numbers) and each row's file index."""
+    first = datasets[0]
+    n = sum(len(d) for d in datasets)
+
+    def cat(arrays: list[np.ndarray]) -> np.ndarray:
+        return np.concatenate(arrays, axis=0)
+
+    fields = {k: cat([d.fields[k] for d in datasets]) for k in first.fields}
+    blocks = {k: cat([d.blocking_keys[k] for d in datasets]) for k in first.blocking_keys}
+    clk = None if first.clk is None else cat([d.clk for d in datasets])
+    ids = np.array([str(i) for i in range(n)], dtype=object)
+    meta = dataclasses.replace(first.meta, record_count=n)
+    pooled = EncodedDataset(ids, fields, cat([d.missing for d in datasets]), clk, blocks, meta,
+                            schema=first.schema)
+    source = np.repeat(np.arange(len(datasets)), [len(d) for d in datasets])
+    return pooled, source
+
+
+def max_matches(sizes: Sequence[int]) -> int:
+    """Most matching pairs that pooled files can hold if each file holds a person about once.
+
+    Across files i < j at most min(n_i, n_j) pairs each; within a file one duplicate pair per
+    record is already generous (a duplicate rate of 100 %).
+    """
+    across = sum(min(a, b) for k, a in enumerate(sizes) for b in sizes[k + 1:])
+    return int(across + sum(sizes))
+
+
+# --------------------------------------------------------------------------- candidates
+
+
+def within_candidates(ds: EncodedDataset, blocking: BlockingSpec = "auto"
+                      ) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
+    """Candidate pairs i < j of one (pooled) dataset by the blocking rules, with statistics.
+
+    Each rule runs on the file against itself; its pairs with i >= j (a record with itself,
+    or the second copy of a pair) are dropped before counting.
+    """
+    n = len(ds)
+    rules = _parse_rules(blocking, ds, ds)
+    stats: list[RuleStats] = []
+    union = _CodeUnion()
+    for rule in rules:
+        t0 = time.perf_counter()
+        codes, details = rule.codes(ds, ds) if n else (np.zeros(0, np.int64), {})
+        codes = codes[codes // max(n, 1) < codes % max(n, 1)]
+        union.add(codes)
+        stats.append(RuleStats(rule.name, int(codes.size), time.perf_counter() - t0, details))
+    codes = union.result()
+    left, right = (codes // n, codes % n) if n else (codes, codes)
+    total = n * (n - 1) // 2
+    return left, right, {
+        "n": n,
+        "rules": [r.to_dict() for r in stats],
+        "union": int(codes.size),
+        "reduction_ratio": 1.0 - codes.size / total if total else 1.0,
+    }
+
+
+# --------------------------------------------------------------------------- clustering
+
+
+def cluster_pairs(left: np.ndarray, right: np.ndarray, prob: np.ndarray, source: np.ndarray,
+                  method: str = "checked") -> np.ndarray:
+    """Cluster label (0..k-1) of every record from accepted pairs ``(left, right, prob)``.
+
+    ``source``: each record's agency (file index). Labels are numbered in record order (the
+    cluster of record 0 is 0, the next new cluster 1, ...). See CLUSTERINGS for the methods.
+    """
+    n = int(source.size)
+    if method not in CLUSTERINGS:
+        raise ParameterError(f"unknown clustering {method!r}; choose one of "
+                             f"{', '.join(CLUSTERINGS)}")
+    if method == "components":
+        roots = _components(left, right, n)
+    elif method == "one-per-agency":
+        cl = _resolve.clusters_one_per_party(source[left], left, source[right], right, prob)
+        roots = np.arange(n)
+        # records in no edge keep their own row as root; others share their cluster's first row
+        first = {}
+        for rec, c in zip(cl.record.tolist(), cl.cluster.tolist(), strict=True):
+            first.setdefault(c, rec)
+        roots[cl.record] = [first[c] for c in cl.cluster.tolist()]
+    else:
+        roots = _checked(left, right, prob, source, n)
+    _, labels = np.unique(roots, return_inverse=True)
+    return _resolve._first_appearance_labels(labels.reshape(-1))  # noqa: SLF001
+
+
+def _components(left: np.ndarray, right: np.ndarray, n: int) -> np.ndarray:
+    import scipy.sparse as sp
+    from scipy.sparse.csgraph import connected_components
+
+    graph = sp.coo_array((np.ones(left.size, np.int8), (left, right)), shape=(n, n))
+    return connected_components(graph, directed=False)[1]
+
+
+def _checked(left: np.ndarray, right: np.ndarray, prob: np.ndarray, source: np.ndarray,
+             n: int) -> np.ndarray:
+    """Greedy union, most probable pair first; same-agency records join only by their own pair.
+
+    Two clusters merge unless some record of one and some record of the other come from the
+    same agency without an accepted pair between them: a person's two records in one file are
+    put together on their own evidence, never only because each resembles a third record.
+    """
+    accepted = set((np.minimum(left, right) * n + np.maximum(left, right)).tolist())
+    parent = list(range(n))
+    members: dict[int, list[int]] = {}
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    order = np.lexsort((right, left, -prob))
+    src = source.tolist()
+    for k in order.tolist():
+        ra, rb = find(int(left[k])), find(int(right[k]))
+        if ra == rb:
+            continue
+        ma, mb = members.get(ra, [ra]), members.get(rb, [rb])
+        clash = False
+        for x in ma:
+            for y in mb:
+                if src[x] == src[y] and (min(x, y) * n + max(x, y)) not in accepted:
+                    clash = True
+                    break
+            if clash:
+                break
+        if clash:
+            continue
+        if len(ma) < len(mb):
+            ra, rb, ma, mb = rb, ra, mb, ma
+        parent[rb] = ra
+        members[ra] = ma + mb
+        members.pop(rb, None)
+    return np.array([find(x) for x in range(n)], dtype=np.int64)
+
+
+# --------------------------------------------------------------------------- entry points
+
+
+def dedupe(dataset: DatasetLike, **options: Any) -> DedupeResult:
+    """Find the records of one encoded file that belong to the same person (no labels)."""
+    return link_and_dedupe([dataset], **options)
+
+
+def link_and_dedupe(
+    datasets: Sequence[DatasetLike],
+    *,
+    names: Sequence[str] | None = None,
+    threshold: float = 0.5,
+    clustering: str = "checked",
+    blocking: BlockingSpec = "auto",
+    model: FellegiSunterModel | None = None,
+    include_clk: bool = False,
+    u_pairs: int = DEFAULT_U_PAIRS,
+    em_max_iter: int = 200,
+    seed: int = 0,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    dependence_correction: bool = True,
+    blocking_recall_budget: int = DEFAULT_BUDGET,
+    on_stage: Callable[[str, dict[str, Any]], None] | None = None,
+) -> DedupeResult:
+    """Link one or more encoded files and find duplicates within each, in one model.
+
+    Every pair of distinct records is a possible match, within a file or across files (pairs
+    i < j of the pooled records). ``names``: each file's agency name (default: a path's name
+    stem, else 1, 2, ...). ``clustering``: see CLUSTERINGS. The other options are ``link``'s.
+    """
+    threshold = _check_options(threshold, "none", "local")
+    if clustering not in CLUSTERINGS:
+        raise ParameterError(f"unknown clustering {clustering!r}; choose one of "
+                             f"{', '.join(CLUSTERINGS)}")
+    if not isinstance(blocking_recall_budget, int) or blocking_recall_budget < 0:
+        raise ParameterError("blocking_recall_budget must be a whole number, 0 or more")
+    if not isinstance(u_pairs, int) or u_pairs < 1:
+        raise ParameterError("u_pairs must be a positive whole number")
+    datasets = list(datasets)
+    if not datasets:
+        raise ParameterError("link_and_dedupe needs at least one dataset")
+    agencies = agency_names(datasets, names)
+    timings: dict[str, float] = {}
+    t_start = t0 = time.perf_counter()
+
+    def lap(stage: str, info: dict[str, Any] | None = None) -> None:
+        nonlocal t0
+        now = time.perf_counter()
+        timings[stage] = now - t0
+        t0 = now
+        if on_stage is not None:
+            on_stage(stage, info or {})
+
+    loaded = [_load(ds, f"dataset {i + 1}") for i, ds in enumerate(datasets)]
+    for i in range(1, len(loaded)):
+        if any(loaded[i][0] is loaded[j][0] for j in range(i)):
+            raise ParameterError(f"{loaded[i][1]} is given twice; give each file once")
+        check_compatible(loaded[0][0], loaded[i][0], (loaded[0][1], loaded[i][1]))
+    parts = [ds for ds, _ in loaded]
+    pooled, source = pool(parts)
+    n = len(pooled)
+    lap("load", {"agencies": dict(zip(agencies, (len(d) for d in parts), strict=True))})
+
+    comparisons = _model_comparisons(model, comparisons_for(pooled, include_clk=include_clk))
+    comparator = Comparator(pooled, pooled, comparisons, chunk_size=chunk_size)
+    left, right, cand_stats = within_candidates(pooled, blocking)
+    lap("blocking", cand_stats)
+
+    levels = comparator.levels(left, right)
+    lap("compare", {"pairs": int(left.size)})
+
+    fitted = model if model is not None else FellegiSunterModel(comparisons)
+    if not fitted.is_fitted and n >= 2:
+        em = train_unsupervised(fitted, comparator, pooled, pooled, levels,
+                                all_pairs=left.size == n * (n - 1) // 2, u_pairs=u_pairs,
+                                seed=seed, em_max_iter=em_max_iter, within=True,
+                                max_matches=max_matches([len(d) for d in parts]))
+        lap("train", em.to_dict())
+    else:
+        lap("train", {})
+    dependence, salt = ExactDependence((), {}), SaltDependence()
+    if fitted.is_fitted:
+        weights = fitted.match_weights(levels)
+        if dependence_correction:
+            salt = salt_dependence(fitted, comparator, pooled, pooled, seed=seed, within=True)
+            weights = salt.adjust(weights, levels, comparisons)
+            dependence = exact_dependence(fitted, pooled, pooled, levels,
+                                          weights_to_probabilities(weights), within=True)
+            weights = dependence.adjust(weights, levels, comparisons)
+        prob = weights_to_probabilities(weights)
+    else:
+        weights, prob = np.zeros(left.size), np.zeros(left.size)
+    lap("score", {"salt_groups": salt.to_dict()["groups"],
+                  "dependence_corrections": dependence.to_dict()["corrections"]})
+
+    accepted = prob >= threshold
+    quality = estimate_quality(prob, threshold, accepted=accepted)
+    if fitted.is_fitted and blocking_recall_budget > 0 and n >= 2:
+        quality = with_blocking_recall(quality, _within_blocking_recall(
+            left, right, n, comparator, fitted, salt, dependence, threshold,
+            blocking_recall_budget, seed))
+        lap("blocking_recall", {})
+    keep = np.flatnonzero(accepted)
+    labels = cluster_pairs(left[keep], right[keep], prob[keep], source, clustering)
+    lap("cluster", {"pairs": int(keep.size), "clusters": int(labels.max()) + 1 if n else 0,
+                    "quality": quality})
+
+    names_arr = np.array(agencies, dtype=object)
+    ids = np.concatenate([d.record_ids for d in parts]).astype(object) if n else \
+        np.zeros(0, object)
+    clusters = pd.DataFrame({"agency": names_arr[source], "id": ids, "cluster": labels})
+    order = keep[np.lexsort((right[keep], left[keep], -prob[keep]))]
+    pairs = pd.DataFrame({
+        "agency_a": names_arr[source[left[order]]], "id_a": ids[left[order]],
+        "agency_b": names_arr[source[right[order]]], "id_b": ids[right[order]],
+        "probability": prob[order], "match_weight": weights[order],
+    })
+    timings["total"] = time.perf_counter() - t_start
+    return DedupeResult(clusters, pairs, fitted, quality, cand_stats, timings, threshold,
+                        clustering, tuple(agencies), tuple(len(d) for d in parts),
+                        dependence, salt)
+
+
+def _within_blocking_recall(left: np.ndarray, right: np.ndarray, n: int, comparator: Comparator,
+                            model: FellegiSunterModel, salt: SaltDependence,
+                            dependence: ExactDependence, threshold: float, budget: int,
+                            seed: int) -> dict[str, Any]:
+    """Share of likely pairs that blocking proposed: sampled records scored against all others.
+
+    The candidates are listed in both orders so that a sampled record's pairs are found
+    whichever side it is on; a record paired with itself scores 0 and is never counted.
+    """
+    codes = np.sort(np.concatenate((left * n + right, right * n + left)))
+    comparisons = model.comparisons
+
+    def score(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        lv = comparator.levels(a, b)
+        w = model.match_weights(lv)
+        w = dependence.adjust(salt.adjust(w, lv, comparisons), lv, comparisons)
+        p = weights_to_probabilities(w)
+        p[a == b] = 0.0
+        return p
+
+    if left.size == n * (n - 1) // 2:  # every pair is a candidate: blocking lost nothing
+        codes = np.arange(n * n, dtype=np.int64)
+    return estimate_blocking_recall(codes, n, n, score, threshold=max(threshold, 0.5),
+                                    budget=budget, seed=seed).to_dict()

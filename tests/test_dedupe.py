@@ -1,0 +1,169 @@
+"""Deduplication and link-and-dedupe: pairs i < j only, within-file counts, clusters, estimates."""
+
+from __future__ import annotations
+
+import functools
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from linkcore.errors import IncompatibleDatasetsError, ParameterError
+from linkcore.evaluate import cluster_metrics
+from linkcore.holder.encode import encode
+from linkcore.holder.keys import Secret
+from linkcore.holder.suggest import suggest_mapping, suggest_schema
+from linkcore.linkage.dedupe import cluster_pairs, dedupe, link_and_dedupe, pool
+from linkcore.linkage.exact_u import count_equal_pairs, equal_filter_pairs
+from linkcore.linkage.pipeline import random_pairs
+from linkcore.synth import generate_population, get_profile
+from linkcore.synth.extracts import generate_extracts, truth_clusters
+
+SECRET = Secret(b"d" * 32)
+
+
+@functools.lru_cache(maxsize=2)
+def agencies(people: int = 900, seed: int = 3, n: int = 3, secret: Secret = SECRET):
+    """Encoded extracts of ``n`` agencies with many duplicates, and the true clusters."""
+    pop = generate_population(people, seed)
+    profile = get_profile("moderate").with_rates(duplicate=0.08)
+    res = generate_extracts(pop, n, 0.5, profile, seed)
+    schema, mapping, _ = suggest_schema(res.extracts[0])
+    encoded = [encode(res.extracts[0], schema, secret, mapping)]
+    for extract in res.extracts[1:]:
+        encoded.append(encode(extract, schema, secret, suggest_mapping(extract, schema)[0]))
+    names = [str(i + 1) for i in range(n)]
+    return encoded, truth_clusters(res.keys, names), names
+
+
+# --------------------------------------------------------------------------- pair counting
+
+
+def test_random_pairs_within_never_pair_a_record_with_itself():
+    left, right = random_pairs(500, 500, 10_000, 1, within=True)
+    assert left.size == 10_000 and (left < right).all() and right.max() < 500
+    # few records: every pair i < j exactly once
+    left, right = random_pairs(6, 6, 10_000, 1, within=True)
+    assert sorted(zip(left.tolist(), right.tolist(), strict=True)) == list(
+        itertools.combinations(range(6), 2))
+
+
+def test_within_counts_are_pairs_i_less_than_j():
+    keys = np.array([5, 5, 5, 0, 7, 7, 9], dtype=np.uint64)
+    # value 5: 3 records -> 3 pairs; value 7: 1 pair; 0 is missing, 9 alone
+    assert count_equal_pairs(keys, keys, within=True) == 4
+    assert count_equal_pairs(keys, keys) == 9 + 4 + 1
+    left, right, share = equal_filter_pairs(keys, keys, 100, np.random.default_rng(0),
+                                            within=True)
+    assert share == 1.0
+    assert sorted(zip(left.tolist(), right.tolist(), strict=True)) == [(0, 1), (0, 2), (1, 2),
+                                                                      (4, 5)]
+
+
+# --------------------------------------------------------------------------- clustering
+
+
+def test_checked_clustering_needs_the_within_agency_pair_itself():
+    source = np.array([0, 0, 1])  # records 0 and 1 of agency 0, record 2 of agency 1
+    left, right, prob = np.array([0, 1]), np.array([2, 2]), np.array([0.9, 0.8])
+    # each of agency 0's records resembles agency 1's record, but not each other
+    assert cluster_pairs(left, right, prob, source, "checked").tolist() == [0, 1, 0]
+    assert cluster_pairs(left, right, prob, source, "components").tolist() == [0, 0, 0]
+    # with their own accepted pair, the duplicate joins
+    left2, right2, prob2 = np.array([0, 1, 0]), np.array([2, 2, 1]), np.array([0.9, 0.8, 0.7])
+    assert cluster_pairs(left2, right2, prob2, source, "checked").tolist() == [0, 0, 0]
+    # one record per agency, whatever the evidence
+    assert cluster_pairs(left2, right2, prob2, source, "one-per-agency").tolist() == [0, 1, 0]
+    with pytest.raises(ParameterError, match="clustering"):
+        cluster_pairs(left, right, prob, source, "magic")
+
+
+# --------------------------------------------------------------------------- dedupe
+
+
+def test_dedupe_one_file_scores_each_pair_once_and_finds_duplicates():
+    encoded, truth, _ = agencies()
+    ds = encoded[0]
+    result = dedupe(ds, names=["1"])
+    n = len(ds)
+    pairs = result.pairs
+    assert (pairs["id_a"] != pairs["id_b"]).all()  # never a record with itself
+    key = pairs[["id_a", "id_b"]].apply(lambda r: tuple(sorted(r)), axis=1)
+    assert not key.duplicated().any()  # never a pair twice
+    assert result.candidate_stats["union"] <= n * (n - 1) // 2
+    # λ is the matches over n(n-1)/2 pairs, not n²
+    lam = result.model.lambda_
+    matches = result.model.training["lambda"]["estimated_matches"]
+    assert lam == pytest.approx(matches / (n * (n - 1) / 2), rel=1e-6)
+    own = truth[truth["agency"] == "1"]
+    m = cluster_metrics(result.clusters, own)
+    assert m.within.tp > 0 and m.within.recall > 0.8 and m.within.precision > 0.9
+    # the estimates count pairs of records once: about as many matches as true duplicates
+    true_pairs = m.within.tp + m.within.fn
+    assert result.quality["expected_matches"] == pytest.approx(true_pairs, rel=0.3)
+    assert 0.8 < result.quality["precision"] <= 1 and 0.8 < result.quality["recall"] <= 1
+
+
+def test_link_and_dedupe_keeps_within_agency_duplicates_together():
+    encoded, truth, names = agencies()
+    result = link_and_dedupe(encoded, names=names)
+    cl = result.clusters
+    assert list(cl.columns) == ["agency", "id", "cluster"]
+    assert len(cl) == sum(len(d) for d in encoded)
+    assert set(result.pairs["agency_a"]) <= set(names)
+    m = cluster_metrics(cl, truth)
+    assert m.pairwise.f1 > 0.95 and m.within.f1 > 0.9 and m.across.f1 > 0.95
+    assert m.bcubed_f1 > 0.95 and m.exact_share > 0.9
+    # several records of one agency in a cluster when the evidence says so
+    assert cl.duplicated(["cluster", "agency"]).any()
+    # one record per agency loses exactly those duplicates
+    strict = link_and_dedupe(encoded, names=names, clustering="one-per-agency")
+    assert not strict.clusters.duplicated(["cluster", "agency"]).any()
+    assert cluster_metrics(strict.clusters, truth).within.recall == 0.0
+
+
+def test_link_and_dedupe_refuses_bad_input():
+    encoded, _, _ = agencies()
+    with pytest.raises(ParameterError, match="twice"):
+        link_and_dedupe([encoded[0], encoded[1], encoded[0]])
+    with pytest.raises(ParameterError, match="agency name"):
+        link_and_dedupe(encoded[:2], names=["x", "x"])
+    with pytest.raises(ParameterError, match="one name per file"):
+        link_and_dedupe(encoded[:2], names=["x"])
+    other = agencies(secret=Secret(b"e" * 32))[0]
+    with pytest.raises(IncompatibleDatasetsError, match="keys"):
+        link_and_dedupe([encoded[0], other[1]])
+
+
+def test_pool_keeps_every_record_and_its_file():
+    encoded, _, _ = agencies()
+    pooled, source = pool(encoded)
+    assert len(pooled) == sum(len(d) for d in encoded)
+    assert np.bincount(source).tolist() == [len(d) for d in encoded]
+    for f in encoded[1].fields:
+        start = len(encoded[0])
+        assert (pooled.fields[f][start:start + len(encoded[1])] == encoded[1].fields[f]).all()
+
+
+def test_truth_clusters_has_every_record_once():
+    _, truth, names = agencies()
+    assert not truth.duplicated(["agency", "id"]).any()
+    assert set(truth["agency"]) == set(names)
+    assert isinstance(truth, pd.DataFrame)
+
+
+def test_pooled_files_may_hold_more_matches_than_records():
+    # four agencies holding nearly the same people: about 6 pairs per person, more than records
+    pop = generate_population(500, 4)
+    res = generate_extracts(pop, 4, 0.9, "clean", 4)
+    schema, mapping, _ = suggest_schema(res.extracts[0])
+    encoded = [encode(x, schema, SECRET, mapping if i == 0 else suggest_mapping(x, schema)[0])
+               for i, x in enumerate(res.extracts)]
+    truth = truth_clusters(res.keys, ["1", "2", "3", "4"])
+    sizes = truth.groupby("cluster").size().to_numpy()
+    true_pairs = int((sizes * (sizes - 1) // 2).sum())
+    assert true_pairs > len(truth)
+    result = link_and_dedupe(encoded, names=["1", "2", "3", "4"], blocking_recall_budget=0)
+    estimated = result.model.training["lambda"]["estimated_matches"]
+    assert estimated > len(truth) and estimated == pytest.approx(true_pairs, rel=0.2)

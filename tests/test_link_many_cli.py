@@ -1,0 +1,166 @@
+"""``linkcore link A B C``, ``--dedupe``, ``linkcore dedupe``: clusters, person ids, releases."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from test_dedupe import SECRET, agencies
+
+from linkcore.cli import main
+from linkcore.holder.keys import Secret
+from linkcore.linkage.pseudonyms import (
+    ProjectKey,
+    release_tables,
+    shared_counts,
+    with_person_ids,
+)
+
+PROJECT = Secret(b"p" * 32)
+
+
+def run(*args, env=None):
+    return CliRunner().invoke(main, list(map(str, args)), env=env)
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    d = tmp_path_factory.mktemp("many")
+    encoded, truth, _ = agencies()
+    for i, ds in enumerate(encoded):
+        ds.write(d / f"agency_{i + 1}.linkcore.parquet")
+    truth.assign(agency="agency_" + truth["agency"]).to_csv(d / "truth_clusters.csv",
+                                                             index=False)
+    PROJECT.write(d / "project.key")
+    SECRET.write(d / "shared.key")
+    other = agencies(secret=Secret(b"e" * 32))[0]
+    other[0].write(d / "other_key.parquet")
+    return d
+
+
+def inputs(d):
+    return [d / f"agency_{i}.linkcore.parquet" for i in (1, 2, 3)]
+
+
+def test_three_files_dedupe_writes_clusters_releases_and_counts(files, tmp_path):
+    out, rel, counts = tmp_path / "clusters.csv", tmp_path / "release", tmp_path / "shared.csv"
+    r = run("link", *inputs(files), "--dedupe", "-o", out, "--project-key-file",
+            files / "project.key", "--release-dir", rel, "--shared-counts", counts)
+    assert r.exit_code == 0, r.output
+    assert "within one agency" in r.output and "estimated precision" in r.output
+    people = pd.read_csv(out, dtype=str)
+    assert list(people.columns) == ["agency", "id", "person"]
+    assert set(people["agency"]) == {"agency_1", "agency_2", "agency_3"}
+    assert people["person"].str.fullmatch(r"[0-9a-f]{16}").all()
+    for name in ("agency_1", "agency_2", "agency_3"):
+        release = pd.read_csv(rel / f"release_{name}.csv", dtype=str)
+        mine = people[people["agency"] == name]
+        assert list(release.columns) == ["id", "person"]
+        assert sorted(release["id"]) == sorted(mine["id"])  # only its own records
+        assert dict(zip(release["id"], release["person"], strict=True)) == dict(
+            zip(mine["id"], mine["person"], strict=True))
+    table = pd.read_csv(counts)
+    assert list(table.columns) == ["agency_1", "agency_2", "agency_3", "people"]
+    assert table["people"].sum() == people["person"].nunique()
+    ev = run("evaluate", out, "--truth", files / "truth_clusters.csv", "--json")
+    assert ev.exit_code == 0, ev.output
+    m = json.loads(ev.output)
+    assert m["mode"] == "clusters" and m["pairwise"]["f1"] > 0.95 and m["within"]["tp"] > 0
+    assert m["bcubed_f1"] > 0.95 and 0.9 < m["exact_share"] <= 1
+
+
+def test_dedupe_command_and_agency_names(files, tmp_path):
+    out = tmp_path / "one.parquet"
+    r = run("dedupe", inputs(files)[0], "-o", out, "--agency-names", "benefits",
+            env={"LINKCORE_PROJECT_KEY": PROJECT.to_text()})
+    assert r.exit_code == 0, r.output
+    people = pd.read_parquet(out)
+    assert set(people["agency"]) == {"benefits"}
+    assert people["person"].nunique() < len(people)  # duplicates found
+
+
+def test_three_files_without_dedupe_keep_one_record_per_agency(files, tmp_path):
+    out = tmp_path / "c.csv"
+    r = run("link", *inputs(files), "-o", out, "--project-key-file", files / "project.key")
+    assert r.exit_code == 0, r.output
+    people = pd.read_csv(out, dtype=str)
+    assert not people.duplicated(["person", "agency"]).any()
+
+
+def test_two_files_keep_the_matches_output(files, tmp_path):
+    out = tmp_path / "m.csv"
+    r = run("link", *inputs(files)[:2], "-o", out)
+    assert r.exit_code == 0, r.output
+    assert list(pd.read_csv(out).columns) == ["id_a", "id_b", "probability", "match_weight"]
+
+
+@pytest.mark.parametrize("case", ["one file", "same file twice", "other key", "holders key",
+                                  "no project key", "pairwise option", "bad clustering",
+                                  "names count"])
+def test_bad_input_is_one_line_exit_2_and_nothing_written(files, tmp_path, case):
+    a, b, c = inputs(files)
+    key = ["--project-key-file", files / "project.key"]
+    args = {
+        "one file": [a, *key],
+        "same file twice": [a, b, a, *key],
+        "other key": [a, b, files / "other_key.parquet", *key],
+        "holders key": [a, b, c, "--project-key-file", files / "shared.key"],
+        "no project key": [a, b, c],
+        "pairwise option": [a, b, c, "--one-to-one", "optimal", *key],
+        "bad clustering": [a, b, c, "--dedupe", "--clustering", "magic", *key],
+        "names count": [a, b, c, "--agency-names", "x,y", *key],
+    }[case]
+    out, rel = tmp_path / "out.csv", tmp_path / "rel"
+    env = {"LINKCORE_PROJECT_KEY": None} if case == "no project key" else None
+    r = run("link", *args, "-o", out, "--release-dir", rel, env=env)
+    assert r.exit_code == 2, r.output
+    lines = [x for x in r.output.splitlines() if x.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: "), r.output
+    assert not out.exists() and not (rel.exists() and any(rel.iterdir()))
+    assert not [p for p in os.listdir(tmp_path) if p.startswith(".")]
+    assert "linkcore-secret" not in r.output
+
+
+# --------------------------------------------------------------------------- person ids
+
+
+def test_person_ids_depend_on_membership_not_on_positions_or_order():
+    key = ProjectKey(b"p" * 32)
+    table = pd.DataFrame({"agency": ["a", "b", "a", "c"], "id": ["1", "9", "2", "3"],
+                          "cluster": [0, 0, 1, 2]})
+    shuffled = table.iloc[[3, 1, 2, 0]].assign(cluster=[70, 5, 11, 5])
+    one, two = with_person_ids(table, key), with_person_ids(shuffled, key)
+    pd.testing.assert_frame_equal(one, two)
+    pid = dict(zip(one["agency"] + one["id"], one["person"], strict=True))
+    assert pid["a1"] == pid["b9"] != pid["a2"]
+    assert all(re.fullmatch(r"[0-9a-f]{16}", p) for p in pid.values())
+    # another project key: unrelated ids
+    other = with_person_ids(table, ProjectKey(b"q" * 32))
+    assert not set(other["person"]) & set(one["person"])
+    assert "p" * 8 not in repr(key)
+
+
+def test_project_key_must_not_be_the_holders_key():
+    from linkcore.errors import SecretError
+
+    with pytest.raises(SecretError, match="data holders"):
+        ProjectKey(b"d" * 32).refuse_holders_key([SECRET.key_check_value()])
+    ProjectKey(b"p" * 32).refuse_holders_key([SECRET.key_check_value()])
+
+
+def test_release_tables_and_shared_counts():
+    people = pd.DataFrame({"agency": ["a", "a", "b", "c"], "id": ["2", "1", "7", "8"],
+                           "person": ["x", "y", "x", "z"]})
+    rel = release_tables(people)
+    assert list(rel) == ["a", "b", "c"]
+    assert rel["a"].to_dict("list") == {"id": ["1", "2"], "person": ["y", "x"]}
+    counts = shared_counts(people, ["a", "b", "c"])
+    assert counts.to_dict("records") == [
+        {"a": 1, "b": 1, "c": 0, "people": 1},
+        {"a": 1, "b": 0, "c": 0, "people": 1},
+        {"a": 0, "b": 0, "c": 1, "people": 1},
+    ]
