@@ -169,6 +169,7 @@ def test_kernels_table_lists_every_kernel_with_its_reference():
         "dice_all_pairs",
         "dice_top_k",
         "set_bits",
+        "balance_bits",
         "hamming_band_keys",
         "or_reduce_csr",
         "gather_or_rows",
@@ -319,3 +320,18 @@ def test_gather_or_rows_equals_reference(n, n_table, w, seed):
     codes = rng.integers(-1, max(n_table, 1), size=n) if n_table else np.full(n, -1)
     expected = gather_or_rows_reference(out, table, codes)
     assert np.array_equal(gather_or_rows(out.copy(), table, codes), expected)
+
+
+@pytest.mark.parametrize("n_words", [1, 4, 8])
+def test_balance_bits_equals_its_reference_and_sets_half_the_bits(n_words):
+    rng = np.random.default_rng(n_words)
+    filters = rng.integers(0, 2**63, size=(37, n_words), dtype=np.uint64)
+    perm = rng.permutation(2 * 64 * n_words)
+    got = K.balance_bits(filters, perm)
+    np.testing.assert_array_equal(got, K.balance_bits_reference(filters, perm))
+    assert (K.popcounts(got) == 64 * n_words).all()
+
+
+def test_balance_bits_refuses_a_non_permutation():
+    with pytest.raises(ParameterError):
+        K.balance_bits(np.zeros((2, 1), np.uint64), np.zeros(128, np.int64))

@@ -61,6 +61,8 @@ __all__ = [
     "popcounts_reference",
     "set_bits",
     "set_bits_reference",
+    "balance_bits",
+    "balance_bits_reference",
 ]
 
 DEFAULT_TILE = 1024  # right rows per tile: 1024 x 128 bytes = 128 KiB for 1024-bit filters (L2)
@@ -631,6 +633,20 @@ def _set_bits_nb(out, rows, positions):  # pragma: no cover - compiled
         out[rows[p], pos >> 6] |= np.uint64(1) << np.uint64(pos & 63)
 
 
+def _balance_bits_py(filters, perm, out):  # pragma: no cover - compiled
+    """Bit j of ``out[i]`` is bit ``perm[j]`` of ``filters[i] ‖ ~filters[i]``."""
+    m = filters.shape[1] * 64
+    for i in prange(filters.shape[0]):
+        for j in range(perm.shape[0]):
+            src = perm[j]
+            flip = np.uint64(0)
+            if src >= m:
+                src -= m
+                flip = np.uint64(1)
+            bit = ((filters[i, src >> 6] >> np.uint64(src & 63)) & np.uint64(1)) ^ flip
+            out[i, j >> 6] |= bit << np.uint64(j & 63)
+
+
 def _or_reduce_csr_py(rows, indptr, ids, out):  # pragma: no cover - compiled
     """Set ``out[i] = OR of rows[ids[k]]`` for ``indptr[i] <= k < indptr[i + 1]``."""
     n_words = rows.shape[1]
@@ -658,6 +674,8 @@ _PARALLEL_WORDS = 1 << 21
 _or_reduce_csr_nb = njit(cache=True)(_or_reduce_csr_py)
 _or_reduce_csr_par = njit(cache=True, parallel=True)(_or_reduce_csr_py)
 _gather_or_rows_nb = njit(cache=True)(_gather_or_rows_py)
+_balance_bits_nb = njit(cache=True)(_balance_bits_py)
+_balance_bits_par = njit(cache=True, parallel=True)(_balance_bits_py)
 _gather_or_rows_par = njit(cache=True, parallel=True)(_gather_or_rows_py)
 
 
@@ -996,6 +1014,24 @@ def gather_or_rows(out: np.ndarray, table: np.ndarray, codes: np.ndarray) -> np.
     return out
 
 
+def balance_bits(filters: np.ndarray, perm: np.ndarray) -> np.ndarray:
+    """Return (n, 2W) filters whose bit j = bit ``perm[j]`` of the row followed by its complement.
+
+    The balancing step of hardening (holder/hardening.py): every output row sets exactly m of its
+    2m bits. ``perm`` is a permutation of ``range(2 * 64 * W)``.
+    """
+    filters = _filters(filters, "filters")
+    perm = np.ascontiguousarray(perm, dtype=np.int64)
+    m2 = 2 * 64 * filters.shape[1]
+    if perm.shape != (m2,) or (m2 and not np.array_equal(np.sort(perm), np.arange(m2))):
+        raise ParameterError(f"perm must be a permutation of range({m2})")
+    out = np.zeros((filters.shape[0], 2 * filters.shape[1]), np.uint64)
+    if filters.shape[0]:
+        kernel = _balance_bits_par if out.size > _PARALLEL_WORDS else _balance_bits_nb
+        kernel(filters, perm, out)
+    return out
+
+
 _IPAD = bytes(b ^ 0x36 for b in range(256))  # RFC 2104 inner pad, as a bytes.translate table
 _OPAD = bytes(b ^ 0x5C for b in range(256))  # RFC 2104 outer pad
 
@@ -1135,6 +1171,16 @@ def dice_top_k_reference(a, b, k, threshold=0.0, pop_a=None, pop_b=None, *, tile
     )
 
 
+def balance_bits_reference(filters, perm) -> np.ndarray:
+    """Return the balanced filters (numpy reference: unpack, append the complement, permute)."""
+    f = np.ascontiguousarray(filters, dtype="<u8")
+    bits = np.unpackbits(f.view(np.uint8).reshape(f.shape[0], f.shape[1] * 8), axis=1,
+                         bitorder="little")
+    doubled = np.concatenate([bits, 1 - bits], axis=1)[:, np.asarray(perm, np.int64)]
+    packed = np.packbits(doubled, axis=1, bitorder="little")
+    return np.ascontiguousarray(packed).view("<u8").astype(np.uint64, copy=False)
+
+
 def set_bits_reference(n_rows, n_words, rows, positions) -> np.ndarray:
     """Return filters with the listed bits set (numpy reference)."""
     out = np.zeros((n_rows, n_words), np.uint64)
@@ -1185,6 +1231,7 @@ KERNELS: dict[str, tuple[Callable, Callable]] = {
     "dice_all_pairs": (dice_all_pairs, dice_all_pairs_reference),
     "dice_top_k": (dice_top_k, dice_top_k_reference),
     "set_bits": (set_bits, set_bits_reference),
+    "balance_bits": (balance_bits, balance_bits_reference),
     "or_reduce_csr": (or_reduce_csr, or_reduce_csr_reference),
     "gather_or_rows": (gather_or_rows, gather_or_rows_reference),
     "hmac_sha256_many": (hmac_sha256_many, hmac_sha256_many_reference),

@@ -20,6 +20,8 @@ import math
 import numpy as np
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
+from ..kernels import balance_bits
+
 BLIP_RESOLUTION = 65536  # flip decisions compare a 16-bit keystream word with round(p * 65536)
 
 
@@ -56,14 +58,8 @@ def balance_permutation(key: bytes, length: int) -> np.ndarray:
 
 def balance(filters: np.ndarray, key: bytes) -> np.ndarray:
     """Balanced filters (n, 2W): bits ‖ complement, permuted by the keyed permutation."""
-    m = filters.shape[1] * 64
-    perm = balance_permutation(key, 2 * m)
-    out = np.empty((filters.shape[0], 2 * filters.shape[1]), dtype=np.uint64)
-    for sl in _chunks(filters.shape[0], 65536):
-        bits = to_bits(filters[sl])
-        doubled = np.concatenate([bits, 1 - bits], axis=1)
-        out[sl] = from_bits(doubled[:, perm])
-    return out
+    perm = balance_permutation(key, 2 * filters.shape[1] * 64)
+    return balance_bits(filters, perm)
 
 
 def xor_fold(filters: np.ndarray) -> np.ndarray:

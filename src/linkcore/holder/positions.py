@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import numpy as np
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
-from ..kernels import hmac_sha256_many
+from ..kernels import hmac_sha256_many, set_bits
 
 SALT_SEPARATOR = b"\x1f"
 
@@ -103,10 +103,4 @@ def double_hash_positions(key1: bytes, key2: bytes, messages: Sequence[bytes], k
 def rows_from_positions(positions: np.ndarray, n_words: int) -> np.ndarray:
     """Build filters (n, n_words) uint64 with ``positions`` (n, k) set; bit i in word i // 64."""
     n = positions.shape[0]
-    rows = np.zeros((n, n_words), dtype=np.uint64)
-    if n == 0:
-        return rows
-    r = np.repeat(np.arange(n), positions.shape[1])
-    p = positions.ravel()
-    np.bitwise_or.at(rows, (r, p >> 6), np.left_shift(np.uint64(1), (p & 63).astype(np.uint64)))
-    return rows
+    return set_bits(n, n_words, np.repeat(np.arange(n), positions.shape[1]), positions.ravel())
