@@ -1,7 +1,7 @@
 """Known-answer vectors (tests/vectors/*.json): linkcore must reproduce every filter bit for bit.
 
-Two tests also re-derive vectors from docs/spec.md alone (HKDF, HMAC-PRF and AES positions, bit order)
-without calling linkcore's encoder, so the spec and the code cannot drift apart.
+Two tests also re-derive vectors from docs/spec.md alone (HKDF, HMAC-PRF and AES positions, bit
+order) without calling linkcore's encoder, so the spec and the code cannot drift apart.
 """
 
 import hashlib

@@ -115,7 +115,8 @@ WORD_SELECTIONS = ("all", "first", "rest")
 
 _NAME_RE = re.compile(r"^[\w.-]+$")
 _FIELD_KEYS = {"name", "kind", "tokens", "filter_bits", "k", "hashing", "clk_k", "salt",
-               "hardening", "comparison", "normalise", "source", "disclosed"}
+               "hardening", "comparison", "normalise", "source", "disclosed",
+               "key_with"}
 _TOP_KEYS = {"linkcore_schema", "description", "fields", "clk", "blocking_keys"}
 
 
@@ -180,6 +181,12 @@ class FieldSpec:
     normalise: tuple[tuple[str, Any], ...] = ()
     source: str | None = None
     disclosed: bool = False
+    key_with: str | None = None
+
+    @property
+    def key_owner(self) -> str:
+        """The field whose subkeys place this field's bits: ``key_with`` if set, else itself."""
+        return self.key_with or self.name
 
     @property
     def normalise_options(self) -> dict[str, Any]:
@@ -208,6 +215,7 @@ class FieldSpec:
             # written only when set, so schemas without views keep their fingerprints
             **({"source": self.source} if self.source is not None else {}),
             **({"disclosed": True} if self.disclosed else {}),
+            **({"key_with": self.key_with} if self.key_with is not None else {}),
         }
 
 
@@ -417,6 +425,7 @@ def _parse_schema(doc: Any) -> Schema:
         if parsed is not None:
             fields.append(parsed)
     _check_views(fields, p)
+    _check_shared_keys(fields, p)
     seen: set[str] = set()
     for name in names:
         if isinstance(name, str) and name in seen:
@@ -495,6 +504,25 @@ def _check_views(fields: list[FieldSpec], p: _Problems) -> None:
             p.add(where, f"a view must have the kind and normalisation of its source {src.name!r}")
         if src.salt == f.salt:
             p.add(where, f"a view must be salted differently from its source {src.name!r}")
+
+
+def _check_shared_keys(fields: list[FieldSpec], p: _Problems) -> None:
+    """Check each ``key_with``: an owner that keys itself, encoded exactly like this field."""
+    by_name = {f.name: f for f in fields}
+    for f in fields:
+        if f.key_with is None or f.key_with not in by_name:
+            continue
+        owner = by_name[f.key_with]
+        where = f"field {f.name!r}"
+        if owner.key_with is not None:
+            p.add(where, f"'key_with' {owner.name!r} itself names another field; name the owner")
+        same = (owner.kind, owner.tokens, owner.filter_bits, owner.k, owner.hashing,
+                owner.hardening, owner.salt, owner.normalise, owner.thresholds)
+        if same != (f.kind, f.tokens, f.filter_bits, f.k, f.hashing, f.hardening, f.salt,
+                    f.normalise, f.thresholds):
+            p.add(where, f"'key_with' {owner.name!r}: the two fields must have the same kind, "
+                         "tokens, filter_bits, k, hashing, hardening, salt, normalisation and "
+                         "thresholds, so that their filters can be compared with each other")
 
 
 def default_salt_field(raw_fields: list[Any]) -> str | None:
@@ -672,10 +700,15 @@ def _parse_field(i: int, raw: Any, names: list[Any], p: _Problems,
         p.add(where, "a disclosed field is compared across the whole file: give it no salt "
                      "and no source")
 
+    key_with = raw.get("key_with")
+    if key_with is not None and (key_with not in names or key_with == name):
+        p.add(where, f"'key_with' must name another field of the schema (got {key_with!r})")
+
     if len(p.items) > n_before or tokens is None:
         return None
     return FieldSpec(name, kind, tokens, filter_bits, k, hashing, clk_k, salt, hardening,
-                     thresholds, tuple(sorted(normalise.items())), source, disclosed is True)
+                     thresholds, tuple(sorted(normalise.items())), source, disclosed is True,
+                     key_with)
 
 
 def _parse_hardening(where: str, raw: Any, bits: Any, p: _Problems) -> tuple[HardeningStep, ...]:

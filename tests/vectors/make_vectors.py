@@ -177,6 +177,11 @@ def cases() -> list[tuple[str, str, dict, list[dict], dict | None]]:
                 "first name salted with the whole date of birth and balanced",
                 schema_doc(v_fields[:2] + [field("sex", "sex", clk_k=0, disclosed=True)]),
                 PEOPLE, None))
+    out.append(("key_with", "a surname under the first name's keys (key_with): r1's first name "
+                "John and a surname John would have the same filter",
+                schema_doc([field("first_name", "name", clk_k=0),
+                            field("last_name", "name", clk_k=0, key_with="first_name"),
+                            field("dob", "date", clk_k=0)]), PEOPLE, None))
     return out
 
 

@@ -293,13 +293,15 @@ def _unless_salt_missing(column: _Column, salt: KeyPart | None, columns: dict[st
 def _encode_field(spec: FieldSpec, column: _Column, tokens: _FieldTokens,
                   columns: dict[str, _Column], secret: Secret, nonce: bytes) -> np.ndarray:
     codes, value_idx, salt_idx, salts = _units(column, _salt_column(spec.salt, columns))
-    hashing = _hashing(secret, spec.name, "bloom", spec.hashing, spec.k, spec.filter_bits)
+    hashing = _hashing(secret, spec.key_owner, "bloom", spec.hashing, spec.k, spec.filter_bits)
     unit_filters = _unit_filters(tokens, value_idx, salts, salt_idx, hashing)
     per_value, per_record = _split_at_blip(spec.hardening)
     no_missing = np.zeros(len(unit_filters), dtype=bool)
 
     def key_for(purpose: str) -> bytes:
-        return secret.field_key(spec.name, purpose)
+        # balancing follows the positions' owner, so fields that share keys stay comparable;
+        # BLIP's randomness is the field's own
+        return secret.field_key(spec.key_owner if purpose == "balance" else spec.name, purpose)
 
     unit_filters = _apply_hardening(unit_filters, per_value, no_missing, key_for, nonce)
     missing = codes < 0

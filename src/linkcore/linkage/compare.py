@@ -76,6 +76,7 @@ class Comparator:
                 )
             self._cols.append((fa, fb, kernels.popcounts(fa), kernels.popcounts(fb), ma, mb))
         self._gates = salt_gates(a, self.fields)
+        self._swaps = swap_pairs(a, self.comparisons)
 
     @property
     def fields(self) -> list[str]:
@@ -114,9 +115,50 @@ class Comparator:
         ):
             d = kernels.dice_pairs(fa, fb, left, right, pa, pb)
             out[:, j] = c.levels(d, _missing(ma, mb, left, right))
+        for j1, j2 in self._swaps:
+            self._swap(out, j1, j2, left, right)
         for salted, salt in self._gates:
             out[out[:, salt] != EXACT_LEVEL, salted] = MISSING_LEVEL
         return out
+
+
+    def _swap(self, out: np.ndarray, j1: int, j2: int, left: np.ndarray,
+              right: np.ndarray) -> None:
+        """Read a pair whose two fields disagree both ways but agree crossed as crossed.
+
+        Fields that share keys (``key_with``) can be compared with each other: a first name and a
+        surname written the other way round disagree on both fields (level ``else``) and agree
+        crossed. Such a pair takes the crossed levels (first name of A against surname of B, and
+        the reverse); any other pair keeps its levels.
+        """
+        c1, c2 = self.comparisons[j1], self.comparisons[j2]
+        else1, else2 = c1.n_levels - 1, c2.n_levels - 1
+        both = np.flatnonzero((out[:, j1] == else1) & (out[:, j2] == else2))
+        if both.size == 0:
+            return
+        fa1, fb1, pa1, pb1, ma1, mb1 = self._cols[j1]
+        fa2, fb2, pa2, pb2, ma2, mb2 = self._cols[j2]
+        lft, rgt = left[both], right[both]
+        cross1 = c1.levels(kernels.dice_pairs(fa1, fb2, lft, rgt, pa1, pb2),
+                           _missing(ma1, mb2, lft, rgt))
+        cross2 = c2.levels(kernels.dice_pairs(fa2, fb1, lft, rgt, pa2, pb1),
+                           _missing(ma2, mb1, lft, rgt))
+        take = ((cross1 != MISSING_LEVEL) & (cross1 < else1)
+                & (cross2 != MISSING_LEVEL) & (cross2 < else2))
+        out[both[take], j1] = cross1[take]
+        out[both[take], j2] = cross2[take]
+
+
+def swap_pairs(ds: EncodedDataset, comparisons: Sequence[FieldComparison]
+               ) -> list[tuple[int, int]]:
+    """(column, column) of compared fields that share keys (``key_with``), hence can be swapped."""
+    schema = ds.schema
+    if schema is None:
+        return []
+    owner = {f.name: f.key_owner for f in schema.fields}
+    cols = [(j, c) for j, c in enumerate(comparisons) if c.field in owner]
+    return [(j1, j2) for i, (j1, c1) in enumerate(cols) for (j2, c2) in cols[i + 1:]
+            if owner[c1.field] == owner[c2.field] and c1.thresholds == c2.thresholds]
 
 
 def salt_gates(ds: EncodedDataset, fields: Sequence[str]) -> list[tuple[int, int]]:
