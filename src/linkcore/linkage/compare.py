@@ -133,7 +133,11 @@ class Comparator:
         """
         c1, c2 = self.comparisons[j1], self.comparisons[j2]
         else1, else2 = c1.n_levels - 1, c2.n_levels - 1
-        both = np.flatnonzero((out[:, j1] == else1) & (out[:, j2] == else2))
+        candidates = (out[:, j1] == else1) & (out[:, j2] == else2)
+        for salted, salt in self._gates:  # a gated name is missing anyway: do not cross it
+            if salted in (j1, j2):
+                candidates &= out[:, salt] == EXACT_LEVEL
+        both = np.flatnonzero(candidates)
         if both.size == 0:
             return
         fa1, fb1, pa1, pb1, ma1, mb1 = self._cols[j1]
