@@ -118,13 +118,7 @@ class CandidatePairs:
 
     def stats(self) -> dict[str, Any]:
         """Per-rule candidate counts, the union size and the reduction ratio."""
-        return {
-            "n_a": self.n_a,
-            "n_b": self.n_b,
-            "rules": [r.to_dict() for r in self.rules],
-            "union": len(self),
-            "reduction_ratio": self.reduction_ratio,
-        }
+        return pair_stats(self.n_a, self.n_b, self.rules, len(self))
 
     def quality(self, truth: pd.DataFrame, ids_a: np.ndarray, ids_b: np.ndarray
                 ) -> BlockingQuality:
@@ -133,6 +127,18 @@ class CandidatePairs:
 
         return blocking_quality(ids_a[self.left], ids_b[self.right], truth=truth,
                                 n_a=self.n_a, n_b=self.n_b)
+
+
+def pair_stats(n_a: int, n_b: int, rules: Sequence[RuleStats], union: int) -> dict[str, Any]:
+    """Per-rule candidate counts, the union size and the reduction ratio (JSON-ready)."""
+    total = n_a * n_b
+    return {
+        "n_a": n_a,
+        "n_b": n_b,
+        "rules": [r.to_dict() for r in rules],
+        "union": int(union),
+        "reduction_ratio": 1.0 - union / total if total else 1.0,
+    }
 
 
 # --------------------------------------------------------------------------- helpers
