@@ -22,6 +22,7 @@ same bit for bit.
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -75,7 +76,9 @@ class DaskEngine:
 
     def put(self, fn: Callable[..., Any], *args: Any) -> Any:
         """Make a partition on a worker from the arguments (kept in the graph for retries)."""
-        return self.client.submit(fn, *args, pure=False)
+        with warnings.catch_warnings():  # the rows are meant to travel with the task
+            warnings.filterwarnings("ignore", message="Sending large graph")
+            return self.client.submit(fn, *args, pure=False)
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Any:
         """Run ``fn(*args)`` on a worker; arguments may be futures."""

@@ -816,12 +816,12 @@ def link(
     timings: dict[str, float] = {}
     t_start = t0 = time.perf_counter()
 
-    def lap(stage: str, info: dict[str, Any] | None = None) -> None:
+    def lap(stage: str, info: dict[str, Any] | None = None, notify: bool = True) -> None:
         nonlocal t0
         now = time.perf_counter()
         timings[stage] = now - t0
         t0 = now
-        if on_stage is not None:
+        if on_stage is not None and notify:
             on_stage(stage, info or {})
 
     ds_a, name_a = _load(a, "first")
@@ -833,7 +833,7 @@ def link(
     comparisons = _model_comparisons(model, comparisons_for(ds_a, include_clk=include_clk))
     n_levels = [c.n_levels for c in comparisons]
     plan = plan_blocking(ds_a, ds_b, blocking)
-    lap("blocking", {"rules": [r.name for r in plan.rules]})
+    lap("blocking", notify=False)  # the plan; its pairs are counted in the cells
 
     if partitions is None:
         partitions = 1 if engine == "local" else DEFAULT_DASK_PARTITIONS
@@ -841,7 +841,7 @@ def link(
     try:
         stages = PairStages.start(eng, ds_a, ds_b, plan, comparisons, partitions, chunk_size)
         return _link_stages(
-            stages, ds_a, ds_b, comparisons, n_levels, lap, timings, t_start,
+            stages, ds_a, ds_b, comparisons, n_levels, lap, on_stage, timings, t_start,
             threshold=threshold, one_to_one=one_to_one, model=model, progress=progress,
             u_pairs=u_pairs, em_max_iter=em_max_iter, seed=seed, chunk_size=chunk_size,
             return_candidates=return_candidates, dependence_correction=dependence_correction,
@@ -856,7 +856,9 @@ DEFAULT_DASK_PARTITIONS = 4
 
 def _link_stages(stages: PairStages, ds_a: EncodedDataset, ds_b: EncodedDataset,
                  comparisons: list[FieldComparison], n_levels: list[int],
-                 lap: Callable[[str, dict[str, Any] | None], None], timings: dict[str, float],
+                 lap: Callable[..., None],
+                 on_stage: Callable[[str, dict[str, Any]], None] | None,
+                 timings: dict[str, float],
                  t_start: float, *, threshold: float, one_to_one: str,
                  model: FellegiSunterModel | None, progress: bool, u_pairs: int,
                  em_max_iter: int, seed: int, chunk_size: int, return_candidates: bool,
@@ -871,6 +873,8 @@ def _link_stages(stages: PairStages, ds_a: EncodedDataset, ds_b: EncodedDataset,
     rule_counts = [sum(c.rule_counts[k] for c in summaries) for k in range(n_rules)]
     rule_seconds = [sum(c.rule_seconds[k] for c in summaries) for k in range(n_rules)]
     stats = pair_stats(n_a, n_b, rule_stats(stages.plan, rule_counts, rule_seconds), n_cand)
+    if on_stage is not None:
+        on_stage("blocking", stats)
     lap("compare", {"pairs": n_cand, "cells": len(summaries),
                     "join_seconds": sum(rule_seconds),
                     "compare_seconds": sum(c.compare_seconds for c in summaries)})
