@@ -52,8 +52,11 @@ class LocalEngine:
 
     submit = put
 
-    def gather(self, handles: Sequence[Any]) -> list[Any]:
+    def gather(self, handles: Sequence[Any],
+               progress: Callable[[int], None] | None = None) -> list[Any]:
         """Return the results (they are already here)."""
+        if progress is not None:
+            progress(len(handles))
         return list(handles)
 
     def close(self) -> None:
@@ -84,8 +87,17 @@ class DaskEngine:
         """Run ``fn(*args)`` on a worker; arguments may be futures."""
         return self.client.submit(fn, *args, pure=False)
 
-    def gather(self, handles: Sequence[Any]) -> list[Any]:
-        """Wait for the futures and bring their (small) results here."""
+    def gather(self, handles: Sequence[Any],
+               progress: Callable[[int], None] | None = None) -> list[Any]:
+        """Wait for the futures and bring their (small) results here.
+
+        ``progress(1)`` is called as each task finishes, on whichever worker.
+        """
+        if progress is not None:
+            from distributed import as_completed
+
+            for _ in as_completed(list(handles)):
+                progress(1)
         return list(self.client.gather(list(handles)))
 
     def close(self) -> None:
@@ -255,6 +267,27 @@ def cell_table(cell: Cell, score: Callable[[np.ndarray], np.ndarray]
     return cell.codes, cell.levels, score(cell.levels)
 
 
+def cell_recall(cell: Cell, part_a: Part, part_b: Part, comparisons: Sequence[FieldComparison],
+                chunk_size: int, rows: np.ndarray, score: Callable[[np.ndarray], np.ndarray],
+                threshold: float) -> tuple[int, int]:
+    """Task: the blocking-recall sample's likely matches in this cell, inside and outside it.
+
+    ``rows``: the sampled rows of the first dataset that fall in this cell's range; each is
+    scored against every row of the second dataset's range. Two counts come back.
+    """
+    from linkcore.linkage.blocking_recall import count_likely
+    from linkcore.linkage.model import weights_to_probabilities
+
+    comparator = part_a.comparator(part_b, comparisons, chunk_size)
+
+    def prob(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        levels = comparator.levels(left - part_a.start, right - part_b.start)
+        return weights_to_probabilities(score(levels))
+
+    return count_likely(cell.codes, rows, np.arange(part_b.start, part_b.stop, dtype=np.int64),
+                        cell.n_b, prob, threshold)
+
+
 def levels_task(part_a: Part, part_b: Part, comparisons: Sequence[FieldComparison],
                 chunk_size: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Task: levels of given pairs of the two parts (row numbers local to the parts)."""
@@ -300,9 +333,7 @@ class PairStages:
                                       self.comparisons, self.chunk_size)
             self.cells.append(cell)
             summaries.append(self.engine.submit(cell_summary, cell, n_levels))
-            if progress is not None:
-                progress(1)
-        return self.engine.gather(summaries)
+        return self.engine.gather(summaries, progress)
 
     def accepted(self, score: Callable[[np.ndarray], np.ndarray], threshold: float
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -327,6 +358,23 @@ class PairStages:
         if not got:
             return np.zeros(0, np.int64), np.zeros((0, k), np.int8), np.zeros(0)
         return _sorted_by_code([g[0] for g in got], [g[1] for g in got], [g[2] for g in got])
+
+    def blocking_recall_counts(self, rows: np.ndarray, score: Callable[[np.ndarray], np.ndarray],
+                               threshold: float) -> tuple[int, int]:
+        """Count the sample's likely matches inside and outside the candidates, in the cells.
+
+        Each sampled row is scored against every record; two integers come back per cell.
+        """
+        handles = []
+        for k, (p, q) in enumerate(self.grid.cells()):
+            lo, hi = self.grid.bounds_a[p], self.grid.bounds_a[p + 1]
+            mine = rows[(rows >= lo) & (rows < hi)]
+            if mine.size:
+                handles.append(self.engine.submit(
+                    cell_recall, self.cells[k], self.parts_a[p], self.parts_b[q],
+                    self.comparisons, self.chunk_size, mine, score, threshold))
+        got = self.engine.gather(handles)
+        return sum(g[0] for g in got), sum(g[1] for g in got)
 
     def comparator(self) -> PartitionedComparator:
         """Return a comparator of arbitrary pairs that runs in the cells."""

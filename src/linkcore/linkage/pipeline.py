@@ -40,7 +40,12 @@ from linkcore.linkage.blocking import (
     plan_blocking,
     rule_stats,
 )
-from linkcore.linkage.blocking_recall import DEFAULT_BUDGET, estimate_blocking_recall
+from linkcore.linkage.blocking_recall import (
+    DEFAULT_BUDGET,
+    BlockingRecall,
+    recall_from_counts,
+    recall_sample,
+)
 from linkcore.linkage.compare import DEFAULT_CHUNK_SIZE, Comparator, comparisons_for
 from linkcore.linkage.exact_u import count_equal_pairs, equal_filter_pairs, exact_agreement_u
 from linkcore.linkage.gated_u import estimate_gated_u, gated_fields
@@ -919,16 +924,16 @@ def _link_stages(stages: PairStages, ds_a: EncodedDataset, ds_b: EncodedDataset,
     tp = float(prob_t[accepted].sum())
     total = float((p_pat * cand.counts).sum()) if n_cand else 0.0
     quality = _quality(threshold, n_cand, int(accepted.sum()), tp, total)
-    all_codes = stages.codes()
     if fitted.is_fitted and blocking_recall_budget > 0:
-
-        def score_pairs(left: np.ndarray, right: np.ndarray) -> np.ndarray:
-            return weights_to_probabilities(scorer(cmp.levels(left, right)))
-
-        recall_b = estimate_blocking_recall(
-            all_codes, n_a, n_b, score_pairs,
-            threshold=max(threshold, 0.5), budget=blocking_recall_budget, seed=seed)
+        if n_cand == n_a * n_b:  # blocking lost nothing
+            recall_b = BlockingRecall(1.0, 1.0, 1.0, n_a, 0, 0, 0, exact=True)
+        else:
+            sample = recall_sample(n_a, n_b, blocking_recall_budget, seed)
+            inside, outside = stages.blocking_recall_counts(sample, scorer,
+                                                            max(threshold, 0.5))
+            recall_b = recall_from_counts(inside, outside, sample.size, n_b)
         quality = with_blocking_recall(quality, recall_b.to_dict())
+    all_codes = stages.codes()
     ids_a, ids_b = ds_a.record_ids, ds_b.record_ids
     keep = np.flatnonzero(accepted)
     order = keep[np.lexsort((right_t[keep], left_t[keep], -prob_t[keep]))]
