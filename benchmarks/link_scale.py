@@ -40,8 +40,16 @@ def peak_gb() -> float:
 
 
 def worker_peak_kb() -> int:
-    """A worker's own peak memory (run on each worker)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    """A worker's own peak memory, VmHWM (run on each worker).
+
+    Not ru_maxrss: Linux carries the parent's peak across fork and exec into it, so every
+    worker would report the client's peak at the time the cluster started.
+    """
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return 0
 
 
 def load() -> str:
