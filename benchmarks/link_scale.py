@@ -109,7 +109,7 @@ def main() -> None:
         from distributed import Client, LocalCluster
 
         cluster = LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
-                               dashboard_address=None)
+                               dashboard_address=":0")
         client = Client(cluster)
     t1 = time.perf_counter()
     res = link(ea, eb, engine=args.engine, client=client, partitions=args.partitions)

@@ -42,7 +42,7 @@ def dask_client(workers: int | None, scheduler: str | None) -> Iterator[Any]:
 
     if workers is not None:
         with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                          dashboard_address=None) as cluster, Client(cluster) as client:
+                          dashboard_address=":0") as cluster, Client(cluster) as client:
             yield client
         return
     assert scheduler is not None
