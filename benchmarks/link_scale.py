@@ -8,8 +8,13 @@ for the data holders' own files). Prints the time per stage, the candidate pairs
 pairs completeness against the truth (from the run's own candidates), F1, the process's peak
 memory (ru_maxrss) and the load average (the machine is shared).
 
+With ``--engine dask --workers N`` the pair stages run on a local dask.distributed cluster
+of N worker processes (started before the timing; ``--partitions`` row ranges per side), and
+each worker's peak memory is printed too.
+
 Usage:
     python benchmarks/link_scale.py [--records 100000] [--seed 42]
+        [--engine local|dask] [--workers 2] [--partitions P]
 """
 
 from __future__ import annotations
@@ -32,6 +37,19 @@ from linkcore.synth import generate_population, make_extracts
 
 def peak_gb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
+
+
+def worker_peak_kb() -> int:
+    """A worker's own peak memory, VmHWM (run on each worker).
+
+    Not ru_maxrss: Linux carries the parent's peak across fork and exec into it, so every
+    worker would report the client's peak at the time the cluster started.
+    """
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return 0
 
 
 def load() -> str:
@@ -59,6 +77,9 @@ def main() -> None:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--engine", choices=("local", "dask"), default="local")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--partitions", type=int, default=None)
     args = parser.parse_args()
     print(f"machine: {platform.machine()} cpus={os.cpu_count()} python "
           f"{platform.python_version()} numpy {np.__version__}; {time.strftime('%Y-%m-%d %H:%M')}"
@@ -83,9 +104,24 @@ def main() -> None:
           f"{peak_gb():.2f} GB; load average {load()}", flush=True)
     comparable = truth_with_field(truth, a, b, map_a, map_b, "date_of_birth")
     del a, b, pop
+    client = cluster = None
+    if args.engine == "dask":
+        from distributed import Client, LocalCluster
+
+        cluster = LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
+                               dashboard_address=":0")
+        client = Client(cluster)
     t1 = time.perf_counter()
-    res = link(ea, eb)
+    res = link(ea, eb, engine=args.engine, client=client, partitions=args.partitions)
     t_link = time.perf_counter() - t1
+    print(f"engine {args.engine}" + (f", {args.workers} worker processes" if client else "")
+          + f", partitions {args.partitions or 'default'}")
+    if client is not None:
+        peaks = client.run(worker_peak_kb)
+        print("  worker peak memory: " + ", ".join(f"{v / 1024**2:.2f} GB"
+                                                   for v in peaks.values()))
+        client.close()
+        cluster.close()
     t_total = time.perf_counter() - t0
     stages = ", ".join(f"{k} {v:.1f}" for k, v in res.timings.items() if k != "total")
     print(f"end to end (encode both + link): {t_total:.1f} s  [encode {t_encode:.1f}, "
@@ -95,7 +131,7 @@ def main() -> None:
                  else "")
         print(f"  rule {r['rule']}{extra}: {r['pairs']:,} pairs in {r['seconds']:.1f} s")
     print(f"  union: {res.candidate_stats['union']:,} candidate pairs")
-    print(f"  peak memory: {peak_gb():.2f} GB; load average {load()}")
+    print(f"  peak memory (this process): {peak_gb():.2f} GB; load average {load()}")
     q = res.blocking_quality(truth)
     m = evaluate(res.matches, truth)
     print(f"  pairs completeness {q.pairs_completeness:.4f} ({q.true_pairs_found:,} of "

@@ -105,3 +105,37 @@ def test_link_prints_the_salt_group_and_dependence_corrections(capsys):
     for stage, info in stages:
         quiet(stage, info)
     assert capsys.readouterr().out == ""
+
+
+def _free_port():
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.parametrize("extra, needle", [
+    (["--workers", "2", "--scheduler", "tcp://127.0.0.1:1"], "not both"),
+    (["--workers", "0"], "--workers"),
+    (["--partitions", "0"], "--partitions"),
+    (["--scheduler", "tcp://127.0.0.1:{port}"], "cannot reach a dask scheduler"),
+])
+def test_cluster_options_bad_input(files, extra, needle):
+    out = files / "cluster_out.csv"
+    extra = [e.format(port=_free_port()) for e in extra]
+    r = run("link", files / "a.parquet", files / "b.parquet", "-o", out, *extra)
+    assert r.exit_code == 2, r.output
+    lines = [ln for ln in r.output.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error:") and needle in lines[0], r.output
+    assert not out.exists() and not list(files.glob(".cluster_out.csv.*"))
+
+
+def test_link_on_a_local_cluster_writes_the_same_matches(files):
+    pytest.importorskip("distributed")
+    r1 = run("link", files / "a.parquet", files / "b.parquet", "-o", files / "m_local.csv")
+    r2 = run("link", files / "a.parquet", files / "b.parquet", "-o", files / "m_dask.csv",
+             "--workers", "2", "--partitions", "3")
+    assert r1.exit_code == 0 and r2.exit_code == 0, r2.output
+    assert (files / "m_local.csv").read_bytes() == (files / "m_dask.csv").read_bytes()
+    assert "candidate pairs (union)" in r2.output

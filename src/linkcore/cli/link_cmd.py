@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from ._common import common_options, force_option, guarded, setup_logging
+from .cluster import cluster_options, dask_client
 from .paths import RunOutputs
 
 
@@ -94,16 +95,20 @@ class _Printer:
               help="Save the trained model as JSON.")
 @click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Also write a self-contained offline HTML report (charts, model, examples).")
+@cluster_options
 @force_option
 @common_options
 @guarded
 def link(file_a: Path, file_b: Path, output: Path, threshold: str, one_to_one: str,
-         model_path: Path | None, model_out: Path | None, report_path: Path | None, force: bool,
+         model_path: Path | None, model_out: Path | None, report_path: Path | None,
+         partitions: int | None, workers: int | None, scheduler: str | None, force: bool,
          quiet: bool, verbose: bool) -> None:
     """Link two encoded files FILE_A and FILE_B (linkcore Parquet or clkhash CLK JSON).
 
     Prints the candidate pairs per blocking rule, the model's training, the matches and the
     model's own estimates of precision and recall; --report writes an offline HTML report.
+    --workers N or --scheduler ADDRESS run the pair stages on dask.distributed (the same
+    matches as without, bit for bit).
 
     \b
     Example:
@@ -129,10 +134,14 @@ def link(file_a: Path, file_b: Path, output: Path, threshold: str, one_to_one: s
                          force=force)
     output_format(output)
     model = _load_model(model_path) if model_path is not None else None
-    with outputs:
+    if partitions is not None and partitions < 1:
+        raise ParameterError("--partitions must be at least 1")
+    with dask_client(workers, scheduler) as client, outputs:
         result = run_link(file_a, file_b, threshold=t, one_to_one=one_to_one, model=model,
                           progress=not quiet, on_stage=_Printer(quiet),
-                          return_candidates=report_path is not None)
+                          return_candidates=report_path is not None,
+                          engine="local" if client is None else "dask", client=client,
+                          partitions=partitions)
         # Every output is written aside first; they are renamed into place together.
         result.write(outputs.path("-o"))
         if model_out is not None:

@@ -48,6 +48,7 @@ Dice ``s*``: ``b = ceil(log(1 - R) / log(1 - p(s*)^r))``, capped at ``max_bands`
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 import time
@@ -117,13 +118,7 @@ class CandidatePairs:
 
     def stats(self) -> dict[str, Any]:
         """Per-rule candidate counts, the union size and the reduction ratio."""
-        return {
-            "n_a": self.n_a,
-            "n_b": self.n_b,
-            "rules": [r.to_dict() for r in self.rules],
-            "union": len(self),
-            "reduction_ratio": self.reduction_ratio,
-        }
+        return pair_stats(self.n_a, self.n_b, self.rules, len(self))
 
     def quality(self, truth: pd.DataFrame, ids_a: np.ndarray, ids_b: np.ndarray
                 ) -> BlockingQuality:
@@ -132,6 +127,18 @@ class CandidatePairs:
 
         return blocking_quality(ids_a[self.left], ids_b[self.right], truth=truth,
                                 n_a=self.n_a, n_b=self.n_b)
+
+
+def pair_stats(n_a: int, n_b: int, rules: Sequence[RuleStats], union: int) -> dict[str, Any]:
+    """Per-rule candidate counts, the union size and the reduction ratio (JSON-ready)."""
+    total = n_a * n_b
+    return {
+        "n_a": n_a,
+        "n_b": n_b,
+        "rules": [r.to_dict() for r in rules],
+        "union": int(union),
+        "reduction_ratio": 1.0 - union / total if total else 1.0,
+    }
 
 
 # --------------------------------------------------------------------------- helpers
@@ -197,58 +204,167 @@ def join_equal_keys(
     """
     keys_a = np.asarray(keys_a)
     keys_b = np.asarray(keys_b)
-    rows_a = np.flatnonzero(keys_a != 0) if skip_zero else np.arange(keys_a.size)
-    rows_b = np.flatnonzero(keys_b != 0) if skip_zero else np.arange(keys_b.size)
+    big = oversized_blocks(keys_a, keys_b, skip_zero=skip_zero, max_block_pairs=max_block_pairs)
+    left, right = join_rows(keys_a, keys_b, skip_zero=skip_zero, exclude=big.values)
+    return left, right, big.blocks, big.pairs
+
+
+@dataclass(frozen=True)
+class OversizedBlocks:
+    """The key values whose blocks are skipped, how many pairs they held, and the pairs kept."""
+
+    values: np.ndarray
+    blocks: int
+    pairs: int
+    kept_pairs: int
+
+
+def _value_counts(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct keys and their counts, by sorting (see unique_int)."""
+    y = np.sort(keys)
+    if y.size == 0:
+        return y, np.zeros(0, np.int64)
+    first = np.flatnonzero(np.concatenate(([True], y[1:] != y[:-1])))
+    return y[first], np.diff(np.append(first, y.size)).astype(np.int64)
+
+
+def oversized_blocks(keys_a: np.ndarray, keys_b: np.ndarray, *, skip_zero: bool = True,
+                     max_block_pairs: int | None = MAX_BLOCK_PAIRS) -> OversizedBlocks:
+    """Find the blocks of an equal-key join with more than ``max_block_pairs`` pairs.
+
+    Computed over the whole key columns (keys only, no pairs made), so that every partition of
+    the join leaves out the same blocks as the one-piece join would.
+    """
+    ka, kb = np.asarray(keys_a), np.asarray(keys_b)
+    if skip_zero:
+        ka, kb = ka[ka != 0], kb[kb != 0]
+    ua, ca = _value_counts(ka)
+    ub, cb = _value_counts(kb)
+    empty = np.zeros(0, dtype=ka.dtype)
+    if ua.size == 0 or ub.size == 0:
+        return OversizedBlocks(empty, 0, 0, 0)
+    pos = np.minimum(np.searchsorted(ub, ua), ub.size - 1)
+    hit = ub[pos] == ua
+    values, pairs = ua[hit], ca[hit] * cb[pos[hit]]
+    if max_block_pairs is None:
+        return OversizedBlocks(empty, 0, 0, int(pairs.sum()))
+    big = pairs > max_block_pairs
+    return OversizedBlocks(values[big], int(big.sum()), int(pairs[big].sum()),
+                           int(pairs[~big].sum()))
+
+
+def join_rows(keys_a: np.ndarray, keys_b: np.ndarray, *, skip_zero: bool = True,
+              exclude: np.ndarray | None = None, offset_a: int = 0, offset_b: int = 0
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """Every (i, j) with equal keys, leaving out key 0 (with ``skip_zero``) and ``exclude``.
+
+    ``exclude``: sorted key values that never join (oversized blocks found over the whole
+    columns). ``offset_a``/``offset_b`` are added to the row numbers (a partition's first row).
+    """
+    keys_a = np.asarray(keys_a)
+    keys_b = np.asarray(keys_b)
+    ok_a = keys_a != 0 if skip_zero else np.ones(keys_a.size, bool)
+    ok_b = keys_b != 0 if skip_zero else np.ones(keys_b.size, bool)
+    if exclude is not None and exclude.size:
+        ok_a &= ~_in_sorted(keys_a, exclude)
+        ok_b &= ~_in_sorted(keys_b, exclude)
+    rows_a, rows_b = np.flatnonzero(ok_a), np.flatnonzero(ok_b)
     empty = np.zeros(0, np.int64)
     if rows_a.size == 0 or rows_b.size == 0:
-        return empty, empty, 0, 0
+        return empty, empty
     kb = keys_b[rows_b]
     order_b = np.argsort(kb, kind="stable")
     sorted_b = kb[order_b]
     first_b = np.flatnonzero(np.concatenate(([True], sorted_b[1:] != sorted_b[:-1])))
     uniq_b = sorted_b[first_b]
-    start_b = first_b
     count_b = np.diff(np.append(first_b, sorted_b.size))
     ka = keys_a[rows_a]
     pos = np.minimum(np.searchsorted(uniq_b, ka), uniq_b.size - 1)
     hit = uniq_b[pos] == ka
     rows_a, pos = rows_a[hit], pos[hit]
-    blocks_skipped = pairs_skipped = 0
-    if max_block_pairs is not None and pos.size:
-        count_a = np.bincount(pos, minlength=uniq_b.size)
-        block_pairs = count_a.astype(np.int64) * count_b
-        big = block_pairs > max_block_pairs
-        if big.any():
-            blocks_skipped = int(big.sum())
-            pairs_skipped = int(block_pairs[big].sum())
-            keep = ~big[pos]
-            rows_a, pos = rows_a[keep], pos[keep]
     counts = count_b[pos]
     total = int(counts.sum())
     if total == 0:
-        return empty, empty, blocks_skipped, pairs_skipped
+        return empty, empty
     left = np.repeat(rows_a.astype(np.int64), counts)
-    first = np.repeat(start_b[pos].astype(np.int64), counts)
+    first = np.repeat(first_b[pos].astype(np.int64), counts)
     offsets = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
     right = rows_b[order_b[first + offsets]].astype(np.int64)
-    return left, right, blocks_skipped, pairs_skipped
+    return left + offset_a, right + offset_b
+
+
+def _in_sorted(x: np.ndarray, values: np.ndarray) -> np.ndarray:
+    pos = np.minimum(np.searchsorted(values, x), values.size - 1)
+    return values[pos] == x
 
 
 # --------------------------------------------------------------------------- rules
 
 
 class BlockingRule:
-    """A candidate-generation rule: gives the distinct pair codes ``left * n_b + right``."""
+    """A candidate-generation rule, planned once over the whole key columns, joined per cell.
+
+    ``plan`` adds the rule's key columns (one 64-bit key per record) to ``keys_a``/``keys_b``
+    under names starting with ``prefix`` and returns its equal-key joins (JoinColumn) with the
+    oversized blocks already found, so that a join run on any partition of the rows makes
+    exactly the pairs the whole join would (see ``cell_codes``).
+    """
 
     name = "rule"
 
-    def codes(self, a: EncodedDataset, b: EncodedDataset) -> tuple[np.ndarray, dict[str, Any]]:
-        """Return sorted distinct pair codes and details for the statistics."""
+    def plan(self, a: EncodedDataset, b: EncodedDataset, keys_a: dict[str, np.ndarray],
+             keys_b: dict[str, np.ndarray], prefix: str) -> RulePlan:
+        """Return the rule's joins and details for the statistics."""
         raise NotImplementedError
+
+    def codes(self, a: EncodedDataset, b: EncodedDataset) -> tuple[np.ndarray, dict[str, Any]]:
+        """Return sorted distinct pair codes ``left * n_b + right`` and details (one piece)."""
+        plan = plan_blocking(a, b, [self])
+        codes, _, _ = cell_codes(plan, plan.keys_a, plan.keys_b, (0, len(a)), (0, len(b)))
+        return codes, plan.rules[0].details
 
     def to_dict(self) -> dict[str, Any]:
         """Return the rule's settings, JSON-ready."""
         return {"rule": self.name}
+
+
+@dataclass(frozen=True)
+class JoinColumn:
+    """One equal-key join: the key column(s) that make its key, and the blocks it leaves out.
+
+    Two source columns are combined row by row (``_combine_keys``: missing when either is).
+    """
+
+    sources: tuple[str, ...]
+    skip_zero: bool = True
+    exclude: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint64))
+
+
+@dataclass(frozen=True)
+class RulePlan:
+    """A rule's joins (or all pairs), the details for its statistics and the planning time."""
+
+    name: str
+    columns: tuple[JoinColumn, ...] = ()
+    details: dict[str, Any] = field(default_factory=dict)
+    seconds: float = 0.0
+    all_pairs: bool = False
+
+
+def _join_column(name: str, keys_a: dict[str, np.ndarray], keys_b: dict[str, np.ndarray],
+                 sources: tuple[str, ...], *, skip_zero: bool = True,
+                 max_block_pairs: int | None = MAX_BLOCK_PAIRS
+                 ) -> tuple[JoinColumn, OversizedBlocks]:
+    """Plan one join over the whole columns: its oversized blocks and the pairs it keeps."""
+    ka, kb = _column_keys(keys_a, sources), _column_keys(keys_b, sources)
+    big = oversized_blocks(ka, kb, skip_zero=skip_zero, max_block_pairs=max_block_pairs)
+    return JoinColumn(sources, skip_zero, big.values), big
+
+
+def _column_keys(keys: dict[str, np.ndarray], sources: tuple[str, ...]) -> np.ndarray:
+    if len(sources) == 1:
+        return keys[sources[0]]
+    return _combine_keys(keys[sources[0]], keys[sources[1]])
 
 
 @dataclass(frozen=True)
@@ -258,15 +374,16 @@ class AllPairs(BlockingRule):
     limit: int = 50_000_000
     name = "all_pairs"
 
-    def codes(self, a: EncodedDataset, b: EncodedDataset) -> tuple[np.ndarray, dict[str, Any]]:
-        """Return 0 .. n_a n_b - 1."""
+    def plan(self, a: EncodedDataset, b: EncodedDataset, keys_a: dict[str, np.ndarray],
+             keys_b: dict[str, np.ndarray], prefix: str) -> RulePlan:
+        """Every pair: refused above the limit."""
         total = len(a) * len(b)
         if total > self.limit:
             raise ParameterError(
                 f"all pairs of {len(a)} x {len(b)} records is {total} comparisons, above the "
                 f"limit of {self.limit}; use blocking (keyed blocking keys or LSH on the CLK)"
             )
-        return np.arange(total, dtype=np.int64), {}
+        return RulePlan(self.name, all_pairs=True)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the rule's settings."""
@@ -281,8 +398,9 @@ class KeyedBlocking(BlockingRule):
     max_block_pairs: int = MAX_BLOCK_PAIRS
     name = "keys"
 
-    def codes(self, a: EncodedDataset, b: EncodedDataset) -> tuple[np.ndarray, dict[str, Any]]:
-        """Union of the equal-key joins of every key."""
+    def plan(self, a: EncodedDataset, b: EncodedDataset, keys_a: dict[str, np.ndarray],
+             keys_b: dict[str, np.ndarray], prefix: str) -> RulePlan:
+        """One equal-key join per blocking key (their union is the rule's pairs)."""
         names = tuple(a.blocking_keys) if self.keys is None else tuple(self.keys)
         absent = [k for k in names if k not in a.blocking_keys or k not in b.blocking_keys]
         if absent:
@@ -290,26 +408,26 @@ class KeyedBlocking(BlockingRule):
                 f"blocking key(s) {', '.join(absent)} not in both datasets; they hold "
                 f"{', '.join(a.blocking_keys) or 'none'}"
             )
-        union = _CodeUnion()
+        columns = []
         per_key: dict[str, int] = {}
         skipped: dict[str, int] = {}
-        n_b = len(b)
         for name in names:
-            left, right, n_big, big_pairs = join_equal_keys(
-                a.blocking_keys[name], b.blocking_keys[name], max_block_pairs=self.max_block_pairs
-            )
-            per_key[name] = int(left.size)
-            if n_big:
-                skipped[name] = n_big
+            col = f"key:{name}"
+            keys_a[col], keys_b[col] = a.blocking_keys[name], b.blocking_keys[name]
+            join, big = _join_column(name, keys_a, keys_b, (col,),
+                                     max_block_pairs=self.max_block_pairs)
+            columns.append(join)
+            per_key[name] = big.kept_pairs
+            if big.blocks:
+                skipped[name] = big.blocks
                 logger.warning(
                     "blocking key %r: %d oversized block(s) with %d pairs skipped (over %d pairs "
-                    "each)", name, n_big, big_pairs, self.max_block_pairs,
+                    "each)", name, big.blocks, big.pairs, self.max_block_pairs,
                 )
-            union.add(unique_int(left * n_b + right))
         details: dict[str, Any] = {"per_key": per_key}
         if skipped:
             details["oversized_blocks_skipped"] = skipped
-        return union.result(), details
+        return RulePlan(self.name, tuple(columns), details)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the rule's settings."""
@@ -416,7 +534,7 @@ class HammingLSH(BlockingRule):
             raise ParameterError(f"LSH filter {self.filter!r} is not a field of the datasets")
         return ds.fields[self.filter]
 
-    def plan(self, fa: np.ndarray, fb: np.ndarray) -> LshPlan:
+    def plan_bands(self, fa: np.ndarray, fb: np.ndarray) -> LshPlan:
         """Measure popcounts and random-pair bit agreement, then choose bands and bits."""
         n_a, n_b = fa.shape[0], fb.shape[0]
         bits = 64 * fa.shape[1]
@@ -441,35 +559,35 @@ class HammingLSH(BlockingRule):
                            float(b * n_a * n_b * p0**r))
         return plan
 
-    def codes(self, a: EncodedDataset, b: EncodedDataset) -> tuple[np.ndarray, dict[str, Any]]:
-        """Union over bands of the pairs whose sampled bits all agree."""
+    def plan(self, a: EncodedDataset, b: EncodedDataset, keys_a: dict[str, np.ndarray],
+             keys_b: dict[str, np.ndarray], prefix: str) -> RulePlan:
+        """One join per band on the band's sampled bits (key 0 is a key like any other here)."""
         fa, fb = self._filters(a), self._filters(b)
-        n_b = fb.shape[0]
-        if fa.shape[0] == 0 or n_b == 0:
-            return np.zeros(0, np.int64), {"bands": 0, "bits_per_band": 0}
-        plan = self.plan(fa, fb)
+        if fa.shape[0] == 0 or fb.shape[0] == 0:
+            return RulePlan(self.name, (), {"bands": 0, "bits_per_band": 0})
+        plan = self.plan_bands(fa, fb)
         bits = 64 * fa.shape[1]
         rng = np.random.default_rng([self.seed, bits])
         positions = np.stack([rng.choice(bits, size=plan.bits_per_band, replace=False)
                               for _ in range(plan.bands)])
-        keys_a = kernels.hamming_band_keys(fa, positions)
-        keys_b = kernels.hamming_band_keys(fb, positions)
-        union = _CodeUnion()
+        band_a = kernels.hamming_band_keys(fa, positions)
+        band_b = kernels.hamming_band_keys(fb, positions)
+        columns = []
         big_buckets = 0
         for band in range(plan.bands):
-            left, right, n_big, _ = join_equal_keys(
-                keys_a[:, band], keys_b[:, band], skip_zero=False,
-                max_block_pairs=self.max_bucket_pairs,
-            )
-            big_buckets += n_big
-            union.add(left * n_b + right)
+            col = f"{prefix}band:{band}"
+            keys_a[col], keys_b[col] = band_a[:, band], band_b[:, band]
+            join, big = _join_column(col, keys_a, keys_b, (col,), skip_zero=False,
+                                     max_block_pairs=self.max_bucket_pairs)
+            columns.append(join)
+            big_buckets += big.blocks
         if big_buckets:
             logger.warning("LSH: %d oversized bucket(s) skipped (over %d pairs each)",
                            big_buckets, self.max_bucket_pairs)
         details = {"filter": self.filter, **plan.to_dict()}
         if big_buckets:
             details["oversized_buckets_skipped"] = big_buckets
-        return union.result(), details
+        return RulePlan(self.name, tuple(columns), details)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the rule's settings."""
@@ -561,22 +679,23 @@ class FieldAgreement(BlockingRule):
                 keys_a[name], keys_b[name] = ka, kb
         return chosen, u_exact, keys_a, keys_b
 
-    def codes(self, a: EncodedDataset, b: EncodedDataset) -> tuple[np.ndarray, dict[str, Any]]:
-        """Union over pairs of chosen fields of the pairs equal on both."""
-        chosen, u_exact, keys_a, keys_b = self.select(a, b)
-        n_b = len(b)
-        union = _CodeUnion()
+    def plan(self, a: EncodedDataset, b: EncodedDataset, keys_a: dict[str, np.ndarray],
+             keys_b: dict[str, np.ndarray], prefix: str) -> RulePlan:
+        """One join per pair of chosen fields, on the two filter keys combined."""
+        chosen, u_exact, fk_a, fk_b = self.select(a, b)
+        columns = []
         per_pair: dict[str, int] = {}
         skipped = 0
+        for name in chosen:
+            keys_a[f"field:{name}"], keys_b[f"field:{name}"] = fk_a[name], fk_b[name]
         for i, f in enumerate(chosen):
             for g in chosen[i + 1:]:
-                left, right, n_big, _ = join_equal_keys(
-                    _combine_keys(keys_a[f], keys_a[g]), _combine_keys(keys_b[f], keys_b[g]),
-                    max_block_pairs=self.max_block_pairs,
-                )
-                skipped += n_big
-                per_pair[f"{f}+{g}"] = int(left.size)
-                union.add(left * n_b + right)
+                join, big = _join_column(f"{f}+{g}", keys_a, keys_b,
+                                         (f"field:{f}", f"field:{g}"),
+                                         max_block_pairs=self.max_block_pairs)
+                columns.append(join)
+                skipped += big.blocks
+                per_pair[f"{f}+{g}"] = big.kept_pairs
         if skipped:
             logger.warning("field agreement: %d oversized block(s) skipped (over %d pairs each)",
                            skipped, self.max_block_pairs)
@@ -587,7 +706,7 @@ class FieldAgreement(BlockingRule):
         }
         if skipped:
             details["oversized_blocks_skipped"] = skipped
-        return union.result(), details
+        return RulePlan(self.name, tuple(columns), details)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the rule's settings."""
@@ -649,21 +768,95 @@ def _parse_rules(spec: BlockingSpec, a: EncodedDataset, b: EncodedDataset) -> li
     return rules
 
 
+@dataclass
+class BlockingPlan:
+    """Every rule's joins, planned over the whole key columns; the pairs come from ``cell_codes``.
+
+    ``keys_a``/``keys_b`` hold the key columns (8 bytes a record each); a partition of the work
+    needs only its rows of them (``part_keys``), and the plan without them (``light``).
+    """
+
+    n_a: int
+    n_b: int
+    rules: tuple[RulePlan, ...]
+    keys_a: dict[str, np.ndarray] = field(default_factory=dict)
+    keys_b: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def light(self) -> BlockingPlan:
+        """Return the plan without its key columns (what each cell task receives)."""
+        return BlockingPlan(self.n_a, self.n_b, self.rules)
+
+    def part_keys(self, side: str, start: int, stop: int) -> dict[str, np.ndarray]:
+        """One side's key columns for rows ``start`` to ``stop`` (copies, to ship alone)."""
+        keys = self.keys_a if side == "a" else self.keys_b
+        return {k: np.ascontiguousarray(v[start:stop]) for k, v in keys.items()}
+
+
+def plan_blocking(a: EncodedDataset, b: EncodedDataset, blocking: BlockingSpec = "auto"
+                  ) -> BlockingPlan:
+    """Plan the blocking rules over both datasets' key columns (no pairs are made here)."""
+    rules = _parse_rules(blocking, a, b)
+    keys_a: dict[str, np.ndarray] = {}
+    keys_b: dict[str, np.ndarray] = {}
+    plans = []
+    for k, rule in enumerate(rules):
+        t0 = time.perf_counter()
+        if len(a) == 0 or len(b) == 0:
+            plan = RulePlan(rule.name)
+        else:
+            plan = rule.plan(a, b, keys_a, keys_b, f"r{k}:")
+        plans.append(dataclasses.replace(plan, seconds=time.perf_counter() - t0))
+    return BlockingPlan(len(a), len(b), tuple(plans), keys_a, keys_b)
+
+
+def cell_codes(plan: BlockingPlan, keys_a: dict[str, np.ndarray], keys_b: dict[str, np.ndarray],
+               rows_a: tuple[int, int], rows_b: tuple[int, int]
+               ) -> tuple[np.ndarray, list[int], list[float]]:
+    """Candidate codes of one cell: left rows in ``rows_a``, right rows in ``rows_b``.
+
+    ``keys_a``/``keys_b``: the cells' rows of the plan's key columns. Returns the sorted distinct
+    codes ``left * n_b + right`` (global row numbers) and, per rule, its distinct codes in the
+    cell and the seconds spent. The cells of a grid partition the pairs, so the union over the
+    cells is the union over the whole files and the per-rule counts add up.
+    """
+    (sa, ea), (sb, eb) = rows_a, rows_b
+    n_b = plan.n_b
+    union = _CodeUnion()
+    counts, seconds = [], []
+    for rule in plan.rules:
+        t0 = time.perf_counter()
+        if rule.all_pairs:
+            left = np.arange(sa, ea, dtype=np.int64)
+            codes = (left[:, None] * n_b + np.arange(sb, eb, dtype=np.int64)[None, :]).ravel()
+        else:
+            per_rule = _CodeUnion()
+            for col in rule.columns:
+                left, right = join_rows(_column_keys(keys_a, col.sources),
+                                        _column_keys(keys_b, col.sources),
+                                        skip_zero=col.skip_zero, exclude=col.exclude,
+                                        offset_a=sa, offset_b=sb)
+                per_rule.add(unique_int(left * n_b + right))
+            codes = per_rule.result()
+        union.add(codes)
+        counts.append(int(codes.size))
+        seconds.append(time.perf_counter() - t0)
+    return union.result(), counts, seconds
+
+
 def candidate_pairs(a: EncodedDataset, b: EncodedDataset, blocking: BlockingSpec = "auto"
                     ) -> CandidatePairs:
     """Run the blocking rules and return the union of their candidate pairs, with statistics."""
-    rules = _parse_rules(blocking, a, b)
-    n_a, n_b = len(a), len(b)
-    stats: list[RuleStats] = []
-    union = _CodeUnion()
-    for rule in rules:
-        t0 = time.perf_counter()
-        if n_a == 0 or n_b == 0:
-            codes, details = np.zeros(0, np.int64), {}
-        else:
-            codes, details = rule.codes(a, b)
-        union.add(codes)
-        stats.append(RuleStats(rule.name, int(codes.size), time.perf_counter() - t0, details))
-        logger.info("blocking rule %s: %d candidate pairs", rule.name, codes.size)
-    left, right = _codes_to_pairs(union.result(), n_b)
-    return CandidatePairs(left, right, n_a, n_b, tuple(stats))
+    plan = plan_blocking(a, b, blocking)
+    codes, counts, seconds = cell_codes(plan, plan.keys_a, plan.keys_b, (0, len(a)), (0, len(b)))
+    left, right = _codes_to_pairs(codes, len(b))
+    return CandidatePairs(left, right, len(a), len(b), rule_stats(plan, counts, seconds))
+
+
+def rule_stats(plan: BlockingPlan, counts: Sequence[int], seconds: Sequence[float]
+               ) -> tuple[RuleStats, ...]:
+    """Per-rule statistics from the plan and the cells' summed counts and times."""
+    out = []
+    for rule, n, sec in zip(plan.rules, counts, seconds, strict=True):
+        logger.info("blocking rule %s: %d candidate pairs", rule.name, n)
+        out.append(RuleStats(rule.name, int(n), rule.seconds + sec, rule.details))
+    return tuple(out)

@@ -59,6 +59,51 @@ def _wilson(successes: int, n: int) -> tuple[float, float]:
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
+def recall_sample(n_a: int, n_b: int, budget: int = DEFAULT_BUDGET, seed: int = 0
+                  ) -> np.ndarray:
+    """Sorted rows of the first dataset to score against every record of the second."""
+    sample_size = int(min(n_a, max(1, budget // max(n_b, 1))))
+    rng = np.random.default_rng(seed)
+    return np.sort(rng.choice(n_a, size=sample_size, replace=False)).astype(np.int64)
+
+
+def count_likely(candidate_codes: np.ndarray, rows: np.ndarray, right_rows: np.ndarray,
+                 n_b: int, score: Callable[[np.ndarray, np.ndarray], np.ndarray],
+                 threshold: float) -> tuple[int, int]:
+    """Likely matches among ``rows`` x ``right_rows``, inside and outside the candidates.
+
+    ``candidate_codes``: sorted codes of the candidates (at least those of these pairs). The
+    pairs are scored in chunks of about CHUNK_PAIRS; a grid of cells can count its share each.
+    """
+    rows_per_chunk = max(1, CHUNK_PAIRS // max(right_rows.size, 1))
+    inside = outside = 0
+    for start in range(0, rows.size, rows_per_chunk):
+        chunk = rows[start:start + rows_per_chunk]
+        left = np.repeat(chunk, right_rows.size)
+        right = np.tile(right_rows, chunk.size)
+        prob = score(left, right)
+        likely = prob >= threshold
+        if not likely.any():
+            continue
+        codes = left[likely] * n_b + right[likely]
+        pos = np.searchsorted(candidate_codes, codes)
+        pos[pos >= candidate_codes.size] = 0
+        hit = candidate_codes[pos] == codes if candidate_codes.size else np.zeros(codes.size, bool)
+        inside += int(hit.sum())
+        outside += int((~hit).sum())
+    return inside, outside
+
+
+def recall_from_counts(inside: int, outside: int, sample_records: int, n_b: int
+                       ) -> BlockingRecall:
+    """Return the recall estimate and its Wilson interval from the sample's counts."""
+    n_likely = inside + outside
+    recall = inside / n_likely if n_likely else math.nan
+    low, high = _wilson(inside, n_likely)
+    return BlockingRecall(recall, low, high, int(sample_records), int(sample_records) * n_b,
+                          inside, outside)
+
+
 def estimate_blocking_recall(
     candidate_codes: np.ndarray,
     n_a: int,
@@ -78,28 +123,7 @@ def estimate_blocking_recall(
     total = n_a * n_b
     if total == 0 or candidate_codes.size == total:
         return BlockingRecall(1.0, 1.0, 1.0, n_a, 0, 0, 0, exact=True)
-    sample_size = int(min(n_a, max(1, budget // max(n_b, 1))))
-    rng = np.random.default_rng(seed)
-    sample = np.sort(rng.choice(n_a, size=sample_size, replace=False)).astype(np.int64)
-    rows_per_chunk = max(1, CHUNK_PAIRS // n_b)
-    inside = outside = 0
-    right_all = np.arange(n_b, dtype=np.int64)
-    for start in range(0, sample.size, rows_per_chunk):
-        rows = sample[start:start + rows_per_chunk]
-        left = np.repeat(rows, n_b)
-        right = np.tile(right_all, rows.size)
-        prob = score(left, right)
-        likely = prob >= threshold
-        if not likely.any():
-            continue
-        codes = left[likely] * n_b + right[likely]
-        pos = np.searchsorted(candidate_codes, codes)
-        pos[pos >= candidate_codes.size] = 0
-        hit = candidate_codes[pos] == codes if candidate_codes.size else np.zeros(codes.size, bool)
-        inside += int(hit.sum())
-        outside += int((~hit).sum())
-    n_likely = inside + outside
-    recall = inside / n_likely if n_likely else math.nan
-    low, high = _wilson(inside, n_likely)
-    return BlockingRecall(recall, low, high, int(sample.size), int(sample.size) * n_b,
-                          inside, outside)
+    sample = recall_sample(n_a, n_b, budget, seed)
+    inside, outside = count_likely(candidate_codes, sample, np.arange(n_b, dtype=np.int64),
+                                   n_b, score, threshold)
+    return recall_from_counts(inside, outside, sample.size, n_b)

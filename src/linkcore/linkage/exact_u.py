@@ -29,7 +29,8 @@ from linkcore.linkage.blocking import field_keys, join_equal_keys
 from linkcore.linkage.levels import EXACT_LEVEL, MISSING_LEVEL
 from linkcore.linkage.model import (
     FellegiSunterModel,
-    pattern_counts,
+    PatternCounts,
+    as_pattern_counts,
     weights_to_probabilities,
 )
 
@@ -75,13 +76,14 @@ def pairs_present(keys_a: np.ndarray, keys_b: np.ndarray, *, within: bool = Fals
 
 
 def exact_agreement_u(model: FellegiSunterModel, ds_a: EncodedDataset, ds_b: EncodedDataset,
-                      levels: np.ndarray, *, max_u_exact: float,
+                      levels: np.ndarray | PatternCounts, *, max_u_exact: float,
                       skip: tuple[str, ...] = (), within: bool = False) -> dict[str, Any]:
     """Replace each specific field's u[exact] by the count over all pairs; return what changed.
 
-    ``levels``: the candidates' comparison levels (their probabilities under the current model
-    give the expected matches). Fields whose exact level agrees in more than ``max_u_exact`` of
-    random pairs (sex) keep the random-pair u: for them sampling is already precise. ``skip``:
+    ``levels``: the candidates' comparison levels or their PatternCounts (their probabilities
+    under the current model give the expected matches). Fields whose exact level agrees in
+    more than ``max_u_exact`` of random pairs (sex) keep the random-pair u: for them sampling is
+    already precise. ``skip``:
     fields whose u is conditional (gated on a salt; see gated_u.py), not over all pairs.
     ``within``: ``ds_a`` and ``ds_b`` are one file (deduplication): pairs i < j are counted.
     """
@@ -98,7 +100,7 @@ def exact_agreement_u(model: FellegiSunterModel, ds_a: EncodedDataset, ds_b: Enc
     # matches that only an identifier links gain probability as its u falls
     random_u = {f: float(t[EXACT_LEVEL]) for f, t in (model.u or {}).items() if len(t) > 1}
     # candidates fall into few distinct level patterns: each round scores those, not every pair
-    patterns, multiplicity = pattern_counts(levels, model.n_levels)
+    patterns, multiplicity = as_pattern_counts(levels, model.n_levels)
     for _ in range(EXACT_U_ROUNDS):
         step = _count_round(model, counts, patterns, multiplicity.astype(np.float64),
                             max_u_exact, random_u)

@@ -92,6 +92,75 @@ def pattern_counts(levels: np.ndarray, n_levels: Sequence[int]) -> tuple[np.ndar
     return patterns, counts.astype(np.int64)
 
 
+def merge_pattern_counts(parts: Sequence[tuple[np.ndarray, np.ndarray]],
+                         n_levels: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Add up (patterns, counts) tables of parts of a level matrix: the whole matrix's table.
+
+    The result is what ``pattern_counts`` gives for the parts' rows stacked, in the same order
+    (integer counts, so however the rows were split the table is identical).
+    """
+    n_levels = [int(n) for n in n_levels]
+    parts = [(p, c) for p, c in parts if c.size]
+    if not parts:
+        return np.empty((0, len(n_levels)), dtype=np.int8), np.empty(0, dtype=np.int64)
+    patterns = np.concatenate([p for p, _ in parts]).astype(np.int8)
+    counts = np.concatenate([c for _, c in parts]).astype(np.int64)
+    if math.prod(n_levels) >= 2**62:
+        uniq, inverse = np.unique(patterns, axis=0, return_inverse=True)
+        out = np.zeros(uniq.shape[0], dtype=np.int64)
+        np.add.at(out, inverse.reshape(-1), counts)
+        return uniq.astype(np.int8), out
+    radix = np.cumprod([1, *n_levels[:-1]]).astype(np.int64)
+    key = patterns.astype(np.int64) @ radix
+    keys, inverse = np.unique(key, return_inverse=True)
+    out = np.zeros(keys.size, dtype=np.int64)
+    np.add.at(out, inverse, counts)
+    merged = np.empty((keys.size, len(n_levels)), dtype=np.int8)
+    rest = keys.copy()
+    for j, n in enumerate(n_levels):
+        merged[:, j] = rest % n
+        rest //= n
+    return merged, out
+
+
+@dataclass(frozen=True)
+class PatternCounts:
+    """The candidates' comparison levels as distinct patterns and how often each occurs.
+
+    What the pair stages send back from each partition instead of the pairs: training, the
+    u counts and the corrections need only this table.
+    """
+
+    patterns: np.ndarray
+    counts: np.ndarray
+
+    @property
+    def n_pairs(self) -> int:
+        """Number of pairs the table stands for."""
+        return int(self.counts.sum())
+
+    def __len__(self) -> int:
+        return self.n_pairs
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """(pairs, fields), as the level matrix it stands for."""
+        return (self.n_pairs, int(self.patterns.shape[1]))
+
+    @classmethod
+    def of(cls, levels: np.ndarray, n_levels: Sequence[int]) -> PatternCounts:
+        """Return the table of a level matrix."""
+        return cls(*pattern_counts(levels, n_levels))
+
+
+def as_pattern_counts(levels: np.ndarray | PatternCounts, n_levels: Sequence[int]
+                      ) -> tuple[np.ndarray, np.ndarray]:
+    """(patterns, counts) of a level matrix or of a PatternCounts table."""
+    if isinstance(levels, PatternCounts):
+        return levels.patterns, levels.counts
+    return pattern_counts(levels, n_levels)
+
+
 # --------------------------------------------------------------------------- results
 
 
@@ -407,7 +476,7 @@ class FellegiSunterModel:
 
     def fit_em(
         self,
-        candidate_levels: np.ndarray,
+        candidate_levels: np.ndarray | PatternCounts,
         *,
         max_iter: int = 100,
         tol: float = 1e-6,
@@ -424,7 +493,10 @@ class FellegiSunterModel:
         Degenerate input (no pairs, every field missing, a single pattern) skips EM with a
         warning and leaves that starting point as the model.
         """
-        levels = self._check_levels(candidate_levels, "candidate levels")
+        if isinstance(candidate_levels, PatternCounts):
+            self._check_levels(candidate_levels.patterns, "candidate levels")
+        else:
+            candidate_levels = self._check_levels(candidate_levels, "candidate levels")
         if not isinstance(max_iter, int) or max_iter < 1:
             raise ParameterError("max_iter must be a positive whole number")
         if not tol > 0:
@@ -436,8 +508,8 @@ class FellegiSunterModel:
                 "u is not set: call estimate_u with the levels of random pairs first, "
                 "or fit_em(..., fix_u=False) to estimate u from the candidates too"
             )
-        n_pairs = int(levels.shape[0])
-        patterns, counts = pattern_counts(levels, self.n_levels)
+        patterns, counts = as_pattern_counts(candidate_levels, self.n_levels)
+        n_pairs = int(counts.sum())
         weights = counts.astype(np.float64)
 
         m = _copies(self._initial_m())

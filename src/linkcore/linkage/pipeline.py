@@ -35,11 +35,17 @@ from linkcore.errors import ModelError, ParameterError
 from linkcore.linkage import resolve as _resolve
 from linkcore.linkage.blocking import (
     BlockingSpec,
-    CandidatePairs,
-    candidate_pairs,
     field_keys,
+    pair_stats,
+    plan_blocking,
+    rule_stats,
 )
-from linkcore.linkage.blocking_recall import DEFAULT_BUDGET, estimate_blocking_recall
+from linkcore.linkage.blocking_recall import (
+    DEFAULT_BUDGET,
+    BlockingRecall,
+    recall_from_counts,
+    recall_sample,
+)
 from linkcore.linkage.compare import DEFAULT_CHUNK_SIZE, Comparator, comparisons_for
 from linkcore.linkage.exact_u import count_equal_pairs, equal_filter_pairs, exact_agreement_u
 from linkcore.linkage.gated_u import estimate_gated_u, gated_fields
@@ -47,10 +53,13 @@ from linkcore.linkage.levels import FieldComparison
 from linkcore.linkage.model import (
     EMResult,
     FellegiSunterModel,
-    estimate_quality,
+    PatternCounts,
+    as_pattern_counts,
     lambda_fixed_point,
+    merge_pattern_counts,
     weights_to_probabilities,
 )
+from linkcore.linkage.partitions import PairStages, make_engine
 from linkcore.linkage.salt import SaltDependence, salt_dependence
 
 logger = logging.getLogger("linkcore.linkage.pipeline")
@@ -336,59 +345,75 @@ def _random_pairs_within(n: int, k: int, seed: int) -> tuple[np.ndarray, np.ndar
     return np.minimum(a, b), np.maximum(a, b)
 
 
-def _levels_local(comparator: Comparator, cands: CandidatePairs, progress: bool) -> np.ndarray:
-    if not progress or len(cands) == 0:
-        return comparator.levels(cands.left, cands.right)
-    from tqdm import tqdm
+@dataclass(frozen=True)
+class Scorer:
+    """Match weight of each row of levels: the model's, then the salt and dependence corrections.
 
-    with tqdm(total=len(cands), desc="comparing", unit="pair", unit_scale=True,
-              leave=False) as bar:
-        return comparator.levels(cands.left, cands.right, progress=bar.update)
+    Applied row by row, so a pattern gets the same weight as every pair that has it.
+    """
 
+    model: FellegiSunterModel
+    salt: SaltDependence
+    dependence: ExactDependence
+    comparisons: tuple[FieldComparison, ...]
 
-def _levels_task(comparator: Comparator, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    return comparator.levels(left, right)
-
-
-def _levels_dask(comparator: Comparator, cands: CandidatePairs, client: Any, partitions: int
-                 ) -> np.ndarray:
-    """Partition the candidate pairs and compare each partition as a dask.distributed task."""
-    try:
-        from dask.distributed import Client
-    except ImportError:
-        raise ParameterError(
-            "engine='dask' needs dask.distributed: pip install 'linkcore[dask]'"
-        ) from None
-    n = len(cands)
-    if n == 0:
-        return np.empty((0, len(comparator.comparisons)), dtype=np.int8)
-    own = client is None
-    if own:
-        client = Client(processes=False, n_workers=1, threads_per_worker=2,
-                        dashboard_address=None)
-    try:
-        shared = client.scatter(comparator, broadcast=True)
-        bounds = np.linspace(0, n, max(1, min(partitions, n)) + 1).astype(np.int64)
-        futures = [
-            client.submit(_levels_task, shared, cands.left[s:e], cands.right[s:e], pure=False)
-            for s, e in zip(bounds[:-1], bounds[1:], strict=True) if e > s
-        ]
-        parts = client.gather(futures)
-    finally:
-        if own:
-            client.close()
-    return np.concatenate(parts, axis=0)
+    def __call__(self, levels: np.ndarray) -> np.ndarray:
+        """Weights of the rows."""
+        w = self.model.match_weights(levels)
+        w = self.salt.adjust(w, levels, self.comparisons)
+        return self.dependence.adjust(w, levels, self.comparisons)
 
 
-def _histograms(prob: np.ndarray, weights: np.ndarray) -> dict[str, Any]:
+class _LazyComparator:
+    """A one-process Comparator made on first use (``LinkResult.explain`` after the run)."""
+
+    def __init__(self, ds_a: EncodedDataset, ds_b: EncodedDataset,
+                 comparisons: Sequence[FieldComparison], chunk_size: int):
+        self._args = (ds_a, ds_b, tuple(comparisons), chunk_size)
+        self._made: Comparator | None = None
+        self.comparisons = tuple(comparisons)
+
+    def levels(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        """Comparison levels of the pairs."""
+        if self._made is None:
+            a, b, comps, chunk = self._args
+            self._made = Comparator(a, b, comps, chunk_size=chunk)
+        return self._made.levels(left, right)
+
+
+def _quality(threshold: float, n_candidates: int, n_accepted: int, tp: float,
+             total: float) -> dict[str, float]:
+    """model.estimate_quality from sums: Σ p over the accepted and over all candidates."""
+    fp = float(n_accepted - tp)
+    fn = max(total - tp, 0.0)
+    expected = tp + fn
+    return {
+        "threshold": threshold,
+        "n_candidates": int(n_candidates),
+        "n_accepted": int(n_accepted),
+        "expected_matches": expected,
+        "expected_true_positives": tp,
+        "expected_false_positives": fp,
+        "expected_false_negatives": fn,
+        "precision": tp / (tp + fp) if tp + fp > 0 else math.nan,
+        "recall": tp / expected if expected > 0 else math.nan,
+        "f1": 2 * tp / (2 * tp + fp + fn) if 2 * tp + fp + fn > 0 else math.nan,
+    }
+
+
+def _histograms(prob: np.ndarray, weights: np.ndarray,
+                counts: np.ndarray | None = None) -> dict[str, Any]:
+    """Histograms of probability and weight; ``counts``: how many pairs each entry stands for."""
     edges = np.linspace(0.0, 1.0, 21)
-    counts, _ = np.histogram(prob, bins=edges)
-    out: dict[str, Any] = {"probability": {"edges": edges.tolist(), "counts": counts.tolist()}}
+    hist, _ = np.histogram(prob, bins=edges, weights=counts)
+    out: dict[str, Any] = {"probability": {"edges": edges.tolist(),
+                                           "counts": hist.astype(np.int64).tolist()}}
     if weights.size:
         lo, hi = math.floor(float(weights.min())), math.ceil(float(weights.max()))
         w_edges = np.arange(lo, max(hi, lo + 1) + 1, dtype=np.float64)
-        w_counts, _ = np.histogram(weights, bins=w_edges)
-        out["match_weight"] = {"edges": w_edges.tolist(), "counts": w_counts.tolist()}
+        w_counts, _ = np.histogram(weights, bins=w_edges, weights=counts)
+        out["match_weight"] = {"edges": w_edges.tolist(),
+                               "counts": w_counts.astype(np.int64).tolist()}
     return out
 
 
@@ -432,7 +457,7 @@ def train_unsupervised(
     comparator: Comparator,
     ds_a: EncodedDataset,
     ds_b: EncodedDataset,
-    candidate_levels: np.ndarray,
+    candidate_levels: np.ndarray | PatternCounts,
     *,
     all_pairs: bool,
     u_pairs: int = DEFAULT_U_PAIRS,
@@ -482,8 +507,6 @@ def train_unsupervised(
     (default: the smaller side's size; several files pooled hold more, see dedupe.py); a
     session that finds more is discarded, and the estimate is capped there.
     """
-    from linkcore.linkage.model import pattern_counts
-
     if scoring_u not in ("random", "candidates"):
         raise ParameterError("scoring_u must be 'random' or 'candidates'")
     n_a, n_b = len(ds_a), len(ds_b)
@@ -584,7 +607,7 @@ def train_unsupervised(
         reach = sess.present * float(fitted_m[sess.field][1]) * sess.share
         if reach > 0:
             estimates.append(sess.expected_matches / reach)
-    patterns, counts = pattern_counts(candidate_levels, model.n_levels)
+    patterns, counts = as_pattern_counts(candidate_levels, model.n_levels)
     n_cand = int(candidate_levels.shape[0])
     if estimates:
         matches = float(np.median(estimates))
@@ -633,13 +656,15 @@ def train_unsupervised(
     return result
 
 
-def _candidate_u(model: FellegiSunterModel, levels: np.ndarray, lam: float
+def _candidate_u(model: FellegiSunterModel, levels: np.ndarray | PatternCounts, lam: float
                  ) -> dict[str, list[float]]:
     """Return u among candidate pairs: their level frequencies less the matches' share λ·m."""
     out = {}
     m, u = model.m or {}, model.u or {}
+    patterns, counts = as_pattern_counts(levels, model.n_levels)
     for j, c in enumerate(model.comparisons):
-        freq = np.bincount(levels[:, j], minlength=c.n_levels)[1:].astype(np.float64)
+        freq = np.bincount(patterns[:, j], weights=counts,
+                           minlength=c.n_levels)[1:].astype(np.float64)
         if freq.sum() == 0:
             out[c.field] = [float(x) for x in u[c.field][1:]]
             continue
@@ -721,11 +746,12 @@ class ExactDependence:
 
 
 def exact_dependence(model: FellegiSunterModel, ds_a: EncodedDataset, ds_b: EncodedDataset,
-                     levels: np.ndarray, prob: np.ndarray, *, within: bool = False
-                     ) -> ExactDependence:
+                     levels: np.ndarray | PatternCounts, prob: np.ndarray, *,
+                     within: bool = False) -> ExactDependence:
     """Measure the joint exact-agreement correction for the candidates' agreeing field sets.
 
-    ``prob``: the candidates' match probabilities before the correction; the matches among the
+    ``levels``: the candidates' levels, or their PatternCounts (then ``prob`` is one per
+    pattern). ``prob``: match probabilities before the correction; the matches among the
     pairs agreeing on S are their sum over the candidates that agree on S (blocking keeps
     nearly every match, and any pair agreeing exactly on two specific fields is a candidate).
     ``within``: ``ds_a`` and ``ds_b`` are one file (deduplication): pairs i < j are counted.
@@ -741,6 +767,9 @@ def exact_dependence(model: FellegiSunterModel, ds_a: EncodedDataset, ds_b: Enco
     dep = ExactDependence(fields, {})
     if len(fields) < 2 or levels.shape[0] == 0 or not model.is_fitted:
         return dep
+    if isinstance(levels, PatternCounts):
+        prob = prob * levels.counts
+        levels = levels.patterns
     masks = dep.subset_codes(levels, model.comparisons)
     space = 1 << len(fields)
     present = np.flatnonzero(np.bincount(masks, minlength=space))
@@ -796,7 +825,7 @@ def link(
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     return_candidates: bool = False,
     client: Any = None,
-    partitions: int = 8,
+    partitions: int | None = None,
     on_stage: Callable[[str, dict[str, Any]], None] | None = None,
     dependence_correction: bool = True,
     blocking_recall_budget: int = DEFAULT_BUDGET,
@@ -804,8 +833,11 @@ def link(
     """Link two encoded datasets (EncodedDataset objects or file paths) without labels.
 
     ``model``: a trained FellegiSunterModel to apply as is (an untrained one is trained).
-    ``engine="dask"`` compares the candidate pairs in ``partitions`` tasks on ``client`` (an
-    in-process dask.distributed cluster when None); the result equals the local engine's.
+    The pair stages (candidate generation, comparison, pattern counts, scoring) run over a grid
+    of ``partitions`` row ranges per side (linkage/partitions.py): in this process with
+    ``engine="local"`` (one range by default), as tasks on ``client`` with ``engine="dask"``
+    (an in-process dask.distributed cluster when None; DEFAULT_DASK_PARTITIONS ranges by
+    default). The result is the same, bit for bit, whatever the engine and the partitions.
     ``on_stage(name, info)`` is called after each stage (the CLI prints from it).
     ``dependence_correction``: score salted fields and their salt field as one mixture over
     "same salt or not" (see linkage/salt.py), and lower the weight of pairs that agree exactly
@@ -823,12 +855,12 @@ def link(
     timings: dict[str, float] = {}
     t_start = t0 = time.perf_counter()
 
-    def lap(stage: str, info: dict[str, Any] | None = None) -> None:
+    def lap(stage: str, info: dict[str, Any] | None = None, notify: bool = True) -> None:
         nonlocal t0
         now = time.perf_counter()
         timings[stage] = now - t0
         t0 = now
-        if on_stage is not None:
+        if on_stage is not None and notify:
             on_stage(stage, info or {})
 
     ds_a, name_a = _load(a, "first")
@@ -838,84 +870,136 @@ def link(
     lap("load", {"n_a": n_a, "n_b": n_b})
 
     comparisons = _model_comparisons(model, comparisons_for(ds_a, include_clk=include_clk))
-    comparator = Comparator(ds_a, ds_b, comparisons, chunk_size=chunk_size)
+    n_levels = [c.n_levels for c in comparisons]
+    plan = plan_blocking(ds_a, ds_b, blocking)
+    lap("blocking", notify=False)  # the plan; its pairs are counted in the cells
 
-    cands = candidate_pairs(ds_a, ds_b, blocking)
-    lap("blocking", cands.stats())
+    if partitions is None:
+        partitions = 1 if engine == "local" else DEFAULT_DASK_PARTITIONS
+    eng = make_engine(engine, client)
+    try:
+        stages = PairStages.start(eng, ds_a, ds_b, plan, comparisons, partitions, chunk_size)
+        return _link_stages(
+            stages, ds_a, ds_b, comparisons, n_levels, lap, on_stage, timings, t_start,
+            threshold=threshold, one_to_one=one_to_one, model=model, progress=progress,
+            u_pairs=u_pairs, em_max_iter=em_max_iter, seed=seed, chunk_size=chunk_size,
+            return_candidates=return_candidates, dependence_correction=dependence_correction,
+            blocking_recall_budget=blocking_recall_budget)
+    finally:
+        eng.close()
 
-    if engine == "dask":
-        levels = _levels_dask(comparator, cands, client, partitions)
-    else:
-        levels = _levels_local(comparator, cands, progress)
-    lap("compare", {"pairs": len(cands)})
 
+#: Partitions per side (cells: its square) for the dask engine when none are given.
+DEFAULT_DASK_PARTITIONS = 4
+
+
+def _link_stages(stages: PairStages, ds_a: EncodedDataset, ds_b: EncodedDataset,
+                 comparisons: list[FieldComparison], n_levels: list[int],
+                 lap: Callable[..., None],
+                 on_stage: Callable[[str, dict[str, Any]], None] | None,
+                 timings: dict[str, float],
+                 t_start: float, *, threshold: float, one_to_one: str,
+                 model: FellegiSunterModel | None, progress: bool, u_pairs: int,
+                 em_max_iter: int, seed: int, chunk_size: int, return_candidates: bool,
+                 dependence_correction: bool, blocking_recall_budget: int) -> LinkResult:
+    """Run the stages after blocking's plan: cells, training, scoring, resolution."""
+    n_a, n_b = len(ds_a), len(ds_b)
+    summaries = _run_cells(stages, progress)
+    cand = PatternCounts(*merge_pattern_counts([(c.patterns, c.counts) for c in summaries],
+                                               n_levels))
+    n_cand = cand.n_pairs
+    n_rules = len(stages.plan.rules)
+    rule_counts = [sum(c.rule_counts[k] for c in summaries) for k in range(n_rules)]
+    rule_seconds = [sum(c.rule_seconds[k] for c in summaries) for k in range(n_rules)]
+    stats = pair_stats(n_a, n_b, rule_stats(stages.plan, rule_counts, rule_seconds), n_cand)
+    if on_stage is not None:
+        on_stage("blocking", stats)
+    lap("compare", {"pairs": n_cand, "cells": len(summaries),
+                    "join_seconds": sum(rule_seconds),
+                    "compare_seconds": sum(c.compare_seconds for c in summaries)})
+
+    cmp = stages.comparator()
     fitted = model if model is not None else FellegiSunterModel(comparisons)
     if not fitted.is_fitted:
         if n_a and n_b:
             em = train_unsupervised(
-                fitted, comparator, ds_a, ds_b, levels,
-                all_pairs=len(cands) == n_a * n_b, u_pairs=u_pairs, seed=seed,
-                em_max_iter=em_max_iter,
+                fitted, cmp, ds_a, ds_b, cand, all_pairs=n_cand == n_a * n_b,
+                u_pairs=u_pairs, seed=seed, em_max_iter=em_max_iter,
             )
             lap("train", em.to_dict())
         else:
             lap("train", {})
     dependence = ExactDependence((), {})
     salt = SaltDependence()
+    comps = tuple(comparisons)
+    patterns = cand.patterns
     if fitted.is_fitted:
-        weights = fitted.match_weights(levels)
         if dependence_correction:
-            salt = salt_dependence(fitted, comparator, ds_a, ds_b, seed=seed)
-            weights = salt.adjust(weights, levels, comparisons)
-            dependence = exact_dependence(fitted, ds_a, ds_b, levels,
-                                          weights_to_probabilities(weights))
-            weights = dependence.adjust(weights, levels, comparisons)
-        prob = weights_to_probabilities(weights)
+            salt = salt_dependence(fitted, cmp, ds_a, ds_b, seed=seed)
+            before = Scorer(fitted, salt, dependence, comps)(patterns)
+            dependence = exact_dependence(fitted, ds_a, ds_b, cand,
+                                          weights_to_probabilities(before))
+    scorer = Scorer(fitted, salt, dependence, comps)
+    if fitted.is_fitted:
+        w_pat = scorer(patterns)
     else:  # nothing to train on (an empty input): no pair can be scored
-        weights = np.zeros(0)
-        prob = np.zeros(0)
+        w_pat = np.zeros(0)
+    p_pat = weights_to_probabilities(w_pat)
     lap("score", {"salt_groups": salt.to_dict()["groups"],
                   "dependence_corrections": dependence.to_dict()["corrections"]})
 
-    accepted = _resolve.resolve(cands.left, cands.right, prob, threshold=threshold,
+    if fitted.is_fitted:
+        codes_t, prob_t, weights_t = stages.accepted(scorer, threshold)
+    else:
+        codes_t, prob_t, weights_t = np.zeros(0, np.int64), np.zeros(0), np.zeros(0)
+    left_t, right_t = codes_t // max(n_b, 1), codes_t % max(n_b, 1)
+    accepted = _resolve.resolve(left_t, right_t, prob_t, threshold=threshold,
                                 one_to_one=one_to_one)
-    quality = estimate_quality(prob, threshold, accepted=accepted)
+    tp = float(prob_t[accepted].sum())
+    total = float((p_pat * cand.counts).sum()) if n_cand else 0.0
+    quality = _quality(threshold, n_cand, int(accepted.sum()), tp, total)
     if fitted.is_fitted and blocking_recall_budget > 0:
-
-        def score_pairs(left: np.ndarray, right: np.ndarray) -> np.ndarray:
-            lv = comparator.levels(left, right)
-            w = fitted.match_weights(lv)
-            w = dependence.adjust(salt.adjust(w, lv, comparisons), lv, comparisons)
-            return weights_to_probabilities(w)
-
-        recall_b = estimate_blocking_recall(
-            cands.left * n_b + cands.right, n_a, n_b, score_pairs,
-            threshold=max(threshold, 0.5), budget=blocking_recall_budget, seed=seed)
+        if n_cand == n_a * n_b:  # blocking lost nothing
+            recall_b = BlockingRecall(1.0, 1.0, 1.0, n_a, 0, 0, 0, exact=True)
+        else:
+            sample = recall_sample(n_a, n_b, blocking_recall_budget, seed)
+            inside, outside = stages.blocking_recall_counts(sample, scorer,
+                                                            max(threshold, 0.5))
+            recall_b = recall_from_counts(inside, outside, sample.size, n_b)
         quality = with_blocking_recall(quality, recall_b.to_dict())
+    all_codes = stages.codes()
     ids_a, ids_b = ds_a.record_ids, ds_b.record_ids
     keep = np.flatnonzero(accepted)
-    order = keep[np.lexsort((cands.right[keep], cands.left[keep], -prob[keep]))]
+    order = keep[np.lexsort((right_t[keep], left_t[keep], -prob_t[keep]))]
     matches = pd.DataFrame({
-        "id_a": ids_a[cands.left[order]].astype(object),
-        "id_b": ids_b[cands.right[order]].astype(object),
-        "probability": prob[order],
-        "match_weight": weights[order],
+        "id_a": ids_a[left_t[order]].astype(object),
+        "id_b": ids_b[right_t[order]].astype(object),
+        "probability": prob_t[order],
+        "match_weight": weights_t[order],
     })
     lap("resolve", {"matches": int(keep.size), "quality": quality})
 
     table = None
     if return_candidates:
-        table = pd.DataFrame({"id_a": ids_a[cands.left], "id_b": ids_b[cands.right]})
+        codes_c, levels_c, weights_c = stages.table(scorer)
+        if not fitted.is_fitted:
+            weights_c = np.zeros(0)
+        left_c, right_c = codes_c // max(n_b, 1), codes_c % max(n_b, 1)
+        table = pd.DataFrame({"id_a": ids_a[left_c], "id_b": ids_b[right_c]})
         for j, c in enumerate(comparisons):
-            table[f"level_{c.field}"] = levels[:, j]
-        table["probability"] = prob
-        table["match_weight"] = weights
-        table["accepted"] = accepted
+            table[f"level_{c.field}"] = levels_c[:, j]
+        table["probability"] = weights_to_probabilities(weights_c)
+        table["match_weight"] = weights_c
+        chosen = codes_t[accepted]
+        pos = np.minimum(np.searchsorted(chosen, codes_c), max(chosen.size - 1, 0))
+        table["accepted"] = (chosen[pos] == codes_c) if chosen.size else np.zeros(codes_c.size,
+                                                                                    bool)
+    stages.cells.clear()
     timings["total"] = time.perf_counter() - t_start
     return LinkResult(
         matches=matches,
         model=fitted,
-        candidate_stats=cands.stats(),
+        candidate_stats=stats,
         timings=timings,
         quality=quality,
         threshold=threshold,
@@ -923,13 +1007,23 @@ def link(
         n_a=n_a,
         n_b=n_b,
         candidates=table,
-        histograms=_histograms(prob, weights),
-        _comparator=comparator,
+        histograms=_histograms(p_pat, w_pat, cand.counts if w_pat.size else None),
+        _comparator=_LazyComparator(ds_a, ds_b, comparisons, chunk_size),
         _ids=(ids_a, ids_b),
-        _codes=cands.left * n_b + cands.right,
+        _codes=all_codes,
         dependence=dependence,
         salt=salt,
     )
+
+
+def _run_cells(stages: PairStages, progress: bool) -> list[Any]:
+    if not progress:
+        return stages.run_cells()
+    from tqdm import tqdm
+
+    with tqdm(total=len(stages.grid.cells()), desc="blocking and comparing", unit="cell",
+              leave=False) as bar:
+        return stages.run_cells(progress=bar.update)
 
 
 # --------------------------------------------------------------------------- many parties

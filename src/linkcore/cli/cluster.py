@@ -1,0 +1,57 @@
+"""``--workers N`` / ``--scheduler ADDRESS``: the dask.distributed client a command runs on."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Any
+
+import click
+
+from ..errors import ParameterError
+
+#: Seconds to wait for a scheduler to answer before giving up (a wrong address fails fast).
+CONNECT_TIMEOUT = 5
+
+
+def cluster_options(func: Any) -> Any:
+    """Add --workers and --scheduler (mutually exclusive) to a command."""
+    func = click.option(
+        "--scheduler", type=str, default=None, metavar="ADDRESS",
+        help="Run the pair stages on a running dask.distributed scheduler "
+             "(e.g. tcp://10.0.0.5:8786); every worker must read the same files.")(func)
+    func = click.option(
+        "--workers", type=int, default=None, metavar="N",
+        help="Run the pair stages on a local dask cluster of N worker processes.")(func)
+    return click.option(
+        "--partitions", type=int, default=None, metavar="P",
+        help="Row ranges per file (P x P cells of work); default 1 locally, 4 on dask.")(func)
+
+
+@contextlib.contextmanager
+def dask_client(workers: int | None, scheduler: str | None) -> Iterator[Any]:
+    """Yield a client for --workers or --scheduler, or None for the local engine."""
+    if workers is not None and scheduler is not None:
+        raise ParameterError("use --workers or --scheduler, not both")
+    if workers is None and scheduler is None:
+        yield None
+        return
+    if workers is not None and workers < 1:
+        raise ParameterError("--workers must be at least 1")
+    from distributed import Client, LocalCluster
+
+    if workers is not None:
+        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                          dashboard_address=":0") as cluster, Client(cluster) as client:
+            yield client
+        return
+    assert scheduler is not None
+    try:
+        client = Client(scheduler, timeout=CONNECT_TIMEOUT)
+    except (OSError, TimeoutError, ValueError) as exc:
+        reason = "not a scheduler address" if isinstance(exc, ValueError) else "no answer"
+        raise ParameterError(
+            f"cannot reach a dask scheduler at {scheduler} within {CONNECT_TIMEOUT} s ({reason})"
+        ) from None
+    with client:
+        yield client

@@ -1,0 +1,440 @@
+"""The pair stages as work over partitions: a grid of cells, run in-process or on dask.distributed.
+
+Both datasets are cut into row ranges (``Grid``); a *cell* is one range of the first dataset
+against one range of the second, and the cells partition all pairs. Per cell, one task
+
+    candidates (``blocking.cell_codes``: every rule's joins restricted to the cell's rows)
+    -> comparison levels -> pattern counts
+
+keeps the cell's pairs and levels where it ran and sends back only its pattern counts and
+per-rule counts (``CellSummary``). Scoring then runs per cell and sends back the pairs at or
+above the threshold. Comparisons of pairs chosen in the client (the random pairs behind u,
+the training sessions, the salt and blocking-recall samples) go through
+``PartitionedComparator``, which sends each cell's share of the pairs to a task holding only
+those rows. A task receives only the rows of its partitions (``Part``), never a whole dataset.
+
+The local engine runs the same functions in this process, one after the other; the dask engine
+submits them to a dask.distributed client. Whatever the engine and the grid, the counts are
+integers and each pair's levels and weights are computed row by row, so the results are the
+same bit for bit.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from linkcore.errors import ParameterError
+from linkcore.linkage.blocking import BlockingPlan, cell_codes
+from linkcore.linkage.compare import DEFAULT_CHUNK_SIZE, Comparator
+from linkcore.linkage.levels import FieldComparison
+from linkcore.linkage.model import pattern_counts
+
+if TYPE_CHECKING:
+    from linkcore.dataset import EncodedDataset
+
+# --------------------------------------------------------------------------- engines
+
+
+class LocalEngine:
+    """Runs each task at once in this process (no scheduler); a handle is the result itself."""
+
+    name = "local"
+
+    def put(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Run ``fn(*args)`` now."""
+        return fn(*args)
+
+    submit = put
+
+    def gather(self, handles: Sequence[Any],
+               progress: Callable[[int], None] | None = None) -> list[Any]:
+        """Return the results (they are already here)."""
+        if progress is not None:
+            progress(len(handles))
+        return list(handles)
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+class DaskEngine:
+    """Submits each task to a dask.distributed client; a handle is a future.
+
+    Partitions are made by tasks too (``put``), not scattered, so that a worker lost mid-run
+    has its share recomputed by the scheduler from the task graph (scattered data would be
+    lost with it).
+    """
+
+    name = "dask"
+
+    def __init__(self, client: Any, *, own: bool = False):
+        self.client = client
+        self._own = own
+
+    def put(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Make a partition on a worker from the arguments (kept in the graph for retries)."""
+        with warnings.catch_warnings():  # the rows are meant to travel with the task
+            warnings.filterwarnings("ignore", message="Sending large graph")
+            return self.client.submit(fn, *args, pure=False)
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Run ``fn(*args)`` on a worker; arguments may be futures."""
+        return self.client.submit(fn, *args, pure=False)
+
+    def gather(self, handles: Sequence[Any],
+               progress: Callable[[int], None] | None = None) -> list[Any]:
+        """Wait for the futures and bring their (small) results here.
+
+        ``progress(1)`` is called as each task finishes, on whichever worker.
+        """
+        if progress is not None:
+            from distributed import as_completed
+
+            for _ in as_completed(list(handles)):
+                progress(1)
+        return list(self.client.gather(list(handles)))
+
+    def close(self) -> None:
+        """Close the client if this engine started it."""
+        if self._own:
+            self.client.close()
+
+
+def make_engine(engine: str, client: Any = None) -> LocalEngine | DaskEngine:
+    """Return the engine by name; ``dask`` without a client starts an in-process cluster."""
+    if engine == "local":
+        return LocalEngine()
+    try:
+        from distributed import Client
+    except ImportError as exc:  # pragma: no cover - dask is a dependency
+        raise ParameterError(
+            "engine='dask' needs dask.distributed: pip install 'linkcore[dask]'"
+        ) from exc
+    if client is not None:
+        return DaskEngine(client)
+    return DaskEngine(Client(processes=False, n_workers=1, threads_per_worker=2,
+                             dashboard_address=None), own=True)
+
+
+# --------------------------------------------------------------------------- partitions
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Row ranges of the two datasets; cell (p, q) pairs range p of the first with range q."""
+
+    bounds_a: np.ndarray
+    bounds_b: np.ndarray
+
+    @classmethod
+    def even(cls, n_a: int, n_b: int, parts: int) -> Grid:
+        """``parts`` ranges of (nearly) equal size per side (fewer for tiny inputs)."""
+        if not isinstance(parts, int) or parts < 1:
+            raise ParameterError("partitions must be a positive whole number")
+        return cls(_bounds(n_a, parts), _bounds(n_b, parts))
+
+    def ranges(self, side: str) -> list[tuple[int, int]]:
+        """(start, stop) of each range of one side."""
+        b = self.bounds_a if side == "a" else self.bounds_b
+        return [(int(s), int(e)) for s, e in zip(b[:-1], b[1:], strict=True)]
+
+    def cells(self) -> list[tuple[int, int]]:
+        """Every (p, q), the first side's range varying slowest."""
+        return [(p, q) for p in range(self.bounds_a.size - 1)
+                for q in range(self.bounds_b.size - 1)]
+
+
+def _bounds(n: int, parts: int) -> np.ndarray:
+    k = max(1, min(parts, n))
+    return np.linspace(0, n, k + 1).astype(np.int64)
+
+
+class Part:
+    """One side's rows ``start`` to ``stop``: the dataset slice and its blocking key columns."""
+
+    def __init__(self, ds: EncodedDataset, keys: dict[str, np.ndarray], start: int, index: int):
+        self.ds = ds
+        self.keys = keys
+        self.start = start
+        self.index = index
+        self._comparators: dict[Any, Comparator] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_comparators"] = {}  # a cache: never shipped
+        return state
+
+    @property
+    def stop(self) -> int:
+        """One past the last row."""
+        return self.start + len(self.ds)
+
+    def comparator(self, other: Part, comparisons: Sequence[FieldComparison],
+                   chunk_size: int) -> Comparator:
+        """Return a Comparator of this part against ``other`` (popcounts computed once, kept)."""
+        key = (other.index, tuple(comparisons), chunk_size)
+        if key not in self._comparators:
+            self._comparators[key] = Comparator(self.ds, other.ds, comparisons,
+                                                chunk_size=chunk_size)
+        return self._comparators[key]
+
+
+def make_part(ds: EncodedDataset, keys: dict[str, np.ndarray], start: int, index: int) -> Part:
+    """Task: wrap one side's rows as a Part (runs where the part will live)."""
+    return Part(ds, keys, start, index)
+
+
+# --------------------------------------------------------------------------- cells
+
+
+@dataclass
+class Cell:
+    """One cell's candidate pairs (sorted codes ``left * n_b + right``) and their levels."""
+
+    codes: np.ndarray
+    levels: np.ndarray
+    n_b: int
+    rule_counts: list[int]
+    rule_seconds: list[float]
+    compare_seconds: float
+
+    @property
+    def left(self) -> np.ndarray:
+        """Row numbers in the first dataset."""
+        return self.codes // max(self.n_b, 1)
+
+    @property
+    def right(self) -> np.ndarray:
+        """Row numbers in the second dataset."""
+        return self.codes % max(self.n_b, 1)
+
+
+@dataclass(frozen=True)
+class CellSummary:
+    """What a cell sends back after blocking and comparison: counts only."""
+
+    patterns: np.ndarray
+    counts: np.ndarray
+    rule_counts: list[int]
+    rule_seconds: list[float]
+    compare_seconds: float
+
+
+def pair_cell(part_a: Part, part_b: Part, plan: BlockingPlan,
+              comparisons: Sequence[FieldComparison], chunk_size: int) -> Cell:
+    """Task: the cell's candidate pairs by every blocking rule, and their comparison levels."""
+    codes, counts, seconds = cell_codes(plan, part_a.keys, part_b.keys,
+                                        (part_a.start, part_a.stop), (part_b.start, part_b.stop))
+    t0 = time.perf_counter()
+    n_b = max(plan.n_b, 1)
+    comparator = part_a.comparator(part_b, comparisons, chunk_size)
+    levels = comparator.levels(codes // n_b - part_a.start, codes % n_b - part_b.start)
+    return Cell(codes, levels, plan.n_b, counts, seconds, time.perf_counter() - t0)
+
+
+def cell_summary(cell: Cell, n_levels: Sequence[int]) -> CellSummary:
+    """Task: the cell's pattern counts and per-rule counts (what crosses the network)."""
+    patterns, counts = pattern_counts(cell.levels, n_levels)
+    return CellSummary(patterns, counts, cell.rule_counts, cell.rule_seconds,
+                       cell.compare_seconds)
+
+
+def cell_accepted(cell: Cell, score: Callable[[np.ndarray], np.ndarray], threshold: float
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Task: codes, probabilities and weights of the cell's pairs at or above the threshold."""
+    from linkcore.linkage.model import weights_to_probabilities
+
+    weights = score(cell.levels)
+    prob = weights_to_probabilities(weights)
+    keep = prob >= threshold
+    return cell.codes[keep], prob[keep], weights[keep]
+
+
+def cell_codes_only(cell: Cell) -> np.ndarray:
+    """Task: the cell's candidate codes (8 bytes a pair)."""
+    return cell.codes
+
+
+def cell_table(cell: Cell, score: Callable[[np.ndarray], np.ndarray]
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Task: every candidate's code, levels and weight (for ``return_candidates`` only)."""
+    return cell.codes, cell.levels, score(cell.levels)
+
+
+def cell_recall(cell: Cell, part_a: Part, part_b: Part, comparisons: Sequence[FieldComparison],
+                chunk_size: int, rows: np.ndarray, score: Callable[[np.ndarray], np.ndarray],
+                threshold: float) -> tuple[int, int]:
+    """Task: the blocking-recall sample's likely matches in this cell, inside and outside it.
+
+    ``rows``: the sampled rows of the first dataset that fall in this cell's range; each is
+    scored against every row of the second dataset's range. Two counts come back.
+    """
+    from linkcore.linkage.blocking_recall import count_likely
+    from linkcore.linkage.model import weights_to_probabilities
+
+    comparator = part_a.comparator(part_b, comparisons, chunk_size)
+
+    def prob(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        levels = comparator.levels(left - part_a.start, right - part_b.start)
+        return weights_to_probabilities(score(levels))
+
+    return count_likely(cell.codes, rows, np.arange(part_b.start, part_b.stop, dtype=np.int64),
+                        cell.n_b, prob, threshold)
+
+
+def levels_task(part_a: Part, part_b: Part, comparisons: Sequence[FieldComparison],
+                chunk_size: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Task: levels of given pairs of the two parts (row numbers local to the parts)."""
+    return part_a.comparator(part_b, comparisons, chunk_size).levels(left, right)
+
+
+# --------------------------------------------------------------------------- the grid
+
+
+@dataclass
+class PairStages:
+    """Both datasets cut into parts on an engine, and the cells' pairs kept where they ran."""
+
+    engine: LocalEngine | DaskEngine
+    grid: Grid
+    plan: BlockingPlan
+    comparisons: tuple[FieldComparison, ...]
+    chunk_size: int = DEFAULT_CHUNK_SIZE
+    parts_a: list[Any] = field(default_factory=list)
+    parts_b: list[Any] = field(default_factory=list)
+    cells: list[Any] = field(default_factory=list)
+
+    @classmethod
+    def start(cls, engine: LocalEngine | DaskEngine, ds_a: EncodedDataset,
+              ds_b: EncodedDataset, plan: BlockingPlan, comparisons: Sequence[FieldComparison],
+              partitions: int, chunk_size: int = DEFAULT_CHUNK_SIZE) -> PairStages:
+        """Send each part its rows (slices of the data and of the key columns) and no more."""
+        grid = Grid.even(len(ds_a), len(ds_b), partitions)
+        out = cls(engine, grid, plan, tuple(comparisons), chunk_size)
+        for side, ds, parts in (("a", ds_a, out.parts_a), ("b", ds_b, out.parts_b)):
+            for k, (s, e) in enumerate(grid.ranges(side)):
+                parts.append(engine.put(make_part, ds.subset(slice(s, e)),
+                                        plan.part_keys(side, s, e), s, k))
+        return out
+
+    def run_cells(self, progress: Callable[[int], None] | None = None) -> list[CellSummary]:
+        """Blocking and comparison in every cell; returns the cells' counts."""
+        light = self.plan.light()
+        n_levels = [c.n_levels for c in self.comparisons]
+        summaries = []
+        for p, q in self.grid.cells():
+            cell = self.engine.submit(pair_cell, self.parts_a[p], self.parts_b[q], light,
+                                      self.comparisons, self.chunk_size)
+            self.cells.append(cell)
+            summaries.append(self.engine.submit(cell_summary, cell, n_levels))
+        return self.engine.gather(summaries, progress)
+
+    def accepted(self, score: Callable[[np.ndarray], np.ndarray], threshold: float
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Codes, probabilities and weights of every candidate at or above the threshold.
+
+        Sorted by code, the order the one-piece run had them in.
+        """
+        got = self.engine.gather([self.engine.submit(cell_accepted, c, score, threshold)
+                                  for c in self.cells])
+        return _sorted_by_code([g[0] for g in got], [g[1] for g in got], [g[2] for g in got])
+
+    def codes(self) -> np.ndarray:
+        """Sorted codes of all candidates (8 bytes a pair cross the network)."""
+        got = self.engine.gather([self.engine.submit(cell_codes_only, c) for c in self.cells])
+        return _sorted_by_code(got)[0] if got else np.zeros(0, np.int64)
+
+    def table(self, score: Callable[[np.ndarray], np.ndarray]
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Codes, levels and weights of every candidate, sorted by code."""
+        got = self.engine.gather([self.engine.submit(cell_table, c, score) for c in self.cells])
+        k = len(self.comparisons)
+        if not got:
+            return np.zeros(0, np.int64), np.zeros((0, k), np.int8), np.zeros(0)
+        return _sorted_by_code([g[0] for g in got], [g[1] for g in got], [g[2] for g in got])
+
+    def blocking_recall_counts(self, rows: np.ndarray, score: Callable[[np.ndarray], np.ndarray],
+                               threshold: float) -> tuple[int, int]:
+        """Count the sample's likely matches inside and outside the candidates, in the cells.
+
+        Each sampled row is scored against every record; two integers come back per cell.
+        """
+        handles = []
+        for k, (p, q) in enumerate(self.grid.cells()):
+            lo, hi = self.grid.bounds_a[p], self.grid.bounds_a[p + 1]
+            mine = rows[(rows >= lo) & (rows < hi)]
+            if mine.size:
+                handles.append(self.engine.submit(
+                    cell_recall, self.cells[k], self.parts_a[p], self.parts_b[q],
+                    self.comparisons, self.chunk_size, mine, score, threshold))
+        got = self.engine.gather(handles)
+        return sum(g[0] for g in got), sum(g[1] for g in got)
+
+    def comparator(self) -> PartitionedComparator:
+        """Return a comparator of arbitrary pairs that runs in the cells."""
+        return PartitionedComparator(self)
+
+
+def _sorted_by_code(codes: list[np.ndarray], *columns: list[np.ndarray]) -> tuple[Any, ...]:
+    all_codes = np.concatenate(codes) if codes else np.zeros(0, np.int64)
+    order = np.argsort(all_codes, kind="stable")
+    return (all_codes[order], *(np.concatenate(c)[order] for c in columns))
+
+
+class PartitionedComparator:
+    """``levels(left, right)`` for arbitrary pairs, each cell's share computed by its own task.
+
+    Stands in for a Comparator wherever the client chooses pairs (random pairs for u, training
+    sessions, salt and blocking-recall samples): the pairs go out, levels (a byte a field) come
+    back, in the order asked.
+    """
+
+    def __init__(self, stages: PairStages):
+        self._stages = stages
+        self.comparisons = stages.comparisons
+        self.n_a, self.n_b = stages.plan.n_a, stages.plan.n_b
+
+    @property
+    def fields(self) -> list[str]:
+        """Compared field names, in level-matrix column order."""
+        return [c.field for c in self.comparisons]
+
+    def levels(self, left: np.ndarray, right: np.ndarray,
+               progress: Callable[[int], None] | None = None) -> np.ndarray:
+        """Comparison levels ``int8[p, n_fields]`` of the pairs, computed in the cells."""
+        st = self._stages
+        left = np.ascontiguousarray(left, dtype=np.int64)
+        right = np.ascontiguousarray(right, dtype=np.int64)
+        if left.ndim != 1 or left.shape != right.shape:
+            raise ParameterError("left and right must be 1-D arrays of one length")
+        out = np.empty((left.size, len(self.comparisons)), dtype=np.int8)
+        if left.size == 0:
+            return out
+        if left.min() < 0 or left.max() >= self.n_a or right.min() < 0 or right.max() >= self.n_b:
+            raise ParameterError("pair row numbers out of range")
+        pa = np.searchsorted(st.grid.bounds_a, left, "right") - 1
+        qb = np.searchsorted(st.grid.bounds_b, right, "right") - 1
+        n_q = st.grid.bounds_b.size - 1
+        cell = pa * n_q + qb
+        order = np.argsort(cell, kind="stable")
+        sorted_cell = cell[order]
+        cuts = np.flatnonzero(np.diff(sorted_cell)) + 1
+        groups = np.split(order, cuts)
+        handles = []
+        for idx in groups:
+            p, q = divmod(int(cell[idx[0]]), n_q)
+            sa, sb = int(st.grid.bounds_a[p]), int(st.grid.bounds_b[q])
+            handles.append(st.engine.submit(levels_task, st.parts_a[p], st.parts_b[q],
+                                            self.comparisons, st.chunk_size,
+                                            left[idx] - sa, right[idx] - sb))
+        for idx, lv in zip(groups, st.engine.gather(handles), strict=True):
+            out[idx] = lv
+            if progress is not None:
+                progress(idx.size)
+        return out

@@ -1,0 +1,116 @@
+"""The pair stages over partitions: identical results on one process and on a dask cluster."""
+
+import os
+import signal
+
+import numpy as np
+import pandas as pd
+import pytest
+from test_pipeline import synthetic
+
+from linkcore.linkage.blocking import (
+    FieldAgreement,
+    HammingLSH,
+    KeyedBlocking,
+    candidate_pairs,
+    cell_codes,
+    plan_blocking,
+)
+from linkcore.linkage.model import merge_pattern_counts, pattern_counts
+from linkcore.linkage.partitions import Grid
+from linkcore.linkage.pipeline import link
+
+distributed = pytest.importorskip("distributed")
+
+
+@pytest.fixture(scope="module")
+def pair():
+    (a, b), _, _, _ = synthetic(3000, 7)
+    return a, b
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cl, distributed.Client(cl) as client:
+        yield cl, client
+
+
+@pytest.fixture(scope="module")
+def local(pair):
+    return link(*pair, return_candidates=True)
+
+
+def same(x, y):
+    pd.testing.assert_frame_equal(x.matches, y.matches, check_exact=True)
+    assert x.model.to_dict() == y.model.to_dict()
+    assert x.quality == y.quality or pd.Series(x.quality).equals(pd.Series(y.quality))
+    assert x.histograms == y.histograms
+    rules = [{k: v for k, v in r.items() if k != "seconds"} for r in x.candidate_stats["rules"]]
+    assert rules == [{k: v for k, v in r.items() if k != "seconds"}
+                     for r in y.candidate_stats["rules"]]
+    assert np.array_equal(x._codes, y._codes)
+
+
+def test_cells_of_any_grid_make_the_one_piece_candidates(pair):
+    a, b = pair
+    # small block limits so that oversized blocks are skipped, as the whole join skips them
+    rules = [KeyedBlocking(max_block_pairs=40), FieldAgreement(max_block_pairs=2),
+             HammingLSH(filter="last_name", max_bucket_pairs=30)]
+    whole = candidate_pairs(a, b, rules)
+    assert whole.rules[0].details.get("oversized_blocks_skipped")
+    assert whole.rules[2].details.get("oversized_buckets_skipped")
+    plan = plan_blocking(a, b, rules)
+    for parts in (2, 5):
+        grid = Grid.even(len(a), len(b), parts)
+        codes, counts = [], np.zeros(len(plan.rules), np.int64)
+        for p, q in grid.cells():
+            (sa, ea), (sb, eb) = grid.ranges("a")[p], grid.ranges("b")[q]
+            c, n, _ = cell_codes(plan, plan.part_keys("a", sa, ea), plan.part_keys("b", sb, eb),
+                                 (sa, ea), (sb, eb))
+            codes.append(c)
+            counts += n
+        merged = np.sort(np.concatenate(codes))
+        assert np.array_equal(merged, whole.left * len(b) + whole.right)
+        assert counts.tolist() == [r.pairs for r in whole.rules]
+
+
+def test_merged_pattern_counts_equal_the_whole_table():
+    rng = np.random.default_rng(0)
+    levels = rng.integers(0, 4, size=(5000, 6)).astype(np.int8)
+    whole = pattern_counts(levels, [4] * 6)
+    parts = [pattern_counts(levels[s:s + 700], [4] * 6) for s in range(0, 5000, 700)]
+    merged = merge_pattern_counts(parts, [4] * 6)
+    assert np.array_equal(merged[0], whole[0]) and np.array_equal(merged[1], whole[1])
+
+
+@pytest.mark.parametrize("partitions", [2, 3])
+def test_local_engine_any_partitions_is_identical(pair, local, partitions):
+    same(local, link(*pair, partitions=partitions))
+
+
+@pytest.mark.parametrize("partitions", [1, 2, 4])
+def test_dask_cluster_with_processes_is_identical(pair, local, cluster, partitions):
+    _, client = cluster
+    dist = link(*pair, engine="dask", client=client, partitions=partitions,
+                return_candidates=True)
+    same(local, dist)
+    pd.testing.assert_frame_equal(local.candidates, dist.candidates, check_exact=True)
+
+
+def test_a_worker_killed_mid_run_changes_nothing(pair, local, cluster):
+    """Kill a worker process once the cells hold their pairs: dask recomputes what it held."""
+    cl, client = cluster
+    killed = []
+
+    def on_stage(stage, info):
+        if stage == "blocking" and not killed:  # cells done, their pairs live on the workers
+            held = client.has_what()
+            victim = max(held, key=lambda w: len(held[w]))  # the worker holding most
+            pid = client.run(os.getpid, workers=[victim])[victim]
+            os.kill(pid, signal.SIGKILL)
+            killed.append(victim)
+
+    dist = link(*pair, engine="dask", client=client, partitions=3, on_stage=on_stage)
+    assert killed
+    same(local, dist)
