@@ -336,6 +336,15 @@ _CHILD = textwrap.dedent("""
         Path(marker).write_text("inside")
         time.sleep(3600)
 
+    write = store._write
+
+    def write_through(conn, *args):
+        # a page cache of 2 pages: the month's writes spill into the file before the COMMIT,
+        # so the kill leaves a half-written file and a hot journal, not just lost memory
+        conn.execute("PRAGMA cache_size=2")
+        write(conn, *args)
+
+    store._write = write_through
     store._commit = stop_inside
     data = {Path(f).stem: EncodedDataset.read(f) for f in files}
     store.update(path, "2026-02", data, ProjectKey(b"p" * 32), new_agencies=["c"])
@@ -347,6 +356,7 @@ def test_update_killed_inside_its_transaction_leaves_the_previous_month(cli_stor
     work = tmp_path / "people.db"
     work.write_bytes(s.read_bytes())
     before, people_before = dump(work), store.people(work)
+    before_digest = digest(work)
     marker = tmp_path / "inside"
     # the second month changes a lot: c joins, a loses rows
     enc3 = months()[1]
@@ -362,6 +372,9 @@ def test_update_killed_inside_its_transaction_leaves_the_previous_month(cli_stor
     finally:
         child.wait()
     assert child.returncode == -signal.SIGKILL
+    # the kill left the file changed part-way, with the journal of the previous pages
+    assert digest(work) != before_digest
+    assert (tmp_path / "people.db-journal").stat().st_size > 0
     # the store opens and holds the previous month exactly
     assert store.info(work)["last_month"] == "2026-01"
     pd.testing.assert_frame_equal(store.people(work), people_before)
