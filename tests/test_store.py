@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from linkcore.cli import main
+from linkcore.errors import DatasetError, ParameterError
 from linkcore.evaluate import cluster_metrics
 from linkcore.holder.encode import encode
 from linkcore.holder.keys import Secret
@@ -162,6 +163,8 @@ def test_three_months_counts_and_quality(three):
     assert r3.changed == {"a": 0, "b": 2, "c": 0}
     # a month links only what changed: far fewer pairs than the first month
     assert 0 < r3.pairs_scored < r1.pairs_scored / 3
+    for r, (people, _, _) in zip(reports, snaps, strict=True):
+        assert r.records == len(people) and r.people == people["person"].nunique()
     people = snaps[2][0]
     assert len(people) == sum(len(d) for d in enc3.values())
     assert people["person"].str.fullmatch(r"[0-9a-f]{16}").all()
@@ -275,10 +278,12 @@ def test_cli_bad_input_one_line_exit_2_store_unchanged(cli_store, tmp_path):
     assert digest(s) == before
     # a record id twice in one agency's file: the file itself is refused
     ds = months()[0]["a"]
-    twice = ds.subset(list(range(len(ds))) )
+    twice = ds.subset(list(range(len(ds))))
     twice.record_ids[1] = twice.record_ids[0]
-    with pytest.raises(Exception, match="not unique"):
+    with pytest.raises(DatasetError, match="not unique"):
         store.update(s, "2026-02", {"a": twice}, ProjectKey(PROJECT))
+    with pytest.raises(ParameterError, match="at least one"):
+        store.update(s, "2026-02", {}, ProjectKey(PROJECT))
     assert digest(s) == before
 
 

@@ -59,7 +59,12 @@ def store() -> None:
 def create(store_path: Path, schema_from: Path, threshold: str, clustering: str,
            project_key_file: Path | None, project_key_env: str | None, quiet: bool,
            verbose: bool) -> None:
-    """Create an empty store for files of one schema and key."""
+    """Create an empty store for files of one schema and key.
+
+    \b
+    Example:
+      linkcore store create people.db --schema-from a.parquet --project-key-file project.key
+    """  # noqa: D301
     from ..dataset import read_any
     from ..linkage import store as st
     from ..linkage.pseudonyms import ProjectKey
@@ -95,7 +100,12 @@ def add_month(store_path: Path, month: str, agency_files: tuple[tuple[str, Path]
     Only new and changed records are linked (against everything stored); person ids stay
     with their people; merges and splits go into the history. One transaction: an
     interrupted run leaves the store as it was.
-    """
+
+    \b
+    Example:
+      linkcore store add-month people.db --month 2026-02 --agency a a_feb.parquet \\
+          --agency d d_feb.parquet --new-agency d --project-key-file project.key
+    """  # noqa: D301
     from ..dataset import read_any
     from ..errors import ParameterError
     from ..linkage import store as st
@@ -139,7 +149,12 @@ def add_month(store_path: Path, month: str, agency_files: tuple[tuple[str, Path]
 @guarded
 def release(store_path: Path, release_dir: Path, shared_counts_path: Path | None, force: bool,
             quiet: bool, verbose: bool) -> None:
-    """Write each agency's release file (and shared counts) from the store's current month."""
+    """Write each agency's release file (and shared counts) from the store's current month.
+
+    \b
+    Example:
+      linkcore store release people.db --release-dir release/ --shared-counts shared.csv
+    """  # noqa: D301
     from ..linkage import store as st
     from ..linkage.pseudonyms import release_tables, shared_counts
 
@@ -167,7 +182,12 @@ def release(store_path: Path, release_dir: Path, shared_counts_path: Path | None
 @_STORE
 @guarded
 def history(store_path: Path) -> None:
-    """Print the merges, splits and ends of person ids as CSV (month, event, person, other, p)."""
+    """Print the merges, splits and ends of person ids as CSV (month, event, person, other, p).
+
+    \b
+    Example:
+      linkcore store history people.db > history.csv
+    """  # noqa: D301
     from ..linkage import store as st
 
     table = st.history(store_path)
@@ -178,7 +198,12 @@ def history(store_path: Path) -> None:
 @_STORE
 @guarded
 def info(store_path: Path) -> None:
-    """Print the store's public facts (format, agencies, last month, counts) as JSON."""
+    """Print the store's public facts (format, agencies, last month, counts) as JSON.
+
+    \b
+    Example:
+      linkcore store info people.db
+    """  # noqa: D301
     from ..linkage import store as st
 
     facts = st.info(store_path)

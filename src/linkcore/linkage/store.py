@@ -445,6 +445,8 @@ def update(path: str | os.PathLike[str], month: str, files: Mapping[str, Encoded
 
     if not isinstance(month, str) or not _MONTH.match(month):
         raise ParameterError("the month must be written YYYY-MM (e.g. 2026-01)")
+    if not files:
+        raise ParameterError("a month needs at least one agency's file")
     names = agency_names(list(files.values()), list(files))
     new_agencies = list(new_agencies)
     if len(set(new_agencies)) != len(new_agencies):
@@ -656,8 +658,10 @@ def _plan(meta: Mapping[str, str], month: str, agencies: list[str],
           for (a, i), (arr, chg, b) in upsert.items()]
     keyed = [(pop.agency[a], pop.ids[a], pop.agency[b], pop.ids[b], float(p))
              for a, b, p in zip(new_l.tolist(), new_r.tolist(), new_p.tolist(), strict=True)]
-    final = {person_of[k] for k in person_of if k in pop.index} - {s[2] for s in status}
-    n_people = len(final | set(minted))
+    untouched = np.ones(n, bool)
+    untouched[region] = False
+    n_people = len({persons[c] for c in np.unique(old_person[untouched & (old_person >= 0)])}
+                   | set(assigned.values()))
     report = UpdateReport(month, added, changed, withdrawn, full, pairs_scored=scored,
                           links_added=len(keyed), links_removed=len(removed),
                           records_reclustered=int(region.size), new_people=len(minted),
