@@ -402,8 +402,11 @@ def _score(pop: _Population, left: np.ndarray, right: np.ndarray,
     model, salt, dependence = scoring
     if left.size == 0:
         return np.zeros(0)
-    comparator = Comparator(pop.pooled, pop.pooled, model.comparisons)
-    levels = comparator.levels(left, right)
+    # only the rows in some pair: popcounts and filters of the rest are never needed
+    rows, local = np.unique(np.concatenate((left, right)), return_inverse=True)
+    part = pop.pooled.subset(rows)
+    comparator = Comparator(part, part, model.comparisons)
+    levels = comparator.levels(local[:left.size], local[left.size:])
     weights = model.match_weights(levels)
     weights = salt.adjust(weights, levels, model.comparisons)
     weights = dependence.adjust(weights, levels, model.comparisons)
