@@ -391,3 +391,23 @@ def test_update_killed_inside_its_transaction_leaves_the_previous_month(cli_stor
     data = {"a": enc3["a"], "b": months()[0]["b"], "c": months()[0]["c"]}
     report = store.update(work, "2026-02", data, ProjectKey(PROJECT), new_agencies=["c"])
     assert report.added["c"] == len(data["c"]) and store.info(work)["last_month"] == "2026-02"
+
+
+def test_monthly_updates_with_blocking_equal_a_full_relink(tmp_path, key, monkeypatch):
+    # the same months with keyed blocking and field agreement instead of all pairs
+    from linkcore.linkage import blocking
+
+    rules = blocking.default_rules
+    monkeypatch.setattr(blocking, "default_rules",
+                        lambda a, b, all_pairs_limit=10_000: rules(a, b, all_pairs_limit))
+    enc1, enc3, *_ = months()
+    path = tmp_path / "people.db"
+    store.create(path, enc1["a"], key)
+    for month, files in (("2026-01", enc1), ("2026-02", enc1), ("2026-03", enc3)):
+        new = [a for a in files if a not in store.info(path)["agencies"]]
+        report = store.update(path, month, files, key, new_agencies=new)
+        if month == "2026-03":
+            n = report.records
+            assert report.pairs_scored < n * (n - 1) // 2 // 10  # blocked, not all pairs
+        people, relinked = store.people(path), store.relink(path)
+        assert partition(people, "person") == partition(relinked, "cluster")
