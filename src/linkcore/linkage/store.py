@@ -721,51 +721,55 @@ def _assign(pop: _Population, region: np.ndarray, left: np.ndarray, right: np.nd
     label_of = np.full(n, -1, np.int64)
     label_of[region] = labels
     olds = old_person[region]
-    table = pd.DataFrame({"p": olds, "c": labels, "row": region})
-    minrow = table.groupby("c")["row"].min()
-    counts = table[table["p"] >= 0].groupby(["p", "c"]).size().rename("k").reset_index()
-    counts["minrow"] = minrow.loc[counts["c"]].to_numpy()
+    k = int(labels.max()) + 1 if labels.size else 0
+    minrow = np.full(k, n, np.int64)
+    np.minimum.at(minrow, labels, region)
+    # each old person's home: the cluster holding most of its records, ties to the smallest row
+    counts = pd.DataFrame({"p": olds, "c": labels})[olds >= 0].value_counts().rename("k") \
+        .reset_index()
+    counts["minrow"] = minrow[counts["c"].to_numpy()]
     home = counts.sort_values(["p", "k", "minrow"], ascending=[True, False, True]) \
         .drop_duplicates("p")
-    claims: dict[int, list[int]] = {}
-    for p, c in zip(home["p"].tolist(), home["c"].tolist(), strict=True):
-        claims.setdefault(c, []).append(p)
-    rows_of = table.groupby("c")["row"].apply(list).to_dict()
-    olds_in = counts.groupby("c")["p"].apply(list).to_dict()
     home_of = dict(zip(home["p"].tolist(), home["c"].tolist(), strict=True))
+    claims: dict[int, list[int]] = {}
+    for p, c in home_of.items():
+        claims.setdefault(c, []).append(p)
+    olds_in: dict[int, list[int]] = {}
+    for p, c in zip(counts["p"].tolist(), counts["c"].tolist(), strict=True):
+        olds_in.setdefault(c, []).append(p)
     o_l, o_r, o_p = old_links
 
-    assigned: dict[int, str] = {}
+    pid = np.empty(k, dtype=object)
     events: list[tuple] = []
     status: list[tuple] = []
-    minted: list[str] = []
-    for c in sorted(rows_of):
-        members = np.asarray(rows_of[c], np.int64)
-        claimants = claims.get(c, [])
-        if claimants:
-            held = {q: int((old_person[members] == q).sum()) for q in claimants}
-            ranked = sorted(claimants, key=lambda q: (-held[q], first_month.get(persons[q],
-                                                                                month), persons[q]))
-            pid = persons[ranked[0]]
-            for q in ranked[1:]:
-                mine = members[old_person[members] == q]
-                events.append(("merge", pid, persons[q], _strongest(ll, lr, lp, mine, members)))
-                status.append(("merged", pid, persons[q]))
-        else:
-            first = int(members.min())
-            pid = str(key.minted_ids([pop.agency[first]], [pop.ids[first]], month)[0])
-            if pid in first_month or pid in minted:
-                raise LinkcoreError("a new person id equals one already issued; report this "
-                                    "with the store's counts")
-            minted.append(pid)
-            for q in olds_in.get(c, []):
-                if home_of[q] == c:
-                    continue
-                part = members[old_person[members] == q]
-                rest = np.flatnonzero((old_person == q) & (label_of != c))
-                events.append(("split", persons[q], pid, _between(o_l, o_r, o_p, part, rest)))
-        for r in members.tolist():
-            assigned[r] = pid
+    for c, claimants in claims.items():
+        if len(claimants) == 1:
+            pid[c] = persons[claimants[0]]
+            continue
+        members = region[labels == c]
+        held = {q: int((old_person[members] == q).sum()) for q in claimants}
+        ranked = sorted(claimants, key=lambda q: (-held[q], first_month.get(persons[q], month),
+                                                  persons[q]))
+        pid[c] = persons[ranked[0]]
+        for q in ranked[1:]:
+            mine = members[old_person[members] == q]
+            events.append(("merge", pid[c], persons[q], _strongest(ll, lr, lp, mine, members)))
+            status.append(("merged", pid[c], persons[q]))
+    # clusters that no old id went to: a new person, minted from its first record and the month
+    fresh = np.array([c for c in range(k) if c not in claims], dtype=np.int64)
+    first = minrow[fresh]
+    minted = [str(x) for x in key.minted_ids(pop.agency[first].tolist(), pop.ids[first].tolist(),
+                                             month)]
+    if len(set(minted)) != len(minted) or any(x in first_month for x in minted):
+        raise LinkcoreError("a new person id equals one already issued; report this with the "
+                            "store's counts")
+    pid[fresh] = minted
+    for c in fresh.tolist():
+        for q in olds_in.get(c, []):  # records of an old person whose id went elsewhere: a split
+            part = region[(labels == c) & (olds == q)]
+            rest = np.flatnonzero((old_person == q) & (label_of != c))
+            events.append(("split", persons[q], pid[c], _between(o_l, o_r, o_p, part, rest)))
+    assigned = dict(zip(region.tolist(), pid[labels].tolist(), strict=True))
     return assigned, events, status, minted
 
 
