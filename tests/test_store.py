@@ -127,10 +127,15 @@ def three(tmp_path_factory, key):
     store.create(path, enc1["a"], key)
     snaps, reports = [], []
     for month, files in (("2026-01", enc1), ("2026-02", enc1), ("2026-03", enc3)):
+        if month == "2026-03":
+            blobs = dict(((a, i), b) for a, i, b in sqlite3.connect(path).execute(
+                "SELECT agency, id, data FROM records").fetchall())
         new = [a for a in files if a not in store.info(path)["agencies"]]
         reports.append(store.update(path, month, files, key, new_agencies=new))
         snaps.append((store.people(path), store.history(path), store.relink(path)))
-    return path, snaps, reports
+    gone_ids = months()[4]
+    removed = [blobs[("a", i)] for i in gone_ids] + [blobs[("b", i)] for i in months()[2:4]]
+    return path, snaps, reports, removed
 
 
 def dump(path) -> dict:
@@ -152,7 +157,7 @@ def digest(path) -> str:
 
 
 def test_three_months_counts_and_quality(three):
-    path, snaps, reports = three
+    path, snaps, reports, removed = three
     enc1, enc3, _, _, gone, held = months()
     r1, r2, r3 = reports
     assert r1.full_link and not r2.full_link and not r3.full_link
@@ -161,6 +166,12 @@ def test_three_months_counts_and_quality(three):
     assert r2.pairs_scored == 0 and r2.records_reclustered == 0
     assert r3.added["a"] == len(held) and r3.withdrawn["a"] == len(gone)
     assert r3.changed == {"a": 0, "b": 2, "c": 0}
+    # withdrawn and replaced encodings are gone from the file, not left in its free pages
+    # (an encoding identical to one another agency still holds stays, in that record)
+    held_now = {b for b, in sqlite3.connect(path).execute("SELECT data FROM records")}
+    removed = [b for b in removed if b not in held_now]
+    content = path.read_bytes()
+    assert len(removed) >= 6 and not any(b in content for b in removed)
     # a month links only what changed: far fewer pairs than the first month
     assert 0 < r3.pairs_scored < r1.pairs_scored / 3
     for r, (people, _, _) in zip(reports, snaps, strict=True):
@@ -174,13 +185,13 @@ def test_three_months_counts_and_quality(three):
 
 def test_monthly_updates_equal_a_full_relink(three):
     # same model, same candidate rules (all pairs at this size): the clusters are identical
-    _, snaps, _ = three
+    _, snaps, _, _ = three
     for people, _, relinked in snaps:
         assert partition(people, "person") == partition(relinked, "cluster")
 
 
 def test_ids_stable_without_change_and_history_records_merge_and_split(three):
-    path, snaps, _ = three
+    path, snaps, _, _ = three
     _, _, merge_id, split_id, gone, _ = months()
     p1, p2, p3 = (s[0].set_index(["agency", "id"])["person"] for s in snaps)
     assert p1.equals(p2)  # a month with no change: every id kept
@@ -206,7 +217,7 @@ def test_ids_stable_without_change_and_history_records_merge_and_split(three):
 
 
 def test_release_and_history_cli(three, tmp_path):
-    path, snaps, _ = three
+    path, snaps, _, _ = three
     r = CliRunner().invoke(main, ["store", "release", str(path), "--release-dir",
                                   str(tmp_path / "rel"), "--shared-counts",
                                   str(tmp_path / "shared.csv")])

@@ -28,11 +28,13 @@ record and the month: keyed, 64 bits, no order or count) and never reused. After
 old person's id goes to the new cluster holding most of its records (ties: the cluster with the
 smallest (agency, id)); a cluster claimed by several ids keeps the one that held most of its
 records, then the oldest (first month), then the smallest id, and the others are recorded as
-merged into it; a cluster claimed by none gets a new id, recorded
-as split from each old person it holds records of.
+merged into it; a cluster claimed by none gets a new id, recorded as split from each old person
+it holds records of.
 
-Crash safety: SQLite's rollback journal, ``synchronous=FULL``; the whole month, from the first
-read to the last write, runs inside one ``BEGIN IMMEDIATE`` transaction, so a run killed half-way
+Crash safety: SQLite's rollback journal, ``synchronous=FULL`` (and ``secure_delete``: the
+bytes of a withdrawn or replaced encoding are overwritten, not left in free pages); the whole
+month, from the first read to the last write, runs inside one ``BEGIN IMMEDIATE`` transaction,
+so a run killed half-way
 leaves the previous month, and a second writer is refused at once.
 """
 
@@ -139,6 +141,7 @@ def _connect(path: str | os.PathLike[str], *, write: bool) -> Iterator[sqlite3.C
     try:
         try:
             conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA secure_delete=ON")  # a withdrawn encoding is overwritten
             app = conn.execute("PRAGMA application_id").fetchone()[0]
             version = conn.execute("PRAGMA user_version").fetchone()[0]
         except sqlite3.DatabaseError as exc:
