@@ -100,6 +100,7 @@ def main() -> None:
           "true people with same records, id changed |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     prev = None
+    steps = []
     prev_records: dict[int, frozenset] = {}
     for m in range(args.months):
         month = f"2026-{m + 1:02d}"
@@ -154,6 +155,9 @@ def main() -> None:
               f"{t_full:.2f} | {report.pairs_scored:,} | {f1_update:.4f} | {f1_full:.4f} | "
               f"{report.merges} | {report.splits} | {unexplained:.4%} | {stab} |", flush=True)
         prev = cur
+        steps.append((month, report.timings))
+    for month, t in steps:
+        print(f"{month} update steps (s): " + ", ".join(f"{k} {v:.2f}" for k, v in t.items()))
     print(f"store file: {path.stat().st_size / 1e6:.1f} MB")
 
 
