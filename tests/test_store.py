@@ -220,9 +220,15 @@ def test_release_and_history_cli(three, tmp_path):
     path, snaps, _, _ = three
     r = CliRunner().invoke(main, ["store", "release", str(path), "--release-dir",
                                   str(tmp_path / "rel"), "--shared-counts",
-                                  str(tmp_path / "shared.csv")])
+                                  str(tmp_path / "shared.csv"), "--clusters",
+                                  str(tmp_path / "clusters.csv")])
     assert r.exit_code == 0, r.output
     people = snaps[2][0]
+    clusters = pd.read_csv(tmp_path / "clusters.csv", dtype=str)
+    pd.testing.assert_frame_equal(clusters, people.astype(str))
+    shared = pd.read_csv(tmp_path / "shared.csv")
+    assert list(shared.columns) == [*NAMES, "people"]
+    assert shared["people"].sum() == people["person"].nunique()
     for name in NAMES:
         rel = pd.read_csv(tmp_path / "rel" / f"release_{name}.csv", dtype=str)
         assert list(rel.columns) == ["id", "person"]

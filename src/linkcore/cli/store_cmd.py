@@ -144,11 +144,14 @@ def add_month(store_path: Path, month: str, agency_files: tuple[tuple[str, Path]
 @click.option("--shared-counts", "shared_counts_path",
               type=click.Path(path_type=Path, dir_okay=False),
               help="Write the number of people per combination of agencies (counts only).")
+@click.option("--clusters", "clusters_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write every record's (agency, id, person) here, for the linkage unit "
+                   "itself (`linkcore evaluate` reads it); never send it to an agency.")
 @force_option
 @common_options
 @guarded
-def release(store_path: Path, release_dir: Path, shared_counts_path: Path | None, force: bool,
-            quiet: bool, verbose: bool) -> None:
+def release(store_path: Path, release_dir: Path, shared_counts_path: Path | None,
+            clusters_path: Path | None, force: bool, quiet: bool, verbose: bool) -> None:
     """Write each agency's release file (and shared counts) from the store's current month.
 
     \b
@@ -161,7 +164,8 @@ def release(store_path: Path, release_dir: Path, shared_counts_path: Path | None
     setup_logging(verbose)
     agencies = st.info(store_path)["agencies"]
     people = st.people(store_path)
-    outputs_map: dict[str, Path | None] = {"--shared-counts": shared_counts_path}
+    outputs_map: dict[str, Path | None] = {"--shared-counts": shared_counts_path,
+                                           "--clusters": clusters_path}
     for name in agencies:
         outputs_map[f"--release-dir ({name})"] = release_dir / f"release_{name}.csv"
     outputs = RunOutputs(outputs_map, inputs={"STORE": store_path}, force=force)
@@ -172,6 +176,8 @@ def release(store_path: Path, release_dir: Path, shared_counts_path: Path | None
             table.to_csv(outputs.path(f"--release-dir ({name})"), index=False)
         if shared_counts_path is not None:
             shared_counts(people, agencies).to_csv(outputs.path("--shared-counts"), index=False)
+        if clusters_path is not None:
+            people.to_csv(outputs.path("--clusters"), index=False)
         outputs.commit()
     if not quiet:
         click.echo(f"wrote {len(agencies)} release file(s) to {release_dir} "
