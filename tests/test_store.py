@@ -11,6 +11,7 @@ import sys
 import textwrap
 import time
 
+import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
@@ -428,3 +429,24 @@ def test_monthly_updates_with_blocking_equal_a_full_relink(tmp_path, key, monkey
             assert report.pairs_scored < n * (n - 1) // 2 // 10  # blocked, not all pairs
         people, relinked = store.people(path), store.relink(path)
         assert partition(people, "person") == partition(relinked, "cluster")
+
+
+def test_a_record_registered_again_under_a_new_id_keeps_its_person(three, tmp_path, key):
+    # agency c withdraws one record and sends the same encoding under a new record id
+    path, snaps, _, _ = three
+    work = tmp_path / "people.db"
+    work.write_bytes(path.read_bytes())
+    enc3 = months()[1]
+    people = snaps[2][0]
+    sizes = people.groupby("person")["id"].transform("size")
+    row = people[(people["agency"] == "c") & (sizes >= 3)].iloc[0]
+    c = enc3["c"].subset(list(range(len(enc3["c"]))))
+    at = int(np.flatnonzero(c.record_ids == row["id"])[0])
+    c.record_ids[at] = "re-registered-1"
+    report = store.update(work, "2026-04", {"c": c}, key)
+    assert report.added == {"c": 1} and report.withdrawn == {"c": 1}
+    after = store.people(work).set_index(["agency", "id"])["person"]
+    assert after.loc[("c", "re-registered-1")] == row["person"]
+    assert len(store.history(work).query("month == '2026-04'")) == 0
+    before = people.set_index(["agency", "id"])["person"].drop(("c", row["id"]))
+    assert after.drop(("c", "re-registered-1")).equals(before)
