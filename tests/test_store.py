@@ -450,3 +450,47 @@ def test_a_record_registered_again_under_a_new_id_keeps_its_person(three, tmp_pa
     assert len(store.history(work).query("month == '2026-04'")) == 0
     before = people.set_index(["agency", "id"])["person"].drop(("c", row["id"]))
     assert after.drop(("c", "re-registered-1")).equals(before)
+
+
+def _assign(old, links, old_links, first_month=None):
+    """Run the id assignment on rows 0..n-1, one record per agency, clusters as components."""
+    n = len(old)
+    persons = sorted({p for p in old if p})
+    code = np.array([persons.index(p) if p else -1 for p in old], dtype=np.int64)
+    pop = store._Population([str(i) for i in range(n)], list(range(n)),
+                            np.array([str(i) for i in range(n)], dtype=object),
+                            np.arange(n, dtype=np.int64),
+                            np.array([f"r{i}" for i in range(n)], dtype=object), {})
+
+    def arrays(pairs):
+        return (np.array([a for a, _, _ in pairs], np.int64),
+                np.array([b for _, b, _ in pairs], np.int64),
+                np.array([p for _, _, p in pairs], float))
+
+    left, right, prob = arrays(links)
+    return store._assign(pop, np.arange(n, dtype=np.int64), left, right, prob, arrays(old_links),
+                         code, persons, first_month or dict.fromkeys(persons, "2026-01"),
+                         "components", "2026-02", ProjectKey(PROJECT))
+
+
+def test_id_assignment_merge_split_move_and_new():
+    # P = rows 0, 1, 2 and Q = rows 3, 4; row 2 now links to Q's records, not to P's
+    assigned, events, status, minted = _assign(
+        ["P", "P", "P", "Q", "Q"], [(0, 1, 0.9), (2, 3, 0.95), (3, 4, 0.9)],
+        [(0, 1, 0.9), (1, 2, 0.8), (3, 4, 0.9)])
+    assert [assigned[r] for r in range(5)] == ["P", "P", "Q", "Q", "Q"]
+    assert events == [("split", "P", "Q", 0.8)] and status == [] and minted == []
+    # P = rows 0, 1 and Q = row 2 join: P held more records and survives; Q is merged into it
+    assigned, events, status, minted = _assign(
+        ["P", "P", "Q"], [(0, 1, 0.9), (1, 2, 0.7)], [(0, 1, 0.9)])
+    assert set(assigned.values()) == {"P"}
+    assert events == [("merge", "P", "Q", 0.7)] and status == [("merged", "P", "Q")]
+    # equal holdings: the older id survives, whatever the ids' order
+    assigned, events, _, _ = _assign(["A", "Z"], [(0, 1, 0.9)], [],
+                                     {"A": "2026-01", "Z": "2025-12"})
+    assert set(assigned.values()) == {"Z"} and events[0][:3] == ("merge", "Z", "A")
+    # P's two records part: the one with the smaller row keeps P, the other gets a new id
+    assigned, events, _, minted = _assign(["P", "P", None], [], [(0, 1, 0.6)])
+    assert assigned[0] == "P" and assigned[1] == minted[0] and assigned[2] == minted[1]
+    assert events == [("split", "P", minted[0], 0.6)]
+    assert all(len(m) == 16 for m in minted) and len(set(minted)) == 2

@@ -28,8 +28,8 @@ record and the month: keyed, 64 bits, no order or count) and never reused. After
 old person's id goes to the new cluster holding most of its records (ties: the cluster with the
 smallest (agency, id)); a cluster claimed by several ids keeps the one that held most of its
 records, then the oldest (first month), then the smallest id, and the others are recorded as
-merged into it; a cluster claimed by none gets a new id, recorded as split from each old person
-it holds records of.
+merged into it; a cluster claimed by none gets a new id. Records of an old person that end in a
+cluster other than its home are recorded as split from it (to that cluster's id).
 
 Crash safety: SQLite's rollback journal, ``synchronous=FULL`` (and ``secure_delete``: the
 bytes of a withdrawn or replaced encoding are overwritten, not left in free pages); the whole
@@ -767,8 +767,12 @@ def _assign(pop: _Population, region: np.ndarray, left: np.ndarray, right: np.nd
         raise LinkcoreError("a new person id equals one already issued; report this with the "
                             "store's counts")
     pid[fresh] = minted
-    for c in fresh.tolist():
-        for q in olds_in.get(c, []):  # records of an old person whose id went elsewhere: a split
+    # records of an old person in a cluster other than its home: split from it (to a new id,
+    # or to another person's)
+    for c, qs in olds_in.items():
+        for q in qs:
+            if home_of[q] == c:
+                continue
             part = region[(labels == c) & (olds == q)]
             rest = np.flatnonzero((old_person == q) & (label_of != c))
             events.append(("split", persons[q], pid[c], _between(o_l, o_r, o_p, part, rest)))
