@@ -14,6 +14,7 @@ row numbers and counts, never values.
     ├── DatasetError              a file is not a valid encoded dataset
     │   └── IncompatibleDatasetsError  two datasets differ in schema, key or spec version
     ├── ModelError                a saved model is invalid or does not fit the data
+    ├── StoreError                a linked-population store cannot be used (version, lock, ...)
     └── ParameterError            an option is out of range (threshold, overlap, size, ...)
 """
 
@@ -70,6 +71,10 @@ class IncompatibleDatasetsError(DatasetError):
 
 class ModelError(LinkcoreError):
     """A saved linkage model is invalid, or does not fit the datasets it is applied to."""
+
+
+class StoreError(LinkcoreError):
+    """A linked-population store is missing, foreign, of another version, or busy."""
 
 
 class ParameterError(LinkcoreError):

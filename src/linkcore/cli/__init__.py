@@ -19,6 +19,7 @@ COMMANDS: dict[str, str] = {
     "encode": "encode_cmd:encode",
     "link": "link_many_cmd:link",
     "dedupe": "link_many_cmd:dedupe",
+    "store": "store_cmd:store",
     "evaluate": "evaluate_cmd:evaluate",
     "synth": "synth_cmd:synth",
     "audit": "audit_cmd:audit",
@@ -59,7 +60,7 @@ def main() -> None:
 
     \b
     Data holders:   keygen, schema suggest, encode, audit
-    Linkage unit:   link, dedupe
+    Linkage unit:   link, dedupe, store
     Measurement:    synth, evaluate, demo
 
     Example: linkcore demo

@@ -11,8 +11,9 @@ So the id depends only on who is in the cluster, not on positions or on the orde
 files, and it carries no order, no count and nothing that tells a matched record from an
 unmatched one; without the key nobody can compute or test it. A different project key gives
 unrelated ids, so two projects' releases cannot be joined. It stays the same across runs while
-the cluster's smallest record stays in it (the persistent store that would keep ids through
-merges and splits is not built yet).
+the cluster's smallest record stays in it. The persistent store (linkage/store.py) keeps ids
+through merges and splits instead: it mints an id once per new person (``minted_ids``, the
+first record and the month) and carries it forward.
 
 Each agency's release holds only its own record ids and their person ids: two of its records
 with one person id are duplicates, and nothing in it says which other agencies hold the person.
@@ -81,6 +82,15 @@ class ProjectKey:
         if self._kcv in set(key_check_values):
             raise SecretError("the project key is the data holders' encoding key; the linkage "
                               "unit needs a key of its own (make one with `linkcore keygen`)")
+
+    @property
+    def check_value(self) -> str:
+        """Public check value of this key (HMAC of a fixed label): tells two keys apart."""
+        return self._kcv
+
+    def minted_ids(self, agencies: Sequence[str], ids: Sequence[str], tag: str) -> np.ndarray:
+        """Return a new person id per ``(agency, record id)``, bound to ``tag`` (a month)."""
+        return self.person_ids(agencies, [f"{i}{_SEP}{tag}" for i in ids])
 
     def person_ids(self, agencies: Sequence[str], ids: Sequence[str]) -> np.ndarray:
         """Return the person id of each representative ``(agency, record id)``."""

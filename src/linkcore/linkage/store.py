@@ -1,0 +1,889 @@
+"""A linked population that persists: one SQLite file, each monthly update one transaction.
+
+    create(path, schema_source, key)                      -> an empty store (schema, key checks)
+    update(path, month, {agency: dataset}, key)           -> UpdateReport (added, changed, ...)
+    people(path) / history(path) / months(path)          -> tables (agency, id, person), ...
+    relink(path)                                          -> clusters of a full re-link
+
+What the file holds (format version FORMAT_VERSION, ``PRAGMA user_version``):
+- ``meta``: the schema and its fingerprint, the data holders' key check value, the project key's
+  check value, the threshold and clustering, and once the first month is linked the fitted model
+  and its two weight corrections (salt groups, exact-agreement dependence) as JSON, no pickle;
+- ``records``: each agency's current encoded records (record id, one BLOB of the filter bytes,
+  missing flags, CLK and blocking keys), the month each arrived and last changed, its person id;
+- ``links``: the accepted pairs (agency, id, agency, id, probability) and the month found;
+- ``persons`` and ``history``: every person id ever issued (first month, active / merged /
+  ended) and each merge, split and end with its month and the link probability behind it;
+- ``months``: per month and agency, the records held, added, changed and withdrawn.
+
+A month: each agency's file is its full current extract. Records new since the last month are
+added, records whose encoding changed are replaced, records absent are withdrawn (an agency with
+no file this month keeps its records). The model fitted on the first month is kept (no refit):
+the new and changed records are blocked against the whole population and each other with the
+same rules a full re-link would choose, scored with the kept model and corrections, and the
+clusters are recomputed only for the connected components of the links that the change touched.
+
+Person ids: minted once per new person (``ProjectKey.minted_ids`` of the cluster's smallest
+record and the month: keyed, 64 bits, no order or count) and never reused. After a month, each
+old person's id goes to the new cluster holding most of its records (ties: the cluster with the
+smallest (agency, id)); a cluster claimed by several ids keeps the one that held most of its
+records, then the oldest (first month), then the smallest id, and the others are recorded as
+merged into it; a cluster claimed by none gets a new id. Records of an old person that end in a
+cluster other than its home are recorded as split from it (to that cluster's id).
+
+Crash safety: SQLite's rollback journal, ``synchronous=FULL`` (and ``secure_delete``: the
+bytes of a withdrawn or replaced encoding are overwritten, not left in free pages); the whole
+month, from the first read to the last write, runs inside one ``BEGIN IMMEDIATE`` transaction,
+so a run killed half-way
+leaves the previous month, and a second writer is refused at once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import tempfile
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from linkcore.dataset import DatasetMeta, EncodedDataset
+from linkcore.errors import (
+    IncompatibleDatasetsError,
+    LinkcoreError,
+    ParameterError,
+    SecretError,
+    StoreError,
+)
+from linkcore.linkage.pseudonyms import ProjectKey
+
+#: The store layout this linkcore reads and writes (``PRAGMA user_version``).
+FORMAT_VERSION = 1
+#: ``PRAGMA application_id``: "LKST", so another program's SQLite file is recognised as such.
+APPLICATION_ID = 0x4C4B5354
+_MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
+_SCHEMA_SQL = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE agencies (name TEXT PRIMARY KEY, position INTEGER NOT NULL UNIQUE,
+                       joined TEXT NOT NULL);
+CREATE TABLE records (agency TEXT NOT NULL, id TEXT NOT NULL, arrived TEXT NOT NULL,
+                      changed TEXT NOT NULL, person TEXT NOT NULL, data BLOB NOT NULL,
+                      PRIMARY KEY (agency, id));
+CREATE INDEX records_person ON records (person);
+CREATE TABLE links (agency_a TEXT NOT NULL, id_a TEXT NOT NULL, agency_b TEXT NOT NULL,
+                    id_b TEXT NOT NULL, probability REAL NOT NULL, month TEXT NOT NULL,
+                    PRIMARY KEY (agency_a, id_a, agency_b, id_b));
+CREATE INDEX links_b ON links (agency_b, id_b);
+CREATE TABLE persons (person TEXT PRIMARY KEY, first_month TEXT NOT NULL,
+                      status TEXT NOT NULL, merged_into TEXT);
+CREATE TABLE history (seq INTEGER PRIMARY KEY AUTOINCREMENT, month TEXT NOT NULL,
+                      event TEXT NOT NULL, person TEXT NOT NULL, other TEXT,
+                      probability REAL);
+CREATE TABLE months (month TEXT NOT NULL, agency TEXT NOT NULL, records INTEGER NOT NULL,
+                     added INTEGER NOT NULL, changed INTEGER NOT NULL,
+                     withdrawn INTEGER NOT NULL, PRIMARY KEY (month, agency));
+"""
+
+
+@dataclass
+class UpdateReport:
+    """What one monthly update did: record counts, pairs scored, links, people and events."""
+
+    month: str
+    added: dict[str, int]
+    changed: dict[str, int]
+    withdrawn: dict[str, int]
+    full_link: bool
+    pairs_scored: int = 0
+    links_added: int = 0
+    links_removed: int = 0
+    records_reclustered: int = 0
+    new_people: int = 0
+    merges: int = 0
+    splits: int = 0
+    ended: int = 0
+    records: int = 0
+    people: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready summary."""
+        return {k: v for k, v in self.__dict__.items()}
+
+
+# --------------------------------------------------------------------------- connection
+
+
+@contextmanager
+def _connect(path: str | os.PathLike[str], *, write: bool) -> Iterator[sqlite3.Connection]:
+    """Open an existing store (never create one), check it, and close it afterwards.
+
+    ``write``: take the write lock at once (``BEGIN IMMEDIATE``); refused if another run holds
+    it. The caller commits; leaving by an exception rolls back.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise StoreError(f"{path} is not a linkcore store (no such file); make one with "
+                         "`linkcore store create`")
+    try:
+        conn = sqlite3.connect(f"{p.resolve().as_uri()}?mode=rw", uri=True,
+                               timeout=0.0 if write else 5.0, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot open the store {path} ({type(exc).__name__})") from None
+    try:
+        try:
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA secure_delete=ON")  # a withdrawn encoding is overwritten
+            app = conn.execute("PRAGMA application_id").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{path} is not a linkcore store ({_reason(exc)})") from None
+        if app != APPLICATION_ID:
+            raise StoreError(f"{path} is an SQLite file but not a linkcore store")
+        if version != FORMAT_VERSION:
+            raise StoreError(f"{path} is a store of format version {version}; this linkcore "
+                             f"reads version {FORMAT_VERSION} (use the linkcore that made it)")
+        try:
+            conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"another run is writing the store {path} ({_reason(exc)}); "
+                             "try again when it has finished") from None
+        try:
+            yield conn
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")  # a reader's snapshot, or a writer that did not commit
+    finally:
+        conn.close()
+
+
+def _reason(exc: sqlite3.Error) -> str:
+    text = str(exc)
+    return text if text in ("database is locked", "file is not a database") else \
+        type(exc).__name__
+
+
+def _commit(conn: sqlite3.Connection) -> None:
+    """End the month's transaction: until this returns, the store holds the previous month."""
+    conn.execute("COMMIT")
+
+
+def _meta(conn: sqlite3.Connection) -> dict[str, str]:
+    return dict(conn.execute("SELECT key, value FROM meta").fetchall())
+
+
+def _set_meta(conn: sqlite3.Connection, **values: str) -> None:
+    conn.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                     list(values.items()))
+
+
+# --------------------------------------------------------------------------- create
+
+
+def create(path: str | os.PathLike[str], schema_source: EncodedDataset, key: ProjectKey, *,
+           threshold: float = 0.5, clustering: str = "checked") -> None:
+    """Make an empty store for files of ``schema_source``'s schema and encoding key.
+
+    The file is written beside ``path`` and renamed into place, readable by its owner only;
+    an existing file is never replaced.
+    """
+    from linkcore.linkage.dedupe import CLUSTERINGS
+
+    p = Path(path)
+    if p.exists():
+        raise StoreError(f"{path} already exists; give a new file name for the store")
+    if schema_source.is_clk_only:
+        raise StoreError("the store needs linkcore encoded files with a schema, not CLKs only")
+    if not 0.0 <= float(threshold) <= 1.0:
+        raise ParameterError("the threshold must be between 0 and 1")
+    if clustering not in CLUSTERINGS:
+        raise ParameterError(f"clustering must be one of {', '.join(CLUSTERINGS)}")
+    key.refuse_holders_key([schema_source.meta.key_check_value])
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".partial", dir=p.parent or ".")
+    os.close(fd)
+    try:
+        os.chmod(tmp, 0o600)
+        conn = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
+            conn.execute(f"PRAGMA user_version={FORMAT_VERSION}")
+            conn.executescript(_SCHEMA_SQL)  # a temporary file: no one else sees it yet
+            conn.execute("BEGIN")
+            m = schema_source.meta
+            _set_meta(conn, format_version=str(FORMAT_VERSION), spec_version=str(m.spec_version),
+                      schema_fingerprint=m.schema_fingerprint, key_check_value=m.key_check_value,
+                      schema=m.schema_json, project_key_check=key.check_value,
+                      threshold=repr(float(threshold)), clustering=clustering, last_month="")
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
+        if p.exists():
+            raise StoreError(f"{path} already exists; give a new file name for the store")
+        os.replace(tmp, p)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# --------------------------------------------------------------------------- record codec
+
+
+class _Codec:
+    """One record's encoding as one BLOB: field words, missing flags, CLK words, blocking keys."""
+
+    def __init__(self, meta: dict[str, str]) -> None:
+        self.ds_meta = DatasetMeta(int(meta["spec_version"]), meta["schema_fingerprint"],
+                                   meta["key_check_value"], "", 0, meta["schema"])
+        probe = EncodedDataset(np.zeros(0, object), {}, np.zeros((0, 0), bool), None, {},
+                               self.ds_meta)
+        self.schema = probe.schema
+        s = self.schema
+        self.words = {f: s.stored_bits(f) // 64 for f in s.field_names}
+        clk = s.stored_clk_bits()
+        self.clk_words = None if clk is None else clk // 64
+        self.blocks = [b.name for b in s.blocking_keys]
+        self.width = 8 * (sum(self.words.values()) + (self.clk_words or 0) + len(self.blocks)) \
+            + len(self.words)
+
+    def encode(self, ds: EncodedDataset) -> list[bytes]:
+        """Return each record's BLOB."""
+        n = len(ds)
+        parts = [np.ascontiguousarray(ds.fields[f], dtype="<u8").view(np.uint8).reshape(n, -1)
+                 for f in self.words]
+        parts.append(ds.missing.astype(np.uint8).reshape(n, -1))
+        if self.clk_words is not None:
+            parts.append(np.ascontiguousarray(ds.clk, dtype="<u8").view(np.uint8).reshape(n, -1))
+        for b in self.blocks:
+            parts.append(np.ascontiguousarray(ds.blocking_keys[b], dtype="<u8")
+                         .view(np.uint8).reshape(n, -1))
+        rows = np.hstack(parts) if parts else np.zeros((n, 0), np.uint8)
+        return [rows[i].tobytes() for i in range(n)]
+
+    def decode(self, ids: Sequence[str], blobs: Sequence[bytes]) -> EncodedDataset:
+        """Rebuild an EncodedDataset from record ids and their BLOBs."""
+        n = len(ids)
+        raw = np.frombuffer(b"".join(blobs), dtype=np.uint8).reshape(n, self.width)
+        pos = 0
+
+        def take(nbytes: int) -> np.ndarray:
+            nonlocal pos
+            out = np.ascontiguousarray(raw[:, pos:pos + nbytes])
+            pos += nbytes
+            return out
+
+        fields = {f: take(8 * w).view("<u8").astype(np.uint64) for f, w in self.words.items()}
+        missing = take(len(self.words)).astype(bool)
+        clk = None if self.clk_words is None else \
+            take(8 * self.clk_words).view("<u8").astype(np.uint64)
+        blocks = {b: take(8).view("<u8").astype(np.uint64).reshape(n) for b in self.blocks}
+        meta = DatasetMeta(self.ds_meta.spec_version, self.ds_meta.schema_fingerprint,
+                           self.ds_meta.key_check_value, self.ds_meta.linkcore_version or "0",
+                           n, self.ds_meta.schema_json)
+        return EncodedDataset(np.asarray(list(ids), dtype=object).reshape(n), fields, missing,
+                              clk, blocks, meta, schema=self.schema)
+
+
+# --------------------------------------------------------------------------- model storage
+
+
+def _model_doc(model: Any, salt: Any, dependence: Any) -> dict[str, str]:
+    """Return the fitted model and its corrections as JSON texts (exact floats, no pickle)."""
+    groups = [{"salt_field": g.salt_field, "salted": list(g.salted),
+               "same_salt_share": g.same_salt_share,
+               "u_same": {k: v.tolist() for k, v in g.u_same.items()},
+               "u_other": {k: v.tolist() for k, v in g.u_other.items()},
+               "table": g.table.tolist(), "non_matches": g.non_matches} for g in salt.groups]
+    dep = {"fields": list(dependence.fields),
+           "corrections": [[int(k), float(v)] for k, v in dependence.corrections.items()]}
+    return {"model": model.to_json(indent=None), "salt": json.dumps(groups),
+            "dependence": json.dumps(dep)}
+
+
+def _load_model(meta: Mapping[str, str]) -> tuple[Any, Any, Any]:
+    from linkcore.linkage.model import FellegiSunterModel
+    from linkcore.linkage.pipeline import ExactDependence
+    from linkcore.linkage.salt import SaltDependence, SaltGroup
+
+    model = FellegiSunterModel.from_json(meta["model"])
+    groups = tuple(SaltGroup(g["salt_field"], tuple(g["salted"]), g["same_salt_share"],
+                             {k: np.asarray(v) for k, v in g["u_same"].items()},
+                             {k: np.asarray(v) for k, v in g["u_other"].items()},
+                             np.asarray(g["table"], dtype=float), g["non_matches"])
+                   for g in json.loads(meta["salt"]))
+    dep = json.loads(meta["dependence"])
+    dependence = ExactDependence(tuple(dep["fields"]),
+                                 {int(k): float(v) for k, v in dep["corrections"]})
+    return model, SaltDependence(groups), dependence
+
+
+# --------------------------------------------------------------------------- population
+
+
+@dataclass
+class _Population:
+    """Every current record, pooled in store order (agency position, then id)."""
+
+    agencies: list[str]
+    pooled: EncodedDataset
+    agency: np.ndarray  # agency name per row
+    source: np.ndarray  # agency position per row
+    ids: np.ndarray
+    index: dict[tuple[str, str], int]
+
+
+def _population(codec: _Codec, agencies: list[str],
+                rows: dict[str, tuple[list[str], list[bytes]]]) -> _Population:
+    """Pool every agency's (ids, blobs), in agency order and id order."""
+    ids: list[str] = []
+    blobs: list[bytes] = []
+    names: list[str] = []
+    src: list[int] = []
+    for pos, a in enumerate(agencies):
+        a_ids, a_blobs = rows.get(a, ([], []))
+        order = sorted(range(len(a_ids)), key=a_ids.__getitem__)
+        ids.extend(a_ids[i] for i in order)
+        blobs.extend(a_blobs[i] for i in order)
+        names.extend([a] * len(order))
+        src.extend([pos] * len(order))
+    pooled = codec.decode(ids, blobs)
+    agency = np.asarray(names, dtype=object)
+    index = {(a, i): k for k, (a, i) in enumerate(zip(names, ids, strict=True))}
+    return _Population(agencies, pooled, agency, np.asarray(src, dtype=np.int64),
+                       pooled.record_ids, index)
+
+
+def _candidates_against(pop: _Population, delta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (i < j) of pooled rows with at least one row in ``delta``, by the full run's rules.
+
+    The rules are those a full re-link of the population would use (all pairs when small, else
+    keyed blocking and field agreement on the fields it would choose); each is run for the
+    delta rows against every row, so the cost grows with the delta, not with pairs of old rows.
+    """
+    from linkcore.linkage.blocking import FieldAgreement, _CodeUnion, _parse_rules
+
+    ds = pop.pooled
+    n = len(ds)
+    if delta.size == 0 or n < 2:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    sub = ds.subset(delta)
+    union = _CodeUnion()
+    is_delta = np.zeros(n, bool)
+    is_delta[delta] = True
+    for rule in _parse_rules("auto", ds, ds):
+        if isinstance(rule, FieldAgreement) and rule.fields is None:
+            rule = FieldAgreement(fields=tuple(rule.select(ds, ds)[0]),
+                                  max_u_exact=rule.max_u_exact,
+                                  max_block_pairs=rule.max_block_pairs, seed=rule.seed)
+            if len(rule.fields or ()) < 2:
+                continue
+        codes, _ = rule.codes(sub, ds)
+        d, j = delta[codes // n], codes % n
+        keep = (d != j) & (~is_delta[j] | (d < j))
+        lo, hi = np.minimum(d[keep], j[keep]), np.maximum(d[keep], j[keep])
+        union.add(np.unique(lo * n + hi))
+    codes = union.result()
+    return codes // n, codes % n
+
+
+def _score(pop: _Population, left: np.ndarray, right: np.ndarray,
+           scoring: tuple[Any, Any, Any]) -> np.ndarray:
+    """Match probability of pooled pairs under the kept model and its corrections."""
+    from linkcore.linkage.compare import Comparator
+    from linkcore.linkage.model import weights_to_probabilities
+
+    model, salt, dependence = scoring
+    if left.size == 0:
+        return np.zeros(0)
+    # only the rows in some pair: popcounts and filters of the rest are never needed
+    rows, local = np.unique(np.concatenate((left, right)), return_inverse=True)
+    part = pop.pooled.subset(rows)
+    comparator = Comparator(part, part, model.comparisons)
+    levels = comparator.levels(local[:left.size], local[left.size:])
+    weights = model.match_weights(levels)
+    weights = salt.adjust(weights, levels, model.comparisons)
+    weights = dependence.adjust(weights, levels, model.comparisons)
+    return weights_to_probabilities(weights)
+
+
+def _closure(n: int, left: np.ndarray, right: np.ndarray, old_person: np.ndarray,
+             seeds: np.ndarray) -> np.ndarray:
+    """Rows whose person may change: the link components of the seeds, closed under old persons."""
+    import scipy.sparse as sp
+    from scipy.sparse.csgraph import connected_components
+
+    graph = sp.coo_array((np.ones(left.size, np.int8), (left, right)), shape=(n, n))
+    comp = connected_components(graph, directed=False)[1]
+    inside = np.zeros(n, bool)
+    inside[seeds] = True
+    while True:
+        grown = np.isin(comp, np.unique(comp[inside]))
+        persons = np.unique(old_person[grown])
+        grown |= np.isin(old_person, persons[persons >= 0])
+        if (grown == inside).all():
+            return np.flatnonzero(inside)
+        inside = grown
+
+
+# --------------------------------------------------------------------------- update
+
+
+def update(path: str | os.PathLike[str], month: str, files: Mapping[str, EncodedDataset],
+           key: ProjectKey, *, new_agencies: Sequence[str] = ()) -> UpdateReport:
+    """Apply one month's extracts (each agency's full current file) in one transaction.
+
+    ``new_agencies``: agencies joining this month; any other agency must already be in the
+    store. Raises a LinkcoreError (and leaves the store as it was) on a month that is not after
+    the last one, a file of another schema or key, a record id twice in one file, an unknown
+    agency, another project key, a store of another version or one that another run is writing.
+    """
+    from linkcore.linkage.dedupe import agency_names
+
+    if not isinstance(month, str) or not _MONTH.match(month):
+        raise ParameterError("the month must be written YYYY-MM (e.g. 2026-01)")
+    if not files:
+        raise ParameterError("a month needs at least one agency's file")
+    names = agency_names(list(files.values()), list(files))
+    new_agencies = list(new_agencies)
+    if len(set(new_agencies)) != len(new_agencies):
+        raise ParameterError("an agency is named twice in --new-agency")
+    stray = [a for a in new_agencies if a not in files]
+    if stray:
+        raise ParameterError(f"--new-agency {stray[0]} has no file this month; give its file "
+                             "with --agency")
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    with _connect(path, write=True) as conn:
+        meta = _meta(conn)
+        _check_month(meta, month)
+        _check_key(meta, key)
+        known = [a for a, in conn.execute("SELECT name FROM agencies ORDER BY position")]
+        for a in names:
+            if a in new_agencies and a in known:
+                raise StoreError(f"agency {a} is already in the store; drop --new-agency {a}")
+            if a not in new_agencies and a not in known:
+                raise StoreError(f"agency {a} is not in the store; to add it, give "
+                                 f"--new-agency {a} with its first file")
+        for a, ds in files.items():
+            _check_file(meta, a, ds)
+        codec = _Codec(meta)
+        agencies = known + [a for a in names if a not in known]
+        stored = _read_records(conn, codec)
+        old_links = conn.execute("SELECT agency_a, id_a, agency_b, id_b, probability "
+                                 "FROM links").fetchall()
+        first_month = dict(conn.execute("SELECT person, first_month FROM persons").fetchall())
+        report, writes = _plan(meta, month, agencies, stored, old_links, first_month, files,
+                               codec, key, timings)
+        t1 = time.perf_counter()
+        _write(conn, month, meta, known, agencies, files, writes)
+        timings["write"] = time.perf_counter() - t1
+        _commit(conn)
+    timings["total"] = time.perf_counter() - t0
+    report.timings = {k: round(v, 4) for k, v in timings.items()}
+    return report
+
+
+def _check_month(meta: Mapping[str, str], month: str) -> None:
+    last = meta.get("last_month", "")
+    if last and month <= last:
+        raise StoreError(f"the store already holds month {last}; give a later month than that")
+
+
+def _check_key(meta: Mapping[str, str], key: ProjectKey) -> None:
+    if key.check_value != meta["project_key_check"]:
+        raise SecretError("this is not the project key the store was created with; use that key")
+
+
+def _check_file(meta: Mapping[str, str], agency: str, ds: EncodedDataset) -> None:
+    m = ds.meta
+    where = f"agency {agency}'s file"
+    if m.spec_version != int(meta["spec_version"]):
+        raise IncompatibleDatasetsError(
+            f"{where} is encoding spec version {m.spec_version}; the store holds version "
+            f"{meta['spec_version']}")
+    if m.schema_fingerprint != meta["schema_fingerprint"]:
+        raise IncompatibleDatasetsError(
+            f"{where} was encoded with another schema than the store's (fingerprints "
+            f"{m.schema_fingerprint[:12]} and {meta['schema_fingerprint'][:12]}); encode it "
+            "with the store's schema")
+    if m.key_check_value != meta["key_check_value"]:
+        raise IncompatibleDatasetsError(
+            f"{where} was encoded with another key than the store's files (key check values "
+            "differ); encode it with the agencies' shared key")
+    ds.validate()  # ids unique and non-empty, arrays of the schema's shapes
+
+
+def _read_records(conn: sqlite3.Connection, codec: _Codec
+                  ) -> dict[str, dict[str, tuple[bytes, str, str]]]:
+    """Agency -> id -> (blob, person, arrived)."""
+    out: dict[str, dict[str, tuple[bytes, str, str]]] = {}
+    for agency, rid, blob, person, arrived in conn.execute(
+            "SELECT agency, id, data, person, arrived FROM records"):
+        if len(blob) != codec.width:
+            raise StoreError("a stored record has the wrong length; the store is damaged")
+        out.setdefault(agency, {})[rid] = (blob, person, arrived)
+    return out
+
+
+@dataclass
+class _Writes:
+    """Everything one month changes, computed before the first write."""
+
+    #: agency, id, arrived, changed, person, blob
+    upsert: list[tuple[str, str, str, str, str, bytes]]
+    withdraw: list[tuple[str, str]]
+    reassign: list[tuple[str, str, str]]  # person, agency, id
+    links_removed: list[tuple[str, str, str, str]]
+    links_added: list[tuple[str, str, str, str, float]]
+    persons_new: list[str]
+    persons_status: list[tuple[str, str | None, str]]  # status, merged_into, person
+    events: list[tuple[str, str, str | None, float | None]]  # event, person, other, probability
+    counts: list[tuple[str, int, int, int, int]]  # agency, records, added, changed, withdrawn
+    model: dict[str, str] | None
+
+
+def _plan(meta: Mapping[str, str], month: str, agencies: list[str],
+          stored: dict[str, dict[str, tuple[bytes, str, str]]], old_links: list[tuple],
+          first_month: dict[str, str], files: Mapping[str, EncodedDataset], codec: _Codec,
+          key: ProjectKey, timings: dict[str, float]) -> tuple[UpdateReport, _Writes]:
+    """Diff the files against the store, link what is new, recluster what it touched."""
+    t0 = time.perf_counter()
+    rows: dict[str, tuple[list[str], list[bytes]]] = {}
+    added: dict[str, int] = {}
+    changed: dict[str, int] = {}
+    withdrawn: dict[str, int] = {}
+    upsert: dict[tuple[str, str], tuple[str, str, bytes]] = {}  # -> arrived, changed, blob
+    gone: list[tuple[str, str]] = []
+    counts = []
+    for a in agencies:
+        old = stored.get(a, {})
+        if a not in files:
+            rows[a] = (list(old), [v[0] for v in old.values()])
+            continue
+        ds = files[a]
+        ids = [str(x) for x in ds.record_ids]
+        blobs = codec.encode(ds)
+        rows[a] = (ids, blobs)
+        present = set(ids)
+        gone.extend((a, i) for i in old if i not in present)
+        n_new = n_changed = 0
+        for i, b in zip(ids, blobs, strict=True):
+            prev = old.get(i)
+            if prev is None:
+                n_new += 1
+                upsert[(a, i)] = (month, month, b)
+            elif prev[0] != b:
+                n_changed += 1
+                upsert[(a, i)] = (prev[2], month, b)
+        added[a], changed[a] = n_new, n_changed
+        withdrawn[a] = len(old) - (len(ids) - n_new)
+        counts.append((a, len(ids), n_new, n_changed, withdrawn[a]))
+    pop = _population(codec, agencies, rows)
+    n = len(pop.pooled)
+    person_of = {(a, i): v[1] for a, recs in stored.items() for i, v in recs.items()}
+    codes_p, uniques = pd.factorize(pd.Series(
+        [person_of.get((a, i)) for a, i in zip(pop.agency, pop.ids, strict=True)],
+        dtype=object), use_na_sentinel=True)
+    old_person = np.asarray(codes_p, dtype=np.int64)
+    persons = [str(p) for p in uniques]
+    dirty_rows = np.array(sorted(pop.index[k] for k in upsert), dtype=np.int64)
+    timings["diff"] = time.perf_counter() - t0
+
+    # the old links: kept while both records are present and unchanged
+    t0 = time.perf_counter()
+    kept_l, kept_r, kept_p, old_l, old_r, old_p = [], [], [], [], [], []
+    removed: list[tuple[str, str, str, str]] = []
+    seeds = set(dirty_rows.tolist())
+    for aa, ia, ab, ib, p in old_links:
+        ka, kb = pop.index.get((aa, ia)), pop.index.get((ab, ib))
+        if ka is not None and kb is not None:
+            old_l.append(ka)
+            old_r.append(kb)
+            old_p.append(p)
+        if ka is None or kb is None or (aa, ia) in upsert or (ab, ib) in upsert:
+            removed.append((aa, ia, ab, ib))
+            seeds.update(k for k in (ka, kb) if k is not None)
+        else:
+            kept_l.append(ka)
+            kept_r.append(kb)
+            kept_p.append(p)
+    lost = {person_of[g] for g in gone}
+    seeds.update(np.flatnonzero(np.isin(old_person, [k for k, p in enumerate(persons)
+                                                     if p in lost])).tolist())
+
+    # link: everything at the first month, else the new and changed rows against all
+    threshold = float(meta["threshold"])
+    model_doc = None
+    full = "model" not in meta
+    if full:
+        new_l, new_r, new_p, scored, model_doc = _full_link(pop, threshold, meta["clustering"])
+        seeds = set(range(n))
+    else:
+        scoring = _load_model(meta)
+        cand_l, cand_r = _candidates_against(pop, dirty_rows)
+        prob = _score(pop, cand_l, cand_r, scoring)
+        ok = prob >= threshold
+        new_l, new_r, new_p, scored = cand_l[ok], cand_r[ok], prob[ok], int(cand_l.size)
+    timings["link"] = time.perf_counter() - t0
+
+    # recluster the touched components and carry the ids over
+    t0 = time.perf_counter()
+    all_l = np.concatenate([np.asarray(kept_l, np.int64), new_l]).astype(np.int64)
+    all_r = np.concatenate([np.asarray(kept_r, np.int64), new_r]).astype(np.int64)
+    all_p = np.concatenate([np.asarray(kept_p, float), new_p]).astype(float)
+    region = _closure(n, all_l, all_r, old_person, np.array(sorted(seeds), dtype=np.int64)) \
+        if n else np.zeros(0, np.int64)
+    assigned, events, status, minted = _assign(
+        pop, region, all_l, all_r, all_p, (np.asarray(old_l, np.int64),
+                                          np.asarray(old_r, np.int64),
+                                          np.asarray(old_p, float)),
+        old_person, persons, first_month, meta["clustering"], month, key)
+    ended = sorted(lost - {persons[c] for c in np.unique(old_person[old_person >= 0])})
+    events += [("end", p, None, None) for p in ended]
+    status += [("ended", None, p) for p in ended]
+    timings["cluster"] = time.perf_counter() - t0
+
+    reassign = []
+    for row, person in assigned.items():
+        k = (pop.agency[row], pop.ids[row])
+        if k in upsert:
+            continue
+        if person_of.get(k) != person:
+            reassign.append((person, k[0], k[1]))
+    up = [(a, i, arr, chg, assigned[pop.index[(a, i)]], b)
+          for (a, i), (arr, chg, b) in upsert.items()]
+    keyed = [(pop.agency[a], pop.ids[a], pop.agency[b], pop.ids[b], float(p))
+             for a, b, p in zip(new_l.tolist(), new_r.tolist(), new_p.tolist(), strict=True)]
+    untouched = np.ones(n, bool)
+    untouched[region] = False
+    n_people = len({persons[c] for c in np.unique(old_person[untouched & (old_person >= 0)])}
+                   | set(assigned.values()))
+    report = UpdateReport(month, added, changed, withdrawn, full, pairs_scored=scored,
+                          links_added=len(keyed), links_removed=len(removed),
+                          records_reclustered=int(region.size), new_people=len(minted),
+                          merges=sum(e[0] == "merge" for e in events),
+                          splits=sum(e[0] == "split" for e in events), ended=len(ended),
+                          records=n, people=n_people)
+    writes = _Writes(up, gone, reassign, removed, keyed, minted, status, events, counts,
+                     model_doc)
+    return report, writes
+
+
+def _full_link(pop: _Population, threshold: float, clustering: str
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, dict[str, str] | None]:
+    """Link-and-dedupe every record (the first month): accepted pairs as rows, and the model."""
+    from linkcore.linkage.dedupe import link_and_dedupe
+
+    empty = np.zeros(0, np.int64)
+    if len(pop.pooled) < 2:
+        return empty, empty, np.zeros(0), 0, None
+    present = [k for k in range(len(pop.agencies)) if (pop.source == k).any()]
+    parts = [pop.pooled.subset(np.flatnonzero(pop.source == k)) for k in present]
+    names = [pop.agencies[k] for k in present]
+    result = link_and_dedupe(parts, names=names, threshold=threshold, clustering=clustering,
+                             blocking_recall_budget=0)
+    if not result.model.is_fitted:
+        return empty, empty, np.zeros(0), 0, None
+    pairs = result.pairs
+    a = np.array([pop.index[k] for k in zip(pairs["agency_a"], pairs["id_a"], strict=True)],
+                 dtype=np.int64)
+    b = np.array([pop.index[k] for k in zip(pairs["agency_b"], pairs["id_b"], strict=True)],
+                 dtype=np.int64)
+    doc = _model_doc(result.model, result.salt, result.dependence)
+    return np.minimum(a, b), np.maximum(a, b), pairs["probability"].to_numpy(float), \
+        int(result.candidate_stats["union"]), doc
+
+
+def _assign(pop: _Population, region: np.ndarray, left: np.ndarray, right: np.ndarray,
+            prob: np.ndarray, old_links: tuple[np.ndarray, np.ndarray, np.ndarray],
+            old_person: np.ndarray, persons: list[str], first_month: Mapping[str, str],
+            clustering: str, month: str, key: ProjectKey
+            ) -> tuple[dict[int, str], list[tuple], list[tuple], list[str]]:
+    """Cluster the region's rows and give each cluster its person id (see the module doc)."""
+    from linkcore.linkage.dedupe import cluster_pairs
+
+    n = len(pop.pooled)
+    inside = np.zeros(n, bool)
+    inside[region] = True
+    m = inside[left] & inside[right]
+    ll, lr, lp = left[m], right[m], prob[m]
+    local = np.full(n, -1, np.int64)
+    local[region] = np.arange(region.size)
+    labels = cluster_pairs(local[ll], local[lr], lp, pop.source[region], clustering) \
+        if region.size else np.zeros(0, np.int64)
+    label_of = np.full(n, -1, np.int64)
+    label_of[region] = labels
+    olds = old_person[region]
+    k = int(labels.max()) + 1 if labels.size else 0
+    minrow = np.full(k, n, np.int64)
+    np.minimum.at(minrow, labels, region)
+    # each old person's home: the cluster holding most of its records, ties to the smallest row
+    counts = pd.DataFrame({"p": olds, "c": labels})[olds >= 0].value_counts().rename("k") \
+        .reset_index()
+    counts["minrow"] = minrow[counts["c"].to_numpy()]
+    home = counts.sort_values(["p", "k", "minrow"], ascending=[True, False, True]) \
+        .drop_duplicates("p")
+    home_of = dict(zip(home["p"].tolist(), home["c"].tolist(), strict=True))
+    claims: dict[int, list[int]] = {}
+    for p, c in home_of.items():
+        claims.setdefault(c, []).append(p)
+    olds_in: dict[int, list[int]] = {}
+    for p, c in zip(counts["p"].tolist(), counts["c"].tolist(), strict=True):
+        olds_in.setdefault(c, []).append(p)
+    o_l, o_r, o_p = old_links
+
+    pid = np.empty(k, dtype=object)
+    events: list[tuple] = []
+    status: list[tuple] = []
+    for c, claimants in claims.items():
+        if len(claimants) == 1:
+            pid[c] = persons[claimants[0]]
+            continue
+        members = region[labels == c]
+        held = {q: int((old_person[members] == q).sum()) for q in claimants}
+        ranked = sorted(claimants, key=lambda q: (-held[q], first_month.get(persons[q], month),
+                                                  persons[q]))
+        pid[c] = persons[ranked[0]]
+        for q in ranked[1:]:
+            mine = members[old_person[members] == q]
+            events.append(("merge", pid[c], persons[q], _strongest(ll, lr, lp, mine, members)))
+            status.append(("merged", pid[c], persons[q]))
+    # clusters that no old id went to: a new person, minted from its first record and the month
+    fresh = np.array([c for c in range(k) if c not in claims], dtype=np.int64)
+    first = minrow[fresh]
+    minted = [str(x) for x in key.minted_ids(pop.agency[first].tolist(), pop.ids[first].tolist(),
+                                             month)]
+    if len(set(minted)) != len(minted) or any(x in first_month for x in minted):
+        raise LinkcoreError("a new person id equals one already issued; report this with the "
+                            "store's counts")
+    pid[fresh] = minted
+    # records of an old person in a cluster other than its home: split from it (to a new id,
+    # or to another person's)
+    for c, qs in olds_in.items():
+        for q in qs:
+            if home_of[q] == c:
+                continue
+            part = region[(labels == c) & (olds == q)]
+            rest = np.flatnonzero((old_person == q) & (label_of != c))
+            events.append(("split", persons[q], pid[c], _between(o_l, o_r, o_p, part, rest)))
+    assigned = dict(zip(region.tolist(), pid[labels].tolist(), strict=True))
+    return assigned, events, status, minted
+
+
+def _strongest(left: np.ndarray, right: np.ndarray, prob: np.ndarray, part: np.ndarray,
+               members: np.ndarray) -> float | None:
+    """Highest probability of a link from ``part`` to the rest of ``members`` (the evidence)."""
+    rest = np.setdiff1d(members, part)
+    return _between(left, right, prob, part, rest)
+
+
+def _between(left: np.ndarray, right: np.ndarray, prob: np.ndarray, a: np.ndarray,
+             b: np.ndarray) -> float | None:
+    """Highest probability of a link between row sets ``a`` and ``b`` (None if none)."""
+    in_a, in_b = np.isin(left, a), np.isin(right, b)
+    m = (in_a & in_b) | (np.isin(left, b) & np.isin(right, a))
+    return float(prob[m].max()) if m.any() else None
+
+
+def _write(conn: sqlite3.Connection, month: str, meta: Mapping[str, str], known: list[str],
+           agencies: list[str], files: Mapping[str, EncodedDataset], w: _Writes) -> None:
+    """Apply the month's writes inside the open transaction."""
+    conn.executemany("DELETE FROM records WHERE agency = ? AND id = ?", w.withdraw)
+    conn.executemany("INSERT OR REPLACE INTO records (agency, id, arrived, changed, person, "
+                     "data) VALUES (?, ?, ?, ?, ?, ?)", w.upsert)
+    conn.executemany("UPDATE records SET person = ? WHERE agency = ? AND id = ?", w.reassign)
+    conn.executemany("DELETE FROM links WHERE agency_a = ? AND id_a = ? AND agency_b = ? "
+                     "AND id_b = ?", w.links_removed)
+    conn.executemany("INSERT OR REPLACE INTO links (agency_a, id_a, agency_b, id_b, "
+                     "probability, month) VALUES (?, ?, ?, ?, ?, ?)",
+                     [(*k, month) for k in w.links_added])
+    conn.executemany("INSERT INTO persons (person, first_month, status) VALUES (?, ?, "
+                     "'active')", [(p, month) for p in w.persons_new])
+    conn.executemany("UPDATE persons SET status = ?, merged_into = ? WHERE person = ?",
+                     w.persons_status)
+    conn.executemany("INSERT INTO history (month, event, person, other, probability) "
+                     "VALUES (?, ?, ?, ?, ?)", [(month, *e) for e in w.events])
+    conn.executemany("INSERT INTO agencies (name, position, joined) VALUES (?, ?, ?)",
+                     [(a, k, month) for k, a in enumerate(agencies) if a not in known])
+    conn.executemany("INSERT INTO months (month, agency, records, added, changed, withdrawn) "
+                     "VALUES (?, ?, ?, ?, ?, ?)", [(month, *c) for c in w.counts])
+    _set_meta(conn, last_month=month, **(w.model or {}))
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def people(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """Every current record with its person id (agency, id, person), sorted by agency and id."""
+    with _connect(path, write=False) as conn:
+        rows = conn.execute("SELECT agency, id, person FROM records ORDER BY agency, id")
+        table = pd.DataFrame(rows.fetchall(), columns=["agency", "id", "person"], dtype=object)
+    return table
+
+
+def history(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """Return the merges, splits and ends in order: month, event, person, other, probability."""
+    with _connect(path, write=False) as conn:
+        rows = conn.execute("SELECT month, event, person, other, probability FROM history "
+                            "ORDER BY seq").fetchall()
+    return pd.DataFrame(rows, columns=["month", "event", "person", "other", "probability"])
+
+
+def months(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """Per month and agency: records held, added, changed, withdrawn."""
+    with _connect(path, write=False) as conn:
+        rows = conn.execute("SELECT month, agency, records, added, changed, withdrawn FROM "
+                            "months ORDER BY month, agency").fetchall()
+    return pd.DataFrame(rows, columns=["month", "agency", "records", "added", "changed",
+                                       "withdrawn"])
+
+
+def info(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Public facts about a store: format, schema fingerprint, agencies, last month, counts."""
+    with _connect(path, write=False) as conn:
+        meta = _meta(conn)
+        agencies = [a for a, in conn.execute("SELECT name FROM agencies ORDER BY position")]
+        n_records = conn.execute("SELECT COUNT(*) FROM records").fetchone()[0]
+        n_people = conn.execute("SELECT COUNT(DISTINCT person) FROM records").fetchone()[0]
+        n_links = conn.execute("SELECT COUNT(*) FROM links").fetchone()[0]
+    return {"format_version": FORMAT_VERSION, "schema_fingerprint": meta["schema_fingerprint"],
+            "agencies": agencies, "last_month": meta.get("last_month") or None,
+            "records": n_records, "people": n_people, "links": n_links,
+            "threshold": float(meta["threshold"]), "clustering": meta["clustering"],
+            "model_fitted": "model" in meta}
+
+
+def relink(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """Clusters (agency, id, cluster) of a full re-link of the store's records with its model.
+
+    Every candidate pair of the current population, by the rules a full run chooses, scored with
+    the kept model and corrections and clustered at once: what the monthly updates should equal.
+    """
+    from linkcore.linkage.dedupe import cluster_pairs
+
+    with _connect(path, write=False) as conn:
+        meta = _meta(conn)
+        codec = _Codec(meta)
+        agencies = [a for a, in conn.execute("SELECT name FROM agencies ORDER BY position")]
+        stored = _read_records(conn, codec)
+    rows = {a: (list(r), [v[0] for v in r.values()]) for a, r in stored.items()}
+    pop = _population(codec, agencies, rows)
+    n = len(pop.pooled)
+    if "model" in meta and n >= 2:
+        left, right = _candidates_against(pop, np.arange(n, dtype=np.int64))
+        prob = _score(pop, left, right, _load_model(meta))
+        ok = prob >= float(meta["threshold"])
+        labels = cluster_pairs(left[ok], right[ok], prob[ok], pop.source, meta["clustering"])
+    else:
+        labels = np.arange(n, dtype=np.int64)
+    return pd.DataFrame({"agency": pop.agency, "id": pop.ids, "cluster": labels})

@@ -1,0 +1,496 @@
+"""The linked population store: monthly updates, stable ids, history, crash safety, bad input."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from linkcore.cli import main
+from linkcore.errors import DatasetError, ParameterError
+from linkcore.evaluate import cluster_metrics
+from linkcore.holder.encode import encode
+from linkcore.holder.keys import Secret
+from linkcore.holder.suggest import suggest_mapping, suggest_schema
+from linkcore.linkage import store
+from linkcore.linkage.pseudonyms import ProjectKey
+from linkcore.synth import generate_population, get_profile
+from linkcore.synth.extracts import generate_extracts
+
+SECRET = Secret(b"s" * 32)
+PROJECT = b"p" * 32
+NAMES = ["a", "b", "c"]
+KEEP = {"sex", "dob", "gender", "birth_date", "sex_code"}
+
+
+@functools.lru_cache(maxsize=1)
+def plaintext():
+    """Three agencies' extracts (with duplicates, each in its own layout) and their truth."""
+    pop = generate_population(400, 5)
+    res = generate_extracts(pop, 3, 0.5, get_profile("moderate").with_rates(duplicate=0.08), 5)
+    return [e.reset_index(drop=True) for e in res.extracts], res.keys, None
+
+
+@functools.lru_cache(maxsize=1)
+def schema():
+    extracts, _, _ = plaintext()
+    return suggest_schema(extracts[0])[0]
+
+
+def encoded(frame: pd.DataFrame, secret: Secret = SECRET):
+    s = schema()
+    return encode(frame, s, secret, suggest_mapping(frame, s)[0])
+
+
+def person_rows(agency: int) -> pd.DataFrame:
+    """Agency's rows with the person each belongs to, in row order."""
+    extracts, keys, _ = plaintext()
+    k = keys[agency].set_index("record_id")["person_id"]
+    frame = extracts[agency]
+    return frame.assign(_person=k.loc[frame.iloc[:, 0].astype(str)].to_numpy())
+
+
+@functools.lru_cache(maxsize=1)
+def months():
+    """Three months of plaintext extracts per agency, and the rows chosen for merge and split.
+
+    Month 1: a's held-back rows absent; b's merge row carries an outsider's values (so it is a
+    person of its own) while its split row is true. Month 2: the same files (no real change).
+    Month 3: a's held-back rows arrive and some are withdrawn; b's merge row gets its true
+    values (it joins its person: a merge) and its split row an outsider's (a split).
+    """
+    a, b, c = (person_rows(i) for i in range(3))
+    # b's rows whose person also has a row in c: candidates for a merge and a split
+    shared = b[b["_person"].isin(set(c["_person"])) & ~b["_person"].duplicated(keep=False)]
+    merge_row, split_row = shared.index[0], shared.index[1]
+
+    def with_outsider(frame, row, k):
+        """The row with its names, address and NI number scrambled: somebody nobody else holds."""
+        frame = frame.copy()
+        for col in frame.columns[1:-1]:
+            value = frame.loc[row, col]
+            if col.lower() not in KEEP and isinstance(value, str) and len(value) > 1:
+                frame.loc[row, col] = "Q" * k + value[::-1] + "X"
+        return frame
+
+    held = a.index[-20:]
+    b1 = with_outsider(b, merge_row, 0)
+    b3 = with_outsider(b, split_row, 1)
+    gone = a.index[:10]
+    m1 = {"a": a.drop(held), "b": b1, "c": c}
+    m3 = {"a": a.drop(gone), "b": b3, "c": c}
+    strip = {k: v.drop(columns="_person") for k, v in m1.items()}
+    strip3 = {k: v.drop(columns="_person") for k, v in m3.items()}
+    enc1 = {k: encoded(v) for k, v in strip.items()}
+    enc3 = {k: encoded(v) for k, v in strip3.items()}
+    ids_a, ids_b = a.iloc[:, 0].astype(str), b.iloc[:, 0].astype(str)
+    return enc1, enc3, ids_b.loc[merge_row], ids_b.loc[split_row], set(ids_a.loc[gone]), \
+        set(ids_a.loc[held])
+
+
+def truth_of(files) -> pd.DataFrame:
+    """True clusters of the given month's files (outsider rows are their own people)."""
+    _, keys, _ = plaintext()
+    rows = []
+    for name, ds in files.items():
+        k = keys[NAMES.index(name)].set_index("record_id")["person_id"]
+        for rid in ds.record_ids:
+            rows.append((name, rid, int(k.loc[rid])))
+    t = pd.DataFrame(rows, columns=["agency", "id", "person"])
+    return t.assign(cluster=pd.factorize(t["person"])[0])[["agency", "id", "cluster"]]
+
+
+def partition(table: pd.DataFrame, col: str) -> set[frozenset]:
+    return {frozenset(zip(g["agency"], g["id"], strict=True))
+            for _, g in table.groupby(col)}
+
+
+@pytest.fixture(scope="module")
+def key():
+    return ProjectKey(PROJECT)
+
+
+@pytest.fixture(scope="module")
+def three(tmp_path_factory, key):
+    """A store after three months, with a snapshot of each month's people and history."""
+    enc1, enc3, *_ = months()
+    path = tmp_path_factory.mktemp("store") / "people.db"
+    store.create(path, enc1["a"], key)
+    snaps, reports = [], []
+    for month, files in (("2026-01", enc1), ("2026-02", enc1), ("2026-03", enc3)):
+        if month == "2026-03":
+            blobs = dict(((a, i), b) for a, i, b in sqlite3.connect(path).execute(
+                "SELECT agency, id, data FROM records").fetchall())
+        new = [a for a in files if a not in store.info(path)["agencies"]]
+        reports.append(store.update(path, month, files, key, new_agencies=new))
+        snaps.append((store.people(path), store.history(path), store.relink(path)))
+    gone_ids = months()[4]
+    removed = [blobs[("a", i)] for i in gone_ids] + [blobs[("b", i)] for i in months()[2:4]]
+    return path, snaps, reports, removed
+
+
+def dump(path) -> dict:
+    """The store's whole content, table by table (to compare states)."""
+    conn = sqlite3.connect(path)
+    try:
+        tables = [t for t, in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        return {t: sorted(map(repr, conn.execute(f"SELECT * FROM {t}").fetchall()))
+                for t in tables}
+    finally:
+        conn.close()
+
+
+def digest(path) -> str:
+    return hashlib.sha256(open(path, "rb").read()).hexdigest()
+
+
+# --------------------------------------------------------------------------- months
+
+
+def test_three_months_counts_and_quality(three):
+    path, snaps, reports, removed = three
+    enc1, enc3, _, _, gone, held = months()
+    r1, r2, r3 = reports
+    assert r1.full_link and not r2.full_link and not r3.full_link
+    assert r1.added == {k: len(v) for k, v in enc1.items()}
+    assert r2.added == r2.changed == r2.withdrawn == {"a": 0, "b": 0, "c": 0}
+    assert r2.pairs_scored == 0 and r2.records_reclustered == 0
+    assert r3.added["a"] == len(held) and r3.withdrawn["a"] == len(gone)
+    assert r3.changed == {"a": 0, "b": 2, "c": 0}
+    # withdrawn and replaced encodings are gone from the file, not left in its free pages
+    # (an encoding identical to one another agency still holds stays, in that record)
+    held_now = {b for b, in sqlite3.connect(path).execute("SELECT data FROM records")}
+    removed = [b for b in removed if b not in held_now]
+    content = path.read_bytes()
+    assert len(removed) >= 6 and not any(b in content for b in removed)
+    # a month links only what changed: far fewer pairs than the first month
+    assert 0 < r3.pairs_scored < r1.pairs_scored / 3
+    for r, (people, _, _) in zip(reports, snaps, strict=True):
+        assert r.records == len(people) and r.people == people["person"].nunique()
+    people = snaps[2][0]
+    assert len(people) == sum(len(d) for d in enc3.values())
+    assert people["person"].str.fullmatch(r"[0-9a-f]{16}").all()
+    m = cluster_metrics(people.rename(columns={"person": "cluster"}), truth_of(enc3))
+    assert m.pairwise.f1 > 0.95 and m.within.tp > 0
+
+
+def test_monthly_updates_equal_a_full_relink(three):
+    # same model, same candidate rules (all pairs at this size): the clusters are identical
+    _, snaps, _, _ = three
+    for people, _, relinked in snaps:
+        assert partition(people, "person") == partition(relinked, "cluster")
+
+
+def test_ids_stable_without_change_and_history_records_merge_and_split(three):
+    path, snaps, _, _ = three
+    _, _, merge_id, split_id, gone, _ = months()
+    p1, p2, p3 = (s[0].set_index(["agency", "id"])["person"] for s in snaps)
+    assert p1.equals(p2)  # a month with no change: every id kept
+    assert len(snaps[1][1]) == 0
+    hist = snaps[2][1]
+    merges, splits = hist[hist["event"] == "merge"], hist[hist["event"] == "split"]
+    # b's merge row, an outsider last month, now joins its person, whose id survives
+    merged_into = p3.loc[("b", merge_id)]
+    row = merges[merges["other"] == p2.loc[("b", merge_id)]]
+    assert len(row) == 1 and row["person"].iloc[0] == merged_into
+    assert row["probability"].iloc[0] >= 0.5
+    # b's split row leaves its person: a new id, recorded as split from the old one
+    row = splits[splits["other"] == p3.loc[("b", split_id)]]
+    assert len(row) == 1 and row["person"].iloc[0] == p2.loc[("b", split_id)]
+    assert p3.loc[("b", split_id)] not in set(p2)
+    # people whose records did not change and were not touched keep their ids
+    same = p2.index.intersection(p3.index)
+    moved = (p2.loc[same] != p3.loc[same]).sum()
+    assert moved <= 2  # only the split row (and the merged row) changed id
+    assert set(hist["event"]) <= {"merge", "split", "end"}
+    # an id is never issued twice: history's new ids were not in any earlier month
+    assert not set(splits["other"]) & set(p1) & set(p2)
+
+
+def test_release_and_history_cli(three, tmp_path):
+    path, snaps, _, _ = three
+    r = CliRunner().invoke(main, ["store", "release", str(path), "--release-dir",
+                                  str(tmp_path / "rel"), "--shared-counts",
+                                  str(tmp_path / "shared.csv"), "--clusters",
+                                  str(tmp_path / "clusters.csv")])
+    assert r.exit_code == 0, r.output
+    people = snaps[2][0]
+    clusters = pd.read_csv(tmp_path / "clusters.csv", dtype=str)
+    pd.testing.assert_frame_equal(clusters, people.astype(str))
+    shared = pd.read_csv(tmp_path / "shared.csv")
+    assert list(shared.columns) == [*NAMES, "people"]
+    assert shared["people"].sum() == people["person"].nunique()
+    for name in NAMES:
+        rel = pd.read_csv(tmp_path / "rel" / f"release_{name}.csv", dtype=str)
+        assert list(rel.columns) == ["id", "person"]
+        own = people[people["agency"] == name]
+        assert sorted(rel["id"]) == sorted(own["id"])
+    r = CliRunner().invoke(main, ["store", "history", str(path)])
+    assert r.exit_code == 0 and r.output.startswith("month,event,person,other,probability")
+    assert "2026-03,merge," in r.output and "2026-03,split," in r.output
+    r = CliRunner().invoke(main, ["store", "info", str(path)])
+    assert r.exit_code == 0 and '"last_month": "2026-03"' in r.output
+
+
+# --------------------------------------------------------------------------- CLI and bad input
+
+
+@pytest.fixture(scope="module")
+def cli_store(tmp_path_factory):
+    """A store made by the CLI with one month, and the month's files."""
+    enc1, *_ = months()
+    d = tmp_path_factory.mktemp("cli")
+    for name, ds in enc1.items():
+        ds.write(d / f"{name}.parquet")
+    encoded(plaintext()[0][0], Secret(b"o" * 32)).write(d / "other_key.parquet")
+    Secret(PROJECT).write(d / "project.key")
+    s = d / "people.db"
+    r = run("store", "create", s, "--schema-from", d / "a.parquet", "--project-key-file",
+            d / "project.key")
+    assert r.exit_code == 0, r.output
+    r = run("store", "add-month", s, "--month", "2026-01", "--agency", "a", d / "a.parquet",
+            "--agency", "b", d / "b.parquet", "--new-agency", "a", "--new-agency", "b",
+            "--project-key-file", d / "project.key")
+    assert r.exit_code == 0, r.output
+    assert "first month" in r.output
+    return d, s
+
+
+def run(*args, env=None):
+    return CliRunner().invoke(main, list(map(str, args)), env=env)
+
+
+def test_cli_bad_input_one_line_exit_2_store_unchanged(cli_store, tmp_path):
+    d, s = cli_store
+    key = ["--project-key-file", d / "project.key"]
+    before = digest(s)
+    cases = {
+        "another key": ["--agency", "a", d / "other_key.parquet"],
+        "unknown agency": ["--agency", "c", d / "c.parquet"],
+        "already in the store": ["--agency", "a", d / "a.parquet", "--new-agency", "a"],
+        "given twice": ["--agency", "a", d / "a.parquet", "--agency", "a", d / "b.parquet"],
+    }
+    for what, args in cases.items():
+        r = run("store", "add-month", s, "--month", "2026-02", *args, *key)
+        assert r.exit_code == 2, (what, r.output)
+        assert r.output.count("\n") == 1 and r.output.startswith("error: "), r.output
+        assert digest(s) == before, what
+    r = run("store", "add-month", s, "--month", "2026-01", "--agency", "a", d / "a.parquet", *key)
+    assert r.exit_code == 2 and "already holds month 2026-01" in r.output
+    r = run("store", "add-month", s, "--month", "2026-13", "--agency", "a", d / "a.parquet", *key)
+    assert r.exit_code == 2 and "YYYY-MM" in r.output
+    Secret(b"q" * 32).write(tmp_path / "other.key")
+    r = run("store", "add-month", s, "--month", "2026-02", "--agency", "a", d / "a.parquet",
+            "--project-key-file", tmp_path / "other.key")
+    assert r.exit_code == 2 and "not the project key" in r.output
+    assert digest(s) == before
+    # a record id twice in one agency's file: the file itself is refused
+    ds = months()[0]["a"]
+    twice = ds.subset(list(range(len(ds))))
+    twice.record_ids[1] = twice.record_ids[0]
+    with pytest.raises(DatasetError, match="not unique"):
+        store.update(s, "2026-02", {"a": twice}, ProjectKey(PROJECT))
+    with pytest.raises(ParameterError, match="at least one"):
+        store.update(s, "2026-02", {}, ProjectKey(PROJECT))
+    assert digest(s) == before
+
+
+def test_store_of_another_version_or_not_a_store(cli_store, tmp_path):
+    d, s = cli_store
+    copy = tmp_path / "copy.db"
+    copy.write_bytes(s.read_bytes())
+    conn = sqlite3.connect(copy)
+    conn.execute("PRAGMA user_version=7")
+    conn.close()
+    before = digest(copy)
+    r = run("store", "add-month", copy, "--month", "2026-02", "--agency", "a", d / "a.parquet",
+            "--project-key-file", d / "project.key")
+    assert r.exit_code == 2 and "format version 7" in r.output and r.output.count("\n") == 1
+    assert digest(copy) == before
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"not a database at all" * 100)
+    r = run("store", "history", junk)
+    assert r.exit_code == 2 and "not a linkcore store" in r.output
+    r = run("store", "create", s, "--schema-from", d / "a.parquet", "--project-key-file",
+            d / "project.key")
+    assert r.exit_code == 2 and "already exists" in r.output
+
+
+def test_store_that_another_run_is_writing(cli_store):
+    d, s = cli_store
+    before = dump(s)
+    other = sqlite3.connect(s, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        r = run("store", "add-month", s, "--month", "2026-02", "--agency", "a",
+                d / "a.parquet", "--project-key-file", d / "project.key")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert r.exit_code == 2 and "another run is writing" in r.output
+    assert r.output.count("\n") == 1
+    assert dump(s) == before
+
+
+# --------------------------------------------------------------------------- crash safety
+
+_CHILD = textwrap.dedent("""
+    import sys, time
+    from pathlib import Path
+    from linkcore.dataset import EncodedDataset
+    from linkcore.linkage import store
+    from linkcore.linkage.pseudonyms import ProjectKey
+
+    path, marker, *files = sys.argv[1:]
+
+    def stop_inside(conn):
+        # every write of the month is done; the COMMIT is not
+        assert conn.in_transaction
+        Path(marker).write_text("inside")
+        time.sleep(3600)
+
+    write = store._write
+
+    def write_through(conn, *args):
+        # a page cache of 2 pages: the month's writes spill into the file before the COMMIT,
+        # so the kill leaves a half-written file and a hot journal, not just lost memory
+        conn.execute("PRAGMA cache_size=2")
+        write(conn, *args)
+
+    store._write = write_through
+    store._commit = stop_inside
+    data = {Path(f).stem: EncodedDataset.read(f) for f in files}
+    store.update(path, "2026-02", data, ProjectKey(b"p" * 32), new_agencies=["c"])
+""")
+
+
+def test_update_killed_inside_its_transaction_leaves_the_previous_month(cli_store, tmp_path):
+    d, s = cli_store
+    work = tmp_path / "people.db"
+    work.write_bytes(s.read_bytes())
+    before, people_before = dump(work), store.people(work)
+    before_digest = digest(work)
+    marker = tmp_path / "inside"
+    # the second month changes a lot: c joins, a loses rows
+    enc3 = months()[1]
+    enc3["a"].write(tmp_path / "a.parquet")
+    files = [tmp_path / "a.parquet", d / "b.parquet", d / "c.parquet"]
+    child = subprocess.Popen([sys.executable, "-c", _CHILD, str(work), str(marker),
+                              *map(str, files)])
+    try:
+        while not marker.exists():  # waits for the child to be inside the transaction
+            assert child.poll() is None, "the child ended before its transaction"
+            time.sleep(0.05)
+        child.send_signal(signal.SIGKILL)
+    finally:
+        child.wait()
+    assert child.returncode == -signal.SIGKILL
+    # the kill left the file changed part-way, with the journal of the previous pages
+    assert digest(work) != before_digest
+    assert (tmp_path / "people.db-journal").stat().st_size > 0
+    # the store opens and holds the previous month exactly
+    assert store.info(work)["last_month"] == "2026-01"
+    pd.testing.assert_frame_equal(store.people(work), people_before)
+    assert dump(work) == before
+    conn = sqlite3.connect(work)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
+    # and the month can be applied after all
+    data = {"a": enc3["a"], "b": months()[0]["b"], "c": months()[0]["c"]}
+    report = store.update(work, "2026-02", data, ProjectKey(PROJECT), new_agencies=["c"])
+    assert report.added["c"] == len(data["c"]) and store.info(work)["last_month"] == "2026-02"
+
+
+def test_monthly_updates_with_blocking_equal_a_full_relink(tmp_path, key, monkeypatch):
+    # the same months with keyed blocking and field agreement instead of all pairs
+    from linkcore.linkage import blocking
+
+    rules = blocking.default_rules
+    monkeypatch.setattr(blocking, "default_rules",
+                        lambda a, b, all_pairs_limit=10_000: rules(a, b, all_pairs_limit))
+    enc1, enc3, *_ = months()
+    path = tmp_path / "people.db"
+    store.create(path, enc1["a"], key)
+    for month, files in (("2026-01", enc1), ("2026-02", enc1), ("2026-03", enc3)):
+        new = [a for a in files if a not in store.info(path)["agencies"]]
+        report = store.update(path, month, files, key, new_agencies=new)
+        if month == "2026-03":
+            n = report.records
+            assert report.pairs_scored < n * (n - 1) // 2 // 10  # blocked, not all pairs
+        people, relinked = store.people(path), store.relink(path)
+        assert partition(people, "person") == partition(relinked, "cluster")
+
+
+def test_a_record_registered_again_under_a_new_id_keeps_its_person(three, tmp_path, key):
+    # agency c withdraws one record and sends the same encoding under a new record id
+    path, snaps, _, _ = three
+    work = tmp_path / "people.db"
+    work.write_bytes(path.read_bytes())
+    enc3 = months()[1]
+    people = snaps[2][0]
+    sizes = people.groupby("person")["id"].transform("size")
+    row = people[(people["agency"] == "c") & (sizes >= 3)].iloc[0]
+    c = enc3["c"].subset(list(range(len(enc3["c"]))))
+    at = int(np.flatnonzero(c.record_ids == row["id"])[0])
+    c.record_ids[at] = "re-registered-1"
+    report = store.update(work, "2026-04", {"c": c}, key)
+    assert report.added == {"c": 1} and report.withdrawn == {"c": 1}
+    after = store.people(work).set_index(["agency", "id"])["person"]
+    assert after.loc[("c", "re-registered-1")] == row["person"]
+    assert len(store.history(work).query("month == '2026-04'")) == 0
+    before = people.set_index(["agency", "id"])["person"].drop(("c", row["id"]))
+    assert after.drop(("c", "re-registered-1")).equals(before)
+
+
+def _assign(old, links, old_links, first_month=None):
+    """Run the id assignment on rows 0..n-1, one record per agency, clusters as components."""
+    n = len(old)
+    persons = sorted({p for p in old if p})
+    code = np.array([persons.index(p) if p else -1 for p in old], dtype=np.int64)
+    pop = store._Population([str(i) for i in range(n)], list(range(n)),
+                            np.array([str(i) for i in range(n)], dtype=object),
+                            np.arange(n, dtype=np.int64),
+                            np.array([f"r{i}" for i in range(n)], dtype=object), {})
+
+    def arrays(pairs):
+        return (np.array([a for a, _, _ in pairs], np.int64),
+                np.array([b for _, b, _ in pairs], np.int64),
+                np.array([p for _, _, p in pairs], float))
+
+    left, right, prob = arrays(links)
+    return store._assign(pop, np.arange(n, dtype=np.int64), left, right, prob, arrays(old_links),
+                         code, persons, first_month or dict.fromkeys(persons, "2026-01"),
+                         "components", "2026-02", ProjectKey(PROJECT))
+
+
+def test_id_assignment_merge_split_move_and_new():
+    # P = rows 0, 1, 2 and Q = rows 3, 4; row 2 now links to Q's records, not to P's
+    assigned, events, status, minted = _assign(
+        ["P", "P", "P", "Q", "Q"], [(0, 1, 0.9), (2, 3, 0.95), (3, 4, 0.9)],
+        [(0, 1, 0.9), (1, 2, 0.8), (3, 4, 0.9)])
+    assert [assigned[r] for r in range(5)] == ["P", "P", "Q", "Q", "Q"]
+    assert events == [("split", "P", "Q", 0.8)] and status == [] and minted == []
+    # P = rows 0, 1 and Q = row 2 join: P held more records and survives; Q is merged into it
+    assigned, events, status, minted = _assign(
+        ["P", "P", "Q"], [(0, 1, 0.9), (1, 2, 0.7)], [(0, 1, 0.9)])
+    assert set(assigned.values()) == {"P"}
+    assert events == [("merge", "P", "Q", 0.7)] and status == [("merged", "P", "Q")]
+    # equal holdings: the older id survives, whatever the ids' order
+    assigned, events, _, _ = _assign(["A", "Z"], [(0, 1, 0.9)], [],
+                                     {"A": "2026-01", "Z": "2025-12"})
+    assert set(assigned.values()) == {"Z"} and events[0][:3] == ("merge", "Z", "A")
+    # P's two records part: the one with the smaller row keeps P, the other gets a new id
+    assigned, events, _, minted = _assign(["P", "P", None], [], [(0, 1, 0.6)])
+    assert assigned[0] == "P" and assigned[1] == minted[0] and assigned[2] == minted[1]
+    assert events == [("split", "P", minted[0], 0.6)]
+    assert all(len(m) == 16 for m in minted) and len(set(minted)) == 2
