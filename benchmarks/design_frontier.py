@@ -58,6 +58,7 @@ def year_clk(schema: Schema) -> Schema:
     doc["fields"] = [f for f in doc["fields"] if "source" not in f]
     for f in doc["fields"]:
         f.pop("disclosed", None)
+        f.pop("key_with", None)
         if f["kind"] == "postcode":  # postcode parts, as version 1 defaulted
             for key in ("tokens", "filter_bits", "k", "comparison"):
                 f.pop(key)

@@ -144,6 +144,7 @@ def reschema(schema: Schema, **changes) -> Schema:
     for f in doc["fields"]:
         if f["name"] in changes:
             f["salt"] = changes[f["name"]]
+            f.pop("key_with", None)  # shared keys need equal salts
     return Schema.from_dict(doc)
 
 
