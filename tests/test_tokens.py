@@ -164,3 +164,13 @@ def test_qgram_csr_memory_is_not_driven_by_one_long_value():
         tracemalloc.stop()
     assert got[-1] == tokens(values[-1], spec) and got[0] == tokens(values[0], spec)
     assert peak < 16 * 2**20, f"peak {peak / 2**20:.0f} MiB"
+
+
+def test_texts_that_differ_after_a_nul_stay_apart():
+    """pandas' factorize merges "a\\x00b" and "a\\x00c"; the tokeniser and encoder must not."""
+    from linkcore._factorize import factorize_text
+
+    codes, uniques = factorize_text(["a\x00b", "a\x00c", None, "a\x00b"])
+    assert list(codes) == [0, 1, -1, 0] and uniques == ["a\x00b", "a\x00c"]
+    spec = TokenSpec("qgram", 2, False, False)
+    assert csr_lists(["\x00\x000"], spec) == [tokens("\x00\x000", spec)]

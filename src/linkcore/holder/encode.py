@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .._factorize import factorize_text
 from ..dataset import EncodedDataset
 from ..errors import InputDataError, InvalidValueError, format_rows
 from ..kernels import gather_or_rows, or_reduce_csr
@@ -83,9 +84,9 @@ class _Column:
 
 def _factorize_codes(codes: np.ndarray, values: Sequence[str | None]) -> _Column:
     """Re-code ``codes`` after mapping each distinct value (several may merge; None -> missing)."""
-    new_codes, uniques = pd.factorize(pd.Series(list(values), dtype=object), use_na_sentinel=True)
-    table = np.append(new_codes.astype(np.int64), -1)  # index -1 -> missing
-    return _Column(table[codes], list(uniques))
+    new_codes, uniques = factorize_text(list(values))
+    table = np.append(new_codes, -1)  # index -1 -> missing
+    return _Column(table[codes], uniques)
 
 
 # --------------------------------------------------------------------------------------
@@ -97,13 +98,12 @@ def _raw_codes(df: pd.DataFrame, columns: tuple[str, ...]) -> tuple[np.ndarray, 
     One column is factorised as it is; several are joined by a space (empty parts skipped).
     """
     if len(columns) == 1:
-        codes, uniques = pd.factorize(df[columns[0]], use_na_sentinel=True)
-        return codes.astype(np.int64), [u if isinstance(u, str) else str(u) for u in uniques]
+        codes, uniques = factorize_text(df[columns[0]])
+        return codes, [u if isinstance(u, str) else str(u) for u in uniques]
     parts = [df[c].astype(object).where(df[c].notna(), None).to_numpy() for c in columns]
     joined = [" ".join(str(x) for x in row if x is not None and str(x) != "") or None
               for row in zip(*parts, strict=True)]
-    codes, uniques = pd.factorize(pd.Series(joined, dtype=object), use_na_sentinel=True)
-    return codes.astype(np.int64), list(uniques)
+    return factorize_text(joined)
 
 
 def _normalise_field(df: pd.DataFrame, spec: FieldSpec, mapping: Mapping
@@ -125,9 +125,9 @@ def _normalise_field(df: pd.DataFrame, spec: FieldSpec, mapping: Mapping
     invalid_unique = np.zeros(len(normalised) + 1, dtype=bool)  # index -1: a missing raw value
     invalid_unique[:-1] = [v is INVALID for v in normalised]
     cleaned[invalid_unique[:-1]] = None
-    new_codes, uniques = pd.factorize(cleaned, use_na_sentinel=True)
-    table = np.append(new_codes.astype(np.int64), -1)
-    return _Column(table[raw_codes], uniques.tolist()), invalid_unique[raw_codes]
+    new_codes, uniques = factorize_text(cleaned)
+    table = np.append(new_codes, -1)
+    return _Column(table[raw_codes], uniques), invalid_unique[raw_codes]
 
 
 def _select_words(value, words: str):

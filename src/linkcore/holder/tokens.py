@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from .._factorize import factorize_text
 from ..schema import TokenSpec
 
 PAD = "_"
@@ -131,8 +132,8 @@ def _csr_python(values: Sequence[str], spec: TokenSpec) -> tuple[np.ndarray, np.
     flat = list(itertools.chain.from_iterable(per_value))
     if not flat:
         return indptr, np.zeros(0, dtype=np.int64), []
-    ids, vocabulary = pd.factorize(np.asarray(flat, dtype=object))
-    return indptr, ids.astype(np.int64), [str(t) for t in vocabulary]
+    ids, vocabulary = factorize_text(flat)
+    return indptr, ids, [str(t) for t in vocabulary]
 
 
 _VECTOR_MAX_LEN = 64  # longer values take the per-value path (fixed-width arrays pad to the max)

@@ -237,7 +237,10 @@ def _components(left: np.ndarray, right: np.ndarray, n: int) -> np.ndarray:
     import scipy.sparse as sp
     from scipy.sparse.csgraph import connected_components
 
-    graph = sp.coo_array((np.ones(left.size, np.int8), (left, right)), shape=(n, n))
+    # int32 node ids: SciPy before 1.15 fails on int64 ones (resolve._node_ids)
+    graph = sp.coo_array((np.ones(left.size, np.int8),
+                          (_resolve._node_ids(left), _resolve._node_ids(right))),  # noqa: SLF001
+                         shape=(n, n))
     return connected_components(graph, directed=False)[1]
 
 

@@ -63,6 +63,7 @@ from linkcore.errors import (
     SecretError,
     StoreError,
 )
+from linkcore.linkage import resolve as _resolve
 from linkcore.linkage.pseudonyms import ProjectKey
 
 #: The store layout this linkcore reads and writes (``PRAGMA user_version``).
@@ -422,7 +423,10 @@ def _closure(n: int, left: np.ndarray, right: np.ndarray, old_person: np.ndarray
     import scipy.sparse as sp
     from scipy.sparse.csgraph import connected_components
 
-    graph = sp.coo_array((np.ones(left.size, np.int8), (left, right)), shape=(n, n))
+    # int32 node ids: SciPy before 1.15 fails on int64 ones (resolve._node_ids)
+    graph = sp.coo_array((np.ones(left.size, np.int8),
+                          (_resolve._node_ids(left), _resolve._node_ids(right))),  # noqa: SLF001
+                         shape=(n, n))
     comp = connected_components(graph, directed=False)[1]
     inside = np.zeros(n, bool)
     inside[seeds] = True
