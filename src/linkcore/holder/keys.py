@@ -13,7 +13,6 @@ encoding call that derived them: nothing here is cached process-wide.
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 import hmac
 import os
@@ -24,6 +23,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from .._io import atomic_path
+from .._keyfile import KEY_FILE_HEADER, parse_key_text, read_key_file
 from ..errors import SecretError
 
 SECRET_BYTES = 32
@@ -31,7 +31,6 @@ MIN_SECRET_BYTES = 16
 HKDF_SALT = b"linkcore/v1/hkdf-salt"
 KCV_LABEL = b"linkcore/v1/key-check-value"
 KCV_BYTES = 16
-KEY_FILE_HEADER = "linkcore-secret-v1"
 DEFAULT_ENV_VAR = "LINKCORE_SECRET"
 
 
@@ -70,41 +69,12 @@ class Secret:
 
         Lines starting with ``#`` are comments (the demo's key file marks itself demo-only so).
         """
-        body = "\n".join(line for line in text.splitlines()
-                         if not line.lstrip().startswith("#")).strip()
-        if not body:
-            raise SecretError(f"{source} is empty")
-        if body.startswith(KEY_FILE_HEADER + ":"):
-            body = body[len(KEY_FILE_HEADER) + 1:].strip()
-            raw = _b64(body, source)
-        elif all(c in "0123456789abcdefABCDEF" for c in body) and len(body) % 2 == 0:
-            raw = bytes.fromhex(body)
-        else:
-            raw = _b64(body, source)
-        try:
-            return cls(raw)
-        except SecretError as exc:
-            raise SecretError(f"{source}: {exc}") from None
+        return cls(parse_key_text(text, source))
 
     @classmethod
     def from_file(cls, path: str | os.PathLike[str]) -> Secret:
-        """Read a key file written by ``linkcore keygen`` (or hex/base64 text)."""
-        p = Path(path)
-        if not p.is_file():
-            raise SecretError(f"key file not found: {p}")
-        check_private(p)
-        try:
-            raw = p.read_bytes()
-        except OSError as exc:
-            raise SecretError(f"cannot read key file {p}: {exc.strerror or type(exc).__name__}"
-                              ) from None
-        try:
-            text = raw.decode("utf-8-sig")  # tolerate an editor's byte-order mark
-            if not text.isascii():
-                raise UnicodeDecodeError("ascii", b"", 0, 1, "not ASCII")
-        except UnicodeDecodeError:
-            raise SecretError(f"key file {p} is not a linkcore key (not text)") from None
-        return cls.from_text(text, source=f"key file {p}")
+        """Read a private key file written by ``linkcore keygen`` (or hex or base64 text)."""
+        return cls(read_key_file(path))
 
     @classmethod
     def from_env(cls, var: str = DEFAULT_ENV_VAR) -> Secret:
@@ -143,38 +113,10 @@ class Secret:
         return hmac.new(kcv_key, KCV_LABEL, hashlib.sha256).digest()[:KCV_BYTES].hex()
 
 
-def check_private(path: Path) -> None:
-    """Refuse a key file that other users may read or change (POSIX modes; keygen writes 0600).
-
-    A key readable by the group or by everyone has already left its owner's control; one they
-    can write could be swapped for a key of their choosing.
-    """
-    if os.name != "posix":
-        return
-    try:
-        mode = path.stat().st_mode & 0o777
-    except OSError as exc:
-        raise SecretError(f"cannot read key file {path}: {exc.strerror or type(exc).__name__}"
-                          ) from None
-    if mode & 0o077:
-        raise SecretError(
-            f"key file {path} can be read or changed by other users (mode {mode:04o}); "
-            f"make it private with `chmod 600 {path}` and try again"
-        )
-
-
 def derive_key(master: bytes, info: str, length: int = 32) -> bytes:
     """HKDF-SHA256 with linkcore's fixed salt; ``info`` gives domain separation."""
     return HKDF(algorithm=hashes.SHA256(), length=length, salt=HKDF_SALT,
                 info=info.encode("utf-8")).derive(master)
-
-
-def _b64(body: str, source: str) -> bytes:
-    try:
-        return base64.b64decode(body, validate=True)
-    except (binascii.Error, ValueError):
-        raise SecretError(f"{source} is not a linkcore key (expected the text written by "
-                          "`linkcore keygen`, or hex, or base64)") from None
 
 
 def load_secret(key_file: str | os.PathLike[str] | None = None,

@@ -806,13 +806,18 @@ def estimate_quality(
         if mask.shape != p.shape:
             raise ParameterError(f"accepted has {mask.size} entries for {p.size} probabilities")
     tp = float(p[mask].sum())
-    fp = float(mask.sum() - tp)
-    fn = float(p[~mask].sum())
+    return quality_from_sums(threshold, p.size, int(mask.sum()), tp, float(p[~mask].sum()))
+
+
+def quality_from_sums(threshold: float, n_candidates: int, n_accepted: int, tp: float,
+                      fn: float) -> dict[str, float]:
+    """estimate_quality's figures from Σ_A p (tp) and Σ_{not A} p (fn) over the candidates."""
+    fp = float(n_accepted - tp)
     expected = tp + fn
     return {
         "threshold": threshold,
-        "n_candidates": int(p.size),
-        "n_accepted": int(mask.sum()),
+        "n_candidates": int(n_candidates),
+        "n_accepted": int(n_accepted),
         "expected_matches": expected,
         "expected_true_positives": tp,
         "expected_false_positives": fp,

@@ -57,6 +57,7 @@ from linkcore.linkage.model import (
     as_pattern_counts,
     lambda_fixed_point,
     merge_pattern_counts,
+    quality_from_sums,
     weights_to_probabilities,
 )
 from linkcore.linkage.partitions import PairStages, make_engine
@@ -384,21 +385,7 @@ class _LazyComparator:
 def _quality(threshold: float, n_candidates: int, n_accepted: int, tp: float,
              total: float) -> dict[str, float]:
     """model.estimate_quality from sums: Σ p over the accepted and over all candidates."""
-    fp = float(n_accepted - tp)
-    fn = max(total - tp, 0.0)
-    expected = tp + fn
-    return {
-        "threshold": threshold,
-        "n_candidates": int(n_candidates),
-        "n_accepted": int(n_accepted),
-        "expected_matches": expected,
-        "expected_true_positives": tp,
-        "expected_false_positives": fp,
-        "expected_false_negatives": fn,
-        "precision": tp / (tp + fp) if tp + fp > 0 else math.nan,
-        "recall": tp / expected if expected > 0 else math.nan,
-        "f1": 2 * tp / (2 * tp + fp + fn) if 2 * tp + fp + fn > 0 else math.nan,
-    }
+    return quality_from_sums(threshold, n_candidates, n_accepted, tp, max(total - tp, 0.0))
 
 
 def _histograms(prob: np.ndarray, weights: np.ndarray,
