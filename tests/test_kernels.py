@@ -91,6 +91,30 @@ def test_dice_pairs_equal_reference(pair, n_pairs, seed):
 
 
 @SETTINGS
+@given(filter_pairs(), st.integers(0, 300), st.integers(0, 2**32 - 1), st.integers(0, 4),
+       st.booleans())
+def test_dice_levels_equal_reference(pair, n_pairs, seed, n_thresholds, masked):
+    a, b = pair
+    if not a.shape[0] or not b.shape[0]:
+        n_pairs = 0
+    rng = np.random.default_rng(seed)
+    left = rng.integers(0, max(a.shape[0], 1), n_pairs)
+    right = rng.integers(0, max(b.shape[0], 1), n_pairs)
+    cuts = sorted({0.9, 0.8, 0.6, 0.5, 1 / 3}, reverse=True)[:n_thresholds]
+    edges = np.asarray((*cuts[::-1], 1.0), np.float32)
+    masks = {}
+    if masked:
+        masks = {"miss_a": rng.random(a.shape[0]) < 0.2, "miss_b": rng.random(b.shape[0]) < 0.2,
+                 "gate": rng.random(n_pairs) < 0.7}
+    top = len(cuts) + 2
+    got = K.dice_levels(a, b, left, right, K.popcounts(a), K.popcounts(b), edges, top, 0,
+                        **masks)
+    want = K.dice_levels_reference(a, b, left, right, None, None, edges, top, 0, **masks)
+    assert got.dtype == np.int8
+    np.testing.assert_array_equal(got, want)
+
+
+@SETTINGS
 @given(filter_pairs(max_rows=40), st.integers(0, 1000), st.sampled_from([4, 5, 8, 1024]))
 def test_dice_all_pairs_equals_brute_force(pair, pick, tile):
     a, b = pair
@@ -166,6 +190,7 @@ def test_kernels_table_lists_every_kernel_with_its_reference():
     assert set(K.KERNELS) == {
         "popcounts",
         "dice_pairs",
+        "dice_levels",
         "dice_all_pairs",
         "dice_top_k",
         "set_bits",

@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 #: Name under which the record-level CLK is compared.
 CLK_FIELD = "clk"
 
+#: The kernels' "no mask" (an empty bool array).
+_NO_MASK = np.zeros(0, dtype=np.bool_)
+
 #: Candidate pairs per chunk: 1M pairs keep one float32 column at 4 MB.
 DEFAULT_CHUNK_SIZE = 1_000_000
 
@@ -74,9 +77,12 @@ class Comparator:
                     f"field {c.field!r} has {fa.shape[1] * 64}-bit filters in one dataset and "
                     f"{fb.shape[1] * 64}-bit in the other"
                 )
-            self._cols.append((fa, fb, kernels.popcounts(fa), kernels.popcounts(fb), ma, mb))
+            self._cols.append((fa, fb, kernels.popcounts(fa), kernels.popcounts(fb),
+                               _row_mask(ma), _row_mask(mb)))
+        self._edges = [c.edges for c in self.comparisons]
         self._gates = salt_gates(a, self.fields)
         self._swaps = swap_pairs(a, self.comparisons)
+        self._order, self._pre_gate = _field_order(len(self.comparisons), self._gates, self._swaps)
 
     @property
     def fields(self) -> list[str]:
@@ -108,19 +114,27 @@ class Comparator:
                 progress(stop - start)
         return out
 
+    def _field_levels(self, j: int, left: np.ndarray, right: np.ndarray, j_b: int | None = None,
+                      gate: np.ndarray = _NO_MASK) -> np.ndarray:
+        """Levels of field ``j`` of A against field ``j_b`` (default ``j``) of B, one pass."""
+        fa, _, pa, _, ma, _ = self._cols[j]
+        _, fb, _, pb, _, mb = self._cols[j if j_b is None else j_b]
+        c = self.comparisons[j]
+        return kernels.dice_levels_unchecked(fa, fb, left, right, pa, pb, self._edges[j],
+                                             c.n_levels - 1, MISSING_LEVEL, ma, mb, gate)
+
     def _levels_chunk(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         out = np.empty((left.size, len(self.comparisons)), dtype=np.int8)
-        for j, (c, (fa, fb, pa, pb, ma, mb)) in enumerate(
-            zip(self.comparisons, self._cols, strict=True)
-        ):
-            d = kernels.dice_pairs(fa, fb, left, right, pa, pb)
-            out[:, j] = c.levels(d, _missing(ma, mb, left, right))
+        for j in self._order:
+            salt = self._pre_gate.get(j)
+            # a gated field whose salt disagrees is missing anyway: skip its Dice
+            gate = _NO_MASK if salt is None else out[:, salt] == EXACT_LEVEL
+            out[:, j] = self._field_levels(j, left, right, gate=gate)
         for j1, j2 in self._swaps:
             self._swap(out, j1, j2, left, right)
         for salted, salt in self._gates:
             out[out[:, salt] != EXACT_LEVEL, salted] = MISSING_LEVEL
         return out
-
 
     def _swap(self, out: np.ndarray, j1: int, j2: int, left: np.ndarray,
               right: np.ndarray) -> None:
@@ -140,17 +154,35 @@ class Comparator:
         both = np.flatnonzero(candidates)
         if both.size == 0:
             return
-        fa1, fb1, pa1, pb1, ma1, mb1 = self._cols[j1]
-        fa2, fb2, pa2, pb2, ma2, mb2 = self._cols[j2]
         lft, rgt = left[both], right[both]
-        cross1 = c1.levels(kernels.dice_pairs(fa1, fb2, lft, rgt, pa1, pb2),
-                           _missing(ma1, mb2, lft, rgt))
-        cross2 = c2.levels(kernels.dice_pairs(fa2, fb1, lft, rgt, pa2, pb1),
-                           _missing(ma2, mb1, lft, rgt))
+        cross1 = self._field_levels(j1, lft, rgt, j2)
+        cross2 = self._field_levels(j2, lft, rgt, j1)
         take = ((cross1 != MISSING_LEVEL) & (cross1 < else1)
                 & (cross2 != MISSING_LEVEL) & (cross2 < else2))
         out[both[take], j1] = cross1[take]
         out[both[take], j2] = cross2[take]
+
+
+def _field_order(n_fields: int, gates: Sequence[tuple[int, int]],
+                 swaps: Sequence[tuple[int, int]]) -> tuple[list[int], dict[int, int]]:
+    """Columns in an order that computes each salt before the fields gated on it.
+
+    Returns the order and ``salted -> salt`` for the gates that can be applied before the Dice
+    (a salt column that a swap may change later is applied only afterwards, as before).
+    """
+    swapped = {j for pair in swaps for j in pair}
+    pre_gate = {salted: salt for salted, salt in gates if salt not in swapped}
+    order: list[int] = []
+    pending = list(range(n_fields))
+    while pending:
+        ready = [j for j in pending if pre_gate.get(j, -1) in order or j not in pre_gate]
+        if not ready:  # a cycle of gates cannot be pre-applied: compute the rest ungated
+            for j in pending:
+                pre_gate.pop(j, None)
+            ready = pending
+        order += ready
+        pending = [j for j in pending if j not in ready]
+    return order, pre_gate
 
 
 def swap_pairs(ds: EncodedDataset, comparisons: Sequence[FieldComparison]
@@ -208,14 +240,20 @@ def _filters_of(ds: EncodedDataset, name: str) -> tuple[np.ndarray, np.ndarray |
     return np.ascontiguousarray(ds.fields[name]), (miss if miss.any() else None)
 
 
-def _missing(ma: np.ndarray | None, mb: np.ndarray | None, left: np.ndarray,
-             right: np.ndarray) -> np.ndarray | None:
-    if ma is None and mb is None:
+def _row_mask(mask: np.ndarray | None) -> np.ndarray:
+    """Return a per-row missing mask as the kernel takes it: bool, empty for none."""
+    return _NO_MASK if mask is None else np.ascontiguousarray(mask, dtype=np.bool_)
+
+
+def _missing(ma: np.ndarray, mb: np.ndarray, left: np.ndarray, right: np.ndarray
+             ) -> np.ndarray | None:
+    """Per-pair missing mask from per-row masks (empty: none), or None when neither has any."""
+    if not ma.size and not mb.size:
         return None
     out = np.zeros(left.size, dtype=bool)
-    if ma is not None:
+    if ma.size:
         out |= ma[left]
-    if mb is not None:
+    if mb.size:
         out |= mb[right]
     return out
 
@@ -226,4 +264,7 @@ def _check_pairs(left: np.ndarray, right: np.ndarray, n_a: int, n_b: int
     right = np.ascontiguousarray(right, dtype=np.int64)
     if left.ndim != 1 or left.shape != right.shape:
         raise ParameterError("left and right must be 1-D arrays of one length")
+    if left.size and (left.min() < 0 or left.max() >= n_a or right.min() < 0
+                      or right.max() >= n_b):
+        raise ParameterError(f"pair rows must lie in [0, {n_a}) and [0, {n_b})")
     return left, right

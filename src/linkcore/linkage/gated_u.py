@@ -24,7 +24,7 @@ from linkcore.linkage.blocking import field_keys
 from linkcore.linkage.compare import salt_gates
 from linkcore.linkage.exact_u import equal_filter_pairs
 from linkcore.linkage.levels import MISSING_LEVEL
-from linkcore.linkage.model import FellegiSunterModel
+from linkcore.linkage.model import FellegiSunterModel, pattern_counts
 
 #: Pairs taken from each salt field's block of identical filters (sub-sampled beyond it).
 BLOCK_PAIRS = 400_000
@@ -92,29 +92,36 @@ def _block_em(model: FellegiSunterModel, levels: np.ndarray, cols: list[int],
               iterations: int = EM_ITERATIONS) -> tuple[list[np.ndarray], float, float]:
     """EM within a salt block: m (all fields) and u (ungated fields) fixed; gated u and λ free.
 
+    Runs over the block's distinct level patterns weighted by their counts (a few thousand
+    patterns stand for hundreds of thousands of pairs).
+
     Returns the gated fields' u tables (index = level), the block's match share and its
     expected number of non-matches.
     """
+    patterns, weight = pattern_counts(levels, [c.n_levels for c in model.comparisons])
+    weight = weight.astype(np.float64)
+    total = float(weight.sum())
     m_tables = list((model.m or {}).values())
     u_tables = [np.asarray(t, dtype=np.float64).copy() for t in (model.u or {}).values()]
-    fixed = [j for j in range(levels.shape[1]) if j not in cols]
-    llr_fixed = np.zeros(levels.shape[0])
+    fixed = [j for j in range(patterns.shape[1]) if j not in cols]
+    llr_fixed = np.zeros(patterns.shape[0])
     for j in fixed:
-        llr_fixed += np.log(m_tables[j][levels[:, j]] / u_tables[j][levels[:, j]])
-    lam, non_match = 0.5, np.full(levels.shape[0], 0.5)
+        llr_fixed += np.log(m_tables[j][patterns[:, j]] / u_tables[j][patterns[:, j]])
+    lam, non_match = 0.5, np.full(patterns.shape[0], 0.5)
     for _ in range(iterations):
         llr = llr_fixed.copy()
         for j in cols:
-            llr += np.log(m_tables[j][levels[:, j]] / u_tables[j][levels[:, j]])
+            llr += np.log(m_tables[j][patterns[:, j]] / u_tables[j][patterns[:, j]])
         logit = np.clip(llr + np.log(lam) - np.log1p(-lam), -700, 700)
         non_match = 1.0 / (1.0 + np.exp(logit))
-        lam = float(np.clip(1.0 - non_match.mean(), 1e-6, 1 - 1e-6))
+        lam = float(np.clip(1.0 - (non_match * weight).sum() / total, 1e-6, 1 - 1e-6))
         for j in cols:
             n_levels = model.comparisons[j].n_levels
-            counts = np.bincount(levels[:, j], weights=non_match, minlength=n_levels)
+            counts = np.bincount(patterns[:, j], weights=non_match * weight,
+                                 minlength=n_levels)
             counts[MISSING_LEVEL] = 0.0
             counts[1:] += SMOOTHING
             table = counts / counts[1:].sum()
             table[MISSING_LEVEL] = 1.0
             u_tables[j] = table
-    return [u_tables[j] for j in cols], lam, float(non_match.sum())
+    return [u_tables[j] for j in cols], lam, float((non_match * weight).sum())

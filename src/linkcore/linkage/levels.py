@@ -79,6 +79,11 @@ class FieldComparison:
         return len(self.thresholds) + 3
 
     @property
+    def edges(self) -> np.ndarray:
+        """Ascending float32 level edges ``t_k < ... < t_1 < 1.0``: level = top - #(edges <= d)."""
+        return np.asarray((*self.thresholds[::-1], 1.0), dtype=np.float32)
+
+    @property
     def level_names(self) -> list[str]:
         """Human-readable level names, indexed by level number."""
         return ["missing", "exact"] + [f"dice>={t:g}" for t in self.thresholds] + ["else"]
