@@ -186,6 +186,23 @@ def test_or_reduce_csr_equals_reference(pair, n, seed):
     np.testing.assert_array_equal(got, K.or_reduce_csr_reference(rows, indptr, ids, n))
 
 
+@SETTINGS
+@given(st.integers(0, 30), st.integers(0, 12), st.integers(1, 5), st.integers(0, 6),
+       st.integers(0, 2**32 - 1))
+def test_or_positions_csr_equals_reference(n, n_tokens, n_words, k, seed):
+    rng = np.random.default_rng(seed)
+    positions = rng.integers(0, 64 * n_words, size=(n_tokens, k))
+    counts = rng.integers(0, 4, n) if n_tokens else np.zeros(n, np.int64)
+    indptr = np.concatenate([[0], np.cumsum(counts)])
+    ids = rng.integers(0, max(n_tokens, 1), int(indptr[-1]))
+    got = K.or_positions_csr(positions, indptr, ids, n, n_words)
+    assert got.dtype == np.uint64 and got.shape == (n, n_words)
+    want = K.or_positions_csr_reference(positions, indptr, ids, n, n_words)
+    np.testing.assert_array_equal(got, want)
+    as_u32 = K.or_positions_csr(positions.astype(np.uint32), indptr, ids, n, n_words)
+    np.testing.assert_array_equal(as_u32, want)
+
+
 def test_kernels_table_lists_every_kernel_with_its_reference():
     assert set(K.KERNELS) == {
         "popcounts",
@@ -197,6 +214,7 @@ def test_kernels_table_lists_every_kernel_with_its_reference():
         "balance_bits",
         "hamming_band_keys",
         "or_reduce_csr",
+        "or_positions_csr",
         "gather_or_rows",
         "hmac_sha256_many",
     }

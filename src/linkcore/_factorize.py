@@ -15,7 +15,7 @@ def factorize_text(values: Any) -> tuple[np.ndarray, list[Any]]:
     values are factorised with a dict instead, so two different texts never merge.
     """
     series = values if isinstance(values, pd.Series) else pd.Series(values, dtype=object)
-    if series.dtype == object and series.map(lambda v: isinstance(v, str) and "\x00" in v).any():
+    if series.dtype == object and _has_nul(series):
         index: dict[Any, int] = {}
         codes = np.fromiter(
             (-1 if v is None or (not isinstance(v, str) and pd.isna(v))
@@ -24,3 +24,15 @@ def factorize_text(values: Any) -> tuple[np.ndarray, list[Any]]:
         return codes, list(index)
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     return codes.astype(np.int64), list(uniques)
+
+
+def _has_nul(series: pd.Series) -> bool:
+    """Return whether any text of an object column holds a NUL (through Arrow when all text)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        text = pa.array(series, from_pandas=True, type=pa.string())
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # not all text: look value by value
+        return bool(series.map(lambda v: isinstance(v, str) and "\x00" in v).any())
+    return bool(pc.any(pc.match_substring(text, "\x00")).as_py())

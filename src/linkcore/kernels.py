@@ -53,6 +53,8 @@ __all__ = [
     "dice_top_k_reference",
     "hamming_band_keys",
     "hamming_band_keys_reference",
+    "or_positions_csr",
+    "or_positions_csr_reference",
     "or_reduce_csr",
     "or_reduce_csr_reference",
     "gather_or_rows",
@@ -671,18 +673,49 @@ def _set_bits_nb(out, rows, positions):  # pragma: no cover - compiled
         out[rows[p], pos >> 6] |= np.uint64(1) << np.uint64(pos & 63)
 
 
-def _balance_bits_py(filters, perm, out):  # pragma: no cover - compiled
-    """Bit j of ``out[i]`` is bit ``perm[j]`` of ``filters[i] ‖ ~filters[i]``."""
+_DEBRUIJN = np.uint64(0x03F79D71B4CB0A89)
+_DEBRUIJN_INDEX = np.array([
+    0, 1, 48, 2, 57, 49, 28, 3, 61, 58, 50, 42, 38, 29, 17, 4, 62, 55, 59, 36, 53, 51, 43, 22,
+    45, 39, 33, 30, 24, 18, 12, 5, 63, 47, 56, 27, 60, 41, 37, 16, 54, 35, 52, 21, 44, 32, 23,
+    11, 46, 26, 40, 15, 34, 20, 31, 10, 25, 14, 19, 9, 13, 8, 7, 6], dtype=np.int64)
+
+
+@njit(cache=True, inline="always")
+def _low_bit_index(low, table):  # pragma: no cover - compiled
+    """Index of the single set bit of ``low`` (a power of two), by de Bruijn multiplication."""
+    return table[(low * _DEBRUIJN) >> np.uint64(58)]
+
+
+def _balance_bits_py(filters, inverse, base, table, out):  # pragma: no cover - compiled
+    """``out[i]`` = balanced row: ``base`` (the balanced all-zero row) with each set bit moved.
+
+    Bit s of the input sets output bit ``inverse[s]`` and clears ``inverse[s + m]`` (its
+    complement), so the work per row follows its set bits, not the 2m output bits.
+    """
     m = filters.shape[1] * 64
     for i in prange(filters.shape[0]):
-        for j in range(perm.shape[0]):
-            src = perm[j]
-            flip = np.uint64(0)
-            if src >= m:
-                src -= m
-                flip = np.uint64(1)
-            bit = ((filters[i, src >> 6] >> np.uint64(src & 63)) & np.uint64(1)) ^ flip
-            out[i, j >> 6] |= bit << np.uint64(j & 63)
+        for w in range(out.shape[1]):
+            out[i, w] = base[w]
+        for w in range(filters.shape[1]):
+            x = filters[i, w]
+            while x != np.uint64(0):
+                low = x & (~x + np.uint64(1))
+                s = w * 64 + _low_bit_index(low, table)
+                on = inverse[s]
+                off = inverse[s + m]
+                out[i, on >> 6] ^= np.uint64(1) << np.uint64(on & 63)
+                out[i, off >> 6] ^= np.uint64(1) << np.uint64(off & 63)
+                x ^= low
+
+
+def _or_positions_csr_py(positions, indptr, ids, out):  # pragma: no cover - compiled
+    """Set in ``out[i]`` the bits ``positions[ids[e], :]`` for ``indptr[i] <= e < indptr[i+1]``."""
+    for i in prange(out.shape[0]):
+        for e in range(indptr[i], indptr[i + 1]):
+            t = ids[e]
+            for q in range(positions.shape[1]):
+                pos = positions[t, q]
+                out[i, pos >> 6] |= np.uint64(1) << np.uint64(pos & 63)
 
 
 def _or_reduce_csr_py(rows, indptr, ids, out):  # pragma: no cover - compiled
@@ -714,6 +747,8 @@ _or_reduce_csr_par = njit(cache=True, parallel=True)(_or_reduce_csr_py)
 _gather_or_rows_nb = njit(cache=True)(_gather_or_rows_py)
 _balance_bits_nb = njit(cache=True)(_balance_bits_py)
 _balance_bits_par = njit(cache=True, parallel=True)(_balance_bits_py)
+_or_positions_csr_nb = njit(cache=True)(_or_positions_csr_py)
+_or_positions_csr_par = njit(cache=True, parallel=True)(_or_positions_csr_py)
 _gather_or_rows_par = njit(cache=True, parallel=True)(_gather_or_rows_py)
 
 
@@ -1127,8 +1162,46 @@ def balance_bits(filters: np.ndarray, perm: np.ndarray) -> np.ndarray:
         raise ParameterError(f"perm must be a permutation of range({m2})")
     out = np.zeros((filters.shape[0], 2 * filters.shape[1]), np.uint64)
     if filters.shape[0]:
+        inverse = np.empty(m2, np.int64)
+        inverse[perm] = np.arange(m2, dtype=np.int64)
+        base = np.zeros(2 * filters.shape[1], np.uint64)  # the balanced all-zero row
+        ones = inverse[m2 // 2:]
+        np.bitwise_or.at(base, ones >> 6,
+                         np.left_shift(np.uint64(1), (ones & 63).astype(np.uint64)))
         kernel = _balance_bits_par if out.size > _PARALLEL_WORDS else _balance_bits_nb
-        kernel(filters, perm, out)
+        kernel(filters, inverse, base, _DEBRUIJN_INDEX, out)
+    return out
+
+
+def or_positions_csr(positions: np.ndarray, indptr: np.ndarray, ids: np.ndarray, n: int,
+                     n_words: int) -> np.ndarray:
+    """Return (n, n_words) filters: row i sets every bit ``positions[ids[e]]``, e in its range.
+
+    The encoder's filter step: record (or unit) ``i`` owns tokens ``ids[indptr[i]:indptr[i+1]]``
+    (CSR, as scipy.sparse), token ``t`` has its k positions in ``positions[t]``; bit p is word
+    ``p // 64``, bit ``p % 64``. Equals ``or_reduce_csr`` over ``set_bits`` rows of each token,
+    without building those rows.
+    """
+    n = _positive_int(n, "n", 0)
+    n_words = _positive_int(n_words, "n_words", 1)
+    positions = np.ascontiguousarray(positions)
+    if positions.ndim != 2 or not np.issubdtype(positions.dtype, np.integer):
+        raise ParameterError("positions must be a 2-D integer array (tokens x k)")
+    if positions.size and (positions.min() < 0 or positions.max() >= 64 * n_words):
+        raise ParameterError(f"positions must lie in [0, {64 * n_words})")
+    if positions.dtype not in (np.dtype(np.int64), np.dtype(np.uint32)):
+        positions = positions.astype(np.int64)
+    ptr = np.ascontiguousarray(indptr, dtype=np.int64)
+    ids = _indices(ids, "ids", positions.shape[0], "positions")
+    if ptr.shape != (n + 1,) or ptr[0] != 0 or ptr[-1] != ids.shape[0] or np.any(np.diff(ptr) < 0):
+        raise ParameterError(
+            f"indptr must have n + 1 = {n + 1} entries, start at 0, never decrease and end at "
+            f"len(ids) = {ids.shape[0]}"
+        )
+    out = np.zeros((n, n_words), np.uint64)
+    if n and ids.shape[0]:
+        kernel = _or_positions_csr_par if out.size > _PARALLEL_WORDS else _or_positions_csr_nb
+        kernel(positions, ptr, ids, out)
     return out
 
 
@@ -1299,6 +1372,15 @@ def balance_bits_reference(filters, perm) -> np.ndarray:
     return np.ascontiguousarray(packed).view("<u8").astype(np.uint64, copy=False)
 
 
+def or_positions_csr_reference(positions, indptr, ids, n, n_words) -> np.ndarray:
+    """Return the OR over each row's tokens of their position rows (numpy reference)."""
+    positions = np.asarray(positions, np.int64)
+    token_rows = set_bits_reference(positions.shape[0], n_words,
+                                    np.repeat(np.arange(positions.shape[0]), positions.shape[1]),
+                                    positions.ravel())
+    return or_reduce_csr_reference(token_rows, indptr, ids, n)
+
+
 def set_bits_reference(n_rows, n_words, rows, positions) -> np.ndarray:
     """Return filters with the listed bits set (numpy reference)."""
     out = np.zeros((n_rows, n_words), np.uint64)
@@ -1352,6 +1434,7 @@ KERNELS: dict[str, tuple[Callable, Callable]] = {
     "set_bits": (set_bits, set_bits_reference),
     "balance_bits": (balance_bits, balance_bits_reference),
     "or_reduce_csr": (or_reduce_csr, or_reduce_csr_reference),
+    "or_positions_csr": (or_positions_csr, or_positions_csr_reference),
     "gather_or_rows": (gather_or_rows, gather_or_rows_reference),
     "hmac_sha256_many": (hmac_sha256_many, hmac_sha256_many_reference),
     "hamming_band_keys": (hamming_band_keys, hamming_band_keys_reference),

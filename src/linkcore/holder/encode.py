@@ -23,7 +23,7 @@ import pandas as pd
 from .._factorize import factorize_text
 from ..dataset import EncodedDataset
 from ..errors import InputDataError, InvalidValueError, format_rows
-from ..kernels import gather_or_rows, or_reduce_csr
+from ..kernels import gather_or_rows, hmac_sha256_many, or_positions_csr
 from ..schema import ClkSpec, FieldSpec, HardeningStep, KeyPart, Mapping, Schema
 from . import hardening as hard
 from .key_parts import apply_transform
@@ -34,7 +34,6 @@ from .positions import (
     aes_positions,
     double_hash_positions,
     prf_positions,
-    rows_from_positions,
     salt_tags,
     token_message,
     token_tags,
@@ -173,7 +172,7 @@ class _Hashing:
             t_tags = token_tags(self.keys[1], vocabulary)
             s_tags = salt_tags(self.keys[1], salts)
             return aes_positions(self.keys[0], t_tags[token_idx], s_tags[salt_idx], self.k,
-                                 self.bits)
+                                 self.bits, np.uint32)
         messages = [token_message(vocabulary[int(t)], salts[int(s)])
                     for t, s in zip(token_idx, salt_idx, strict=True)]
         if self.scheme == "prf":
@@ -215,10 +214,8 @@ def _unit_filters(tokens: _FieldTokens, value_idx: np.ndarray, salts: list[str |
     message_codes, distinct = pd.factorize(entry_salts * n_vocab + entry_tokens)
     distinct = np.asarray(distinct, dtype=np.int64)
     positions = hashing.positions(tokens.vocabulary, salts, distinct % n_vocab, distinct // n_vocab)
-    token_rows = rows_from_positions(positions.reshape(len(distinct), hashing.k),
-                                     hashing.bits // 64)
-    return or_reduce_csr(token_rows, unit_indptr, message_codes.astype(np.int64),
-                         len(value_idx))
+    return or_positions_csr(positions.reshape(len(distinct), hashing.k), unit_indptr,
+                            message_codes.astype(np.int64), len(value_idx), hashing.bits // 64)
 
 
 def _units(column: _Column, salt: _Column | None) -> tuple[np.ndarray, np.ndarray, np.ndarray,
@@ -335,8 +332,6 @@ def _blocking_keys(schema: Schema, columns: dict[str, _Column], secret: Secret, 
 
     A record missing any part has key 0 (missing); a real key of 0 is replaced by 1.
     """
-    import hmac
-
     out: dict[str, np.ndarray] = {}
     for bk in schema.blocking_keys:
         parts = [columns[p.field].transformed(p.transform) for p in bk.parts]
@@ -348,11 +343,11 @@ def _blocking_keys(schema: Schema, columns: dict[str, _Column], secret: Secret, 
         codes, _ = pd.factorize(combined[~missing])
         first = np.flatnonzero(~missing)[np.unique(codes, return_index=True)[1]]
         key = secret.derive(f"linkcore/v1/blocking/{bk.name}")
-        values = np.zeros(len(first), dtype=np.uint64)
-        for j, r in enumerate(first):
-            message = "\x1f".join(part.uniques[part.codes[r]] for part in parts).encode("utf-8")
-            v = int.from_bytes(hmac.digest(key, message, "sha256")[:8], "little")
-            values[j] = v or 1
+        messages = ["\x1f".join(part.uniques[part.codes[r]] for part in parts).encode("utf-8")
+                    for r in first]
+        macs = np.frombuffer(hmac_sha256_many(key, messages), np.uint8).reshape(-1, 32)
+        values = np.ascontiguousarray(macs[:, :8]).view("<u8").ravel().astype(np.uint64)
+        values[values == 0] = 1
         keys = np.zeros(n, dtype=np.uint64)
         keys[~missing] = values[codes]
         out[bk.name] = keys

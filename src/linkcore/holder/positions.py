@@ -63,12 +63,13 @@ def salt_tags(tag_key: bytes, salts: Sequence[str | None]) -> np.ndarray:
 
 
 def aes_positions(aes_key: bytes, token_tag: np.ndarray, salt_tag: np.ndarray, k: int,
-                  m: int) -> np.ndarray:
+                  m: int, dtype: type = np.int64) -> np.ndarray:
     """Positions (n, k) for n (token tag, salt tag) rows: LE-uint32 words of AES blocks, mod m.
 
     Block b of a row is AES-256_aes_key(token tag (7) || salt tag (8) || byte b), b = 0, 1, ...,
     ceil(k / 4) - 1 (ECB over the batch: each block is its own PRF input); position i is the
     little-endian uint32 at bytes 4i..4i+3 of the concatenated blocks, reduced mod m.
+    ``dtype``: of the result (the encoder takes uint32, half the memory of int64).
     """
     n = token_tag.shape[0]
     n_blocks = -(-k // 4)
@@ -79,7 +80,8 @@ def aes_positions(aes_key: bytes, token_tag: np.ndarray, salt_tag: np.ndarray, k
     encryptor = Cipher(algorithms.AES(aes_key), modes.ECB()).encryptor()
     stream = encryptor.update(blocks.tobytes()) + encryptor.finalize()
     words = np.frombuffer(stream, dtype="<u4").reshape(n, n_blocks * 4)[:, :k]
-    return (words % np.uint32(m)).astype(np.int64)
+    positions = words % np.uint32(m)
+    return positions if dtype == np.uint32 else positions.astype(dtype)
 
 
 def double_hash_positions(key1: bytes, key2: bytes, messages: Sequence[bytes], k: int,
