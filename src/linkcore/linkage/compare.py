@@ -124,19 +124,22 @@ class Comparator:
                                              c.n_levels - 1, MISSING_LEVEL, ma, mb, gate)
 
     def _levels_chunk(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-        out = np.empty((left.size, len(self.comparisons)), dtype=np.int8)
+        cols: list[np.ndarray] = [_NO_MASK.astype(np.int8)] * len(self.comparisons)
         for j in self._order:
             salt = self._pre_gate.get(j)
             # a gated field whose salt disagrees is missing anyway: skip its Dice
-            gate = _NO_MASK if salt is None else out[:, salt] == EXACT_LEVEL
-            out[:, j] = self._field_levels(j, left, right, gate=gate)
+            gate = _NO_MASK if salt is None else cols[salt] == EXACT_LEVEL
+            cols[j] = self._field_levels(j, left, right, gate=gate)
         for j1, j2 in self._swaps:
-            self._swap(out, j1, j2, left, right)
+            self._swap(cols, j1, j2, left, right)
         for salted, salt in self._gates:
-            out[out[:, salt] != EXACT_LEVEL, salted] = MISSING_LEVEL
-        return out
+            if self._pre_gate.get(salted) != salt:
+                cols[salted][cols[salt] != EXACT_LEVEL] = MISSING_LEVEL
+        if not cols:
+            return np.empty((left.size, 0), dtype=np.int8)
+        return np.stack(cols, axis=1)
 
-    def _swap(self, out: np.ndarray, j1: int, j2: int, left: np.ndarray,
+    def _swap(self, cols: list[np.ndarray], j1: int, j2: int, left: np.ndarray,
               right: np.ndarray) -> None:
         """Read a pair whose two fields disagree both ways but agree crossed as crossed.
 
@@ -147,10 +150,10 @@ class Comparator:
         """
         c1, c2 = self.comparisons[j1], self.comparisons[j2]
         else1, else2 = c1.n_levels - 1, c2.n_levels - 1
-        candidates = (out[:, j1] == else1) & (out[:, j2] == else2)
+        candidates = (cols[j1] == else1) & (cols[j2] == else2)
         for salted, salt in self._gates:  # a gated name is missing anyway: do not cross it
             if salted in (j1, j2):
-                candidates &= out[:, salt] == EXACT_LEVEL
+                candidates &= cols[salt] == EXACT_LEVEL
         both = np.flatnonzero(candidates)
         if both.size == 0:
             return
@@ -159,8 +162,8 @@ class Comparator:
         cross2 = self._field_levels(j2, lft, rgt, j1)
         take = ((cross1 != MISSING_LEVEL) & (cross1 < else1)
                 & (cross2 != MISSING_LEVEL) & (cross2 < else2))
-        out[both[take], j1] = cross1[take]
-        out[both[take], j2] = cross2[take]
+        cols[j1][both[take]] = cross1[take]
+        cols[j2][both[take]] = cross2[take]
 
 
 def _field_order(n_fields: int, gates: Sequence[tuple[int, int]],

@@ -61,12 +61,18 @@ def count_equal_pairs(keys_a: np.ndarray, keys_b: np.ndarray, *, within: bool = 
 
     ``within``: both keys are one file's; count the pairs i < j only (c(c-1)/2 per value).
     """
-    kb = np.sort(keys_b[keys_b != 0])
     ka = keys_a[keys_a != 0]
+    kb = keys_b[keys_b != 0]
     if ka.size == 0 or kb.size == 0:
         return 0
-    total = int((np.searchsorted(kb, ka, "right") - np.searchsorted(kb, ka, "left")).sum())
-    return (total - int(ka.size)) // 2 if within else total
+    if within:
+        _, counts = np.unique(ka, return_counts=True)
+        counts = counts.astype(np.int64)
+        return int((counts * (counts - 1) // 2).sum())
+    ua, ca = np.unique(ka, return_counts=True)
+    ub, cb = np.unique(kb, return_counts=True)
+    _, ia, ib = np.intersect1d(ua, ub, assume_unique=True, return_indices=True)
+    return int((ca[ia].astype(np.int64) * cb[ib].astype(np.int64)).sum())
 
 
 def pairs_present(keys_a: np.ndarray, keys_b: np.ndarray, *, within: bool = False) -> float:

@@ -398,8 +398,9 @@ class FellegiSunterModel:
             )
         if levels.dtype.kind not in "iu":
             raise ModelError(f"{what} must hold integer level numbers; got dtype {levels.dtype}")
-        # whole-array min and max are fast (contiguous SIMD reductions); per column only if needed
-        if levels.size and (levels.min() < 0 or levels.max() >= min(self.n_levels)):
+        # one broadcast comparison against each column's limit (column reductions are strided)
+        limits = np.asarray(self.n_levels, dtype=levels.dtype)
+        if levels.size and (levels.min() < 0 or bool((levels >= limits).any())):
             lows, highs = levels.min(axis=0), levels.max(axis=0)
             for j, c in enumerate(self.comparisons):
                 if lows[j] < 0 or highs[j] >= c.n_levels:
