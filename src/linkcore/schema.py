@@ -1,13 +1,14 @@
 """The linkage schema (shared by every party) and the column mapping (local to one holder).
 
-The schema is a versioned JSON document (``"linkcore_schema": 1``) that fixes how each field is
-normalised, tokenised, hashed into a Bloom filter and hardened, and how the linkage unit compares it.
+The schema is a versioned JSON document (``"linkcore_schema": 1`` or ``2``) that fixes how each
+field is normalised, tokenised, hashed into a Bloom filter and hardened, and how the linkage unit
+compares it.
 Its canonical serialisation (every default written out, keys sorted, no whitespace) is hashed with
 SHA-256 into a fingerprint that proves two encoded files were made the same way.
 
-The mapping says which of a holder's columns feeds each field and how its values are written (date
-format, sex codes). It is local: two holders with different column names and formats share one schema
-and one fingerprint.
+The mapping says which of a holder's columns feeds each field and how its values are written
+(date format, sex codes). It is local: two holders with different column names and formats share
+one schema and one fingerprint.
 """
 
 from __future__ import annotations
@@ -267,7 +268,7 @@ def stored_bits(bits: int, hardening: tuple[HardeningStep, ...]) -> int:
 
 @dataclass(frozen=True)
 class Schema:
-    """The shared linkage schema. Build with :meth:`from_dict`, :meth:`from_json` or :meth:`load`."""
+    """The shared linkage schema; build it with ``from_dict``, ``from_json`` or ``load``."""
 
     fields: tuple[FieldSpec, ...]
     clk: ClkSpec | None = field(default_factory=ClkSpec)
@@ -602,7 +603,8 @@ def _parse_field(i: int, raw: Any, names: list[Any], p: _Problems,
     else:
         ttype = raw_tokens.get("type")
         if ttype not in TOKEN_TYPES:
-            p.add(where, f"unknown token type {ttype!r} (expected one of: {', '.join(TOKEN_TYPES)})")
+            p.add(where, f"unknown token type {ttype!r} "
+                         f"(expected one of: {', '.join(TOKEN_TYPES)})")
         elif ttype not in ALLOWED_TOKENS[kind]:
             p.add(where, f"token type {ttype!r} does not suit kind {kind!r} "
                          f"(use one of: {', '.join(sorted(ALLOWED_TOKENS[kind]))})")
@@ -676,7 +678,8 @@ def _parse_field(i: int, raw: Any, names: list[Any], p: _Problems,
         for key, value in raw_norm.items():
             if key not in norm_defaults:
                 allowed = ", ".join(norm_defaults) or "none"
-                p.add(where, f"unknown normalise option {key!r} for kind {kind!r} (allowed: {allowed})")
+                p.add(where, f"unknown normalise option {key!r} for kind {kind!r} "
+                             f"(allowed: {allowed})")
             elif not isinstance(value, bool):
                 p.add(where, f"normalise option {key!r} must be true or false")
             else:
@@ -738,7 +741,8 @@ def _parse_hardening(where: str, raw: Any, bits: Any, p: _Problems) -> tuple[Har
             length *= 2
         elif htype == "xor_fold":
             if length % 128:
-                p.add(w, f"xor_fold needs a filter length that is a multiple of 128 (it is {length})")
+                p.add(w, "xor_fold needs a filter length that is a multiple of 128 "
+                         f"(it is {length})")
             length //= 2
         elif htype in ("rule90", "blip") and any(s.type == htype for s in steps):
             p.add(w, f"{htype} is listed twice")
@@ -757,7 +761,8 @@ def _parse_keypart(where: str, raw: Any, names: list[Any], p: _Problems) -> KeyP
         p.add(where, f"refers to unknown field {fname!r}")
         ok = False
     if transform not in KEY_TRANSFORMS:
-        p.add(where, f"unknown transform {transform!r} (expected one of: {', '.join(KEY_TRANSFORMS)})")
+        p.add(where, f"unknown transform {transform!r} "
+                     f"(expected one of: {', '.join(KEY_TRANSFORMS)})")
         ok = False
     return KeyPart(fname, transform) if ok else None
 
@@ -879,7 +884,8 @@ class Mapping:
                 if src.date_format is not None and kind != "date":
                     problems.append(f"field {name!r}: date_format given for a {kind} field")
                 if src.values and kind not in ("sex", "categorical"):
-                    problems.append(f"field {name!r}: 'values' applies only to sex/categorical fields")
+                    problems.append(
+                        f"field {name!r}: 'values' applies only to sex/categorical fields")
         if problems:
             raise MappingError("the mapping does not fit the schema: " + "; ".join(problems))
 
@@ -930,7 +936,8 @@ def _parse_mapping(doc: Any) -> Mapping:
             continue
         if "columns" in raw:
             cols = raw["columns"]
-            if not isinstance(cols, list) or not cols or not all(isinstance(c, str) and c for c in cols):
+            if (not isinstance(cols, list) or not cols
+                    or not all(isinstance(c, str) and c for c in cols)):
                 problems.append(f"{where}: 'columns' must be a non-empty list of column names")
                 continue
             columns = tuple(cols)
@@ -944,11 +951,13 @@ def _parse_mapping(doc: Any) -> Mapping:
                 problems.append(f"{where}: 'column' must be a column name or null")
                 continue
         else:
-            problems.append(f"{where}: needs 'column' (or 'columns', or null if you do not hold it)")
+            problems.append(
+                f"{where}: needs 'column' (or 'columns', or null if you do not hold it)")
             continue
         date_format = raw.get("date_format")
         if date_format is not None and (not isinstance(date_format, str) or not date_format):
-            problems.append(f"{where}: 'date_format' must be a strptime format like \"%d/%m/%Y\" or \"auto\"")
+            problems.append(f"{where}: 'date_format' must be a strptime format like "
+                            "\"%d/%m/%Y\" or \"auto\"")
             continue
         if date_format not in (None, "auto") and "%" not in date_format:
             problems.append(f"{where}: 'date_format' {date_format!r} has no % directives "

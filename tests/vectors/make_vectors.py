@@ -210,11 +210,13 @@ def build(name, description, doc, records, mapping_doc) -> dict:
                 norm = None if norm is INVALID else norm
             rec["normalised"][f.name] = norm
             rec["tokens"][f.name] = sorted(set(tokens(norm, f.tokens))) if norm else None
-            rec["fields"][f.name] = None if ds.missing[i, j] else hex_rows(ds.fields[f.name][i:i + 1])[0]
+            rec["fields"][f.name] = (None if ds.missing[i, j]
+                                     else hex_rows(ds.fields[f.name][i:i + 1])[0])
         if ds.clk is not None:
             rec["clk"] = hex_rows(ds.clk[i:i + 1])[0]
         rec["blocking_keys"] = {
-            k: (None if int(v[i]) == 0 else f"{int(v[i]):016x}") for k, v in ds.blocking_keys.items()
+            k: (None if int(v[i]) == 0 else f"{int(v[i]):016x}")
+            for k, v in ds.blocking_keys.items()
         }
         expected.append(rec)
     return {

@@ -126,5 +126,6 @@ def load_secret(key_file: str | os.PathLike[str] | None = None,
         return Secret.from_file(key_file)
     var = env_var or DEFAULT_ENV_VAR
     if os.environ.get(var) is None:
-        raise SecretError(f"no key given: pass --key-file FILE or set the environment variable {var}")
+        raise SecretError(
+            f"no key given: pass --key-file FILE or set the environment variable {var}")
     return Secret.from_env(var)

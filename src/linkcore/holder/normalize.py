@@ -184,7 +184,7 @@ MIN_YEAR, MAX_YEAR = 1850, 2100
 
 
 def _two_digit_year(yy: int, pivot: int | None = None) -> int:
-    """Expand a two-digit year: years after this year's two digits are the 1900s (dates of birth)."""
+    """Expand a two-digit year: after this year's two digits it is the 1900s (dates of birth)."""
     pivot = _dt.date.today().year % 100 if pivot is None else pivot
     return 2000 + yy if yy <= pivot else 1900 + yy
 
