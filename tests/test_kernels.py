@@ -201,6 +201,25 @@ def test_or_positions_csr_equals_reference(n, n_tokens, n_words, k, seed):
     np.testing.assert_array_equal(got, want)
     as_u32 = K.or_positions_csr(positions.astype(np.uint32), indptr, ids, n, n_words)
     np.testing.assert_array_equal(as_u32, want)
+    # raw PRF words: the first k columns, reduced mod the filter's bits
+    words = rng.integers(0, 2**32, size=(n_tokens, k + 2), dtype=np.uint64).astype(np.uint32)
+    modulus = 64 * n_words - (n_words > 1)
+    got = K.or_positions_csr(words, indptr, ids, n, n_words, k=k, modulus=modulus)
+    want = K.or_positions_csr_reference(words, indptr, ids, n, n_words, k=k, modulus=modulus)
+    np.testing.assert_array_equal(got, want)
+
+
+@SETTINGS
+@given(st.integers(0, 8), st.integers(0, 30), st.integers(0, 5), st.integers(0, 2**32 - 1))
+def test_tagged_blocks_equal_reference(n_tags, n, n_blocks, seed):
+    rng = np.random.default_rng(seed)
+    first = rng.integers(0, 256, (max(n_tags, 1), 7), dtype=np.uint8)
+    second = rng.integers(0, 256, (max(n_tags, 1), 8), dtype=np.uint8)
+    fi = rng.integers(0, first.shape[0], n)
+    si = rng.integers(0, second.shape[0], n)
+    got = K.tagged_blocks(first, second, fi, si, n_blocks)
+    assert got.dtype == np.uint8 and got.shape == (n, 16 * n_blocks)
+    np.testing.assert_array_equal(got, K.tagged_blocks_reference(first, second, fi, si, n_blocks))
 
 
 def test_kernels_table_lists_every_kernel_with_its_reference():
@@ -215,6 +234,7 @@ def test_kernels_table_lists_every_kernel_with_its_reference():
         "hamming_band_keys",
         "or_reduce_csr",
         "or_positions_csr",
+        "tagged_blocks",
         "gather_or_rows",
         "hmac_sha256_many",
     }

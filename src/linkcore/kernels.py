@@ -55,6 +55,8 @@ __all__ = [
     "hamming_band_keys_reference",
     "or_positions_csr",
     "or_positions_csr_reference",
+    "tagged_blocks",
+    "tagged_blocks_reference",
     "or_reduce_csr",
     "or_reduce_csr_reference",
     "gather_or_rows",
@@ -708,14 +710,31 @@ def _balance_bits_py(filters, inverse, base, table, out):  # pragma: no cover - 
                 x ^= low
 
 
-def _or_positions_csr_py(positions, indptr, ids, out):  # pragma: no cover - compiled
-    """Set in ``out[i]`` the bits ``positions[ids[e], :]`` for ``indptr[i] <= e < indptr[i+1]``."""
+def _or_positions_csr_py(positions, k, modulus, indptr, ids, out):  # pragma: no cover
+    """Set in ``out[i]`` bits ``positions[ids[e], :k] % modulus``, e in indptr[i]..indptr[i+1]."""
     for i in prange(out.shape[0]):
         for e in range(indptr[i], indptr[i + 1]):
             t = ids[e]
-            for q in range(positions.shape[1]):
-                pos = positions[t, q]
+            for q in range(k):
+                pos = positions[t, q] % modulus
                 out[i, pos >> 6] |= np.uint64(1) << np.uint64(pos & 63)
+
+
+@njit(cache=True, parallel=True)
+def _tagged_blocks_nb(first, second, first_idx, second_idx, n_blocks, out):  # pragma: no cover
+    """Row r, block b of ``out`` = first[first_idx[r]] ‖ second[second_idx[r]] ‖ byte b."""
+    w1 = first.shape[1]
+    w2 = second.shape[1]
+    for r in prange(first_idx.shape[0]):
+        t = first_idx[r]
+        s = second_idx[r]
+        for b in range(n_blocks):
+            base = b * 16
+            for q in range(w1):
+                out[r, base + q] = first[t, q]
+            for q in range(w2):
+                out[r, base + w1 + q] = second[s, q]
+            out[r, base + 15] = b
 
 
 def _or_reduce_csr_py(rows, indptr, ids, out):  # pragma: no cover - compiled
@@ -1174,21 +1193,34 @@ def balance_bits(filters: np.ndarray, perm: np.ndarray) -> np.ndarray:
 
 
 def or_positions_csr(positions: np.ndarray, indptr: np.ndarray, ids: np.ndarray, n: int,
-                     n_words: int) -> np.ndarray:
+                     n_words: int, *, k: int | None = None, modulus: int | None = None
+                     ) -> np.ndarray:
     """Return (n, n_words) filters: row i sets every bit ``positions[ids[e]]``, e in its range.
 
     The encoder's filter step: record (or unit) ``i`` owns tokens ``ids[indptr[i]:indptr[i+1]]``
-    (CSR, as scipy.sparse), token ``t`` has its k positions in ``positions[t]``; bit p is word
+    (CSR, as scipy.sparse), token ``t`` has its positions in ``positions[t]``; bit p is word
     ``p // 64``, bit ``p % 64``. Equals ``or_reduce_csr`` over ``set_bits`` rows of each token,
-    without building those rows.
+    without building those rows. With ``k`` and ``modulus`` the rows are raw PRF words: the
+    positions are ``positions[t, :k] % modulus`` (read straight from the AES output).
     """
     n = _positive_int(n, "n", 0)
     n_words = _positive_int(n_words, "n_words", 1)
     positions = np.ascontiguousarray(positions)
     if positions.ndim != 2 or not np.issubdtype(positions.dtype, np.integer):
         raise ParameterError("positions must be a 2-D integer array (tokens x k)")
-    if positions.size and (positions.min() < 0 or positions.max() >= 64 * n_words):
-        raise ParameterError(f"positions must lie in [0, {64 * n_words})")
+    k = positions.shape[1] if k is None else _positive_int(k, "k", 0)
+    if k > positions.shape[1]:
+        raise ParameterError(f"k = {k} exceeds the {positions.shape[1]} columns of positions")
+    if modulus is None:
+        modulus = 64 * n_words
+        if positions.size and (positions.min() < 0 or positions.max() >= 64 * n_words):
+            raise ParameterError(f"positions must lie in [0, {64 * n_words})")
+    else:
+        modulus = _positive_int(modulus, "modulus", 1)
+        if modulus > 64 * n_words:
+            raise ParameterError(f"modulus must be at most {64 * n_words} (the filter's bits)")
+        if positions.size and positions.min() < 0:
+            raise ParameterError("PRF words must not be negative")
     if positions.dtype not in (np.dtype(np.int64), np.dtype(np.uint32)):
         positions = positions.astype(np.int64)
     ptr = np.ascontiguousarray(indptr, dtype=np.int64)
@@ -1201,7 +1233,31 @@ def or_positions_csr(positions: np.ndarray, indptr: np.ndarray, ids: np.ndarray,
     out = np.zeros((n, n_words), np.uint64)
     if n and ids.shape[0]:
         kernel = _or_positions_csr_par if out.size > _PARALLEL_WORDS else _or_positions_csr_nb
-        kernel(positions, ptr, ids, out)
+        kernel(positions, k, positions.dtype.type(modulus), ptr, ids, out)
+    return out
+
+
+def tagged_blocks(first: np.ndarray, second: np.ndarray, first_idx: np.ndarray,
+                  second_idx: np.ndarray, n_blocks: int) -> np.ndarray:
+    """Return uint8 (n, 16 n_blocks): block b of row r = first[first_idx[r]] ‖ second[…] ‖ b.
+
+    The AES input of ``aes`` positions (docs/spec.md §6): a token tag, a salt tag and the block
+    counter, built in place for millions of (salt, token) pairs at once.
+    """
+    first = np.ascontiguousarray(first, dtype=np.uint8)
+    second = np.ascontiguousarray(second, dtype=np.uint8)
+    if first.ndim != 2 or second.ndim != 2 or first.shape[1] + second.shape[1] != 15:
+        raise ParameterError("the two tag tables must be 2-D with 15 bytes between them")
+    n_blocks = _positive_int(n_blocks, "n_blocks", 0)
+    if n_blocks > 256:
+        raise ParameterError("at most 256 blocks (the counter is one byte)")
+    first_idx = _indices(first_idx, "first_idx", first.shape[0], "first")
+    second_idx = _indices(second_idx, "second_idx", second.shape[0], "second")
+    if first_idx.shape != second_idx.shape:
+        raise ParameterError("first_idx and second_idx must have the same length")
+    out = np.empty((first_idx.shape[0], 16 * n_blocks), np.uint8)
+    if out.size:
+        _tagged_blocks_nb(first, second, first_idx, second_idx, n_blocks, out)
     return out
 
 
@@ -1372,13 +1428,29 @@ def balance_bits_reference(filters, perm) -> np.ndarray:
     return np.ascontiguousarray(packed).view("<u8").astype(np.uint64, copy=False)
 
 
-def or_positions_csr_reference(positions, indptr, ids, n, n_words) -> np.ndarray:
+def or_positions_csr_reference(positions, indptr, ids, n, n_words, *, k=None,
+                               modulus=None) -> np.ndarray:
     """Return the OR over each row's tokens of their position rows (numpy reference)."""
     positions = np.asarray(positions, np.int64)
+    if k is not None:
+        positions = positions[:, :k]
+    if modulus is not None:
+        positions = positions % int(modulus)
     token_rows = set_bits_reference(positions.shape[0], n_words,
                                     np.repeat(np.arange(positions.shape[0]), positions.shape[1]),
                                     positions.ravel())
     return or_reduce_csr_reference(token_rows, indptr, ids, n)
+
+
+def tagged_blocks_reference(first, second, first_idx, second_idx, n_blocks) -> np.ndarray:
+    """Return the AES input blocks (numpy reference: broadcast the tags, write the counter)."""
+    first, second = np.asarray(first, np.uint8), np.asarray(second, np.uint8)
+    n, w1 = len(first_idx), first.shape[1]
+    blocks = np.empty((n, n_blocks, 16), dtype=np.uint8)
+    blocks[:, :, :w1] = first[np.asarray(first_idx, np.int64)][:, None, :]
+    blocks[:, :, w1:15] = second[np.asarray(second_idx, np.int64)][:, None, :]
+    blocks[:, :, 15] = np.arange(n_blocks, dtype=np.uint8)
+    return blocks.reshape(n, 16 * n_blocks)
 
 
 def set_bits_reference(n_rows, n_words, rows, positions) -> np.ndarray:
@@ -1435,6 +1507,7 @@ KERNELS: dict[str, tuple[Callable, Callable]] = {
     "balance_bits": (balance_bits, balance_bits_reference),
     "or_reduce_csr": (or_reduce_csr, or_reduce_csr_reference),
     "or_positions_csr": (or_positions_csr, or_positions_csr_reference),
+    "tagged_blocks": (tagged_blocks, tagged_blocks_reference),
     "gather_or_rows": (gather_or_rows, gather_or_rows_reference),
     "hmac_sha256_many": (hmac_sha256_many, hmac_sha256_many_reference),
     "hamming_band_keys": (hamming_band_keys, hamming_band_keys_reference),

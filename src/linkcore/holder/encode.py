@@ -31,7 +31,7 @@ from .keys import Secret
 from .normalize import INVALID
 from .normalize_batch import normalise_many
 from .positions import (
-    aes_positions,
+    aes_words,
     double_hash_positions,
     prf_positions,
     salt_tags,
@@ -167,12 +167,14 @@ class _Hashing:
 
     def positions(self, vocabulary: Sequence[str], salts: Sequence[str | None],
                   token_idx: np.ndarray, salt_idx: np.ndarray) -> np.ndarray:
-        """Positions (n, k) of the n (token, salt) pairs given as indices into the two lists."""
-        if self.scheme == "aes":
-            t_tags = token_tags(self.keys[1], vocabulary)
-            s_tags = salt_tags(self.keys[1], salts)
-            return aes_positions(self.keys[0], t_tags[token_idx], s_tags[salt_idx], self.k,
-                                 self.bits, np.uint32)
+        """Positions (n, k) of the n (token, salt) pairs (indices into the two lists).
+
+        For ``aes`` the raw PRF words (n, 4 ceil(k / 4)) instead: the caller takes the first k
+        of each row mod m (``or_positions_csr``), which skips a copy of every position.
+        """
+        if self.scheme == "aes":  # PRF words: reduced mod m as the bits are set
+            return aes_words(self.keys[0], token_tags(self.keys[1], vocabulary),
+                             salt_tags(self.keys[1], salts), self.k, token_idx, salt_idx)
         messages = [token_message(vocabulary[int(t)], salts[int(s)])
                     for t, s in zip(token_idx, salt_idx, strict=True)]
         if self.scheme == "prf":
@@ -214,8 +216,9 @@ def _unit_filters(tokens: _FieldTokens, value_idx: np.ndarray, salts: list[str |
     message_codes, distinct = pd.factorize(entry_salts * n_vocab + entry_tokens)
     distinct = np.asarray(distinct, dtype=np.int64)
     positions = hashing.positions(tokens.vocabulary, salts, distinct % n_vocab, distinct // n_vocab)
-    return or_positions_csr(positions.reshape(len(distinct), hashing.k), unit_indptr,
-                            message_codes.astype(np.int64), len(value_idx), hashing.bits // 64)
+    return or_positions_csr(positions, unit_indptr, message_codes.astype(np.int64),
+                            len(value_idx), hashing.bits // 64, k=hashing.k,
+                            modulus=hashing.bits)
 
 
 def _units(column: _Column, salt: _Column | None) -> tuple[np.ndarray, np.ndarray, np.ndarray,

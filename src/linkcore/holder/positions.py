@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import numpy as np
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
-from ..kernels import hmac_sha256_many, set_bits
+from ..kernels import hmac_sha256_many, set_bits, tagged_blocks
 
 SALT_SEPARATOR = b"\x1f"
 
@@ -62,26 +62,38 @@ def salt_tags(tag_key: bytes, salts: Sequence[str | None]) -> np.ndarray:
     return np.frombuffer(macs, np.uint8).reshape(len(salts), 32)[:, :SALT_TAG_BYTES]
 
 
+def aes_words(aes_key: bytes, token_tag: np.ndarray, salt_tag: np.ndarray, k: int,
+              token_idx: np.ndarray | None = None, salt_idx: np.ndarray | None = None
+              ) -> np.ndarray:
+    """Return the PRF words (n, 4 ceil(k / 4)) uint32 of ``aes`` positions, before mod m.
+
+    Row r encrypts the blocks token_tag[token_idx[r]] (7) || salt_tag[salt_idx[r]] (8) || byte
+    b, b = 0 .. ceil(k / 4) - 1, with AES-256 (ECB over the batch: each block is its own PRF
+    input); its words are the little-endian uint32 of the ciphertext. Indices default to the
+    rows themselves.
+    """
+    n_blocks = -(-k // 4)
+    n = token_tag.shape[0] if token_idx is None else len(token_idx)
+    token_idx = np.arange(n) if token_idx is None else token_idx
+    salt_idx = np.arange(n) if salt_idx is None else salt_idx
+    blocks = tagged_blocks(token_tag, salt_tag, token_idx, salt_idx, n_blocks)
+    words = np.empty(n * n_blocks * 4 + 4, dtype=np.uint32)  # update_into wants a block spare
+    encryptor = Cipher(algorithms.AES(aes_key), modes.ECB()).encryptor()
+    written = encryptor.update_into(blocks, memoryview(words).cast("B"))
+    assert written == blocks.size and not encryptor.finalize()
+    return words[:n * n_blocks * 4].reshape(n, n_blocks * 4)
+
+
 def aes_positions(aes_key: bytes, token_tag: np.ndarray, salt_tag: np.ndarray, k: int,
-                  m: int, dtype: type = np.int64) -> np.ndarray:
+                  m: int) -> np.ndarray:
     """Positions (n, k) for n (token tag, salt tag) rows: LE-uint32 words of AES blocks, mod m.
 
     Block b of a row is AES-256_aes_key(token tag (7) || salt tag (8) || byte b), b = 0, 1, ...,
     ceil(k / 4) - 1 (ECB over the batch: each block is its own PRF input); position i is the
     little-endian uint32 at bytes 4i..4i+3 of the concatenated blocks, reduced mod m.
-    ``dtype``: of the result (the encoder takes uint32, half the memory of int64).
     """
-    n = token_tag.shape[0]
-    n_blocks = -(-k // 4)
-    blocks = np.empty((n, n_blocks, 16), dtype=np.uint8)
-    blocks[:, :, :TOKEN_TAG_BYTES] = token_tag[:, None, :]
-    blocks[:, :, TOKEN_TAG_BYTES:15] = salt_tag[:, None, :]
-    blocks[:, :, 15] = np.arange(n_blocks, dtype=np.uint8)
-    encryptor = Cipher(algorithms.AES(aes_key), modes.ECB()).encryptor()
-    stream = encryptor.update(blocks.tobytes()) + encryptor.finalize()
-    words = np.frombuffer(stream, dtype="<u4").reshape(n, n_blocks * 4)[:, :k]
-    positions = words % np.uint32(m)
-    return positions if dtype == np.uint32 else positions.astype(dtype)
+    words = aes_words(aes_key, token_tag, salt_tag, k)
+    return (words[:, :k] % np.uint32(m)).astype(np.int64)
 
 
 def double_hash_positions(key1: bytes, key2: bytes, messages: Sequence[bytes], k: int,
