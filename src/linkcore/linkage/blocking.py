@@ -144,13 +144,16 @@ def pair_stats(n_a: int, n_b: int, rules: Sequence[RuleStats], union: int) -> di
 # --------------------------------------------------------------------------- helpers
 
 
-def unique_int(x: np.ndarray) -> np.ndarray:
+def unique_int(x: np.ndarray, *, runs: bool = False) -> np.ndarray:
     """Sorted distinct values of an integer array, by sorting.
 
     numpy 2.4's ``np.unique`` takes a hash-table path for integers that is about 100x slower
     than a sort on millions of int64 codes (19 s against 0.2 s for 3 million), so not here.
+    ``runs``: the input is made of sorted runs (codes of a join, ascending by left row; sorted
+    arrays concatenated), which the stable sort (timsort) merges in about linear time: 1.1 s
+    against 4.4 s for quicksort on 52 million codes in two runs, but 2.5x slower on random input.
     """
-    y = np.sort(np.asarray(x), kind="stable" if x.size < 2 else "quicksort")
+    y = np.sort(np.asarray(x), kind="stable" if runs or x.size < 2 else "quicksort")
     if y.size < 2:
         return y
     keep = np.empty(y.size, dtype=bool)
@@ -182,7 +185,7 @@ class _CodeUnion:
 
     def _merge(self) -> None:
         if self._pending:
-            self._done = unique_int(np.concatenate([self._done, *self._pending]))
+            self._done = unique_int(np.concatenate([self._done, *self._pending]), runs=True)
             self._pending, self._pending_size = [], 0
 
     def result(self) -> np.ndarray:
@@ -835,7 +838,7 @@ def cell_codes(plan: BlockingPlan, keys_a: dict[str, np.ndarray], keys_b: dict[s
                                         _column_keys(keys_b, col.sources),
                                         skip_zero=col.skip_zero, exclude=col.exclude,
                                         offset_a=sa, offset_b=sb)
-                per_rule.add(unique_int(left * n_b + right))
+                per_rule.add(unique_int(left * n_b + right, runs=True))
             codes = per_rule.result()
         union.add(codes)
         counts.append(int(codes.size))
