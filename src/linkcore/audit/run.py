@@ -13,7 +13,7 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -53,6 +53,10 @@ ATTACKS: dict[str, str] = {
     "cluster_denoise": "cluster and denoise",
     "pattern_mining@denoised": "pattern mining, denoised",
     "graph_matching@groups": "graph matching in groups",
+    "frequency@persons": "frequency, one row per person",
+    "salt_groups@persons": "salt groups, one row per person",
+    "cluster_bridge": "views joined through clusters",
+    "cluster_vote": "person clusters vote",
     "combined": "all attacks combined",
 }
 CLASSIC = ("frequency", "pattern_mining", "graph_matching", "double_hashing")
@@ -73,6 +77,12 @@ ADVICE: dict[str, str] = {
     "pattern_mining@denoised": "noise alone does not hide values that can be compared across "
                                "the file",
     "graph_matching@groups": "make salt groups impossible to rebuild",
+    "frequency@persons": "enable record-level salting or BLIP",
+    "salt_groups@persons": "remove every deterministic column that reveals the salt",
+    "cluster_bridge": "make the views of a value impossible to join: salts that a person's "
+                      "records share, or no deterministic view of the value in the store",
+    "cluster_vote": "protect every view of the value: the store's clusters carry one "
+                    "record's re-identification to all of the person's records",
     "combined": "see the attacks above",
 }
 CLK_TARGET = "clk"
@@ -384,11 +394,37 @@ def run_audit(data_df: pd.DataFrame, schema: Schema, mapping: Mapping, secret: S
     with _single_threaded_blas():
         dataset = encode(data_df, schema, secret, mapping, blip_nonce=blip_nonce)  # as sent
         truth = plaintext_table(data_df, schema, mapping)              # the holder's own values
+        return attack_encoded(schema, dataset, truth, reference_df, reference_mapping,
+                              attacks=attacks, include_clk=include_clk,
+                              force_double_hashing=force_double_hashing,
+                              attacker_key=attacker_key,
+                              own_nonce=None if blip_nonce is None else bytes(16))
+
+
+FieldHook = Callable[[FieldSpec, int, WholeFile, "_Scorer", dict[str, np.ndarray],
+                      dict[str, np.ndarray]], list[AttackResult]]
+
+
+def attack_encoded(schema: Schema, dataset: EncodedDataset, truth: dict[str, np.ndarray],
+                   reference_df: pd.DataFrame, reference_mapping: Mapping, *,
+                   attacks: tuple[str, ...] = tuple(ATTACKS), include_clk: bool = True,
+                   force_double_hashing: bool = False, attacker_key: Secret | None = None,
+                   own_nonce: bytes | None = None, field_hook: FieldHook | None = None,
+                   scored: np.ndarray | None = None) -> AuditResult:
+    """Attack an encoded file (already made) and score it against ``truth`` (values per field).
+
+    What :func:`run_audit` does after encoding; the store audit calls it on a store's records.
+    ``field_hook(spec, i, wf, scorer, truth, ref)`` returns more results for a field (scored
+    like the others, before its verdict). ``scored`` marks the rows whose truth is known (the
+    others are attacked but left out of every rate; default all).
+    """
+    if scored is not None:
+        truth = {k: np.where(scored, v, None) for k, v in truth.items()}
+    with _single_threaded_blas():
         ref = plaintext_table(reference_df, schema, reference_mapping)  # the public register
         ref_table = reference_df.copy()
         ref_table[reference_mapping.id_column] = np.arange(len(ref_table)).astype(str)
         attacker = attacker_key or Secret.generate()
-        own_nonce = None if blip_nonce is None else bytes(16)
         own = encode(ref_table, schema, attacker, reference_mapping,  # the attacker's own key
                      blip_nonce=own_nonce)
 
@@ -402,6 +438,8 @@ def run_audit(data_df: pd.DataFrame, schema: Schema, mapping: Mapping, secret: S
             field_results = _field_attacks(spec, i, dataset, own, truth, ref, attacks,
                                            force_double_hashing, scorer)
             field_results += _wholefile_results(spec, i, wf, truth, ref, attacks, scorer)
+            if field_hook is not None:
+                field_results += field_hook(spec, i, wf, scorer, truth, ref)
             results.extend(field_results)
             verdicts.append(_verdict(spec.name, field_results, spec.disclosed))
         if "salt_groups" in attacks and (year := year_attack(schema, wf)) is not None:
@@ -430,11 +468,12 @@ def run_audit(data_df: pd.DataFrame, schema: Schema, mapping: Mapping, secret: S
                 results.append(result)
                 verdicts.append(_verdict(target, [result]))
         if "combined" in attacks:
-            identity = _identity_result(schema, scorer, truth, ref, len(data_df))
+            identity = _identity_result(schema, scorer, truth, ref, len(dataset))
             if identity is not None:
                 results.append(identity)
                 verdicts.append(_verdict(IDENTITY_TARGET, [identity]))
-    return AuditResult(len(data_df), len(reference_df), schema.fingerprint, results, verdicts)
+    n_scored = len(dataset) if scored is None else int(np.count_nonzero(scored))
+    return AuditResult(n_scored, len(reference_df), schema.fingerprint, results, verdicts)
 
 
 def _wholefile_results(spec: FieldSpec, i: int, wf: WholeFile, truth: dict[str, np.ndarray],
