@@ -12,12 +12,13 @@ adults, true values). Then, with one attacker key:
 - a scan of the store file's bytes for the field filters of every encoding the store withdrew or
   replaced (what ``secure_delete`` should have overwritten).
 
-``--weak`` encodes names without salts (every attack must break that). Prints per field the
-best attack and its rate against chance, for the store and for the one file.
+``--names unsalted`` encodes names without salts (the attacks must break that); ``--names
+year`` salts them with the year of birth only (the shape whose salt groups come back). Prints
+per field the best attack and its rate against chance, for the store and for the one file.
 
 Usage:
-    python benchmarks/store_audit.py [--people 6000] [--months 6] [--seed 3] [--weak]
-        [--keep-store DIR]
+    python benchmarks/store_audit.py [--people 6000] [--months 6] [--seed 3]
+        [--names default|unsalted|year] [--keep-store DIR]
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from linkcore.holder.keys import Secret
 from linkcore.holder.suggest import suggest_mapping, suggest_schema
 from linkcore.linkage import store
 from linkcore.linkage.pseudonyms import ProjectKey
+from linkcore.schema import KeyPart
 from linkcore.synth import generate_population, get_profile
 from linkcore.synth.extracts import generate_extracts
 from linkcore.synth.register import make_register
@@ -48,9 +50,11 @@ AGENCIES = 4
 SURNAME_LIKE = ("surname", "SURNAME", "last_name")
 
 
-def unsalted(schema):  # noqa: ANN001, ANN201 - a benchmark helper
-    """The schema with no salt on any field (a deliberately weak store)."""
-    fields = tuple(dataclasses.replace(f, salt=None, key_with=None) for f in schema.fields
+def names_salted(schema, how: str):  # noqa: ANN001, ANN201 - a benchmark helper
+    """The schema with one view per name: unsalted, or salted with the year of birth."""
+    salt = None if how == "unsalted" else KeyPart("date_of_birth", "year")
+    fields = tuple(dataclasses.replace(f, salt=salt if f.kind == "name" else f.salt,
+                                       key_with=None) for f in schema.fields
                    if f.source is None)
     return dataclasses.replace(schema, fields=fields)
 
@@ -62,8 +66,8 @@ def build(args: argparse.Namespace, folder: Path):  # noqa: ANN201
     profile = get_profile("moderate").with_rates(duplicate=args.duplicate)
     res = generate_extracts(pop, AGENCIES, 0.5, profile, args.seed)
     schema = suggest_schema(res.extracts[0])[0]
-    if args.weak:
-        schema = unsalted(schema)
+    if args.names != "default":
+        schema = names_salted(schema, args.names)
     secret = Secret(os.urandom(32))
     names = [f"agency_{i + 1}" for i in range(AGENCIES)]
     frames, alts, base, alt, maps = {}, {}, {}, {}, {}
@@ -145,12 +149,14 @@ def main() -> None:
     ap.add_argument("--churn", type=float, default=0.02)
     ap.add_argument("--change", type=float, default=0.01)
     ap.add_argument("--seed", type=int, default=3)
-    ap.add_argument("--weak", action="store_true", help="names without salts")
+    ap.add_argument("--names", choices=("default", "unsalted", "year"), default="default",
+                    help="names as suggested (salted with the date of birth, and again with "
+                         "the postcode), or one view unsalted (weak), or salted with the year")
     ap.add_argument("--keep-store", type=Path, help="build the store in this folder and keep it")
     args = ap.parse_args()
     print(f"# store_audit.py on {platform.node()} ({os.cpu_count()} CPUs), load "
           f"{os.getloadavg()[0]:.1f}, {time.strftime('%Y-%m-%d %H:%M')} UTC; "
-          f"people {args.people}, months {args.months}, weak {args.weak}")
+          f"people {args.people}, months {args.months}, names {args.names}")
     folder = args.keep_store or Path(tempfile.mkdtemp())
     folder.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()

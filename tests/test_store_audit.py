@@ -114,6 +114,8 @@ def test_a_weak_store_is_broken(tmp_path):
         assert r.score.reidentified >= r.score.baseline + 0.10, (attack, r.score)
     verdict = next(v for v in result.verdicts if v.target == "first_name")
     assert verdict.at_risk
+    per_agency = result.result("first_name", "graph_matching@agency")
+    assert per_agency is not None and per_agency.score.records == r.score.records
     per_person = result.result("first_name", "frequency@persons")
     assert per_person.details["rows_per_person_and_filter"] == result.store["people"]
     # one agency alone is audited without the store's attacks
@@ -225,7 +227,7 @@ def test_cli_audits_a_default_store_without_values(default_store):
     assert doc["store"]["encodings_kept_per_record"] == 1
     attacks = {(r["target"], r["attack"]) for r in doc["results"]}
     for attack in ("frequency@persons", "salt_groups@persons", "cluster_bridge",
-                   "cluster_vote", "view_join"):
+                   "cluster_vote", "view_join", "view_join@agency", "salt_groups@agency"):
         assert ("first_name", attack) in attacks, attack
     bridge = next(r for r in doc["results"]
                   if r["target"] == "first_name" and r["attack"] == "cluster_bridge")

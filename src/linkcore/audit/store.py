@@ -16,6 +16,9 @@ has one schema), and adds the attacks that the clusters make possible:
   that their values differ (one view of the value has the same rebuilt salt group in both and
   different filters); the rest are chained with every view's equality classes, and the
   components are labelled by size and sex mix against the register (:mod:`view_join`);
+- every attack above also on each agency's records alone (``<attack>@agency``: the store says
+  which agency holds a record, so the attacker has each agency's file as well as the union),
+  the guesses pieced together and scored over the store;
 - ``cluster_vote``: every record of a person gets the person's most common confident guess from
   the attacks above (any record, any view of the value), so one re-identified record names all.
 
@@ -47,10 +50,19 @@ from ..dataset import EncodedDataset
 from ..errors import InputDataError, StoreError
 from ..holder.keys import Secret
 from ..schema import FieldSpec, Mapping, Schema
-from .equality import class_codes, deterministic
+from .equality import class_codes, deterministic, trivial_partition
 from .frequency import frequency_attack, salted_units
 from .reference import check_reference_columns, plaintext_table
-from .run import ATTACKS, AttackResult, AuditResult, _Scorer, attack_encoded
+from .run import (
+    ATTACKS,
+    PER_AGENCY,
+    AttackResult,
+    AuditResult,
+    _Scorer,
+    attack_encoded,
+    score_kept_guesses,
+    verdicts_for,
+)
 from .salt_groups import salt_groups_attack
 from .scoring import Guesses
 from .view_join import view_join_attack
@@ -355,12 +367,14 @@ def run_store_audit(store_path: str | os.PathLike[str],
                     reference_df: pd.DataFrame, reference_mapping: Mapping, *,
                     attacks: tuple[str, ...] = tuple(ATTACKS),
                     attacker_key: Secret | None = None,
-                    agencies: list[str] | None = None) -> StoreAuditResult:
+                    agencies: list[str] | None = None,
+                    per_agency: bool = True) -> StoreAuditResult:
     """Attack everything a copy of the store holds; score against the agencies' plaintext.
 
     ``plaintexts``: agency -> (its extract of the store's last month, its mapping).
     ``agencies``: attack only these agencies' records, without the store's clusters (to compare
-    one agency's file with the whole store). ``attacker_key`` makes a run reproducible.
+    one agency's file with the whole store). ``per_agency``: also run every attack on each
+    agency's records alone, scored over the store. ``attacker_key`` makes a run reproducible.
     """
     unknown = [a for a in attacks if a not in ATTACKS]
     if unknown:
@@ -385,13 +399,55 @@ def run_store_audit(store_path: str | os.PathLike[str],
         truth = {k: v[keep] for k, v in truth.items()}
         scored = scored[keep]
         hook = None
-        facts["records"] = int(len(keep))
+        sub = pd.DataFrame({"p": holdings.person[keep], "a": holdings.agency[keep]})
+        per = sub.drop_duplicates().groupby("p").size()
+        facts.update(records=int(len(keep)), agencies=int(sub["a"].nunique()),
+                     people=int(sub["p"].nunique()),
+                     people_with_several_records=int((sub.groupby("p").size() >= 2).sum()),
+                     people_in_several_agencies=int((per >= 2).sum()),
+                     links=0, history_events=0)  # one agency's file holds no links
     if not scored.any():
         raise InputDataError("none of the audited records has a plaintext to score against")
     result = attack_encoded(holdings.schema, dataset, truth, reference_df, reference_mapping,
                             attacks=attacks, attacker_key=attacker_key,
                             field_hook=hook, scored=scored)
+    results, verdicts = result.results, result.verdicts
+    if agencies is None and per_agency:
+        extra = _per_agency(holdings, truth, scored, plaintexts, reference_df,
+                            reference_mapping, attacks, attacker_key)
+        results = results + extra
+        verdicts = verdicts_for(holdings.schema, results)
     return StoreAuditResult(result.records, result.reference_records,
-                            result.schema_fingerprint, result.results, result.verdicts,
-                            store=facts)
+                            result.schema_fingerprint, results, verdicts, store=facts)
+
+
+def _per_agency(holdings: StoreHoldings, truth: dict[str, np.ndarray], scored: np.ndarray,
+                plaintexts: MappingABC[str, tuple[pd.DataFrame, Mapping]],
+                reference_df: pd.DataFrame, reference_mapping: Mapping,
+                attacks: tuple[str, ...], attacker_key: Secret | None) -> list[AttackResult]:
+    """Every attack on each agency's records alone (the store says which agency holds each).
+
+    The copy holds each agency's file as well as their union: an attack that does better on one
+    agency's records (one writing style, one set of duplicates) is the attacker's to choose.
+    Guesses from the agencies' runs are pieced together and scored over the whole store.
+    """
+    schema, n = holdings.schema, len(holdings.dataset)
+    pieced: dict[tuple[str, str], Guesses] = {}
+    for agency in plaintexts:
+        keep = np.flatnonzero(holdings.agency == agency)
+        kept: dict[tuple[str, str], Guesses] = {}
+        attack_encoded(schema, holdings.dataset.subset(keep),
+                       {k: v[keep] for k, v in truth.items()}, reference_df,
+                       reference_mapping, attacks=attacks, attacker_key=attacker_key,
+                       scored=scored[keep], keep_guesses=kept)
+        for key, g in kept.items():
+            full = pieced.setdefault(key, Guesses(np.full(n, None, dtype=object),
+                                                  np.zeros(n, dtype=bool)))
+            full.guesses[keep] = g.guesses
+            full.confident[keep] = np.asarray(g.confident, dtype=bool)
+    masked = {k: np.where(scored, v, None) for k, v in truth.items()}
+    ref = plaintext_table(reference_df, schema, reference_mapping)
+    trivial = trivial_partition(schema, holdings.dataset)
+    return score_kept_guesses(schema, pieced, masked, ref, None if trivial is None
+                              else trivial[0], PER_AGENCY)
 
