@@ -242,6 +242,8 @@ def test_cli_audits_a_default_store_without_values(default_store):
 def test_cli_store_bad_input_one_line(default_store, tmp_path):
     d = default_store
     base = ["audit", "--store", d["store"], "--register", d["register"]]
+    other = tmp_path / "other_schema.json"
+    other.write_text(schema_with({"salt": None, "hardening": []}).to_json(), encoding="utf-8")
     runner = CliRunner()
     cases = [
         base,                                                      # no --agency
@@ -249,6 +251,8 @@ def test_cli_store_bad_input_one_line(default_store, tmp_path):
         ["audit", "x.csv", *base[1:], *d["args"]],                 # DATA and --store
         ["audit", "--store", d["register"], "--register", d["register"], *d["args"]],
         [*base, "--agency", "a", d["register"]],                   # ids not in the plaintext
+        [*base, *d["args"], "--schema", str(other)],               # not the store's schema
+        [*base, *d["args"], "--agency-mapping", "z", d["register_mapping"]],  # no --agency z
     ]
     for args in cases:
         out = runner.invoke(main, args)
