@@ -13,7 +13,7 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -38,7 +38,7 @@ from .reference import (
     value_counts,
 )
 from .scoring import Guesses, Score, chance_given, chance_level, score_guesses
-from .wholefile import WholeFile, combined_identity, wholefile_attacks, year_attack
+from .wholefile import WholeFile, _pick, combined_identity, wholefile_attacks, year_attack
 
 log = logging.getLogger("linkcore.audit")
 
@@ -53,6 +53,10 @@ ATTACKS: dict[str, str] = {
     "cluster_denoise": "cluster and denoise",
     "pattern_mining@denoised": "pattern mining, denoised",
     "graph_matching@groups": "graph matching in groups",
+    "frequency@persons": "frequency, one row per person",
+    "salt_groups@persons": "salt groups, one row per person",
+    "cluster_bridge": "views joined through clusters",
+    "cluster_vote": "person clusters vote",
     "combined": "all attacks combined",
 }
 CLASSIC = ("frequency", "pattern_mining", "graph_matching", "double_hashing")
@@ -73,8 +77,18 @@ ADVICE: dict[str, str] = {
     "pattern_mining@denoised": "noise alone does not hide values that can be compared across "
                                "the file",
     "graph_matching@groups": "make salt groups impossible to rebuild",
+    "frequency@persons": "enable record-level salting or BLIP",
+    "salt_groups@persons": "remove every deterministic column that reveals the salt",
+    "cluster_bridge": "make the views of a value impossible to join: salts that a person's "
+                      "records share, or no deterministic view of the value in the store",
+    "cluster_vote": "protect every view of the value: the store's clusters carry one "
+                    "record's re-identification to all of the person's records",
     "combined": "see the attacks above",
 }
+PER_AGENCY = "@agency"  # the store audit: an attack run on each agency's records alone
+for _a in (*CLASSIC, *WHOLE_FILE, "combined"):
+    ATTACKS[f"{_a}{PER_AGENCY}"] = f"{ATTACKS[_a]}, per agency"
+    ADVICE[f"{_a}{PER_AGENCY}"] = ADVICE[_a]
 CLK_TARGET = "clk"
 IDENTITY_TARGET = "identity (first, last, year)"
 BLOCK_PREFIX = "block:"
@@ -253,7 +267,8 @@ class _Scorer:
 
 
 def _timed(target: str, attack: str, run, truth: np.ndarray, chance_ref: np.ndarray,
-           score_anyway: bool = False, scorer: _Scorer | None = None) -> AttackResult:
+           score_anyway: bool = False, scorer: _Scorer | None = None,
+           sink: dict[tuple[str, str], Guesses] | None = None) -> AttackResult:
     start = time.perf_counter()
     guesses: Guesses = run()
     seconds = time.perf_counter() - start
@@ -266,6 +281,8 @@ def _timed(target: str, attack: str, run, truth: np.ndarray, chance_ref: np.ndar
                               chance_level(truth, chance_ref), trivial)
         if scorer is not None:
             scorer.store[(target, attack)] = guesses
+        if sink is not None:
+            sink[(target, attack)] = guesses
     log.info("audit %s/%s: %.1fs", target, attack, seconds)
     return AttackResult(target, attack, guesses.applicable, score, guesses.note,
                         dict(guesses.details or {}), seconds)
@@ -384,11 +401,39 @@ def run_audit(data_df: pd.DataFrame, schema: Schema, mapping: Mapping, secret: S
     with _single_threaded_blas():
         dataset = encode(data_df, schema, secret, mapping, blip_nonce=blip_nonce)  # as sent
         truth = plaintext_table(data_df, schema, mapping)              # the holder's own values
+        return attack_encoded(schema, dataset, truth, reference_df, reference_mapping,
+                              attacks=attacks, include_clk=include_clk,
+                              force_double_hashing=force_double_hashing,
+                              attacker_key=attacker_key,
+                              own_nonce=None if blip_nonce is None else bytes(16))
+
+
+FieldHook = Callable[[FieldSpec, int, WholeFile, "_Scorer", dict[str, np.ndarray],
+                      dict[str, np.ndarray]], list[AttackResult]]
+
+
+def attack_encoded(schema: Schema, dataset: EncodedDataset, truth: dict[str, np.ndarray],
+                   reference_df: pd.DataFrame, reference_mapping: Mapping, *,
+                   attacks: tuple[str, ...] = tuple(ATTACKS), include_clk: bool = True,
+                   force_double_hashing: bool = False, attacker_key: Secret | None = None,
+                   own_nonce: bytes | None = None, field_hook: FieldHook | None = None,
+                   scored: np.ndarray | None = None,
+                   keep_guesses: dict[tuple[str, str], Guesses] | None = None) -> AuditResult:
+    """Attack an encoded file (already made) and score it against ``truth`` (values per field).
+
+    What :func:`run_audit` does after encoding; the store audit calls it on a store's records.
+    ``field_hook(spec, i, wf, scorer, truth, ref)`` returns more results for a field (scored
+    like the others, before its verdict). ``scored`` marks the rows whose truth is known (the
+    others are attacked but left out of every rate; default all). ``keep_guesses``, if given,
+    receives every scored attack's guesses (plaintext: for the audit's own use only).
+    """
+    if scored is not None:
+        truth = {k: np.where(scored, v, None) for k, v in truth.items()}
+    with _single_threaded_blas():
         ref = plaintext_table(reference_df, schema, reference_mapping)  # the public register
         ref_table = reference_df.copy()
         ref_table[reference_mapping.id_column] = np.arange(len(ref_table)).astype(str)
         attacker = attacker_key or Secret.generate()
-        own_nonce = None if blip_nonce is None else bytes(16)
         own = encode(ref_table, schema, attacker, reference_mapping,  # the attacker's own key
                      blip_nonce=own_nonce)
 
@@ -402,6 +447,8 @@ def run_audit(data_df: pd.DataFrame, schema: Schema, mapping: Mapping, secret: S
             field_results = _field_attacks(spec, i, dataset, own, truth, ref, attacks,
                                            force_double_hashing, scorer)
             field_results += _wholefile_results(spec, i, wf, truth, ref, attacks, scorer)
+            if field_hook is not None:
+                field_results += field_hook(spec, i, wf, scorer, truth, ref)
             results.extend(field_results)
             verdicts.append(_verdict(spec.name, field_results, spec.disclosed))
         if "salt_groups" in attacks and (year := year_attack(schema, wf)) is not None:
@@ -417,7 +464,7 @@ def run_audit(data_df: pd.DataFrame, schema: Schema, mapping: Mapping, secret: S
             missing = ~dataset.clk.any(axis=1)
             clk_result = _timed(CLK_TARGET, "frequency", lambda: frequency_attack(
                 dataset.clk, missing, salted_units(r_units, salt), r_units, own.clk),
-                t_units, r_units)
+                t_units, r_units, sink=keep_guesses)
             results.append(clk_result)
             verdicts.append(_verdict(CLK_TARGET, [clk_result]))
         if "frequency" in attacks:
@@ -426,15 +473,18 @@ def run_audit(data_df: pd.DataFrame, schema: Schema, mapping: Mapping, secret: S
                 t_units, r_units = _block_units(bk.parts, truth), _block_units(bk.parts, ref)
                 target = f"{BLOCK_PREFIX}{bk.name}"
                 result = _timed(target, "frequency", lambda k=keys, u=r_units: frequency_attack(
-                    k.reshape(-1, 1), k == 0, u, u), t_units, r_units)
+                    k.reshape(-1, 1), k == 0, u, u), t_units, r_units, sink=keep_guesses)
                 results.append(result)
                 verdicts.append(_verdict(target, [result]))
         if "combined" in attacks:
-            identity = _identity_result(schema, scorer, truth, ref, len(data_df))
+            identity = _identity_result(schema, scorer, truth, ref, len(dataset))
             if identity is not None:
                 results.append(identity)
                 verdicts.append(_verdict(IDENTITY_TARGET, [identity]))
-    return AuditResult(len(data_df), len(reference_df), schema.fingerprint, results, verdicts)
+        if keep_guesses is not None:
+            keep_guesses.update(scorer.store)
+    n_scored = len(dataset) if scored is None else int(np.count_nonzero(scored))
+    return AuditResult(n_scored, len(reference_df), schema.fingerprint, results, verdicts)
 
 
 def _wholefile_results(spec: FieldSpec, i: int, wf: WholeFile, truth: dict[str, np.ndarray],
@@ -479,3 +529,59 @@ def _identity_result(schema: Schema, scorer: _Scorer, truth: dict[str, np.ndarra
         return scorer.timed(IDENTITY_TARGET, "combined", lambda: guesses, t, r)
     finally:
         scorer.trivial = saved
+
+
+def _target_units(schema: Schema, target: str, truth: dict[str, np.ndarray],
+                  ref: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, bool] | None:
+    """(truth units, register units, chance given the trivial reveal?) of an audit target."""
+    if target in truth:
+        return truth[target], ref[target], True
+    if target == CLK_TARGET and schema.clk is not None:
+        return _clk_units(schema, truth), _clk_units(schema, ref), False
+    if target.startswith(BLOCK_PREFIX):
+        bk = next((b for b in schema.blocking_keys if b.name == target[len(BLOCK_PREFIX):]),
+                  None)
+        return None if bk is None else (_block_units(bk.parts, truth),
+                                        _block_units(bk.parts, ref), False)
+    if target == IDENTITY_TARGET:
+        first, last, date = _pick(list(schema.field_names), schema)
+        if first is None or last is None or date is None:
+            return None
+
+        def triples(table: dict[str, np.ndarray]) -> np.ndarray:
+            years = [apply_transform("year", v) for v in table[date]]
+            return np.array([None if a is None or b is None or y is None else
+                             f"{a}\x1f{b}\x1f{y}" for a, b, y in
+                             zip(table[first], table[last], years, strict=True)], dtype=object)
+        return triples(truth), triples(ref), False
+    for f in schema.fields:
+        if f.salt is not None and target == f"{f.salt.field}.{f.salt.transform}":
+            return _salt_values(f.salt, truth), _salt_values(f.salt, ref), True
+    return None
+
+
+def score_kept_guesses(schema: Schema, guesses: dict[tuple[str, str], Guesses],
+                       truth: dict[str, np.ndarray], ref: dict[str, np.ndarray],
+                       trivial_field: str | None, suffix: str) -> list[AttackResult]:
+    """Score guesses kept by :func:`attack_encoded` (or pieced together from several runs).
+
+    Each is scored as the run scores its target (chance given the trivial reveal where the run
+    uses it) and named ``attack + suffix``.
+    """
+    scorer = _Scorer((truth[trivial_field], ref[trivial_field]) if trivial_field else None)
+    out = []
+    for (target, attack), g in guesses.items():
+        units = _target_units(schema, target, truth, ref)
+        if units is None:
+            continue
+        t, r, given = units
+        out.append(_timed(target, f"{attack}{suffix}", lambda g=g: g, t, r,
+                          scorer=scorer if given else None))
+    return out
+
+
+def verdicts_for(schema: Schema, results: list[AttackResult]) -> list[Verdict]:
+    """One verdict per target, in the order targets first appear in ``results``."""
+    disclosed = {f.name for f in schema.fields if f.disclosed}
+    targets = list(dict.fromkeys(r.target for r in results))
+    return [_verdict(t, [r for r in results if r.target == t], t in disclosed) for t in targets]

@@ -30,11 +30,14 @@ MIN_ALIGNED = 3
 
 
 def view_join_attack(views: list[tuple[np.ndarray, np.ndarray]], trivial: np.ndarray | None,
-                     ref_values: np.ndarray, ref_trivial: np.ndarray | None) -> Guesses:
+                     ref_values: np.ndarray, ref_trivial: np.ndarray | None,
+                     extra: dict[str, np.ndarray] | None = None) -> Guesses:
     """Join the views' equality classes into components; label components by frequency.
 
     ``views`` holds (filters, missing) of every deterministic encoding of the value;
     ``trivial``/``ref_trivial`` as in :func:`linkcore.audit.salt_groups.salt_groups_attack`.
+    ``extra``: more class codes per record (-1 = none) that also mean one value (the store
+    audit's person links).
     """
     n = len(views[0][0])
     present = np.zeros(n, dtype=bool)
@@ -42,6 +45,7 @@ def view_join_attack(views: list[tuple[np.ndarray, np.ndarray]], trivial: np.nda
     for j, (filters, missing) in enumerate(views):
         codes[f"view{j}"] = class_codes(filters, missing)
         present |= ~np.asarray(missing, dtype=bool)
+    codes.update(extra or {})
     if not present.any():
         return Guesses.none(n, "no encoded values", applicable=True)
     comp = union_groups(codes, n)
