@@ -52,3 +52,16 @@ def test_gated_u_is_measured_among_same_salt_pairs():
     assert u["first_name"][EXACT_LEVEL] < 0.2
     assert "same_salt" in result.model.training["u"]
     assert evaluate(result.matches, truth).f1 > 0.9
+
+
+def test_levels_do_not_depend_on_the_order_pairs_are_visited_in():
+    ea, eb, _ = encoded()
+    comps = comparisons_for(ea)
+    rng = np.random.default_rng(1)
+    left = np.sort(rng.integers(0, len(ea), 6000))  # sorted by left, as candidates come
+    right = rng.integers(0, len(eb), 6000)
+    # a small chunk makes the comparator take left rows grouped by date of birth
+    grouped = Comparator(ea, eb, comps, chunk_size=500).levels(left, right)
+    in_order = Comparator(ea, eb, comps, chunk_size=10**7).levels(left, right)
+    np.testing.assert_array_equal(grouped, in_order)
+    assert Comparator(ea, eb, comps, chunk_size=500)._locality_order(left) is not None
