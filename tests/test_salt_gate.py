@@ -65,3 +65,17 @@ def test_levels_do_not_depend_on_the_order_pairs_are_visited_in():
     in_order = Comparator(ea, eb, comps, chunk_size=10**7).levels(left, right)
     np.testing.assert_array_equal(grouped, in_order)
     assert Comparator(ea, eb, comps, chunk_size=500)._locality_order(left) is not None
+
+
+def test_field_agreement_skips_joins_the_blocking_keys_already_make():
+    from linkcore.linkage.blocking import candidate_pairs
+
+    ea, eb, _ = encoded()
+    both = candidate_pairs(ea, eb, ["keys", "agree"])
+    agree = both.rules[1]
+    assert agree.details["joins_covered_by_earlier_rules"] > 0
+    keys_only = candidate_pairs(ea, eb, "keys")
+    agree_alone = candidate_pairs(ea, eb, "agree")
+    union = np.union1d(keys_only.left * len(eb) + keys_only.right,
+                       agree_alone.left * len(eb) + agree_alone.right)
+    np.testing.assert_array_equal(both.left * len(eb) + both.right, union)

@@ -808,8 +808,57 @@ def plan_blocking(a: EncodedDataset, b: EncodedDataset, blocking: BlockingSpec =
             plan = RulePlan(rule.name)
         else:
             plan = rule.plan(a, b, keys_a, keys_b, f"r{k}:")
+        plan = _without_covered_joins(plan, plans, keys_a, keys_b)
         plans.append(dataclasses.replace(plan, seconds=time.perf_counter() - t0))
     return BlockingPlan(len(a), len(b), tuple(plans), keys_a, keys_b)
+
+
+def _without_covered_joins(plan: RulePlan, earlier: Sequence[RulePlan],
+                           keys_a: dict[str, np.ndarray], keys_b: dict[str, np.ndarray]
+                           ) -> RulePlan:
+    """Drop a two-column join whose pairs an earlier single-column join already makes.
+
+    A join on (S, T) is covered when equal S implies equal key K of an earlier join, on every
+    record of both files, with K present and outside that join's oversized blocks: then each of
+    its pairs shares K and is a candidate already. A name salted with the whole date of birth is
+    covered by the date-of-birth blocking key, so field agreement need not join on it again.
+    The union of candidates is unchanged; the rule's own count then holds its new pairs only.
+    """
+    singles = [c for p in earlier for c in p.columns if len(c.sources) == 1]
+    if not singles or not any(len(c.sources) == 2 for c in plan.columns):
+        return plan
+    cache: dict[str, bool] = {}
+
+    def covered(source: str) -> bool:
+        if source not in cache:
+            cache[source] = any(_implies(keys_a, keys_b, source, c) for c in singles)
+        return cache[source]
+
+    kept = tuple(c for c in plan.columns
+                 if len(c.sources) != 2 or not (covered(c.sources[0]) or covered(c.sources[1])))
+    if len(kept) == len(plan.columns):
+        return plan
+    details = dict(plan.details)
+    details["joins_covered_by_earlier_rules"] = len(plan.columns) - len(kept)
+    return dataclasses.replace(plan, columns=kept, details=details)
+
+
+def _implies(keys_a: dict[str, np.ndarray], keys_b: dict[str, np.ndarray], source: str,
+             join: JoinColumn) -> bool:
+    """Whether equal ``source`` keys imply equal, present, joined keys of ``join``."""
+    s = np.concatenate([keys_a[source], keys_b[source]])
+    k = np.concatenate([keys_a[join.sources[0]], keys_b[join.sources[0]]])
+    present = s != 0
+    s, k = s[present], k[present]
+    if s.size == 0:
+        return True
+    if (join.skip_zero and bool((k == 0).any())) or (join.exclude.size and
+                                                      bool(_in_sorted(k, join.exclude).any())):
+        return False
+    order = np.lexsort((k, s))
+    s, k = s[order], k[order]
+    same_s = s[1:] == s[:-1]
+    return not bool((same_s & (k[1:] != k[:-1])).any())
 
 
 def cell_codes(plan: BlockingPlan, keys_a: dict[str, np.ndarray], keys_b: dict[str, np.ndarray],
