@@ -354,8 +354,13 @@ class EncodedDataset:
 
     @classmethod
     def read(cls, path: str | os.PathLike[str]) -> EncodedDataset:
-        """Read and verify a linkcore Parquet file; DatasetError says what is wrong and why."""
-        return _read_parquet(Path(path))
+        """Read and verify a linkcore Parquet file or partitioned dataset (a folder)."""
+        path = Path(path)
+        if path.is_dir():
+            from .partitioned import read_partitioned
+
+            return read_partitioned(path)
+        return _read_parquet(path)
 
     # -- clkhash import -------------------------------------------------------------------
     @classmethod
@@ -404,8 +409,12 @@ def check_compatible(a: EncodedDataset, b: EncodedDataset,
 
 
 def read_any(path: str | os.PathLike[str]) -> EncodedDataset:
-    """Read a linkcore Parquet file or a clkhash CLK JSON file, chosen by its content."""
+    """Read a linkcore Parquet file, a partitioned dataset (a folder) or clkhash CLK JSON."""
     path = Path(path)
+    if path.is_dir():
+        from .partitioned import read_partitioned
+
+        return read_partitioned(path)
     _check_file(path)
     with open(path, "rb") as fh:
         head = fh.read(4096)

@@ -31,6 +31,7 @@ import pandas as pd
 
 from linkcore._io import write_table_atomic
 from linkcore.dataset import EncodedDataset, check_compatible, read_any
+from linkcore.engines import make_engine
 from linkcore.errors import ModelError, ParameterError
 from linkcore.linkage import resolve as _resolve
 from linkcore.linkage.blocking import (
@@ -60,7 +61,7 @@ from linkcore.linkage.model import (
     quality_from_sums,
     weights_to_probabilities,
 )
-from linkcore.linkage.partitions import PairStages, make_engine
+from linkcore.linkage.partitions import PairStages
 from linkcore.linkage.salt import SaltDependence, salt_dependence
 
 logger = logging.getLogger("linkcore.linkage.pipeline")
