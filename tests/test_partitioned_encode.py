@@ -362,3 +362,70 @@ def test_cli_encode_on_a_local_cluster(files, key_file, tmp_path):
     assert np.array_equal(a.record_ids, parts.record_ids)
     assert np.array_equal(a.fields["last_name"], parts.fields["last_name"])
     assert pd.Index(sorted(os.listdir(tmp_path))).equals(pd.Index(["out"]))
+
+
+# ------------------------------------------------------------------------------ workers read rows
+
+@pytest.mark.parametrize("rows", [(0, 0), (0, 1), (5, 17), (100, 1400), (0, 1500)])
+def test_read_rows_reads_only_what_is_asked_and_equals_the_slice(files, tmp_path, rows):
+    from linkcore.dataset import read_rows
+
+    whole = read_any(files / "a.parquet")
+    n = len(whole)
+    start, stop = min(rows[0], n), min(rows[1], n)
+    small_groups = tmp_path / "groups.parquet"
+    whole.write(small_groups, row_group_size=64)  # many row groups
+    for source in (files / "a.parquet", small_groups, files / "a.parts"):
+        base = whole if source != files / "a.parts" else read_any(files / "a.parts")
+        got = read_rows(source, start, stop)
+        want = base.subset(slice(start, stop))
+        assert got.meta == want.meta and np.array_equal(got.record_ids, want.record_ids)
+        for f in want.fields:
+            assert np.array_equal(got.fields[f], want.fields[f])
+        assert np.array_equal(got.missing, want.missing)
+        for k in want.blocking_keys:
+            assert np.array_equal(got.blocking_keys[k], want.blocking_keys[k])
+
+
+def test_a_worker_refuses_a_file_that_is_not_the_one_read(files, tmp_path):
+    from linkcore.linkage.partitions import FileSource, load_part
+
+    shutil.copy(files / "a.parquet", tmp_path / "x.parquet")
+    source = FileSource.of(tmp_path / "x.parquet")
+    assert load_part(source, {}, 3, 9, 0).ds.record_ids.size == 6
+    shutil.copy(files / "b.parquet", tmp_path / "x.parquet")
+    with pytest.raises(DatasetError, match="not the file the linking process read"):
+        load_part(source, {}, 3, 9, 0)
+    (tmp_path / "x.parquet").unlink()
+    with pytest.raises(DatasetError, match="a worker cannot read its rows"):
+        load_part(source, {}, 3, 9, 0)
+
+
+@pytest.mark.parametrize("partitions", [1, 3])
+def test_workers_reading_their_rows_give_the_local_result(files, cluster, partitions):
+    from linkcore.linkage.pipeline import link
+
+    local = link(files / "a.parts", files / "b.parquet")
+    dist = link(files / "a.parts", files / "b.parquet", engine="dask", client=cluster,
+                partitions=partitions)
+    pd.testing.assert_frame_equal(local.matches, dist.matches, check_exact=True)
+    assert local.model.to_dict() == dist.model.to_dict()
+
+
+def test_workers_read_the_file_themselves(files, cluster, tmp_path):
+    """Swap the file once the linking process has read it: the workers notice, exit 2."""
+    from linkcore.linkage.pipeline import _file_source, link
+
+    path = tmp_path / "x.parquet"
+    shutil.copy(files / "a.parquet", path)
+    assert _file_source(path, read_any(path), "dask") is not None
+    assert _file_source(path, read_any(path), "local") is None
+    assert _file_source(read_any(path), read_any(path), "dask") is None
+
+    def swap(stage, info):
+        if stage == "load":
+            shutil.copy(files / "b.parquet", path)
+
+    with pytest.raises(DatasetError, match="not the file the linking process read"):
+        link(path, files / "b.parquet", engine="dask", client=cluster, partitions=2,
+             on_stage=swap)

@@ -207,30 +207,48 @@ def read_part(folder: str | os.PathLike[str], manifest: Manifest, index: int) ->
 
 def read_partitioned(folder: str | os.PathLike[str]) -> EncodedDataset:
     """Read a partitioned dataset whole: the parts in order, checked, as one EncodedDataset."""
-    folder = Path(folder)
+    return _read(Path(folder), None)
+
+
+def read_partitioned_rows(folder: str | os.PathLike[str], start: int, stop: int
+                          ) -> EncodedDataset:
+    """Read records ``start`` to ``stop`` of a partitioned dataset: only the parts holding them."""
+    return _read(Path(folder), (start, stop))
+
+
+def _read(folder: Path, rows: tuple[int, int] | None) -> EncodedDataset:
     manifest = read_manifest(folder)
     check_folder(folder, manifest)
     starts = manifest.starts()
-    n = int(starts[-1])
-    first = read_part(folder, manifest, 0)
+    total = int(starts[-1])
+    lo, hi = (0, total) if rows is None else rows
+    if not 0 <= lo <= hi <= total:
+        raise DatasetError(f"{folder} holds {total} records, not rows {lo} to {hi}")
+    wanted = [i for i in range(len(manifest.parts))
+              if starts[i] < hi and starts[i + 1] > lo] or [0]
+    n = hi - lo
+    first = read_part(folder, manifest, wanted[0])
     ids = np.empty(n, dtype=object)
     fields = {k: np.empty((n, v.shape[1]), np.uint64) for k, v in first.fields.items()}
     missing = np.empty((n, first.missing.shape[1]), dtype=bool)
     clk = None if first.clk is None else np.empty((n, first.clk.shape[1]), np.uint64)
     blocks = {k: np.empty(n, np.uint64) for k in first.blocking_keys}
-    for i in range(len(manifest.parts)):
-        part = first if i == 0 else read_part(folder, manifest, i)
+    for i in wanted:
+        part = first if i == wanted[0] else read_part(folder, manifest, i)
         if part.meta.schema_json != first.meta.schema_json:  # same fingerprint, so unreachable
-            raise DatasetError(f"{folder}: parts 1 and {i + 1} embed different schemas; {_FIX}")
-        rows = slice(int(starts[i]), int(starts[i + 1]))
-        ids[rows] = part.record_ids
+            raise DatasetError(f"{folder}: parts {wanted[0] + 1} and {i + 1} embed different "
+                               f"schemas; {_FIX}")
+        s, e = max(lo, int(starts[i])), min(hi, int(starts[i + 1]))
+        src = slice(s - int(starts[i]), e - int(starts[i]))
+        dst = slice(s - lo, e - lo)
+        ids[dst] = part.record_ids[src]
         for k, v in part.fields.items():
-            fields[k][rows] = v
-        missing[rows] = part.missing
+            fields[k][dst] = v[src]
+        missing[dst] = part.missing[src]
         if clk is not None:
-            clk[rows] = part.clk
+            clk[dst] = part.clk[src]
         for k, v in part.blocking_keys.items():
-            blocks[k][rows] = v
+            blocks[k][dst] = v[src]
         del part
     meta = dataclasses.replace(first.meta, record_count=n)
     ds = EncodedDataset(ids, fields, missing, clk, blocks, meta, schema=first.schema)

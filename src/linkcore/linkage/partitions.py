@@ -21,6 +21,7 @@ same bit for bit.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -28,8 +29,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from linkcore.dataset import dataset_tag, read_rows
 from linkcore.engines import DaskEngine, LocalEngine, even_bounds
-from linkcore.errors import ParameterError
+from linkcore.errors import DatasetError, ParameterError
 from linkcore.linkage.blocking import BlockingPlan, cell_codes
 from linkcore.linkage.compare import DEFAULT_CHUNK_SIZE, Comparator
 from linkcore.linkage.levels import FieldComparison
@@ -99,6 +101,34 @@ class Part:
 
 def make_part(ds: EncodedDataset, keys: dict[str, np.ndarray], start: int, index: int) -> Part:
     """Task: wrap one side's rows as a Part (runs where the part will live)."""
+    return Part(ds, keys, start, index)
+
+
+@dataclass(frozen=True)
+class FileSource:
+    """An encoded file or partitioned dataset that workers read their rows from themselves."""
+
+    path: str
+    tag: str
+
+    @classmethod
+    def of(cls, path: str | os.PathLike[str]) -> FileSource:
+        """Tag the file at ``path`` as read here; the path made absolute (workers run elsewhere)."""
+        return cls(os.path.abspath(path), dataset_tag(path))
+
+
+def load_part(source: FileSource, keys: dict[str, np.ndarray], start: int, stop: int,
+              index: int) -> Part:
+    """Task: read rows ``start`` to ``stop`` from the file (its row groups or parts only)."""
+    try:
+        if dataset_tag(source.path) != source.tag:
+            raise DatasetError("it is not the file the linking process read")
+        ds = read_rows(source.path, start, stop)
+    except DatasetError as exc:
+        raise DatasetError(
+            f"a worker cannot read its rows of {source.path} ({exc}); every worker must see "
+            "the same encoded files at the same path"
+        ) from None
     return Part(ds, keys, start, index)
 
 
@@ -225,14 +255,24 @@ class PairStages:
     @classmethod
     def start(cls, engine: LocalEngine | DaskEngine, ds_a: EncodedDataset,
               ds_b: EncodedDataset, plan: BlockingPlan, comparisons: Sequence[FieldComparison],
-              partitions: int, chunk_size: int = DEFAULT_CHUNK_SIZE) -> PairStages:
-        """Send each part its rows (slices of the data and of the key columns) and no more."""
+              partitions: int, chunk_size: int = DEFAULT_CHUNK_SIZE,
+              sources: tuple[FileSource | None, FileSource | None] = (None, None)
+              ) -> PairStages:
+        """Give each part its rows (and its slice of the key columns) and no more.
+
+        A side with a ``FileSource`` has its parts read by the workers from the file itself
+        (the row groups or parts holding their rows); otherwise the rows travel in the task.
+        """
         grid = Grid.even(len(ds_a), len(ds_b), partitions)
         out = cls(engine, grid, plan, tuple(comparisons), chunk_size)
-        for side, ds, parts in (("a", ds_a, out.parts_a), ("b", ds_b, out.parts_b)):
+        for side, ds, source, parts in (("a", ds_a, sources[0], out.parts_a),
+                                        ("b", ds_b, sources[1], out.parts_b)):
             for k, (s, e) in enumerate(grid.ranges(side)):
-                parts.append(engine.put(make_part, ds.subset(slice(s, e)),
-                                        plan.part_keys(side, s, e), s, k))
+                keys = plan.part_keys(side, s, e)
+                if source is not None:
+                    parts.append(engine.put(load_part, source, keys, s, e, k))
+                else:
+                    parts.append(engine.put(make_part, ds.subset(slice(s, e)), keys, s, k))
         return out
 
     def run_cells(self, progress: Callable[[int], None] | None = None) -> list[CellSummary]:
