@@ -429,3 +429,14 @@ def test_workers_read_the_file_themselves(files, cluster, tmp_path):
     with pytest.raises(DatasetError, match="not the file the linking process read"):
         link(path, files / "b.parquet", engine="dask", client=cluster, partitions=2,
              on_stage=swap)
+
+
+def test_a_worker_that_cannot_see_the_output_folder_writes_nowhere(table, tmp_path):
+    from linkcore.errors import OutputError
+    from linkcore.holder.encode_parts import encode_part
+
+    df, schema, mapping, _ = table
+    gone = tmp_path / "not-shared" / ".out.partial"
+    with pytest.raises(OutputError, match="file system every worker shares"):
+        encode_part(df.head(10), schema, mapping, SECRET, NONCE, 0, False, str(gone), 0)
+    assert not (tmp_path / "not-shared").exists()

@@ -63,6 +63,7 @@ def encode_part(rows: pd.DataFrame, schema: Schema, mapping: Mapping, key: Secre
                 nonce: bytes, first_row: int, strict: bool, folder: str, index: int
                 ) -> PartResult:
     """Task: encode one row range and write it as part ``index`` into ``folder``."""
+    _check_folder(folder)
     secret = key if isinstance(key, Secret) else key.load()
     dataset, report = encode_rows(rows.reset_index(drop=True), schema, secret, mapping,
                                   nonce=nonce, first_row=first_row, strict=strict)
@@ -71,9 +72,18 @@ def encode_part(rows: pd.DataFrame, schema: Schema, mapping: Mapping, key: Secre
     if dataset is None:  # --strict and unreadable values: the caller says which
         return PartResult(index, "", 0, "", 0, kcv, report)
     path = Path(folder) / part_file_name(index)
+    _check_folder(folder)  # never re-create a staging folder a failed run has removed
     dataset.write(path)
     return PartResult(index, path.name, len(dataset), file_sha256(path), path.stat().st_size,
                       kcv, report)
+
+
+def _check_folder(folder: str) -> None:
+    if not Path(folder).is_dir():
+        raise OutputError(
+            f"a worker cannot see the output's staging folder {folder}: the output's folder "
+            "must be on a file system every worker shares, at the same path"
+        )
 
 
 def encode_partitioned(df: pd.DataFrame, schema: Schema, key: Secret | KeySource,
@@ -105,8 +115,14 @@ def encode_partitioned(df: pd.DataFrame, schema: Schema, key: Secret | KeySource
             handles = [eng.put(encode_part, df.iloc[int(s):int(e)], schema, mapping, task_key,
                                nonce, int(s), strict, str(staging), i)
                        for i, (s, e) in enumerate(zip(bounds[:-1], bounds[1:], strict=True))]
-            results: list[PartResult] = eng.gather(handles, bar.update)
-            bar.close()
+            try:
+                results: list[PartResult] = eng.gather(handles, bar.update)
+            except BaseException:
+                if eng.name == "dask":  # the parts still to run must not write any more
+                    eng.client.cancel(handles)
+                raise
+            finally:
+                bar.close()
             report = EncodingReport.merge([r.report for r in results])
             if strict and report.summary_lines():
                 raise _strict_error(report)
