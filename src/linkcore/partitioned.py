@@ -127,7 +127,13 @@ def read_manifest(folder: str | os.PathLike[str]) -> Manifest:
         what = (f"lacks {', '.join(lacking)}" if lacking
                 else f"has unknown keys {', '.join(unknown)}")
         raise DatasetError(f"{where}: {MANIFEST_NAME} {what}; {_FIX}")
-    if doc["spec_version"] != SPEC_VERSION:
+    version = doc["spec_version"]
+    if isinstance(version, int) and not isinstance(version, bool) and version > SPEC_VERSION:
+        raise DatasetError(
+            f"{where} was made by a newer linkcore (encoding spec version {version}; this "
+            f"linkcore reads version {SPEC_VERSION}); upgrade linkcore"
+        )
+    if version != SPEC_VERSION:
         raise DatasetError(
             f"{where} uses encoding spec version {doc['spec_version']!r}; this linkcore reads "
             f"version {SPEC_VERSION}; re-encode the data with this linkcore"
