@@ -29,6 +29,15 @@ NONCE = bytes(range(16))
 
 
 def _peak_rss_gb() -> float:
+    """This process's peak resident memory (VmHWM), in GB.
+
+    Not ru_maxrss: Linux carries that over from the parent into a spawned process (fork, then
+    exec), so it would count the data generation, or the client's table in the workers.
+    """
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024 / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
 
 
