@@ -121,6 +121,38 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
         raise
 
 
+@contextlib.contextmanager
+def atomic_dir(target: str | os.PathLike[str]) -> Iterator[Path]:
+    """Yield a new empty folder beside ``target``; rename it to ``target`` only on success.
+
+    A folder output is never replaced: an existing ``target`` is an OutputError, before and
+    after the work. A failed or interrupted write removes the folder and all it holds.
+    """
+    target = Path(target)
+    if os.path.lexists(target):
+        raise OutputError(f"cannot write {target}: it already exists (a folder output is never "
+                          "replaced; remove it or choose another name)")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        clean_stale_partials(target)
+        tmp = Path(tempfile.mkdtemp(prefix=partial_prefix(target), suffix=PARTIAL_SUFFIX,
+                                    dir=target.parent))
+    except OSError as exc:
+        raise _cannot_write(target, exc) from None
+    try:
+        yield tmp
+        if os.path.lexists(target):
+            raise OutputError(f"cannot write {target}: it appeared while this run was working; "
+                              "nothing was written")
+        try:
+            os.rename(tmp, target)
+        except OSError as exc:
+            raise _cannot_write(target, exc) from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
 def write_text_atomic(target: str | os.PathLike[str], text: str, mode: int | None = None) -> None:
     """Write ``text`` (UTF-8) to ``target`` atomically, optionally with permissions ``mode``."""
     with atomic_path(target) as tmp:

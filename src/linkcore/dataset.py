@@ -354,8 +354,13 @@ class EncodedDataset:
 
     @classmethod
     def read(cls, path: str | os.PathLike[str]) -> EncodedDataset:
-        """Read and verify a linkcore Parquet file; DatasetError says what is wrong and why."""
-        return _read_parquet(Path(path))
+        """Read and verify a linkcore Parquet file or partitioned dataset (a folder)."""
+        path = Path(path)
+        if path.is_dir():
+            from .partitioned import read_partitioned
+
+            return read_partitioned(path)
+        return _read_parquet(path)
 
     # -- clkhash import -------------------------------------------------------------------
     @classmethod
@@ -404,8 +409,12 @@ def check_compatible(a: EncodedDataset, b: EncodedDataset,
 
 
 def read_any(path: str | os.PathLike[str]) -> EncodedDataset:
-    """Read a linkcore Parquet file or a clkhash CLK JSON file, chosen by its content."""
+    """Read a linkcore Parquet file, a partitioned dataset (a folder) or clkhash CLK JSON."""
     path = Path(path)
+    if path.is_dir():
+        from .partitioned import read_partitioned
+
+        return read_partitioned(path)
     _check_file(path)
     with open(path, "rb") as fh:
         head = fh.read(4096)
@@ -619,7 +628,46 @@ def _parse_meta(raw: bytes, where: str) -> DatasetMeta:
     return meta
 
 
-def _read_parquet(path: Path) -> EncodedDataset:
+def dataset_tag(path: str | os.PathLike[str]) -> str:
+    """Return a short tag that tells one encoded file (or partitioned dataset) from another.
+
+    SHA-256 of a folder's manifest (which holds every part's SHA-256), or of a file's size and
+    Parquet footer (row group sizes and offsets, the metadata): cheap, without reading the rows.
+    A worker compares it with the tag of the file the linking process read.
+    """
+    path = Path(path)
+    try:
+        if path.is_dir():
+            from .partitioned import MANIFEST_NAME
+
+            return hashlib.sha256((path / MANIFEST_NAME).read_bytes()).hexdigest()[:32]
+        size = path.stat().st_size
+        with open(path, "rb") as fh:
+            fh.seek(max(0, size - 8))
+            tail = fh.read(8)
+            footer = int.from_bytes(tail[:4], "little") if len(tail) == 8 else 0
+            fh.seek(max(0, size - 8 - footer))
+            blob = fh.read(footer + 8)
+    except OSError as exc:
+        raise DatasetError(f"cannot read {path}: {exc.strerror or type(exc).__name__}") from None
+    return hashlib.sha256(size.to_bytes(8, "little") + blob).hexdigest()[:32]
+
+
+def read_rows(path: str | os.PathLike[str], start: int, stop: int) -> EncodedDataset:
+    """Read records ``start`` to ``stop`` of an encoded file or partitioned dataset, checked.
+
+    Only the Parquet row groups (or the parts) that hold those rows are read: how a worker
+    loads its share of a file without the whole of it crossing the network.
+    """
+    path = Path(path)
+    if path.is_dir():
+        from .partitioned import read_partitioned_rows
+
+        return read_partitioned_rows(path, start, stop)
+    return _read_parquet(path, (start, stop))
+
+
+def _read_parquet(path: Path, rows: tuple[int, int] | None = None) -> EncodedDataset:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -669,7 +717,9 @@ def _read_parquet(path: Path) -> EncodedDataset:
                 f"{path}: the embedded schema is not in canonical form, so its fingerprint "
                 f"cannot be trusted (the file was altered); {fix}"
             )
-        ds = _read_columns(pf, path, meta, schema, n)
+        if rows is not None and not 0 <= rows[0] <= rows[1] <= n:
+            raise DatasetError(f"{path} holds {n} records, not rows {rows[0]} to {rows[1]}")
+        ds = _read_columns(pf, path, meta, schema, n, rows)
     try:
         ds.validate()
     except DatasetError as exc:
@@ -678,7 +728,8 @@ def _read_parquet(path: Path) -> EncodedDataset:
 
 
 def _read_columns(pf: Any, path: Path, meta: DatasetMeta, schema: Schema | None,
-                  n: int) -> EncodedDataset:
+                  n: int, rows: tuple[int, int] | None = None) -> EncodedDataset:
+    """Read the columns (of the row groups holding ``rows`` only, if given) and check them."""
     import pyarrow as pa
 
     fix = "re-create it with `linkcore encode`"
@@ -731,6 +782,15 @@ def _read_columns(pf: Any, path: Path, meta: DatasetMeta, schema: Schema | None,
                 f"{path}: column {col!r} should be {typ}{bits} but is {actual}; {fix}"
             )
 
+    groups = None
+    if rows is not None:  # the row groups that hold rows[0] .. rows[1] - 1, and their first row
+        sizes = [pf.metadata.row_group(i).num_rows for i in range(pf.num_row_groups)]
+        starts = np.concatenate([[0], np.cumsum(sizes, dtype=np.int64)])
+        first = int(np.searchsorted(starts, rows[0], "right")) - 1
+        last = max(first + 1, int(np.searchsorted(starts, rows[1], "left")))
+        groups = range(first, min(last, len(sizes)))
+        offset = int(starts[first])
+        n = int(starts[groups.stop] - offset) if len(groups) else 0
     field_names = schema.field_names if schema is not None else ()
     fields = {f: np.empty((n, expected[FIELD_PREFIX + f][1]), np.uint64) for f in field_names}
     missing = np.zeros((n, len(field_names)), dtype=bool)
@@ -739,7 +799,7 @@ def _read_columns(pf: Any, path: Path, meta: DatasetMeta, schema: Schema | None,
     blocks = {b: np.zeros(n, np.uint64) for b in block_names}
     id_parts: list[np.ndarray] = []
 
-    for start, table in _row_groups(pf, path):
+    for start, table in _row_groups(pf, path, groups):
         stop = start + table.num_rows
         if stop > n:
             raise DatasetError(f"{path}: row groups hold more rows than the footer says; {fix}")
@@ -765,14 +825,19 @@ def _read_columns(pf: Any, path: Path, meta: DatasetMeta, schema: Schema | None,
     ids = np.concatenate(id_parts) if id_parts else np.empty(0, dtype=object)
     if len(ids) != n:
         raise DatasetError(f"{path}: row groups hold {len(ids)} rows, the footer says {n}; {fix}")
-    return EncodedDataset(ids, fields, missing, clk, blocks, meta, schema=schema)
+    ds = EncodedDataset(ids, fields, missing, clk, blocks, meta, schema=schema)
+    if rows is None:
+        return ds
+    return ds.subset(slice(rows[0] - offset, rows[1] - offset))
 
 
-def _row_groups(pf: Any, path: Path) -> Iterator[tuple[int, Any]]:
+def _row_groups(pf: Any, path: Path, groups: range | None = None
+                ) -> Iterator[tuple[int, Any]]:
+    """Yield (first row, table) of each row group (of ``groups`` only, rows counted from them)."""
     import pyarrow as pa
 
     start = 0
-    for i in range(pf.num_row_groups):
+    for i in groups if groups is not None else range(pf.num_row_groups):
         try:
             table = pf.read_row_group(i)
         except (pa.ArrowException, OSError) as exc:

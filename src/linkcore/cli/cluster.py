@@ -14,18 +14,23 @@ from ..errors import ParameterError
 CONNECT_TIMEOUT = 5
 
 
-def cluster_options(func: Any) -> Any:
-    """Add --workers and --scheduler (mutually exclusive) to a command."""
-    func = click.option(
-        "--scheduler", type=str, default=None, metavar="ADDRESS",
-        help="Run the pair stages on a running dask.distributed scheduler "
-             "(e.g. tcp://10.0.0.5:8786); every worker must read the same files.")(func)
-    func = click.option(
-        "--workers", type=int, default=None, metavar="N",
-        help="Run the pair stages on a local dask cluster of N worker processes.")(func)
-    return click.option(
-        "--partitions", type=int, default=None, metavar="P",
-        help="Row ranges per file (P x P cells of work); default 1 locally, 4 on dask.")(func)
+def cluster_options(func: Any = None, *, work: str = "the pair stages",
+                    scheduler_note: str = "every worker must read the same files",
+                    partitions_help: str = "Row ranges per file (P x P cells of work); "
+                                           "default 1 locally, 4 on dask.") -> Any:
+    """Add --partitions, --workers and --scheduler (the last two mutually exclusive)."""
+    def add(f: Any) -> Any:
+        f = click.option(
+            "--scheduler", type=str, default=None, metavar="ADDRESS",
+            help=f"Run {work} on a running dask.distributed scheduler "
+                 f"(e.g. tcp://10.0.0.5:8786); {scheduler_note}.")(f)
+        f = click.option(
+            "--workers", type=int, default=None, metavar="N",
+            help=f"Run {work} on a local dask cluster of N worker processes.")(f)
+        return click.option("--partitions", type=int, default=None, metavar="P",
+                            help=partitions_help)(f)
+
+    return add if func is None else add(func)
 
 
 @contextlib.contextmanager

@@ -2,45 +2,67 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 import click
 
 from .._io import read_table
-from ..errors import InputDataError
+from ..errors import InputDataError, OutputError, ParameterError
 from ..holder.encode import encode_with_report
-from ..holder.keys import load_secret
+from ..holder.keys import KeySource, load_secret
 from ..schema import Mapping, Schema
 from ._common import common_options, force_option, guarded, holder_options, setup_logging
+from .cluster import cluster_options, dask_client
 from .paths import RunOutputs
+
+#: Parts written when --workers or --scheduler is given without --partitions.
+DEFAULT_DASK_PARTITIONS = 4
 
 
 @click.command()
 @click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False))
 @holder_options
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
-              help="Encoded file to write (.parquet).")
+@click.option("-o", "--output", required=True, type=click.Path(),
+              help="Encoded file to write (.parquet); with --partitions, a new folder.")
 @click.option("--strict", is_flag=True,
               help="Fail if any value cannot be read, instead of encoding it as missing.")
+@cluster_options(work="the parts", scheduler_note="workers need the key file (or variable) "
+                 "and must write beside the output",
+                 partitions_help="Encode in P row ranges and write a partitioned dataset: a "
+                                 "folder of P Parquet parts and a manifest (default: one file; "
+                                 "4 parts with --workers or --scheduler).")
 @force_option
 @common_options
 @guarded
 def encode(input_path: str, schema_path: str, mapping_path: str | None, key_file: str | None,
-           key_env: str | None, output: str, strict: bool, force: bool, quiet: bool,
+           key_env: str | None, output: str, strict: bool, partitions: int | None,
+           workers: int | None, scheduler: str | None, force: bool, quiet: bool,
            verbose: bool) -> None:
     """Encode a CSV or Parquet table into keyed Bloom filters (no plaintext leaves).
 
     Values that cannot be read (an impossible date, a string that is not a postcode) are encoded
     as missing and summarised by field with row numbers, never values; --strict makes them an
     error. The key is read from --key-file or an environment variable, never from the command
-    line.
+    line. --partitions P encodes P row ranges as separate tasks (--workers N or --scheduler
+    ADDRESS run them on dask.distributed) and writes a folder that `linkcore link` reads; its
+    records are those of the one-file output, bit for bit.
 
     \b
     Example:
       linkcore encode agency_a.csv --schema schema.json --mapping mapping_a.json \\
           --key-file shared.key -o agency_a.linkcore.parquet
+      linkcore encode agency_a.csv --schema schema.json --mapping mapping_a.json \\
+          --key-file shared.key -o agency_a.linkcore --partitions 8 --workers 2
     """  # noqa: D301
     setup_logging(verbose)
+    on_dask = workers is not None or scheduler is not None
+    if partitions is not None and partitions < 1:
+        raise ParameterError("--partitions must be at least 1")
+    partitioned = partitions is not None or on_dask
+    if partitioned and os.path.lexists(output):
+        raise OutputError(f"-o {output} already exists; a partitioned dataset is never "
+                          "replaced (not even with --force): remove it or choose another name")
     outputs = RunOutputs({"-o": output}, force=force, key=key_file,
                          inputs={"INPUT": input_path, "--schema": schema_path,
                                  "--mapping": mapping_path})
@@ -51,17 +73,33 @@ def encode(input_path: str, schema_path: str, mapping_path: str | None, key_file
     df = read_table(input_path)
     if len(df) == 0:
         raise InputDataError(f"input file has a header but no records: {input_path}")
-    with outputs:
-        dataset, report = encode_with_report(df, schema, secret, mapping, strict=strict,
-                                             progress=not quiet)
-        dataset.write(outputs.path("-o"))
-        outputs.commit()
+    if partitioned:
+        from ..holder.encode_parts import encode_partitioned
+
+        if partitions is None:
+            partitions = DEFAULT_DASK_PARTITIONS
+        source = KeySource(None if key_file is None else os.path.abspath(key_file), key_env)
+        with dask_client(workers, scheduler) as client, outputs:
+            manifest, report = encode_partitioned(
+                df, schema, secret if client is None else source, outputs.path("-o"), mapping,
+                partitions=partitions, engine="local" if client is None else "dask",
+                client=client, strict=strict, progress=not quiet)
+            outputs.commit()
+        records, kcv = manifest.record_count, manifest.key_check_value
+        where = f"{output} ({len(manifest.parts)} parts)"
+    else:
+        with outputs:
+            dataset, report = encode_with_report(df, schema, secret, mapping, strict=strict,
+                                                 progress=not quiet)
+            dataset.write(outputs.path("-o"))
+            outputs.commit()
+        records, kcv, where = len(dataset), dataset.meta.key_check_value, output
     elapsed = time.perf_counter() - started
     if not quiet:
-        click.echo(f"encoded {len(dataset):,} records ({len(schema.fields)} fields"
-                   f"{' + CLK' if schema.clk else ''}) in {elapsed:.1f} s -> {output}")
+        click.echo(f"encoded {records:,} records ({len(schema.fields)} fields"
+                   f"{' + CLK' if schema.clk else ''}) in {elapsed:.1f} s -> {where}")
         click.echo(f"schema fingerprint {schema.fingerprint[:16]}…, "
-                   f"key check value {dataset.meta.key_check_value}")
+                   f"key check value {kcv}")
         for name, count in report.missing_counts.items():
             if count:
                 click.echo(f"  {name}: {count:,} missing")

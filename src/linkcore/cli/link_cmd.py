@@ -103,7 +103,7 @@ def link(file_a: Path, file_b: Path, output: Path, threshold: str, one_to_one: s
          model_path: Path | None, model_out: Path | None, report_path: Path | None,
          partitions: int | None, workers: int | None, scheduler: str | None, force: bool,
          quiet: bool, verbose: bool) -> None:
-    """Link two encoded files FILE_A and FILE_B (linkcore Parquet or clkhash CLK JSON).
+    """Link two encoded files FILE_A and FILE_B (linkcore Parquet, a folder, or clkhash JSON).
 
     Prints the candidate pairs per blocking rule, the model's training, the matches and the
     model's own estimates of precision and recall; --report writes an offline HTML report.

@@ -101,7 +101,8 @@ def _link(files: tuple[Path, ...], dedupe: bool, agency_names: str | None, clust
 
 _LINK_HELP = """Link encoded files: two give matches; three or more, or --dedupe, give clusters.
 
-FILES are linkcore Parquet (or clkhash CLK JSON) files encoded with one schema and key.
+FILES are linkcore Parquet files, partitioned dataset folders (encode --partitions) or
+clkhash CLK JSON files, encoded with one schema and key.
 With two files (and none of the clusters options) the output is the matches table
 (id_a, id_b, probability, match_weight), as always. With three or more files every
 pair of files is linked and the links grouped into clusters with at most one record

@@ -58,6 +58,18 @@ class EncodingReport:
         """Return the number of unreadable values per field."""
         return {name: len(rows) for name, rows in self.invalid_rows.items()}
 
+    @classmethod
+    def merge(cls, reports: Sequence[EncodingReport]) -> EncodingReport:
+        """One report for a table from its parts' reports (in table order)."""
+        out = cls(records=sum(r.records for r in reports))
+        for r in reports:
+            for name, count in r.missing_counts.items():
+                out.missing_counts[name] = out.missing_counts.get(name, 0) + count
+            for name, rows in r.invalid_rows.items():
+                out.invalid_rows[name] = np.concatenate(
+                    [out.invalid_rows.get(name, np.zeros(0, np.int64)), rows])
+        return out
+
     def summary_lines(self, encoded_as_missing: bool = True) -> list[str]:
         """One line per field with invalid values: count and the first row numbers (1-based)."""
         outcome = " and were encoded as missing" if encoded_as_missing else ""
@@ -249,8 +261,11 @@ def _gather(unit_filters: np.ndarray, codes: np.ndarray) -> np.ndarray:
 
 
 def _apply_hardening(filters: np.ndarray, steps: tuple[HardeningStep, ...], missing: np.ndarray,
-                     key_for, nonce: bytes) -> np.ndarray:
-    """Apply hardening steps in order. ``key_for(purpose)`` gives the subkey for keyed steps."""
+                     key_for, nonce: bytes, first_row: int = 0) -> np.ndarray:
+    """Apply hardening steps in order. ``key_for(purpose)`` gives the subkey for keyed steps.
+
+    ``first_row``: the table row of ``filters[0]`` (BLIP's keystream position), 0 for units.
+    """
     for step in steps:
         if step.type == "balance":
             filters = hard.balance(filters, key_for("balance"))
@@ -259,7 +274,8 @@ def _apply_hardening(filters: np.ndarray, steps: tuple[HardeningStep, ...], miss
         elif step.type == "rule90":
             filters = hard.rule90(filters)
         elif step.type == "blip":
-            filters = hard.blip(filters, missing, key_for("blip"), nonce, step.epsilon)
+            filters = hard.blip(filters, missing, key_for("blip"), nonce, step.epsilon,
+                                first_row)
         filters[missing] = 0
     return filters
 
@@ -291,7 +307,8 @@ def _unless_salt_missing(column: _Column, salt: KeyPart | None, columns: dict[st
 
 
 def _encode_field(spec: FieldSpec, column: _Column, tokens: _FieldTokens,
-                  columns: dict[str, _Column], secret: Secret, nonce: bytes) -> np.ndarray:
+                  columns: dict[str, _Column], secret: Secret, nonce: bytes,
+                  first_row: int) -> np.ndarray:
     codes, value_idx, salt_idx, salts = _units(column, _salt_column(spec.salt, columns))
     hashing = _hashing(secret, spec.key_owner, "bloom", spec.hashing, spec.k, spec.filter_bits)
     unit_filters = _unit_filters(tokens, value_idx, salts, salt_idx, hashing)
@@ -306,12 +323,12 @@ def _encode_field(spec: FieldSpec, column: _Column, tokens: _FieldTokens,
     unit_filters = _apply_hardening(unit_filters, per_value, no_missing, key_for, nonce)
     missing = codes < 0
     filters = _gather(unit_filters, codes)
-    return _apply_hardening(filters, per_record, missing, key_for, nonce)
+    return _apply_hardening(filters, per_record, missing, key_for, nonce, first_row)
 
 
 def _encode_clk(clk: ClkSpec, schema: Schema, columns: dict[str, _Column],
                 tokens: dict[str, _FieldTokens], secret: Secret, nonce: bytes,
-                n: int) -> np.ndarray:
+                n: int, first_row: int) -> np.ndarray:
     out = np.zeros((n, clk.bits // 64), dtype=np.uint64)
     salt = _salt_column(clk.salt, columns)
     for spec in schema.fields:
@@ -326,7 +343,7 @@ def _encode_clk(clk: ClkSpec, schema: Schema, columns: dict[str, _Column],
     def key_for(purpose: str) -> bytes:
         return secret.derive(f"linkcore/v1/clk/{purpose}")
 
-    return _apply_hardening(out, clk.hardening, empty, key_for, nonce)
+    return _apply_hardening(out, clk.hardening, empty, key_for, nonce, first_row)
 
 
 def _blocking_keys(schema: Schema, columns: dict[str, _Column], secret: Secret, n: int
@@ -360,15 +377,9 @@ def _blocking_keys(schema: Schema, columns: dict[str, _Column], secret: Secret, 
 # --------------------------------------------------------------------------------------
 # Public API
 # --------------------------------------------------------------------------------------
-def encode_with_report(df: pd.DataFrame, schema: Schema, secret: Secret,
-                       mapping: Mapping | None = None, *, strict: bool = False,
-                       blip_nonce: bytes | None = None, progress: bool = False
-                       ) -> tuple[EncodedDataset, EncodingReport]:
-    """Encode a table; also return what could not be read (counts and row numbers only).
-
-    ``blip_nonce`` fixes BLIP's randomness (16 bytes) for test vectors; by default it is fresh
-    for every call, so encoding the same value twice gives different BLIP noise.
-    """
+def _check_arguments(df: pd.DataFrame, schema: Schema, secret: Secret, mapping: Mapping | None,
+                     blip_nonce: bytes | None) -> tuple[Mapping, bytes]:
+    """Check the arguments every encoding takes; return the mapping and the run's BLIP nonce."""
     if not isinstance(schema, Schema):
         raise TypeError("schema must be a linkcore.Schema (use Schema.load(path))")
     if not isinstance(secret, Secret):
@@ -379,31 +390,39 @@ def encode_with_report(df: pd.DataFrame, schema: Schema, secret: Secret,
     nonce = blip_nonce if blip_nonce is not None else os.urandom(16)
     if len(nonce) != 16:
         raise ValueError("blip_nonce must be 16 bytes")
-    n = len(df)
-    ids = _record_ids(df, mapping.id_column)
-    report = EncodingReport(records=n)
+    return mapping, nonce
 
-    steps = [f.name for f in schema.fields]
-    bar = _progress(progress, n, len(steps) + 2)
+
+def _normalise_columns(df: pd.DataFrame, schema: Schema, mapping: Mapping,
+                       report: EncodingReport, first_row: int) -> dict[str, _Column]:
+    """Normalise every field (views share their source's values); fill the report's counts.
+
+    Row numbers in the report are the table's (``first_row`` is the table row of ``df``'s first).
+    """
     columns: dict[str, _Column] = {}
     for spec in schema.fields:
         if spec.source is not None:
             continue  # a view takes its source's normalised value (below)
         column, invalid = _normalise_field(df, spec, mapping)
         columns[spec.name] = column
-        report.invalid_rows[spec.name] = np.flatnonzero(invalid) + 1
+        report.invalid_rows[spec.name] = np.flatnonzero(invalid) + 1 + first_row
         report.missing_counts[spec.name] = int((column.codes < 0).sum())
     for spec in schema.fields:
         if spec.source is not None:
             columns[spec.name] = columns[spec.source]
             report.missing_counts[spec.name] = report.missing_counts[spec.source]
-    bar.update(1)
-    problems = report.summary_lines()
-    if strict and problems:
-        bar.close()  # clear the progress bar, or the error line is printed after it
-        raise InvalidValueError("strict mode: " + "; ".join(report.summary_lines(False))
-                                + "; fix these rows or run without --strict")
+    return columns
 
+
+def _strict_error(report: EncodingReport) -> InvalidValueError:
+    return InvalidValueError("strict mode: " + "; ".join(report.summary_lines(False))
+                             + "; fix these rows or run without --strict")
+
+
+def _encode_columns(schema: Schema, secret: Secret, columns: dict[str, _Column], ids: np.ndarray,
+                    report: EncodingReport, nonce: bytes, first_row: int, bar) -> EncodedDataset:
+    """Build the filters, CLK and blocking keys of normalised columns, record by record."""
+    n = len(ids)
     tokens = {spec.name: _FieldTokens(spec, columns[spec.name]) for spec in schema.fields}
     encoded = {spec.name: _unless_salt_missing(columns[spec.name], spec.salt, columns)
                for spec in schema.fields}
@@ -411,21 +430,65 @@ def encode_with_report(df: pd.DataFrame, schema: Schema, secret: Secret,
     for spec in schema.fields:
         report.missing_counts[spec.name] = int((encoded[spec.name].codes < 0).sum())
         fields[spec.name] = _encode_field(spec, encoded[spec.name], tokens[spec.name], columns,
-                                          secret, nonce)
+                                          secret, nonce, first_row)
         bar.update(1)
     missing = np.column_stack([encoded[f.name].codes < 0 for f in schema.fields]) if n else \
         np.zeros((0, len(schema.fields)), dtype=bool)
     clk = None
     if schema.clk is not None:
-        clk = _encode_clk(schema.clk, schema, columns, tokens, secret, nonce, n)
+        clk = _encode_clk(schema.clk, schema, columns, tokens, secret, nonce, n, first_row)
     blocking = _blocking_keys(schema, columns, secret, n)
     bar.update(1)
+    return EncodedDataset.from_arrays(schema, secret.key_check_value(), ids, fields,
+                                      missing=missing, clk=clk, blocking_keys=blocking)
+
+
+def encode_with_report(df: pd.DataFrame, schema: Schema, secret: Secret,
+                       mapping: Mapping | None = None, *, strict: bool = False,
+                       blip_nonce: bytes | None = None, progress: bool = False
+                       ) -> tuple[EncodedDataset, EncodingReport]:
+    """Encode a table; also return what could not be read (counts and row numbers only).
+
+    ``blip_nonce`` fixes BLIP's randomness (16 bytes) for test vectors; by default it is fresh
+    for every call, so encoding the same value twice gives different BLIP noise.
+    """
+    mapping, nonce = _check_arguments(df, schema, secret, mapping, blip_nonce)
+    n = len(df)
+    ids = _record_ids(df, mapping.id_column)
+    report = EncodingReport(records=n)
+
+    bar = _progress(progress, n, len(schema.fields) + 2)
+    columns = _normalise_columns(df, schema, mapping, report, 0)
+    bar.update(1)
+    problems = report.summary_lines()
+    if strict and problems:
+        bar.close()  # clear the progress bar, or the error line is printed after it
+        raise _strict_error(report)
+    dataset = _encode_columns(schema, secret, columns, ids, report, nonce, 0, bar)
     bar.close()
-    dataset = EncodedDataset.from_arrays(schema, secret.key_check_value(), ids, fields,
-                                         missing=missing, clk=clk, blocking_keys=blocking)
     for line in problems:
         log.warning(line)
     return dataset, report
+
+
+def encode_rows(df: pd.DataFrame, schema: Schema, secret: Secret, mapping: Mapping, *,
+                nonce: bytes, first_row: int, strict: bool = False
+                ) -> tuple[EncodedDataset | None, EncodingReport]:
+    """Encode rows ``first_row`` onwards of a table whose ids were checked whole.
+
+    The rows come out exactly as the whole table's encoding has them (BLIP draws from the
+    table's keystream position, the report's row numbers are the table's). With ``strict``
+    and values that cannot be read, nothing is encoded (None) and the report says why; the
+    caller merges the parts' reports and raises. Nothing is logged here.
+    """
+    mapping, nonce = _check_arguments(df, schema, secret, mapping, nonce)
+    ids = _record_ids(df, mapping.id_column)
+    report = EncodingReport(records=len(df))
+    columns = _normalise_columns(df, schema, mapping, report, first_row)
+    if strict and report.summary_lines():
+        return None, report
+    return _encode_columns(schema, secret, columns, ids, report, nonce, first_row, _NoBar()), \
+        report
 
 
 def encode(df: pd.DataFrame, schema: Schema, secret: Secret, mapping: Mapping | None = None,

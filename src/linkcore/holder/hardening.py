@@ -77,24 +77,36 @@ def rule90(filters: np.ndarray) -> np.ndarray:
     return out
 
 
+def ctr_block(nonce: bytes, blocks: int) -> bytes:
+    """Return the counter block ``blocks`` AES blocks after ``nonce`` (128-bit big-endian).
+
+    Record r of m bits starts at byte 2*r*m of the keystream, which is block r*m/8 (m is a
+    multiple of 64), so a partition starting at row r starts its stream here.
+    """
+    value = (int.from_bytes(nonce, "big") + blocks) % (1 << 128)
+    return value.to_bytes(16, "big")
+
+
 def blip_flip_probability(epsilon: float) -> float:
     """Per-bit flip probability of randomised response with privacy parameter epsilon."""
     return 1.0 / (1.0 + math.exp(epsilon))
 
 
 def blip(filters: np.ndarray, skip_rows: np.ndarray, key: bytes, nonce: bytes,
-         epsilon: float) -> np.ndarray:
+         epsilon: float, first_row: int = 0) -> np.ndarray:
     """Flip each bit of each record with probability 1/(1+e^epsilon), from a keyed stream.
 
     Randomness: AES-256-CTR keystream under ``key`` with initial counter block ``nonce`` (16
     bytes, fresh per encoding run). Record r, bit j uses the LE uint16 at byte offset
     2*(r*m + j) and flips iff it is below round(p * 65536). Rows in ``skip_rows`` (missing
-    values) consume their share of the stream but stay all-zero.
+    values) consume their share of the stream but stay all-zero. ``first_row``: the table row
+    of ``filters[0]``, so that a partition of the table draws exactly the whole table's bits.
     """
     n, w = filters.shape
     m = w * 64
     threshold = round(blip_flip_probability(epsilon) * BLIP_RESOLUTION)
-    encryptor = Cipher(algorithms.AES(key), modes.CTR(nonce)).encryptor()
+    encryptor = Cipher(algorithms.AES(key), modes.CTR(ctr_block(nonce, first_row * m // 8))
+                       ).encryptor()
     out = filters.copy()
     for sl in _chunks(n, max(1, (1 << 24) // m)):
         rows = sl.stop - sl.start

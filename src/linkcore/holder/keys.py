@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import os
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography.hazmat.primitives import hashes
@@ -117,6 +118,22 @@ def derive_key(master: bytes, info: str, length: int = 32) -> bytes:
     """HKDF-SHA256 with linkcore's fixed salt; ``info`` gives domain separation."""
     return HKDF(algorithm=hashes.SHA256(), length=length, salt=HKDF_SALT,
                 info=info.encode("utf-8")).derive(master)
+
+
+@dataclass(frozen=True)
+class KeySource:
+    """Where to read the key (a key file's path or an environment variable's name), not the key.
+
+    Tasks on other processes or machines carry this and read the key themselves, so the key
+    itself never travels in a task (a Secret cannot be pickled at all).
+    """
+
+    key_file: str | None = None
+    key_env: str | None = None
+
+    def load(self) -> Secret:
+        """Read the key from its file or variable, as ``load_secret`` does."""
+        return load_secret(self.key_file, self.key_env)
 
 
 def load_secret(key_file: str | os.PathLike[str] | None = None,

@@ -21,15 +21,17 @@ same bit for bit.
 
 from __future__ import annotations
 
+import os
 import time
-import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from linkcore.errors import ParameterError
+from linkcore.dataset import dataset_tag, read_rows
+from linkcore.engines import DaskEngine, LocalEngine, even_bounds
+from linkcore.errors import DatasetError, ParameterError
 from linkcore.linkage.blocking import BlockingPlan, cell_codes
 from linkcore.linkage.compare import DEFAULT_CHUNK_SIZE, Comparator
 from linkcore.linkage.levels import FieldComparison
@@ -38,89 +40,8 @@ from linkcore.linkage.model import pattern_counts
 if TYPE_CHECKING:
     from linkcore.dataset import EncodedDataset
 
-# --------------------------------------------------------------------------- engines
-
-
-class LocalEngine:
-    """Runs each task at once in this process (no scheduler); a handle is the result itself."""
-
-    name = "local"
-
-    def put(self, fn: Callable[..., Any], *args: Any) -> Any:
-        """Run ``fn(*args)`` now."""
-        return fn(*args)
-
-    submit = put
-
-    def gather(self, handles: Sequence[Any],
-               progress: Callable[[int], None] | None = None) -> list[Any]:
-        """Return the results (they are already here)."""
-        if progress is not None:
-            progress(len(handles))
-        return list(handles)
-
-    def close(self) -> None:
-        """Nothing to release."""
-
-
-class DaskEngine:
-    """Submits each task to a dask.distributed client; a handle is a future.
-
-    Partitions are made by tasks too (``put``), not scattered, so that a worker lost mid-run
-    has its share recomputed by the scheduler from the task graph (scattered data would be
-    lost with it).
-    """
-
-    name = "dask"
-
-    def __init__(self, client: Any, *, own: bool = False):
-        self.client = client
-        self._own = own
-
-    def put(self, fn: Callable[..., Any], *args: Any) -> Any:
-        """Make a partition on a worker from the arguments (kept in the graph for retries)."""
-        with warnings.catch_warnings():  # the rows are meant to travel with the task
-            warnings.filterwarnings("ignore", message="Sending large graph")
-            return self.client.submit(fn, *args, pure=False)
-
-    def submit(self, fn: Callable[..., Any], *args: Any) -> Any:
-        """Run ``fn(*args)`` on a worker; arguments may be futures."""
-        return self.client.submit(fn, *args, pure=False)
-
-    def gather(self, handles: Sequence[Any],
-               progress: Callable[[int], None] | None = None) -> list[Any]:
-        """Wait for the futures and bring their (small) results here.
-
-        ``progress(1)`` is called as each task finishes, on whichever worker.
-        """
-        if progress is not None:
-            from distributed import as_completed
-
-            for _ in as_completed(list(handles)):
-                progress(1)
-        return list(self.client.gather(list(handles)))
-
-    def close(self) -> None:
-        """Close the client if this engine started it."""
-        if self._own:
-            self.client.close()
-
-
-def make_engine(engine: str, client: Any = None) -> LocalEngine | DaskEngine:
-    """Return the engine by name; ``dask`` without a client starts an in-process cluster."""
-    if engine == "local":
-        return LocalEngine()
-    try:
-        from distributed import Client
-    except ImportError as exc:  # pragma: no cover - dask is a dependency
-        raise ParameterError(
-            "engine='dask' needs dask.distributed: pip install 'linkcore[dask]'"
-        ) from exc
-    if client is not None:
-        return DaskEngine(client)
-    return DaskEngine(Client(processes=False, n_workers=1, threads_per_worker=2,
-                             dashboard_address=None), own=True)
-
+# The engines (LocalEngine, DaskEngine, make_engine) live in linkcore.engines: the holder's
+# partitioned encoder runs on them too.
 
 # --------------------------------------------------------------------------- partitions
 
@@ -135,9 +56,7 @@ class Grid:
     @classmethod
     def even(cls, n_a: int, n_b: int, parts: int) -> Grid:
         """``parts`` ranges of (nearly) equal size per side (fewer for tiny inputs)."""
-        if not isinstance(parts, int) or parts < 1:
-            raise ParameterError("partitions must be a positive whole number")
-        return cls(_bounds(n_a, parts), _bounds(n_b, parts))
+        return cls(even_bounds(n_a, parts), even_bounds(n_b, parts))
 
     def ranges(self, side: str) -> list[tuple[int, int]]:
         """(start, stop) of each range of one side."""
@@ -148,11 +67,6 @@ class Grid:
         """Every (p, q), the first side's range varying slowest."""
         return [(p, q) for p in range(self.bounds_a.size - 1)
                 for q in range(self.bounds_b.size - 1)]
-
-
-def _bounds(n: int, parts: int) -> np.ndarray:
-    k = max(1, min(parts, n))
-    return np.linspace(0, n, k + 1).astype(np.int64)
 
 
 class Part:
@@ -187,6 +101,34 @@ class Part:
 
 def make_part(ds: EncodedDataset, keys: dict[str, np.ndarray], start: int, index: int) -> Part:
     """Task: wrap one side's rows as a Part (runs where the part will live)."""
+    return Part(ds, keys, start, index)
+
+
+@dataclass(frozen=True)
+class FileSource:
+    """An encoded file or partitioned dataset that workers read their rows from themselves."""
+
+    path: str
+    tag: str
+
+    @classmethod
+    def of(cls, path: str | os.PathLike[str]) -> FileSource:
+        """Tag the file at ``path`` as read here; the path made absolute (workers run elsewhere)."""
+        return cls(os.path.abspath(path), dataset_tag(path))
+
+
+def load_part(source: FileSource, keys: dict[str, np.ndarray], start: int, stop: int,
+              index: int) -> Part:
+    """Task: read rows ``start`` to ``stop`` from the file (its row groups or parts only)."""
+    try:
+        if dataset_tag(source.path) != source.tag:
+            raise DatasetError("it is not the file the linking process read")
+        ds = read_rows(source.path, start, stop)
+    except DatasetError as exc:
+        raise DatasetError(
+            f"a worker cannot read its rows of {source.path} ({exc}); every worker must see "
+            "the same encoded files at the same path"
+        ) from None
     return Part(ds, keys, start, index)
 
 
@@ -313,14 +255,24 @@ class PairStages:
     @classmethod
     def start(cls, engine: LocalEngine | DaskEngine, ds_a: EncodedDataset,
               ds_b: EncodedDataset, plan: BlockingPlan, comparisons: Sequence[FieldComparison],
-              partitions: int, chunk_size: int = DEFAULT_CHUNK_SIZE) -> PairStages:
-        """Send each part its rows (slices of the data and of the key columns) and no more."""
+              partitions: int, chunk_size: int = DEFAULT_CHUNK_SIZE,
+              sources: tuple[FileSource | None, FileSource | None] = (None, None)
+              ) -> PairStages:
+        """Give each part its rows (and its slice of the key columns) and no more.
+
+        A side with a ``FileSource`` has its parts read by the workers from the file itself
+        (the row groups or parts holding their rows); otherwise the rows travel in the task.
+        """
         grid = Grid.even(len(ds_a), len(ds_b), partitions)
         out = cls(engine, grid, plan, tuple(comparisons), chunk_size)
-        for side, ds, parts in (("a", ds_a, out.parts_a), ("b", ds_b, out.parts_b)):
+        for side, ds, source, parts in (("a", ds_a, sources[0], out.parts_a),
+                                        ("b", ds_b, sources[1], out.parts_b)):
             for k, (s, e) in enumerate(grid.ranges(side)):
-                parts.append(engine.put(make_part, ds.subset(slice(s, e)),
-                                        plan.part_keys(side, s, e), s, k))
+                keys = plan.part_keys(side, s, e)
+                if source is not None:
+                    parts.append(engine.put(load_part, source, keys, s, e, k))
+                else:
+                    parts.append(engine.put(make_part, ds.subset(slice(s, e)), keys, s, k))
         return out
 
     def run_cells(self, progress: Callable[[int], None] | None = None) -> list[CellSummary]:

@@ -31,6 +31,7 @@ import pandas as pd
 
 from linkcore._io import write_table_atomic
 from linkcore.dataset import EncodedDataset, check_compatible, read_any
+from linkcore.engines import make_engine
 from linkcore.errors import ModelError, ParameterError
 from linkcore.linkage import resolve as _resolve
 from linkcore.linkage.blocking import (
@@ -60,7 +61,7 @@ from linkcore.linkage.model import (
     quality_from_sums,
     weights_to_probabilities,
 )
-from linkcore.linkage.partitions import PairStages, make_engine
+from linkcore.linkage.partitions import FileSource, PairStages
 from linkcore.linkage.salt import SaltDependence, salt_dependence
 
 logger = logging.getLogger("linkcore.linkage.pipeline")
@@ -279,6 +280,13 @@ def _load(ds: DatasetLike, which: str) -> tuple[EncodedDataset, str]:
     if isinstance(ds, str | os.PathLike):
         return read_any(ds), f"{which} ({Path(ds).name})"
     raise ParameterError(f"the {which} dataset must be an EncodedDataset or a file path")
+
+
+def _file_source(given: DatasetLike, ds: EncodedDataset, engine: str) -> FileSource | None:
+    """On dask, a linkcore file given by path is read by the workers themselves (their rows)."""
+    if engine != "dask" or not isinstance(given, str | os.PathLike) or ds.meta.source != "linkcore":
+        return None
+    return FileSource.of(given)
 
 
 def _check_options(threshold: float, one_to_one: str, engine: str) -> float:
@@ -852,6 +860,8 @@ def link(
 
     ds_a, name_a = _load(a, "first")
     ds_b, name_b = _load(b, "second")
+    # tagged as read now: a worker that later finds another file there refuses it
+    sources = (_file_source(a, ds_a, engine), _file_source(b, ds_b, engine))
     check_compatible(ds_a, ds_b, (name_a, name_b))
     n_a, n_b = len(ds_a), len(ds_b)
     lap("load", {"n_a": n_a, "n_b": n_b})
@@ -865,7 +875,8 @@ def link(
         partitions = 1 if engine == "local" else DEFAULT_DASK_PARTITIONS
     eng = make_engine(engine, client)
     try:
-        stages = PairStages.start(eng, ds_a, ds_b, plan, comparisons, partitions, chunk_size)
+        stages = PairStages.start(eng, ds_a, ds_b, plan, comparisons, partitions, chunk_size,
+                                  sources)
         return _link_stages(
             stages, ds_a, ds_b, comparisons, n_levels, lap, on_stage, timings, t_start,
             threshold=threshold, one_to_one=one_to_one, model=model, progress=progress,

@@ -1,0 +1,108 @@
+"""Where partitioned work runs: in this process (local engine) or on dask.distributed.
+
+Neutral ground between the holder's encoder and the linkage unit's pair stages: both cut their
+work into row ranges (:func:`even_bounds`) and hand each range to an engine. The local engine
+runs a task at once, here; the dask engine submits it to a client. The same task functions run
+on either, so the results cannot depend on the engine.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from .errors import ParameterError
+
+
+class LocalEngine:
+    """Runs each task at once in this process (no scheduler); a handle is the result itself."""
+
+    name = "local"
+
+    def put(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Run ``fn(*args)`` now."""
+        return fn(*args)
+
+    submit = put
+
+    def gather(self, handles: Sequence[Any],
+               progress: Callable[[int], None] | None = None) -> list[Any]:
+        """Return the results (they are already here)."""
+        if progress is not None:
+            progress(len(handles))
+        return list(handles)
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+class DaskEngine:
+    """Submits each task to a dask.distributed client; a handle is a future.
+
+    Partitions are made by tasks too (``put``), not scattered, so that a worker lost mid-run
+    has its share recomputed by the scheduler from the task graph (scattered data would be
+    lost with it).
+    """
+
+    name = "dask"
+
+    def __init__(self, client: Any, *, own: bool = False):
+        self.client = client
+        self._own = own
+
+    def put(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Make a partition on a worker from the arguments (kept in the graph for retries)."""
+        with warnings.catch_warnings():  # the rows are meant to travel with the task
+            warnings.filterwarnings("ignore", message="Sending large graph")
+            return self.client.submit(fn, *args, pure=False)
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Run ``fn(*args)`` on a worker; arguments may be futures."""
+        return self.client.submit(fn, *args, pure=False)
+
+    def gather(self, handles: Sequence[Any],
+               progress: Callable[[int], None] | None = None) -> list[Any]:
+        """Wait for the futures and bring their (small) results here.
+
+        ``progress(1)`` is called as each task finishes, on whichever worker.
+        """
+        if progress is not None:
+            from distributed import as_completed
+
+            for _ in as_completed(list(handles)):
+                progress(1)
+        return list(self.client.gather(list(handles)))
+
+    def close(self) -> None:
+        """Close the client if this engine started it."""
+        if self._own:
+            self.client.close()
+
+
+def make_engine(engine: str, client: Any = None) -> LocalEngine | DaskEngine:
+    """Return the engine by name; ``dask`` without a client starts an in-process cluster."""
+    if engine == "local":
+        return LocalEngine()
+    if engine != "dask":
+        raise ParameterError(f"engine must be 'local' or 'dask', not {engine!r}")
+    try:
+        from distributed import Client
+    except ImportError as exc:  # pragma: no cover - dask is a dependency
+        raise ParameterError(
+            "engine='dask' needs dask.distributed: pip install 'linkcore[dask]'"
+        ) from exc
+    if client is not None:
+        return DaskEngine(client)
+    return DaskEngine(Client(processes=False, n_workers=1, threads_per_worker=2,
+                             dashboard_address=None), own=True)
+
+
+def even_bounds(n: int, parts: int) -> np.ndarray:
+    """Return the bounds of ``parts`` row ranges of (nearly) equal size (fewer if n < parts)."""
+    if not isinstance(parts, int) or isinstance(parts, bool) or parts < 1:
+        raise ParameterError("partitions must be a positive whole number")
+    k = max(1, min(parts, n))
+    return np.linspace(0, n, k + 1).astype(np.int64)

@@ -1,0 +1,442 @@
+"""Encoding in partitions: the one-process encoder's records, bit for bit, as a partitioned dataset.
+
+Also the partitioned dataset's reader: a missing, foreign or mixed part is one error line.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from linkcore.cli import main
+from linkcore.dataset import EncodedDataset, read_any
+from linkcore.errors import DatasetError, InputDataError, InvalidValueError, ParameterError
+from linkcore.holder.encode import encode, encode_with_report
+from linkcore.holder.encode_parts import encode_partitioned
+from linkcore.holder.hardening import blip
+from linkcore.holder.keys import KeySource, Secret
+from linkcore.holder.suggest import suggest_mapping, suggest_schema
+from linkcore.partitioned import MANIFEST_NAME, read_manifest
+from linkcore.schema import Schema
+from linkcore.synth import generate_population, make_extracts
+
+SECRET = Secret(bytes(range(32)))
+NONCE = bytes(range(16, 32))
+
+
+def hardened(schema: Schema) -> Schema:
+    """The suggested schema (salts, views, balance, xor_fold) plus BLIP on fields and a CLK."""
+    doc = json.loads(schema.canonical_json())
+    for f in doc["fields"]:
+        if f["name"] == "postcode":
+            f["hardening"] = [{"type": "blip", "epsilon": 3.0}, {"type": "rule90"}]
+        if f["name"] == "date_of_birth":
+            f["hardening"] = [{"type": "balance"}, {"type": "blip", "epsilon": 4.0},
+                              {"type": "xor_fold"}]
+        if f["name"] in ("first_name", "last_name", "date_of_birth"):
+            f["clk_k"] = 10
+    doc["clk"] = {"bits": 1024, "hardening": [{"type": "blip", "epsilon": 5.0}]}
+    return Schema.from_dict(doc)
+
+
+@pytest.fixture(scope="module")
+def table():
+    pop = generate_population(1500, seed=3)
+    extracts, _ = make_extracts(pop, agencies=2, seed=3)
+    df = extracts[0]
+    schema, mapping, _ = suggest_schema(df)
+    return df, hardened(schema), mapping, extracts[1]
+
+
+@pytest.fixture(scope="module")
+def one_process(table, tmp_path_factory):
+    df, schema, mapping, _ = table
+    ds, report = encode_with_report(df, schema, SECRET, mapping, blip_nonce=NONCE)
+    path = tmp_path_factory.mktemp("one") / "one.parquet"
+    ds.write(path)
+    return ds, report, path
+
+
+def assert_same_records(folder, one_path, tmp_path):
+    """Read back, the folder is the one-process file: written again, the same bytes."""
+    back = EncodedDataset.read(folder)
+    again = tmp_path / "again.parquet"
+    back.write(again)
+    assert again.read_bytes() == one_path.read_bytes()
+    one = EncodedDataset.read(one_path)
+    assert back.meta == one.meta
+    assert np.array_equal(back.record_ids, one.record_ids)
+    for name in one.fields:
+        assert np.array_equal(back.fields[name], one.fields[name])
+    assert np.array_equal(back.clk, one.clk) and np.array_equal(back.missing, one.missing)
+
+
+def test_blip_from_any_row_draws_the_whole_tables_bits():
+    rng = np.random.default_rng(1)
+    filters = rng.integers(0, 2**63, size=(50, 4), dtype=np.uint64)
+    skip = rng.random(50) < 0.2
+    key = bytes(32)
+    for nonce in (NONCE, b"\xff" * 16, b"\x00" * 8 + b"\xff" * 8):  # the counter wraps, carries
+        whole = blip(filters, skip, key, nonce, 2.0)
+        for start in (1, 7, 33):
+            part = blip(filters[start:], skip[start:], key, nonce, 2.0, first_row=start)
+            assert np.array_equal(part, whole[start:])
+
+
+@pytest.mark.parametrize("partitions", [1, 2, 3, 7])
+def test_any_partition_count_gives_the_one_process_records(table, one_process, partitions,
+                                                           tmp_path):
+    df, schema, mapping, _ = table
+    _, one_report, one_path = one_process
+    manifest, report = encode_partitioned(df, schema, SECRET, tmp_path / "out", mapping,
+                                          partitions=partitions, blip_nonce=NONCE)
+    assert len(manifest.parts) == partitions
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
+        [MANIFEST_NAME] + [p.file for p in manifest.parts])
+    assert_same_records(tmp_path / "out", one_path, tmp_path)
+    assert report.records == one_report.records
+    assert report.missing_counts == one_report.missing_counts
+    assert report.invalid_counts == one_report.invalid_counts
+    assert any(report.invalid_counts.values())  # the synthetic data has unreadable values
+    for name, rows in one_report.invalid_rows.items():
+        assert np.array_equal(report.invalid_rows[name], rows)
+
+
+def test_parts_without_the_shared_nonce_would_differ(table, one_process, tmp_path):
+    """The test above is not vacuous: BLIP makes the CLK depend on the run's nonce."""
+    df, schema, mapping, _ = table
+    encode_partitioned(df, schema, SECRET, tmp_path / "out", mapping, partitions=2,
+                       blip_nonce=bytes(16))
+    assert not np.array_equal(EncodedDataset.read(tmp_path / "out").clk, one_process[0].clk)
+
+
+def test_strict_fails_as_the_one_process_encoder_does_and_writes_nothing(table, tmp_path):
+    df, schema, mapping, _ = table
+    with pytest.raises(InvalidValueError) as whole:
+        encode(df, schema, SECRET, mapping, strict=True)
+    with pytest.raises(InvalidValueError) as parts:
+        encode_partitioned(df, schema, SECRET, tmp_path / "out", mapping, partitions=3,
+                           strict=True)
+    assert str(parts.value) == str(whole.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_ids_are_checked_over_the_whole_table(table, tmp_path):
+    df, schema, mapping, _ = table
+    df = df.copy()
+    df.loc[len(df) - 1, mapping.id_column] = df.loc[0, mapping.id_column]  # first and last part
+    with pytest.raises(InputDataError) as whole:
+        encode(df, schema, SECRET, mapping)
+    with pytest.raises(InputDataError) as parts:
+        encode_partitioned(df, schema, SECRET, tmp_path / "out", mapping, partitions=4)
+    assert str(parts.value) == str(whole.value) and "not unique" in str(parts.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_existing_output_is_never_replaced(table, tmp_path):
+    df, schema, mapping, _ = table
+    (tmp_path / "out").mkdir()
+    with pytest.raises(Exception, match="already exists"):
+        encode_partitioned(df.head(20), schema, SECRET, tmp_path / "out", mapping, partitions=2)
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+# ------------------------------------------------------------------------------ dask
+
+@pytest.fixture(scope="module")
+def cluster():
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cl, distributed.Client(cl) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def key_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("key") / "shared.key"
+    SECRET.write(path)
+    return path
+
+
+@pytest.mark.parametrize("partitions", [2, 5])
+def test_a_cluster_with_processes_gives_the_one_process_records(table, one_process, cluster,
+                                                                key_file, partitions, tmp_path):
+    df, schema, mapping, _ = table
+    encode_partitioned(df, schema, KeySource(key_file=str(key_file)), tmp_path / "out", mapping,
+                       partitions=partitions, engine="dask", client=cluster, blip_nonce=NONCE)
+    assert_same_records(tmp_path / "out", one_process[2], tmp_path)
+
+
+def test_a_secret_is_never_sent_to_workers(table, cluster, tmp_path):
+    df, schema, mapping, _ = table
+    with pytest.raises(ParameterError, match="KeySource"):
+        encode_partitioned(df, schema, SECRET, tmp_path / "out", mapping, partitions=2,
+                           engine="dask", client=cluster)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_workers_that_cannot_read_the_key_fail_and_write_nothing(table, cluster, tmp_path,
+                                                                 monkeypatch):
+    """The variable is set here, after the workers started: they cannot see it."""
+    df, schema, mapping, _ = table
+    monkeypatch.setenv("LINKCORE_TEST_LATE_KEY", SECRET.to_text())
+    with pytest.raises(Exception, match="LINKCORE_TEST_LATE_KEY"):
+        encode_partitioned(df, schema, KeySource(key_env="LINKCORE_TEST_LATE_KEY"),
+                           tmp_path / "out", mapping, partitions=2, engine="dask",
+                           client=cluster)
+    assert list(tmp_path.iterdir()) == []
+
+
+# ------------------------------------------------------------------------------ the CLI
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def one_error_line(r, needle):
+    assert r.exit_code == 2, r.output
+    lines = [ln for ln in r.output.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error:"), r.output
+    assert needle in lines[0], lines[0]
+    assert "Traceback" not in r.output
+
+
+@pytest.fixture(scope="module")
+def files(table, key_file, tmp_path_factory):
+    """Encoded files of both agencies: one-process and in parts; a foreign and a mixed part."""
+    df, schema, mapping, df_b = table
+    d = tmp_path_factory.mktemp("cli")
+    df.to_csv(d / "a.csv", index=False)
+    (d / "schema.json").write_text(schema.to_json(), encoding="utf-8")
+    (d / "mapping.json").write_text(mapping.to_json(), encoding="utf-8")
+    base = ["encode", d / "a.csv", "--schema", d / "schema.json", "--mapping",
+            d / "mapping.json", "--key-file", key_file, "-q"]
+    assert run(*base, "-o", d / "a.parquet").exit_code == 0
+    r = run(*base, "-o", d / "a.parts", "--partitions", "3")
+    assert r.exit_code == 0, r.output
+    mapping_b = suggest_mapping(df_b, schema)[0]
+    encode(df_b, schema, SECRET, mapping_b).write(d / "b.parquet")
+    encode_partitioned(df_b, schema, SECRET, d / "b.parts", mapping_b, partitions=2)
+    # another run over the same table: same schema and key, different parts (BLIP's nonce)
+    encode_partitioned(df, schema, SECRET, d / "a.again", mapping, partitions=3)
+    # the same rows under another key, and under another schema
+    encode_partitioned(df, schema, Secret(b"q" * 32), d / "a.otherkey", mapping, partitions=3)
+    doc = json.loads(schema.canonical_json())
+    doc["description"] = "another"
+    encode_partitioned(df, Schema.from_dict(doc), SECRET, d / "a.otherschema", mapping,
+                       partitions=3)
+    Secret(b"p" * 32).write(d / "project.key")  # the linkage unit's, for dedupe and link_many
+    return d
+
+
+def test_cli_encode_in_parts_is_the_one_file(files, tmp_path):
+    """Without a fixed nonce BLIP differs per run: compare a schema-free part of the records."""
+    a, parts = read_any(files / "a.parquet"), read_any(files / "a.parts")
+    assert len(read_manifest(files / "a.parts").parts) == 3
+    assert np.array_equal(a.record_ids, parts.record_ids)
+    assert np.array_equal(a.fields["first_name"], parts.fields["first_name"])
+    assert np.array_equal(a.missing, parts.missing)
+    for k in a.blocking_keys:
+        assert np.array_equal(a.blocking_keys[k], parts.blocking_keys[k])
+
+
+def test_link_and_dedupe_read_partitioned_datasets(files, tmp_path):
+    """A folder links as the one file holding its records does (the parts' BLIP is their own)."""
+    for name in ("a", "b"):
+        read_any(files / f"{name}.parts").write(tmp_path / f"{name}.parquet")
+    pairs = [(("a.parts", "b.parts"), (tmp_path / "a.parquet", tmp_path / "b.parquet"))]
+    for (fa, fb), (ga, gb) in pairs:
+        r1 = run("link", files / fa, files / fb, "-o", tmp_path / "m1.csv", "-q")
+        r2 = run("link", ga, gb, "-o", tmp_path / "m2.csv", "-q")
+        assert r1.exit_code == 0 and r2.exit_code == 0, r1.output + r2.output
+        assert (tmp_path / "m1.csv").read_bytes() == (tmp_path / "m2.csv").read_bytes()
+    project = ["--project-key-file", files / "project.key"]
+    r3 = run("dedupe", files / "b.parts", "-o", tmp_path / "d1.csv", "-q", *project)
+    r4 = run("dedupe", tmp_path / "b.parquet", "-o", tmp_path / "d2.csv", "-q", *project)
+    assert r3.exit_code == 0 and r4.exit_code == 0, r3.output + r4.output
+    assert (tmp_path / "d1.csv").read_bytes() == (tmp_path / "d2.csv").read_bytes()
+    r5 = run("link", files / "a.parts", files / "b.parts", files / "b.parquet", "-o",
+             tmp_path / "many.csv", "-q", *project, "--agency-names", "x,y,z")
+    r6 = run("link", tmp_path / "a.parquet", tmp_path / "b.parquet", files / "b.parquet", "-o",
+             tmp_path / "many2.csv", "-q", *project, "--agency-names", "x,y,z")
+    assert r5.exit_code == 0 and r6.exit_code == 0, r5.output + r6.output
+    assert (tmp_path / "many.csv").read_bytes() == (tmp_path / "many2.csv").read_bytes()
+
+
+def broken(files, tmp_path, how):
+    """A copy of a.parts broken one way."""
+    d = tmp_path / "broken"
+    shutil.copytree(files / "a.parts", d)
+    if how == "missing":
+        (d / "part-00001.parquet").unlink()
+    elif how == "foreign":
+        shutil.copy(files / "a.again" / "part-00001.parquet", d / "part-00001.parquet")
+    elif how == "other key":
+        shutil.copy(files / "a.otherkey" / "part-00002.parquet", d / "part-00002.parquet")
+    elif how == "other schema":
+        shutil.copy(files / "a.otherschema" / "part-00000.parquet", d / "part-00000.parquet")
+    elif how == "unlisted":
+        shutil.copy(files / "b.parts" / "part-00001.parquet", d / "part-00003.parquet")
+    elif how == "no manifest":
+        (d / MANIFEST_NAME).unlink()
+    elif how == "bad manifest":
+        (d / MANIFEST_NAME).write_text("{not json", encoding="utf-8")
+    elif how == "manifest mixed":  # a consistent manifest over parts of two keys
+        shutil.copy(files / "a.otherkey" / "part-00002.parquet", d / "part-00002.parquet")
+        doc = json.loads((d / MANIFEST_NAME).read_text())
+        from linkcore.partitioned import file_sha256
+
+        doc["parts"][2]["sha256"] = file_sha256(d / "part-00002.parquet")
+        (d / MANIFEST_NAME).write_text(json.dumps(doc))
+    return d
+
+
+@pytest.mark.parametrize("how, needle", [
+    ("missing", "part 2 of 3 (part-00001.parquet) is missing"),
+    ("foreign", "SHA-256 differs"),
+    ("other key", "different secret key"),
+    ("other schema", "different schema"),
+    ("unlisted", "does not list (part-00003.parquet)"),
+    ("no manifest", "without manifest.json"),
+    ("bad manifest", "not readable JSON"),
+    ("manifest mixed", "different secret key"),
+])
+def test_a_broken_partitioned_dataset_is_one_error_line(files, tmp_path, how, needle):
+    d = broken(files, tmp_path, how)
+    with pytest.raises(DatasetError, match="."):
+        EncodedDataset.read(d)
+    out = tmp_path / "m.csv"
+    one_error_line(run("link", d, files / "b.parquet", "-o", out), needle)
+    assert not out.exists() and not list(tmp_path.glob(".m.csv.*"))
+    one_error_line(run("dedupe", d, "-o", out, "--project-key-file", files / "project.key"),
+                   needle)
+    assert not out.exists()
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.parametrize("extra, needle", [
+    (["--scheduler", "tcp://127.0.0.1:{port}"], "cannot reach a dask scheduler"),
+    (["--workers", "2", "--scheduler", "tcp://127.0.0.1:1"], "not both"),
+    (["--partitions", "0"], "--partitions"),
+    (["--workers", "0"], "--workers"),
+])
+def test_cli_encode_bad_cluster_options(files, key_file, tmp_path, extra, needle):
+    out = tmp_path / "out"
+    extra = [e.format(port=_free_port()) for e in extra]
+    r = run("encode", files / "a.csv", "--schema", files / "schema.json", "--mapping",
+            files / "mapping.json", "--key-file", key_file, "-o", out, *extra)
+    one_error_line(r, needle)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_encode_never_replaces_a_partitioned_dataset(files, key_file, tmp_path):
+    shutil.copytree(files / "a.parts", tmp_path / "out")
+    before = sorted(os.listdir(tmp_path / "out"))
+    r = run("encode", files / "a.csv", "--schema", files / "schema.json", "--mapping",
+            files / "mapping.json", "--key-file", key_file, "-o", tmp_path / "out",
+            "--partitions", "2", "--force")
+    one_error_line(r, "never replaced")
+    assert sorted(os.listdir(tmp_path / "out")) == before
+
+
+def test_cli_encode_on_a_local_cluster(files, key_file, tmp_path):
+    pytest.importorskip("distributed")
+    r = run("encode", files / "a.csv", "--schema", files / "schema.json", "--mapping",
+            files / "mapping.json", "--key-file", key_file, "-o", tmp_path / "out",
+            "--workers", "2", "--partitions", "3")
+    assert r.exit_code == 0, r.output
+    assert "(3 parts)" in r.output
+    a, parts = read_any(files / "a.parquet"), read_any(tmp_path / "out")
+    assert np.array_equal(a.record_ids, parts.record_ids)
+    assert np.array_equal(a.fields["last_name"], parts.fields["last_name"])
+    assert pd.Index(sorted(os.listdir(tmp_path))).equals(pd.Index(["out"]))
+
+
+# ------------------------------------------------------------------------------ workers read rows
+
+@pytest.mark.parametrize("rows", [(0, 0), (0, 1), (5, 17), (100, 1400), (0, 1500)])
+def test_read_rows_reads_only_what_is_asked_and_equals_the_slice(files, tmp_path, rows):
+    from linkcore.dataset import read_rows
+
+    whole = read_any(files / "a.parquet")
+    n = len(whole)
+    start, stop = min(rows[0], n), min(rows[1], n)
+    small_groups = tmp_path / "groups.parquet"
+    whole.write(small_groups, row_group_size=64)  # many row groups
+    for source in (files / "a.parquet", small_groups, files / "a.parts"):
+        base = whole if source != files / "a.parts" else read_any(files / "a.parts")
+        got = read_rows(source, start, stop)
+        want = base.subset(slice(start, stop))
+        assert got.meta == want.meta and np.array_equal(got.record_ids, want.record_ids)
+        for f in want.fields:
+            assert np.array_equal(got.fields[f], want.fields[f])
+        assert np.array_equal(got.missing, want.missing)
+        for k in want.blocking_keys:
+            assert np.array_equal(got.blocking_keys[k], want.blocking_keys[k])
+
+
+def test_a_worker_refuses_a_file_that_is_not_the_one_read(files, tmp_path):
+    from linkcore.linkage.partitions import FileSource, load_part
+
+    shutil.copy(files / "a.parquet", tmp_path / "x.parquet")
+    source = FileSource.of(tmp_path / "x.parquet")
+    assert load_part(source, {}, 3, 9, 0).ds.record_ids.size == 6
+    shutil.copy(files / "b.parquet", tmp_path / "x.parquet")
+    with pytest.raises(DatasetError, match="not the file the linking process read"):
+        load_part(source, {}, 3, 9, 0)
+    (tmp_path / "x.parquet").unlink()
+    with pytest.raises(DatasetError, match="a worker cannot read its rows"):
+        load_part(source, {}, 3, 9, 0)
+
+
+@pytest.mark.parametrize("partitions", [1, 3])
+def test_workers_reading_their_rows_give_the_local_result(files, cluster, partitions):
+    from linkcore.linkage.pipeline import link
+
+    local = link(files / "a.parts", files / "b.parquet")
+    dist = link(files / "a.parts", files / "b.parquet", engine="dask", client=cluster,
+                partitions=partitions)
+    pd.testing.assert_frame_equal(local.matches, dist.matches, check_exact=True)
+    assert local.model.to_dict() == dist.model.to_dict()
+
+
+def test_workers_read_the_file_themselves(files, cluster, tmp_path):
+    """Swap the file once the linking process has read it: the workers notice, exit 2."""
+    from linkcore.linkage.pipeline import _file_source, link
+
+    path = tmp_path / "x.parquet"
+    shutil.copy(files / "a.parquet", path)
+    assert _file_source(path, read_any(path), "dask") is not None
+    assert _file_source(path, read_any(path), "local") is None
+    assert _file_source(read_any(path), read_any(path), "dask") is None
+
+    def swap(stage, info):
+        if stage == "load":
+            shutil.copy(files / "b.parquet", path)
+
+    with pytest.raises(DatasetError, match="not the file the linking process read"):
+        link(path, files / "b.parquet", engine="dask", client=cluster, partitions=2,
+             on_stage=swap)
+
+
+def test_a_worker_that_cannot_see_the_output_folder_writes_nowhere(table, tmp_path):
+    from linkcore.errors import OutputError
+    from linkcore.holder.encode_parts import encode_part
+
+    df, schema, mapping, _ = table
+    gone = tmp_path / "not-shared" / ".out.partial"
+    with pytest.raises(OutputError, match="file system every worker shares"):
+        encode_part(df.head(10), schema, mapping, SECRET, NONCE, 0, False, str(gone), 0)
+    assert not (tmp_path / "not-shared").exists()
