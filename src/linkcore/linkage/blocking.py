@@ -52,7 +52,7 @@ import dataclasses
 import logging
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -316,7 +316,8 @@ class BlockingRule:
     name = "rule"
 
     def plan(self, a: EncodedDataset, b: EncodedDataset, keys_a: dict[str, np.ndarray],
-             keys_b: dict[str, np.ndarray], prefix: str) -> RulePlan:
+             keys_b: dict[str, np.ndarray], prefix: str,
+             earlier: Sequence[RulePlan] = ()) -> RulePlan:
         """Return the rule's joins and details for the statistics."""
         raise NotImplementedError
 
@@ -378,7 +379,8 @@ class AllPairs(BlockingRule):
     name = "all_pairs"
 
     def plan(self, a: EncodedDataset, b: EncodedDataset, keys_a: dict[str, np.ndarray],
-             keys_b: dict[str, np.ndarray], prefix: str) -> RulePlan:
+             keys_b: dict[str, np.ndarray], prefix: str,
+             earlier: Sequence[RulePlan] = ()) -> RulePlan:
         """Every pair: refused above the limit."""
         total = len(a) * len(b)
         if total > self.limit:
@@ -402,7 +404,8 @@ class KeyedBlocking(BlockingRule):
     name = "keys"
 
     def plan(self, a: EncodedDataset, b: EncodedDataset, keys_a: dict[str, np.ndarray],
-             keys_b: dict[str, np.ndarray], prefix: str) -> RulePlan:
+             keys_b: dict[str, np.ndarray], prefix: str,
+             earlier: Sequence[RulePlan] = ()) -> RulePlan:
         """One equal-key join per blocking key (their union is the rule's pairs)."""
         names = tuple(a.blocking_keys) if self.keys is None else tuple(self.keys)
         absent = [k for k in names if k not in a.blocking_keys or k not in b.blocking_keys]
@@ -563,7 +566,8 @@ class HammingLSH(BlockingRule):
         return plan
 
     def plan(self, a: EncodedDataset, b: EncodedDataset, keys_a: dict[str, np.ndarray],
-             keys_b: dict[str, np.ndarray], prefix: str) -> RulePlan:
+             keys_b: dict[str, np.ndarray], prefix: str,
+             earlier: Sequence[RulePlan] = ()) -> RulePlan:
         """One join per band on the band's sampled bits (key 0 is a key like any other here)."""
         fa, fb = self._filters(a), self._filters(b)
         if fa.shape[0] == 0 or fb.shape[0] == 0:
@@ -640,7 +644,8 @@ class FieldAgreement(BlockingRule):
 
     ``fields``: the fields to combine; by default every field on which at most ``max_u_exact``
     of ``sample_pairs`` random pairs agree exactly (measured here, so a field that is mostly one
-    value, like sex or a town, is left out). Each pair of these fields is one equal-key join.
+    value, like sex or a town, is left out). Each pair of these fields is one equal-key join,
+    unless an earlier rule's join already makes its pairs (``covered_sources``).
     """
 
     fields: tuple[str, ...] | None = None
@@ -683,7 +688,8 @@ class FieldAgreement(BlockingRule):
         return chosen, u_exact, keys_a, keys_b
 
     def plan(self, a: EncodedDataset, b: EncodedDataset, keys_a: dict[str, np.ndarray],
-             keys_b: dict[str, np.ndarray], prefix: str) -> RulePlan:
+             keys_b: dict[str, np.ndarray], prefix: str,
+             earlier: Sequence[RulePlan] = ()) -> RulePlan:
         """One join per pair of chosen fields, on the two filter keys combined."""
         chosen, u_exact, fk_a, fk_b = self.select(a, b)
         columns = []
@@ -691,8 +697,13 @@ class FieldAgreement(BlockingRule):
         skipped = 0
         for name in chosen:
             keys_a[f"field:{name}"], keys_b[f"field:{name}"] = fk_a[name], fk_b[name]
+        covered = covered_sources(earlier, keys_a, keys_b)
+        n_covered = 0
         for i, f in enumerate(chosen):
             for g in chosen[i + 1:]:
+                if covered(f"field:{f}") or covered(f"field:{g}"):
+                    n_covered += 1  # an earlier rule makes these pairs already
+                    continue
                 join, big = _join_column(f"{f}+{g}", keys_a, keys_b,
                                          (f"field:{f}", f"field:{g}"),
                                          max_block_pairs=self.max_block_pairs)
@@ -707,6 +718,8 @@ class FieldAgreement(BlockingRule):
             "u_exact": {f: round(u, 6) for f, u in u_exact.items()},
             "per_field_pair": per_pair,
         }
+        if n_covered:
+            details["joins_covered_by_earlier_rules"] = n_covered
         if skipped:
             details["oversized_blocks_skipped"] = skipped
         return RulePlan(self.name, tuple(columns), details)
@@ -807,26 +820,21 @@ def plan_blocking(a: EncodedDataset, b: EncodedDataset, blocking: BlockingSpec =
         if len(a) == 0 or len(b) == 0:
             plan = RulePlan(rule.name)
         else:
-            plan = rule.plan(a, b, keys_a, keys_b, f"r{k}:")
-        plan = _without_covered_joins(plan, plans, keys_a, keys_b)
+            plan = rule.plan(a, b, keys_a, keys_b, f"r{k}:", plans)
         plans.append(dataclasses.replace(plan, seconds=time.perf_counter() - t0))
     return BlockingPlan(len(a), len(b), tuple(plans), keys_a, keys_b)
 
 
-def _without_covered_joins(plan: RulePlan, earlier: Sequence[RulePlan],
-                           keys_a: dict[str, np.ndarray], keys_b: dict[str, np.ndarray]
-                           ) -> RulePlan:
-    """Drop a two-column join whose pairs an earlier single-column join already makes.
+def covered_sources(earlier: Sequence[RulePlan], keys_a: dict[str, np.ndarray],
+                    keys_b: dict[str, np.ndarray]) -> Callable[[str], bool]:
+    """Return a test of whether an earlier one-column join makes every pair agreeing on a column.
 
-    A join on (S, T) is covered when equal S implies equal key K of an earlier join, on every
-    record of both files, with K present and outside that join's oversized blocks: then each of
-    its pairs shares K and is a candidate already. A name salted with the whole date of birth is
-    covered by the date-of-birth blocking key, so field agreement need not join on it again.
-    The union of candidates is unchanged; the rule's own count then holds its new pairs only.
+    Key column S is covered when equal S implies equal key K of an earlier join, on every record
+    of both files, with K present and outside that join's oversized blocks: then each pair that
+    agrees on S (and on anything else) shares K and is a candidate already. A name salted with
+    the whole date of birth is covered by the date-of-birth blocking key.
     """
     singles = [c for p in earlier for c in p.columns if len(c.sources) == 1]
-    if not singles or not any(len(c.sources) == 2 for c in plan.columns):
-        return plan
     cache: dict[str, bool] = {}
 
     def covered(source: str) -> bool:
@@ -834,13 +842,7 @@ def _without_covered_joins(plan: RulePlan, earlier: Sequence[RulePlan],
             cache[source] = any(_implies(keys_a, keys_b, source, c) for c in singles)
         return cache[source]
 
-    kept = tuple(c for c in plan.columns
-                 if len(c.sources) != 2 or not (covered(c.sources[0]) or covered(c.sources[1])))
-    if len(kept) == len(plan.columns):
-        return plan
-    details = dict(plan.details)
-    details["joins_covered_by_earlier_rules"] = len(plan.columns) - len(kept)
-    return dataclasses.replace(plan, columns=kept, details=details)
+    return covered
 
 
 def _implies(keys_a: dict[str, np.ndarray], keys_b: dict[str, np.ndarray], source: str,
