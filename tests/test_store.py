@@ -130,7 +130,7 @@ def three(tmp_path_factory, key):
     for month, files in (("2026-01", enc1), ("2026-02", enc1), ("2026-03", enc3)):
         if month == "2026-03":
             blobs = dict(((a, i), b) for a, i, b in sqlite3.connect(path).execute(
-                "SELECT agency, id, data FROM records").fetchall())
+                "SELECT agency, id, data FROM records JOIN encodings USING (rec)").fetchall())
         new = [a for a in files if a not in store.info(path)["agencies"]]
         reports.append(store.update(path, month, files, key, new_agencies=new))
         snaps.append((store.people(path), store.history(path), store.relink(path)))
@@ -169,7 +169,7 @@ def test_three_months_counts_and_quality(three):
     assert r3.changed == {"a": 0, "b": 2, "c": 0}
     # withdrawn and replaced encodings are gone from the file, not left in its free pages
     # (an encoding identical to one another agency still holds stays, in that record)
-    held_now = {b for b, in sqlite3.connect(path).execute("SELECT data FROM records")}
+    held_now = {b for b, in sqlite3.connect(path).execute("SELECT data FROM encodings")}
     removed = [b for b in removed if b not in held_now]
     content = path.read_bytes()
     assert len(removed) >= 6 and not any(b in content for b in removed)
@@ -412,12 +412,10 @@ def test_update_killed_inside_its_transaction_leaves_the_previous_month(cli_stor
 
 
 def test_monthly_updates_with_blocking_equal_a_full_relink(tmp_path, key, monkeypatch):
-    # the same months with keyed blocking and field agreement instead of all pairs
-    from linkcore.linkage import blocking
-
-    rules = blocking.default_rules
-    monkeypatch.setattr(blocking, "default_rules",
-                        lambda a, b, all_pairs_limit=10_000: rules(a, b, all_pairs_limit))
+    # the same months with keyed blocking and field agreement instead of all pairs: the
+    # update joins the month's records against the stored join keys, the re-link plans the
+    # kept rules over the whole population's encodings
+    monkeypatch.setattr(store, "ALL_PAIRS_LIMIT", 10_000)
     enc1, enc3, *_ = months()
     path = tmp_path / "people.db"
     store.create(path, enc1["a"], key)
@@ -425,8 +423,8 @@ def test_monthly_updates_with_blocking_equal_a_full_relink(tmp_path, key, monkey
         new = [a for a in files if a not in store.info(path)["agencies"]]
         report = store.update(path, month, files, key, new_agencies=new)
         if month == "2026-03":
-            n = report.records
-            assert report.pairs_scored < n * (n - 1) // 2 // 10  # blocked, not all pairs
+            n, delta = report.records, sum(report.added.values()) + sum(report.changed.values())
+            assert 0 < report.pairs_scored < delta * n // 10  # blocked, not all pairs
         people, relinked = store.people(path), store.relink(path)
         assert partition(people, "person") == partition(relinked, "cluster")
 
@@ -457,10 +455,10 @@ def _assign(old, links, old_links, first_month=None):
     n = len(old)
     persons = sorted({p for p in old if p})
     code = np.array([persons.index(p) if p else -1 for p in old], dtype=np.int64)
-    pop = store._Population([str(i) for i in range(n)], list(range(n)),
+    pop = store._Population([str(i) for i in range(n)],
                             np.array([str(i) for i in range(n)], dtype=object),
                             np.arange(n, dtype=np.int64),
-                            np.array([f"r{i}" for i in range(n)], dtype=object), {})
+                            np.array([f"r{i}" for i in range(n)], dtype=object))
 
     def arrays(pairs):
         return (np.array([a for a, _, _ in pairs], np.int64),
