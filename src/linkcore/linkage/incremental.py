@@ -32,7 +32,7 @@ from linkcore.linkage.blocking import (
     HammingLSH,
     KeyedBlocking,
     _CodeUnion,
-    _column_keys,
+    _combine_keys,
     _value_counts,
     join_rows,
 )
@@ -43,14 +43,25 @@ _RULES: dict[str, type[BlockingRule]] = {"keys": KeyedBlocking, "agree": FieldAg
 
 @dataclass(frozen=True)
 class JoinSpec:
-    """One stored key column: whether key 0 means missing, and the largest block's pairs."""
+    """One equal-key join: its stored key columns, key 0's meaning, its largest block.
 
+    ``sources``: one key column, or two combined; ``skip_zero``: key 0 is missing and never
+    joins; ``max_block_pairs``: a larger block is left out.
+    """
+
+    sources: tuple[int, ...]
     skip_zero: bool
     max_block_pairs: int | None
 
+    def column(self, keys: np.ndarray) -> np.ndarray:
+        """Return the join's key per row from the stored key columns ``keys[n, columns]``."""
+        if len(self.sources) == 1:
+            return keys[:, self.sources[0]]
+        return _combine_keys(keys[:, self.sources[0]], keys[:, self.sources[1]])
+
 
 def freeze(ds: EncodedDataset) -> list[BlockingRule]:
-    """The rules ``blocking='auto'`` uses above all-pairs size, with their choices fixed on ``ds``.
+    """Return the rules ``blocking='auto'`` uses above all-pairs size, choices fixed on ``ds``.
 
     Field agreement keeps the fields chosen on ``ds`` (dropped when fewer than two), LSH its
     bands and bits per band; keyed blocking names its keys. Raises ParameterError when the
@@ -75,7 +86,7 @@ def freeze(ds: EncodedDataset) -> list[BlockingRule]:
 
 
 def rules_to_json(rules: Sequence[BlockingRule]) -> str:
-    """The kept rules as a JSON text (their settings)."""
+    """Return the kept rules as a JSON text (their settings)."""
     return json.dumps([r.to_dict() for r in rules])
 
 
@@ -91,7 +102,7 @@ def rules_from_json(text: str) -> list[BlockingRule]:
 
 def active_rules(n: int, kept: Sequence[BlockingRule], all_pairs_limit: int
                  ) -> list[BlockingRule]:
-    """The rules for a population of ``n``: all pairs when small (as 'auto'), else the kept ones."""
+    """Return the rules for ``n`` records: all pairs when small (as 'auto'), else the kept ones."""
     if n * n <= all_pairs_limit:
         return [AllPairs(limit=max(all_pairs_limit, 1))]
     if not kept:
@@ -103,23 +114,29 @@ def active_rules(n: int, kept: Sequence[BlockingRule], all_pairs_limit: int
 
 def join_keys(ds: EncodedDataset, rules: Sequence[BlockingRule]
               ) -> tuple[np.ndarray, list[JoinSpec]]:
-    """Each record's key for each equal-key join of ``rules`` (uint64 ``[n, joins]``), and specs."""
+    """Each record's key columns for ``rules`` (uint64 ``[n, columns]``) and their joins.
+
+    The columns are the rules' own (a keyed blocking key, a field's filter hash, an LSH band);
+    a field-agreement join combines two of them, so it is stored as two columns, not one.
+    """
     n = len(ds)
     keys_a: dict[str, np.ndarray] = {}
     keys_b: dict[str, np.ndarray] = {}
-    cols: list[np.ndarray] = []
     specs: list[JoinSpec] = []
     if n == 0:
         raise ParameterError("join keys of no records")
+    joins = []
     for k, rule in enumerate(rules):
         if isinstance(rule, AllPairs):
             continue
         limit = getattr(rule, "max_block_pairs", getattr(rule, "max_bucket_pairs", None))
         plan = rule.plan(ds, ds, keys_a, keys_b, f"r{k}:")
-        for col in plan.columns:
-            cols.append(np.asarray(_column_keys(keys_a, col.sources), dtype=np.uint64))
-            specs.append(JoinSpec(col.skip_zero, limit))
-    matrix = np.stack(cols, axis=1) if cols else np.zeros((n, 0), np.uint64)
+        joins += [(col, limit) for col in plan.columns]
+    names = list(keys_a)
+    for col, limit in joins:
+        specs.append(JoinSpec(tuple(names.index(s) for s in col.sources), col.skip_zero, limit))
+    matrix = np.stack([np.asarray(keys_a[c], dtype=np.uint64) for c in names], axis=1) \
+        if names else np.zeros((n, 0), np.uint64)
     return np.ascontiguousarray(matrix), specs
 
 
@@ -127,15 +144,15 @@ def delta_pairs(keys: np.ndarray, specs: Sequence[JoinSpec], delta: np.ndarray
                 ) -> tuple[np.ndarray, np.ndarray]:
     """Pairs (i < j) of population rows, at least one in ``delta``, that share a join key.
 
-    ``keys``: every current record's join keys (rows in population order). A block is left out
+    ``keys``: every current record's key columns (rows in population order). A block is left out
     when its count over the whole population squared exceeds its spec's ``max_block_pairs``
     (``blocking.oversized_blocks`` on the full self-join), so these are the full run's pairs.
     """
     n = keys.shape[0]
     union = _CodeUnion()
     delta = np.asarray(delta, dtype=np.int64)
-    for c, spec in enumerate(specs):
-        col = keys[:, c]
+    for spec in specs:
+        col = spec.column(keys)
         dv = col[delta]
         if spec.skip_zero:
             dv = dv[dv != 0]

@@ -85,7 +85,8 @@ CREATE TABLE agencies (name TEXT PRIMARY KEY, position INTEGER NOT NULL UNIQUE,
                        joined TEXT NOT NULL);
 CREATE TABLE records (rec INTEGER PRIMARY KEY, agency TEXT NOT NULL, id TEXT NOT NULL,
                       arrived TEXT NOT NULL, changed TEXT NOT NULL, person TEXT NOT NULL,
-                      digest BLOB NOT NULL, keys BLOB NOT NULL, UNIQUE (agency, id));
+                      digest BLOB NOT NULL, keys BLOB NOT NULL, pops BLOB NOT NULL,
+                      UNIQUE (agency, id));
 CREATE INDEX records_person ON records (person);
 CREATE TABLE encodings (rec INTEGER PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE links (rec_a INTEGER NOT NULL, rec_b INTEGER NOT NULL, probability REAL NOT NULL,
@@ -263,9 +264,27 @@ class _Codec:
         self.blocks = [b.name for b in s.blocking_keys]
         self.width = 8 * (sum(self.words.values()) + (self.clk_words or 0) + len(self.blocks)) \
             + len(self.words)
+        #: the filters whose popcounts are stored (every field, then the CLK if any)
+        self.filters = [*self.words, *(["clk"] if self.clk_words is not None else [])]
+
+    def popcounts(self, ds: EncodedDataset) -> np.ndarray:
+        """Return each record's popcount of each of ``filters`` (int32 ``[n, filters]``)."""
+        from linkcore import kernels
+
+        # numpy's popcount, one thread: a month's few thousand records are done before a
+        # parallel kernel's threads would have started (tests compare the two kernels)
+        cols = [kernels.popcounts_reference(ds.fields[f] if f in ds.fields else ds.clk)
+                for f in self.filters]
+        return np.stack(cols, axis=1).astype(np.int32) if cols else \
+            np.zeros((len(ds), 0), np.int32)
 
     def encode(self, ds: EncodedDataset) -> list[bytes]:
         """Return each record's BLOB."""
+        rows = self.rows(ds)
+        return [rows[i].tobytes() for i in range(len(ds))]
+
+    def rows(self, ds: EncodedDataset) -> np.ndarray:
+        """Return every record's BLOB as one row of a ``uint8[n, width]`` matrix."""
         n = len(ds)
         parts = [np.ascontiguousarray(ds.fields[f], dtype="<u8").view(np.uint8).reshape(n, -1)
                  for f in self.words]
@@ -275,8 +294,7 @@ class _Codec:
         for b in self.blocks:
             parts.append(np.ascontiguousarray(ds.blocking_keys[b], dtype="<u8")
                          .view(np.uint8).reshape(n, -1))
-        rows = np.hstack(parts) if parts else np.zeros((n, 0), np.uint8)
-        return [rows[i].tobytes() for i in range(n)]
+        return np.ascontiguousarray(np.hstack(parts)) if parts else np.zeros((n, 0), np.uint8)
 
     def decode(self, ids: Sequence[str], blobs: Sequence[bytes]) -> EncodedDataset:
         """Rebuild an EncodedDataset from record ids and their BLOBs."""
@@ -352,8 +370,8 @@ class _Population:
 class _State:
     """Every current record's narrow columns, rows in store order (agency position, then id).
 
-    ``blob`` holds the encodings read or received so far (row -> BLOB); the others are read from
-    the narrow ``records`` table, never from the encodings.
+    ``blob`` holds the encodings read or received so far (row -> BLOB); the other columns come
+    from the narrow ``records`` table, never from the encodings.
     """
 
     rec: np.ndarray  # int64 record key
@@ -361,8 +379,9 @@ class _State:
     agency: np.ndarray  # agency name
     ids: np.ndarray
     person: np.ndarray  # old person id (None for a new record)
-    arrived: np.ndarray
-    keys: np.ndarray  # uint64 [n, joins]: the kept rules' join keys
+    keys: np.ndarray  # uint64 [n, columns]: the kept rules' key columns
+    pops: np.ndarray  # int32 [n, filters]: popcount of each filter (codec.filters)
+    new: np.ndarray  # bool: arrived this month
     delta: np.ndarray  # bool: new or changed this month
     blob: dict[int, bytes]
 
@@ -370,34 +389,43 @@ class _State:
         return int(self.rec.size)
 
 
-def _read_state(conn: sqlite3.Connection, agencies: list[str], joins: int
+def _read_state(conn: sqlite3.Connection, agencies: list[str], joins: int, filters: int
                 ) -> dict[str, Any]:
-    """The stored records' narrow columns (no encodings), as arrays."""
-    rows = conn.execute("SELECT rec, agency, id, person, arrived, digest, keys FROM "
-                        "records").fetchall()
-    n = len(rows)
-    rec, agency, ids, person, arrived, digest, keys = (list(c) for c in zip(*rows, strict=True)) \
-        if n else ([], [], [], [], [], [], [])
-    if any(len(k) != 8 * joins for k in keys) or any(len(d) != 16 for d in digest):
+    """Read the stored records' narrow columns (no encodings), each agency in id order."""
+    parts = []
+    for pos, a in enumerate(agencies):
+        rows = conn.execute("SELECT rec, id, person, digest, keys, pops FROM records "
+                            "WHERE agency = ? ORDER BY id", (a,)).fetchall()
+        parts.append((pos, a, rows))
+    n = sum(len(r) for _, _, r in parts)
+    cols = [c for _, _, rows in parts for c in rows]
+    rec, ids, person, digest, keys, pops = (list(c) for c in zip(*cols, strict=True)) \
+        if n else ([], [], [], [], [], [])
+    digest_b, keys_b, pops_b = b"".join(digest), b"".join(keys), b"".join(pops)
+    if len(digest_b) != 16 * n or len(keys_b) != 8 * joins * n or len(pops_b) != 4 * filters * n:
         raise StoreError("a stored record has the wrong length; the store is damaged")
-    pos = {a: k for k, a in enumerate(agencies)}
     return {"rec": np.asarray(rec, dtype=np.int64),
-            "source": np.asarray([pos[a] for a in agency], dtype=np.int64),
-            "agency": np.asarray(agency, dtype=object), "ids": np.asarray(ids, dtype=object),
-            "person": np.asarray(person, dtype=object),
-            "arrived": np.asarray(arrived, dtype=object),
-            "digest": np.frombuffer(b"".join(digest), dtype="<u8").reshape(n, 2),
-            "keys": np.frombuffer(b"".join(keys), dtype="<u8").reshape(n, joins)
-            .astype(np.uint64)}
+            "source": np.repeat(np.arange(len(agencies), dtype=np.int64),
+                                [len(r) for _, _, r in parts]),
+            "agency": np.repeat(np.asarray(agencies, dtype=object),
+                                [len(r) for _, _, r in parts]),
+            "ids": np.asarray(ids, dtype=object), "person": np.asarray(person, dtype=object),
+            "digest": np.frombuffer(digest_b, dtype="<u8").reshape(n, 2),
+            "keys": np.frombuffer(keys_b, dtype="<u8").reshape(n, joins).astype(np.uint64),
+            "pops": np.frombuffer(pops_b, dtype="<i4").reshape(n, filters).astype(np.int32)}
 
 
-def _digests(blobs: Sequence[bytes]) -> list[bytes]:
-    """A 128-bit BLAKE2b digest of each encoding: equal digests, equal encodings."""
-    return [hashlib.blake2b(b, digest_size=16).digest() for b in blobs]
+def _digests(rows: np.ndarray) -> np.ndarray:
+    """Return a 128-bit BLAKE2b digest of each encoding row (``uint64[n, 2]``)."""
+    n, w = rows.shape
+    view = memoryview(np.ascontiguousarray(rows).reshape(-1))
+    out = b"".join([hashlib.blake2b(view[i * w:(i + 1) * w], digest_size=16).digest()
+                    for i in range(n)])
+    return np.frombuffer(out, dtype="<u8").reshape(rows.shape[0], 2)
 
 
 def _fetch_blobs(conn: sqlite3.Connection, recs: np.ndarray, total: int) -> dict[int, bytes]:
-    """The encodings of the given records (rec -> BLOB): by key, or one scan when most are wanted."""
+    """Read the given records' encodings (rec -> BLOB): by key, or one scan for most of them."""
     want = set(recs.tolist())
     if not want:
         return {}
@@ -413,20 +441,24 @@ def _fetch_blobs(conn: sqlite3.Connection, recs: np.ndarray, total: int) -> dict
 
 
 def _decode_rows(codec: _Codec, state: _State, rows: np.ndarray) -> EncodedDataset:
-    """The encodings of ``rows`` (all held in ``state.blob``) as one dataset, in row order."""
+    """Decode the encodings of ``rows`` (all in ``state.blob``) as one dataset, in row order."""
     return codec.decode(state.ids[rows].tolist(), [state.blob[r] for r in rows.tolist()])
 
 
 def _score(part: EncodedDataset, left: np.ndarray, right: np.ndarray,
-           scoring: tuple[Any, Any, Any]) -> np.ndarray:
-    """Match probability of pairs of ``part``'s rows under the kept model and its corrections."""
+           scoring: tuple[Any, Any, Any], pops: Mapping[str, np.ndarray] | None = None
+           ) -> np.ndarray:
+    """Match probability of pairs of ``part``'s rows under the kept model and its corrections.
+
+    ``pops``: the rows' stored popcounts per filter, so that they are not counted again.
+    """
     from linkcore.linkage.compare import Comparator
     from linkcore.linkage.model import weights_to_probabilities
 
     model, salt, dependence = scoring
     if left.size == 0:
         return np.zeros(0)
-    comparator = Comparator(part, part, model.comparisons)
+    comparator = Comparator(part, part, model.comparisons, popcounts_a=pops, popcounts_b=pops)
     levels = comparator.levels(left, right)
     weights = model.match_weights(levels)
     weights = salt.adjust(weights, levels, model.comparisons)
@@ -520,7 +552,7 @@ def update(path: str | os.PathLike[str], month: str, files: Mapping[str, Encoded
         codec = _Codec(meta)
         agencies = known + [a for a in names if a not in known]
         kept = _incremental.rules_from_json(meta["blocking"]) if "blocking" in meta else None
-        stored = _read_state(conn, agencies, int(meta.get("joins", "0")))
+        stored = _read_state(conn, agencies, int(meta.get("joins", "0")), len(codec.filters))
         links = conn.execute("SELECT rec_a, rec_b, probability FROM links").fetchall()
         timings["read"] = time.perf_counter() - t0
         report, writes = _plan(conn, meta, month, agencies, stored, links, kept, files, codec,
@@ -568,11 +600,13 @@ def _check_file(meta: Mapping[str, str], agency: str, ds: EncodedDataset) -> Non
 class _Writes:
     """Everything one month changes, computed before the first write."""
 
-    #: rec, agency, id, arrived, changed, person, digest, keys; and rec, blob
-    upsert: list[tuple[int, str, str, str, str, str, bytes, bytes]]
-    encodings: list[tuple[int, bytes]]
+    #: rec, agency, id, arrived, changed, person, digest, keys, pops
+    insert: list[tuple[int, str, str, str, str, str, bytes, bytes, bytes]]
+    #: changed, person, digest, keys, pops, rec
+    replace: list[tuple[str, str, bytes, bytes, bytes, int]]
+    encodings: list[tuple[int, bytes]]  # rec, blob
     withdraw: list[tuple[int]]
-    rekey: list[tuple[bytes, int]]  # keys, rec: a full month's new join keys of kept records
+    rekey: list[tuple[bytes, bytes, int]]  # keys, pops, rec: a full month's, of kept records
     reassign: list[tuple[str, int]]  # person, rec
     links_removed: list[tuple[int, int]]
     links_added: list[tuple[int, int, float]]
@@ -585,80 +619,82 @@ class _Writes:
 
 def _diff(month: str, agencies: list[str], stored: dict[str, Any],
           files: Mapping[str, EncodedDataset], codec: _Codec, next_rec: int
-          ) -> tuple[_State, list[int], dict[str, tuple[int, int, int]], list[bytes]]:
-    """The month's population: stored records kept or replaced, new ones added, absent ones gone.
+          ) -> tuple[_State, list[int], dict[str, tuple[int, int, int]], np.ndarray]:
+    """Diff the files against the store: records kept, replaced, added and withdrawn.
 
     Returns the state (rows in store order), the withdrawn records' keys, per agency (added,
     changed, withdrawn), and each row's digest.
     """
-    n_old = stored["rec"].size
-    alive = np.ones(n_old, bool)
-    replaced: dict[int, tuple[bytes, bytes]] = {}  # stored row -> blob, digest
-    new_rows: list[tuple[int, str, str, bytes, bytes]] = []  # source, agency, id, blob, digest
+    alive = np.ones(stored["rec"].size, bool)
+    new_parts, changed_parts = [], []  # (agency position, file rows / stored rows, matrix)
     counts: dict[str, tuple[int, int, int]] = {}
     for pos, a in enumerate(agencies):
         if a not in files:
             continue
         ds = files[a]
-        ids = [str(x) for x in ds.record_ids]
-        blobs = codec.encode(ds)
-        digests = _digests(blobs)
+        ids = pd.Index([str(x) for x in ds.record_ids], dtype=object)
+        rows = codec.rows(ds)
+        incoming = _digests(rows)
         mine = np.flatnonzero(stored["source"] == pos)
-        index = pd.Index(stored["ids"][mine])
-        at = index.get_indexer(pd.Index(ids, dtype=object)) if mine.size else \
+        at = pd.Index(stored["ids"][mine], dtype=object).get_indexer(ids) if mine.size else \
             np.full(len(ids), -1, np.int64)
         present = np.zeros(mine.size, bool)
         present[at[at >= 0]] = True
         alive[mine[~present]] = False
-        incoming = np.frombuffer(b"".join(digests), dtype="<u8").reshape(len(ids), 2)
-        old_rows = np.where(at >= 0, mine[np.maximum(at, 0)] if mine.size else 0, -1)
-        same = np.zeros(len(ids), bool)
-        hit = old_rows >= 0
-        same[hit] = (stored["digest"][old_rows[hit]] == incoming[hit]).all(axis=1)
-        n_new = n_changed = 0
-        for k in np.flatnonzero(~same).tolist():
-            if old_rows[k] < 0:
-                n_new += 1
-                new_rows.append((pos, a, ids[k], blobs[k], digests[k]))
-            else:
-                n_changed += 1
-                replaced[int(old_rows[k])] = (blobs[k], digests[k])
-        counts[a] = (n_new, n_changed, int((~present).sum()))
+        hit = np.flatnonzero(at >= 0)
+        old = mine[at[hit]]
+        moved = (stored["digest"][old] != incoming[hit]).any(axis=1)
+        fresh = np.flatnonzero(at < 0)
+        new_parts.append((pos, a, np.asarray(ids)[fresh], rows[fresh], incoming[fresh]))
+        changed_parts.append((old[moved], rows[hit[moved]], incoming[hit[moved]]))
+        counts[a] = (int(fresh.size), int(moved.sum()), int((~present).sum()))
     gone = stored["rec"][~alive].tolist()
     keep = np.flatnonzero(alive)
-    k_new = len(new_rows)
-    rec = np.concatenate([stored["rec"][keep],
-                          np.arange(next_rec, next_rec + k_new, dtype=np.int64)])
-    source = np.concatenate([stored["source"][keep],
-                             np.asarray([r[0] for r in new_rows], dtype=np.int64)])
-    agency = np.concatenate([stored["agency"][keep],
-                             np.asarray([r[1] for r in new_rows], dtype=object)])
-    ids = np.concatenate([stored["ids"][keep], np.asarray([r[2] for r in new_rows], dtype=object)])
-    person = np.concatenate([stored["person"][keep], np.full(k_new, None, dtype=object)])
-    arrived = np.concatenate([stored["arrived"][keep], np.full(k_new, month, dtype=object)])
-    joins = stored["keys"].shape[1]
-    keys = np.concatenate([stored["keys"][keep], np.zeros((k_new, joins), np.uint64)])
-    delta = np.zeros(keep.size + k_new, bool)
-    delta[keep.size:] = True
-    where = {int(r): k for k, r in enumerate(keep.tolist())}
-    blob: dict[int, bytes] = {}
-    digest: list[bytes] = [b""] * (keep.size + k_new)
-    for r, (b, d) in replaced.items():
-        delta[where[r]] = True
-        blob[where[r]] = b
-        digest[where[r]] = d
-    for k, r in enumerate(new_rows):
-        blob[keep.size + k] = r[3]
-        digest[keep.size + k] = r[4]
-    # store order: agency position, then id (as a full re-link pools them)
-    order = pd.DataFrame({"s": source, "i": ids}).sort_values(["s", "i"], kind="stable") \
-        .index.to_numpy()
+    k_new = sum(p[2].size for p in new_parts)
+    n = keep.size + k_new
+    joins, filters = stored["keys"].shape[1], stored["pops"].shape[1]
+    new_ids = np.concatenate([p[2] for p in new_parts] + [np.zeros(0, object)])
+    source = np.concatenate([stored["source"][keep]] + [np.full(p[2].size, p[0], np.int64)
+                                                        for p in new_parts])
+    ids = np.concatenate([stored["ids"][keep], new_ids])
+    # store order: agency position, then id (as a full re-link pools them); the stored rows
+    # already are, so only the new ones are placed
+    order = np.arange(n)
+    if k_new:
+        pieces = []
+        for pos in range(len(agencies)):
+            old_rows = np.flatnonzero(source[:keep.size] == pos)
+            new_rows = keep.size + np.flatnonzero(source[keep.size:] == pos)
+            new_rows = new_rows[np.argsort(ids[new_rows], kind="stable")]
+            at = np.searchsorted(ids[old_rows], ids[new_rows])
+            pieces.append(np.insert(old_rows, at, new_rows))
+        order = np.concatenate(pieces)
+    digest = np.concatenate([stored["digest"][keep]] + [p[4] for p in new_parts])
+    matrix = np.concatenate([np.zeros((keep.size, codec.width), np.uint8)]
+                            + [p[3] for p in new_parts])
+    state = _State(
+        np.concatenate([stored["rec"][keep], np.arange(next_rec, next_rec + k_new)]),
+        source, np.asarray(agencies + [""], dtype=object)[source], ids,
+        np.concatenate([stored["person"][keep], np.full(k_new, None, dtype=object)]),
+        np.concatenate([stored["keys"][keep], np.zeros((k_new, joins), np.uint64)]),
+        np.concatenate([stored["pops"][keep], np.zeros((k_new, filters), np.int32)]),
+        np.arange(n) >= keep.size, np.arange(n) >= keep.size, {})
+    where = np.full(stored["rec"].size, -1, np.int64)
+    where[keep] = np.arange(keep.size)
+    for old, rows, dig in changed_parts:
+        at = where[old]
+        state.delta[at] = True
+        digest[at] = dig
+        matrix[at] = rows
+    for r in np.flatnonzero(state.delta).tolist():
+        state.blob[r] = matrix[r].tobytes()
     back = np.empty_like(order)
-    back[order] = np.arange(order.size)
-    state = _State(rec[order], source[order], agency[order], ids[order], person[order],
-                   arrived[order], keys[order], delta[order],
-                   {int(back[r]): b for r, b in blob.items()})
-    return state, gone, counts, [digest[r] for r in order.tolist()]
+    back[order] = np.arange(n)
+    state = _State(state.rec[order], state.source[order], state.agency[order],
+                   state.ids[order], state.person[order], state.keys[order], state.pops[order],
+                   state.new[order], state.delta[order],
+                   {int(back[r]): b for r, b in state.blob.items()})
+    return state, gone, counts, digest[order]
 
 
 def _plan(conn: sqlite3.Connection, meta: Mapping[str, str], month: str, agencies: list[str],
@@ -722,9 +758,10 @@ def _plan(conn: sqlite3.Connection, meta: Mapping[str, str], month: str, agencie
         rules = _incremental.active_rules(n, kept, ALL_PAIRS_LIMIT)
         state.keys = _incremental.join_keys(pooled, kept)[0] if n and kept else \
             np.zeros((n, 0), np.uint64)
+        state.pops = codec.popcounts(pooled)
         new_meta["joins"] = str(state.keys.shape[1])
-        rekey = [(state.keys[r].astype("<u8").tobytes(), int(state.rec[r]))
-                 for r in np.flatnonzero(~state.delta).tolist()]
+        rekey = [(state.keys[r].astype("<u8").tobytes(), state.pops[r].astype("<i4").tobytes(),
+                  int(state.rec[r])) for r in np.flatnonzero(~state.delta).tolist()]
         new_l, new_r, new_p, scored, model_doc = _full_link(state, pooled, agencies, threshold,
                                                             meta["clustering"], rules)
         new_meta.update(model_doc or {})
@@ -732,9 +769,11 @@ def _plan(conn: sqlite3.Connection, meta: Mapping[str, str], month: str, agencie
     else:
         scoring = _load_model(meta)
         specs: list = []
-        if dirty_rows.size and kept:
-            state.keys[dirty_rows], specs = _incremental.join_keys(
-                _decode_rows(codec, state, dirty_rows), kept)
+        if dirty_rows.size:
+            dirty_part = _decode_rows(codec, state, dirty_rows)
+            state.pops[dirty_rows] = codec.popcounts(dirty_part)
+            if kept:
+                state.keys[dirty_rows], specs = _incremental.join_keys(dirty_part, kept)
         rules = _incremental.active_rules(n, kept or [], ALL_PAIRS_LIMIT)
         if isinstance(rules[0], AllPairs):
             cand_l, cand_r = _incremental.all_pairs_with(n, dirty_rows)
@@ -744,7 +783,8 @@ def _plan(conn: sqlite3.Connection, meta: Mapping[str, str], month: str, agencie
         rows, local = np.unique(np.concatenate((cand_l, cand_r)), return_inverse=True)
         state.blob.update(_blobs_for(conn, state, rows))
         part = _decode_rows(codec, state, rows)
-        prob = _score(part, local[:cand_l.size], local[cand_l.size:], scoring)
+        pops = {f: state.pops[rows, j] for j, f in enumerate(codec.filters)}
+        prob = _score(part, local[:cand_l.size], local[cand_l.size:], scoring, pops)
         ok = prob >= threshold
         new_l, new_r, new_p, scored = cand_l[ok], cand_r[ok], prob[ok], int(cand_l.size)
     timings["link"] = time.perf_counter() - t0
@@ -765,15 +805,20 @@ def _plan(conn: sqlite3.Connection, meta: Mapping[str, str], month: str, agencie
     status += [("ended", None, p) for p in ended]
     timings["cluster"] = time.perf_counter() - t0
 
-    upsert, encodings, reassign = [], [], []
+    insert, replace, encodings, reassign = [], [], [], []
     for row, person in assigned.items():
+        r = int(state.rec[row])
         if state.delta[row]:
-            r = int(state.rec[row])
-            upsert.append((r, state.agency[row], state.ids[row], state.arrived[row], month,
-                           person, digest[row], state.keys[row].astype("<u8").tobytes()))
+            cols = (person, digest[row].astype("<u8").tobytes(),
+                    state.keys[row].astype("<u8").tobytes(), state.pops[row].astype("<i4")
+                    .tobytes())
+            if state.new[row]:
+                insert.append((r, state.agency[row], state.ids[row], month, month, *cols))
+            else:
+                replace.append((month, *cols, r))
             encodings.append((r, state.blob[row]))
         elif state.person[row] != person:
-            reassign.append((person, int(state.rec[row])))
+            reassign.append((person, r))
     keyed = [(int(state.rec[a]), int(state.rec[b]), float(p))
              for a, b, p in zip(new_l.tolist(), new_r.tolist(), new_p.tolist(), strict=True)]
     untouched = np.ones(n, bool)
@@ -792,8 +837,8 @@ def _plan(conn: sqlite3.Connection, meta: Mapping[str, str], month: str, agencie
                           merges=sum(e[0] == "merge" for e in events),
                           splits=sum(e[0] == "split" for e in events), ended=len(ended),
                           records=n, people=n_people)
-    writes = _Writes(upsert, encodings, [(g,) for g in gone], rekey, reassign, removed, keyed,
-                     minted, status, events, counts, new_meta)
+    writes = _Writes(insert, replace, encodings, [(g,) for g in gone], rekey, reassign, removed,
+                     keyed, minted, status, events, counts, new_meta)
     return report, writes
 
 
@@ -809,7 +854,7 @@ def _blobs_for(conn: sqlite3.Connection, state: _State, rows: np.ndarray) -> dic
 
 
 def _freeze(pooled: EncodedDataset) -> list:
-    """The blocking rules kept for later months, chosen on the first month's population."""
+    """Choose the blocking rules kept for later months, on the first month's population."""
     if len(pooled) < 2:
         return []
     try:
@@ -940,12 +985,26 @@ def _between(left: np.ndarray, right: np.ndarray, prob: np.ndarray, a: np.ndarra
 def _write(conn: sqlite3.Connection, month: str, meta: Mapping[str, str], known: list[str],
            agencies: list[str], files: Mapping[str, EncodedDataset], w: _Writes) -> None:
     """Apply the month's writes inside the open transaction."""
+    _t = time.perf_counter()
+    _ex = conn.executemany
+
+    def _timed(sql, rows):
+        nonlocal _t
+        _ex(sql, rows)
+        now = time.perf_counter()
+        if os.environ.get("LINKCORE_STORE_DEBUG"):
+            print(f"  {now - _t:.3f} {len(rows)} {sql[:50]}")
+        _t = now
+
+    conn = type("C", (), {"executemany": staticmethod(_timed), "execute": conn.execute})()
     conn.executemany("DELETE FROM records WHERE rec = ?", w.withdraw)
     conn.executemany("DELETE FROM encodings WHERE rec = ?", w.withdraw)
-    conn.executemany("INSERT OR REPLACE INTO records (rec, agency, id, arrived, changed, person, "
-                     "digest, keys) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", w.upsert)
+    conn.executemany("INSERT INTO records (rec, agency, id, arrived, changed, person, digest, "
+                     "keys, pops) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", w.insert)
+    conn.executemany("UPDATE records SET changed = ?, person = ?, digest = ?, keys = ?, "
+                     "pops = ? WHERE rec = ?", w.replace)
     conn.executemany("INSERT OR REPLACE INTO encodings (rec, data) VALUES (?, ?)", w.encodings)
-    conn.executemany("UPDATE records SET keys = ? WHERE rec = ?", w.rekey)
+    conn.executemany("UPDATE records SET keys = ?, pops = ? WHERE rec = ?", w.rekey)
     conn.executemany("UPDATE records SET person = ? WHERE rec = ?", w.reassign)
     conn.executemany("DELETE FROM links WHERE rec_a = ? AND rec_b = ?", w.links_removed)
     conn.executemany("INSERT OR REPLACE INTO links (rec_a, rec_b, probability, month) "
