@@ -13,7 +13,9 @@ those rows, so encoding is not timed.
 Per month it prints: records, new or changed records (the store's added + changed, which
 counts a re-registered record as added), the store's update time (``linkage.store.update``,
 one transaction, model and blocking rules kept from month 1) and the time of a full re-link of
-the same month's files (``link_and_dedupe``, fitted afresh, as without a store); pairwise F1 of
+the same month's files (``link_and_dedupe``, fitted afresh, as without a store), in wall-clock
+seconds and as a ratio, also of the process's CPU seconds (all threads; steadier than wall time
+on a shared machine); pairwise F1 of
 both against the truth; with ``--splink`` (and /work/venvs/splink4 present), plaintext Splink's
 ``link_and_dedupe`` on the same month's plaintext extracts (benchmarks/splink_multi.py, run in
 that venv): its predicted pairs' F1 at p >= 0.5 and at its best threshold (chosen with the
@@ -212,7 +214,7 @@ def main() -> None:
           f"{args.churn:.1%} out and in, {args.change:.1%} changed, {args.reregister:.1%} "
           "re-registered")
     cols = ["month", "records", "new+changed", "update s", "full re-link s", "update / full",
-            "pairs scored", "F1 update", "F1 full re-link"]
+            "update / full, CPU", "pairs scored", "F1 update", "F1 full re-link"]
     if splink:
         cols += ["Splink F1 p≥0.5", "Splink F1 best", "Splink clusters F1 p≥0.5"]
     cols += ["merges", "splits", "ids changed unexplained",
@@ -224,16 +226,18 @@ def main() -> None:
     prev_records: dict[int, frozenset] = {}
     for m in months(u, args.months, args.start, args.churn, args.change, args.reregister,
                     args.seed):
+        c0 = time.process_time()
         report = store.update(path, m.month, m.files, key,
                               new_agencies=u.names if prev is None else ())
+        cpu_up = time.process_time() - c0
         people = store.people(path)
         hist = store.history(path)
         truth = m.truth
         f1_update = cluster_metrics(people.rename(columns={"person": "cluster"}),
                                     truth).pairwise.f1
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         full = link_and_dedupe(list(m.files.values()), names=u.names, blocking_recall_budget=0)
-        t_full = time.perf_counter() - t0
+        t_full, cpu_full = time.perf_counter() - t0, time.process_time() - c0
         f1_full = cluster_metrics(full.clusters, truth).pairwise.f1
         cur = people.set_index(["agency", "id"])["person"]
         t = truth.assign(key=list(zip(truth["agency"], truth["id"], strict=True)))
@@ -262,6 +266,7 @@ def main() -> None:
         t_up = report.timings["total"]
         row = [m.month, f"{report.records:,}", f"{delta:,} ({delta / report.records:.1%})",
                f"{t_up:.2f}", f"{t_full:.2f}", f"{t_up / t_full:.1%}",
+               f"{cpu_up / cpu_full:.1%} ({cpu_up:.2f} / {cpu_full:.2f})",
                f"{report.pairs_scored:,}", f"{f1_update:.4f}", f"{f1_full:.4f}"]
         if splink:
             f05, best, cl, secs = splink_f1(m, work / "splink")

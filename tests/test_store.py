@@ -443,11 +443,62 @@ def test_a_record_registered_again_under_a_new_id_keeps_its_person(three, tmp_pa
     c.record_ids[at] = "re-registered-1"
     report = store.update(work, "2026-04", {"c": c}, key)
     assert report.added == {"c": 1} and report.withdrawn == {"c": 1}
+    assert report.reregistered == 1
     after = store.people(work).set_index(["agency", "id"])["person"]
     assert after.loc[("c", "re-registered-1")] == row["person"]
     assert len(store.history(work).query("month == '2026-04'")) == 0
     before = people.set_index(["agency", "id"])["person"].drop(("c", row["id"]))
     assert after.drop(("c", "re-registered-1")).equals(before)
+
+
+def test_a_person_of_one_record_registered_again_keeps_its_id(three, tmp_path, key):
+    # the person's only record is withdrawn and sent under a new id: without a record left to
+    # carry the id, the new record takes it from the withdrawn one it matches
+    path, snaps, _, _ = three
+    work = tmp_path / "people.db"
+    work.write_bytes(path.read_bytes())
+    enc3 = months()[1]
+    people = snaps[2][0]
+    sizes = people.groupby("person")["id"].transform("size")
+    rows = people[(people["agency"] == "c") & (sizes == 1)].iloc[:3]
+    c = enc3["c"].subset(list(range(len(enc3["c"]))))
+    for k, rid in enumerate(rows["id"]):
+        c.record_ids[int(np.flatnonzero(c.record_ids == rid)[0])] = f"again-{k}"
+    report = store.update(work, "2026-04", {"c": c}, key)
+    assert report.added == {"c": 3} and report.withdrawn == {"c": 3}
+    assert report.reregistered == 3 and report.new_people == 0 and report.ended == 0
+    after = store.people(work).set_index(["agency", "id"])["person"]
+    assert [after.loc[("c", f"again-{k}")] for k in range(3)] == rows["person"].tolist()
+    assert len(store.history(work).query("month == '2026-04'")) == 0
+    assert partition(store.people(work), "person") == partition(store.relink(work), "cluster")
+
+
+def test_delta_pairs_are_the_full_runs_pairs_that_touch_the_delta():
+    # the stored-key join against the planned full self-join, with blocks small enough that
+    # some are left out as oversized (judged on the whole population, not on the delta)
+    from linkcore.linkage import incremental
+    from linkcore.linkage.blocking import FieldAgreement, KeyedBlocking
+    from linkcore.linkage.dedupe import pool, within_candidates
+
+    pooled, _ = pool(list(months()[0].values()))
+    kept = incremental.freeze(pooled)
+    assert {type(r) for r in kept} == {KeyedBlocking, FieldAgreement}
+    for limit in (None, 4):
+        rules = kept if limit is None else [type(r)(**{**r.__dict__, "max_block_pairs": limit})
+                                            for r in kept]
+        keys, specs = incremental.join_keys(pooled, rules)
+        left, right, stats = within_candidates(pooled, rules)
+        if limit is not None:
+            assert any("oversized_blocks_skipped" in r for r in stats["rules"])
+        rng = np.random.default_rng(1)
+        delta = np.sort(rng.choice(len(pooled), 40, replace=False))
+        got_l, got_r = incremental.delta_pairs(keys, specs, delta)
+        touch = np.isin(left, delta) | np.isin(right, delta)
+        assert set(zip(got_l.tolist(), got_r.tolist(), strict=True)) == \
+            set(zip(left[touch].tolist(), right[touch].tolist(), strict=True))
+        assert len(got_l) > 0 and (got_l < got_r).all()
+    # the kept rules survive their JSON text
+    assert incremental.rules_from_json(incremental.rules_to_json(kept)) == kept
 
 
 def _assign(old, links, old_links, first_month=None):

@@ -151,26 +151,52 @@ def delta_pairs(keys: np.ndarray, specs: Sequence[JoinSpec], delta: np.ndarray
     n = keys.shape[0]
     union = _CodeUnion()
     delta = np.asarray(delta, dtype=np.int64)
+    masks: dict[tuple[int, bool], np.ndarray] = {}
+
+    def sharing(c: int, skip_zero: bool) -> np.ndarray:
+        """Rows whose key column ``c`` holds a value of some delta row's (one pass a column)."""
+        if (c, skip_zero) not in masks:
+            values = np.unique(keys[delta, c])
+            if skip_zero:
+                values = values[values != 0]
+            masks[(c, skip_zero)] = pd.Series(keys[:, c], copy=False).isin(values).to_numpy()
+        return masks[(c, skip_zero)]
+
     for spec in specs:
-        col = spec.column(keys)
-        dv = col[delta]
-        if spec.skip_zero:
-            dv = dv[dv != 0]
-        if dv.size == 0:
+        # a row can share the join's key with a delta row only if it shares every source
+        # column's value with some delta row: only those rows' keys are combined and joined
+        member = sharing(spec.sources[0], spec.skip_zero)
+        for c in spec.sources[1:]:
+            member = member & sharing(c, spec.skip_zero)
+        members = np.flatnonzero(member)
+        if members.size == 0:
             continue
-        members = np.flatnonzero(pd.Series(col, copy=False).isin(np.unique(dv)).to_numpy())
-        mv = col[members]
+        mv = spec.column(keys[members])
         exclude = None
         if spec.max_block_pairs is not None:
-            values, counts = _value_counts(mv)
+            values, counts = _value_counts(mv[mv != 0] if spec.skip_zero else mv)
             exclude = values[counts * counts > spec.max_block_pairs]
-        left, right = join_rows(col[delta], mv, skip_zero=spec.skip_zero, exclude=exclude)
+        left, right = join_rows(spec.column(keys[delta]), mv, skip_zero=spec.skip_zero,
+                                exclude=exclude)
         a, b = delta[left], members[right]
         keep = a != b
         a, b = a[keep], b[keep]
         union.add(np.minimum(a, b) * n + np.maximum(a, b))
     codes = union.result()
     return codes // max(n, 1), codes % max(n, 1)
+
+
+def pairs_between(keys_a: np.ndarray, keys_b: np.ndarray, specs: Sequence[JoinSpec]
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (i, j) of rows of two small key tables that share some join's key (no block limit)."""
+    union = _CodeUnion()
+    n_b = keys_b.shape[0]
+    for spec in specs:
+        left, right = join_rows(spec.column(keys_a), spec.column(keys_b),
+                                skip_zero=spec.skip_zero)
+        union.add(left * n_b + right)
+    codes = union.result()
+    return codes // max(n_b, 1), codes % max(n_b, 1)
 
 
 def all_pairs_with(n: int, delta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -85,9 +85,7 @@ CREATE TABLE agencies (name TEXT PRIMARY KEY, position INTEGER NOT NULL UNIQUE,
                        joined TEXT NOT NULL);
 CREATE TABLE records (rec INTEGER PRIMARY KEY, agency TEXT NOT NULL, id TEXT NOT NULL,
                       arrived TEXT NOT NULL, changed TEXT NOT NULL, person TEXT NOT NULL,
-                      digest BLOB NOT NULL, keys BLOB NOT NULL, pops BLOB NOT NULL,
-                      UNIQUE (agency, id));
-CREATE INDEX records_person ON records (person);
+                      summary BLOB NOT NULL, UNIQUE (agency, id));
 CREATE TABLE encodings (rec INTEGER PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE links (rec_a INTEGER NOT NULL, rec_b INTEGER NOT NULL, probability REAL NOT NULL,
                     month TEXT NOT NULL, PRIMARY KEY (rec_a, rec_b)) WITHOUT ROWID;
@@ -119,6 +117,8 @@ class UpdateReport:
     merges: int = 0
     splits: int = 0
     ended: int = 0
+    #: new records that matched a record withdrawn the same month and took its person
+    reregistered: int = 0
     records: int = 0
     people: int = 0
     timings: dict[str, float] = field(default_factory=dict)
@@ -392,27 +392,35 @@ class _State:
 def _read_state(conn: sqlite3.Connection, agencies: list[str], joins: int, filters: int
                 ) -> dict[str, Any]:
     """Read the stored records' narrow columns (no encodings), each agency in id order."""
-    parts = []
-    for pos, a in enumerate(agencies):
-        rows = conn.execute("SELECT rec, id, person, digest, keys, pops FROM records "
-                            "WHERE agency = ? ORDER BY id", (a,)).fetchall()
-        parts.append((pos, a, rows))
-    n = sum(len(r) for _, _, r in parts)
-    cols = [c for _, _, rows in parts for c in rows]
-    rec, ids, person, digest, keys, pops = (list(c) for c in zip(*cols, strict=True)) \
-        if n else ([], [], [], [], [], [])
-    digest_b, keys_b, pops_b = b"".join(digest), b"".join(keys), b"".join(pops)
-    if len(digest_b) != 16 * n or len(keys_b) != 8 * joins * n or len(pops_b) != 4 * filters * n:
+    parts = [conn.execute("SELECT rec, id, person, summary FROM records WHERE agency = ? "
+                          "ORDER BY id", (a,)).fetchall() for a in agencies]
+    sizes = [len(p) for p in parts]
+    n = sum(sizes)
+    rec, ids, person, summary = (list(c) for c in zip(*(r for p in parts for r in p),
+                                                      strict=True)) if n else ([], [], [], [])
+    width = 16 + 8 * joins + 4 * filters
+    raw = b"".join(summary)
+    if len(raw) != width * n:
         raise StoreError("a stored record has the wrong length; the store is damaged")
+    m = np.frombuffer(raw, dtype=np.uint8).reshape(n, width)
     return {"rec": np.asarray(rec, dtype=np.int64),
-            "source": np.repeat(np.arange(len(agencies), dtype=np.int64),
-                                [len(r) for _, _, r in parts]),
-            "agency": np.repeat(np.asarray(agencies, dtype=object),
-                                [len(r) for _, _, r in parts]),
+            "source": np.repeat(np.arange(len(agencies), dtype=np.int64), sizes),
+            "agency": np.repeat(np.asarray(agencies, dtype=object), sizes),
             "ids": np.asarray(ids, dtype=object), "person": np.asarray(person, dtype=object),
-            "digest": np.frombuffer(digest_b, dtype="<u8").reshape(n, 2),
-            "keys": np.frombuffer(keys_b, dtype="<u8").reshape(n, joins).astype(np.uint64),
-            "pops": np.frombuffer(pops_b, dtype="<i4").reshape(n, filters).astype(np.int32)}
+            "digest": np.ascontiguousarray(m[:, :16]).view("<u8"),
+            "keys": np.ascontiguousarray(m[:, 16:16 + 8 * joins]).view("<u8")
+            .astype(np.uint64),
+            "pops": np.ascontiguousarray(m[:, 16 + 8 * joins:]).view("<i4").astype(np.int32)}
+
+
+def _summaries(digest: np.ndarray, keys: np.ndarray, pops: np.ndarray) -> list[bytes]:
+    """Each row's ``summary`` BLOB: its digest, key columns and popcounts, little-endian."""
+    m = np.hstack([np.ascontiguousarray(digest, dtype="<u8").view(np.uint8),
+                   np.ascontiguousarray(keys, dtype="<u8").view(np.uint8),
+                   np.ascontiguousarray(pops, dtype="<i4").view(np.uint8)])
+    w = m.shape[1]
+    raw = m.tobytes()
+    return [raw[i * w:(i + 1) * w] for i in range(m.shape[0])]
 
 
 def _digests(rows: np.ndarray) -> np.ndarray:
@@ -600,13 +608,12 @@ def _check_file(meta: Mapping[str, str], agency: str, ds: EncodedDataset) -> Non
 class _Writes:
     """Everything one month changes, computed before the first write."""
 
-    #: rec, agency, id, arrived, changed, person, digest, keys, pops
-    insert: list[tuple[int, str, str, str, str, str, bytes, bytes, bytes]]
-    #: changed, person, digest, keys, pops, rec
-    replace: list[tuple[str, str, bytes, bytes, bytes, int]]
+    #: rec, agency, id, arrived, changed, person, summary
+    insert: list[tuple[int, str, str, str, str, str, bytes]]
+    replace: list[tuple[str, str, bytes, int]]  # changed, person, summary, rec
     encodings: list[tuple[int, bytes]]  # rec, blob
     withdraw: list[tuple[int]]
-    rekey: list[tuple[bytes, bytes, int]]  # keys, pops, rec: a full month's, of kept records
+    rekey: list[tuple[bytes, int]]  # summary, rec: a full month's new key columns
     reassign: list[tuple[str, int]]  # person, rec
     links_removed: list[tuple[int, int]]
     links_added: list[tuple[int, int, float]]
@@ -706,10 +713,23 @@ def _plan(conn: sqlite3.Connection, meta: Mapping[str, str], month: str, agencie
     next_rec = int(meta.get("next_rec", "1"))
     state, gone, per_agency, digest = _diff(month, agencies, stored, files, codec, next_rec)
     n = len(state)
+    dirty_rows = np.flatnonzero(state.delta)
+    threshold = float(meta["threshold"])
+    full = "model" not in meta
+    specs: list = []
+    inherited = 0
+    scoring = None if full else _load_model(meta)
+    if scoring is not None and dirty_rows.size:
+        # the new and changed records' popcounts and key columns, from their encodings
+        dirty_part = _decode_rows(codec, state, dirty_rows)
+        state.pops[dirty_rows] = codec.popcounts(dirty_part)
+        if kept:
+            state.keys[dirty_rows], specs = _incremental.join_keys(dirty_part, kept)
+        inherited = _inherit(conn, codec, state, stored, np.isin(stored["rec"], gone), specs,
+                             scoring, threshold, all_pairs=n * n <= ALL_PAIRS_LIMIT)
     codes_p, uniques = pd.factorize(pd.Series(state.person, dtype=object), use_na_sentinel=True)
     old_person = np.asarray(codes_p, dtype=np.int64)
     persons = [str(p) for p in uniques]
-    dirty_rows = np.flatnonzero(state.delta)
     timings["diff"] = time.perf_counter() - t0
 
     # the old links: kept while both records are present and unchanged
@@ -746,10 +766,8 @@ def _plan(conn: sqlite3.Connection, meta: Mapping[str, str], month: str, agencie
     seeds = np.concatenate([seeds, np.flatnonzero(np.isin(old_person, lost_codes))])
 
     # link: everything when no model is kept yet, else the new and changed rows against all
-    threshold = float(meta["threshold"])
     new_meta = {"next_rec": str(max(next_rec, int(state.rec.max()) + 1 if n else next_rec))}
     rekey: list[tuple[bytes, int]] = []
-    full = "model" not in meta
     if full:
         state.blob.update(_blobs_for(conn, state, np.arange(n, dtype=np.int64)))
         pooled = _decode_rows(codec, state, np.arange(n, dtype=np.int64))
@@ -760,20 +778,14 @@ def _plan(conn: sqlite3.Connection, meta: Mapping[str, str], month: str, agencie
             np.zeros((n, 0), np.uint64)
         state.pops = codec.popcounts(pooled)
         new_meta["joins"] = str(state.keys.shape[1])
-        rekey = [(state.keys[r].astype("<u8").tobytes(), state.pops[r].astype("<i4").tobytes(),
-                  int(state.rec[r])) for r in np.flatnonzero(~state.delta).tolist()]
+        same = np.flatnonzero(~state.delta)
+        rekey = list(zip(_summaries(digest[same], state.keys[same], state.pops[same]),
+                         state.rec[same].tolist(), strict=True))
         new_l, new_r, new_p, scored, model_doc = _full_link(state, pooled, agencies, threshold,
                                                             meta["clustering"], rules)
         new_meta.update(model_doc or {})
         seeds = np.arange(n, dtype=np.int64)
     else:
-        scoring = _load_model(meta)
-        specs: list = []
-        if dirty_rows.size:
-            dirty_part = _decode_rows(codec, state, dirty_rows)
-            state.pops[dirty_rows] = codec.popcounts(dirty_part)
-            if kept:
-                state.keys[dirty_rows], specs = _incremental.join_keys(dirty_part, kept)
         rules = _incremental.active_rules(n, kept or [], ALL_PAIRS_LIMIT)
         if isinstance(rules[0], AllPairs):
             cand_l, cand_r = _incremental.all_pairs_with(n, dirty_rows)
@@ -806,16 +818,17 @@ def _plan(conn: sqlite3.Connection, meta: Mapping[str, str], month: str, agencie
     timings["cluster"] = time.perf_counter() - t0
 
     insert, replace, encodings, reassign = [], [], [], []
+    dirty_rows = np.flatnonzero(state.delta)
+    summary = dict(zip(dirty_rows.tolist(), _summaries(digest[dirty_rows], state.keys[dirty_rows],
+                                                       state.pops[dirty_rows]), strict=True))
     for row, person in assigned.items():
         r = int(state.rec[row])
         if state.delta[row]:
-            cols = (person, digest[row].astype("<u8").tobytes(),
-                    state.keys[row].astype("<u8").tobytes(), state.pops[row].astype("<i4")
-                    .tobytes())
             if state.new[row]:
-                insert.append((r, state.agency[row], state.ids[row], month, month, *cols))
+                insert.append((r, state.agency[row], state.ids[row], month, month, person,
+                               summary[row]))
             else:
-                replace.append((month, *cols, r))
+                replace.append((month, person, summary[row], r))
             encodings.append((r, state.blob[row]))
         elif state.person[row] != person:
             reassign.append((person, r))
@@ -836,10 +849,48 @@ def _plan(conn: sqlite3.Connection, meta: Mapping[str, str], month: str, agencie
                           records_reclustered=int(region.size), new_people=len(minted),
                           merges=sum(e[0] == "merge" for e in events),
                           splits=sum(e[0] == "split" for e in events), ended=len(ended),
-                          records=n, people=n_people)
+                          reregistered=inherited, records=n, people=n_people)
     writes = _Writes(insert, replace, encodings, [(g,) for g in gone], rekey, reassign, removed,
                      keyed, minted, status, events, counts, new_meta)
     return report, writes
+
+
+def _inherit(conn: sqlite3.Connection, codec: _Codec, state: _State, stored: dict[str, Any],
+             withdrawn: np.ndarray, specs: list, scoring: tuple[Any, Any, Any],
+             threshold: float, *, all_pairs: bool) -> int:
+    """Give a new record the person of the record withdrawn this month that it matches best.
+
+    An agency that re-registers a person withdraws the record and sends it under a new id; the
+    new record is scored against the month's withdrawn records (blocked by the kept rules'
+    joins, or all pairs at all-pairs size) with the kept model, and one at or above the
+    threshold passes its person on, so that the person keeps its id (the id assignment treats
+    the new record as that person's). Clusters are not affected. Returns how many inherited.
+    """
+    new_rows = np.flatnonzero(state.new)
+    gone = np.flatnonzero(withdrawn)
+    if new_rows.size == 0 or gone.size == 0:
+        return 0
+    if all_pairs or not specs:
+        li = np.repeat(np.arange(new_rows.size), gone.size)
+        lj = np.tile(np.arange(gone.size), new_rows.size)
+    else:
+        li, lj = _incremental.pairs_between(state.keys[new_rows], stored["keys"][gone], specs)
+    if li.size == 0:
+        return 0
+    got = _fetch_blobs(conn, stored["rec"][gone], len(stored["rec"]))
+    blobs = [state.blob[r] for r in new_rows.tolist()] + [got[r] for r in
+                                                          stored["rec"][gone].tolist()]
+    ids = [*state.ids[new_rows].tolist(), *stored["ids"][gone].tolist()]
+    part = codec.decode(ids, blobs)
+    pops = np.concatenate([state.pops[new_rows], stored["pops"][gone]])
+    prob = _score(part, li, new_rows.size + lj, scoring,
+                  {f: pops[:, k] for k, f in enumerate(codec.filters)})
+    ok = np.flatnonzero(prob >= threshold)
+    best = ok[np.lexsort((lj[ok], -prob[ok], li[ok]))]  # per new record: most probable first
+    first = np.unique(li[best], return_index=True)[1]
+    for k in best[first].tolist():
+        state.person[new_rows[li[k]]] = stored["person"][gone[lj[k]]]
+    return int(first.size)
 
 
 def _blobs_for(conn: sqlite3.Connection, state: _State, rows: np.ndarray) -> dict[int, bytes]:
@@ -985,26 +1036,14 @@ def _between(left: np.ndarray, right: np.ndarray, prob: np.ndarray, a: np.ndarra
 def _write(conn: sqlite3.Connection, month: str, meta: Mapping[str, str], known: list[str],
            agencies: list[str], files: Mapping[str, EncodedDataset], w: _Writes) -> None:
     """Apply the month's writes inside the open transaction."""
-    _t = time.perf_counter()
-    _ex = conn.executemany
-
-    def _timed(sql, rows):
-        nonlocal _t
-        _ex(sql, rows)
-        now = time.perf_counter()
-        if os.environ.get("LINKCORE_STORE_DEBUG"):
-            print(f"  {now - _t:.3f} {len(rows)} {sql[:50]}")
-        _t = now
-
-    conn = type("C", (), {"executemany": staticmethod(_timed), "execute": conn.execute})()
     conn.executemany("DELETE FROM records WHERE rec = ?", w.withdraw)
     conn.executemany("DELETE FROM encodings WHERE rec = ?", w.withdraw)
-    conn.executemany("INSERT INTO records (rec, agency, id, arrived, changed, person, digest, "
-                     "keys, pops) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", w.insert)
-    conn.executemany("UPDATE records SET changed = ?, person = ?, digest = ?, keys = ?, "
-                     "pops = ? WHERE rec = ?", w.replace)
+    conn.executemany("INSERT INTO records (rec, agency, id, arrived, changed, person, summary) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?)", w.insert)
+    conn.executemany("UPDATE records SET changed = ?, person = ?, summary = ? WHERE rec = ?",
+                     w.replace)
     conn.executemany("INSERT OR REPLACE INTO encodings (rec, data) VALUES (?, ?)", w.encodings)
-    conn.executemany("UPDATE records SET keys = ?, pops = ? WHERE rec = ?", w.rekey)
+    conn.executemany("UPDATE records SET summary = ? WHERE rec = ?", w.rekey)
     conn.executemany("UPDATE records SET person = ? WHERE rec = ?", w.reassign)
     conn.executemany("DELETE FROM links WHERE rec_a = ? AND rec_b = ?", w.links_removed)
     conn.executemany("INSERT OR REPLACE INTO links (rec_a, rec_b, probability, month) "
