@@ -5,23 +5,32 @@
     people(path) / history(path) / months(path)          -> tables (agency, id, person), ...
     relink(path)                                          -> clusters of a full re-link
 
-What the file holds (format version FORMAT_VERSION, ``PRAGMA user_version``):
+What the file holds (format version FORMAT_VERSION, ``PRAGMA user_version``; version 1 stores
+are refused with a message naming both versions):
 - ``meta``: the schema and its fingerprint, the data holders' key check value, the project key's
   check value, the threshold and clustering, and once the first month is linked the fitted model
-  and its two weight corrections (salt groups, exact-agreement dependence) as JSON, no pickle;
-- ``records``: each agency's current encoded records (record id, one BLOB of the filter bytes,
-  missing flags, CLK and blocking keys), the month each arrived and last changed, its person id;
-- ``links``: the accepted pairs (agency, id, agency, id, probability) and the month found;
+  and its two weight corrections (salt groups, exact-agreement dependence) and the blocking
+  rules kept with it (``linkage.incremental``), as JSON, no pickle;
+- ``records``: each agency's current records (an integer key ``rec``, record id, the month each
+  arrived and last changed, its person id) and one ``summary`` BLOB per record: a 128-bit
+  BLAKE2b digest of its encoding, its key columns for the kept rules (keyed blocking keys, the
+  filter hashes of the field-agreement fields) and the popcount of each filter: what a month
+  reads of every record, all derived from the encoding;
+- ``encodings``: each record's encoding, one BLOB (filter bytes, missing flags, CLK and
+  blocking keys), read only for records that share a block with a new or changed one;
+- ``links``: the accepted pairs (rec, rec, probability) and the month found;
 - ``persons`` and ``history``: every person id ever issued (first month, active / merged /
   ended) and each merge, split and end with its month and the link probability behind it;
 - ``months``: per month and agency, the records held, added, changed and withdrawn.
 
 A month: each agency's file is its full current extract. Records new since the last month are
-added, records whose encoding changed are replaced, records absent are withdrawn (an agency with
-no file this month keeps its records). The model fitted on the first month is kept (no refit):
-the new and changed records are blocked against the whole population and each other with the
-same rules a full re-link would choose, scored with the kept model and corrections, and the
+added, records whose encoding changed (digest) are replaced, records absent are withdrawn (an
+agency with no file this month keeps its records). The model and the blocking rules fitted and
+chosen on the first month are kept (no refit): the new and changed records are joined against
+the stored key columns of the whole population (a block left out when the whole population's
+block is oversized, as in a full run), scored with the kept model and corrections, and the
 clusters are recomputed only for the connected components of the links that the change touched.
+So the month equals ``relink`` (the kept rules planned over every encoding, scored, clustered).
 
 Person ids: minted once per new person (``ProjectKey.minted_ids`` of the cluster's smallest
 record and the month: keyed, 64 bits, no order or count) and never reused. After a month, each
@@ -29,13 +38,14 @@ old person's id goes to the new cluster holding most of its records (ties: the c
 smallest (agency, id)); a cluster claimed by several ids keeps the one that held most of its
 records, then the oldest (first month), then the smallest id, and the others are recorded as
 merged into it; a cluster claimed by none gets a new id. Records of an old person that end in a
-cluster other than its home are recorded as split from it (to that cluster's id).
+cluster other than its home are recorded as split from it (to that cluster's id). A new record
+that matches (kept model, at the threshold) a record withdrawn the same month counts as that
+record's person: an agency that re-registers someone under a new record id does not end them.
 
 Crash safety: SQLite's rollback journal, ``synchronous=FULL`` (and ``secure_delete``: the
 bytes of a withdrawn or replaced encoding are overwritten, not left in free pages); the whole
 month, from the first read to the last write, runs inside one ``BEGIN IMMEDIATE`` transaction,
-so a run killed half-way
-leaves the previous month, and a second writer is refused at once.
+so a run killed half-way leaves the previous month, and a second writer is refused at once.
 """
 
 from __future__ import annotations
@@ -861,13 +871,16 @@ def _inherit(conn: sqlite3.Connection, codec: _Codec, state: _State, stored: dic
     """Give a new record the person of the record withdrawn this month that it matches best.
 
     An agency that re-registers a person withdraws the record and sends it under a new id; the
-    new record is scored against the month's withdrawn records (blocked by the kept rules'
-    joins, or all pairs at all-pairs size) with the kept model, and one at or above the
-    threshold passes its person on, so that the person keeps its id (the id assignment treats
-    the new record as that person's). Clusters are not affected. Returns how many inherited.
+    new record is scored against the month's withdrawn records whose person holds no record any
+    more (blocked by the kept rules' joins, or all pairs at all-pairs size) with the kept model,
+    and one at or above the threshold passes its person on, so that the person keeps its id
+    (the id assignment treats the new record as that person's) instead of ending. A person who
+    still holds records needs none of this: a new record that links to them joins them anyway.
+    Clusters are not affected. Returns how many records inherited a person.
     """
     new_rows = np.flatnonzero(state.new)
-    gone = np.flatnonzero(withdrawn)
+    held = set(state.person[~state.new].tolist())
+    gone = np.flatnonzero(withdrawn & ~pd.Series(stored["person"]).isin(held).to_numpy())
     if new_rows.size == 0 or gone.size == 0:
         return 0
     if all_pairs or not specs:
