@@ -1,23 +1,32 @@
-"""A linked population month after month: the store's update beside a full re-link.
+"""A linked population month after month: the store's update beside a full re-link (and Splink).
 
 Data: ``linkcore synth``'s functions make a population and four agency extracts in their own
 styles with duplicates (``--duplicate``); each agency's extract is its universe of records.
-Month 1 holds ``--start`` of each universe; every later month withdraws ``--churn`` of the
-records held, adds as many from those not yet held, and changes ``--change`` of the records
-held (a name change: the agency's surname-like column replaced by another record's, re-encoded).
-Everything is encoded once under one random key (the changed versions too), and each month's
-files are assembled from those rows, so encoding is not timed.
+Month 1 holds ``--start`` of each universe; every later month, per agency, withdraws
+``--churn`` of the records held and adds as many from those not yet held, changes ``--change``
+of the records held (a name change: the agency's surname-like column replaced by another
+record's, re-encoded), and re-registers ``--reregister`` of them (the agency withdraws the
+record and sends the same person's record under a fresh record id). Everything is encoded once
+under one random key (the changed versions too), and each month's files are assembled from
+those rows, so encoding is not timed.
 
-Per month it prints: records, the store's update time (``linkage.store.update``, one
-transaction, model kept from month 1) and the time of a full re-link of the same month's files
-(``link_and_dedupe``, fitted afresh, as without a store); pairwise F1 of both against the truth;
-the pairs the update scored; and id stability: the share of the store's people present in both
-months whose id changed although the history records no merge or split for them (0 by
-construction; measured here), and the share of true people present in both months with the same
-records whose store id changed.
+Per month it prints: records, new or changed records (the store's added + changed, which
+counts a re-registered record as added), the store's update time (``linkage.store.update``,
+one transaction, model and blocking rules kept from month 1) and the time of a full re-link of
+the same month's files (``link_and_dedupe``, fitted afresh, as without a store), in wall-clock
+seconds and as a ratio, also of the process's CPU seconds (all threads; steadier than wall time
+on a shared machine); pairwise F1 of
+both against the truth; with ``--splink`` (and /work/venvs/splink4 present), plaintext Splink's
+``link_and_dedupe`` on the same month's plaintext extracts (benchmarks/splink_multi.py, run in
+that venv): its predicted pairs' F1 at p >= 0.5 and at its best threshold (chosen with the
+truth), and the F1 of its clusters at p >= 0.5; and id stability: the share of the store's
+people present in both months whose id changed although the history records no merge or split
+for them, the share of true people present in both months with the same records whose store id
+changed, and the share of re-registered records whose new record got the person id of the old
+one.
 
 Usage:
-    python benchmarks/monthly.py [--people 6000] [--months 6] [--seed 3]
+    python benchmarks/monthly.py [--people 6000] [--months 6] [--seed 3] [--splink]
 """
 
 from __future__ import annotations
@@ -25,8 +34,12 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import re
+import subprocess
+import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -45,18 +58,132 @@ from linkcore.synth.extracts import generate_extracts
 
 AGENCIES = 4
 SURNAME_LIKE = ("surname", "SURNAME", "last_name")
+ID_LIKE = ("rec_id", "record_id", "id")
+SPLINK_PYTHON = Path("/work/venvs/splink4/bin/python")
+HERE = Path(__file__).resolve().parent
+
+
+@dataclass
+class Universe:
+    """Every agency's records, encoded as first sent and as changed, and whom each belongs to."""
+
+    names: list[str]
+    frames: dict[str, pd.DataFrame]  # plaintext, first version
+    altered: dict[str, pd.DataFrame]  # plaintext, the changed version
+    base: dict[str, EncodedDataset]
+    alt: dict[str, EncodedDataset]
+    person: dict[str, np.ndarray]  # true person of each universe row
+    id_column: dict[str, str]
+
+
+def build(people: int, duplicate: float, seed: int) -> Universe:
+    """Make the population, the four agencies' universes and their two encodings."""
+    pop = generate_population(people, seed)
+    profile = get_profile("moderate").with_rates(duplicate=duplicate)
+    res = generate_extracts(pop, AGENCIES, 0.5, profile, seed)
+    secret = Secret(os.urandom(32))
+    schema, _, _ = suggest_schema(res.extracts[0])
+    names = [f"agency_{i + 1}" for i in range(AGENCIES)]
+    u = Universe(names, {}, {}, {}, {}, {}, {})
+    for name, frame, keys in zip(names, res.extracts, res.keys, strict=True):
+        frame = frame.reset_index(drop=True)
+        mapping = suggest_mapping(frame, schema)[0]
+        changed = frame.copy()
+        col = next(c for c in SURNAME_LIKE if c in frame.columns)
+        changed[col] = frame[col].sample(frac=1.0, random_state=seed).to_numpy()
+        id_col = next(c for c in ID_LIKE if c in frame.columns)
+        u.frames[name], u.altered[name], u.id_column[name] = frame, changed, id_col
+        u.base[name] = encode(frame, schema, secret, mapping)
+        u.alt[name] = encode(changed, schema, secret, mapping)
+        truth = keys.set_index(keys["record_id"].astype(str))["person_id"]
+        u.person[name] = truth.loc[frame[id_col].astype(str)].to_numpy()
+    return u
 
 
 def rows_of(base: EncodedDataset, alt: EncodedDataset, rows: np.ndarray,
-            use_alt: np.ndarray) -> EncodedDataset:
-    """The given rows, each from ``alt`` where ``use_alt`` else from ``base``."""
+            use_alt: np.ndarray, ids: np.ndarray) -> EncodedDataset:
+    """The given rows under their current ids, each from ``alt`` where ``use_alt``."""
     b, a = base.subset(rows), alt.subset(rows)
     pick = use_alt[rows]
     fields = {f: np.where(pick[:, None], a.fields[f], b.fields[f]) for f in b.fields}
     missing = np.where(pick[:, None], a.missing, b.missing)
     clk = None if b.clk is None else np.where(pick[:, None], a.clk, b.clk)
     blocks = {k: np.where(pick, a.blocking_keys[k], b.blocking_keys[k]) for k in b.blocking_keys}
-    return EncodedDataset(b.record_ids, fields, missing, clk, blocks, b.meta, schema=b.schema)
+    return EncodedDataset(np.asarray(ids[rows], dtype=object), fields, missing, clk, blocks,
+                          b.meta, schema=b.schema)
+
+
+@dataclass
+class Month:
+    """One month's files, plaintext extracts, truth and the re-registrations made."""
+
+    month: str
+    files: dict[str, EncodedDataset]
+    plain: dict[str, pd.DataFrame]
+    truth: pd.DataFrame
+    reregistered: list[tuple[str, str, str]]  # agency, old id, new id
+
+
+def months(u: Universe, n_months: int, start: float, churn: float, change: float,
+           reregister: float, seed: int):
+    """Yield each month's files and truth (the churn drawn with ``seed``)."""
+    rng = np.random.default_rng(seed)
+    held = {n: rng.random(len(u.base[n])) < start for n in u.names}
+    use_alt = {n: np.zeros(len(u.base[n]), bool) for n in u.names}
+    ids = {n: u.frames[n][u.id_column[n]].astype(str).to_numpy(dtype=object) for n in u.names}
+    for m in range(n_months):
+        month = f"2026-{m + 1:02d}" if m < 12 else f"{2026 + m // 12}-{m % 12 + 1:02d}"
+        again: list[tuple[str, str, str]] = []
+        if m:
+            for n in u.names:
+                h = held[n]
+                before = h.copy()
+                inside, outside = np.flatnonzero(h), np.flatnonzero(~h)
+                k = int(round(churn * inside.size))
+                h[rng.choice(inside, k, replace=False)] = False
+                h[rng.choice(outside, min(k, outside.size), replace=False)] = True
+                inside = np.flatnonzero(h)
+                c = int(round(change * inside.size))
+                changed = rng.choice(inside, c, replace=False)
+                use_alt[n][changed] = True
+                # re-registered: held last month too, not changed now (the same record, new id)
+                stay = np.setdiff1d(np.flatnonzero(h & before), changed)
+                r = int(round(reregister * inside.size))
+                for row in rng.choice(stay, r, replace=False).tolist():
+                    new = f"R{m + 1:02d}{row:06d}"
+                    again.append((n, ids[n][row], new))
+                    ids[n][row] = new
+        files, plain, truth = {}, {}, []
+        for n in u.names:
+            rows = np.flatnonzero(held[n])
+            files[n] = rows_of(u.base[n], u.alt[n], rows, use_alt[n], ids[n])
+            frame = u.frames[n].iloc[rows].copy()
+            alt_rows = use_alt[n][rows]
+            frame.loc[alt_rows, :] = u.altered[n].iloc[rows[alt_rows]].to_numpy()
+            frame[u.id_column[n]] = ids[n][rows]
+            plain[n] = frame
+            truth.append(pd.DataFrame({"agency": n, "id": ids[n][rows],
+                                       "cluster": u.person[n][rows]}))
+        yield Month(month, files, plain, pd.concat(truth, ignore_index=True), again)
+
+
+def splink_f1(m: Month, workdir: Path) -> tuple[float, float, float, float]:
+    """Plaintext Splink link_and_dedupe on the month: F1 at 0.5, best F1, clusters' F1, secs."""
+    folder = workdir / m.month
+    folder.mkdir(parents=True, exist_ok=True)
+    for n, frame in m.plain.items():
+        frame.to_csv(folder / f"{n}.csv", index=False)
+    m.truth.to_csv(folder / "truth_clusters.csv", index=False)
+    out = folder / "splink_clusters.csv"
+    run = subprocess.run([str(SPLINK_PYTHON), str(HERE / "splink_multi.py"), str(folder),
+                          "--out", str(out)], capture_output=True, text=True, check=True)
+    text = run.stdout
+    f05 = float(re.search(r"p >= 0\.5:.* F1 ([0-9.]+)", text).group(1))
+    best = float(re.search(r"best threshold.*F1 ([0-9.]+)", text).group(1))
+    secs = float(re.search(r"; ([0-9.]+) s", text).group(1))
+    clusters = pd.read_csv(out, dtype=str)
+    cl = cluster_metrics(clusters, m.truth.astype({"cluster": str})).pairwise.f1
+    return f05, best, cl, secs
 
 
 def main() -> None:
@@ -67,95 +194,87 @@ def main() -> None:
     ap.add_argument("--start", type=float, default=0.85)
     ap.add_argument("--churn", type=float, default=0.02)
     ap.add_argument("--change", type=float, default=0.01)
+    ap.add_argument("--reregister", type=float, default=0.0)
     ap.add_argument("--seed", type=int, default=3)
+    ap.add_argument("--splink", action="store_true",
+                    help=f"also run plaintext Splink each month (needs {SPLINK_PYTHON})")
     args = ap.parse_args()
-    rng = np.random.default_rng(args.seed)
+    splink = args.splink and SPLINK_PYTHON.exists()
+    if args.splink and not splink:
+        print(f"# {SPLINK_PYTHON} not found: Splink left out", file=sys.stderr)
     print(f"# monthly.py on {platform.node()} ({os.cpu_count()} CPUs), load "
           f"{os.getloadavg()[0]:.1f}, {time.strftime('%Y-%m-%d %H:%M')}")
-    pop = generate_population(args.people, args.seed)
-    profile = get_profile("moderate").with_rates(duplicate=args.duplicate)
-    res = generate_extracts(pop, AGENCIES, 0.5, profile, args.seed)
-    secret = Secret(os.urandom(32))
-    schema, _, _ = suggest_schema(res.extracts[0])
-    names = [f"agency_{i + 1}" for i in range(AGENCIES)]
-    base, alt, truth_of = {}, {}, {}
-    for name, frame, keys in zip(names, res.extracts, res.keys, strict=True):
-        mapping = suggest_mapping(frame, schema)[0]
-        changed = frame.copy()
-        col = next(c for c in SURNAME_LIKE if c in frame.columns)
-        changed[col] = frame[col].sample(frac=1.0, random_state=args.seed).to_numpy()
-        base[name] = encode(frame, schema, secret, mapping)
-        alt[name] = encode(changed, schema, secret, mapping)
-        truth_of[name] = keys.set_index(keys["record_id"].astype(str))["person_id"]
-    held = {n: rng.random(len(base[n])) < args.start for n in names}
-    use_alt = {n: np.zeros(len(base[n]), bool) for n in names}
+    u = build(args.people, args.duplicate, args.seed)
     key = ProjectKey(os.urandom(32))
-    path = Path(tempfile.mkdtemp()) / "people.db"
-    store.create(path, base[names[0]], key)
+    work = Path(tempfile.mkdtemp())
+    path = work / "people.db"
+    store.create(path, u.base[u.names[0]], key)
     print(f"people {args.people:,}, {AGENCIES} agencies, duplicate rate {args.duplicate}, "
-          f"universe {sum(len(b) for b in base.values()):,} records; per month churn "
-          f"{args.churn:.0%} out and in, {args.change:.0%} changed")
-    print("| month | records | new+changed | update s | full re-link s | pairs scored | "
-          "F1 update | F1 full re-link | merges | splits | ids changed unexplained | "
-          "true people with same records, id changed |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+          f"universe {sum(len(b) for b in u.base.values()):,} records; per month churn "
+          f"{args.churn:.1%} out and in, {args.change:.1%} changed, {args.reregister:.1%} "
+          "re-registered")
+    cols = ["month", "records", "new+changed", "update s", "full re-link s", "update / full",
+            "update / full, CPU", "pairs scored", "F1 update", "F1 full re-link"]
+    if splink:
+        cols += ["Splink F1 p≥0.5", "Splink F1 best", "Splink clusters F1 p≥0.5"]
+    cols += ["merges", "splits", "ids changed unexplained",
+             "true people with same records, id changed", "re-registered kept id"]
+    print("| " + " | ".join(cols) + " |")
+    print("|" + "---|" * len(cols))
     prev = None
     steps = []
     prev_records: dict[int, frozenset] = {}
-    for m in range(args.months):
-        month = f"2026-{m + 1:02d}"
-        if m:
-            for n in names:
-                h = held[n]
-                inside, outside = np.flatnonzero(h), np.flatnonzero(~h)
-                k = int(round(args.churn * inside.size))
-                h[rng.choice(inside, k, replace=False)] = False
-                h[rng.choice(outside, min(k, outside.size), replace=False)] = True
-                inside = np.flatnonzero(h)
-                c = int(round(args.change * inside.size))
-                use_alt[n][rng.choice(inside, c, replace=False)] = True
-        files = {n: rows_of(base[n], alt[n], np.flatnonzero(held[n]), use_alt[n]) for n in names}
-        truth = pd.concat([pd.DataFrame({"agency": n, "id": ds.record_ids,
-                                         "cluster": truth_of[n].loc[ds.record_ids].to_numpy()})
-                           for n, ds in files.items()], ignore_index=True)
-        report = store.update(path, month, files, key, new_agencies=names if m == 0 else ())
+    for m in months(u, args.months, args.start, args.churn, args.change, args.reregister,
+                    args.seed):
+        c0 = time.process_time()
+        report = store.update(path, m.month, m.files, key,
+                              new_agencies=u.names if prev is None else ())
+        cpu_up = time.process_time() - c0
         people = store.people(path)
         hist = store.history(path)
+        truth = m.truth
         f1_update = cluster_metrics(people.rename(columns={"person": "cluster"}),
                                     truth).pairwise.f1
-        t0 = time.perf_counter()
-        full = link_and_dedupe(list(files.values()), names=names, blocking_recall_budget=0)
-        t_full = time.perf_counter() - t0
+        t0, c0 = time.perf_counter(), time.process_time()
+        full = link_and_dedupe(list(m.files.values()), names=u.names, blocking_recall_budget=0)
+        t_full, cpu_full = time.perf_counter() - t0, time.process_time() - c0
         f1_full = cluster_metrics(full.clusters, truth).pairwise.f1
         cur = people.set_index(["agency", "id"])["person"]
+        t = truth.assign(key=list(zip(truth["agency"], truth["id"], strict=True)))
+        recs = t.groupby("cluster")["key"].apply(frozenset).to_dict()
         unexplained = same_changed = same_total = 0
+        kept_id = "-"
         if prev is not None:
-            h = hist[hist["month"] == month]
+            h = hist[hist["month"] == m.month]
             involved = set(h["person"]) | set(h["other"].dropna())
             both = prev.index.intersection(cur.index)
             moved = prev.loc[both] != cur.loc[both]
             old_ids = set(prev.loc[both])
             bad = set(prev.loc[both][moved]) - involved
             unexplained = len(bad) / max(len(old_ids), 1)
-            t = truth.assign(key=list(zip(truth["agency"], truth["id"], strict=True)))
-            recs = t.groupby("cluster")["key"].apply(frozenset).to_dict()
             for person, r in recs.items():
                 if prev_records.get(person) == r:
                     same_total += 1
-                    ids_now = {cur.loc[k] for k in r}
-                    ids_then = {prev.loc[k] for k in r}
-                    same_changed += ids_now != ids_then
-            prev_records = recs
-        else:
-            t = truth.assign(key=list(zip(truth["agency"], truth["id"], strict=True)))
-            prev_records = t.groupby("cluster")["key"].apply(frozenset).to_dict()
+                    same_changed += {cur.loc[k] for k in r} != {prev.loc[k] for k in r}
+            if m.reregistered:
+                same = sum(prev.loc[(a, old)] == cur.loc[(a, new)]
+                           for a, old, new in m.reregistered)
+                kept_id = f"{same / len(m.reregistered):.2%} of {len(m.reregistered)}"
+        prev_records = recs
         delta = sum(report.added.values()) + sum(report.changed.values())
         stab = f"{same_changed / same_total:.4%}" if same_total else "-"
-        print(f"| {month} | {report.records:,} | {delta:,} | {report.timings['total']:.2f} | "
-              f"{t_full:.2f} | {report.pairs_scored:,} | {f1_update:.4f} | {f1_full:.4f} | "
-              f"{report.merges} | {report.splits} | {unexplained:.4%} | {stab} |", flush=True)
+        t_up = report.timings["total"]
+        row = [m.month, f"{report.records:,}", f"{delta:,} ({delta / report.records:.1%})",
+               f"{t_up:.2f}", f"{t_full:.2f}", f"{t_up / t_full:.1%}",
+               f"{cpu_up / cpu_full:.1%} ({cpu_up:.2f} / {cpu_full:.2f})",
+               f"{report.pairs_scored:,}", f"{f1_update:.4f}", f"{f1_full:.4f}"]
+        if splink:
+            f05, best, cl, secs = splink_f1(m, work / "splink")
+            row += [f"{f05:.4f}", f"{best:.4f}", f"{cl:.4f}"]
+        row += [str(report.merges), str(report.splits), f"{unexplained:.4%}", stab, kept_id]
+        print("| " + " | ".join(row) + " |", flush=True)
         prev = cur
-        steps.append((month, report.timings))
+        steps.append((m.month, report.timings))
     for month, t in steps:
         print(f"{month} update steps (s): " + ", ".join(f"{k} {v:.2f}" for k, v in t.items()))
     print(f"store file: {path.stat().st_size / 1e6:.1f} MB")

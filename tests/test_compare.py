@@ -80,3 +80,21 @@ def test_unknown_field_or_width_mismatch_refused():
         Comparator(a, b, COMPS)
     with pytest.raises(ParameterError, match="nope"):
         Comparator(a, a, [FieldComparison("nope")])
+
+
+def test_precomputed_popcounts_give_the_same_levels_and_are_checked():
+    # the store passes each record's stored popcounts instead of counting them again
+    rng = np.random.default_rng(7)
+    a, b = random_dataset(rng, 30), random_dataset(rng, 20)
+    left, right = rng.integers(0, 30, 200), rng.integers(0, 20, 200)
+    plain = Comparator(a, b, COMPS).levels(left, right)
+    pops_a = {f: kernels.popcounts_reference(v) for f, v in a.fields.items()}
+    pops_b = {f: kernels.popcounts_reference(v) for f, v in b.fields.items()}
+    given_pops = Comparator(a, b, COMPS, popcounts_a=pops_a, popcounts_b=pops_b)
+    np.testing.assert_array_equal(given_pops.levels(left, right), plain)
+    same = Comparator(a, a, COMPS).levels(left % 20, right)
+    np.testing.assert_array_equal(
+        Comparator(a, a, COMPS, popcounts_a=pops_a, popcounts_b=pops_a).levels(left % 20, right),
+        same)
+    with pytest.raises(ParameterError, match="one value per row"):
+        Comparator(a, b, COMPS, popcounts_a={"f0": pops_a["f0"][:5]})

@@ -130,7 +130,7 @@ def three(tmp_path_factory, key):
     for month, files in (("2026-01", enc1), ("2026-02", enc1), ("2026-03", enc3)):
         if month == "2026-03":
             blobs = dict(((a, i), b) for a, i, b in sqlite3.connect(path).execute(
-                "SELECT agency, id, data FROM records").fetchall())
+                "SELECT agency, id, data FROM records JOIN encodings USING (rec)").fetchall())
         new = [a for a in files if a not in store.info(path)["agencies"]]
         reports.append(store.update(path, month, files, key, new_agencies=new))
         snaps.append((store.people(path), store.history(path), store.relink(path)))
@@ -169,7 +169,7 @@ def test_three_months_counts_and_quality(three):
     assert r3.changed == {"a": 0, "b": 2, "c": 0}
     # withdrawn and replaced encodings are gone from the file, not left in its free pages
     # (an encoding identical to one another agency still holds stays, in that record)
-    held_now = {b for b, in sqlite3.connect(path).execute("SELECT data FROM records")}
+    held_now = {b for b, in sqlite3.connect(path).execute("SELECT data FROM encodings")}
     removed = [b for b in removed if b not in held_now]
     content = path.read_bytes()
     assert len(removed) >= 6 and not any(b in content for b in removed)
@@ -412,12 +412,10 @@ def test_update_killed_inside_its_transaction_leaves_the_previous_month(cli_stor
 
 
 def test_monthly_updates_with_blocking_equal_a_full_relink(tmp_path, key, monkeypatch):
-    # the same months with keyed blocking and field agreement instead of all pairs
-    from linkcore.linkage import blocking
-
-    rules = blocking.default_rules
-    monkeypatch.setattr(blocking, "default_rules",
-                        lambda a, b, all_pairs_limit=10_000: rules(a, b, all_pairs_limit))
+    # the same months with keyed blocking and field agreement instead of all pairs: the
+    # update joins the month's records against the stored join keys, the re-link plans the
+    # kept rules over the whole population's encodings
+    monkeypatch.setattr(store, "ALL_PAIRS_LIMIT", 10_000)
     enc1, enc3, *_ = months()
     path = tmp_path / "people.db"
     store.create(path, enc1["a"], key)
@@ -425,8 +423,8 @@ def test_monthly_updates_with_blocking_equal_a_full_relink(tmp_path, key, monkey
         new = [a for a in files if a not in store.info(path)["agencies"]]
         report = store.update(path, month, files, key, new_agencies=new)
         if month == "2026-03":
-            n = report.records
-            assert report.pairs_scored < n * (n - 1) // 2 // 10  # blocked, not all pairs
+            n, delta = report.records, sum(report.added.values()) + sum(report.changed.values())
+            assert 0 < report.pairs_scored < delta * n // 10  # blocked, not all pairs
         people, relinked = store.people(path), store.relink(path)
         assert partition(people, "person") == partition(relinked, "cluster")
 
@@ -445,6 +443,7 @@ def test_a_record_registered_again_under_a_new_id_keeps_its_person(three, tmp_pa
     c.record_ids[at] = "re-registered-1"
     report = store.update(work, "2026-04", {"c": c}, key)
     assert report.added == {"c": 1} and report.withdrawn == {"c": 1}
+    assert report.reregistered == 0  # the person's other records carry its id
     after = store.people(work).set_index(["agency", "id"])["person"]
     assert after.loc[("c", "re-registered-1")] == row["person"]
     assert len(store.history(work).query("month == '2026-04'")) == 0
@@ -452,15 +451,65 @@ def test_a_record_registered_again_under_a_new_id_keeps_its_person(three, tmp_pa
     assert after.drop(("c", "re-registered-1")).equals(before)
 
 
+def test_a_person_of_one_record_registered_again_keeps_its_id(three, tmp_path, key):
+    # the person's only record is withdrawn and sent under a new id: without a record left to
+    # carry the id, the new record takes it from the withdrawn one it matches
+    path, snaps, _, _ = three
+    work = tmp_path / "people.db"
+    work.write_bytes(path.read_bytes())
+    enc3 = months()[1]
+    people = snaps[2][0]
+    sizes = people.groupby("person")["id"].transform("size")
+    rows = people[(people["agency"] == "c") & (sizes == 1)].iloc[:3]
+    c = enc3["c"].subset(list(range(len(enc3["c"]))))
+    for k, rid in enumerate(rows["id"]):
+        c.record_ids[int(np.flatnonzero(c.record_ids == rid)[0])] = f"again-{k}"
+    report = store.update(work, "2026-04", {"c": c}, key)
+    assert report.added == {"c": 3} and report.withdrawn == {"c": 3}
+    assert report.reregistered == 3 and report.new_people == 0 and report.ended == 0
+    after = store.people(work).set_index(["agency", "id"])["person"]
+    assert [after.loc[("c", f"again-{k}")] for k in range(3)] == rows["person"].tolist()
+    assert len(store.history(work).query("month == '2026-04'")) == 0
+    assert partition(store.people(work), "person") == partition(store.relink(work), "cluster")
+
+
+def test_delta_pairs_are_the_full_runs_pairs_that_touch_the_delta():
+    # the stored-key join against the planned full self-join, with blocks small enough that
+    # some are left out as oversized (judged on the whole population, not on the delta)
+    from linkcore.linkage import incremental
+    from linkcore.linkage.blocking import FieldAgreement, KeyedBlocking
+    from linkcore.linkage.dedupe import pool, within_candidates
+
+    pooled, _ = pool(list(months()[0].values()))
+    kept = incremental.freeze(pooled)
+    assert {type(r) for r in kept} == {KeyedBlocking, FieldAgreement}
+    for limit in (None, 4):
+        rules = kept if limit is None else [type(r)(**{**r.__dict__, "max_block_pairs": limit})
+                                            for r in kept]
+        keys, specs = incremental.join_keys(pooled, rules)
+        left, right, stats = within_candidates(pooled, rules)
+        if limit is not None:
+            assert any("oversized_blocks_skipped" in r for r in stats["rules"])
+        rng = np.random.default_rng(1)
+        delta = np.sort(rng.choice(len(pooled), 40, replace=False))
+        got_l, got_r = incremental.delta_pairs(keys, specs, delta)
+        touch = np.isin(left, delta) | np.isin(right, delta)
+        assert set(zip(got_l.tolist(), got_r.tolist(), strict=True)) == \
+            set(zip(left[touch].tolist(), right[touch].tolist(), strict=True))
+        assert len(got_l) > 0 and (got_l < got_r).all()
+    # the kept rules survive their JSON text
+    assert incremental.rules_from_json(incremental.rules_to_json(kept)) == kept
+
+
 def _assign(old, links, old_links, first_month=None):
     """Run the id assignment on rows 0..n-1, one record per agency, clusters as components."""
     n = len(old)
     persons = sorted({p for p in old if p})
     code = np.array([persons.index(p) if p else -1 for p in old], dtype=np.int64)
-    pop = store._Population([str(i) for i in range(n)], list(range(n)),
+    pop = store._Population([str(i) for i in range(n)],
                             np.array([str(i) for i in range(n)], dtype=object),
                             np.arange(n, dtype=np.int64),
-                            np.array([f"r{i}" for i in range(n)], dtype=object), {})
+                            np.array([f"r{i}" for i in range(n)], dtype=object))
 
     def arrays(pairs):
         return (np.array([a for a, _, _ in pairs], np.int64),

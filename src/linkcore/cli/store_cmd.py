@@ -132,8 +132,8 @@ def add_month(store_path: Path, month: str, agency_files: tuple[tuple[str, Path]
                f"links added, {report.links_removed:,} removed; {report.records_reclustered:,} "
                "records reclustered")
     click.echo(f"people: {report.people:,} ({report.new_people:,} new, {report.merges:,} "
-               f"merges, {report.splits:,} splits, {report.ended:,} ended); records "
-               f"{report.records:,}")
+               f"merges, {report.splits:,} splits, {report.ended:,} ended, "
+               f"{report.reregistered:,} re-registered); records {report.records:,}")
 
 
 @store.command("release")

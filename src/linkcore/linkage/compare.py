@@ -10,7 +10,7 @@ is the int8 level matrix plus one chunk of float32 similarities.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -56,12 +56,16 @@ def comparisons_for(ds: EncodedDataset, *, include_clk: bool = False) -> list[Fi
 class Comparator:
     """Per-field Dice and comparison levels for pairs of rows of two datasets.
 
-    Popcounts of every filter are computed once here, so chunks (and dask tasks) reuse them.
+    Popcounts of every filter are computed once here, so chunks (and dask tasks) reuse them;
+    ``popcounts_a``/``popcounts_b`` (field -> int32 per row) may pass them precomputed (the
+    store keeps each record's), and ``b is a`` computes them once.
     """
 
     def __init__(self, a: EncodedDataset, b: EncodedDataset,
                  comparisons: Sequence[FieldComparison], *,
-                 chunk_size: int = DEFAULT_CHUNK_SIZE):
+                 chunk_size: int = DEFAULT_CHUNK_SIZE,
+                 popcounts_a: Mapping[str, np.ndarray] | None = None,
+                 popcounts_b: Mapping[str, np.ndarray] | None = None):
         if chunk_size < 1:
             raise ParameterError("chunk_size must be at least 1")
         self.comparisons = tuple(comparisons)
@@ -77,8 +81,9 @@ class Comparator:
                     f"field {c.field!r} has {fa.shape[1] * 64}-bit filters in one dataset and "
                     f"{fb.shape[1] * 64}-bit in the other"
                 )
-            self._cols.append((fa, fb, kernels.popcounts(fa), kernels.popcounts(fb),
-                               _row_mask(ma), _row_mask(mb)))
+            pa = _popcounts(fa, popcounts_a, c.field)
+            pb = pa if b is a and popcounts_b is None else _popcounts(fb, popcounts_b, c.field)
+            self._cols.append((fa, fb, pa, pb, _row_mask(ma), _row_mask(mb)))
         self._edges = [c.edges for c in self.comparisons]
         self._gates = salt_gates(a, self.fields)
         self._swaps = swap_pairs(a, self.comparisons)
@@ -256,6 +261,17 @@ def compare_pairs(a: EncodedDataset, b: EncodedDataset, left: np.ndarray, right:
                   chunk_size: int = DEFAULT_CHUNK_SIZE) -> np.ndarray:
     """Comparison levels of candidate pairs (one row per pair, one int8 column per field)."""
     return Comparator(a, b, comparisons, chunk_size=chunk_size).levels(left, right)
+
+
+def _popcounts(filters: np.ndarray, given: Mapping[str, np.ndarray] | None,
+               name: str) -> np.ndarray:
+    """Each row's popcount: the given one for ``name`` if any, else counted now."""
+    if given is not None and name in given:
+        pop = np.ascontiguousarray(given[name], dtype=np.int32)
+        if pop.shape != (filters.shape[0],):
+            raise ParameterError(f"popcounts for {name!r} must have one value per row")
+        return pop
+    return kernels.popcounts(filters)
 
 
 def _filters_of(ds: EncodedDataset, name: str) -> tuple[np.ndarray, np.ndarray | None]:

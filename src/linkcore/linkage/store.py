@@ -5,23 +5,32 @@
     people(path) / history(path) / months(path)          -> tables (agency, id, person), ...
     relink(path)                                          -> clusters of a full re-link
 
-What the file holds (format version FORMAT_VERSION, ``PRAGMA user_version``):
+What the file holds (format version FORMAT_VERSION, ``PRAGMA user_version``; version 1 stores
+are refused with a message naming both versions):
 - ``meta``: the schema and its fingerprint, the data holders' key check value, the project key's
   check value, the threshold and clustering, and once the first month is linked the fitted model
-  and its two weight corrections (salt groups, exact-agreement dependence) as JSON, no pickle;
-- ``records``: each agency's current encoded records (record id, one BLOB of the filter bytes,
-  missing flags, CLK and blocking keys), the month each arrived and last changed, its person id;
-- ``links``: the accepted pairs (agency, id, agency, id, probability) and the month found;
+  and its two weight corrections (salt groups, exact-agreement dependence) and the blocking
+  rules kept with it (``linkage.incremental``), as JSON, no pickle;
+- ``records``: each agency's current records (an integer key ``rec``, record id, the month each
+  arrived and last changed, its person id) and one ``summary`` BLOB per record: a 128-bit
+  BLAKE2b digest of its encoding, its key columns for the kept rules (keyed blocking keys, the
+  filter hashes of the field-agreement fields) and the popcount of each filter: what a month
+  reads of every record, all derived from the encoding;
+- ``encodings``: each record's encoding, one BLOB (filter bytes, missing flags, CLK and
+  blocking keys), read only for records that share a block with a new or changed one;
+- ``links``: the accepted pairs (rec, rec, probability) and the month found;
 - ``persons`` and ``history``: every person id ever issued (first month, active / merged /
   ended) and each merge, split and end with its month and the link probability behind it;
 - ``months``: per month and agency, the records held, added, changed and withdrawn.
 
 A month: each agency's file is its full current extract. Records new since the last month are
-added, records whose encoding changed are replaced, records absent are withdrawn (an agency with
-no file this month keeps its records). The model fitted on the first month is kept (no refit):
-the new and changed records are blocked against the whole population and each other with the
-same rules a full re-link would choose, scored with the kept model and corrections, and the
+added, records whose encoding changed (digest) are replaced, records absent are withdrawn (an
+agency with no file this month keeps its records). The model and the blocking rules fitted and
+chosen on the first month are kept (no refit): the new and changed records are joined against
+the stored key columns of the whole population (a block left out when the whole population's
+block is oversized, as in a full run), scored with the kept model and corrections, and the
 clusters are recomputed only for the connected components of the links that the change touched.
+So the month equals ``relink`` (the kept rules planned over every encoding, scored, clustered).
 
 Person ids: minted once per new person (``ProjectKey.minted_ids`` of the cluster's smallest
 record and the month: keyed, 64 bits, no order or count) and never reused. After a month, each
@@ -29,17 +38,19 @@ old person's id goes to the new cluster holding most of its records (ties: the c
 smallest (agency, id)); a cluster claimed by several ids keeps the one that held most of its
 records, then the oldest (first month), then the smallest id, and the others are recorded as
 merged into it; a cluster claimed by none gets a new id. Records of an old person that end in a
-cluster other than its home are recorded as split from it (to that cluster's id).
+cluster other than its home are recorded as split from it (to that cluster's id). A new record
+that matches (kept model, at the threshold) a record withdrawn the same month counts as that
+record's person: an agency that re-registers someone under a new record id does not end them.
 
 Crash safety: SQLite's rollback journal, ``synchronous=FULL`` (and ``secure_delete``: the
 bytes of a withdrawn or replaced encoding are overwritten, not left in free pages); the whole
 month, from the first read to the last write, runs inside one ``BEGIN IMMEDIATE`` transaction,
-so a run killed half-way
-leaves the previous month, and a second writer is refused at once.
+so a run killed half-way leaves the previous month, and a second writer is refused at once.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -63,11 +74,18 @@ from linkcore.errors import (
     SecretError,
     StoreError,
 )
+from linkcore.linkage import blocking as _blocking
+from linkcore.linkage import incremental as _incremental
 from linkcore.linkage import resolve as _resolve
+from linkcore.linkage.blocking import AllPairs
 from linkcore.linkage.pseudonyms import ProjectKey
 
-#: The store layout this linkcore reads and writes (``PRAGMA user_version``).
-FORMAT_VERSION = 1
+#: The store layout this linkcore reads and writes (``PRAGMA user_version``). Version 2 keeps
+#: the encodings in their own table and each record's digest and join keys beside it.
+FORMAT_VERSION = 2
+#: A population of ``n`` records is linked by all pairs when ``n * n`` is at most this
+#: (``blocking='auto'``'s rule), else by the rules kept from the first month.
+ALL_PAIRS_LIMIT = _blocking.ALL_PAIRS_LIMIT
 #: ``PRAGMA application_id``: "LKST", so another program's SQLite file is recognised as such.
 APPLICATION_ID = 0x4C4B5354
 _MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
@@ -75,14 +93,12 @@ _SCHEMA_SQL = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE agencies (name TEXT PRIMARY KEY, position INTEGER NOT NULL UNIQUE,
                        joined TEXT NOT NULL);
-CREATE TABLE records (agency TEXT NOT NULL, id TEXT NOT NULL, arrived TEXT NOT NULL,
-                      changed TEXT NOT NULL, person TEXT NOT NULL, data BLOB NOT NULL,
-                      PRIMARY KEY (agency, id));
-CREATE INDEX records_person ON records (person);
-CREATE TABLE links (agency_a TEXT NOT NULL, id_a TEXT NOT NULL, agency_b TEXT NOT NULL,
-                    id_b TEXT NOT NULL, probability REAL NOT NULL, month TEXT NOT NULL,
-                    PRIMARY KEY (agency_a, id_a, agency_b, id_b));
-CREATE INDEX links_b ON links (agency_b, id_b);
+CREATE TABLE records (rec INTEGER PRIMARY KEY, agency TEXT NOT NULL, id TEXT NOT NULL,
+                      arrived TEXT NOT NULL, changed TEXT NOT NULL, person TEXT NOT NULL,
+                      summary BLOB NOT NULL, UNIQUE (agency, id));
+CREATE TABLE encodings (rec INTEGER PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE links (rec_a INTEGER NOT NULL, rec_b INTEGER NOT NULL, probability REAL NOT NULL,
+                    month TEXT NOT NULL, PRIMARY KEY (rec_a, rec_b)) WITHOUT ROWID;
 CREATE TABLE persons (person TEXT PRIMARY KEY, first_month TEXT NOT NULL,
                       status TEXT NOT NULL, merged_into TEXT);
 CREATE TABLE history (seq INTEGER PRIMARY KEY AUTOINCREMENT, month TEXT NOT NULL,
@@ -111,6 +127,8 @@ class UpdateReport:
     merges: int = 0
     splits: int = 0
     ended: int = 0
+    #: new records that matched a record withdrawn the same month and took its person
+    reregistered: int = 0
     records: int = 0
     people: int = 0
     timings: dict[str, float] = field(default_factory=dict)
@@ -256,9 +274,27 @@ class _Codec:
         self.blocks = [b.name for b in s.blocking_keys]
         self.width = 8 * (sum(self.words.values()) + (self.clk_words or 0) + len(self.blocks)) \
             + len(self.words)
+        #: the filters whose popcounts are stored (every field, then the CLK if any)
+        self.filters = [*self.words, *(["clk"] if self.clk_words is not None else [])]
+
+    def popcounts(self, ds: EncodedDataset) -> np.ndarray:
+        """Return each record's popcount of each of ``filters`` (int32 ``[n, filters]``)."""
+        from linkcore import kernels
+
+        # numpy's popcount, one thread: a month's few thousand records are done before a
+        # parallel kernel's threads would have started (tests compare the two kernels)
+        cols = [kernels.popcounts_reference(ds.fields[f] if f in ds.fields else ds.clk)
+                for f in self.filters]
+        return np.stack(cols, axis=1).astype(np.int32) if cols else \
+            np.zeros((len(ds), 0), np.int32)
 
     def encode(self, ds: EncodedDataset) -> list[bytes]:
         """Return each record's BLOB."""
+        rows = self.rows(ds)
+        return [rows[i].tobytes() for i in range(len(ds))]
+
+    def rows(self, ds: EncodedDataset) -> np.ndarray:
+        """Return every record's BLOB as one row of a ``uint8[n, width]`` matrix."""
         n = len(ds)
         parts = [np.ascontiguousarray(ds.fields[f], dtype="<u8").view(np.uint8).reshape(n, -1)
                  for f in self.words]
@@ -268,8 +304,7 @@ class _Codec:
         for b in self.blocks:
             parts.append(np.ascontiguousarray(ds.blocking_keys[b], dtype="<u8")
                          .view(np.uint8).reshape(n, -1))
-        rows = np.hstack(parts) if parts else np.zeros((n, 0), np.uint8)
-        return [rows[i].tobytes() for i in range(n)]
+        return np.ascontiguousarray(np.hstack(parts)) if parts else np.zeros((n, 0), np.uint8)
 
     def decode(self, ids: Sequence[str], blobs: Sequence[bytes]) -> EncodedDataset:
         """Rebuild an EncodedDataset from record ids and their BLOBs."""
@@ -333,84 +368,116 @@ def _load_model(meta: Mapping[str, str]) -> tuple[Any, Any, Any]:
 
 @dataclass
 class _Population:
-    """Every current record, pooled in store order (agency position, then id)."""
+    """The rows an id assignment sees, in store order (agency position, then id)."""
 
     agencies: list[str]
-    pooled: EncodedDataset
     agency: np.ndarray  # agency name per row
     source: np.ndarray  # agency position per row
     ids: np.ndarray
-    index: dict[tuple[str, str], int]
 
 
-def _population(codec: _Codec, agencies: list[str],
-                rows: dict[str, tuple[list[str], list[bytes]]]) -> _Population:
-    """Pool every agency's (ids, blobs), in agency order and id order."""
-    ids: list[str] = []
-    blobs: list[bytes] = []
-    names: list[str] = []
-    src: list[int] = []
-    for pos, a in enumerate(agencies):
-        a_ids, a_blobs = rows.get(a, ([], []))
-        order = sorted(range(len(a_ids)), key=a_ids.__getitem__)
-        ids.extend(a_ids[i] for i in order)
-        blobs.extend(a_blobs[i] for i in order)
-        names.extend([a] * len(order))
-        src.extend([pos] * len(order))
-    pooled = codec.decode(ids, blobs)
-    agency = np.asarray(names, dtype=object)
-    index = {(a, i): k for k, (a, i) in enumerate(zip(names, ids, strict=True))}
-    return _Population(agencies, pooled, agency, np.asarray(src, dtype=np.int64),
-                       pooled.record_ids, index)
+@dataclass
+class _State:
+    """Every current record's narrow columns, rows in store order (agency position, then id).
 
-
-def _candidates_against(pop: _Population, delta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs (i < j) of pooled rows with at least one row in ``delta``, by the full run's rules.
-
-    The rules are those a full re-link of the population would use (all pairs when small, else
-    keyed blocking and field agreement on the fields it would choose); each is run for the
-    delta rows against every row, so the cost grows with the delta, not with pairs of old rows.
+    ``blob`` holds the encodings read or received so far (row -> BLOB); the other columns come
+    from the narrow ``records`` table, never from the encodings.
     """
-    from linkcore.linkage.blocking import FieldAgreement, _CodeUnion, _parse_rules
 
-    ds = pop.pooled
-    n = len(ds)
-    if delta.size == 0 or n < 2:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    sub = ds.subset(delta)
-    union = _CodeUnion()
-    is_delta = np.zeros(n, bool)
-    is_delta[delta] = True
-    for rule in _parse_rules("auto", ds, ds):
-        if isinstance(rule, FieldAgreement) and rule.fields is None:
-            rule = FieldAgreement(fields=tuple(rule.select(ds, ds)[0]),
-                                  max_u_exact=rule.max_u_exact,
-                                  max_block_pairs=rule.max_block_pairs, seed=rule.seed)
-            if len(rule.fields or ()) < 2:
-                continue
-        codes, _ = rule.codes(sub, ds)
-        d, j = delta[codes // n], codes % n
-        keep = (d != j) & (~is_delta[j] | (d < j))
-        lo, hi = np.minimum(d[keep], j[keep]), np.maximum(d[keep], j[keep])
-        union.add(np.unique(lo * n + hi))
-    codes = union.result()
-    return codes // n, codes % n
+    rec: np.ndarray  # int64 record key
+    source: np.ndarray  # agency position
+    agency: np.ndarray  # agency name
+    ids: np.ndarray
+    person: np.ndarray  # old person id (None for a new record)
+    keys: np.ndarray  # uint64 [n, columns]: the kept rules' key columns
+    pops: np.ndarray  # int32 [n, filters]: popcount of each filter (codec.filters)
+    new: np.ndarray  # bool: arrived this month
+    delta: np.ndarray  # bool: new or changed this month
+    blob: dict[int, bytes]
+
+    def __len__(self) -> int:
+        return int(self.rec.size)
 
 
-def _score(pop: _Population, left: np.ndarray, right: np.ndarray,
-           scoring: tuple[Any, Any, Any]) -> np.ndarray:
-    """Match probability of pooled pairs under the kept model and its corrections."""
+def _read_state(conn: sqlite3.Connection, agencies: list[str], joins: int, filters: int
+                ) -> dict[str, Any]:
+    """Read the stored records' narrow columns (no encodings), each agency in id order."""
+    parts = [conn.execute("SELECT rec, id, person, summary FROM records WHERE agency = ? "
+                          "ORDER BY id", (a,)).fetchall() for a in agencies]
+    sizes = [len(p) for p in parts]
+    n = sum(sizes)
+    rec, ids, person, summary = (list(c) for c in zip(*(r for p in parts for r in p),
+                                                      strict=True)) if n else ([], [], [], [])
+    width = 16 + 8 * joins + 4 * filters
+    raw = b"".join(summary)
+    if len(raw) != width * n:
+        raise StoreError("a stored record has the wrong length; the store is damaged")
+    m = np.frombuffer(raw, dtype=np.uint8).reshape(n, width)
+    return {"rec": np.asarray(rec, dtype=np.int64),
+            "source": np.repeat(np.arange(len(agencies), dtype=np.int64), sizes),
+            "agency": np.repeat(np.asarray(agencies, dtype=object), sizes),
+            "ids": np.asarray(ids, dtype=object), "person": np.asarray(person, dtype=object),
+            "digest": np.ascontiguousarray(m[:, :16]).view("<u8"),
+            "keys": np.ascontiguousarray(m[:, 16:16 + 8 * joins]).view("<u8")
+            .astype(np.uint64),
+            "pops": np.ascontiguousarray(m[:, 16 + 8 * joins:]).view("<i4").astype(np.int32)}
+
+
+def _summaries(digest: np.ndarray, keys: np.ndarray, pops: np.ndarray) -> list[bytes]:
+    """Each row's ``summary`` BLOB: its digest, key columns and popcounts, little-endian."""
+    m = np.hstack([np.ascontiguousarray(digest, dtype="<u8").view(np.uint8),
+                   np.ascontiguousarray(keys, dtype="<u8").view(np.uint8),
+                   np.ascontiguousarray(pops, dtype="<i4").view(np.uint8)])
+    w = m.shape[1]
+    raw = m.tobytes()
+    return [raw[i * w:(i + 1) * w] for i in range(m.shape[0])]
+
+
+def _digests(rows: np.ndarray) -> np.ndarray:
+    """Return a 128-bit BLAKE2b digest of each encoding row (``uint64[n, 2]``)."""
+    n, w = rows.shape
+    view = memoryview(np.ascontiguousarray(rows).reshape(-1))
+    out = b"".join([hashlib.blake2b(view[i * w:(i + 1) * w], digest_size=16).digest()
+                    for i in range(n)])
+    return np.frombuffer(out, dtype="<u8").reshape(rows.shape[0], 2)
+
+
+def _fetch_blobs(conn: sqlite3.Connection, recs: np.ndarray, total: int) -> dict[int, bytes]:
+    """Read the given records' encodings (rec -> BLOB): by key, or one scan for most of them."""
+    want = set(recs.tolist())
+    if not want:
+        return {}
+    if 2 * len(want) > total:
+        return {r: b for r, b in conn.execute("SELECT rec, data FROM encodings") if r in want}
+    out: dict[int, bytes] = {}
+    ordered = sorted(want)
+    for start in range(0, len(ordered), 20_000):
+        chunk = ordered[start:start + 20_000]
+        out.update(conn.execute(f"SELECT rec, data FROM encodings WHERE rec IN "
+                                f"({','.join('?' * len(chunk))})", chunk).fetchall())
+    return out
+
+
+def _decode_rows(codec: _Codec, state: _State, rows: np.ndarray) -> EncodedDataset:
+    """Decode the encodings of ``rows`` (all in ``state.blob``) as one dataset, in row order."""
+    return codec.decode(state.ids[rows].tolist(), [state.blob[r] for r in rows.tolist()])
+
+
+def _score(part: EncodedDataset, left: np.ndarray, right: np.ndarray,
+           scoring: tuple[Any, Any, Any], pops: Mapping[str, np.ndarray] | None = None
+           ) -> np.ndarray:
+    """Match probability of pairs of ``part``'s rows under the kept model and its corrections.
+
+    ``pops``: the rows' stored popcounts per filter, so that they are not counted again.
+    """
     from linkcore.linkage.compare import Comparator
     from linkcore.linkage.model import weights_to_probabilities
 
     model, salt, dependence = scoring
     if left.size == 0:
         return np.zeros(0)
-    # only the rows in some pair: popcounts and filters of the rest are never needed
-    rows, local = np.unique(np.concatenate((left, right)), return_inverse=True)
-    part = pop.pooled.subset(rows)
-    comparator = Comparator(part, part, model.comparisons)
-    levels = comparator.levels(local[:left.size], local[left.size:])
+    comparator = Comparator(part, part, model.comparisons, popcounts_a=pops, popcounts_b=pops)
+    levels = comparator.levels(left, right)
     weights = model.match_weights(levels)
     weights = salt.adjust(weights, levels, model.comparisons)
     weights = dependence.adjust(weights, levels, model.comparisons)
@@ -437,6 +504,26 @@ def _closure(n: int, left: np.ndarray, right: np.ndarray, old_person: np.ndarray
         if (grown == inside).all():
             return np.flatnonzero(inside)
         inside = grown
+
+
+class _FirstMonths(Mapping[str, str]):
+    """Person id -> the month it was issued, looked up in the store one id at a time."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def __getitem__(self, person: str) -> str:
+        row = self._conn.execute("SELECT first_month FROM persons WHERE person = ?",
+                                 (person,)).fetchone()
+        if row is None:
+            raise KeyError(person)
+        return row[0]
+
+    def __iter__(self) -> Iterator[str]:
+        return (p for p, in self._conn.execute("SELECT person FROM persons"))
+
+    def __len__(self) -> int:
+        return self._conn.execute("SELECT COUNT(*) FROM persons").fetchone()[0]
 
 
 # --------------------------------------------------------------------------- update
@@ -482,12 +569,12 @@ def update(path: str | os.PathLike[str], month: str, files: Mapping[str, Encoded
             _check_file(meta, a, ds)
         codec = _Codec(meta)
         agencies = known + [a for a in names if a not in known]
-        stored = _read_records(conn, codec)
-        old_links = conn.execute("SELECT agency_a, id_a, agency_b, id_b, probability "
-                                 "FROM links").fetchall()
-        first_month = dict(conn.execute("SELECT person, first_month FROM persons").fetchall())
-        report, writes = _plan(meta, month, agencies, stored, old_links, first_month, files,
-                               codec, key, timings)
+        kept = _incremental.rules_from_json(meta["blocking"]) if "blocking" in meta else None
+        stored = _read_state(conn, agencies, int(meta.get("joins", "0")), len(codec.filters))
+        links = conn.execute("SELECT rec_a, rec_b, probability FROM links").fetchall()
+        timings["read"] = time.perf_counter() - t0
+        report, writes = _plan(conn, meta, month, agencies, stored, links, kept, files, codec,
+                               key, timings)
         t1 = time.perf_counter()
         _write(conn, month, meta, known, agencies, files, writes)
         timings["write"] = time.perf_counter() - t1
@@ -527,181 +614,341 @@ def _check_file(meta: Mapping[str, str], agency: str, ds: EncodedDataset) -> Non
     ds.validate()  # ids unique and non-empty, arrays of the schema's shapes
 
 
-def _read_records(conn: sqlite3.Connection, codec: _Codec
-                  ) -> dict[str, dict[str, tuple[bytes, str, str]]]:
-    """Agency -> id -> (blob, person, arrived)."""
-    out: dict[str, dict[str, tuple[bytes, str, str]]] = {}
-    for agency, rid, blob, person, arrived in conn.execute(
-            "SELECT agency, id, data, person, arrived FROM records"):
-        if len(blob) != codec.width:
-            raise StoreError("a stored record has the wrong length; the store is damaged")
-        out.setdefault(agency, {})[rid] = (blob, person, arrived)
-    return out
-
-
 @dataclass
 class _Writes:
     """Everything one month changes, computed before the first write."""
 
-    #: agency, id, arrived, changed, person, blob
-    upsert: list[tuple[str, str, str, str, str, bytes]]
-    withdraw: list[tuple[str, str]]
-    reassign: list[tuple[str, str, str]]  # person, agency, id
-    links_removed: list[tuple[str, str, str, str]]
-    links_added: list[tuple[str, str, str, str, float]]
+    #: rec, agency, id, arrived, changed, person, summary
+    insert: list[tuple[int, str, str, str, str, str, bytes]]
+    replace: list[tuple[str, str, bytes, int]]  # changed, person, summary, rec
+    encodings: list[tuple[int, bytes]]  # rec, blob
+    withdraw: list[tuple[int]]
+    rekey: list[tuple[bytes, int]]  # summary, rec: a full month's new key columns
+    reassign: list[tuple[str, int]]  # person, rec
+    links_removed: list[tuple[int, int]]
+    links_added: list[tuple[int, int, float]]
     persons_new: list[str]
     persons_status: list[tuple[str, str | None, str]]  # status, merged_into, person
     events: list[tuple[str, str, str | None, float | None]]  # event, person, other, probability
     counts: list[tuple[str, int, int, int, int]]  # agency, records, added, changed, withdrawn
-    model: dict[str, str] | None
+    meta: dict[str, str]
 
 
-def _plan(meta: Mapping[str, str], month: str, agencies: list[str],
-          stored: dict[str, dict[str, tuple[bytes, str, str]]], old_links: list[tuple],
-          first_month: dict[str, str], files: Mapping[str, EncodedDataset], codec: _Codec,
-          key: ProjectKey, timings: dict[str, float]) -> tuple[UpdateReport, _Writes]:
-    """Diff the files against the store, link what is new, recluster what it touched."""
-    t0 = time.perf_counter()
-    rows: dict[str, tuple[list[str], list[bytes]]] = {}
-    added: dict[str, int] = {}
-    changed: dict[str, int] = {}
-    withdrawn: dict[str, int] = {}
-    upsert: dict[tuple[str, str], tuple[str, str, bytes]] = {}  # -> arrived, changed, blob
-    gone: list[tuple[str, str]] = []
-    counts = []
-    for a in agencies:
-        old = stored.get(a, {})
+def _diff(month: str, agencies: list[str], stored: dict[str, Any],
+          files: Mapping[str, EncodedDataset], codec: _Codec, next_rec: int
+          ) -> tuple[_State, list[int], dict[str, tuple[int, int, int]], np.ndarray]:
+    """Diff the files against the store: records kept, replaced, added and withdrawn.
+
+    Returns the state (rows in store order), the withdrawn records' keys, per agency (added,
+    changed, withdrawn), and each row's digest.
+    """
+    alive = np.ones(stored["rec"].size, bool)
+    new_parts, changed_parts = [], []  # (agency position, file rows / stored rows, matrix)
+    counts: dict[str, tuple[int, int, int]] = {}
+    for pos, a in enumerate(agencies):
         if a not in files:
-            rows[a] = (list(old), [v[0] for v in old.values()])
             continue
         ds = files[a]
-        ids = [str(x) for x in ds.record_ids]
-        blobs = codec.encode(ds)
-        rows[a] = (ids, blobs)
-        present = set(ids)
-        gone.extend((a, i) for i in old if i not in present)
-        n_new = n_changed = 0
-        for i, b in zip(ids, blobs, strict=True):
-            prev = old.get(i)
-            if prev is None:
-                n_new += 1
-                upsert[(a, i)] = (month, month, b)
-            elif prev[0] != b:
-                n_changed += 1
-                upsert[(a, i)] = (prev[2], month, b)
-        added[a], changed[a] = n_new, n_changed
-        withdrawn[a] = len(old) - (len(ids) - n_new)
-        counts.append((a, len(ids), n_new, n_changed, withdrawn[a]))
-    pop = _population(codec, agencies, rows)
-    n = len(pop.pooled)
-    person_of = {(a, i): v[1] for a, recs in stored.items() for i, v in recs.items()}
-    codes_p, uniques = pd.factorize(pd.Series(
-        [person_of.get((a, i)) for a, i in zip(pop.agency, pop.ids, strict=True)],
-        dtype=object), use_na_sentinel=True)
+        ids = pd.Index([str(x) for x in ds.record_ids], dtype=object)
+        rows = codec.rows(ds)
+        incoming = _digests(rows)
+        mine = np.flatnonzero(stored["source"] == pos)
+        at = pd.Index(stored["ids"][mine], dtype=object).get_indexer(ids) if mine.size else \
+            np.full(len(ids), -1, np.int64)
+        present = np.zeros(mine.size, bool)
+        present[at[at >= 0]] = True
+        alive[mine[~present]] = False
+        hit = np.flatnonzero(at >= 0)
+        old = mine[at[hit]]
+        moved = (stored["digest"][old] != incoming[hit]).any(axis=1)
+        fresh = np.flatnonzero(at < 0)
+        new_parts.append((pos, a, np.asarray(ids)[fresh], rows[fresh], incoming[fresh]))
+        changed_parts.append((old[moved], rows[hit[moved]], incoming[hit[moved]]))
+        counts[a] = (int(fresh.size), int(moved.sum()), int((~present).sum()))
+    gone = stored["rec"][~alive].tolist()
+    keep = np.flatnonzero(alive)
+    k_new = sum(p[2].size for p in new_parts)
+    n = keep.size + k_new
+    joins, filters = stored["keys"].shape[1], stored["pops"].shape[1]
+    new_ids = np.concatenate([p[2] for p in new_parts] + [np.zeros(0, object)])
+    source = np.concatenate([stored["source"][keep]] + [np.full(p[2].size, p[0], np.int64)
+                                                        for p in new_parts])
+    ids = np.concatenate([stored["ids"][keep], new_ids])
+    # store order: agency position, then id (as a full re-link pools them); the stored rows
+    # already are, so only the new ones are placed
+    order = np.arange(n)
+    if k_new:
+        pieces = []
+        for pos in range(len(agencies)):
+            old_rows = np.flatnonzero(source[:keep.size] == pos)
+            new_rows = keep.size + np.flatnonzero(source[keep.size:] == pos)
+            new_rows = new_rows[np.argsort(ids[new_rows], kind="stable")]
+            at = np.searchsorted(ids[old_rows], ids[new_rows])
+            pieces.append(np.insert(old_rows, at, new_rows))
+        order = np.concatenate(pieces)
+    digest = np.concatenate([stored["digest"][keep]] + [p[4] for p in new_parts])
+    matrix = np.concatenate([np.zeros((keep.size, codec.width), np.uint8)]
+                            + [p[3] for p in new_parts])
+    state = _State(
+        np.concatenate([stored["rec"][keep], np.arange(next_rec, next_rec + k_new)]),
+        source, np.asarray(agencies + [""], dtype=object)[source], ids,
+        np.concatenate([stored["person"][keep], np.full(k_new, None, dtype=object)]),
+        np.concatenate([stored["keys"][keep], np.zeros((k_new, joins), np.uint64)]),
+        np.concatenate([stored["pops"][keep], np.zeros((k_new, filters), np.int32)]),
+        np.arange(n) >= keep.size, np.arange(n) >= keep.size, {})
+    where = np.full(stored["rec"].size, -1, np.int64)
+    where[keep] = np.arange(keep.size)
+    for old, rows, dig in changed_parts:
+        at = where[old]
+        state.delta[at] = True
+        digest[at] = dig
+        matrix[at] = rows
+    for r in np.flatnonzero(state.delta).tolist():
+        state.blob[r] = matrix[r].tobytes()
+    back = np.empty_like(order)
+    back[order] = np.arange(n)
+    state = _State(state.rec[order], state.source[order], state.agency[order],
+                   state.ids[order], state.person[order], state.keys[order], state.pops[order],
+                   state.new[order], state.delta[order],
+                   {int(back[r]): b for r, b in state.blob.items()})
+    return state, gone, counts, digest[order]
+
+
+def _plan(conn: sqlite3.Connection, meta: Mapping[str, str], month: str, agencies: list[str],
+          stored: dict[str, Any], old_links: list[tuple], kept: list | None,
+          files: Mapping[str, EncodedDataset], codec: _Codec, key: ProjectKey,
+          timings: dict[str, float]) -> tuple[UpdateReport, _Writes]:
+    """Diff the files against the store, link what is new, recluster what it touched."""
+    t0 = time.perf_counter()
+    next_rec = int(meta.get("next_rec", "1"))
+    state, gone, per_agency, digest = _diff(month, agencies, stored, files, codec, next_rec)
+    n = len(state)
+    dirty_rows = np.flatnonzero(state.delta)
+    threshold = float(meta["threshold"])
+    full = "model" not in meta
+    specs: list = []
+    inherited = 0
+    scoring = None if full else _load_model(meta)
+    if scoring is not None and dirty_rows.size:
+        # the new and changed records' popcounts and key columns, from their encodings
+        dirty_part = _decode_rows(codec, state, dirty_rows)
+        state.pops[dirty_rows] = codec.popcounts(dirty_part)
+        if kept:
+            state.keys[dirty_rows], specs = _incremental.join_keys(dirty_part, kept)
+        inherited = _inherit(conn, codec, state, stored, np.isin(stored["rec"], gone), specs,
+                             scoring, threshold, all_pairs=n * n <= ALL_PAIRS_LIMIT)
+    codes_p, uniques = pd.factorize(pd.Series(state.person, dtype=object), use_na_sentinel=True)
     old_person = np.asarray(codes_p, dtype=np.int64)
     persons = [str(p) for p in uniques]
-    dirty_rows = np.array(sorted(pop.index[k] for k in upsert), dtype=np.int64)
     timings["diff"] = time.perf_counter() - t0
 
     # the old links: kept while both records are present and unchanged
     t0 = time.perf_counter()
-    kept_l, kept_r, kept_p, old_l, old_r, old_p = [], [], [], [], [], []
-    removed: list[tuple[str, str, str, str]] = []
-    seeds = set(dirty_rows.tolist())
-    for aa, ia, ab, ib, p in old_links:
-        ka, kb = pop.index.get((aa, ia)), pop.index.get((ab, ib))
-        if ka is not None and kb is not None:
-            old_l.append(ka)
-            old_r.append(kb)
-            old_p.append(p)
-        if ka is None or kb is None or (aa, ia) in upsert or (ab, ib) in upsert:
-            removed.append((aa, ia, ab, ib))
-            seeds.update(k for k in (ka, kb) if k is not None)
-        else:
-            kept_l.append(ka)
-            kept_r.append(kb)
-            kept_p.append(p)
-    lost = {person_of[g] for g in gone}
-    seeds.update(np.flatnonzero(np.isin(old_person, [k for k, p in enumerate(persons)
-                                                     if p in lost])).tolist())
+    rec_order = np.argsort(state.rec, kind="stable")
+    sorted_rec = state.rec[rec_order]
 
-    # link: everything at the first month, else the new and changed rows against all
-    threshold = float(meta["threshold"])
-    model_doc = None
-    full = "model" not in meta
-    if full:
-        new_l, new_r, new_p, scored, model_doc = _full_link(pop, threshold, meta["clustering"])
-        seeds = set(range(n))
+    def rows_of(recs: np.ndarray) -> np.ndarray:
+        if n == 0:
+            return np.full(recs.size, -1, np.int64)
+        at = np.minimum(np.searchsorted(sorted_rec, recs), n - 1)
+        return np.where(sorted_rec[at] == recs, rec_order[at], -1)
+
+    if old_links:
+        lk = np.asarray(old_links, dtype=float)
+        link_a, link_b = lk[:, 0].astype(np.int64), lk[:, 1].astype(np.int64)
+        link_p = lk[:, 2]
     else:
-        scoring = _load_model(meta)
-        cand_l, cand_r = _candidates_against(pop, dirty_rows)
-        prob = _score(pop, cand_l, cand_r, scoring)
+        link_a = link_b = np.zeros(0, np.int64)
+        link_p = np.zeros(0)
+    ra, rb = rows_of(link_a), rows_of(link_b)
+    both = (ra >= 0) & (rb >= 0)
+    old_l, old_r, old_p = np.minimum(ra, rb)[both], np.maximum(ra, rb)[both], link_p[both]
+    dirty = np.zeros(n + 1, bool)  # index -1 (withdrawn) reads False
+    dirty[:n] = state.delta
+    kept_m = both & ~dirty[ra] & ~dirty[rb]
+    removed = [(int(a), int(b)) for a, b in zip(link_a[~kept_m], link_b[~kept_m], strict=True)]
+    kept_l = np.minimum(ra, rb)[kept_m]
+    kept_r = np.maximum(ra, rb)[kept_m]
+    kept_p = link_p[kept_m]
+    seeds = np.concatenate([dirty_rows, ra[~kept_m & (ra >= 0)], rb[~kept_m & (rb >= 0)]])
+    lost = set(stored["person"][np.isin(stored["rec"], gone)].tolist()) if gone else set()
+    lost_codes = [k for k, p in enumerate(persons) if p in lost]
+    seeds = np.concatenate([seeds, np.flatnonzero(np.isin(old_person, lost_codes))])
+
+    # link: everything when no model is kept yet, else the new and changed rows against all
+    new_meta = {"next_rec": str(max(next_rec, int(state.rec.max()) + 1 if n else next_rec))}
+    rekey: list[tuple[bytes, int]] = []
+    if full:
+        state.blob.update(_blobs_for(conn, state, np.arange(n, dtype=np.int64)))
+        pooled = _decode_rows(codec, state, np.arange(n, dtype=np.int64))
+        kept = _freeze(pooled)
+        new_meta["blocking"] = _incremental.rules_to_json(kept)
+        rules = _incremental.active_rules(n, kept, ALL_PAIRS_LIMIT)
+        state.keys = _incremental.join_keys(pooled, kept)[0] if n and kept else \
+            np.zeros((n, 0), np.uint64)
+        state.pops = codec.popcounts(pooled)
+        new_meta["joins"] = str(state.keys.shape[1])
+        same = np.flatnonzero(~state.delta)
+        rekey = list(zip(_summaries(digest[same], state.keys[same], state.pops[same]),
+                         state.rec[same].tolist(), strict=True))
+        new_l, new_r, new_p, scored, model_doc = _full_link(state, pooled, agencies, threshold,
+                                                            meta["clustering"], rules)
+        new_meta.update(model_doc or {})
+        seeds = np.arange(n, dtype=np.int64)
+    else:
+        rules = _incremental.active_rules(n, kept or [], ALL_PAIRS_LIMIT)
+        if isinstance(rules[0], AllPairs):
+            cand_l, cand_r = _incremental.all_pairs_with(n, dirty_rows)
+        else:
+            cand_l, cand_r = _incremental.delta_pairs(state.keys, specs, dirty_rows)
+        # only the rows in some pair: the encodings of the rest are never read
+        rows, local = np.unique(np.concatenate((cand_l, cand_r)), return_inverse=True)
+        state.blob.update(_blobs_for(conn, state, rows))
+        part = _decode_rows(codec, state, rows)
+        pops = {f: state.pops[rows, j] for j, f in enumerate(codec.filters)}
+        prob = _score(part, local[:cand_l.size], local[cand_l.size:], scoring, pops)
         ok = prob >= threshold
         new_l, new_r, new_p, scored = cand_l[ok], cand_r[ok], prob[ok], int(cand_l.size)
     timings["link"] = time.perf_counter() - t0
 
     # recluster the touched components and carry the ids over
     t0 = time.perf_counter()
-    all_l = np.concatenate([np.asarray(kept_l, np.int64), new_l]).astype(np.int64)
-    all_r = np.concatenate([np.asarray(kept_r, np.int64), new_r]).astype(np.int64)
-    all_p = np.concatenate([np.asarray(kept_p, float), new_p]).astype(float)
-    region = _closure(n, all_l, all_r, old_person, np.array(sorted(seeds), dtype=np.int64)) \
-        if n else np.zeros(0, np.int64)
+    all_l = np.concatenate([kept_l, new_l]).astype(np.int64)
+    all_r = np.concatenate([kept_r, new_r]).astype(np.int64)
+    all_p = np.concatenate([kept_p, new_p]).astype(float)
+    seeds = np.unique(np.concatenate([seeds, new_l, new_r]).astype(np.int64))
+    region = _closure(n, all_l, all_r, old_person, seeds) if n else np.zeros(0, np.int64)
+    pop = _Population(agencies, state.agency, state.source, state.ids)
     assigned, events, status, minted = _assign(
-        pop, region, all_l, all_r, all_p, (np.asarray(old_l, np.int64),
-                                          np.asarray(old_r, np.int64),
-                                          np.asarray(old_p, float)),
-        old_person, persons, first_month, meta["clustering"], month, key)
+        pop, region, all_l, all_r, all_p, (old_l, old_r, old_p), old_person, persons,
+        _FirstMonths(conn), meta["clustering"], month, key)
     ended = sorted(lost - {persons[c] for c in np.unique(old_person[old_person >= 0])})
     events += [("end", p, None, None) for p in ended]
     status += [("ended", None, p) for p in ended]
     timings["cluster"] = time.perf_counter() - t0
 
-    reassign = []
+    insert, replace, encodings, reassign = [], [], [], []
+    dirty_rows = np.flatnonzero(state.delta)
+    summary = dict(zip(dirty_rows.tolist(), _summaries(digest[dirty_rows], state.keys[dirty_rows],
+                                                       state.pops[dirty_rows]), strict=True))
     for row, person in assigned.items():
-        k = (pop.agency[row], pop.ids[row])
-        if k in upsert:
-            continue
-        if person_of.get(k) != person:
-            reassign.append((person, k[0], k[1]))
-    up = [(a, i, arr, chg, assigned[pop.index[(a, i)]], b)
-          for (a, i), (arr, chg, b) in upsert.items()]
-    keyed = [(pop.agency[a], pop.ids[a], pop.agency[b], pop.ids[b], float(p))
+        r = int(state.rec[row])
+        if state.delta[row]:
+            if state.new[row]:
+                insert.append((r, state.agency[row], state.ids[row], month, month, person,
+                               summary[row]))
+            else:
+                replace.append((month, person, summary[row], r))
+            encodings.append((r, state.blob[row]))
+        elif state.person[row] != person:
+            reassign.append((person, r))
+    keyed = [(int(state.rec[a]), int(state.rec[b]), float(p))
              for a, b, p in zip(new_l.tolist(), new_r.tolist(), new_p.tolist(), strict=True)]
     untouched = np.ones(n, bool)
     untouched[region] = False
     n_people = len({persons[c] for c in np.unique(old_person[untouched & (old_person >= 0)])}
                    | set(assigned.values()))
+    added = {a: c[0] for a, c in per_agency.items()}
+    changed = {a: c[1] for a, c in per_agency.items()}
+    withdrawn = {a: c[2] for a, c in per_agency.items()}
+    held = np.bincount(state.source, minlength=len(agencies))
+    counts = [(a, int(held[agencies.index(a)]), *per_agency[a]) for a in agencies
+              if a in per_agency]
     report = UpdateReport(month, added, changed, withdrawn, full, pairs_scored=scored,
                           links_added=len(keyed), links_removed=len(removed),
                           records_reclustered=int(region.size), new_people=len(minted),
                           merges=sum(e[0] == "merge" for e in events),
                           splits=sum(e[0] == "split" for e in events), ended=len(ended),
-                          records=n, people=n_people)
-    writes = _Writes(up, gone, reassign, removed, keyed, minted, status, events, counts,
-                     model_doc)
+                          reregistered=inherited, records=n, people=n_people)
+    writes = _Writes(insert, replace, encodings, [(g,) for g in gone], rekey, reassign, removed,
+                     keyed, minted, status, events, counts, new_meta)
     return report, writes
 
 
-def _full_link(pop: _Population, threshold: float, clustering: str
+def _inherit(conn: sqlite3.Connection, codec: _Codec, state: _State, stored: dict[str, Any],
+             withdrawn: np.ndarray, specs: list, scoring: tuple[Any, Any, Any],
+             threshold: float, *, all_pairs: bool) -> int:
+    """Give a new record the person of the record withdrawn this month that it matches best.
+
+    An agency that re-registers a person withdraws the record and sends it under a new id; the
+    new record is scored against the month's withdrawn records whose person holds no record any
+    more (blocked by the kept rules' joins, or all pairs at all-pairs size) with the kept model,
+    and one at or above the threshold passes its person on, so that the person keeps its id
+    (the id assignment treats the new record as that person's) instead of ending. A person who
+    still holds records needs none of this: a new record that links to them joins them anyway.
+    Clusters are not affected. Returns how many records inherited a person.
+    """
+    new_rows = np.flatnonzero(state.new)
+    held = set(state.person[~state.new].tolist())
+    gone = np.flatnonzero(withdrawn & ~pd.Series(stored["person"]).isin(held).to_numpy())
+    if new_rows.size == 0 or gone.size == 0:
+        return 0
+    if all_pairs or not specs:
+        li = np.repeat(np.arange(new_rows.size), gone.size)
+        lj = np.tile(np.arange(gone.size), new_rows.size)
+    else:
+        li, lj = _incremental.pairs_between(state.keys[new_rows], stored["keys"][gone], specs)
+    if li.size == 0:
+        return 0
+    got = _fetch_blobs(conn, stored["rec"][gone], len(stored["rec"]))
+    blobs = [state.blob[r] for r in new_rows.tolist()] + [got[r] for r in
+                                                          stored["rec"][gone].tolist()]
+    ids = [*state.ids[new_rows].tolist(), *stored["ids"][gone].tolist()]
+    part = codec.decode(ids, blobs)
+    pops = np.concatenate([state.pops[new_rows], stored["pops"][gone]])
+    prob = _score(part, li, new_rows.size + lj, scoring,
+                  {f: pops[:, k] for k, f in enumerate(codec.filters)})
+    ok = np.flatnonzero(prob >= threshold)
+    best = ok[np.lexsort((lj[ok], -prob[ok], li[ok]))]  # per new record: most probable first
+    first = np.unique(li[best], return_index=True)[1]
+    for k in best[first].tolist():
+        state.person[new_rows[li[k]]] = stored["person"][gone[lj[k]]]
+    return int(first.size)
+
+
+def _blobs_for(conn: sqlite3.Connection, state: _State, rows: np.ndarray) -> dict[int, bytes]:
+    """Read the stored encodings of those ``rows`` whose encoding is not yet in memory."""
+    need = np.array([r for r in rows.tolist() if r not in state.blob], dtype=np.int64)
+    if need.size == 0:
+        return {}
+    got = _fetch_blobs(conn, state.rec[need], len(state))
+    if len(got) != need.size:
+        raise StoreError("a stored record has no encoding; the store is damaged")
+    return {int(r): got[int(state.rec[r])] for r in need.tolist()}
+
+
+def _freeze(pooled: EncodedDataset) -> list:
+    """Choose the blocking rules kept for later months, on the first month's population."""
+    if len(pooled) < 2:
+        return []
+    try:
+        return _incremental.freeze(pooled)
+    except ParameterError:
+        return []  # no blocking possible: all pairs only (refused above all-pairs size)
+
+
+def _full_link(state: _State, pooled: EncodedDataset, agencies: list[str], threshold: float,
+               clustering: str, rules: list
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, dict[str, str] | None]:
     """Link-and-dedupe every record (the first month): accepted pairs as rows, and the model."""
     from linkcore.linkage.dedupe import link_and_dedupe
 
     empty = np.zeros(0, np.int64)
-    if len(pop.pooled) < 2:
+    if len(pooled) < 2:
         return empty, empty, np.zeros(0), 0, None
-    present = [k for k in range(len(pop.agencies)) if (pop.source == k).any()]
-    parts = [pop.pooled.subset(np.flatnonzero(pop.source == k)) for k in present]
-    names = [pop.agencies[k] for k in present]
+    present = [k for k in range(len(agencies)) if (state.source == k).any()]
+    parts = [pooled.subset(np.flatnonzero(state.source == k)) for k in present]
+    names = [agencies[k] for k in present]
     result = link_and_dedupe(parts, names=names, threshold=threshold, clustering=clustering,
-                             blocking_recall_budget=0)
+                             blocking=rules, blocking_recall_budget=0)
     if not result.model.is_fitted:
         return empty, empty, np.zeros(0), 0, None
     pairs = result.pairs
-    a = np.array([pop.index[k] for k in zip(pairs["agency_a"], pairs["id_a"], strict=True)],
+    index = {k: r for r, k in enumerate(zip(state.agency.tolist(), state.ids.tolist(),
+                                            strict=True))}
+    a = np.array([index[k] for k in zip(pairs["agency_a"], pairs["id_a"], strict=True)],
                  dtype=np.int64)
-    b = np.array([pop.index[k] for k in zip(pairs["agency_b"], pairs["id_b"], strict=True)],
+    b = np.array([index[k] for k in zip(pairs["agency_b"], pairs["id_b"], strict=True)],
                  dtype=np.int64)
     doc = _model_doc(result.model, result.salt, result.dependence)
     return np.minimum(a, b), np.maximum(a, b), pairs["probability"].to_numpy(float), \
@@ -716,7 +963,7 @@ def _assign(pop: _Population, region: np.ndarray, left: np.ndarray, right: np.nd
     """Cluster the region's rows and give each cluster its person id (see the module doc)."""
     from linkcore.linkage.dedupe import cluster_pairs
 
-    n = len(pop.pooled)
+    n = len(pop.agency)
     inside = np.zeros(n, bool)
     inside[region] = True
     m = inside[left] & inside[right]
@@ -802,15 +1049,18 @@ def _between(left: np.ndarray, right: np.ndarray, prob: np.ndarray, a: np.ndarra
 def _write(conn: sqlite3.Connection, month: str, meta: Mapping[str, str], known: list[str],
            agencies: list[str], files: Mapping[str, EncodedDataset], w: _Writes) -> None:
     """Apply the month's writes inside the open transaction."""
-    conn.executemany("DELETE FROM records WHERE agency = ? AND id = ?", w.withdraw)
-    conn.executemany("INSERT OR REPLACE INTO records (agency, id, arrived, changed, person, "
-                     "data) VALUES (?, ?, ?, ?, ?, ?)", w.upsert)
-    conn.executemany("UPDATE records SET person = ? WHERE agency = ? AND id = ?", w.reassign)
-    conn.executemany("DELETE FROM links WHERE agency_a = ? AND id_a = ? AND agency_b = ? "
-                     "AND id_b = ?", w.links_removed)
-    conn.executemany("INSERT OR REPLACE INTO links (agency_a, id_a, agency_b, id_b, "
-                     "probability, month) VALUES (?, ?, ?, ?, ?, ?)",
-                     [(*k, month) for k in w.links_added])
+    conn.executemany("DELETE FROM records WHERE rec = ?", w.withdraw)
+    conn.executemany("DELETE FROM encodings WHERE rec = ?", w.withdraw)
+    conn.executemany("INSERT INTO records (rec, agency, id, arrived, changed, person, summary) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?)", w.insert)
+    conn.executemany("UPDATE records SET changed = ?, person = ?, summary = ? WHERE rec = ?",
+                     w.replace)
+    conn.executemany("INSERT OR REPLACE INTO encodings (rec, data) VALUES (?, ?)", w.encodings)
+    conn.executemany("UPDATE records SET summary = ? WHERE rec = ?", w.rekey)
+    conn.executemany("UPDATE records SET person = ? WHERE rec = ?", w.reassign)
+    conn.executemany("DELETE FROM links WHERE rec_a = ? AND rec_b = ?", w.links_removed)
+    conn.executemany("INSERT OR REPLACE INTO links (rec_a, rec_b, probability, month) "
+                     "VALUES (?, ?, ?, ?)", [(*k, month) for k in w.links_added])
     conn.executemany("INSERT INTO persons (person, first_month, status) VALUES (?, ?, "
                      "'active')", [(p, month) for p in w.persons_new])
     conn.executemany("UPDATE persons SET status = ?, merged_into = ? WHERE person = ?",
@@ -821,7 +1071,7 @@ def _write(conn: sqlite3.Connection, month: str, meta: Mapping[str, str], known:
                      [(a, k, month) for k, a in enumerate(agencies) if a not in known])
     conn.executemany("INSERT INTO months (month, agency, records, added, changed, withdrawn) "
                      "VALUES (?, ?, ?, ?, ?, ?)", [(month, *c) for c in w.counts])
-    _set_meta(conn, last_month=month, **(w.model or {}))
+    _set_meta(conn, last_month=month, **w.meta)
 
 
 # --------------------------------------------------------------------------- reading
@@ -870,24 +1120,34 @@ def info(path: str | os.PathLike[str]) -> dict[str, Any]:
 def relink(path: str | os.PathLike[str]) -> pd.DataFrame:
     """Clusters (agency, id, cluster) of a full re-link of the store's records with its model.
 
-    Every candidate pair of the current population, by the rules a full run chooses, scored with
-    the kept model and corrections and clustered at once: what the monthly updates should equal.
+    Every candidate pair of the current population, by the rules kept with the model
+    (``dedupe.within_candidates``, planned over the whole population from its encodings, not
+    from the stored join keys), scored with the kept model and corrections and clustered at
+    once: what the monthly updates should equal.
     """
-    from linkcore.linkage.dedupe import cluster_pairs
+    from linkcore.linkage.dedupe import cluster_pairs, within_candidates
 
     with _connect(path, write=False) as conn:
         meta = _meta(conn)
         codec = _Codec(meta)
-        agencies = [a for a, in conn.execute("SELECT name FROM agencies ORDER BY position")]
-        stored = _read_records(conn, codec)
-    rows = {a: (list(r), [v[0] for v in r.values()]) for a, r in stored.items()}
-    pop = _population(codec, agencies, rows)
-    n = len(pop.pooled)
+        pos = {a: k for k, (a,) in enumerate(conn.execute(
+            "SELECT name FROM agencies ORDER BY position"))}
+        rows = sorted(((pos[a], i, b) for a, i, b in conn.execute(
+            "SELECT r.agency, r.id, e.data FROM records r JOIN encodings e USING (rec)")),
+            key=lambda t: (t[0], t[1]))
+    names = list(pos)
+    source = np.asarray([r[0] for r in rows], dtype=np.int64)
+    agency = np.asarray([names[r[0]] for r in rows], dtype=object)
+    ids = np.asarray([r[1] for r in rows], dtype=object)
+    n = len(rows)
     if "model" in meta and n >= 2:
-        left, right = _candidates_against(pop, np.arange(n, dtype=np.int64))
-        prob = _score(pop, left, right, _load_model(meta))
+        pooled = codec.decode(ids.tolist(), [r[2] for r in rows])
+        kept = _incremental.rules_from_json(meta["blocking"])
+        rules = _incremental.active_rules(n, kept, ALL_PAIRS_LIMIT)
+        left, right, _ = within_candidates(pooled, rules)
+        prob = _score(pooled, left, right, _load_model(meta))
         ok = prob >= float(meta["threshold"])
-        labels = cluster_pairs(left[ok], right[ok], prob[ok], pop.source, meta["clustering"])
+        labels = cluster_pairs(left[ok], right[ok], prob[ok], source, meta["clustering"])
     else:
         labels = np.arange(n, dtype=np.int64)
-    return pd.DataFrame({"agency": pop.agency, "id": pop.ids, "cluster": labels})
+    return pd.DataFrame({"agency": agency, "id": ids, "cluster": labels})
