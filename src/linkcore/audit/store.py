@@ -109,7 +109,8 @@ def read_store(path: str | os.PathLike[str]) -> StoreHoldings:
         conn.execute("BEGIN")  # one snapshot for every read
         meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
         agencies = [a for a, in conn.execute("SELECT name FROM agencies ORDER BY position")]
-        rows = conn.execute("SELECT agency, id, person, data FROM records").fetchall()
+        rows = conn.execute("SELECT agency, id, person, data FROM records "
+                            "JOIN encodings USING (rec)").fetchall()
         counts = {t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]  # noqa: S608
                   for t in ("links", "persons", "history", "months")}
         changed, withdrawn = conn.execute(
