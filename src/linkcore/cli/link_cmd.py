@@ -49,6 +49,9 @@ class _Printer:
                 extra = ""
                 if rule["rule"] == "lsh" and "bands" in rule:
                     extra = f" ({rule['bands']} bands of {rule['bits_per_band']} bits)"
+                if rule.get("joins_covered_by_earlier_rules"):
+                    extra = (f" ({rule['joins_covered_by_earlier_rules']} field pair(s) "
+                             "skipped: the blocking keys already make their pairs)")
                 echo(f"candidate pairs, rule {rule['rule']}{extra}: {rule['pairs']:,}")
             echo(f"candidate pairs (union): {info['union']:,} "
                  f"(reduction ratio {info['reduction_ratio']:.6f})")
