@@ -634,8 +634,21 @@ def _combine_keys(k1: np.ndarray, k2: np.ndarray) -> np.ndarray:
 
 
 def field_keys(ds: EncodedDataset, name: str) -> np.ndarray:
-    """One 64-bit key per record for a field's filter (0 where the value is missing)."""
-    return filter_hash(ds.fields[name], ds.missing[:, list(ds.fields).index(name)])
+    """One 64-bit key per record for a field's filter (0 where the value is missing).
+
+    Blocking, training, the gated u and the dependence counts all ask for the same keys: they
+    are kept on the dataset while its filter and missing arrays are the same objects (a
+    dataset is not changed in place), and returned read-only.
+    """
+    filters, missing = ds.fields[name], ds.missing
+    cache = ds.__dict__.setdefault("_field_keys_cache", {})
+    hit = cache.get(name)
+    if hit is not None and hit[0] is filters and hit[1] is missing:
+        return hit[2]
+    keys = filter_hash(filters, missing[:, list(ds.fields).index(name)])
+    keys.flags.writeable = False
+    cache[name] = (filters, missing, keys)
+    return keys
 
 
 @dataclass(frozen=True)
@@ -854,10 +867,16 @@ def _implies(keys_a: dict[str, np.ndarray], keys_b: dict[str, np.ndarray], sourc
     s, k = s[present], k[present]
     if s.size == 0:
         return True
+    if s.size > 200_000 and not _implies_on(s[:100_000], k[:100_000], join):
+        return False  # a sample refutes it: no need to sort everything
+    return _implies_on(s, k, join)
+
+
+def _implies_on(s: np.ndarray, k: np.ndarray, join: JoinColumn) -> bool:
     if (join.skip_zero and bool((k == 0).any())) or (join.exclude.size and
                                                       bool(_in_sorted(k, join.exclude).any())):
         return False
-    order = np.lexsort((k, s))
+    order = np.argsort(s)  # within a run of equal s, any two adjacent k differ if any do
     s, k = s[order], k[order]
     same_s = s[1:] == s[:-1]
     return not bool((same_s & (k[1:] != k[:-1])).any())
