@@ -79,8 +79,10 @@ def aes_words(aes_key: bytes, token_tag: np.ndarray, salt_tag: np.ndarray, k: in
     blocks = tagged_blocks(token_tag, salt_tag, token_idx, salt_idx, n_blocks)
     words = np.empty(n * n_blocks * 4 + 4, dtype=np.uint32)  # update_into wants a block spare
     encryptor = Cipher(algorithms.AES(aes_key), modes.ECB()).encryptor()
-    written = encryptor.update_into(blocks, memoryview(words).cast("B"))
-    assert written == blocks.size and not encryptor.finalize()
+    # a flat buffer: cryptography 42 reads only the first row of a 2-D array
+    written = encryptor.update_into(blocks.reshape(-1), memoryview(words).cast("B"))
+    if written != blocks.size or encryptor.finalize():
+        raise RuntimeError("AES returned a stream of the wrong length")
     return words[:n * n_blocks * 4].reshape(n, n_blocks * 4)
 
 
