@@ -887,6 +887,22 @@ def _empty_pairs() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 # --------------------------------------------------------------------------------------------
 
 
+def _pair_args(a, b, left, right, pop_a, pop_b) -> tuple[np.ndarray, ...]:
+    """Check and convert the arguments of a per-pair kernel (two filter sets, pairs, counts)."""
+    a = _filters(a, "a")
+    b = _filters(b, "b")
+    _same_width(a, b)
+    left = _indices(left, "left", a.shape[0], "a")
+    right = _indices(right, "right", b.shape[0], "b")
+    if left.shape != right.shape:
+        raise ParameterError(
+            f"left and right must have the same length, got {left.shape[0]} and {right.shape[0]}"
+        )
+    pop_a = _popcount_arg(pop_a, a, "pop_a")
+    pop_b = _popcount_arg(pop_b, b, "pop_b")
+    return a, b, left, right, pop_a, pop_b
+
+
 def popcounts(filters: np.ndarray) -> np.ndarray:
     """Return ``|f|``, the number of set bits of each filter row, as int32 of shape (n,)."""
     filters = _filters(filters, "filters")
@@ -907,17 +923,7 @@ def dice_pairs(
 
     Two all-zero filters score 0.0. ``pop_a``/``pop_b`` may pass precomputed ``popcounts``.
     """
-    a = _filters(a, "a")
-    b = _filters(b, "b")
-    _same_width(a, b)
-    left = _indices(left, "left", a.shape[0], "a")
-    right = _indices(right, "right", b.shape[0], "b")
-    if left.shape != right.shape:
-        raise ParameterError(
-            f"left and right must have the same length, got {left.shape[0]} and {right.shape[0]}"
-        )
-    pop_a = _popcount_arg(pop_a, a, "pop_a")
-    pop_b = _popcount_arg(pop_b, b, "pop_b")
+    a, b, left, right, pop_a, pop_b = _pair_args(a, b, left, right, pop_a, pop_b)
     if left.shape[0] == 0:
         return np.zeros(0, np.float32)
     return _dice_pairs_nb(a, b, left, right, pop_a, pop_b)
@@ -943,17 +949,7 @@ def dice_levels(
     ``edges``: ascending float32 level edges; ``miss_a``/``miss_b``: per-row missing masks;
     ``gate``: per-pair bool, closed pairs are ``missing_level`` without computing their Dice.
     """
-    a = _filters(a, "a")
-    b = _filters(b, "b")
-    _same_width(a, b)
-    left = _indices(left, "left", a.shape[0], "a")
-    right = _indices(right, "right", b.shape[0], "b")
-    if left.shape != right.shape:
-        raise ParameterError(
-            f"left and right must have the same length, got {left.shape[0]} and {right.shape[0]}"
-        )
-    pop_a = _popcount_arg(pop_a, a, "pop_a")
-    pop_b = _popcount_arg(pop_b, b, "pop_b")
+    a, b, left, right, pop_a, pop_b = _pair_args(a, b, left, right, pop_a, pop_b)
     edges = np.ascontiguousarray(edges, dtype=np.float32)
     if edges.ndim != 1 or np.any(np.diff(edges) <= 0):
         raise ParameterError("edges must be a 1-D strictly ascending array")

@@ -127,17 +127,7 @@ def audit(data_path: str | None, schema_path: str | None, mapping_path: str | No
         if report_path:
             outputs.path("--report").write_text(render_html(result), encoding="utf-8")
         outputs.commit()
-    if as_json:
-        click.echo(result.to_json(), nl=False)
-    elif not quiet:
-        click.echo(f"audited {result.records:,} records against a reference of "
-                   f"{result.reference_records:,} in {time.perf_counter() - started:.1f} s")
-        for line in result.summary_lines():
-            click.echo(line)
-        if report_path:
-            click.echo(f"report -> {report_path}")
-    if fail_on_risk and result.at_risk:
-        raise click.exceptions.Exit(3)
+    _print_result(result, "records", started, as_json, quiet, report_path, fail_on_risk)
 
 
 def _read_nonempty(path: str, what: str):  # noqa: ANN202 - a DataFrame
@@ -193,10 +183,16 @@ def _audit_store(store_path: str, schema_path: str | None, mapping_path: str | N
         if report_path:
             outputs.path("--report").write_text(render_html(result), encoding="utf-8")
         outputs.commit()
+    _print_result(result, "stored records", started, as_json, quiet, report_path, fail_on_risk)
+
+
+def _print_result(result, what: str, started: float, as_json: bool, quiet: bool,  # noqa: ANN001
+                  report_path: str | None, fail_on_risk: bool) -> None:
+    """Print the audit (JSON or a summary) and exit 3 if asked to when a field is at risk."""
     if as_json:
         click.echo(result.to_json(), nl=False)
     elif not quiet:
-        click.echo(f"audited {result.records:,} stored records against a reference of "
+        click.echo(f"audited {result.records:,} {what} against a reference of "
                    f"{result.reference_records:,} in {time.perf_counter() - started:.1f} s")
         for line in result.summary_lines():
             click.echo(line)
