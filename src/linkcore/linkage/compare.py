@@ -1,11 +1,12 @@
 """Compare candidate pairs: per-field Dice of the packed filters, cut into comparison levels.
 
-For each field the Dice coefficient of the two records' filters comes from
-:func:`linkcore.kernels.dice_pairs` with popcounts computed once per dataset; a pair where
-either side is missing is ``missing`` (level 0), never an empty-filter Dice. The CLK can be
+For each field, :func:`linkcore.kernels.dice_levels` turns the Dice coefficient of the two
+records' filters into its level in one pass, with popcounts computed once per dataset; a pair
+where either side is missing is ``missing`` (level 0), never an empty-filter Dice, and a field
+salted with another field's value is not compared where that field disagrees. The CLK can be
 compared like a field under the reserved name ``clk`` (for CLK-only datasets imported from
 clkhash, it is the only comparison). Pairs are processed in chunks of ``chunk_size``, so memory
-is the int8 level matrix plus one chunk of float32 similarities.
+is the int8 level matrix plus one chunk's int8 columns.
 """
 
 from __future__ import annotations
