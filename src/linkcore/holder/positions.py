@@ -77,7 +77,7 @@ def aes_words(aes_key: bytes, token_tag: np.ndarray, salt_tag: np.ndarray, k: in
     token_idx = np.arange(n) if token_idx is None else token_idx
     salt_idx = np.arange(n) if salt_idx is None else salt_idx
     blocks = tagged_blocks(token_tag, salt_tag, token_idx, salt_idx, n_blocks)
-    words = np.empty(n * n_blocks * 4 + 4, dtype=np.uint32)  # update_into wants a block spare
+    words = np.empty(n * n_blocks * 4 + 4, dtype="<u4")  # update_into wants a block spare
     encryptor = Cipher(algorithms.AES(aes_key), modes.ECB()).encryptor()
     # a flat buffer: cryptography 42 reads only the first row of a 2-D array
     written = encryptor.update_into(blocks.reshape(-1), memoryview(words).cast("B"))
