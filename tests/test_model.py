@@ -79,6 +79,25 @@ def test_em_recovers_m_u_and_lambda_without_random_pairs(simulated):
     assert model.lambda_ == pytest.approx(0.03, rel=0.1)
 
 
+def test_free_u_refits_a_field_whose_random_pair_u_is_wrong(simulated):
+    # a block where f2's random-pair u is mostly matches' agreement (a salted field: random
+    # pairs share the salt about as often as they match); fixed, it drags m; freed, EM fits it
+    candidates, _, random_pairs = simulated
+    wrong = random_pairs.copy()
+    wrong[: len(wrong) // 2, 2] = 1  # half of the "random" pairs agree exactly on f2
+    fixed, freed = FellegiSunterModel(COMPS), FellegiSunterModel(COMPS)
+    fixed.estimate_u(wrong)
+    freed.estimate_u(wrong)
+    fixed.fit_em(candidates)
+    freed.fit_em(candidates, free_u=["f2"])
+    np.testing.assert_allclose(freed.u["f2"][1:], U_TRUE[2], atol=0.01)
+    np.testing.assert_allclose(freed.m["f2"][1:], M_TRUE[2], atol=0.03)
+    np.testing.assert_array_equal(freed.u["f0"], fixed.u["f0"])  # the others stay fixed
+    assert abs(fixed.m["f2"][1] - M_TRUE[2][0]) > abs(freed.m["f2"][1] - M_TRUE[2][0])
+    with pytest.raises(ParameterError, match="free_u"):
+        freed.fit_em(candidates, free_u=["nope"])
+
+
 def test_em_lands_on_match_class_even_when_matches_are_the_majority():
     candidates, _ = simulate(20_000, 0.8, seed=3, missing_rate=0.0)
     model = FellegiSunterModel(COMPS)

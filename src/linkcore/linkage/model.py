@@ -483,8 +483,12 @@ class FellegiSunterModel:
         tol: float = 1e-6,
         fix_u: bool = True,
         initial_lambda: float | None = None,
+        free_u: Sequence[str] = (),
     ) -> EMResult:
         """Fit m and λ (and u unless ``fix_u``) by EM on pattern counts, without labels.
+
+        ``free_u``: fields whose u is fitted even with ``fix_u`` (a training block whose pairs
+        all share a salt: the random pairs' u of the fields salted by it is not theirs).
 
         ``converged`` is true only when the largest change of any parameter (λ, every m and u)
         between two iterations fell below ``tol``; stopping at ``max_iter`` is reported as not
@@ -504,6 +508,10 @@ class FellegiSunterModel:
             raise ParameterError("tol must be positive")
         if initial_lambda is not None:
             initial_lambda = _check_lambda(initial_lambda, ParameterError)
+        unknown = sorted(set(free_u) - set(self.fields))
+        if unknown:
+            raise ParameterError(f"free_u names fields the model does not have: {unknown}")
+        free = [self.fields.index(f) for f in free_u] if fix_u else []
         if fix_u and self._u is None:
             raise ModelError(
                 "u is not set: call estimate_u with the levels of random pairs first, "
@@ -549,7 +557,9 @@ class FellegiSunterModel:
                 np.clip(match_w.sum() / weights.sum(), _LAMBDA_CLAMP, 1 - _LAMBDA_CLAMP)
             )
             new_m = _m_step(patterns, match_w, m)
-            new_u = u if fix_u else _m_step(patterns, weights - match_w, u)
+            new_u = u if fix_u and not free else _m_step(patterns, weights - match_w, u)
+            if fix_u and free:
+                new_u = [new_u[j] if j in free else u[j] for j in range(len(u))]
             change = max(
                 abs(new_lam - lam),
                 max(float(np.abs(a - b).max()) for a, b in zip(new_m, m, strict=True)),

@@ -540,7 +540,7 @@ def train_unsupervised(
         for f in excluded:
             levels[:, fields.index(f)] = 0
         sub = FellegiSunterModel(model.comparisons, u=u)
-        res = sub.fit_em(levels, max_iter=em_max_iter,
+        res = sub.fit_em(levels, max_iter=em_max_iter, free_u=salted_by(schema, fields, name),
                          initial_lambda=_initial_lambda(n_a, n_b, left.size))
         expected = res.lambda_ * left.size
         # one match per record at most (a few duplicates aside): a session that finds more
@@ -649,6 +649,21 @@ def train_unsupervised(
     model.em_result = result
     model.training["em"] = result.to_dict()
     return result
+
+
+def salted_by(schema: Any, fields: Sequence[str], salt: str) -> tuple[str, ...]:
+    """Return the fields salted by ``salt``, whose u its training block fits, not random pairs.
+
+    A random pair shares a whole-value salt about as rarely as it is a true match, so the random
+    pairs' u of a field salted by it is mostly the matches' own agreement: on the second held-out
+    pair, 45 of 500,000 random pairs shared a date of birth, and their first names agreed in 42 %.
+    """
+    if schema is None:
+        return ()
+    specs = {spec.name: spec for spec in schema.fields}
+    return tuple(f for f in fields
+                 if f != salt and f in specs and specs[f].salt is not None
+                 and specs[f].salt.field == salt)
 
 
 def _candidate_u(model: FellegiSunterModel, levels: np.ndarray | PatternCounts, lam: float
