@@ -165,7 +165,7 @@ def main() -> None:
           f" MB")
     raw = path.read_bytes()
     with sqlite3.connect(path) as conn:
-        current = {b for b, in conn.execute("SELECT data FROM records")}
+        current = {b for b, in conn.execute("SELECT data FROM encodings")}
     conn.close()
     dropped = set(gone) - current
     found = sum(1 for b in dropped if b in raw)
