@@ -5,17 +5,20 @@
     people(path) / history(path) / months(path)          -> tables (agency, id, person), ...
     relink(path)                                          -> clusters of a full re-link
 
-What the file holds (format version FORMAT_VERSION, ``PRAGMA user_version``; version 1 stores
-are refused with a message naming both versions):
+What the file holds (format version FORMAT_VERSION, ``PRAGMA user_version``; stores of an
+older version are refused with a message naming both versions):
 - ``meta``: the schema and its fingerprint, the data holders' key check value, the project key's
   check value, the threshold and clustering, and once the first month is linked the fitted model
   and its two weight corrections (salt groups, exact-agreement dependence) and the blocking
   rules kept with it (``linkage.incremental``), as JSON, no pickle;
 - ``records``: each agency's current records (an integer key ``rec``, record id, the month each
-  arrived and last changed, its person id) and one ``summary`` BLOB per record: a 128-bit
-  BLAKE2b digest of its encoding, its key columns for the kept rules (keyed blocking keys, the
-  filter hashes of the field-agreement fields) and the popcount of each filter: what a month
-  reads of every record, all derived from the encoding;
+  arrived and last changed, its person id);
+- ``columns``: what a month reads of every record, one row per agency (records in id order):
+  the record ids and person ids as JSON arrays and one BLOB of numbers per record: ``rec``, a
+  128-bit digest (SHA-256) of its encoding, its key columns for the kept rules (keyed blocking
+  keys, the filter hashes of the field-agreement fields) and the popcount of each filter, all
+  derived from the encoding; rewritten whole each month (a few large values read and written,
+  not a row per record);
 - ``encodings``: each record's encoding, one BLOB (filter bytes, missing flags, CLK and
   blocking keys), read only for records that share a block with a new or changed one;
 - ``links``: the accepted pairs (rec, rec, probability) and the month found;
@@ -81,11 +84,15 @@ from linkcore.linkage.blocking import AllPairs
 from linkcore.linkage.pseudonyms import ProjectKey
 
 #: The store layout this linkcore reads and writes (``PRAGMA user_version``). Version 2 keeps
-#: the encodings in their own table and each record's digest and join keys beside it.
-FORMAT_VERSION = 2
+#: the encodings in their own table and each record's digest and join keys beside it; version 3
+#: keeps those and the ids and person ids as one ``columns`` row per agency.
+FORMAT_VERSION = 3
 #: A population of ``n`` records is linked by all pairs when ``n * n`` is at most this
 #: (``blocking='auto'``'s rule), else by the rules kept from the first month.
 ALL_PAIRS_LIMIT = _blocking.ALL_PAIRS_LIMIT
+#: Fewer pairs than this are scored on one thread: on a shared machine the parallel kernels'
+#: thread hand-overs cost more CPU than they save (a month of 79,000 pairs: 35 ms against 125).
+SERIAL_PAIRS = 200_000
 #: ``PRAGMA application_id``: "LKST", so another program's SQLite file is recognised as such.
 APPLICATION_ID = 0x4C4B5354
 _MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
@@ -95,7 +102,9 @@ CREATE TABLE agencies (name TEXT PRIMARY KEY, position INTEGER NOT NULL UNIQUE,
                        joined TEXT NOT NULL);
 CREATE TABLE records (rec INTEGER PRIMARY KEY, agency TEXT NOT NULL, id TEXT NOT NULL,
                       arrived TEXT NOT NULL, changed TEXT NOT NULL, person TEXT NOT NULL,
-                      summary BLOB NOT NULL, UNIQUE (agency, id));
+                      UNIQUE (agency, id));
+CREATE TABLE columns (agency TEXT PRIMARY KEY, records INTEGER NOT NULL, ids TEXT NOT NULL,
+                      persons TEXT NOT NULL, numbers BLOB NOT NULL);
 CREATE TABLE encodings (rec INTEGER PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE links (rec_a INTEGER NOT NULL, rec_b INTEGER NOT NULL, probability REAL NOT NULL,
                     month TEXT NOT NULL, PRIMARY KEY (rec_a, rec_b)) WITHOUT ROWID;
@@ -314,15 +323,17 @@ class _Codec:
 
         def take(nbytes: int) -> np.ndarray:
             nonlocal pos
-            out = np.ascontiguousarray(raw[:, pos:pos + nbytes])
+            out = raw[:, pos:pos + nbytes].copy()  # contiguous and writeable
             pos += nbytes
             return out
 
-        fields = {f: take(8 * w).view("<u8").astype(np.uint64) for f, w in self.words.items()}
+        fields = {f: take(8 * w).view("<u8").astype(np.uint64, copy=False)
+                  for f, w in self.words.items()}
         missing = take(len(self.words)).astype(bool)
         clk = None if self.clk_words is None else \
-            take(8 * self.clk_words).view("<u8").astype(np.uint64)
-        blocks = {b: take(8).view("<u8").astype(np.uint64).reshape(n) for b in self.blocks}
+            take(8 * self.clk_words).view("<u8").astype(np.uint64, copy=False)
+        blocks = {b: take(8).view("<u8").astype(np.uint64, copy=False).reshape(n)
+                  for b in self.blocks}
         meta = DatasetMeta(self.ds_meta.spec_version, self.ds_meta.schema_fingerprint,
                            self.ds_meta.key_check_value, self.ds_meta.linkcore_version or "0",
                            n, self.ds_meta.schema_json)
@@ -401,44 +412,79 @@ class _State:
 
 def _read_state(conn: sqlite3.Connection, agencies: list[str], joins: int, filters: int
                 ) -> dict[str, Any]:
-    """Read the stored records' narrow columns (no encodings), each agency in id order."""
-    parts = [conn.execute("SELECT rec, id, person, summary FROM records WHERE agency = ? "
-                          "ORDER BY id", (a,)).fetchall() for a in agencies]
-    sizes = [len(p) for p in parts]
+    """Read the stored records' narrow columns (no encodings), each agency in id order.
+
+    One ``columns`` row per agency (JSON ids and person ids, one BLOB of numbers), so a month
+    reads a few large values, not a row per record.
+    """
+    width = _number_width(joins, filters)
+    found = {a: (k, i, p, b) for a, k, i, p, b in conn.execute(
+        "SELECT agency, records, ids, persons, numbers FROM columns")}
+    sizes, ids, person, raw = [], [], [], []
+    for a in agencies:
+        k, i, p, b = found.get(a, (0, "[]", "[]", b""))
+        try:
+            i, p = json.loads(i), json.loads(p)
+        except ValueError:
+            raise StoreError("a stored column is not readable; the store is damaged") from None
+        if not (len(i) == len(p) == k and len(b) == k * width):
+            raise StoreError("a stored column has the wrong length; the store is damaged")
+        sizes.append(k)
+        ids += i
+        person += p
+        raw.append(b)
     n = sum(sizes)
-    rec, ids, person, summary = (list(c) for c in zip(*(r for p in parts for r in p),
-                                                      strict=True)) if n else ([], [], [], [])
-    width = 16 + 8 * joins + 4 * filters
-    raw = b"".join(summary)
-    if len(raw) != width * n:
-        raise StoreError("a stored record has the wrong length; the store is damaged")
-    m = np.frombuffer(raw, dtype=np.uint8).reshape(n, width)
-    return {"rec": np.asarray(rec, dtype=np.int64),
+    if n != conn.execute("SELECT COUNT(*) FROM records").fetchone()[0]:
+        raise StoreError("the stored columns do not match the records; the store is damaged")
+    m = np.frombuffer(b"".join(raw), dtype=np.uint8).reshape(n, width)
+    return {"rec": np.ascontiguousarray(m[:, :8]).view("<i8").astype(np.int64).reshape(n),
             "source": np.repeat(np.arange(len(agencies), dtype=np.int64), sizes),
             "agency": np.repeat(np.asarray(agencies, dtype=object), sizes),
-            "ids": np.asarray(ids, dtype=object), "person": np.asarray(person, dtype=object),
-            "digest": np.ascontiguousarray(m[:, :16]).view("<u8"),
-            "keys": np.ascontiguousarray(m[:, 16:16 + 8 * joins]).view("<u8")
+            "ids": _objects(ids), "person": _objects(person),
+            "digest": np.ascontiguousarray(m[:, 8:24]).view("<u8"),
+            "keys": np.ascontiguousarray(m[:, 24:24 + 8 * joins]).view("<u8")
             .astype(np.uint64),
-            "pops": np.ascontiguousarray(m[:, 16 + 8 * joins:]).view("<i4").astype(np.int32)}
+            "pops": np.ascontiguousarray(m[:, 24 + 8 * joins:]).view("<i4").astype(np.int32)}
 
 
-def _summaries(digest: np.ndarray, keys: np.ndarray, pops: np.ndarray) -> list[bytes]:
-    """Each row's ``summary`` BLOB: its digest, key columns and popcounts, little-endian."""
-    m = np.hstack([np.ascontiguousarray(digest, dtype="<u8").view(np.uint8),
-                   np.ascontiguousarray(keys, dtype="<u8").view(np.uint8),
-                   np.ascontiguousarray(pops, dtype="<i4").view(np.uint8)])
-    w = m.shape[1]
-    raw = m.tobytes()
-    return [raw[i * w:(i + 1) * w] for i in range(m.shape[0])]
+def _objects(values: list) -> np.ndarray:
+    """Return ``values`` (strings) as a 1-D object array, never a 2-D one."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def _number_width(joins: int, filters: int) -> int:
+    """Bytes per record in a ``columns`` BLOB: rec, digest, key columns, popcounts."""
+    return 8 + 16 + 8 * joins + 4 * filters
+
+
+def _columns(agencies: list[str], state: _State, person: np.ndarray, digest: np.ndarray
+             ) -> list[tuple[str, int, str, str, bytes]]:
+    """Each agency's ``columns`` row from the month's rows (store order): ids, persons, numbers."""
+    m = np.hstack([np.ascontiguousarray(state.rec, dtype="<i8").reshape(-1, 1).view(np.uint8),
+                   np.ascontiguousarray(digest, dtype="<u8").view(np.uint8),
+                   np.ascontiguousarray(state.keys, dtype="<u8").view(np.uint8),
+                   np.ascontiguousarray(state.pops, dtype="<i4").view(np.uint8)])
+    bounds = np.searchsorted(state.source, np.arange(len(agencies) + 1))
+    out = []
+    for k, a in enumerate(agencies):
+        lo, hi = int(bounds[k]), int(bounds[k + 1])
+        out.append((a, hi - lo, json.dumps(state.ids[lo:hi].tolist()),
+                    json.dumps(person[lo:hi].tolist()), m[lo:hi].tobytes()))
+    return out
 
 
 def _digests(rows: np.ndarray) -> np.ndarray:
-    """Return a 128-bit BLAKE2b digest of each encoding row (``uint64[n, 2]``)."""
+    """Return each encoding row's SHA-256 digest, its first 128 bits (``uint64[n, 2]``).
+
+    SHA-256, not BLAKE2b: the CPU's SHA instructions make it the faster of the two here, and
+    every incoming record is hashed each month.
+    """
     n, w = rows.shape
     view = memoryview(np.ascontiguousarray(rows).reshape(-1))
-    out = b"".join([hashlib.blake2b(view[i * w:(i + 1) * w], digest_size=16).digest()
-                    for i in range(n)])
+    sha = hashlib.sha256
+    out = b"".join([sha(view[i * w:(i + 1) * w]).digest()[:16] for i in range(n)])
     return np.frombuffer(out, dtype="<u8").reshape(rows.shape[0], 2)
 
 
@@ -448,7 +494,8 @@ def _fetch_blobs(conn: sqlite3.Connection, recs: np.ndarray, total: int) -> dict
     if not want:
         return {}
     if 2 * len(want) > total:
-        return {r: b for r, b in conn.execute("SELECT rec, data FROM encodings") if r in want}
+        return {r: b for r, b in conn.execute("SELECT rec, data FROM encodings").fetchall()
+                if r in want}
     out: dict[int, bytes] = {}
     ordered = sorted(want)
     for start in range(0, len(ordered), 20_000):
@@ -477,11 +524,28 @@ def _score(part: EncodedDataset, left: np.ndarray, right: np.ndarray,
     if left.size == 0:
         return np.zeros(0)
     comparator = Comparator(part, part, model.comparisons, popcounts_a=pops, popcounts_b=pops)
-    levels = comparator.levels(left, right)
+    with _one_thread(left.size < SERIAL_PAIRS):
+        levels = comparator.levels(left, right)
     weights = model.match_weights(levels)
     weights = salt.adjust(weights, levels, model.comparisons)
     weights = dependence.adjust(weights, levels, model.comparisons)
     return weights_to_probabilities(weights)
+
+
+@contextmanager
+def _one_thread(serial: bool) -> Iterator[None]:
+    """Run the numba kernels called inside on this thread alone when ``serial`` (then restore)."""
+    if not serial:
+        yield
+        return
+    import numba
+
+    before = numba.get_num_threads()
+    numba.set_num_threads(1)
+    try:
+        yield
+    finally:
+        numba.set_num_threads(before)
 
 
 def _closure(n: int, left: np.ndarray, right: np.ndarray, old_person: np.ndarray,
@@ -618,12 +682,11 @@ def _check_file(meta: Mapping[str, str], agency: str, ds: EncodedDataset) -> Non
 class _Writes:
     """Everything one month changes, computed before the first write."""
 
-    #: rec, agency, id, arrived, changed, person, summary
-    insert: list[tuple[int, str, str, str, str, str, bytes]]
-    replace: list[tuple[str, str, bytes, int]]  # changed, person, summary, rec
+    insert: list[tuple[int, str, str, str, str, str]]  # rec, agency, id, arrived, changed, person
+    replace: list[tuple[str, str, int]]  # changed, person, rec
     encodings: list[tuple[int, bytes]]  # rec, blob
     withdraw: list[tuple[int]]
-    rekey: list[tuple[bytes, int]]  # summary, rec: a full month's new key columns
+    columns: list[tuple[str, int, str, str, bytes]]  # each agency's columns row
     reassign: list[tuple[str, int]]  # person, rec
     links_removed: list[tuple[int, int]]
     links_added: list[tuple[int, int, float]]
@@ -649,7 +712,9 @@ def _diff(month: str, agencies: list[str], stored: dict[str, Any],
         if a not in files:
             continue
         ds = files[a]
-        ids = pd.Index([str(x) for x in ds.record_ids], dtype=object)
+        ids = pd.Index(ds.record_ids, dtype=object)
+        if pd.api.types.infer_dtype(ids, skipna=False) != "string":
+            ids = pd.Index([str(x) for x in ds.record_ids], dtype=object)
         rows = codec.rows(ds)
         incoming = _digests(rows)
         mine = np.flatnonzero(stored["source"] == pos)
@@ -687,8 +752,8 @@ def _diff(month: str, agencies: list[str], stored: dict[str, Any],
             pieces.append(np.insert(old_rows, at, new_rows))
         order = np.concatenate(pieces)
     digest = np.concatenate([stored["digest"][keep]] + [p[4] for p in new_parts])
-    matrix = np.concatenate([np.zeros((keep.size, codec.width), np.uint8)]
-                            + [p[3] for p in new_parts])
+    new_rows = np.concatenate([p[3] for p in new_parts]
+                              + [np.zeros((0, codec.width), np.uint8)])
     state = _State(
         np.concatenate([stored["rec"][keep], np.arange(next_rec, next_rec + k_new)]),
         source, np.asarray(agencies + [""], dtype=object)[source], ids,
@@ -698,13 +763,14 @@ def _diff(month: str, agencies: list[str], stored: dict[str, Any],
         np.arange(n) >= keep.size, np.arange(n) >= keep.size, {})
     where = np.full(stored["rec"].size, -1, np.int64)
     where[keep] = np.arange(keep.size)
+    for r in range(k_new):
+        state.blob[keep.size + r] = new_rows[r].tobytes()
     for old, rows, dig in changed_parts:
         at = where[old]
         state.delta[at] = True
         digest[at] = dig
-        matrix[at] = rows
-    for r in np.flatnonzero(state.delta).tolist():
-        state.blob[r] = matrix[r].tobytes()
+        for r, row in zip(at.tolist(), rows, strict=True):
+            state.blob[r] = row.tobytes()
     back = np.empty_like(order)
     back[order] = np.arange(n)
     state = _State(state.rec[order], state.source[order], state.agency[order],
@@ -777,7 +843,6 @@ def _plan(conn: sqlite3.Connection, meta: Mapping[str, str], month: str, agencie
 
     # link: everything when no model is kept yet, else the new and changed rows against all
     new_meta = {"next_rec": str(max(next_rec, int(state.rec.max()) + 1 if n else next_rec))}
-    rekey: list[tuple[bytes, int]] = []
     if full:
         state.blob.update(_blobs_for(conn, state, np.arange(n, dtype=np.int64)))
         pooled = _decode_rows(codec, state, np.arange(n, dtype=np.int64))
@@ -788,9 +853,6 @@ def _plan(conn: sqlite3.Connection, meta: Mapping[str, str], month: str, agencie
             np.zeros((n, 0), np.uint64)
         state.pops = codec.popcounts(pooled)
         new_meta["joins"] = str(state.keys.shape[1])
-        same = np.flatnonzero(~state.delta)
-        rekey = list(zip(_summaries(digest[same], state.keys[same], state.pops[same]),
-                         state.rec[same].tolist(), strict=True))
         new_l, new_r, new_p, scored, model_doc = _full_link(state, pooled, agencies, threshold,
                                                             meta["clustering"], rules)
         new_meta.update(model_doc or {})
@@ -828,17 +890,15 @@ def _plan(conn: sqlite3.Connection, meta: Mapping[str, str], month: str, agencie
     timings["cluster"] = time.perf_counter() - t0
 
     insert, replace, encodings, reassign = [], [], [], []
-    dirty_rows = np.flatnonzero(state.delta)
-    summary = dict(zip(dirty_rows.tolist(), _summaries(digest[dirty_rows], state.keys[dirty_rows],
-                                                       state.pops[dirty_rows]), strict=True))
+    final_person = state.person.copy()
     for row, person in assigned.items():
         r = int(state.rec[row])
+        final_person[row] = person
         if state.delta[row]:
             if state.new[row]:
-                insert.append((r, state.agency[row], state.ids[row], month, month, person,
-                               summary[row]))
+                insert.append((r, state.agency[row], state.ids[row], month, month, person))
             else:
-                replace.append((month, person, summary[row], r))
+                replace.append((month, person, r))
             encodings.append((r, state.blob[row]))
         elif state.person[row] != person:
             reassign.append((person, r))
@@ -860,7 +920,8 @@ def _plan(conn: sqlite3.Connection, meta: Mapping[str, str], month: str, agencie
                           merges=sum(e[0] == "merge" for e in events),
                           splits=sum(e[0] == "split" for e in events), ended=len(ended),
                           reregistered=inherited, records=n, people=n_people)
-    writes = _Writes(insert, replace, encodings, [(g,) for g in gone], rekey, reassign, removed,
+    columns = _columns(agencies, state, final_person, digest)
+    writes = _Writes(insert, replace, encodings, [(g,) for g in gone], columns, reassign, removed,
                      keyed, minted, status, events, counts, new_meta)
     return report, writes
 
@@ -879,8 +940,13 @@ def _inherit(conn: sqlite3.Connection, codec: _Codec, state: _State, stored: dic
     Clusters are not affected. Returns how many records inherited a person.
     """
     new_rows = np.flatnonzero(state.new)
-    held = set(state.person[~state.new].tolist())
-    gone = np.flatnonzero(withdrawn & ~pd.Series(stored["person"]).isin(held).to_numpy())
+    out = np.flatnonzero(withdrawn)
+    # the withdrawn records' persons that some record still held holds (probe the few)
+    left_behind = stored["person"][out]
+    held = state.person[~state.new]
+    still = set(held[pd.Index(held, dtype=object).isin(left_behind)].tolist()) \
+        if out.size else set()
+    gone = out[np.fromiter((p not in still for p in left_behind.tolist()), bool, out.size)]
     if new_rows.size == 0 or gone.size == 0:
         return 0
     if all_pairs or not specs:
@@ -908,13 +974,13 @@ def _inherit(conn: sqlite3.Connection, codec: _Codec, state: _State, stored: dic
 
 def _blobs_for(conn: sqlite3.Connection, state: _State, rows: np.ndarray) -> dict[int, bytes]:
     """Read the stored encodings of those ``rows`` whose encoding is not yet in memory."""
-    need = np.array([r for r in rows.tolist() if r not in state.blob], dtype=np.int64)
+    need = rows[~np.isin(rows, np.fromiter(state.blob, np.int64, len(state.blob)))]
     if need.size == 0:
         return {}
     got = _fetch_blobs(conn, state.rec[need], len(state))
     if len(got) != need.size:
         raise StoreError("a stored record has no encoding; the store is damaged")
-    return {int(r): got[int(state.rec[r])] for r in need.tolist()}
+    return dict(zip(need.tolist(), map(got.__getitem__, state.rec[need].tolist()), strict=True))
 
 
 def _freeze(pooled: EncodedDataset) -> list:
@@ -1051,12 +1117,12 @@ def _write(conn: sqlite3.Connection, month: str, meta: Mapping[str, str], known:
     """Apply the month's writes inside the open transaction."""
     conn.executemany("DELETE FROM records WHERE rec = ?", w.withdraw)
     conn.executemany("DELETE FROM encodings WHERE rec = ?", w.withdraw)
-    conn.executemany("INSERT INTO records (rec, agency, id, arrived, changed, person, summary) "
-                     "VALUES (?, ?, ?, ?, ?, ?, ?)", w.insert)
-    conn.executemany("UPDATE records SET changed = ?, person = ?, summary = ? WHERE rec = ?",
-                     w.replace)
+    conn.executemany("INSERT INTO records (rec, agency, id, arrived, changed, person) "
+                     "VALUES (?, ?, ?, ?, ?, ?)", w.insert)
+    conn.executemany("UPDATE records SET changed = ?, person = ? WHERE rec = ?", w.replace)
     conn.executemany("INSERT OR REPLACE INTO encodings (rec, data) VALUES (?, ?)", w.encodings)
-    conn.executemany("UPDATE records SET summary = ? WHERE rec = ?", w.rekey)
+    conn.executemany("INSERT OR REPLACE INTO columns (agency, records, ids, persons, numbers) "
+                     "VALUES (?, ?, ?, ?, ?)", w.columns)
     conn.executemany("UPDATE records SET person = ? WHERE rec = ?", w.reassign)
     conn.executemany("DELETE FROM links WHERE rec_a = ? AND rec_b = ?", w.links_removed)
     conn.executemany("INSERT OR REPLACE INTO links (rec_a, rec_b, probability, month) "
