@@ -494,8 +494,7 @@ def _fetch_blobs(conn: sqlite3.Connection, recs: np.ndarray, total: int) -> dict
     if not want:
         return {}
     if 2 * len(want) > total:
-        return {r: b for r, b in conn.execute("SELECT rec, data FROM encodings").fetchall()
-                if r in want}
+        return {r: b for r, b in conn.execute("SELECT rec, data FROM encodings") if r in want}
     out: dict[int, bytes] = {}
     ordered = sorted(want)
     for start in range(0, len(ordered), 20_000):
@@ -844,8 +843,7 @@ def _plan(conn: sqlite3.Connection, meta: Mapping[str, str], month: str, agencie
     # link: everything when no model is kept yet, else the new and changed rows against all
     new_meta = {"next_rec": str(max(next_rec, int(state.rec.max()) + 1 if n else next_rec))}
     if full:
-        state.blob.update(_blobs_for(conn, state, np.arange(n, dtype=np.int64)))
-        pooled = _decode_rows(codec, state, np.arange(n, dtype=np.int64))
+        pooled = _rows_encoded(conn, codec, state, np.arange(n, dtype=np.int64))
         kept = _freeze(pooled)
         new_meta["blocking"] = _incremental.rules_to_json(kept)
         rules = _incremental.active_rules(n, kept, ALL_PAIRS_LIMIT)
@@ -865,8 +863,7 @@ def _plan(conn: sqlite3.Connection, meta: Mapping[str, str], month: str, agencie
             cand_l, cand_r = _incremental.delta_pairs(state.keys, specs, dirty_rows)
         # only the rows in some pair: the encodings of the rest are never read
         rows, local = np.unique(np.concatenate((cand_l, cand_r)), return_inverse=True)
-        state.blob.update(_blobs_for(conn, state, rows))
-        part = _decode_rows(codec, state, rows)
+        part = _rows_encoded(conn, codec, state, rows)
         pops = {f: state.pops[rows, j] for j, f in enumerate(codec.filters)}
         prob = _score(part, local[:cand_l.size], local[cand_l.size:], scoring, pops)
         ok = prob >= threshold
@@ -972,15 +969,17 @@ def _inherit(conn: sqlite3.Connection, codec: _Codec, state: _State, stored: dic
     return int(first.size)
 
 
-def _blobs_for(conn: sqlite3.Connection, state: _State, rows: np.ndarray) -> dict[int, bytes]:
-    """Read the stored encodings of those ``rows`` whose encoding is not yet in memory."""
-    need = rows[~np.isin(rows, np.fromiter(state.blob, np.int64, len(state.blob)))]
-    if need.size == 0:
-        return {}
-    got = _fetch_blobs(conn, state.rec[need], len(state))
-    if len(got) != need.size:
+def _rows_encoded(conn: sqlite3.Connection, codec: _Codec, state: _State, rows: np.ndarray
+                  ) -> EncodedDataset:
+    """Decode the encodings of ``rows`` in row order: the month's from memory, others read."""
+    have = state.blob
+    row_list, rec_list = rows.tolist(), state.rec[rows].tolist()
+    need = [k for r, k in zip(row_list, rec_list, strict=True) if r not in have]
+    got = _fetch_blobs(conn, np.asarray(need, dtype=np.int64), len(state))
+    if len(got) != len(need):
         raise StoreError("a stored record has no encoding; the store is damaged")
-    return dict(zip(need.tolist(), map(got.__getitem__, state.rec[need].tolist()), strict=True))
+    blobs = [have[r] if r in have else got[k] for r, k in zip(row_list, rec_list, strict=True)]
+    return codec.decode(state.ids[rows].tolist(), blobs)
 
 
 def _freeze(pooled: EncodedDataset) -> list:
