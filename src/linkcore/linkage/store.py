@@ -54,6 +54,7 @@ so a run killed half-way leaves the previous month, and a second writer is refus
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -93,6 +94,10 @@ ALL_PAIRS_LIMIT = _blocking.ALL_PAIRS_LIMIT
 #: Fewer pairs than this are scored on one thread: on a shared machine the parallel kernels'
 #: thread hand-overs cost more CPU than they save (a month of 79,000 pairs: 35 ms against 125).
 SERIAL_PAIRS = 200_000
+#: SQLite page size of a new store: 16 KiB pages read the month's encodings and rewrite the
+#: ``columns`` rows in fewer page operations than the default 4 KiB (15-45 ms less a month at
+#: 42,813 records).
+PAGE_SIZE = 16_384
 #: ``PRAGMA application_id``: "LKST", so another program's SQLite file is recognised as such.
 APPLICATION_ID = 0x4C4B5354
 _MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
@@ -244,6 +249,7 @@ def create(path: str | os.PathLike[str], schema_source: EncodedDataset, key: Pro
         os.chmod(tmp, 0o600)
         conn = sqlite3.connect(tmp, isolation_level=None)
         try:
+            conn.execute(f"PRAGMA page_size={PAGE_SIZE}")  # before the first table
             conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
             conn.execute(f"PRAGMA user_version={FORMAT_VERSION}")
             conn.executescript(_SCHEMA_SQL)  # a temporary file: no one else sees it yet
@@ -819,7 +825,8 @@ def _plan(conn: sqlite3.Connection, meta: Mapping[str, str], month: str, agencie
         return np.where(sorted_rec[at] == recs, rec_order[at], -1)
 
     if old_links:
-        lk = np.asarray(old_links, dtype=float)
+        lk = np.fromiter(itertools.chain.from_iterable(old_links), float,
+                         3 * len(old_links)).reshape(-1, 3)
         link_a, link_b = lk[:, 0].astype(np.int64), lk[:, 1].astype(np.int64)
         link_p = lk[:, 2]
     else:
