@@ -323,8 +323,12 @@ class _Codec:
 
     def decode(self, ids: Sequence[str], blobs: Sequence[bytes]) -> EncodedDataset:
         """Rebuild an EncodedDataset from record ids and their BLOBs."""
+        raw = np.frombuffer(b"".join(blobs), dtype=np.uint8).reshape(len(ids), self.width)
+        return self.decode_matrix(ids, raw)
+
+    def decode_matrix(self, ids: Sequence[str], raw: np.ndarray) -> EncodedDataset:
+        """Rebuild an EncodedDataset from record ids and their BLOBs as rows of ``raw``."""
         n = len(ids)
-        raw = np.frombuffer(b"".join(blobs), dtype=np.uint8).reshape(n, self.width)
         pos = 0
 
         def take(nbytes: int) -> np.ndarray:
@@ -397,8 +401,10 @@ class _Population:
 class _State:
     """Every current record's narrow columns, rows in store order (agency position, then id).
 
-    ``blob`` holds the encodings read or received so far (row -> BLOB); the other columns come
-    from the narrow ``records`` table, never from the encodings.
+    ``matrix`` holds this month's files' encodings (one row each, ``_Codec.rows``) and
+    ``incoming`` each row's place in it (-1 for a record of an agency that sent no file, whose
+    encoding is only in the store); the other columns come from the ``columns`` rows, never from
+    the encodings.
     """
 
     rec: np.ndarray  # int64 record key
@@ -410,7 +416,8 @@ class _State:
     pops: np.ndarray  # int32 [n, filters]: popcount of each filter (codec.filters)
     new: np.ndarray  # bool: arrived this month
     delta: np.ndarray  # bool: new or changed this month
-    blob: dict[int, bytes]
+    matrix: np.ndarray  # uint8 [m, codec.width]: the month's files' encodings
+    incoming: np.ndarray  # int64: the row's place in ``matrix``, or -1
 
     def __len__(self) -> int:
         return int(self.rec.size)
@@ -508,11 +515,6 @@ def _fetch_blobs(conn: sqlite3.Connection, recs: np.ndarray, total: int) -> dict
         out.update(conn.execute(f"SELECT rec, data FROM encodings WHERE rec IN "
                                 f"({','.join('?' * len(chunk))})", chunk).fetchall())
     return out
-
-
-def _decode_rows(codec: _Codec, state: _State, rows: np.ndarray) -> EncodedDataset:
-    """Decode the encodings of ``rows`` (all in ``state.blob``) as one dataset, in row order."""
-    return codec.decode(state.ids[rows].tolist(), [state.blob[r] for r in rows.tolist()])
 
 
 def _score(part: EncodedDataset, left: np.ndarray, right: np.ndarray,
@@ -713,6 +715,9 @@ def _diff(month: str, agencies: list[str], stored: dict[str, Any],
     alive = np.ones(stored["rec"].size, bool)
     new_parts, changed_parts = [], []  # (agency position, file rows / stored rows, matrix)
     counts: dict[str, tuple[int, int, int]] = {}
+    matrices: list[np.ndarray] = []  # each file's encodings, in file order
+    offset = 0
+    stored_at = np.full(stored["rec"].size, -1, np.int64)  # a stored row's place in matrix
     for pos, a in enumerate(agencies):
         if a not in files:
             continue
@@ -732,9 +737,12 @@ def _diff(month: str, agencies: list[str], stored: dict[str, Any],
         old = mine[at[hit]]
         moved = (stored["digest"][old] != incoming[hit]).any(axis=1)
         fresh = np.flatnonzero(at < 0)
-        new_parts.append((pos, a, np.asarray(ids)[fresh], rows[fresh], incoming[fresh]))
-        changed_parts.append((old[moved], rows[hit[moved]], incoming[hit[moved]]))
+        stored_at[old] = offset + hit
+        new_parts.append((pos, a, np.asarray(ids)[fresh], offset + fresh, incoming[fresh]))
+        changed_parts.append((old[moved], incoming[hit[moved]]))
         counts[a] = (int(fresh.size), int(moved.sum()), int((~present).sum()))
+        matrices.append(rows)
+        offset += rows.shape[0]
     gone = stored["rec"][~alive].tolist()
     keep = np.flatnonzero(alive)
     k_new = sum(p[2].size for p in new_parts)
@@ -757,31 +765,24 @@ def _diff(month: str, agencies: list[str], stored: dict[str, Any],
             pieces.append(np.insert(old_rows, at, new_rows))
         order = np.concatenate(pieces)
     digest = np.concatenate([stored["digest"][keep]] + [p[4] for p in new_parts])
-    new_rows = np.concatenate([p[3] for p in new_parts]
-                              + [np.zeros((0, codec.width), np.uint8)])
     state = _State(
         np.concatenate([stored["rec"][keep], np.arange(next_rec, next_rec + k_new)]),
         source, np.asarray(agencies + [""], dtype=object)[source], ids,
         np.concatenate([stored["person"][keep], np.full(k_new, None, dtype=object)]),
         np.concatenate([stored["keys"][keep], np.zeros((k_new, joins), np.uint64)]),
         np.concatenate([stored["pops"][keep], np.zeros((k_new, filters), np.int32)]),
-        np.arange(n) >= keep.size, np.arange(n) >= keep.size, {})
+        np.arange(n) >= keep.size, np.arange(n) >= keep.size,
+        np.concatenate(matrices) if matrices else np.zeros((0, codec.width), np.uint8),
+        np.concatenate([stored_at[keep]] + [p[3] for p in new_parts]).astype(np.int64))
     where = np.full(stored["rec"].size, -1, np.int64)
     where[keep] = np.arange(keep.size)
-    for r in range(k_new):
-        state.blob[keep.size + r] = new_rows[r].tobytes()
-    for old, rows, dig in changed_parts:
+    for old, dig in changed_parts:
         at = where[old]
         state.delta[at] = True
         digest[at] = dig
-        for r, row in zip(at.tolist(), rows, strict=True):
-            state.blob[r] = row.tobytes()
-    back = np.empty_like(order)
-    back[order] = np.arange(n)
     state = _State(state.rec[order], state.source[order], state.agency[order],
                    state.ids[order], state.person[order], state.keys[order], state.pops[order],
-                   state.new[order], state.delta[order],
-                   {int(back[r]): b for r, b in state.blob.items()})
+                   state.new[order], state.delta[order], state.matrix, state.incoming[order])
     return state, gone, counts, digest[order]
 
 
@@ -802,7 +803,7 @@ def _plan(conn: sqlite3.Connection, meta: Mapping[str, str], month: str, agencie
     scoring = None if full else _load_model(meta)
     if scoring is not None and dirty_rows.size:
         # the new and changed records' popcounts and key columns, from their encodings
-        dirty_part = _decode_rows(codec, state, dirty_rows)
+        dirty_part = _rows_encoded(conn, codec, state, dirty_rows)
         state.pops[dirty_rows] = codec.popcounts(dirty_part)
         if kept:
             state.keys[dirty_rows], specs = _incremental.join_keys(dirty_part, kept)
@@ -903,7 +904,7 @@ def _plan(conn: sqlite3.Connection, meta: Mapping[str, str], month: str, agencie
                 insert.append((r, state.agency[row], state.ids[row], month, month, person))
             else:
                 replace.append((month, person, r))
-            encodings.append((r, state.blob[row]))
+            encodings.append((r, state.matrix[state.incoming[row]].tobytes()))
         elif state.person[row] != person:
             reassign.append((person, r))
     keyed = [(int(state.rec[a]), int(state.rec[b]), float(p))
@@ -961,10 +962,14 @@ def _inherit(conn: sqlite3.Connection, codec: _Codec, state: _State, stored: dic
     if li.size == 0:
         return 0
     got = _fetch_blobs(conn, stored["rec"][gone], len(stored["rec"]))
-    blobs = [state.blob[r] for r in new_rows.tolist()] + [got[r] for r in
-                                                          stored["rec"][gone].tolist()]
+    data = b"".join([got.get(r, b"") for r in stored["rec"][gone].tolist()])
+    if len(data) != gone.size * codec.width:
+        raise StoreError("a stored record has no encoding or one of the wrong length; the "
+                         "store is damaged")
+    raw = np.concatenate([state.matrix[state.incoming[new_rows]],
+                          np.frombuffer(data, np.uint8).reshape(gone.size, codec.width)])
     ids = [*state.ids[new_rows].tolist(), *stored["ids"][gone].tolist()]
-    part = codec.decode(ids, blobs)
+    part = codec.decode_matrix(ids, raw)
     pops = np.concatenate([state.pops[new_rows], stored["pops"][gone]])
     prob = _score(part, li, new_rows.size + lj, scoring,
                   {f: pops[:, k] for k, f in enumerate(codec.filters)})
@@ -978,15 +983,25 @@ def _inherit(conn: sqlite3.Connection, codec: _Codec, state: _State, stored: dic
 
 def _rows_encoded(conn: sqlite3.Connection, codec: _Codec, state: _State, rows: np.ndarray
                   ) -> EncodedDataset:
-    """Decode the encodings of ``rows`` in row order: the month's from memory, others read."""
-    have = state.blob
-    row_list, rec_list = rows.tolist(), state.rec[rows].tolist()
-    need = [k for r, k in zip(row_list, rec_list, strict=True) if r not in have]
-    got = _fetch_blobs(conn, np.asarray(need, dtype=np.int64), len(state))
-    if len(got) != len(need):
-        raise StoreError("a stored record has no encoding; the store is damaged")
-    blobs = [have[r] if r in have else got[k] for r, k in zip(row_list, rec_list, strict=True)]
-    return codec.decode(state.ids[rows].tolist(), blobs)
+    """Decode the encodings of ``rows`` in row order.
+
+    A record of an agency that sent its file this month is read from that file (its encoding
+    there is the stored one, or replaces it); only the records of agencies without a file this
+    month are read from the store.
+    """
+    src = state.incoming[rows]
+    here = src >= 0
+    raw = np.empty((rows.size, codec.width), np.uint8)
+    raw[here] = state.matrix[src[here]]
+    if not here.all():
+        need = state.rec[rows[~here]]
+        got = _fetch_blobs(conn, need, len(state))
+        data = b"".join([got.get(k, b"") for k in need.tolist()])
+        if len(got) != need.size or len(data) != need.size * codec.width:
+            raise StoreError("a stored record has no encoding or one of the wrong length; the "
+                             "store is damaged")
+        raw[~here] = np.frombuffer(data, np.uint8).reshape(need.size, codec.width)
+    return codec.decode_matrix(state.ids[rows].tolist(), raw)
 
 
 def _freeze(pooled: EncodedDataset) -> list:
