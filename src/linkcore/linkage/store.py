@@ -596,6 +596,16 @@ class _FirstMonths(Mapping[str, str]):
     def __len__(self) -> int:
         return self._conn.execute("SELECT COUNT(*) FROM persons").fetchone()[0]
 
+    def any_of(self, persons: Sequence[str]) -> bool:
+        """Whether any of ``persons`` was ever issued (a query per 500 ids, not one per id)."""
+        ids = list(persons)
+        for start in range(0, len(ids), 500):  # under SQLite's oldest variable limit (999)
+            chunk = ids[start:start + 500]
+            if self._conn.execute(f"SELECT 1 FROM persons WHERE person IN "  # noqa: S608
+                                  f"({','.join('?' * len(chunk))}) LIMIT 1", chunk).fetchone():
+                return True
+        return False
+
 
 # --------------------------------------------------------------------------- update
 
@@ -1101,7 +1111,9 @@ def _assign(pop: _Population, region: np.ndarray, left: np.ndarray, right: np.nd
     first = minrow[fresh]
     minted = [str(x) for x in key.minted_ids(pop.agency[first].tolist(), pop.ids[first].tolist(),
                                              month)]
-    if len(set(minted)) != len(minted) or any(x in first_month for x in minted):
+    issued = first_month.any_of(minted) if isinstance(first_month, _FirstMonths) else \
+        any(x in first_month for x in minted)
+    if len(set(minted)) != len(minted) or issued:
         raise LinkcoreError("a new person id equals one already issued; report this with the "
                             "store's counts")
     pid[fresh] = minted
