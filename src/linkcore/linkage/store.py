@@ -401,10 +401,10 @@ class _Population:
 class _State:
     """Every current record's narrow columns, rows in store order (agency position, then id).
 
-    ``matrix`` holds this month's files' encodings (one row each, ``_Codec.rows``) and
-    ``incoming`` each row's place in it (-1 for a record of an agency that sent no file, whose
-    encoding is only in the store); the other columns come from the ``columns`` rows, never from
-    the encodings.
+    ``matrices`` hold this month's files' encodings (one matrix per file, a row per record,
+    ``_Codec.rows``) and ``incoming`` each row's place in them, counted across the files in order
+    (-1 for a record of an agency that sent no file, whose encoding is only in the store); the
+    other columns come from the ``columns`` rows, never from the encodings.
     """
 
     rec: np.ndarray  # int64 record key
@@ -416,11 +416,23 @@ class _State:
     pops: np.ndarray  # int32 [n, filters]: popcount of each filter (codec.filters)
     new: np.ndarray  # bool: arrived this month
     delta: np.ndarray  # bool: new or changed this month
-    matrix: np.ndarray  # uint8 [m, codec.width]: the month's files' encodings
-    incoming: np.ndarray  # int64: the row's place in ``matrix``, or -1
+    matrices: list[np.ndarray]  # uint8 [m, codec.width] per file: the month's encodings
+    incoming: np.ndarray  # int64: the row's place in the matrices, or -1
 
     def __len__(self) -> int:
         return int(self.rec.size)
+
+    def raw(self, rows: np.ndarray) -> np.ndarray:
+        """Return the encodings of ``rows`` (all in this month's files) as uint8 matrix rows."""
+        src = self.incoming[rows]
+        width = self.matrices[0].shape[1] if self.matrices else 0
+        out = np.empty((src.size, width), np.uint8)
+        start = 0
+        for m in self.matrices:
+            sel = np.flatnonzero((src >= start) & (src < start + m.shape[0]))
+            out[sel] = m[src[sel] - start]
+            start += m.shape[0]
+        return out
 
 
 def _read_state(conn: sqlite3.Connection, agencies: list[str], joins: int, filters: int
@@ -782,7 +794,7 @@ def _diff(month: str, agencies: list[str], stored: dict[str, Any],
         np.concatenate([stored["keys"][keep], np.zeros((k_new, joins), np.uint64)]),
         np.concatenate([stored["pops"][keep], np.zeros((k_new, filters), np.int32)]),
         np.arange(n) >= keep.size, np.arange(n) >= keep.size,
-        np.concatenate(matrices) if matrices else np.zeros((0, codec.width), np.uint8),
+        matrices,
         np.concatenate([stored_at[keep]] + [p[3] for p in new_parts]).astype(np.int64))
     where = np.full(stored["rec"].size, -1, np.int64)
     where[keep] = np.arange(keep.size)
@@ -792,7 +804,8 @@ def _diff(month: str, agencies: list[str], stored: dict[str, Any],
         digest[at] = dig
     state = _State(state.rec[order], state.source[order], state.agency[order],
                    state.ids[order], state.person[order], state.keys[order], state.pops[order],
-                   state.new[order], state.delta[order], state.matrix, state.incoming[order])
+                   state.new[order], state.delta[order], state.matrices,
+                   state.incoming[order])
     return state, gone, counts, digest[order]
 
 
@@ -914,9 +927,11 @@ def _plan(conn: sqlite3.Connection, meta: Mapping[str, str], month: str, agencie
                 insert.append((r, state.agency[row], state.ids[row], month, month, person))
             else:
                 replace.append((month, person, r))
-            encodings.append((r, state.matrix[state.incoming[row]].tobytes()))
+            encodings.append((r, row))
         elif state.person[row] != person:
             reassign.append((person, r))
+    raw = state.raw(np.asarray([row for _, row in encodings], dtype=np.int64))
+    encodings = [(r, raw[k].tobytes()) for k, (r, _) in enumerate(encodings)]
     keyed = [(int(state.rec[a]), int(state.rec[b]), float(p))
              for a, b, p in zip(new_l.tolist(), new_r.tolist(), new_p.tolist(), strict=True)]
     untouched = np.ones(n, bool)
@@ -976,7 +991,7 @@ def _inherit(conn: sqlite3.Connection, codec: _Codec, state: _State, stored: dic
     if len(data) != gone.size * codec.width:
         raise StoreError("a stored record has no encoding or one of the wrong length; the "
                          "store is damaged")
-    raw = np.concatenate([state.matrix[state.incoming[new_rows]],
+    raw = np.concatenate([state.raw(new_rows),
                           np.frombuffer(data, np.uint8).reshape(gone.size, codec.width)])
     ids = [*state.ids[new_rows].tolist(), *stored["ids"][gone].tolist()]
     part = codec.decode_matrix(ids, raw)
@@ -1002,7 +1017,7 @@ def _rows_encoded(conn: sqlite3.Connection, codec: _Codec, state: _State, rows: 
     src = state.incoming[rows]
     here = src >= 0
     raw = np.empty((rows.size, codec.width), np.uint8)
-    raw[here] = state.matrix[src[here]]
+    raw[here] = state.raw(rows[here])
     if not here.all():
         need = state.rec[rows[~here]]
         got = _fetch_blobs(conn, need, len(state))
