@@ -429,6 +429,24 @@ def test_monthly_updates_with_blocking_equal_a_full_relink(tmp_path, key, monkey
         assert partition(people, "person") == partition(relinked, "cluster")
 
 
+@pytest.mark.parametrize("all_pairs_limit", [None, 10_000])
+def test_an_agency_without_a_file_keeps_its_records_and_the_month_equals_a_relink(
+        tmp_path, key, monkeypatch, all_pairs_limit):
+    # c sends no file in the second month: its records stay, and the pairs that touch them are
+    # scored from the store's encodings (the other agencies' from the month's files)
+    if all_pairs_limit is not None:
+        monkeypatch.setattr(store, "ALL_PAIRS_LIMIT", all_pairs_limit)
+    enc1, enc3, *_ = months()
+    path = tmp_path / "people.db"
+    store.create(path, enc1["a"], key)
+    store.update(path, "2026-01", enc1, key, new_agencies=list(enc1))
+    report = store.update(path, "2026-02", {k: v for k, v in enc3.items() if k != "c"}, key)
+    assert "c" not in report.added and report.pairs_scored > 0
+    people, relinked = store.people(path), store.relink(path)
+    assert sorted(people.loc[people["agency"] == "c", "id"]) == sorted(enc1["c"].record_ids)
+    assert partition(people, "person") == partition(relinked, "cluster")
+
+
 def test_a_record_registered_again_under_a_new_id_keeps_its_person(three, tmp_path, key):
     # agency c withdraws one record and sends the same encoding under a new record id
     path, snaps, _, _ = three

@@ -53,11 +53,10 @@ class JoinSpec:
     skip_zero: bool
     max_block_pairs: int | None
 
-    def column(self, keys: np.ndarray) -> np.ndarray:
-        """Return the join's key per row from the stored key columns ``keys[n, columns]``."""
-        if len(self.sources) == 1:
-            return keys[:, self.sources[0]]
-        return _combine_keys(keys[:, self.sources[0]], keys[:, self.sources[1]])
+    def column(self, keys: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+        """Return the join's key per row (of ``rows``, default all) of ``keys[n, columns]``."""
+        cols = [keys[:, c] if rows is None else keys[rows, c] for c in self.sources]
+        return cols[0] if len(cols) == 1 else _combine_keys(cols[0], cols[1])
 
 
 def freeze(ds: EncodedDataset) -> list[BlockingRule]:
@@ -171,14 +170,15 @@ def delta_pairs(keys: np.ndarray, specs: Sequence[JoinSpec], delta: np.ndarray
         members = np.flatnonzero(member)
         if members.size == 0:
             continue
-        mv = spec.column(keys[members])
+        mv = spec.column(keys, members)
         exclude = None
         if spec.max_block_pairs is not None:
             values, counts = _value_counts(mv[mv != 0] if spec.skip_zero else mv)
             exclude = values[counts * counts > spec.max_block_pairs]
-        left, right = join_rows(spec.column(keys[delta]), mv, skip_zero=spec.skip_zero,
+        # the members probe the few delta keys (join_rows sorts its second side)
+        left, right = join_rows(mv, spec.column(keys, delta), skip_zero=spec.skip_zero,
                                 exclude=exclude)
-        a, b = delta[left], members[right]
+        a, b = delta[right], members[left]
         keep = a != b
         a, b = a[keep], b[keep]
         union.add(np.minimum(a, b) * n + np.maximum(a, b))

@@ -5,17 +5,20 @@
     people(path) / history(path) / months(path)          -> tables (agency, id, person), ...
     relink(path)                                          -> clusters of a full re-link
 
-What the file holds (format version FORMAT_VERSION, ``PRAGMA user_version``; version 1 stores
-are refused with a message naming both versions):
+What the file holds (format version FORMAT_VERSION, ``PRAGMA user_version``; stores of an
+older version are refused with a message naming both versions):
 - ``meta``: the schema and its fingerprint, the data holders' key check value, the project key's
   check value, the threshold and clustering, and once the first month is linked the fitted model
   and its two weight corrections (salt groups, exact-agreement dependence) and the blocking
   rules kept with it (``linkage.incremental``), as JSON, no pickle;
 - ``records``: each agency's current records (an integer key ``rec``, record id, the month each
-  arrived and last changed, its person id) and one ``summary`` BLOB per record: a 128-bit
-  BLAKE2b digest of its encoding, its key columns for the kept rules (keyed blocking keys, the
-  filter hashes of the field-agreement fields) and the popcount of each filter: what a month
-  reads of every record, all derived from the encoding;
+  arrived and last changed, its person id);
+- ``columns``: what a month reads of every record, one row per agency (records in id order):
+  the record ids and person ids as JSON arrays and one BLOB of numbers per record: ``rec``, a
+  128-bit digest (SHA-256) of its encoding, its key columns for the kept rules (keyed blocking
+  keys, the filter hashes of the field-agreement fields) and the popcount of each filter, all
+  derived from the encoding; rewritten whole each month (a few large values read and written,
+  not a row per record);
 - ``encodings``: each record's encoding, one BLOB (filter bytes, missing flags, CLK and
   blocking keys), read only for records that share a block with a new or changed one;
 - ``links``: the accepted pairs (rec, rec, probability) and the month found;
@@ -51,6 +54,7 @@ so a run killed half-way leaves the previous month, and a second writer is refus
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -81,11 +85,19 @@ from linkcore.linkage.blocking import AllPairs
 from linkcore.linkage.pseudonyms import ProjectKey
 
 #: The store layout this linkcore reads and writes (``PRAGMA user_version``). Version 2 keeps
-#: the encodings in their own table and each record's digest and join keys beside it.
-FORMAT_VERSION = 2
+#: the encodings in their own table and each record's digest and join keys beside it; version 3
+#: keeps those and the ids and person ids as one ``columns`` row per agency.
+FORMAT_VERSION = 3
 #: A population of ``n`` records is linked by all pairs when ``n * n`` is at most this
 #: (``blocking='auto'``'s rule), else by the rules kept from the first month.
 ALL_PAIRS_LIMIT = _blocking.ALL_PAIRS_LIMIT
+#: Fewer pairs than this are scored on one thread: on a shared machine the parallel kernels'
+#: thread hand-overs cost more CPU than they save (a month of 79,000 pairs: 35 ms against 125).
+SERIAL_PAIRS = 200_000
+#: SQLite page size of a new store: 16 KiB pages read the month's encodings and rewrite the
+#: ``columns`` rows in fewer page operations than the default 4 KiB (15-45 ms less a month at
+#: 42,813 records).
+PAGE_SIZE = 16_384
 #: ``PRAGMA application_id``: "LKST", so another program's SQLite file is recognised as such.
 APPLICATION_ID = 0x4C4B5354
 _MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
@@ -95,7 +107,9 @@ CREATE TABLE agencies (name TEXT PRIMARY KEY, position INTEGER NOT NULL UNIQUE,
                        joined TEXT NOT NULL);
 CREATE TABLE records (rec INTEGER PRIMARY KEY, agency TEXT NOT NULL, id TEXT NOT NULL,
                       arrived TEXT NOT NULL, changed TEXT NOT NULL, person TEXT NOT NULL,
-                      summary BLOB NOT NULL, UNIQUE (agency, id));
+                      UNIQUE (agency, id));
+CREATE TABLE columns (agency TEXT PRIMARY KEY, records INTEGER NOT NULL, ids TEXT NOT NULL,
+                      persons TEXT NOT NULL, numbers BLOB NOT NULL);
 CREATE TABLE encodings (rec INTEGER PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE links (rec_a INTEGER NOT NULL, rec_b INTEGER NOT NULL, probability REAL NOT NULL,
                     month TEXT NOT NULL, PRIMARY KEY (rec_a, rec_b)) WITHOUT ROWID;
@@ -235,6 +249,7 @@ def create(path: str | os.PathLike[str], schema_source: EncodedDataset, key: Pro
         os.chmod(tmp, 0o600)
         conn = sqlite3.connect(tmp, isolation_level=None)
         try:
+            conn.execute(f"PRAGMA page_size={PAGE_SIZE}")  # before the first table
             conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
             conn.execute(f"PRAGMA user_version={FORMAT_VERSION}")
             conn.executescript(_SCHEMA_SQL)  # a temporary file: no one else sees it yet
@@ -308,21 +323,27 @@ class _Codec:
 
     def decode(self, ids: Sequence[str], blobs: Sequence[bytes]) -> EncodedDataset:
         """Rebuild an EncodedDataset from record ids and their BLOBs."""
+        raw = np.frombuffer(b"".join(blobs), dtype=np.uint8).reshape(len(ids), self.width)
+        return self.decode_matrix(ids, raw)
+
+    def decode_matrix(self, ids: Sequence[str], raw: np.ndarray) -> EncodedDataset:
+        """Rebuild an EncodedDataset from record ids and their BLOBs as rows of ``raw``."""
         n = len(ids)
-        raw = np.frombuffer(b"".join(blobs), dtype=np.uint8).reshape(n, self.width)
         pos = 0
 
         def take(nbytes: int) -> np.ndarray:
             nonlocal pos
-            out = np.ascontiguousarray(raw[:, pos:pos + nbytes])
+            out = raw[:, pos:pos + nbytes].copy()  # contiguous and writeable
             pos += nbytes
             return out
 
-        fields = {f: take(8 * w).view("<u8").astype(np.uint64) for f, w in self.words.items()}
+        fields = {f: take(8 * w).view("<u8").astype(np.uint64, copy=False)
+                  for f, w in self.words.items()}
         missing = take(len(self.words)).astype(bool)
         clk = None if self.clk_words is None else \
-            take(8 * self.clk_words).view("<u8").astype(np.uint64)
-        blocks = {b: take(8).view("<u8").astype(np.uint64).reshape(n) for b in self.blocks}
+            take(8 * self.clk_words).view("<u8").astype(np.uint64, copy=False)
+        blocks = {b: take(8).view("<u8").astype(np.uint64, copy=False).reshape(n)
+                  for b in self.blocks}
         meta = DatasetMeta(self.ds_meta.spec_version, self.ds_meta.schema_fingerprint,
                            self.ds_meta.key_check_value, self.ds_meta.linkcore_version or "0",
                            n, self.ds_meta.schema_json)
@@ -380,8 +401,10 @@ class _Population:
 class _State:
     """Every current record's narrow columns, rows in store order (agency position, then id).
 
-    ``blob`` holds the encodings read or received so far (row -> BLOB); the other columns come
-    from the narrow ``records`` table, never from the encodings.
+    ``matrices`` hold this month's files' encodings (one matrix per file, a row per record,
+    ``_Codec.rows``) and ``incoming`` each row's place in them, counted across the files in order
+    (-1 for a record of an agency that sent no file, whose encoding is only in the store); the
+    other columns come from the ``columns`` rows, never from the encodings.
     """
 
     rec: np.ndarray  # int64 record key
@@ -393,52 +416,100 @@ class _State:
     pops: np.ndarray  # int32 [n, filters]: popcount of each filter (codec.filters)
     new: np.ndarray  # bool: arrived this month
     delta: np.ndarray  # bool: new or changed this month
-    blob: dict[int, bytes]
+    matrices: list[np.ndarray]  # uint8 [m, codec.width] per file: the month's encodings
+    incoming: np.ndarray  # int64: the row's place in the matrices, or -1
 
     def __len__(self) -> int:
         return int(self.rec.size)
 
+    def raw(self, rows: np.ndarray) -> np.ndarray:
+        """Return the encodings of ``rows`` (all in this month's files) as uint8 matrix rows."""
+        src = self.incoming[rows]
+        width = self.matrices[0].shape[1] if self.matrices else 0
+        out = np.empty((src.size, width), np.uint8)
+        start = 0
+        for m in self.matrices:
+            sel = np.flatnonzero((src >= start) & (src < start + m.shape[0]))
+            out[sel] = m[src[sel] - start]
+            start += m.shape[0]
+        return out
+
 
 def _read_state(conn: sqlite3.Connection, agencies: list[str], joins: int, filters: int
                 ) -> dict[str, Any]:
-    """Read the stored records' narrow columns (no encodings), each agency in id order."""
-    parts = [conn.execute("SELECT rec, id, person, summary FROM records WHERE agency = ? "
-                          "ORDER BY id", (a,)).fetchall() for a in agencies]
-    sizes = [len(p) for p in parts]
+    """Read the stored records' narrow columns (no encodings), each agency in id order.
+
+    One ``columns`` row per agency (JSON ids and person ids, one BLOB of numbers), so a month
+    reads a few large values, not a row per record.
+    """
+    width = _number_width(joins, filters)
+    found = {a: (k, i, p, b) for a, k, i, p, b in conn.execute(
+        "SELECT agency, records, ids, persons, numbers FROM columns")}
+    sizes, ids, person, raw = [], [], [], []
+    for a in agencies:
+        k, i, p, b = found.get(a, (0, "[]", "[]", b""))
+        try:
+            i, p = json.loads(i), json.loads(p)
+        except ValueError:
+            raise StoreError("a stored column is not readable; the store is damaged") from None
+        if not (len(i) == len(p) == k and len(b) == k * width):
+            raise StoreError("a stored column has the wrong length; the store is damaged")
+        sizes.append(k)
+        ids += i
+        person += p
+        raw.append(b)
     n = sum(sizes)
-    rec, ids, person, summary = (list(c) for c in zip(*(r for p in parts for r in p),
-                                                      strict=True)) if n else ([], [], [], [])
-    width = 16 + 8 * joins + 4 * filters
-    raw = b"".join(summary)
-    if len(raw) != width * n:
-        raise StoreError("a stored record has the wrong length; the store is damaged")
-    m = np.frombuffer(raw, dtype=np.uint8).reshape(n, width)
-    return {"rec": np.asarray(rec, dtype=np.int64),
+    if n != conn.execute("SELECT COUNT(*) FROM records").fetchone()[0]:
+        raise StoreError("the stored columns do not match the records; the store is damaged")
+    m = np.frombuffer(b"".join(raw), dtype=np.uint8).reshape(n, width)
+    return {"rec": np.ascontiguousarray(m[:, :8]).view("<i8").astype(np.int64).reshape(n),
             "source": np.repeat(np.arange(len(agencies), dtype=np.int64), sizes),
             "agency": np.repeat(np.asarray(agencies, dtype=object), sizes),
-            "ids": np.asarray(ids, dtype=object), "person": np.asarray(person, dtype=object),
-            "digest": np.ascontiguousarray(m[:, :16]).view("<u8"),
-            "keys": np.ascontiguousarray(m[:, 16:16 + 8 * joins]).view("<u8")
+            "ids": _objects(ids), "person": _objects(person),
+            "digest": np.ascontiguousarray(m[:, 8:24]).view("<u8"),
+            "keys": np.ascontiguousarray(m[:, 24:24 + 8 * joins]).view("<u8")
             .astype(np.uint64),
-            "pops": np.ascontiguousarray(m[:, 16 + 8 * joins:]).view("<i4").astype(np.int32)}
+            "pops": np.ascontiguousarray(m[:, 24 + 8 * joins:]).view("<i4").astype(np.int32)}
 
 
-def _summaries(digest: np.ndarray, keys: np.ndarray, pops: np.ndarray) -> list[bytes]:
-    """Each row's ``summary`` BLOB: its digest, key columns and popcounts, little-endian."""
-    m = np.hstack([np.ascontiguousarray(digest, dtype="<u8").view(np.uint8),
-                   np.ascontiguousarray(keys, dtype="<u8").view(np.uint8),
-                   np.ascontiguousarray(pops, dtype="<i4").view(np.uint8)])
-    w = m.shape[1]
-    raw = m.tobytes()
-    return [raw[i * w:(i + 1) * w] for i in range(m.shape[0])]
+def _objects(values: list) -> np.ndarray:
+    """Return ``values`` (strings) as a 1-D object array, never a 2-D one."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def _number_width(joins: int, filters: int) -> int:
+    """Bytes per record in a ``columns`` BLOB: rec, digest, key columns, popcounts."""
+    return 8 + 16 + 8 * joins + 4 * filters
+
+
+def _columns(agencies: list[str], state: _State, person: np.ndarray, digest: np.ndarray
+             ) -> list[tuple[str, int, str, str, bytes]]:
+    """Each agency's ``columns`` row from the month's rows (store order): ids, persons, numbers."""
+    m = np.hstack([np.ascontiguousarray(state.rec, dtype="<i8").reshape(-1, 1).view(np.uint8),
+                   np.ascontiguousarray(digest, dtype="<u8").view(np.uint8),
+                   np.ascontiguousarray(state.keys, dtype="<u8").view(np.uint8),
+                   np.ascontiguousarray(state.pops, dtype="<i4").view(np.uint8)])
+    bounds = np.searchsorted(state.source, np.arange(len(agencies) + 1))
+    out = []
+    for k, a in enumerate(agencies):
+        lo, hi = int(bounds[k]), int(bounds[k + 1])
+        out.append((a, hi - lo, json.dumps(state.ids[lo:hi].tolist()),
+                    json.dumps(person[lo:hi].tolist()), m[lo:hi].tobytes()))
+    return out
 
 
 def _digests(rows: np.ndarray) -> np.ndarray:
-    """Return a 128-bit BLAKE2b digest of each encoding row (``uint64[n, 2]``)."""
+    """Return each encoding row's SHA-256 digest, its first 128 bits (``uint64[n, 2]``).
+
+    SHA-256, not BLAKE2b: the CPU's SHA instructions make it the faster of the two here, and
+    every incoming record is hashed each month.
+    """
     n, w = rows.shape
     view = memoryview(np.ascontiguousarray(rows).reshape(-1))
-    out = b"".join([hashlib.blake2b(view[i * w:(i + 1) * w], digest_size=16).digest()
-                    for i in range(n)])
+    sha = hashlib.sha256
+    out = b"".join([sha(view[i * w:(i + 1) * w]).digest()[:16] for i in range(n)])
     return np.frombuffer(out, dtype="<u8").reshape(rows.shape[0], 2)
 
 
@@ -458,11 +529,6 @@ def _fetch_blobs(conn: sqlite3.Connection, recs: np.ndarray, total: int) -> dict
     return out
 
 
-def _decode_rows(codec: _Codec, state: _State, rows: np.ndarray) -> EncodedDataset:
-    """Decode the encodings of ``rows`` (all in ``state.blob``) as one dataset, in row order."""
-    return codec.decode(state.ids[rows].tolist(), [state.blob[r] for r in rows.tolist()])
-
-
 def _score(part: EncodedDataset, left: np.ndarray, right: np.ndarray,
            scoring: tuple[Any, Any, Any], pops: Mapping[str, np.ndarray] | None = None
            ) -> np.ndarray:
@@ -477,11 +543,28 @@ def _score(part: EncodedDataset, left: np.ndarray, right: np.ndarray,
     if left.size == 0:
         return np.zeros(0)
     comparator = Comparator(part, part, model.comparisons, popcounts_a=pops, popcounts_b=pops)
-    levels = comparator.levels(left, right)
+    with _one_thread(left.size < SERIAL_PAIRS):
+        levels = comparator.levels(left, right)
     weights = model.match_weights(levels)
     weights = salt.adjust(weights, levels, model.comparisons)
     weights = dependence.adjust(weights, levels, model.comparisons)
     return weights_to_probabilities(weights)
+
+
+@contextmanager
+def _one_thread(serial: bool) -> Iterator[None]:
+    """Run the numba kernels called inside on this thread alone when ``serial`` (then restore)."""
+    if not serial:
+        yield
+        return
+    import numba
+
+    before = numba.get_num_threads()
+    numba.set_num_threads(1)
+    try:
+        yield
+    finally:
+        numba.set_num_threads(before)
 
 
 def _closure(n: int, left: np.ndarray, right: np.ndarray, old_person: np.ndarray,
@@ -524,6 +607,16 @@ class _FirstMonths(Mapping[str, str]):
 
     def __len__(self) -> int:
         return self._conn.execute("SELECT COUNT(*) FROM persons").fetchone()[0]
+
+    def any_of(self, persons: Sequence[str]) -> bool:
+        """Whether any of ``persons`` was ever issued (a query per 500 ids, not one per id)."""
+        ids = list(persons)
+        for start in range(0, len(ids), 500):  # under SQLite's oldest variable limit (999)
+            chunk = ids[start:start + 500]
+            if self._conn.execute(f"SELECT 1 FROM persons WHERE person IN "  # noqa: S608
+                                  f"({','.join('?' * len(chunk))}) LIMIT 1", chunk).fetchone():
+                return True
+        return False
 
 
 # --------------------------------------------------------------------------- update
@@ -618,12 +711,11 @@ def _check_file(meta: Mapping[str, str], agency: str, ds: EncodedDataset) -> Non
 class _Writes:
     """Everything one month changes, computed before the first write."""
 
-    #: rec, agency, id, arrived, changed, person, summary
-    insert: list[tuple[int, str, str, str, str, str, bytes]]
-    replace: list[tuple[str, str, bytes, int]]  # changed, person, summary, rec
+    insert: list[tuple[int, str, str, str, str, str]]  # rec, agency, id, arrived, changed, person
+    replace: list[tuple[str, str, int]]  # changed, person, rec
     encodings: list[tuple[int, bytes]]  # rec, blob
     withdraw: list[tuple[int]]
-    rekey: list[tuple[bytes, int]]  # summary, rec: a full month's new key columns
+    columns: list[tuple[str, int, str, str, bytes]]  # each agency's columns row
     reassign: list[tuple[str, int]]  # person, rec
     links_removed: list[tuple[int, int]]
     links_added: list[tuple[int, int, float]]
@@ -645,11 +737,16 @@ def _diff(month: str, agencies: list[str], stored: dict[str, Any],
     alive = np.ones(stored["rec"].size, bool)
     new_parts, changed_parts = [], []  # (agency position, file rows / stored rows, matrix)
     counts: dict[str, tuple[int, int, int]] = {}
+    matrices: list[np.ndarray] = []  # each file's encodings, in file order
+    offset = 0
+    stored_at = np.full(stored["rec"].size, -1, np.int64)  # a stored row's place in matrix
     for pos, a in enumerate(agencies):
         if a not in files:
             continue
         ds = files[a]
-        ids = pd.Index([str(x) for x in ds.record_ids], dtype=object)
+        ids = pd.Index(ds.record_ids, dtype=object)
+        if pd.api.types.infer_dtype(ids, skipna=False) != "string":
+            ids = pd.Index([str(x) for x in ds.record_ids], dtype=object)
         rows = codec.rows(ds)
         incoming = _digests(rows)
         mine = np.flatnonzero(stored["source"] == pos)
@@ -662,9 +759,12 @@ def _diff(month: str, agencies: list[str], stored: dict[str, Any],
         old = mine[at[hit]]
         moved = (stored["digest"][old] != incoming[hit]).any(axis=1)
         fresh = np.flatnonzero(at < 0)
-        new_parts.append((pos, a, np.asarray(ids)[fresh], rows[fresh], incoming[fresh]))
-        changed_parts.append((old[moved], rows[hit[moved]], incoming[hit[moved]]))
+        stored_at[old] = offset + hit
+        new_parts.append((pos, a, np.asarray(ids)[fresh], offset + fresh, incoming[fresh]))
+        changed_parts.append((old[moved], incoming[hit[moved]]))
         counts[a] = (int(fresh.size), int(moved.sum()), int((~present).sum()))
+        matrices.append(rows)
+        offset += rows.shape[0]
     gone = stored["rec"][~alive].tolist()
     keep = np.flatnonzero(alive)
     k_new = sum(p[2].size for p in new_parts)
@@ -687,30 +787,25 @@ def _diff(month: str, agencies: list[str], stored: dict[str, Any],
             pieces.append(np.insert(old_rows, at, new_rows))
         order = np.concatenate(pieces)
     digest = np.concatenate([stored["digest"][keep]] + [p[4] for p in new_parts])
-    matrix = np.concatenate([np.zeros((keep.size, codec.width), np.uint8)]
-                            + [p[3] for p in new_parts])
     state = _State(
         np.concatenate([stored["rec"][keep], np.arange(next_rec, next_rec + k_new)]),
         source, np.asarray(agencies + [""], dtype=object)[source], ids,
         np.concatenate([stored["person"][keep], np.full(k_new, None, dtype=object)]),
         np.concatenate([stored["keys"][keep], np.zeros((k_new, joins), np.uint64)]),
         np.concatenate([stored["pops"][keep], np.zeros((k_new, filters), np.int32)]),
-        np.arange(n) >= keep.size, np.arange(n) >= keep.size, {})
+        np.arange(n) >= keep.size, np.arange(n) >= keep.size,
+        matrices,
+        np.concatenate([stored_at[keep]] + [p[3] for p in new_parts]).astype(np.int64))
     where = np.full(stored["rec"].size, -1, np.int64)
     where[keep] = np.arange(keep.size)
-    for old, rows, dig in changed_parts:
+    for old, dig in changed_parts:
         at = where[old]
         state.delta[at] = True
         digest[at] = dig
-        matrix[at] = rows
-    for r in np.flatnonzero(state.delta).tolist():
-        state.blob[r] = matrix[r].tobytes()
-    back = np.empty_like(order)
-    back[order] = np.arange(n)
     state = _State(state.rec[order], state.source[order], state.agency[order],
                    state.ids[order], state.person[order], state.keys[order], state.pops[order],
-                   state.new[order], state.delta[order],
-                   {int(back[r]): b for r, b in state.blob.items()})
+                   state.new[order], state.delta[order], state.matrices,
+                   state.incoming[order])
     return state, gone, counts, digest[order]
 
 
@@ -731,7 +826,7 @@ def _plan(conn: sqlite3.Connection, meta: Mapping[str, str], month: str, agencie
     scoring = None if full else _load_model(meta)
     if scoring is not None and dirty_rows.size:
         # the new and changed records' popcounts and key columns, from their encodings
-        dirty_part = _decode_rows(codec, state, dirty_rows)
+        dirty_part = _rows_encoded(conn, codec, state, dirty_rows)
         state.pops[dirty_rows] = codec.popcounts(dirty_part)
         if kept:
             state.keys[dirty_rows], specs = _incremental.join_keys(dirty_part, kept)
@@ -754,7 +849,8 @@ def _plan(conn: sqlite3.Connection, meta: Mapping[str, str], month: str, agencie
         return np.where(sorted_rec[at] == recs, rec_order[at], -1)
 
     if old_links:
-        lk = np.asarray(old_links, dtype=float)
+        lk = np.fromiter(itertools.chain.from_iterable(old_links), float,
+                         3 * len(old_links)).reshape(-1, 3)
         link_a, link_b = lk[:, 0].astype(np.int64), lk[:, 1].astype(np.int64)
         link_p = lk[:, 2]
     else:
@@ -777,10 +873,8 @@ def _plan(conn: sqlite3.Connection, meta: Mapping[str, str], month: str, agencie
 
     # link: everything when no model is kept yet, else the new and changed rows against all
     new_meta = {"next_rec": str(max(next_rec, int(state.rec.max()) + 1 if n else next_rec))}
-    rekey: list[tuple[bytes, int]] = []
     if full:
-        state.blob.update(_blobs_for(conn, state, np.arange(n, dtype=np.int64)))
-        pooled = _decode_rows(codec, state, np.arange(n, dtype=np.int64))
+        pooled = _rows_encoded(conn, codec, state, np.arange(n, dtype=np.int64))
         kept = _freeze(pooled)
         new_meta["blocking"] = _incremental.rules_to_json(kept)
         rules = _incremental.active_rules(n, kept, ALL_PAIRS_LIMIT)
@@ -788,9 +882,6 @@ def _plan(conn: sqlite3.Connection, meta: Mapping[str, str], month: str, agencie
             np.zeros((n, 0), np.uint64)
         state.pops = codec.popcounts(pooled)
         new_meta["joins"] = str(state.keys.shape[1])
-        same = np.flatnonzero(~state.delta)
-        rekey = list(zip(_summaries(digest[same], state.keys[same], state.pops[same]),
-                         state.rec[same].tolist(), strict=True))
         new_l, new_r, new_p, scored, model_doc = _full_link(state, pooled, agencies, threshold,
                                                             meta["clustering"], rules)
         new_meta.update(model_doc or {})
@@ -803,8 +894,7 @@ def _plan(conn: sqlite3.Connection, meta: Mapping[str, str], month: str, agencie
             cand_l, cand_r = _incremental.delta_pairs(state.keys, specs, dirty_rows)
         # only the rows in some pair: the encodings of the rest are never read
         rows, local = np.unique(np.concatenate((cand_l, cand_r)), return_inverse=True)
-        state.blob.update(_blobs_for(conn, state, rows))
-        part = _decode_rows(codec, state, rows)
+        part = _rows_encoded(conn, codec, state, rows)
         pops = {f: state.pops[rows, j] for j, f in enumerate(codec.filters)}
         prob = _score(part, local[:cand_l.size], local[cand_l.size:], scoring, pops)
         ok = prob >= threshold
@@ -828,20 +918,20 @@ def _plan(conn: sqlite3.Connection, meta: Mapping[str, str], month: str, agencie
     timings["cluster"] = time.perf_counter() - t0
 
     insert, replace, encodings, reassign = [], [], [], []
-    dirty_rows = np.flatnonzero(state.delta)
-    summary = dict(zip(dirty_rows.tolist(), _summaries(digest[dirty_rows], state.keys[dirty_rows],
-                                                       state.pops[dirty_rows]), strict=True))
+    final_person = state.person.copy()
     for row, person in assigned.items():
         r = int(state.rec[row])
+        final_person[row] = person
         if state.delta[row]:
             if state.new[row]:
-                insert.append((r, state.agency[row], state.ids[row], month, month, person,
-                               summary[row]))
+                insert.append((r, state.agency[row], state.ids[row], month, month, person))
             else:
-                replace.append((month, person, summary[row], r))
-            encodings.append((r, state.blob[row]))
+                replace.append((month, person, r))
+            encodings.append((r, row))
         elif state.person[row] != person:
             reassign.append((person, r))
+    raw = state.raw(np.asarray([row for _, row in encodings], dtype=np.int64))
+    encodings = [(r, raw[k].tobytes()) for k, (r, _) in enumerate(encodings)]
     keyed = [(int(state.rec[a]), int(state.rec[b]), float(p))
              for a, b, p in zip(new_l.tolist(), new_r.tolist(), new_p.tolist(), strict=True)]
     untouched = np.ones(n, bool)
@@ -860,7 +950,8 @@ def _plan(conn: sqlite3.Connection, meta: Mapping[str, str], month: str, agencie
                           merges=sum(e[0] == "merge" for e in events),
                           splits=sum(e[0] == "split" for e in events), ended=len(ended),
                           reregistered=inherited, records=n, people=n_people)
-    writes = _Writes(insert, replace, encodings, [(g,) for g in gone], rekey, reassign, removed,
+    columns = _columns(agencies, state, final_person, digest)
+    writes = _Writes(insert, replace, encodings, [(g,) for g in gone], columns, reassign, removed,
                      keyed, minted, status, events, counts, new_meta)
     return report, writes
 
@@ -879,8 +970,13 @@ def _inherit(conn: sqlite3.Connection, codec: _Codec, state: _State, stored: dic
     Clusters are not affected. Returns how many records inherited a person.
     """
     new_rows = np.flatnonzero(state.new)
-    held = set(state.person[~state.new].tolist())
-    gone = np.flatnonzero(withdrawn & ~pd.Series(stored["person"]).isin(held).to_numpy())
+    out = np.flatnonzero(withdrawn)
+    # the withdrawn records' persons that some record still held holds (probe the few)
+    left_behind = stored["person"][out]
+    held = state.person[~state.new]
+    still = set(held[pd.Index(held, dtype=object).isin(left_behind)].tolist()) \
+        if out.size else set()
+    gone = out[np.fromiter((p not in still for p in left_behind.tolist()), bool, out.size)]
     if new_rows.size == 0 or gone.size == 0:
         return 0
     if all_pairs or not specs:
@@ -891,10 +987,14 @@ def _inherit(conn: sqlite3.Connection, codec: _Codec, state: _State, stored: dic
     if li.size == 0:
         return 0
     got = _fetch_blobs(conn, stored["rec"][gone], len(stored["rec"]))
-    blobs = [state.blob[r] for r in new_rows.tolist()] + [got[r] for r in
-                                                          stored["rec"][gone].tolist()]
+    data = b"".join([got.get(r, b"") for r in stored["rec"][gone].tolist()])
+    if len(data) != gone.size * codec.width:
+        raise StoreError("a stored record has no encoding or one of the wrong length; the "
+                         "store is damaged")
+    raw = np.concatenate([state.raw(new_rows),
+                          np.frombuffer(data, np.uint8).reshape(gone.size, codec.width)])
     ids = [*state.ids[new_rows].tolist(), *stored["ids"][gone].tolist()]
-    part = codec.decode(ids, blobs)
+    part = codec.decode_matrix(ids, raw)
     pops = np.concatenate([state.pops[new_rows], stored["pops"][gone]])
     prob = _score(part, li, new_rows.size + lj, scoring,
                   {f: pops[:, k] for k, f in enumerate(codec.filters)})
@@ -906,15 +1006,27 @@ def _inherit(conn: sqlite3.Connection, codec: _Codec, state: _State, stored: dic
     return int(first.size)
 
 
-def _blobs_for(conn: sqlite3.Connection, state: _State, rows: np.ndarray) -> dict[int, bytes]:
-    """Read the stored encodings of those ``rows`` whose encoding is not yet in memory."""
-    need = np.array([r for r in rows.tolist() if r not in state.blob], dtype=np.int64)
-    if need.size == 0:
-        return {}
-    got = _fetch_blobs(conn, state.rec[need], len(state))
-    if len(got) != need.size:
-        raise StoreError("a stored record has no encoding; the store is damaged")
-    return {int(r): got[int(state.rec[r])] for r in need.tolist()}
+def _rows_encoded(conn: sqlite3.Connection, codec: _Codec, state: _State, rows: np.ndarray
+                  ) -> EncodedDataset:
+    """Decode the encodings of ``rows`` in row order.
+
+    A record of an agency that sent its file this month is read from that file (its encoding
+    there is the stored one, or replaces it); only the records of agencies without a file this
+    month are read from the store.
+    """
+    src = state.incoming[rows]
+    here = src >= 0
+    raw = np.empty((rows.size, codec.width), np.uint8)
+    raw[here] = state.raw(rows[here])
+    if not here.all():
+        need = state.rec[rows[~here]]
+        got = _fetch_blobs(conn, need, len(state))
+        data = b"".join([got.get(k, b"") for k in need.tolist()])
+        if len(got) != need.size or len(data) != need.size * codec.width:
+            raise StoreError("a stored record has no encoding or one of the wrong length; the "
+                             "store is damaged")
+        raw[~here] = np.frombuffer(data, np.uint8).reshape(need.size, codec.width)
+    return codec.decode_matrix(state.ids[rows].tolist(), raw)
 
 
 def _freeze(pooled: EncodedDataset) -> list:
@@ -1014,7 +1126,9 @@ def _assign(pop: _Population, region: np.ndarray, left: np.ndarray, right: np.nd
     first = minrow[fresh]
     minted = [str(x) for x in key.minted_ids(pop.agency[first].tolist(), pop.ids[first].tolist(),
                                              month)]
-    if len(set(minted)) != len(minted) or any(x in first_month for x in minted):
+    issued = first_month.any_of(minted) if isinstance(first_month, _FirstMonths) else \
+        any(x in first_month for x in minted)
+    if len(set(minted)) != len(minted) or issued:
         raise LinkcoreError("a new person id equals one already issued; report this with the "
                             "store's counts")
     pid[fresh] = minted
@@ -1051,12 +1165,12 @@ def _write(conn: sqlite3.Connection, month: str, meta: Mapping[str, str], known:
     """Apply the month's writes inside the open transaction."""
     conn.executemany("DELETE FROM records WHERE rec = ?", w.withdraw)
     conn.executemany("DELETE FROM encodings WHERE rec = ?", w.withdraw)
-    conn.executemany("INSERT INTO records (rec, agency, id, arrived, changed, person, summary) "
-                     "VALUES (?, ?, ?, ?, ?, ?, ?)", w.insert)
-    conn.executemany("UPDATE records SET changed = ?, person = ?, summary = ? WHERE rec = ?",
-                     w.replace)
+    conn.executemany("INSERT INTO records (rec, agency, id, arrived, changed, person) "
+                     "VALUES (?, ?, ?, ?, ?, ?)", w.insert)
+    conn.executemany("UPDATE records SET changed = ?, person = ? WHERE rec = ?", w.replace)
     conn.executemany("INSERT OR REPLACE INTO encodings (rec, data) VALUES (?, ?)", w.encodings)
-    conn.executemany("UPDATE records SET summary = ? WHERE rec = ?", w.rekey)
+    conn.executemany("INSERT OR REPLACE INTO columns (agency, records, ids, persons, numbers) "
+                     "VALUES (?, ?, ?, ?, ?)", w.columns)
     conn.executemany("UPDATE records SET person = ? WHERE rec = ?", w.reassign)
     conn.executemany("DELETE FROM links WHERE rec_a = ? AND rec_b = ?", w.links_removed)
     conn.executemany("INSERT OR REPLACE INTO links (rec_a, rec_b, probability, month) "
