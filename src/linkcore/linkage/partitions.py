@@ -84,6 +84,15 @@ class Part:
         state["_comparators"] = {}  # a cache: never shipped
         return state
 
+    def __sizeof__(self) -> int:
+        """Bytes of the rows and key columns (dask weighs moving a part by this)."""
+        ds = self.ds
+        arrays = [ds.record_ids, ds.missing, *ds.fields.values(), *ds.blocking_keys.values(),
+                  *self.keys.values()]
+        if ds.clk is not None:
+            arrays.append(ds.clk)
+        return object.__sizeof__(self) + sum(_nbytes(a) for a in arrays)
+
     @property
     def stop(self) -> int:
         """One past the last row."""
@@ -97,6 +106,11 @@ class Part:
             self._comparators[key] = Comparator(self.ds, other.ds, comparisons,
                                                 chunk_size=chunk_size)
         return self._comparators[key]
+
+
+def _nbytes(a: np.ndarray) -> int:
+    """Bytes of an array; an object array (the ids) counts its strings roughly."""
+    return int(a.nbytes) * (8 if a.dtype == object else 1)
 
 
 def make_part(ds: EncodedDataset, keys: dict[str, np.ndarray], start: int, index: int) -> Part:
@@ -137,7 +151,12 @@ def load_part(source: FileSource, keys: dict[str, np.ndarray], start: int, stop:
 
 @dataclass
 class Cell:
-    """One cell's candidate pairs (sorted codes ``left * n_b + right``) and their levels."""
+    """One cell's candidate pairs (sorted codes ``left * n_b + right``) and their levels.
+
+    It keeps the comparator of its two parts' rows (``rows_a``, ``rows_b``: their ranges), so
+    that later tasks on the cell (pairs chosen for training, the blocking-recall sample) run
+    where the cell lives and need no part moved to them.
+    """
 
     codes: np.ndarray
     levels: np.ndarray
@@ -145,6 +164,13 @@ class Cell:
     rule_counts: list[int]
     rule_seconds: list[float]
     compare_seconds: float
+    comparator: Comparator = field(repr=False)
+    rows_a: tuple[int, int] = (0, 0)
+    rows_b: tuple[int, int] = (0, 0)
+
+    def __sizeof__(self) -> int:
+        """Bytes of the pairs and levels (the rows it compares are counted with the parts)."""
+        return object.__sizeof__(self) + int(self.codes.nbytes) + int(self.levels.nbytes)
 
     @property
     def left(self) -> np.ndarray:
@@ -177,7 +203,8 @@ def pair_cell(part_a: Part, part_b: Part, plan: BlockingPlan,
     n_b = max(plan.n_b, 1)
     comparator = part_a.comparator(part_b, comparisons, chunk_size)
     levels = comparator.levels(codes // n_b - part_a.start, codes % n_b - part_b.start)
-    return Cell(codes, levels, plan.n_b, counts, seconds, time.perf_counter() - t0)
+    return Cell(codes, levels, plan.n_b, counts, seconds, time.perf_counter() - t0, comparator,
+                (part_a.start, part_a.stop), (part_b.start, part_b.stop))
 
 
 def cell_summary(cell: Cell, n_levels: Sequence[int]) -> CellSummary:
@@ -209,8 +236,7 @@ def cell_table(cell: Cell, score: Callable[[np.ndarray], np.ndarray]
     return cell.codes, cell.levels, score(cell.levels)
 
 
-def cell_recall(cell: Cell, part_a: Part, part_b: Part, comparisons: Sequence[FieldComparison],
-                chunk_size: int, rows: np.ndarray, score: Callable[[np.ndarray], np.ndarray],
+def cell_recall(cell: Cell, rows: np.ndarray, score: Callable[[np.ndarray], np.ndarray],
                 threshold: float) -> tuple[int, int]:
     """Task: the blocking-recall sample's likely matches in this cell, inside and outside it.
 
@@ -220,20 +246,19 @@ def cell_recall(cell: Cell, part_a: Part, part_b: Part, comparisons: Sequence[Fi
     from linkcore.linkage.blocking_recall import count_likely
     from linkcore.linkage.model import weights_to_probabilities
 
-    comparator = part_a.comparator(part_b, comparisons, chunk_size)
+    (start_a, _), (start_b, stop_b) = cell.rows_a, cell.rows_b
 
     def prob(left: np.ndarray, right: np.ndarray) -> np.ndarray:
-        levels = comparator.levels(left - part_a.start, right - part_b.start)
+        levels = cell.comparator.levels(left - start_a, right - start_b)
         return weights_to_probabilities(score(levels))
 
-    return count_likely(cell.codes, rows, np.arange(part_b.start, part_b.stop, dtype=np.int64),
+    return count_likely(cell.codes, rows, np.arange(start_b, stop_b, dtype=np.int64),
                         cell.n_b, prob, threshold)
 
 
-def levels_task(part_a: Part, part_b: Part, comparisons: Sequence[FieldComparison],
-                chunk_size: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """Task: levels of given pairs of the two parts (row numbers local to the parts)."""
-    return part_a.comparator(part_b, comparisons, chunk_size).levels(left, right)
+def levels_task(cell: Cell, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Task: levels of given pairs of the cell's rows (row numbers local to its parts)."""
+    return cell.comparator.levels(left, right)
 
 
 # --------------------------------------------------------------------------- the grid
@@ -318,13 +343,12 @@ class PairStages:
         Each sampled row is scored against every record; two integers come back per cell.
         """
         handles = []
-        for k, (p, q) in enumerate(self.grid.cells()):
+        for k, (p, _) in enumerate(self.grid.cells()):
             lo, hi = self.grid.bounds_a[p], self.grid.bounds_a[p + 1]
             mine = rows[(rows >= lo) & (rows < hi)]
             if mine.size:
-                handles.append(self.engine.submit(
-                    cell_recall, self.cells[k], self.parts_a[p], self.parts_b[q],
-                    self.comparisons, self.chunk_size, mine, score, threshold))
+                handles.append(self.engine.submit(cell_recall, self.cells[k], mine, score,
+                                                  threshold))
         got = self.engine.gather(handles)
         return sum(g[0] for g in got), sum(g[1] for g in got)
 
@@ -382,8 +406,7 @@ class PartitionedComparator:
         for idx in groups:
             p, q = divmod(int(cell[idx[0]]), n_q)
             sa, sb = int(st.grid.bounds_a[p]), int(st.grid.bounds_b[q])
-            handles.append(st.engine.submit(levels_task, st.parts_a[p], st.parts_b[q],
-                                            self.comparisons, st.chunk_size,
+            handles.append(st.engine.submit(levels_task, st.cells[p * n_q + q],
                                             left[idx] - sa, right[idx] - sb))
         for idx, lv in zip(groups, st.engine.gather(handles), strict=True):
             out[idx] = lv
