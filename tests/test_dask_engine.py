@@ -133,7 +133,7 @@ def test_tasks_on_workers_run_numba_on_the_workers_thread_budget(cluster, monkey
 
 
 def test_pairs_compared_after_the_cells_move_no_rows_between_workers(pair, cluster):
-    """Training's pairs go to the cells, which kept their comparator: no part is transferred."""
+    """Each worker holds the parts its cells pair: training's pairs move no rows to them."""
     from linkcore.engines import make_engine
     from linkcore.linkage.compare import Comparator, comparisons_for
     from linkcore.linkage.partitions import PairStages

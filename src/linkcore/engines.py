@@ -24,8 +24,12 @@ class LocalEngine:
 
     name = "local"
 
-    def put(self, fn: Callable[..., Any], *args: Any) -> Any:
-        """Run ``fn(*args)`` now."""
+    def slots(self) -> list[Any]:
+        """Where tasks can run: this process only."""
+        return [None]
+
+    def put(self, fn: Callable[..., Any], *args: Any, where: Any = None) -> Any:
+        """Run ``fn(*args)`` now (``where`` is this process)."""
         return fn(*args)
 
     submit = put
@@ -99,15 +103,26 @@ class DaskEngine:
         self.client = client
         self._own = own
 
-    def put(self, fn: Callable[..., Any], *args: Any) -> Any:
+    def slots(self) -> list[Any]:
+        """Return the workers' addresses, sorted ([None] if none has joined yet)."""
+        workers = sorted(self.client.ncores())
+        return workers or [None]
+
+    def put(self, fn: Callable[..., Any], *args: Any, where: Any = None) -> Any:
         """Make a partition on a worker from the arguments (kept in the graph for retries)."""
         with warnings.catch_warnings():  # the rows are meant to travel with the task
             warnings.filterwarnings("ignore", message="Sending large graph")
-            return self.client.submit(run_task, fn, *args, key=_key(fn))
+            return self.submit(fn, *args, where=where)
 
-    def submit(self, fn: Callable[..., Any], *args: Any) -> Any:
-        """Run ``fn(*args)`` on a worker; arguments may be futures."""
-        return self.client.submit(run_task, fn, *args, key=_key(fn))
+    def submit(self, fn: Callable[..., Any], *args: Any, where: Any = None) -> Any:
+        """Run ``fn(*args)`` on a worker; arguments may be futures.
+
+        ``where``: the worker to prefer (a slot); any other may run it if that one is gone,
+        so a lost worker's tasks are recomputed elsewhere.
+        """
+        return self.client.submit(run_task, fn, *args, key=_key(fn),
+                                  workers=None if where is None else [where],
+                                  allow_other_workers=where is not None)
 
     def gather(self, handles: Sequence[Any],
                progress: Callable[[int], None] | None = None) -> list[Any]:

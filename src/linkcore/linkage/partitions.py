@@ -10,8 +10,10 @@ keeps the cell's pairs and levels where it ran and sends back only its pattern c
 per-rule counts (``CellSummary``). Scoring then runs per cell and sends back the pairs at or
 above the threshold. Comparisons of pairs chosen in the client (the random pairs behind u,
 the training sessions, the salt and blocking-recall samples) go through
-``PartitionedComparator``, which sends each cell's share of the pairs to a task holding only
-those rows. A task receives only the rows of its partitions (``Part``), never a whole dataset.
+``PartitionedComparator``, which sends each cell's share of the pairs to a task on the
+cell's two parts. Each worker holds its own copy of every part its cells pair (the cells are
+dealt to workers before the parts are made), so no rows move between workers. A task
+receives only the rows of its partitions (``Part``), never a whole dataset.
 
 The local engine runs the same functions in this process, one after the other; the dask engine
 submits them to a dask.distributed client. Whatever the engine and the grid, the counts are
@@ -151,12 +153,7 @@ def load_part(source: FileSource, keys: dict[str, np.ndarray], start: int, stop:
 
 @dataclass
 class Cell:
-    """One cell's candidate pairs (sorted codes ``left * n_b + right``) and their levels.
-
-    It keeps the comparator of its two parts' rows (``rows_a``, ``rows_b``: their ranges), so
-    that later tasks on the cell (pairs chosen for training, the blocking-recall sample) run
-    where the cell lives and need no part moved to them.
-    """
+    """One cell's candidate pairs (sorted codes ``left * n_b + right``) and their levels."""
 
     codes: np.ndarray
     levels: np.ndarray
@@ -164,12 +161,9 @@ class Cell:
     rule_counts: list[int]
     rule_seconds: list[float]
     compare_seconds: float
-    comparator: Comparator = field(repr=False)
-    rows_a: tuple[int, int] = (0, 0)
-    rows_b: tuple[int, int] = (0, 0)
 
     def __sizeof__(self) -> int:
-        """Bytes of the pairs and levels (the rows it compares are counted with the parts)."""
+        """Bytes of the pairs and levels (dask weighs moving a cell by this)."""
         return object.__sizeof__(self) + int(self.codes.nbytes) + int(self.levels.nbytes)
 
     @property
@@ -203,8 +197,7 @@ def pair_cell(part_a: Part, part_b: Part, plan: BlockingPlan,
     n_b = max(plan.n_b, 1)
     comparator = part_a.comparator(part_b, comparisons, chunk_size)
     levels = comparator.levels(codes // n_b - part_a.start, codes % n_b - part_b.start)
-    return Cell(codes, levels, plan.n_b, counts, seconds, time.perf_counter() - t0, comparator,
-                (part_a.start, part_a.stop), (part_b.start, part_b.stop))
+    return Cell(codes, levels, plan.n_b, counts, seconds, time.perf_counter() - t0)
 
 
 def cell_summary(cell: Cell, n_levels: Sequence[int]) -> CellSummary:
@@ -236,7 +229,8 @@ def cell_table(cell: Cell, score: Callable[[np.ndarray], np.ndarray]
     return cell.codes, cell.levels, score(cell.levels)
 
 
-def cell_recall(cell: Cell, rows: np.ndarray, score: Callable[[np.ndarray], np.ndarray],
+def cell_recall(cell: Cell, part_a: Part, part_b: Part, comparisons: Sequence[FieldComparison],
+                chunk_size: int, rows: np.ndarray, score: Callable[[np.ndarray], np.ndarray],
                 threshold: float) -> tuple[int, int]:
     """Task: the blocking-recall sample's likely matches in this cell, inside and outside it.
 
@@ -246,19 +240,20 @@ def cell_recall(cell: Cell, rows: np.ndarray, score: Callable[[np.ndarray], np.n
     from linkcore.linkage.blocking_recall import count_likely
     from linkcore.linkage.model import weights_to_probabilities
 
-    (start_a, _), (start_b, stop_b) = cell.rows_a, cell.rows_b
+    comparator = part_a.comparator(part_b, comparisons, chunk_size)
 
     def prob(left: np.ndarray, right: np.ndarray) -> np.ndarray:
-        levels = cell.comparator.levels(left - start_a, right - start_b)
+        levels = comparator.levels(left - part_a.start, right - part_b.start)
         return weights_to_probabilities(score(levels))
 
-    return count_likely(cell.codes, rows, np.arange(start_b, stop_b, dtype=np.int64),
+    return count_likely(cell.codes, rows, np.arange(part_b.start, part_b.stop, dtype=np.int64),
                         cell.n_b, prob, threshold)
 
 
-def levels_task(cell: Cell, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """Task: levels of given pairs of the cell's rows (row numbers local to its parts)."""
-    return cell.comparator.levels(left, right)
+def levels_task(part_a: Part, part_b: Part, comparisons: Sequence[FieldComparison],
+                chunk_size: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Task: levels of given pairs of the two parts (row numbers local to the parts)."""
+    return part_a.comparator(part_b, comparisons, chunk_size).levels(left, right)
 
 
 # --------------------------------------------------------------------------- the grid
@@ -273,9 +268,10 @@ class PairStages:
     plan: BlockingPlan
     comparisons: tuple[FieldComparison, ...]
     chunk_size: int = DEFAULT_CHUNK_SIZE
-    parts_a: list[Any] = field(default_factory=list)
-    parts_b: list[Any] = field(default_factory=list)
+    parts_a: dict[tuple[int, Any], Any] = field(default_factory=dict)
+    parts_b: dict[tuple[int, Any], Any] = field(default_factory=dict)
     cells: list[Any] = field(default_factory=list)
+    homes: list[Any] = field(default_factory=list)
 
     @classmethod
     def start(cls, engine: LocalEngine | DaskEngine, ds_a: EncodedDataset,
@@ -283,21 +279,34 @@ class PairStages:
               partitions: int, chunk_size: int = DEFAULT_CHUNK_SIZE,
               sources: tuple[FileSource | None, FileSource | None] = (None, None)
               ) -> PairStages:
-        """Give each part its rows (and its slice of the key columns) and no more.
+        """Give each worker the parts its cells need (rows and key columns) and no more.
 
-        A side with a ``FileSource`` has its parts read by the workers from the file itself
-        (the row groups or parts holding their rows); otherwise the rows travel in the task.
+        The cells are dealt to the engine's workers in runs of the grid's order (a worker
+        gets whole row ranges of the first dataset where it can), and each worker gets its
+        own copy of every part its cells pair, so that no cell waits for rows to move from
+        another worker. A side with a ``FileSource`` has its parts read by the workers from
+        the file itself (the row groups or parts holding their rows); otherwise the rows
+        travel in the task. Locally there is one worker, this process, and one copy.
         """
         grid = Grid.even(len(ds_a), len(ds_b), partitions)
         out = cls(engine, grid, plan, tuple(comparisons), chunk_size)
+        cells = grid.cells()
+        slots = engine.slots()[:len(cells)]
+        out.homes = [slots[k * len(slots) // len(cells)] for k in range(len(cells))]
         for side, ds, source, parts in (("a", ds_a, sources[0], out.parts_a),
                                         ("b", ds_b, sources[1], out.parts_b)):
-            for k, (s, e) in enumerate(grid.ranges(side)):
+            ranges = grid.ranges(side)
+            for (p, q), home in zip(cells, out.homes, strict=True):
+                k = p if side == "a" else q
+                if (k, home) in parts:
+                    continue
+                s, e = ranges[k]
                 keys = plan.part_keys(side, s, e)
                 if source is not None:
-                    parts.append(engine.put(load_part, source, keys, s, e, k))
+                    parts[k, home] = engine.put(load_part, source, keys, s, e, k, where=home)
                 else:
-                    parts.append(engine.put(make_part, ds.subset(slice(s, e)), keys, s, k))
+                    parts[k, home] = engine.put(make_part, ds.subset(slice(s, e)), keys, s, k,
+                                                where=home)
         return out
 
     def run_cells(self, progress: Callable[[int], None] | None = None) -> list[CellSummary]:
@@ -305,11 +314,11 @@ class PairStages:
         light = self.plan.light()
         n_levels = [c.n_levels for c in self.comparisons]
         summaries = []
-        for p, q in self.grid.cells():
-            cell = self.engine.submit(pair_cell, self.parts_a[p], self.parts_b[q], light,
-                                      self.comparisons, self.chunk_size)
+        for (p, q), home in zip(self.grid.cells(), self.homes, strict=True):
+            cell = self.engine.submit(pair_cell, self.parts_a[p, home], self.parts_b[q, home],
+                                      light, self.comparisons, self.chunk_size, where=home)
             self.cells.append(cell)
-            summaries.append(self.engine.submit(cell_summary, cell, n_levels))
+            summaries.append(self.engine.submit(cell_summary, cell, n_levels, where=home))
         return self.engine.gather(summaries, progress)
 
     def accepted(self, score: Callable[[np.ndarray], np.ndarray], threshold: float
@@ -318,19 +327,21 @@ class PairStages:
 
         Sorted by code, the order the one-piece run had them in.
         """
-        got = self.engine.gather([self.engine.submit(cell_accepted, c, score, threshold)
-                                  for c in self.cells])
+        got = self.engine.gather([self.engine.submit(cell_accepted, c, score, threshold, where=h)
+                                  for c, h in zip(self.cells, self.homes, strict=True)])
         return _sorted_by_code([g[0] for g in got], [g[1] for g in got], [g[2] for g in got])
 
     def codes(self) -> np.ndarray:
         """Sorted codes of all candidates (8 bytes a pair cross the network)."""
-        got = self.engine.gather([self.engine.submit(cell_codes_only, c) for c in self.cells])
+        got = self.engine.gather([self.engine.submit(cell_codes_only, c, where=h)
+                                  for c, h in zip(self.cells, self.homes, strict=True)])
         return _sorted_by_code(got)[0] if got else np.zeros(0, np.int64)
 
     def table(self, score: Callable[[np.ndarray], np.ndarray]
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Codes, levels and weights of every candidate, sorted by code."""
-        got = self.engine.gather([self.engine.submit(cell_table, c, score) for c in self.cells])
+        got = self.engine.gather([self.engine.submit(cell_table, c, score, where=h)
+                                  for c, h in zip(self.cells, self.homes, strict=True)])
         k = len(self.comparisons)
         if not got:
             return np.zeros(0, np.int64), np.zeros((0, k), np.int8), np.zeros(0)
@@ -343,12 +354,14 @@ class PairStages:
         Each sampled row is scored against every record; two integers come back per cell.
         """
         handles = []
-        for k, (p, _) in enumerate(self.grid.cells()):
+        for k, (p, q) in enumerate(self.grid.cells()):
             lo, hi = self.grid.bounds_a[p], self.grid.bounds_a[p + 1]
             mine = rows[(rows >= lo) & (rows < hi)]
             if mine.size:
-                handles.append(self.engine.submit(cell_recall, self.cells[k], mine, score,
-                                                  threshold))
+                home = self.homes[k]
+                handles.append(self.engine.submit(
+                    cell_recall, self.cells[k], self.parts_a[p, home], self.parts_b[q, home],
+                    self.comparisons, self.chunk_size, mine, score, threshold, where=home))
         got = self.engine.gather(handles)
         return sum(g[0] for g in got), sum(g[1] for g in got)
 
@@ -406,8 +419,11 @@ class PartitionedComparator:
         for idx in groups:
             p, q = divmod(int(cell[idx[0]]), n_q)
             sa, sb = int(st.grid.bounds_a[p]), int(st.grid.bounds_b[q])
-            handles.append(st.engine.submit(levels_task, st.cells[p * n_q + q],
-                                            left[idx] - sa, right[idx] - sb))
+            home = st.homes[p * n_q + q]
+            handles.append(st.engine.submit(levels_task, st.parts_a[p, home],
+                                            st.parts_b[q, home], self.comparisons,
+                                            st.chunk_size, left[idx] - sa, right[idx] - sb,
+                                            where=home))
         for idx, lv in zip(groups, st.engine.gather(handles), strict=True):
             out[idx] = lv
             if progress is not None:
