@@ -110,6 +110,11 @@ class Part:
         return self._comparators[key]
 
 
+def copy_part(part: Part) -> Part:
+    """Task: a part, held under its own key by the worker that runs this (a lasting copy)."""
+    return part
+
+
 def _nbytes(a: np.ndarray) -> int:
     """Bytes of an array; an object array (the ids) counts its strings roughly."""
     return int(a.nbytes) * (8 if a.dtype == object else 1)
@@ -285,8 +290,9 @@ class PairStages:
         gets whole row ranges of the first dataset where it can), and each worker gets its
         own copy of every part its cells pair, so that no cell waits for rows to move from
         another worker. A side with a ``FileSource`` has its parts read by the workers from
-        the file itself (the row groups or parts holding their rows); otherwise the rows
-        travel in the task. Locally there is one worker, this process, and one copy.
+        the file itself (the row groups or parts holding their rows), each worker its own;
+        otherwise the rows travel in the task to the first worker that needs them, and the
+        others copy the part from it. Locally there is one worker, this process, and one copy.
         """
         grid = Grid.even(len(ds_a), len(ds_b), partitions)
         out = cls(engine, grid, plan, tuple(comparisons), chunk_size)
@@ -296,17 +302,21 @@ class PairStages:
         for side, ds, source, parts in (("a", ds_a, sources[0], out.parts_a),
                                         ("b", ds_b, sources[1], out.parts_b)):
             ranges = grid.ranges(side)
+            first: dict[int, Any] = {}
             for (p, q), home in zip(cells, out.homes, strict=True):
                 k = p if side == "a" else q
                 if (k, home) in parts:
                     continue
                 s, e = ranges[k]
-                keys = plan.part_keys(side, s, e)
                 if source is not None:
-                    parts[k, home] = engine.put(load_part, source, keys, s, e, k, where=home)
+                    parts[k, home] = engine.put(load_part, source, plan.part_keys(side, s, e),
+                                                s, e, k, where=home)
+                elif k in first:
+                    parts[k, home] = engine.submit(copy_part, first[k], where=home)
                 else:
-                    parts[k, home] = engine.put(make_part, ds.subset(slice(s, e)), keys, s, k,
-                                                where=home)
+                    parts[k, home] = first[k] = engine.put(
+                        make_part, ds.subset(slice(s, e)), plan.part_keys(side, s, e), s, k,
+                        where=home)
         return out
 
     def run_cells(self, progress: Callable[[int], None] | None = None) -> list[CellSummary]:
