@@ -12,9 +12,13 @@ With ``--engine dask --workers N`` the pair stages run on a local dask.distribut
 of N worker processes (started before the timing; ``--partitions`` row ranges per side), and
 each worker's peak memory is printed too.
 
+With ``--files`` both encodings are written as linkcore files first (not timed) and linked by
+path, as ``linkcore link`` does: the link time then includes reading them, and on dask each
+worker reads its own rows from the files instead of receiving them from this process.
+
 Usage:
     python benchmarks/link_scale.py [--records 100000] [--seed 42]
-        [--engine local|dask] [--workers 2] [--partitions P]
+        [--engine local|dask] [--workers 2] [--partitions P] [--files]
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import argparse
 import os
 import platform
 import resource
+import tempfile
 import time
 
 import numpy as np
@@ -80,6 +85,8 @@ def main() -> None:
     parser.add_argument("--engine", choices=("local", "dask"), default="local")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--partitions", type=int, default=None)
+    parser.add_argument("--files", action="store_true",
+                        help="write both encodings to files (not timed) and link the paths")
     args = parser.parse_args()
     print(f"machine: {platform.machine()} cpus={os.cpu_count()} python "
           f"{platform.python_version()} numpy {np.__version__}; {time.strftime('%Y-%m-%d %H:%M')}"
@@ -104,6 +111,16 @@ def main() -> None:
           f"{peak_gb():.2f} GB; load average {load()}", flush=True)
     comparable = truth_with_field(truth, a, b, map_a, map_b, "date_of_birth")
     del a, b, pop
+    tmp = None
+    inputs = (ea, eb)
+    if args.files:
+        tmp = tempfile.TemporaryDirectory(prefix="link_scale_")
+        inputs = (os.path.join(tmp.name, "a.linkcore.parquet"),
+                  os.path.join(tmp.name, "b.linkcore.parquet"))
+        ea.write(inputs[0])
+        eb.write(inputs[1])
+        del ea, eb
+        print(f"wrote both to {tmp.name} (not timed)", flush=True)
     client = cluster = None
     if args.engine == "dask":
         from distributed import Client, LocalCluster
@@ -112,10 +129,11 @@ def main() -> None:
                                dashboard_address=":0")
         client = Client(cluster)
     t1 = time.perf_counter()
-    res = link(ea, eb, engine=args.engine, client=client, partitions=args.partitions)
+    res = link(*inputs, engine=args.engine, client=client, partitions=args.partitions)
     t_link = time.perf_counter() - t1
     print(f"engine {args.engine}" + (f", {args.workers} worker processes" if client else "")
-          + f", partitions {args.partitions or 'default'}")
+          + f", partitions {args.partitions or 'default'}"
+          + (", linked from files" if args.files else ""))
     if client is not None:
         peaks = client.run(worker_peak_kb)
         print("  worker peak memory: " + ", ".join(f"{v / 1024**2:.2f} GB"
@@ -143,6 +161,8 @@ def main() -> None:
               "without it a name cannot be compared)")
     print(f"  matches {len(res.matches):,}: precision {m.precision:.4f} recall {m.recall:.4f} "
           f"F1 {m.f1:.4f} (one-to-one greedy; the truth holds duplicates, so recall < 1)")
+    if tmp is not None:
+        tmp.cleanup()
 
 
 if __name__ == "__main__":

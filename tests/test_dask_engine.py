@@ -114,3 +114,45 @@ def test_a_worker_killed_mid_run_changes_nothing(pair, local, cluster):
     dist = link(*pair, engine="dask", client=client, partitions=3, on_stage=on_stage)
     assert killed
     same(local, dist)
+
+
+def test_tasks_on_workers_run_numba_on_the_workers_thread_budget(cluster, monkeypatch):
+    """A nanny starts workers with OMP_NUM_THREADS=1: numba in a task follows it, then resets."""
+    import numba
+
+    from linkcore.engines import run_task, task_threads
+
+    _, client = cluster
+    assert client.submit(run_task, numba.get_num_threads, pure=False).result() == 1
+    default = numba.config.NUMBA_NUM_THREADS
+    assert client.submit(numba.get_num_threads, pure=False).result() == default
+    assert client.submit(task_threads, pure=False).result() == 1
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)  # LocalCluster set it here too
+    assert task_threads() is None  # not a worker, no OMP_NUM_THREADS: numba left alone
+    assert run_task(numba.get_num_threads) == numba.get_num_threads()
+
+
+def test_pairs_compared_after_the_cells_move_no_rows_between_workers(pair, cluster):
+    """Each worker holds the parts its cells pair: training's pairs move no rows to them."""
+    from linkcore.engines import make_engine
+    from linkcore.linkage.compare import Comparator, comparisons_for
+    from linkcore.linkage.partitions import PairStages
+
+    a, b = pair
+    _, client = cluster
+    comps = comparisons_for(a)
+    stages = PairStages.start(make_engine("dask", client), a, b, plan_blocking(a, b, "auto"),
+                              comps, 3)
+    stages.run_cells()
+
+    def parts_received(dask_worker):
+        return sum(str(k).startswith("make_part") for e in dask_worker.transfer_incoming_log
+                   for k in e.get("keys", {}))
+
+    before = sum(client.run(parts_received).values())
+    rng = np.random.default_rng(3)
+    left, right = rng.integers(0, len(a), 20_000), rng.integers(0, len(b), 20_000)
+    for _ in range(3):
+        got = stages.comparator().levels(left, right)
+    assert np.array_equal(got, Comparator(a, b, comps).levels(left, right))
+    assert sum(client.run(parts_received).values()) == before

@@ -10,8 +10,10 @@ keeps the cell's pairs and levels where it ran and sends back only its pattern c
 per-rule counts (``CellSummary``). Scoring then runs per cell and sends back the pairs at or
 above the threshold. Comparisons of pairs chosen in the client (the random pairs behind u,
 the training sessions, the salt and blocking-recall samples) go through
-``PartitionedComparator``, which sends each cell's share of the pairs to a task holding only
-those rows. A task receives only the rows of its partitions (``Part``), never a whole dataset.
+``PartitionedComparator``, which sends each cell's share of the pairs to a task on the
+cell's two parts. Each worker holds its own copy of every part its cells pair (the cells are
+dealt to workers before the parts are made), so no rows move between workers. A task
+receives only the rows of its partitions (``Part``), never a whole dataset.
 
 The local engine runs the same functions in this process, one after the other; the dask engine
 submits them to a dask.distributed client. Whatever the engine and the grid, the counts are
@@ -84,6 +86,15 @@ class Part:
         state["_comparators"] = {}  # a cache: never shipped
         return state
 
+    def __sizeof__(self) -> int:
+        """Bytes of the rows and key columns (dask weighs moving a part by this)."""
+        ds = self.ds
+        arrays = [ds.record_ids, ds.missing, *ds.fields.values(), *ds.blocking_keys.values(),
+                  *self.keys.values()]
+        if ds.clk is not None:
+            arrays.append(ds.clk)
+        return object.__sizeof__(self) + sum(_nbytes(a) for a in arrays)
+
     @property
     def stop(self) -> int:
         """One past the last row."""
@@ -97,6 +108,16 @@ class Part:
             self._comparators[key] = Comparator(self.ds, other.ds, comparisons,
                                                 chunk_size=chunk_size)
         return self._comparators[key]
+
+
+def copy_part(part: Part) -> Part:
+    """Task: a part, held under its own key by the worker that runs this (a lasting copy)."""
+    return part
+
+
+def _nbytes(a: np.ndarray) -> int:
+    """Bytes of an array; an object array (the ids) counts its strings roughly."""
+    return int(a.nbytes) * (8 if a.dtype == object else 1)
 
 
 def make_part(ds: EncodedDataset, keys: dict[str, np.ndarray], start: int, index: int) -> Part:
@@ -145,6 +166,10 @@ class Cell:
     rule_counts: list[int]
     rule_seconds: list[float]
     compare_seconds: float
+
+    def __sizeof__(self) -> int:
+        """Bytes of the pairs and levels (dask weighs moving a cell by this)."""
+        return object.__sizeof__(self) + int(self.codes.nbytes) + int(self.levels.nbytes)
 
     @property
     def left(self) -> np.ndarray:
@@ -248,9 +273,10 @@ class PairStages:
     plan: BlockingPlan
     comparisons: tuple[FieldComparison, ...]
     chunk_size: int = DEFAULT_CHUNK_SIZE
-    parts_a: list[Any] = field(default_factory=list)
-    parts_b: list[Any] = field(default_factory=list)
+    parts_a: dict[tuple[int, Any], Any] = field(default_factory=dict)
+    parts_b: dict[tuple[int, Any], Any] = field(default_factory=dict)
     cells: list[Any] = field(default_factory=list)
+    homes: list[Any] = field(default_factory=list)
 
     @classmethod
     def start(cls, engine: LocalEngine | DaskEngine, ds_a: EncodedDataset,
@@ -258,21 +284,39 @@ class PairStages:
               partitions: int, chunk_size: int = DEFAULT_CHUNK_SIZE,
               sources: tuple[FileSource | None, FileSource | None] = (None, None)
               ) -> PairStages:
-        """Give each part its rows (and its slice of the key columns) and no more.
+        """Give each worker the parts its cells need (rows and key columns) and no more.
 
-        A side with a ``FileSource`` has its parts read by the workers from the file itself
-        (the row groups or parts holding their rows); otherwise the rows travel in the task.
+        The cells are dealt to the engine's workers in runs of the grid's order (a worker
+        gets whole row ranges of the first dataset where it can), and each worker gets its
+        own copy of every part its cells pair, so that no cell waits for rows to move from
+        another worker. A side with a ``FileSource`` has its parts read by the workers from
+        the file itself (the row groups or parts holding their rows), each worker its own;
+        otherwise the rows travel in the task to the first worker that needs them, and the
+        others copy the part from it. Locally there is one worker, this process, and one copy.
         """
         grid = Grid.even(len(ds_a), len(ds_b), partitions)
         out = cls(engine, grid, plan, tuple(comparisons), chunk_size)
+        cells = grid.cells()
+        slots = engine.slots()[:len(cells)]
+        out.homes = [slots[k * len(slots) // len(cells)] for k in range(len(cells))]
         for side, ds, source, parts in (("a", ds_a, sources[0], out.parts_a),
                                         ("b", ds_b, sources[1], out.parts_b)):
-            for k, (s, e) in enumerate(grid.ranges(side)):
-                keys = plan.part_keys(side, s, e)
+            ranges = grid.ranges(side)
+            first: dict[int, Any] = {}
+            for (p, q), home in zip(cells, out.homes, strict=True):
+                k = p if side == "a" else q
+                if (k, home) in parts:
+                    continue
+                s, e = ranges[k]
                 if source is not None:
-                    parts.append(engine.put(load_part, source, keys, s, e, k))
+                    parts[k, home] = engine.put(load_part, source, plan.part_keys(side, s, e),
+                                                s, e, k, where=home)
+                elif k in first:
+                    parts[k, home] = engine.submit(copy_part, first[k], where=home)
                 else:
-                    parts.append(engine.put(make_part, ds.subset(slice(s, e)), keys, s, k))
+                    parts[k, home] = first[k] = engine.put(
+                        make_part, ds.subset(slice(s, e)), plan.part_keys(side, s, e), s, k,
+                        where=home)
         return out
 
     def run_cells(self, progress: Callable[[int], None] | None = None) -> list[CellSummary]:
@@ -280,11 +324,11 @@ class PairStages:
         light = self.plan.light()
         n_levels = [c.n_levels for c in self.comparisons]
         summaries = []
-        for p, q in self.grid.cells():
-            cell = self.engine.submit(pair_cell, self.parts_a[p], self.parts_b[q], light,
-                                      self.comparisons, self.chunk_size)
+        for (p, q), home in zip(self.grid.cells(), self.homes, strict=True):
+            cell = self.engine.submit(pair_cell, self.parts_a[p, home], self.parts_b[q, home],
+                                      light, self.comparisons, self.chunk_size, where=home)
             self.cells.append(cell)
-            summaries.append(self.engine.submit(cell_summary, cell, n_levels))
+            summaries.append(self.engine.submit(cell_summary, cell, n_levels, where=home))
         return self.engine.gather(summaries, progress)
 
     def accepted(self, score: Callable[[np.ndarray], np.ndarray], threshold: float
@@ -293,19 +337,21 @@ class PairStages:
 
         Sorted by code, the order the one-piece run had them in.
         """
-        got = self.engine.gather([self.engine.submit(cell_accepted, c, score, threshold)
-                                  for c in self.cells])
+        got = self.engine.gather([self.engine.submit(cell_accepted, c, score, threshold, where=h)
+                                  for c, h in zip(self.cells, self.homes, strict=True)])
         return _sorted_by_code([g[0] for g in got], [g[1] for g in got], [g[2] for g in got])
 
     def codes(self) -> np.ndarray:
         """Sorted codes of all candidates (8 bytes a pair cross the network)."""
-        got = self.engine.gather([self.engine.submit(cell_codes_only, c) for c in self.cells])
+        got = self.engine.gather([self.engine.submit(cell_codes_only, c, where=h)
+                                  for c, h in zip(self.cells, self.homes, strict=True)])
         return _sorted_by_code(got)[0] if got else np.zeros(0, np.int64)
 
     def table(self, score: Callable[[np.ndarray], np.ndarray]
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Codes, levels and weights of every candidate, sorted by code."""
-        got = self.engine.gather([self.engine.submit(cell_table, c, score) for c in self.cells])
+        got = self.engine.gather([self.engine.submit(cell_table, c, score, where=h)
+                                  for c, h in zip(self.cells, self.homes, strict=True)])
         k = len(self.comparisons)
         if not got:
             return np.zeros(0, np.int64), np.zeros((0, k), np.int8), np.zeros(0)
@@ -322,9 +368,10 @@ class PairStages:
             lo, hi = self.grid.bounds_a[p], self.grid.bounds_a[p + 1]
             mine = rows[(rows >= lo) & (rows < hi)]
             if mine.size:
+                home = self.homes[k]
                 handles.append(self.engine.submit(
-                    cell_recall, self.cells[k], self.parts_a[p], self.parts_b[q],
-                    self.comparisons, self.chunk_size, mine, score, threshold))
+                    cell_recall, self.cells[k], self.parts_a[p, home], self.parts_b[q, home],
+                    self.comparisons, self.chunk_size, mine, score, threshold, where=home))
         got = self.engine.gather(handles)
         return sum(g[0] for g in got), sum(g[1] for g in got)
 
@@ -382,9 +429,11 @@ class PartitionedComparator:
         for idx in groups:
             p, q = divmod(int(cell[idx[0]]), n_q)
             sa, sb = int(st.grid.bounds_a[p]), int(st.grid.bounds_b[q])
-            handles.append(st.engine.submit(levels_task, st.parts_a[p], st.parts_b[q],
-                                            self.comparisons, st.chunk_size,
-                                            left[idx] - sa, right[idx] - sb))
+            home = st.homes[p * n_q + q]
+            handles.append(st.engine.submit(levels_task, st.parts_a[p, home],
+                                            st.parts_b[q, home], self.comparisons,
+                                            st.chunk_size, left[idx] - sa, right[idx] - sb,
+                                            where=home))
         for idx, lv in zip(groups, st.engine.gather(handles), strict=True):
             out[idx] = lv
             if progress is not None:
