@@ -11,7 +11,8 @@ from __future__ import annotations
 import os
 import uuid
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -69,19 +70,26 @@ def task_threads() -> int | None:
     return min(caps) if caps else None
 
 
-def run_task(fn: Callable[..., Any], *args: Any) -> Any:
-    """Run ``fn(*args)`` on a dask worker with numba's threads capped (``task_threads``)."""
-    threads = task_threads()
-    if threads is None:
-        return fn(*args)
+@contextmanager
+def numba_threads(limit: int | None) -> Iterator[None]:
+    """Run the numba kernels called inside on at most ``limit`` threads (None: as they are)."""
+    if limit is None:
+        yield
+        return
     import numba
 
     before = numba.get_num_threads()
-    numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
+    numba.set_num_threads(min(limit, numba.config.NUMBA_NUM_THREADS))
     try:
-        return fn(*args)
+        yield
     finally:
         numba.set_num_threads(before)
+
+
+def run_task(fn: Callable[..., Any], *args: Any) -> Any:
+    """Run ``fn(*args)`` on a dask worker with numba's threads capped (``task_threads``)."""
+    with numba_threads(task_threads()):
+        return fn(*args)
 
 
 def _key(fn: Callable[..., Any]) -> str:

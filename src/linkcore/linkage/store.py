@@ -71,6 +71,7 @@ import numpy as np
 import pandas as pd
 
 from linkcore.dataset import DatasetMeta, EncodedDataset
+from linkcore.engines import numba_threads
 from linkcore.errors import (
     IncompatibleDatasetsError,
     LinkcoreError,
@@ -543,28 +544,12 @@ def _score(part: EncodedDataset, left: np.ndarray, right: np.ndarray,
     if left.size == 0:
         return np.zeros(0)
     comparator = Comparator(part, part, model.comparisons, popcounts_a=pops, popcounts_b=pops)
-    with _one_thread(left.size < SERIAL_PAIRS):
+    with numba_threads(1 if left.size < SERIAL_PAIRS else None):
         levels = comparator.levels(left, right)
     weights = model.match_weights(levels)
     weights = salt.adjust(weights, levels, model.comparisons)
     weights = dependence.adjust(weights, levels, model.comparisons)
     return weights_to_probabilities(weights)
-
-
-@contextmanager
-def _one_thread(serial: bool) -> Iterator[None]:
-    """Run the numba kernels called inside on this thread alone when ``serial`` (then restore)."""
-    if not serial:
-        yield
-        return
-    import numba
-
-    before = numba.get_num_threads()
-    numba.set_num_threads(1)
-    try:
-        yield
-    finally:
-        numba.set_num_threads(before)
 
 
 def _closure(n: int, left: np.ndarray, right: np.ndarray, old_person: np.ndarray,
