@@ -109,6 +109,22 @@ def test_any_partition_count_gives_the_one_process_records(table, one_process, p
         assert np.array_equal(report.invalid_rows[name], rows)
 
 
+@pytest.mark.parametrize("chunk_rows", [1, 7, 256, 1499])
+def test_any_chunk_size_of_the_filter_stage_gives_the_same_records(table, one_process,
+                                                                    chunk_rows, monkeypatch,
+                                                                    tmp_path):
+    """The encoder builds filters chunk of rows by chunk: the bytes never depend on the size."""
+    import linkcore.holder.encode as encoder
+
+    df, schema, mapping, _ = table
+    monkeypatch.setattr(encoder, "CHUNK_ROWS", chunk_rows)
+    ds, report = encode_with_report(df, schema, SECRET, mapping, blip_nonce=NONCE)
+    path = tmp_path / "chunked.parquet"
+    ds.write(path)
+    assert_same_records(path, one_process[2], tmp_path)
+    assert report.missing_counts == one_process[1].missing_counts
+
+
 def test_parts_without_the_shared_nonce_would_differ(table, one_process, tmp_path):
     """The test above is not vacuous: BLIP makes the CLK depend on the run's nonce."""
     df, schema, mapping, _ = table

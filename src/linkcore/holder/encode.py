@@ -88,6 +88,10 @@ class _Column:
     codes: np.ndarray
     uniques: list[str]
 
+    def rows(self, start: int, stop: int) -> _Column:
+        """Return records start..stop (the same distinct values)."""
+        return _Column(self.codes[start:stop], self.uniques)
+
     def transformed(self, transform: str) -> _Column:
         mapped = [apply_transform(transform, v) for v in self.uniques]
         return _factorize_codes(self.codes, mapped)
@@ -177,21 +181,37 @@ class _Hashing:
     k: int
     bits: int
 
-    def positions(self, vocabulary: Sequence[str], salts: Sequence[str | None],
-                  token_idx: np.ndarray, salt_idx: np.ndarray) -> np.ndarray:
+
+class _PositionSource:
+    """Positions of one field's (token, salt) pairs, for every chunk of one encoding call.
+
+    ``aes`` tags each vocabulary token and each salt once per call (one HMAC each), however
+    many chunks then ask for their pairs; ``prf`` and ``double`` hash each pair's message.
+    """
+
+    def __init__(self, hashing: _Hashing, vocabulary: Sequence[str], salts: Sequence[str | None]):
+        self.hashing = hashing
+        self.vocabulary = vocabulary
+        self.salts = salts
+        self._tags: tuple[np.ndarray, np.ndarray] | None = None
+
+    def positions(self, token_idx: np.ndarray, salt_idx: np.ndarray) -> np.ndarray:
         """Positions (n, k) of the n (token, salt) pairs (indices into the two lists).
 
         For ``aes`` the raw PRF words (n, 4 ceil(k / 4)) instead: the caller takes the first k
         of each row mod m (``or_positions_csr``), which skips a copy of every position.
         """
-        if self.scheme == "aes":  # PRF words: reduced mod m as the bits are set
-            return aes_words(self.keys[0], token_tags(self.keys[1], vocabulary),
-                             salt_tags(self.keys[1], salts), self.k, token_idx, salt_idx)
-        messages = [token_message(vocabulary[int(t)], salts[int(s)])
+        h = self.hashing
+        if h.scheme == "aes":  # PRF words: reduced mod m as the bits are set
+            if self._tags is None:
+                self._tags = (token_tags(h.keys[1], self.vocabulary),
+                              salt_tags(h.keys[1], self.salts))
+            return aes_words(h.keys[0], self._tags[0], self._tags[1], h.k, token_idx, salt_idx)
+        messages = [token_message(self.vocabulary[int(t)], self.salts[int(s)])
                     for t, s in zip(token_idx, salt_idx, strict=True)]
-        if self.scheme == "prf":
-            return prf_positions(self.keys[0], messages, self.k, self.bits)
-        return double_hash_positions(self.keys[0], self.keys[1], messages, self.k, self.bits)
+        if h.scheme == "prf":
+            return prf_positions(h.keys[0], messages, h.k, h.bits)
+        return double_hash_positions(h.keys[0], h.keys[1], messages, h.k, h.bits)
 
 
 def _hashing(secret: Secret, field_name: str, purpose: str, scheme: str, k: int, bits: int
@@ -214,9 +234,13 @@ class _FieldTokens:
         self.indptr, self.token_ids, self.vocabulary = token_csr(column.uniques, spec.tokens)
 
 
-def _unit_filters(tokens: _FieldTokens, value_idx: np.ndarray, salts: list[str | None],
-                  salt_idx: np.ndarray, hashing: _Hashing) -> np.ndarray:
-    """Build filters (n_units, W) for units (value, salt): OR of their salted tokens' rows."""
+def _unit_filters(tokens: _FieldTokens, value_idx: np.ndarray, salt_idx: np.ndarray,
+                  source: _PositionSource, dedupe_messages: bool = True) -> np.ndarray:
+    """Build filters (n_units, W) for units (value, salt): OR of their salted tokens' rows.
+
+    Positions depend on the (token, salt) message alone, so hashing each distinct message once
+    (``dedupe_messages``) or every entry gives the same filters; only the cost differs.
+    """
     starts = tokens.indptr[value_idx]
     lengths = tokens.indptr[value_idx + 1] - starts
     unit_indptr = np.zeros(len(value_idx) + 1, dtype=np.int64)
@@ -224,34 +248,40 @@ def _unit_filters(tokens: _FieldTokens, value_idx: np.ndarray, salts: list[str |
     offsets = np.arange(unit_indptr[-1], dtype=np.int64) - np.repeat(unit_indptr[:-1], lengths)
     entry_tokens = tokens.token_ids[np.repeat(starts, lengths) + offsets]
     entry_salts = np.repeat(salt_idx, lengths)
-    n_vocab = max(len(tokens.vocabulary), 1)
-    message_codes, distinct = pd.factorize(entry_salts * n_vocab + entry_tokens)
-    distinct = np.asarray(distinct, dtype=np.int64)
-    positions = hashing.positions(tokens.vocabulary, salts, distinct % n_vocab, distinct // n_vocab)
+    hashing = source.hashing
+    if dedupe_messages or hashing.scheme != "aes":
+        n_vocab = max(len(tokens.vocabulary), 1)
+        message_codes, distinct = pd.factorize(entry_salts * n_vocab + entry_tokens)
+        distinct = np.asarray(distinct, dtype=np.int64)
+        positions = source.positions(distinct % n_vocab, distinct // n_vocab)
+    else:  # salted AES units: few repeats, and one AES block costs less than finding them
+        message_codes = np.arange(len(entry_tokens), dtype=np.int64)
+        positions = source.positions(entry_tokens, entry_salts)
     return or_positions_csr(positions, unit_indptr, message_codes.astype(np.int64),
                             len(value_idx), hashing.bits // 64, k=hashing.k,
                             modulus=hashing.bits)
 
 
-def _units(column: _Column, salt: _Column | None) -> tuple[np.ndarray, np.ndarray, np.ndarray,
-                                                           list[str | None]]:
-    """Find the distinct (value, salt) units of the non-missing records.
+def _salt_list(salt: _Column | None) -> list[str | None]:
+    """Return the salts a field's units index: the salt field's values, and "" for none."""
+    return [None] if salt is None else list(salt.uniques) + [""]
 
-    Returns (unit code per record, value index per unit, salt index per unit, salt strings); a
-    missing salt is the empty string (only a salted CLK meets one: salted fields are missing).
+
+def _units(column: _Column, salt: _Column | None, n_salts: int
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Find the distinct (value, salt) units of the non-missing records of a salted field.
+
+    Returns (unit code per record, value index per unit, salt index per unit); salt index
+    ``n_salts - 1`` is a missing salt (only a salted CLK meets one: salted fields are missing).
     """
-    if salt is None:
-        return column.codes, np.arange(len(column.uniques), dtype=np.int64), \
-            np.zeros(len(column.uniques), dtype=np.int64), [None]
-    salts: list[str | None] = list(salt.uniques) + [""]
-    salt_codes = np.where(salt.codes < 0, len(salts) - 1, salt.codes)
+    salt_codes = np.where(salt.codes < 0, n_salts - 1, salt.codes)
     present = column.codes >= 0
-    pair = np.where(present, column.codes * len(salts) + salt_codes, -1)
-    unit_codes, distinct = pd.factorize(pair[present])
-    codes = np.full(len(pair), -1, dtype=np.int64)
+    pair = column.codes[present] * n_salts + salt_codes[present]
+    unit_codes, distinct = pd.factorize(pair)
+    codes = np.full(len(column.codes), -1, dtype=np.int64)
     codes[present] = unit_codes
     distinct = np.asarray(distinct, dtype=np.int64)
-    return codes, distinct // len(salts), distinct % len(salts), salts
+    return codes, distinct // n_salts, distinct % n_salts
 
 
 def _gather(unit_filters: np.ndarray, codes: np.ndarray) -> np.ndarray:
@@ -293,8 +323,7 @@ def _salt_column(part: KeyPart | None, columns: dict[str, _Column]) -> _Column |
     return None if part is None else columns[part.field].transformed(part.transform)
 
 
-def _unless_salt_missing(column: _Column, salt: KeyPart | None, columns: dict[str, _Column]
-                         ) -> _Column:
+def _unless_salt_missing(column: _Column, salt: _Column | None) -> _Column:
     """Mark a salted field missing where its salt is missing (docs/spec.md section 8).
 
     Its filter could not agree with the same value salted with the true salt, so it would only
@@ -302,48 +331,96 @@ def _unless_salt_missing(column: _Column, salt: KeyPart | None, columns: dict[st
     """
     if salt is None:
         return column
-    salt_column = columns[salt.field].transformed(salt.transform)
-    return _Column(np.where(salt_column.codes < 0, -1, column.codes), column.uniques)
+    return _Column(np.where(salt.codes < 0, -1, column.codes), column.uniques)
 
 
-def _encode_field(spec: FieldSpec, column: _Column, tokens: _FieldTokens,
-                  columns: dict[str, _Column], secret: Secret, nonce: bytes,
-                  first_row: int) -> np.ndarray:
-    codes, value_idx, salt_idx, salts = _units(column, _salt_column(spec.salt, columns))
-    hashing = _hashing(secret, spec.key_owner, "bloom", spec.hashing, spec.k, spec.filter_bits)
-    unit_filters = _unit_filters(tokens, value_idx, salts, salt_idx, hashing)
-    per_value, per_record = _split_at_blip(spec.hardening)
-    no_missing = np.zeros(len(unit_filters), dtype=bool)
+class _UnitFilters:
+    """One field's filters per (value, salt) unit, for the records of one chunk at a time.
 
-    def key_for(purpose: str) -> bytes:
-        # balancing follows the positions' owner, so fields that share keys stay comparable;
-        # BLIP's randomness is the field's own
-        return secret.field_key(spec.key_owner if purpose == "balance" else spec.name, purpose)
+    Unsalted units are the field's distinct values: their filters are built (and hardened up
+    to BLIP) once for every chunk. Salted units are nearly one per record, so each chunk builds
+    its own: the work and memory per chunk stay bounded, and the arrays stay in cache.
+    """
 
-    unit_filters = _apply_hardening(unit_filters, per_value, no_missing, key_for, nonce)
-    missing = codes < 0
-    filters = _gather(unit_filters, codes)
-    return _apply_hardening(filters, per_record, missing, key_for, nonce, first_row)
+    def __init__(self, tokens: _FieldTokens, column: _Column, salt: _Column | None,
+                 hashing: _Hashing, steps: tuple[HardeningStep, ...] = (), key_for=None):
+        self.tokens, self.column, self.salt = tokens, column, salt
+        self.n_salts = 1 if salt is None else len(salt.uniques) + 1
+        self.source = _PositionSource(hashing, tokens.vocabulary, _salt_list(salt))
+        self.steps, self.key_for = steps, key_for
+        self.shared = None
+        if salt is None:
+            self.shared = self._build(np.arange(len(column.uniques), dtype=np.int64),
+                                      np.zeros(len(column.uniques), dtype=np.int64))
+
+    def _build(self, value_idx: np.ndarray, salt_idx: np.ndarray) -> np.ndarray:
+        filters = _unit_filters(self.tokens, value_idx, salt_idx, self.source,
+                                dedupe_messages=self.salt is None)
+        return _apply_hardening(filters, self.steps, np.zeros(len(filters), dtype=bool),
+                                self.key_for, b"")
+
+    def chunk(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
+        """Return (unit filters, unit code per record; -1 missing) for records start..stop."""
+        column = self.column.rows(start, stop)
+        if self.shared is not None:
+            return self.shared, column.codes
+        codes, value_idx, salt_idx = _units(column, self.salt.rows(start, stop), self.n_salts)
+        return self._build(value_idx, salt_idx), codes
 
 
-def _encode_clk(clk: ClkSpec, schema: Schema, columns: dict[str, _Column],
-                tokens: dict[str, _FieldTokens], secret: Secret, nonce: bytes,
-                n: int, first_row: int) -> np.ndarray:
-    out = np.zeros((n, clk.bits // 64), dtype=np.uint64)
-    salt = _salt_column(clk.salt, columns)
-    for spec in schema.fields:
-        if spec.clk_k == 0:
-            continue
-        codes, value_idx, salt_idx, salts = _units(columns[spec.name], salt)
-        hashing = _hashing(secret, spec.name, "clk", clk.hashing, spec.clk_k, clk.bits)
-        contributions = _unit_filters(tokens[spec.name], value_idx, salts, salt_idx, hashing)
-        gather_or_rows(out, contributions, codes)
-    empty = ~out.any(axis=1)
+class _FieldEncoder:
+    """A field's filters, chunk by chunk: units, hardening before BLIP per unit, BLIP per row."""
 
-    def key_for(purpose: str) -> bytes:
-        return secret.derive(f"linkcore/v1/clk/{purpose}")
+    def __init__(self, spec: FieldSpec, column: _Column, salt: _Column | None,
+                 tokens: _FieldTokens, secret: Secret, nonce: bytes):
+        hashing = _hashing(secret, spec.key_owner, "bloom", spec.hashing, spec.k,
+                           spec.filter_bits)
+        per_value, self.per_record = _split_at_blip(spec.hardening)
 
-    return _apply_hardening(out, clk.hardening, empty, key_for, nonce, first_row)
+        def key_for(purpose: str) -> bytes:
+            # balancing follows the positions' owner, so fields that share keys stay
+            # comparable; BLIP's randomness is the field's own
+            return secret.field_key(spec.key_owner if purpose == "balance" else spec.name,
+                                    purpose)
+
+        self.key_for, self.nonce = key_for, nonce
+        self.units = _UnitFilters(tokens, column, salt, hashing, per_value, key_for)
+
+    def rows(self, start: int, stop: int, first_row: int) -> np.ndarray:
+        """Return the filters of records start..stop (table row ``first_row`` is record 0)."""
+        unit_filters, codes = self.units.chunk(start, stop)
+        missing = codes < 0
+        filters = _gather(unit_filters, codes)
+        return _apply_hardening(filters, self.per_record, missing, self.key_for, self.nonce,
+                                first_row + start)
+
+
+class _ClkEncoder:
+    """The record-level CLK, chunk by chunk: every field's contribution ORed, then hardened."""
+
+    def __init__(self, clk: ClkSpec, schema: Schema, columns: dict[str, _Column],
+                 tokens: dict[str, _FieldTokens], secret: Secret, nonce: bytes):
+        salt = _salt_column(clk.salt, columns)
+        self.clk, self.nonce = clk, nonce
+        self.contributions = [
+            _UnitFilters(tokens[spec.name], columns[spec.name], salt,
+                         _hashing(secret, spec.name, "clk", clk.hashing, spec.clk_k, clk.bits))
+            for spec in schema.fields if spec.clk_k]
+
+        def key_for(purpose: str) -> bytes:
+            return secret.derive(f"linkcore/v1/clk/{purpose}")
+
+        self.key_for = key_for
+
+    def rows(self, start: int, stop: int, first_row: int) -> np.ndarray:
+        """Return the CLKs of records start..stop (table row ``first_row`` is record 0)."""
+        out = np.zeros((stop - start, self.clk.bits // 64), dtype=np.uint64)
+        for units in self.contributions:
+            unit_filters, codes = units.chunk(start, stop)
+            gather_or_rows(out, unit_filters, codes)
+        empty = ~out.any(axis=1)
+        return _apply_hardening(out, self.clk.hardening, empty, self.key_for, self.nonce,
+                                first_row + start)
 
 
 def _blocking_keys(schema: Schema, columns: dict[str, _Column], secret: Secret, n: int
@@ -419,24 +496,55 @@ def _strict_error(report: EncodingReport) -> InvalidValueError:
                              + "; fix these rows or run without --strict")
 
 
+#: Records per chunk of the filter stage: large enough that per-chunk overheads vanish, small
+#: enough that a chunk's arrays (a few tens of MB for ten fields) stay in the process's heap
+#: and cache rather than being mapped fresh for every field of a large table.
+CHUNK_ROWS = 1 << 17
+
+
 def _encode_columns(schema: Schema, secret: Secret, columns: dict[str, _Column], ids: np.ndarray,
-                    report: EncodingReport, nonce: bytes, first_row: int, bar) -> EncodedDataset:
-    """Build the filters, CLK and blocking keys of normalised columns, record by record."""
+                    report: EncodingReport, nonce: bytes, first_row: int, bar,
+                    ) -> EncodedDataset:
+    """Build the filters, CLK and blocking keys of normalised columns, chunk of rows by chunk.
+
+    Every output row depends on its record alone (and BLIP on its table row), so the chunks
+    give the same bytes as one pass over the table; what chunks share (tokens, tags, unsalted
+    values' filters) is computed once.
+    """
     n = len(ids)
+    chunk_rows = CHUNK_ROWS
     tokens = {spec.name: _FieldTokens(spec, columns[spec.name]) for spec in schema.fields}
-    encoded = {spec.name: _unless_salt_missing(columns[spec.name], spec.salt, columns)
+    salts = {spec.name: _salt_column(spec.salt, columns) for spec in schema.fields}
+    encoded = {spec.name: _unless_salt_missing(columns[spec.name], salts[spec.name])
                for spec in schema.fields}
-    fields: dict[str, np.ndarray] = {}
+    encoders = {}
     for spec in schema.fields:
         report.missing_counts[spec.name] = int((encoded[spec.name].codes < 0).sum())
-        fields[spec.name] = _encode_field(spec, encoded[spec.name], tokens[spec.name], columns,
-                                          secret, nonce, first_row)
-        bar.update(1)
+        encoders[spec.name] = _FieldEncoder(spec, encoded[spec.name], salts[spec.name],
+                                            tokens[spec.name], secret, nonce)
+    clk_encoder = None if schema.clk is None else \
+        _ClkEncoder(schema.clk, schema, columns, tokens, secret, nonce)
+    fields: dict[str, np.ndarray] = {}
+    clk = None
+    for start in range(0, n, chunk_rows):
+        stop = min(n, start + chunk_rows)
+        for name, encoder in encoders.items():
+            rows = encoder.rows(start, stop, first_row)
+            if name not in fields:
+                fields[name] = np.empty((n, rows.shape[1]), dtype=np.uint64)
+            fields[name][start:stop] = rows
+        if clk_encoder is not None:
+            rows = clk_encoder.rows(start, stop, first_row)
+            clk = np.empty((n, rows.shape[1]), dtype=np.uint64) if clk is None else clk
+            clk[start:stop] = rows
+        bar.update((stop - start) / n * len(schema.fields))
+    if n == 0:
+        for name, encoder in encoders.items():
+            fields[name] = encoder.rows(0, 0, first_row)
+        if clk_encoder is not None:
+            clk = clk_encoder.rows(0, 0, first_row)
     missing = np.column_stack([encoded[f.name].codes < 0 for f in schema.fields]) if n else \
         np.zeros((0, len(schema.fields)), dtype=bool)
-    clk = None
-    if schema.clk is not None:
-        clk = _encode_clk(schema.clk, schema, columns, tokens, secret, nonce, n, first_row)
     blocking = _blocking_keys(schema, columns, secret, n)
     bar.update(1)
     return EncodedDataset.from_arrays(schema, secret.key_check_value(), ids, fields,
