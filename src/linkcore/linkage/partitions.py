@@ -37,7 +37,7 @@ from linkcore.errors import DatasetError, ParameterError
 from linkcore.linkage.blocking import BlockingPlan, cell_codes
 from linkcore.linkage.compare import DEFAULT_CHUNK_SIZE, Comparator
 from linkcore.linkage.levels import FieldComparison
-from linkcore.linkage.model import pattern_counts
+from linkcore.linkage.model import merge_pattern_counts, pattern_counts
 
 if TYPE_CHECKING:
     from linkcore.dataset import EncodedDataset
@@ -255,6 +255,24 @@ def cell_recall(cell: Cell, part_a: Part, part_b: Part, comparisons: Sequence[Fi
                         cell.n_b, prob, threshold)
 
 
+def cell_capture(cell: Cell, part_a: Part, part_b: Part,
+                 sources: Sequence[tuple[str, tuple[Any, ...]]], n_levels: Sequence[int]
+                 ) -> list[tuple[int, np.ndarray, np.ndarray]]:
+    """Task: the cell's level-pattern counts per capture pattern (which sources made the pair).
+
+    Integer counts only, so the client's sums are the same however the pairs are cut up.
+    """
+    from linkcore.linkage.blocking import capture_patterns
+
+    captured = capture_patterns(sources, part_a.keys, part_b.keys,
+                                cell.left - part_a.start, cell.right - part_b.start)
+    out = []
+    for code in np.unique(captured):
+        patterns, counts = pattern_counts(cell.levels[captured == code], n_levels)
+        out.append((int(code), patterns, counts))
+    return out
+
+
 def levels_task(part_a: Part, part_b: Part, comparisons: Sequence[FieldComparison],
                 chunk_size: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Task: levels of given pairs of the two parts (row numbers local to the parts)."""
@@ -374,6 +392,21 @@ class PairStages:
                     self.comparisons, self.chunk_size, mine, score, threshold, where=home))
         got = self.engine.gather(handles)
         return sum(g[0] for g in got), sum(g[1] for g in got)
+
+    def capture_counts(self, sources: Sequence[tuple[str, tuple[Any, ...]]]
+                       ) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        """Level-pattern counts of the candidates per capture pattern, added over the cells."""
+        n_levels = [c.n_levels for c in self.comparisons]
+        got = self.engine.gather([
+            self.engine.submit(cell_capture, c, self.parts_a[p, h], self.parts_b[q, h],
+                               sources, n_levels, where=h)
+            for c, h, (p, q) in zip(self.cells, self.homes, self.grid.cells(), strict=True)])
+        by_code: dict[int, list[tuple[np.ndarray, np.ndarray]]] = {}
+        for cell in got:
+            for code, patterns, counts in cell:
+                by_code.setdefault(code, []).append((patterns, counts))
+        return {code: merge_pattern_counts(parts, n_levels)
+                for code, parts in sorted(by_code.items())}
 
     def comparator(self) -> PartitionedComparator:
         """Return a comparator of arbitrary pairs that runs in the cells."""

@@ -36,6 +36,7 @@ from linkcore.errors import ModelError, ParameterError
 from linkcore.linkage import resolve as _resolve
 from linkcore.linkage.blocking import (
     BlockingSpec,
+    capture_sources,
     field_keys,
     pair_stats,
     plan_blocking,
@@ -47,6 +48,7 @@ from linkcore.linkage.blocking_recall import (
     recall_from_counts,
     recall_sample,
 )
+from linkcore.linkage.capture_recapture import capture_sums, estimate_capture_recapture
 from linkcore.linkage.compare import DEFAULT_CHUNK_SIZE, Comparator, comparisons_for
 from linkcore.linkage.exact_u import count_equal_pairs, equal_filter_pairs, exact_agreement_u
 from linkcore.linkage.gated_u import estimate_gated_u, gated_fields
@@ -248,16 +250,34 @@ def _row_of(ids: np.ndarray, value: str, which: str) -> int:
     return int(pos)
 
 
-def with_blocking_recall(quality: dict[str, Any], blocking: dict[str, Any]) -> dict[str, Any]:
-    """Fold blocking's estimated recall into the model-based estimates (recall and F1)."""
+def with_blocking_recall(quality: dict[str, Any], blocking: dict[str, Any],
+                         capture: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Fold blocking's estimated recall into the model-based estimates (recall and F1).
+
+    ``blocking``: the scored sample's estimate (BlockingRecall.to_dict); ``capture``: the
+    capture-recapture estimate (CaptureRecapture.to_dict), used when it is defined, unless
+    the sample shows more missed matches for sure (its whole interval below it). The sampled
+    figure stays under ``blocking_recall_sampled``.
+    """
     out = dict(quality)
     out["recall_among_candidates"] = quality["recall"]
-    out["blocking_recall"] = blocking["recall"]
-    out["blocking_recall_low"] = blocking["low"]
-    out["blocking_recall_high"] = blocking["high"]
+    chosen, method = blocking, "exact" if blocking.get("exact") else "sample"
+    if capture is not None and math.isfinite(capture["recall"]):
+        sample_high = blocking["high"]
+        if not (math.isfinite(sample_high) and sample_high < capture["recall"]):
+            chosen, method = capture, "capture-recapture"
+        out["blocking_sources"] = capture["sources"]
+        out["blocking_missed_matches"] = capture["missed_matches"]
+    out["blocking_recall"] = chosen["recall"]
+    out["blocking_recall_low"] = chosen["low"]
+    out["blocking_recall_high"] = chosen["high"]
+    out["blocking_recall_method"] = method
+    out["blocking_recall_sampled"] = blocking["recall"]
+    out["blocking_recall_sampled_low"] = blocking["low"]
+    out["blocking_recall_sampled_high"] = blocking["high"]
     out["blocking_sample_records"] = blocking["sample_records"]
     out["blocking_likely_outside"] = blocking["likely_outside"]
-    r_b = blocking["recall"]
+    r_b = chosen["recall"]
     if math.isfinite(r_b) and math.isfinite(quality["recall"]):
         out["recall"] = quality["recall"] * r_b
         p, r = quality["precision"], out["recall"]
@@ -972,6 +992,7 @@ def _link_stages(stages: PairStages, ds_a: EncodedDataset, ds_b: EncodedDataset,
     total = float((p_pat * cand.counts).sum()) if n_cand else 0.0
     quality = _quality(threshold, n_cand, int(accepted.sum()), tp, total)
     if fitted.is_fitted and blocking_recall_budget > 0:
+        capture = None
         if n_cand == n_a * n_b:  # blocking lost nothing
             recall_b = BlockingRecall(1.0, 1.0, 1.0, n_a, 0, 0, 0, exact=True)
         else:
@@ -979,7 +1000,8 @@ def _link_stages(stages: PairStages, ds_a: EncodedDataset, ds_b: EncodedDataset,
             inside, outside = stages.blocking_recall_counts(sample, scorer,
                                                             max(threshold, 0.5))
             recall_b = recall_from_counts(inside, outside, sample.size, n_b)
-        quality = with_blocking_recall(quality, recall_b.to_dict())
+            capture = _capture_recapture(stages, scorer, ds_a.schema, seed)
+        quality = with_blocking_recall(quality, recall_b.to_dict(), capture)
     all_codes = stages.codes()
     ids_a, ids_b = ds_a.record_ids, ds_b.record_ids
     keep = np.flatnonzero(accepted)
@@ -1027,6 +1049,18 @@ def _link_stages(stages: PairStages, ds_a: EncodedDataset, ds_b: EncodedDataset,
         dependence=dependence,
         salt=salt,
     )
+
+
+def _capture_recapture(stages: PairStages, scorer: Scorer, schema: Any, seed: int
+                       ) -> dict[str, Any] | None:
+    """Capture-recapture estimate of blocking's recall over its passes (capture_recapture.py)."""
+    sources = capture_sources(stages.plan, schema)
+    if len(sources) < 2:
+        return None
+    sums = capture_sums(stages.capture_counts(sources),
+                        lambda patterns: weights_to_probabilities(scorer(patterns)),
+                        len(sources))
+    return estimate_capture_recapture(sums, [name for name, _ in sources], seed=seed).to_dict()
 
 
 def _run_cells(stages: PairStages, progress: bool) -> list[Any]:
