@@ -89,6 +89,14 @@ def capture_sums(by_capture: Mapping[int, tuple[np.ndarray, np.ndarray]],
     return out
 
 
+def pair_sums(patterns: np.ndarray, prob: np.ndarray, n_sources: int) -> np.ndarray:
+    """``capture_sums`` from each pair's capture pattern and probability (one process)."""
+    size = 1 << n_sources
+    p = np.asarray(prob, dtype=np.float64)
+    return np.stack([np.bincount(patterns, weights=p, minlength=size),
+                     np.bincount(patterns, weights=p * (1.0 - p), minlength=size)])
+
+
 def _bits(n_sources: int) -> np.ndarray:
     return ((np.arange(1 << n_sources)[:, None] >> np.arange(n_sources)) & 1).astype(np.float64)
 
