@@ -128,3 +128,18 @@ def test_sources_that_share_a_field_are_one_source():
     assert [name for name, _ in capture_sources(plan, ea.schema)] == ["ni_number.value",
                                                                        "agree+agree2"]
     assert [name for name, _ in capture_sources(plan)] == ["ni_number.value", "agree", "agree2"]
+
+
+def test_link_and_dedupe_reports_the_estimate_too():
+    from linkcore.linkage.dedupe import link_and_dedupe
+
+    pop = generate_population(600, seed=2)
+    (a, b), _ = make_extracts(pop, agencies=2, seed=2)
+    schema, map_a, _ = suggest_schema(a)
+    ea = encode(a, schema, SECRET, map_a)
+    eb = encode(b, schema, SECRET, suggest_mapping(b, schema)[0])
+    q = link_and_dedupe([ea, eb], blocking=["keys"]).quality
+    assert q["blocking_recall_method"] == "capture-recapture"
+    assert 0.9 < q["blocking_recall_low"] <= q["blocking_recall"] <= q["blocking_recall_high"]
+    assert set(q["blocking_sources"]) == {"date_of_birth.value", "postcode.value",
+                                          "ni_number.value"}

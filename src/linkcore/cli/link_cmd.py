@@ -43,6 +43,9 @@ def blocking_recall_line(q: dict[str, Any]) -> str:
         return (head + f"capture-recapture over {passes} blocking passes, about "
                 f"{q['blocking_missed_matches']:,.0f} matches none of them proposed; the "
                 f"scored sample says {_fmt(q['blocking_recall_sampled'])}: {sample})")
+    if q.get("blocking_recall_method") == "sample":
+        return (head + sample + "; matches the model cannot score are not seen, and the "
+                "blocking passes give no capture-recapture estimate)")
     return head + sample + ")"
 
 
