@@ -143,3 +143,37 @@ def test_link_and_dedupe_reports_the_estimate_too():
     assert 0.9 < q["blocking_recall_low"] <= q["blocking_recall"] <= q["blocking_recall_high"]
     assert set(q["blocking_sources"]) == {"date_of_birth.value", "postcode.value",
                                           "ni_number.value"}
+
+
+def test_the_report_shows_the_estimate_and_how_it_was_made(tmp_path):
+    from linkcore.report import write_link_report
+
+    result, _ = _pair(0.4)
+    path = tmp_path / "report.html"
+    write_link_report(result, path)
+    html = path.read_text(encoding="utf-8")
+    assert "estimated blocking recall" in html and "capture-recapture over the blocking" in html
+    assert "invisible to it" not in html
+
+
+def test_the_sample_counted_by_probability_sees_what_the_threshold_throws_away():
+    lossy, lossy_pc = _pair(0.4)
+    q = lossy.quality
+    # pairs with both keys gone score low: the threshold misses them, their probabilities not
+    assert q["blocking_recall_expected"] < q["blocking_recall_sampled"]
+    assert q["blocking_expected_outside"] > q["blocking_likely_outside"]
+    assert q["blocking_recall_expected_low"] <= q["blocking_recall_expected"] \
+        <= q["blocking_recall_expected_high"]
+
+
+def test_the_estimates_do_not_depend_on_the_partitions():
+    pop = generate_population(900, seed=4)
+    (a, b), _ = make_extracts(pop, agencies=2, seed=4)
+    schema, map_a, _ = suggest_schema(a)
+    ea = encode(a, schema, SECRET, map_a)
+    eb = encode(b, schema, SECRET, suggest_mapping(b, schema)[0])
+    one = link(ea, eb, blocking=["keys"], blocking_recall_budget=200 * len(eb)).quality
+    three = link(ea, eb, blocking=["keys"], blocking_recall_budget=200 * len(eb),
+                 partitions=3).quality
+    keys = [k for k in one if k.startswith("blocking")]
+    assert {k: one[k] for k in keys} == {k: three[k] for k in keys}

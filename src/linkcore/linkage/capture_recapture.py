@@ -69,7 +69,8 @@ class CaptureRecapture:
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready form (rates and expected counts only)."""
         return {"recall": self.recall, "low": self.low, "high": self.high,
-                "sources": dict(zip(self.sources, self.capture, strict=True)),
+                "sources": {name: q if math.isfinite(q) else None
+                            for name, q in zip(self.sources, self.capture, strict=True)},
                 "seen_matches": self.seen_matches, "missed_matches": self.missed_matches}
 
 

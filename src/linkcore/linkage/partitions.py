@@ -236,11 +236,12 @@ def cell_table(cell: Cell, score: Callable[[np.ndarray], np.ndarray]
 
 def cell_recall(cell: Cell, part_a: Part, part_b: Part, comparisons: Sequence[FieldComparison],
                 chunk_size: int, rows: np.ndarray, score: Callable[[np.ndarray], np.ndarray],
-                threshold: float) -> tuple[int, int]:
+                threshold: float) -> tuple[int, int, np.ndarray, np.ndarray]:
     """Task: the blocking-recall sample's likely matches in this cell, inside and outside it.
 
     ``rows``: the sampled rows of the first dataset that fall in this cell's range; each is
-    scored against every row of the second dataset's range. Two counts come back.
+    scored against every row of the second dataset's range. Two counts come back, and each
+    row's summed probability inside and outside (fixed point: see blocking_recall.count_likely).
     """
     from linkcore.linkage.blocking_recall import count_likely
     from linkcore.linkage.model import weights_to_probabilities
@@ -376,22 +377,29 @@ class PairStages:
         return _sorted_by_code([g[0] for g in got], [g[1] for g in got], [g[2] for g in got])
 
     def blocking_recall_counts(self, rows: np.ndarray, score: Callable[[np.ndarray], np.ndarray],
-                               threshold: float) -> tuple[int, int]:
+                               threshold: float) -> tuple[int, int, np.ndarray, np.ndarray]:
         """Count the sample's likely matches inside and outside the candidates, in the cells.
 
-        Each sampled row is scored against every record; two integers come back per cell.
+        Each sampled row is scored against every record; per cell two integers and, per row,
+        two fixed-point sums of probability come back (added over the cells: integers).
         """
-        handles = []
+        handles, where = [], []
         for k, (p, q) in enumerate(self.grid.cells()):
             lo, hi = self.grid.bounds_a[p], self.grid.bounds_a[p + 1]
-            mine = rows[(rows >= lo) & (rows < hi)]
+            mine = np.flatnonzero((rows >= lo) & (rows < hi))
             if mine.size:
                 home = self.homes[k]
                 handles.append(self.engine.submit(
                     cell_recall, self.cells[k], self.parts_a[p, home], self.parts_b[q, home],
-                    self.comparisons, self.chunk_size, mine, score, threshold, where=home))
+                    self.comparisons, self.chunk_size, rows[mine], score, threshold, where=home))
+                where.append(mine)
         got = self.engine.gather(handles)
-        return sum(g[0] for g in got), sum(g[1] for g in got)
+        sum_in = np.zeros(rows.size, np.int64)
+        sum_out = np.zeros(rows.size, np.int64)
+        for mine, g in zip(where, got, strict=True):
+            sum_in[mine] += g[2]
+            sum_out[mine] += g[3]
+        return sum(g[0] for g in got), sum(g[1] for g in got), sum_in, sum_out
 
     def capture_counts(self, sources: Sequence[tuple[str, tuple[Any, ...]]]
                        ) -> dict[int, tuple[np.ndarray, np.ndarray]]:

@@ -44,7 +44,7 @@ from linkcore.linkage.blocking import (
 )
 from linkcore.linkage.blocking_recall import (
     DEFAULT_BUDGET,
-    BlockingRecall,
+    exact_recall,
     recall_from_counts,
     recall_sample,
 )
@@ -254,29 +254,45 @@ def with_blocking_recall(quality: dict[str, Any], blocking: dict[str, Any],
                          capture: dict[str, Any] | None = None) -> dict[str, Any]:
     """Fold blocking's estimated recall into the model-based estimates (recall and F1).
 
-    ``blocking``: the scored sample's estimate (BlockingRecall.to_dict); ``capture``: the
-    capture-recapture estimate (CaptureRecapture.to_dict), used when it is defined, unless
-    the sample shows more missed matches for sure (its whole interval below it). The sampled
-    figure stays under ``blocking_recall_sampled``.
+    ``blocking``: the scored sample's figures (BlockingRecall.to_dict); ``capture``: the
+    capture-recapture estimate (CaptureRecapture.to_dict). The estimate used, in order: exact
+    (all pairs compared); capture-recapture when it is defined, unless the sample's likely
+    matches outside the candidates show more missed for sure (the sample's whole interval
+    below it: ``sample``); else the sample counted by probability (``sample-expected``); else
+    the sample's likely matches (``sample``). Every figure stays in the result.
     """
     out = dict(quality)
     out["recall_among_candidates"] = quality["recall"]
-    chosen, method = blocking, "exact" if blocking.get("exact") else "sample"
-    if capture is not None and math.isfinite(capture["recall"]):
-        sample_high = blocking["high"]
-        if not (math.isfinite(sample_high) and sample_high < capture["recall"]):
-            chosen, method = capture, "capture-recapture"
+    sampled = {"recall": blocking["recall"], "low": blocking["low"], "high": blocking["high"]}
+    expected = {"recall": blocking.get("expected", math.nan),
+                "low": blocking.get("expected_low", math.nan),
+                "high": blocking.get("expected_high", math.nan)}
+    if blocking.get("exact"):
+        chosen, method = sampled, "exact"
+    elif capture is not None and math.isfinite(capture["recall"]):
+        chosen, method = capture, "capture-recapture"
+        if math.isfinite(sampled["high"]) and sampled["high"] < capture["recall"]:
+            chosen, method = sampled, "sample"
+    elif math.isfinite(expected["recall"]):
+        chosen, method = expected, "sample-expected"
+    else:
+        chosen, method = sampled, "sample"
+    if capture is not None:
         out["blocking_sources"] = capture["sources"]
         out["blocking_missed_matches"] = capture["missed_matches"]
     out["blocking_recall"] = chosen["recall"]
     out["blocking_recall_low"] = chosen["low"]
     out["blocking_recall_high"] = chosen["high"]
     out["blocking_recall_method"] = method
-    out["blocking_recall_sampled"] = blocking["recall"]
-    out["blocking_recall_sampled_low"] = blocking["low"]
-    out["blocking_recall_sampled_high"] = blocking["high"]
+    out["blocking_recall_sampled"] = sampled["recall"]
+    out["blocking_recall_sampled_low"] = sampled["low"]
+    out["blocking_recall_sampled_high"] = sampled["high"]
+    out["blocking_recall_expected"] = expected["recall"]
+    out["blocking_recall_expected_low"] = expected["low"]
+    out["blocking_recall_expected_high"] = expected["high"]
     out["blocking_sample_records"] = blocking["sample_records"]
     out["blocking_likely_outside"] = blocking["likely_outside"]
+    out["blocking_expected_outside"] = blocking.get("expected_outside", math.nan)
     r_b = chosen["recall"]
     if math.isfinite(r_b) and math.isfinite(quality["recall"]):
         out["recall"] = quality["recall"] * r_b
@@ -994,12 +1010,13 @@ def _link_stages(stages: PairStages, ds_a: EncodedDataset, ds_b: EncodedDataset,
     if fitted.is_fitted and blocking_recall_budget > 0:
         capture = None
         if n_cand == n_a * n_b:  # blocking lost nothing
-            recall_b = BlockingRecall(1.0, 1.0, 1.0, n_a, 0, 0, 0, exact=True)
+            recall_b = exact_recall(n_a)
         else:
             sample = recall_sample(n_a, n_b, blocking_recall_budget, seed)
-            inside, outside = stages.blocking_recall_counts(sample, scorer,
-                                                            max(threshold, 0.5))
-            recall_b = recall_from_counts(inside, outside, sample.size, n_b)
+            inside, outside, sum_in, sum_out = stages.blocking_recall_counts(
+                sample, scorer, max(threshold, 0.5))
+            recall_b = recall_from_counts(inside, outside, sample.size, n_b, sum_in, sum_out,
+                                          seed)
             capture = _capture_recapture(stages, scorer, ds_a.schema, seed)
         quality = with_blocking_recall(quality, recall_b.to_dict(), capture)
     all_codes = stages.codes()
