@@ -2,7 +2,8 @@
 
 For a folder holding two agency extracts and ``truth.csv`` (id_a, id_b), as ``linkcore synth``
 or the held-out generators write them, the script encodes both under the design ``schema
-suggest`` proposes (or another design of benchmarks/design_frontier.py; a fresh key), links them with ``linkcore.link`` at its defaults and prints:
+suggest`` proposes (or another design of benchmarks/design_frontier.py; a fresh key), links
+them with ``linkcore.link`` at its defaults and prints:
 
 - the true pairs completeness and how the true pairs fall over the blocking keys (which keys
   each true pair agrees on), with the share a product of independent keys would give;
@@ -14,7 +15,8 @@ suggest`` proposes (or another design of benchmarks/design_frontier.py; a fresh 
   candidates counted by their truth instead of their probability (what independence alone
   costs); (C) the candidates' summed probability over the model's estimated number of matches;
   (D) the scored sample with each pair counted by its probability instead of a threshold, and a
-  bootstrap over the sampled records.
+  bootstrap over the sampled records (``link`` reports it too, as ``blocking_recall_expected``,
+  and uses it where capture-recapture is not defined).
 
 Usage:
     python benchmarks/blocking_recall_check.py DIR [--design suggested] [--alternatives]
@@ -23,13 +25,12 @@ Usage:
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
-from design_frontier import DESIGNS, fitted
 
 from linkcore import Secret, encode
 from linkcore._io import read_table
@@ -38,6 +39,9 @@ from linkcore.linkage.blocking_recall import recall_sample
 from linkcore.linkage.capture_recapture import fit_independent
 from linkcore.linkage.model import weights_to_probabilities
 from linkcore.linkage.pipeline import Scorer, link
+
+sys.path.insert(0, str(Path(__file__).parent))
+from design_frontier import DESIGNS, fitted  # noqa: E402
 
 
 def main() -> None:
@@ -75,15 +79,17 @@ def main() -> None:
 
     true_agree = agree(tl, tr)
     share = true_agree.mean(axis=0)
-    print(f"{args.folder} ({args.design}): {len(ea):,} x {len(eb):,} records, {len(t):,} true pairs; "
-          f"{time.strftime('%Y-%m-%d %H:%M')}; link {seconds:.0f} s")
+    print(f"{args.folder} ({args.design}): {len(ea):,} x {len(eb):,} records, {len(t):,} true "
+          f"pairs; {time.strftime('%Y-%m-%d %H:%M')}; link {seconds:.0f} s")
     print(f"true pairs completeness {completeness:.4f}; true pairs per key "
           + ", ".join(f"{k} {s:.4f}" for k, s in zip(keys, share, strict=True))
           + f"; independent keys would give {1 - np.prod(1 - share):.4f}")
     print(f"link's estimate {q['blocking_recall']:.4f} (95% {q['blocking_recall_low']:.4f}-"
           f"{q['blocking_recall_high']:.4f}, {q['blocking_recall_method']}); scored sample "
           f"{q['blocking_recall_sampled']:.4f} ({q['blocking_sample_records']:,} records, "
-          f"{q['blocking_likely_outside']:,} likely matches outside)")
+          f"{q['blocking_likely_outside']:,} likely matches outside); counted by probability "
+          f"{q['blocking_recall_expected']:.4f} (95% {q['blocking_recall_expected_low']:.4f}-"
+          f"{q['blocking_recall_expected_high']:.4f})")
     if not args.alternatives:
         return
     m = res.model.m or {}

@@ -86,6 +86,12 @@ def test_capture_recapture_is_chosen_unless_the_sample_sees_more_missed_for_sure
     undefined = {**capture, "recall": math.nan, "low": math.nan, "high": math.nan}
     out = with_blocking_recall(q, sample, undefined)
     assert out["blocking_recall_method"] == "sample" and out["blocking_recall"] == 1.0
+    weighed = {**sample, "expected": 0.9, "expected_low": 0.85, "expected_high": 0.93,
+               "expected_outside": 4.5}
+    out = with_blocking_recall(q, weighed, undefined)
+    assert out["blocking_recall_method"] == "sample-expected"
+    assert (out["blocking_recall"], out["blocking_recall_low"]) == (0.9, 0.85)
+    assert out["blocking_recall_sampled"] == 1.0 and out["blocking_expected_outside"] == 4.5
 
 
 def test_the_summary_line_says_how_the_recall_was_estimated():
@@ -100,3 +106,6 @@ def test_the_summary_line_says_how_the_recall_was_estimated():
     assert "about 50 matches" in line and "scored sample says 1.0000" in line
     line = blocking_recall_line({**q, "blocking_recall_method": "sample"})
     assert "10 sampled records" in line and "no capture-recapture estimate" in line
+    line = blocking_recall_line({**q, "blocking_recall_method": "sample-expected",
+                                 "blocking_expected_outside": 3.25})
+    assert "each pair counted by its probability: about 3.2 expected matches outside" in line

@@ -43,6 +43,12 @@ def blocking_recall_line(q: dict[str, Any]) -> str:
         return (head + f"capture-recapture over {passes} blocking passes, about "
                 f"{q['blocking_missed_matches']:,.0f} matches none of them proposed; the "
                 f"scored sample says {_fmt(q['blocking_recall_sampled'])}: {sample})")
+    if q.get("blocking_recall_method") == "sample-expected":
+        return (head + f"{q['blocking_sample_records']:,} sampled records scored against every "
+                "record, each pair counted by its probability: about "
+                f"{q['blocking_expected_outside']:,.1f} expected matches outside the candidates; "
+                f"{q['blocking_likely_outside']:,} likely ones; the blocking passes give no "
+                "capture-recapture estimate)")
     if q.get("blocking_recall_method") == "sample":
         return (head + sample + "; matches the model cannot score are not seen, and the "
                 "blocking passes give no capture-recapture estimate)")
