@@ -109,3 +109,25 @@ def test_the_summary_line_says_how_the_recall_was_estimated():
     line = blocking_recall_line({**q, "blocking_recall_method": "sample-expected",
                                  "blocking_expected_outside": 3.25})
     assert "each pair counted by its probability: about 3.2 expected matches outside" in line
+
+
+def test_candidate_lookup_is_the_same_for_a_range_and_any_other_set_of_rows():
+    from linkcore.linkage.blocking_recall import SCALE, count_likely
+
+    n = 30
+    rng = np.random.default_rng(5)
+    codes = np.unique(rng.integers(0, n * n, size=200))
+    rows = np.array([2, 3, 7, 19])
+
+    def score(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        return ((left * 7 + right * 3) % 10) / 10.0
+
+    for right_rows in (np.arange(n), np.arange(0, n, 2)):  # a range, and rows with gaps
+        got = count_likely(codes, rows, right_rows, n, score, 0.5)
+        left = np.repeat(rows, right_rows.size)
+        right = np.tile(right_rows, rows.size)
+        inside = np.isin(left * n + right, codes)
+        p = score(left, right)
+        assert got[:2] == (int((inside & (p >= 0.5)).sum()), int((~inside & (p >= 0.5)).sum()))
+        assert got[2].sum() == int(np.rint(p[inside] * SCALE).sum())
+        assert got[3].sum() == int(np.rint(p[~inside] * SCALE).sum())

@@ -112,19 +112,42 @@ def count_likely(candidate_codes: np.ndarray, rows: np.ndarray, right_rows: np.n
         left = np.repeat(chunk, width)
         right = np.tile(right_rows, chunk.size)
         prob = score(left, right)
-        codes = left * n_b + right
-        pos = np.searchsorted(candidate_codes, codes)
-        pos[pos >= candidate_codes.size] = 0
-        hit = candidate_codes[pos] == codes if candidate_codes.size else np.zeros(codes.size, bool)
-        fixed = np.rint(np.asarray(prob, np.float64) * SCALE).astype(np.int64)
-        sum_in[start:start + chunk.size] = np.where(hit, fixed, 0).reshape(chunk.size, width
-                                                                            ).sum(axis=1)
-        sum_out[start:start + chunk.size] = np.where(hit, 0, fixed).reshape(chunk.size, width
-                                                                             ).sum(axis=1)
+        hit = _hits(candidate_codes, chunk, right_rows, left, right, n_b)
+        fixed = (np.asarray(prob, np.float64) * SCALE + 0.5).astype(np.int64)  # rounded
+        row_all = fixed.reshape(chunk.size, width).sum(axis=1)
+        row_in = (fixed * hit).reshape(chunk.size, width).sum(axis=1)
+        sum_in[start:start + chunk.size] = row_in
+        sum_out[start:start + chunk.size] = row_all - row_in
         likely = prob >= threshold
         inside += int((hit & likely).sum())
         outside += int((~hit & likely).sum())
     return inside, outside, sum_in, sum_out
+
+
+def _hits(candidate_codes: np.ndarray, chunk: np.ndarray, right_rows: np.ndarray,
+          left: np.ndarray, right: np.ndarray, n_b: int) -> np.ndarray:
+    """Whether each pair of ``chunk`` x ``right_rows`` (as ``left``, ``right``) is a candidate.
+
+    With contiguous ``right_rows`` only the candidates of the chunk's rows are looked at (a few
+    per record) instead of searching every pair's code among all the candidates.
+    """
+    width = right_rows.size
+    if candidate_codes.size == 0 or width == 0:
+        return np.zeros(left.size, bool)
+    r0 = int(right_rows[0])
+    if int(right_rows[-1]) - r0 + 1 != width:  # not a range: search each pair
+        codes = left * n_b + right
+        pos = np.minimum(np.searchsorted(candidate_codes, codes), candidate_codes.size - 1)
+        return candidate_codes[pos] == codes
+    lo = np.searchsorted(candidate_codes, int(chunk[0]) * n_b + r0)
+    hi = np.searchsorted(candidate_codes, int(chunk[-1]) * n_b + r0 + width - 1, side="right")
+    cand = candidate_codes[lo:hi]
+    cl, cr = cand // n_b, cand % n_b
+    at = np.minimum(np.searchsorted(chunk, cl), chunk.size - 1)
+    ok = (chunk[at] == cl) & (cr >= r0) & (cr < r0 + width)
+    hit = np.zeros(left.size, bool)
+    hit[at[ok] * width + (cr[ok] - r0)] = True
+    return hit
 
 
 def recall_from_counts(inside: int, outside: int, sample_records: int, n_b: int,

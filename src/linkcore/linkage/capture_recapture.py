@@ -9,7 +9,8 @@ it. This module estimates them from the candidates instead, as multiple-systems 
 treats several lists that each catch part of a population.
 
 Each blocking pass is a *source*: one per keyed blocking key, one for the field-agreement
-rule (identical filters on two specific fields, all its joins together), one per LSH rule. A
+rule (identical filters on two specific fields, all its joins together), one per LSH rule;
+sources that rest on a common field are merged first (``blocking.capture_sources``). A
 candidate pair is caught by a subset of the sources, known from its blocking keys. Weighted by
 its match probability, every candidate adds to the count of its capture pattern, so that
 ``n[c]`` estimates the matches caught by exactly the sources in ``c``. Under the assumption

@@ -889,9 +889,10 @@ def link(
     "same salt or not" (see linkage/salt.py), and lower the weight of pairs that agree exactly
     on a set of fields that non-matches share more often than independence says (a household's
     surname and postcode; see ExactDependence).
-    ``blocking_recall_budget``: pairs compared outside blocking to estimate, without labels,
-    the share of likely matches that blocking proposed (linkage/blocking_recall.py); the
-    estimated recall includes it. 0 skips the estimate.
+    ``blocking_recall_budget``: pairs compared outside blocking by the scored sample
+    (linkage/blocking_recall.py). Blocking's recall is estimated without labels by
+    capture-recapture over the blocking passes (linkage/capture_recapture.py), by the sample
+    where that is not defined; the estimated recall includes it. 0 skips every estimate.
     """
     threshold = _check_options(threshold, one_to_one, engine)
     if not isinstance(blocking_recall_budget, int) or blocking_recall_budget < 0:
