@@ -5,7 +5,8 @@ For a folder holding two agency extracts and ``truth.csv`` (id_a, id_b), e.g. on
 ``schema suggest`` propose the schema from agency A and each agency's mapping, derives each design
 from it, encodes both agencies under one fresh key, links them with ``linkcore.link`` at its
 defaults (unsupervised) and prints, per design: pairs completeness of the blocking (and its
-estimate without labels), precision/recall/F1 of the one-to-one matches at p >= 0.5, F1 of every
+estimate without labels: the chosen estimate, its 95 % interval and method, and the scored
+sample's figure), precision/recall/F1 of the one-to-one matches at p >= 0.5, F1 of every
 pair at p >= 0.5, and the model's own estimates. The privacy half of the frontier is
 ``linkcore audit`` on agency A under the same design (docs/parameters.md gives the commands).
 
@@ -165,8 +166,11 @@ def main() -> None:
         greedy = evaluate(result.matches, truth)
         every = evaluate(link(ea, eb, one_to_one="none", model=result.model).matches, truth)
         q = result.quality
+        nan = float("nan")
         print(f"{design:<10} pairs completeness {completeness:.4f} (estimated "
-              f"{q.get('blocking_recall', float('nan')):.4f}) | one-to-one p>=0.5: P "
+              f"{q.get('blocking_recall', nan):.4f}, 95% {q.get('blocking_recall_low', nan):.4f}"
+              f"-{q.get('blocking_recall_high', nan):.4f}, {q.get('blocking_recall_method')}; "
+              f"sampled {q.get('blocking_recall_sampled', nan):.4f}) | one-to-one p>=0.5: P "
               f"{greedy.precision:.4f} R {greedy.recall:.4f} F1 {greedy.f1:.4f} | every pair "
               f"p>=0.5: F1 {every.f1:.4f} | estimated P {q['precision']:.4f} R {q['recall']:.4f}"
               f" | {seconds:.0f} s", flush=True)

@@ -69,3 +69,65 @@ def test_link_reports_the_blocking_recall():
     assert "blocking_recall" not in skipped.quality
     with pytest.raises(Exception, match="blocking_recall_budget"):
         link(a, b, blocking_recall_budget=-1)
+
+
+def test_capture_recapture_is_chosen_unless_the_sample_sees_more_missed_for_sure():
+    q = {"precision": 0.9, "recall": 0.8, "f1": 2 * 0.9 * 0.8 / 1.7}
+    sample = {"recall": 1.0, "low": 0.99, "high": 1.0, "sample_records": 10, "likely_outside": 0}
+    capture = {"recall": 0.95, "low": 0.94, "high": 0.96, "sources": {"dob": 0.9, "pc": 0.5},
+               "seen_matches": 950.0, "missed_matches": 50.0}
+    out = with_blocking_recall(q, sample, capture)
+    assert out["blocking_recall_method"] == "capture-recapture"
+    assert out["blocking_recall"] == 0.95 and out["blocking_recall_low"] == 0.94
+    assert out["blocking_recall_sampled"] == 1.0 and out["blocking_missed_matches"] == 50.0
+    assert out["recall"] == pytest.approx(0.8 * 0.95)
+    sure = {**sample, "recall": 0.8, "low": 0.7, "high": 0.9}  # the sample sees more missed
+    assert with_blocking_recall(q, sure, capture)["blocking_recall_method"] == "sample"
+    undefined = {**capture, "recall": math.nan, "low": math.nan, "high": math.nan}
+    out = with_blocking_recall(q, sample, undefined)
+    assert out["blocking_recall_method"] == "sample" and out["blocking_recall"] == 1.0
+    weighed = {**sample, "expected": 0.9, "expected_low": 0.85, "expected_high": 0.93,
+               "expected_outside": 4.5}
+    out = with_blocking_recall(q, weighed, undefined)
+    assert out["blocking_recall_method"] == "sample-expected"
+    assert (out["blocking_recall"], out["blocking_recall_low"]) == (0.9, 0.85)
+    assert out["blocking_recall_sampled"] == 1.0 and out["blocking_expected_outside"] == 4.5
+
+
+def test_the_summary_line_says_how_the_recall_was_estimated():
+    from linkcore.cli.link_cmd import blocking_recall_line
+
+    q = {"blocking_recall": 0.95, "blocking_recall_low": 0.94, "blocking_recall_high": 0.96,
+         "blocking_recall_method": "capture-recapture", "blocking_sources": {"a": 0.9, "b": 0.5},
+         "blocking_missed_matches": 50.0, "blocking_recall_sampled": 1.0,
+         "blocking_sample_records": 10, "blocking_likely_outside": 0}
+    line = blocking_recall_line(q)
+    assert "0.9500 (95% 0.9400-0.9600; capture-recapture over 2 blocking passes" in line
+    assert "about 50 matches" in line and "scored sample says 1.0000" in line
+    line = blocking_recall_line({**q, "blocking_recall_method": "sample"})
+    assert "10 sampled records" in line and "no capture-recapture estimate" in line
+    line = blocking_recall_line({**q, "blocking_recall_method": "sample-expected",
+                                 "blocking_expected_outside": 3.25})
+    assert "each pair counted by its probability: about 3.2 expected matches outside" in line
+
+
+def test_candidate_lookup_is_the_same_for_a_range_and_any_other_set_of_rows():
+    from linkcore.linkage.blocking_recall import SCALE, count_likely
+
+    n = 30
+    rng = np.random.default_rng(5)
+    codes = np.unique(rng.integers(0, n * n, size=200))
+    rows = np.array([2, 3, 7, 19])
+
+    def score(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        return ((left * 7 + right * 3) % 10) / 10.0
+
+    for right_rows in (np.arange(n), np.arange(0, n, 2)):  # a range, and rows with gaps
+        got = count_likely(codes, rows, right_rows, n, score, 0.5)
+        left = np.repeat(rows, right_rows.size)
+        right = np.tile(right_rows, rows.size)
+        inside = np.isin(left * n + right, codes)
+        p = score(left, right)
+        assert got[:2] == (int((inside & (p >= 0.5)).sum()), int((~inside & (p >= 0.5)).sum()))
+        assert got[2].sum() == int(np.rint(p[inside] * SCALE).sum())
+        assert got[3].sum() == int(np.rint(p[~inside] * SCALE).sum())

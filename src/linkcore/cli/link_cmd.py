@@ -32,6 +32,29 @@ def _fmt(x: Any) -> str:
     return str(x)
 
 
+def blocking_recall_line(q: dict[str, Any]) -> str:
+    """One line: blocking's estimated recall, how it was estimated, and the scored sample's."""
+    head = (f"estimated blocking recall {_fmt(q['blocking_recall'])} "
+            f"(95% {_fmt(q['blocking_recall_low'])}-{_fmt(q['blocking_recall_high'])}; ")
+    sample = (f"{q['blocking_sample_records']:,} sampled records scored against every record, "
+              f"{q['blocking_likely_outside']:,} likely matches outside the candidates")
+    if q.get("blocking_recall_method") == "capture-recapture":
+        passes = len(q.get("blocking_sources", {}))
+        return (head + f"capture-recapture over {passes} blocking passes, about "
+                f"{q['blocking_missed_matches']:,.0f} matches none of them proposed; the "
+                f"scored sample says {_fmt(q['blocking_recall_sampled'])}: {sample})")
+    if q.get("blocking_recall_method") == "sample-expected":
+        return (head + f"{q['blocking_sample_records']:,} sampled records scored against every "
+                "record, each pair counted by its probability: about "
+                f"{q['blocking_expected_outside']:,.1f} expected matches outside the candidates; "
+                f"{q['blocking_likely_outside']:,} likely ones; the blocking passes give no "
+                "capture-recapture estimate)")
+    if q.get("blocking_recall_method") == "sample":
+        return (head + sample + "; matches the model cannot score are not seen, and the "
+                "blocking passes give no capture-recapture estimate)")
+    return head + sample + ")"
+
+
 class _Printer:
     """Prints each stage's figures as the pipeline reaches it (nothing with --quiet)."""
 
@@ -71,11 +94,7 @@ class _Printer:
             q = info.get("quality", {})
             echo(f"matches: {info['matches']:,}")
             if "blocking_recall" in q:
-                echo(f"estimated blocking recall {_fmt(q['blocking_recall'])} "
-                     f"(95% {_fmt(q['blocking_recall_low'])}-{_fmt(q['blocking_recall_high'])}; "
-                     f"{q['blocking_sample_records']:,} sampled records scored against every "
-                     f"record, {q['blocking_likely_outside']:,} likely matches outside the "
-                     "candidates)")
+                echo(blocking_recall_line(q))
                 scope = "model-based, blocking recall included"
             else:
                 scope = "model-based, among candidates"

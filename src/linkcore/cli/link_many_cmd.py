@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from ._common import common_options, force_option, guarded, setup_logging
-from .link_cmd import _fmt
+from .link_cmd import _fmt, blocking_recall_line
 from .link_cmd import _Printer as _PairPrinter
 from .link_cmd import link as _pairwise
 from .paths import RunOutputs, same_file
@@ -274,8 +274,7 @@ def _run_dedupe(datasets: list, names: list[str], t: float, clustering: str, qui
     echo(f"pairs at p >= {t:g}: {summary['pairs']:,} ({summary['pairs_within_agency']:,} "
          "within one agency)")
     if "blocking_recall" in q:
-        echo(f"estimated blocking recall {_fmt(q['blocking_recall'])} "
-             f"(95% {_fmt(q['blocking_recall_low'])}-{_fmt(q['blocking_recall_high'])})")
+        echo(blocking_recall_line(q))
     echo(f"estimated precision {_fmt(q.get('precision'))}, recall {_fmt(q.get('recall'))}, "
          f"F1 {_fmt(q.get('f1'))} (model-based, pairs at the threshold, each pair of "
          "records counted once)")

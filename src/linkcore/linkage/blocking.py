@@ -66,6 +66,7 @@ if TYPE_CHECKING:
 
     from linkcore.dataset import EncodedDataset
     from linkcore.evaluate import BlockingQuality
+    from linkcore.schema import Schema
 
 logger = logging.getLogger("linkcore.linkage.blocking")
 
@@ -880,6 +881,118 @@ def _implies_on(s: np.ndarray, k: np.ndarray, join: JoinColumn) -> bool:
     s, k = s[order], k[order]
     same_s = s[1:] == s[:-1]
     return not bool((same_s & (k[1:] != k[:-1])).any())
+
+
+def join_agrees(col: JoinColumn, keys_a: dict[str, np.ndarray], keys_b: dict[str, np.ndarray],
+                left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Whether the join ``col`` makes each pair (``left``, ``right``: rows of the key columns)."""
+    ka = _column_keys(keys_a, col.sources)[left]
+    kb = _column_keys(keys_b, col.sources)[right]
+    out = ka == kb
+    if col.skip_zero:
+        out &= ka != 0
+    if col.exclude.size:
+        out &= ~_in_sorted(ka, col.exclude)
+    return out
+
+
+def capture_sources(plan: BlockingPlan, schema: Schema | None = None, max_sources: int = 12
+                    ) -> list[tuple[str, tuple[JoinColumn, ...]]]:
+    """Return the blocking passes as capture-recapture sources: (name, the joins that make them).
+
+    One source per keyed blocking key, one per field-agreement rule (its joins together: each
+    pair of fields shares a field with others), one per LSH rule (its bands together: they all
+    sample one filter). With the ``schema``, sources that rest on a common field are merged
+    into one (a field counts with its salt field and the field it is a view of: names salted
+    with the date of birth fail whenever a date-of-birth key does), because independence
+    cannot hold between them. Empty when a rule takes all pairs (nothing is missed). Sources
+    beyond ``max_sources`` are merged into the last one (2^K capture patterns are counted).
+    """
+    out: list[tuple[str, tuple[JoinColumn, ...]]] = []
+    rests: list[set[str]] = []
+    for k, rule in enumerate(plan.rules):
+        if rule.all_pairs:
+            return []
+        if rule.name == "keys":
+            for col in rule.columns:
+                name = col.sources[0].removeprefix("key:")
+                out.append((name, (col,)))
+                rests.append(_key_fields(schema, name))
+        elif rule.columns:
+            name = rule.name if all(n != rule.name for n, _ in out) else f"{rule.name}{k}"
+            out.append((name, rule.columns))
+            rests.append(_rule_fields(schema, rule))
+    out = _merge_sharing(out, rests)
+    if len(out) > max_sources:
+        tail = out[max_sources - 1:]
+        merged = tuple(c for _, cols in tail for c in cols)
+        out = [*out[:max_sources - 1], ("+".join(n for n, _ in tail), merged)]
+    return out
+
+
+def _expand(schema: Schema | None, fields: set[str]) -> set[str]:
+    """Return the fields with their salt fields and the fields they are views of."""
+    if schema is None:
+        return fields
+    specs = {f.name: f for f in schema.fields}
+    out = set(fields)
+    for name in fields:
+        spec = specs.get(name)
+        if spec is not None:
+            if spec.salt is not None:
+                out.add(spec.salt.field)
+            if spec.source is not None:
+                out.add(spec.source)
+    return out
+
+
+def _key_fields(schema: Schema | None, key: str) -> set[str]:
+    if schema is None:
+        return {f"key:{key}"}  # unknown parts: a source of its own
+    for spec in schema.blocking_keys:
+        if spec.name == key:
+            return _expand(schema, {p.field for p in spec.parts})
+    return {f"key:{key}"}
+
+
+def _rule_fields(schema: Schema | None, rule: RulePlan) -> set[str]:
+    if rule.name == "lsh":
+        target = rule.details.get("filter", "clk")
+        if target == "clk":
+            return {f.name for f in schema.fields} if schema is not None else {"clk"}
+        return _expand(schema, {target})
+    fields = {s.removeprefix("field:") for col in rule.columns for s in col.sources}
+    return _expand(schema, fields)
+
+
+def _merge_sharing(sources: list[tuple[str, tuple[JoinColumn, ...]]], rests: list[set[str]]
+                   ) -> list[tuple[str, tuple[JoinColumn, ...]]]:
+    """Merge sources whose field sets overlap (transitively), keeping the first one's place."""
+    groups: list[tuple[list[int], set[str]]] = []
+    for i, fields in enumerate(rests):
+        joined = [g for g in groups if g[1] & fields]
+        members, union = [i], set(fields)
+        for g in joined:
+            members += g[0]
+            union |= g[1]
+            groups.remove(g)
+        groups.append((sorted(members), union))
+    groups.sort(key=lambda g: g[0][0])
+    return [("+".join(sources[i][0] for i in members),
+             tuple(c for i in members for c in sources[i][1])) for members, _ in groups]
+
+
+def capture_patterns(sources: Sequence[tuple[str, tuple[JoinColumn, ...]]],
+                     keys_a: dict[str, np.ndarray], keys_b: dict[str, np.ndarray],
+                     left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Per pair, a bit pattern: bit s set when source s's joins make the pair."""
+    out = np.zeros(left.size, np.int64)
+    for s, (_, cols) in enumerate(sources):
+        hit = np.zeros(left.size, bool)
+        for col in cols:
+            hit |= join_agrees(col, keys_a, keys_b, left, right)
+        out |= hit.astype(np.int64) << s
+    return out
 
 
 def cell_codes(plan: BlockingPlan, keys_a: dict[str, np.ndarray], keys_b: dict[str, np.ndarray],

@@ -38,8 +38,12 @@ from linkcore.linkage.blocking import (
     RuleStats,
     _CodeUnion,
     _parse_rules,
+    capture_patterns,
+    capture_sources,
+    plan_blocking,
 )
 from linkcore.linkage.blocking_recall import DEFAULT_BUDGET, estimate_blocking_recall
+from linkcore.linkage.capture_recapture import estimate_capture_recapture, pair_sums
 from linkcore.linkage.compare import DEFAULT_CHUNK_SIZE, Comparator, comparisons_for
 from linkcore.linkage.model import (
     FellegiSunterModel,
@@ -388,7 +392,8 @@ def link_and_dedupe(
     if fitted.is_fitted and blocking_recall_budget > 0 and n >= 2:
         quality = with_blocking_recall(quality, _within_blocking_recall(
             left, right, n, comparator, fitted, salt, dependence, threshold,
-            blocking_recall_budget, seed))
+            blocking_recall_budget, seed), _within_capture(pooled, blocking, left, right, prob,
+                                                           seed))
         lap("blocking_recall", {})
     keep = np.flatnonzero(accepted)
     labels = cluster_pairs(left[keep], right[keep], prob[keep], source, clustering)
@@ -409,6 +414,20 @@ def link_and_dedupe(
     return DedupeResult(clusters, pairs, fitted, quality, cand_stats, timings, threshold,
                         clustering, tuple(agencies), tuple(len(d) for d in parts),
                         dependence, salt)
+
+
+def _within_capture(ds: EncodedDataset, blocking: BlockingSpec, left: np.ndarray,
+                    right: np.ndarray, prob: np.ndarray, seed: int) -> dict[str, Any] | None:
+    """Capture-recapture estimate of blocking's recall (linkage/capture_recapture.py)."""
+    if len(ds) * (len(ds) - 1) // 2 == left.size:
+        return None  # every pair is a candidate
+    plan = plan_blocking(ds, ds, blocking)
+    sources = capture_sources(plan, ds.schema)
+    if len(sources) < 2:
+        return None
+    patterns = capture_patterns(sources, plan.keys_a, plan.keys_b, left, right)
+    sums = pair_sums(patterns, prob, len(sources))
+    return estimate_capture_recapture(sums, [name for name, _ in sources], seed=seed).to_dict()
 
 
 def _within_blocking_recall(left: np.ndarray, right: np.ndarray, n: int, comparator: Comparator,

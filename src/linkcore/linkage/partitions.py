@@ -37,7 +37,7 @@ from linkcore.errors import DatasetError, ParameterError
 from linkcore.linkage.blocking import BlockingPlan, cell_codes
 from linkcore.linkage.compare import DEFAULT_CHUNK_SIZE, Comparator
 from linkcore.linkage.levels import FieldComparison
-from linkcore.linkage.model import pattern_counts
+from linkcore.linkage.model import merge_pattern_counts, pattern_counts
 
 if TYPE_CHECKING:
     from linkcore.dataset import EncodedDataset
@@ -236,11 +236,12 @@ def cell_table(cell: Cell, score: Callable[[np.ndarray], np.ndarray]
 
 def cell_recall(cell: Cell, part_a: Part, part_b: Part, comparisons: Sequence[FieldComparison],
                 chunk_size: int, rows: np.ndarray, score: Callable[[np.ndarray], np.ndarray],
-                threshold: float) -> tuple[int, int]:
+                threshold: float) -> tuple[int, int, np.ndarray, np.ndarray]:
     """Task: the blocking-recall sample's likely matches in this cell, inside and outside it.
 
     ``rows``: the sampled rows of the first dataset that fall in this cell's range; each is
-    scored against every row of the second dataset's range. Two counts come back.
+    scored against every row of the second dataset's range. Two counts come back, and each
+    row's summed probability inside and outside (fixed point: see blocking_recall.count_likely).
     """
     from linkcore.linkage.blocking_recall import count_likely
     from linkcore.linkage.model import weights_to_probabilities
@@ -253,6 +254,24 @@ def cell_recall(cell: Cell, part_a: Part, part_b: Part, comparisons: Sequence[Fi
 
     return count_likely(cell.codes, rows, np.arange(part_b.start, part_b.stop, dtype=np.int64),
                         cell.n_b, prob, threshold)
+
+
+def cell_capture(cell: Cell, part_a: Part, part_b: Part,
+                 sources: Sequence[tuple[str, tuple[Any, ...]]], n_levels: Sequence[int]
+                 ) -> list[tuple[int, np.ndarray, np.ndarray]]:
+    """Task: the cell's level-pattern counts per capture pattern (which sources made the pair).
+
+    Integer counts only, so the client's sums are the same however the pairs are cut up.
+    """
+    from linkcore.linkage.blocking import capture_patterns
+
+    captured = capture_patterns(sources, part_a.keys, part_b.keys,
+                                cell.left - part_a.start, cell.right - part_b.start)
+    out = []
+    for code in np.unique(captured):
+        patterns, counts = pattern_counts(cell.levels[captured == code], n_levels)
+        out.append((int(code), patterns, counts))
+    return out
 
 
 def levels_task(part_a: Part, part_b: Part, comparisons: Sequence[FieldComparison],
@@ -358,22 +377,44 @@ class PairStages:
         return _sorted_by_code([g[0] for g in got], [g[1] for g in got], [g[2] for g in got])
 
     def blocking_recall_counts(self, rows: np.ndarray, score: Callable[[np.ndarray], np.ndarray],
-                               threshold: float) -> tuple[int, int]:
+                               threshold: float) -> tuple[int, int, np.ndarray, np.ndarray]:
         """Count the sample's likely matches inside and outside the candidates, in the cells.
 
-        Each sampled row is scored against every record; two integers come back per cell.
+        Each sampled row is scored against every record; per cell two integers and, per row,
+        two fixed-point sums of probability come back (added over the cells: integers).
         """
-        handles = []
+        handles, where = [], []
         for k, (p, q) in enumerate(self.grid.cells()):
             lo, hi = self.grid.bounds_a[p], self.grid.bounds_a[p + 1]
-            mine = rows[(rows >= lo) & (rows < hi)]
+            mine = np.flatnonzero((rows >= lo) & (rows < hi))
             if mine.size:
                 home = self.homes[k]
                 handles.append(self.engine.submit(
                     cell_recall, self.cells[k], self.parts_a[p, home], self.parts_b[q, home],
-                    self.comparisons, self.chunk_size, mine, score, threshold, where=home))
+                    self.comparisons, self.chunk_size, rows[mine], score, threshold, where=home))
+                where.append(mine)
         got = self.engine.gather(handles)
-        return sum(g[0] for g in got), sum(g[1] for g in got)
+        sum_in = np.zeros(rows.size, np.int64)
+        sum_out = np.zeros(rows.size, np.int64)
+        for mine, g in zip(where, got, strict=True):
+            sum_in[mine] += g[2]
+            sum_out[mine] += g[3]
+        return sum(g[0] for g in got), sum(g[1] for g in got), sum_in, sum_out
+
+    def capture_counts(self, sources: Sequence[tuple[str, tuple[Any, ...]]]
+                       ) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        """Level-pattern counts of the candidates per capture pattern, added over the cells."""
+        n_levels = [c.n_levels for c in self.comparisons]
+        got = self.engine.gather([
+            self.engine.submit(cell_capture, c, self.parts_a[p, h], self.parts_b[q, h],
+                               sources, n_levels, where=h)
+            for c, h, (p, q) in zip(self.cells, self.homes, self.grid.cells(), strict=True)])
+        by_code: dict[int, list[tuple[np.ndarray, np.ndarray]]] = {}
+        for cell in got:
+            for code, patterns, counts in cell:
+                by_code.setdefault(code, []).append((patterns, counts))
+        return {code: merge_pattern_counts(parts, n_levels)
+                for code, parts in sorted(by_code.items())}
 
     def comparator(self) -> PartitionedComparator:
         """Return a comparator of arbitrary pairs that runs in the cells."""

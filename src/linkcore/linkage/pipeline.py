@@ -36,6 +36,7 @@ from linkcore.errors import ModelError, ParameterError
 from linkcore.linkage import resolve as _resolve
 from linkcore.linkage.blocking import (
     BlockingSpec,
+    capture_sources,
     field_keys,
     pair_stats,
     plan_blocking,
@@ -43,10 +44,11 @@ from linkcore.linkage.blocking import (
 )
 from linkcore.linkage.blocking_recall import (
     DEFAULT_BUDGET,
-    BlockingRecall,
+    exact_recall,
     recall_from_counts,
     recall_sample,
 )
+from linkcore.linkage.capture_recapture import capture_sums, estimate_capture_recapture
 from linkcore.linkage.compare import DEFAULT_CHUNK_SIZE, Comparator, comparisons_for
 from linkcore.linkage.exact_u import count_equal_pairs, equal_filter_pairs, exact_agreement_u
 from linkcore.linkage.gated_u import estimate_gated_u, gated_fields
@@ -248,16 +250,50 @@ def _row_of(ids: np.ndarray, value: str, which: str) -> int:
     return int(pos)
 
 
-def with_blocking_recall(quality: dict[str, Any], blocking: dict[str, Any]) -> dict[str, Any]:
-    """Fold blocking's estimated recall into the model-based estimates (recall and F1)."""
+def with_blocking_recall(quality: dict[str, Any], blocking: dict[str, Any],
+                         capture: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Fold blocking's estimated recall into the model-based estimates (recall and F1).
+
+    ``blocking``: the scored sample's figures (BlockingRecall.to_dict); ``capture``: the
+    capture-recapture estimate (CaptureRecapture.to_dict). The estimate used, in order: exact
+    (all pairs compared); capture-recapture when it is defined, unless the sample's likely
+    matches outside the candidates show more missed for sure (the sample's whole interval
+    below it: ``sample``); else the sample counted by probability (``sample-expected``); else
+    the sample's likely matches (``sample``). Every figure stays in the result.
+    """
     out = dict(quality)
     out["recall_among_candidates"] = quality["recall"]
-    out["blocking_recall"] = blocking["recall"]
-    out["blocking_recall_low"] = blocking["low"]
-    out["blocking_recall_high"] = blocking["high"]
+    sampled = {"recall": blocking["recall"], "low": blocking["low"], "high": blocking["high"]}
+    expected = {"recall": blocking.get("expected", math.nan),
+                "low": blocking.get("expected_low", math.nan),
+                "high": blocking.get("expected_high", math.nan)}
+    if blocking.get("exact"):
+        chosen, method = sampled, "exact"
+    elif capture is not None and math.isfinite(capture["recall"]):
+        chosen, method = capture, "capture-recapture"
+        if math.isfinite(sampled["high"]) and sampled["high"] < capture["recall"]:
+            chosen, method = sampled, "sample"
+    elif math.isfinite(expected["recall"]):
+        chosen, method = expected, "sample-expected"
+    else:
+        chosen, method = sampled, "sample"
+    if capture is not None:
+        out["blocking_sources"] = capture["sources"]
+        out["blocking_missed_matches"] = capture["missed_matches"]
+    out["blocking_recall"] = chosen["recall"]
+    out["blocking_recall_low"] = chosen["low"]
+    out["blocking_recall_high"] = chosen["high"]
+    out["blocking_recall_method"] = method
+    out["blocking_recall_sampled"] = sampled["recall"]
+    out["blocking_recall_sampled_low"] = sampled["low"]
+    out["blocking_recall_sampled_high"] = sampled["high"]
+    out["blocking_recall_expected"] = expected["recall"]
+    out["blocking_recall_expected_low"] = expected["low"]
+    out["blocking_recall_expected_high"] = expected["high"]
     out["blocking_sample_records"] = blocking["sample_records"]
     out["blocking_likely_outside"] = blocking["likely_outside"]
-    r_b = blocking["recall"]
+    out["blocking_expected_outside"] = blocking.get("expected_outside", math.nan)
+    r_b = chosen["recall"]
     if math.isfinite(r_b) and math.isfinite(quality["recall"]):
         out["recall"] = quality["recall"] * r_b
         p, r = quality["precision"], out["recall"]
@@ -853,9 +889,10 @@ def link(
     "same salt or not" (see linkage/salt.py), and lower the weight of pairs that agree exactly
     on a set of fields that non-matches share more often than independence says (a household's
     surname and postcode; see ExactDependence).
-    ``blocking_recall_budget``: pairs compared outside blocking to estimate, without labels,
-    the share of likely matches that blocking proposed (linkage/blocking_recall.py); the
-    estimated recall includes it. 0 skips the estimate.
+    ``blocking_recall_budget``: pairs compared outside blocking by the scored sample
+    (linkage/blocking_recall.py). Blocking's recall is estimated without labels by
+    capture-recapture over the blocking passes (linkage/capture_recapture.py), by the sample
+    where that is not defined; the estimated recall includes it. 0 skips every estimate.
     """
     threshold = _check_options(threshold, one_to_one, engine)
     if not isinstance(blocking_recall_budget, int) or blocking_recall_budget < 0:
@@ -972,14 +1009,17 @@ def _link_stages(stages: PairStages, ds_a: EncodedDataset, ds_b: EncodedDataset,
     total = float((p_pat * cand.counts).sum()) if n_cand else 0.0
     quality = _quality(threshold, n_cand, int(accepted.sum()), tp, total)
     if fitted.is_fitted and blocking_recall_budget > 0:
+        capture = None
         if n_cand == n_a * n_b:  # blocking lost nothing
-            recall_b = BlockingRecall(1.0, 1.0, 1.0, n_a, 0, 0, 0, exact=True)
+            recall_b = exact_recall(n_a)
         else:
             sample = recall_sample(n_a, n_b, blocking_recall_budget, seed)
-            inside, outside = stages.blocking_recall_counts(sample, scorer,
-                                                            max(threshold, 0.5))
-            recall_b = recall_from_counts(inside, outside, sample.size, n_b)
-        quality = with_blocking_recall(quality, recall_b.to_dict())
+            inside, outside, sum_in, sum_out = stages.blocking_recall_counts(
+                sample, scorer, max(threshold, 0.5))
+            recall_b = recall_from_counts(inside, outside, sample.size, n_b, sum_in, sum_out,
+                                          seed)
+            capture = _capture_recapture(stages, scorer, ds_a.schema, seed)
+        quality = with_blocking_recall(quality, recall_b.to_dict(), capture)
     all_codes = stages.codes()
     ids_a, ids_b = ds_a.record_ids, ds_b.record_ids
     keep = np.flatnonzero(accepted)
@@ -1027,6 +1067,18 @@ def _link_stages(stages: PairStages, ds_a: EncodedDataset, ds_b: EncodedDataset,
         dependence=dependence,
         salt=salt,
     )
+
+
+def _capture_recapture(stages: PairStages, scorer: Scorer, schema: Any, seed: int
+                       ) -> dict[str, Any] | None:
+    """Capture-recapture estimate of blocking's recall over its passes (capture_recapture.py)."""
+    sources = capture_sources(stages.plan, schema)
+    if len(sources) < 2:
+        return None
+    sums = capture_sums(stages.capture_counts(sources),
+                        lambda patterns: weights_to_probabilities(scorer(patterns)),
+                        len(sources))
+    return estimate_capture_recapture(sums, [name for name, _ in sources], seed=seed).to_dict()
 
 
 def _run_cells(stages: PairStages, progress: bool) -> list[Any]:

@@ -249,6 +249,10 @@ def _summary_html(data: dict[str, Any]) -> str:
              ("matches", f"{s['matches']:,}"),
              ("estimated precision", _pct(q.get("precision"))),
              ("estimated recall", _pct(q.get("recall")))]
+    if q.get("blocking_recall") is not None:
+        items.append(("estimated blocking recall",
+                      f"{_pct(q.get('blocking_recall'))} ({_pct(q.get('blocking_recall_low'))}"
+                      f"-{_pct(q.get('blocking_recall_high'))})"))
     ev = data.get("evaluation")
     if ev:
         items += [("true precision", _pct(ev.get("precision"))),
@@ -264,10 +268,24 @@ def _summary_html(data: dict[str, Any]) -> str:
         facts += [("true positives / false positives / missed",
                    f"{ev['tp']:,} / {ev['fp']:,} / {ev['fn']:,}")]
     parts.append(key_values(facts))
+    if q.get("blocking_recall") is not None:
+        how = {"capture-recapture": "by capture-recapture over the blocking passes (the "
+                                    "candidates counted by which passes proposed them)",
+               "sample-expected": "from sampled records scored against every record, each "
+                                  "pair counted by its probability",
+               "sample": "from sampled records scored against every record (likely matches "
+                         "only)",
+               "exact": "exactly (every pair was compared)"}
+        method = esc(str(q.get("blocking_recall_method")))
+        note = (" Recall includes blocking's recall, estimated "
+                f"{how.get(q.get('blocking_recall_method'), method)}; its 95 % interval does "
+                "not cover blocking passes that fail together.")
+    else:
+        note = (" Recall is among the candidate pairs: a true match that blocking never "
+                "proposed is invisible to it.")
     parts.append("<p class='muted'>Estimated precision and recall come from the model alone "
                  "(no ground truth): expected true matches are the accepted pairs' "
-                 "probabilities summed. Recall is among the candidate pairs: a true match "
-                 "that blocking never proposed is invisible to it.</p>")
+                 f"probabilities summed.{note}</p>")
     return "".join(parts)
 
 
