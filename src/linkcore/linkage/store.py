@@ -873,7 +873,7 @@ def _plan(conn: sqlite3.Connection, meta: Mapping[str, str], month: str, agencie
                              scoring, threshold, all_pairs=n * n <= ALL_PAIRS_LIMIT)
     codes_p, uniques = pd.factorize(pd.Series(state.person, dtype=object), use_na_sentinel=True)
     old_person = np.asarray(codes_p, dtype=np.int64)
-    persons = [str(p) for p in uniques]
+    persons = uniques.tolist()
     timings["diff"] = time.perf_counter() - t0
 
     # the old links: kept while both records are present and unchanged
@@ -971,8 +971,10 @@ def _plan(conn: sqlite3.Connection, meta: Mapping[str, str], month: str, agencie
              for a, b, p in zip(new_l.tolist(), new_r.tolist(), new_p.tolist(), strict=True)]
     untouched = np.ones(n, bool)
     untouched[region] = False
-    n_people = len({persons[c] for c in np.unique(old_person[untouched & (old_person >= 0)])}
-                   | set(assigned.values()))
+    # the region is closed under old persons, and its ids are its old persons' or new ones:
+    # the people outside it and inside it are disjoint
+    n_people = int(np.unique(old_person[untouched & (old_person >= 0)]).size) + \
+        len(set(assigned.values()))
     added = {a: c[0] for a, c in per_agency.items()}
     changed = {a: c[1] for a, c in per_agency.items()}
     withdrawn = {a: c[2] for a, c in per_agency.items()}
