@@ -580,7 +580,10 @@ def _score_rows(conn: sqlite3.Connection, codec: _Codec, state: _State, left: np
     model = scoring[0]
     if left.size == 0:
         return np.zeros(0)
-    rows = np.unique(np.concatenate((left, right)))
+    used = np.zeros(len(state), bool)  # the rows in some pair, without sorting the pairs
+    used[left] = True
+    used[right] = True
+    rows = np.flatnonzero(used)
     file, local = state.located(rows)
     sources = list(state.files)
     away = np.flatnonzero(file < 0)
@@ -593,7 +596,9 @@ def _score_rows(conn: sqlite3.Connection, codec: _Codec, state: _State, left: np
         p = np.zeros((len(ds), len(codec.filters)), np.int32)
         p[local[sel]] = state.pops[rows[sel]]
         pops.append({f: p[:, j] for j, f in enumerate(codec.filters)})
-    at_l, at_r = np.searchsorted(rows, left), np.searchsorted(rows, right)
+    at = np.empty(len(state), np.int64)
+    at[rows] = np.arange(rows.size)
+    at_l, at_r = at[left], at[right]
     group = file[at_l] * len(sources) + file[at_r]
     order = np.argsort(group, kind="stable")
     bounds = np.flatnonzero(np.diff(group[order])) + 1
@@ -878,14 +883,14 @@ def _plan(conn: sqlite3.Connection, meta: Mapping[str, str], month: str, agencie
 
     # the old links: kept while both records are present and unchanged
     t0 = time.perf_counter()
-    rec_order = np.argsort(state.rec, kind="stable")
-    sorted_rec = state.rec[rec_order]
 
     def rows_of(recs: np.ndarray) -> np.ndarray:
-        if n == 0:
+        """Each record key's row (-1: withdrawn), by a table indexed by key (keys are dense)."""
+        if n == 0 or recs.size == 0:
             return np.full(recs.size, -1, np.int64)
-        at = np.minimum(np.searchsorted(sorted_rec, recs), n - 1)
-        return np.where(sorted_rec[at] == recs, rec_order[at], -1)
+        table = np.full(max(int(state.rec.max()), int(recs.max())) + 1, -1, np.int64)
+        table[state.rec] = np.arange(n)
+        return table[recs]
 
     if old_links:
         lk = np.fromiter(itertools.chain.from_iterable(old_links), float,
