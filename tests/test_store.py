@@ -628,3 +628,39 @@ def test_a_store_of_format_3_is_refused_in_one_line_and_left_unchanged(cli_store
         assert r.output.startswith("error: ") and "format version 3" in r.output
         assert f"reads version {store.FORMAT_VERSION}" in r.output
     assert hashlib.sha256(copy.read_bytes()).hexdigest() == before
+
+
+@pytest.mark.parametrize("all_pairs_limit", [None, 10_000])
+def test_stored_links_are_the_kept_models_scores_of_the_stored_encodings(
+        tmp_path, key, monkeypatch, all_pairs_limit):
+    # each month's pairs are compared where the records are (the month's files, and the store
+    # for an agency without a file): every stored link, with its probability to the last bit,
+    # is what the kept model gives the full candidate set planned over the stored encodings
+    from linkcore.linkage import incremental
+    from linkcore.linkage.dedupe import within_candidates
+
+    if all_pairs_limit is not None:
+        monkeypatch.setattr(store, "ALL_PAIRS_LIMIT", all_pairs_limit)
+    enc1, enc3, *_ = months()
+    path = tmp_path / "people.db"
+    store.create(path, enc1["a"], key)
+    store.update(path, "2026-01", enc1, key, new_agencies=list(enc1))
+    store.update(path, "2026-02", {k: v for k, v in enc3.items() if k != "c"}, key)
+    conn = sqlite3.connect(path)
+    meta = dict(conn.execute("SELECT key, value FROM meta"))
+    rows = conn.execute("SELECT rec, id, data FROM records JOIN encodings USING (rec) "
+                        "ORDER BY rec").fetchall()
+    links = {(min(a, b), max(a, b)): p for a, b, p in conn.execute(
+        "SELECT rec_a, rec_b, probability FROM links")}
+    conn.close()
+    codec = store._Codec(meta)
+    pooled = codec.decode([r[1] for r in rows], [r[2] for r in rows])
+    rules = incremental.active_rules(len(rows), incremental.rules_from_json(meta["blocking"]),
+                                     store.ALL_PAIRS_LIMIT)
+    left, right, _ = within_candidates(pooled, rules)
+    prob = store._score(pooled, left, right, store._load_model(meta))
+    rec = np.array([r[0] for r in rows])
+    ok = prob >= float(meta["threshold"])
+    expected = {(int(min(a, b)), int(max(a, b))): float(p) for a, b, p in
+                zip(rec[left[ok]], rec[right[ok]], prob[ok], strict=True)}
+    assert len(expected) > 50 and links == expected
