@@ -645,14 +645,18 @@ def test_stored_links_are_the_kept_models_scores_of_the_stored_encodings(
     path = tmp_path / "people.db"
     store.create(path, enc1["a"], key)
     store.update(path, "2026-01", enc1, key, new_agencies=list(enc1))
-    store.update(path, "2026-02", {k: v for k, v in enc3.items() if k != "c"}, key)
+    report = store.update(path, "2026-02", {k: v for k, v in enc3.items() if k != "c"}, key)
     conn = sqlite3.connect(path)
     meta = dict(conn.execute("SELECT key, value FROM meta"))
     rows = conn.execute("SELECT rec, id, data FROM records JOIN encodings USING (rec) "
                         "ORDER BY rec").fetchall()
-    links = {(min(a, b), max(a, b)): p for a, b, p in conn.execute(
-        "SELECT rec_a, rec_b, probability FROM links")}
+    stored, names = store._read_links(conn)
     conn.close()
+    links = {(min(a, b), max(a, b)): p for a, b, p in
+             zip(stored["a"].tolist(), stored["b"].tolist(), stored["p"].tolist(), strict=True)}
+    assert len(links) == stored.size and set(names) == {"2026-01", "2026-02"}
+    # each link keeps the month it was found in: this month's are the ones it added
+    assert int((stored["m"] == names.index("2026-02")).sum()) == report.links_added > 0
     codec = store._Codec(meta)
     pooled = codec.decode([r[1] for r in rows], [r[2] for r in rows])
     rules = incremental.active_rules(len(rows), incremental.rules_from_json(meta["blocking"]),
