@@ -23,6 +23,7 @@ from linkcore.holder.encode import encode
 from linkcore.holder.keys import Secret
 from linkcore.holder.suggest import suggest_mapping, suggest_schema
 from linkcore.linkage import store
+from linkcore.linkage.digests import row_digests, row_digests_reference
 from linkcore.linkage.pseudonyms import ProjectKey
 from linkcore.synth import generate_population, get_profile
 from linkcore.synth.extracts import generate_extracts
@@ -561,3 +562,109 @@ def test_id_assignment_merge_split_move_and_new():
     assert assigned[0] == "P" and assigned[1] == minted[0] and assigned[2] == minted[1]
     assert events == [("split", "P", minted[0], 0.6)]
     assert all(len(m) == 16 for m in minted) and len(set(minted)) == 2
+
+
+# --------------------------------------------------------------------------- digests, format
+
+
+def _rows_bytes(ds) -> list[bytes]:
+    """Each record's encoding as the store's BLOB."""
+    from linkcore.linkage.store import _Codec
+
+    meta = {"spec_version": str(ds.meta.spec_version),
+            "schema_fingerprint": ds.meta.schema_fingerprint,
+            "key_check_value": ds.meta.key_check_value, "schema": ds.meta.schema_json}
+    return _Codec(meta).encode(ds)
+
+
+def test_digest_kernel_equals_its_reference_and_tells_records_apart():
+    ds = months()[0]["a"]
+    got = row_digests(ds)
+    assert got.dtype == np.uint64 and got.shape == (len(ds), 2)
+    np.testing.assert_array_equal(got, row_digests_reference(ds))
+    # equal digests exactly for equal encodings (the synthetic files hold a few identical ones)
+    blobs = _rows_bytes(ds)
+    by_digest = {tuple(d): b for d, b in zip(got.tolist(), blobs, strict=True)}
+    assert len(by_digest) == len(set(blobs))
+    assert all(by_digest[tuple(d)] == b for d, b in zip(got.tolist(), blobs, strict=True))
+
+
+def test_a_change_anywhere_in_an_encoding_changes_its_digest():
+    ds = months()[0]["a"].subset(list(range(40)))
+    base = row_digests(ds)
+    rng = np.random.default_rng(4)
+    variants = []
+    for f in ds.fields:  # one bit of one word of each field, at both ends of the word
+        for bit in (0, 63):
+            c = ds.subset(list(range(len(ds))))
+            w = int(rng.integers(c.fields[f].shape[1]))
+            c.fields[f][7, w] ^= np.uint64(1) << np.uint64(bit)
+            variants.append(c)
+    c = ds.subset(list(range(len(ds))))
+    c.missing[7, 0] = ~c.missing[7, 0]
+    variants.append(c)
+    for k in ds.blocking_keys:
+        c = ds.subset(list(range(len(ds))))
+        c.blocking_keys[k][7] ^= np.uint64(1) << np.uint64(40)
+        variants.append(c)
+    for c in variants:
+        d = row_digests(c)
+        assert (d[7] != base[7]).any()
+        np.testing.assert_array_equal(np.delete(d, 7, axis=0), np.delete(base, 7, axis=0))
+
+
+def test_a_store_of_format_3_is_refused_in_one_line_and_left_unchanged(cli_store, tmp_path):
+    d, s = cli_store
+    copy = tmp_path / "old.db"
+    copy.write_bytes(s.read_bytes())
+    conn = sqlite3.connect(copy)
+    conn.execute("PRAGMA user_version=3")
+    conn.close()
+    before = hashlib.sha256(copy.read_bytes()).hexdigest()
+    for args in (["add-month", copy, "--month", "2026-02", "--agency", "a", d / "a.parquet",
+                  "--project-key-file", d / "project.key"], ["history", copy]):
+        r = CliRunner().invoke(main, ["store", *map(str, args)])
+        assert r.exit_code == 2 and r.output.count("\n") == 1, r.output
+        assert r.output.startswith("error: ") and "format version 3" in r.output
+        assert f"reads version {store.FORMAT_VERSION}" in r.output
+    assert hashlib.sha256(copy.read_bytes()).hexdigest() == before
+
+
+@pytest.mark.parametrize("all_pairs_limit", [None, 10_000])
+def test_stored_links_are_the_kept_models_scores_of_the_stored_encodings(
+        tmp_path, key, monkeypatch, all_pairs_limit):
+    # each month's pairs are compared where the records are (the month's files, and the store
+    # for an agency without a file): every stored link, with its probability to the last bit,
+    # is what the kept model gives the full candidate set planned over the stored encodings
+    from linkcore.linkage import incremental
+    from linkcore.linkage.dedupe import within_candidates
+
+    if all_pairs_limit is not None:
+        monkeypatch.setattr(store, "ALL_PAIRS_LIMIT", all_pairs_limit)
+    enc1, enc3, *_ = months()
+    path = tmp_path / "people.db"
+    store.create(path, enc1["a"], key)
+    store.update(path, "2026-01", enc1, key, new_agencies=list(enc1))
+    report = store.update(path, "2026-02", {k: v for k, v in enc3.items() if k != "c"}, key)
+    conn = sqlite3.connect(path)
+    meta = dict(conn.execute("SELECT key, value FROM meta"))
+    rows = conn.execute("SELECT rec, id, data FROM records JOIN encodings USING (rec) "
+                        "ORDER BY rec").fetchall()
+    stored, names = store._read_links(conn)
+    conn.close()
+    links = {(min(a, b), max(a, b)): p for a, b, p in
+             zip(stored["a"].tolist(), stored["b"].tolist(), stored["p"].tolist(), strict=True)}
+    assert len(links) == stored.size and set(names) == {"2026-01", "2026-02"}
+    # each link keeps the month it was found in: this month's are the ones it added
+    assert int((stored["m"] == names.index("2026-02")).sum()) == report.links_added > 0
+    codec = store._Codec(meta)
+    pooled = codec.decode([r[1] for r in rows], [r[2] for r in rows])
+    rules = incremental.active_rules(len(rows), incremental.rules_from_json(meta["blocking"]),
+                                     store.ALL_PAIRS_LIMIT)
+    left, right, _ = within_candidates(pooled, rules)
+    prob = store._score(pooled, left, right, store._load_model(meta))
+    rec = np.array([r[0] for r in rows])
+    ok = prob >= float(meta["threshold"])
+    expected = {(int(min(a, b)), int(max(a, b))): float(p) for a, b, p in
+                zip(rec[left[ok]], rec[right[ok]], prob[ok], strict=True)}
+    assert len(expected) > 50 and links == expected

@@ -28,7 +28,7 @@ encoding of an earlier month. :func:`store_facts` counts what it does hold.
 
 Tables read (read-only, ``mode=ro``): ``meta`` (schema, spec_version, schema_fingerprint,
 key_check_value), ``agencies`` (name, position), ``records`` (agency, id, person, data: decoded
-with the store's own record codec), and the row counts of ``links``, ``persons``, ``history`` and
+with the store's own record codec), and the counts of ``links``, ``persons``, ``history`` and
 ``months``. Scoring needs each agency's plaintext of the stored records (the extract of the
 store's last month), matched by record id; only rates and counts come out.
 """
@@ -112,7 +112,8 @@ def read_store(path: str | os.PathLike[str]) -> StoreHoldings:
         rows = conn.execute("SELECT agency, id, person, data FROM records "
                             "JOIN encodings USING (rec)").fetchall()
         counts = {t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]  # noqa: S608
-                  for t in ("links", "persons", "history", "months")}
+                  for t in ("persons", "history", "months")}
+        counts["links"] = st._link_count(conn)  # noqa: SLF001 - one row holds them all
         changed, withdrawn = conn.execute(
             "SELECT COALESCE(SUM(changed), 0), COALESCE(SUM(withdrawn), 0) FROM months"
         ).fetchone()
