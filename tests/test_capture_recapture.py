@@ -130,14 +130,19 @@ def test_sources_that_share_a_field_are_one_source():
     assert [name for name, _ in capture_sources(plan)] == ["ni_number.value", "agree", "agree2"]
 
 
+def _encoded_pair(people: int, seed: int):
+    """Two agencies' extracts of a synthetic population, encoded with the suggested schema."""
+    pop = generate_population(people, seed=seed)
+    (a, b), _ = make_extracts(pop, agencies=2, seed=seed)
+    schema, map_a, _ = suggest_schema(a)
+    return (encode(a, schema, SECRET, map_a),
+            encode(b, schema, SECRET, suggest_mapping(b, schema)[0]))
+
+
 def test_link_and_dedupe_reports_the_estimate_too():
     from linkcore.linkage.dedupe import link_and_dedupe
 
-    pop = generate_population(600, seed=2)
-    (a, b), _ = make_extracts(pop, agencies=2, seed=2)
-    schema, map_a, _ = suggest_schema(a)
-    ea = encode(a, schema, SECRET, map_a)
-    eb = encode(b, schema, SECRET, suggest_mapping(b, schema)[0])
+    ea, eb = _encoded_pair(600, seed=2)
     q = link_and_dedupe([ea, eb], blocking=["keys"]).quality
     assert q["blocking_recall_method"] == "capture-recapture"
     assert 0.9 < q["blocking_recall_low"] <= q["blocking_recall"] <= q["blocking_recall_high"]
@@ -167,11 +172,7 @@ def test_the_sample_counted_by_probability_sees_what_the_threshold_throws_away()
 
 
 def test_the_estimates_do_not_depend_on_the_partitions():
-    pop = generate_population(900, seed=4)
-    (a, b), _ = make_extracts(pop, agencies=2, seed=4)
-    schema, map_a, _ = suggest_schema(a)
-    ea = encode(a, schema, SECRET, map_a)
-    eb = encode(b, schema, SECRET, suggest_mapping(b, schema)[0])
+    ea, eb = _encoded_pair(900, seed=4)
     one = link(ea, eb, blocking=["keys"], blocking_recall_budget=200 * len(eb)).quality
     three = link(ea, eb, blocking=["keys"], blocking_recall_budget=200 * len(eb),
                  partitions=3).quality

@@ -306,13 +306,18 @@ def test_cli_bad_input_one_line_exit_2_store_unchanged(cli_store, tmp_path):
     assert digest(s) == before
 
 
+def _copy_with_version(store_path, copy, version: int):
+    """Copy a store and stamp the copy with another format version."""
+    copy.write_bytes(store_path.read_bytes())
+    conn = sqlite3.connect(copy)
+    conn.execute(f"PRAGMA user_version={version}")
+    conn.close()
+    return copy
+
+
 def test_store_of_another_version_or_not_a_store(cli_store, tmp_path):
     d, s = cli_store
-    copy = tmp_path / "copy.db"
-    copy.write_bytes(s.read_bytes())
-    conn = sqlite3.connect(copy)
-    conn.execute("PRAGMA user_version=7")
-    conn.close()
+    copy = _copy_with_version(s, tmp_path / "copy.db", 7)
     before = digest(copy)
     r = run("store", "add-month", copy, "--month", "2026-02", "--agency", "a", d / "a.parquet",
             "--project-key-file", d / "project.key")
@@ -430,18 +435,24 @@ def test_monthly_updates_with_blocking_equal_a_full_relink(tmp_path, key, monkey
         assert partition(people, "person") == partition(relinked, "cluster")
 
 
-@pytest.mark.parametrize("all_pairs_limit", [None, 10_000])
-def test_an_agency_without_a_file_keeps_its_records_and_the_month_equals_a_relink(
-        tmp_path, key, monkeypatch, all_pairs_limit):
-    # c sends no file in the second month: its records stay, and the pairs that touch them are
-    # scored from the store's encodings (the other agencies' from the month's files)
+def _second_month_without_c(tmp_path, key, monkeypatch, all_pairs_limit):
+    """Store two months where agency c sends no file in the second; return path, report, month 1."""
     if all_pairs_limit is not None:
         monkeypatch.setattr(store, "ALL_PAIRS_LIMIT", all_pairs_limit)
     enc1, enc3, *_ = months()
     path = tmp_path / "people.db"
     store.create(path, enc1["a"], key)
     store.update(path, "2026-01", enc1, key, new_agencies=list(enc1))
-    report = store.update(path, "2026-02", {k: v for k, v in enc3.items() if k != "c"}, key)
+    return path, store.update(path, "2026-02", {k: v for k, v in enc3.items() if k != "c"}, key), \
+        enc1
+
+
+@pytest.mark.parametrize("all_pairs_limit", [None, 10_000])
+def test_an_agency_without_a_file_keeps_its_records_and_the_month_equals_a_relink(
+        tmp_path, key, monkeypatch, all_pairs_limit):
+    # c sends no file in the second month: its records stay, and the pairs that touch them are
+    # scored from the store's encodings (the other agencies' from the month's files)
+    path, report, enc1 = _second_month_without_c(tmp_path, key, monkeypatch, all_pairs_limit)
     assert "c" not in report.added and report.pairs_scored > 0
     people, relinked = store.people(path), store.relink(path)
     assert sorted(people.loc[people["agency"] == "c", "id"]) == sorted(enc1["c"].record_ids)
@@ -615,11 +626,7 @@ def test_a_change_anywhere_in_an_encoding_changes_its_digest():
 
 def test_a_store_of_format_3_is_refused_in_one_line_and_left_unchanged(cli_store, tmp_path):
     d, s = cli_store
-    copy = tmp_path / "old.db"
-    copy.write_bytes(s.read_bytes())
-    conn = sqlite3.connect(copy)
-    conn.execute("PRAGMA user_version=3")
-    conn.close()
+    copy = _copy_with_version(s, tmp_path / "old.db", 3)
     before = hashlib.sha256(copy.read_bytes()).hexdigest()
     for args in (["add-month", copy, "--month", "2026-02", "--agency", "a", d / "a.parquet",
                   "--project-key-file", d / "project.key"], ["history", copy]):
@@ -639,13 +646,7 @@ def test_stored_links_are_the_kept_models_scores_of_the_stored_encodings(
     from linkcore.linkage import incremental
     from linkcore.linkage.dedupe import within_candidates
 
-    if all_pairs_limit is not None:
-        monkeypatch.setattr(store, "ALL_PAIRS_LIMIT", all_pairs_limit)
-    enc1, enc3, *_ = months()
-    path = tmp_path / "people.db"
-    store.create(path, enc1["a"], key)
-    store.update(path, "2026-01", enc1, key, new_agencies=list(enc1))
-    report = store.update(path, "2026-02", {k: v for k, v in enc3.items() if k != "c"}, key)
+    path, report, enc1 = _second_month_without_c(tmp_path, key, monkeypatch, all_pairs_limit)
     conn = sqlite3.connect(path)
     meta = dict(conn.execute("SELECT key, value FROM meta"))
     rows = conn.execute("SELECT rec, id, data FROM records JOIN encodings USING (rec) "
