@@ -109,15 +109,18 @@ def test_any_partition_count_gives_the_one_process_records(table, one_process, p
         assert np.array_equal(report.invalid_rows[name], rows)
 
 
+@pytest.mark.parametrize("shared_units", [0.0, 1.0])
 @pytest.mark.parametrize("chunk_rows", [1, 7, 256, 1499])
 def test_any_chunk_size_of_the_filter_stage_gives_the_same_records(table, one_process,
-                                                                    chunk_rows, monkeypatch,
-                                                                    tmp_path):
-    """The encoder builds filters chunk of rows by chunk: the bytes never depend on the size."""
+                                                                    chunk_rows, shared_units,
+                                                                    monkeypatch, tmp_path):
+    """The encoder builds filters chunk of rows by chunk: the bytes never depend on the size,
+    nor on whether a salted field's units are built once for the table or per chunk."""
     import linkcore.holder.encode as encoder
 
     df, schema, mapping, _ = table
     monkeypatch.setattr(encoder, "CHUNK_ROWS", chunk_rows)
+    monkeypatch.setattr(encoder, "SHARED_UNITS_SHARE", shared_units)
     ds, report = encode_with_report(df, schema, SECRET, mapping, blip_nonce=NONCE)
     path = tmp_path / "chunked.parquet"
     ds.write(path)
