@@ -70,11 +70,17 @@ def _encode_worker(table: str, schema_doc: dict, mapping_doc: dict | None, queue
     secret = Secret(b"\x01" * 32)
     encode(df.head(50), schema, secret, mapping)  # compile the kernels (cached on disk anyway)
     base = _peak_rss_mb()
+    before = resource.getrusage(resource.RUSAGE_SELF)
     t0 = time.perf_counter()
     ds = encode(df, schema, secret, mapping)
     elapsed = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    # CPU in the kernel and minor page faults: on a VM that hands free pages back to the host,
+    # the first touch of fresh memory is costly (benchmarks/README.md, "Filter stage in chunks")
     queue.put({"records": len(ds), "seconds": elapsed, "peak_rss_mb": _peak_rss_mb(),
-               "rss_before_mb": base})
+               "rss_before_mb": base, "user_s": after.ru_utime - before.ru_utime,
+               "sys_s": after.ru_stime - before.ru_stime,
+               "minor_faults": after.ru_minflt - before.ru_minflt})
 
 
 def run_linkcore(df: pd.DataFrame, schema_doc: dict, mapping_doc: dict | None) -> dict:
@@ -177,7 +183,9 @@ def main(argv: list[str] | None = None) -> None:
         rate = sg["records"] / sg["seconds"]
         print(f"synthetic, the suggested design ({', '.join(schema.field_names)}; blocking keys "
               f"{', '.join(b.name for b in schema.blocking_keys)}): linkcore {rate:,.0f} "
-              f"records/s ({sg['seconds']:.2f} s), peak RSS {sg['peak_rss_mb']:,.0f} MB")
+              f"records/s ({sg['seconds']:.2f} s), peak RSS {sg['peak_rss_mb']:,.0f} MB; CPU "
+              f"user {sg['user_s']:.1f} s, system {sg['sys_s']:.1f} s, "
+              f"{sg['minor_faults']:,} minor page faults")
         out["suggested"] = sg
     print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     Path("benchmarks/out").mkdir(parents=True, exist_ok=True)

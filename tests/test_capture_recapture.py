@@ -4,6 +4,7 @@ import functools
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from linkcore.holder.encode import encode
@@ -178,3 +179,14 @@ def test_the_estimates_do_not_depend_on_the_partitions():
                  partitions=3).quality
     keys = [k for k in one if k.startswith("blocking")]
     assert {k: one[k] for k in keys} == {k: three[k] for k in keys}
+
+
+def test_resolve_in_chunks_of_pairs_gives_the_same_matches_and_estimates(monkeypatch):
+    from linkcore.linkage import partitions
+
+    ea, eb = _encoded_pair(900, seed=4)
+    whole = link(ea, eb, blocking=["keys"], blocking_recall_budget=200 * len(eb))
+    monkeypatch.setattr(partitions, "PAIR_CHUNK", 97)
+    chunked = link(ea, eb, blocking=["keys"], blocking_recall_budget=200 * len(eb))
+    pd.testing.assert_frame_equal(whole.matches, chunked.matches, check_exact=True)
+    assert whole.quality == chunked.quality

@@ -217,10 +217,33 @@ def cell_accepted(cell: Cell, score: Callable[[np.ndarray], np.ndarray], thresho
     """Task: codes, probabilities and weights of the cell's pairs at or above the threshold."""
     from linkcore.linkage.model import weights_to_probabilities
 
-    weights = score(cell.levels)
-    prob = weights_to_probabilities(weights)
-    keep = prob >= threshold
-    return cell.codes[keep], prob[keep], weights[keep]
+    codes, probs, kept_weights = [], [], []
+    for chunk in _pair_chunks(cell):
+        weights = score(cell.levels[chunk])
+        prob = weights_to_probabilities(weights)
+        keep = prob >= threshold
+        codes.append(cell.codes[chunk][keep])
+        probs.append(prob[keep])
+        kept_weights.append(weights[keep])
+    return _joined(codes), _joined(probs), _joined(kept_weights)
+
+
+#: Pairs of a cell scored or counted at once by the resolve tasks: their temporary arrays
+#: (weights, probabilities, row numbers, capture bits) stay near 40 bytes a pair of this many,
+#: not of every candidate in the cell.
+PAIR_CHUNK = 1 << 22
+
+
+def _pair_chunks(cell: Cell) -> list[slice]:
+    """Slices of a cell's pairs, PAIR_CHUNK at a time (one empty slice for an empty cell)."""
+    n = cell.codes.size
+    return [slice(start, min(n, start + PAIR_CHUNK)) for start in range(0, n, PAIR_CHUNK)] \
+        or [slice(0, 0)]
+
+
+def _joined(pieces: list[np.ndarray]) -> np.ndarray:
+    """Concatenate the chunks' results (one piece is returned as it is)."""
+    return pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
 
 
 def cell_codes_only(cell: Cell) -> np.ndarray:
@@ -265,13 +288,18 @@ def cell_capture(cell: Cell, part_a: Part, part_b: Part,
     """
     from linkcore.linkage.blocking import capture_patterns
 
-    captured = capture_patterns(sources, part_a.keys, part_b.keys,
-                                cell.left - part_a.start, cell.right - part_b.start)
-    out = []
-    for code in np.unique(captured):
-        patterns, counts = pattern_counts(cell.levels[captured == code], n_levels)
-        out.append((int(code), patterns, counts))
-    return out
+    by_code: dict[int, list[tuple[np.ndarray, np.ndarray]]] = {}
+    n_b = max(cell.n_b, 1)
+    for chunk in _pair_chunks(cell):
+        codes = cell.codes[chunk]
+        captured = capture_patterns(sources, part_a.keys, part_b.keys,
+                                    codes // n_b - part_a.start, codes % n_b - part_b.start)
+        levels = cell.levels[chunk]
+        for code in np.unique(captured):
+            by_code.setdefault(int(code), []).append(
+                pattern_counts(levels[captured == code], n_levels))
+    return [(code, *merge_pattern_counts(tables, n_levels))
+            for code, tables in sorted(by_code.items())]
 
 
 def levels_task(part_a: Part, part_b: Part, comparisons: Sequence[FieldComparison],
