@@ -354,17 +354,17 @@ class _UnitFilters:
         if salt is None:
             self.shared = self._build(np.arange(len(column.uniques), dtype=np.int64),
                                       np.zeros(len(column.uniques), dtype=np.int64), True)
-        elif self._units_repeat():
-            self.codes, value_idx, salt_idx = _units(column, salt, self.n_salts)
-            self.shared = self._build(value_idx, salt_idx, True)
-
-    def _units_repeat(self) -> bool:
-        """Whether the first chunk's records share units (a coarse salt such as a year)."""
-        head = min(len(self.column.codes), CHUNK_ROWS)
-        codes, value_idx, _ = _units(self.column.rows(0, head), self.salt.rows(0, head),
-                                     self.n_salts)
-        present = int((codes >= 0).sum())
-        return present > 0 and len(value_idx) <= SHARED_UNITS_SHARE * present
+        else:
+            # the first chunk tells whether units repeat (a coarse salt such as a year)
+            head = min(len(column.codes), CHUNK_ROWS)
+            codes, value_idx, salt_idx = _units(column.rows(0, head), salt.rows(0, head),
+                                                self.n_salts)
+            present = int((codes >= 0).sum())
+            repeat = present > 0 and len(value_idx) <= SHARED_UNITS_SHARE * present
+            if head < len(column.codes) and repeat:
+                codes, value_idx, salt_idx = _units(column, salt, self.n_salts)
+            if head == len(column.codes) or repeat:  # one build serves every record
+                self.codes, self.shared = codes, self._build(value_idx, salt_idx, repeat)
 
     def _build(self, value_idx: np.ndarray, salt_idx: np.ndarray, dedupe: bool) -> np.ndarray:
         filters = _unit_filters(self.tokens, value_idx, salt_idx, self.source,
