@@ -543,7 +543,7 @@ def _encode_columns(schema: Schema, secret: Secret, columns: dict[str, _Column],
         _ClkEncoder(schema.clk, schema, columns, tokens, secret, nonce)
     fields: dict[str, np.ndarray] = {}
     clk = None
-    for start in range(0, n, chunk_rows):
+    for start in range(0, max(n, 1), chunk_rows):  # an empty table is one empty chunk
         stop = min(n, start + chunk_rows)
         for name, encoder in encoders.items():
             rows = encoder.rows(start, stop, first_row)
@@ -554,12 +554,7 @@ def _encode_columns(schema: Schema, secret: Secret, columns: dict[str, _Column],
             rows = clk_encoder.rows(start, stop, first_row)
             clk = np.empty((n, rows.shape[1]), dtype=np.uint64) if clk is None else clk
             clk[start:stop] = rows
-        bar.update((stop - start) / n * len(schema.fields))
-    if n == 0:
-        for name, encoder in encoders.items():
-            fields[name] = encoder.rows(0, 0, first_row)
-        if clk_encoder is not None:
-            clk = clk_encoder.rows(0, 0, first_row)
+        bar.update((stop - start) / max(n, 1) * len(schema.fields))
     missing = np.column_stack([encoded[f.name].codes < 0 for f in schema.fields]) if n else \
         np.zeros((0, len(schema.fields)), dtype=bool)
     blocking = _blocking_keys(schema, columns, secret, n)
