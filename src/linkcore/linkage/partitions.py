@@ -338,8 +338,10 @@ class PairStages:
         own copy of every part its cells pair, so that no cell waits for rows to move from
         another worker. A side with a ``FileSource`` has its parts read by the workers from
         the file itself (the row groups or parts holding their rows), each worker its own;
-        otherwise the rows travel in the task to the first worker that needs them, and the
-        others copy the part from it. Locally there is one worker, this process, and one copy.
+        otherwise the rows travel in the task to the first worker that needs them, and every
+        worker, that one too, holds the part under a key of its own (``copy_part``): dask's
+        memory manager may drop either replica of the shared key once the copies exist, and
+        no later task asks for it. Locally there is one worker, this process, and one copy.
         """
         grid = Grid.even(len(ds_a), len(ds_b), partitions)
         out = cls(engine, grid, plan, tuple(comparisons), chunk_size)
@@ -358,12 +360,11 @@ class PairStages:
                 if source is not None:
                     parts[k, home] = engine.put(load_part, source, plan.part_keys(side, s, e),
                                                 s, e, k, where=home)
-                elif k in first:
-                    parts[k, home] = engine.submit(copy_part, first[k], where=home)
-                else:
-                    parts[k, home] = first[k] = engine.put(
-                        make_part, ds.subset(slice(s, e)), plan.part_keys(side, s, e), s, k,
-                        where=home)
+                    continue
+                if k not in first:
+                    first[k] = engine.put(make_part, ds.subset(slice(s, e)),
+                                          plan.part_keys(side, s, e), s, k, where=home)
+                parts[k, home] = engine.submit(copy_part, first[k], where=home)
         return out
 
     def run_cells(self, progress: Callable[[int], None] | None = None) -> list[CellSummary]:
