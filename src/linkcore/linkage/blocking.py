@@ -13,6 +13,10 @@ right`` in an int64 and the codes are de-duplicated by sorting):
     surname's Soundex code and the year of birth). Key value 0 means "missing" and never joins.
     A block whose ``count_a * count_b`` exceeds ``max_block_pairs`` is skipped with a warning:
     one huge block (a default value, a common name) would otherwise swamp the comparison.
+    A key whose blocks hand out more than ``refine_above`` pairs per record (a date of birth in
+    a national file, a postcode in a council's) is refined: of its blocks' pairs only those
+    whose names are near on at least one field are kept (``near_join_rows``), so the pairs it
+    makes grow with the near pairs, not with the square of the block.
 
 ``FieldAgreement``
     pairs whose filters are identical on at least two of the *specific* fields (those on which
@@ -75,6 +79,14 @@ ALL_PAIRS_LIMIT = 1_000_000
 
 #: A keyed block (or LSH bucket) with more pairs than this is skipped, with a warning.
 MAX_BLOCK_PAIRS = 250_000
+#: Pairs per record (``pairs / (n_a + n_b)``) above which a keyed blocking key is refined.
+#: Below it the whole blocks cost little (10^6 x 10^6 links in about a minute) and refining
+#: them would lose a few true pairs (docs/parameters.md, "Refined blocking keys").
+REFINE_ABOVE = 16.0
+#: Filters of at least this many 64-bit words can refine a key (names, a date; not sex).
+NEAR_MIN_WORDS = 4
+#: A refined key's blocks are tested pair by pair, so a block may be this many times larger.
+REFINED_BLOCK_FACTOR = 64
 
 #: De-duplicate accumulated pair codes whenever this many have piled up (bounds memory).
 _MERGE_EVERY = 16_000_000
@@ -257,14 +269,30 @@ def oversized_blocks(keys_a: np.ndarray, keys_b: np.ndarray, *, skip_zero: bool 
                            int(pairs[~big].sum()))
 
 
-def join_rows(keys_a: np.ndarray, keys_b: np.ndarray, *, skip_zero: bool = True,
-              exclude: np.ndarray | None = None, offset_a: int = 0, offset_b: int = 0
-              ) -> tuple[np.ndarray, np.ndarray]:
-    """Every (i, j) with equal keys, leaving out key 0 (with ``skip_zero``) and ``exclude``.
+@dataclass(frozen=True)
+class _Probe:
+    """An equal-key join before its pairs are made: per joining left row, its run of right rows."""
 
-    ``exclude``: sorted key values that never join (oversized blocks found over the whole
-    columns). ``offset_a``/``offset_b`` are added to the row numbers (a partition's first row).
-    """
+    rows_a: np.ndarray  # left rows that join, ascending
+    first: np.ndarray  # per joining left row, where its block starts in ``right_sorted``
+    counts: np.ndarray  # per joining left row, the size of its block on the right
+    right_sorted: np.ndarray  # right rows ordered by key
+
+    def expand(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
+        """Return the pairs of joining left rows ``start`` to ``stop`` (in left-row order)."""
+        counts = self.counts[start:stop]
+        total = int(counts.sum())
+        if total == 0:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        left = np.repeat(self.rows_a[start:stop].astype(np.int64), counts)
+        first = np.repeat(self.first[start:stop].astype(np.int64), counts)
+        offsets = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+        return left, self.right_sorted[first + offsets].astype(np.int64)
+
+
+def _probe(keys_a: np.ndarray, keys_b: np.ndarray, skip_zero: bool,
+           exclude: np.ndarray | None) -> _Probe | None:
+    """Sort the right keys once and find each left row's block (None: nothing joins)."""
     keys_a = np.asarray(keys_a)
     keys_b = np.asarray(keys_b)
     ok_a = keys_a != 0 if skip_zero else np.ones(keys_a.size, bool)
@@ -273,9 +301,8 @@ def join_rows(keys_a: np.ndarray, keys_b: np.ndarray, *, skip_zero: bool = True,
         ok_a &= ~_in_sorted(keys_a, exclude)
         ok_b &= ~_in_sorted(keys_b, exclude)
     rows_a, rows_b = np.flatnonzero(ok_a), np.flatnonzero(ok_b)
-    empty = np.zeros(0, np.int64)
     if rows_a.size == 0 or rows_b.size == 0:
-        return empty, empty
+        return None
     kb = keys_b[rows_b]
     order_b = np.argsort(kb, kind="stable")
     sorted_b = kb[order_b]
@@ -285,16 +312,76 @@ def join_rows(keys_a: np.ndarray, keys_b: np.ndarray, *, skip_zero: bool = True,
     ka = keys_a[rows_a]
     pos = np.minimum(np.searchsorted(uniq_b, ka), uniq_b.size - 1)
     hit = uniq_b[pos] == ka
-    rows_a, pos = rows_a[hit], pos[hit]
-    counts = count_b[pos]
-    total = int(counts.sum())
-    if total == 0:
-        return empty, empty
-    left = np.repeat(rows_a.astype(np.int64), counts)
-    first = np.repeat(first_b[pos].astype(np.int64), counts)
-    offsets = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
-    right = rows_b[order_b[first + offsets]].astype(np.int64)
+    pos = pos[hit]
+    if pos.size == 0:
+        return None
+    return _Probe(rows_a[hit], first_b[pos], count_b[pos], rows_b[order_b])
+
+
+def join_rows(keys_a: np.ndarray, keys_b: np.ndarray, *, skip_zero: bool = True,
+              exclude: np.ndarray | None = None, offset_a: int = 0, offset_b: int = 0
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """Every (i, j) with equal keys, leaving out key 0 (with ``skip_zero``) and ``exclude``.
+
+    ``exclude``: sorted key values that never join (oversized blocks found over the whole
+    columns). ``offset_a``/``offset_b`` are added to the row numbers (a partition's first row).
+    """
+    probe = _probe(keys_a, keys_b, skip_zero, exclude)
+    if probe is None:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    left, right = probe.expand(0, probe.rows_a.size)
     return left + offset_a, right + offset_b
+
+
+#: Pairs of a refined key's blocks made at once before the near test keeps a few of them.
+NEAR_CHUNK_PAIRS = 1 << 22
+
+
+def near_pairs(near_a: Sequence[np.ndarray], near_b: Sequence[np.ndarray],
+               min_dice: Sequence[float], left: np.ndarray, right: np.ndarray,
+               pops: Sequence[tuple[np.ndarray, np.ndarray]] | None = None) -> np.ndarray:
+    """Whether each pair's filters are near (Dice >= the field's minimum) on at least one field.
+
+    A missing value's filter is all zero and scores 0, so it is never near.
+    """
+    keep = np.zeros(left.size, bool)
+    for k, (fa, fb, t) in enumerate(zip(near_a, near_b, min_dice, strict=True)):
+        open_ = np.flatnonzero(~keep)
+        if open_.size == 0:
+            break
+        pa, pb = pops[k] if pops is not None else (None, None)
+        dice = kernels.dice_pairs(fa, fb, left[open_], right[open_], pa, pb)
+        keep[open_[dice >= np.float32(t)]] = True
+    return keep
+
+
+def near_join_rows(keys_a: np.ndarray, keys_b: np.ndarray, near_a: Sequence[np.ndarray],
+                   near_b: Sequence[np.ndarray], min_dice: Sequence[float], *,
+                   skip_zero: bool = True, exclude: np.ndarray | None = None,
+                   offset_a: int = 0, offset_b: int = 0,
+                   chunk_pairs: int = NEAR_CHUNK_PAIRS) -> tuple[np.ndarray, np.ndarray]:
+    """Return the pairs of ``join_rows`` near on at least one filter column (``near_pairs``).
+
+    The blocks' pairs are made ``chunk_pairs`` at a time (whole left rows) and tested at once,
+    so memory follows the pairs kept, not the blocks' size.
+    """
+    probe = _probe(keys_a, keys_b, skip_zero, exclude)
+    if probe is None:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    pops = [(kernels.popcounts(fa), kernels.popcounts(fb))
+            for fa, fb in zip(near_a, near_b, strict=True)]
+    ends = np.cumsum(probe.counts)
+    out_l, out_r = [], []
+    start = 0
+    while start < probe.rows_a.size:
+        base = ends[start] - probe.counts[start]
+        stop = max(start + 1, int(np.searchsorted(ends, base + chunk_pairs, "right")))
+        left, right = probe.expand(start, stop)
+        keep = near_pairs(near_a, near_b, min_dice, left, right, pops)
+        out_l.append(left[keep])
+        out_r.append(right[keep])
+        start = stop
+    return np.concatenate(out_l) + offset_a, np.concatenate(out_r) + offset_b
 
 
 def _in_sorted(x: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -338,11 +425,15 @@ class JoinColumn:
     """One equal-key join: the key column(s) that make its key, and the blocks it leaves out.
 
     Two source columns are combined row by row (``_combine_keys``: missing when either is).
+    ``near``: filter columns (2-D, one filter a row) of which the pair must be near on at least
+    one, Dice at or above the column's ``near_min_dice`` (a refined key, ``KeyedBlocking``).
     """
 
     sources: tuple[str, ...]
     skip_zero: bool = True
     exclude: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint64))
+    near: tuple[str, ...] = ()
+    near_min_dice: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -398,11 +489,30 @@ class AllPairs(BlockingRule):
 
 @dataclass(frozen=True)
 class KeyedBlocking(BlockingRule):
-    """Pairs sharing a keyed blocking key, for each named key (all the schema's by default)."""
+    """Pairs sharing a keyed blocking key, for each named key (all the schema's by default).
+
+    A key whose blocks hold more than ``refine_above`` pairs per record (``pairs / (n_a +
+    n_b)``: it grows with the files, since a date of birth is shared by more people in a larger
+    population) is refined: of its blocks' pairs only those near on at least one name field
+    comparable within the block are kept (``near_join_rows``). A field is comparable when it
+    is not salted, or salted with the key's own fields; it is near when its Dice reaches the
+    ``refine_quantile`` of the Dice of pairs of different records of the first file that share
+    the key (mostly different people, measured here, no labels). None: never refine.
+    """
 
     keys: tuple[str, ...] | None = None
     max_block_pairs: int = MAX_BLOCK_PAIRS
+    refine_above: float | None = REFINE_ABOVE
+    refine_quantile: float = 0.99
+    refine_sample: int = 20_000
+    seed: int = 0
     name = "keys"
+
+    def __post_init__(self) -> None:
+        if self.refine_above is not None and not self.refine_above > 0:
+            raise ParameterError("keyed blocking refine_above must be positive (or None)")
+        if not 0.0 < self.refine_quantile < 1.0:
+            raise ParameterError("keyed blocking refine_quantile must lie in (0, 1)")
 
     def plan(self, a: EncodedDataset, b: EncodedDataset, keys_a: dict[str, np.ndarray],
              keys_b: dict[str, np.ndarray], prefix: str,
@@ -418,11 +528,24 @@ class KeyedBlocking(BlockingRule):
         columns = []
         per_key: dict[str, int] = {}
         skipped: dict[str, int] = {}
+        refined: dict[str, dict[str, float]] = {}
         for name in names:
             col = f"key:{name}"
             keys_a[col], keys_b[col] = a.blocking_keys[name], b.blocking_keys[name]
             join, big = _join_column(name, keys_a, keys_b, (col,),
                                      max_block_pairs=self.max_block_pairs)
+            if self.refine_above is not None and \
+                    big.kept_pairs > self.refine_above * (len(a) + len(b)):
+                near = self.near_fields(a, b, name)
+                if near:
+                    for f in near:
+                        keys_a[f"near:{f}"], keys_b[f"near:{f}"] = a.fields[f], b.fields[f]
+                    join, big = _join_column(
+                        name, keys_a, keys_b, (col,),
+                        max_block_pairs=self.max_block_pairs * REFINED_BLOCK_FACTOR)
+                    join = dataclasses.replace(join, near=tuple(f"near:{f}" for f in near),
+                                               near_min_dice=tuple(near.values()))
+                    refined[name] = {f: round(t, 6) for f, t in near.items()}
             columns.append(join)
             per_key[name] = big.kept_pairs
             if big.blocks:
@@ -432,14 +555,91 @@ class KeyedBlocking(BlockingRule):
                     "each)", name, big.blocks, big.pairs, self.max_block_pairs,
                 )
         details: dict[str, Any] = {"per_key": per_key}
+        if refined:
+            details["refined"] = refined
         if skipped:
             details["oversized_blocks_skipped"] = skipped
         return RulePlan(self.name, tuple(columns), details)
 
+    def near_fields(self, a: EncodedDataset, b: EncodedDataset, key: str) -> dict[str, float]:
+        """Return the fields that refine ``key``, each with its minimum Dice (empty: none).
+
+        Candidates: fields of at least 256 bits (names, a date, an NI number; not sex or a
+        postcode) found in both files, not part of the key, unsalted or salted with the key's
+        fields. The reference pairs are
+        drawn from the first file's own blocks: a random record with a key, and a random other
+        record of its block. A field needs 100 such pairs with both values present and
+        unequal filters, and a minimum below 1.
+        """
+        candidates = _refining_fields(a, b, key)
+        if not candidates:
+            return {}
+        left, right = _block_pair_sample(a.blocking_keys[key], self.refine_sample,
+                                         np.random.default_rng([self.seed, len(a)]))
+        out: dict[str, float] = {}
+        for f in candidates:
+            fa = a.fields[f]
+            dice = kernels.dice_pairs(fa, fa, left, right)
+            dice = dice[(dice > 0) & (dice < 1)]
+            if dice.size < 100:
+                continue
+            t = float(np.quantile(dice.astype(np.float64), self.refine_quantile))
+            if t < 1.0:
+                out[f] = float(np.float32(t))
+        return out
+
     def to_dict(self) -> dict[str, Any]:
         """Return the rule's settings."""
         return {"rule": self.name, "keys": None if self.keys is None else list(self.keys),
-                "max_block_pairs": self.max_block_pairs}
+                "max_block_pairs": self.max_block_pairs, "refine_above": self.refine_above,
+                "refine_quantile": self.refine_quantile}
+
+
+def _refining_fields(a: EncodedDataset, b: EncodedDataset, key: str) -> list[str]:
+    """Fields that can refine ``key``: wide filters comparable within the key's blocks."""
+    fields_a, fields_b = getattr(a, "fields", {}), getattr(b, "fields", {})
+    wide = [f for f in fields_a if f in fields_b and fields_a[f].shape[1] >= NEAR_MIN_WORDS]
+    schema = getattr(a, "schema", None)
+    if schema is None:
+        return wide
+    specs = {f.name: f for f in schema.fields}
+    parts = next((set(p.field for p in k.parts) for k in schema.blocking_keys if k.name == key),
+                 set())
+    out = []
+    for f in wide:
+        spec = specs.get(f)
+        if spec is None or f in parts:
+            continue
+        if spec.salt is None or spec.salt.field in parts:
+            out.append(f)
+    return out
+
+
+def _block_pair_sample(keys: np.ndarray, size: int, rng: np.random.Generator
+                       ) -> tuple[np.ndarray, np.ndarray]:
+    """``size`` random pairs of different rows sharing a non-zero key, each pair as likely.
+
+    A row is drawn with weight its block's size less one, then a block-mate uniformly: no block
+    is enumerated, so this costs a sort of the keys however large the blocks are.
+    """
+    rows = np.flatnonzero(keys != 0)
+    empty = np.zeros(0, np.int64)
+    if rows.size < 2:
+        return empty, empty
+    order = rows[np.argsort(keys[rows], kind="stable")]
+    sorted_keys = keys[order]
+    starts = np.flatnonzero(np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1])))
+    sizes = np.diff(np.append(starts, order.size))
+    block = np.repeat(np.arange(starts.size), sizes)
+    shared = np.flatnonzero(sizes[block] > 1)  # positions (in key order) with a block-mate
+    if shared.size == 0:
+        return empty, empty
+    weight = np.cumsum(sizes[block[shared]] - 1, dtype=np.float64)  # each pair equally likely
+    pick = shared[np.minimum(np.searchsorted(weight, rng.random(size) * weight[-1], "right"),
+                             shared.size - 1)]
+    start, n = starts[block[pick]], sizes[block[pick]]
+    other = start + (pick - start + 1 + rng.integers(0, n - 1)) % n  # never the row itself
+    return order[pick].astype(np.int64), order[other].astype(np.int64)
 
 
 @dataclass(frozen=True)
@@ -848,7 +1048,7 @@ def covered_sources(earlier: Sequence[RulePlan], keys_a: dict[str, np.ndarray],
     agrees on S (and on anything else) shares K and is a candidate already. A name salted with
     the whole date of birth is covered by the date-of-birth blocking key.
     """
-    singles = [c for p in earlier for c in p.columns if len(c.sources) == 1]
+    singles = [c for p in earlier for c in p.columns if len(c.sources) == 1 and not c.near]
     cache: dict[str, bool] = {}
 
     def covered(source: str) -> bool:
@@ -893,6 +1093,10 @@ def join_agrees(col: JoinColumn, keys_a: dict[str, np.ndarray], keys_b: dict[str
         out &= ka != 0
     if col.exclude.size:
         out &= ~_in_sorted(ka, col.exclude)
+    if col.near:
+        hit = np.flatnonzero(out)
+        out[hit] = near_pairs([keys_a[f] for f in col.near], [keys_b[f] for f in col.near],
+                              col.near_min_dice, left[hit], right[hit])
     return out
 
 
@@ -1017,10 +1221,15 @@ def cell_codes(plan: BlockingPlan, keys_a: dict[str, np.ndarray], keys_b: dict[s
         else:
             per_rule = _CodeUnion()
             for col in rule.columns:
-                left, right = join_rows(_column_keys(keys_a, col.sources),
-                                        _column_keys(keys_b, col.sources),
-                                        skip_zero=col.skip_zero, exclude=col.exclude,
-                                        offset_a=sa, offset_b=sb)
+                ka, kb = _column_keys(keys_a, col.sources), _column_keys(keys_b, col.sources)
+                if col.near:
+                    left, right = near_join_rows(
+                        ka, kb, [keys_a[f] for f in col.near], [keys_b[f] for f in col.near],
+                        col.near_min_dice, skip_zero=col.skip_zero, exclude=col.exclude,
+                        offset_a=sa, offset_b=sb)
+                else:
+                    left, right = join_rows(ka, kb, skip_zero=col.skip_zero,
+                                            exclude=col.exclude, offset_a=sa, offset_b=sb)
                 per_rule.add(unique_int(left * n_b + right, runs=True))
             codes = per_rule.result()
         union.add(codes)

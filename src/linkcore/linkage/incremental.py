@@ -128,6 +128,8 @@ def join_keys(ds: EncodedDataset, rules: Sequence[BlockingRule]
     for k, rule in enumerate(rules):
         if isinstance(rule, AllPairs):
             continue
+        if isinstance(rule, KeyedBlocking):  # the store's key matrix holds 64-bit keys only
+            rule = dataclasses.replace(rule, refine_above=None)
         limit = getattr(rule, "max_block_pairs", getattr(rule, "max_bucket_pairs", None))
         plan = rule.plan(ds, ds, keys_a, keys_b, f"r{k}:")
         joins += [(col, limit) for col in plan.columns]

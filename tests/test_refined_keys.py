@@ -1,0 +1,137 @@
+"""Keyed blocking keys refined by near names once their blocks grow with the files."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_pipeline import synthetic
+
+from linkcore import kernels
+from linkcore.linkage.blocking import (
+    FieldAgreement,
+    KeyedBlocking,
+    _block_pair_sample,
+    capture_patterns,
+    capture_sources,
+    cell_codes,
+    join_agrees,
+    join_rows,
+    near_join_rows,
+    near_pairs,
+    plan_blocking,
+)
+from linkcore.linkage.partitions import Grid
+from linkcore.linkage.pipeline import link
+
+REFINED = [KeyedBlocking(refine_above=0.01), FieldAgreement()]
+
+
+@pytest.fixture(scope="module")
+def pair():
+    (a, b), truth, _, _ = synthetic(3000, 7)
+    return a, b, truth
+
+
+def whole(plan):
+    return cell_codes(plan, plan.keys_a, plan.keys_b, (0, plan.n_a), (0, plan.n_b))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 300), st.integers(1, 300),
+       st.integers(1, 50), st.floats(0.05, 0.95))
+def test_near_join_is_the_join_filtered_by_nearness_in_any_chunking(seed, n_a, n_b, chunk, t):
+    rng = np.random.default_rng(seed)
+    ka = rng.integers(0, 6, n_a).astype(np.uint64)
+    kb = rng.integers(0, 6, n_b).astype(np.uint64)
+    fa = [rng.integers(0, 2**63, (n_a, 2), dtype=np.uint64) & rng.integers(0, 2**63, (n_a, 2),
+                                                                            dtype=np.uint64)]
+    fb = [rng.integers(0, 2**63, (n_b, 2), dtype=np.uint64)]
+    fa[0][::7] = 0  # missing values: never near
+    left, right = join_rows(ka, kb)
+    keep = kernels.dice_pairs(fa[0], fb[0], left, right) >= np.float32(t)
+    got = near_join_rows(ka, kb, fa, fb, [t], offset_a=3, offset_b=5, chunk_pairs=chunk)
+    assert np.array_equal(got[0], left[keep] + 3) and np.array_equal(got[1], right[keep] + 5)
+    assert np.array_equal(near_pairs(fa, fb, [t], left, right), keep)
+    assert not near_pairs(fa, fb, [t], left, right)[fa[0][left].sum(axis=1) == 0].any()
+
+
+def test_block_pair_sample_pairs_different_rows_of_one_block():
+    keys = np.array([0, 5, 5, 9, 7, 7, 7, 0, 3], np.uint64)
+    left, right = _block_pair_sample(keys, 2000, np.random.default_rng(1))
+    assert left.size == 2000
+    assert (left != right).all() and (keys[left] == keys[right]).all() and (keys[left] != 0).all()
+    # every pair equally likely: block 7 holds 6 of the 8 ordered pairs
+    assert 0.70 < np.mean(keys[left] == 7) < 0.80
+    assert _block_pair_sample(np.array([0, 1, 2], np.uint64), 10,
+                              np.random.default_rng(1))[0].size == 0
+
+
+def test_a_dense_key_is_refined_by_comparable_names_and_keeps_its_true_pairs(pair):
+    a, b, truth = pair
+    plain = plan_blocking(a, b, [KeyedBlocking(refine_above=None), FieldAgreement()])
+    refined = plan_blocking(a, b, REFINED)
+    details = refined.rules[0].details["refined"]
+    # names salted with the date of birth refine the date of birth; their postcode views the
+    # postcode; unsalted wide fields both; a key's own field, sex and the postcode (one word
+    # each) and fields salted by another field never do
+    assert set(details["date_of_birth.value"]) == {"first_name", "middle_name", "last_name",
+                                                   "ni_number"}
+    assert set(details["postcode.value"]) == {"first_name_by_postcode", "middle_name_by_postcode",
+                                              "last_name_by_postcode", "date_of_birth",
+                                              "ni_number"}
+    assert all(0 < t < 1 for f in details.values() for t in f.values())
+    codes_plain, codes_refined = whole(plain)[0], whole(refined)[0]
+    assert codes_refined.size < codes_plain.size / 2
+    index_a = {v: i for i, v in enumerate(a.record_ids)}
+    index_b = {v: i for i, v in enumerate(b.record_ids)}
+    true = np.array([index_a[x] * len(b) + index_b[y]
+                     for x, y in zip(truth["id_a"], truth["id_b"], strict=True)
+                     if x in index_a and y in index_b])
+    found_plain = np.isin(true, codes_plain).mean()
+    assert np.isin(true, codes_refined).mean() >= found_plain - 0.01
+
+
+def test_refined_joins_agree_pair_by_pair_with_the_pairs_they_make(pair):
+    a, b, _ = pair
+    plan = plan_blocking(a, b, REFINED)
+    col = plan.rules[0].columns[0]
+    assert col.near
+    made = cell_codes(plan.__class__(plan.n_a, plan.n_b, (plan.rules[0].__class__(
+        "keys", (col,)),), plan.keys_a, plan.keys_b), plan.keys_a, plan.keys_b,
+        (0, len(a)), (0, len(b)))[0]
+    left, right = join_rows(plan.keys_a[col.sources[0]], plan.keys_b[col.sources[0]])
+    agrees = join_agrees(col, plan.keys_a, plan.keys_b, left, right)
+    assert np.array_equal(np.sort(left[agrees] * len(b) + right[agrees]), made)
+    sources = capture_sources(plan, a.schema)
+    patterns = capture_patterns(sources, plan.keys_a, plan.keys_b, made // len(b),
+                                made % len(b))
+    assert (patterns & 1).all()  # every pair of the date-of-birth source is its capture
+
+
+@pytest.mark.parametrize("parts", [2, 3, 5])
+def test_cells_of_a_refined_plan_make_the_whole_join(pair, parts):
+    a, b, _ = pair
+    plan = plan_blocking(a, b, REFINED)
+    grid = Grid.even(len(a), len(b), parts)
+    got = []
+    for p, q in grid.cells():
+        sa, ea = grid.ranges("a")[p]
+        sb, eb = grid.ranges("b")[q]
+        got.append(cell_codes(plan, plan.part_keys("a", sa, ea), plan.part_keys("b", sb, eb),
+                              (sa, ea), (sb, eb))[0])
+    assert np.array_equal(np.sort(np.concatenate(got)), whole(plan)[0])
+
+
+def test_link_with_refined_keys_is_the_same_in_one_piece_and_in_cells(pair):
+    a, b, _ = pair
+    one = link(a, b, blocking=REFINED)
+    cells = link(a, b, blocking=REFINED, partitions=3)
+    assert one.matches.equals(cells.matches)
+    assert "refined" in one.candidate_stats["rules"][0]
+
+
+def test_refinement_settings_are_checked():
+    with pytest.raises(Exception, match="refine_above"):
+        KeyedBlocking(refine_above=0)
+    with pytest.raises(Exception, match="refine_quantile"):
+        KeyedBlocking(refine_quantile=1.0)
