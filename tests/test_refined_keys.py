@@ -135,3 +135,15 @@ def test_refinement_settings_are_checked():
         KeyedBlocking(refine_above=0)
     with pytest.raises(Exception, match="refine_quantile"):
         KeyedBlocking(refine_quantile=1.0)
+
+
+def test_a_field_pair_as_dense_as_a_refined_key_and_inside_it_is_left_out(pair):
+    a, b, _ = pair
+    dense = plan_blocking(a, b, [KeyedBlocking(refine_above=0.01),
+                                 FieldAgreement(refine_above=0.01)]).rules[1].details
+    # sex is salted with the date of birth: agreeing on both is the date's block again
+    assert dense["joins_inside_refined_keys"] >= 1
+    assert "sex+date_of_birth" not in dense["per_field_pair"]
+    assert "first_name+postcode" in dense["per_field_pair"]  # across two keys: small blocks
+    sparse = plan_blocking(a, b, REFINED).rules[1].details
+    assert "sex+date_of_birth" in sparse["per_field_pair"]

@@ -859,12 +859,16 @@ class FieldAgreement(BlockingRule):
     ``fields``: the fields to combine; by default every field on which at most ``max_u_exact``
     of ``sample_pairs`` random pairs agree exactly (measured here, so a field that is mostly one
     value, like sex or a town, is left out). Each pair of these fields is one equal-key join,
-    unless an earlier rule's join already makes its pairs (``covered_sources``).
+    unless an earlier rule's join already makes its pairs (``covered_sources``), or the join
+    lies inside a refined key's blocks (``refined_sources``: a sex salted with the date of
+    birth and the date of birth) and hands out more than ``refine_above`` pairs per record,
+    as the key did before it was refined.
     """
 
     fields: tuple[str, ...] | None = None
     max_u_exact: float = 0.01
     max_block_pairs: int = MAX_BLOCK_PAIRS
+    refine_above: float | None = REFINE_ABOVE
     seed: int = 0
     sample_pairs: int = 20_000
     name = "agree"
@@ -912,7 +916,8 @@ class FieldAgreement(BlockingRule):
         for name in chosen:
             keys_a[f"field:{name}"], keys_b[f"field:{name}"] = fk_a[name], fk_b[name]
         covered = covered_sources(earlier, keys_a, keys_b)
-        n_covered = 0
+        inside = refined_sources(earlier, keys_a, keys_b)
+        n_covered = n_inside = 0
         for i, f in enumerate(chosen):
             for g in chosen[i + 1:]:
                 if covered(f"field:{f}") or covered(f"field:{g}"):
@@ -921,6 +926,10 @@ class FieldAgreement(BlockingRule):
                 join, big = _join_column(f"{f}+{g}", keys_a, keys_b,
                                          (f"field:{f}", f"field:{g}"),
                                          max_block_pairs=self.max_block_pairs)
+                if inside(f"field:{f}") & inside(f"field:{g}") and self.refine_above is not None \
+                        and big.kept_pairs > self.refine_above * (len(a) + len(b)):
+                    n_inside += 1  # as dense as a refined key's blocks, and inside them
+                    continue
                 columns.append(join)
                 skipped += big.blocks
                 per_pair[f"{f}+{g}"] = big.kept_pairs
@@ -934,6 +943,8 @@ class FieldAgreement(BlockingRule):
         }
         if n_covered:
             details["joins_covered_by_earlier_rules"] = n_covered
+        if n_inside:
+            details["joins_inside_refined_keys"] = n_inside
         if skipped:
             details["oversized_blocks_skipped"] = skipped
         return RulePlan(self.name, tuple(columns), details)
@@ -941,7 +952,8 @@ class FieldAgreement(BlockingRule):
     def to_dict(self) -> dict[str, Any]:
         """Return the rule's settings."""
         return {"rule": self.name, "fields": None if self.fields is None else list(self.fields),
-                "max_u_exact": self.max_u_exact, "max_block_pairs": self.max_block_pairs}
+                "max_u_exact": self.max_u_exact, "max_block_pairs": self.max_block_pairs,
+                "refine_above": self.refine_above}
 
 
 # --------------------------------------------------------------------------- entry point
@@ -1057,6 +1069,26 @@ def covered_sources(earlier: Sequence[RulePlan], keys_a: dict[str, np.ndarray],
         return cache[source]
 
     return covered
+
+
+def refined_sources(earlier: Sequence[RulePlan], keys_a: dict[str, np.ndarray],
+                    keys_b: dict[str, np.ndarray]) -> Callable[[str], frozenset[int]]:
+    """Return, per key column, the earlier refined joins whose blocks hold its equal pairs.
+
+    A join on two such columns of one refined key only makes pairs inside that key's blocks,
+    of which the refined key keeps the near ones on purpose: equal names are near, and the
+    rest (a date of birth and a sex salted with it) are the block again.
+    """
+    refined = [c for p in earlier for c in p.columns if len(c.sources) == 1 and c.near]
+    cache: dict[str, frozenset[int]] = {}
+
+    def inside(source: str) -> frozenset[int]:
+        if source not in cache:
+            cache[source] = frozenset(k for k, c in enumerate(refined)
+                                      if _implies(keys_a, keys_b, source, c))
+        return cache[source]
+
+    return inside
 
 
 def _implies(keys_a: dict[str, np.ndarray], keys_b: dict[str, np.ndarray], source: str,
