@@ -27,9 +27,13 @@ attacker's reference), each design is also attacked: ``linkcore.audit.run_audit`
 under the same key, and the script prints, per field, the worst attack's re-identified share
 against the verdict's baseline max(chance, chance given what the file reveals trivially).
 
+With ``--blockings auto,unrefined,refine-4`` each design is linked once per blocking on the same
+encodings: the defaults, keyed blocking keys joined whole (never refined by near names), and
+keys refined above 4 pairs per record instead of 16 (linkage/blocking.py, KeyedBlocking).
+
 Usage:
     python benchmarks/design_frontier.py DIR [--a agency_1.csv --b agency_2.csv]
-        [--designs suggested,year-clk] [--register FILE]
+        [--designs suggested,year-clk] [--blockings auto] [--register FILE]
 """
 
 from __future__ import annotations
@@ -141,8 +145,9 @@ def main() -> None:
     parser.add_argument("--b", default=None, help="agency B's file (default: the second)")
     parser.add_argument("--designs", default=",".join(DESIGNS))
     parser.add_argument("--blockings", default="auto",
-                        help="comma-separated: auto (the default rules) and/or unrefined (keyed "
-                             "blocking keys joined whole, never refined by near names)")
+                        help="comma-separated: auto (the default rules), unrefined (keyed "
+                             "blocking keys joined whole, never refined by near names), refine-4 "
+                             "(keys refined above 4 pairs per record instead of 16)")
     parser.add_argument("--calibration", action="store_true",
                         help="print, per band of 0.1 of probability, the share of true pairs")
     parser.add_argument("--register", type=Path, default=None,
@@ -170,7 +175,8 @@ def main() -> None:
 
 
 BLOCKINGS = {"auto": lambda: "auto",
-             "unrefined": lambda: [KeyedBlocking(refine_above=None), FieldAgreement()]}
+             "unrefined": lambda: [KeyedBlocking(refine_above=None), FieldAgreement()],
+             "refine-4": lambda: [KeyedBlocking(refine_above=4.0), FieldAgreement(refine_above=4.0)]}
 
 
 def report(design: str, blocking_name: str, ea, eb, truth: pd.DataFrame,

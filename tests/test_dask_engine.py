@@ -110,6 +110,18 @@ def test_dask_cluster_with_processes_is_identical(pair, local, cluster, partitio
     pd.testing.assert_frame_equal(local.candidates, dist.candidates, check_exact=True)
 
 
+def test_refined_keys_on_a_cluster_are_identical(pair, cluster):
+    """Keys refined by near names (their filter columns travel with the parts' keys)."""
+    _, client = cluster
+    rules = [KeyedBlocking(refine_above=0.01), FieldAgreement(refine_above=0.01)]
+    here = link(*pair, blocking=rules, return_candidates=True)
+    assert "refined" in here.candidate_stats["rules"][0]
+    dist = link(*pair, blocking=rules, engine="dask", client=client, partitions=3,
+                return_candidates=True)
+    same(here, dist)
+    pd.testing.assert_frame_equal(here.candidates, dist.candidates, check_exact=True)
+
+
 def test_a_worker_killed_mid_run_changes_nothing(pair, local, cluster):
     """Kill a worker process once the cells hold their pairs: dask recomputes what it held."""
     cl, client = cluster

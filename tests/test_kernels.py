@@ -237,11 +237,31 @@ def test_kernels_table_lists_every_kernel_with_its_reference():
         "tagged_blocks",
         "gather_or_rows",
         "hmac_sha256_many",
+        "near_block_pairs",
     }
     for name, (kernel, reference) in K.KERNELS.items():
         assert kernel.__name__ == name
         assert reference.__name__ == f"{name}_reference"
         assert "=" in kernel.__doc__ or "Dice" in kernel.__doc__ or "bit" in kernel.__doc__
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 40), st.integers(1, 3))
+def test_near_block_pairs_equals_reference(seed, n, fields):
+    rng = np.random.default_rng(seed)
+    widths = rng.choice([1, 4, 16], fields)
+    near_a = [rng.integers(0, 2**63, (n, w), dtype=np.uint64) for w in widths]
+    near_b = [rng.integers(0, 2**63, (n + 3, w), dtype=np.uint64) for w in widths]
+    near_a[0][::3] = 0
+    counts = rng.integers(0, 4, n)
+    first = rng.integers(0, n, n)  # blocks of up to 3 rows within the n + 3 right rows
+    right_sorted = rng.permutation(n + 3)
+    rows = np.sort(rng.choice(n, n, replace=False))
+    limits = rng.uniform(0.3, 0.7, fields)
+    got = K.near_block_pairs(rows, first, counts, right_sorted, near_a, near_b, limits)
+    want = K.near_block_pairs_reference(rows, first, counts, right_sorted, near_a, near_b, limits)
+    np.testing.assert_array_equal(got[0], want[0])
+    np.testing.assert_array_equal(got[1], want[1])
 
 
 # ------------------------------------------------------------------------------ fixed cases

@@ -38,21 +38,25 @@ def whole(plan):
 
 @settings(max_examples=40, deadline=None)
 @given(st.integers(0, 2**32 - 1), st.integers(1, 300), st.integers(1, 300),
-       st.integers(1, 50), st.floats(0.05, 0.95))
-def test_near_join_is_the_join_filtered_by_nearness_in_any_chunking(seed, n_a, n_b, chunk, t):
+       st.floats(0.05, 0.95), st.floats(0.05, 0.95))
+def test_near_join_is_the_join_filtered_by_nearness(seed, n_a, n_b, t, u):
     rng = np.random.default_rng(seed)
     ka = rng.integers(0, 6, n_a).astype(np.uint64)
     kb = rng.integers(0, 6, n_b).astype(np.uint64)
     fa = [rng.integers(0, 2**63, (n_a, 2), dtype=np.uint64) & rng.integers(0, 2**63, (n_a, 2),
-                                                                            dtype=np.uint64)]
-    fb = [rng.integers(0, 2**63, (n_b, 2), dtype=np.uint64)]
+                                                                            dtype=np.uint64),
+          rng.integers(0, 2**63, (n_a, 16), dtype=np.uint64)]
+    fb = [rng.integers(0, 2**63, (n_b, 2), dtype=np.uint64),
+          rng.integers(0, 2**63, (n_b, 16), dtype=np.uint64)]
     fa[0][::7] = 0  # missing values: never near
     left, right = join_rows(ka, kb)
-    keep = kernels.dice_pairs(fa[0], fb[0], left, right) >= np.float32(t)
-    got = near_join_rows(ka, kb, fa, fb, [t], offset_a=3, offset_b=5, chunk_pairs=chunk)
+    keep = (kernels.dice_pairs(fa[0], fb[0], left, right) >= np.float32(t)) | \
+        (kernels.dice_pairs(fa[1], fb[1], left, right) >= np.float32(u))
+    got = near_join_rows(ka, kb, fa, fb, [t, u], offset_a=3, offset_b=5)
     assert np.array_equal(got[0], left[keep] + 3) and np.array_equal(got[1], right[keep] + 5)
-    assert np.array_equal(near_pairs(fa, fb, [t], left, right), keep)
-    assert not near_pairs(fa, fb, [t], left, right)[fa[0][left].sum(axis=1) == 0].any()
+    assert np.array_equal(near_pairs(fa, fb, [t, u], left, right), keep)
+    one = near_pairs(fa[:1], fb[:1], [t], left, right)
+    assert not one[fa[0][left].sum(axis=1) == 0].any()
 
 
 def test_block_pair_sample_pairs_different_rows_of_one_block():

@@ -53,6 +53,8 @@ __all__ = [
     "dice_top_k_reference",
     "hamming_band_keys",
     "hamming_band_keys_reference",
+    "near_block_pairs",
+    "near_block_pairs_reference",
     "or_positions_csr",
     "or_positions_csr_reference",
     "tagged_blocks",
@@ -788,6 +790,64 @@ def _band_keys_nb(filters, bit_positions):  # pragma: no cover - compiled
     return out
 
 
+@njit(cache=True, inline="always")
+def _near(fa, fb, pa, pb, min_dice, i, j):  # pragma: no cover - compiled
+    """Whether rows ``i``, ``j`` reach a field's float32 minimum Dice on any field."""
+    for k in range(len(fa)):
+        a = fa[k]
+        n_words = a.shape[1]
+        if n_words == 16:
+            c = _pop1(a, i, fb[k], j, 0, 16)
+        else:
+            c = _pop1(a, i, fb[k], j, 0, n_words)
+        if np.float32(_dice(c, pa[k][i] + pb[k][j])) >= min_dice[k]:
+            return True
+    return False
+
+
+_NEAR_ROWS = 256  # left rows per parallel task, taken in block order
+
+
+@njit(cache=True, parallel=True)
+def _near_block_counts_nb(visit, rows_a, first, counts, right_sorted, fa, fb, pa, pb,
+                          min_dice):  # pragma: no cover - compiled
+    """Per joining left row, how many of its block's right rows are near.
+
+    Rows are visited in ``visit`` order (by block), so that a block's right filters, read
+    once per left row of the block, stay in cache between consecutive rows.
+    """
+    n = rows_a.shape[0]
+    out = np.zeros(n, np.int64)
+    for task in prange((n + _NEAR_ROWS - 1) // _NEAR_ROWS):
+        for v in range(task * _NEAR_ROWS, min(n, (task + 1) * _NEAR_ROWS)):
+            r = visit[v]
+            i = rows_a[r]
+            kept = 0
+            for t in range(first[r], first[r] + counts[r]):
+                if _near(fa, fb, pa, pb, min_dice, i, right_sorted[t]):
+                    kept += 1
+            out[r] = kept
+    return out
+
+
+@njit(cache=True, parallel=True)
+def _near_block_fill_nb(visit, rows_a, first, counts, right_sorted, fa, fb, pa, pb, min_dice,
+                        starts, out_left, out_right):  # pragma: no cover - compiled
+    """Write each joining left row's near pairs from ``starts[row]`` on, in block order."""
+    n = rows_a.shape[0]
+    for task in prange((n + _NEAR_ROWS - 1) // _NEAR_ROWS):
+        for v in range(task * _NEAR_ROWS, min(n, (task + 1) * _NEAR_ROWS)):
+            r = visit[v]
+            i = rows_a[r]
+            w = starts[r]
+            for t in range(first[r], first[r] + counts[r]):
+                j = right_sorted[t]
+                if _near(fa, fb, pa, pb, min_dice, i, j):
+                    out_left[w] = i
+                    out_right[w] = j
+                    w += 1
+
+
 # --------------------------------------------------------------------------------------------
 # input checks
 # --------------------------------------------------------------------------------------------
@@ -1323,6 +1383,51 @@ def hamming_band_keys(filters: np.ndarray, bit_positions: np.ndarray) -> np.ndar
     return _band_keys_nb(filters, pos)
 
 
+def near_block_pairs(
+    rows_a: np.ndarray,
+    first: np.ndarray,
+    counts: np.ndarray,
+    right_sorted: np.ndarray,
+    near_a: Sequence[np.ndarray],
+    near_b: Sequence[np.ndarray],
+    min_dice: Sequence[float],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the near pairs of an equal-key join, without making the others.
+
+    Left row ``rows_a[r]`` is paired with ``right_sorted[first[r] : first[r] + counts[r]]``
+    (its block); a pair is kept when on some field ``k`` the float32 Dice of ``near_a[k]`` and
+    ``near_b[k]`` reaches ``min_dice[k]`` (an all-zero filter scores 0). Pairs come in left-row
+    order, each block's in its order: those of the expanded join, filtered. Two passes over
+    the blocks (count, then fill), so memory follows the kept pairs.
+    """
+    if len(near_a) == 0 or len(near_a) != len(near_b) or len(near_a) != len(min_dice):
+        raise ParameterError("near_block_pairs needs one minimum Dice per pair of filter sets")
+    fa = tuple(_filters(f, "near_a") for f in near_a)
+    fb = tuple(_filters(f, "near_b") for f in near_b)
+    for a, b in zip(fa, fb, strict=True):
+        _same_width(a, b)
+    rows_a = np.ascontiguousarray(rows_a, dtype=np.int64)
+    first = np.ascontiguousarray(first, dtype=np.int64)
+    counts = np.ascontiguousarray(counts, dtype=np.int64)
+    right_sorted = np.ascontiguousarray(right_sorted, dtype=np.int64)
+    empty = np.zeros(0, np.int64)
+    if rows_a.size == 0:
+        return empty, empty
+    pa = tuple(popcounts(f) for f in fa)
+    pb = tuple(popcounts(f) for f in fb)
+    limits = np.asarray(min_dice, dtype=np.float32)
+    visit = np.argsort(first, kind="stable")  # the rows of one block one after another
+    kept = _near_block_counts_nb(visit, rows_a, first, counts, right_sorted, fa, fb, pa, pb,
+                                 limits)
+    starts = np.cumsum(kept) - kept
+    total = int(kept.sum())
+    out_left, out_right = np.empty(total, np.int64), np.empty(total, np.int64)
+    if total:
+        _near_block_fill_nb(visit, rows_a, first, counts, right_sorted, fa, fb, pa, pb, limits,
+                            starts, out_left, out_right)
+    return out_left, out_right
+
+
 # --------------------------------------------------------------------------------------------
 # plain-numpy references (what the kernels must equal)
 # --------------------------------------------------------------------------------------------
@@ -1493,6 +1598,21 @@ def hamming_band_keys_reference(filters, bit_positions) -> np.ndarray:
     )
 
 
+def near_block_pairs_reference(rows_a, first, counts, right_sorted, near_a, near_b,
+                               min_dice) -> tuple[np.ndarray, np.ndarray]:
+    """Expand every block's pairs, then keep those near on some field (numpy reference)."""
+    counts = np.asarray(counts, np.int64)
+    left = np.repeat(np.asarray(rows_a, np.int64), counts)
+    offsets = np.arange(counts.sum(), dtype=np.int64) - np.repeat(np.cumsum(counts) - counts,
+                                                                   counts)
+    right = np.asarray(right_sorted, np.int64)[np.repeat(np.asarray(first, np.int64), counts)
+                                               + offsets]
+    keep = np.zeros(left.size, bool)
+    for a, b, t in zip(near_a, near_b, min_dice, strict=True):
+        keep |= dice_pairs_reference(a, b, left, right) >= np.float32(t)
+    return left[keep], right[keep]
+
+
 KERNELS: dict[str, tuple[Callable, Callable]] = {
     "popcounts": (popcounts, popcounts_reference),
     "dice_pairs": (dice_pairs, dice_pairs_reference),
@@ -1507,4 +1627,5 @@ KERNELS: dict[str, tuple[Callable, Callable]] = {
     "gather_or_rows": (gather_or_rows, gather_or_rows_reference),
     "hmac_sha256_many": (hmac_sha256_many, hmac_sha256_many_reference),
     "hamming_band_keys": (hamming_band_keys, hamming_band_keys_reference),
+    "near_block_pairs": (near_block_pairs, near_block_pairs_reference),
 }

@@ -333,10 +333,6 @@ def join_rows(keys_a: np.ndarray, keys_b: np.ndarray, *, skip_zero: bool = True,
     return left + offset_a, right + offset_b
 
 
-#: Pairs of a refined key's blocks made at once before the near test keeps a few of them.
-NEAR_CHUNK_PAIRS = 1 << 22
-
-
 def near_pairs(near_a: Sequence[np.ndarray], near_b: Sequence[np.ndarray],
                min_dice: Sequence[float], left: np.ndarray, right: np.ndarray,
                pops: Sequence[tuple[np.ndarray, np.ndarray]] | None = None) -> np.ndarray:
@@ -358,30 +354,18 @@ def near_pairs(near_a: Sequence[np.ndarray], near_b: Sequence[np.ndarray],
 def near_join_rows(keys_a: np.ndarray, keys_b: np.ndarray, near_a: Sequence[np.ndarray],
                    near_b: Sequence[np.ndarray], min_dice: Sequence[float], *,
                    skip_zero: bool = True, exclude: np.ndarray | None = None,
-                   offset_a: int = 0, offset_b: int = 0,
-                   chunk_pairs: int = NEAR_CHUNK_PAIRS) -> tuple[np.ndarray, np.ndarray]:
+                   offset_a: int = 0, offset_b: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Return the pairs of ``join_rows`` near on at least one filter column (``near_pairs``).
 
-    The blocks' pairs are made ``chunk_pairs`` at a time (whole left rows) and tested at once,
-    so memory follows the pairs kept, not the blocks' size.
+    The blocks' pairs are tested where they are found (``kernels.near_block_pairs``) and only
+    the near ones are made, so memory follows the pairs kept, not the blocks' size.
     """
     probe = _probe(keys_a, keys_b, skip_zero, exclude)
     if probe is None:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    pops = [(kernels.popcounts(fa), kernels.popcounts(fb))
-            for fa, fb in zip(near_a, near_b, strict=True)]
-    ends = np.cumsum(probe.counts)
-    out_l, out_r = [], []
-    start = 0
-    while start < probe.rows_a.size:
-        base = ends[start] - probe.counts[start]
-        stop = max(start + 1, int(np.searchsorted(ends, base + chunk_pairs, "right")))
-        left, right = probe.expand(start, stop)
-        keep = near_pairs(near_a, near_b, min_dice, left, right, pops)
-        out_l.append(left[keep])
-        out_r.append(right[keep])
-        start = stop
-    return np.concatenate(out_l) + offset_a, np.concatenate(out_r) + offset_b
+    left, right = kernels.near_block_pairs(probe.rows_a, probe.first, probe.counts,
+                                           probe.right_sorted, near_a, near_b, min_dice)
+    return left + offset_a, right + offset_b
 
 
 def _in_sorted(x: np.ndarray, values: np.ndarray) -> np.ndarray:
