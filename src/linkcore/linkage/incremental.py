@@ -63,17 +63,20 @@ def freeze(ds: EncodedDataset) -> list[BlockingRule]:
     """Return the rules ``blocking='auto'`` uses above all-pairs size, choices fixed on ``ds``.
 
     Field agreement keeps the fields chosen on ``ds`` (dropped when fewer than two), LSH its
-    bands and bits per band; keyed blocking names its keys. Raises ParameterError when the
+    bands and bits per band; keyed blocking names its keys. Keys are joined whole, never
+    refined (the stored key matrix holds 64-bit keys, and a month's pairs are those of the
+    full run with the same rules). Raises ParameterError when the
     schema allows no blocking (no keys, no CLK, fewer than two fields).
     """
     out: list[BlockingRule] = []
     for rule in blocking.default_rules(ds, ds, all_pairs_limit=0):
         if isinstance(rule, KeyedBlocking):
-            out.append(dataclasses.replace(rule, keys=tuple(ds.blocking_keys)))
+            out.append(dataclasses.replace(rule, keys=tuple(ds.blocking_keys),
+                                           refine_above=None))
         elif isinstance(rule, FieldAgreement):
             fields = tuple(rule.select(ds, ds)[0])
             if len(fields) >= 2:
-                out.append(dataclasses.replace(rule, fields=fields))
+                out.append(dataclasses.replace(rule, fields=fields, refine_above=None))
         elif isinstance(rule, HammingLSH):
             f = rule._filters(ds)  # noqa: SLF001
             plan = rule.plan_bands(f, f)
@@ -95,6 +98,8 @@ def rules_from_json(text: str) -> list[BlockingRule]:
     for doc in json.loads(text):
         doc = dict(doc)
         cls = _RULES[doc.pop("rule")]
+        if cls in (KeyedBlocking, FieldAgreement):
+            doc.setdefault("refine_above", None)  # kept before refining existed: whole keys
         out.append(cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in doc.items()}))
     return out
 
