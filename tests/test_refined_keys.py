@@ -148,6 +148,21 @@ def test_a_field_pair_as_dense_as_a_refined_key_and_inside_it_is_left_out(pair):
     # sex is salted with the date of birth: agreeing on both is the date's block again
     assert dense["joins_inside_refined_keys"] >= 1
     assert "sex+date_of_birth" not in dense["per_field_pair"]
-    assert "first_name+postcode" in dense["per_field_pair"]  # across two keys: small blocks
+    assert "sex+postcode" in dense["per_field_pair"]  # across two keys: small blocks
     sparse = plan_blocking(a, b, REFINED).rules[1].details
     assert "sex+date_of_birth" in sparse["per_field_pair"]
+
+
+def test_near_fields_that_imply_a_refined_key_need_no_join_of_their_own(pair):
+    from linkcore.linkage.blocking import _combine_keys, field_keys
+
+    a, b, _ = pair
+    plan = plan_blocking(a, b, REFINED)
+    agree = plan.rules[1].details
+    assert "first_name+last_name" not in agree["per_field_pair"]
+    assert agree["joins_covered_by_earlier_rules"] >= 1
+    # equal first name and surname (salted with the date of birth): equal date, Dice 1 on names
+    ka = _combine_keys(field_keys(a, "first_name"), field_keys(a, "last_name"))
+    kb = _combine_keys(field_keys(b, "first_name"), field_keys(b, "last_name"))
+    left, right = join_rows(ka, kb)
+    assert left.size and np.isin(left * len(b) + right, whole(plan)[0]).all()

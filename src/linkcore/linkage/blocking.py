@@ -1042,14 +1042,26 @@ def covered_sources(earlier: Sequence[RulePlan], keys_a: dict[str, np.ndarray],
     Key column S is covered when equal S implies equal key K of an earlier join, on every record
     of both files, with K present and outside that join's oversized blocks: then each pair that
     agrees on S (and on anything else) shares K and is a candidate already. A name salted with
-    the whole date of birth is covered by the date-of-birth blocking key.
+    the whole date of birth is covered by the date-of-birth blocking key. A refined key covers
+    its own near fields that imply it: equal filters (present, so not all zero) have Dice 1, at
+    or above any near minimum, so the refined key keeps their pairs.
     """
     singles = [c for p in earlier for c in p.columns if len(c.sources) == 1 and not c.near]
+    refined = [c for p in earlier for c in p.columns if len(c.sources) == 1 and c.near]
     cache: dict[str, bool] = {}
+
+    def near_field_of(source: str, col: JoinColumn) -> bool:
+        near = f"near:{source.removeprefix('field:')}"
+        if not source.startswith("field:") or near not in col.near:
+            return False
+        return all(not bool(((keys[source] != 0) & ~keys[near].any(axis=1)).any())
+                   for keys in (keys_a, keys_b))  # no present value with an empty filter
 
     def covered(source: str) -> bool:
         if source not in cache:
-            cache[source] = any(_implies(keys_a, keys_b, source, c) for c in singles)
+            cache[source] = any(_implies(keys_a, keys_b, source, c) for c in singles) or any(
+                near_field_of(source, c) and _implies(keys_a, keys_b, source, c)
+                for c in refined)
         return cache[source]
 
     return covered
