@@ -79,6 +79,8 @@ ALL_PAIRS_LIMIT = 1_000_000
 
 #: A keyed block (or LSH bucket) with more pairs than this is skipped, with a warning.
 MAX_BLOCK_PAIRS = 250_000
+#: Prefix of the key columns that hold a refined key's filters (the field's own filters).
+NEAR = "near:"
 #: Pairs per record (``pairs / (n_a + n_b)``) above which a keyed blocking key is refined.
 #: Below it the whole blocks cost little (10^6 x 10^6 links in about a minute) and refining
 #: them would lose a few true pairs (docs/parameters.md, "Refined blocking keys").
@@ -523,11 +525,11 @@ class KeyedBlocking(BlockingRule):
                 near = self.near_fields(a, b, name)
                 if near:
                     for f in near:
-                        keys_a[f"near:{f}"], keys_b[f"near:{f}"] = a.fields[f], b.fields[f]
+                        keys_a[f"{NEAR}{f}"], keys_b[f"{NEAR}{f}"] = a.fields[f], b.fields[f]
                     join, big = _join_column(
                         name, keys_a, keys_b, (col,),
                         max_block_pairs=self.max_block_pairs * REFINED_BLOCK_FACTOR)
-                    join = dataclasses.replace(join, near=tuple(f"near:{f}" for f in near),
+                    join = dataclasses.replace(join, near=tuple(f"{NEAR}{f}" for f in near),
                                                near_min_dice=tuple(near.values()))
                     refined[name] = {f: round(t, 6) for f, t in near.items()}
             columns.append(join)
@@ -1013,9 +1015,14 @@ class BlockingPlan:
         return BlockingPlan(self.n_a, self.n_b, self.rules)
 
     def part_keys(self, side: str, start: int, stop: int) -> dict[str, np.ndarray]:
-        """One side's key columns for rows ``start`` to ``stop`` (copies, to ship alone)."""
+        """One side's key columns for rows ``start`` to ``stop`` (copies, to ship alone).
+
+        The near columns (a refined key's filters) are left out: a part adds its own rows'
+        filters (``partitions.Part``).
+        """
         keys = self.keys_a if side == "a" else self.keys_b
-        return {k: np.ascontiguousarray(v[start:stop]) for k, v in keys.items()}
+        return {k: np.ascontiguousarray(v[start:stop]) for k, v in keys.items()
+                if not k.startswith(NEAR)}
 
 
 def plan_blocking(a: EncodedDataset, b: EncodedDataset, blocking: BlockingSpec = "auto"
@@ -1051,7 +1058,7 @@ def covered_sources(earlier: Sequence[RulePlan], keys_a: dict[str, np.ndarray],
     cache: dict[str, bool] = {}
 
     def near_field_of(source: str, col: JoinColumn) -> bool:
-        near = f"near:{source.removeprefix('field:')}"
+        near = f"{NEAR}{source.removeprefix('field:')}"
         if not source.startswith("field:") or near not in col.near:
             return False
         return all(not bool(((keys[source] != 0) & ~keys[near].any(axis=1)).any())

@@ -34,7 +34,7 @@ import numpy as np
 from linkcore.dataset import dataset_tag, read_rows
 from linkcore.engines import DaskEngine, LocalEngine, even_bounds
 from linkcore.errors import DatasetError, ParameterError
-from linkcore.linkage.blocking import BlockingPlan, cell_codes
+from linkcore.linkage.blocking import NEAR, BlockingPlan, cell_codes
 from linkcore.linkage.compare import DEFAULT_CHUNK_SIZE, Comparator
 from linkcore.linkage.levels import FieldComparison
 from linkcore.linkage.model import merge_pattern_counts, pattern_counts
@@ -72,11 +72,15 @@ class Grid:
 
 
 class Part:
-    """One side's rows ``start`` to ``stop``: the dataset slice and its blocking key columns."""
+    """One side's rows ``start`` to ``stop``: the dataset slice and its blocking key columns.
+
+    The filter columns a refined key tests (``near:<field>``) are the part's own fields, added
+    here rather than shipped twice.
+    """
 
     def __init__(self, ds: EncodedDataset, keys: dict[str, np.ndarray], start: int, index: int):
         self.ds = ds
-        self.keys = keys
+        self.keys = _with_near(keys, ds)
         self.start = start
         self.index = index
         self._comparators: dict[Any, Comparator] = {}
@@ -84,13 +88,18 @@ class Part:
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state["_comparators"] = {}  # a cache: never shipped
+        state["keys"] = {k: v for k, v in self.keys.items() if not k.startswith(NEAR)}
         return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self.keys = _with_near(self.keys, self.ds)
 
     def __sizeof__(self) -> int:
         """Bytes of the rows and key columns (dask weighs moving a part by this)."""
         ds = self.ds
         arrays = [ds.record_ids, ds.missing, *ds.fields.values(), *ds.blocking_keys.values(),
-                  *self.keys.values()]
+                  *(v for k, v in self.keys.items() if not k.startswith(NEAR))]
         if ds.clk is not None:
             arrays.append(ds.clk)
         return object.__sizeof__(self) + sum(_nbytes(a) for a in arrays)
@@ -108,6 +117,11 @@ class Part:
             self._comparators[key] = Comparator(self.ds, other.ds, comparisons,
                                                 chunk_size=chunk_size)
         return self._comparators[key]
+
+
+def _with_near(keys: dict[str, np.ndarray], ds: EncodedDataset) -> dict[str, np.ndarray]:
+    """Return the key columns with the part's filters as near columns (references, no copies)."""
+    return {**keys, **{f"{NEAR}{f}": filters for f, filters in ds.fields.items()}}
 
 
 def copy_part(part: Part) -> Part:
