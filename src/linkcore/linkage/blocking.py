@@ -336,19 +336,17 @@ def join_rows(keys_a: np.ndarray, keys_b: np.ndarray, *, skip_zero: bool = True,
 
 
 def near_pairs(near_a: Sequence[np.ndarray], near_b: Sequence[np.ndarray],
-               min_dice: Sequence[float], left: np.ndarray, right: np.ndarray,
-               pops: Sequence[tuple[np.ndarray, np.ndarray]] | None = None) -> np.ndarray:
+               min_dice: Sequence[float], left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Whether each pair's filters are near (Dice >= the field's minimum) on at least one field.
 
     A missing value's filter is all zero and scores 0, so it is never near.
     """
     keep = np.zeros(left.size, bool)
-    for k, (fa, fb, t) in enumerate(zip(near_a, near_b, min_dice, strict=True)):
+    for fa, fb, t in zip(near_a, near_b, min_dice, strict=True):
         open_ = np.flatnonzero(~keep)
         if open_.size == 0:
             break
-        pa, pb = pops[k] if pops is not None else (None, None)
-        dice = kernels.dice_pairs(fa, fb, left[open_], right[open_], pa, pb)
+        dice = kernels.dice_pairs(fa, fb, left[open_], right[open_])
         keep[open_[dice >= np.float32(t)]] = True
     return keep
 
@@ -479,7 +477,7 @@ class KeyedBlocking(BlockingRule):
 
     A key whose blocks hold more than ``refine_above`` pairs per record (``pairs / (n_a +
     n_b)``: it grows with the files, since a date of birth is shared by more people in a larger
-    population) is refined: of its blocks' pairs only those near on at least one name field
+    population) is refined: of its blocks' pairs only those near on at least one field
     comparable within the block are kept (``near_join_rows``). A field is comparable when it
     is not salted, or salted with the key's own fields; it is near when its Dice reaches the
     ``refine_quantile`` of the Dice of pairs of different records of the first file that share
@@ -552,9 +550,8 @@ class KeyedBlocking(BlockingRule):
 
         Candidates: fields of at least 256 bits (names, a date, an NI number; not sex or a
         postcode) found in both files, not part of the key, unsalted or salted with the key's
-        fields. The reference pairs are
-        drawn from the first file's own blocks: a random record with a key, and a random other
-        record of its block. A field needs 100 such pairs with both values present and
+        fields. The reference pairs are drawn from the first file's own blocks
+        (``_block_pair_sample``). A field needs 100 such pairs with both values present and
         unequal filters, and a minimum below 1.
         """
         candidates = _refining_fields(a, b, key)
