@@ -353,14 +353,19 @@ class EncodedDataset:
         return pa.RecordBatch.from_arrays(arrays, schema=arrow_schema)
 
     @classmethod
-    def read(cls, path: str | os.PathLike[str]) -> EncodedDataset:
-        """Read and verify a linkcore Parquet file or partitioned dataset (a folder)."""
+    def read(cls, path: str | os.PathLike[str], *,
+             mapped_dir: str | os.PathLike[str] | None = None) -> EncodedDataset:
+        """Read and verify a linkcore Parquet file or partitioned dataset (a folder).
+
+        ``mapped_dir``: keep the filter columns in memory-mapped scratch files in that folder
+        instead of in memory (linkcore/mapped.py), for files larger than memory.
+        """
         path = Path(path)
         if path.is_dir():
             from .partitioned import read_partitioned
 
-            return read_partitioned(path)
-        return _read_parquet(path)
+            return read_partitioned(path, mapped_dir=mapped_dir)
+        return _read_parquet(path, mapped_dir=mapped_dir)
 
     # -- clkhash import -------------------------------------------------------------------
     @classmethod
@@ -408,18 +413,23 @@ def check_compatible(a: EncodedDataset, b: EncodedDataset,
         )
 
 
-def read_any(path: str | os.PathLike[str]) -> EncodedDataset:
-    """Read a linkcore Parquet file, a partitioned dataset (a folder) or clkhash CLK JSON."""
+def read_any(path: str | os.PathLike[str], *,
+             mapped_dir: str | os.PathLike[str] | None = None) -> EncodedDataset:
+    """Read a linkcore Parquet file, a partitioned dataset (a folder) or clkhash CLK JSON.
+
+    ``mapped_dir``: as for ``EncodedDataset.read`` (linkcore files only; clkhash JSON is read
+    into memory).
+    """
     path = Path(path)
     if path.is_dir():
         from .partitioned import read_partitioned
 
-        return read_partitioned(path)
+        return read_partitioned(path, mapped_dir=mapped_dir)
     _check_file(path)
     with open(path, "rb") as fh:
         head = fh.read(4096)
     if head.startswith(_PARQUET_MAGIC):
-        return _read_parquet(path)
+        return _read_parquet(path, mapped_dir=mapped_dir)
     if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
         return EncodedDataset.from_clkhash_json(path)
     raise DatasetError(
@@ -667,7 +677,8 @@ def read_rows(path: str | os.PathLike[str], start: int, stop: int) -> EncodedDat
     return _read_parquet(path, (start, stop))
 
 
-def _read_parquet(path: Path, rows: tuple[int, int] | None = None) -> EncodedDataset:
+def _read_parquet(path: Path, rows: tuple[int, int] | None = None, *,
+                  mapped_dir: str | os.PathLike[str] | None = None) -> EncodedDataset:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -719,7 +730,7 @@ def _read_parquet(path: Path, rows: tuple[int, int] | None = None) -> EncodedDat
             )
         if rows is not None and not 0 <= rows[0] <= rows[1] <= n:
             raise DatasetError(f"{path} holds {n} records, not rows {rows[0]} to {rows[1]}")
-        ds = _read_columns(pf, path, meta, schema, n, rows)
+        ds = _read_columns(pf, path, meta, schema, n, rows, mapped_dir)
     try:
         ds.validate()
     except DatasetError as exc:
@@ -728,8 +739,11 @@ def _read_parquet(path: Path, rows: tuple[int, int] | None = None) -> EncodedDat
 
 
 def _read_columns(pf: Any, path: Path, meta: DatasetMeta, schema: Schema | None,
-                  n: int, rows: tuple[int, int] | None = None) -> EncodedDataset:
+                  n: int, rows: tuple[int, int] | None = None,
+                  mapped_dir: str | os.PathLike[str] | None = None) -> EncodedDataset:
     """Read the columns (of the row groups holding ``rows`` only, if given) and check them."""
+    from .mapped import release, word_arrays
+
     import pyarrow as pa
 
     fix = "re-create it with `linkcore encode`"
@@ -792,9 +806,10 @@ def _read_columns(pf: Any, path: Path, meta: DatasetMeta, schema: Schema | None,
         offset = int(starts[first])
         n = int(starts[groups.stop] - offset) if len(groups) else 0
     field_names = schema.field_names if schema is not None else ()
-    fields = {f: np.empty((n, expected[FIELD_PREFIX + f][1]), np.uint64) for f in field_names}
+    fields = word_arrays({f: expected[FIELD_PREFIX + f][1] for f in field_names}, n, mapped_dir)
+    clk = (word_arrays({CLK_COLUMN: expected[CLK_COLUMN][1]}, n, mapped_dir)[CLK_COLUMN]
+           if CLK_COLUMN in expected else None)
     missing = np.zeros((n, len(field_names)), dtype=bool)
-    clk = np.empty((n, expected[CLK_COLUMN][1]), np.uint64) if CLK_COLUMN in expected else None
     block_names = [c[len(BLOCK_PREFIX):] for c in expected if c.startswith(BLOCK_PREFIX)]
     blocks = {b: np.zeros(n, np.uint64) for b in block_names}
     id_parts: list[np.ndarray] = []
@@ -825,6 +840,7 @@ def _read_columns(pf: Any, path: Path, meta: DatasetMeta, schema: Schema | None,
     ids = np.concatenate(id_parts) if id_parts else np.empty(0, dtype=object)
     if len(ids) != n:
         raise DatasetError(f"{path}: row groups hold {len(ids)} rows, the footer says {n}; {fix}")
+    release(*fields.values(), clk)  # written: mapped pages go to the page cache
     ds = EncodedDataset(ids, fields, missing, clk, blocks, meta, schema=schema)
     if rows is None:
         return ds

@@ -29,6 +29,7 @@ import numpy as np
 
 from .dataset import SPEC_VERSION, EncodedDataset, _canonical_json, _read_parquet
 from .errors import DatasetError
+from .mapped import release, word_arrays
 
 MANIFEST_NAME = "manifest.json"
 FORMAT = "linkcore-partitioned"
@@ -211,9 +212,13 @@ def read_part(folder: str | os.PathLike[str], manifest: Manifest, index: int) ->
     return part
 
 
-def read_partitioned(folder: str | os.PathLike[str]) -> EncodedDataset:
-    """Read a partitioned dataset whole: the parts in order, checked, as one EncodedDataset."""
-    return _read(Path(folder), None)
+def read_partitioned(folder: str | os.PathLike[str], *,
+                     mapped_dir: str | os.PathLike[str] | None = None) -> EncodedDataset:
+    """Read a partitioned dataset whole: the parts in order, checked, as one EncodedDataset.
+
+    ``mapped_dir``: keep the filter columns in memory-mapped scratch files there (mapped.py).
+    """
+    return _read(Path(folder), None, mapped_dir)
 
 
 def read_partitioned_rows(folder: str | os.PathLike[str], start: int, stop: int
@@ -222,7 +227,8 @@ def read_partitioned_rows(folder: str | os.PathLike[str], start: int, stop: int
     return _read(Path(folder), (start, stop))
 
 
-def _read(folder: Path, rows: tuple[int, int] | None) -> EncodedDataset:
+def _read(folder: Path, rows: tuple[int, int] | None,
+          mapped_dir: str | os.PathLike[str] | None = None) -> EncodedDataset:
     manifest = read_manifest(folder)
     check_folder(folder, manifest)
     starts = manifest.starts()
@@ -235,9 +241,10 @@ def _read(folder: Path, rows: tuple[int, int] | None) -> EncodedDataset:
     n = hi - lo
     first = read_part(folder, manifest, wanted[0])
     ids = np.empty(n, dtype=object)
-    fields = {k: np.empty((n, v.shape[1]), np.uint64) for k, v in first.fields.items()}
+    fields = word_arrays({k: v.shape[1] for k, v in first.fields.items()}, n, mapped_dir)
+    clk = (None if first.clk is None
+           else word_arrays({"clk": first.clk.shape[1]}, n, mapped_dir)["clk"])
     missing = np.empty((n, first.missing.shape[1]), dtype=bool)
-    clk = None if first.clk is None else np.empty((n, first.clk.shape[1]), np.uint64)
     blocks = {k: np.empty(n, np.uint64) for k in first.blocking_keys}
     for i in wanted:
         part = first if i == wanted[0] else read_part(folder, manifest, i)
@@ -256,6 +263,7 @@ def _read(folder: Path, rows: tuple[int, int] | None) -> EncodedDataset:
         for k, v in part.blocking_keys.items():
             blocks[k][dst] = v[src]
         del part
+    release(*fields.values(), clk)  # written: mapped pages go to the page cache
     meta = dataclasses.replace(first.meta, record_count=n)
     ds = EncodedDataset(ids, fields, missing, clk, blocks, meta, schema=first.schema)
     try:

@@ -117,13 +117,17 @@ class _Printer:
               help="Save the trained model as JSON.")
 @click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Also write a self-contained offline HTML report (charts, model, examples).")
+@click.option("--mapped-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              metavar="DIR",
+              help="Keep the files' filters in memory-mapped scratch files in DIR (unnamed, "
+                   "gone when the run ends): for files larger than memory, with --partitions.")
 @cluster_options
 @force_option
 @common_options
 @guarded
 def link(file_a: Path, file_b: Path, output: Path, threshold: str, one_to_one: str,
          model_path: Path | None, model_out: Path | None, report_path: Path | None,
-         partitions: int | None, workers: int | None, scheduler: str | None, force: bool,
+         mapped_dir: Path | None, partitions: int | None, workers: int | None, scheduler: str | None, force: bool,
          quiet: bool, verbose: bool) -> None:
     """Link two encoded files FILE_A and FILE_B (linkcore Parquet, a folder, or clkhash JSON).
 
@@ -163,7 +167,7 @@ def link(file_a: Path, file_b: Path, output: Path, threshold: str, one_to_one: s
                           progress=not quiet, on_stage=_Printer(quiet),
                           return_candidates=report_path is not None,
                           engine="local" if client is None else "dask", client=client,
-                          partitions=partitions)
+                          partitions=partitions, mapped_dir=mapped_dir)
         # Every output is written aside first; they are renamed into place together.
         result.write(outputs.path("-o"))
         if model_out is not None:

@@ -38,6 +38,7 @@ from linkcore.linkage.blocking import NEAR, BlockingPlan, cell_codes
 from linkcore.linkage.compare import DEFAULT_CHUNK_SIZE, Comparator
 from linkcore.linkage.levels import FieldComparison
 from linkcore.linkage.model import merge_pattern_counts, pattern_counts
+from linkcore.mapped import release_datasets
 
 if TYPE_CHECKING:
     from linkcore.dataset import EncodedDataset
@@ -216,6 +217,7 @@ def pair_cell(part_a: Part, part_b: Part, plan: BlockingPlan,
     n_b = max(plan.n_b, 1)
     comparator = part_a.comparator(part_b, comparisons, chunk_size)
     levels = comparator.levels(codes // n_b - part_a.start, codes % n_b - part_b.start)
+    release_datasets(part_a.ds, part_b.ds)  # mapped filters: keep only the pages in use
     return Cell(codes, levels, plan.n_b, counts, seconds, time.perf_counter() - t0)
 
 

@@ -31,6 +31,7 @@ import pandas as pd
 
 from linkcore._io import write_table_atomic
 from linkcore.dataset import EncodedDataset, check_compatible, read_any
+from linkcore.mapped import check_mapped_dir, release_datasets
 from linkcore.engines import make_engine
 from linkcore.errors import ModelError, ParameterError
 from linkcore.linkage import resolve as _resolve
@@ -310,11 +311,12 @@ def _json_float(x: Any) -> Any:
 # --------------------------------------------------------------------------- stages
 
 
-def _load(ds: DatasetLike, which: str) -> tuple[EncodedDataset, str]:
+def _load(ds: DatasetLike, which: str, mapped_dir: str | os.PathLike[str] | None = None
+          ) -> tuple[EncodedDataset, str]:
     if isinstance(ds, EncodedDataset):
         return ds, which
     if isinstance(ds, str | os.PathLike):
-        return read_any(ds), f"{which} ({Path(ds).name})"
+        return read_any(ds, mapped_dir=mapped_dir), f"{which} ({Path(ds).name})"
     raise ParameterError(f"the {which} dataset must be an EncodedDataset or a file path")
 
 
@@ -875,6 +877,7 @@ def link(
     on_stage: Callable[[str, dict[str, Any]], None] | None = None,
     dependence_correction: bool = True,
     blocking_recall_budget: int = DEFAULT_BUDGET,
+    mapped_dir: str | os.PathLike[str] | None = None,
 ) -> LinkResult:
     """Link two encoded datasets (EncodedDataset objects or file paths) without labels.
 
@@ -893,8 +896,13 @@ def link(
     (linkage/blocking_recall.py). Blocking's recall is estimated without labels by
     capture-recapture over the blocking passes (linkage/capture_recapture.py), by the sample
     where that is not defined; the estimated recall includes it. 0 skips every estimate.
+    ``mapped_dir``: a folder in which the filter columns of files given by path are kept in
+    memory-mapped scratch files instead of in memory (linkcore/mapped.py; for files larger
+    than memory, with ``partitions`` so that each cell touches a share of them).
     """
     threshold = _check_options(threshold, one_to_one, engine)
+    if mapped_dir is not None:
+        check_mapped_dir(mapped_dir)
     if not isinstance(blocking_recall_budget, int) or blocking_recall_budget < 0:
         raise ParameterError("blocking_recall_budget must be a whole number, 0 or more")
     if not isinstance(u_pairs, int) or u_pairs < 1:
@@ -904,14 +912,15 @@ def link(
 
     def lap(stage: str, info: dict[str, Any] | None = None, notify: bool = True) -> None:
         nonlocal t0
+        release_datasets(ds_a, ds_b)  # mapped filters: a stage's pages are not kept past it
         now = time.perf_counter()
         timings[stage] = now - t0
         t0 = now
         if on_stage is not None and notify:
             on_stage(stage, info or {})
 
-    ds_a, name_a = _load(a, "first")
-    ds_b, name_b = _load(b, "second")
+    ds_a, name_a = _load(a, "first", mapped_dir)
+    ds_b, name_b = _load(b, "second", mapped_dir)
     # tagged as read now: a worker that later finds another file there refuses it
     sources = (_file_source(a, ds_a, engine), _file_source(b, ds_b, engine))
     check_compatible(ds_a, ds_b, (name_a, name_b))

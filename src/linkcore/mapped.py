@@ -1,0 +1,110 @@
+"""Filter columns kept in memory-mapped scratch files, for encoded files larger than memory.
+
+An encoded record of the suggested design holds about 850 bytes of filters, so two files of
+10^7 records hold some 17 GB: more than a linkage machine may keep in memory beside the
+candidate pairs. Read with a *mapped folder*, a dataset's filter columns live in files there,
+mapped into the process: the operating system keeps the pages in use in its page cache and
+drops the others, and a stage that reads a file's rows in order (the keys, the popcounts) or
+one row range at a time (a grid cell) touches only those pages.
+
+Each scratch file is created private to the user (mode 0600), its whole size reserved on disk
+up front (a full disk is an error here, not a crash later), mapped, and unlinked at once: it
+has no name while it is used, and the disk space comes back when the arrays are gone, even if
+the process is killed. The files hold what the encoded files hold (filters, no plaintext, no
+key).
+"""
+
+from __future__ import annotations
+
+import mmap
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .errors import ParameterError
+
+PREFIX = "linkcore-filters-"
+
+
+def check_mapped_dir(folder: str | os.PathLike[str]) -> Path:
+    """Return the folder as a Path; ParameterError when it is not a writable directory."""
+    path = Path(folder)
+    if not path.is_dir():
+        raise ParameterError(f"the mapped folder {path} is not a directory; create it first")
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise ParameterError(f"the mapped folder {path} is not writable by this user")
+    return path
+
+
+def mapped_words(folder: str | os.PathLike[str], n: int, words: int) -> np.ndarray:
+    """Return a zeroed (n, words) uint64 array backed by a nameless file in ``folder``."""
+    size = n * words * 8
+    if size == 0:
+        return np.zeros((n, words), np.uint64)
+    path = check_mapped_dir(folder)
+    try:
+        fd, name = tempfile.mkstemp(prefix=PREFIX, dir=path)
+    except OSError as exc:
+        raise ParameterError(
+            f"cannot create a scratch file in the mapped folder {path} ({exc.strerror})"
+        ) from None
+    try:
+        os.unlink(name)
+        try:
+            os.posix_fallocate(fd, 0, size)
+        except OSError as exc:
+            raise ParameterError(
+                f"the mapped folder {path} has no room for {size / 1e9:.2f} GB of filters "
+                f"({exc.strerror}); free space there or choose another folder"
+            ) from None
+        buf = mmap.mmap(fd, size, flags=mmap.MAP_SHARED, prot=mmap.PROT_READ | mmap.PROT_WRITE)
+    finally:
+        os.close(fd)
+    return np.frombuffer(buf, dtype=np.uint64).reshape(n, words)
+
+
+def word_arrays(widths: dict[str, int], n: int,
+                folder: str | os.PathLike[str] | None) -> dict[str, np.ndarray]:
+    """Return one (n, width) uint64 array per name: in memory, or mapped in ``folder``."""
+    if folder is None:
+        return {k: np.empty((n, w), np.uint64) for k, w in widths.items()}
+    return {k: mapped_words(folder, n, w) for k, w in widths.items()}
+
+
+def _mapping(a: np.ndarray) -> mmap.mmap | None:
+    """The scratch file mapping behind an array (or a view of one), if any."""
+    base = a
+    while isinstance(base, np.ndarray):
+        base = base.base
+    if isinstance(base, memoryview):
+        base = base.obj
+    return base if isinstance(base, mmap.mmap) else None
+
+
+def is_mapped(a: np.ndarray) -> bool:
+    """Tell whether an array's memory is a mapped scratch file (or a view of one)."""
+    return _mapping(a) is not None
+
+
+def release(*arrays: np.ndarray | None) -> None:
+    """Let go of the mapped pages behind these arrays (their contents stay, in the files).
+
+    The mappings are shared, so the pages stay in the page cache (or are written to the
+    file) and come back on the next read: the process holds only the pages in use, and the
+    kernel may reclaim the rest without waiting for the arrays to go. Arrays in memory are
+    left alone.
+    """
+    seen: set[int] = set()
+    for a in arrays:
+        mm = None if a is None else _mapping(a)
+        if mm is not None and id(mm) not in seen and not mm.closed:
+            seen.add(id(mm))
+            mm.madvise(mmap.MADV_DONTNEED)
+
+
+def release_datasets(*datasets: Any) -> None:
+    """Let go of the mapped pages of these EncodedDatasets' filter columns (see ``release``)."""
+    release(*(a for ds in datasets for a in (*ds.fields.values(), ds.clk)))
