@@ -742,9 +742,9 @@ def _read_columns(pf: Any, path: Path, meta: DatasetMeta, schema: Schema | None,
                   n: int, rows: tuple[int, int] | None = None,
                   mapped_dir: str | os.PathLike[str] | None = None) -> EncodedDataset:
     """Read the columns (of the row groups holding ``rows`` only, if given) and check them."""
-    from .mapped import release, word_arrays
-
     import pyarrow as pa
+
+    from .mapped import release, word_arrays
 
     fix = "re-create it with `linkcore encode`"
     arrow_schema = pf.schema_arrow

@@ -75,7 +75,7 @@ def word_arrays(widths: dict[str, int], n: int,
 
 
 def _mapping(a: np.ndarray) -> mmap.mmap | None:
-    """The scratch file mapping behind an array (or a view of one), if any."""
+    """Return the scratch file mapping behind an array (or a view of one), if any."""
     base = a
     while isinstance(base, np.ndarray):
         base = base.base

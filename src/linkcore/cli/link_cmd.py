@@ -127,8 +127,8 @@ class _Printer:
 @guarded
 def link(file_a: Path, file_b: Path, output: Path, threshold: str, one_to_one: str,
          model_path: Path | None, model_out: Path | None, report_path: Path | None,
-         mapped_dir: Path | None, partitions: int | None, workers: int | None, scheduler: str | None, force: bool,
-         quiet: bool, verbose: bool) -> None:
+         mapped_dir: Path | None, partitions: int | None, workers: int | None,
+         scheduler: str | None, force: bool, quiet: bool, verbose: bool) -> None:
     """Link two encoded files FILE_A and FILE_B (linkcore Parquet, a folder, or clkhash JSON).
 
     Prints the candidate pairs per blocking rule, the model's training, the matches and the

@@ -31,7 +31,6 @@ import pandas as pd
 
 from linkcore._io import write_table_atomic
 from linkcore.dataset import EncodedDataset, check_compatible, read_any
-from linkcore.mapped import check_mapped_dir, release_datasets
 from linkcore.engines import make_engine
 from linkcore.errors import ModelError, ParameterError
 from linkcore.linkage import resolve as _resolve
@@ -66,6 +65,7 @@ from linkcore.linkage.model import (
 )
 from linkcore.linkage.partitions import FileSource, PairStages
 from linkcore.linkage.salt import SaltDependence, salt_dependence
+from linkcore.mapped import check_mapped_dir, release_datasets
 
 logger = logging.getLogger("linkcore.linkage.pipeline")
 
