@@ -171,20 +171,32 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=None,
                         help="folder for the encoded pieces and the mapped filters "
                              "(default: a temporary folder, removed at the end)")
+    parser.add_argument("--keep", type=Path, default=None,
+                        help="write the encoded pieces and the truth into this new folder and "
+                             "keep them (for --encoded)")
+    parser.add_argument("--encoded", type=Path, default=None,
+                        help="link the pieces a --keep run left in this folder instead of "
+                             "generating and encoding them again (encoding is then not timed)")
     args = parser.parse_args()
     print(f"machine: {platform.machine()} cpus={os.cpu_count()} python "
           f"{platform.python_version()} numpy {np.__version__}; {time.strftime('%Y-%m-%d %H:%M')}"
           f"; load average {load()}", flush=True)
     tmp = tempfile.TemporaryDirectory(prefix="link_large_", dir=args.workdir)
-    work = Path(tmp.name)
     peaks = Peaks()
     t0 = time.perf_counter()
-    path_a, path_b, t_encode, design = encode_in_chunks(args.records, args.chunks, args.seed,
-                                                        work, peaks)
-    print(f"encoded both in {t_encode:.1f} s ({design}); {peaks.reset()}; "
-          f"the pieces' generation took {time.perf_counter() - t0 - t_encode:.1f} s more "
-          "(not timed)", flush=True)
-    mapped = work / "mapped"
+    if args.encoded is not None:
+        work = args.encoded
+        path_a, path_b, t_encode = work / "a.parts", work / "b.parts", 0.0
+        print(f"linking the pieces kept in {work} (encoding not rerun, not timed)")
+    else:
+        work = Path(tmp.name) if args.keep is None else args.keep
+        work.mkdir(exist_ok=True)
+        path_a, path_b, t_encode, design = encode_in_chunks(args.records, args.chunks,
+                                                            args.seed, work, peaks)
+        print(f"encoded both in {t_encode:.1f} s ({design}); {peaks.reset()}; the pieces' "
+              f"generation took {time.perf_counter() - t0 - t_encode:.1f} s more (not timed)",
+              flush=True)
+    mapped = Path(tmp.name) / "mapped"
     mapped.mkdir()
     t1 = time.perf_counter()
 

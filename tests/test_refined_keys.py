@@ -145,6 +145,20 @@ def test_refinement_settings_are_checked():
         KeyedBlocking(refine_above=0)
     with pytest.raises(Exception, match="refine_quantile"):
         KeyedBlocking(refine_quantile=1.0)
+    with pytest.raises(Exception, match="refine_pairs"):
+        KeyedBlocking(refine_pairs=0)
+
+
+def test_a_key_with_more_pairs_in_all_than_the_budget_is_refined_however_sparse(pair):
+    a, b, _ = pair
+    sparse = KeyedBlocking(refine_above=1e9)  # no key hands out a billion pairs per record
+    assert "refined" not in plan_blocking(a, b, [sparse]).rules[0].details
+    per_key = plan_blocking(a, b, [sparse]).rules[0].details["per_key"]
+    budget = sorted(per_key.values())[-2]  # the two densest keys are over it, or at it
+    capped = plan_blocking(a, b, [KeyedBlocking(refine_above=1e9, refine_pairs=budget - 1)])
+    over = {k for k, v in per_key.items() if v > budget - 1}
+    assert set(capped.rules[0].details["refined"]) == over - {"ni_number.value"}
+    assert KeyedBlocking().to_dict()["refine_pairs"] == 50_000_000
 
 
 def test_a_field_pair_as_dense_as_a_refined_key_and_inside_it_is_left_out(pair):

@@ -814,10 +814,12 @@ def _read_columns(pf: Any, path: Path, meta: DatasetMeta, schema: Schema | None,
     blocks = {b: np.zeros(n, np.uint64) for b in block_names}
     id_parts: list[np.ndarray] = []
 
-    for start, table in _row_groups(pf, path, groups):
+    for group, (start, table) in enumerate(_row_groups(pf, path, groups)):
         stop = start + table.num_rows
         if stop > n:
             raise DatasetError(f"{path}: row groups hold more rows than the footer says; {fix}")
+        if group % 16 == 15:  # mapped: the rows written so far need not stay in this process
+            release(*fields.values(), clk)
         try:
             id_parts.append(table.column(ID_COLUMN).to_numpy(zero_copy_only=False))
         except (pa.ArrowException, ValueError) as exc:  # e.g. ids that are not UTF-8

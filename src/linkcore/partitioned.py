@@ -263,7 +263,7 @@ def _read(folder: Path, rows: tuple[int, int] | None,
         for k, v in part.blocking_keys.items():
             blocks[k][dst] = v[src]
         del part
-    release(*fields.values(), clk)  # written: mapped pages go to the page cache
+        release(*fields.values(), clk)  # mapped: the rows written need not stay in the process
     meta = dataclasses.replace(first.meta, record_count=n)
     ds = EncodedDataset(ids, fields, missing, clk, blocks, meta, schema=first.schema)
     try:

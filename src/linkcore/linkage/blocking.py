@@ -14,7 +14,8 @@ right`` in an int64 and the codes are de-duplicated by sorting):
     A block whose ``count_a * count_b`` exceeds ``max_block_pairs`` is skipped with a warning:
     one huge block (a default value, a common name) would otherwise swamp the comparison.
     A key whose blocks hand out more than ``refine_above`` pairs per record (a date of birth in
-    a national file, a postcode in a council's) is refined: of its blocks' pairs only those
+    a national file, a postcode in a council's), or more than ``refine_pairs`` pairs in all, is
+    refined: of its blocks' pairs only those
     whose names are near on at least one field are kept (``near_join_rows``), so the pairs it
     makes grow with the near pairs, not with the square of the block.
 
@@ -85,6 +86,10 @@ NEAR = "near:"
 #: Below it the whole blocks cost little (10^6 x 10^6 links in about a minute) and refining
 #: them would lose a few true pairs (docs/parameters.md, "Refined blocking keys").
 REFINE_ABOVE = 16.0
+#: A key with more pairs than this in all is refined too, whatever its pairs per record: kept
+#: whole, its pairs would cost some 2 GB while they are built and 0.9 GB kept (a postcode at
+#: 10^7 records a side made 1.9 x 10^8 of them; docs/scale.md).
+REFINE_PAIRS = 50_000_000
 #: Filters of at least this many 64-bit words can refine a key (names, a date; not sex).
 NEAR_MIN_WORDS = 4
 #: A refined key's blocks are tested pair by pair, so a block may be this many times larger.
@@ -481,7 +486,9 @@ class KeyedBlocking(BlockingRule):
     comparable within the block are kept (``near_join_rows``). A field is comparable when it
     is not salted, or salted with the key's own fields; it is near when its Dice reaches the
     ``refine_quantile`` of the Dice of pairs of different records of the first file that share
-    the key (mostly different people, measured here, no labels). None: never refine.
+    the key (mostly different people, measured here, no labels). A key with more than
+    ``refine_pairs`` pairs in all is refined too (the memory its whole blocks would take).
+    ``refine_above`` None: never refine.
     """
 
     keys: tuple[str, ...] | None = None
@@ -490,6 +497,7 @@ class KeyedBlocking(BlockingRule):
     refine_quantile: float = 0.99
     refine_sample: int = 20_000
     seed: int = 0
+    refine_pairs: int = REFINE_PAIRS
     name = "keys"
 
     def __post_init__(self) -> None:
@@ -497,6 +505,8 @@ class KeyedBlocking(BlockingRule):
             raise ParameterError("keyed blocking refine_above must be positive (or None)")
         if not 0.0 < self.refine_quantile < 1.0:
             raise ParameterError("keyed blocking refine_quantile must lie in (0, 1)")
+        if not isinstance(self.refine_pairs, int) or self.refine_pairs < 1:
+            raise ParameterError("keyed blocking refine_pairs must be a positive whole number")
 
     def plan(self, a: EncodedDataset, b: EncodedDataset, keys_a: dict[str, np.ndarray],
              keys_b: dict[str, np.ndarray], prefix: str,
@@ -518,8 +528,9 @@ class KeyedBlocking(BlockingRule):
             keys_a[col], keys_b[col] = a.blocking_keys[name], b.blocking_keys[name]
             join, big = _join_column(name, keys_a, keys_b, (col,),
                                      max_block_pairs=self.max_block_pairs)
-            if self.refine_above is not None and \
-                    big.kept_pairs > self.refine_above * (len(a) + len(b)):
+            if self.refine_above is not None and (
+                    big.kept_pairs > self.refine_above * (len(a) + len(b))
+                    or big.kept_pairs > self.refine_pairs):
                 near = self.near_fields(a, b, name)
                 if near:
                     for f in near:
@@ -575,7 +586,7 @@ class KeyedBlocking(BlockingRule):
         """Return the rule's settings."""
         return {"rule": self.name, "keys": None if self.keys is None else list(self.keys),
                 "max_block_pairs": self.max_block_pairs, "refine_above": self.refine_above,
-                "refine_quantile": self.refine_quantile}
+                "refine_quantile": self.refine_quantile, "refine_pairs": self.refine_pairs}
 
 
 def _refining_fields(a: EncodedDataset, b: EncodedDataset, key: str) -> list[str]:

@@ -75,8 +75,8 @@ class Comparator:
         self._cols: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray,
                                np.ndarray | None, np.ndarray | None]] = []
         for c in self.comparisons:
-            fa, ma = _filters_of(a, c.field)
-            fb, mb = _filters_of(b, c.field)
+            fa, ma = filters_of(a, c.field)
+            fb, mb = filters_of(b, c.field)
             if fa.shape[1] != fb.shape[1]:
                 raise ParameterError(
                     f"field {c.field!r} has {fa.shape[1] * 64}-bit filters in one dataset and "
@@ -275,7 +275,8 @@ def _popcounts(filters: np.ndarray, given: Mapping[str, np.ndarray] | None,
     return kernels.popcounts(filters)
 
 
-def _filters_of(ds: EncodedDataset, name: str) -> tuple[np.ndarray, np.ndarray | None]:
+def filters_of(ds: EncodedDataset, name: str) -> tuple[np.ndarray, np.ndarray | None]:
+    """Return a compared field's filters and its missing mask (None when nothing is missing)."""
     if name == CLK_FIELD and name not in ds.fields:
         if ds.clk is None:
             raise ParameterError("a comparison on the CLK needs datasets that hold CLKs")

@@ -31,11 +31,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from linkcore import kernels
 from linkcore.dataset import dataset_tag, read_rows
 from linkcore.engines import DaskEngine, LocalEngine, even_bounds
 from linkcore.errors import DatasetError, ParameterError
 from linkcore.linkage.blocking import NEAR, BlockingPlan, cell_codes
-from linkcore.linkage.compare import DEFAULT_CHUNK_SIZE, Comparator
+from linkcore.linkage.compare import DEFAULT_CHUNK_SIZE, Comparator, filters_of
 from linkcore.linkage.levels import FieldComparison
 from linkcore.linkage.model import merge_pattern_counts, pattern_counts
 from linkcore.mapped import release_datasets
@@ -85,10 +86,12 @@ class Part:
         self.start = start
         self.index = index
         self._comparators: dict[Any, Comparator] = {}
+        self._popcounts: dict[str, np.ndarray] = {}
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
-        state["_comparators"] = {}  # a cache: never shipped
+        state["_comparators"] = {}  # caches: never shipped
+        state["_popcounts"] = {}
         state["keys"] = {k: v for k, v in self.keys.items() if not k.startswith(NEAR)}
         return state
 
@@ -112,12 +115,25 @@ class Part:
 
     def comparator(self, other: Part, comparisons: Sequence[FieldComparison],
                    chunk_size: int) -> Comparator:
-        """Return a Comparator of this part against ``other`` (popcounts computed once, kept)."""
+        """Return a Comparator of this part against ``other`` (kept for the next call)."""
         key = (other.index, tuple(comparisons), chunk_size)
         if key not in self._comparators:
-            self._comparators[key] = Comparator(self.ds, other.ds, comparisons,
-                                                chunk_size=chunk_size)
+            self._comparators[key] = Comparator(
+                self.ds, other.ds, comparisons, chunk_size=chunk_size,
+                popcounts_a=self.popcounts(comparisons), popcounts_b=other.popcounts(comparisons))
         return self._comparators[key]
+
+    def popcounts(self, comparisons: Sequence[FieldComparison]) -> dict[str, np.ndarray]:
+        """Each compared field's popcount per row, counted once for every cell of the part.
+
+        A part is in P cells; counting per cell would keep P copies (at 10^7 records a side and
+        4 parts, some 3 GB).
+        """
+        for c in comparisons:
+            if c.field not in self._popcounts:
+                filters = filters_of(self.ds, c.field)[0]
+                self._popcounts[c.field] = kernels.popcounts(filters)
+        return self._popcounts
 
 
 def _with_near(keys: dict[str, np.ndarray], ds: EncodedDataset) -> dict[str, np.ndarray]:
@@ -405,11 +421,22 @@ class PairStages:
                                   for c, h in zip(self.cells, self.homes, strict=True)])
         return _sorted_by_code([g[0] for g in got], [g[1] for g in got], [g[2] for g in got])
 
-    def codes(self) -> np.ndarray:
-        """Sorted codes of all candidates (8 bytes a pair cross the network)."""
+    def take_codes(self) -> np.ndarray:
+        """Sorted codes of all candidates (8 bytes a pair cross the network); the cells go.
+
+        The last use of the cells: their levels are let go before the codes are joined, and
+        the join is sorted in place (no order array), so the peak is about twice the codes
+        rather than the cells plus three times the codes.
+        """
         got = self.engine.gather([self.engine.submit(cell_codes_only, c, where=h)
                                   for c, h in zip(self.cells, self.homes, strict=True)])
-        return _sorted_by_code(got)[0] if got else np.zeros(0, np.int64)
+        self.cells.clear()
+        if not got:
+            return np.zeros(0, np.int64)
+        codes = np.concatenate(got)
+        del got
+        codes.sort()  # distinct codes: any sort gives the one order
+        return codes
 
     def table(self, score: Callable[[np.ndarray], np.ndarray]
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -1029,7 +1029,6 @@ def _link_stages(stages: PairStages, ds_a: EncodedDataset, ds_b: EncodedDataset,
                                           seed)
             capture = _capture_recapture(stages, scorer, ds_a.schema, seed)
         quality = with_blocking_recall(quality, recall_b.to_dict(), capture)
-    all_codes = stages.codes()
     ids_a, ids_b = ds_a.record_ids, ds_b.record_ids
     keep = np.flatnonzero(accepted)
     order = keep[np.lexsort((right_t[keep], left_t[keep], -prob_t[keep]))]
@@ -1039,8 +1038,6 @@ def _link_stages(stages: PairStages, ds_a: EncodedDataset, ds_b: EncodedDataset,
         "probability": prob_t[order],
         "match_weight": weights_t[order],
     })
-    lap("resolve", {"matches": int(keep.size), "quality": quality})
-
     table = None
     if return_candidates:
         codes_c, levels_c, weights_c = stages.table(scorer)
@@ -1056,7 +1053,8 @@ def _link_stages(stages: PairStages, ds_a: EncodedDataset, ds_b: EncodedDataset,
         pos = np.minimum(np.searchsorted(chosen, codes_c), max(chosen.size - 1, 0))
         table["accepted"] = (chosen[pos] == codes_c) if chosen.size else np.zeros(codes_c.size,
                                                                                     bool)
-    stages.cells.clear()
+    all_codes = stages.take_codes()  # the cells' last use
+    lap("resolve", {"matches": int(keep.size), "quality": quality})
     timings["total"] = time.perf_counter() - t_start
     return LinkResult(
         matches=matches,
