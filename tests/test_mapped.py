@@ -110,3 +110,13 @@ def test_mapped_words_are_zeroed_writable_and_private(tmp_path):
     release(words[1:3], np.zeros(3, np.uint64), None)  # the pages go; the values stay
     assert words[2, 1] == 7 and int(words.sum()) == 7
     assert mapped_words(tmp_path, 0, 3).shape == (0, 3)
+
+
+def test_a_file_system_that_cannot_reserve_space_still_maps(tmp_path, monkeypatch):
+    def unsupported(fd, offset, size):
+        raise OSError(errno.EOPNOTSUPP, os.strerror(errno.EOPNOTSUPP))
+
+    monkeypatch.setattr(os, "posix_fallocate", unsupported)
+    words = mapped_words(tmp_path, 4, 2)
+    words[3] = 9
+    assert is_mapped(words) and int(words.sum()) == 18

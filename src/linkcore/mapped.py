@@ -16,6 +16,7 @@ key).
 
 from __future__ import annotations
 
+import errno
 import mmap
 import os
 import tempfile
@@ -32,6 +33,8 @@ PREFIX = "linkcore-filters-"
 def check_mapped_dir(folder: str | os.PathLike[str]) -> Path:
     """Return the folder as a Path; ParameterError when it is not a writable directory."""
     path = Path(folder)
+    if os.name != "posix":
+        raise ParameterError("a mapped folder needs a POSIX system (Linux, macOS)")
     if not path.is_dir():
         raise ParameterError(f"the mapped folder {path} is not a directory; create it first")
     if not os.access(path, os.W_OK | os.X_OK):
@@ -54,7 +57,7 @@ def mapped_words(folder: str | os.PathLike[str], n: int, words: int) -> np.ndarr
     try:
         os.unlink(name)
         try:
-            os.posix_fallocate(fd, 0, size)
+            _reserve(fd, size)
         except OSError as exc:
             raise ParameterError(
                 f"the mapped folder {path} has no room for {size / 1e9:.2f} GB of filters "
@@ -64,6 +67,18 @@ def mapped_words(folder: str | os.PathLike[str], n: int, words: int) -> np.ndarr
     finally:
         os.close(fd)
     return np.frombuffer(buf, dtype=np.uint64).reshape(n, words)
+
+
+def _reserve(fd: int, size: int) -> None:
+    """Give the file its size, reserved on disk where the system and file system can."""
+    if hasattr(os, "posix_fallocate"):
+        try:
+            os.posix_fallocate(fd, 0, size)
+            return
+        except OSError as exc:
+            if exc.errno not in (errno.EOPNOTSUPP, errno.EINVAL):
+                raise
+    os.ftruncate(fd, size)  # not reserved: a disk that fills later fails while writing
 
 
 def word_arrays(widths: dict[str, int], n: int,
@@ -100,7 +115,8 @@ def release(*arrays: np.ndarray | None) -> None:
     seen: set[int] = set()
     for a in arrays:
         mm = None if a is None else _mapping(a)
-        if mm is not None and id(mm) not in seen and not mm.closed:
+        if mm is not None and id(mm) not in seen and not mm.closed \
+                and hasattr(mmap, "MADV_DONTNEED"):
             seen.add(id(mm))
             mm.madvise(mmap.MADV_DONTNEED)
 

@@ -307,8 +307,10 @@ def cell_recall(cell: Cell, part_a: Part, part_b: Part, comparisons: Sequence[Fi
         levels = comparator.levels(left - part_a.start, right - part_b.start)
         return weights_to_probabilities(score(levels))
 
-    return count_likely(cell.codes, rows, np.arange(part_b.start, part_b.stop, dtype=np.int64),
-                        cell.n_b, prob, threshold)
+    out = count_likely(cell.codes, rows, np.arange(part_b.start, part_b.stop, dtype=np.int64),
+                       cell.n_b, prob, threshold)
+    release_datasets(part_a.ds, part_b.ds)
+    return out
 
 
 def cell_capture(cell: Cell, part_a: Part, part_b: Part,
@@ -330,6 +332,7 @@ def cell_capture(cell: Cell, part_a: Part, part_b: Part,
         for code in np.unique(captured):
             by_code.setdefault(int(code), []).append(
                 pattern_counts(levels[captured == code], n_levels))
+    release_datasets(part_a.ds, part_b.ds)
     return [(code, *merge_pattern_counts(tables, n_levels))
             for code, tables in sorted(by_code.items())]
 
@@ -337,7 +340,9 @@ def cell_capture(cell: Cell, part_a: Part, part_b: Part,
 def levels_task(part_a: Part, part_b: Part, comparisons: Sequence[FieldComparison],
                 chunk_size: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Task: levels of given pairs of the two parts (row numbers local to the parts)."""
-    return part_a.comparator(part_b, comparisons, chunk_size).levels(left, right)
+    levels = part_a.comparator(part_b, comparisons, chunk_size).levels(left, right)
+    release_datasets(part_a.ds, part_b.ds)  # mapped filters: the pages read go back
+    return levels
 
 
 # --------------------------------------------------------------------------- the grid
