@@ -242,7 +242,7 @@ class EncodedDataset:
             raise DatasetError(f"missing must be a bool array of shape ({n}, {len(widths)})")
         for j, (name, words) in enumerate(self.fields.items()):
             col = m[:, j]
-            if col.any() and words[col].any():
+            if col.any() and _any_bits_where(words, col):
                 rows = np.flatnonzero(col & words.any(axis=1)) + 1
                 raise DatasetError(
                     f"field {name!r} is marked missing but has bits set in rows "
@@ -563,6 +563,24 @@ def _check_ids(ids: np.ndarray) -> None:
 def _count(k: int, noun: str) -> str:
     """Say '1 record id is' or '3 record ids are'."""
     return f"{k} {noun} is" if k == 1 else f"{k} {noun}s are"
+
+
+def _any_bits_where(words: np.ndarray, rows: np.ndarray) -> bool:
+    """Tell whether any of the given rows has a bit set, a block of rows at a time.
+
+    Mapped filters (linkcore/mapped.py) let go of each block's pages: the check reads rows
+    all over the file, and would otherwise keep most of it in the process.
+    """
+    from .mapped import release
+
+    step = 1 << 20
+    for start in range(0, len(words), step):
+        block = rows[start:start + step]
+        found = bool(block.any() and words[start:start + step][block].any())
+        release(words)
+        if found:
+            return True
+    return False
 
 
 def _check_words(what: str, words: Any, n: int, w: int) -> None:

@@ -65,6 +65,7 @@ import numpy as np
 
 from linkcore import kernels
 from linkcore.errors import ParameterError
+from linkcore.mapped import release
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -841,6 +842,7 @@ def field_keys(ds: EncodedDataset, name: str) -> np.ndarray:
     if hit is not None and hit[0] is filters and hit[1] is missing:
         return hit[2]
     keys = filter_hash(filters, missing[:, list(ds.fields).index(name)])
+    release(filters)  # mapped filters: a whole file read, none of it needed again soon
     keys.flags.writeable = False
     cache[name] = (filters, missing, keys)
     return keys
