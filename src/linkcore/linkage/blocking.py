@@ -571,10 +571,13 @@ class KeyedBlocking(BlockingRule):
             return {}
         left, right = _block_pair_sample(a.blocking_keys[key], self.refine_sample,
                                          np.random.default_rng([self.seed, len(a)]))
+        # only the sampled rows are read (not every row's popcount: a whole file per field)
+        rows = np.unique(np.concatenate([left, right]))
+        left, right = np.searchsorted(rows, left), np.searchsorted(rows, right)
         out: dict[str, float] = {}
         for f in candidates:
-            fa = a.fields[f]
-            dice = kernels.dice_pairs(fa, fa, left, right)
+            sampled = np.ascontiguousarray(a.fields[f][rows])
+            dice = kernels.dice_pairs(sampled, sampled, left, right)
             dice = dice[(dice > 0) & (dice < 1)]
             if dice.size < 100:
                 continue
