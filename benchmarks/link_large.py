@@ -108,7 +108,7 @@ def present_ids(df: pd.DataFrame, mapping, field: str) -> set[str]:
     return set(df.loc[has, mapping.id_column].astype(str))
 
 
-def encode_in_chunks(records: int, chunks: int, seed: int, work: Path, peaks: Peaks
+def encode_in_chunks(records: int, chunks: int, seed: int, work: Path
                      ) -> tuple[Path, Path, float, str]:
     """Generate, encode and write the pair piece by piece; return the folders and encode time."""
     people = int(records * 1.5 / 1.02) // chunks
@@ -192,7 +192,7 @@ def main() -> None:
         work = Path(tmp.name) if args.keep is None else args.keep
         work.mkdir(exist_ok=True)
         path_a, path_b, t_encode, design = encode_in_chunks(args.records, args.chunks,
-                                                            args.seed, work, peaks)
+                                                            args.seed, work)
         print(f"encoded both in {t_encode:.1f} s ({design}); {peaks.reset()}; the pieces' "
               f"generation took {time.perf_counter() - t0 - t_encode:.1f} s more (not timed)",
               flush=True)

@@ -762,7 +762,7 @@ def _read_columns(pf: Any, path: Path, meta: DatasetMeta, schema: Schema | None,
     """Read the columns (of the row groups holding ``rows`` only, if given) and check them."""
     import pyarrow as pa
 
-    from .mapped import release, word_arrays
+    from .mapped import new_words, release
 
     fix = "re-create it with `linkcore encode`"
     arrow_schema = pf.schema_arrow
@@ -824,9 +824,9 @@ def _read_columns(pf: Any, path: Path, meta: DatasetMeta, schema: Schema | None,
         offset = int(starts[first])
         n = int(starts[groups.stop] - offset) if len(groups) else 0
     field_names = schema.field_names if schema is not None else ()
-    fields = word_arrays({f: expected[FIELD_PREFIX + f][1] for f in field_names}, n, mapped_dir)
-    clk = (word_arrays({CLK_COLUMN: expected[CLK_COLUMN][1]}, n, mapped_dir)[CLK_COLUMN]
-           if CLK_COLUMN in expected else None)
+    fields = {f: new_words(n, expected[FIELD_PREFIX + f][1], mapped_dir) for f in field_names}
+    clk = (new_words(n, expected[CLK_COLUMN][1], mapped_dir) if CLK_COLUMN in expected
+           else None)
     missing = np.zeros((n, len(field_names)), dtype=bool)
     block_names = [c[len(BLOCK_PREFIX):] for c in expected if c.startswith(BLOCK_PREFIX)]
     blocks = {b: np.zeros(n, np.uint64) for b in block_names}

@@ -81,12 +81,9 @@ def _reserve(fd: int, size: int) -> None:
     os.ftruncate(fd, size)  # not reserved: a disk that fills later fails while writing
 
 
-def word_arrays(widths: dict[str, int], n: int,
-                folder: str | os.PathLike[str] | None) -> dict[str, np.ndarray]:
-    """Return one (n, width) uint64 array per name: in memory, or mapped in ``folder``."""
-    if folder is None:
-        return {k: np.empty((n, w), np.uint64) for k, w in widths.items()}
-    return {k: mapped_words(folder, n, w) for k, w in widths.items()}
+def new_words(n: int, words: int, folder: str | os.PathLike[str] | None) -> np.ndarray:
+    """Return an (n, words) uint64 array to fill: in memory, or mapped in ``folder``."""
+    return np.empty((n, words), np.uint64) if folder is None else mapped_words(folder, n, words)
 
 
 def _mapping(a: np.ndarray) -> mmap.mmap | None:

@@ -29,7 +29,7 @@ import numpy as np
 
 from .dataset import SPEC_VERSION, EncodedDataset, _canonical_json, _read_parquet
 from .errors import DatasetError
-from .mapped import release, word_arrays
+from .mapped import new_words, release
 
 MANIFEST_NAME = "manifest.json"
 FORMAT = "linkcore-partitioned"
@@ -241,9 +241,8 @@ def _read(folder: Path, rows: tuple[int, int] | None,
     n = hi - lo
     first = read_part(folder, manifest, wanted[0])
     ids = np.empty(n, dtype=object)
-    fields = word_arrays({k: v.shape[1] for k, v in first.fields.items()}, n, mapped_dir)
-    clk = (None if first.clk is None
-           else word_arrays({"clk": first.clk.shape[1]}, n, mapped_dir)["clk"])
+    fields = {k: new_words(n, v.shape[1], mapped_dir) for k, v in first.fields.items()}
+    clk = None if first.clk is None else new_words(n, first.clk.shape[1], mapped_dir)
     missing = np.empty((n, first.missing.shape[1]), dtype=bool)
     blocks = {k: np.empty(n, np.uint64) for k in first.blocking_keys}
     for i in wanted:
