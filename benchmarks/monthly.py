@@ -39,6 +39,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -150,7 +151,7 @@ def months(u: Universe, n_months: int, start: float, churn: float, change: float
                 stay = np.setdiff1d(np.flatnonzero(h & before), changed)
                 r = int(round(reregister * inside.size))
                 for row in rng.choice(stay, r, replace=False).tolist():
-                    new = f"R{m + 1:02d}{row:06d}"
+                    new = f"RR{m + 1:02d}-{row:07d}"  # never an original id
                     again.append((n, ids[n][row], new))
                     ids[n][row] = new
         files, plain, truth = {}, {}, []
@@ -167,7 +168,8 @@ def months(u: Universe, n_months: int, start: float, churn: float, change: float
         yield Month(month, files, plain, pd.concat(truth, ignore_index=True), again)
 
 
-def splink_f1(m: Month, workdir: Path) -> tuple[float, float, float, float]:
+def splink_f1(m: Month, workdir: Path, extra: tuple[str, ...] = ()
+              ) -> tuple[float, float, float, float]:
     """Plaintext Splink link_and_dedupe on the month: F1 at 0.5, best F1, clusters' F1, secs."""
     folder = workdir / m.month
     folder.mkdir(parents=True, exist_ok=True)
@@ -176,7 +178,8 @@ def splink_f1(m: Month, workdir: Path) -> tuple[float, float, float, float]:
     m.truth.to_csv(folder / "truth_clusters.csv", index=False)
     out = folder / "splink_clusters.csv"
     run = subprocess.run([str(SPLINK_PYTHON), str(HERE / "splink_multi.py"), str(folder),
-                          "--out", str(out)], capture_output=True, text=True, check=True)
+                          "--out", str(out), *extra], capture_output=True, text=True,
+                         check=True)
     text = run.stdout
     f05 = float(re.search(r"p >= 0\.5:.* F1 ([0-9.]+)", text).group(1))
     best = float(re.search(r"best threshold.*F1 ([0-9.]+)", text).group(1))
@@ -184,6 +187,86 @@ def splink_f1(m: Month, workdir: Path) -> tuple[float, float, float, float]:
     clusters = pd.read_csv(out, dtype=str)
     cl = cluster_metrics(clusters, m.truth.astype({"cluster": str})).pairwise.f1
     return f05, best, cl, secs
+
+
+def report_months(months_iter: Iterable[Month], names: list[str], splink: bool,
+                  splink_args: tuple[str, ...] = ()) -> None:
+    """Apply each month to a fresh store beside a full re-link; print one table row a month.
+
+    The store is created from the first month's first file; month 1 brings every agency.
+    """
+    key = ProjectKey(os.urandom(32))
+    work = Path(tempfile.mkdtemp())
+    path = work / "people.db"
+    cols = ["month", "records", "new+changed", "update s", "full re-link s", "update / full",
+            "update / full, CPU", "pairs scored", "F1 update", "F1 full re-link"]
+    if splink:
+        cols += ["Splink F1 p≥0.5", "Splink F1 best", "Splink clusters F1 p≥0.5"]
+    cols += ["merges", "splits", "ids changed unexplained",
+             "true people with same records, id changed", "re-registered kept id"]
+    print("| " + " | ".join(cols) + " |")
+    print("|" + "---|" * len(cols))
+    prev = None
+    steps = []
+    prev_records: dict[int, frozenset] = {}
+    for m in months_iter:
+        if prev is None:
+            store.create(path, next(iter(m.files.values())), key)
+        c0 = time.process_time()
+        report = store.update(path, m.month, m.files, key,
+                              new_agencies=list(m.files) if prev is None else ())
+        cpu_up = time.process_time() - c0
+        people = store.people(path)
+        hist = store.history(path)
+        truth = m.truth
+        f1_update = cluster_metrics(people.rename(columns={"person": "cluster"}),
+                                    truth).pairwise.f1
+        t0, c0 = time.perf_counter(), time.process_time()
+        full = link_and_dedupe([m.files[n] for n in names if n in m.files],
+                               names=[n for n in names if n in m.files],
+                               blocking_recall_budget=0)
+        t_full, cpu_full = time.perf_counter() - t0, time.process_time() - c0
+        f1_full = cluster_metrics(full.clusters, truth).pairwise.f1
+        cur = people.set_index(["agency", "id"])["person"]
+        t = truth.assign(key=list(zip(truth["agency"], truth["id"], strict=True)))
+        recs = t.groupby("cluster")["key"].apply(frozenset).to_dict()
+        unexplained = same_changed = same_total = 0
+        kept_id = "-"
+        if prev is not None:
+            h = hist[hist["month"] == m.month]
+            involved = set(h["person"]) | set(h["other"].dropna())
+            both = prev.index.intersection(cur.index)
+            moved = prev.loc[both] != cur.loc[both]
+            old_ids = set(prev.loc[both])
+            bad = set(prev.loc[both][moved]) - involved
+            unexplained = len(bad) / max(len(old_ids), 1)
+            for person, r in recs.items():
+                if prev_records.get(person) == r:
+                    same_total += 1
+                    same_changed += {cur.loc[k] for k in r} != {prev.loc[k] for k in r}
+            again = [(a, old, new) for a, old, new in m.reregistered
+                     if (a, old) in prev.index and (a, new) in cur.index]
+            if again:
+                same = sum(prev.loc[(a, old)] == cur.loc[(a, new)] for a, old, new in again)
+                kept_id = f"{same / len(again):.2%} of {len(again)}"
+        prev_records = recs
+        delta = sum(report.added.values()) + sum(report.changed.values())
+        stab = f"{same_changed / same_total:.4%}" if same_total else "-"
+        t_up = report.timings["total"]
+        row = [m.month, f"{report.records:,}", f"{delta:,} ({delta / report.records:.1%})",
+               f"{t_up:.2f}", f"{t_full:.2f}", f"{t_up / t_full:.1%}",
+               f"{cpu_up / cpu_full:.1%} ({cpu_up:.2f} / {cpu_full:.2f})",
+               f"{report.pairs_scored:,}", f"{f1_update:.4f}", f"{f1_full:.4f}"]
+        if splink:
+            f05, best, cl, secs = splink_f1(m, work / "splink", splink_args)
+            row += [f"{f05:.4f}", f"{best:.4f}", f"{cl:.4f}"]
+        row += [str(report.merges), str(report.splits), f"{unexplained:.4%}", stab, kept_id]
+        print("| " + " | ".join(row) + " |", flush=True)
+        prev = cur
+        steps.append((m.month, report.timings))
+    for month, t in steps:
+        print(f"{month} update steps (s): " + ", ".join(f"{k} {v:.2f}" for k, v in t.items()))
+    print(f"store file: {path.stat().st_size / 1e6:.1f} MB")
 
 
 def main() -> None:
@@ -205,79 +288,12 @@ def main() -> None:
     print(f"# monthly.py on {platform.node()} ({os.cpu_count()} CPUs), load "
           f"{os.getloadavg()[0]:.1f}, {time.strftime('%Y-%m-%d %H:%M')}")
     u = build(args.people, args.duplicate, args.seed)
-    key = ProjectKey(os.urandom(32))
-    work = Path(tempfile.mkdtemp())
-    path = work / "people.db"
-    store.create(path, u.base[u.names[0]], key)
     print(f"people {args.people:,}, {AGENCIES} agencies, duplicate rate {args.duplicate}, "
           f"universe {sum(len(b) for b in u.base.values()):,} records; per month churn "
           f"{args.churn:.1%} out and in, {args.change:.1%} changed, {args.reregister:.1%} "
           "re-registered")
-    cols = ["month", "records", "new+changed", "update s", "full re-link s", "update / full",
-            "update / full, CPU", "pairs scored", "F1 update", "F1 full re-link"]
-    if splink:
-        cols += ["Splink F1 p≥0.5", "Splink F1 best", "Splink clusters F1 p≥0.5"]
-    cols += ["merges", "splits", "ids changed unexplained",
-             "true people with same records, id changed", "re-registered kept id"]
-    print("| " + " | ".join(cols) + " |")
-    print("|" + "---|" * len(cols))
-    prev = None
-    steps = []
-    prev_records: dict[int, frozenset] = {}
-    for m in months(u, args.months, args.start, args.churn, args.change, args.reregister,
-                    args.seed):
-        c0 = time.process_time()
-        report = store.update(path, m.month, m.files, key,
-                              new_agencies=u.names if prev is None else ())
-        cpu_up = time.process_time() - c0
-        people = store.people(path)
-        hist = store.history(path)
-        truth = m.truth
-        f1_update = cluster_metrics(people.rename(columns={"person": "cluster"}),
-                                    truth).pairwise.f1
-        t0, c0 = time.perf_counter(), time.process_time()
-        full = link_and_dedupe(list(m.files.values()), names=u.names, blocking_recall_budget=0)
-        t_full, cpu_full = time.perf_counter() - t0, time.process_time() - c0
-        f1_full = cluster_metrics(full.clusters, truth).pairwise.f1
-        cur = people.set_index(["agency", "id"])["person"]
-        t = truth.assign(key=list(zip(truth["agency"], truth["id"], strict=True)))
-        recs = t.groupby("cluster")["key"].apply(frozenset).to_dict()
-        unexplained = same_changed = same_total = 0
-        kept_id = "-"
-        if prev is not None:
-            h = hist[hist["month"] == m.month]
-            involved = set(h["person"]) | set(h["other"].dropna())
-            both = prev.index.intersection(cur.index)
-            moved = prev.loc[both] != cur.loc[both]
-            old_ids = set(prev.loc[both])
-            bad = set(prev.loc[both][moved]) - involved
-            unexplained = len(bad) / max(len(old_ids), 1)
-            for person, r in recs.items():
-                if prev_records.get(person) == r:
-                    same_total += 1
-                    same_changed += {cur.loc[k] for k in r} != {prev.loc[k] for k in r}
-            if m.reregistered:
-                same = sum(prev.loc[(a, old)] == cur.loc[(a, new)]
-                           for a, old, new in m.reregistered)
-                kept_id = f"{same / len(m.reregistered):.2%} of {len(m.reregistered)}"
-        prev_records = recs
-        delta = sum(report.added.values()) + sum(report.changed.values())
-        stab = f"{same_changed / same_total:.4%}" if same_total else "-"
-        t_up = report.timings["total"]
-        row = [m.month, f"{report.records:,}", f"{delta:,} ({delta / report.records:.1%})",
-               f"{t_up:.2f}", f"{t_full:.2f}", f"{t_up / t_full:.1%}",
-               f"{cpu_up / cpu_full:.1%} ({cpu_up:.2f} / {cpu_full:.2f})",
-               f"{report.pairs_scored:,}", f"{f1_update:.4f}", f"{f1_full:.4f}"]
-        if splink:
-            f05, best, cl, secs = splink_f1(m, work / "splink")
-            row += [f"{f05:.4f}", f"{best:.4f}", f"{cl:.4f}"]
-        row += [str(report.merges), str(report.splits), f"{unexplained:.4%}", stab, kept_id]
-        print("| " + " | ".join(row) + " |", flush=True)
-        prev = cur
-        steps.append((m.month, report.timings))
-    for month, t in steps:
-        print(f"{month} update steps (s): " + ", ".join(f"{k} {v:.2f}" for k, v in t.items()))
-    print(f"store file: {path.stat().st_size / 1e6:.1f} MB")
+    report_months(months(u, args.months, args.start, args.churn, args.change,
+                         args.reregister, args.seed), u.names, splink)
 
 
 if __name__ == "__main__":

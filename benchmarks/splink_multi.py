@@ -8,8 +8,9 @@ normalisation and model it reuses): it does not import linkcore, so it runs in t
     linkcore evaluate clusters.csv --truth DIR/truth_clusters.csv
 
 Each agency_N.csv is normalised by its synth style (1: rec_id/given_name/..., 2: FORENAME/DOB
-dd/mm/yyyy/..., 3: id/birth_date yyyymmdd/sex_code 1/2/...; agency 4 reuses style 1) into first,
-middle and last name, date of birth, sex, postcode and national id. Splink's link_and_dedupe
+dd/mm/yyyy/..., 3: id/birth_date yyyymmdd/sex_code 1/2/...; agency 4 reuses style 1), or with
+``--manifest`` by the column roles a held-out generator documents (benchmarks/heldout4), into
+first, middle and last name, date of birth, sex, postcode and national id. Splink's link_and_dedupe
 runs over all files with splink_baseline.py's comparisons (names exact with term frequencies /
 Damerau-Levenshtein 1 / Jaro-Winkler 0.9 / 0.8, date Levenshtein 1 / 2, postcode levels, sex,
 national id), blocking rules and training (u from random pairs, λ from deterministic rules at
@@ -25,6 +26,7 @@ p >= 0.5 (connected components, its ``cluster_pairwise_predictions_at_threshold`
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
@@ -53,16 +55,55 @@ STYLE_MAPS = {
 }
 
 
-def load(folder: str) -> tuple[list[pd.DataFrame], list[str]]:
+ROLES = {"first_name": "first_name", "middle_name": "middle_name", "last_name": "last_name",
+         "date_of_birth": "date_of_birth", "sex": "sex", "postcode": "postcode",
+         "ni_number": "national_id"}
+
+
+def manifest_spec(raw: pd.DataFrame, agency: dict) -> tuple[pd.DataFrame, dict]:
+    """An agency's frame and normalise() spec from a held-out manifest's documented roles.
+
+    ``agency``: {"id_column": ..., "columns": {role: column, "date_format": ..., "sex_coding":
+    {code: "male" / "female" / ...}}}, as benchmarks/heldout4 writes it. A name written whole
+    (``full_name``) is split into its first word, its last word and what lies between.
+    """
+    roles = dict(agency["columns"])
+    cols = {ours: roles[role] for role, ours in ROLES.items() if isinstance(roles.get(role), str)}
+    raw = raw.copy()
+    if "full_name" in roles and "first_name" not in cols:
+        words = raw[roles["full_name"]].fillna("").str.strip().str.split(r"\s+")
+        raw["_first"] = words.str[0]
+        raw["_last"] = words.apply(lambda w: w[-1] if len(w) > 1 else "")
+        raw["_middle"] = words.apply(lambda w: " ".join(w[1:-1]))
+        cols["first_name"] = "_first"
+        if "last_name" in cols:  # a forename column holding "first middle"
+            raw["_middle"] = words.apply(lambda w: " ".join(w[1:]))
+        cols.setdefault("last_name", "_last")
+        cols.setdefault("middle_name", "_middle")
+    coding = roles.get("sex_coding")
+    if isinstance(coding, dict) and "sex" in cols:
+        to_mf = {str(k): str(v).strip().upper()[:1] for k, v in coding.items()}
+        raw[cols["sex"]] = raw[cols["sex"]].map(lambda v: to_mf.get(str(v).strip(), v))
+    spec = {"id": agency["id_column"], "columns": cols}
+    if isinstance(roles.get("date_format"), str):
+        spec["date_format"] = roles["date_format"]
+    return raw, spec
+
+
+def load(folder: str, manifest: dict | None = None) -> tuple[list[pd.DataFrame], list[str]]:
     frames, names = [], []
     k = 1
     while os.path.exists(os.path.join(folder, f"agency_{k}.csv")):
         raw = pd.read_csv(os.path.join(folder, f"agency_{k}.csv"), dtype=str,
                           keep_default_na=False)
-        style = (k - 1) % 3 + 1
-        if style == 3:
-            raw = raw.assign(sex_code=raw["sex_code"].map({"1": "M", "2": "F"}))
-        frames.append(normalise(raw, STYLE_MAPS[style], with_id=True))
+        if manifest is not None:
+            raw, spec = manifest_spec(raw, manifest["agencies"][k - 1])
+            frames.append(normalise(raw, spec, with_id=True))
+        else:
+            style = (k - 1) % 3 + 1
+            if style == 3:
+                raw = raw.assign(sex_code=raw["sex_code"].map({"1": "M", "2": "F"}))
+            frames.append(normalise(raw, STYLE_MAPS[style], with_id=True))
         names.append(f"agency_{k}")
         k += 1
     return frames, names
@@ -123,8 +164,14 @@ def main() -> None:
                                    "truth_clusters.csv)")
     ap.add_argument("--out", help="write Splink's clusters at p >= 0.5 (agency, id, cluster)")
     ap.add_argument("--max-pairs", type=float, default=1e7)
+    ap.add_argument("--manifest", help="a held-out generator's manifest.json (benchmarks/"
+                                       "heldout4): each agency's columns by role")
     args = ap.parse_args()
-    frames, names = load(args.folder)
+    manifest = None
+    if args.manifest:
+        with open(args.manifest) as f:
+            manifest = json.load(f)
+    frames, names = load(args.folder, manifest)
     truth = pd.read_csv(os.path.join(args.folder, "truth_clusters.csv"), dtype=str)
     person = dict(zip(truth["agency"] + "/" + truth["id"], truth["cluster"], strict=True))
     sizes = truth.groupby("cluster").size().to_numpy()
