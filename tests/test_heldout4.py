@@ -54,10 +54,10 @@ def test_files_and_documented_columns(out, manifest):
              "date_of_birth", "date_format", "postcode", "ni_number", "nhs_number",
              "address_line_1", "address_line_2", "town"}
     for m in range(1, 4):
-        mdir = os.path.join(out, "month_%02d" % m)
+        mdir = os.path.join(out, f"month_{m:02d}")
         for k, ag in enumerate(manifest["agencies"], 1):
-            assert ag["name"] == "agency_%d" % k
-            header, rows = read_csv(os.path.join(mdir, "agency_%d.csv" % k))
+            assert ag["name"] == f"agency_{k}"
+            header, rows = read_csv(os.path.join(mdir, f"agency_{k}.csv"))
             assert header == ag["header"]
             assert ag["id_column"] == header[0]
             assert set(ag["columns"]) <= roles
@@ -88,15 +88,15 @@ def test_files_and_documented_columns(out, manifest):
 def load_month(out, m, k):
     recs = {}
     for a in range(1, k + 1):
-        _, rows = read_csv(os.path.join(out, "month_%02d" % m, "agency_%d.csv" % a))
+        _, rows = read_csv(os.path.join(out, f"month_{m:02d}", f"agency_{a}.csv"))
         ids = [r[0] for r in rows]
-        assert len(ids) == len(set(ids)), "duplicate id within agency_%d month %d" % (a, m)
-        recs["agency_%d" % a] = set(ids)
+        assert len(ids) == len(set(ids)), f"duplicate id within agency_{a} month {m}"
+        recs[f"agency_{a}"] = set(ids)
     return recs
 
 
 def load_truth(out, m):
-    _, rows = read_csv(os.path.join(out, "month_%02d" % m, "truth_records.csv"))
+    _, rows = read_csv(os.path.join(out, f"month_{m:02d}", "truth_records.csv"))
     return rows
 
 
@@ -121,7 +121,7 @@ def test_reregistration_and_duplicates(out):
     rereg = [e for e in events if e[3] == "reregistered"]
     assert rereg, "expected some re-registrations in a small run"
     truth = {m: {(a, i): p for a, i, p in load_truth(out, m)} for m in range(1, 4)}
-    for m, pid, ag, ev, old, new, _ in rereg:
+    for m, pid, ag, _ev, old, new, _ in rereg:
         t = truth[int(m)]
         assert (ag, old) not in t, "old id still present in its month"
         assert t[(ag, new)] == pid
@@ -141,8 +141,8 @@ def test_determinism(tmp_path, out):
     assert r.returncode == 0, r.stderr
     names = ["manifest.json", "events.csv", "register.csv", "register_truth.csv"]
     for m in range(1, 4):
-        for f in ["truth_records.csv"] + ["agency_%d.csv" % k for k in range(1, 5)]:
-            names.append(os.path.join("month_%02d" % m, f))
+        for f in ["truth_records.csv"] + [f"agency_{k}.csv" for k in range(1, 5)]:
+            names.append(os.path.join(f"month_{m:02d}", f))
     match, mismatch, errors = filecmp.cmpfiles(out, d, names, shallow=False)
     assert not mismatch and not errors
 

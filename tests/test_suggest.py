@@ -543,6 +543,19 @@ def test_forenames_map_onto_a_schema_with_a_middle_name_column(
         assert np.array_equal(ea.fields[name], eb.fields[name]), name
 
 
+def test_a_full_name_column_maps_onto_first_middle_and_last_names(suggested_a, people):
+    schema, _, _ = suggested_a
+    whole = [" ".join(x for x in (f, m, s) if isinstance(x, str)) for f, m, s in
+             zip(people["first"], people["middle"], people["last"], strict=True)]
+    df = pd.DataFrame({"client_ref": [f"c{k}" for k in range(len(people))], "name": whole})
+    mapping, reasons = suggest_mapping(df, schema)
+    assert {f: (mapping.fields[f].columns, mapping.fields[f].words)
+            for f in ("first_name", "middle_name", "last_name")} == {
+        "first_name": (("name",), "first"), "middle_name": (("name",), "middle"),
+        "last_name": (("name",), "last")}
+    assert any(r.startswith("name -> last_name") and "last word" in r for r in reasons)
+
+
 def test_a_first_name_column_with_few_two_word_values_is_not_split(frame_b_forenames, people):
     df = frame_b_forenames.copy()
     two = df["FORENAME"].str.contains(" ")

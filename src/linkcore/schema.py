@@ -110,9 +110,10 @@ NORMALISE_DEFAULTS: dict[str, dict[str, Any]] = {
     "text": {"expand_abbreviations": True},
 }
 DEFAULT_CLK_BITS = 1024
-# A mapping may take the first word, or the remaining words, of a normalised value, for a holder
-# whose one column holds several names (FORENAME "mary jane" -> first_name, middle_name).
-WORD_SELECTIONS = ("all", "first", "rest")
+# A mapping may take some words of a normalised value, for a holder whose one column holds
+# several names: FORENAME "mary jane" -> first_name ("first"), middle_name ("rest"); a whole
+# name "mary jane smith" -> first_name ("first"), middle_name ("middle"), last_name ("last").
+WORD_SELECTIONS = ("all", "first", "rest", "last", "middle")
 
 _NAME_RE = re.compile(r"^[\w.-]+$")
 _FIELD_KEYS = {"name", "kind", "tokens", "filter_bits", "k", "hashing", "clk_k", "salt",
@@ -797,7 +798,7 @@ class FieldSource:
     columns: tuple[str, ...]            # empty: this holder does not have the field (all missing)
     date_format: str | None = None      # strptime format or "auto" (day first, UK style)
     values: tuple[tuple[str, str], ...] = ()  # extra code map for sex/categorical, e.g. ("1", "m")
-    words: str = "all"                  # "first" / "rest": one column holding "first middle"
+    words: str = "all"                  # "first" / "rest" / "last" / "middle": several names
 
     def to_dict(self) -> dict[str, Any]:
         """Return the document as a plain dict (every default written out)."""

@@ -146,11 +146,23 @@ def _normalise_field(df: pd.DataFrame, spec: FieldSpec, mapping: Mapping
 
 
 def _select_words(value, words: str):
-    """Return the first word, or the rest, of a normalised value (words split at one space)."""
+    """Return the first word, the rest, the last or the middle words of a normalised value.
+
+    Words are split at one space. "last" and "middle" read a column holding a whole name: a
+    one-word value has no last name (its word is the first name), two words no middle name.
+    """
     if not isinstance(value, str):
         return value
-    first, _, rest = value.partition(" ")
-    return first if words == "first" else (rest or None)
+    if words == "first":
+        return value.partition(" ")[0]
+    parts = value.split(" ")
+    if words == "rest":
+        picked = parts[1:]
+    elif words == "last":
+        picked = parts[-1:] if len(parts) > 1 else []
+    else:  # "middle"
+        picked = parts[1:-1]
+    return " ".join(picked) or None
 
 
 def _record_ids(df: pd.DataFrame, id_column: str) -> np.ndarray:

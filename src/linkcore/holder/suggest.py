@@ -1049,6 +1049,7 @@ def suggest_mapping(
     if a.id_column is None:
         raise MappingError(_no_id_message(a))
     reasons = [f"{a.id_column} -> record id ({a.id_why})"]
+    _split_full_name(a, schema)
     sources: list[tuple[str, FieldSource]] = []
     used: set[str] = set()
     unheld: list[str] = []
@@ -1085,6 +1086,32 @@ def suggest_mapping(
     mapping = Mapping(a.id_column, tuple(sources))
     mapping.check_schema(schema)
     return mapping, reasons
+
+
+def _split_full_name(a: _Analysis, schema: Schema) -> None:
+    """Read a whole-name column as first, middle and last name when the schema wants those.
+
+    Only for a table with a full-name column and neither a first-name nor a surname column,
+    mapped onto a schema without a full-name field: the first word is the first name, the last
+    word the surname, the words between them the middle names.
+    """
+    full = a.roles.get("full_name")
+    wanted = set(schema.field_names)
+    if full is None or "full_name" in wanted or len(full.columns) != 1 \
+            or {"first_name", "last_name"} & set(a.roles) \
+            or not {"first_name", "last_name"} <= wanted:
+        return
+    why = "the first word of a full-name column"
+    a.roles["first_name"] = _Assignment("first_name", "name", full.columns, why, words="first")
+    a.roles["last_name"] = _Assignment(
+        "last_name", "name", full.columns,
+        "the last word of a full-name column (a surname written in two words loses its first)",
+        words="last")
+    if "middle_name" in wanted and "middle_name" not in a.roles:
+        a.roles["middle_name"] = _Assignment(
+            "middle_name", "name", full.columns,
+            "the words between the first and the last of a full-name column", words="middle")
+    del a.roles["full_name"]
 
 
 def _fallback(a: _Analysis, name: str, kind: str, used: set[str]) -> _Assignment | None:
