@@ -305,3 +305,56 @@ def test_fingerprint_bad_schema_exits_2(tmp_path, content):
     if content is not None:
         path.write_bytes(content)
     assert_one_line_error(run("schema", "fingerprint", path))
+
+
+# --------------------------------------------------------------------------------------
+# merge: one schema for several holders from each one's proposal
+# --------------------------------------------------------------------------------------
+def test_merge_keeps_the_fields_two_holders_hold_and_designs_afresh(tables, tmp_path):
+    from linkcore.holder.suggest import merge_suggestions, suggest_schema
+
+    frame_a = tables["frame_a"]
+    with_nhs = frame_a.assign(nhs_number=[f"{943_476_0000 + k}" for k in range(N)])
+    no_ni = frame_a.drop(columns=["ni_number"])
+    whole = frame_a.drop(columns=["given_name", "surname"]).assign(
+        name=frame_a["given_name"] + " " + frame_a["surname"])
+    proposals = [suggest_schema(df)[0] for df in (with_nhs, no_ni, whole)]
+    assert "nhs_number" in proposals[0].field_names
+    assert "full_name" in proposals[2].field_names
+    merged, reasons = merge_suggestions(proposals)
+    # the NHS number is held by one proposal only; the NI number by two; the whole name of the
+    # third counts as a first name and a surname, so it is not a field of its own
+    assert "nhs_number" not in merged.field_names and "full_name" not in merged.field_names
+    assert "ni_number" in merged.field_names
+    assert any(r.startswith("nhs_number: held by proposal(s) 1 of 3: left out") for r in reasons)
+    # the same design as a single holder's suggestion with exactly those fields
+    assert merged == suggest_schema(frame_a)[0]
+    # a holder whose table has a whole name maps onto the merged schema's name fields
+    from linkcore.holder.suggest import suggest_mapping
+
+    mapping, _ = suggest_mapping(whole, merged)
+    assert mapping.fields["last_name"].words == "last"
+    # at least one holder: min_holders above the count asks for all of them
+    alone, _ = merge_suggestions(proposals, min_holders=5)
+    assert "ni_number" not in alone.field_names and "date_of_birth" in alone.field_names
+
+
+def test_cli_merge_writes_one_schema_and_refuses_bad_input(tables, tmp_path):
+    a = tmp_path / "a.json"
+    b = tmp_path / "b.json"
+    assert run("schema", "suggest", tables["a"], "-o", a, "--mapping-out",
+               tmp_path / "ma.json", "-q").exit_code == 0
+    assert run("schema", "suggest", tables["b"], "-o", b, "--mapping-out",
+               tmp_path / "mb.json", "-q").exit_code == 0
+    out = tmp_path / "schema.json"
+    result = run("schema", "merge", a, b, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert "ni_number: held by proposal(s) 1, 2 of 2: kept" in result.output
+    assert Schema.load(out) == Schema.load(a)
+    before = files_in(tmp_path)
+    assert_one_line_error(run("schema", "merge", a, tmp_path / "missing.json", "-o",
+                              tmp_path / "s2.json"))
+    assert_one_line_error(run("schema", "merge", a, b, "-o", tmp_path / "s3.json",
+                              "--min-holders", "0"))
+    assert_one_line_error(run("schema", "merge", a, b, "-o", a))  # never over an input
+    assert files_in(tmp_path) == before

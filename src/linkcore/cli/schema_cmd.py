@@ -92,6 +92,44 @@ def suggest(data: str, output: str, mapping_out: str | None, shared_schema: str 
                    f"and the mapping to {mapping_out}; review both before sharing the schema")
 
 
+@schema.command("merge")
+@click.argument("proposals", nargs=-1, required=True, type=click.Path())
+@click.option("-o", "--output", required=True, type=click.Path(),
+              help="The schema file to write for every holder.")
+@click.option("--min-holders", type=int, default=2, show_default=True,
+              help="Keep a field when at least this many proposals hold it.")
+@force_option
+@common_options
+@guarded
+def merge(proposals: tuple[str, ...], output: str, min_holders: int, force: bool, quiet: bool,
+          verbose: bool) -> None:
+    """Make one schema for several holders from the schemas each suggested from its own extract.
+
+    A field is kept when at least --min-holders of the PROPOSALS hold it (a field one agency
+    alone holds links it to nobody); the design is then made afresh for the fields kept. Only
+    schema files are read: no holder shows another its data. Each holder then maps its extract
+    onto the result with `schema suggest DATA --schema SCHEMA`.
+
+    \b
+    Example:
+      linkcore schema merge health.json council.json schools.json housing.json -o schema.json
+    """  # noqa: D301
+    setup_logging(verbose)
+    from ..holder.suggest import merge_suggestions
+
+    if min_holders < 1:
+        raise ParameterError(f"--min-holders must be at least 1 (got {min_holders})")
+    inputs = {f"PROPOSAL {k + 1}": p for k, p in enumerate(proposals)}
+    outputs = RunOutputs({"-o": output}, force=force, inputs=inputs)
+    merged, reasons = merge_suggestions([Schema.load(p) for p in proposals], min_holders)
+    _write_all(outputs, {"-o": merged.to_json()})
+    if not quiet:
+        _echo_summary(reasons)
+        click.echo(f"wrote the schema to {output} (fingerprint {merged.fingerprint[:16]}…); "
+                   "each holder maps onto it with `linkcore schema suggest DATA --schema "
+                   f"{output}`")
+
+
 def _write_all(outputs: RunOutputs, texts: dict[str, str]) -> None:
     """Write every file or none: staged aside, renamed into place together."""
     with outputs:

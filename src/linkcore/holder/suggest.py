@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import InputDataError, MappingError
+from ..errors import InputDataError, MappingError, ParameterError
 from ..schema import FieldSource, Mapping, Schema
 from .normalize import (
     ADDRESS_ABBREVIATIONS,
@@ -981,16 +981,7 @@ def suggest_schema(df, sample_size: int = SAMPLE_SIZE) -> tuple[Schema, Mapping,
     _drop_address_views(a)
     roles = [r for r in ROLE_ORDER if r in a.roles]
     kinds = {r: a.roles[r].kind for r in roles}
-    keys = _blocking_keys(kinds)
-    doc = {
-        "linkcore_schema": 2,
-        "description": SUGGESTED_DESCRIPTION,
-        "fields": suggested_fields(kinds),
-        "clk": None,
-        "blocking_keys": [{"name": _key_name(k), "parts": [{"field": f, "transform": t}
-                                                           for f, t in k]} for k in keys],
-    }
-    schema = Schema.from_dict(doc)
+    schema, keys = _design(kinds)
     mapping = Mapping(a.id_column, tuple((r, _source(a.roles[r])) for r in roles))
     reasons = _reasons(a, roles)
     sex = schema.field("sex") if "sex" in schema.field_names else None
@@ -1007,6 +998,67 @@ def suggest_schema(df, sample_size: int = SAMPLE_SIZE) -> tuple[Schema, Mapping,
     else:
         reasons.append("no blocking keys: the linkage unit can block on the encodings instead")
     return schema, mapping, reasons
+
+
+def _design(kinds: dict[str, str]) -> tuple[Schema, list[tuple[tuple[str, str], ...]]]:
+    """Make the suggested schema (format version 2) for fields of these kinds; its keys too."""
+    keys = _blocking_keys(kinds)
+    doc = {
+        "linkcore_schema": 2,
+        "description": SUGGESTED_DESCRIPTION,
+        "fields": suggested_fields(kinds),
+        "clk": None,
+        "blocking_keys": [{"name": _key_name(k), "parts": [{"field": f, "transform": t}
+                                                           for f, t in k]} for k in keys],
+    }
+    return Schema.from_dict(doc), keys
+
+
+#: A whole-name field counts as holding these (suggest_mapping splits it onto them).
+_FULL_NAME_PARTS = ("first_name", "middle_name", "last_name")
+
+
+def merge_suggestions(schemas: Sequence[Schema], min_holders: int = 2
+                      ) -> tuple[Schema, list[str]]:
+    """One schema for several holders, from the schemas each proposed from its own extract.
+
+    A field is kept when at least ``min_holders`` of the proposals hold it (all of them if
+    fewer): a field only one agency holds cannot link it to anyone, and a field a holder lacks
+    is simply missing in its file. The design (salts, views, blocking keys) is then made afresh
+    for the fields kept, as ``suggest_schema`` makes it. Only schema files are read, never data,
+    so no holder sees another's values. Returns the schema and one reason a line.
+    """
+    if len(schemas) < 1:
+        raise ParameterError("give at least one proposed schema")
+    if not isinstance(min_holders, int) or isinstance(min_holders, bool) or min_holders < 1:
+        raise ParameterError("min_holders must be a whole number of at least 1")
+    need = min(min_holders, len(schemas))
+    held: dict[str, list[int]] = {}
+    kinds: dict[str, str] = {}
+    for k, schema in enumerate(schemas):
+        for f in schema.fields:
+            if f.source is not None or f.name not in ROLE_KINDS:
+                continue  # views follow their field; fields of no known role are not merged
+            parts = _FULL_NAME_PARTS if f.name == "full_name" else (f.name,)
+            for role in parts:
+                if k not in held.setdefault(role, []):
+                    held[role].append(k)
+                kinds.setdefault(role, f.kind)
+    kept = {r: kinds[r] for r in ROLE_ORDER if len(held.get(r, [])) >= need}
+    if {"first_name", "last_name"} <= set(kept):
+        kept.pop("full_name", None)
+    if not kept:
+        raise ParameterError(f"no field is held by {need} of the {len(schemas)} proposals")
+    merged, keys = _design(kept)
+    reasons = []
+    for role in ROLE_ORDER:
+        if role not in held:
+            continue
+        who = ", ".join(str(k + 1) for k in held[role])
+        verdict = "kept" if role in kept else f"left out (fewer than {need} hold it)"
+        reasons.append(f"{role}: held by proposal(s) {who} of {len(schemas)}: {verdict}")
+    reasons += [f"blocking key {_key_name(k)}" for k in keys]
+    return merged, reasons
 
 
 def _source(asg: _Assignment) -> FieldSource:
