@@ -6,15 +6,16 @@ Splink's ``link_and_dedupe`` on the same month), on monthly extracts that a gene
 without reading linkcore's code made (benchmarks/heldout4/README.md): four agencies in their own
 layouts, a population that changes every month, within-agency duplicates and re-registrations.
 
-As a linkage project would: ``schema suggest`` proposes the schema from agency 1's first
-extract and each agency's mapping from its first extract; where a suggested column differs from
-the layout the generator documents (manifest.json), the documented column is used and the
-difference printed. Every month's files are encoded under one random key before the first
-update, so encoding is not timed. Re-registrations (``events.csv``) give the "re-registered kept
-id" column.
+As a linkage project would: each agency proposes a schema from its first extract and the
+proposals are merged (``schema merge``; ``--schema-from agency_1``: agency 1's proposal alone),
+and ``schema suggest`` proposes each agency's mapping onto it from its first extract; where a
+suggested column differs from the layout the generator documents (manifest.json), the
+documented column is used and the difference printed. Every month's files are encoded under
+one random key before the first update, so encoding is not timed. Re-registrations
+(``events.csv``) give the "re-registered kept id" column.
 
     python benchmarks/heldout4/generator.py --seed S --out DIR
-    python benchmarks/monthly_heldout.py DIR [--months 12] [--splink]
+    python benchmarks/monthly_heldout.py DIR [--months 12] [--schema-from merged] [--splink]
 """
 
 from __future__ import annotations
@@ -36,7 +37,11 @@ from monthly import SPLINK_PYTHON, Month, report_months  # noqa: E402
 from linkcore.dataset import EncodedDataset  # noqa: E402
 from linkcore.holder.encode import encode  # noqa: E402
 from linkcore.holder.keys import Secret  # noqa: E402
-from linkcore.holder.suggest import suggest_mapping, suggest_schema  # noqa: E402
+from linkcore.holder.suggest import (  # noqa: E402
+    merge_suggestions,
+    suggest_mapping,
+    suggest_schema,
+)
 from linkcore.schema import Mapping, Schema  # noqa: E402
 
 ROLES = ("first_name", "middle_name", "last_name", "sex", "date_of_birth", "postcode",
@@ -75,7 +80,7 @@ def documented_mapping(suggested: Mapping, layout: dict, agency: str) -> Mapping
     return Mapping.from_dict(doc)
 
 
-def held_out_months(root: Path, manifest: dict, n_months: int
+def held_out_months(root: Path, manifest: dict, n_months: int, schema_from: str = "merged"
                     ) -> tuple[list[str], Iterator[Month]]:
     """The agencies' names and each month's encoded files, plaintext, truth and re-registrations."""
     folders = sorted(p for p in root.iterdir() if p.is_dir() and p.name.startswith("month_"))
@@ -83,8 +88,13 @@ def held_out_months(root: Path, manifest: dict, n_months: int
     layouts = manifest["agencies"]
     names = [f"agency_{k + 1}" for k in range(len(layouts))]
     first = {n: read_extract(folders[0], n) for n in names}
-    schema: Schema = suggest_schema(first[names[0]])[0]
-    print(f"# schema suggested from {names[0]}: {', '.join(schema.field_names)}; blocking keys "
+    if schema_from == "merged":
+        schema: Schema = merge_suggestions([suggest_schema(first[n])[0] for n in names])[0]
+    else:
+        schema = suggest_schema(first[names[0]])[0]
+    origin = "merged from every agency's proposal" if schema_from == "merged" else \
+        f"suggested from {names[0]}"
+    print(f"# schema {origin}: {', '.join(schema.field_names)}; blocking keys "
           f"{', '.join(b.name for b in schema.blocking_keys)}")
     mappings = {n: documented_mapping(suggest_mapping(first[n], schema)[0], lay, n)
                 for n, lay in zip(names, layouts, strict=True)}
@@ -121,6 +131,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("folder", type=Path, help="benchmarks/heldout4/generator.py's --out")
     ap.add_argument("--months", type=int, default=12)
+    ap.add_argument("--schema-from", choices=("merged", "agency_1"), default="merged",
+                    help="merged: every agency's proposal merged (`linkcore schema merge`); "
+                         "agency_1: agency 1's proposal alone")
     ap.add_argument("--splink", action="store_true",
                     help=f"also run plaintext Splink each month (needs {SPLINK_PYTHON})")
     args = ap.parse_args()
@@ -131,7 +144,7 @@ def main() -> None:
         print(f"# {SPLINK_PYTHON} not found: Splink left out", file=sys.stderr)
     print(f"# monthly_heldout.py on {platform.node()} ({os.cpu_count()} CPUs), load "
           f"{os.getloadavg()[0]:.1f}, {time.strftime('%Y-%m-%d %H:%M')}, data {args.folder}")
-    names, months = held_out_months(args.folder, manifest, args.months)
+    names, months = held_out_months(args.folder, manifest, args.months, args.schema_from)
     report_months(months, names, splink, ("--manifest", str(manifest_path.resolve())))
 
 
