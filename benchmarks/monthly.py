@@ -203,12 +203,14 @@ def report_months(months_iter: Iterable[Month], names: list[str], splink: bool,
     if splink:
         cols += ["Splink F1 p≥0.5", "Splink F1 best", "Splink clusters F1 p≥0.5"]
     cols += ["merges", "splits", "ids changed unexplained",
-             "true people with same records, id changed", "re-registered kept id"]
+             "true people with same records, id changed",
+             "of them clustered exactly right before", "re-registered kept id"]
     print("| " + " | ".join(cols) + " |")
     print("|" + "---|" * len(cols))
     prev = None
     steps = []
     prev_records: dict[int, frozenset] = {}
+    prev_groups: dict[str, frozenset] = {}
     for m in months_iter:
         if prev is None:
             store.create(path, next(iter(m.files.values())), key)
@@ -230,7 +232,7 @@ def report_months(months_iter: Iterable[Month], names: list[str], splink: bool,
         cur = people.set_index(["agency", "id"])["person"]
         t = truth.assign(key=list(zip(truth["agency"], truth["id"], strict=True)))
         recs = t.groupby("cluster")["key"].apply(frozenset).to_dict()
-        unexplained = same_changed = same_total = 0
+        unexplained = same_changed = same_total = right_changed = 0
         kept_id = "-"
         if prev is not None:
             h = hist[hist["month"] == m.month]
@@ -243,15 +245,23 @@ def report_months(months_iter: Iterable[Month], names: list[str], splink: bool,
             for person, r in recs.items():
                 if prev_records.get(person) == r:
                     same_total += 1
-                    same_changed += {cur.loc[k] for k in r} != {prev.loc[k] for k in r}
+                    before = {prev.loc[k] for k in r}
+                    if {cur.loc[k] for k in r} != before:
+                        same_changed += 1
+                        # the store had held exactly this person's records under one id
+                        right_changed += len(before) == 1 and prev_groups[next(iter(before))] == r
             again = [(a, old, new) for a, old, new in m.reregistered
                      if (a, old) in prev.index and (a, new) in cur.index]
             if again:
                 same = sum(prev.loc[(a, old)] == cur.loc[(a, new)] for a, old, new in again)
                 kept_id = f"{same / len(again):.2%} of {len(again)}"
         prev_records = recs
+        prev_groups = {p: frozenset(g) for p, g in
+                       people.groupby("person")[["agency", "id"]].apply(
+                           lambda g: list(zip(g["agency"], g["id"], strict=True))).items()}
         delta = sum(report.added.values()) + sum(report.changed.values())
         stab = f"{same_changed / same_total:.4%}" if same_total else "-"
+        right = f"{right_changed / same_total:.4%}" if same_total else "-"
         t_up = report.timings["total"]
         row = [m.month, f"{report.records:,}", f"{delta:,} ({delta / report.records:.1%})",
                f"{t_up:.2f}", f"{t_full:.2f}", f"{t_up / t_full:.1%}",
@@ -260,7 +270,8 @@ def report_months(months_iter: Iterable[Month], names: list[str], splink: bool,
         if splink:
             f05, best, cl, secs = splink_f1(m, work / "splink", splink_args)
             row += [f"{f05:.4f}", f"{best:.4f}", f"{cl:.4f}"]
-        row += [str(report.merges), str(report.splits), f"{unexplained:.4%}", stab, kept_id]
+        row += [str(report.merges), str(report.splits), f"{unexplained:.4%}", stab, right,
+                kept_id]
         print("| " + " | ".join(row) + " |", flush=True)
         prev = cur
         steps.append((m.month, report.timings))
