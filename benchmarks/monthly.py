@@ -22,8 +22,9 @@ that venv): its predicted pairs' F1 at p >= 0.5 and at its best threshold (chose
 truth), and the F1 of its clusters at p >= 0.5; and id stability: the share of the store's
 people present in both months whose id changed although the history records no merge or split
 for them, the share of true people present in both months with the same records whose store id
-changed, and the share of re-registered records whose new record got the person id of the old
-one.
+changed (and the share of those the store had held exactly right, one id for exactly their
+records, the month before), and the share of re-registered records whose new record got the
+person id of the old one.
 
 Usage:
     python benchmarks/monthly.py [--people 6000] [--months 6] [--seed 3] [--splink]
