@@ -1020,7 +1020,7 @@ _FULL_NAME_PARTS = ("first_name", "middle_name", "last_name")
 
 def merge_suggestions(schemas: Sequence[Schema], min_holders: int = 2
                       ) -> tuple[Schema, list[str]]:
-    """One schema for several holders, from the schemas each proposed from its own extract.
+    """Merge the schemas several holders proposed, each from its own extract, into one.
 
     A field is kept when at least ``min_holders`` of the proposals hold it (all of them if
     fewer): a field only one agency holds cannot link it to anyone, and a field a holder lacks
@@ -1035,22 +1035,25 @@ def merge_suggestions(schemas: Sequence[Schema], min_holders: int = 2
     need = min(min_holders, len(schemas))
     held: dict[str, list[int]] = {}
     kinds: dict[str, str] = {}
+    unknown: list[str] = []
     for k, schema in enumerate(schemas):
         for f in schema.fields:
-            if f.source is not None or f.name not in ROLE_KINDS:
-                continue  # views follow their field; fields of no known role are not merged
+            if f.source is not None:
+                continue  # a view follows its field
+            if f.name not in ROLE_KINDS:
+                unknown.append(f"{f.name}: in proposal {k + 1} but not a field `schema "
+                               "suggest` makes: left out (add it to the result by hand)")
+                continue
             parts = _FULL_NAME_PARTS if f.name == "full_name" else (f.name,)
             for role in parts:
                 if k not in held.setdefault(role, []):
                     held[role].append(k)
                 kinds.setdefault(role, f.kind)
     kept = {r: kinds[r] for r in ROLE_ORDER if len(held.get(r, [])) >= need}
-    if {"first_name", "last_name"} <= set(kept):
-        kept.pop("full_name", None)
     if not kept:
         raise ParameterError(f"no field is held by {need} of the {len(schemas)} proposals")
     merged, keys = _design(kept)
-    reasons = []
+    reasons = unknown
     for role in ROLE_ORDER:
         if role not in held:
             continue
