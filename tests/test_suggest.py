@@ -556,6 +556,31 @@ def test_a_full_name_column_maps_onto_first_middle_and_last_names(suggested_a, p
     assert any(r.startswith("name -> last_name") and "last word" in r for r in reasons)
 
 
+def test_a_title_gives_the_sex_when_no_column_holds_it(suggested_a, frame_a, people):
+    from linkcore.holder.encode import encode
+    from linkcore.holder.keys import Secret
+
+    schema, mapping_a, _ = suggested_a
+    rng = np.random.default_rng(3)
+    title = np.where(people["male"], "MR", rng.choice(["MRS", "MISS", "Ms."], len(people)))
+    title[::25] = "Dr"
+    df = frame_a.drop(columns=[mapping_a.fields["sex"].columns[0]]).assign(TITLE=title)
+    mapping, reasons = suggest_mapping(df, schema)
+    assert mapping.fields["sex"].columns == ("TITLE",)
+    assert any(r.startswith("TITLE -> sex") for r in reasons)
+    secret = Secret.generate()
+    ea = encode(frame_a, schema, secret, mapping_a)
+    eb = encode(df, schema, secret, mapping)
+    j = schema.field_names.index("sex")
+    doctor = np.arange(len(df)) % 25 == 0
+    assert eb.missing[doctor, j].all()  # a title that says no sex leaves it missing
+    same = ~doctor & ~ea.missing[:, j]
+    assert np.array_equal(ea.fields["sex"][same], eb.fields["sex"][same])
+    # a table that holds a sex column keeps it, title or not
+    both, _ = suggest_mapping(frame_a.assign(TITLE=title), schema)
+    assert both.fields["sex"].columns == mapping_a.fields["sex"].columns
+
+
 def test_a_first_name_column_with_few_two_word_values_is_not_split(frame_b_forenames, people):
     df = frame_b_forenames.copy()
     two = df["FORENAME"].str.contains(" ")

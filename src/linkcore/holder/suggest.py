@@ -628,9 +628,49 @@ def _analyse(df, sample_size: int) -> _Analysis:
                                         "holder has it"))
     _take_weak(a, weak)
 
+    _sex_from_title(a)
     _finish_address(a)
     _split_forenames(a)
     return a
+
+
+#: Titles that say a sex (a council's TITLE column is often the only one it holds); any other
+#: title (Dr, Mx, Rev, ...) leaves the sex missing.
+TITLE_SEX: dict[str, str] = {
+    "mr": "m", "master": "m", "sir": "m", "lord": "m",
+    "mrs": "f", "miss": "f", "ms": "f", "madam": "f", "lady": "f", "dame": "f",
+}
+#: Share of a title column's sampled values that must be titles (of either list) to read a sex.
+TITLE_MIN = 0.8
+_OTHER_TITLES = frozenset({"dr", "mx", "prof", "professor", "rev", "revd", "reverend", "fr",
+                           "father", "sister", "capt", "major", "col", "rabbi", "imam", "cllr"})
+
+
+def _sex_from_title(a: _Analysis) -> None:
+    """Read the sex from a title column (Mr, Mrs, Miss, Ms, ...) when no column holds a sex.
+
+    Only a column set aside as a title, whose sampled values are nearly all titles; titles that
+    say no sex (Dr, Mx, ...) and anything else are mapped to missing.
+    """
+    if "sex" in a.roles:
+        return
+    for k, (col, why) in enumerate(a.ignored):
+        if why != "a title is removed from names anyway":
+            continue
+        p = a.profiles[col]
+        codes = {c: c.rstrip(".") for c in p.sex_codes}
+        titled = sum(n for c, n in p.sex_codes.items()
+                     if codes[c] in TITLE_SEX or codes[c] in _OTHER_TITLES)
+        share = titled / max(len(p.sample), 1)
+        if share < TITLE_MIN or not {"m", "f"} <= {TITLE_SEX.get(t) for t in codes.values()}:
+            continue
+        values = tuple((c, TITLE_SEX.get(t, "")) for c, t in sorted(codes.items()))
+        a.roles["sex"] = _Assignment(
+            "sex", "sex", [col],
+            f"read from the title ({_pct(share)} of {_of(p)} are titles: Mr and Master male; "
+            "Mrs, Miss and Ms female; others missing)", values=values)
+        del a.ignored[k]
+        return
 
 
 def _split_forenames(a: _Analysis) -> None:
