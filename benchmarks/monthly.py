@@ -22,9 +22,9 @@ that venv): its predicted pairs' F1 at p >= 0.5 and at its best threshold (chose
 truth), and the F1 of its clusters at p >= 0.5; and id stability: the share of the store's
 people present in both months whose id changed although the history records no merge or split
 for them, the share of true people present in both months with the same records whose store id
-changed (and the share of those the store had held exactly right, one id for exactly their
-records, the month before), and the share of re-registered records whose new record got the
-person id of the old one.
+changed, and the share of those people who also had been held exactly right by the store (one
+id for exactly their records) the month before, and the share of re-registered records whose new
+record got the person id of the old one.
 
 Usage:
     python benchmarks/monthly.py [--people 6000] [--months 6] [--seed 3] [--splink]
@@ -205,7 +205,7 @@ def report_months(months_iter: Iterable[Month], names: list[str], splink: bool,
         cols += ["Splink F1 p≥0.5", "Splink F1 best", "Splink clusters F1 p≥0.5"]
     cols += ["merges", "splits", "ids changed unexplained",
              "true people with same records, id changed",
-             "of them clustered exactly right before", "re-registered kept id"]
+             "held exactly right before, id changed", "re-registered kept id"]
     print("| " + " | ".join(cols) + " |")
     print("|" + "---|" * len(cols))
     prev = None

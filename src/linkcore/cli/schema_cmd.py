@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -97,7 +98,8 @@ def suggest(data: str, output: str, mapping_out: str | None, shared_schema: str 
 @click.option("-o", "--output", required=True, type=click.Path(),
               help="The schema file to write for every holder.")
 @click.option("--min-holders", type=int, default=2, show_default=True,
-              help="Keep a field when at least this many proposals hold it.")
+              help="Keep a field when at least this many proposals hold it (all of them when "
+                   "there are fewer proposals).")
 @force_option
 @common_options
 @guarded
@@ -119,6 +121,9 @@ def merge(proposals: tuple[str, ...], output: str, min_holders: int, force: bool
 
     if min_holders < 1:
         raise ParameterError(f"--min-holders must be at least 1 (got {min_holders})")
+    seen = [Path(p).resolve() for p in proposals]
+    if len(set(seen)) < len(seen):
+        raise ParameterError("a proposal is given twice; give each holder's proposal once")
     inputs = {f"PROPOSAL {k + 1}": p for k, p in enumerate(proposals)}
     outputs = RunOutputs({"-o": output}, force=force, inputs=inputs)
     merged, reasons = merge_suggestions([Schema.load(p) for p in proposals], min_holders)

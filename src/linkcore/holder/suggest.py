@@ -39,7 +39,9 @@ from .normalize import (
 __all__ = [
     "DATE_FORMATS",
     "SAMPLE_SIZE",
+    "MERGED_DESCRIPTION",
     "SUGGESTED_DESCRIPTION",
+    "merge_suggestions",
     "present_values",
     "suggest_mapping",
     "suggest_schema",
@@ -49,6 +51,10 @@ SAMPLE_SIZE = 2000
 SUGGESTED_DESCRIPTION = (
     "Suggested by `linkcore schema suggest`; review the fields and blocking keys, then share it "
     "with every data holder and the linkage unit."
+)
+MERGED_DESCRIPTION = (
+    "Merged by `linkcore schema merge` from the holders' proposals; review the fields and "
+    "blocking keys, then share it with every data holder and the linkage unit."
 )
 
 # strptime formats tried on a date column, in order of preference: on a tie (every value fits
@@ -1040,12 +1046,13 @@ def suggest_schema(df, sample_size: int = SAMPLE_SIZE) -> tuple[Schema, Mapping,
     return schema, mapping, reasons
 
 
-def _design(kinds: dict[str, str]) -> tuple[Schema, list[tuple[tuple[str, str], ...]]]:
+def _design(kinds: dict[str, str], description: str = SUGGESTED_DESCRIPTION
+            ) -> tuple[Schema, list[tuple[tuple[str, str], ...]]]:
     """Make the suggested schema (format version 2) for fields of these kinds; its keys too."""
     keys = _blocking_keys(kinds)
     doc = {
         "linkcore_schema": 2,
-        "description": SUGGESTED_DESCRIPTION,
+        "description": description,
         "fields": suggested_fields(kinds),
         "clk": None,
         "blocking_keys": [{"name": _key_name(k), "parts": [{"field": f, "transform": t}
@@ -1062,11 +1069,14 @@ def merge_suggestions(schemas: Sequence[Schema], min_holders: int = 2
                       ) -> tuple[Schema, list[str]]:
     """Merge the schemas several holders proposed, each from its own extract, into one.
 
-    A field is kept when at least ``min_holders`` of the proposals hold it (all of them if
-    fewer): a field only one agency holds cannot link it to anyone, and a field a holder lacks
-    is simply missing in its file. The design (salts, views, blocking keys) is then made afresh
-    for the fields kept, as ``suggest_schema`` makes it. Only schema files are read, never data,
-    so no holder sees another's values. Returns the schema and one reason a line.
+    A field is kept when at least ``min_holders`` of the proposals hold it (all of them when
+    there are fewer proposals): a field only one agency holds cannot link it to anyone, and a
+    field a holder lacks is simply missing in its file. A whole-name field counts as first,
+    middle and last name (``suggest_mapping`` reads them from it). Where proposals give a field
+    different kinds, the kind most of them give is used (the first on a tie). The design (salts,
+    views, blocking keys) is then made afresh for the fields kept, as ``suggest_schema`` makes
+    it. Only schema files are read, never data, so no holder sees another's values. Returns the
+    schema and one reason a line.
     """
     if len(schemas) < 1:
         raise ParameterError("give at least one proposed schema")
@@ -1074,26 +1084,36 @@ def merge_suggestions(schemas: Sequence[Schema], min_holders: int = 2
         raise ParameterError("min_holders must be a whole number of at least 1")
     need = min(min_holders, len(schemas))
     held: dict[str, list[int]] = {}
-    kinds: dict[str, str] = {}
-    unknown: list[str] = []
+    votes: dict[str, list[str]] = {}
+    notes: list[str] = []
     for k, schema in enumerate(schemas):
         for f in schema.fields:
             if f.source is not None:
                 continue  # a view follows its field
             if f.name not in ROLE_KINDS:
-                unknown.append(f"{f.name}: in proposal {k + 1} but not a field `schema "
-                               "suggest` makes: left out (add it to the result by hand)")
+                notes.append(f"{f.name}: in proposal {k + 1} but not a field `schema "
+                             "suggest` makes: left out (add it to the result by hand)")
                 continue
-            parts = _FULL_NAME_PARTS if f.name == "full_name" else (f.name,)
+            parts = (f.name,)
+            if f.name == "full_name":
+                parts = _FULL_NAME_PARTS
+                notes.append(f"full_name of proposal {k + 1} counted as first, middle and last "
+                             "name")
             for role in parts:
                 if k not in held.setdefault(role, []):
                     held[role].append(k)
-                kinds.setdefault(role, f.kind)
+                    votes.setdefault(role, []).append(f.kind)
+    kinds = {}
+    for role, given in votes.items():
+        kinds[role] = max(dict.fromkeys(given), key=given.count)  # most given; first on a tie
+        if len(set(given)) > 1:
+            notes.append(f"{role}: proposals give it as {', '.join(sorted(set(given)))}; using "
+                         f"{kinds[role]}")
     kept = {r: kinds[r] for r in ROLE_ORDER if len(held.get(r, [])) >= need}
     if not kept:
         raise ParameterError(f"no field is held by {need} of the {len(schemas)} proposals")
-    merged, keys = _design(kept)
-    reasons = unknown
+    merged, keys = _design(kept, MERGED_DESCRIPTION)
+    reasons = notes
     for role in ROLE_ORDER:
         if role not in held:
             continue
@@ -1183,29 +1203,42 @@ def suggest_mapping(
     return mapping, reasons
 
 
-def _split_full_name(a: _Analysis, schema: Schema) -> None:
-    """Read a whole-name column as first, middle and last name when the schema wants those.
+#: A whole-name column with more values than this share holding a comma is not split: it is
+#: likely written "SURNAME, Forename", whose words come the other way round.
+FULL_NAME_COMMA_MAX = 0.05
 
-    Only for a table with a full-name column and neither a first-name nor a surname column,
-    mapped onto a schema without a full-name field: the first word is the first name, the last
-    word the surname, the words between them the middle names.
+
+def _split_full_name(a: _Analysis, schema: Schema) -> None:
+    """Read a whole-name column as the first, middle or last name the table lacks.
+
+    For a table mapped onto a schema without a full-name field: the first word is the first
+    name, the last word the surname, the words between them the middle names (after name
+    normalisation, which drops titles and reads a hyphen as a space). Not when many values hold
+    a comma ("SURNAME, Forename").
     """
     full = a.roles.get("full_name")
     wanted = set(schema.field_names)
-    if full is None or "full_name" in wanted or len(full.columns) != 1 \
-            or {"first_name", "last_name"} & set(a.roles) \
-            or not {"first_name", "last_name"} <= wanted:
+    if full is None or "full_name" in wanted or len(full.columns) != 1:
         return
-    why = "the first word of a full-name column"
-    a.roles["first_name"] = _Assignment("first_name", "name", full.columns, why, words="first")
-    a.roles["last_name"] = _Assignment(
-        "last_name", "name", full.columns,
-        "the last word of a full-name column (a surname written in two words loses its first)",
-        words="last")
-    if "middle_name" in wanted and "middle_name" not in a.roles:
-        a.roles["middle_name"] = _Assignment(
-            "middle_name", "name", full.columns,
-            "the words between the first and the last of a full-name column", words="middle")
+    missing = [r for r in _FULL_NAME_PARTS if r in wanted and r not in a.roles]
+    if not missing:
+        return
+    p = a.profiles[full.columns[0]]
+    commas = p.share(lambda v: "," in v)
+    if commas > FULL_NAME_COMMA_MAX:
+        a.ignored.append((p.column, f"a whole name, but {_pct(commas)} of {_of(p)} hold a comma "
+                          "(\"SURNAME, Forename\"?): not split; map its parts by hand"))
+        del a.roles["full_name"]
+        return
+    how = {"first_name": ("first", "the first word of a whole-name column"),
+           "middle_name": ("middle", "the words between the first and the last of a "
+                                     "whole-name column"),
+           "last_name": ("last", "the last word of a whole-name column (a surname in two "
+                                 "words or with a hyphen keeps only its last part; a single "
+                                 "word after a title is read as a first name)")}
+    for role in missing:
+        words, why = how[role]
+        a.roles[role] = _Assignment(role, "name", full.columns, why, words=words)
     del a.roles["full_name"]
 
 
