@@ -23,8 +23,9 @@ truth), and the F1 of its clusters at p >= 0.5; and id stability: the share of t
 people present in both months whose id changed although the history records no merge or split
 for them, the share of true people present in both months with the same records whose store id
 changed, and the share of those people who also had been held exactly right by the store (one
-id for exactly their records) the month before, and the share of re-registered records whose new
-record got the person id of the old one.
+id for exactly their records) the month before; the same share among the true people none of
+whose records was sent again with other values (equal encodings, as the store's digests tell);
+and the share of re-registered records whose new record got the person id of the old one.
 
 Usage:
     python benchmarks/monthly.py [--people 6000] [--months 6] [--seed 3] [--splink]
@@ -54,6 +55,7 @@ from linkcore.holder.keys import Secret
 from linkcore.holder.suggest import suggest_mapping, suggest_schema
 from linkcore.linkage import store
 from linkcore.linkage.dedupe import link_and_dedupe
+from linkcore.linkage.digests import row_digests
 from linkcore.linkage.pseudonyms import ProjectKey
 from linkcore.synth import generate_population, get_profile
 from linkcore.synth.extracts import generate_extracts
@@ -205,13 +207,15 @@ def report_months(months_iter: Iterable[Month], names: list[str], splink: bool,
         cols += ["Splink F1 p≥0.5", "Splink F1 best", "Splink clusters F1 p≥0.5"]
     cols += ["merges", "splits", "ids changed unexplained",
              "true people with same records, id changed",
-             "held exactly right before, id changed", "re-registered kept id"]
+             "held exactly right before, id changed",
+             "same records and contents, id changed", "re-registered kept id"]
     print("| " + " | ".join(cols) + " |")
     print("|" + "---|" * len(cols))
     prev = None
     steps = []
     prev_records: dict[int, frozenset] = {}
     prev_groups: dict[str, frozenset] = {}
+    prev_digest: dict[tuple[str, str], bytes] = {}
     for m in months_iter:
         if prev is None:
             store.create(path, next(iter(m.files.values())), key)
@@ -234,6 +238,9 @@ def report_months(months_iter: Iterable[Month], names: list[str], splink: bool,
         t = truth.assign(key=list(zip(truth["agency"], truth["id"], strict=True)))
         recs = t.groupby("cluster")["key"].apply(frozenset).to_dict()
         unexplained = same_changed = same_total = right_changed = 0
+        fixed_changed = fixed_total = 0
+        digest = {(a, str(i)): d.tobytes() for a, ds in m.files.items()
+                  for i, d in zip(ds.record_ids, row_digests(ds), strict=True)}
         kept_id = "-"
         if prev is not None:
             h = hist[hist["month"] == m.month]
@@ -247,22 +254,29 @@ def report_months(months_iter: Iterable[Month], names: list[str], splink: bool,
                 if prev_records.get(person) == r:
                     same_total += 1
                     before = {prev.loc[k] for k in r}
-                    if {cur.loc[k] for k in r} != before:
-                        same_changed += 1
-                        # the store had held exactly this person's records under one id
-                        right_changed += len(before) == 1 and prev_groups[next(iter(before))] == r
+                    moved = {cur.loc[k] for k in r} != before
+                    same_changed += moved
+                    # the store had held exactly this person's records under one id
+                    right_changed += moved and len(before) == 1 and \
+                        prev_groups[next(iter(before))] == r
+                    # ... and none of the records was sent again with other values
+                    if all(digest[k] == prev_digest.get(k) for k in r):
+                        fixed_total += 1
+                        fixed_changed += moved
             again = [(a, old, new) for a, old, new in m.reregistered
                      if (a, old) in prev.index and (a, new) in cur.index]
             if again:
                 same = sum(prev.loc[(a, old)] == cur.loc[(a, new)] for a, old, new in again)
                 kept_id = f"{same / len(again):.2%} of {len(again)}"
         prev_records = recs
+        prev_digest = digest
         prev_groups = {p: frozenset(g) for p, g in
                        people.groupby("person")[["agency", "id"]].apply(
                            lambda g: list(zip(g["agency"], g["id"], strict=True))).items()}
         delta = sum(report.added.values()) + sum(report.changed.values())
         stab = f"{same_changed / same_total:.4%}" if same_total else "-"
         right = f"{right_changed / same_total:.4%}" if same_total else "-"
+        fixed = f"{fixed_changed / fixed_total:.4%} of {fixed_total:,}" if fixed_total else "-"
         t_up = report.timings["total"]
         row = [m.month, f"{report.records:,}", f"{delta:,} ({delta / report.records:.1%})",
                f"{t_up:.2f}", f"{t_full:.2f}", f"{t_up / t_full:.1%}",
@@ -272,7 +286,7 @@ def report_months(months_iter: Iterable[Month], names: list[str], splink: bool,
             f05, best, cl, secs = splink_f1(m, work / "splink", splink_args)
             row += [f"{f05:.4f}", f"{best:.4f}", f"{cl:.4f}"]
         row += [str(report.merges), str(report.splits), f"{unexplained:.4%}", stab, right,
-                kept_id]
+                fixed, kept_id]
         print("| " + " | ".join(row) + " |", flush=True)
         prev = cur
         steps.append((m.month, report.timings))
