@@ -131,6 +131,8 @@ _BIRTH_SURNAME = frozenset({
     "maidenname", "birthsurname", "previoussurname", "formersurname", "surnameatbirth",
     "previouslastname", "maidensurname", "birthname", "birthlastname",
 })
+#: Why a title column is set aside; _sex_from_title looks for it to read a sex from the title.
+_TITLE_WHY = "a title is removed from names anyway"
 _FULL = frozenset({"name", "fullname", "personname", "clientname", "patientname", "names"})
 _DOB = frozenset({
     "dob", "dateofbirth", "birthdate", "birthdt", "bdate", "birthday", "dateborn", "dtofbirth",
@@ -254,7 +256,7 @@ def role_from_name(column: str) -> str | None:
     if compact in {"age", "ageyears", "ageatextract"}:
         return "ignore:age changes with time; the date of birth is used instead"
     if compact in {"title", "salutation", "honorific"}:
-        return "ignore:a title is removed from names anyway"
+        return "ignore:" + _TITLE_WHY
     return None
 
 
@@ -661,7 +663,7 @@ def _sex_from_title(a: _Analysis) -> None:
     if "sex" in a.roles:
         return
     for k, (col, why) in enumerate(a.ignored):
-        if why != "a title is removed from names anyway":
+        if why != _TITLE_WHY:
             continue
         p = a.profiles[col]
         codes = {c: c.rstrip(".") for c in p.sex_codes}
