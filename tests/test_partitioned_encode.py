@@ -459,3 +459,104 @@ def test_a_worker_that_cannot_see_the_output_folder_writes_nowhere(table, tmp_pa
     with pytest.raises(OutputError, match="file system every worker shares"):
         encode_part(df.head(10), schema, mapping, SECRET, NONCE, 0, False, str(gone), 0)
     assert not (tmp_path / "not-shared").exists()
+
+
+# ------------------------------------------------------------------------------ tasks read Parquet
+
+@pytest.fixture(scope="module")
+def parquet_table(table, tmp_path_factory):
+    """The table as a Parquet file of small row groups, an integer column with nulls in it."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    df = table[0]
+    path = tmp_path_factory.mktemp("pq") / "a.parquet"
+    pq.write_table(pa.Table.from_pandas(df, preserve_index=False), path, row_group_size=97)
+    return path
+
+
+@pytest.mark.parametrize("partitions", [1, 4, 7])
+def test_tasks_reading_their_rows_of_a_parquet_table_give_the_one_process_records(
+        table, one_process, parquet_table, partitions, tmp_path):
+    from linkcore.holder.encode_parts import ParquetTable
+
+    _, schema, mapping, _ = table
+    encode_partitioned(ParquetTable(str(parquet_table)), schema, SECRET, tmp_path / "out",
+                       mapping, partitions=partitions, blip_nonce=NONCE)
+    assert_same_records(tmp_path / "out", one_process[2], tmp_path)
+
+
+def test_a_cluster_reading_the_parquet_table_gives_the_one_process_records(
+        table, one_process, parquet_table, cluster, key_file, tmp_path):
+    from linkcore.holder.encode_parts import ParquetTable
+
+    _, schema, mapping, _ = table
+    encode_partitioned(ParquetTable(str(parquet_table)), schema, KeySource(key_file=str(key_file)),
+                       tmp_path / "out", mapping, partitions=3, engine="dask", client=cluster,
+                       blip_nonce=NONCE)
+    assert_same_records(tmp_path / "out", one_process[2], tmp_path)
+
+
+def test_a_parquet_table_is_checked_whole_before_any_task(table, parquet_table, tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from linkcore.holder.encode_parts import ParquetTable
+
+    df, schema, mapping, _ = table
+    dup = df.copy()
+    dup.loc[1400, mapping.id_column] = dup.loc[3, mapping.id_column]  # in another part
+    path = tmp_path / "dup.parquet"
+    pq.write_table(pa.Table.from_pandas(dup, preserve_index=False), path, row_group_size=97)
+    with pytest.raises(InputDataError, match="not unique") as err:
+        encode_partitioned(ParquetTable(str(path)), schema, SECRET, tmp_path / "out", mapping,
+                           partitions=3)
+    assert str(dup.loc[3, mapping.id_column]) not in str(err.value)
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_task_refuses_rows_that_are_not_the_ones_checked(table, parquet_table, tmp_path):
+    from linkcore.holder.encode_parts import _ids_sha256, _read_rows, _Rows
+
+    df, _, mapping, _ = table
+    ids = df[mapping.id_column].astype(str).to_numpy(dtype=object)
+    good = _Rows(str(parquet_table), 90, 300, _ids_sha256(ids[90:300]))
+    assert len(_read_rows(good, mapping.id_column)) == 210
+    shifted = _Rows(str(parquet_table), 90, 300, _ids_sha256(ids[91:301]))
+    with pytest.raises(InputDataError, match="changed while it was encoded"):
+        _read_rows(shifted, mapping.id_column)
+    with pytest.raises(InputDataError, match="every worker shares"):
+        _read_rows(_Rows(str(tmp_path / "nowhere.parquet"), 0, 5, ""), mapping.id_column)
+
+
+def test_cli_encode_in_parts_reads_a_parquet_input_by_row_ranges(files, parquet_table, key_file,
+                                                                 tmp_path, monkeypatch):
+    """The parts are the one-process file's records; this process never reads the whole table."""
+    import linkcore._io as io
+
+    def whole(*args, **kwargs):
+        raise AssertionError("the whole table was read")
+
+    monkeypatch.setattr(io, "_read_parquet_table", whole)
+    r = run("encode", parquet_table, "--schema", files / "schema.json", "--mapping",
+            files / "mapping.json", "--key-file", key_file, "-o", tmp_path / "out",
+            "--partitions", "3", "-q")
+    assert r.exit_code == 0, r.output
+    a, parts = read_any(files / "a.parquet"), read_any(tmp_path / "out")
+    assert np.array_equal(a.record_ids, parts.record_ids)
+    assert np.array_equal(a.fields["last_name"], parts.fields["last_name"])
+
+
+def test_an_integer_column_with_nulls_reads_as_the_csv_does(tmp_path):
+    """As floats, 4857773456 would read "4857773456.0": another identifier than the CSV's."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from linkcore._io import read_parquet_rows, read_table
+
+    path = tmp_path / "t.parquet"
+    pq.write_table(pa.table({"id": ["a", "b", "c"],
+                             "nhs": pa.array([4857773456, None, 9434765919], pa.int64())}),
+                   path, row_group_size=2)
+    assert read_table(path)["nhs"].tolist() == ["4857773456", None, "9434765919"]
+    assert read_parquet_rows(path, 1, 3)["nhs"].tolist() == [None, "9434765919"]

@@ -184,6 +184,18 @@ def read_table(path: str | os.PathLike[str], *, dtype_str: bool = True):
     is refused with a line saying so (InputDataError).
     """
     path = Path(path)
+    if table_kind(path) == "parquet":
+        df = _read_parquet_table(path, dtype_str)
+    else:
+        df = _read_csv_table(path, dtype_str)
+    if len(df.columns) == 0:
+        raise InputDataError(f"input file has no columns: {path}")
+    return df
+
+
+def table_kind(path: str | os.PathLike[str]) -> str:
+    """Check an input table's path as read_table does and say how it is read: parquet or csv."""
+    path = Path(path)
     if not path.exists():
         raise InputDataError(f"input file not found: {path}")
     if path.is_dir():
@@ -208,18 +220,14 @@ def read_table(path: str | os.PathLike[str], *, dtype_str: bool = True):
                 f"{path} is not a Parquet file, though its name ends in {path.suffix}; "
                 "give a Parquet file, or a CSV file named .csv"
             )
-        df = _read_parquet_table(path, dtype_str)
-    elif is_parquet:
+        return "parquet"
+    if is_parquet:
         raise InputDataError(
             f"{path} is a Parquet file, not CSV text; name it .parquet to read it as Parquet"
         )
-    elif not _is_utf8_text(head, complete=size <= len(head)):
+    if not _is_utf8_text(head, complete=size <= len(head)):
         raise _not_utf8(path)
-    else:
-        df = _read_csv_table(path, dtype_str)
-    if len(df.columns) == 0:
-        raise InputDataError(f"input file has no columns: {path}")
-    return df
+    return "csv"
 
 
 def _is_utf8_text(head: bytes, complete: bool) -> bool:
@@ -256,17 +264,33 @@ def _read_parquet_table(path: Path, dtype_str: bool):
     try:
         table = pq.read_table(path)
     except (pa.ArrowException, OSError, ValueError) as exc:
-        raise InputDataError(
-            f"cannot read {path} as Parquet ({type(exc).__name__}): the file is damaged or "
-            "not a table linkcore can read"
-        ) from None
+        raise _unreadable_parquet(path, exc) from None
+    return _parquet_frame(table, path, dtype_str)
+
+
+def _unreadable_parquet(path: Path, exc: BaseException) -> InputDataError:
+    return InputDataError(
+        f"cannot read {path} as Parquet ({type(exc).__name__}): the file is damaged or "
+        "not a table linkcore can read"
+    )
+
+
+def _parquet_frame(table, path: Path, dtype_str: bool):
+    """Turn an Arrow table into the frame read_table gives: named columns, text cells.
+
+    Integer columns with nulls stay integers (``integer_object_nulls``): as floats they would
+    read "4857773456.0", another identifier than the CSV's "4857773456". Each cell's text
+    depends on its own value only, so any row range of a file reads as that range of the whole.
+    """
+    import pyarrow as pa
+
     # a column without a name gets the name pandas gives one in a CSV header
     names = [name or f"Unnamed: {i}" for i, name in enumerate(table.column_names)]
     table = table.rename_columns(names)
     if len(set(names)) != len(names):
         raise InputDataError(f"{path} has two columns with the same name; rename one")
     try:
-        df = table.to_pandas()
+        df = table.to_pandas(integer_object_nulls=True)
     except (pa.ArrowException, ValueError, TypeError) as exc:
         raise InputDataError(
             f"cannot read {path} as a table ({type(exc).__name__}); save it with plain "
@@ -286,6 +310,63 @@ def _read_parquet_table(path: Path, dtype_str: bool):
             f"cannot read {path} as text columns ({type(exc).__name__}); save it with plain "
             "text or number columns"
         ) from None
+
+
+def parquet_table_rows(path: str | os.PathLike[str]) -> int:
+    """Return how many rows a Parquet table holds (from its footer, no data read)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = Path(path)
+    try:
+        return int(pq.read_metadata(path).num_rows)
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        raise _unreadable_parquet(path, exc) from None
+
+
+def read_parquet_column(path: str | os.PathLike[str], name: str):
+    """Read one column of a Parquet table (as read_table reads it) as a one-column frame."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = Path(path)
+    try:
+        if name in pq.read_schema(path).names:
+            table = pq.read_table(path, columns=[name])
+        else:  # an unnamed column, or none: read_table's names and errors
+            table = pq.read_table(path)
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        raise _unreadable_parquet(path, exc) from None
+    return _parquet_frame(table, path, True)
+
+
+def read_parquet_rows(path: str | os.PathLike[str], start: int, stop: int):
+    """Read rows ``start`` to ``stop`` of a Parquet table as read_table reads the whole one.
+
+    Only the row groups that hold the range are read, so a task given a row range of a large
+    table reads its share of the file, not the file.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = Path(path)
+    try:
+        fh = pq.ParquetFile(path)
+        meta = fh.metadata
+        first, groups, at = None, [], 0
+        for g in range(meta.num_row_groups):
+            rows = meta.row_group(g).num_rows
+            if at + rows > start and at < stop:
+                first = at if first is None else first
+                groups.append(g)
+            at += rows
+        if groups:
+            table = fh.read_row_groups(groups).slice(start - first, stop - start)
+        else:
+            table = fh.schema_arrow.empty_table()
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        raise _unreadable_parquet(path, exc) from None
+    return _parquet_frame(table, path, True)
 
 
 def _read_csv_table(path: Path, dtype_str: bool):

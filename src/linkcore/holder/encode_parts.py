@@ -19,18 +19,20 @@ is written and checked; on any failure nothing is left.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from .._io import atomic_dir
+from .._io import atomic_dir, parquet_table_rows, read_parquet_column, read_parquet_rows
 from ..dataset import SPEC_VERSION
 from ..engines import even_bounds, make_engine
-from ..errors import OutputError, ParameterError, SecretError
+from ..errors import InputDataError, OutputError, ParameterError, SecretError
 from ..partitioned import Manifest, PartEntry, file_sha256, part_file_name, write_manifest
 from ..schema import Mapping, Schema
 from .encode import (
@@ -47,6 +49,48 @@ log = logging.getLogger("linkcore.encode")
 
 
 @dataclass(frozen=True)
+class ParquetTable:
+    """A Parquet table by path: each task reads its own rows (every worker must see the path)."""
+
+    path: str
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """A task's rows of a ParquetTable: the range and the digest of the ids checked for it."""
+
+    path: str
+    start: int
+    stop: int
+    ids_sha256: str
+
+
+def _ids_sha256(ids: np.ndarray) -> str:
+    """Digest of a range's record ids (kept in this process and on the worker, never sent out)."""
+    h = hashlib.sha256()
+    for i in ids.tolist():
+        h.update(str(i).encode("utf-8", "surrogatepass") + b"\x00")
+    return h.hexdigest()
+
+
+def _read_rows(rows: _Rows, id_column: str) -> pd.DataFrame:
+    """Task: read a row range of the input and check it holds the ids checked for it."""
+    if not Path(rows.path).is_file():
+        raise InputDataError(
+            f"a worker cannot read the input table {rows.path}: it must be on a file system "
+            "every worker shares, at the same path"
+        )
+    df = read_parquet_rows(rows.path, rows.start, rows.stop)
+    ids = df[id_column].astype(str).to_numpy(dtype=object) if id_column in df.columns else None
+    if ids is None or len(df) != rows.stop - rows.start or _ids_sha256(ids) != rows.ids_sha256:
+        raise InputDataError(
+            f"the input table {rows.path} changed while it was encoded (rows "
+            f"{rows.start + 1}-{rows.stop} are not the ones read before); encode it again"
+        )
+    return df
+
+
+@dataclass(frozen=True)
 class PartResult:
     """What a part's task sends back: counts, a hash and the report, never a value."""
 
@@ -59,11 +103,13 @@ class PartResult:
     report: EncodingReport
 
 
-def encode_part(rows: pd.DataFrame, schema: Schema, mapping: Mapping, key: Secret | KeySource,
-                nonce: bytes, first_row: int, strict: bool, folder: str, index: int
-                ) -> PartResult:
+def encode_part(rows: pd.DataFrame | _Rows, schema: Schema, mapping: Mapping,
+                key: Secret | KeySource, nonce: bytes, first_row: int, strict: bool, folder: str,
+                index: int) -> PartResult:
     """Task: encode one row range and write it as part ``index`` into ``folder``."""
     _check_folder(folder)
+    if isinstance(rows, _Rows):
+        rows = _read_rows(rows, mapping.id_column)
     secret = key if isinstance(key, Secret) else key.load()
     dataset, report = encode_rows(rows.reset_index(drop=True), schema, secret, mapping,
                                   nonce=nonce, first_row=first_row, strict=strict)
@@ -86,7 +132,8 @@ def _check_folder(folder: str) -> None:
         )
 
 
-def encode_partitioned(df: pd.DataFrame, schema: Schema, key: Secret | KeySource,
+def encode_partitioned(df: pd.DataFrame | ParquetTable, schema: Schema,
+                       key: Secret | KeySource,
                        output: str | os.PathLike[str], mapping: Mapping | None = None, *,
                        partitions: int, engine: str = "local", client: Any = None,
                        strict: bool = False, blip_nonce: bytes | None = None,
@@ -95,13 +142,24 @@ def encode_partitioned(df: pd.DataFrame, schema: Schema, key: Secret | KeySource
 
     Read back (``EncodedDataset.read(output)``), the records equal ``encode(df, ...)``'s with
     the same ``blip_nonce``. ``engine="dask"`` runs the parts on ``client`` and needs ``key``
-    as a KeySource (workers read the key themselves). ``output`` must not exist yet.
+    as a KeySource (workers read the key themselves). ``output`` must not exist yet. ``df``
+    may be a :class:`ParquetTable`: then each task reads its own rows of the file.
     """
     secret = key if isinstance(key, Secret) else key.load()  # fails here, before any work
-    mapping, nonce = _check_arguments(df, schema, secret, mapping, blip_nonce)
-    _record_ids(df, mapping.id_column)  # present and unique over the whole table
+    table = df if isinstance(df, ParquetTable) else None
+    if table is not None:
+        table = ParquetTable(os.path.abspath(table.path))
+        n_rows = parquet_table_rows(table.path)
+        header = read_parquet_rows(table.path, 0, 0)
+        mapping, nonce = _check_arguments(header, schema, secret, mapping, blip_nonce)
+        ids = _record_ids(read_parquet_column(table.path, mapping.id_column),
+                          mapping.id_column)
+    else:
+        n_rows = len(df)
+        mapping, nonce = _check_arguments(df, schema, secret, mapping, blip_nonce)
+        _record_ids(df, mapping.id_column)  # present and unique over the whole table
     kcv = secret.key_check_value()
-    bounds = even_bounds(len(df), partitions)
+    bounds = even_bounds(n_rows, partitions)
     eng = make_engine(engine, client)
     try:
         if eng.name == "dask" and isinstance(key, Secret):
@@ -111,10 +169,13 @@ def encode_partitioned(df: pd.DataFrame, schema: Schema, key: Secret | KeySource
         task_key = secret if eng.name == "local" else key
         del secret
         with atomic_dir(output) as staging:
-            bar = _progress(progress, len(df), len(bounds) - 1)
-            handles = [eng.put(encode_part, df.iloc[int(s):int(e)], schema, mapping, task_key,
-                               nonce, int(s), strict, str(staging), i)
-                       for i, (s, e) in enumerate(zip(bounds[:-1], bounds[1:], strict=True))]
+            bar = _progress(progress, n_rows, len(bounds) - 1)
+            ranges = [(int(s), int(e)) for s, e in zip(bounds[:-1], bounds[1:], strict=True)]
+            parts = [df.iloc[s:e] if table is None else
+                     _Rows(table.path, s, e, _ids_sha256(ids[s:e])) for s, e in ranges]
+            handles = [eng.put(encode_part, rows, schema, mapping, task_key, nonce, s, strict,
+                               str(staging), i)
+                       for i, (rows, (s, _)) in enumerate(zip(parts, ranges, strict=True))]
             try:
                 results: list[PartResult] = eng.gather(handles, bar.update)
             except BaseException:
