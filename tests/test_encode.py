@@ -276,6 +276,7 @@ def test_missing_is_a_mask_bit_and_an_all_zero_row(secret, person_schema, tmp_pa
     assert all(v[2] == 0 for v in ds.blocking_keys.values())
     assert report.missing_counts == {"first_name": 3, "last_name": 2, "dob": 2, "sex": 2,
                                      "postcode": 2}
+    assert report.unsalted_counts == {"first_name": 1, "last_name": 0}  # row 1: no salt
     assert not any(len(r) for r in report.invalid_rows.values())
     path = tmp_path / "m.parquet"
     ds.write(path)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import shutil
 import signal
 import sqlite3
+import stat
 import subprocess
 import sys
 import textwrap
@@ -280,6 +282,8 @@ def test_cli_bad_input_one_line_exit_2_store_unchanged(cli_store, tmp_path):
         "unknown agency": ["--agency", "c", d / "c.parquet"],
         "already in the store": ["--agency", "a", d / "a.parquet", "--new-agency", "a"],
         "given twice": ["--agency", "a", d / "a.parquet", "--agency", "a", d / "b.parquet"],
+        "one file, two agencies": ["--agency", "a", d / "a.parquet", "--agency", "b",
+                                   d / "a.parquet"],
     }
     for what, args in cases.items():
         r = run("store", "add-month", s, "--month", "2026-02", *args, *key)
@@ -303,7 +307,36 @@ def test_cli_bad_input_one_line_exit_2_store_unchanged(cli_store, tmp_path):
         store.update(s, "2026-02", {"a": twice}, ProjectKey(PROJECT))
     with pytest.raises(ParameterError, match="at least one"):
         store.update(s, "2026-02", {}, ProjectKey(PROJECT))
+    # a copy of one agency's file given as another's
+    shutil.copy(d / "a.parquet", tmp_path / "copy.parquet")
+    r = run("store", "add-month", s, "--month", "2026-02", "--agency", "a", d / "a.parquet",
+            "--agency", "b", tmp_path / "copy.parquet", *key)
+    assert r.exit_code == 2 and "were given the same file" in r.output, r.output
     assert digest(s) == before
+
+
+def test_release_files_are_private_and_never_replace_a_key(cli_store, tmp_path):
+    """Person-level files are mode 0600; a key file named as an output is refused, --force too."""
+    d, s = cli_store
+    key = tmp_path / "copy_of_project.key"
+    shutil.copy(d / "project.key", key)
+    before = key.read_bytes()
+    r = run("store", "release", s, "--release-dir", tmp_path / "rel", "--shared-counts", key,
+            "--force")
+    assert r.exit_code == 2 and r.output.startswith("error: ") and "is a key file" in r.output
+    assert r.output.count("\n") == 1
+    assert key.read_bytes() == before and not (tmp_path / "rel").exists()
+    r = run("store", "release", s, "--release-dir", tmp_path / "rel", "--shared-counts",
+            tmp_path / "shared.csv", "--clusters", tmp_path / "clusters.csv")
+    assert r.exit_code == 0, r.output
+    written = [tmp_path / "shared.csv", tmp_path / "clusters.csv",
+               *sorted((tmp_path / "rel").iterdir())]
+    assert len(written) == 4
+    for f in written:
+        assert stat.S_IMODE(f.stat().st_mode) == 0o600, f
+    # keygen alone replaces a key, and only with --force
+    assert run("keygen", "-o", key, "--force", "-q").exit_code == 0
+    assert key.read_bytes() != before
 
 
 def _copy_with_version(store_path, copy, version: int):

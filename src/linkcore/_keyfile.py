@@ -4,7 +4,8 @@ Neutral ground between the data holders (holder/keys.py, the shared encoding sec
 linkage unit (linkage/pseudonyms.py, its own project key): both read the text that ``linkcore
 keygen`` writes, ``linkcore-secret-v1:<base64>`` (or bare hex or base64; ``#`` lines are
 comments), from a file only its owner may read, or from an environment variable. Errors name
-the file or variable, never the key.
+the file or variable, never the key, and not the name given either when that looks like a key
+(the key's text typed where its file's path or its variable's name belongs).
 """
 
 from __future__ import annotations
@@ -20,6 +21,18 @@ KEY_FILE_HEADER = "linkcore-secret-v1"
 MIN_KEY_BYTES = 16
 
 
+def shown(name: str | os.PathLike[str]) -> str:
+    """Return a key file's path or a variable's name for a message, or a note if it is a key."""
+    text = str(name).strip()
+    if KEY_FILE_HEADER in text:
+        return "(the value given, not shown: it is a key, not a name)"
+    try:
+        parse_key_text(text, "")
+    except SecretError:
+        return str(name)
+    return "(the value given, not shown: it looks like a key, not a name)"
+
+
 def check_private(path: Path) -> None:
     """Refuse a key file that other users may read or change (POSIX modes; keygen writes 0600)."""
     if os.name != "posix":
@@ -27,12 +40,12 @@ def check_private(path: Path) -> None:
     try:
         mode = path.stat().st_mode & 0o777
     except OSError as exc:
-        raise SecretError(f"cannot read key file {path}: {exc.strerror or type(exc).__name__}"
-                          ) from None
+        raise SecretError(f"cannot read key file {shown(path)}: "
+                          f"{exc.strerror or type(exc).__name__}") from None
     if mode & 0o077:
         raise SecretError(
-            f"key file {path} can be read or changed by other users (mode {mode:04o}); "
-            f"make it private with `chmod 600 {path}` and try again"
+            f"key file {shown(path)} can be read or changed by other users (mode {mode:04o}); "
+            f"make it private with `chmod 600 {shown(path)}` and try again"
         )
 
 
@@ -58,20 +71,20 @@ def read_key_file(path: str | os.PathLike[str]) -> bytes:
     """Read a private key file and return its key bytes."""
     p = Path(path)
     if not p.is_file():
-        raise SecretError(f"key file not found: {p}")
+        raise SecretError(f"key file not found: {shown(path)}")
     check_private(p)
     try:
         raw = p.read_bytes()
     except OSError as exc:
-        raise SecretError(f"cannot read key file {p}: {exc.strerror or type(exc).__name__}"
-                          ) from None
+        raise SecretError(f"cannot read key file {shown(path)}: "
+                          f"{exc.strerror or type(exc).__name__}") from None
     try:
         text = raw.decode("utf-8-sig")
         if not text.isascii():
             raise UnicodeDecodeError("ascii", b"", 0, 1, "not ASCII")
     except UnicodeDecodeError:
-        raise SecretError(f"key file {p} is not a linkcore key (not text)") from None
-    return parse_key_text(text, f"key file {p}")
+        raise SecretError(f"key file {shown(path)} is not a linkcore key (not text)") from None
+    return parse_key_text(text, f"key file {shown(path)}")
 
 
 def read_key(key_file: str | os.PathLike[str] | None, env_var: str | None,
@@ -86,8 +99,8 @@ def read_key(key_file: str | os.PathLike[str] | None, env_var: str | None,
     value = os.environ.get(var)
     if value is None:
         raise SecretError(f"no key given: pass {option} FILE or set the environment "
-                          f"variable {var}")
-    return parse_key_text(value, f"environment variable {var}")
+                          f"variable {shown(var)}")
+    return parse_key_text(value, f"environment variable {shown(var)}")
 
 
 def _b64(body: str, source: str) -> bytes:

@@ -9,8 +9,12 @@ carry an identifier.
 from __future__ import annotations
 
 import importlib
+import re
 
 import click
+
+# runs of characters a key's text is made of, long enough to hold a key (see _keyfile.shown)
+_KEY_LIKE = re.compile(r"[A-Za-z0-9+/=_:-]{22,}")
 
 # command name -> "module:attribute" (modules under linkcore.cli)
 COMMANDS: dict[str, str] = {
@@ -27,8 +31,28 @@ COMMANDS: dict[str, str] = {
 }
 
 
+class _UsageLine(click.ClickException):
+    """A usage error (an unknown option, a missing argument) shown as one line, exit 2."""
+
+    exit_code = 2
+
+    def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
+        """Print the one line on stderr."""
+        click.echo(f"error: {self.format_message()}", err=True)
+
+
 class LazyGroup(click.Group):
     """A click group that imports each command's module only when that command is used."""
+
+    def invoke(self, ctx: click.Context):  # noqa: ANN201 - click's signature
+        """Run the command; a usage error is one ``error:`` line with where to find help."""
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            where = exc.ctx.command_path if exc.ctx is not None else ctx.command_path
+            raise _UsageLine(f"{_scrubbed(exc.format_message())} (see `{where} --help`)"
+                             ) from None
+
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         """List the commands whose modules are present."""
@@ -51,6 +75,16 @@ class LazyGroup(click.Group):
                 return None  # command not built yet
             raise
         return getattr(module, attr)
+
+
+def _scrubbed(message: str) -> str:
+    """Drop from a usage error's message any argument that looks like a key (click echoes them)."""
+    from linkcore._keyfile import shown
+
+    def hide(m: re.Match[str]) -> str:
+        return m.group(0) if shown(m.group(0)) == m.group(0) else "(a value like a key, not shown)"
+
+    return _KEY_LIKE.sub(hide, message)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -107,7 +107,9 @@ def encode(input_path: str, schema_path: str, mapping_path: str | None, key_file
         click.echo(f"schema fingerprint {schema.fingerprint[:16]}…, "
                    f"key check value {kcv}")
         for name, count in report.missing_counts.items():
+            unsalted = report.unsalted_counts.get(name, 0)
             if count:
-                click.echo(f"  {name}: {count:,} missing")
+                why = f" ({unsalted:,} of them have a value but no salt)" if unsalted else ""
+                click.echo(f"  {name}: {count:,} missing{why}")
         for line in report.summary_lines():
             click.echo(f"  warning: {line}")

@@ -29,7 +29,7 @@ def keygen(output: str, force: bool, quiet: bool, verbose: bool) -> None:
       linkcore keygen -o shared.key
     """  # noqa: D301
     setup_logging(verbose)
-    with RunOutputs({"-o": output}, force=force) as outputs:
+    with RunOutputs({"-o": output}, force=force, replaces_keys=True) as outputs:
         secret = Secret.generate()
         secret.write(outputs.path("-o"))
         outputs.commit()

@@ -213,7 +213,7 @@ def run_clusters(files: tuple[Path, ...], *, dedupe: bool, agency_names: str | N
         for name in names:
             outputs_map[f"--release-dir ({name})"] = release_dir / f"release_{name}.csv"
     outputs = RunOutputs(outputs_map, inputs={"FILES": list(files)}, key=project_key_file,
-                         force=force)
+                         force=force, private=True)  # person-level files: owner only
     key = ProjectKey.load(project_key_file, project_key_env)
 
     datasets = [read_any(f) for f in files]

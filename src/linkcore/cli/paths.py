@@ -3,7 +3,9 @@
 - An output never names an input, the key file or another output of the same run. Paths are
   compared after resolving symbolic links, and by device and inode where both files exist (hard
   links count). An output inside an input folder is refused too.
-- An existing output is replaced only with ``--force`` (key files included); a folder never.
+- An existing output is replaced only with ``--force``; a folder never, and a key file (the
+  text ``linkcore keygen`` writes) only by ``linkcore keygen --force``: a command that takes no
+  key cannot tell that a file it is asked to replace is one, so every command looks.
 - Every output's folder is checked writable before any work starts.
 - Outputs are written into a hidden staging folder beside each target
   (``.<name>.<pid>@<host>.<random>.partial/<name>``, so writers see the real file name and
@@ -26,6 +28,7 @@ from pathlib import Path
 from types import TracebackType
 
 from .._io import PARTIAL_SUFFIX, clean_stale_partials, partial_prefix
+from .._keyfile import KEY_FILE_HEADER
 from ..errors import OutputError, ParameterError
 
 PathArg = str | os.PathLike[str] | None
@@ -74,8 +77,18 @@ def _listing(paths: list[Path], limit: int = 3) -> str:
     return shown + (f" and {len(paths) - limit} more" if len(paths) > limit else "")
 
 
+def _is_key_file(path: Path) -> bool:
+    """Tell whether an existing file holds a linkcore key (the text ``linkcore keygen`` writes)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return False
+    return KEY_FILE_HEADER.encode("ascii") + b":" in head
+
+
 def check_paths(outputs: Mapping[str, Path], inputs: Mapping[str, Path], key: Path | None,
-                force: bool) -> None:
+                force: bool, *, replaces_keys: bool = False) -> None:
     """Apply the rule to one run's paths (no file is touched); raise on the first breach.
 
     ``outputs`` and ``inputs`` map the option that names a file (``-o``, ``--report``,
@@ -103,6 +116,10 @@ def check_paths(outputs: Mapping[str, Path], inputs: Mapping[str, Path], key: Pa
                 raise ParameterError(f"{label_a} and {label_b} name the same file ({a}); "
                                      "give each output its own name")
     existing = [out for out in outputs.values() if os.path.lexists(out)]
+    for label, out in outputs.items():
+        if not replaces_keys and out in existing and out.is_file() and _is_key_file(out):
+            raise ParameterError(f"{describe(label, out)} is a key file; linkcore never writes "
+                                 "over a key (not even with --force): choose another file name")
     if existing and not force:
         if len(existing) == 1:
             label = next(k for k, v in outputs.items() if v == existing[0])
@@ -145,10 +162,12 @@ class RunOutputs:
 
     def __init__(self, outputs: Mapping[str, PathArg], *,
                  inputs: Mapping[str, PathArg | Iterable[PathArg]] | None = None,
-                 key: PathArg = None, force: bool = False) -> None:
+                 key: PathArg = None, force: bool = False, replaces_keys: bool = False,
+                 private: bool = False) -> None:
         self.targets = _paths(outputs)
+        self.private = private  # outputs readable by their owner only (mode 0600)
         check_paths(self.targets, _paths(inputs or {}), None if key is None else Path(key),
-                    force)
+                    force, replaces_keys=replaces_keys)
         self.force = force
         self._staging: dict[str, Path] = {}
         self._made_folders: list[Path] = []
@@ -214,6 +233,8 @@ class RunOutputs:
                 staged = self.path(label)
                 if not staged.exists():
                     raise RuntimeError(f"output {label} was declared but never written")
+                if self.private and os.name == "posix":
+                    os.chmod(staged, 0o600)
                 backup = self._backup(label, target)
                 pending = (target, staged, backup)
                 os.replace(staged, target)

@@ -118,6 +118,11 @@ def add_month(store_path: Path, month: str, agency_files: tuple[tuple[str, Path]
     for _, f in agency_files:
         if store_path.exists() and same_file(f, store_path):
             raise ParameterError("an --agency file is the store itself; give the encoded file")
+    for i, (a, f) in enumerate(agency_files):
+        for b, g in agency_files[i + 1:]:
+            if same_file(f, g):
+                raise ParameterError(f"agencies {a} and {b} are given the same file; give each "
+                                     "agency its own extract")
     key = ProjectKey.load(project_key_file, project_key_env)
     files = {a: read_any(f) for a, f in agency_files}
     report = st.update(store_path, month, files, key, new_agencies=new_agencies)
@@ -168,7 +173,8 @@ def release(store_path: Path, release_dir: Path, shared_counts_path: Path | None
                                            "--clusters": clusters_path}
     for name in agencies:
         outputs_map[f"--release-dir ({name})"] = release_dir / f"release_{name}.csv"
-    outputs = RunOutputs(outputs_map, inputs={"STORE": store_path}, force=force)
+    # person-level files: readable by their owner only, as link and dedupe write theirs
+    outputs = RunOutputs(outputs_map, inputs={"STORE": store_path}, force=force, private=True)
     with outputs:
         tables = release_tables(people)
         for name in agencies:

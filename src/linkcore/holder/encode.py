@@ -52,6 +52,8 @@ class EncodingReport:
     records: int
     missing_counts: dict[str, int] = field(default_factory=dict)
     invalid_rows: dict[str, np.ndarray] = field(default_factory=dict)
+    #: of a salted field's missing values, those with a value whose salt is missing
+    unsalted_counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def invalid_counts(self) -> dict[str, int]:
@@ -65,6 +67,8 @@ class EncodingReport:
         for r in reports:
             for name, count in r.missing_counts.items():
                 out.missing_counts[name] = out.missing_counts.get(name, 0) + count
+            for name, count in r.unsalted_counts.items():
+                out.unsalted_counts[name] = out.unsalted_counts.get(name, 0) + count
             for name, rows in r.invalid_rows.items():
                 out.invalid_rows[name] = np.concatenate(
                     [out.invalid_rows.get(name, np.zeros(0, np.int64)), rows])
@@ -549,6 +553,9 @@ def _encode_columns(schema: Schema, secret: Secret, columns: dict[str, _Column],
     encoders = {}
     for spec in schema.fields:
         report.missing_counts[spec.name] = int((encoded[spec.name].codes < 0).sum())
+        if salts[spec.name] is not None:
+            report.unsalted_counts[spec.name] = int(
+                ((columns[spec.name].codes >= 0) & (salts[spec.name].codes < 0)).sum())
         encoders[spec.name] = _FieldEncoder(spec, encoded[spec.name], salts[spec.name],
                                             tokens[spec.name], secret, nonce)
     clk_encoder = None if schema.clk is None else \

@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from .._io import atomic_path
-from .._keyfile import KEY_FILE_HEADER, parse_key_text, read_key_file
+from .._keyfile import KEY_FILE_HEADER, parse_key_text, read_key_file, shown
 from ..errors import SecretError
 
 SECRET_BYTES = 32
@@ -82,8 +82,8 @@ class Secret:
         """Read the secret from an environment variable (hex, base64 or key-file text)."""
         value = os.environ.get(var)
         if value is None:
-            raise SecretError(f"environment variable {var} is not set")
-        return cls.from_text(value, source=f"environment variable {var}")
+            raise SecretError(f"environment variable {shown(var)} is not set")
+        return cls.from_text(value, source=f"environment variable {shown(var)}")
 
     def to_text(self) -> str:
         """Return the key-file form: ``linkcore-secret-v1:<base64>`` and a newline."""
@@ -144,5 +144,5 @@ def load_secret(key_file: str | os.PathLike[str] | None = None,
     var = env_var or DEFAULT_ENV_VAR
     if os.environ.get(var) is None:
         raise SecretError(
-            f"no key given: pass --key-file FILE or set the environment variable {var}")
+            f"no key given: pass --key-file FILE or set the environment variable {shown(var)}")
     return Secret.from_env(var)

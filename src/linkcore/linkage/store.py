@@ -733,6 +733,7 @@ def update(path: str | os.PathLike[str], month: str, files: Mapping[str, Encoded
                                  f"--new-agency {a} with its first file")
         for a, ds in files.items():
             _check_file(meta, a, ds)
+        _check_distinct(files)
         codec = _Codec(meta)
         agencies = known + [a for a in names if a not in known]
         kept = _incremental.rules_from_json(meta["blocking"]) if "blocking" in meta else None
@@ -748,6 +749,17 @@ def update(path: str | os.PathLike[str], month: str, files: Mapping[str, Encoded
     timings["total"] = time.perf_counter() - t0
     report.timings = {k: round(v, 4) for k, v in timings.items()}
     return report
+
+
+def _check_distinct(files: Mapping[str, EncodedDataset]) -> None:
+    """Refuse one extract sent as two agencies' (the same records, ids and encodings)."""
+    items = list(files.items())
+    for i, (a, x) in enumerate(items):
+        for b, y in items[i + 1:]:
+            if x is y or (len(x) == len(y) and np.array_equal(x.record_ids, y.record_ids)
+                          and all(np.array_equal(x.fields[f], y.fields[f]) for f in x.fields)):
+                raise StoreError(f"agencies {a} and {b} were given the same file; give each "
+                                 "agency its own extract")
 
 
 def _check_month(meta: Mapping[str, str], month: str) -> None:

@@ -1,0 +1,86 @@
+"""A key typed where its file's path or its variable's name belongs is never echoed back.
+
+Nor a key given as a stray argument or to an option that does not exist (click's usage errors
+echo arguments): every such mistake is one ``error:`` line, exit 2, nothing written.
+"""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+from click.testing import CliRunner
+
+from linkcore.cli import main
+from linkcore.holder.keys import Secret
+from linkcore.holder.suggest import suggest_schema
+from linkcore.synth import generate_population, make_extracts
+
+KEY = Secret(bytes(range(40, 72)))
+RAW = bytes(range(40, 72))
+
+
+def forms() -> list[str]:
+    """The key as the key file holds it, and its bare base64 and hex."""
+    return [KEY.to_text().strip(), base64.b64encode(RAW).decode(), RAW.hex()]
+
+
+def leaks(output: str) -> bool:
+    return any(f in output for f in forms()) or base64.b64encode(RAW).decode()[:16] in output
+
+
+@pytest.fixture(scope="module")
+def work(tmp_path_factory):
+    d = tmp_path_factory.mktemp("keytext")
+    pop = generate_population(300, seed=5)
+    (a, _), _ = make_extracts(pop, agencies=2, seed=5)
+    a.to_csv(d / "a.csv", index=False)
+    schema, mapping, _ = suggest_schema(a)
+    (d / "schema.json").write_text(schema.to_json(), encoding="utf-8")
+    (d / "mapping.json").write_text(mapping.to_json(), encoding="utf-8")
+    KEY.write(d / "shared.key")
+    Secret(b"p" * 32).write(d / "project.key")
+    r = CliRunner().invoke(main, ["encode", str(d / "a.csv"), "--schema", str(d / "schema.json"),
+                                  "--mapping", str(d / "mapping.json"), "--key-file",
+                                  str(d / "shared.key"), "-o", str(d / "a.parquet"), "-q"])
+    assert r.exit_code == 0, r.output
+    return d
+
+
+def one_line_no_key(r) -> None:
+    assert r.exit_code == 2, r.output
+    lines = [ln for ln in r.output.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: "), r.output
+    assert not leaks(r.output), r.output
+
+
+@pytest.mark.parametrize("form", range(3))
+@pytest.mark.parametrize("how", ["--key-file", "--key-env", "positional", "--key"])
+def test_encode_never_echoes_a_key_given_as_a_name(work, tmp_path, how, form):
+    text = forms()[form]
+    base = ["encode", str(work / "a.csv"), "--schema", str(work / "schema.json"), "--mapping",
+            str(work / "mapping.json"), "-o", str(tmp_path / "out.parquet")]
+    args = {"--key-file": ["--key-file", text], "--key-env": ["--key-env", text],
+            "positional": ["--key-file", str(work / "shared.key"), text],
+            "--key": ["--key", text]}[how]
+    one_line_no_key(CliRunner().invoke(main, base + args))
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", ["create", "add-month"])
+def test_store_never_echoes_a_project_key_given_as_a_file_name(work, tmp_path, command):
+    text = forms()[0]
+    store = tmp_path / "people.db"
+    args = (["store", "create", str(store), "--schema-from", str(work / "a.parquet")]
+            if command == "create" else
+            ["store", "add-month", str(store), "--month", "2026-01", "--agency", "a",
+             str(work / "a.parquet"), "--new-agency", "a"])
+    one_line_no_key(CliRunner().invoke(main, args + ["--project-key-file", text]))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_path_that_is_not_a_key_is_still_named(work, tmp_path):
+    r = CliRunner().invoke(main, ["encode", str(work / "a.csv"), "--schema",
+                                  str(work / "schema.json"), "--key-file",
+                                  str(tmp_path / "nowhere.key"), "-o", str(tmp_path / "o.parquet")])
+    assert r.exit_code == 2 and "nowhere.key" in r.output
