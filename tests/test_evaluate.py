@@ -250,6 +250,10 @@ def test_cluster_metrics_hand_computed():
     assert m.exact_share == pytest.approx(1 / 3)
     perfect = cluster_metrics(truth, truth)
     assert perfect.pairwise.f1 == perfect.bcubed_f1 == perfect.exact_share == 1.0
+    assert m.truth_only_agencies == perfect.truth_only_agencies == ()
+    # clusters of agency a alone against the three agencies' truth: the others are named
+    only_a = cluster_metrics(pred[pred["party"] == "a"], truth)
+    assert only_a.truth_only_agencies == ("b", "c")
     with pytest.raises(InputDataError, match="no agency in common"):
         cluster_metrics(pred.assign(party=["v", "w", "x", "y", "z"]), truth)
 

@@ -372,6 +372,8 @@ class ClusterMetrics:
     records: int
     people: int
     predicted_clusters: int
+    #: agencies the truth holds and the predicted clusters do not (their records are singletons)
+    truth_only_agencies: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, object]:
         """Return the figures as a plain dict (for JSON)."""
@@ -471,7 +473,7 @@ def cluster_metrics(predicted: pd.DataFrame, truth: pd.DataFrame) -> ClusterMetr
     people = int(n_t.size)
     exact = int(whole.sum()) / people if people else 1.0
     return ClusterMetrics(pairwise, within, across, b_prec, b_rec, b_f1, exact, n, people,
-                          int(n_p.size))
+                          int(n_p.size), tuple(sorted(agencies_t - agencies_p)))
 
 
 # --- universe checks (used by the CLI) ---------------------------------------------------

@@ -184,3 +184,7 @@ def _clusters_report(ev, predicted, truth, truth_path: Path, as_json: bool, quie
     click.echo(f"B-cubed          precision {m.bcubed_precision:.4f}  recall "
                f"{m.bcubed_recall:.4f}  f1 {m.bcubed_f1:.4f}")
     click.echo(f"people whose records form exactly one cluster: {m.exact_share:.4f}")
+    if m.truth_only_agencies:
+        click.echo(f"note: the truth holds {len(m.truth_only_agencies)} agency(ies) the clusters "
+                   f"do not ({', '.join(m.truth_only_agencies)}): their records count as missed; "
+                   "give a truth of the clustered agencies only to score them alone")
