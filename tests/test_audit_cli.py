@@ -171,3 +171,23 @@ def test_cli_output_has_no_value(files):
     for text in texts:
         for v in values:
             assert v not in text
+
+
+def test_a_field_the_reference_lacks_lists_only_its_own_attacks_and_the_table_aligns():
+    from linkcore.audit.run import CLASSIC
+
+    rng = np.random.default_rng(4)
+    n = 150
+    pool = np.array(["ann", "bob", "cyd", "dee", "eve", "fay", "gus"], dtype=object)
+    data = pd.DataFrame({
+        "ref": [f"id{i}" for i in range(n)],
+        "given": rng.choice(pool, size=n), "family": rng.choice(pool, size=n),
+        "born": (np.datetime64("1950-01-01") + rng.integers(0, 20000, size=n)).astype(str)})
+    ref = data.assign(family=None)
+    result = run_audit(data, Schema.from_dict(SCHEMA), Mapping.from_dict(MAPPING), KEY, ref)
+    listed = [r.attack for r in result.results if r.target == "last_name"]
+    assert listed and set(listed) <= set(CLASSIC)
+    lines = result.summary_lines()
+    table = lines[lines.index("") + 1:]
+    scored = [ln for ln in table[1:] if " n/a " not in ln]
+    assert scored and {len(ln) for ln in scored} == {len(table[0])}
