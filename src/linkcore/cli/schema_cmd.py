@@ -99,7 +99,7 @@ def suggest(data: str, output: str, mapping_out: str | None, shared_schema: str 
               help="The schema file to write for every holder.")
 @click.option("--min-holders", type=int, default=2, show_default=True,
               help="Keep a field when at least this many proposals hold it (all of them when "
-                   "there are fewer proposals).")
+                   "there are fewer proposals); an identifier is kept when any holds it.")
 @force_option
 @common_options
 @guarded
@@ -108,7 +108,9 @@ def merge(proposals: tuple[str, ...], output: str, min_holders: int, force: bool
     """Make one schema for several holders from the schemas each suggested from its own extract.
 
     A field is kept when at least --min-holders of the PROPOSALS hold it (a field one agency
-    alone holds links it to nobody); the design is then made afresh for the fields kept. Only
+    alone holds links it to nobody), an identifier (NHS or NI number) when any proposal holds it
+    (it tells that agency's duplicates from twins and namesakes); the design is then made afresh
+    for the fields kept. Only
     schema files are read: no holder shows another its data. Each holder then maps its extract
     onto the result with `schema suggest DATA --schema SCHEMA`.
 

@@ -1073,7 +1073,10 @@ def merge_suggestions(schemas: Sequence[Schema], min_holders: int = 2
 
     A field is kept when at least ``min_holders`` of the proposals hold it (all of them when
     there are fewer proposals): a field only one agency holds cannot link it to anyone, and a
-    field a holder lacks is simply missing in its file. A whole-name field counts as first,
+    field a holder lacks is simply missing in its file. An identifier (an NHS or NI number) is
+    kept when any proposal holds it: it cannot link agencies that lack it, but it tells one
+    holder's duplicates from different people who share a name, a birthday and an address
+    (twins, a parent and child of one name), which nothing else in the file can. A whole-name field counts as first,
     middle and last name (``suggest_mapping`` reads them from it). Where proposals give a field
     different kinds, the kind most of them give is used (the first on a tie). The design (salts,
     views, blocking keys) is then made afresh for the fields kept, as ``suggest_schema`` makes
@@ -1111,7 +1114,8 @@ def merge_suggestions(schemas: Sequence[Schema], min_holders: int = 2
         if len(set(given)) > 1:
             notes.append(f"{role}: proposals give it as {', '.join(sorted(set(given)))}; using "
                          f"{kinds[role]}")
-    kept = {r: kinds[r] for r in ROLE_ORDER if len(held.get(r, [])) >= need}
+    kept = {r: kinds[r] for r in ROLE_ORDER
+            if len(held.get(r, [])) >= (1 if kinds.get(r) == "identifier" else need)}
     if not kept:
         raise ParameterError(f"no field is held by {need} of the {len(schemas)} proposals")
     merged, keys = _design(kept, MERGED_DESCRIPTION)
@@ -1121,6 +1125,8 @@ def merge_suggestions(schemas: Sequence[Schema], min_holders: int = 2
             continue
         who = ", ".join(str(k + 1) for k in held[role])
         verdict = "kept" if role in kept else f"left out (fewer than {need} hold it)"
+        if role in kept and len(held[role]) < need:
+            verdict = "kept (an identifier: it tells one holder's duplicates apart)"
         reasons.append(f"{role}: held by proposal(s) {who} of {len(schemas)}: {verdict}")
     reasons += [f"blocking key {_key_name(k)}" for k in keys]
     return merged, reasons
