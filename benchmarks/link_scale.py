@@ -16,19 +16,29 @@ With ``--files`` both encodings are written as linkcore files first (not timed) 
 path, as ``linkcore link`` does: the link time then includes reading them, and on dask each
 worker reads its own rows from the files instead of receiving them from this process.
 
+With ``--splink`` (and /work/venvs/splink4 present: ``pip install "splink>=4,<5" pandas``
+there), plaintext Splink runs on the same two extracts after linkcore (whose results are let go
+first), in its own process with DuckDB's memory limit at ``--splink-memory``
+(benchmarks/splink_baseline.py with the maps in splink_maps/ for these layouts, the national
+insurance number compared when linkcore's schema has it), and its summary is printed below
+linkcore's: the same pair, the same run.
+
 Usage:
     python benchmarks/link_scale.py [--records 100000] [--seed 42]
-        [--engine local|dask] [--workers 2] [--partitions P] [--files]
+        [--engine local|dask] [--workers 2] [--partitions P] [--files] [--splink]
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import platform
 import resource
+import subprocess
 import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -38,6 +48,9 @@ from linkcore.holder.keys import Secret
 from linkcore.holder.suggest import suggest_mapping, suggest_schema
 from linkcore.linkage.pipeline import link
 from linkcore.synth import generate_population, make_extracts
+
+HERE = Path(__file__).resolve().parent
+SPLINK_PYTHON = Path("/work/venvs/splink4/bin/python")
 
 
 def peak_gb() -> float:
@@ -77,6 +90,32 @@ def truth_with_field(truth, a, b, map_a, map_b, field: str):
     return truth[keep]
 
 
+def write_plaintext(a, b, truth, folder: Path) -> None:
+    """Write the pair and its truth as CSV for the plaintext Splink baseline (not timed)."""
+    a.to_csv(folder / "a.csv", index=False)
+    b.to_csv(folder / "b.csv", index=False)
+    truth[["id_a", "id_b"]].to_csv(folder / "truth.csv", index=False)
+
+
+def run_splink(folder: Path, with_id: bool, memory: str) -> None:
+    """Run plaintext Splink on the pair in its own venv and print its summary lines."""
+    cmd = [str(SPLINK_PYTHON), str(HERE / "splink_baseline.py"), "--a", str(folder / "a.csv"),
+           "--b", str(folder / "b.csv"), "--truth", str(folder / "truth.csv"),
+           "--map-a", str(HERE / "splink_maps" / "map_d0_1.json"),
+           "--map-b", str(HERE / "splink_maps" / "map_d0_2.json")] + \
+        (["--with-id"] if with_id else [])
+    env = dict(os.environ, SPLINK_DUCKDB_MEMORY=memory)
+    run = subprocess.run(cmd, capture_output=True, text=True, check=False, env=env)
+    if run.returncode:
+        print(f"plaintext Splink failed (exit {run.returncode}): "
+              f"{run.stderr.strip().splitlines()[-1:]}")
+        return
+    print("plaintext Splink on the same pair (its own process, after linkcore):")
+    for line in run.stdout.splitlines():
+        if not line.startswith("JSON:"):
+            print("  " + line)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -87,7 +126,13 @@ def main() -> None:
     parser.add_argument("--partitions", type=int, default=None)
     parser.add_argument("--files", action="store_true",
                         help="write both encodings to files (not timed) and link the paths")
+    parser.add_argument("--splink", action="store_true",
+                        help="run plaintext Splink on the same pair afterwards")
+    parser.add_argument("--splink-memory", default="10GB",
+                        help="DuckDB's memory limit for Splink (it spills to disk beyond it)")
     args = parser.parse_args()
+    if args.splink and not SPLINK_PYTHON.exists():
+        parser.error(f"--splink needs {SPLINK_PYTHON}")
     print(f"machine: {platform.machine()} cpus={os.cpu_count()} python "
           f"{platform.python_version()} numpy {np.__version__}; {time.strftime('%Y-%m-%d %H:%M')}"
           f"; load average {load()}")
@@ -98,6 +143,9 @@ def main() -> None:
                                   seed=args.seed)
     print(f"generated {len(a):,} x {len(b):,} records ({len(truth):,} true pairs) in "
           f"{time.perf_counter() - t:.1f} s (not timed below)")
+    plain = tempfile.TemporaryDirectory(prefix="link_scale_plain_") if args.splink else None
+    if plain is not None:  # for Splink, written before any timing starts
+        write_plaintext(a, b, truth, Path(plain.name))
 
     t0 = time.perf_counter()
     schema, map_a, _ = suggest_schema(a)
@@ -163,6 +211,12 @@ def main() -> None:
           f"F1 {m.f1:.4f} (one-to-one greedy; the truth holds duplicates, so recall < 1)")
     if tmp is not None:
         tmp.cleanup()
+    if plain is not None:
+        res = q = m = truth = comparable = inputs = ea = eb = None  # let linkcore's memory go
+        gc.collect()
+        run_splink(Path(plain.name), any(f.kind == "identifier" for f in schema.fields),
+                   args.splink_memory)
+        plain.cleanup()
 
 
 if __name__ == "__main__":

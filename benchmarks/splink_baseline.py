@@ -204,6 +204,8 @@ def run_splink(a: pd.DataFrame, b: pd.DataFrame, with_id: bool, max_pairs: float
     )
     con = duckdb.connect()
     con.execute("SET enable_progress_bar = false")
+    if os.environ.get("SPLINK_DUCKDB_MEMORY"):  # e.g. 10GB: spill to disk beyond it
+        con.execute(f"SET memory_limit = '{os.environ['SPLINK_DUCKDB_MEMORY']}'")
     db = DuckDBAPI(connection=con)
     if hasattr(db, "register"):  # Splink 5: register the frames, then build the linker
         tables = [db.register(a, dataset_display_name="a"), db.register(b, dataset_display_name="b")]
