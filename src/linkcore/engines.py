@@ -164,6 +164,10 @@ def make_engine(engine: str, client: Any = None) -> LocalEngine | DaskEngine:
             "engine='dask' needs dask.distributed: pip install 'linkcore[dask]'"
         ) from exc
     if client is not None:
+        if not isinstance(client, Client):
+            raise ParameterError(
+                f"client must be a dask.distributed Client, not {type(client).__name__} (to "
+                "use a scheduler's address: Client(address))")
         return DaskEngine(client)
     return DaskEngine(Client(processes=False, n_workers=1, threads_per_worker=2,
                              dashboard_address=None), own=True)

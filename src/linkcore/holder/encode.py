@@ -28,7 +28,7 @@ from ..schema import ClkSpec, FieldSpec, HardeningStep, KeyPart, Mapping, Schema
 from . import hardening as hard
 from .key_parts import apply_transform
 from .keys import Secret
-from .normalize import INVALID
+from .normalize import INVALID, cell_text
 from .normalize_batch import normalise_many
 from .positions import (
     aes_words,
@@ -118,10 +118,10 @@ def _raw_codes(df: pd.DataFrame, columns: tuple[str, ...]) -> tuple[np.ndarray, 
     """
     if len(columns) == 1:
         codes, uniques = factorize_text(df[columns[0]])
-        return codes, [u if isinstance(u, str) else str(u) for u in uniques]
+        return codes, [cell_text(u) for u in uniques]
     parts = [df[c].astype(object).where(df[c].notna(), None).to_numpy() for c in columns]
-    joined = [" ".join(str(x) for x in row if x is not None and str(x) != "") or None
-              for row in zip(*parts, strict=True)]
+    joined = [" ".join(cell_text(x) for x in row if x is not None and cell_text(x) != "")
+              or None for row in zip(*parts, strict=True)]
     return factorize_text(joined)
 
 
@@ -486,8 +486,12 @@ def _blocking_keys(schema: Schema, columns: dict[str, _Column], secret: Secret, 
 def _check_arguments(df: pd.DataFrame, schema: Schema, secret: Secret, mapping: Mapping | None,
                      blip_nonce: bytes | None) -> tuple[Mapping, bytes]:
     """Check the arguments every encoding takes; return the mapping and the run's BLIP nonce."""
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"the table must be a pandas DataFrame, not {type(df).__name__}")
     if not isinstance(schema, Schema):
         raise TypeError("schema must be a linkcore.Schema (use Schema.load(path))")
+    if mapping is not None and not isinstance(mapping, Mapping):
+        raise TypeError("mapping must be a linkcore.Mapping (use Mapping.load(path)) or None")
     if not isinstance(secret, Secret):
         raise TypeError("secret must be a linkcore.Secret (use Secret.from_file(path))")
     mapping = mapping or Mapping.identity(schema)

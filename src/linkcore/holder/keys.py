@@ -93,7 +93,8 @@ class Secret:
         """Write the key file readable only by its owner (mode 0600), atomically."""
         p = Path(path)
         if p.exists() and not overwrite:
-            raise SecretError(f"{p} already exists; refusing to overwrite a key (use --force)")
+            raise SecretError(f"{p} already exists; refusing to overwrite a key (overwrite=True, "
+                              "or --force on the command line)")
         with atomic_path(p) as tmp:
             os.chmod(tmp, 0o600)
             tmp.write_text(self.to_text(), encoding="ascii")

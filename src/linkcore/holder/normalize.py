@@ -10,6 +10,7 @@ step exactly.
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import re
 import unicodedata
 from collections.abc import Callable
@@ -104,10 +105,26 @@ def _letters_and_digits(s: str) -> str:
     return "".join(c if (_is_letter_or_mark(c) or c.isdecimal()) else " " for c in s)
 
 
+def cell_text(value) -> str:
+    """Return a table cell as text: a whole number held as a float reads as that integer.
+
+    pandas holds an integer column with missing values as floats, so an NHS number 4857773456
+    arrives as 4857773456.0; as ``str`` gives it, it would normalise to another identifier.
+    """
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return str(int(value))  # numpy's float64 is a float too
+    return value if isinstance(value, str) else str(value)
+
+
 def normalise_name(value: str, remove_titles: bool = True) -> Normalised:
-    """Person name: fold, drop apostrophes, other non-letters to spaces, drop titles/suffixes."""
+    """Person name: fold, drop apostrophes, other non-letters to spaces, drop titles/suffixes.
+
+    A value with digits and no letter (a number in a name column) is invalid, not missing.
+    """
     s = _APOSTROPHES.sub("", fold_text(value))
     words = _letters_only(s).split()
+    if not words and any(c.isdigit() for c in s):
+        return INVALID
     if remove_titles:
         while len(words) > 1 and words[0] in NAME_TITLES:
             words.pop(0)

@@ -29,6 +29,7 @@ from .normalize import (
     ADDRESS_ABBREVIATIONS,
     INVALID,
     SEX_CODES,
+    cell_text,
     fold_text,
     make_date_parser,
     normalise_name,
@@ -436,9 +437,7 @@ def _folded_names(names: Iterable[str]) -> Iterable[str]:
 def present_values(series) -> list[str]:
     """Non-empty cells of a column as stripped strings (NaN, None and blanks dropped)."""
     values = series.dropna()
-    if values.dtype != object:
-        values = values.astype(str)
-    out = [str(v).strip() for v in values.tolist()]
+    out = [cell_text(v).strip() for v in values.tolist()]
     return [v for v in out if v]
 
 
@@ -582,6 +581,10 @@ def _of(p: _Profile) -> str:
 
 
 def _analyse(df, sample_size: int) -> _Analysis:
+    import pandas as pd
+
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"the table must be a pandas DataFrame, not {type(df).__name__}")
     profiles = _profile_columns(df, sample_size)
     a = _Analysis(len(df), profiles={p.column: p for p in profiles})
     by_name: list[tuple[_Profile, str | None]] = [(p, role_from_name(p.column)) for p in profiles]
@@ -1076,12 +1079,12 @@ def merge_suggestions(schemas: Sequence[Schema], min_holders: int = 2
     field a holder lacks is simply missing in its file. An identifier (an NHS or NI number) is
     kept when any proposal holds it: it cannot link agencies that lack it, but it tells one
     holder's duplicates from different people who share a name, a birthday and an address
-    (twins, a parent and child of one name), which nothing else in the file can. A whole-name field counts as first,
-    middle and last name (``suggest_mapping`` reads them from it). Where proposals give a field
-    different kinds, the kind most of them give is used (the first on a tie). The design (salts,
-    views, blocking keys) is then made afresh for the fields kept, as ``suggest_schema`` makes
-    it. Only schema files are read, never data, so no holder sees another's values. Returns the
-    schema and one reason a line.
+    (twins, a parent and child of one name), which nothing else in the file can. A whole-name
+    field counts as first, middle and last name (``suggest_mapping`` reads them from it). Where
+    proposals give a field different kinds, the kind most of them give is used (the first on a
+    tie). The design (salts, views, blocking keys) is then made afresh for the fields kept, as
+    ``suggest_schema`` makes it. Only schema files are read, never data, so no holder sees
+    another's values. Returns the schema and one reason a line.
     """
     if len(schemas) < 1:
         raise ParameterError("give at least one proposed schema")
@@ -1168,6 +1171,8 @@ def suggest_mapping(
 
     Raises MappingError when no column can be the record id or no column fits any field.
     """
+    if not isinstance(schema, Schema):
+        raise TypeError("schema must be a linkcore.Schema (use Schema.load(path))")
     a = _analyse(df, sample_size)
     if a.id_column is None:
         raise MappingError(_no_id_message(a))

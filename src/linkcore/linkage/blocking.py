@@ -990,6 +990,10 @@ def default_rules(a: EncodedDataset, b: EncodedDataset,
 def _parse_rules(spec: BlockingSpec, a: EncodedDataset, b: EncodedDataset) -> list[BlockingRule]:
     if isinstance(spec, str) and spec == "auto":
         return default_rules(a, b)
+    if not isinstance(spec, str | BlockingRule | list | tuple):
+        raise ParameterError("blocking must be 'auto', a rule name ('keys', 'lsh', 'agree', "
+                             f"'all'), a BlockingRule or a list of them, not "
+                             f"{type(spec).__name__}")
     items = [spec] if isinstance(spec, str | BlockingRule) else list(spec)
     if not items:
         raise ParameterError("blocking needs at least one rule (or 'auto')")

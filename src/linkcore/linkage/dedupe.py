@@ -55,6 +55,7 @@ from linkcore.linkage.pipeline import (
     DatasetLike,
     ExactDependence,
     _check_options,
+    _check_seed,
     _json_float,
     _load,
     _model_comparisons,
@@ -323,6 +324,7 @@ def link_and_dedupe(
     stem, else 1, 2, ...). ``clustering``: see CLUSTERINGS. The other options are ``link``'s.
     """
     threshold = _check_options(threshold, "none", "local")
+    seed = _check_seed(seed)
     if clustering not in CLUSTERINGS:
         raise ParameterError(f"unknown clustering {clustering!r}; choose one of "
                              f"{', '.join(CLUSTERINGS)}")

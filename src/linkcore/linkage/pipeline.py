@@ -344,6 +344,14 @@ def _check_options(threshold: float, one_to_one: str, engine: str) -> float:
     return t
 
 
+def _check_seed(seed: int) -> int:
+    """Check a seed is a whole number of at least 0 (numpy's generators take nothing else)."""
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise ParameterError(f"seed must be a whole number of at least 0 (got a "
+                             f"{type(seed).__name__})")
+    return int(seed)
+
+
 def _model_comparisons(model: FellegiSunterModel | None, default: list[FieldComparison]
                        ) -> list[FieldComparison]:
     if model is None:
@@ -901,6 +909,7 @@ def link(
     than memory, with ``partitions`` so that each cell touches a share of them).
     """
     threshold = _check_options(threshold, one_to_one, engine)
+    seed = _check_seed(seed)
     if mapped_dir is not None:
         check_mapped_dir(mapped_dir)
     if not isinstance(blocking_recall_budget, int) or blocking_recall_budget < 0:
