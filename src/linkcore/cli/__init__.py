@@ -53,7 +53,6 @@ class LazyGroup(click.Group):
             raise _UsageLine(f"{_scrubbed(exc.format_message())} (see `{where} --help`)"
                              ) from None
 
-
     def list_commands(self, ctx: click.Context) -> list[str]:
         """List the commands whose modules are present."""
         return [name for name in COMMANDS if self._load(name) is not None]
