@@ -72,8 +72,14 @@ def test_name_examples(raw, expected):
 
 
 def test_empty_or_punctuation_only_names_are_missing():
-    for raw in ("", "   ", "---", "'", "123", "\t"):
+    for raw in ("", "   ", "---", "'", "\t"):
         assert normalise_name(raw) is None
+
+
+def test_a_number_in_a_name_column_is_invalid():
+    for raw in ("123", "12345.0", " 007 ", "#1"):
+        assert normalise_name(raw) is INVALID
+    assert normalise_name("Ann 2") == "ann"  # a name with a number in it is still a name
 
 
 def test_titles_kept_when_asked():

@@ -17,6 +17,7 @@ Why it is exact, kind by kind (``fold`` of an ASCII string is ``str.lower``; Pyt
 - name: lower, delete ``'`` and `````, runs of ``[^a-z]`` to one space, trim; the words are then
   separated by single spaces, so deleting the longest prefix of ``title + space`` groups removes
   leading titles only while another word follows, and likewise ``space + suffix`` groups at the end.
+  A value left empty that holds a digit goes to the scalar code (invalid there).
 - text: the same with ``[^a-z0-9]``; abbreviations are looked up word by word in the split lists.
 - identifier and postcode: upper, delete ``[^A-Z0-9]``; postcodes are then checked position by
   position in numpy, one group per length (5, 6, 7).
@@ -279,7 +280,10 @@ def _names(arr: pa.Array, remove_titles: bool) -> FastResult:
             words = _sub_where_found(_sub_where_found(words, _LEADING_TITLES, ""),
                                      _TRAILING_SUFFIXES, "")
             s = pc.replace_with_mask(s, several, words)
-    return _to_objects(s), None
+    # no letter but a digit: invalid (a number in a name column); the scalar code says so
+    numbers = pc.and_(pc.equal(pc.binary_length(s), 0),
+                      pc.match_substring_regex(arr, pattern="[0-9]"))
+    return _to_objects(s), numbers.to_numpy(zero_copy_only=False)
 
 
 def _expand_abbreviations(s: pa.Array) -> pa.Array:
