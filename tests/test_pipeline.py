@@ -221,6 +221,15 @@ def test_link_many_clusters_three_parties():
 
     pred = cl.assign(agency=cl["party"] + 1)[["agency", "id", "cluster"]]
     assert evaluate_clusters(pred, truth).f1 > 0.8
+    # with names: the (agency, id, cluster) table link_and_dedupe gives and with_person_ids takes
+    named = link_many(encoded, names=["1", "2", "3"]).clusters
+    assert list(named.columns) == ["agency", "id", "cluster"]
+    pd.testing.assert_frame_equal(named, pred.astype({"agency": str}).astype({"agency": object}))
+    from linkcore.linkage.pseudonyms import ProjectKey, with_person_ids
+
+    assert len(with_person_ids(named, ProjectKey(b"k" * 32))) == len(cl)
+    with pytest.raises(ParameterError, match="agency name"):
+        link_many(encoded, names=["a", "b"])
 
 
 def test_field_agreement_blocking_and_blocking_quality():

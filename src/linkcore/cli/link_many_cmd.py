@@ -287,16 +287,11 @@ def _run_link_many(datasets: list, names: list[str], t: float, echo: Any):
 
     echo("records: " + ", ".join(f"{a} {len(d):,}" for a, d in zip(names, datasets,
                                                                     strict=True)))
-    result = link_many(datasets, threshold=t, one_per_party=True)
+    result = link_many(datasets, threshold=t, one_per_party=True, names=names)
     for (i, j), res in result.links.items():
         q = res.quality
         echo(f"{names[i]} x {names[j]}: {len(res.matches):,} links at p >= {t:g}; "
              f"estimated precision {_fmt(q.get('precision'))}, recall "
              f"{_fmt(q.get('recall'))}")
-    clusters = result.clusters
-    party = clusters["party"].to_numpy()
-    import numpy as np
-
-    table = clusters.assign(agency=np.asarray(names, dtype=object)[party])
     echo(f"clusters (at most one record per agency): {result.n_clusters:,}")
-    return table[["agency", "id", "cluster"]]
+    return result.clusters

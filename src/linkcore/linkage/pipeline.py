@@ -1128,17 +1128,24 @@ def link_many(
     *,
     threshold: float = 0.5,
     one_per_party: bool = True,
+    names: Sequence[str] | None = None,
     **options: Any,
 ) -> ManyLinkResult:
     """Link every pair of datasets and group the accepted links into clusters.
 
     Returns a table (party, id, cluster) with one row per record of every dataset (party is the
-    dataset's position; records without links are clusters of their own). With
-    ``one_per_party`` a cluster holds at most one record per dataset: links are joined most
-    probable first, and a link that would put two records of one dataset together is refused.
+    dataset's position; records without links are clusters of their own); with ``names`` (one
+    agency name per dataset) the table is (agency, id, cluster), as ``link_and_dedupe`` gives
+    and ``with_person_ids`` takes. With ``one_per_party`` a cluster holds at most one record
+    per dataset: links are joined most probable first, and a link that would put two records
+    of one dataset together is refused.
     """
     if "one_to_one" in options:
         raise ParameterError("link_many resolves links into clusters; do not pass one_to_one")
+    if names is not None:
+        from linkcore.linkage.dedupe import agency_names
+
+        names = agency_names(list(datasets), names)
     loaded = [_load(ds, f"dataset {i + 1}") for i, ds in enumerate(datasets)]
     if len(loaded) < 2:
         raise ParameterError("link_many needs at least two datasets")
@@ -1177,4 +1184,7 @@ def link_many(
         "id": np.concatenate(ids).astype(object) if ids else np.zeros(0, object),
         "cluster": np.concatenate(labels) if labels else np.zeros(0, np.int64),
     })
+    if names is not None:
+        agency = np.asarray(names, dtype=object)[clusters["party"].to_numpy()]
+        clusters = clusters.assign(agency=agency)[["agency", "id", "cluster"]]
     return ManyLinkResult(clusters, links)
