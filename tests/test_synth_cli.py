@@ -110,6 +110,9 @@ def test_synth_three_agencies_profiles_and_rates(tmp_path):
     assert res.output == ""
     truth = pd.read_csv(tmp_path / "truth.csv", dtype=str)
     assert list(truth.columns) == ["agency_a", "id_a", "agency_b", "id_b"]
+    clusters = pd.read_csv(tmp_path / "truth_clusters.csv", dtype=str)
+    named = set(truth["agency_a"]) | set(truth["agency_b"])
+    assert named == set(clusters["agency"]) == {"agency_1", "agency_2", "agency_3"}
     manifest = json.loads((tmp_path / "manifest.json").read_text())
     assert manifest["files"]["agency_3.csv"]["rates"]["typo"] == 0.2
 

@@ -161,7 +161,11 @@ def synth(
         },
     }
     tables = [(f"agency_{i + 1}.csv", df) for i, df in enumerate(result.extracts)]
-    tables.append(("truth.csv", result.truth))
+    truth = result.truth
+    if "agency_a" in truth.columns:  # agencies named as the files and truth_clusters.csv name them
+        truth = truth.assign(agency_a="agency_" + truth["agency_a"].astype(str),
+                             agency_b="agency_" + truth["agency_b"].astype(str))
+    tables.append(("truth.csv", truth))
     tables.append(("truth_clusters.csv", clusters))
     tables.append(("register.csv", register))
     # All files appear together: each is written aside and renamed only when every one is.
