@@ -65,7 +65,7 @@ def test_link_refuses_a_bad_seed_blocking_or_client():
     pop = pd.DataFrame({"id": [f"r{i}" for i in range(30)],
                         "first": ["Ann", "Bob", "Cy"] * 10, "nhs": [str(i) for i in range(30)]})
     a = encode(pop, SCHEMA, SECRET, MAPPING)
-    with pytest.raises(ParameterError, match="seed must be a whole number"):
+    with pytest.raises(ParameterError, match="seed must be a whole number, not a str"):
         link(a, a, seed="x")
     with pytest.raises(ParameterError, match="blocking must be"):
         link(a, a, blocking=None)

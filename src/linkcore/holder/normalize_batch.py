@@ -280,9 +280,12 @@ def _names(arr: pa.Array, remove_titles: bool) -> FastResult:
             words = _sub_where_found(_sub_where_found(words, _LEADING_TITLES, ""),
                                      _TRAILING_SUFFIXES, "")
             s = pc.replace_with_mask(s, several, words)
-    # no letter but a digit: invalid (a number in a name column); the scalar code says so
-    numbers = pc.and_(pc.equal(pc.binary_length(s), 0),
-                      pc.match_substring_regex(arr, pattern="[0-9]"))
+    # no letter but a digit: invalid (a number in a name column); the scalar code says so.
+    # Only the values left empty are searched for a digit (few, usually none).
+    empty = pc.equal(pc.binary_length(s), 0)
+    if not pc.any(empty).as_py():
+        return _to_objects(s), None
+    numbers = pc.and_(empty, pc.match_substring_regex(arr, pattern="[0-9]"))
     return _to_objects(s), numbers.to_numpy(zero_copy_only=False)
 
 

@@ -346,9 +346,10 @@ def _check_options(threshold: float, one_to_one: str, engine: str) -> float:
 
 def _check_seed(seed: int) -> int:
     """Check a seed is a whole number of at least 0 (numpy's generators take nothing else)."""
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise ParameterError(f"seed must be a whole number of at least 0 (got a "
-                             f"{type(seed).__name__})")
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
+        raise ParameterError(f"seed must be a whole number, not a {type(seed).__name__}")
+    if seed < 0:
+        raise ParameterError("seed must be at least 0")
     return int(seed)
 
 
