@@ -12,8 +12,12 @@ pair at p >= 0.5, and the model's own estimates. The privacy half of the frontie
 
 Designs:
     suggested   what ``schema suggest`` proposes (format version 2): names salted with the whole
-                date of birth and, as views, with the whole postcode; balanced name filters;
-                the postcode compared whole; sex declared disclosed; no CLK
+                date of birth and, as views, with the postcode and the first name's initial;
+                balanced name filters; the postcode compared whole, salted with that initial;
+                sex salted with the date of birth; no CLK
+    pc-whole    the suggestion before 2026-12-04: the postcode unsalted, the names' views
+                salted with it alone, its blocking key the postcode alone (the designs below
+                start from this one)
     pc-parts    the suggested design with the postcode as parts (similar within a sector)
     pc-district pc-parts with the postcode filter salted by its own district
     pc-sector   pc-parts with the postcode filter salted by its own sector
@@ -57,9 +61,24 @@ from linkcore.linkage.pipeline import link
 from linkcore.schema import Mapping, Schema
 
 
+def pc_whole(schema: Schema) -> Schema:
+    """The suggestion before 2026-12-04: the postcode unsalted, its views and key on it alone."""
+    doc = schema.to_dict()
+    for f in doc["fields"]:
+        if f["name"] == "postcode":
+            f["salt"] = None
+        if f["salt"] and f["salt"]["transform"] == "value_with_salt":
+            f["salt"]["transform"] = "value"
+    for k in doc["blocking_keys"]:
+        if k["parts"][0]["field"] == "postcode":
+            k["parts"] = k["parts"][:1]
+            k["name"] = "postcode.value"
+    return Schema.from_dict(doc)
+
+
 def year_clk(schema: Schema) -> Schema:
     """The earlier default: names salted with the year of birth, no views, a CLK."""
-    doc = schema.to_dict()
+    doc = pc_whole(schema).to_dict()
     doc["linkcore_schema"] = 1  # omitted keys take format version 1's defaults (a CLK)
     doc["fields"] = [f for f in doc["fields"] if "source" not in f]
     for f in doc["fields"]:
@@ -83,7 +102,7 @@ POSTCODE_PARTS = {"tokens": {"type": "postcode_parts"}, "filter_bits": 512, "k":
 
 def year_names(schema: Schema) -> Schema:
     """The suggested design with names salted by the year of birth instead (no views, no CLK)."""
-    doc = schema.to_dict()
+    doc = pc_whole(schema).to_dict()
     doc["fields"] = [f for f in doc["fields"] if "source" not in f]
     for f in doc["fields"]:
         if f["kind"] == "name":
@@ -95,8 +114,8 @@ def variant(schema: Schema, *, postcode_parts: bool = False, postcode_salt: str 
             sex: bool = True, sex_salt: bool = False) -> Schema:
     """The suggested schema with its postcode as parts (area, district, sector, unit, bigrams:
     comparable by similarity), that salted by a coarser part of itself, without sex, or with sex
-    salted by the whole date of birth."""
-    doc = schema.to_dict()
+    salted by the whole date of birth (all from the whole postcode, pc_whole)."""
+    doc = pc_whole(schema).to_dict()
     if not sex:
         doc["fields"] = [f for f in doc["fields"] if f["kind"] != "sex"]
     for f in doc["fields"]:
@@ -112,6 +131,7 @@ def variant(schema: Schema, *, postcode_parts: bool = False, postcode_salt: str 
 
 DESIGNS = {
     "suggested": lambda s: s,
+    "pc-whole": pc_whole,
     "pc-parts": lambda s: variant(s, postcode_parts=True),
     "pc-district": lambda s: variant(s, postcode_salt="postcode_district"),
     "pc-sector": lambda s: variant(s, postcode_salt="postcode_sector"),

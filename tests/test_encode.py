@@ -576,3 +576,28 @@ def test_no_clk_when_the_schema_has_none(secret):
                                "fields": [{"name": "fn", "kind": "name"}]})
     ds = encode(pd.DataFrame({"id": ["1"], "fn": ["ann"]}), schema, secret)
     assert ds.clk is None
+
+
+def test_a_value_with_salt_view_is_equal_exactly_where_its_salt_field_is():
+    """Views salted with the postcode's value_with_salt: equal filters where the postcode's
+    (salted with the initial) are; a missing initial leaves the postcode and views missing."""
+    from linkcore.holder.key_parts import salt_values
+
+    doc = {"linkcore_schema": 2, "clk": None, "fields": [
+        {"name": "first_name", "kind": "name", "salt": None},
+        {"name": "postcode", "kind": "postcode",
+         "salt": {"field": "first_name", "transform": "first_char"}},
+        {"name": "last_name", "kind": "name", "salt": None},
+        {"name": "last_name_by_postcode", "kind": "name", "source": "last_name",
+         "salt": {"field": "postcode", "transform": "value_with_salt"}}]}
+    schema = Schema.from_dict(doc)
+    df = pd.DataFrame({"id": ["1", "2", "3", "4"], "first_name": ["Ann", "Alan", "Bob", None],
+                       "postcode": ["SW1A 1AA"] * 4, "last_name": ["Lee"] * 4})
+    ds = encode(df, schema, Secret(b"\x11" * 32), Mapping.identity(schema))
+    view, pc = ds.fields["last_name_by_postcode"], ds.fields["postcode"]
+    assert (view[0] == view[1]).all() and (pc[0] == pc[1]).all()        # one initial
+    assert not (view[0] == view[2]).all() and not (pc[0] == pc[2]).all()  # another initial
+    assert ds.missing[3].tolist() == [True, True, False, True]
+    values = {"first_name": ["ann", "alan", "bob", None], "postcode": ["SW1A 1AA"] * 4}
+    assert salt_values(schema, schema.field("last_name_by_postcode").salt, values) == [
+        "SW1A 1AA\x1fa", "SW1A 1AA\x1fa", "SW1A 1AA\x1fb", None]

@@ -28,14 +28,15 @@ def year_salted(schema: Schema) -> Schema:
     for f in doc["fields"]:
         f.pop("disclosed", None)
         f.pop("key_with", None)
-        if f["kind"] == "postcode":  # postcode parts, as version 1 defaulted
-            for key in ("tokens", "filter_bits", "k", "comparison"):
+        if f["kind"] == "postcode":  # postcode parts, unsalted, as version 1 defaulted
+            for key in ("tokens", "filter_bits", "k", "comparison", "salt"):
                 f.pop(key)
         if f["kind"] == "name":
             f["salt"] = {"field": "date_of_birth", "transform": "year"}
             f.pop("hardening"), f.pop("comparison")
     doc.pop("clk")
-    doc["blocking_keys"] = [k for k in doc["blocking_keys"] if k["name"] != "postcode.value"]
+    doc["blocking_keys"] = [k for k in doc["blocking_keys"]
+                            if k["parts"][0]["field"] != "postcode"]
     return Schema.from_dict(doc)
 
 

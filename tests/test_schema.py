@@ -178,6 +178,39 @@ def test_salt_transform_on_wrong_kind(transform, kind):
     assert "'target' salt" in text and transform in text and "'source'" in text and kind in text
 
 
+def _value_with_salt_doc(**changes) -> dict:
+    """The first name salted by the postcode's value_with_salt, the postcode by the initial."""
+    doc = {"linkcore_schema": 2, "fields": [
+        {"name": "fn", "kind": "name",
+         "salt": {"field": "pc", "transform": "value_with_salt"}},
+        {"name": "pc", "kind": "postcode", "salt": {"field": "sn", "transform": "first_char"}},
+        {"name": "sn", "kind": "name", "salt": None}]}
+    for name, salt in changes.items():
+        next(f for f in doc["fields"] if f["name"] == name)["salt"] = salt
+    return doc
+
+
+def test_value_with_salt_names_a_salted_field_in_a_field_salt_only():
+    schema = Schema.from_dict(_value_with_salt_doc())
+    assert schema.field("fn").salt.transform == "value_with_salt"
+    unsalted = str(schema_error(_value_with_salt_doc(pc=None)))
+    assert "'fn' salt" in unsalted and "needs field 'pc' to have a salt" in unsalted
+    chained = str(schema_error(_value_with_salt_doc(
+        pc={"field": "sn", "transform": "value_with_salt"},
+        sn={"field": "fn", "transform": "first_char"})))
+    assert "whose own salt is 'value_with_salt'" in chained
+    own = str(schema_error(_value_with_salt_doc(fn={"field": "fn",
+                                                    "transform": "value_with_salt"})))
+    assert "own whole value" in own
+    key = _value_with_salt_doc()
+    key["blocking_keys"] = [{"name": "k", "parts": [{"field": "pc",
+                                                     "transform": "value_with_salt"}]}]
+    assert "applies only to a field's salt" in str(schema_error(key))
+    clk = _value_with_salt_doc()
+    clk["clk"] = {"salt": {"field": "pc", "transform": "value_with_salt"}}
+    assert "applies only to a field's salt" in str(schema_error(clk))
+
+
 def test_blocking_key_transform_on_wrong_kind_and_shape():
     base = {"linkcore_schema": 1, "fields": [{"name": "dob", "kind": "date"},
                                              {"name": "sn", "kind": "name"}]}

@@ -19,11 +19,12 @@ from linkcore.holder.normalize import INVALID, normaliser_for
 from linkcore.holder.suggest import (
     SUGGESTED_DESCRIPTION,
     detect_date_format,
+    merge_suggestions,
     role_from_name,
     suggest_mapping,
     suggest_schema,
 )
-from linkcore.schema import Mapping, Schema
+from linkcore.schema import KeyPart, Mapping, Schema
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 N = 800
@@ -182,12 +183,31 @@ def test_agency_a(suggested_a, frame_a):
     keys = {b.name: [(p.field, p.transform) for p in b.parts] for b in schema.blocking_keys}
     assert keys == {
         "date_of_birth.value": [("date_of_birth", "value")],
-        "postcode.value": [("postcode", "value")],
+        "postcode.value-first_name.first_char": [("postcode", "value"),
+                                                 ("first_name", "first_char")],
         "ni_number.value": [("ni_number", "value")],
     }
     for col in ("address", "town"):
         line = next(r for r in reasons if r.startswith(f"{col}: not used"))
         assert "postcode already says where" in line
+
+
+def test_no_column_holds_a_whole_postcode_class_unless_asked(frame_a):
+    """The postcode, its key and the names' postcode views all carry the first name's initial."""
+    schema, _, reasons = suggest_schema(frame_a)
+    assert schema.field("postcode").salt == KeyPart("first_name", "first_char")
+    views = [f for f in schema.fields if f.name.endswith("_by_postcode")]
+    assert len(views) == 3
+    assert {f.salt for f in views} == {KeyPart("postcode", "value_with_salt")}
+    assert any(r.startswith("postcode: salted with the first name's initial") for r in reasons)
+    whole, _, reasons = suggest_schema(frame_a, whole_postcode=True)
+    assert whole.field("postcode").salt is None
+    assert {whole.field(f.name).salt for f in views} == {KeyPart("postcode", "value")}
+    assert [b.name for b in whole.blocking_keys] == [
+        "date_of_birth.value", "postcode.value", "ni_number.value"]
+    assert not any(r.startswith("postcode: salted") for r in reasons)
+    merged, _ = merge_suggestions([schema, schema], whole_postcode=True)
+    assert {**merged.to_dict(), "description": ""} == {**whole.to_dict(), "description": ""}
 
 
 def test_without_a_postcode_street_and_town_are_kept(frame_a, frame_b):

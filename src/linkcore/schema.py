@@ -45,6 +45,10 @@ KEY_TRANSFORMS = (
     "postcode_district",
     "postcode_sector",
 )
+#: A salt-only transform: field g's value joined (0x1F) to g's own salt value (docs/spec.md §8),
+#: so that views salted with it share g's equality classes exactly and refine none of them.
+VALUE_WITH_SALT = "value_with_salt"
+SALT_TRANSFORMS = (*KEY_TRANSFORMS, VALUE_WITH_SALT)
 
 _ALL_KINDS = frozenset(KINDS)
 # Which field kinds each key transform applies to.
@@ -60,6 +64,7 @@ TRANSFORM_KINDS: dict[str, frozenset[str]] = {
     "postcode_area": frozenset({"postcode"}),
     "postcode_district": frozenset({"postcode"}),
     "postcode_sector": frozenset({"postcode"}),
+    VALUE_WITH_SALT: _ALL_KINDS,
 }
 
 # Defaults per kind: tokens, filter bits, positions per token (k), positions per token in the CLK,
@@ -485,11 +490,30 @@ def _check_transform_kinds(fields: list[FieldSpec], clk: ClkSpec | None,
     if clk is not None and clk.salt:
         uses.append(('"clk" salt', clk.salt))
     uses += [(f"blocking key {b.name!r}", part) for b in blocking for part in b.parts]
+    salts = {f.name: f.salt for f in fields}
     for where, part in uses:
+        if part.transform == VALUE_WITH_SALT:
+            _check_value_with_salt(where, part, salts, p)
+            continue
         kind = kinds.get(part.field)
         if kind is not None and kind not in TRANSFORM_KINDS[part.transform]:
             p.add(where, f"transform {part.transform!r} does not apply to {kind} field "
                          f"{part.field!r}")
+
+
+def _check_value_with_salt(where: str, part: KeyPart, salts: dict[str, KeyPart | None],
+                           p: _Problems) -> None:
+    """value_with_salt: a field's salt only, naming a field salted with a plain transform."""
+    if not where.startswith("field "):
+        p.add(where, f"transform {VALUE_WITH_SALT!r} applies only to a field's salt")
+        return
+    own = salts.get(part.field)
+    if own is None:
+        p.add(where, f"transform {VALUE_WITH_SALT!r} needs field {part.field!r} to have a salt "
+                     "(without one, use 'value')")
+    elif own.transform == VALUE_WITH_SALT:
+        p.add(where, f"transform {VALUE_WITH_SALT!r} cannot name field {part.field!r}, whose "
+                     f"own salt is {VALUE_WITH_SALT!r}")
 
 
 def _check_views(fields: list[FieldSpec], p: _Problems) -> None:
@@ -648,7 +672,8 @@ def _parse_field(i: int, raw: Any, names: list[Any], p: _Problems,
         raw_salt = None  # a view names its salt; a date field is not salted with itself
     if raw_salt is not None:
         salt = _parse_keypart(f"{where} salt", raw_salt, names, p)
-        if salt is not None and salt.field == name and salt.transform == "value":
+        if salt is not None and salt.field == name and salt.transform in ("value",
+                                                                     VALUE_WITH_SALT):
             p.add(where, "a field cannot be salted with its own whole value (a coarser "
                          "transform of it, such as postcode_district, can)")
 
@@ -761,9 +786,9 @@ def _parse_keypart(where: str, raw: Any, names: list[Any], p: _Problems) -> KeyP
     if fname not in names:
         p.add(where, f"refers to unknown field {fname!r}")
         ok = False
-    if transform not in KEY_TRANSFORMS:
+    if transform not in SALT_TRANSFORMS:
         p.add(where, f"unknown transform {transform!r} "
-                     f"(expected one of: {', '.join(KEY_TRANSFORMS)})")
+                     f"(expected one of: {', '.join(SALT_TRANSFORMS)})")
         ok = False
     return KeyPart(fname, transform) if ok else None
 

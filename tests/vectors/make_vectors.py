@@ -182,6 +182,24 @@ def cases() -> list[tuple[str, str, dict, list[dict], dict | None]]:
                 schema_doc([field("first_name", "name", clk_k=0),
                             field("last_name", "name", clk_k=0, key_with="first_name"),
                             field("dob", "date", clk_k=0)]), PEOPLE, None))
+    pc_people = PEOPLE + [{"id": "r4", "first_name": "Ann", "last_name": "Smith",
+                           "postcode": "SW1A 1AA"}]
+    out.append(("value_with_salt", "the postcode salted with the first name's initial, and a "
+                "first name view salted with the postcode's value_with_salt (postcode, 0x1F, "
+                "that initial: what schema suggest proposes); its blocking key on both. r1 and "
+                "r4 share a postcode, not an initial, so none of their columns is equal",
+                schema_doc([field("first_name", "name", clk_k=0, hardening=[],
+                                  salt={"field": "dob", "transform": "value"}),
+                            field("dob", "date", clk_k=0),
+                            field("postcode", "postcode", clk_k=0,
+                                  salt={"field": "first_name", "transform": "first_char"}),
+                            field("first_name_by_postcode", "name", clk_k=0, source="first_name",
+                                  hardening=[],
+                                  salt={"field": "postcode", "transform": "value_with_salt"})],
+                           blocking=[{"name": "postcode-initial", "parts": [
+                               {"field": "postcode", "transform": "value"},
+                               {"field": "first_name", "transform": "first_char"}]}]),
+                pc_people, None))
     return out
 
 

@@ -16,7 +16,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from ..dataset import EncodedDataset
-from ..schema import HardeningStep, KeyPart, Schema
+from ..schema import VALUE_WITH_SALT, HardeningStep, KeyPart, Schema
 from .scoring import distinct_rows
 
 TRIVIAL_KINDS = ("sex",)
@@ -49,25 +49,55 @@ def _key_codes(keys: np.ndarray) -> np.ndarray:
     return out
 
 
-def _implies(part: KeyPart, salt: KeyPart) -> bool:
-    """Tell whether equal values of ``part`` imply equal values of ``salt`` (same field)."""
+def _implies(schema: Schema, part: KeyPart, salt: KeyPart) -> bool:
+    """Tell whether equal values of ``part`` imply equal values of ``salt``.
+
+    A ``value_with_salt`` part carries its field's value and that field's own salt; a
+    ``value_with_salt`` salt is implied only by what carries both.
+    """
+    if part == salt:
+        return True
+    if part.transform == VALUE_WITH_SALT:
+        inner = schema.field(part.field).salt
+        return _implies(schema, KeyPart(part.field, "value"), salt) or (
+            inner is not None and _implies(schema, inner, salt))
+    if salt.transform == VALUE_WITH_SALT:
+        return False
     return part.field == salt.field and part.transform in (salt.transform, "value")
+
+
+def _carries(schema: Schema, parts: list[KeyPart], salt: KeyPart) -> bool:
+    """Tell whether equality on all of ``parts`` together implies an equal ``salt`` value."""
+    if any(_implies(schema, p, salt) for p in parts):
+        return True
+    if salt.transform != VALUE_WITH_SALT:
+        return False
+    inner = schema.field(salt.field).salt
+    return inner is not None and _carries(schema, parts, KeyPart(salt.field, "value")) \
+        and _carries(schema, parts, inner)
 
 
 def salt_revealing_columns(schema: Schema, dataset: EncodedDataset, salt: KeyPart
                            ) -> dict[str, np.ndarray]:
-    """Class codes of every deterministic column whose equality implies an equal salt value."""
+    """Class codes of every deterministic column whose equality implies an equal salt value.
+
+    A field's filter is equal only where its value (its source's, for a view) and its salt
+    are, so it reveals what either implies.
+    """
     out: dict[str, np.ndarray] = {}
     for i, spec in enumerate(schema.fields):
         if not deterministic(spec.hardening):
             continue
-        same_salt = spec.salt == salt
-        is_source = spec.salt is None and _implies(KeyPart(spec.name, "value"), salt)
-        if same_salt or is_source:
+        parts = [KeyPart(spec.source or spec.name, "value")]
+        if spec.salt is not None:
+            parts.append(spec.salt)
+        if spec.name == salt.field and salt.transform == VALUE_WITH_SALT:
+            parts.append(salt)  # the field itself: its value under its own salt
+        if _carries(schema, parts, salt):
             out[f"field:{spec.name}"] = class_codes(dataset.fields[spec.name],
                                                     dataset.missing[:, i])
     for bk in schema.blocking_keys:
-        if any(_implies(p, salt) for p in bk.parts):
+        if _carries(schema, list(bk.parts), salt):
             out[f"block:{bk.name}"] = _key_codes(dataset.blocking_keys[bk.name])
     clk = schema.clk
     if clk is not None and dataset.clk is not None and deterministic(clk.hardening):

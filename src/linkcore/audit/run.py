@@ -22,7 +22,7 @@ import pandas as pd
 from ..dataset import EncodedDataset
 from ..errors import InputDataError
 from ..holder.encode import encode
-from ..holder.key_parts import apply_transform
+from ..holder.key_parts import apply_transform, salt_values
 from ..holder.keys import Secret
 from ..schema import FieldSpec, KeyPart, Mapping, Schema
 from .double_hashing import double_hashing_attack
@@ -220,10 +220,15 @@ def _single_threaded_blas() -> Iterator[None]:
         yield
 
 
-def _salt_values(part: KeyPart | None, table: dict[str, np.ndarray]) -> np.ndarray | None:
-    if part is None:
-        return None
-    return np.array([apply_transform(part.transform, v) for v in table[part.field]], dtype=object)
+def _salt_values(part: KeyPart | None, table: dict[str, np.ndarray], schema: Schema
+                 ) -> np.ndarray | None:
+    """Each record's salt value under ``part`` (None: not salted), as the encoder computes it."""
+    out = salt_values(schema, part, table)
+    return None if out is None else np.array(out, dtype=object)
+
+
+def _part_values(part: KeyPart, table: dict[str, np.ndarray]) -> list[str | None]:
+    return [apply_transform(part.transform, v) for v in table[part.field]]
 
 
 def _clk_units(schema: Schema, table: dict[str, np.ndarray]) -> np.ndarray:
@@ -241,7 +246,7 @@ def _block_units(parts: tuple[KeyPart, ...], table: dict[str, np.ndarray]) -> np
 
     None when any part is missing, as the encoder leaves such records without a key.
     """
-    columns = [_salt_values(p, table) for p in parts]
+    columns = [_part_values(p, table) for p in parts]
     out = np.full(len(columns[0]), None, dtype=object)
     for i, cells in enumerate(zip(*columns, strict=True)):
         if all(c is not None for c in cells):
@@ -289,7 +294,8 @@ def _timed(target: str, attack: str, run, truth: np.ndarray, chance_ref: np.ndar
                         dict(guesses.details or {}), seconds)
 
 
-def _field_attacks(spec: FieldSpec, i: int, dataset: EncodedDataset, own: EncodedDataset,
+def _field_attacks(schema: Schema, spec: FieldSpec, i: int, dataset: EncodedDataset,
+                   own: EncodedDataset,
                    truth: dict[str, np.ndarray], ref: dict[str, np.ndarray],
                    attacks: tuple[str, ...], force_double_hashing: bool,
                    scorer: _Scorer) -> list[AttackResult]:
@@ -307,7 +313,7 @@ def _field_attacks(spec: FieldSpec, i: int, dataset: EncodedDataset, own: Encode
     multi = is_multi_token(spec)
     for attack in (a for a in attacks if a in CLASSIC):
         if attack == "frequency":
-            units = salted_units(r, _salt_values(spec.salt, ref))
+            units = salted_units(r, _salt_values(spec.salt, ref, schema))
             results.append(scorer.timed(name, attack, lambda u=units: frequency_attack(
                 filters, missing, u, r, own.fields[name]), t, r))
         elif not multi:
@@ -443,7 +449,7 @@ def attack_encoded(schema: Schema, dataset: EncodedDataset, truth: dict[str, np.
         results: list[AttackResult] = []
         verdicts: list[Verdict] = []
         for i, spec in enumerate(schema.fields):
-            field_results = _field_attacks(spec, i, dataset, own, truth, ref, attacks,
+            field_results = _field_attacks(schema, spec, i, dataset, own, truth, ref, attacks,
                                            force_double_hashing, scorer)
             field_results += _wholefile_results(spec, i, wf, truth, ref, attacks, scorer)
             if field_hook is not None:
@@ -452,14 +458,14 @@ def attack_encoded(schema: Schema, dataset: EncodedDataset, truth: dict[str, np.
             verdicts.append(_verdict(spec.name, field_results, spec.disclosed))
         if "salt_groups" in attacks and (year := year_attack(schema, wf)) is not None:
             target, part, guesses = year
-            t_salt, r_salt = _salt_values(part, truth), _salt_values(part, ref)
+            t_salt, r_salt = _salt_values(part, truth, schema), _salt_values(part, ref, schema)
             year_result = scorer.timed(target, "salt_groups", lambda: guesses, t_salt, r_salt)
             results.append(year_result)
             verdicts.append(_verdict(target, [year_result]))
         if include_clk and schema.clk is not None and dataset.clk is not None \
                 and "frequency" in attacks:
             t_units, r_units = _clk_units(schema, truth), _clk_units(schema, ref)
-            salt = _salt_values(schema.clk.salt, ref)
+            salt = _salt_values(schema.clk.salt, ref, schema)
             missing = ~dataset.clk.any(axis=1)
             clk_result = _timed(CLK_TARGET, "frequency", lambda: frequency_attack(
                 dataset.clk, missing, salted_units(r_units, salt), r_units, own.clk),
@@ -555,7 +561,7 @@ def _target_units(schema: Schema, target: str, truth: dict[str, np.ndarray],
         return triples(truth), triples(ref), False
     for f in schema.fields:
         if f.salt is not None and target == f"{f.salt.field}.{f.salt.transform}":
-            return _salt_values(f.salt, truth), _salt_values(f.salt, ref), True
+            return _salt_values(f.salt, truth, schema), _salt_values(f.salt, ref, schema), True
     return None
 
 

@@ -22,12 +22,12 @@ import pandas as pd
 
 from ..dataset import EncodedDataset
 from ..holder.encode import encode
-from ..holder.key_parts import apply_transform
+from ..holder.key_parts import apply_transform, salt_values
 from ..holder.keys import Secret
 from ..schema import FieldSpec, KeyPart, Mapping, Schema
 from .cluster_denoise import cluster_denoise_attack, denoise, same_value_threshold
 from .cross_view import cross_view_attack
-from .equality import deterministic, salt_groups, trivial_partition
+from .equality import deterministic, salt_groups, salt_revealing_columns, trivial_partition
 from .frequency import salted_units
 from .graph_matching import graph_matching_attack
 from .pattern_mining import pattern_mining_attack
@@ -110,8 +110,7 @@ class WholeFile:
         """Return the register's salt value per record for a salt part."""
         if part is None:
             return None
-        return np.array([apply_transform(part.transform, v) for v in self.ref[part.field]],
-                        dtype=object)
+        return np.array(salt_values(self.schema, part, self.ref), dtype=object)
 
     def denoised(self, spec: FieldSpec, i: int) -> tuple[np.ndarray, dict[str, int]]:
         """Return a noisy field's filters, each replaced by its cluster's majority vote."""
@@ -166,14 +165,17 @@ def wholefile_attacks(spec: FieldSpec, i: int, wf: WholeFile, run: Run,
             filters, missing, ds.clk, groups, spec.clk_k, ref[name],
             lambda values: token_sets(values, spec), t_codes, r_attr))
 
-    # joined views: every deterministic encoding of this value, chained through their classes
+    # joined views: every deterministic encoding of this value, chained through their classes,
+    # and every other column whose equality implies an equal value (keys, fields salted by it)
     views = _views(wf.schema, ds, spec, i)
+    implied = _implied_classes(wf.schema, ds, spec)
     if getattr(spec, "source", None) is not None:
         skip("view_join", "run on the view's source field")
-    elif len(views) < 2:
+    elif len(views) + len(implied) < 2:
         skip("view_join", "the value is sent in one deterministic view only")
     else:
-        run("view_join", lambda: view_join_attack(views, t_codes, ref[name], r_attr))
+        run("view_join", lambda: view_join_attack(views or [(filters, missing)], t_codes,
+                                                  ref[name], r_attr, extra=implied))
 
     # cluster and denoise; pattern mining on the denoised filters
     if not noisy:
@@ -228,6 +230,15 @@ def _views(schema: Schema, ds: EncodedDataset, spec: FieldSpec, i: int
             and deterministic(clk.hardening) and spec.clk_k > 0:
         out.append((ds.clk, ~ds.clk.any(axis=1)))
     return out
+
+
+def _implied_classes(schema: Schema, ds: EncodedDataset, spec: FieldSpec
+                     ) -> dict[str, np.ndarray]:
+    """Class codes of the columns, other than the field's own views, that imply its value."""
+    own = {f"field:{f.name}" for f in schema.fields
+           if f.name == spec.name or getattr(f, "source", None) == spec.name}
+    codes = salt_revealing_columns(schema, ds, KeyPart(spec.name, "value"))
+    return {k: c for k, c in codes.items() if k not in own and k != "clk"}
 
 
 def _graph_in_groups(filters: np.ndarray, missing: np.ndarray, groups: np.ndarray,

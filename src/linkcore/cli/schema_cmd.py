@@ -33,6 +33,12 @@ def schema() -> None:
     """  # noqa: D301
 
 
+WHOLE_POSTCODE_HELP = ("Key the postcode, its blocking key and the names' postcode views on the "
+                       "whole postcode, not the postcode with the first name's initial: more "
+                       "true pairs found (people whose first name differs or is missing), but "
+                       "the size of a large address's class can name it (docs/parameters.md).")
+
+
 @schema.command("suggest")
 @click.argument("data", type=click.Path(dir_okay=True))
 @click.option("-o", "--output", required=True, type=click.Path(),
@@ -43,11 +49,13 @@ def schema() -> None:
               help="An agreed schema: suggest only this holder's mapping onto it.")
 @click.option("--sample-size", type=int, default=2000, show_default=True,
               help="Non-empty values sampled per column to judge its contents.")
+@click.option("--whole-postcode", is_flag=True, help=WHOLE_POSTCODE_HELP)
 @force_option
 @common_options
 @guarded
 def suggest(data: str, output: str, mapping_out: str | None, shared_schema: str | None,
-            sample_size: int, force: bool, quiet: bool, verbose: bool) -> None:
+            sample_size: int, whole_postcode: bool, force: bool, quiet: bool,
+            verbose: bool) -> None:
     """Propose a schema and this holder's column mapping from DATA (CSV or Parquet).
 
     Each column's role comes from its name and its contents (dates and their format, UK
@@ -68,6 +76,9 @@ def suggest(data: str, output: str, mapping_out: str | None, shared_schema: str 
     if shared_schema is not None:
         if mapping_out is not None:
             raise ParameterError("with --schema, -o is the mapping file; drop --mapping-out")
+        if whole_postcode:
+            raise ParameterError("--whole-postcode shapes a new schema; with --schema the "
+                                 "agreed one is kept, so drop it")
         outputs = RunOutputs({"-o": output}, force=force,
                              inputs={"DATA": data, "--schema": shared_schema})
         agreed = Schema.load(shared_schema)
@@ -85,7 +96,8 @@ def suggest(data: str, output: str, mapping_out: str | None, shared_schema: str 
     outputs = RunOutputs({"-o": output, "--mapping-out": mapping_out}, force=force,
                          inputs={"DATA": data})
     df = read_table(data)
-    suggested, mapping, reasons = suggest_schema(df, sample_size=sample_size)
+    suggested, mapping, reasons = suggest_schema(df, sample_size=sample_size,
+                                                 whole_postcode=whole_postcode)
     _write_all(outputs, {"-o": suggested.to_json(), "--mapping-out": mapping.to_json()})
     if not quiet:
         _echo_summary(reasons)
@@ -100,11 +112,12 @@ def suggest(data: str, output: str, mapping_out: str | None, shared_schema: str 
 @click.option("--min-holders", type=int, default=2, show_default=True,
               help="Keep a field when at least this many proposals hold it (all of them when "
                    "there are fewer proposals); an identifier is kept when any holds it.")
+@click.option("--whole-postcode", is_flag=True, help=WHOLE_POSTCODE_HELP)
 @force_option
 @common_options
 @guarded
-def merge(proposals: tuple[str, ...], output: str, min_holders: int, force: bool, quiet: bool,
-          verbose: bool) -> None:
+def merge(proposals: tuple[str, ...], output: str, min_holders: int, whole_postcode: bool,
+          force: bool, quiet: bool, verbose: bool) -> None:
     """Make one schema for several holders from the schemas each suggested from its own extract.
 
     A field is kept when at least --min-holders of the PROPOSALS hold it (a field one agency
@@ -128,7 +141,8 @@ def merge(proposals: tuple[str, ...], output: str, min_holders: int, force: bool
         raise ParameterError("a proposal is given twice; give each holder's proposal once")
     inputs = {f"PROPOSAL {k + 1}": p for k, p in enumerate(proposals)}
     outputs = RunOutputs({"-o": output}, force=force, inputs=inputs)
-    merged, reasons = merge_suggestions([Schema.load(p) for p in proposals], min_holders)
+    merged, reasons = merge_suggestions([Schema.load(p) for p in proposals], min_holders,
+                                        whole_postcode=whole_postcode)
     _write_all(outputs, {"-o": merged.to_json()})
     if not quiet:
         _echo_summary(reasons)

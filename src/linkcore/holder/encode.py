@@ -24,9 +24,9 @@ from .._factorize import factorize_text
 from ..dataset import EncodedDataset
 from ..errors import InputDataError, InvalidValueError, format_rows
 from ..kernels import gather_or_rows, hmac_sha256_many, or_positions_csr
-from ..schema import ClkSpec, FieldSpec, HardeningStep, KeyPart, Mapping, Schema
+from ..schema import VALUE_WITH_SALT, ClkSpec, FieldSpec, HardeningStep, KeyPart, Mapping, Schema
 from . import hardening as hard
-from .key_parts import apply_transform
+from .key_parts import SALT_JOIN, apply_transform
 from .keys import Secret
 from .normalize import INVALID, cell_text
 from .normalize_batch import normalise_many
@@ -335,8 +335,29 @@ def _split_at_blip(steps: tuple[HardeningStep, ...]
     return steps, ()
 
 
-def _salt_column(part: KeyPart | None, columns: dict[str, _Column]) -> _Column | None:
-    return None if part is None else columns[part.field].transformed(part.transform)
+def _salt_column(part: KeyPart | None, columns: dict[str, _Column], schema: Schema
+                 ) -> _Column | None:
+    """Each record's salt as a column (None: not salted); value_with_salt joins two columns."""
+    if part is None:
+        return None
+    if part.transform == VALUE_WITH_SALT:
+        inner = _salt_column(schema.field(part.field).salt, columns, schema)
+        assert inner is not None  # the schema checks the named field is salted
+        return _joined(columns[part.field], inner)
+    return columns[part.field].transformed(part.transform)
+
+
+def _joined(value: _Column, salt: _Column) -> _Column:
+    """Return the column of ``value ‖ 0x1F ‖ salt`` per record, missing where either is."""
+    both = (value.codes >= 0) & (salt.codes >= 0)
+    n_salt = max(len(salt.uniques), 1)
+    pair = np.where(both, value.codes.astype(np.int64) * n_salt + salt.codes, -1)
+    distinct, codes = np.unique(pair[both], return_inverse=True)
+    out = np.full(len(pair), -1, dtype=value.codes.dtype)
+    out[both] = codes
+    uniques = [value.uniques[int(d // n_salt)] + SALT_JOIN + salt.uniques[int(d % n_salt)]
+               for d in distinct]
+    return _Column(out, uniques)
 
 
 def _unless_salt_missing(column: _Column, salt: _Column | None) -> _Column:
@@ -429,7 +450,7 @@ class _ClkEncoder:
 
     def __init__(self, clk: ClkSpec, schema: Schema, columns: dict[str, _Column],
                  tokens: dict[str, _FieldTokens], secret: Secret, nonce: bytes):
-        salt = _salt_column(clk.salt, columns)
+        salt = _salt_column(clk.salt, columns, schema)
         self.clk, self.nonce = clk, nonce
         self.contributions = [
             _UnitFilters(tokens[spec.name], columns[spec.name], salt,
@@ -551,7 +572,7 @@ def _encode_columns(schema: Schema, secret: Secret, columns: dict[str, _Column],
     n = len(ids)
     chunk_rows = CHUNK_ROWS
     tokens = {spec.name: _FieldTokens(spec, columns[spec.name]) for spec in schema.fields}
-    salts = {spec.name: _salt_column(spec.salt, columns) for spec in schema.fields}
+    salts = {spec.name: _salt_column(spec.salt, columns, schema) for spec in schema.fields}
     encoded = {spec.name: _unless_salt_missing(columns[spec.name], salts[spec.name])
                for spec in schema.fields}
     encoders = {}

@@ -886,7 +886,8 @@ def _finish_address(a: _Analysis) -> None:
 # --------------------------------------------------------------------------------------
 # Schema and mapping
 # --------------------------------------------------------------------------------------
-def _blocking_keys(kinds: dict[str, str]) -> list[tuple[tuple[str, str], ...]]:
+def _blocking_keys(kinds: dict[str, str], whole_postcode: bool = False
+                   ) -> list[tuple[tuple[str, str], ...]]:
     """Blocking keys for the fields present: the full date of birth and each identifier.
 
     The linkage unit also blocks on its own on pairs whose filters agree exactly on two specific
@@ -900,7 +901,8 @@ def _blocking_keys(kinds: dict[str, str]) -> list[tuple[tuple[str, str], ...]]:
     postcode too: names are salted with the date of birth and the postcode (suggested_fields), so
     a pair whose date of birth is missing or wrong can still be compared on its names only where
     the postcodes agree; on the held-out pair (benchmarks/heldout) this key raised pairs
-    completeness from 0.946 to 0.956.
+    completeness from 0.946 to 0.956. Keyed with the first name's initial as the postcode is
+    (POSTCODE_SALT), unless ``whole_postcode``: 0.948 there (docs/parameters.md).
     """
     surname = next((f for f in ("last_name", "full_name", "birth_surname") if f in kinds), None)
     first = "first_name" if "first_name" in kinds else None
@@ -911,7 +913,9 @@ def _blocking_keys(kinds: dict[str, str]) -> list[tuple[tuple[str, str], ...]]:
     elif surname and first:
         keys.append(((surname, "soundex"), (first, "first_char")))
     if kinds.get("postcode") == "postcode":
-        keys.append((("postcode", "value"),))
+        own = _postcode_salt(kinds, whole_postcode)
+        keys.append((("postcode", "value"),) if own is None else
+                    (("postcode", "value"), (own["field"], own["transform"])))
     for ident in ("ni_number", "nhs_number", "soc_sec_id"):
         if ident in kinds:
             keys.append(((ident, "value"),))
@@ -969,7 +973,31 @@ POSTCODE_EXACT: dict[str, Any] = {"tokens": {"type": "exact"}, "filter_bits": 12
                                   "comparison": {"thresholds": []}}
 
 
-def suggested_fields(kinds: dict[str, str]) -> list[dict[str, Any]]:
+#: The postcode salted with the first name's initial, and every other view of the postcode (the
+#: names' ``_by_postcode`` views, its blocking key) keyed with that initial as well: no column
+#: then holds a whole postcode's equality class, whose size tells large addresses (tower blocks,
+#: care homes) from a register. Measured in docs/parameters.md (postcode split by initial).
+POSTCODE_SALT = ("first_name", "first_char")
+
+
+def _postcode_salt(kinds: dict[str, str], whole_postcode: bool = False
+                   ) -> dict[str, str] | None:
+    """Return the postcode's own salt, when the schema has a postcode and the salt's field."""
+    if whole_postcode or kinds.get("postcode") != "postcode" \
+            or kinds.get(POSTCODE_SALT[0]) != "name":
+        return None
+    return {"field": POSTCODE_SALT[0], "transform": POSTCODE_SALT[1]}
+
+
+def _salt_with(field: str, kinds: dict[str, str], whole_postcode: bool) -> dict[str, str]:
+    """Return a salt of a field's whole value (of a salted postcode: with its own salt)."""
+    if field == "postcode" and _postcode_salt(kinds, whole_postcode) is not None:
+        return {"field": field, "transform": "value_with_salt"}
+    return {"field": field, "transform": "value"}
+
+
+def suggested_fields(kinds: dict[str, str], whole_postcode: bool = False
+                     ) -> list[dict[str, Any]]:
     """Field documents: names salted with the whole date of birth, and again with the postcode.
 
     The unit of privacy is the whole file (docs/parameters.md): a name filter that could be
@@ -991,19 +1019,21 @@ def suggested_fields(kinds: dict[str, str]) -> list[dict[str, Any]]:
         doc: dict[str, Any] = {"name": role, "kind": kind}
         if kind == "sex":
             if SEX_SALTED and salts:
-                doc["salt"] = {"field": salts[0], "transform": "value"}
+                doc["salt"] = _salt_with(salts[0], kinds, whole_postcode)
             else:
                 doc["disclosed"] = True
         if kind == "postcode":
             doc.update(POSTCODE_EXACT)
+            if (own := _postcode_salt(kinds, whole_postcode)) is not None:
+                doc["salt"] = own
         if kind == "name" and salts:
-            doc.update(salt={"field": salts[0], "transform": "value"},
+            doc.update(salt=_salt_with(salts[0], kinds, whole_postcode),
                        hardening=NAME_HARDENING, comparison={"thresholds": NAME_THRESHOLDS})
             if owner is not None and role in names and role != owner:
                 doc["key_with"] = owner
             for salt in salts[1:]:
                 view = {**doc, "name": f"{role}_by_{salt}", "source": role,
-                        "salt": {"field": salt, "transform": "value"}}
+                        "salt": _salt_with(salt, kinds, whole_postcode)}
                 if "key_with" in doc:
                     view["key_with"] = f"{owner}_by_{salt}"
                 views.append(view)
@@ -1015,8 +1045,13 @@ def _key_name(parts: tuple[tuple[str, str], ...]) -> str:
     return "-".join(f"{f}.{t}" for f, t in parts)
 
 
-def suggest_schema(df, sample_size: int = SAMPLE_SIZE) -> tuple[Schema, Mapping, list[str]]:
+def suggest_schema(df, sample_size: int = SAMPLE_SIZE, *, whole_postcode: bool = False
+                   ) -> tuple[Schema, Mapping, list[str]]:
     """Propose a linkage schema and this holder's mapping for a table; also the reasons, one a line.
+
+    ``whole_postcode``: key the postcode, its blocking key and the names' postcode views on the
+    whole postcode (the other end of the measured trade-off, docs/parameters.md): more true
+    pairs found, but large addresses are told by the size of their class.
 
     Raises InputDataError for an empty table and MappingError when no column can be the record id
     or no column is a usable linkage field. Reasons name columns, kinds and shares, never values.
@@ -1032,7 +1067,7 @@ def suggest_schema(df, sample_size: int = SAMPLE_SIZE) -> tuple[Schema, Mapping,
     _drop_address_views(a)
     roles = [r for r in ROLE_ORDER if r in a.roles]
     kinds = {r: a.roles[r].kind for r in roles}
-    schema, keys = _design(kinds)
+    schema, keys = _design(kinds, whole_postcode=whole_postcode)
     mapping = Mapping(a.id_column, tuple((r, _source(a.roles[r])) for r in roles))
     reasons = _reasons(a, roles)
     sex = schema.field("sex") if "sex" in schema.field_names else None
@@ -1044,6 +1079,12 @@ def suggest_schema(df, sample_size: int = SAMPLE_SIZE) -> tuple[Schema, Mapping,
         reasons.append("sex: declared disclosed (the linkage unit sees which records share a sex; "
                        "a two-valued field cannot be hidden from a party that compares it); "
                        "remove the field to withhold it, at a cost in matches found")
+    pc = schema.field("postcode") if "postcode" in schema.field_names else None
+    if pc is not None and pc.salt is not None:
+        reasons.append("postcode: salted with the first name's initial, as are its blocking key "
+                       "and the names' postcode views, so that no column shows which records "
+                       "share a whole postcode (the size of a large address's class names it); "
+                       "--whole-postcode keys them on the postcode alone")
     if keys:
         reasons += [f"blocking key {_key_name(k)}" for k in keys]
     else:
@@ -1051,14 +1092,14 @@ def suggest_schema(df, sample_size: int = SAMPLE_SIZE) -> tuple[Schema, Mapping,
     return schema, mapping, reasons
 
 
-def _design(kinds: dict[str, str], description: str = SUGGESTED_DESCRIPTION
-            ) -> tuple[Schema, list[tuple[tuple[str, str], ...]]]:
+def _design(kinds: dict[str, str], description: str = SUGGESTED_DESCRIPTION,
+            whole_postcode: bool = False) -> tuple[Schema, list[tuple[tuple[str, str], ...]]]:
     """Make the suggested schema (format version 2) for fields of these kinds; its keys too."""
-    keys = _blocking_keys(kinds)
+    keys = _blocking_keys(kinds, whole_postcode)
     doc = {
         "linkcore_schema": 2,
         "description": description,
-        "fields": suggested_fields(kinds),
+        "fields": suggested_fields(kinds, whole_postcode),
         "clk": None,
         "blocking_keys": [{"name": _key_name(k), "parts": [{"field": f, "transform": t}
                                                            for f, t in k]} for k in keys],
@@ -1070,8 +1111,8 @@ def _design(kinds: dict[str, str], description: str = SUGGESTED_DESCRIPTION
 _FULL_NAME_PARTS = ("first_name", "middle_name", "last_name")
 
 
-def merge_suggestions(schemas: Sequence[Schema], min_holders: int = 2
-                      ) -> tuple[Schema, list[str]]:
+def merge_suggestions(schemas: Sequence[Schema], min_holders: int = 2, *,
+                      whole_postcode: bool = False) -> tuple[Schema, list[str]]:
     """Merge the schemas several holders proposed, each from its own extract, into one.
 
     A field is kept when at least ``min_holders`` of the proposals hold it (all of them when
@@ -1083,8 +1124,8 @@ def merge_suggestions(schemas: Sequence[Schema], min_holders: int = 2
     field counts as first, middle and last name (``suggest_mapping`` reads them from it). Where
     proposals give a field different kinds, the kind most of them give is used (the first on a
     tie). The design (salts, views, blocking keys) is then made afresh for the fields kept, as
-    ``suggest_schema`` makes it. Only schema files are read, never data, so no holder sees
-    another's values. Returns the schema and one reason a line.
+    ``suggest_schema`` makes it (``whole_postcode`` as there). Only schema files are read, never
+    data, so no holder sees another's values. Returns the schema and one reason a line.
     """
     if len(schemas) < 1:
         raise ParameterError("give at least one proposed schema")
@@ -1121,7 +1162,7 @@ def merge_suggestions(schemas: Sequence[Schema], min_holders: int = 2
             if len(held.get(r, [])) >= (1 if kinds.get(r) == "identifier" else need)}
     if not kept:
         raise ParameterError(f"no field is held by {need} of the {len(schemas)} proposals")
-    merged, keys = _design(kept, MERGED_DESCRIPTION)
+    merged, keys = _design(kept, MERGED_DESCRIPTION, whole_postcode)
     reasons = notes
     for role in ROLE_ORDER:
         if role not in held:

@@ -1205,9 +1205,12 @@ def _expand(schema: Schema | None, fields: set[str]) -> set[str]:
 def _key_fields(schema: Schema | None, key: str) -> set[str]:
     if schema is None:
         return {f"key:{key}"}  # unknown parts: a source of its own
+    # a key is made from its parts' plaintext values, not their filters: it rests on those
+    # fields alone (a view's on its source), whatever salts their filters carry
+    sources = {f.name: f.source or f.name for f in schema.fields}
     for spec in schema.blocking_keys:
         if spec.name == key:
-            return _expand(schema, {p.field for p in spec.parts})
+            return {sources.get(p.field, p.field) for p in spec.parts}
     return {f"key:{key}"}
 
 

@@ -236,6 +236,11 @@ def swap_pairs(ds: EncodedDataset, comparisons: Sequence[FieldComparison]
             if owner[c1.field] == owner[c2.field] and c1.thresholds == c2.thresholds]
 
 
+#: Salts equal exactly where the salt field's filters are identical: the value itself, or the
+#: value with that field's own salt (``value_with_salt``, whose filters carry both).
+GATED_TRANSFORMS = ("value", "value_with_salt")
+
+
 def salt_gates(ds: EncodedDataset, fields: Sequence[str]) -> list[tuple[int, int]]:
     """(salted column, salt column) for fields salted with the whole value of a compared field.
 
@@ -252,7 +257,7 @@ def salt_gates(ds: EncodedDataset, fields: Sequence[str]) -> list[tuple[int, int
         if name not in schema.field_names:
             continue
         salt = schema.field(name).salt
-        if salt is not None and salt.transform == "value" and salt.field in col:
+        if salt is not None and salt.transform in GATED_TRANSFORMS and salt.field in col:
             gates.append((j, col[salt.field]))
     return gates
 

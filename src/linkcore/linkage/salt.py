@@ -43,7 +43,7 @@ import numpy as np
 
 from linkcore.dataset import EncodedDataset
 from linkcore.linkage.blocking import field_keys
-from linkcore.linkage.compare import CLK_FIELD
+from linkcore.linkage.compare import CLK_FIELD, GATED_TRANSFORMS
 from linkcore.linkage.exact_u import equal_filter_pairs
 from linkcore.linkage.levels import EXACT_LEVEL, MISSING_LEVEL, FieldComparison
 from linkcore.linkage.model import FellegiSunterModel, lambda_fixed_point
@@ -131,7 +131,7 @@ def salt_groups(model: FellegiSunterModel, ds: EncodedDataset) -> list[tuple[str
         if name not in ds.fields:
             continue
         salt = schema.field(name).salt
-        if salt is not None and (salt.transform == "value" or salt.field == name):
+        if salt is not None and (salt.transform in GATED_TRANSFORMS or salt.field == name):
             # gated in comparison (compare.salt_gates), or salted with a coarser part of
             # itself: there is no second field whose agreement the salt would double-count
             continue
