@@ -80,8 +80,8 @@ def documented_mapping(suggested: Mapping, layout: dict, agency: str) -> Mapping
     return Mapping.from_dict(doc)
 
 
-def held_out_months(root: Path, manifest: dict, n_months: int, schema_from: str = "merged"
-                    ) -> tuple[list[str], Iterator[Month]]:
+def held_out_months(root: Path, manifest: dict, n_months: int, schema_from: str = "merged",
+                    whole_postcode: bool = False) -> tuple[list[str], Iterator[Month]]:
     """The agencies' names and each month's encoded files, plaintext, truth and re-registrations."""
     folders = sorted(p for p in root.iterdir() if p.is_dir() and p.name.startswith("month_"))
     folders = folders[:n_months]
@@ -89,9 +89,10 @@ def held_out_months(root: Path, manifest: dict, n_months: int, schema_from: str 
     names = [f"agency_{k + 1}" for k in range(len(layouts))]
     first = {n: read_extract(folders[0], n) for n in names}
     if schema_from == "merged":
-        schema: Schema = merge_suggestions([suggest_schema(first[n])[0] for n in names])[0]
+        schema: Schema = merge_suggestions([suggest_schema(first[n])[0] for n in names],
+                                           whole_postcode=whole_postcode)[0]
     else:
-        schema = suggest_schema(first[names[0]])[0]
+        schema = suggest_schema(first[names[0]], whole_postcode=whole_postcode)[0]
     origin = "merged from every agency's proposal" if schema_from == "merged" else \
         f"suggested from {names[0]}"
     print(f"# schema {origin}: {', '.join(schema.field_names)}; blocking keys "
@@ -134,6 +135,9 @@ def main() -> None:
     ap.add_argument("--schema-from", choices=("merged", "agency_1"), default="merged",
                     help="merged: every agency's proposal merged (`linkcore schema merge`); "
                          "agency_1: agency 1's proposal alone")
+    ap.add_argument("--whole-postcode", action="store_true",
+                    help="the schema as `schema suggest --whole-postcode` makes it (the postcode "
+                         "and its views and key on the whole postcode)")
     ap.add_argument("--splink", action="store_true",
                     help=f"also run plaintext Splink each month (needs {SPLINK_PYTHON})")
     args = ap.parse_args()
@@ -144,7 +148,8 @@ def main() -> None:
         print(f"# {SPLINK_PYTHON} not found: Splink left out", file=sys.stderr)
     print(f"# monthly_heldout.py on {platform.node()} ({os.cpu_count()} CPUs), load "
           f"{os.getloadavg()[0]:.1f}, {time.strftime('%Y-%m-%d %H:%M')}, data {args.folder}")
-    names, months = held_out_months(args.folder, manifest, args.months, args.schema_from)
+    names, months = held_out_months(args.folder, manifest, args.months, args.schema_from,
+                                    args.whole_postcode)
     report_months(months, names, splink, ("--manifest", str(manifest_path.resolve())))
 
 

@@ -33,7 +33,7 @@ def test_gated_fields_are_compared_only_under_an_equal_salt():
         ("first_name", "date_of_birth"), ("last_name", "date_of_birth"),
         ("first_name_by_postcode", "postcode"), ("last_name_by_postcode", "postcode"),
         ("middle_name", "date_of_birth"), ("middle_name_by_postcode", "postcode"),
-        ("sex", "date_of_birth")}
+        ("sex", "date_of_birth"), ("postcode_by_date_of_birth", "date_of_birth")}
     rng = np.random.default_rng(0)
     left = rng.integers(0, len(ea), 5000)
     right = rng.integers(0, len(eb), 5000)
@@ -41,6 +41,30 @@ def test_gated_fields_are_compared_only_under_an_equal_salt():
     for s, t in gates:
         off = levels[:, t] != EXACT_LEVEL
         assert (levels[off, s] == MISSING_LEVEL).all()
+
+
+def test_the_date_of_birth_view_of_the_postcode_corrects_the_postcode_only():
+    """Where the birthdays and postcodes agree the postcode reads exact, whatever the initial
+    that salts it; the view itself is never counted as a field of its own."""
+    ea, eb, truth = encoded()
+    comps = comparisons_for(ea)
+    fields = [c.field for c in comps]
+    pc, view = fields.index("postcode"), fields.index("postcode_by_date_of_birth")
+    rows_a = {r: i for i, r in enumerate(ea.record_ids)}
+    rows_b = {r: i for i, r in enumerate(eb.record_ids)}
+    true = [(rows_a[x], rows_b[y]) for x, y in zip(truth["id_a"], truth["id_b"], strict=True)]
+    rng = np.random.default_rng(1)
+    left = np.concatenate([[x for x, _ in true], rng.integers(0, len(ea), 5000)])
+    right = np.concatenate([[y for _, y in true], rng.integers(0, len(eb), 5000)])
+    comparator = Comparator(ea, eb, comps)
+    levels = comparator.levels(left, right)
+    assert (levels[:, view] == MISSING_LEVEL).all()
+    raw = comparator.dice(left, right)
+    view_equal = raw["postcode_by_date_of_birth"] == 1.0
+    assert (levels[view_equal, pc] == EXACT_LEVEL).all()
+    assert (view_equal & (raw["postcode"] < 1.0)).sum() > 0  # initials differ: corrected
+    untouched = ~view_equal & ~np.isnan(raw["postcode"])
+    assert ((levels[untouched, pc] == EXACT_LEVEL) == (raw["postcode"][untouched] == 1.0)).all()
 
 
 def test_gated_u_is_measured_among_same_salt_pairs():

@@ -200,7 +200,10 @@ def test_no_column_holds_a_whole_postcode_class_unless_asked(frame_a):
     assert len(views) == 3
     assert {f.salt for f in views} == {KeyPart("postcode", "value_with_salt")}
     assert any(r.startswith("postcode: salted with the first name's initial") for r in reasons)
+    by_dob = schema.field("postcode_by_date_of_birth")
+    assert (by_dob.source, by_dob.salt) == ("postcode", KeyPart("date_of_birth", "value"))
     whole, _, reasons = suggest_schema(frame_a, whole_postcode=True)
+    assert "postcode_by_date_of_birth" not in whole.field_names
     assert whole.field("postcode").salt is None
     assert {whole.field(f.name).salt for f in views} == {KeyPart("postcode", "value")}
     assert [b.name for b in whole.blocking_keys] == [
