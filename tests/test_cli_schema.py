@@ -363,7 +363,15 @@ def test_cli_merge_writes_one_schema_and_refuses_bad_input(tables, tmp_path):
                               "--min-holders", "0"))
     assert_one_line_error(run("schema", "merge", a, b, "-o", a))  # never over an input
     assert_one_line_error(run("schema", "merge", a, a, "-o", tmp_path / "s4.json"))
+    # --whole-postcode shapes a new schema: refused where the agreed one is only mapped onto
+    assert_one_line_error(run("schema", "suggest", tables["a"], "--schema", out, "-o",
+                              tmp_path / "m.json", "--whole-postcode"))
     assert files_in(tmp_path) == before
+    whole = tmp_path / "whole.json"
+    assert run("schema", "merge", a, b, "-o", whole, "--whole-postcode", "-q").exit_code == 0
+    keys = [k.name for k in Schema.load(whole).blocking_keys]
+    assert "postcode.value" in keys and "postcode.value-first_name.first_char" not in keys
+    assert Schema.load(whole).field("postcode").salt is None
 
 
 def test_merge_uses_the_kind_most_proposals_give(tables):
