@@ -485,15 +485,15 @@ def _parse_schema(doc: Any) -> Schema:
 def _check_transform_kinds(fields: list[FieldSpec], clk: ClkSpec | None,
                            blocking: list[BlockingKeySpec], p: _Problems) -> None:
     kinds = {f.name: f.kind for f in fields}
-    uses: list[tuple[str, KeyPart]] = []
-    uses += [(f"field {f.name!r} salt", f.salt) for f in fields if f.salt]
+    uses: list[tuple[str, KeyPart, bool]] = []  # (where, part, a field's salt)
+    uses += [(f"field {f.name!r} salt", f.salt, True) for f in fields if f.salt]
     if clk is not None and clk.salt:
-        uses.append(('"clk" salt', clk.salt))
-    uses += [(f"blocking key {b.name!r}", part) for b in blocking for part in b.parts]
+        uses.append(('"clk" salt', clk.salt, False))
+    uses += [(f"blocking key {b.name!r}", part, False) for b in blocking for part in b.parts]
     salts = {f.name: f.salt for f in fields}
-    for where, part in uses:
+    for where, part, field_salt in uses:
         if part.transform == VALUE_WITH_SALT:
-            _check_value_with_salt(where, part, salts, p)
+            _check_value_with_salt(where, part, field_salt, salts, p)
             continue
         kind = kinds.get(part.field)
         if kind is not None and kind not in TRANSFORM_KINDS[part.transform]:
@@ -501,10 +501,10 @@ def _check_transform_kinds(fields: list[FieldSpec], clk: ClkSpec | None,
                          f"{part.field!r}")
 
 
-def _check_value_with_salt(where: str, part: KeyPart, salts: dict[str, KeyPart | None],
-                           p: _Problems) -> None:
+def _check_value_with_salt(where: str, part: KeyPart, field_salt: bool,
+                           salts: dict[str, KeyPart | None], p: _Problems) -> None:
     """value_with_salt: a field's salt only, naming a field salted with a plain transform."""
-    if not where.startswith("field "):
+    if not field_salt:
         p.add(where, f"transform {VALUE_WITH_SALT!r} applies only to a field's salt")
         return
     own = salts.get(part.field)
