@@ -14,10 +14,14 @@ Designs:
     suggested   what ``schema suggest`` proposes (format version 2): names salted with the whole
                 date of birth and, as views, with the postcode and the first name's initial;
                 balanced name filters; the postcode compared whole, salted with that initial;
-                sex salted with the date of birth; no CLK
+                sex salted with the date of birth; the date of birth one exact token; no CLK
     pc-whole    the suggestion before 2026-12-04: the postcode unsalted, the names' views
                 salted with it alone, its blocking key the postcode alone (the designs below
                 start from this one)
+    dob-unsalted the suggested design with the date of birth's filter as parts (year, month,
+                day, digits), unsalted (the suggestion before 2026-12-04 22:00)
+    dob-year    the date's parts salted with its own year (the suggestion of 2026-12-04 22:00
+                to 23:30); the suggested design holds the date as one exact token
     pc-parts    the suggested design with the postcode as parts (similar within a sector)
     pc-district pc-parts with the postcode filter salted by its own district
     pc-sector   pc-parts with the postcode filter salted by its own sector
@@ -129,8 +133,26 @@ def variant(schema: Schema, *, postcode_parts: bool = False, postcode_salt: str 
     return Schema.from_dict(doc)
 
 
+DATE_PARTS = {"tokens": {"type": "date_parts"}, "filter_bits": 512, "k": 8,
+              "comparison": {"thresholds": [0.75, 0.55]}}
+
+
+def dob_parts(schema: Schema, *, year_salt: bool) -> Schema:
+    """The suggested schema with the date of birth's filter as parts (year, month, day, digits:
+    comparable by similarity), unsalted or salted with its own year (the suggestion of
+    2026-12-04 22:00 to 23:30)."""
+    doc = schema.to_dict()
+    for f in doc["fields"]:
+        if f["kind"] == "date" and "source" not in f:
+            f.update(DATE_PARTS)
+            f["salt"] = {"field": f["name"], "transform": "year"} if year_salt else None
+    return Schema.from_dict(doc)
+
+
 DESIGNS = {
     "suggested": lambda s: s,
+    "dob-unsalted": lambda s: dob_parts(s, year_salt=False),
+    "dob-year": lambda s: dob_parts(s, year_salt=True),
     "pc-whole": pc_whole,
     "pc-parts": lambda s: variant(s, postcode_parts=True),
     "pc-district": lambda s: variant(s, postcode_salt="postcode_district"),

@@ -15,7 +15,8 @@ one random key before the first update, so encoding is not timed. Re-registratio
 (``events.csv``) give the "re-registered kept id" column.
 
     python benchmarks/heldout4/generator.py --seed S --out DIR
-    python benchmarks/monthly_heldout.py DIR [--months 12] [--schema-from merged] [--splink]
+    python benchmarks/monthly_heldout.py DIR [--months 12] [--schema-from merged]
+        [--whole-postcode] [--dob-parts none|unsalted|year] [--splink]
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from pathlib import Path
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import design_frontier  # noqa: E402
 from monthly import SPLINK_PYTHON, Month, report_months  # noqa: E402
 
 from linkcore.dataset import EncodedDataset  # noqa: E402
@@ -81,7 +83,8 @@ def documented_mapping(suggested: Mapping, layout: dict, agency: str) -> Mapping
 
 
 def held_out_months(root: Path, manifest: dict, n_months: int, schema_from: str = "merged",
-                    whole_postcode: bool = False) -> tuple[list[str], Iterator[Month]]:
+                    whole_postcode: bool = False, dob_parts: str = "none"
+                    ) -> tuple[list[str], Iterator[Month]]:
     """The agencies' names and each month's encoded files, plaintext, truth and re-registrations."""
     folders = sorted(p for p in root.iterdir() if p.is_dir() and p.name.startswith("month_"))
     folders = folders[:n_months]
@@ -93,6 +96,8 @@ def held_out_months(root: Path, manifest: dict, n_months: int, schema_from: str 
                                            whole_postcode=whole_postcode)[0]
     else:
         schema = suggest_schema(first[names[0]], whole_postcode=whole_postcode)[0]
+    if dob_parts != "none":  # the date of birth by parts, as suggested until 2026-12-04 23:30
+        schema = design_frontier.dob_parts(schema, year_salt=dob_parts == "year")
     origin = "merged from every agency's proposal" if schema_from == "merged" else \
         f"suggested from {names[0]}"
     print(f"# schema {origin}: {', '.join(schema.field_names)}; blocking keys "
@@ -138,6 +143,10 @@ def main() -> None:
     ap.add_argument("--whole-postcode", action="store_true",
                     help="the schema as `schema suggest --whole-postcode` makes it (the postcode "
                          "and its views and key on the whole postcode)")
+    ap.add_argument("--dob-parts", choices=("none", "unsalted", "year"), default="none",
+                    help="the date of birth by parts (year, month, day, digits), unsalted or "
+                         "salted with its own year, as suggested until 2026-12-04 23:30 (the "
+                         "suggestion holds it as one exact token)")
     ap.add_argument("--splink", action="store_true",
                     help=f"also run plaintext Splink each month (needs {SPLINK_PYTHON})")
     args = ap.parse_args()
@@ -149,7 +158,7 @@ def main() -> None:
     print(f"# monthly_heldout.py on {platform.node()} ({os.cpu_count()} CPUs), load "
           f"{os.getloadavg()[0]:.1f}, {time.strftime('%Y-%m-%d %H:%M')}, data {args.folder}")
     names, months = held_out_months(args.folder, manifest, args.months, args.schema_from,
-                                    args.whole_postcode)
+                                    args.whole_postcode, args.dob_parts)
     report_months(months, names, splink, ("--manifest", str(manifest_path.resolve())))
 
 

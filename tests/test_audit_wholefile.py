@@ -23,6 +23,7 @@ from linkcore.audit.report import render_html
 from linkcore.audit.run import IDENTITY_TARGET, run_audit
 from linkcore.audit.scoring import chance_given, chance_level, score_guesses
 from linkcore.audit.view_join import view_join_attack
+from linkcore.audit.wholefile import WholeFile, salt_value_attacks
 from linkcore.holder.encode import encode
 from linkcore.holder.keys import Secret
 from linkcore.schema import KeyPart, Mapping, Schema
@@ -257,3 +258,50 @@ def test_joined_views_rebuild_postcodes_that_views_salted_whole_bridge():
     bridged, split = rates["value"], rates["value_with_salt"]
     assert bridged.reidentified >= bridged.baseline + 0.10
     assert split.reidentified <= split.baseline
+
+
+def _dob_schema(tokens: dict) -> Schema:
+    """Names salted with the whole date of birth; the date's own filter as ``tokens`` says."""
+    return Schema.from_dict({"linkcore_schema": 2, "fields": [
+        {"name": "first_name", "kind": "name",
+         "salt": {"field": "date_of_birth", "transform": "value"}},
+        {"name": "sex", "kind": "sex", "disclosed": True},
+        {"name": "date_of_birth", "kind": "date", **tokens}]})
+
+
+def _whole_file(populations, schema: Schema) -> WholeFile:
+    data, ref = populations
+    mapping = Mapping.identity(schema)
+    ds = encode(data, schema, KEY, mapping)
+    ref_table = ref.assign(id=np.arange(len(ref)).astype(str))
+    own = encode(ref_table, schema, ATTACKER_KEY, mapping)
+    return WholeFile(schema, ds, own, plaintext_table(ref, schema, mapping), ref_table, mapping,
+                     ATTACKER_KEY)
+
+
+def test_a_date_salted_with_its_own_year_gives_its_year_groups_away(populations):
+    """Every date of one year holds the year's tokens at the same keyed bits: similarity alone
+    (no column holds the year) rebuilds the year groups, and their sizes name years."""
+    data, _ = populations
+    schema = _dob_schema({"salt": {"field": "date_of_birth", "transform": "year"}})
+    wf = _whole_file(populations, schema)
+    year = KeyPart("date_of_birth", "year")
+    groups, columns = wf.groups(year)
+    assert "similar:date_of_birth" in columns
+    years = data["date_of_birth"].str[:4].to_numpy()
+    frame = pd.DataFrame({"g": groups, "y": years})
+    purity = frame.groupby("g")["y"].agg(lambda s: s.value_counts().iloc[0]).sum() / len(frame)
+    assert purity >= 0.9                                     # one year per group, nearly...
+    assert frame["g"].nunique() <= 2 * frame["y"].nunique()  # ...and whole years, not dates
+    targets = {target for target, _, _ in salt_value_attacks(schema, wf)}
+    assert targets == {"date_of_birth.value", "date_of_birth.year"}
+
+
+def test_a_date_as_one_exact_token_has_no_groups_beyond_its_dates(populations):
+    schema = _dob_schema({"tokens": {"type": "exact"}, "filter_bits": 128, "k": 30,
+                          "comparison": {"thresholds": []}})
+    wf = _whole_file(populations, schema)
+    groups, columns = wf.groups(KeyPart("date_of_birth", "value"))
+    assert not any(c.startswith("similar:") for c in columns)
+    dates = populations[0]["date_of_birth"].to_numpy()
+    assert pd.DataFrame({"g": groups, "d": dates}).groupby("g")["d"].nunique().max() == 1

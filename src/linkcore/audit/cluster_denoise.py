@@ -60,22 +60,21 @@ def same_value_threshold(filters: np.ndarray, units: np.ndarray, seed: int = 0) 
     return min(t + 1e-9, float(np.median(same)))
 
 
-def denoise(filters: np.ndarray, missing: np.ndarray, threshold: float
-            ) -> tuple[np.ndarray, dict[str, int]]:
-    """Replace each present filter by its Dice cluster's majority vote; counts in the details."""
-    out = filters.copy()
-    rows = np.flatnonzero(~np.asarray(missing, dtype=bool))
-    if len(rows) < 2:
-        return out, {"clusters": int(len(rows)), "largest_cluster": int(len(rows) > 0)}
-    f = filters[rows]
-    a, b, _ = kernels.dice_all_pairs(f, f, threshold)
+def greedy_clusters(filters: np.ndarray, threshold: float) -> np.ndarray:
+    """Cluster id per row (0..k-1), greedily: most unclustered neighbours founds a cluster.
+
+    Neighbours are rows at Dice >= threshold; the row with most of them not yet clustered founds
+    a cluster with those neighbours, and so on.
+    """
+    n = len(filters)
+    a, b, _ = kernels.dice_all_pairs(filters, filters, threshold)
     keep = a != b
     a, b = a[keep], b[keep]
     order = np.argsort(a, kind="stable")
     a, b = a[order], b[order]
-    indptr = np.searchsorted(a, np.arange(len(rows) + 1))
+    indptr = np.searchsorted(a, np.arange(n + 1))
     degree = np.diff(indptr)
-    cluster = np.full(len(rows), -1, dtype=np.int64)
+    cluster = np.full(n, -1, dtype=np.int64)
     n_clusters = 0
     for i in np.argsort(-degree, kind="stable"):
         if cluster[i] >= 0:
@@ -84,6 +83,19 @@ def denoise(filters: np.ndarray, missing: np.ndarray, threshold: float
         cluster[i] = n_clusters
         cluster[nb[cluster[nb] < 0]] = n_clusters
         n_clusters += 1
+    return cluster
+
+
+def denoise(filters: np.ndarray, missing: np.ndarray, threshold: float
+            ) -> tuple[np.ndarray, dict[str, int]]:
+    """Replace each present filter by its Dice cluster's majority vote; counts in the details."""
+    out = filters.copy()
+    rows = np.flatnonzero(~np.asarray(missing, dtype=bool))
+    if len(rows) < 2:
+        return out, {"clusters": int(len(rows)), "largest_cluster": int(len(rows) > 0)}
+    f = filters[rows]
+    cluster = greedy_clusters(f, threshold)
+    n_clusters = int(cluster.max()) + 1
     sizes = np.bincount(cluster)
     bits = np.unpackbits(f.view(np.uint8), axis=1, bitorder="little").astype(np.int32)
     votes = np.zeros((n_clusters, bits.shape[1]), dtype=np.int32)

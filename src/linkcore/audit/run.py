@@ -38,7 +38,13 @@ from .reference import (
     value_counts,
 )
 from .scoring import Guesses, Score, chance_given, chance_level, score_guesses
-from .wholefile import WholeFile, _pick, combined_identity, wholefile_attacks, year_attack
+from .wholefile import (
+    WholeFile,
+    _pick,
+    combined_identity,
+    salt_value_attacks,
+    wholefile_attacks,
+)
 
 log = logging.getLogger("linkcore.audit")
 
@@ -456,12 +462,13 @@ def attack_encoded(schema: Schema, dataset: EncodedDataset, truth: dict[str, np.
                 field_results += field_hook(spec, i, wf, scorer, truth, ref)
             results.extend(field_results)
             verdicts.append(_verdict(spec.name, field_results, spec.disclosed))
-        if "salt_groups" in attacks and (year := year_attack(schema, wf)) is not None:
-            target, part, guesses = year
+        for target, part, guesses in (salt_value_attacks(schema, wf)
+                                      if "salt_groups" in attacks else []):
             t_salt, r_salt = _salt_values(part, truth, schema), _salt_values(part, ref, schema)
-            year_result = scorer.timed(target, "salt_groups", lambda: guesses, t_salt, r_salt)
-            results.append(year_result)
-            verdicts.append(_verdict(target, [year_result]))
+            salt_result = scorer.timed(target, "salt_groups", lambda g=guesses: g, t_salt,
+                                       r_salt)
+            results.append(salt_result)
+            verdicts.append(_verdict(target, [salt_result]))
         if include_clk and schema.clk is not None and dataset.clk is not None \
                 and "frequency" in attacks:
             t_units, r_units = _clk_units(schema, truth), _clk_units(schema, ref)

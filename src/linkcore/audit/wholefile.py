@@ -34,6 +34,7 @@ from .pattern_mining import pattern_mining_attack
 from .reference import is_multi_token, token_sets, value_counts
 from .salt_groups import group_salt_guesses, salt_groups_attack
 from .scoring import Guesses
+from .similar_salts import group_threshold, join_groups, similarity_clusters
 from .view_join import view_join_attack
 
 MIN_GROUP = 200
@@ -93,10 +94,27 @@ class WholeFile:
         return self._own(True, True)
 
     def groups(self, salt: KeyPart) -> tuple[np.ndarray, list[str]]:
-        """Rebuilt salt groups for one salt (cached)."""
+        """Rebuilt salt groups for one salt (cached), with the columns that rebuilt them.
+
+        Equality classes first, then joined through the similarity of the fields salted with
+        it, where that similarity tells groups apart (similar_salts.py).
+        """
         key = ("groups", salt)
         if key not in self._cache:
-            self._cache[key] = salt_groups(self.schema, self.dataset, salt)
+            groups, names = salt_groups(self.schema, self.dataset, salt)
+            for j, spec in enumerate(self.schema.fields):
+                if spec.salt != salt or not deterministic(spec.hardening) \
+                        or not is_multi_token(spec) or spec.name not in self.ref:
+                    continue
+                t = group_threshold(self.own.fields[spec.name], self.own.missing[:, j],
+                                    self.salt_values(salt), self.ref[spec.name])
+                if t is None:
+                    continue
+                clusters = similarity_clusters(self.dataset.fields[spec.name],
+                                               self.dataset.missing[:, j], t)
+                groups = join_groups(groups, clusters)
+                names.append(f"similar:{spec.name}")
+            self._cache[key] = groups, names
         return self._cache[key]
 
     @property
@@ -257,15 +275,21 @@ def _graph_in_groups(filters: np.ndarray, missing: np.ndarray, groups: np.ndarra
     return Guesses(guesses, confident, True, "", {"groups": int(len(big))})
 
 
-def year_attack(schema: Schema, wf: WholeFile) -> tuple[str, KeyPart, Guesses] | None:
-    """Guess each record's salt value (year of birth) from rebuilt group sizes, if salted."""
-    salts = [f.salt for f in schema.fields if f.salt is not None and deterministic(f.hardening)]
-    if not salts:
-        return None
-    salt = salts[0]
-    groups, _ = wf.groups(salt)
-    guesses = group_salt_guesses(groups, wf.salt_values(salt), len(groups))
-    return f"{salt.field}.{salt.transform}", salt, guesses
+def salt_value_attacks(schema: Schema, wf: WholeFile) -> list[tuple[str, KeyPart, Guesses]]:
+    """Guess each record's salt values (a year of birth, an initial) from rebuilt group sizes.
+
+    One guess set per distinct salt of a deterministic field, named ``field.transform``.
+    """
+    salts = list(dict.fromkeys(f.salt for f in schema.fields
+                               if f.salt is not None and deterministic(f.hardening)))
+    out = []
+    for salt in salts:
+        groups, names = wf.groups(salt)
+        guesses = group_salt_guesses(groups, wf.salt_values(salt), len(groups))
+        guesses.details = {**(guesses.details or {}), "groups": int(groups.max()) + 1
+                           if groups.size else 0, "rebuilt_from": len(names)}
+        out.append((f"{salt.field}.{salt.transform}", salt, guesses))
+    return out
 
 
 def _pick(names: list[str], schema: Schema) -> tuple[str | None, str | None, str | None]:

@@ -978,12 +978,16 @@ POSTCODE_EXACT: dict[str, Any] = {"tokens": {"type": "exact"}, "filter_bits": 12
 #: then holds a whole postcode's equality class, whose size tells large addresses (tower blocks,
 #: care homes) from a register. Measured in docs/parameters.md (postcode split by initial).
 POSTCODE_SALT = ("first_name", "first_char")
-#: The date of birth salted with its own year: its month, day and digit tokens then share bits
-#: only between records born the same year. Unsalted, a red-team session grouped four agencies'
-#: date filters by month (91.7 % right) and day (82.4 %) without the key; salted, its same
-#: attack fell to chance for them (9.7 % and 5.5 %), at 0.0006 F1 on two populations, though it
-#: found year-like groups more easily (docs/parameters.md).
-DOB_SALTED_BY_YEAR = True
+#: The date of birth's filter as one exact token, unsalted: equal dates agree and any two other
+#: dates share no bits, so the filter tells nothing the date's blocking key does not. Its parts
+#: (year, month, day, digits) were the weakness: unsalted, a red-team session grouped four
+#: agencies' date filters by month (91.7 % right) and day (82.4 %) without the key; salted with
+#: their own year, records of one year shared its tokens' bits (same-year Dice 0.43-0.78 against
+#: 0.18-0.40 for other years), so the year groups came back whole (95.6 % pure) and their sizes
+#: named years above chance. Cost: 0.0004-0.0018 one-to-one F1 on three populations
+#: (docs/parameters.md, "The date of birth as one token").
+DOB_EXACT: dict[str, Any] = {"tokens": {"type": "exact"}, "filter_bits": 128, "k": 30,
+                             "comparison": {"thresholds": []}}
 #: A view of the split postcode salted with the whole date of birth: where the birthdays agree it
 #: tells the linkage unit the postcodes agree though the initials differ (linkage/compare.py,
 #: correcting_views). Without it a held-out multi-agency month lost 0.007 F1 (docs/parameters.md).
@@ -1032,8 +1036,8 @@ def suggested_fields(kinds: dict[str, str], whole_postcode: bool = False
                 doc["salt"] = _salt_with(salts[0], kinds, whole_postcode)
             else:
                 doc["disclosed"] = True
-        if role == "date_of_birth" and kind == "date" and DOB_SALTED_BY_YEAR:
-            doc["salt"] = {"field": role, "transform": "year"}
+        if role == "date_of_birth" and kind == "date":
+            doc.update(DOB_EXACT)
         if kind == "postcode":
             doc.update(POSTCODE_EXACT)
             if (own := _postcode_salt(kinds, whole_postcode)) is not None:
@@ -1101,9 +1105,9 @@ def suggest_schema(df, sample_size: int = SAMPLE_SIZE, *, whole_postcode: bool =
                        "share a whole postcode (the size of a large address's class names it); "
                        "--whole-postcode keys them on the postcode alone")
     dob = schema.field("date_of_birth") if "date_of_birth" in schema.field_names else None
-    if dob is not None and dob.salt is not None:
-        reasons.append("date_of_birth: salted with its own year, so that records born in one "
-                       "month or on one day of different years share no bits")
+    if dob is not None and dob.tokens.type == "exact":
+        reasons.append("date_of_birth: one exact token, so that dates that share a year, month "
+                       "or day share no bits (their parts would group the file's records)")
     if "postcode_by_date_of_birth" in schema.field_names:
         reasons.append("postcode_by_date_of_birth: the postcode salted with the date of birth, "
                        "so that the linkage unit sees the same postcode for a person whose "
