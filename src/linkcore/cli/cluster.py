@@ -17,7 +17,8 @@ CONNECT_TIMEOUT = 5
 def cluster_options(func: Any = None, *, work: str = "the pair stages",
                     scheduler_note: str = "every worker must read the same files",
                     partitions_help: str = "Row ranges per file (P x P cells of work); "
-                                           "default 1 locally, 4 on dask.") -> Any:
+                                           "default 1 locally, on dask one per worker "
+                                           "(at least 2).") -> Any:
     """Add --partitions, --workers and --scheduler (the last two mutually exclusive)."""
     def add(f: Any) -> Any:
         f = click.option(
