@@ -27,6 +27,9 @@ from .cluster_denoise import greedy_clusters
 
 FALSE_SAME_GROUP = 1e-4   # share of different-salt pairs the threshold may let through
 SAMPLE_PAIRS = 50_000
+#: Distinct filters clustered at most (the most frequent; the others keep their equality
+#: groups): a date has at most some 40,000 distinct values, a name salted by year far more.
+MAX_DISTINCT = 50_000
 
 
 def _sample_pairs(codes: np.ndarray, rng: np.random.Generator, same: bool
@@ -80,13 +83,22 @@ def group_threshold(own_filters: np.ndarray, own_missing: np.ndarray, salts: np.
 
 def similarity_clusters(filters: np.ndarray, missing: np.ndarray, threshold: float
                         ) -> np.ndarray:
-    """Cluster id per record (-1 where missing): distinct filters clustered at ``threshold``."""
+    """Cluster id per record (-1 where missing or not clustered), from its distinct filter.
+
+    The MAX_DISTINCT most frequent distinct filters are clustered at ``threshold`` (every pair
+    of them is compared); the others are left out.
+    """
     out = np.full(len(filters), -1, dtype=np.int64)
     rows = np.flatnonzero(~np.asarray(missing, dtype=bool))
     if len(rows) == 0:
         return out
-    distinct, inverse = np.unique(filters[rows], axis=0, return_inverse=True)
-    out[rows] = greedy_clusters(distinct, threshold)[inverse.reshape(-1)]
+    distinct, inverse, counts = np.unique(filters[rows], axis=0, return_inverse=True,
+                                          return_counts=True)
+    inverse = inverse.reshape(-1)
+    keep = np.argsort(-counts, kind="stable")[:MAX_DISTINCT]
+    cluster_of = np.full(len(distinct), -1, dtype=np.int64)
+    cluster_of[keep] = greedy_clusters(distinct[keep], threshold)
+    out[rows] = cluster_of[inverse]
     return out
 
 
