@@ -22,6 +22,8 @@ Designs:
                 day, digits), unsalted (the suggestion before 2026-12-04 22:00)
     dob-year    the date's parts salted with its own year (the suggestion of 2026-12-04 22:00
                 to 23:30); the suggested design holds the date as one exact token
+    dob-view-pc the suggested design plus a view of the date of birth by parts salted with the
+                postcode and its initial (a mistyped date compared only within an address)
     pc-parts    the suggested design with the postcode as parts (similar within a sector)
     pc-district pc-parts with the postcode filter salted by its own district
     pc-sector   pc-parts with the postcode filter salted by its own sector
@@ -149,10 +151,24 @@ def dob_parts(schema: Schema, *, year_salt: bool) -> Schema:
     return Schema.from_dict(doc)
 
 
+def dob_by_postcode(schema: Schema) -> Schema:
+    """The suggested schema plus a view of the date of birth by parts, salted with the postcode
+    (and its initial): a mistyped date compared by similarity only within an address."""
+    doc = schema.to_dict()
+    date = next((f for f in doc["fields"] if f["kind"] == "date" and "source" not in f), None)
+    pc = next((f for f in doc["fields"] if f["kind"] == "postcode" and "source" not in f), None)
+    if date is not None and pc is not None and pc.get("salt"):
+        doc["fields"].append({**date, **DATE_PARTS, "name": f"{date['name']}_by_postcode",
+                              "source": date["name"],
+                              "salt": {"field": pc["name"], "transform": "value_with_salt"}})
+    return Schema.from_dict(doc)
+
+
 DESIGNS = {
     "suggested": lambda s: s,
     "dob-unsalted": lambda s: dob_parts(s, year_salt=False),
     "dob-year": lambda s: dob_parts(s, year_salt=True),
+    "dob-view-pc": dob_by_postcode,
     "pc-whole": pc_whole,
     "pc-parts": lambda s: variant(s, postcode_parts=True),
     "pc-district": lambda s: variant(s, postcode_salt="postcode_district"),
