@@ -187,3 +187,17 @@ def test_pairs_compared_after_the_cells_move_no_rows_between_workers(pair, pinne
         got = stages.comparator().levels(left, right)
     assert np.array_equal(got, Comparator(a, b, comps).levels(left, right))
     assert sum(client.run(parts_received).values()) == before
+
+
+def test_local_workers_map_datasets_given_as_objects_and_the_copy_goes(pair, local, cluster,
+                                                                       tmp_path):
+    """Workers on this machine map the rows from arrays written once (not sent through the
+    scheduler); the folder is gone when the link ends, and the results are the same."""
+    _, client = cluster
+    with distributed.get_task_stream(client) as stream:
+        dist = link(*pair, engine="dask", client=client, mapped_dir=tmp_path)
+    same(local, dist)
+    names = {str(t["key"]) for t in stream.data}
+    assert any("map_part" in k for k in names)
+    assert not any("make_part" in k or "copy_part" in k for k in names)
+    assert list(tmp_path.iterdir()) == []

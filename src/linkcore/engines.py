@@ -116,6 +116,14 @@ class DaskEngine:
         workers = sorted(self.client.ncores())
         return workers or [None]
 
+    def workers_on_this_machine(self) -> bool:
+        """Tell whether every worker runs on this machine (a LocalCluster, say).
+
+        Such workers can map the files this process writes in its temporary folder.
+        """
+        workers = [w for w in self.slots() if w is not None]
+        return bool(workers) and all(_host(w) in _LOCAL_HOSTS for w in workers)
+
     def put(self, fn: Callable[..., Any], *args: Any, where: Any = None) -> Any:
         """Make a partition on a worker from the arguments (kept in the graph for retries)."""
         with warnings.catch_warnings():  # the rows are meant to travel with the task
@@ -149,6 +157,17 @@ class DaskEngine:
         """Close the client if this engine started it."""
         if self._own:
             self.client.close()
+
+
+_LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
+
+
+def _host(address: str) -> str:
+    """Return the host of a worker address such as ``tcp://127.0.0.1:40123`` (inproc: here)."""
+    if address.startswith("inproc://"):
+        return "localhost"
+    rest = address.split("://", 1)[-1]
+    return rest.rsplit(":", 1)[0]
 
 
 def make_engine(engine: str, client: Any = None) -> LocalEngine | DaskEngine:

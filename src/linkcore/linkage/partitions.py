@@ -23,6 +23,7 @@ same bit for bit.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -180,6 +181,61 @@ def load_part(source: FileSource, keys: dict[str, np.ndarray], start: int, stop:
         raise DatasetError(
             f"a worker cannot read its rows of {source.path} ({exc}); every worker must see "
             "the same encoded files at the same path"
+        ) from None
+    return Part(ds, keys, start, index)
+
+
+@dataclass(frozen=True)
+class SharedSource:
+    """A dataset given as an object, written once as raw arrays into a private folder.
+
+    Workers on this machine map their rows from it instead of receiving them through the
+    scheduler; the files hold what the encoded dataset holds (filters, keys; no ids).
+    """
+
+    missing: str
+    fields: tuple[tuple[str, str], ...]
+    clk: str | None
+    blocking_keys: tuple[tuple[str, str], ...]
+    meta: Any
+
+
+def share_dataset(ds: EncodedDataset, folder: str | os.PathLike[str], name: str
+                  ) -> SharedSource:
+    """Write a dataset's arrays (not its record ids) as .npy files into ``folder``."""
+    def save(label: str, a: np.ndarray) -> str:
+        path = os.path.join(folder, f"{name}-{label}.npy")
+        np.save(path, np.ascontiguousarray(a), allow_pickle=False)
+        return path
+
+    return SharedSource(
+        save("missing", ds.missing),
+        tuple((f, save(f"field{i}", a)) for i, (f, a) in enumerate(ds.fields.items())),
+        None if ds.clk is None else save("clk", ds.clk),
+        tuple((k, save(f"key{i}", a)) for i, (k, a) in enumerate(ds.blocking_keys.items())),
+        ds.meta)
+
+
+def map_part(source: SharedSource, ids: np.ndarray, keys: dict[str, np.ndarray], start: int,
+             stop: int, index: int) -> Part:
+    """Task: rows ``start`` to ``stop`` of a shared dataset, mapped copy-on-write.
+
+    The files are never written; their pages are the page cache's, shared by the workers.
+    """
+    from linkcore.dataset import EncodedDataset
+
+    def load(path: str) -> np.ndarray:
+        return np.load(path, mmap_mode="c", allow_pickle=False)[start:stop]
+
+    try:
+        ds = EncodedDataset(ids, {f: load(p) for f, p in source.fields}, load(source.missing),
+                            None if source.clk is None else load(source.clk),
+                            {k: load(p) for k, p in source.blocking_keys},
+                            dataclasses.replace(source.meta, record_count=stop - start))
+    except OSError as exc:
+        raise DatasetError(
+            f"a worker cannot map the rows this process shared ({exc.strerror or exc}); "
+            "workers reported on this machine must see its temporary folder"
         ) from None
     return Part(ds, keys, start, index)
 
@@ -366,7 +422,8 @@ class PairStages:
     def start(cls, engine: LocalEngine | DaskEngine, ds_a: EncodedDataset,
               ds_b: EncodedDataset, plan: BlockingPlan, comparisons: Sequence[FieldComparison],
               partitions: int, chunk_size: int = DEFAULT_CHUNK_SIZE,
-              sources: tuple[FileSource | None, FileSource | None] = (None, None)
+              sources: tuple[FileSource | SharedSource | None,
+                             FileSource | SharedSource | None] = (None, None)
               ) -> PairStages:
         """Give each worker the parts its cells need (rows and key columns) and no more.
 
@@ -374,7 +431,9 @@ class PairStages:
         gets whole row ranges of the first dataset where it can), and each worker gets its
         own copy of every part its cells pair, so that no cell waits for rows to move from
         another worker. A side with a ``FileSource`` has its parts read by the workers from
-        the file itself (the row groups or parts holding their rows), each worker its own;
+        the file itself (the row groups or parts holding their rows), each worker its own; a
+        side with a ``SharedSource`` (workers on this machine) has them mapped by each worker
+        from the arrays this process wrote, only the record ids travelling in the task;
         otherwise the rows travel in the task to the first worker that needs them, and every
         worker, that one too, holds the part under a key of its own (``copy_part``): dask's
         memory manager may drop either replica of the shared key once the copies exist, and
@@ -394,6 +453,10 @@ class PairStages:
                 if (k, home) in parts:
                     continue
                 s, e = ranges[k]
+                if isinstance(source, SharedSource):
+                    parts[k, home] = engine.put(map_part, source, ds.record_ids[s:e],
+                                                plan.part_keys(side, s, e), s, e, k, where=home)
+                    continue
                 if source is not None:
                     parts[k, home] = engine.put(load_part, source, plan.part_keys(side, s, e),
                                                 s, e, k, where=home)

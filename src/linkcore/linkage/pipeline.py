@@ -20,6 +20,8 @@ from __future__ import annotations
 import logging
 import math
 import os
+import shutil
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -63,7 +65,7 @@ from linkcore.linkage.model import (
     quality_from_sums,
     weights_to_probabilities,
 )
-from linkcore.linkage.partitions import FileSource, PairStages
+from linkcore.linkage.partitions import FileSource, PairStages, share_dataset
 from linkcore.linkage.salt import SaltDependence, salt_dependence
 from linkcore.mapped import check_mapped_dir, release_datasets
 
@@ -908,7 +910,10 @@ def link(
     where that is not defined; the estimated recall includes it. 0 skips every estimate.
     ``mapped_dir``: a folder in which the filter columns of files given by path are kept in
     memory-mapped scratch files instead of in memory (linkcore/mapped.py; for files larger
-    than memory, with ``partitions`` so that each cell touches a share of them).
+    than memory, with ``partitions`` so that each cell touches a share of them); on dask with
+    every worker on this machine, also where datasets given as objects are written once for
+    the workers to map (a private folder, removed when the link ends; the system's temporary
+    folder when None).
     """
     threshold = _check_options(threshold, one_to_one, engine)
     seed = _check_seed(seed)
@@ -944,10 +949,15 @@ def link(
     lap("blocking", notify=False)  # the plan; its pairs are counted in the cells
 
     eng = make_engine(engine, client)
+    shared_dir = None
     try:
         if partitions is None:
             partitions = 1 if eng.name == "local" else max(MIN_DASK_PARTITIONS,
                                                            len(eng.slots()))
+        if eng.name == "dask" and None in sources and eng.workers_on_this_machine():
+            shared_dir = tempfile.mkdtemp(prefix="linkcore-shared-", dir=mapped_dir)
+            sources = tuple(share_dataset(ds, shared_dir, side) if src is None else src
+                            for src, ds, side in zip(sources, (ds_a, ds_b), "ab", strict=True))
         stages = PairStages.start(eng, ds_a, ds_b, plan, comparisons, partitions, chunk_size,
                                   sources)
         return _link_stages(
@@ -958,6 +968,8 @@ def link(
             blocking_recall_budget=blocking_recall_budget)
     finally:
         eng.close()
+        if shared_dir is not None:  # the workers' mapped rows: encodings, never kept
+            shutil.rmtree(shared_dir, ignore_errors=True)
 
 
 #: The fewest partitions per side (cells: its square) for the dask engine when none are given;
