@@ -984,10 +984,9 @@ POSTCODE_SALT = ("first_name", "first_char")
 #: agencies' date filters by month (91.7 % right) and day (82.4 %) without the key; salted with
 #: their own year, records of one year shared its tokens' bits (same-year Dice 0.43-0.78 against
 #: 0.18-0.40 for other years), so the year groups came back whole (95.6 % pure) and their sizes
-#: named years above chance. Cost: 0.0004-0.0018 one-to-one F1 on three populations
-#: (docs/parameters.md, "The date of birth as one token").
-DOB_EXACT: dict[str, Any] = {"tokens": {"type": "exact"}, "filter_bits": 128, "k": 30,
-                             "comparison": {"thresholds": []}}
+#: named years above chance. Cost: 0.0004-0.0021 one-to-one F1 on three populations against
+#: the year salt (docs/parameters.md, "The date of birth as one token"). The postcode's filter.
+DOB_EXACT = POSTCODE_EXACT
 #: A view of the split postcode salted with the whole date of birth: where the birthdays agree it
 #: tells the linkage unit the postcodes agree though the initials differ (linkage/compare.py,
 #: correcting_views). Without it a held-out multi-agency month lost 0.007 F1 (docs/parameters.md).
