@@ -201,3 +201,13 @@ def test_local_workers_map_datasets_given_as_objects_and_the_copy_goes(pair, loc
     assert any("map_part" in k for k in names)
     assert not any("make_part" in k or "copy_part" in k for k in names)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_only_worker_processes_on_this_machine_map_shared_rows(cluster):
+    from linkcore.engines import DaskEngine
+
+    _, client = cluster
+    assert DaskEngine(client).workers_on_this_machine()
+    with distributed.Client(processes=False, n_workers=1, threads_per_worker=1,
+                            dashboard_address=":0") as here:
+        assert not DaskEngine(here).workers_on_this_machine()  # this process: nothing to map

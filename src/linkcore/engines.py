@@ -117,9 +117,10 @@ class DaskEngine:
         return workers or [None]
 
     def workers_on_this_machine(self) -> bool:
-        """Tell whether every worker runs on this machine (a LocalCluster, say).
+        """Tell whether every worker is a process of its own on this machine (a LocalCluster).
 
-        Such workers can map the files this process writes in its temporary folder.
+        Such workers can map the files this process writes in its temporary folder; workers in
+        this process (``inproc://``) share its memory already.
         """
         workers = [w for w in self.slots() if w is not None]
         return bool(workers) and all(_host(w) in _LOCAL_HOSTS for w in workers)
@@ -163,9 +164,9 @@ _LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 
 
 def _host(address: str) -> str:
-    """Return the host of a worker address such as ``tcp://127.0.0.1:40123`` (inproc: here)."""
+    """Return the host of a worker address such as ``tcp://127.0.0.1:40123`` ("" if inproc)."""
     if address.startswith("inproc://"):
-        return "localhost"
+        return ""
     rest = address.split("://", 1)[-1]
     return rest.rsplit(":", 1)[0]
 
