@@ -211,3 +211,20 @@ def test_only_worker_processes_on_this_machine_map_shared_rows(cluster):
     with distributed.Client(processes=False, n_workers=1, threads_per_worker=1,
                             dashboard_address=":0") as here:
         assert not DaskEngine(here).workers_on_this_machine()  # this process: nothing to map
+
+
+def test_a_full_disk_while_sharing_rows_is_one_error_and_leaves_nothing(pair, cluster, tmp_path,
+                                                                         monkeypatch):
+    import errno
+
+    from linkcore.errors import OutputError
+    from linkcore.linkage import pipeline
+
+    def full(ds, folder, side):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(pipeline, "share_dataset", full)
+    _, client = cluster
+    with pytest.raises(OutputError, match="No space left on device"):
+        link(*pair, engine="dask", client=client, mapped_dir=tmp_path)
+    assert list(tmp_path.iterdir()) == []

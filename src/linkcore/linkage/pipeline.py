@@ -34,7 +34,7 @@ import pandas as pd
 from linkcore._io import write_table_atomic
 from linkcore.dataset import EncodedDataset, check_compatible, read_any
 from linkcore.engines import make_engine
-from linkcore.errors import ModelError, ParameterError
+from linkcore.errors import ModelError, OutputError, ParameterError
 from linkcore.linkage import resolve as _resolve
 from linkcore.linkage.blocking import (
     BlockingSpec,
@@ -956,8 +956,7 @@ def link(
                                                            len(eng.slots()))
         if eng.name == "dask" and None in sources and eng.workers_on_this_machine():
             shared_dir = tempfile.mkdtemp(prefix="linkcore-shared-", dir=mapped_dir)
-            sources = tuple(share_dataset(ds, shared_dir, side) if src is None else src
-                            for src, ds, side in zip(sources, (ds_a, ds_b), "ab", strict=True))
+            sources = _shared_sources(sources, (ds_a, ds_b), shared_dir)
         stages = PairStages.start(eng, ds_a, ds_b, plan, comparisons, partitions, chunk_size,
                                   sources)
         return _link_stages(
@@ -970,6 +969,20 @@ def link(
         eng.close()
         if shared_dir is not None:  # the workers' mapped rows: encodings, never kept
             shutil.rmtree(shared_dir, ignore_errors=True)
+
+
+def _shared_sources(sources: tuple[Any, Any], datasets: tuple[EncodedDataset, EncodedDataset],
+                    folder: str) -> tuple[Any, Any]:
+    """Write the datasets that have no file for workers on this machine to map (one error)."""
+    try:
+        return tuple(share_dataset(ds, folder, side) if src is None else src
+                     for src, ds, side in zip(sources, datasets, "ab", strict=True))
+    except OSError as exc:
+        raise OutputError(
+            f"cannot write the encodings shared with the dask workers into {folder} "
+            f"({exc.strerror or type(exc).__name__}); pass mapped_dir, a folder with room, "
+            "or link the encoded files by path"
+        ) from None
 
 
 #: The fewest partitions per side (cells: its square) for the dask engine when none are given;
