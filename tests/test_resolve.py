@@ -10,6 +10,7 @@ from linkcore.linkage.resolve import (
     above_threshold,
     clusters,
     clusters_one_per_party,
+    component_groups,
     one_to_one_greedy,
     one_to_one_optimal,
     resolve,
@@ -68,6 +69,39 @@ def test_greedy_equals_python_reference_with_ties(pairs):
     mask = one_to_one_greedy(left, right, prob)
     assert mask.tolist() == greedy_reference(left.tolist(), right.tolist(), prob.tolist())
     assert_one_to_one(left, right, mask)
+
+
+@settings(max_examples=100, deadline=None)
+@given(pair_arrays(max_pairs=120, max_id=30, distinct_probs=False), st.integers(1, 6))
+def test_greedy_per_component_group_equals_greedy_over_all_pairs(pairs, parts):
+    # groups of whole components, resolved one by one (as the workers do), accept exactly
+    # what one greedy pass over every pair accepts, ties included
+    left, right, prob = pairs
+    groups = component_groups(left, right, parts)
+    assert len(groups) <= parts
+    joined = np.sort(np.concatenate(groups)) if groups else np.zeros(0, np.int64)
+    assert joined.tolist() == list(range(left.size))  # every pair in exactly one group
+    owner = np.empty(left.size, np.int64)
+    for k, g in enumerate(groups):
+        owner[g] = k
+        assert (np.diff(g) > 0).all()  # input order kept
+    for ids in (left, right):  # a record's pairs are all in one group
+        for x in np.unique(ids):
+            assert np.unique(owner[ids == x]).size == 1
+    mask = np.zeros(left.size, bool)
+    for g in groups:
+        mask[g] = one_to_one_greedy(left[g], right[g], prob[g])
+    assert mask.tolist() == one_to_one_greedy(left, right, prob).tolist()
+
+
+def test_component_groups_balance_pairs_and_refuse_bad_parts():
+    # 100 components of 3 pairs each, in 4 groups: 75 pairs a group
+    left = np.repeat(np.arange(100), 3)
+    right = np.arange(300)
+    sizes = [g.size for g in component_groups(left, right, 4)]
+    assert sizes == [75, 75, 75, 75]
+    with pytest.raises(ParameterError):
+        component_groups(left, right, 0)
 
 
 @settings(max_examples=100, deadline=None)

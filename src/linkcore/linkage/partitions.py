@@ -300,6 +300,14 @@ def cell_summary(cell: Cell, n_levels: Sequence[int]) -> CellSummary:
                        cell.compare_seconds)
 
 
+def resolve_group(left: np.ndarray, right: np.ndarray, prob: np.ndarray, threshold: float,
+                  one_to_one: str) -> np.ndarray:
+    """Return the accepted mask of one group of whole components (a task)."""
+    from linkcore.linkage import resolve as _resolve
+
+    return _resolve.resolve(left, right, prob, threshold=threshold, one_to_one=one_to_one)
+
+
 def cell_accepted(cell: Cell, score: Callable[[np.ndarray], np.ndarray], threshold: float
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Task: codes, probabilities and weights of the cell's pairs at or above the threshold."""
@@ -488,6 +496,31 @@ class PairStages:
         got = self.engine.gather([self.engine.submit(cell_accepted, c, score, threshold, where=h)
                                   for c, h in zip(self.cells, self.homes, strict=True)])
         return _sorted_by_code([g[0] for g in got], [g[1] for g in got], [g[2] for g in got])
+
+    def resolve(self, left: np.ndarray, right: np.ndarray, prob: np.ndarray, threshold: float,
+                one_to_one: str) -> np.ndarray:
+        """Mask of accepted pairs, greedy one-to-one resolved per component on the workers.
+
+        The pairs at or above the threshold are split into runs of whole connected components
+        (``resolve.component_groups``), one per worker, and each run is resolved by a task
+        there; greedy resolution of a component alone accepts what it accepts over all pairs,
+        so the mask is the one-piece mask whatever the workers. Optimal resolution (whose
+        solver may break ties differently in other batches) and none run as one task.
+        """
+        from linkcore.linkage import resolve as _resolve
+
+        slots = self.engine.slots()
+        above = np.flatnonzero(prob >= threshold)
+        groups = _resolve.component_groups(left[above], right[above], len(slots)) \
+            if one_to_one == "greedy" else [np.arange(above.size)]
+        handles = [self.engine.put(resolve_group, left[above[g]], right[above[g]],
+                                   prob[above[g]], threshold, one_to_one,
+                                   where=slots[k % len(slots)])
+                   for k, g in enumerate(groups)]
+        out = np.zeros(left.size, bool)
+        for g, mask in zip(groups, self.engine.gather(handles), strict=True):
+            out[above[g]] = mask
+        return out
 
     def take_codes(self) -> np.ndarray:
         """Sorted codes of all candidates (8 bytes a pair cross the network); the cells go.

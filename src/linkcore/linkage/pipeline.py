@@ -1052,8 +1052,7 @@ def _link_stages(stages: PairStages, ds_a: EncodedDataset, ds_b: EncodedDataset,
     else:
         codes_t, prob_t, weights_t = np.zeros(0, np.int64), np.zeros(0), np.zeros(0)
     left_t, right_t = codes_t // max(n_b, 1), codes_t % max(n_b, 1)
-    accepted = _resolve.resolve(left_t, right_t, prob_t, threshold=threshold,
-                                one_to_one=one_to_one)
+    accepted = stages.resolve(left_t, right_t, prob_t, threshold, one_to_one)
     tp = float(prob_t[accepted].sum())
     total = float((p_pat * cand.counts).sum()) if n_cand else 0.0
     quality = _quality(threshold, n_cand, int(accepted.sum()), tp, total)

@@ -331,6 +331,43 @@ def resolve(
     return out
 
 
+def component_groups(left: np.ndarray, right: np.ndarray, parts: int) -> list[np.ndarray]:
+    """Split pair positions into at most ``parts`` groups, each a run of whole components.
+
+    The components are those of the bipartite graph of the pairs (left records on one side,
+    right records on the other), so a record's pairs are all in one group and greedy one-to-one
+    resolution of each group alone accepts exactly what it accepts over all of them (its order,
+    descending probability then (left, right), is a total order). Components are taken in
+    order of their first pair and cut where the running pair count passes each ``1/parts`` of
+    the total; positions within a group keep their input order.
+    """
+    left, right = np.asarray(left, np.int64), np.asarray(right, np.int64)
+    if not isinstance(parts, int) or parts < 1:
+        raise ParameterError("parts must be a positive whole number")
+    if left.size == 0 or parts == 1:
+        return [np.arange(left.size)]
+    dense_left, n_left = _dense_ids(left)
+    dense_right, n_right = _dense_ids(right)
+    graph = sp.coo_array(
+        (np.ones(left.size, dtype=np.int8),
+         (_node_ids(dense_left), _node_ids(dense_right + n_left))),
+        shape=(n_left + n_right, n_left + n_right))
+    _, labels = connected_components(graph, directed=False)
+    comp = labels[dense_left]
+    # number the components by their first pair, so that groups follow the input order
+    first = np.full(labels.max() + 1, left.size, np.int64)
+    np.minimum.at(first, comp, np.arange(left.size))
+    rank = np.empty_like(first)
+    rank[np.argsort(first, kind="stable")] = np.arange(first.size)
+    comp = rank[comp]
+    sizes = np.bincount(comp, minlength=first.size)
+    before = np.cumsum(sizes) - sizes  # pairs in the components ahead of each
+    group_of = np.minimum(before * parts // left.size, parts - 1)[comp]
+    order = np.argsort(group_of, kind="stable")
+    bounds = np.flatnonzero(np.diff(group_of[order])) + 1
+    return [g for g in np.split(order, bounds) if g.size]
+
+
 # --------------------------------------------------------------------------- clusters
 
 
