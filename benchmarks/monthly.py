@@ -23,12 +23,17 @@ truth), and the F1 of its clusters at p >= 0.5; and id stability: the share of t
 people present in both months whose id changed although the history records no merge or split
 for them, the share of true people present in both months with the same records whose store id
 changed, and the share of those people who also had been held exactly right by the store (one
-id for exactly their records) the month before; the same share among the true people none of
-whose records was sent again with other values (equal encodings, as the store's digests tell);
+id for exactly their records) the month before; the share whose id changed without the
+change bringing the store nearer the truth for them (a real merge or split leaves no more ids
+over their records and no more other people's records under those ids, and one of the two
+fewer): the issue's "changed id without a real merge or split"; the same share among the true
+people none of whose records was sent again with other values (equal encodings, as the store's
+digests tell);
 and the share of re-registered records whose new record got the person id of the old one.
 
 Usage:
     python benchmarks/monthly.py [--people 6000] [--months 6] [--seed 3] [--splink]
+        [--links kept|rescored]
 """
 
 from __future__ import annotations
@@ -193,7 +198,7 @@ def splink_f1(m: Month, workdir: Path, extra: tuple[str, ...] = ()
 
 
 def report_months(months_iter: Iterable[Month], names: list[str], splink: bool,
-                  splink_args: tuple[str, ...] = ()) -> None:
+                  splink_args: tuple[str, ...] = (), links: str = "kept") -> None:
     """Apply each month to a fresh store beside a full re-link; print one table row a month.
 
     The store is created from the first month's first file; month 1 brings every agency.
@@ -208,6 +213,7 @@ def report_months(months_iter: Iterable[Month], names: list[str], splink: bool,
     cols += ["merges", "splits", "ids changed unexplained",
              "true people with same records, id changed",
              "held exactly right before, id changed",
+             "id changed, not toward the truth",
              "same records and contents, id changed", "re-registered kept id"]
     print("| " + " | ".join(cols) + " |")
     print("|" + "---|" * len(cols))
@@ -218,7 +224,7 @@ def report_months(months_iter: Iterable[Month], names: list[str], splink: bool,
     prev_digest: dict[tuple[str, str], bytes] = {}
     for m in months_iter:
         if prev is None:
-            store.create(path, next(iter(m.files.values())), key)
+            store.create(path, next(iter(m.files.values())), key, links=links)
         c0 = time.process_time()
         report = store.update(path, m.month, m.files, key,
                               new_agencies=list(m.files) if prev is None else ())
@@ -237,7 +243,9 @@ def report_months(months_iter: Iterable[Month], names: list[str], splink: bool,
         cur = people.set_index(["agency", "id"])["person"]
         t = truth.assign(key=list(zip(truth["agency"], truth["id"], strict=True)))
         recs = t.groupby("cluster")["key"].apply(frozenset).to_dict()
-        unexplained = same_changed = same_total = right_changed = 0
+        unexplained = same_changed = same_total = right_changed = away = 0
+        groups = {p: frozenset(g) for p, g in people.groupby("person")[["agency", "id"]].apply(
+            lambda g: list(zip(g["agency"], g["id"], strict=True))).items()}
         fixed_changed = fixed_total = 0
         digest = {(a, str(i)): d.tobytes() for a, ds in m.files.items()
                   for i, d in zip(ds.record_ids, row_digests(ds), strict=True)}
@@ -259,6 +267,16 @@ def report_months(months_iter: Iterable[Month], names: list[str], splink: bool,
                     # the store had held exactly this person's records under one id
                     right_changed += moved and len(before) == 1 and \
                         prev_groups[next(iter(before))] == r
+                    # ... and the change did not bring the store nearer the truth for them
+                    # (fewer ids over their records, or fewer others' records under those ids,
+                    # and neither more): an id change that no real merge or split explains
+                    after = {cur.loc[k] for k in r}
+                    frag = (len(before), len(after))
+                    mixed = (sum(len(prev_groups[i] - r) for i in before),
+                             sum(len(groups[i] - r) for i in after))
+                    nearer = frag[1] <= frag[0] and mixed[1] <= mixed[0] and \
+                        (frag[1] < frag[0] or mixed[1] < mixed[0])
+                    away += moved and not nearer
                     # ... and none of the records was sent again with other values
                     if all(digest[k] == prev_digest.get(k) for k in r):
                         fixed_total += 1
@@ -270,12 +288,11 @@ def report_months(months_iter: Iterable[Month], names: list[str], splink: bool,
                 kept_id = f"{same / len(again):.2%} of {len(again)}"
         prev_records = recs
         prev_digest = digest
-        prev_groups = {p: frozenset(g) for p, g in
-                       people.groupby("person")[["agency", "id"]].apply(
-                           lambda g: list(zip(g["agency"], g["id"], strict=True))).items()}
+        prev_groups = groups
         delta = sum(report.added.values()) + sum(report.changed.values())
         stab = f"{same_changed / same_total:.4%}" if same_total else "-"
         right = f"{right_changed / same_total:.4%}" if same_total else "-"
+        astray = f"{away / same_total:.4%}" if same_total else "-"
         fixed = f"{fixed_changed / fixed_total:.4%} of {fixed_total:,}" if fixed_total else "-"
         t_up = report.timings["total"]
         row = [m.month, f"{report.records:,}", f"{delta:,} ({delta / report.records:.1%})",
@@ -286,7 +303,7 @@ def report_months(months_iter: Iterable[Month], names: list[str], splink: bool,
             f05, best, cl, secs = splink_f1(m, work / "splink", splink_args)
             row += [f"{f05:.4f}", f"{best:.4f}", f"{cl:.4f}"]
         row += [str(report.merges), str(report.splits), f"{unexplained:.4%}", stab, right,
-                fixed, kept_id]
+                astray, fixed, kept_id]
         print("| " + " | ".join(row) + " |", flush=True)
         prev = cur
         steps.append((m.month, report.timings))
@@ -307,6 +324,8 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=3)
     ap.add_argument("--splink", action="store_true",
                     help=f"also run plaintext Splink each month (needs {SPLINK_PYTHON})")
+    ap.add_argument("--links", choices=store.LINK_POLICIES, default="kept",
+                    help="the store's policy for a record that comes back with other values")
     args = ap.parse_args()
     splink = args.splink and SPLINK_PYTHON.exists()
     if args.splink and not splink:
@@ -319,7 +338,7 @@ def main() -> None:
           f"{args.churn:.1%} out and in, {args.change:.1%} changed, {args.reregister:.1%} "
           "re-registered")
     report_months(months(u, args.months, args.start, args.churn, args.change,
-                         args.reregister, args.seed), u.names, splink)
+                         args.reregister, args.seed), u.names, splink, links=args.links)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ one random key before the first update, so encoding is not timed. Re-registratio
 
     python benchmarks/heldout4/generator.py --seed S --out DIR
     python benchmarks/monthly_heldout.py DIR [--months 12] [--schema-from merged]
-        [--whole-postcode] [--dob-parts none|unsalted|year] [--splink]
+        [--whole-postcode] [--dob-parts none|unsalted|year] [--splink] [--links kept|rescored]
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ from linkcore.holder.suggest import (  # noqa: E402
     suggest_mapping,
     suggest_schema,
 )
+from linkcore.linkage import store  # noqa: E402
 from linkcore.schema import Mapping, Schema  # noqa: E402
 
 ROLES = ("first_name", "middle_name", "last_name", "sex", "date_of_birth", "postcode",
@@ -149,6 +150,8 @@ def main() -> None:
                          "suggestion holds it as one exact token)")
     ap.add_argument("--splink", action="store_true",
                     help=f"also run plaintext Splink each month (needs {SPLINK_PYTHON})")
+    ap.add_argument("--links", choices=store.LINK_POLICIES, default="kept",
+                    help="the store's policy for a record that comes back with other values")
     args = ap.parse_args()
     manifest_path = args.folder / "manifest.json"
     manifest = json.loads(manifest_path.read_text())
@@ -159,7 +162,8 @@ def main() -> None:
           f"{os.getloadavg()[0]:.1f}, {time.strftime('%Y-%m-%d %H:%M')}, data {args.folder}")
     names, months = held_out_months(args.folder, manifest, args.months, args.schema_from,
                                     args.whole_postcode, args.dob_parts)
-    report_months(months, names, splink, ("--manifest", str(manifest_path.resolve())))
+    report_months(months, names, splink, ("--manifest", str(manifest_path.resolve())),
+                  links=args.links)
 
 
 if __name__ == "__main__":

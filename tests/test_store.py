@@ -123,12 +123,10 @@ def key():
     return ProjectKey(PROJECT)
 
 
-@pytest.fixture(scope="module")
-def three(tmp_path_factory, key):
+def three_months(path, key, links):
     """A store after three months, with a snapshot of each month's people and history."""
     enc1, enc3, *_ = months()
-    path = tmp_path_factory.mktemp("store") / "people.db"
-    store.create(path, enc1["a"], key)
+    store.create(path, enc1["a"], key, links=links)
     snaps, reports = [], []
     for month, files in (("2026-01", enc1), ("2026-02", enc1), ("2026-03", enc3)):
         if month == "2026-03":
@@ -140,6 +138,19 @@ def three(tmp_path_factory, key):
     gone_ids = months()[4]
     removed = [blobs[("a", i)] for i in gone_ids] + [blobs[("b", i)] for i in months()[2:4]]
     return path, snaps, reports, removed
+
+
+@pytest.fixture(scope="module")
+def three(tmp_path_factory, key):
+    """Three months in a store that scores a changed record's pairs again (so b's split row,
+    now an outsider's values, leaves its person)."""
+    return three_months(tmp_path_factory.mktemp("store") / "people.db", key, "rescored")
+
+
+@pytest.fixture(scope="module")
+def three_kept(tmp_path_factory, key):
+    """The same three months in a store that keeps a changed record's links (the default)."""
+    return three_months(tmp_path_factory.mktemp("kept") / "people.db", key, "kept")
 
 
 def dump(path) -> dict:
@@ -187,11 +198,37 @@ def test_three_months_counts_and_quality(three):
     assert m.pairwise.f1 > 0.95 and m.within.tp > 0
 
 
-def test_monthly_updates_equal_a_full_relink(three):
+@pytest.mark.parametrize("fixture", ["three", "three_kept"])
+def test_monthly_updates_equal_a_full_relink(fixture, request):
     # same model, same candidate rules (all pairs at this size): the clusters are identical
-    _, snaps, _, _ = three
+    # (with links kept, the re-link clusters its pairs with the stored links)
+    _, snaps, _, _ = request.getfixturevalue(fixture)
     for people, _, relinked in snaps:
         assert partition(people, "person") == partition(relinked, "cluster")
+
+
+def test_kept_links_hold_a_record_that_comes_back_with_other_values(three, three_kept,
+                                                                    tmp_path):
+    # b's split row comes back in month 3 with an outsider's values: rescored, it leaves its
+    # person; kept (the default), the links its earlier values made stay, and so does its id
+    _, _, merge_id, split_id, _, _ = months()
+    _, snaps, reports, _ = three_kept
+    p2, p3 = (s[0].set_index(["agency", "id"])["person"] for s in snaps[1:])
+    assert p3.loc[("b", split_id)] == p2.loc[("b", split_id)]
+    assert p3[p3 == p2.loc[("b", split_id)]].size == p2[p2 == p2.loc[("b", split_id)]].size
+    hist = snaps[2][1]
+    assert (hist["event"] == "split").sum() == 0 and (hist["event"] == "merge").sum() == 1
+    # b's merge row, which had no link, still joins its person by its new values
+    assert p3.loc[("b", merge_id)] != p2.loc[("b", merge_id)]
+    assert reports[2].links_removed < three[2][2].links_removed
+    # the store says which policy it follows; stores made before the choice rescore
+    assert store.info(three_kept[0])["link_policy"] == "kept"
+    assert store.info(three[0])["link_policy"] == "rescored"
+    old = tmp_path / "old.db"
+    shutil.copyfile(three_kept[0], old)
+    with sqlite3.connect(old) as conn:
+        conn.execute("DELETE FROM meta WHERE key = 'links'")
+    assert store.info(old)["link_policy"] == "rescored"
 
 
 def test_ids_stable_without_change_and_history_records_merge_and_split(three):
@@ -299,6 +336,10 @@ def test_cli_bad_input_one_line_exit_2_store_unchanged(cli_store, tmp_path):
             "--project-key-file", tmp_path / "other.key")
     assert r.exit_code == 2 and "not the project key" in r.output
     assert digest(s) == before
+    r = run("store", "create", tmp_path / "new.db", "--schema-from", d / "a.parquet",
+            "--links", "sometimes", *key)
+    assert r.exit_code == 2 and r.output.count("\n") == 1 and "kept, rescored" in r.output
+    assert not (tmp_path / "new.db").exists()
     # a record id twice in one agency's file: the file itself is refused
     ds = months()[0]["a"]
     twice = ds.subset(list(range(len(ds))))
@@ -468,13 +509,13 @@ def test_monthly_updates_with_blocking_equal_a_full_relink(tmp_path, key, monkey
         assert partition(people, "person") == partition(relinked, "cluster")
 
 
-def _second_month_without_c(tmp_path, key, monkeypatch, all_pairs_limit):
+def _second_month_without_c(tmp_path, key, monkeypatch, all_pairs_limit, links="kept"):
     """Store two months where agency c sends no file in the second; return path, report, month 1."""
     if all_pairs_limit is not None:
         monkeypatch.setattr(store, "ALL_PAIRS_LIMIT", all_pairs_limit)
     enc1, enc3, *_ = months()
     path = tmp_path / "people.db"
-    store.create(path, enc1["a"], key)
+    store.create(path, enc1["a"], key, links=links)
     store.update(path, "2026-01", enc1, key, new_agencies=list(enc1))
     return path, store.update(path, "2026-02", {k: v for k, v in enc3.items() if k != "c"}, key), \
         enc1
@@ -670,25 +711,28 @@ def test_a_store_of_format_3_is_refused_in_one_line_and_left_unchanged(cli_store
     assert hashlib.sha256(copy.read_bytes()).hexdigest() == before
 
 
+@pytest.mark.parametrize("links", ["rescored", "kept"])
 @pytest.mark.parametrize("all_pairs_limit", [None, 10_000])
 def test_stored_links_are_the_kept_models_scores_of_the_stored_encodings(
-        tmp_path, key, monkeypatch, all_pairs_limit):
+        tmp_path, key, monkeypatch, all_pairs_limit, links):
     # each month's pairs are compared where the records are (the month's files, and the store
     # for an agency without a file): every stored link, with its probability to the last bit,
-    # is what the kept model gives the full candidate set planned over the stored encodings
+    # is what the kept model gives the full candidate set planned over the stored encodings;
+    # with links kept, plus month 1's links of the records that came back changed
     from linkcore.linkage import incremental
     from linkcore.linkage.dedupe import within_candidates
 
-    path, report, enc1 = _second_month_without_c(tmp_path, key, monkeypatch, all_pairs_limit)
+    path, report, enc1 = _second_month_without_c(tmp_path, key, monkeypatch, all_pairs_limit,
+                                                 links)
     conn = sqlite3.connect(path)
     meta = dict(conn.execute("SELECT key, value FROM meta"))
     rows = conn.execute("SELECT rec, id, data FROM records JOIN encodings USING (rec) "
                         "ORDER BY rec").fetchall()
     stored, names = store._read_links(conn)
     conn.close()
-    links = {(min(a, b), max(a, b)): p for a, b, p in
-             zip(stored["a"].tolist(), stored["b"].tolist(), stored["p"].tolist(), strict=True)}
-    assert len(links) == stored.size and set(names) == {"2026-01", "2026-02"}
+    stored_links = {(min(a, b), max(a, b)): p for a, b, p in zip(
+        stored["a"].tolist(), stored["b"].tolist(), stored["p"].tolist(), strict=True)}
+    assert len(stored_links) == stored.size and set(names) == {"2026-01", "2026-02"}
     # each link keeps the month it was found in: this month's are the ones it added
     assert int((stored["m"] == names.index("2026-02")).sum()) == report.links_added > 0
     codec = store._Codec(meta)
@@ -701,4 +745,15 @@ def test_stored_links_are_the_kept_models_scores_of_the_stored_encodings(
     ok = prob >= float(meta["threshold"])
     expected = {(int(min(a, b)), int(max(a, b))): float(p) for a, b, p in
                 zip(rec[left[ok]], rec[right[ok]], prob[ok], strict=True)}
-    assert len(expected) > 50 and links == expected
+    assert len(expected) > 50
+    if links == "rescored":
+        assert stored_links == expected
+        return
+    changed = {r for r, i in zip(rec.tolist(), [r[1] for r in rows], strict=True)
+               if i in months()[2:4]}
+    month_1 = {(min(a, b), max(a, b)) for a, b, m in zip(
+        stored["a"].tolist(), stored["b"].tolist(), stored["m"].tolist(), strict=True)
+        if names[m] == "2026-01"}
+    extra = set(stored_links) - set(expected)
+    assert extra and all(k in month_1 and set(k) & changed for k in extra)
+    assert all(stored_links[k] == p for k, p in expected.items() if k not in month_1)

@@ -53,10 +53,14 @@ def store() -> None:
               help="Accept pairs whose match probability is at least this (0 to 1).")
 @click.option("--clustering", type=str, default="checked", show_default=True,
               help="checked, components or one-per-agency (as `linkcore dedupe`).")
+@click.option("--links", type=str, default="kept", show_default=True,
+              help="When a record comes back with other values under its id: kept (its links "
+                   "stay while both records are present) or rescored (its pairs are scored "
+                   "again from the new values alone; a month then equals a full re-link).")
 @_key_options
 @common_options
 @guarded
-def create(store_path: Path, schema_from: Path, threshold: str, clustering: str,
+def create(store_path: Path, schema_from: Path, threshold: str, clustering: str, links: str,
            project_key_file: Path | None, project_key_env: str | None, quiet: bool,
            verbose: bool) -> None:
     """Create an empty store for files of one schema and key.
@@ -73,10 +77,11 @@ def create(store_path: Path, schema_from: Path, threshold: str, clustering: str,
     setup_logging(verbose)
     t = _threshold(threshold)
     key = ProjectKey.load(project_key_file, project_key_env)
-    st.create(store_path, read_any(schema_from), key, threshold=t, clustering=clustering)
+    st.create(store_path, read_any(schema_from), key, threshold=t, clustering=clustering,
+              links=links)
     if not quiet:
         click.echo(f"created {store_path} (format version {st.FORMAT_VERSION}, threshold "
-                   f"{t:g}, clustering {clustering})")
+                   f"{t:g}, clustering {clustering}, links {links})")
 
 
 @store.command("add-month")

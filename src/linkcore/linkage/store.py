@@ -37,7 +37,11 @@ chosen on the first month are kept (no refit): the new and changed records are j
 the stored key columns of the whole population (a block left out when the whole population's
 block is oversized, as in a full run), scored with the kept model and corrections, and the
 clusters are recomputed only for the connected components of the links that the change touched.
-So the month equals ``relink`` (the kept rules planned over every encoding, scored, clustered).
+A record that comes back changed keeps its links while both records stay present (the store's
+``links`` policy ``kept``, the default: the agency says by the record id that it is the same
+client, and its earlier values made those links); under ``rescored`` its links are dropped and
+its pairs scored from the new values alone. So the month equals ``relink`` (the kept rules
+planned over every encoding, scored, clustered, with the stored links under ``kept``).
 
 Person ids: minted once per new person (``ProjectKey.minted_ids`` of the cluster's smallest
 record and the month: keyed, 64 bits, no order or count) and never reused. After a month, each
@@ -111,6 +115,12 @@ PAGE_SIZE = 16_384
 #: against 4; 0.81-1.47 s wall against 0.69-0.87 s, a month replayed at load 2-3). Crash safety
 #: is the same: spill or commit, the journal is synced before the file is written.
 CACHE_KIB = 131_072
+#: What becomes of a link when one of its records comes back changed (``create(links=...)``):
+#: ``kept``: it stays while both records are present, since the record's earlier values made
+#: it and the agency says, by the record id, that it is the same client; ``rescored``: it is
+#: dropped and the record's pairs are scored again from its new values alone. Stores made
+#: before the choice existed have no ``links`` entry and rescore.
+LINK_POLICIES = ("kept", "rescored")
 #: ``PRAGMA application_id``: "LKST", so another program's SQLite file is recognised as such.
 APPLICATION_ID = 0x4C4B5354
 #: One stored link in the ``links`` BLOB: two record keys, the probability, the month's index.
@@ -242,11 +252,12 @@ def _set_meta(conn: sqlite3.Connection, **values: str) -> None:
 
 
 def create(path: str | os.PathLike[str], schema_source: EncodedDataset, key: ProjectKey, *,
-           threshold: float = 0.5, clustering: str = "checked") -> None:
+           threshold: float = 0.5, clustering: str = "checked", links: str = "kept") -> None:
     """Make an empty store for files of ``schema_source``'s schema and encoding key.
 
-    The file is written beside ``path`` and renamed into place, readable by its owner only;
-    an existing file is never replaced.
+    ``links``: what becomes of a link when one of its records comes back changed
+    (``LINK_POLICIES``). The file is written beside ``path`` and renamed into place, readable
+    by its owner only; an existing file is never replaced.
     """
     from linkcore.linkage.dedupe import CLUSTERINGS
 
@@ -259,6 +270,8 @@ def create(path: str | os.PathLike[str], schema_source: EncodedDataset, key: Pro
         raise ParameterError("the threshold must be between 0 and 1")
     if clustering not in CLUSTERINGS:
         raise ParameterError(f"clustering must be one of {', '.join(CLUSTERINGS)}")
+    if links not in LINK_POLICIES:
+        raise ParameterError(f"links must be one of {', '.join(LINK_POLICIES)}")
     key.refuse_holders_key([schema_source.meta.key_check_value])
     fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".partial", dir=p.parent or ".")
     os.close(fd)
@@ -275,7 +288,8 @@ def create(path: str | os.PathLike[str], schema_source: EncodedDataset, key: Pro
             _set_meta(conn, format_version=str(FORMAT_VERSION), spec_version=str(m.spec_version),
                       schema_fingerprint=m.schema_fingerprint, key_check_value=m.key_check_value,
                       schema=m.schema_json, project_key_check=key.check_value,
-                      threshold=repr(float(threshold)), clustering=clustering, last_month="")
+                      threshold=repr(float(threshold)), clustering=clustering, links=links,
+                      last_month="")
             conn.execute("COMMIT")
         finally:
             conn.close()
@@ -940,7 +954,8 @@ def _plan(conn: sqlite3.Connection, meta: Mapping[str, str], month: str, agencie
     old_l, old_r, old_p = np.minimum(ra, rb)[both], np.maximum(ra, rb)[both], link_p[both]
     dirty = np.zeros(n + 1, bool)  # index -1 (withdrawn) reads False
     dirty[:n] = state.delta
-    kept_m = both & ~dirty[ra] & ~dirty[rb]
+    # a changed record's links stay (policy "kept") or are scored again from its new values
+    kept_m = both if _link_policy(meta) == "kept" else both & ~dirty[ra] & ~dirty[rb]
     removed = int((~kept_m).sum())
     kept_l = np.minimum(ra, rb)[kept_m]
     kept_r = np.maximum(ra, rb)[kept_m]
@@ -971,6 +986,9 @@ def _plan(conn: sqlite3.Connection, meta: Mapping[str, str], month: str, agencie
             cand_l, cand_r = _incremental.all_pairs_with(n, dirty_rows)
         else:
             cand_l, cand_r = _incremental.delta_pairs(state.keys, specs, dirty_rows)
+        # pairs already linked keep their link (and its probability and month)
+        fresh = ~_pair_in(cand_l, cand_r, kept_l, kept_r, n)
+        cand_l, cand_r = cand_l[fresh], cand_r[fresh]
         prob = _score_rows(conn, codec, state, cand_l, cand_r, scoring)
         ok = prob >= threshold
         new_l, new_r, new_p, scored = cand_l[ok], cand_r[ok], prob[ok], int(cand_l.size)
@@ -1044,6 +1062,23 @@ def _plan(conn: sqlite3.Connection, meta: Mapping[str, str], month: str, agencie
     writes = _Writes(insert, replace, encodings, [(g,) for g in gone], columns, reassign,
                      link_row, minted, status, events, counts, new_meta)
     return report, writes
+
+
+def _link_policy(meta: Mapping[str, str]) -> str:
+    """Return the store's link policy (``LINK_POLICIES``); stores made before it rescore."""
+    return meta.get("links", "rescored")
+
+
+def _pair_in(left: np.ndarray, right: np.ndarray, in_l: np.ndarray, in_r: np.ndarray, n: int
+             ) -> np.ndarray:
+    """Whether each unordered row pair (left, right) is among the pairs (in_l, in_r)."""
+    def code(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        a, b = a.astype(np.int64), b.astype(np.int64)
+        return np.minimum(a, b) * max(n, 1) + np.maximum(a, b)
+
+    if left.size == 0 or in_l.size == 0:
+        return np.zeros(left.size, bool)
+    return np.isin(code(left, right), code(in_l, in_r))
 
 
 def _inherit(conn: sqlite3.Connection, codec: _Codec, state: _State, stored: dict[str, Any],
@@ -1317,6 +1352,7 @@ def info(path: str | os.PathLike[str]) -> dict[str, Any]:
             "agencies": agencies, "last_month": meta.get("last_month") or None,
             "records": n_records, "people": n_people, "links": n_links,
             "threshold": float(meta["threshold"]), "clustering": meta["clustering"],
+            "link_policy": _link_policy(meta),
             "model_fitted": "model" in meta}
 
 
@@ -1326,7 +1362,9 @@ def relink(path: str | os.PathLike[str]) -> pd.DataFrame:
     Every candidate pair of the current population, by the rules kept with the model
     (``dedupe.within_candidates``, planned over the whole population from its encodings, not
     from the stored join keys), scored with the kept model and corrections and clustered at
-    once: what the monthly updates should equal.
+    once: what the monthly updates should equal. A store whose links are ``kept`` clusters
+    these pairs with the stored links (a stored pair keeps its stored probability), since a
+    link that a record's earlier values made stays while both records are present.
     """
     from linkcore.linkage.dedupe import cluster_pairs, within_candidates
 
@@ -1335,9 +1373,10 @@ def relink(path: str | os.PathLike[str]) -> pd.DataFrame:
         codec = _Codec(meta)
         pos = {a: k for k, (a,) in enumerate(conn.execute(
             "SELECT name FROM agencies ORDER BY position"))}
-        rows = sorted(((pos[a], i, b) for a, i, b in conn.execute(
-            "SELECT r.agency, r.id, e.data FROM records r JOIN encodings e USING (rec)")),
+        rows = sorted(((pos[a], i, b, r) for r, a, i, b in conn.execute(
+            "SELECT r.rec, r.agency, r.id, e.data FROM records r JOIN encodings e USING (rec)")),
             key=lambda t: (t[0], t[1]))
+        stored = _read_links(conn)[0] if _link_policy(meta) == "kept" else np.zeros(0, _LINK)
     names = list(pos)
     source = np.asarray([r[0] for r in rows], dtype=np.int64)
     agency = np.asarray([names[r[0]] for r in rows], dtype=object)
@@ -1350,7 +1389,16 @@ def relink(path: str | os.PathLike[str]) -> pd.DataFrame:
         left, right, _ = within_candidates(pooled, rules)
         prob = _score(pooled, left, right, _load_model(meta))
         ok = prob >= float(meta["threshold"])
-        labels = cluster_pairs(left[ok], right[ok], prob[ok], source, meta["clustering"])
+        left, right, prob = left[ok], right[ok], prob[ok]
+        if stored.size:
+            row_of = {r[3]: k for k, r in enumerate(rows)}
+            sl = np.fromiter((row_of[int(r)] for r in stored["a"]), np.int64, stored.size)
+            sr = np.fromiter((row_of[int(r)] for r in stored["b"]), np.int64, stored.size)
+            again = _pair_in(left, right, sl, sr, n)
+            left = np.concatenate([left[~again], sl])
+            right = np.concatenate([right[~again], sr])
+            prob = np.concatenate([prob[~again], stored["p"].astype(float)])
+        labels = cluster_pairs(left, right, prob, source, meta["clustering"])
     else:
         labels = np.arange(n, dtype=np.int64)
     return pd.DataFrame({"agency": agency, "id": ids, "cluster": labels})
