@@ -555,6 +555,59 @@ def test_a_record_registered_again_under_a_new_id_keeps_its_person(three, tmp_pa
     assert after.drop(("c", "re-registered-1")).equals(before)
 
 
+def test_a_record_registered_again_takes_over_the_links_of_the_one_it_succeeds(three_kept,
+                                                                               tmp_path, key):
+    # links kept: the new record that best matches a withdrawn one gets that record's links to
+    # the records still present (probability: the smaller of the match and the link), stored
+    # as this month's links, and the month still equals a re-link with the stored links
+    path, snaps, _, _ = three_kept
+    work = tmp_path / "people.db"
+    work.write_bytes(path.read_bytes())
+    people = snaps[2][0]
+    sizes = people.groupby("person")["id"].transform("size")
+    row = people[(people["agency"] == "c") & (sizes >= 3)].iloc[0]
+    enc3 = months()[1]
+    c = enc3["c"].subset(list(range(len(enc3["c"]))))
+    c.record_ids[int(np.flatnonzero(c.record_ids == row["id"])[0])] = "again-1"
+
+    def links_of(agency, rid):
+        conn = sqlite3.connect(work)
+        rec = dict(conn.execute("SELECT id, rec FROM records WHERE agency = ?", (agency,)))
+        ids = {r: (a, i) for r, a, i in conn.execute("SELECT rec, agency, id FROM records")}
+        stored, names = store._read_links(conn)
+        conn.close()
+        mine = (stored["a"] == rec[rid]) | (stored["b"] == rec[rid])
+        return {ids[int(b if a == rec[rid] else a)]: (float(p), names[m]) for a, b, p, m in
+                zip(stored["a"][mine], stored["b"][mine], stored["p"][mine], stored["m"][mine],
+                    strict=True)}
+
+    before = links_of("c", row["id"])
+    report = store.update(work, "2026-04", {"c": c}, key)
+    assert report.added == {"c": 1} and report.withdrawn == {"c": 1}
+    after = links_of("c", "again-1")
+    assert before and set(after) == set(before)
+    assert all(after[k] == (before[k][0], "2026-04") for k in before)
+    moved = store.people(work).set_index(["agency", "id"])["person"]
+    assert moved.loc[("c", "again-1")] == row["person"]
+    assert partition(store.people(work), "person") == partition(store.relink(work), "cluster")
+
+
+def test_successor_links_pass_a_withdrawn_records_links_to_present_partners():
+    # stored links (keys 1-2, 3-1, 3-4); key 1 withdrawn (row -1) and succeeded by row 9 at
+    # p 0.8; key 4 withdrawn without a successor: 9 takes 1's links to 2 and 3, not to 4
+    link_a, link_b = np.array([1, 3, 3]), np.array([2, 1, 4])
+    link_p = np.array([0.95, 0.7, 0.9])
+    row = {1: -1, 2: 5, 3: 6, 4: -1}
+    ra, rb = np.array([row[k] for k in link_a]), np.array([row[k] for k in link_b])
+    left, right, prob = store._successor_links(link_a, link_b, link_p, ra, rb, np.array([9]),
+                                               np.array([1]), np.array([0.8]))
+    got = sorted(zip(left.tolist(), right.tolist(), prob.tolist(), strict=True))
+    assert got == [(5, 9, 0.8), (6, 9, 0.7)]
+    empty = store._successor_links(link_a, link_b, link_p, ra, rb, np.zeros(0, np.int64),
+                                   np.zeros(0, np.int64), np.zeros(0))
+    assert all(x.size == 0 for x in empty)
+
+
 def test_a_person_of_one_record_registered_again_keeps_its_id(three, tmp_path, key):
     # the person's only record is withdrawn and sent under a new id: without a record left to
     # carry the id, the new record takes it from the withdrawn one it matches

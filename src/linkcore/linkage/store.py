@@ -921,6 +921,8 @@ def _plan(conn: sqlite3.Connection, meta: Mapping[str, str], month: str, agencie
     full = "model" not in meta
     specs: list = []
     inherited = 0
+    succ_row = succ_of = np.zeros(0, np.int64)
+    succ_p = np.zeros(0)
     scoring = None if full else _load_model(meta)
     if scoring is not None and dirty_rows.size:
         # the new and changed records' popcounts and key columns, from their encodings
@@ -928,8 +930,9 @@ def _plan(conn: sqlite3.Connection, meta: Mapping[str, str], month: str, agencie
         state.pops[dirty_rows] = codec.popcounts(dirty_part)
         if kept:
             state.keys[dirty_rows], specs = _incremental.join_keys(dirty_part, kept)
-        inherited = _inherit(conn, codec, state, stored, np.isin(stored["rec"], gone), specs,
-                             scoring, threshold, all_pairs=n * n <= ALL_PAIRS_LIMIT)
+        inherited, succ_row, succ_of, succ_p = _inherit(
+            conn, codec, state, stored, np.isin(stored["rec"], gone), specs, scoring, threshold,
+            all_pairs=n * n <= ALL_PAIRS_LIMIT, successors=_link_policy(meta) == "kept")
     codes_p, uniques = pd.factorize(pd.Series(state.person, dtype=object), use_na_sentinel=True)
     old_person = np.asarray(codes_p, dtype=np.int64)
     persons = uniques.tolist()
@@ -960,6 +963,10 @@ def _plan(conn: sqlite3.Connection, meta: Mapping[str, str], month: str, agencie
     kept_l = np.minimum(ra, rb)[kept_m]
     kept_r = np.maximum(ra, rb)[kept_m]
     kept_p = link_p[kept_m]
+    # a withdrawn record's links to records still present pass to the new record that matches
+    # it best (policy "kept": a re-registered client keeps the links their old record made)
+    heir_l, heir_r, heir_p = _successor_links(link_a, link_b, link_p, ra, rb, succ_row, succ_of,
+                                              succ_p)
     seeds = np.concatenate([dirty_rows, ra[~kept_m & (ra >= 0)], rb[~kept_m & (rb >= 0)]])
     lost = set(stored["person"][np.isin(stored["rec"], gone)].tolist()) if gone else set()
     lost_codes = [k for k, p in enumerate(persons) if p in lost]
@@ -987,11 +994,14 @@ def _plan(conn: sqlite3.Connection, meta: Mapping[str, str], month: str, agencie
         else:
             cand_l, cand_r = _incremental.delta_pairs(state.keys, specs, dirty_rows)
         # pairs already linked keep their link (and its probability and month)
-        fresh = ~_pair_in(cand_l, cand_r, kept_l, kept_r, n)
+        fresh = ~_pair_in(cand_l, cand_r, np.concatenate([kept_l, heir_l]),
+                          np.concatenate([kept_r, heir_r]), n)
         cand_l, cand_r = cand_l[fresh], cand_r[fresh]
         prob = _score_rows(conn, codec, state, cand_l, cand_r, scoring)
         ok = prob >= threshold
         new_l, new_r, new_p, scored = cand_l[ok], cand_r[ok], prob[ok], int(cand_l.size)
+        new_l, new_r = np.concatenate([new_l, heir_l]), np.concatenate([new_r, heir_r])
+        new_p = np.concatenate([new_p, heir_p])
     timings["link"] = time.perf_counter() - t0
 
     # recluster the touched components and carry the ids over
@@ -1069,6 +1079,38 @@ def _link_policy(meta: Mapping[str, str]) -> str:
     return meta.get("links", "rescored")
 
 
+def _successor_links(link_a: np.ndarray, link_b: np.ndarray, link_p: np.ndarray,
+                     ra: np.ndarray, rb: np.ndarray, succ_row: np.ndarray, succ_of: np.ndarray,
+                     succ_p: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Links from each successor's row to the present partners of the record it succeeds.
+
+    ``link_a``/``link_b``: the stored links' record keys, ``ra``/``rb`` their rows (-1:
+    withdrawn); ``succ_*``: the new rows, the withdrawn keys they succeed and the match
+    probability. A passed link's probability is the smaller of the match and the link.
+    """
+    empty = np.zeros(0, np.int64)
+    if succ_row.size == 0 or link_a.size == 0:
+        return empty, empty, np.zeros(0)
+    order = np.argsort(succ_of)
+    keys, rows, p = succ_of[order], succ_row[order], succ_p[order]
+    out_l, out_r, out_p = [], [], []
+    for ends, partner in ((link_a, rb), (link_b, ra)):
+        at = np.minimum(np.searchsorted(keys, ends), keys.size - 1)
+        hit = np.flatnonzero((keys[at] == ends) & (partner >= 0))
+        heir = rows[at[hit]]
+        out_l.append(np.minimum(heir, partner[hit]))
+        out_r.append(np.maximum(heir, partner[hit]))
+        out_p.append(np.minimum(p[at[hit]], link_p[hit]))
+    left, right, prob = np.concatenate(out_l), np.concatenate(out_r), np.concatenate(out_p)
+    if left.size == 0:
+        return empty, empty, np.zeros(0)
+    # one link per pair, the most probable, should two stored links give the same one
+    order = np.lexsort((-prob, right, left))
+    left, right, prob = left[order], right[order], prob[order]
+    first = np.r_[True, (left[1:] != left[:-1]) | (right[1:] != right[:-1])]
+    return left[first], right[first], prob[first]
+
+
 def _pair_in(left: np.ndarray, right: np.ndarray, in_l: np.ndarray, in_r: np.ndarray, n: int
              ) -> np.ndarray:
     """Whether each unordered row pair (left, right) is among the pairs (in_l, in_r)."""
@@ -1083,7 +1125,8 @@ def _pair_in(left: np.ndarray, right: np.ndarray, in_l: np.ndarray, in_r: np.nda
 
 def _inherit(conn: sqlite3.Connection, codec: _Codec, state: _State, stored: dict[str, Any],
              withdrawn: np.ndarray, specs: list, scoring: tuple[Any, Any, Any],
-             threshold: float, *, all_pairs: bool) -> int:
+             threshold: float, *, all_pairs: bool, successors: bool = False
+             ) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
     """Give a new record the person of the record withdrawn this month that it matches best.
 
     An agency that re-registers a person withdraws the record and sends it under a new id; the
@@ -1092,8 +1135,13 @@ def _inherit(conn: sqlite3.Connection, codec: _Codec, state: _State, stored: dic
     and one at or above the threshold passes its person on, so that the person keeps its id
     (the id assignment treats the new record as that person's) instead of ending. A person who
     still holds records needs none of this: a new record that links to them joins them anyway.
-    Clusters are not affected. Returns how many records inherited a person.
+    Clusters are not affected. With ``successors``, the new records are scored against every
+    withdrawn record, and each one's best match at or above the threshold is returned too, so
+    that the withdrawn record's links can pass to it. Returns how many records inherited a
+    person, and the successors: each such new record's row, the withdrawn record's key and the
+    match probability.
     """
+    none = np.zeros(0, np.int64)
     new_rows = np.flatnonzero(state.new)
     out = np.flatnonzero(withdrawn)
     # the withdrawn records' persons that some record still held holds (probe the few)
@@ -1101,16 +1149,17 @@ def _inherit(conn: sqlite3.Connection, codec: _Codec, state: _State, stored: dic
     held = state.person[~state.new]
     still = set(held[pd.Index(held, dtype=object).isin(left_behind)].tolist()) \
         if out.size else set()
-    gone = out[np.fromiter((p not in still for p in left_behind.tolist()), bool, out.size)]
+    orphan = np.fromiter((p not in still for p in left_behind.tolist()), bool, out.size)
+    gone = out if successors else out[orphan]
     if new_rows.size == 0 or gone.size == 0:
-        return 0
+        return 0, none, none, np.zeros(0)
     if all_pairs or not specs:
         li = np.repeat(np.arange(new_rows.size), gone.size)
         lj = np.tile(np.arange(gone.size), new_rows.size)
     else:
         li, lj = _incremental.pairs_between(state.keys[new_rows], stored["keys"][gone], specs)
     if li.size == 0:
-        return 0
+        return 0, none, none, np.zeros(0)
     got = _fetch_blobs(conn, stored["rec"][gone], len(stored["rec"]))
     data = b"".join([got.get(r, b"") for r in stored["rec"][gone].tolist()])
     if len(data) != gone.size * codec.width:
@@ -1125,10 +1174,15 @@ def _inherit(conn: sqlite3.Connection, codec: _Codec, state: _State, stored: dic
                   {f: pops[:, k] for k, f in enumerate(codec.filters)})
     ok = np.flatnonzero(prob >= threshold)
     best = ok[np.lexsort((lj[ok], -prob[ok], li[ok]))]  # per new record: most probable first
+    top = best[np.unique(li[best], return_index=True)[1]]
+    if successors:  # the person passes from the best orphaned match, as without successors
+        best = best[orphan[lj[best]]]
     first = np.unique(li[best], return_index=True)[1]
     for k in best[first].tolist():
         state.person[new_rows[li[k]]] = stored["person"][gone[lj[k]]]
-    return int(first.size)
+    if not successors:
+        return int(first.size), none, none, np.zeros(0)
+    return int(first.size), new_rows[li[top]], stored["rec"][gone[lj[top]]], prob[top]
 
 
 def _rows_encoded(conn: sqlite3.Connection, codec: _Codec, state: _State, rows: np.ndarray
