@@ -1283,6 +1283,10 @@ def _assign(pop: _Population, region: np.ndarray, left: np.ndarray, right: np.nd
     for p, c in zip(counts["p"].tolist(), counts["c"].tolist(), strict=True):
         olds_in.setdefault(c, []).append(p)
     o_l, o_r, o_p = old_links
+    # a split's evidence joins rows of one old person, all inside the region (closed under old
+    # persons): only the old links inside it are searched
+    om = inside[o_l] & inside[o_r]
+    o_l, o_r, o_p = o_l[om], o_r[om], o_p[om]
 
     pid = np.empty(k, dtype=object)
     events: list[tuple] = []
