@@ -355,11 +355,10 @@ def component_groups(left: np.ndarray, right: np.ndarray, parts: int) -> list[np
     _, labels = connected_components(graph, directed=False)
     comp = labels[dense_left]
     # number the components by their first pair, so that groups follow the input order
-    first = np.full(labels.max() + 1, left.size, np.int64)
-    np.minimum.at(first, comp, np.arange(left.size))
+    present, first = np.unique(comp, return_index=True)  # isolated nodes have no pair
     rank = np.empty_like(first)
     rank[np.argsort(first, kind="stable")] = np.arange(first.size)
-    comp = rank[comp]
+    comp = rank[np.searchsorted(present, comp)]
     sizes = np.bincount(comp, minlength=first.size)
     before = np.cumsum(sizes) - sizes  # pairs in the components ahead of each
     group_of = np.minimum(before * parts // left.size, parts - 1)[comp]

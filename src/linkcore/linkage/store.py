@@ -1086,12 +1086,13 @@ def _successor_links(link_a: np.ndarray, link_b: np.ndarray, link_p: np.ndarray,
 
     ``link_a``/``link_b``: the stored links' record keys, ``ra``/``rb`` their rows (-1:
     withdrawn); ``succ_*``: the new rows, the withdrawn keys they succeed and the match
-    probability. A passed link's probability is the smaller of the match and the link.
+    probability. A passed link's probability is the smaller of the match and the link. Should
+    several new records succeed one withdrawn record, its links pass to the first of them.
     """
     empty = np.zeros(0, np.int64)
     if succ_row.size == 0 or link_a.size == 0:
         return empty, empty, np.zeros(0)
-    order = np.argsort(succ_of)
+    order = np.lexsort((succ_row, succ_of))
     keys, rows, p = succ_of[order], succ_row[order], succ_p[order]
     out_l, out_r, out_p = [], [], []
     for ends, partner in ((link_a, rb), (link_b, ra)):
