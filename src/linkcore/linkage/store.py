@@ -52,6 +52,8 @@ merged into it; a cluster claimed by none gets a new id. Records of an old perso
 cluster other than its home are recorded as split from it (to that cluster's id). A new record
 that matches (kept model, at the threshold) a record withdrawn the same month counts as that
 record's person: an agency that re-registers someone under a new record id does not end them.
+Under ``kept``, the new record that best matches a withdrawn one also takes over its links to
+the records still present (at the smaller of the two probabilities).
 
 Crash safety: SQLite's rollback journal, ``synchronous=FULL`` (and ``secure_delete``: the
 bytes of a withdrawn or replaced encoding are overwritten, not left in free pages); the whole
