@@ -115,17 +115,27 @@ def test_any_chunk_size_of_the_filter_stage_gives_the_same_records(table, one_pr
                                                                     chunk_rows, shared_units,
                                                                     monkeypatch, tmp_path):
     """The encoder builds filters chunk of rows by chunk: the bytes never depend on the size,
-    nor on whether a salted field's units are built once for the table or per chunk."""
+    nor on whether a salted field's units are built once for the table or per chunk.
+
+    Chunks of one row are tried on the first 120 rows (a chunk costs about as much as 70 rows).
+    """
     import linkcore.holder.encode as encoder
 
     df, schema, mapping, _ = table
+    expected, expected_report = one_process[2], one_process[1]
+    if chunk_rows == 1:
+        df = df.head(120)
+        whole, expected_report = encode_with_report(df, schema, SECRET, mapping,
+                                                    blip_nonce=NONCE)
+        expected = tmp_path / "whole.parquet"
+        whole.write(expected)
     monkeypatch.setattr(encoder, "CHUNK_ROWS", chunk_rows)
     monkeypatch.setattr(encoder, "SHARED_UNITS_SHARE", shared_units)
     ds, report = encode_with_report(df, schema, SECRET, mapping, blip_nonce=NONCE)
     path = tmp_path / "chunked.parquet"
     ds.write(path)
-    assert_same_records(path, one_process[2], tmp_path)
-    assert report.missing_counts == one_process[1].missing_counts
+    assert_same_records(path, expected, tmp_path)
+    assert report.missing_counts == expected_report.missing_counts
 
 
 def test_parts_without_the_shared_nonce_would_differ(table, one_process, tmp_path):
@@ -560,3 +570,144 @@ def test_an_integer_column_with_nulls_reads_as_the_csv_does(tmp_path):
                    path, row_group_size=2)
     assert read_table(path)["nhs"].tolist() == ["4857773456", None, "9434765919"]
     assert read_parquet_rows(path, 1, 3)["nhs"].tolist() == [None, "9434765919"]
+
+
+# ---------------------------------------------------------------------------------- tasks read CSV
+
+@pytest.fixture(scope="module")
+def csv_table(table, tmp_path_factory):
+    """The table as CSV text with what cutting by lines gets wrong: quoted line breaks, quotes
+    doubled inside quoted values, blank lines, CRLF line ends and a byte-order mark."""
+    df = table[0].copy()
+    notes = np.where(np.arange(len(df)) % 7 == 0, 'line one\r\nline "two"\n\nthree', "")
+    df.insert(3, "notes", notes)
+    text = df.to_csv(index=False, lineterminator="\r\n")
+    lines = text.split("\r\n")
+    lines[400:400] = ["", ""]  # blank lines are skipped, as a whole read skips them
+    path = tmp_path_factory.mktemp("csv") / "a.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(lines).encode("utf-8"))
+    return path
+
+
+@pytest.fixture(scope="module")
+def csv_one_process(table, csv_table, tmp_path_factory):
+    """The one-process encoding of the CSV as read_table reads it whole."""
+    from linkcore._io import read_table
+
+    _, schema, mapping, _ = table
+    whole = read_table(csv_table)
+    assert whole["notes"].str.contains("\n").sum() > 100
+    path = tmp_path_factory.mktemp("csv-one") / "one.parquet"
+    encode(whole, schema, SECRET, mapping, blip_nonce=NONCE).write(path)
+    return path
+
+
+@pytest.mark.parametrize("partitions", [1, 4, 9])
+def test_tasks_reading_their_bytes_of_a_csv_table_give_the_one_process_records(
+        table, csv_table, csv_one_process, partitions, tmp_path, monkeypatch):
+    import linkcore._io as io
+    from linkcore._csv_ranges import cut_csv
+    from linkcore.holder.encode_parts import CsvTable
+
+    _, schema, mapping, _ = table
+    columns, ranges, ids = cut_csv(csv_table, partitions, mapping.id_column)
+    assert len(ranges) == partitions and ranges[-1][3] == len(ids) == len(table[0])
+
+    def whole(path, dtype_str, nrows=None):
+        assert nrows is not None, "the whole table was read"
+        return real(path, dtype_str, nrows)
+
+    real = io._read_csv_table
+    monkeypatch.setattr(io, "_read_csv_table", whole)
+    encode_partitioned(CsvTable(str(csv_table)), schema, SECRET, tmp_path / "out", mapping,
+                       partitions=partitions, blip_nonce=NONCE)
+    assert_same_records(tmp_path / "out", csv_one_process, tmp_path)
+
+
+def test_a_csv_whose_quotes_cannot_be_counted_is_read_whole(table, tmp_path):
+    """A quote inside an unquoted value makes a quoted line break look like a record's end."""
+    from linkcore._csv_ranges import cut_csv
+    from linkcore._io import read_table
+    from linkcore.holder.encode_parts import CsvTable
+
+    df, schema, mapping, _ = table
+    df = df.head(40).copy()
+    df.insert(3, "notes", "")
+    df.loc[20, "notes"] = "\n".join(["x"] * 3000)  # the middle of the file's bytes
+    text = df.to_csv(index=False)
+    path = tmp_path / "fine.csv"
+    path.write_text(text, encoding="utf-8")
+    assert cut_csv(path, 2, mapping.id_column) is not None
+    stray = tmp_path / "stray.csv"
+    lines = text.split("\n")
+    lines[1] = lines[1].replace(",", ',O"Brien', 1)  # a quote inside an unquoted value
+    stray.write_text("\n".join(lines), encoding="utf-8")
+    assert read_table(stray).iloc[0].str.contains('O"Brien').any()
+    assert cut_csv(stray, 2, mapping.id_column) is None
+    encode_partitioned(CsvTable(str(stray)), schema, SECRET, tmp_path / "out", mapping,
+                       partitions=2, blip_nonce=NONCE)
+    one = encode(read_table(stray), schema, SECRET, mapping, blip_nonce=NONCE)
+    one.write(tmp_path / "one.parquet")
+    assert_same_records(tmp_path / "out", tmp_path / "one.parquet", tmp_path)
+
+
+def test_a_csv_table_is_checked_whole_before_any_task(table, tmp_path):
+    from linkcore.holder.encode_parts import CsvTable
+
+    df, schema, mapping, _ = table
+    dup = df.copy()
+    dup.loc[1400, mapping.id_column] = dup.loc[3, mapping.id_column]  # in another part
+    dup.to_csv(tmp_path / "dup.csv", index=False)
+    with pytest.raises(InputDataError, match="not unique") as err:
+        encode_partitioned(CsvTable(str(tmp_path / "dup.csv")), schema, SECRET,
+                           tmp_path / "out", mapping, partitions=3)
+    assert str(dup.loc[3, mapping.id_column]) not in str(err.value)
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_task_refuses_csv_rows_that_are_not_the_ones_checked(table, csv_table, tmp_path):
+    from linkcore._csv_ranges import CsvRange, cut_csv
+    from linkcore.holder.encode_parts import _ids_sha256, _read_rows
+
+    _, _, mapping, _ = table
+    columns, ranges, ids = cut_csv(csv_table, 3, mapping.id_column)
+    b0, b1, s, e = ranges[1]
+    good = CsvRange(str(csv_table), columns, b0, b1, s, e, _ids_sha256(ids[s:e]))
+    assert len(_read_rows(good, mapping.id_column)) == e - s
+    shifted = CsvRange(str(csv_table), columns, b0, b1, s, e, _ids_sha256(ids[s + 1:e + 1]))
+    with pytest.raises(InputDataError, match="changed while it was encoded"):
+        _read_rows(shifted, mapping.id_column)
+    gone = CsvRange(str(tmp_path / "nowhere.csv"), columns, b0, b1, s, e, "")
+    with pytest.raises(InputDataError, match="every worker shares"):
+        _read_rows(gone, mapping.id_column)
+
+
+def test_a_cluster_reading_the_csv_table_gives_the_one_process_records(
+        table, csv_table, csv_one_process, cluster, key_file, tmp_path):
+    from linkcore.holder.encode_parts import CsvTable
+
+    _, schema, mapping, _ = table
+    encode_partitioned(CsvTable(str(csv_table)), schema, KeySource(key_file=str(key_file)),
+                       tmp_path / "out", mapping, partitions=3, engine="dask", client=cluster,
+                       blip_nonce=NONCE)
+    assert_same_records(tmp_path / "out", csv_one_process, tmp_path)
+
+
+def test_cli_encode_in_parts_reads_a_csv_input_by_byte_ranges(files, key_file, tmp_path,
+                                                             monkeypatch):
+    """The parts are the one-process file's records; this process never reads the whole table."""
+    import linkcore._io as io
+
+    def whole(path, dtype_str, nrows=None):
+        assert nrows is not None, "the whole table was read"
+        return real(path, dtype_str, nrows)
+
+    real = io._read_csv_table
+    monkeypatch.setattr(io, "_read_csv_table", whole)
+    r = run("encode", files / "a.csv", "--schema", files / "schema.json", "--mapping",
+            files / "mapping.json", "--key-file", key_file, "-o", tmp_path / "out",
+            "--partitions", "3", "-q")
+    assert r.exit_code == 0, r.output
+    a, parts = read_any(files / "a.parquet"), read_any(tmp_path / "out")
+    assert np.array_equal(a.record_ids, parts.record_ids)
+    assert np.array_equal(a.fields["last_name"], parts.fields["last_name"])

@@ -193,6 +193,18 @@ def read_table(path: str | os.PathLike[str], *, dtype_str: bool = True):
     return df
 
 
+def read_table_head(path: str | os.PathLike[str]):
+    """Read a table's columns and first row (at most) as read_table reads them, same errors."""
+    path = Path(path)
+    if table_kind(path) == "parquet":
+        df = read_parquet_rows(path, 0, 1)
+    else:
+        df = _read_csv_table(path, True, nrows=1)
+    if len(df.columns) == 0:
+        raise InputDataError(f"input file has no columns: {path}")
+    return df
+
+
 def table_kind(path: str | os.PathLike[str]) -> str:
     """Check an input table's path as read_table does and say how it is read: parquet or csv."""
     path = Path(path)
@@ -369,7 +381,7 @@ def read_parquet_rows(path: str | os.PathLike[str], start: int, stop: int):
     return _parquet_frame(table, path, True)
 
 
-def _read_csv_table(path: Path, dtype_str: bool):
+def _read_csv_table(path: Path, dtype_str: bool, nrows: int | None = None):
     import pandas as pd
 
     try:
@@ -379,6 +391,7 @@ def _read_csv_table(path: Path, dtype_str: bool):
             keep_default_na=False,
             na_values=[""],
             encoding="utf-8",
+            nrows=nrows,
         )
     except UnicodeDecodeError:
         raise _not_utf8(path) from None

@@ -7,7 +7,7 @@ import time
 
 import click
 
-from .._io import parquet_table_rows, read_parquet_rows, read_table, table_kind
+from .._io import read_table, read_table_head, table_kind
 from ..errors import InputDataError, OutputError, ParameterError
 from ..holder.encode import encode_with_report
 from ..holder.keys import KeySource, load_secret
@@ -46,8 +46,9 @@ def encode(input_path: str, schema_path: str, mapping_path: str | None, key_file
     error. The key is read from --key-file or an environment variable, never from the command
     line. --partitions P encodes P row ranges as separate tasks (--workers N or --scheduler
     ADDRESS run them on dask.distributed) and writes a folder that `linkcore link` reads; its
-    records are those of the one-file output, bit for bit. In parts, a Parquet INPUT is read by
-    the tasks, each its own rows (this process reads only its ids); a CSV is read here whole.
+    records are those of the one-file output, bit for bit. In parts, INPUT is read by the tasks,
+    each its own rows (this process reads only its ids; a CSV it cannot cut at record ends, here
+    whole).
 
     \b
     Example:
@@ -71,21 +72,19 @@ def encode(input_path: str, schema_path: str, mapping_path: str | None, key_file
     mapping = Mapping.load(mapping_path) if mapping_path else None
     secret = load_secret(key_file, key_env)
     started = time.perf_counter()
-    # in parts, a Parquet table is read by the tasks, each its own rows; a CSV here, whole
-    by_parts = partitioned and table_kind(input_path) == "parquet"
-    df = read_parquet_rows(input_path, 0, 0) if by_parts else read_table(input_path)
-    if len(df.columns) == 0:
-        raise InputDataError(f"input file has no columns: {input_path}")
-    if (parquet_table_rows(input_path) if by_parts else len(df)) == 0:
+    # in parts, the tasks read the table, each its own rows; in one process, read here whole
+    df = read_table_head(input_path) if partitioned else read_table(input_path)
+    if len(df) == 0:
         raise InputDataError(f"input file has a header but no records: {input_path}")
     if partitioned:
-        from ..holder.encode_parts import ParquetTable, encode_partitioned
+        from ..holder.encode_parts import CsvTable, ParquetTable, encode_partitioned
 
         if partitions is None:
             partitions = DEFAULT_DASK_PARTITIONS
         source = KeySource(None if key_file is None else os.path.abspath(key_file), key_env)
         with dask_client(workers, scheduler) as client, outputs:
-            table = ParquetTable(input_path) if by_parts else df
+            table = (ParquetTable if table_kind(input_path) == "parquet" else CsvTable)(
+                input_path)
             manifest, report = encode_partitioned(
                 table, schema, secret if client is None else source, outputs.path("-o"), mapping,
                 partitions=partitions, engine="local" if client is None else "dask",

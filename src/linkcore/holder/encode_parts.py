@@ -10,11 +10,15 @@ numbers (already the table's), then ``--strict``'s verdict. Everything else the 
 record by record (values, tokens, filters, hardening, blocking keys), so a row does not depend
 on which part it is in.
 
-Tasks run on an engine from :mod:`linkcore.engines`: in this process, or on dask.distributed.
-On dask a task carries its rows and a :class:`~linkcore.holder.keys.KeySource` (where to read the
-key), never the key; each worker reads the key and writes its part into the output's staging
-folder, so workers must share the output's file system. The folder appears only when every part
-is written and checked; on any failure nothing is left.
+The table is a DataFrame (each task is sent its rows), a :class:`ParquetTable` (each task reads
+its own rows from the row groups that hold them) or a :class:`CsvTable` (each task reads its own
+byte range, cut at record ends by :mod:`linkcore._csv_ranges`; a CSV that cannot be cut so is
+read here whole and sent as a DataFrame). Tasks run on an engine from :mod:`linkcore.engines`:
+in this process, or on dask.distributed. On dask a task carries its rows (or where to read
+them) and a :class:`~linkcore.holder.keys.KeySource` (where to read the key), never the key;
+each worker reads the key and writes its part into the output's staging folder, so workers
+must share the output's file system. The folder appears only when every part is written and
+checked; on any failure nothing is left.
 """
 
 from __future__ import annotations
@@ -29,7 +33,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._io import atomic_dir, parquet_table_rows, read_parquet_column, read_parquet_rows
+from .._csv_ranges import CsvRange, csv_header, cut_csv, read_csv_range
+from .._io import (
+    atomic_dir,
+    parquet_table_rows,
+    read_parquet_column,
+    read_parquet_rows,
+    read_table,
+)
 from ..dataset import SPEC_VERSION
 from ..engines import even_bounds, make_engine
 from ..errors import InputDataError, OutputError, ParameterError, SecretError
@@ -56,6 +67,13 @@ class ParquetTable:
 
 
 @dataclass(frozen=True)
+class CsvTable:
+    """A CSV table by path: each task reads its own byte range (every worker must see the path)."""
+
+    path: str
+
+
+@dataclass(frozen=True)
 class _Rows:
     """A task's rows of a ParquetTable: the range and the digest of the ids checked for it."""
 
@@ -67,20 +85,21 @@ class _Rows:
 
 def _ids_sha256(ids: np.ndarray) -> str:
     """Digest of a range's record ids (kept in this process and on the worker, never sent out)."""
-    h = hashlib.sha256()
-    for i in ids.tolist():
-        h.update(str(i).encode("utf-8", "surrogatepass") + b"\x00")
-    return h.hexdigest()
+    text = "".join(str(i) + "\x00" for i in ids.tolist())
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _read_rows(rows: _Rows, id_column: str) -> pd.DataFrame:
+def _read_rows(rows: _Rows | CsvRange, id_column: str) -> pd.DataFrame:
     """Task: read a row range of the input and check it holds the ids checked for it."""
-    if not Path(rows.path).is_file():
+    if isinstance(rows, CsvRange):
+        df = read_csv_range(rows)
+    elif not Path(rows.path).is_file():
         raise InputDataError(
             f"a worker cannot read the input table {rows.path}: it must be on a file system "
             "every worker shares, at the same path"
         )
-    df = read_parquet_rows(rows.path, rows.start, rows.stop)
+    else:
+        df = read_parquet_rows(rows.path, rows.start, rows.stop)
     ids = df[id_column].astype(str).to_numpy(dtype=object) if id_column in df.columns else None
     if ids is None or len(df) != rows.stop - rows.start or _ids_sha256(ids) != rows.ids_sha256:
         raise InputDataError(
@@ -103,12 +122,12 @@ class PartResult:
     report: EncodingReport
 
 
-def encode_part(rows: pd.DataFrame | _Rows, schema: Schema, mapping: Mapping,
+def encode_part(rows: pd.DataFrame | _Rows | CsvRange, schema: Schema, mapping: Mapping,
                 key: Secret | KeySource, nonce: bytes, first_row: int, strict: bool, folder: str,
                 index: int) -> PartResult:
     """Task: encode one row range and write it as part ``index`` into ``folder``."""
     _check_folder(folder)
-    if isinstance(rows, _Rows):
+    if isinstance(rows, (_Rows, CsvRange)):
         rows = _read_rows(rows, mapping.id_column)
     secret = key if isinstance(key, Secret) else key.load()
     dataset, report = encode_rows(rows.reset_index(drop=True), schema, secret, mapping,
@@ -132,7 +151,7 @@ def _check_folder(folder: str) -> None:
         )
 
 
-def encode_partitioned(df: pd.DataFrame | ParquetTable, schema: Schema,
+def encode_partitioned(df: pd.DataFrame | ParquetTable | CsvTable, schema: Schema,
                        key: Secret | KeySource,
                        output: str | os.PathLike[str], mapping: Mapping | None = None, *,
                        partitions: int, engine: str = "local", client: Any = None,
@@ -143,23 +162,34 @@ def encode_partitioned(df: pd.DataFrame | ParquetTable, schema: Schema,
     Read back (``EncodedDataset.read(output)``), the records equal ``encode(df, ...)``'s with
     the same ``blip_nonce``. ``engine="dask"`` runs the parts on ``client`` and needs ``key``
     as a KeySource (workers read the key themselves). ``output`` must not exist yet. ``df``
-    may be a :class:`ParquetTable`: then each task reads its own rows of the file.
+    may be a :class:`ParquetTable` or a :class:`CsvTable`: then each task reads its own rows of
+    the file.
     """
     secret = key if isinstance(key, Secret) else key.load()  # fails here, before any work
-    table = df if isinstance(df, ParquetTable) else None
-    if table is not None:
-        table = ParquetTable(os.path.abspath(table.path))
-        n_rows = parquet_table_rows(table.path)
-        header = read_parquet_rows(table.path, 0, 0)
+    if isinstance(df, CsvTable):
+        df = _cut_or_read(df, schema, secret, mapping, blip_nonce, partitions)
+    if isinstance(df, _CsvCut):
+        mapping, nonce = _check_arguments(df.header, schema, secret, mapping, blip_nonce)
+        ids = _record_ids(pd.DataFrame({mapping.id_column: df.ids}), mapping.id_column)
+        n_rows = len(ids)
+        ranges = [(s, e) for _, _, s, e in df.ranges]
+        parts: list[Any] = [CsvRange(df.path, df.columns, b0, b1, s, e, _ids_sha256(ids[s:e]))
+                            for b0, b1, s, e in df.ranges]
+    elif isinstance(df, ParquetTable):
+        path = os.path.abspath(df.path)
+        n_rows = parquet_table_rows(path)
+        header = read_parquet_rows(path, 0, 0)
         mapping, nonce = _check_arguments(header, schema, secret, mapping, blip_nonce)
-        ids = _record_ids(read_parquet_column(table.path, mapping.id_column),
-                          mapping.id_column)
+        ids = _record_ids(read_parquet_column(path, mapping.id_column), mapping.id_column)
+        ranges = _even_ranges(n_rows, partitions)
+        parts = [_Rows(path, s, e, _ids_sha256(ids[s:e])) for s, e in ranges]
     else:
         n_rows = len(df)
         mapping, nonce = _check_arguments(df, schema, secret, mapping, blip_nonce)
         _record_ids(df, mapping.id_column)  # present and unique over the whole table
+        ranges = _even_ranges(n_rows, partitions)
+        parts = [df.iloc[s:e] for s, e in ranges]
     kcv = secret.key_check_value()
-    bounds = even_bounds(n_rows, partitions)
     eng = make_engine(engine, client)
     try:
         if eng.name == "dask" and isinstance(key, Secret):
@@ -169,10 +199,7 @@ def encode_partitioned(df: pd.DataFrame | ParquetTable, schema: Schema,
         task_key = secret if eng.name == "local" else key
         del secret
         with atomic_dir(output) as staging:
-            bar = _progress(progress, n_rows, len(bounds) - 1)
-            ranges = [(int(s), int(e)) for s, e in zip(bounds[:-1], bounds[1:], strict=True)]
-            parts = [df.iloc[s:e] if table is None else
-                     _Rows(table.path, s, e, _ids_sha256(ids[s:e])) for s, e in ranges]
+            bar = _progress(progress, n_rows, len(ranges))
             handles = [eng.put(encode_part, rows, schema, mapping, task_key, nonce, s, strict,
                                str(staging), i)
                        for i, (rows, (s, _)) in enumerate(zip(parts, ranges, strict=True))]
@@ -194,6 +221,36 @@ def encode_partitioned(df: pd.DataFrame | ParquetTable, schema: Schema,
     for line in report.summary_lines():
         log.warning(line)
     return manifest, report
+
+
+@dataclass(frozen=True)
+class _CsvCut:
+    """A CSV table cut into byte ranges of whole records: what the tasks are sent."""
+
+    path: str
+    header: pd.DataFrame
+    columns: tuple[str, ...]
+    ranges: list[tuple[int, int, int, int]]
+    ids: np.ndarray
+
+
+def _cut_or_read(table: CsvTable, schema: Schema, secret: Secret, mapping: Mapping | None,
+                 blip_nonce: bytes | None, partitions: int) -> _CsvCut | pd.DataFrame:
+    """Cut a CSV table into ranges its tasks read themselves, or read it whole if it cannot be."""
+    path = os.path.abspath(table.path)
+    header, _ = csv_header(path)
+    if header is not None:
+        mapping, _ = _check_arguments(header, schema, secret, mapping, blip_nonce)
+        cut = cut_csv(path, partitions, mapping.id_column)
+        if cut is not None:
+            return _CsvCut(path, header, *cut)
+    log.info("the CSV input cannot be cut into ranges of whole records: read whole")
+    return read_table(path)
+
+
+def _even_ranges(n_rows: int, partitions: int) -> list[tuple[int, int]]:
+    bounds = even_bounds(n_rows, partitions)
+    return [(int(s), int(e)) for s, e in zip(bounds[:-1], bounds[1:], strict=True)]
 
 
 def _check_parts(results: list[PartResult], staging: Path, schema: Schema, kcv: str) -> Manifest:
