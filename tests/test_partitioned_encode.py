@@ -651,6 +651,22 @@ def test_a_csv_whose_quotes_cannot_be_counted_is_read_whole(table, tmp_path):
     assert_same_records(tmp_path / "out", tmp_path / "one.parquet", tmp_path)
 
 
+@pytest.mark.parametrize("lead", [b"\n", b"\r\n\r\n", b"  \n"])
+def test_blank_lines_before_the_header_are_not_a_record(table, tmp_path, lead):
+    from linkcore._io import read_table
+    from linkcore.holder.encode_parts import CsvTable
+
+    df, schema, mapping, _ = table
+    path = tmp_path / "lead.csv"
+    path.write_bytes(lead + df.head(50).to_csv(index=False).encode("utf-8"))
+    whole = read_table(path)
+    assert len(whole) == 50
+    encode_partitioned(CsvTable(str(path)), schema, SECRET, tmp_path / "out", mapping,
+                       partitions=3, blip_nonce=NONCE)
+    encode(whole, schema, SECRET, mapping, blip_nonce=NONCE).write(tmp_path / "one.parquet")
+    assert_same_records(tmp_path / "out", tmp_path / "one.parquet", tmp_path)
+
+
 def test_a_csv_table_is_checked_whole_before_any_task(table, tmp_path):
     from linkcore.holder.encode_parts import CsvTable
 

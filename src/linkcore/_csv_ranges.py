@@ -118,6 +118,19 @@ def _range_ids(path: str, start: int, stop: int, position: int) -> np.ndarray:
     return pd.concat(chunks).to_numpy(dtype=object)
 
 
+def _is_header(path: str, stop: int, columns: tuple[str, ...]) -> bool:
+    """Whether bytes [0, stop) are exactly the header read_table reads (no blank line first)."""
+    import pandas as pd
+
+    with open(path, "rb") as fh:
+        head = fh.read(stop)
+    try:
+        parsed = pd.read_csv(io.BytesIO(head), **_OPTIONS)
+    except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError, ValueError):
+        return False
+    return len(parsed) == 0 and tuple(str(c) for c in parsed.columns) == columns
+
+
 def cut_csv(path: str | os.PathLike[str], parts: int, id_column: str
             ) -> tuple[tuple[str, ...], list[tuple[int, int, int, int]], np.ndarray] | None:
     """Cut a CSV file into at most ``parts`` ranges of whole records; None where it cannot be.
@@ -136,7 +149,7 @@ def cut_csv(path: str | os.PathLike[str], parts: int, id_column: str
     position = columns.index(id_column)
     size = Path(path).stat().st_size
     head_end = _record_ends(path, [0])[0]
-    if head_end == -1:
+    if head_end == -1 or not _is_header(path, head_end, columns):
         return None
     targets = [head_end + (size - head_end) * k // parts for k in range(1, parts)]
     cuts = [c if c != -1 else size for c in _record_ends(path, targets)] if targets else []
