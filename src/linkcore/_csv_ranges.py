@@ -8,8 +8,9 @@ such line end at or after an even share of the file's bytes. Each range is then 
 column. A line feed outside quotes ends a record for pandas' parser too, so the ranges' rows
 are the whole file's; where the count is fooled (a quote inside an unquoted value), some cut
 falls inside a quoted value, the range before it ends inside quotes and its parse fails. Then,
-or where the file uses its first column as an index, there is no cut: the caller reads the
-table whole, as before.
+or where the file uses its first column as an index, or holds a carriage return without a line
+feed after it (pandas ends a record there, and reads some such files oddly), there is no cut:
+the caller reads the table whole, as before.
 """
 
 from __future__ import annotations
@@ -105,6 +106,19 @@ def _record_ends(path: str, targets: list[int]) -> list[int]:
     return out + [-1] * (len(targets) - len(out))
 
 
+def _has_bare_carriage_return(path: str) -> bool:
+    """Whether a carriage return ends a line without a line feed (pandas ends records there)."""
+    last = b""
+    with open(path, "rb") as fh:
+        while block := fh.read(_BLOCK):
+            text = last + block
+            tail = 1 if text.endswith(b"\r") else 0  # its line feed may open the next block
+            if text.count(b"\r") - tail != text.count(b"\r\n"):
+                return True
+            last = b"\r" if tail else b""
+    return bool(last)
+
+
 def _range_ids(path: str, start: int, stop: int, position: int) -> np.ndarray:
     """Read the id column of the records in bytes [start, stop) as read_table reads it."""
     import pandas as pd
@@ -149,7 +163,8 @@ def cut_csv(path: str | os.PathLike[str], parts: int, id_column: str
     position = columns.index(id_column)
     size = Path(path).stat().st_size
     head_end = _record_ends(path, [0])[0]
-    if head_end == -1 or not _is_header(path, head_end, columns):
+    if head_end == -1 or not _is_header(path, head_end, columns) or \
+            _has_bare_carriage_return(path):
         return None
     targets = [head_end + (size - head_end) * k // parts for k in range(1, parts)]
     cuts = [c if c != -1 else size for c in _record_ends(path, targets)] if targets else []
