@@ -1,6 +1,7 @@
 """Encoding in partitions: one process against --partitions P here and on a 2-worker LocalCluster.
 
     python benchmarks/encode_partitions.py [--records 1000000] [--partitions 4] [--workers 2]
+        [--input frame|csv|parquet]
 
 The table is benchmarks/encode_speed.py's synthetic population encoded with the design
 ``schema suggest`` proposes for it. Each mode runs in a fresh spawned process (so generating the
@@ -10,6 +11,11 @@ on a ``LocalCluster`` of N worker processes (started and warmed up with a 200-re
 first, not timed). Prints wall time and peak resident memory (the
 client's, and on the cluster each worker's), checks that the records read back are equal (the
 BLIP nonce is fixed, though the suggested design has no BLIP), and the load average.
+
+``--input frame`` (the default) reads the table before the clock starts and hands each mode a
+DataFrame; ``csv`` and ``parquet`` write the table as that file and time each mode from the
+path: the one-process encoder reads it whole (``read_table``), the partitioned modes are given
+a ``CsvTable`` or ``ParquetTable``, whose tasks read their own rows.
 """
 
 from __future__ import annotations
@@ -42,23 +48,25 @@ def _peak_rss_gb() -> float:
 
 
 def _run(mode: str, table: str, schema_doc: dict, mapping_doc: dict, out: str, partitions: int,
-         workers: int, queue) -> None:
-    import pandas as pd
-
+         workers: int, source: str, queue) -> None:
+    from linkcore._io import read_table, read_table_head
     from linkcore.holder.encode import encode
-    from linkcore.holder.encode_parts import encode_partitioned
+    from linkcore.holder.encode_parts import CsvTable, ParquetTable, encode_partitioned
     from linkcore.holder.keys import KeySource, Secret
     from linkcore.schema import Mapping, Schema
 
-    df = pd.read_parquet(table)
     schema, mapping = Schema.from_dict(schema_doc), Mapping.from_dict(mapping_doc)
     key_file = str(Path(out).parent / "bench.key")
     secret = Secret.from_file(key_file)
-    encode(df.head(50), schema, secret, mapping)  # compile the kernels (cached on disk anyway)
+    head = read_table_head(table)
+    encode(head, schema, secret, mapping)  # compile the kernels (cached on disk anyway)
+    df = read_table(table) if source == "frame" else \
+        {"csv": CsvTable, "parquet": ParquetTable}[source](table)
     result: dict = {"mode": mode}
     if mode == "one":
         t0 = time.perf_counter()
-        encode(df, schema, secret, mapping, blip_nonce=NONCE).write(out)
+        whole = df if source == "frame" else read_table(table)
+        encode(whole, schema, secret, mapping, blip_nonce=NONCE).write(out)
         result["seconds"] = time.perf_counter() - t0
     elif mode == "parts":
         t0 = time.perf_counter()
@@ -73,8 +81,9 @@ def _run(mode: str, table: str, schema_doc: dict, mapping_doc: dict, out: str, p
                           dashboard_address=":0") as cluster, Client(cluster) as client:
             result["cluster_start_seconds"] = time.perf_counter() - t_start
             # warm the workers (imports, numba kernels from the cache), as the client was above
-            encode_partitioned(df.head(200), schema, KeySource(key_file=key_file), out + ".warm",
-                               mapping, partitions=workers, engine="dask", client=client)
+            encode_partitioned(read_table_head(table), schema, KeySource(key_file=key_file),
+                               out + ".warm", mapping, partitions=1, engine="dask",
+                               client=client)
             t0 = time.perf_counter()
             encode_partitioned(df, schema, KeySource(key_file=key_file), out, mapping,
                                partitions=partitions, engine="dask", client=client,
@@ -100,6 +109,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--partitions", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--input", choices=("frame", "csv", "parquet"), default="frame",
+                        help="what each mode is given: a DataFrame read before the clock "
+                             "starts, or the table's path as CSV or Parquet")
     args = parser.parse_args(argv)
 
     from linkcore.dataset import EncodedDataset
@@ -110,7 +122,7 @@ def main(argv: list[str] | None = None) -> None:
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
                             text=True).stdout.strip()
     print(f"machine: {os.cpu_count()} cores; commit {commit}; "
-          f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+          f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; input {args.input}")
     t0 = time.perf_counter()
     people = generate_population(args.records, seed=1).rename(columns={"person_id": "id"})
     people["id"] = people["id"].astype(str)
@@ -119,8 +131,11 @@ def main(argv: list[str] | None = None) -> None:
           f"fields {', '.join(schema.field_names)}")
     results = []
     with tempfile.TemporaryDirectory() as tmp:
-        table = os.path.join(tmp, "table.parquet")
-        people.to_parquet(table, index=False)
+        table = os.path.join(tmp, "table.csv" if args.input == "csv" else "table.parquet")
+        if args.input == "csv":
+            people.to_csv(table, index=False)
+        else:
+            people.to_parquet(table, index=False)
         del people
         Secret.generate().write(Path(tmp) / "bench.key")
         outs = {"one": os.path.join(tmp, "one.parquet"), "parts": os.path.join(tmp, "parts"),
@@ -128,7 +143,7 @@ def main(argv: list[str] | None = None) -> None:
         for mode, out in outs.items():
             load = os.getloadavg()[0]
             r = _spawn(mode, table, schema.to_dict(), mapping.to_dict(), out, args.partitions,
-                       args.workers)
+                       args.workers, args.input)
             r["load_before"] = load
             results.append(r)
             extra = ""
