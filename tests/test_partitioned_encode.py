@@ -496,15 +496,21 @@ def test_tasks_reading_their_rows_of_a_parquet_table_give_the_one_process_record
     assert_same_records(tmp_path / "out", one_process[2], tmp_path)
 
 
-def test_a_cluster_reading_the_parquet_table_gives_the_one_process_records(
-        table, one_process, parquet_table, cluster, key_file, tmp_path):
-    from linkcore.holder.encode_parts import ParquetTable
+@pytest.mark.parametrize("kind", ["parquet", "csv"])
+def test_a_cluster_reading_the_table_file_gives_the_one_process_records(
+        table, cluster, key_file, tmp_path, request, kind):
+    """Each worker reads its own rows of the file: row groups of a Parquet table, bytes of a CSV."""
+    from linkcore.holder.encode_parts import CsvTable, ParquetTable
 
     _, schema, mapping, _ = table
-    encode_partitioned(ParquetTable(str(parquet_table)), schema, KeySource(key_file=str(key_file)),
+    path = request.getfixturevalue(f"{kind}_table")
+    expected = request.getfixturevalue("one_process")[2] if kind == "parquet" else \
+        request.getfixturevalue("csv_one_process")
+    source = ParquetTable if kind == "parquet" else CsvTable
+    encode_partitioned(source(str(path)), schema, KeySource(key_file=str(key_file)),
                        tmp_path / "out", mapping, partitions=3, engine="dask", client=cluster,
                        blip_nonce=NONCE)
-    assert_same_records(tmp_path / "out", one_process[2], tmp_path)
+    assert_same_records(tmp_path / "out", expected, tmp_path)
 
 
 def test_a_parquet_table_is_checked_whole_before_any_task(table, parquet_table, tmp_path):
@@ -548,11 +554,15 @@ def test_cli_encode_in_parts_reads_a_parquet_input_by_row_ranges(files, parquet_
         raise AssertionError("the whole table was read")
 
     monkeypatch.setattr(io, "_read_parquet_table", whole)
-    r = run("encode", parquet_table, "--schema", files / "schema.json", "--mapping",
-            files / "mapping.json", "--key-file", key_file, "-o", tmp_path / "out",
-            "--partitions", "3", "-q")
+    assert_cli_parts_are_the_one_file(files, parquet_table, key_file, tmp_path / "out")
+
+
+def assert_cli_parts_are_the_one_file(files, table_path, key_file, out):
+    """`linkcore encode TABLE --partitions 3` gives the one-process file's records."""
+    r = run("encode", table_path, "--schema", files / "schema.json", "--mapping",
+            files / "mapping.json", "--key-file", key_file, "-o", out, "--partitions", "3", "-q")
     assert r.exit_code == 0, r.output
-    a, parts = read_any(files / "a.parquet"), read_any(tmp_path / "out")
+    a, parts = read_any(files / "a.parquet"), read_any(out)
     assert np.array_equal(a.record_ids, parts.record_ids)
     assert np.array_equal(a.fields["last_name"], parts.fields["last_name"])
 
@@ -698,17 +708,6 @@ def test_a_task_refuses_csv_rows_that_are_not_the_ones_checked(table, csv_table,
         _read_rows(gone, mapping.id_column)
 
 
-def test_a_cluster_reading_the_csv_table_gives_the_one_process_records(
-        table, csv_table, csv_one_process, cluster, key_file, tmp_path):
-    from linkcore.holder.encode_parts import CsvTable
-
-    _, schema, mapping, _ = table
-    encode_partitioned(CsvTable(str(csv_table)), schema, KeySource(key_file=str(key_file)),
-                       tmp_path / "out", mapping, partitions=3, engine="dask", client=cluster,
-                       blip_nonce=NONCE)
-    assert_same_records(tmp_path / "out", csv_one_process, tmp_path)
-
-
 def test_cli_encode_in_parts_reads_a_csv_input_by_byte_ranges(files, key_file, tmp_path,
                                                              monkeypatch):
     """The parts are the one-process file's records; this process never reads the whole table."""
@@ -720,10 +719,4 @@ def test_cli_encode_in_parts_reads_a_csv_input_by_byte_ranges(files, key_file, t
 
     real = io._read_csv_table
     monkeypatch.setattr(io, "_read_csv_table", whole)
-    r = run("encode", files / "a.csv", "--schema", files / "schema.json", "--mapping",
-            files / "mapping.json", "--key-file", key_file, "-o", tmp_path / "out",
-            "--partitions", "3", "-q")
-    assert r.exit_code == 0, r.output
-    a, parts = read_any(files / "a.parquet"), read_any(tmp_path / "out")
-    assert np.array_equal(a.record_ids, parts.record_ids)
-    assert np.array_equal(a.fields["last_name"], parts.fields["last_name"])
+    assert_cli_parts_are_the_one_file(files, files / "a.csv", key_file, tmp_path / "out")
