@@ -691,6 +691,17 @@ def test_a_csv_table_is_checked_whole_before_any_task(table, tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("partitions", [0, -2, 1.5])
+def test_a_csv_table_in_no_parts_is_refused(table, csv_table, tmp_path, partitions):
+    from linkcore.holder.encode_parts import CsvTable
+
+    _, schema, mapping, _ = table
+    with pytest.raises(ParameterError, match="partitions must be a positive whole number"):
+        encode_partitioned(CsvTable(str(csv_table)), schema, SECRET, tmp_path / "out", mapping,
+                           partitions=partitions)
+    assert not (tmp_path / "out").exists()
+
+
 def test_a_task_refuses_csv_rows_that_are_not_the_ones_checked(table, csv_table, tmp_path):
     from linkcore._csv_ranges import CsvRange, cut_csv
     from linkcore.holder.encode_parts import _ids_sha256, _read_rows

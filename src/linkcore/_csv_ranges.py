@@ -62,19 +62,17 @@ class _ByteRange(io.RawIOBase):
 
 
 def csv_header(path: str | os.PathLike[str]):
-    """Read the columns as read_table names them (an empty frame) and whether a row follows.
+    """Read the columns as read_table names them (an empty frame), or None if it cannot be cut.
 
-    ``None`` for the frame when the file's first column is an index (a data row with one more
-    cell than the header): such a file is read whole.
+    None when the file's first column is an index (a data row with one more cell than the
+    header): such a file is read whole.
     """
     import pandas as pd
 
     from ._io import read_table_head
 
     first = read_table_head(path)
-    if not isinstance(first.index, pd.RangeIndex):
-        return None, len(first) > 0
-    return first.iloc[:0], len(first) > 0
+    return first.iloc[:0] if isinstance(first.index, pd.RangeIndex) else None
 
 
 def _record_ends(path: str, targets: list[int]) -> list[int]:
@@ -156,7 +154,7 @@ def cut_csv(path: str | os.PathLike[str], parts: int, id_column: str
     import pandas as pd
 
     path = str(path)
-    header, _ = csv_header(path)
+    header = csv_header(path)
     if header is None or id_column not in header.columns:
         return None
     columns = tuple(str(c) for c in header.columns)

@@ -166,6 +166,7 @@ def encode_partitioned(df: pd.DataFrame | ParquetTable | CsvTable, schema: Schem
     the file.
     """
     secret = key if isinstance(key, Secret) else key.load()  # fails here, before any work
+    even_bounds(0, partitions)  # a positive whole number, whatever the table
     if isinstance(df, CsvTable):
         df = _cut_or_read(df, schema, secret, mapping, blip_nonce, partitions)
     if isinstance(df, _CsvCut):
@@ -238,7 +239,7 @@ def _cut_or_read(table: CsvTable, schema: Schema, secret: Secret, mapping: Mappi
                  blip_nonce: bytes | None, partitions: int) -> _CsvCut | pd.DataFrame:
     """Cut a CSV table into ranges its tasks read themselves, or read it whole if it cannot be."""
     path = os.path.abspath(table.path)
-    header, _ = csv_header(path)
+    header = csv_header(path)
     if header is not None:
         mapping, _ = _check_arguments(header, schema, secret, mapping, blip_nonce)
         cut = cut_csv(path, partitions, mapping.id_column)
