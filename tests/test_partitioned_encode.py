@@ -393,6 +393,18 @@ def test_cli_encode_on_a_local_cluster(files, key_file, tmp_path):
     assert pd.Index(sorted(os.listdir(tmp_path))).equals(pd.Index(["out"]))
 
 
+@pytest.mark.parametrize("part_records", [10_000, 400, 300, 100])
+def test_a_cluster_run_cuts_enough_parts_to_bound_a_workers_rows(table, files, parquet_table,
+                                                                monkeypatch, part_records):
+    """Without --partitions: 4 parts, or more so that none holds more than PART_RECORDS."""
+    import linkcore.cli.encode_cmd as cmd
+
+    monkeypatch.setattr(cmd, "PART_RECORDS", part_records)
+    parts = max(4, -(-len(table[0]) // part_records))
+    assert cmd._default_partitions(str(parquet_table)) == parts  # the rows counted
+    assert abs(cmd._default_partitions(str(files / "a.csv")) - parts) <= 1  # estimated
+
+
 # ------------------------------------------------------------------------------ workers read rows
 
 @pytest.mark.parametrize("rows", [(0, 0), (0, 1), (5, 17), (100, 1400), (0, 1500)])

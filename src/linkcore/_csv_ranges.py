@@ -75,6 +75,15 @@ def csv_header(path: str | os.PathLike[str]):
     return first.iloc[:0] if isinstance(first.index, pd.RangeIndex) else None
 
 
+def estimated_rows(path: str | os.PathLike[str]) -> int:
+    """About how many records a CSV file holds: its size over the line length of its first MiB."""
+    size = Path(path).stat().st_size
+    with open(path, "rb") as fh:
+        sample = fh.read(1 << 20)
+    lines = sample.count(b"\n") or 1
+    return max(1, round(size * lines / max(len(sample), 1)) - 1)
+
+
 def _record_ends(path: str, targets: list[int]) -> list[int]:
     """For each target offset (ascending), the offset just past the first record end at or after it.
 

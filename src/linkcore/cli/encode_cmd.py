@@ -7,7 +7,7 @@ import time
 
 import click
 
-from .._io import read_table, read_table_head, table_kind
+from .._io import parquet_table_rows, read_table, read_table_head, table_kind
 from ..errors import InputDataError, OutputError, ParameterError
 from ..holder.encode import encode_with_report
 from ..holder.keys import KeySource, load_secret
@@ -16,8 +16,10 @@ from ._common import common_options, force_option, guarded, holder_options, setu
 from .cluster import cluster_options, dask_client
 from .paths import RunOutputs
 
-#: Parts written when --workers or --scheduler is given without --partitions.
+#: Parts written when --workers or --scheduler is given without --partitions: at least this
+#: many, and enough that none holds more than about PART_RECORDS records (a worker's memory).
 DEFAULT_DASK_PARTITIONS = 4
+PART_RECORDS = 250_000
 
 
 @click.command()
@@ -31,7 +33,8 @@ DEFAULT_DASK_PARTITIONS = 4
                  "and must write beside the output",
                  partitions_help="Encode in P row ranges and write a partitioned dataset: a "
                                  "folder of P Parquet parts and a manifest (default: one file; "
-                                 "4 parts with --workers or --scheduler).")
+                                 "with --workers or --scheduler, 4 parts or more, of at most "
+                                 "about 250,000 records each).")
 @force_option
 @common_options
 @guarded
@@ -80,7 +83,7 @@ def encode(input_path: str, schema_path: str, mapping_path: str | None, key_file
         from ..holder.encode_parts import CsvTable, ParquetTable, encode_partitioned
 
         if partitions is None:
-            partitions = DEFAULT_DASK_PARTITIONS
+            partitions = _default_partitions(input_path)
         source = KeySource(None if key_file is None else os.path.abspath(key_file), key_env)
         with dask_client(workers, scheduler) as client, outputs:
             table = (ParquetTable if table_kind(input_path) == "parquet" else CsvTable)(
@@ -112,3 +115,12 @@ def encode(input_path: str, schema_path: str, mapping_path: str | None, key_file
                 click.echo(f"  {name}: {count:,} missing{why}")
         for line in report.summary_lines():
             click.echo(f"  warning: {line}")
+
+
+def _default_partitions(input_path: str) -> int:
+    """Parts for a cluster run: 4, or more so that none holds more than about PART_RECORDS."""
+    from .._csv_ranges import estimated_rows
+
+    rows = parquet_table_rows(input_path) if table_kind(input_path) == "parquet" else \
+        estimated_rows(input_path)
+    return max(DEFAULT_DASK_PARTITIONS, -(-rows // PART_RECORDS))
