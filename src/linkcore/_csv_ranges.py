@@ -152,18 +152,19 @@ def _is_header(path: str, stop: int, columns: tuple[str, ...]) -> bool:
     return len(parsed) == 0 and tuple(str(c) for c in parsed.columns) == columns
 
 
-def cut_csv(path: str | os.PathLike[str], parts: int, id_column: str
+def cut_csv(path: str | os.PathLike[str], parts: int, id_column: str, header=None
             ) -> tuple[tuple[str, ...], list[tuple[int, int, int, int]], np.ndarray] | None:
     """Cut a CSV file into at most ``parts`` ranges of whole records; None where it cannot be.
 
     Returns the columns, the ranges (first byte, byte after the last, first row, row after
     the last; no range without a record) and every record's id (as read_table reads the id
-    column), or None: the caller then reads the table whole.
+    column), or None: the caller then reads the table whole. ``header``: csv_header's frame,
+    if the caller has read it.
     """
     import pandas as pd
 
     path = str(path)
-    header = csv_header(path)
+    header = csv_header(path) if header is None else header
     if header is None or id_column not in header.columns:
         return None
     columns = tuple(str(c) for c in header.columns)

@@ -242,7 +242,7 @@ def _cut_or_read(table: CsvTable, schema: Schema, secret: Secret, mapping: Mappi
     header = csv_header(path)
     if header is not None:
         mapping, _ = _check_arguments(header, schema, secret, mapping, blip_nonce)
-        cut = cut_csv(path, partitions, mapping.id_column)
+        cut = cut_csv(path, partitions, mapping.id_column, header)
         if cut is not None:
             return _CsvCut(path, header, *cut)
     log.info("the CSV input cannot be cut into ranges of whole records: read whole")
