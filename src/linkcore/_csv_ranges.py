@@ -22,11 +22,12 @@ from pathlib import Path
 
 import numpy as np
 
+from ._io import CSV_OPTIONS
 from .errors import InputDataError
 
 _BLOCK = 1 << 24
 _ROWS_PER_CHUNK = 1 << 18
-_OPTIONS = {"dtype": str, "keep_default_na": False, "na_values": [""], "encoding": "utf-8"}
+_OPTIONS = {"dtype": str, **CSV_OPTIONS}
 
 
 @dataclass(frozen=True)
@@ -84,22 +85,26 @@ def estimated_rows(path: str | os.PathLike[str]) -> int:
     return max(1, round(size * lines / max(len(sample), 1)) - 1)
 
 
-def _record_ends(path: str, targets: list[int]) -> list[int]:
-    """For each target offset (ascending), the offset just past the first record end at or after it.
+def _scan(path: str, targets: list[int]) -> tuple[list[int], bool]:
+    """Read the file once: where records end after each target, and any bare carriage return.
 
-    A record ends at a line feed preceded by an even number of quote characters; -1 where the
-    file has none at or after the target.
+    For each target offset (ascending), the offset just past the first record end at or after
+    it (-1 where there is none); a record ends at a line feed preceded by an even number of
+    quote characters. The flag says whether a carriage return ends a line without a line feed
+    (pandas ends a record there).
     """
     out: list[int] = []
     quotes = pos = 0
+    bare_cr, carried = False, b""
     with open(path, "rb") as fh:
-        while len(out) < len(targets):
-            block = fh.read(_BLOCK)
-            if not block:
-                break
+        while block := fh.read(_BLOCK):
+            text = carried + block
+            tail = 1 if text.endswith(b"\r") else 0  # its line feed may open the next block
+            bare_cr |= text.count(b"\r") - tail != text.count(b"\r\n")
+            carried = b"\r" if tail else b""
             a = np.frombuffer(block, dtype=np.uint8)
             at_quotes = np.flatnonzero(a == 34)
-            if targets[len(out)] < pos + len(a):  # a cut falls in this block
+            if len(out) < len(targets) and targets[len(out)] < pos + len(a):  # a cut is here
                 feeds = np.flatnonzero(a == 10)
                 before = quotes + np.searchsorted(at_quotes, feeds)
                 ends = pos + feeds[(before & 1) == 0] + 1
@@ -110,20 +115,7 @@ def _record_ends(path: str, targets: list[int]) -> list[int]:
                     out.append(int(ends[k]))
             quotes += len(at_quotes)
             pos += len(a)
-    return out + [-1] * (len(targets) - len(out))
-
-
-def _has_bare_carriage_return(path: str) -> bool:
-    """Whether a carriage return ends a line without a line feed (pandas ends records there)."""
-    last = b""
-    with open(path, "rb") as fh:
-        while block := fh.read(_BLOCK):
-            text = last + block
-            tail = 1 if text.endswith(b"\r") else 0  # its line feed may open the next block
-            if text.count(b"\r") - tail != text.count(b"\r\n"):
-                return True
-            last = b"\r" if tail else b""
-    return bool(last)
+    return out + [-1] * (len(targets) - len(out)), bare_cr or bool(carried)
 
 
 def _range_ids(path: str, start: int, stop: int, position: int) -> np.ndarray:
@@ -170,13 +162,11 @@ def cut_csv(path: str | os.PathLike[str], parts: int, id_column: str, header=Non
     columns = tuple(str(c) for c in header.columns)
     position = columns.index(id_column)
     size = Path(path).stat().st_size
-    head_end = _record_ends(path, [0])[0]
-    if head_end == -1 or not _is_header(path, head_end, columns) or \
-            _has_bare_carriage_return(path):
+    ends, bare_cr = _scan(path, [size * k // parts for k in range(parts)])
+    head_end = ends[0]
+    if head_end == -1 or bare_cr or not _is_header(path, head_end, columns):
         return None
-    targets = [head_end + (size - head_end) * k // parts for k in range(1, parts)]
-    cuts = [c if c != -1 else size for c in _record_ends(path, targets)] if targets else []
-    bounds = sorted({head_end, size, *cuts})
+    bounds = sorted({size, *(max(c, head_end) if c != -1 else size for c in ends)})
     ranges: list[tuple[int, int, int, int]] = []
     all_ids: list[np.ndarray] = []
     rows = 0

@@ -381,18 +381,16 @@ def read_parquet_rows(path: str | os.PathLike[str], start: int, stop: int):
     return _parquet_frame(table, path, True)
 
 
+#: How read_table parses CSV text (besides ``dtype=str``): the CSV cut of ``_csv_ranges`` parses
+#: each range the same way, so that its rows are the whole read's.
+CSV_OPTIONS = {"keep_default_na": False, "na_values": [""], "encoding": "utf-8"}
+
+
 def _read_csv_table(path: Path, dtype_str: bool, nrows: int | None = None):
     import pandas as pd
 
     try:
-        return pd.read_csv(
-            path,
-            dtype=str if dtype_str else None,
-            keep_default_na=False,
-            na_values=[""],
-            encoding="utf-8",
-            nrows=nrows,
-        )
+        return pd.read_csv(path, dtype=str if dtype_str else None, nrows=nrows, **CSV_OPTIONS)
     except UnicodeDecodeError:
         raise _not_utf8(path) from None
     except pd.errors.EmptyDataError:
