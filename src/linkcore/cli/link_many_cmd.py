@@ -15,13 +15,15 @@ from typing import Any
 import click
 
 from ._common import common_options, force_option, guarded, setup_logging
+from .cluster import cluster_options, dask_client
 from .link_cmd import _fmt, blocking_recall_line
 from .link_cmd import _Printer as _PairPrinter
 from .link_cmd import link as _pairwise
 from .paths import RunOutputs, same_file
 
 #: The pairwise command's options that also apply to several files.
-_SHARED = {"output", "threshold", "force", "quiet", "verbose"}
+_SHARED = {"output", "threshold", "force", "quiet", "verbose", "partitions", "workers",
+           "scheduler"}
 _CLUSTERINGS = ("checked", "components", "one-per-agency")
 
 
@@ -96,7 +98,9 @@ def _link(files: tuple[Path, ...], dedupe: bool, agency_names: str | None, clust
                  release_dir=release_dir, shared_counts_path=shared_counts_path,
                  project_key_file=project_key_file, project_key_env=project_key_env,
                  output=kwargs["output"], threshold=kwargs["threshold"], force=kwargs["force"],
-                 quiet=kwargs["quiet"], verbose=kwargs["verbose"])
+                 quiet=kwargs["quiet"], verbose=kwargs["verbose"],
+                 partitions=kwargs["partitions"], workers=kwargs["workers"],
+                 scheduler=kwargs["scheduler"])
 
 
 _LINK_HELP = """Link encoded files: two give matches; three or more, or --dedupe, give clusters.
@@ -142,18 +146,22 @@ link = click.Command(
 @click.option("--threshold", type=str, default="0.5", show_default=True,
               help="Accept pairs whose match probability is at least this (0 to 1).")
 @_many_options
+@cluster_options(partitions_help="Row ranges of the pooled records (P (P + 1) / 2 cells of "
+                                 "work); default 1 locally, on dask one per worker (at least 2).")
 @force_option
 @common_options
 @guarded
 def dedupe(files: tuple[Path, ...], output: Path, threshold: str, agency_names: str | None,
            clustering: str, release_dir: Path | None, shared_counts_path: Path | None,
-           project_key_file: Path | None, project_key_env: str | None, force: bool, quiet: bool,
-           verbose: bool) -> None:
+           project_key_file: Path | None, project_key_env: str | None,
+           partitions: int | None, workers: int | None, scheduler: str | None, force: bool,
+           quiet: bool, verbose: bool) -> None:
     """Find the records of one or more encoded files that are the same person.
 
     The same as `linkcore link --dedupe FILES`: every pair of distinct records, within
     a file or across files, is scored by one unsupervised model, and the accepted pairs
-    are grouped into clusters (agency, id, person).
+    are grouped into clusters (agency, id, person). --workers N or --scheduler ADDRESS
+    run the pair stages on dask.distributed (the same clusters as without).
 
     \b
     Example:
@@ -162,7 +170,8 @@ def dedupe(files: tuple[Path, ...], output: Path, threshold: str, agency_names: 
     run_clusters(files, dedupe=True, agency_names=agency_names, clustering=clustering,
                  release_dir=release_dir, shared_counts_path=shared_counts_path,
                  project_key_file=project_key_file, project_key_env=project_key_env,
-                 output=output, threshold=threshold, force=force, quiet=quiet, verbose=verbose)
+                 output=output, threshold=threshold, force=force, quiet=quiet, verbose=verbose,
+                 partitions=partitions, workers=workers, scheduler=scheduler)
 
 
 # --------------------------------------------------------------------------- the run
@@ -183,8 +192,13 @@ def _threshold(text: str) -> float:
 def run_clusters(files: tuple[Path, ...], *, dedupe: bool, agency_names: str | None,
                  clustering: str, release_dir: Path | None, shared_counts_path: Path | None,
                  project_key_file: Path | None, project_key_env: str | None, output: Path,
-                 threshold: str, force: bool, quiet: bool, verbose: bool) -> None:
-    """Link or link-and-dedupe FILES; write clusters with person ids, releases, counts."""
+                 threshold: str, force: bool, quiet: bool, verbose: bool,
+                 partitions: int | None = None, workers: int | None = None,
+                 scheduler: str | None = None) -> None:
+    """Link or link-and-dedupe FILES; write clusters with person ids, releases, counts.
+
+    ``partitions``/``workers``/``scheduler``: where the pair stages run (cli/cluster.py).
+    """
     from .._io import write_table_atomic
     from ..dataset import check_compatible, read_any
     from ..errors import ParameterError
@@ -194,6 +208,8 @@ def run_clusters(files: tuple[Path, ...], *, dedupe: bool, agency_names: str | N
 
     setup_logging(verbose)
     t = _threshold(threshold)
+    if partitions is not None and partitions < 1:
+        raise ParameterError("--partitions must be at least 1")
     if clustering not in _CLUSTERINGS:
         raise ParameterError(f"--clustering must be one of {', '.join(_CLUSTERINGS)}, "
                              f"not {clustering!r}")
@@ -222,11 +238,13 @@ def run_clusters(files: tuple[Path, ...], *, dedupe: bool, agency_names: str | N
                                                     f"file {i + 1} ({files[i].name})"))
     key.refuse_holders_key([d.meta.key_check_value for d in datasets])
     echo = (lambda *_: None) if quiet else click.echo
-    with outputs:
+    with dask_client(workers, scheduler) as client, outputs:
+        where = {"engine": "local" if client is None else "dask", "client": client,
+                 "partitions": partitions, "progress": not quiet}
         if dedupe:
-            clusters = _run_dedupe(datasets, names, t, clustering, quiet, echo)
+            clusters = _run_dedupe(datasets, names, t, clustering, quiet, echo, where)
         else:
-            clusters = _run_link_many(datasets, names, t, echo)
+            clusters = _run_link_many(datasets, names, t, echo, where)
         people = with_person_ids(clusters, key)
         write_table_atomic(people, outputs.path("-o"))
         releases = release_tables(people)
@@ -251,7 +269,7 @@ def run_clusters(files: tuple[Path, ...], *, dedupe: bool, agency_names: str | N
 
 
 def _run_dedupe(datasets: list, names: list[str], t: float, clustering: str, quiet: bool,
-                echo: Any):
+                echo: Any, where: dict[str, Any]):
     from ..linkage.dedupe import link_and_dedupe
 
     pair_printer = _PairPrinter(quiet)
@@ -268,7 +286,7 @@ def _run_dedupe(datasets: list, names: list[str], t: float, clustering: str, qui
             pair_printer(stage, info)
 
     result = link_and_dedupe(datasets, names=names, threshold=t, clustering=clustering,
-                             on_stage=on_stage)
+                             on_stage=on_stage, **where)
     summary = result.summary()
     q = result.quality
     echo(f"pairs at p >= {t:g}: {summary['pairs']:,} ({summary['pairs_within_agency']:,} "
@@ -282,12 +300,13 @@ def _run_dedupe(datasets: list, names: list[str], t: float, clustering: str, qui
     return result.clusters
 
 
-def _run_link_many(datasets: list, names: list[str], t: float, echo: Any):
+def _run_link_many(datasets: list, names: list[str], t: float, echo: Any,
+                   where: dict[str, Any]):
     from ..linkage.pipeline import link_many
 
     echo("records: " + ", ".join(f"{a} {len(d):,}" for a, d in zip(names, datasets,
                                                                     strict=True)))
-    result = link_many(datasets, threshold=t, one_per_party=True, names=names)
+    result = link_many(datasets, threshold=t, one_per_party=True, names=names, **where)
     for (i, j), res in result.links.items():
         q = res.quality
         echo(f"{names[i]} x {names[j]}: {len(res.matches):,} links at p >= {t:g}; "

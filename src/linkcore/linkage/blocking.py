@@ -1255,14 +1255,15 @@ def capture_patterns(sources: Sequence[tuple[str, tuple[JoinColumn, ...]]],
 
 
 def cell_codes(plan: BlockingPlan, keys_a: dict[str, np.ndarray], keys_b: dict[str, np.ndarray],
-               rows_a: tuple[int, int], rows_b: tuple[int, int]
+               rows_a: tuple[int, int], rows_b: tuple[int, int], *, within: bool = False
                ) -> tuple[np.ndarray, list[int], list[float]]:
     """Candidate codes of one cell: left rows in ``rows_a``, right rows in ``rows_b``.
 
     ``keys_a``/``keys_b``: the cells' rows of the plan's key columns. Returns the sorted distinct
     codes ``left * n_b + right`` (global row numbers) and, per rule, its distinct codes in the
     cell and the seconds spent. The cells of a grid partition the pairs, so the union over the
-    cells is the union over the whole files and the per-rule counts add up.
+    cells is the union over the whole files and the per-rule counts add up. ``within``: both
+    sides are one file (deduplication): only pairs left < right are kept, each rule's too.
     """
     (sa, ea), (sb, eb) = rows_a, rows_b
     n_b = plan.n_b
@@ -1287,6 +1288,8 @@ def cell_codes(plan: BlockingPlan, keys_a: dict[str, np.ndarray], keys_b: dict[s
                                             exclude=col.exclude, offset_a=sa, offset_b=sb)
                 per_rule.add(unique_int(left * n_b + right, runs=True))
             codes = per_rule.result()
+        if within:
+            codes = codes[codes // max(n_b, 1) < codes % max(n_b, 1)]
         union.add(codes)
         counts.append(int(codes.size))
         seconds.append(time.perf_counter() - t0)

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import shutil
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -31,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from linkcore.dataset import EncodedDataset, check_compatible
+from linkcore.engines import make_engine
 from linkcore.errors import ParameterError
 from linkcore.linkage import resolve as _resolve
 from linkcore.linkage.blocking import (
@@ -38,32 +41,37 @@ from linkcore.linkage.blocking import (
     RuleStats,
     _CodeUnion,
     _parse_rules,
-    capture_patterns,
-    capture_sources,
     plan_blocking,
+    rule_stats,
 )
-from linkcore.linkage.blocking_recall import DEFAULT_BUDGET, estimate_blocking_recall
-from linkcore.linkage.capture_recapture import estimate_capture_recapture, pair_sums
-from linkcore.linkage.compare import DEFAULT_CHUNK_SIZE, Comparator, comparisons_for
-from linkcore.linkage.model import (
-    FellegiSunterModel,
-    estimate_quality,
-    weights_to_probabilities,
+from linkcore.linkage.blocking_recall import (
+    DEFAULT_BUDGET,
+    exact_recall,
+    recall_from_counts,
+    recall_sample,
 )
+from linkcore.linkage.compare import DEFAULT_CHUNK_SIZE, comparisons_for
+from linkcore.linkage.model import FellegiSunterModel
+from linkcore.linkage.partitions import PairStages
 from linkcore.linkage.pipeline import (
     DEFAULT_U_PAIRS,
+    MIN_DASK_PARTITIONS,
     DatasetLike,
     ExactDependence,
+    FittedScoring,
     _check_options,
     _check_seed,
     _json_float,
     _load,
     _model_comparisons,
-    exact_dependence,
-    train_unsupervised,
+    _quality,
+    capture_recapture,
+    fit_and_score,
+    run_pair_cells,
+    shared_sources,
     with_blocking_recall,
 )
-from linkcore.linkage.salt import SaltDependence, salt_dependence
+from linkcore.linkage.salt import SaltDependence
 
 #: How accepted pairs become clusters (``clustering=``); "checked" is the default.
 #: - checked: pairs joined most probable first; two records of one agency end in one cluster
@@ -316,14 +324,21 @@ def link_and_dedupe(
     dependence_correction: bool = True,
     blocking_recall_budget: int = DEFAULT_BUDGET,
     on_stage: Callable[[str, dict[str, Any]], None] | None = None,
+    engine: str = "local",
+    client: Any = None,
+    partitions: int | None = None,
+    progress: bool = False,
 ) -> DedupeResult:
     """Link one or more encoded files and find duplicates within each, in one model.
 
     Every pair of distinct records is a possible match, within a file or across files (pairs
     i < j of the pooled records). ``names``: each file's agency name (default: a path's name
-    stem, else 1, 2, ...). ``clustering``: see CLUSTERINGS. The other options are ``link``'s.
+    stem, else 1, 2, ...). ``clustering``: see CLUSTERINGS. The pair stages run over a grid of
+    ``partitions`` row ranges of the pooled records (the cells p <= q), in this process or on
+    dask.distributed, as ``link``'s do, with the same result bit for bit whatever the engine and
+    the partitions; the clusters are formed in this process. The other options are ``link``'s.
     """
-    threshold = _check_options(threshold, "none", "local")
+    threshold = _check_options(threshold, "none", engine)
     seed = _check_seed(seed)
     if clustering not in CLUSTERINGS:
         raise ParameterError(f"unknown clustering {clustering!r}; choose one of "
@@ -332,6 +347,8 @@ def link_and_dedupe(
         raise ParameterError("blocking_recall_budget must be a whole number, 0 or more")
     if not isinstance(u_pairs, int) or u_pairs < 1:
         raise ParameterError("u_pairs must be a positive whole number")
+    if partitions is not None and (not isinstance(partitions, int) or partitions < 1):
+        raise ParameterError("partitions must be a whole number, 1 or more")
     datasets = list(datasets)
     if not datasets:
         raise ParameterError("link_and_dedupe needs at least one dataset")
@@ -339,12 +356,12 @@ def link_and_dedupe(
     timings: dict[str, float] = {}
     t_start = t0 = time.perf_counter()
 
-    def lap(stage: str, info: dict[str, Any] | None = None) -> None:
+    def lap(stage: str, info: dict[str, Any] | None = None, notify: bool = True) -> None:
         nonlocal t0
         now = time.perf_counter()
         timings[stage] = now - t0
         t0 = now
-        if on_stage is not None:
+        if on_stage is not None and notify:
             on_stage(stage, info or {})
 
     loaded = [_load(ds, f"dataset {i + 1}") for i, ds in enumerate(datasets)]
@@ -354,105 +371,106 @@ def link_and_dedupe(
         check_compatible(loaded[0][0], loaded[i][0], (loaded[0][1], loaded[i][1]))
     parts = [ds for ds, _ in loaded]
     pooled, source = pool(parts)
-    n = len(pooled)
     lap("load", {"agencies": dict(zip(agencies, (len(d) for d in parts), strict=True))})
 
     comparisons = _model_comparisons(model, comparisons_for(pooled, include_clk=include_clk))
-    comparator = Comparator(pooled, pooled, comparisons, chunk_size=chunk_size)
-    left, right, cand_stats = within_candidates(pooled, blocking)
-    lap("blocking", cand_stats)
-
-    levels = comparator.levels(left, right)
-    lap("compare", {"pairs": int(left.size)})
-
-    fitted = model if model is not None else FellegiSunterModel(comparisons)
-    if not fitted.is_fitted and n >= 2:
-        em = train_unsupervised(fitted, comparator, pooled, pooled, levels,
-                                all_pairs=left.size == n * (n - 1) // 2, u_pairs=u_pairs,
-                                seed=seed, em_max_iter=em_max_iter, within=True,
-                                max_matches=max_matches([len(d) for d in parts]))
-        lap("train", em.to_dict())
-    else:
-        lap("train", {})
-    dependence, salt = ExactDependence((), {}), SaltDependence()
-    if fitted.is_fitted:
-        weights = fitted.match_weights(levels)
-        if dependence_correction:
-            salt = salt_dependence(fitted, comparator, pooled, pooled, seed=seed, within=True)
-            weights = salt.adjust(weights, levels, comparisons)
-            dependence = exact_dependence(fitted, pooled, pooled, levels,
-                                          weights_to_probabilities(weights), within=True)
-            weights = dependence.adjust(weights, levels, comparisons)
-        prob = weights_to_probabilities(weights)
-    else:
-        weights, prob = np.zeros(left.size), np.zeros(left.size)
-    lap("score", {"salt_groups": salt.to_dict()["groups"],
-                  "dependence_corrections": dependence.to_dict()["corrections"]})
-
-    accepted = prob >= threshold
-    quality = estimate_quality(prob, threshold, accepted=accepted)
-    if fitted.is_fitted and blocking_recall_budget > 0 and n >= 2:
-        quality = with_blocking_recall(quality, _within_blocking_recall(
-            left, right, n, comparator, fitted, salt, dependence, threshold,
-            blocking_recall_budget, seed), _within_capture(pooled, blocking, left, right, prob,
-                                                           seed))
-        lap("blocking_recall", {})
-    keep = np.flatnonzero(accepted)
-    labels = cluster_pairs(left[keep], right[keep], prob[keep], source, clustering)
-    lap("cluster", {"pairs": int(keep.size), "clusters": int(labels.max()) + 1 if n else 0,
-                    "quality": quality})
-
+    plan = plan_blocking(pooled, pooled, blocking)
+    lap("blocking", notify=False)  # the plan; its pairs are counted in the cells
+    eng = make_engine(engine, client)
+    shared_dir = None
+    try:
+        if partitions is None:
+            partitions = 1 if eng.name == "local" else max(MIN_DASK_PARTITIONS,
+                                                           len(eng.slots()))
+        sources: tuple[Any, ...] = (None, None)
+        if eng.name == "dask" and eng.workers_on_this_machine():
+            shared_dir = tempfile.mkdtemp(prefix="linkcore-shared-")
+            sources = shared_sources((None,), (pooled,), shared_dir) * 2
+        stages = PairStages.start(eng, pooled, pooled, plan, comparisons, partitions,
+                                  chunk_size, sources, within=True)
+        result = _dedupe_stages(
+            stages, pooled, source, [len(d) for d in parts], comparisons, lap, on_stage,
+            threshold=threshold, clustering=clustering, model=model, u_pairs=u_pairs,
+            em_max_iter=em_max_iter, seed=seed, dependence_correction=dependence_correction,
+            blocking_recall_budget=blocking_recall_budget, progress=progress)
+    finally:
+        eng.close()
+        if shared_dir is not None:  # the workers' mapped rows: encodings, never kept
+            shutil.rmtree(shared_dir, ignore_errors=True)
     names_arr = np.array(agencies, dtype=object)
-    ids = np.concatenate([d.record_ids for d in parts]).astype(object) if n else \
+    ids = np.concatenate([d.record_ids for d in parts]).astype(object) if len(pooled) else \
         np.zeros(0, object)
-    clusters = pd.DataFrame({"agency": names_arr[source], "id": ids, "cluster": labels})
-    order = keep[np.lexsort((right[keep], left[keep], -prob[keep]))]
+    clusters = pd.DataFrame({"agency": names_arr[source], "id": ids, "cluster": result.labels})
+    left, right, prob = result.left, result.right, result.prob
+    order = np.lexsort((right, left, -prob))
     pairs = pd.DataFrame({
         "agency_a": names_arr[source[left[order]]], "id_a": ids[left[order]],
         "agency_b": names_arr[source[right[order]]], "id_b": ids[right[order]],
-        "probability": prob[order], "match_weight": weights[order],
+        "probability": prob[order], "match_weight": result.weights[order],
     })
     timings["total"] = time.perf_counter() - t_start
-    return DedupeResult(clusters, pairs, fitted, quality, cand_stats, timings, threshold,
-                        clustering, tuple(agencies), tuple(len(d) for d in parts),
-                        dependence, salt)
+    fit = result.fit
+    return DedupeResult(clusters, pairs, fit.model, result.quality, result.stats, timings,
+                        threshold, clustering, tuple(agencies), tuple(len(d) for d in parts),
+                        fit.dependence, fit.salt)
 
 
-def _within_capture(ds: EncodedDataset, blocking: BlockingSpec, left: np.ndarray,
-                    right: np.ndarray, prob: np.ndarray, seed: int) -> dict[str, Any] | None:
-    """Capture-recapture estimate of blocking's recall (linkage/capture_recapture.py)."""
-    if len(ds) * (len(ds) - 1) // 2 == left.size:
-        return None  # every pair is a candidate
-    plan = plan_blocking(ds, ds, blocking)
-    sources = capture_sources(plan, ds.schema)
-    if len(sources) < 2:
-        return None
-    patterns = capture_patterns(sources, plan.keys_a, plan.keys_b, left, right)
-    sums = pair_sums(patterns, prob, len(sources))
-    return estimate_capture_recapture(sums, [name for name, _ in sources], seed=seed).to_dict()
+@dataclass
+class _StagesRun:
+    """What the pair stages of a deduplication gave: accepted pairs, clusters, estimates."""
+
+    left: np.ndarray
+    right: np.ndarray
+    prob: np.ndarray
+    weights: np.ndarray
+    labels: np.ndarray
+    quality: dict[str, Any]
+    stats: dict[str, Any]
+    fit: FittedScoring
 
 
-def _within_blocking_recall(left: np.ndarray, right: np.ndarray, n: int, comparator: Comparator,
-                            model: FellegiSunterModel, salt: SaltDependence,
-                            dependence: ExactDependence, threshold: float, budget: int,
-                            seed: int) -> dict[str, Any]:
-    """Share of likely pairs that blocking proposed: sampled records scored against all others.
-
-    The candidates are listed in both orders so that a sampled record's pairs are found
-    whichever side it is on; a record paired with itself scores 0 and is never counted.
-    """
-    codes = np.sort(np.concatenate((left * n + right, right * n + left)))
-    comparisons = model.comparisons
-
-    def score(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        lv = comparator.levels(a, b)
-        w = model.match_weights(lv)
-        w = dependence.adjust(salt.adjust(w, lv, comparisons), lv, comparisons)
-        p = weights_to_probabilities(w)
-        p[a == b] = 0.0
-        return p
-
-    if left.size == n * (n - 1) // 2:  # every pair is a candidate: blocking lost nothing
-        codes = np.arange(n * n, dtype=np.int64)
-    return estimate_blocking_recall(codes, n, n, score, threshold=max(threshold, 0.5),
-                                    budget=budget, seed=seed).to_dict()
+def _dedupe_stages(stages: PairStages, pooled: EncodedDataset, source: np.ndarray,
+                   sizes: list[int], comparisons: list, lap: Callable[..., None],
+                   on_stage: Callable[[str, dict[str, Any]], None] | None, *, threshold: float,
+                   clustering: str, model: FellegiSunterModel | None, u_pairs: int,
+                   em_max_iter: int, seed: int, dependence_correction: bool,
+                   blocking_recall_budget: int, progress: bool) -> _StagesRun:
+    """Cells, training, scoring, blocking's recall and the clusters, over the pooled records."""
+    n = len(pooled)
+    total = n * (n - 1) // 2
+    cells = run_pair_cells(stages, [c.n_levels for c in comparisons], progress)
+    cand, n_cand = cells.candidates, cells.candidates.n_pairs
+    rules = rule_stats(stages.plan, cells.rule_counts, cells.rule_seconds)
+    stats = {"n": n, "rules": [r.to_dict() for r in rules], "union": int(n_cand),
+             "reduction_ratio": 1.0 - n_cand / total if total else 1.0}
+    if on_stage is not None:
+        on_stage("blocking", stats)
+    lap("compare", cells.info())
+    fit = fit_and_score(stages, pooled, pooled, cand, comparisons, lap, model=model,
+                        u_pairs=u_pairs, em_max_iter=em_max_iter, seed=seed,
+                        dependence_correction=dependence_correction,
+                        all_pairs=n_cand == total, within=True, max_matches=max_matches(sizes))
+    if fit.model.is_fitted:
+        codes, prob, weights = stages.accepted(fit.scorer, threshold)
+    else:
+        codes, prob, weights = np.zeros(0, np.int64), np.zeros(0), np.zeros(0)
+    left, right = codes // max(n, 1), codes % max(n, 1)
+    expected = float((fit.p_patterns * cand.counts).sum()) if fit.p_patterns.size else 0.0
+    quality = _quality(threshold, n_cand, int(codes.size), float(prob.sum()), expected)
+    if fit.model.is_fitted and blocking_recall_budget > 0 and n >= 2:
+        capture = None
+        if n_cand == total:  # every pair is a candidate: blocking lost nothing
+            recall = exact_recall(n)
+        else:
+            sample = recall_sample(n, n, blocking_recall_budget, seed)
+            inside, outside, sum_in, sum_out = stages.blocking_recall_counts(
+                sample, fit.scorer, max(threshold, 0.5))
+            recall = recall_from_counts(inside, outside, sample.size, n, sum_in, sum_out, seed)
+            capture = capture_recapture(stages, fit.scorer, pooled.schema, seed)
+        quality = with_blocking_recall(quality, recall.to_dict(), capture)
+        lap("blocking_recall", {})
+    stages.cells.clear()  # the candidates and levels: let go before the clusters
+    labels = cluster_pairs(left, right, prob, source, clustering)
+    lap("cluster", {"pairs": int(codes.size), "clusters": int(labels.max()) + 1 if n else 0,
+                    "quality": quality})
+    return _StagesRun(left, right, prob, weights, labels, quality, stats, fit)

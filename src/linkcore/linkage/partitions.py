@@ -68,10 +68,10 @@ class Grid:
         b = self.bounds_a if side == "a" else self.bounds_b
         return [(int(s), int(e)) for s, e in zip(b[:-1], b[1:], strict=True)]
 
-    def cells(self) -> list[tuple[int, int]]:
-        """Every (p, q), the first side's range varying slowest."""
+    def cells(self, within: bool = False) -> list[tuple[int, int]]:
+        """Every (p, q), the first side's range varying slowest; ``within``: only p <= q."""
         return [(p, q) for p in range(self.bounds_a.size - 1)
-                for q in range(self.bounds_b.size - 1)]
+                for q in range(self.bounds_b.size - 1) if not within or p <= q]
 
 
 class Part:
@@ -281,10 +281,15 @@ class CellSummary:
 
 
 def pair_cell(part_a: Part, part_b: Part, plan: BlockingPlan,
-              comparisons: Sequence[FieldComparison], chunk_size: int) -> Cell:
-    """Task: the cell's candidate pairs by every blocking rule, and their comparison levels."""
+              comparisons: Sequence[FieldComparison], chunk_size: int,
+              within: bool = False) -> Cell:
+    """Task: the cell's candidate pairs by every blocking rule, and their comparison levels.
+
+    ``within``: both sides are one file (deduplication): pairs left < right only.
+    """
     codes, counts, seconds = cell_codes(plan, part_a.keys, part_b.keys,
-                                        (part_a.start, part_a.stop), (part_b.start, part_b.stop))
+                                        (part_a.start, part_a.stop), (part_b.start, part_b.stop),
+                                        within=within)
     t0 = time.perf_counter()
     n_b = max(plan.n_b, 1)
     comparator = part_a.comparator(part_b, comparisons, chunk_size)
@@ -355,12 +360,17 @@ def cell_table(cell: Cell, score: Callable[[np.ndarray], np.ndarray]
 
 def cell_recall(cell: Cell, part_a: Part, part_b: Part, comparisons: Sequence[FieldComparison],
                 chunk_size: int, rows: np.ndarray, score: Callable[[np.ndarray], np.ndarray],
-                threshold: float) -> tuple[int, int, np.ndarray, np.ndarray]:
+                threshold: float, rows_b: np.ndarray | None = None, within: bool = False
+                ) -> tuple[int, int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Task: the blocking-recall sample's likely matches in this cell, inside and outside it.
 
     ``rows``: the sampled rows of the first dataset that fall in this cell's range; each is
     scored against every row of the second dataset's range. Two counts come back, and each
     row's summed probability inside and outside (fixed point: see blocking_recall.count_likely).
+    ``within`` (one file, cells p <= q holding pairs left < right): a record is not its own
+    match, a pair counts as a candidate and is compared (smaller row first) in either order,
+    and ``rows_b`` (sampled rows in the second range of a cell off the diagonal) are scored
+    against the first range; their two sums come last (empty without them).
     """
     from linkcore.linkage.blocking_recall import count_likely
     from linkcore.linkage.model import weights_to_probabilities
@@ -368,13 +378,30 @@ def cell_recall(cell: Cell, part_a: Part, part_b: Part, comparisons: Sequence[Fi
     comparator = part_a.comparator(part_b, comparisons, chunk_size)
 
     def prob(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        if within:  # both in one range on the diagonal; off it left < right already
+            left, right = np.minimum(left, right), np.maximum(left, right)
         levels = comparator.levels(left - part_a.start, right - part_b.start)
-        return weights_to_probabilities(score(levels))
+        p = weights_to_probabilities(score(levels))
+        if within:
+            p[left == right] = 0.0
+        return p
 
-    out = count_likely(cell.codes, rows, np.arange(part_b.start, part_b.stop, dtype=np.int64),
-                       cell.n_b, prob, threshold)
+    n_b = max(cell.n_b, 1)
+    codes = cell.codes
+    swapped = (codes % n_b) * n_b + codes // n_b  # the pairs as (right, left)
+    if within and part_a.start == part_b.start:
+        codes = np.sort(np.concatenate((codes, swapped)))
+    inside, outside, sum_in, sum_out = count_likely(
+        codes, rows, np.arange(part_b.start, part_b.stop, dtype=np.int64), cell.n_b, prob,
+        threshold)
+    in_b = out_b = np.zeros(0, np.int64)
+    if within and rows_b is not None and rows_b.size:
+        got = count_likely(np.sort(swapped), rows_b,
+                           np.arange(part_a.start, part_a.stop, dtype=np.int64), cell.n_b,
+                           lambda left, right: prob(right, left), threshold)
+        inside, outside, in_b, out_b = inside + got[0], outside + got[1], got[2], got[3]
     release_datasets(part_a.ds, part_b.ds)
-    return out
+    return inside, outside, sum_in, sum_out, in_b, out_b
 
 
 def cell_capture(cell: Cell, part_a: Part, part_b: Part,
@@ -425,15 +452,21 @@ class PairStages:
     parts_b: dict[tuple[int, Any], Any] = field(default_factory=dict)
     cells: list[Any] = field(default_factory=list)
     homes: list[Any] = field(default_factory=list)
+    within: bool = False
+    coordinates: list[tuple[int, int]] = field(default_factory=list)
 
     @classmethod
     def start(cls, engine: LocalEngine | DaskEngine, ds_a: EncodedDataset,
               ds_b: EncodedDataset, plan: BlockingPlan, comparisons: Sequence[FieldComparison],
               partitions: int, chunk_size: int = DEFAULT_CHUNK_SIZE,
               sources: tuple[FileSource | SharedSource | None,
-                             FileSource | SharedSource | None] = (None, None)
-              ) -> PairStages:
+                             FileSource | SharedSource | None] = (None, None),
+              within: bool = False) -> PairStages:
         """Give each worker the parts its cells need (rows and key columns) and no more.
+
+        ``within``: ``ds_a`` and ``ds_b`` are one file (deduplication): only the cells (p, q)
+        with p <= q are made, and only their pairs left < right, so each pair of distinct
+        records is in one cell once.
 
         The cells are dealt to the engine's workers in runs of the grid's order (a worker
         gets whole row ranges of the first dataset where it can), and each worker gets its
@@ -448,8 +481,8 @@ class PairStages:
         no later task asks for it. Locally there is one worker, this process, and one copy.
         """
         grid = Grid.even(len(ds_a), len(ds_b), partitions)
-        out = cls(engine, grid, plan, tuple(comparisons), chunk_size)
-        cells = grid.cells()
+        out = cls(engine, grid, plan, tuple(comparisons), chunk_size, within=within)
+        cells = out.coordinates = grid.cells(within)
         slots = engine.slots()[:len(cells)]
         out.homes = [slots[k * len(slots) // len(cells)] for k in range(len(cells))]
         for side, ds, source, parts in (("a", ds_a, sources[0], out.parts_a),
@@ -480,9 +513,10 @@ class PairStages:
         light = self.plan.light()
         n_levels = [c.n_levels for c in self.comparisons]
         summaries = []
-        for (p, q), home in zip(self.grid.cells(), self.homes, strict=True):
+        for (p, q), home in zip(self.coordinates, self.homes, strict=True):
             cell = self.engine.submit(pair_cell, self.parts_a[p, home], self.parts_b[q, home],
-                                      light, self.comparisons, self.chunk_size, where=home)
+                                      light, self.comparisons, self.chunk_size, self.within,
+                                      where=home)
             self.cells.append(cell)
             summaries.append(self.engine.submit(cell_summary, cell, n_levels, where=home))
         return self.engine.gather(summaries, progress)
@@ -556,22 +590,30 @@ class PairStages:
         Each sampled row is scored against every record; per cell two integers and, per row,
         two fixed-point sums of probability come back (added over the cells: integers).
         """
+        def among(bounds: np.ndarray, k: int) -> np.ndarray:
+            return np.flatnonzero((rows >= bounds[k]) & (rows < bounds[k + 1]))
+
         handles, where = [], []
-        for k, (p, q) in enumerate(self.grid.cells()):
-            lo, hi = self.grid.bounds_a[p], self.grid.bounds_a[p + 1]
-            mine = np.flatnonzero((rows >= lo) & (rows < hi))
-            if mine.size:
+        for k, (p, q) in enumerate(self.coordinates):
+            mine = among(self.grid.bounds_a, p)
+            # one file: a sampled row in the second range meets the first range only here
+            theirs = among(self.grid.bounds_b, q) if self.within and p != q else mine[:0]
+            if mine.size or theirs.size:
                 home = self.homes[k]
                 handles.append(self.engine.submit(
                     cell_recall, self.cells[k], self.parts_a[p, home], self.parts_b[q, home],
-                    self.comparisons, self.chunk_size, rows[mine], score, threshold, where=home))
-                where.append(mine)
+                    self.comparisons, self.chunk_size, rows[mine], score, threshold,
+                    rows[theirs], self.within, where=home))
+                where.append((mine, theirs))
         got = self.engine.gather(handles)
         sum_in = np.zeros(rows.size, np.int64)
         sum_out = np.zeros(rows.size, np.int64)
-        for mine, g in zip(where, got, strict=True):
+        for (mine, theirs), g in zip(where, got, strict=True):
             sum_in[mine] += g[2]
             sum_out[mine] += g[3]
+            if theirs.size:
+                sum_in[theirs] += g[4]
+                sum_out[theirs] += g[5]
         return sum(g[0] for g in got), sum(g[1] for g in got), sum_in, sum_out
 
     def capture_counts(self, sources: Sequence[tuple[str, tuple[Any, ...]]]
@@ -581,7 +623,7 @@ class PairStages:
         got = self.engine.gather([
             self.engine.submit(cell_capture, c, self.parts_a[p, h], self.parts_b[q, h],
                                sources, n_levels, where=h)
-            for c, h, (p, q) in zip(self.cells, self.homes, self.grid.cells(), strict=True)])
+            for c, h, (p, q) in zip(self.cells, self.homes, self.coordinates, strict=True)])
         by_code: dict[int, list[tuple[np.ndarray, np.ndarray]]] = {}
         for cell in got:
             for code, patterns, counts in cell:
@@ -605,7 +647,9 @@ class PartitionedComparator:
 
     Stands in for a Comparator wherever the client chooses pairs (random pairs for u, training
     sessions, salt and blocking-recall samples): the pairs go out, levels (a byte a field) come
-    back, in the order asked.
+    back, in the order asked. On one file (``within``) a pair is compared as (smaller row,
+    larger row), the order in which the cells hold it (the cells p <= q are the only ones; and
+    a comparison of swapped names is not symmetric), whichever order it is asked in.
     """
 
     def __init__(self, stages: PairStages):
@@ -633,7 +677,11 @@ class PartitionedComparator:
             raise ParameterError("pair row numbers out of range")
         pa = np.searchsorted(st.grid.bounds_a, left, "right") - 1
         qb = np.searchsorted(st.grid.bounds_b, right, "right") - 1
+        if st.within:
+            left, right = np.minimum(left, right), np.maximum(left, right)
+            pa, qb = np.minimum(pa, qb), np.maximum(pa, qb)
         n_q = st.grid.bounds_b.size - 1
+        home_of = dict(zip(st.coordinates, st.homes, strict=True))
         cell = pa * n_q + qb
         order = np.argsort(cell, kind="stable")
         sorted_cell = cell[order]
@@ -643,7 +691,7 @@ class PartitionedComparator:
         for idx in groups:
             p, q = divmod(int(cell[idx[0]]), n_q)
             sa, sb = int(st.grid.bounds_a[p]), int(st.grid.bounds_b[q])
-            home = st.homes[p * n_q + q]
+            home = home_of[p, q]
             handles.append(st.engine.submit(levels_task, st.parts_a[p, home],
                                             st.parts_b[q, home], self.comparisons,
                                             st.chunk_size, left[idx] - sa, right[idx] - sb,

@@ -956,7 +956,7 @@ def link(
                                                            len(eng.slots()))
         if eng.name == "dask" and None in sources and eng.workers_on_this_machine():
             shared_dir = tempfile.mkdtemp(prefix="linkcore-shared-", dir=mapped_dir)
-            sources = _shared_sources(sources, (ds_a, ds_b), shared_dir)
+            sources = shared_sources(sources, (ds_a, ds_b), shared_dir)
         stages = PairStages.start(eng, ds_a, ds_b, plan, comparisons, partitions, chunk_size,
                                   sources)
         return _link_stages(
@@ -971,12 +971,12 @@ def link(
             shutil.rmtree(shared_dir, ignore_errors=True)
 
 
-def _shared_sources(sources: tuple[Any, Any], datasets: tuple[EncodedDataset, EncodedDataset],
-                    folder: str) -> tuple[Any, Any]:
+def shared_sources(sources: tuple[Any, ...], datasets: tuple[EncodedDataset, ...],
+                   folder: str) -> tuple[Any, ...]:
     """Write the datasets that have no file for workers on this machine to map (one error)."""
     try:
-        return tuple(share_dataset(ds, folder, side) if src is None else src
-                     for src, ds, side in zip(sources, datasets, "ab", strict=True))
+        return tuple(share_dataset(ds, folder, f"d{k}") if src is None else src
+                     for k, (src, ds) in enumerate(zip(sources, datasets, strict=True)))
     except OSError as exc:
         raise OutputError(
             f"cannot write the encodings shared with the dask workers into {folder} "
@@ -1003,49 +1003,19 @@ def _link_stages(stages: PairStages, ds_a: EncodedDataset, ds_b: EncodedDataset,
                  dependence_correction: bool, blocking_recall_budget: int) -> LinkResult:
     """Run the stages after blocking's plan: cells, training, scoring, resolution."""
     n_a, n_b = len(ds_a), len(ds_b)
-    summaries = _run_cells(stages, progress)
-    cand = PatternCounts(*merge_pattern_counts([(c.patterns, c.counts) for c in summaries],
-                                               n_levels))
-    n_cand = cand.n_pairs
-    n_rules = len(stages.plan.rules)
-    rule_counts = [sum(c.rule_counts[k] for c in summaries) for k in range(n_rules)]
-    rule_seconds = [sum(c.rule_seconds[k] for c in summaries) for k in range(n_rules)]
-    stats = pair_stats(n_a, n_b, rule_stats(stages.plan, rule_counts, rule_seconds), n_cand)
+    cells = run_pair_cells(stages, n_levels, progress)
+    cand, n_cand = cells.candidates, cells.candidates.n_pairs
+    stats = pair_stats(n_a, n_b, rule_stats(stages.plan, cells.rule_counts, cells.rule_seconds),
+                       n_cand)
     if on_stage is not None:
         on_stage("blocking", stats)
-    lap("compare", {"pairs": n_cand, "cells": len(summaries),
-                    "join_seconds": sum(rule_seconds),
-                    "compare_seconds": sum(c.compare_seconds for c in summaries)})
-
-    cmp = stages.comparator()
-    fitted = model if model is not None else FellegiSunterModel(comparisons)
-    if not fitted.is_fitted:
-        if n_a and n_b:
-            em = train_unsupervised(
-                fitted, cmp, ds_a, ds_b, cand, all_pairs=n_cand == n_a * n_b,
-                u_pairs=u_pairs, seed=seed, em_max_iter=em_max_iter,
-            )
-            lap("train", em.to_dict())
-        else:
-            lap("train", {})
-    dependence = ExactDependence((), {})
-    salt = SaltDependence()
-    comps = tuple(comparisons)
-    patterns = cand.patterns
-    if fitted.is_fitted:
-        if dependence_correction:
-            salt = salt_dependence(fitted, cmp, ds_a, ds_b, seed=seed)
-            before = Scorer(fitted, salt, dependence, comps)(patterns)
-            dependence = exact_dependence(fitted, ds_a, ds_b, cand,
-                                          weights_to_probabilities(before))
-    scorer = Scorer(fitted, salt, dependence, comps)
-    if fitted.is_fitted:
-        w_pat = scorer(patterns)
-    else:  # nothing to train on (an empty input): no pair can be scored
-        w_pat = np.zeros(0)
-    p_pat = weights_to_probabilities(w_pat)
-    lap("score", {"salt_groups": salt.to_dict()["groups"],
-                  "dependence_corrections": dependence.to_dict()["corrections"]})
+    lap("compare", cells.info())
+    fit = fit_and_score(stages, ds_a, ds_b, cand, comparisons, lap, model=model,
+                        u_pairs=u_pairs, em_max_iter=em_max_iter, seed=seed,
+                        dependence_correction=dependence_correction,
+                        all_pairs=n_cand == n_a * n_b)
+    fitted, scorer, salt, dependence = fit.model, fit.scorer, fit.salt, fit.dependence
+    p_pat, w_pat = fit.p_patterns, fit.w_patterns
 
     if fitted.is_fitted:
         codes_t, prob_t, weights_t = stages.accepted(scorer, threshold)
@@ -1066,7 +1036,7 @@ def _link_stages(stages: PairStages, ds_a: EncodedDataset, ds_b: EncodedDataset,
                 sample, scorer, max(threshold, 0.5))
             recall_b = recall_from_counts(inside, outside, sample.size, n_b, sum_in, sum_out,
                                           seed)
-            capture = _capture_recapture(stages, scorer, ds_a.schema, seed)
+            capture = capture_recapture(stages, scorer, ds_a.schema, seed)
         quality = with_blocking_recall(quality, recall_b.to_dict(), capture)
     ids_a, ids_b = ds_a.record_ids, ds_b.record_ids
     keep = np.flatnonzero(accepted)
@@ -1115,7 +1085,85 @@ def _link_stages(stages: PairStages, ds_a: EncodedDataset, ds_b: EncodedDataset,
     )
 
 
-def _capture_recapture(stages: PairStages, scorer: Scorer, schema: Any, seed: int
+@dataclass
+class CellCounts:
+    """What the cells sent back: the candidates' pattern counts and each rule's pairs and time."""
+
+    candidates: PatternCounts
+    rule_counts: list[int]
+    rule_seconds: list[float]
+    join_seconds: float
+    compare_seconds: float
+    cells: int
+
+    def info(self) -> dict[str, Any]:
+        """Return the compare stage's figures (for ``on_stage``)."""
+        return {"pairs": self.candidates.n_pairs, "cells": self.cells,
+                "join_seconds": self.join_seconds, "compare_seconds": self.compare_seconds}
+
+
+def run_pair_cells(stages: PairStages, n_levels: Sequence[int], progress: bool) -> CellCounts:
+    """Blocking and comparison in every cell; the counts added up in the client."""
+    summaries = _run_cells(stages, progress)
+    cand = PatternCounts(*merge_pattern_counts([(c.patterns, c.counts) for c in summaries],
+                                               n_levels))
+    n_rules = len(stages.plan.rules)
+    rule_counts = [sum(c.rule_counts[k] for c in summaries) for k in range(n_rules)]
+    rule_seconds = [sum(c.rule_seconds[k] for c in summaries) for k in range(n_rules)]
+    return CellCounts(cand, rule_counts, rule_seconds, sum(rule_seconds),
+                      sum(c.compare_seconds for c in summaries), len(summaries))
+
+
+@dataclass
+class FittedScoring:
+    """The model fitted on the cells' counts, its corrections, and every pattern's weight."""
+
+    model: FellegiSunterModel
+    scorer: Scorer
+    salt: SaltDependence
+    dependence: ExactDependence
+    w_patterns: np.ndarray
+    p_patterns: np.ndarray
+
+
+def fit_and_score(stages: PairStages, ds_a: EncodedDataset, ds_b: EncodedDataset,
+                  cand: PatternCounts, comparisons: Sequence[FieldComparison],
+                  lap: Callable[..., None], *, model: FellegiSunterModel | None, u_pairs: int,
+                  em_max_iter: int, seed: int, dependence_correction: bool, all_pairs: bool,
+                  within: bool = False, max_matches: int | None = None) -> FittedScoring:
+    """Train (unless ``model`` is fitted), measure the corrections, weigh every pattern.
+
+    Pairs the client chooses (random pairs, training sessions, salt samples) are compared in
+    the cells (``PairStages.comparator``). ``within``/``max_matches``: one file
+    (deduplication; see ``train_unsupervised``).
+    """
+    cmp = stages.comparator()
+    fitted = model if model is not None else FellegiSunterModel(list(comparisons))
+    if not fitted.is_fitted:
+        if len(ds_a) and len(ds_b) and (not within or len(ds_a) >= 2):
+            em = train_unsupervised(
+                fitted, cmp, ds_a, ds_b, cand, all_pairs=all_pairs, u_pairs=u_pairs, seed=seed,
+                em_max_iter=em_max_iter, within=within, max_matches=max_matches)
+            lap("train", em.to_dict())
+        else:
+            lap("train", {})
+    dependence = ExactDependence((), {})
+    salt = SaltDependence()
+    comps = tuple(comparisons)
+    if fitted.is_fitted and dependence_correction:
+        salt = salt_dependence(fitted, cmp, ds_a, ds_b, seed=seed, within=within)
+        before = Scorer(fitted, salt, dependence, comps)(cand.patterns)
+        dependence = exact_dependence(fitted, ds_a, ds_b, cand,
+                                      weights_to_probabilities(before), within=within)
+    scorer = Scorer(fitted, salt, dependence, comps)
+    # nothing to train on (an empty input): no pair can be scored
+    w_pat = scorer(cand.patterns) if fitted.is_fitted else np.zeros(0)
+    lap("score", {"salt_groups": salt.to_dict()["groups"],
+                  "dependence_corrections": dependence.to_dict()["corrections"]})
+    return FittedScoring(fitted, scorer, salt, dependence, w_pat, weights_to_probabilities(w_pat))
+
+
+def capture_recapture(stages: PairStages, scorer: Scorer, schema: Any, seed: int
                        ) -> dict[str, Any] | None:
     """Capture-recapture estimate of blocking's recall over its passes (capture_recapture.py)."""
     sources = capture_sources(stages.plan, schema)
@@ -1132,7 +1180,7 @@ def _run_cells(stages: PairStages, progress: bool) -> list[Any]:
         return stages.run_cells()
     from tqdm import tqdm
 
-    with tqdm(total=len(stages.grid.cells()), desc="blocking and comparing", unit="cell",
+    with tqdm(total=len(stages.coordinates), desc="blocking and comparing", unit="cell",
               leave=False) as bar:
         return stages.run_cells(progress=bar.update)
 
