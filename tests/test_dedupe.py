@@ -8,6 +8,8 @@ import itertools
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from linkcore.errors import IncompatibleDatasetsError, ParameterError
 from linkcore.evaluate import cluster_metrics
@@ -167,3 +169,41 @@ def test_pooled_files_may_hold_more_matches_than_records():
     result = link_and_dedupe(encoded, names=["1", "2", "3", "4"], blocking_recall_budget=0)
     estimated = result.model.training["lambda"]["estimated_matches"]
     assert estimated > len(truth) and estimated == pytest.approx(true_pairs, rel=0.2)
+
+
+def _checked_reference(left, right, prob, source, n):
+    """The checked clustering in plain Python (the compiled one must give its partition)."""
+    accepted = set((np.minimum(left, right) * n + np.maximum(left, right)).tolist())
+    label = list(range(n))
+    for k in np.lexsort((right, left, -prob)).tolist():
+        a, b = label[int(left[k])], label[int(right[k])]
+        if a == b:
+            continue
+        ma = [x for x in range(n) if label[x] == a]
+        mb = [y for y in range(n) if label[y] == b]
+        if any(source[x] == source[y] and min(x, y) * n + max(x, y) not in accepted
+               for x in ma for y in mb):
+            continue
+        for y in mb:
+            label[y] = a
+    return np.unique(label, return_inverse=True)[1]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 12).flatmap(lambda n: st.tuples(
+    st.just(n),
+    st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1),
+                       st.sampled_from([0.5, 0.6, 0.9, 0.99])), max_size=30),
+    st.lists(st.integers(0, 2), min_size=n, max_size=n))))
+def test_checked_clustering_equals_the_plain_reference(case):
+    n, edges, source = case
+    edges = [(a, b, p) for a, b, p in edges if a != b]
+    left = np.array([e[0] for e in edges], np.int64)
+    right = np.array([e[1] for e in edges], np.int64)
+    prob = np.array([e[2] for e in edges], float)
+    source = np.array(source, np.int64)
+    got = cluster_pairs(left, right, prob, source, "checked")
+    want = _checked_reference(left, right, prob, source, n)
+    # the same partition: each label of one maps to one label of the other
+    assert len(set(zip(got.tolist(), want.tolist(), strict=True))) == len(set(got.tolist())) \
+        == len(set(want.tolist()))

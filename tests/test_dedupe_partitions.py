@@ -151,6 +151,14 @@ def test_cli_dedupe_on_workers_writes_the_same_clusters(encoded, tmp_path):
         assert r.exit_code == 0, r.output
         outs[label] = pd.read_csv(out, dtype=str)
     assert outs["here"].equals(outs["cells"]) and outs["here"].equals(outs["workers"])
+    many = []
+    for extra in ([], ["--partitions", "2"]):  # three files, each pair linked on its own
+        out = tmp_path / f"many{len(extra)}.csv"
+        r = CliRunner().invoke(main, ["link", *files, "-o", str(out), "--project-key-file",
+                                      str(tmp_path / "project.key"), "--quiet", *extra])
+        assert r.exit_code == 0, r.output
+        many.append(pd.read_csv(out, dtype=str))
+    assert many[0].equals(many[1])
     r = CliRunner().invoke(main, ["link", *files, "--dedupe", "-o", str(tmp_path / "x.csv"),
                                   "--project-key-file", str(tmp_path / "project.key"),
                                   "--partitions", "0"])

@@ -147,7 +147,8 @@ link = click.Command(
               help="Accept pairs whose match probability is at least this (0 to 1).")
 @_many_options
 @cluster_options(partitions_help="Row ranges of the pooled records (P (P + 1) / 2 cells of "
-                                 "work); default 1 locally, on dask one per worker (at least 2).")
+                                 "work); default 1 locally, on dask one more than the workers "
+                                 "(at least 3).")
 @force_option
 @common_options
 @guarded

@@ -73,6 +73,13 @@ from linkcore.linkage.pipeline import (
 )
 from linkcore.linkage.salt import SaltDependence
 
+#: On dask, the pooled records are cut into one range more than ``link``'s default
+#: (MIN_DASK_PARTITIONS or one per worker): the cells p <= q of P = W ranges cannot be dealt
+#: evenly to W = 2 workers (3/4 of the pairs to one), P = W + 1 nearly can (5/9). 10^6 pooled
+#: records on 2 workers: 72.1 s with 2 ranges, 61.2 s with 3, 69.4 s with 4, against 62.4 s
+#: on the local engine (benchmarks/dedupe_scale.py, docs/scale.md).
+DASK_EXTRA_PARTITIONS = 1
+
 #: How accepted pairs become clusters (``clustering=``); "checked" is the default.
 #: - checked: pairs joined most probable first; two records of one agency end in one cluster
 #:   only if their own pair is accepted (a within-agency duplicate needs its own evidence).
@@ -263,41 +270,10 @@ def _checked(left: np.ndarray, right: np.ndarray, prob: np.ndarray, source: np.n
 
     Two clusters merge unless some record of one and some record of the other come from the
     same agency without an accepted pair between them: a person's two records in one file are
-    put together on their own evidence, never only because each resembles a third record.
+    put together on their own evidence, never only because each resembles a third record
+    (``resolve.checked_roots``, compiled).
     """
-    accepted = set((np.minimum(left, right) * n + np.maximum(left, right)).tolist())
-    parent = list(range(n))
-    members: dict[int, list[int]] = {}
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    order = np.lexsort((right, left, -prob))
-    src = source.tolist()
-    for k in order.tolist():
-        ra, rb = find(int(left[k])), find(int(right[k]))
-        if ra == rb:
-            continue
-        ma, mb = members.get(ra, [ra]), members.get(rb, [rb])
-        clash = False
-        for x in ma:
-            for y in mb:
-                if src[x] == src[y] and (min(x, y) * n + max(x, y)) not in accepted:
-                    clash = True
-                    break
-            if clash:
-                break
-        if clash:
-            continue
-        if len(ma) < len(mb):
-            ra, rb, ma, mb = rb, ra, mb, ma
-        parent[rb] = ra
-        members[ra] = ma + mb
-        members.pop(rb, None)
-    return np.array([find(x) for x in range(n)], dtype=np.int64)
+    return _resolve.checked_roots(left, right, prob, source, n)
 
 
 # --------------------------------------------------------------------------- entry points
@@ -334,9 +310,10 @@ def link_and_dedupe(
     Every pair of distinct records is a possible match, within a file or across files (pairs
     i < j of the pooled records). ``names``: each file's agency name (default: a path's name
     stem, else 1, 2, ...). ``clustering``: see CLUSTERINGS. The pair stages run over a grid of
-    ``partitions`` row ranges of the pooled records (the cells p <= q), in this process or on
-    dask.distributed, as ``link``'s do, with the same result bit for bit whatever the engine and
-    the partitions; the clusters are formed in this process. The other options are ``link``'s.
+    ``partitions`` row ranges of the pooled records (the cells p <= q; by default 1 locally,
+    see DASK_EXTRA_PARTITIONS on dask), in this process or on dask.distributed, as ``link``'s
+    do, with the same result bit for bit whatever the engine and the partitions; the clusters
+    are formed in this process. The other options are ``link``'s.
     """
     threshold = _check_options(threshold, "none", engine)
     seed = _check_seed(seed)
@@ -381,7 +358,8 @@ def link_and_dedupe(
     try:
         if partitions is None:
             partitions = 1 if eng.name == "local" else max(MIN_DASK_PARTITIONS,
-                                                           len(eng.slots()))
+                                                           len(eng.slots())) + \
+                DASK_EXTRA_PARTITIONS
         sources: tuple[Any, ...] = (None, None)
         if eng.name == "dask" and eng.workers_on_this_machine():
             shared_dir = tempfile.mkdtemp(prefix="linkcore-shared-")

@@ -468,23 +468,28 @@ class PairStages:
         with p <= q are made, and only their pairs left < right, so each pair of distinct
         records is in one cell once.
 
-        The cells are dealt to the engine's workers in runs of the grid's order (a worker
-        gets whole row ranges of the first dataset where it can), and each worker gets its
-        own copy of every part its cells pair, so that no cell waits for rows to move from
-        another worker. A side with a ``FileSource`` has its parts read by the workers from
-        the file itself (the row groups or parts holding their rows), each worker its own; a
-        side with a ``SharedSource`` (workers on this machine) has them mapped by each worker
-        from the arrays this process wrote, only the record ids travelling in the task;
-        otherwise the rows travel in the task to the first worker that needs them, and every
-        worker, that one too, holds the part under a key of its own (``copy_part``): dask's
-        memory manager may drop either replica of the shared key once the copies exist, and
-        no later task asks for it. Locally there is one worker, this process, and one copy.
+        The cells are dealt to the engine's workers in runs of the grid's order of about equal
+        pairs (a worker gets whole row ranges of the first dataset where it can), and each
+        worker gets its own copy of every part its cells pair, so that no cell waits for rows
+        to move from another worker. A side with a ``FileSource`` has its parts read by the
+        workers from the file itself (the row groups or parts holding their rows), each worker
+        its own; a side with a ``SharedSource`` (workers on this machine) has them mapped by
+        each worker from the arrays this process wrote, only the record ids travelling in the
+        task; otherwise the rows travel in the task to the first worker that needs them, and
+        every worker, that one too, holds the part under a key of its own (``copy_part``):
+        dask's memory manager may drop either replica of the shared key once the copies
+        exist, and no later task asks for it. Locally there is one worker, this process, and
+        one copy.
         """
         grid = Grid.even(len(ds_a), len(ds_b), partitions)
         out = cls(engine, grid, plan, tuple(comparisons), chunk_size, within=within)
         cells = out.coordinates = grid.cells(within)
         slots = engine.slots()[:len(cells)]
-        out.homes = [slots[k * len(slots) // len(cells)] for k in range(len(cells))]
+        # runs of about equal work: a cell on the diagonal of one file holds half the pairs
+        weight = np.array([1 if within and p == q else 2 for p, q in cells], np.int64)
+        before = np.cumsum(weight) - weight
+        total = max(int(weight.sum()), 1)
+        out.homes = [slots[int(b) * len(slots) // total] for b in before]
         for side, ds, source, parts in (("a", ds_a, sources[0], out.parts_a),
                                         ("b", ds_b, sources[1], out.parts_b)):
             ranges = grid.ranges(side)

@@ -495,6 +495,67 @@ def _party_union_kernel(order, a, b, party_bits):  # pragma: no cover - numba
     return roots
 
 
+@njit(cache=True)
+def _checked_union_kernel(order, left, right, source, accepted, n):  # pragma: no cover - numba
+    """Union pairs in ``order`` unless two records of one source would join without their pair.
+
+    Their own pair must be among the sorted codes ``accepted`` (``min * n + max``); returns
+    each record's root.
+    """
+    parent = np.arange(n)
+    size = np.ones(n, dtype=np.int64)
+    following = np.full(n, -1, dtype=np.int64)  # a cluster's records: a list from its root
+    last = np.arange(n)
+    for k in range(order.size):
+        i = order[k]
+        ra = _find(parent, left[i])
+        rb = _find(parent, right[i])
+        if ra == rb:
+            continue
+        clash = False
+        x = ra
+        while x >= 0 and not clash:
+            y = rb
+            while y >= 0:
+                if source[x] == source[y]:
+                    code = min(x, y) * n + max(x, y)
+                    at = np.searchsorted(accepted, code)
+                    if at >= accepted.size or accepted[at] != code:
+                        clash = True
+                        break
+                y = following[y]
+            x = following[x]
+        if clash:
+            continue
+        if size[ra] < size[rb]:
+            ra, rb = rb, ra
+        parent[rb] = ra
+        size[ra] += size[rb]
+        following[last[ra]] = rb
+        last[ra] = last[rb]
+    roots = np.empty(n, dtype=np.int64)
+    for x in range(n):
+        roots[x] = _find(parent, x)
+    return roots
+
+
+def checked_roots(left: np.ndarray, right: np.ndarray, prob: np.ndarray, source: np.ndarray,
+                  n: int) -> np.ndarray:
+    """Return each of ``n`` records' cluster root, pairs joined most probable first.
+
+    Ties by (left, right). Two clusters merge unless a record of one and a record of the other
+    have the same ``source`` without their own pair among the given ones.
+    """
+    left = np.ascontiguousarray(left, dtype=np.int64)
+    right = np.ascontiguousarray(right, dtype=np.int64)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    accepted = np.unique(np.minimum(left, right) * n + np.maximum(left, right))
+    order = np.lexsort((right, left, -np.asarray(prob, dtype=np.float64)))
+    return _checked_union_kernel(order, left, right,
+                                 np.ascontiguousarray(source, dtype=np.int64), accepted, n)
+
+
 def clusters_one_per_party(
     party_left: np.ndarray,
     left: np.ndarray,
