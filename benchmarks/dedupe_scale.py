@@ -27,7 +27,6 @@ import argparse
 import os
 import pickle
 import platform
-import resource
 import subprocess
 import sys
 import tempfile
@@ -35,25 +34,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
-
-HERE = Path(__file__).resolve().parent
-
-
-def peak_gb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
-
-
-def worker_peak_kb() -> int:
-    """A worker's own peak memory, VmHWM (run on each worker; see link_scale.py)."""
-    with open("/proc/self/status", encoding="ascii") as fh:
-        for line in fh:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    return 0
-
-
-def load() -> str:
-    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+from link_scale import load, peak_gb, worker_peak_kb  # benchmarks/ is the script's folder
 
 
 def make_data(records: int, agencies: int, duplicate: float, seed: int, folder: Path) -> None:

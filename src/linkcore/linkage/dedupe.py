@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import shutil
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -33,7 +31,6 @@ import numpy as np
 import pandas as pd
 
 from linkcore.dataset import EncodedDataset, check_compatible
-from linkcore.engines import make_engine
 from linkcore.errors import ParameterError
 from linkcore.linkage import resolve as _resolve
 from linkcore.linkage.blocking import (
@@ -55,7 +52,6 @@ from linkcore.linkage.model import FellegiSunterModel
 from linkcore.linkage.partitions import PairStages
 from linkcore.linkage.pipeline import (
     DEFAULT_U_PAIRS,
-    MIN_DASK_PARTITIONS,
     DatasetLike,
     ExactDependence,
     FittedScoring,
@@ -67,8 +63,8 @@ from linkcore.linkage.pipeline import (
     _quality,
     capture_recapture,
     fit_and_score,
+    pair_engine,
     run_pair_cells,
-    shared_sources,
     with_blocking_recall,
 )
 from linkcore.linkage.salt import SaltDependence
@@ -353,28 +349,15 @@ def link_and_dedupe(
     comparisons = _model_comparisons(model, comparisons_for(pooled, include_clk=include_clk))
     plan = plan_blocking(pooled, pooled, blocking)
     lap("blocking", notify=False)  # the plan; its pairs are counted in the cells
-    eng = make_engine(engine, client)
-    shared_dir = None
-    try:
-        if partitions is None:
-            partitions = 1 if eng.name == "local" else max(MIN_DASK_PARTITIONS,
-                                                           len(eng.slots())) + \
-                DASK_EXTRA_PARTITIONS
-        sources: tuple[Any, ...] = (None, None)
-        if eng.name == "dask" and eng.workers_on_this_machine():
-            shared_dir = tempfile.mkdtemp(prefix="linkcore-shared-")
-            sources = shared_sources((None,), (pooled,), shared_dir) * 2
+    with pair_engine(engine, client, partitions, (None,), (pooled,),
+                     extra_partitions=DASK_EXTRA_PARTITIONS) as (eng, partitions, sources):
         stages = PairStages.start(eng, pooled, pooled, plan, comparisons, partitions,
-                                  chunk_size, sources, within=True)
+                                  chunk_size, sources * 2, within=True)
         result = _dedupe_stages(
             stages, pooled, source, [len(d) for d in parts], comparisons, lap, on_stage,
             threshold=threshold, clustering=clustering, model=model, u_pairs=u_pairs,
             em_max_iter=em_max_iter, seed=seed, dependence_correction=dependence_correction,
             blocking_recall_budget=blocking_recall_budget, progress=progress)
-    finally:
-        eng.close()
-        if shared_dir is not None:  # the workers' mapped rows: encodings, never kept
-            shutil.rmtree(shared_dir, ignore_errors=True)
     names_arr = np.array(agencies, dtype=object)
     ids = np.concatenate([d.record_ids for d in parts]).astype(object) if len(pooled) else \
         np.zeros(0, object)

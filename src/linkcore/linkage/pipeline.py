@@ -17,13 +17,14 @@ are. ``link_many`` links several datasets pairwise and groups the links into clu
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -948,15 +949,8 @@ def link(
     plan = plan_blocking(ds_a, ds_b, blocking)
     lap("blocking", notify=False)  # the plan; its pairs are counted in the cells
 
-    eng = make_engine(engine, client)
-    shared_dir = None
-    try:
-        if partitions is None:
-            partitions = 1 if eng.name == "local" else max(MIN_DASK_PARTITIONS,
-                                                           len(eng.slots()))
-        if eng.name == "dask" and None in sources and eng.workers_on_this_machine():
-            shared_dir = tempfile.mkdtemp(prefix="linkcore-shared-", dir=mapped_dir)
-            sources = shared_sources(sources, (ds_a, ds_b), shared_dir)
+    with pair_engine(engine, client, partitions, sources, (ds_a, ds_b), mapped_dir) as (
+            eng, partitions, sources):
         stages = PairStages.start(eng, ds_a, ds_b, plan, comparisons, partitions, chunk_size,
                                   sources)
         return _link_stages(
@@ -965,6 +959,30 @@ def link(
             u_pairs=u_pairs, em_max_iter=em_max_iter, seed=seed, chunk_size=chunk_size,
             return_candidates=return_candidates, dependence_correction=dependence_correction,
             blocking_recall_budget=blocking_recall_budget)
+
+
+@contextlib.contextmanager
+def pair_engine(engine: str, client: Any, partitions: int | None, sources: tuple[Any, ...],
+                datasets: tuple[EncodedDataset, ...],
+                mapped_dir: str | os.PathLike[str] | None = None, extra_partitions: int = 0
+                ) -> Iterator[tuple[Any, int, tuple[Any, ...]]]:
+    """Yield the engine, the partitions and each dataset's source; close and clean up after.
+
+    ``partitions`` None: 1 locally; on dask MIN_DASK_PARTITIONS or one per worker, plus
+    ``extra_partitions``. On dask with every worker on this machine, the datasets without a
+    source (no file) are written once for the workers to map, in a private folder removed at
+    the end.
+    """
+    eng = make_engine(engine, client)
+    shared_dir = None
+    try:
+        if partitions is None:
+            partitions = 1 if eng.name == "local" else max(MIN_DASK_PARTITIONS,
+                                                           len(eng.slots())) + extra_partitions
+        if eng.name == "dask" and None in sources and eng.workers_on_this_machine():
+            shared_dir = tempfile.mkdtemp(prefix="linkcore-shared-", dir=mapped_dir)
+            sources = shared_sources(sources, datasets, shared_dir)
+        yield eng, partitions, sources
     finally:
         eng.close()
         if shared_dir is not None:  # the workers' mapped rows: encodings, never kept

@@ -465,6 +465,24 @@ def _find(parent, x):  # pragma: no cover - numba
 
 
 @njit(cache=True)
+def _union(parent, size, ra, rb):  # pragma: no cover - numba
+    """Join root ``rb``'s tree to ``ra``'s or the other way (the smaller under the larger)."""
+    if size[ra] < size[rb]:
+        ra, rb = rb, ra
+    parent[rb] = ra
+    size[ra] += size[rb]
+    return ra, rb
+
+
+@njit(cache=True)
+def _roots(parent):  # pragma: no cover - numba
+    roots = np.empty(parent.size, dtype=np.int64)
+    for x in range(parent.size):
+        roots[x] = _find(parent, x)
+    return roots
+
+
+@njit(cache=True)
 def _party_union_kernel(order, a, b, party_bits):  # pragma: no cover - numba
     n_nodes, n_words = party_bits.shape
     parent = np.arange(n_nodes)
@@ -483,16 +501,10 @@ def _party_union_kernel(order, a, b, party_bits):  # pragma: no cover - numba
                 break
         if clash:
             continue
-        if size[ra] < size[rb]:
-            ra, rb = rb, ra
-        parent[rb] = ra
-        size[ra] += size[rb]
+        ra, rb = _union(parent, size, ra, rb)
         for w in range(n_words):
             bits[ra, w] |= bits[rb, w]
-    roots = np.empty(n_nodes, dtype=np.int64)
-    for x in range(n_nodes):
-        roots[x] = _find(parent, x)
-    return roots
+    return _roots(parent)
 
 
 @njit(cache=True)
@@ -527,16 +539,10 @@ def _checked_union_kernel(order, left, right, source, accepted, n):  # pragma: n
             x = following[x]
         if clash:
             continue
-        if size[ra] < size[rb]:
-            ra, rb = rb, ra
-        parent[rb] = ra
-        size[ra] += size[rb]
+        ra, rb = _union(parent, size, ra, rb)
         following[last[ra]] = rb
         last[ra] = last[rb]
-    roots = np.empty(n, dtype=np.int64)
-    for x in range(n):
-        roots[x] = _find(parent, x)
-    return roots
+    return _roots(parent)
 
 
 def checked_roots(left: np.ndarray, right: np.ndarray, prob: np.ndarray, source: np.ndarray,
