@@ -658,6 +658,49 @@ def test_delta_pairs_are_the_full_runs_pairs_that_touch_the_delta():
     assert incremental.rules_from_json(incremental.rules_to_json(kept)) == kept
 
 
+@pytest.mark.parametrize("limit", [None, 4, 30])
+def test_delta_pairs_leave_out_joins_the_keys_make_and_lose_no_pair(monkeypatch, limit):
+    """A field-agreement join whose column implies a key joined already adds nothing."""
+    from linkcore.linkage import incremental
+
+    pooled = pool_of(months()[0])
+    kept = incremental.freeze(pooled)
+    rules = kept if limit is None else [type(r)(**{**r.__dict__, "max_block_pairs": limit})
+                                        for r in kept]
+    keys, specs = incremental.join_keys(pooled, rules)
+    joins = []
+    real_join = incremental.join_rows
+    monkeypatch.setattr(incremental, "join_rows",
+                        lambda *a, **k: joins.append(1) or real_join(*a, **k))
+    rng = np.random.default_rng(3)
+    for size in (1, 40, 300):
+        delta = np.sort(rng.choice(len(pooled), size, replace=False))
+        joins.clear()
+        got = incremental.delta_pairs(keys, specs, delta)
+        n_skipping = len(joins)
+        with monkeypatch.context() as m:  # the reference: every join run
+            m.setattr(incremental, "_implies_rows", lambda *a: False)
+            joins.clear()
+            want = incremental.delta_pairs(keys, specs, delta)
+        assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])
+        if limit is None:
+            assert n_skipping < len(joins)
+        # and between two sets of rows (new records against withdrawn ones), no block limit
+        other = np.sort(rng.choice(len(pooled), size, replace=False))
+        got = incremental.pairs_between(keys[delta], keys[other], specs)
+        assert size == 1 or got[0].size
+        with monkeypatch.context() as m:
+            m.setattr(incremental, "_implies_rows", lambda *a: False)
+            want = incremental.pairs_between(keys[delta], keys[other], specs)
+        assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])
+
+
+def pool_of(files):
+    from linkcore.linkage.dedupe import pool
+
+    return pool(list(files.values()))[0]
+
+
 def _assign(old, links, old_links, first_month=None):
     """Run the id assignment on rows 0..n-1, one record per agency, clusters as components."""
     n = len(old)

@@ -10,6 +10,9 @@ records are joined against the stored key columns (``delta_pairs``): a block is 
 its size over the whole population, squared, exceeds the rule's limit, as the full run's
 ``oversized_blocks`` does. So the pairs are exactly the full run's pairs that touch a new or
 changed record, and no record's filters are read or hashed unless it shares a block with one.
+A join on two fields is not run in a month where one of them implies a key joined already, over
+the rows that share its values with the month's records (a name salted with the date of birth
+and the date-of-birth key): it would add no pair.
 """
 
 from __future__ import annotations
@@ -158,6 +161,8 @@ def delta_pairs(keys: np.ndarray, specs: Sequence[JoinSpec], delta: np.ndarray
     union = _CodeUnion()
     delta = np.asarray(delta, dtype=np.int64)
     masks: dict[tuple[int, bool], np.ndarray] = {}
+    singles: list[tuple[int, np.ndarray]] = []  # one-column joins done: column, blocks left out
+    covers: dict[int, bool] = {}
 
     def sharing(c: int, skip_zero: bool) -> np.ndarray:
         """Rows whose key column ``c`` holds a value of some delta row's (one pass a column)."""
@@ -168,7 +173,25 @@ def delta_pairs(keys: np.ndarray, specs: Sequence[JoinSpec], delta: np.ndarray
             masks[(c, skip_zero)] = pd.Series(keys[:, c], copy=False).isin(values).to_numpy()
         return masks[(c, skip_zero)]
 
+    def covered(c: int) -> bool:
+        """Whether a one-column join done already makes every pair a join on ``c`` could.
+
+        Among the rows sharing column ``c``'s value with a delta row, equal ``c`` must imply
+        an equal, present key of that join outside its left-out blocks (a name salted with
+        the date of birth and the date-of-birth key): then a join on ``c`` and another
+        column adds no pair, and is not run.
+        """
+        if c not in covers:
+            rows = np.flatnonzero(sharing(c, True))
+            covers[c] = rows.size == 0 or any(
+                _implies_rows(keys[rows, c], keys[rows, k], left_out)
+                for k, left_out in singles)
+        return covers[c]
+
     for spec in specs:
+        if len(spec.sources) == 2 and spec.skip_zero and (covered(spec.sources[0])
+                                                           or covered(spec.sources[1])):
+            continue
         # a row can share the join's key with a delta row only if it shares every source
         # column's value with some delta row: only those rows' keys are combined and joined
         member = sharing(spec.sources[0], spec.skip_zero)
@@ -189,8 +212,31 @@ def delta_pairs(keys: np.ndarray, specs: Sequence[JoinSpec], delta: np.ndarray
         keep = a != b
         a, b = a[keep], b[keep]
         union.add(np.minimum(a, b) * n + np.maximum(a, b))
+        if len(spec.sources) == 1 and spec.skip_zero:
+            singles.append((spec.sources[0], np.zeros(0, np.uint64) if exclude is None
+                            else np.sort(np.asarray(exclude, dtype=np.uint64))))
     codes = union.result()
     return codes // max(n, 1), codes % max(n, 1)
+
+
+def _implies_rows(s: np.ndarray, k: np.ndarray, left_out: np.ndarray) -> bool:
+    """Whether, over these rows, equal present ``s`` implies an equal key ``k`` that joins.
+
+    ``k`` joins when it is present (not 0) and not among the sorted ``left_out`` blocks.
+    """
+    present = s != 0
+    s, k = s[present], k[present]
+    if s.size == 0:
+        return True
+    if bool((k == 0).any()):
+        return False
+    if left_out.size:
+        at = np.minimum(np.searchsorted(left_out, k), left_out.size - 1)
+        if bool((left_out[at] == k).any()):
+            return False
+    order = np.argsort(s, kind="stable")
+    s, k = s[order], k[order]
+    return not bool(((s[1:] == s[:-1]) & (k[1:] != k[:-1])).any())
 
 
 def pairs_between(keys_a: np.ndarray, keys_b: np.ndarray, specs: Sequence[JoinSpec]
@@ -198,7 +244,19 @@ def pairs_between(keys_a: np.ndarray, keys_b: np.ndarray, specs: Sequence[JoinSp
     """Pairs (i, j) of rows of two small key tables that share some join's key (no block limit)."""
     union = _CodeUnion()
     n_b = keys_b.shape[0]
+    both = np.concatenate([keys_a, keys_b])
+    none = np.zeros(0, np.uint64)
+    singles = [s.sources[0] for s in specs if len(s.sources) == 1 and s.skip_zero]
+    covers: dict[int, bool] = {}
+
+    def covered(c: int) -> bool:
+        if c not in covers:
+            covers[c] = any(_implies_rows(both[:, c], both[:, k], none) for k in singles)
+        return covers[c]
+
     for spec in specs:
+        if len(spec.sources) == 2 and spec.skip_zero and any(covered(c) for c in spec.sources):
+            continue  # a one-column join makes every pair this one could (see delta_pairs)
         left, right = join_rows(spec.column(keys_a), spec.column(keys_b),
                                 skip_zero=spec.skip_zero)
         union.add(left * n_b + right)
