@@ -43,9 +43,6 @@ from linkcore.linkage.blocking import (
 )
 from linkcore.linkage.blocking_recall import (
     DEFAULT_BUDGET,
-    exact_recall,
-    recall_from_counts,
-    recall_sample,
 )
 from linkcore.linkage.compare import DEFAULT_CHUNK_SIZE, comparisons_for
 from linkcore.linkage.model import FellegiSunterModel
@@ -61,7 +58,7 @@ from linkcore.linkage.pipeline import (
     _load,
     _model_comparisons,
     _quality,
-    capture_recapture,
+    blocking_recall_of_stages,
     fit_and_score,
     pair_engine,
     run_pair_cells,
@@ -419,16 +416,9 @@ def _dedupe_stages(stages: PairStages, pooled: EncodedDataset, source: np.ndarra
     expected = float((fit.p_patterns * cand.counts).sum()) if fit.p_patterns.size else 0.0
     quality = _quality(threshold, n_cand, int(codes.size), float(prob.sum()), expected)
     if fit.model.is_fitted and blocking_recall_budget > 0 and n >= 2:
-        capture = None
-        if n_cand == total:  # every pair is a candidate: blocking lost nothing
-            recall = exact_recall(n)
-        else:
-            sample = recall_sample(n, n, blocking_recall_budget, seed)
-            inside, outside, sum_in, sum_out = stages.blocking_recall_counts(
-                sample, fit.scorer, max(threshold, 0.5))
-            recall = recall_from_counts(inside, outside, sample.size, n, sum_in, sum_out, seed)
-            capture = capture_recapture(stages, fit.scorer, pooled.schema, seed)
-        quality = with_blocking_recall(quality, recall.to_dict(), capture)
+        quality = with_blocking_recall(quality, *blocking_recall_of_stages(
+            stages, fit.scorer, pooled.schema, all_pairs=n_cand == total,
+            budget=blocking_recall_budget, threshold=threshold, seed=seed))
         lap("blocking_recall", {})
     stages.cells.clear()  # the candidates and levels: let go before the clusters
     labels = cluster_pairs(left, right, prob, source, clustering)

@@ -1045,17 +1045,9 @@ def _link_stages(stages: PairStages, ds_a: EncodedDataset, ds_b: EncodedDataset,
     total = float((p_pat * cand.counts).sum()) if n_cand else 0.0
     quality = _quality(threshold, n_cand, int(accepted.sum()), tp, total)
     if fitted.is_fitted and blocking_recall_budget > 0:
-        capture = None
-        if n_cand == n_a * n_b:  # blocking lost nothing
-            recall_b = exact_recall(n_a)
-        else:
-            sample = recall_sample(n_a, n_b, blocking_recall_budget, seed)
-            inside, outside, sum_in, sum_out = stages.blocking_recall_counts(
-                sample, scorer, max(threshold, 0.5))
-            recall_b = recall_from_counts(inside, outside, sample.size, n_b, sum_in, sum_out,
-                                          seed)
-            capture = capture_recapture(stages, scorer, ds_a.schema, seed)
-        quality = with_blocking_recall(quality, recall_b.to_dict(), capture)
+        quality = with_blocking_recall(quality, *blocking_recall_of_stages(
+            stages, scorer, ds_a.schema, all_pairs=n_cand == n_a * n_b,
+            budget=blocking_recall_budget, threshold=threshold, seed=seed))
     ids_a, ids_b = ds_a.record_ids, ds_b.record_ids
     keep = np.flatnonzero(accepted)
     order = keep[np.lexsort((right_t[keep], left_t[keep], -prob_t[keep]))]
@@ -1179,6 +1171,23 @@ def fit_and_score(stages: PairStages, ds_a: EncodedDataset, ds_b: EncodedDataset
     lap("score", {"salt_groups": salt.to_dict()["groups"],
                   "dependence_corrections": dependence.to_dict()["corrections"]})
     return FittedScoring(fitted, scorer, salt, dependence, w_pat, weights_to_probabilities(w_pat))
+
+
+def blocking_recall_of_stages(stages: PairStages, scorer: Scorer, schema: Any, *,
+                              all_pairs: bool, budget: int, threshold: float, seed: int
+                              ) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """Blocking's recall from the scored sample and by capture-recapture, counted in the cells.
+
+    ``all_pairs``: every pair is a candidate, so blocking lost nothing (no capture estimate).
+    """
+    if all_pairs:
+        return exact_recall(stages.plan.n_a).to_dict(), None
+    n_a, n_b = stages.plan.n_a, stages.plan.n_b
+    sample = recall_sample(n_a, n_b, budget, seed)
+    inside, outside, sum_in, sum_out = stages.blocking_recall_counts(sample, scorer,
+                                                                     max(threshold, 0.5))
+    recall = recall_from_counts(inside, outside, sample.size, n_b, sum_in, sum_out, seed)
+    return recall.to_dict(), capture_recapture(stages, scorer, schema, seed)
 
 
 def capture_recapture(stages: PairStages, scorer: Scorer, schema: Any, seed: int
