@@ -10,11 +10,17 @@ about ``--records`` records in all, encodes them (not timed: the holders' work),
 - ``dask:P``: a local dask.distributed cluster of ``--workers`` processes (started before the
   timing), P ranges.
 
+Each mode is given the files' paths, as ``linkcore link --dedupe`` gives them, so reading the
+files is inside the timed call (its ``load`` stage; before 2026-12-05 noon the files were read
+first and passed as datasets, which the process then held beside the pooled copy).
+
 Per mode: wall time and the stages' times, this process's peak memory growth, each worker's
 peak memory, and whether the clusters, pairs and model equal the first mode's (they must).
 Then the first mode's pairwise precision, recall and F1 of the clusters against the truth.
-Peak memory: ``ru_maxrss`` of this process is a high-water mark over the whole run, so each
-mode is run in a fresh child process when ``--fresh`` is given (the default).
+Peak memory: the child process's own high-water mark (VmHWM; not ``ru_maxrss``, which Linux
+carries from the parent that generated the data; the figures before 2026-12-05 noon were
+``ru_maxrss``, so a child's peak below the parent's read as the parent's). Each mode runs in a
+fresh child process.
 
 Usage:
     python benchmarks/dedupe_scale.py [--records 200000] [--agencies 4] [--workers 2]
@@ -34,7 +40,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
-from link_scale import load, peak_gb, worker_peak_kb  # benchmarks/ is the script's folder
+from link_scale import load, worker_peak_kb  # benchmarks/ is the script's folder
 
 
 def make_data(records: int, agencies: int, duplicate: float, seed: int, folder: Path) -> None:
@@ -60,11 +66,10 @@ def make_data(records: int, agencies: int, duplicate: float, seed: int, folder: 
 
 def run_mode(folder: Path, mode: str, workers: int, out: Path) -> None:
     """Run one mode in this process and pickle what it gave (a child process's job)."""
-    from linkcore.dataset import read_any
     from linkcore.linkage.dedupe import link_and_dedupe
 
     names = sorted(p.name.split(".")[0] for p in folder.glob("*.linkcore.parquet"))
-    datasets = [read_any(folder / f"{n}.linkcore.parquet") for n in names]
+    datasets = [folder / f"{n}.linkcore.parquet" for n in names]  # read as the CLI's are
     engine, _, parts = mode.partition(":")
     client = cluster = None
     if engine == "dask":
@@ -73,7 +78,7 @@ def run_mode(folder: Path, mode: str, workers: int, out: Path) -> None:
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                dashboard_address=":0")
         client = Client(cluster)
-    before = peak_gb()
+    before = worker_peak_kb() / 1024**2  # VmHWM: ru_maxrss would carry the parent's
     t0 = time.perf_counter()
     res = link_and_dedupe(datasets, names=names, engine=engine, client=client,
                           partitions=int(parts) if parts else None)
@@ -84,7 +89,8 @@ def run_mode(folder: Path, mode: str, workers: int, out: Path) -> None:
         client.close()
         cluster.close()
     with open(out, "wb") as fh:
-        pickle.dump({"secs": secs, "timings": res.timings, "peak": peak_gb(), "before": before,
+        pickle.dump({"secs": secs, "timings": res.timings, "peak": worker_peak_kb() / 1024**2,
+                     "before": before,
                      "workers": peaks, "clusters": res.clusters, "pairs": res.pairs,
                      "model": res.model.to_dict(), "union": res.candidate_stats["union"],
                      "quality": res.quality}, fh)

@@ -148,6 +148,72 @@ def test_pool_keeps_every_record_and_its_file():
         assert (pooled.fields[f][start:start + len(encoded[1])] == encoded[1].fields[f]).all()
 
 
+def test_pool_files_reads_paths_one_at_a_time_into_the_same_pool(tmp_path, monkeypatch):
+    import gc
+    import weakref
+
+    from linkcore.linkage import dedupe as dedupe_module
+
+    encoded, _, _ = agencies()
+    paths = []
+    for i, ds in enumerate(encoded):
+        paths.append(tmp_path / f"{i}.linkcore.parquet")
+        ds.write(paths[-1])
+    expected, expected_source = pool(encoded)
+    read_whole = dedupe_module.read_any
+    alive = []
+
+    def read_one(path, **kwargs):  # no file read earlier may still be held
+        gc.collect()
+        assert all(ref() is None for ref in alive)
+        ds = read_whole(path, **kwargs)
+        alive.append(weakref.ref(ds))
+        return ds
+
+    monkeypatch.setattr(dedupe_module, "read_any", read_one)
+    got = dedupe_module.pool_files([paths[0], encoded[1], paths[2]])
+    assert len(alive) == 2  # the two paths, each read whole once
+    assert got.sizes == [len(d) for d in encoded]
+    assert (got.source == expected_source).all()
+    assert (got.record_ids == np.concatenate([d.record_ids for d in encoded])).all()
+    assert (got.dataset.record_ids == expected.record_ids).all()
+    assert (got.dataset.missing == expected.missing).all()
+    for f in expected.fields:
+        assert (got.dataset.fields[f] == expected.fields[f]).all()
+    for k in expected.blocking_keys:
+        assert (got.dataset.blocking_keys[k] == expected.blocking_keys[k]).all()
+    assert got.dataset.meta == expected.meta
+
+
+def test_pool_files_refuses_a_file_that_changed_between_its_check_and_its_read(tmp_path,
+                                                                             monkeypatch):
+    from linkcore.errors import DatasetError
+    from linkcore.linkage import dedupe as dedupe_module
+
+    encoded, _, _ = agencies()
+    paths = [tmp_path / f"{i}.linkcore.parquet" for i in range(2)]
+    for ds, path in zip(encoded, paths, strict=False):
+        ds.write(path)
+    read_whole = dedupe_module.read_any
+    monkeypatch.setattr(dedupe_module, "read_any",
+                        lambda path, **kw: read_whole(path, **kw).subset(slice(0, 10)))
+    with pytest.raises(DatasetError, match="changed while it was read"):
+        dedupe_module.pool_files(paths)
+
+
+def test_link_and_dedupe_gives_the_same_from_paths_as_from_datasets(tmp_path):
+    encoded, _, names = agencies()
+    paths = []
+    for name, ds in zip(names, encoded, strict=True):
+        paths.append(tmp_path / f"{name}.linkcore.parquet")
+        ds.write(paths[-1])
+    from_objects = link_and_dedupe(encoded, names=names, blocking_recall_budget=0)
+    from_paths = link_and_dedupe(paths, blocking_recall_budget=0)
+    assert from_paths.clusters.equals(from_objects.clusters)
+    assert from_paths.pairs.equals(from_objects.pairs)
+    assert from_paths.model.to_dict() == from_objects.model.to_dict()
+
+
 def test_truth_clusters_has_every_record_once():
     _, truth, names = agencies()
     assert not truth.duplicated(["agency", "id"]).any()

@@ -39,6 +39,15 @@ def files(tmp_path_factory):
     SECRET.write(d / "shared.key")
     other = agencies(secret=Secret(b"e" * 32))[0]
     other[0].write(d / "other_key.parquet")
+    # readable metadata, records that are not: two rows share a record id
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(d / "agency_3.linkcore.parquet")
+    ids = table.column(0).to_pylist()
+    ids[1] = ids[0]
+    table = table.set_column(0, table.schema.field(0), pa.array(ids, table.schema.field(0).type))
+    pq.write_table(table.replace_schema_metadata(table.schema.metadata), d / "repeated_id.parquet")
     return d
 
 
@@ -100,7 +109,8 @@ def test_two_files_keep_the_matches_output(files, tmp_path):
 
 @pytest.mark.parametrize("case", ["one file", "same file twice", "other key", "holders key",
                                   "no project key", "pairwise option", "bad clustering",
-                                  "names count"])
+                                  "names count", "repeated id", "repeated id, dedupe",
+                                  "repeated id, dedupe, workers"])
 def test_bad_input_is_one_line_exit_2_and_nothing_written(files, tmp_path, case):
     a, b, c = inputs(files)
     key = ["--project-key-file", files / "project.key"]
@@ -113,6 +123,10 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(files, tmp_path, case)
         "pairwise option": [a, b, c, "--one-to-one", "optimal", *key],
         "bad clustering": [a, b, c, "--dedupe", "--clustering", "magic", *key],
         "names count": [a, b, c, "--agency-names", "x,y", *key],
+        "repeated id": [a, b, files / "repeated_id.parquet", *key],
+        "repeated id, dedupe": [a, b, files / "repeated_id.parquet", "--dedupe", *key],
+        "repeated id, dedupe, workers": [a, b, files / "repeated_id.parquet", "--dedupe",
+                                         "--workers", "1", *key],
     }[case]
     out, rel = tmp_path / "out.csv", tmp_path / "rel"
     env = {"LINKCORE_PROJECT_KEY": None} if case == "no project key" else None

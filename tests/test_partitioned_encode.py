@@ -743,3 +743,25 @@ def test_cli_encode_in_parts_reads_a_csv_input_by_byte_ranges(files, key_file, t
     real = io._read_csv_table
     monkeypatch.setattr(io, "_read_csv_table", whole)
     assert_cli_parts_are_the_one_file(files, files / "a.csv", key_file, tmp_path / "out")
+
+
+def test_read_head_gives_a_files_metadata_and_size_without_its_records(table, one_process,
+                                                                       tmp_path):
+    from linkcore.dataset import read_head
+
+    df, schema, mapping, _ = table
+    one, _, one_path = one_process
+    encode_partitioned(df, schema, SECRET, tmp_path / "out", mapping, partitions=3,
+                       blip_nonce=NONCE)
+    for path in (one_path, tmp_path / "out"):
+        head, count = read_head(path)
+        assert count == len(one) and len(head) == 0
+        assert head.meta.schema_fingerprint == one.meta.schema_fingerprint
+        assert head.meta.key_check_value == one.meta.key_check_value
+        assert {k: v.shape[1] for k, v in head.fields.items()} == {
+            k: v.shape[1] for k, v in one.fields.items()}
+        assert head.clk_bits == one.clk_bits
+    cut = tmp_path / "cut.parquet"
+    cut.write_bytes(one_path.read_bytes()[:-100])
+    with pytest.raises(DatasetError, match="truncated"):
+        read_head(cut)

@@ -695,6 +695,31 @@ def read_rows(path: str | os.PathLike[str], start: int, stop: int) -> EncodedDat
     return _read_parquet(path, (start, stop))
 
 
+def read_head(path: str | os.PathLike[str]) -> tuple[EncodedDataset, int]:
+    """Return an encoded file's checked metadata and schema as a dataset of no rows, and its size.
+
+    What a caller needs to check files against each other and to size arrays before reading
+    any of them whole. A clkhash CLK JSON file (no row-wise reading) is read whole and returned
+    as it is.
+    """
+    path = Path(path)
+    if path.is_dir():
+        from .partitioned import read_manifest
+
+        return read_rows(path, 0, 0), int(read_manifest(path).starts()[-1])
+    _check_file(path)
+    with open(path, "rb") as fh:
+        is_parquet = fh.read(4) == _PARQUET_MAGIC
+    if not is_parquet:
+        whole = read_any(path)
+        return whole, len(whole)
+    import pyarrow.parquet as pq
+
+    head = _read_parquet(path, (0, 0))
+    with pq.ParquetFile(path) as pf:  # _read_parquet checked the count against the metadata
+        return head, int(pf.metadata.num_rows)
+
+
 def _read_parquet(path: Path, rows: tuple[int, int] | None = None, *,
                   mapped_dir: str | os.PathLike[str] | None = None) -> EncodedDataset:
     import pyarrow as pa

@@ -201,7 +201,7 @@ def run_clusters(files: tuple[Path, ...], *, dedupe: bool, agency_names: str | N
     ``partitions``/``workers``/``scheduler``: where the pair stages run (cli/cluster.py).
     """
     from .._io import write_table_atomic
-    from ..dataset import check_compatible, read_any
+    from ..dataset import check_compatible, read_any, read_head
     from ..errors import ParameterError
     from ..linkage.dedupe import agency_names as _names
     from ..linkage.pipeline import output_format
@@ -233,19 +233,22 @@ def run_clusters(files: tuple[Path, ...], *, dedupe: bool, agency_names: str | N
                          force=force, private=True)  # person-level files: owner only
     key = ProjectKey.load(project_key_file, project_key_env)
 
-    datasets = [read_any(f) for f in files]
-    for i in range(1, len(datasets)):
-        check_compatible(datasets[0], datasets[i], (f"file 1 ({files[0].name})",
-                                                    f"file {i + 1} ({files[i].name})"))
-    key.refuse_holders_key([d.meta.key_check_value for d in datasets])
+    # the checks read each file's metadata only; the records are read where they are pooled
+    # (one file at a time for --dedupe, so the files and the pool are never all held at once)
+    heads = [read_head(f)[0] for f in files]
+    for i in range(1, len(heads)):
+        check_compatible(heads[0], heads[i], (f"file 1 ({files[0].name})",
+                                              f"file {i + 1} ({files[i].name})"))
+    key.refuse_holders_key([d.meta.key_check_value for d in heads])
+    del heads
     echo = (lambda *_: None) if quiet else click.echo
     with dask_client(workers, scheduler) as client, outputs:
         where = {"engine": "local" if client is None else "dask", "client": client,
                  "partitions": partitions, "progress": not quiet}
         if dedupe:
-            clusters = _run_dedupe(datasets, names, t, clustering, quiet, echo, where)
+            clusters = _run_dedupe(list(files), names, t, clustering, quiet, echo, where)
         else:
-            clusters = _run_link_many(datasets, names, t, echo, where)
+            clusters = _run_link_many([read_any(f) for f in files], names, t, echo, where)
         people = with_person_ids(clusters, key)
         write_table_atomic(people, outputs.path("-o"))
         releases = release_tables(people)

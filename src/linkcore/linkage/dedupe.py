@@ -30,8 +30,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from linkcore.dataset import EncodedDataset, check_compatible
-from linkcore.errors import ParameterError
+from linkcore.dataset import EncodedDataset, check_compatible, read_any, read_head
+from linkcore.errors import DatasetError, IncompatibleDatasetsError, ParameterError
 from linkcore.linkage import resolve as _resolve
 from linkcore.linkage.blocking import (
     BlockingSpec,
@@ -55,7 +55,6 @@ from linkcore.linkage.pipeline import (
     _check_options,
     _check_seed,
     _json_float,
-    _load,
     _model_comparisons,
     _quality,
     blocking_recall_of_stages,
@@ -156,23 +155,89 @@ def _stem(path: str | os.PathLike[str]) -> str:
     return Path(path).stem
 
 
-def pool(datasets: Sequence[EncodedDataset]) -> tuple[EncodedDataset, np.ndarray]:
-    """One dataset of every file's records (ids are row numbers) and each row's file index."""
-    first = datasets[0]
-    n = sum(len(d) for d in datasets)
+@dataclass
+class Pooled:
+    """Several files' records as one dataset (ids are row numbers), and where each row came from."""
 
-    def cat(arrays: list[np.ndarray]) -> np.ndarray:
-        return np.concatenate(arrays, axis=0)
+    dataset: EncodedDataset
+    source: np.ndarray  # each row's file index
+    record_ids: np.ndarray  # each row's record id in its own file
+    sizes: list[int]
 
-    fields = {k: cat([d.fields[k] for d in datasets]) for k in first.fields}
-    blocks = {k: cat([d.blocking_keys[k] for d in datasets]) for k in first.blocking_keys}
-    clk = None if first.clk is None else cat([d.clk for d in datasets])
+
+@dataclass
+class _Head:
+    """A file checked before it is read whole: its rows (none yet if read by path), its size."""
+
+    data: EncodedDataset
+    count: int
+    label: str
+    path: str | os.PathLike[str] | None  # read again, whole, when the pool is filled
+
+
+def _head(ds: DatasetLike, which: str) -> _Head:
+    if isinstance(ds, EncodedDataset):
+        return _Head(ds, len(ds), which, None)
+    if isinstance(ds, str | os.PathLike):
+        head, count = read_head(ds)
+        return _Head(head, count, f"{which} ({Path(ds).name})", None if len(head) == count else ds)
+    raise ParameterError(f"the {which} dataset must be an EncodedDataset or a file path")
+
+
+def pool_files(datasets: Sequence[DatasetLike]) -> Pooled:
+    """Pool every file's records into one dataset, refusing incompatible files first.
+
+    Files given by path are checked by their metadata, then read whole one at a time into the
+    pooled arrays, so the process holds the pool and one file, never every file and the pool.
+    """
+    heads = [_head(ds, f"dataset {i + 1}") for i, ds in enumerate(datasets)]
+    for i in range(1, len(heads)):
+        if any(heads[i].data is heads[j].data for j in range(i)):
+            raise ParameterError(f"{heads[i].label} is given twice; give each file once")
+        check_compatible(heads[0].data, heads[i].data, (heads[0].label, heads[i].label))
+    first = heads[0].data
+    sizes = [h.count for h in heads]
+    n = sum(sizes)
+
+    def like(a: np.ndarray) -> np.ndarray:
+        return np.empty((n, *a.shape[1:]), a.dtype)
+
+    fields = {k: like(v) for k, v in first.fields.items()}
+    blocks = {k: like(v) for k, v in first.blocking_keys.items()}
+    missing = like(first.missing)
+    clk = None if first.clk is None else like(first.clk)
+    record_ids = np.empty(n, dtype=object)
+    start = 0
+    for h in heads:
+        ds = h.data if h.path is None else read_any(h.path)
+        if len(ds) != h.count:
+            raise DatasetError(f"{h.label} changed while it was read; give files that stay as "
+                               "they are during the run")
+        check_compatible(first, ds, (heads[0].label, h.label))
+        rows = slice(start, start + len(ds))
+        for target, given in [*zip(fields.values(), ds.fields.values(), strict=True),
+                              *zip(blocks.values(), ds.blocking_keys.values(), strict=True),
+                              (missing, ds.missing), (clk, ds.clk)]:
+            if target is None:
+                continue
+            if target.shape[1:] != given.shape[1:]:
+                raise IncompatibleDatasetsError(f"{heads[0].label} and {h.label} hold filters "
+                                                "of different lengths; encode both the same way")
+            target[rows] = given
+        record_ids[rows] = ds.record_ids
+        start += len(ds)
+        del ds
     ids = np.array([str(i) for i in range(n)], dtype=object)
     meta = dataclasses.replace(first.meta, record_count=n)
-    pooled = EncodedDataset(ids, fields, cat([d.missing for d in datasets]), clk, blocks, meta,
-                            schema=first.schema)
-    source = np.repeat(np.arange(len(datasets)), [len(d) for d in datasets])
-    return pooled, source
+    pooled = EncodedDataset(ids, fields, missing, clk, blocks, meta, schema=first.schema)
+    source = np.repeat(np.arange(len(heads)), sizes)
+    return Pooled(pooled, source, record_ids, sizes)
+
+
+def pool(datasets: Sequence[DatasetLike]) -> tuple[EncodedDataset, np.ndarray]:
+    """One dataset of every file's records (ids are row numbers) and each row's file index."""
+    pooled = pool_files(datasets)
+    return pooled.dataset, pooled.source
 
 
 def max_matches(sizes: Sequence[int]) -> int:
@@ -334,14 +399,9 @@ def link_and_dedupe(
         if on_stage is not None and notify:
             on_stage(stage, info or {})
 
-    loaded = [_load(ds, f"dataset {i + 1}") for i, ds in enumerate(datasets)]
-    for i in range(1, len(loaded)):
-        if any(loaded[i][0] is loaded[j][0] for j in range(i)):
-            raise ParameterError(f"{loaded[i][1]} is given twice; give each file once")
-        check_compatible(loaded[0][0], loaded[i][0], (loaded[0][1], loaded[i][1]))
-    parts = [ds for ds, _ in loaded]
-    pooled, source = pool(parts)
-    lap("load", {"agencies": dict(zip(agencies, (len(d) for d in parts), strict=True))})
+    pooled_files = pool_files(datasets)
+    pooled, source, sizes = pooled_files.dataset, pooled_files.source, pooled_files.sizes
+    lap("load", {"agencies": dict(zip(agencies, sizes, strict=True))})
 
     comparisons = _model_comparisons(model, comparisons_for(pooled, include_clk=include_clk))
     plan = plan_blocking(pooled, pooled, blocking)
@@ -351,13 +411,12 @@ def link_and_dedupe(
         stages = PairStages.start(eng, pooled, pooled, plan, comparisons, partitions,
                                   chunk_size, sources * 2, within=True)
         result = _dedupe_stages(
-            stages, pooled, source, [len(d) for d in parts], comparisons, lap, on_stage,
+            stages, pooled, source, sizes, comparisons, lap, on_stage,
             threshold=threshold, clustering=clustering, model=model, u_pairs=u_pairs,
             em_max_iter=em_max_iter, seed=seed, dependence_correction=dependence_correction,
             blocking_recall_budget=blocking_recall_budget, progress=progress)
     names_arr = np.array(agencies, dtype=object)
-    ids = np.concatenate([d.record_ids for d in parts]).astype(object) if len(pooled) else \
-        np.zeros(0, object)
+    ids = pooled_files.record_ids
     clusters = pd.DataFrame({"agency": names_arr[source], "id": ids, "cluster": result.labels})
     left, right, prob = result.left, result.right, result.prob
     order = np.lexsort((right, left, -prob))
@@ -369,7 +428,7 @@ def link_and_dedupe(
     timings["total"] = time.perf_counter() - t_start
     fit = result.fit
     return DedupeResult(clusters, pairs, fit.model, result.quality, result.stats, timings,
-                        threshold, clustering, tuple(agencies), tuple(len(d) for d in parts),
+                        threshold, clustering, tuple(agencies), tuple(sizes),
                         fit.dependence, fit.salt)
 
 
