@@ -214,17 +214,8 @@ def pool_files(datasets: Sequence[DatasetLike]) -> Pooled:
             raise DatasetError(f"{h.label} changed while it was read; give files that stay as "
                                "they are during the run")
         check_compatible(first, ds, (heads[0].label, h.label))
-        rows = slice(start, start + len(ds))
-        for target, given in [*zip(fields.values(), ds.fields.values(), strict=True),
-                              *zip(blocks.values(), ds.blocking_keys.values(), strict=True),
-                              (missing, ds.missing), (clk, ds.clk)]:
-            if target is None:
-                continue
-            if target.shape[1:] != given.shape[1:]:
-                raise IncompatibleDatasetsError(f"{heads[0].label} and {h.label} hold filters "
-                                                "of different lengths; encode both the same way")
-            target[rows] = given
-        record_ids[rows] = ds.record_ids
+        targets = [*fields.values(), *blocks.values(), missing, clk, record_ids]
+        _copy_rows(targets, ds, slice(start, start + len(ds)), (heads[0].label, h.label))
         start += len(ds)
         del ds
     ids = np.array([str(i) for i in range(n)], dtype=object)
@@ -232,6 +223,19 @@ def pool_files(datasets: Sequence[DatasetLike]) -> Pooled:
     pooled = EncodedDataset(ids, fields, missing, clk, blocks, meta, schema=first.schema)
     source = np.repeat(np.arange(len(heads)), sizes)
     return Pooled(pooled, source, record_ids, sizes)
+
+
+def _copy_rows(targets: list[np.ndarray | None], ds: EncodedDataset, rows: slice,
+               labels: tuple[str, str]) -> None:
+    """Copy a file's arrays into the pool's ``rows`` (targets in pool_files' order)."""
+    given = [*ds.fields.values(), *ds.blocking_keys.values(), ds.missing, ds.clk, ds.record_ids]
+    for target, part in zip(targets, given, strict=True):
+        if target is None:
+            continue
+        if target.shape[1:] != part.shape[1:]:
+            raise IncompatibleDatasetsError(f"{labels[0]} and {labels[1]} hold filters of "
+                                            "different lengths; encode both the same way")
+        target[rows] = part
 
 
 def pool(datasets: Sequence[DatasetLike]) -> tuple[EncodedDataset, np.ndarray]:
