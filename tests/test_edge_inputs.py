@@ -231,3 +231,20 @@ def test_demo_into_a_read_only_folder(tmp_path):
     finally:
         locked.chmod(0o755)
     assert list(locked.iterdir()) == []
+
+
+@pytest.mark.parametrize("row", [1, 3])
+def test_a_row_with_more_cells_than_the_header_is_refused_not_shifted(tmp_path, row):
+    # pandas takes the first column as the index when the first row has a cell too many, so
+    # every value would move one column left (a first name read as the record id)
+    lines = ["rec_id,first_name,last_name", "r1,Julie,Smith", "r2,Jaan,Tamm", "r3,Ann,Lee"]
+    lines[row] += ",EXTRA"
+    path = tmp_path / "shifted.csv"
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(InputDataError, match="more cells than the header|Expected 3 fields"):
+        read_table(path)
+    schema = tmp_path / "schema.json"
+    res = run("schema", "suggest", path, "-o", schema, "-q")
+    assert res.exit_code == 2, res.output
+    assert res.output.count("\n") == 1 and "Julie" not in res.output
+    assert not schema.exists()

@@ -139,6 +139,18 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(files, tmp_path, case)
     assert "linkcore-secret" not in r.output
 
 
+def test_two_files_that_are_one_file_are_refused(files, tmp_path):
+    a = inputs(files)[0]
+    (tmp_path / "alias.parquet").symlink_to(a)
+    for second in (a, tmp_path / "alias.parquet"):
+        out = tmp_path / "matches.csv"
+        r = run("link", a, second, "-o", out)
+        assert r.exit_code == 2, r.output
+        lines = [x for x in r.output.splitlines() if x.strip()]
+        assert len(lines) == 1 and "same file" in lines[0], r.output
+        assert not out.exists()
+
+
 # --------------------------------------------------------------------------- person ids
 
 

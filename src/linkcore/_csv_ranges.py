@@ -8,9 +8,10 @@ such line end at or after an even share of the file's bytes. Each range is then 
 column. A line feed outside quotes ends a record for pandas' parser too, so the ranges' rows
 are the whole file's; where the count is fooled (a quote inside an unquoted value), some cut
 falls inside a quoted value, the range before it ends inside quotes and its parse fails. Then,
-or where the file uses its first column as an index, or holds a carriage return without a line
-feed after it (pandas ends a record there, and reads some such files oddly), there is no cut:
-the caller reads the table whole, as before.
+or where the file holds a carriage return without a line feed after it (pandas ends a record
+there, and reads some such files oddly), there is no cut: the caller reads the table whole, as
+before. Where pandas would take the first column as an index (a first row with more cells than
+the header) there is no cut either, and the whole read refuses the file.
 """
 
 from __future__ import annotations

@@ -390,7 +390,7 @@ def _read_csv_table(path: Path, dtype_str: bool, nrows: int | None = None):
     import pandas as pd
 
     try:
-        return pd.read_csv(path, dtype=str if dtype_str else None, nrows=nrows, **CSV_OPTIONS)
+        df = pd.read_csv(path, dtype=str if dtype_str else None, nrows=nrows, **CSV_OPTIONS)
     except UnicodeDecodeError:
         raise _not_utf8(path) from None
     except pd.errors.EmptyDataError:
@@ -401,3 +401,9 @@ def _read_csv_table(path: Path, dtype_str: bool, nrows: int | None = None):
         raise InputDataError(f"cannot parse {path} as CSV: {first}") from None
     except (OSError, ValueError) as exc:
         raise InputDataError(f"cannot read {path}: {type(exc).__name__}") from None
+    if not isinstance(df.index, pd.RangeIndex):
+        # pandas reads a first row with more cells than the header by making the first column
+        # the index: every value would move one column left (a name read as the record id)
+        raise InputDataError(f"cannot parse {path} as CSV: a row has more cells than the header; "
+                             "check the file's delimiters and quotes")
+    return df

@@ -82,6 +82,9 @@ def _link(files: tuple[Path, ...], dedupe: bool, agency_names: str | None, clust
             or shared_counts_path is not None or project_key_file is not None
             or project_key_env is not None or clustering != "checked")
     if len(files) == 2 and not many:
+        if same_file(files[0], files[1]):
+            raise ParameterError(f"files 1 and 2 are the same file ({files[1]}); to find "
+                                 "duplicates within one file, use `linkcore dedupe FILE`")
         _pairwise.callback(file_a=files[0], file_b=files[1], **kwargs)
         return
     if len(files) < 2 and not dedupe:
