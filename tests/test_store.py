@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from linkcore.cli import main
-from linkcore.errors import DatasetError, ParameterError
+from linkcore.errors import DatasetError, ParameterError, StoreError
 from linkcore.evaluate import cluster_metrics
 from linkcore.holder.encode import encode
 from linkcore.holder.keys import Secret
@@ -420,6 +420,59 @@ def test_store_that_another_run_is_writing(cli_store):
     assert r.exit_code == 2 and "another run is writing" in r.output
     assert r.output.count("\n") == 1
     assert dump(s) == before
+
+
+def test_a_damaged_store_is_one_line_and_left_as_it_was(cli_store, tmp_path):
+    d, s = cli_store
+    month = ["--month", "2026-02", "--agency", "a", d / "a.parquet", "--agency", "b",
+             d / "b.parquet", "--project-key-file", d / "project.key"]
+    damage = {"meta dropped": "DROP TABLE meta",
+              "columns overwritten": "UPDATE columns SET numbers = randomblob(length(numbers))"}
+    for what, sql in damage.items():
+        copy = tmp_path / f"{what.replace(' ', '_')}.db"
+        copy.write_bytes(s.read_bytes())
+        conn = sqlite3.connect(copy)
+        conn.execute(sql)
+        conn.commit()
+        conn.close()
+        before = copy.read_bytes()
+        commands = [["add-month", copy, *month]]
+        if what == "meta dropped":
+            commands += [["info", copy], ["release", copy, "--release-dir", tmp_path / "rel"]]
+        for args in commands:
+            r = run("store", *args)
+            assert r.exit_code == 2, (what, args[0], r.output)
+            assert r.output.count("\n") == 1 and r.output.startswith("error: "), r.output
+            assert "damaged" in r.output and "internal error" not in r.output
+            assert copy.read_bytes() == before
+        assert not (tmp_path / "rel").exists()
+
+
+def test_readers_of_a_store_being_written_say_so(cli_store):
+    _, s = cli_store
+    other = sqlite3.connect(s, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(StoreError, match="another run is writing"):
+            store.info(s)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+
+
+def test_store_create_makes_its_folder_and_a_month_may_empty_an_agency(cli_store, tmp_path):
+    d, _ = cli_store
+    s = tmp_path / "new" / "folder" / "people.db"
+    key = ["--project-key-file", d / "project.key"]
+    r = run("store", "create", s, "--schema-from", d / "a.parquet", *key)
+    assert r.exit_code == 0, r.output
+    r = run("store", "add-month", s, "--month", "2026-01", "--agency", "a", d / "a.parquet",
+            "--new-agency", "a", *key)
+    assert r.exit_code == 0, r.output
+    empty = months()[0]["a"].subset(slice(0, 0))
+    report = store.update(s, "2026-02", {"a": empty}, ProjectKey(PROJECT))
+    assert report.withdrawn == {"a": len(months()[0]["a"])} and report.records == 0
+    assert store.info(s)["records"] == 0
 
 
 # --------------------------------------------------------------------------- crash safety

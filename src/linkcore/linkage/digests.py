@@ -78,7 +78,8 @@ def _parts(ds: EncodedDataset) -> list[np.ndarray]:
     blocks = [b.name for b in schema.blocking_keys] if schema is not None else \
         list(ds.blocking_keys)
     parts = [np.ascontiguousarray(ds.fields[f], dtype=np.uint64) for f in names]
-    flags = np.packbits(np.asarray(ds.missing, dtype=bool).reshape(n, -1), axis=1)
+    missing = np.asarray(ds.missing, dtype=bool)
+    flags = np.packbits(missing.reshape(n, -1) if n else missing.reshape(0, 0), axis=1)
     parts.append(np.ascontiguousarray(flags, dtype=np.uint64))
     if ds.clk is not None:
         parts.append(np.ascontiguousarray(ds.clk, dtype=np.uint64))

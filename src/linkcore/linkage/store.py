@@ -63,6 +63,7 @@ so a run killed half-way leaves the previous month, and a second writer is refus
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -83,6 +84,7 @@ from linkcore.engines import numba_threads
 from linkcore.errors import (
     IncompatibleDatasetsError,
     LinkcoreError,
+    OutputError,
     ParameterError,
     SecretError,
     StoreError,
@@ -206,6 +208,11 @@ def _connect(path: str | os.PathLike[str], *, write: bool) -> Iterator[sqlite3.C
                 conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
             app = conn.execute("PRAGMA application_id").fetchone()[0]
             version = conn.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.OperationalError as exc:
+            if str(exc) != "database is locked":
+                raise StoreError(f"{path} is not a linkcore store ({_reason(exc)})") from None
+            raise StoreError(f"another run is writing the store {path} (database is locked); "
+                             "try again when it has finished") from None
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{path} is not a linkcore store ({_reason(exc)})") from None
         if app != APPLICATION_ID:
@@ -220,9 +227,12 @@ def _connect(path: str | os.PathLike[str], *, write: bool) -> Iterator[sqlite3.C
                              "try again when it has finished") from None
         try:
             yield conn
+        except sqlite3.DatabaseError as exc:  # a table missing or damaged, a full disk
+            _rollback(conn)
+            raise StoreError(f"cannot use the store {path} ({_reason(exc)}); it is damaged or "
+                             "its disk is full or read-only; it was not changed") from None
         except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
+            _rollback(conn)
             raise
         if conn.in_transaction:
             conn.execute("ROLLBACK")  # a reader's snapshot, or a writer that did not commit
@@ -230,10 +240,22 @@ def _connect(path: str | os.PathLike[str], *, write: bool) -> Iterator[sqlite3.C
         conn.close()
 
 
+def _rollback(conn: sqlite3.Connection) -> None:
+    """Roll back an open transaction; a connection that cannot is closed by the caller."""
+    with contextlib.suppress(sqlite3.Error):
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+
+
 def _reason(exc: sqlite3.Error) -> str:
+    """Say what went wrong in SQLite's words where they name no value (never a stored one)."""
     text = str(exc)
-    return text if text in ("database is locked", "file is not a database") else \
-        type(exc).__name__
+    if text in ("database is locked", "file is not a database", "database disk image is "
+                "malformed", "database or disk is full", "attempt to write a readonly database"):
+        return text
+    if text.startswith(("no such table", "no such column")):
+        return "a table or column is missing"
+    return type(exc).__name__
 
 
 def _commit(conn: sqlite3.Connection) -> None:
@@ -275,7 +297,13 @@ def create(path: str | os.PathLike[str], schema_source: EncodedDataset, key: Pro
     if links not in LINK_POLICIES:
         raise ParameterError(f"links must be one of {', '.join(LINK_POLICIES)}")
     key.refuse_holders_key([schema_source.meta.key_check_value])
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".partial", dir=p.parent or ".")
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)  # as every other output's folder is made
+        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".partial",
+                                   dir=p.parent or ".")
+    except OSError as exc:
+        raise OutputError(f"cannot write the store into {p.parent} "
+                          f"({exc.strerror or type(exc).__name__})") from None
     os.close(fd)
     try:
         os.chmod(tmp, 0o600)
@@ -536,6 +564,14 @@ def _read_state(conn: sqlite3.Connection, agencies: list[str], joins: int, filte
             "pops": np.ascontiguousarray(m[:, 24 + 8 * joins:]).view("<i4").astype(np.int32)}
 
 
+def _check_recs(recs: np.ndarray, next_rec: int) -> None:
+    """Refuse stored record numbers that are not distinct numbers issued before (damage)."""
+    if recs.size and (recs.min() < 0 or recs.max() >= next_rec
+                      or np.unique(recs).size != recs.size):
+        raise StoreError("the stored columns name records the store never issued; it is "
+                         "damaged")
+
+
 def _objects(values: list) -> np.ndarray:
     """Return ``values`` (strings) as a 1-D object array, never a 2-D one."""
     out = np.empty(len(values), dtype=object)
@@ -754,6 +790,7 @@ def update(path: str | os.PathLike[str], month: str, files: Mapping[str, Encoded
         agencies = known + [a for a in names if a not in known]
         kept = _incremental.rules_from_json(meta["blocking"]) if "blocking" in meta else None
         stored = _read_state(conn, agencies, int(meta.get("joins", "0")), len(codec.filters))
+        _check_recs(stored["rec"], int(meta.get("next_rec", "1")))
         links = _read_links(conn)
         timings["read"] = time.perf_counter() - t0
         report, writes = _plan(conn, meta, month, agencies, stored, links, kept, files, codec,
