@@ -163,4 +163,4 @@ def test_cli_dedupe_on_workers_writes_the_same_clusters(encoded, tmp_path):
                                   "--project-key-file", str(tmp_path / "project.key"),
                                   "--partitions", "0"])
     assert r.exit_code == 2 and not (tmp_path / "x.csv").exists()
-    assert r.output.count("\n") == 1 and "--partitions must be at least 1" in r.output
+    assert r.output.count("\n") == 1 and "--partitions must be from 1 to" in r.output

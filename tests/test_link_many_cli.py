@@ -151,6 +151,22 @@ def test_two_files_that_are_one_file_are_refused(files, tmp_path):
         assert not out.exists()
 
 
+@pytest.mark.parametrize("extra", [["--partitions", "257"],
+                                   ["--partitions", "99999999999999999999999"],
+                                   ["--workers", "100000"]])
+@pytest.mark.parametrize("clusters", [False, True])
+def test_out_of_range_partitions_and_workers_are_refused_before_any_work(files, tmp_path,
+                                                                         extra, clusters):
+    a, b, _ = inputs(files)
+    out = tmp_path / "out.csv"
+    more = ["--dedupe", "--project-key-file", files / "project.key"] if clusters else []
+    r = run("link", a, b, "-o", out, *more, *extra)
+    assert r.exit_code == 2, r.output
+    lines = [x for x in r.output.splitlines() if x.strip()]
+    assert len(lines) == 1 and ("from 1 to" in lines[0]), r.output
+    assert not out.exists()
+
+
 # --------------------------------------------------------------------------- person ids
 
 

@@ -765,3 +765,12 @@ def test_read_head_gives_a_files_metadata_and_size_without_its_records(table, on
     cut.write_bytes(one_path.read_bytes()[:-100])
     with pytest.raises(DatasetError, match="truncated"):
         read_head(cut)
+
+
+def test_cli_encode_refuses_partitions_out_of_range(files, key_file, tmp_path):
+    out = tmp_path / "out.parts"
+    r = CliRunner().invoke(main, [str(x) for x in [
+        "encode", files / "a.csv", "--schema", files / "schema.json", "--mapping",
+        files / "mapping.json", "--key-file", key_file, "-o", out, "--partitions", "257"]])
+    assert r.exit_code == 2 and "from 1 to 256" in r.output, r.output
+    assert r.output.count("\n") == 1 and not out.exists()

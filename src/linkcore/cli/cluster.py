@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,6 +13,28 @@ from ..errors import ParameterError
 
 #: Seconds to wait for a scheduler to answer before giving up (a wrong address fails fast).
 CONNECT_TIMEOUT = 5
+
+#: The most row ranges --partitions may ask for: a link makes P x P cells, and each has a fixed
+#: cost, so far more ranges than this only slow a run down (files of 10^7 records ran on 4).
+MAX_PARTITIONS = 256
+
+#: The most local worker processes --workers may start, per CPU of this machine.
+MAX_WORKERS_PER_CPU = 4
+
+
+def check_partitions(partitions: int | None) -> None:
+    """Refuse a --partitions value outside 1 .. MAX_PARTITIONS (one error line)."""
+    if partitions is not None and not 1 <= partitions <= MAX_PARTITIONS:
+        raise ParameterError(f"--partitions must be from 1 to {MAX_PARTITIONS}")
+
+
+def _check_workers(workers: int) -> None:
+    cpus = os.cpu_count() or 1
+    most = MAX_WORKERS_PER_CPU * cpus
+    if not 1 <= workers <= most:
+        raise ParameterError(f"--workers must be from 1 to {most} ({MAX_WORKERS_PER_CPU} per CPU "
+                             f"of this machine's {cpus}); for more, start workers on other "
+                             "machines and give --scheduler")
 
 
 def cluster_options(func: Any = None, *, work: str = "the pair stages",
@@ -42,8 +65,8 @@ def dask_client(workers: int | None, scheduler: str | None) -> Iterator[Any]:
     if workers is None and scheduler is None:
         yield None
         return
-    if workers is not None and workers < 1:
-        raise ParameterError("--workers must be at least 1")
+    if workers is not None:
+        _check_workers(workers)
     from distributed import Client, LocalCluster
 
     if workers is not None:

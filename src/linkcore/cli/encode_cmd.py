@@ -8,12 +8,12 @@ import time
 import click
 
 from .._io import parquet_table_rows, read_table, read_table_head, table_kind
-from ..errors import InputDataError, OutputError, ParameterError
+from ..errors import InputDataError, OutputError
 from ..holder.encode import encode_with_report
 from ..holder.keys import KeySource, load_secret
 from ..schema import Mapping, Schema
 from ._common import common_options, force_option, guarded, holder_options, setup_logging
-from .cluster import cluster_options, dask_client
+from .cluster import check_partitions, cluster_options, dask_client
 from .paths import RunOutputs
 
 #: Parts written when --workers or --scheduler is given without --partitions: at least this
@@ -62,8 +62,7 @@ def encode(input_path: str, schema_path: str, mapping_path: str | None, key_file
     """  # noqa: D301
     setup_logging(verbose)
     on_dask = workers is not None or scheduler is not None
-    if partitions is not None and partitions < 1:
-        raise ParameterError("--partitions must be at least 1")
+    check_partitions(partitions)
     partitioned = partitions is not None or on_dask
     if partitioned and os.path.lexists(output):
         raise OutputError(f"-o {output} already exists; a partitioned dataset is never "

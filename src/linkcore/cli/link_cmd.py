@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from ._common import common_options, force_option, guarded, setup_logging
-from .cluster import cluster_options, dask_client
+from .cluster import check_partitions, cluster_options, dask_client
 from .paths import RunOutputs
 
 
@@ -160,8 +160,7 @@ def link(file_a: Path, file_b: Path, output: Path, threshold: str, one_to_one: s
                          force=force)
     output_format(output)
     model = _load_model(model_path) if model_path is not None else None
-    if partitions is not None and partitions < 1:
-        raise ParameterError("--partitions must be at least 1")
+    check_partitions(partitions)
     with dask_client(workers, scheduler) as client, outputs:
         result = run_link(file_a, file_b, threshold=t, one_to_one=one_to_one, model=model,
                           progress=not quiet, on_stage=_Printer(quiet),

@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from ._common import common_options, force_option, guarded, setup_logging
-from .cluster import cluster_options, dask_client
+from .cluster import check_partitions, cluster_options, dask_client
 from .link_cmd import _fmt, blocking_recall_line
 from .link_cmd import _Printer as _PairPrinter
 from .link_cmd import link as _pairwise
@@ -212,8 +212,7 @@ def run_clusters(files: tuple[Path, ...], *, dedupe: bool, agency_names: str | N
 
     setup_logging(verbose)
     t = _threshold(threshold)
-    if partitions is not None and partitions < 1:
-        raise ParameterError("--partitions must be at least 1")
+    check_partitions(partitions)
     if clustering not in _CLUSTERINGS:
         raise ParameterError(f"--clustering must be one of {', '.join(_CLUSTERINGS)}, "
                              f"not {clustering!r}")
