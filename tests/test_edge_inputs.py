@@ -248,3 +248,13 @@ def test_a_row_with_more_cells_than_the_header_is_refused_not_shifted(tmp_path, 
     assert res.exit_code == 2, res.output
     assert res.output.count("\n") == 1 and "Julie" not in res.output
     assert not schema.exists()
+
+
+def test_evaluate_refuses_a_truth_file_with_a_header_only(tmp_path, truth):
+    matches = tmp_path / "matches.csv"
+    matches.write_text("id_a,id_b\n1,7\n")
+    empty = tmp_path / "empty_truth.csv"
+    empty.write_text("id_a,id_b\n")
+    res = run("evaluate", matches, "--truth", empty)
+    assert res.exit_code == 2 and res.output.count("\n") == 1, res.output
+    assert "holds no rows" in res.output

@@ -103,6 +103,9 @@ def evaluate(
                                  "--extracts": extracts})
     predicted = read_table(matches)
     truth = read_table(truth_path)
+    if len(truth) == 0:  # recall would be 1 by convention, a figure that means nothing
+        raise InputDataError(f"truth file {truth_path} holds no rows (a header only); give "
+                             "the true pairs or clusters")
     # a clusters table from `linkcore link` (person ids), or any clustering scored against
     # truth clusters, gets every cluster measure; (agency, id, cluster) against truth pairs
     # keeps the earlier cross-agency pairwise figures

@@ -264,7 +264,12 @@ def _commit(conn: sqlite3.Connection) -> None:
 
 
 def _meta(conn: sqlite3.Connection) -> dict[str, str]:
-    return dict(conn.execute("SELECT key, value FROM meta").fetchall())
+    """Return the store's facts, refusing a store whose two version stamps disagree (damage)."""
+    meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+    if meta.get("format_version") != str(FORMAT_VERSION):
+        raise StoreError("the store's recorded format version does not match its file header; "
+                         "it is damaged")
+    return meta
 
 
 def _set_meta(conn: sqlite3.Connection, **values: str) -> None:
