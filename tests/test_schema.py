@@ -437,6 +437,7 @@ BAD_MAPPINGS = [
     (mapping_doc(a={}), "field 'a': needs 'column'"),
     (mapping_doc(a={"column": "a", "colour": 1}), "field 'a': unknown key(s) 'colour'"),
     (mapping_doc(a={"column": "a", "date_format": "dd/mm/yyyy"}), "has no % directives"),
+    (mapping_doc(a={"column": "a", "date_format": "%Q-%Z"}), "directive strptime does not know"),
     (mapping_doc(a={"column": "a", "date_format": 5}), "'date_format' must be"),
     (mapping_doc(a={"column": "a", "values": {"1": 1}}), "'values' must map strings"),
 ]

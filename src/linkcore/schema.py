@@ -989,6 +989,10 @@ def _parse_mapping(doc: Any) -> Mapping:
             problems.append(f"{where}: 'date_format' {date_format!r} has no % directives "
                             "(use e.g. \"%d/%m/%Y\", or \"auto\")")
             continue
+        if date_format not in (None, "auto") and not _strptime_format(date_format):
+            problems.append(f"{where}: 'date_format' {date_format!r} holds a directive strptime "
+                            "does not know (use e.g. \"%d/%m/%Y\", or \"auto\")")
+            continue
         values = raw.get("values", {})
         if not isinstance(values, dict) or not all(
             isinstance(a, str) and isinstance(b, str) for a, b in values.items()
@@ -1004,3 +1008,14 @@ def _parse_mapping(doc: Any) -> Mapping:
     if problems:
         raise MappingError("invalid mapping: " + "; ".join(problems))
     return Mapping(id_column, tuple(sources), str(doc.get("description", "")))
+
+
+def _strptime_format(fmt: str) -> bool:
+    """Whether ``strptime`` accepts ``fmt`` as a format (every % directive one it knows)."""
+    import datetime
+
+    try:
+        datetime.datetime.strptime("", fmt)
+    except ValueError as exc:  # a known format fails on "" with "does not match"
+        return "does not match" in str(exc)
+    return True
