@@ -88,7 +88,8 @@ def _is_key_file(path: Path) -> bool:
 
 
 def check_paths(outputs: Mapping[str, Path], inputs: Mapping[str, Path], key: Path | None,
-                force: bool, *, replaces_keys: bool = False) -> None:
+                force: bool, *, replaces_keys: bool = False,
+                key_option: str = "--key-file") -> None:
     """Apply the rule to one run's paths (no file is touched); raise on the first breach.
 
     ``outputs`` and ``inputs`` map the option that names a file (``-o``, ``--report``,
@@ -100,7 +101,7 @@ def check_paths(outputs: Mapping[str, Path], inputs: Mapping[str, Path], key: Pa
             raise OutputError(f"{describe(label, out)} is a folder; give a file name")
     sources: list[tuple[str, Path]] = [(f"the input {label}", p) for label, p in inputs.items()]
     if key is not None:
-        sources.append(("the key file (--key-file)", key))
+        sources.append((f"the key file ({key_option})", key))
     for label, out in outputs.items():
         for what, src in sources:
             if same_file(out, src):
@@ -163,11 +164,11 @@ class RunOutputs:
     def __init__(self, outputs: Mapping[str, PathArg], *,
                  inputs: Mapping[str, PathArg | Iterable[PathArg]] | None = None,
                  key: PathArg = None, force: bool = False, replaces_keys: bool = False,
-                 private: bool = False) -> None:
+                 private: bool = False, key_option: str = "--key-file") -> None:
         self.targets = _paths(outputs)
         self.private = private  # outputs readable by their owner only (mode 0600)
         check_paths(self.targets, _paths(inputs or {}), None if key is None else Path(key),
-                    force, replaces_keys=replaces_keys)
+                    force, replaces_keys=replaces_keys, key_option=key_option)
         self.force = force
         self._staging: dict[str, Path] = {}
         self._made_folders: list[Path] = []
