@@ -64,11 +64,13 @@ def test_wrong_types_are_refused_by_name():
 def test_link_refuses_a_bad_seed_blocking_or_client():
     pop = pd.DataFrame({"id": [f"r{i}" for i in range(30)],
                         "first": ["Ann", "Bob", "Cy"] * 10, "nhs": [str(i) for i in range(30)]})
-    a = encode(pop, SCHEMA, SECRET, MAPPING)
+    a, b = encode(pop, SCHEMA, SECRET, MAPPING), encode(pop, SCHEMA, SECRET, MAPPING)
     with pytest.raises(ParameterError, match="seed must be a whole number, not a str"):
-        link(a, a, seed="x")
+        link(a, b, seed="x")
     with pytest.raises(ParameterError, match="blocking must be"):
-        link(a, a, blocking=None)
+        link(a, b, blocking=None)
+    with pytest.raises(ParameterError, match="one and the same; to find duplicates"):
+        link(a, a)
     pytest.importorskip("distributed")
     with pytest.raises(ParameterError, match="client must be a dask.distributed Client"):
-        link(a, a, engine="dask", client="tcp://127.0.0.1:1")
+        link(a, b, engine="dask", client="tcp://127.0.0.1:1")

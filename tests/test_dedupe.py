@@ -214,6 +214,33 @@ def test_link_and_dedupe_gives_the_same_from_paths_as_from_datasets(tmp_path):
     assert from_paths.model.to_dict() == from_objects.model.to_dict()
 
 
+def test_link_and_dedupe_with_mapped_filters_gives_the_same_result(tmp_path):
+    from linkcore.linkage import dedupe as dedupe_module
+    from linkcore.mapped import is_mapped
+
+    encoded, _, names = agencies()
+    paths = []
+    for name, ds in zip(names, encoded, strict=True):
+        paths.append(tmp_path / f"{name}.linkcore.parquet")
+        ds.write(paths[-1])
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    pooled = dedupe_module.pool_files([paths[0], encoded[1], paths[2]], mapped_dir=scratch)
+    assert all(is_mapped(a) for a in pooled.dataset.fields.values())
+    expected, _ = pool(encoded)
+    for f in expected.fields:
+        assert (pooled.dataset.fields[f] == expected.fields[f]).all()
+    del pooled
+    in_memory = link_and_dedupe(paths, blocking_recall_budget=0, partitions=2)
+    mapped = link_and_dedupe(paths, blocking_recall_budget=0, partitions=2, mapped_dir=scratch)
+    assert mapped.clusters.equals(in_memory.clusters)
+    assert mapped.pairs.equals(in_memory.pairs)
+    assert mapped.model.to_dict() == in_memory.model.to_dict()
+    assert not list(scratch.iterdir())  # the scratch files have no names
+    with pytest.raises(ParameterError, match="not a directory"):
+        link_and_dedupe(paths, mapped_dir=tmp_path / "absent")
+
+
 def test_truth_clusters_has_every_record_once():
     _, truth, names = agencies()
     assert not truth.duplicated(["agency", "id"]).any()

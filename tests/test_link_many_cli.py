@@ -100,6 +100,27 @@ def test_three_files_without_dedupe_keep_one_record_per_agency(files, tmp_path):
     assert not people.duplicated(["person", "agency"]).any()
 
 
+def test_mapped_dir_gives_the_same_clusters_for_several_files(files, tmp_path):
+    key = ["--project-key-file", files / "project.key", "--quiet"]
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    for mode, extra in (("dedupe", ["--dedupe"]), ("many", [])):
+        plain, mapped = tmp_path / f"{mode}.csv", tmp_path / f"{mode}-mapped.csv"
+        r = run("link", *inputs(files), *extra, "-o", plain, *key)
+        assert r.exit_code == 0, r.output
+        r = run("link", *inputs(files), *extra, "-o", mapped, *key, "--mapped-dir", scratch)
+        assert r.exit_code == 0, r.output
+        assert pd.read_csv(mapped).equals(pd.read_csv(plain))
+    r = run("dedupe", *inputs(files), "-o", tmp_path / "d.csv", *key, "--mapped-dir", scratch)
+    assert r.exit_code == 0, r.output
+    assert pd.read_csv(tmp_path / "d.csv").equals(pd.read_csv(tmp_path / "dedupe.csv"))
+    assert not list(scratch.iterdir())
+    out = tmp_path / "none.csv"
+    r = run("dedupe", *inputs(files), "-o", out, *key, "--mapped-dir", tmp_path / "absent")
+    assert r.exit_code == 2 and r.output.count("\n") == 1 and "not a directory" in r.output
+    assert not out.exists()
+
+
 def test_two_files_keep_the_matches_output(files, tmp_path):
     out = tmp_path / "m.csv"
     r = run("link", *inputs(files)[:2], "-o", out)

@@ -33,6 +33,6 @@ def _has_nul(series: pd.Series) -> bool:
 
     try:
         text = pa.array(series, from_pandas=True, type=pa.string())
-    except (pa.ArrowInvalid, pa.ArrowTypeError):  # not all text: look value by value
+    except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeEncodeError):  # value by value
         return bool(series.map(lambda v: isinstance(v, str) and "\x00" in v).any())
     return bool(pc.any(pc.match_substring(text, "\x00")).as_py())

@@ -89,17 +89,21 @@ def _cannot_write(target: Path, exc: OSError) -> OutputError:
 
 
 @contextlib.contextmanager
-def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
+def atomic_path(target: str | os.PathLike[str], *, key: bool = False) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; rename it over ``target`` only on success.
 
     An interrupted or failed write leaves no partial output file behind (and one left by a
     killed process is removed by the next write of the same target). A target that cannot
     be written (missing permissions, a parent that is a file, a directory in the way) raises
-    OutputError naming the path.
+    OutputError naming the path. A key file is replaced only by a key (``key=True``): any
+    other output written over one raises OutputError and leaves it as it is.
     """
     target = Path(target)
     if target.is_dir():
         raise OutputError(f"cannot write {target}: it is a directory")
+    if not key and _holds_key(target):
+        raise OutputError(f"refusing to write over {target}: it is a linkcore key file; "
+                          "choose another output name")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         clean_stale_partials(target)
@@ -161,9 +165,27 @@ def write_text_atomic(target: str | os.PathLike[str], text: str, mode: int | Non
             os.chmod(tmp, mode)
 
 
+def _holds_key(path: Path) -> bool:
+    """Whether an existing file is a linkcore key file (its first bytes name the key format)."""
+    from ._keyfile import KEY_FILE_HEADER
+
+    try:
+        with open(path, "rb") as fh:
+            return KEY_FILE_HEADER.encode("ascii") in fh.read(4096)
+    except OSError:  # absent or unreadable: writing it says what is wrong
+        return False
+
+
 def write_table_atomic(df, target: str | os.PathLike[str]) -> None:
-    """Write a DataFrame as CSV or Parquet (chosen by the file suffix), atomically."""
+    """Write a DataFrame as CSV or Parquet (chosen by the file suffix), atomically.
+
+    An encoded linkcore file is never replaced by a table (matches or clusters written over
+    the input they came from).
+    """
     target = Path(target)
+    if target.is_file() and _is_encoded(target):
+        raise OutputError(f"refusing to write a table over {target}: it is an encoded linkcore "
+                          "file; choose another output name")
     with atomic_path(target) as tmp:
         if target.suffix.lower() in {".parquet", ".pq"}:
             df.to_parquet(tmp, index=False)

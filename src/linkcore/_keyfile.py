@@ -70,6 +70,8 @@ def parse_key_text(text: str, source: str) -> bytes:
 def read_key_file(path: str | os.PathLike[str]) -> bytes:
     """Read a private key file and return its key bytes."""
     p = Path(path)
+    if p.is_dir():
+        raise SecretError(f"key file {shown(path)} is a directory; give the key file's path")
     if not p.is_file():
         raise SecretError(f"key file not found: {shown(path)}")
     check_private(p)

@@ -178,13 +178,24 @@ def evaluate(
     With ``threshold``, only pairs whose probability is at least the threshold count as
     predicted matches. Returns precision, recall, F1 and the tp/fp/fn counts.
     """
-    if threshold is not None and not 0.0 <= float(threshold) <= 1.0:
-        raise ParameterError("threshold must be in [0, 1]")
+    threshold = _threshold(threshold)
     _, prob, hit, n_true = _scored_pairs(matches, truth, threshold is not None)
     if prob is not None:
         hit = hit[prob >= threshold]
     tp = int(hit.sum())
     return metrics_from_counts(tp, len(hit) - tp, n_true - tp, threshold)
+
+
+def _threshold(threshold: float | None) -> float | None:
+    """Check a probability threshold (None: every predicted pair counts); return it as a float."""
+    if threshold is None:
+        return None
+    if isinstance(threshold, bool) or not isinstance(threshold, int | float | np.number):
+        raise ParameterError(f"threshold must be a number in [0, 1], not a "
+                             f"{type(threshold).__name__}")
+    if not 0.0 <= float(threshold) <= 1.0:
+        raise ParameterError("threshold must be in [0, 1]")
+    return float(threshold)
 
 
 def pr_curve(
@@ -202,7 +213,10 @@ def pr_curve(
     if thresholds is None:
         ts = np.unique(prob)
     else:
-        ts = np.unique(np.asarray(list(thresholds), dtype=float))
+        try:
+            ts = np.unique(np.asarray(list(thresholds), dtype=float))
+        except (TypeError, ValueError):
+            raise ParameterError("thresholds must be numbers in [0, 1]") from None
         if len(ts) and (ts.min() < 0 or ts.max() > 1 or not np.all(np.isfinite(ts))):
             raise ParameterError("thresholds must be in [0, 1]")
     # number of pairs with probability >= t (prob is sorted in decreasing order)

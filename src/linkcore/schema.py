@@ -358,6 +358,9 @@ def _parse_json(text: str, error: type[Exception], what: str) -> Any:
     except ValueError:  # NaN or Infinity, or a number of 4,300+ digits
         raise error(f"{what} is not valid JSON (it holds NaN, Infinity or a number thousands "
                     "of digits long)") from None
+    except RecursionError:
+        raise error(f"{what} is not a linkcore document (its JSON is nested thousands of "
+                    "levels deep)") from None
 
 
 def _reject_constant(name: str) -> Any:
@@ -367,6 +370,8 @@ def _reject_constant(name: str) -> Any:
 
 def _read_text(path: str | os.PathLike[str], error: type[Exception], what: str) -> str:
     p = Path(path)
+    if p.is_dir():
+        raise error(f"{what} file {p} is a directory; give the file's path")
     if not p.is_file():
         raise error(f"{what} file not found: {p}")
     try:
@@ -892,6 +897,8 @@ class Mapping:
 
     def check_schema(self, schema: Schema) -> None:
         """Raise MappingError unless the mapping covers exactly the schema's fields."""
+        if not isinstance(schema, Schema):
+            raise TypeError("schema must be a linkcore.Schema (use Schema.load(path))")
         problems = []
         mapped = self.fields
         for f in schema.fields:
@@ -993,6 +1000,11 @@ def _parse_mapping(doc: Any) -> Mapping:
             problems.append(f"{where}: 'date_format' {date_format!r} holds a directive strptime "
                             "does not know (use e.g. \"%d/%m/%Y\", or \"auto\")")
             continue
+        if date_format not in (None, "auto") and not _whole_date_format(date_format):
+            problems.append(f"{where}: 'date_format' {date_format!r} does not give a day, a "
+                            "month and a year (strptime would make up the parts it lacks); use "
+                            "e.g. \"%d/%m/%Y\", or \"auto\"")
+            continue
         values = raw.get("values", {})
         if not isinstance(values, dict) or not all(
             isinstance(a, str) and isinstance(b, str) for a, b in values.items()
@@ -1008,6 +1020,14 @@ def _parse_mapping(doc: Any) -> Mapping:
     if problems:
         raise MappingError("invalid mapping: " + "; ".join(problems))
     return Mapping(id_column, tuple(sources), str(doc.get("description", "")))
+
+
+def _whole_date_format(fmt: str) -> bool:
+    """Whether ``fmt`` reads a year and a day of it (%d with a month, or %j), not a part."""
+    directives = set(re.findall(r"%([^%])", fmt.replace("%%", "")))
+    year = bool(directives & {"Y", "y"})
+    month = bool(directives & {"m", "b", "B"})
+    return year and (("d" in directives and month) or "j" in directives)
 
 
 def _strptime_format(fmt: str) -> bool:

@@ -23,7 +23,7 @@ from .paths import RunOutputs, same_file
 
 #: The pairwise command's options that also apply to several files.
 _SHARED = {"output", "threshold", "force", "quiet", "verbose", "partitions", "workers",
-           "scheduler"}
+           "scheduler", "mapped_dir"}
 _CLUSTERINGS = ("checked", "components", "one-per-agency")
 
 
@@ -103,7 +103,7 @@ def _link(files: tuple[Path, ...], dedupe: bool, agency_names: str | None, clust
                  output=kwargs["output"], threshold=kwargs["threshold"], force=kwargs["force"],
                  quiet=kwargs["quiet"], verbose=kwargs["verbose"],
                  partitions=kwargs["partitions"], workers=kwargs["workers"],
-                 scheduler=kwargs["scheduler"])
+                 scheduler=kwargs["scheduler"], mapped_dir=kwargs["mapped_dir"])
 
 
 _LINK_HELP = """Link encoded files: two give matches; three or more, or --dedupe, give clusters.
@@ -152,14 +152,18 @@ link = click.Command(
 @cluster_options(partitions_help="Row ranges of the pooled records (P (P + 1) / 2 cells of "
                                  "work); default 1 locally, on dask one more than the workers "
                                  "(at least 3).")
+@click.option("--mapped-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              metavar="DIR",
+              help="Keep the pooled filters in memory-mapped scratch files in DIR (unnamed, "
+                   "gone when the run ends): for pools larger than memory, with --partitions.")
 @force_option
 @common_options
 @guarded
 def dedupe(files: tuple[Path, ...], output: Path, threshold: str, agency_names: str | None,
            clustering: str, release_dir: Path | None, shared_counts_path: Path | None,
            project_key_file: Path | None, project_key_env: str | None,
-           partitions: int | None, workers: int | None, scheduler: str | None, force: bool,
-           quiet: bool, verbose: bool) -> None:
+           partitions: int | None, workers: int | None, scheduler: str | None,
+           mapped_dir: Path | None, force: bool, quiet: bool, verbose: bool) -> None:
     """Find the records of one or more encoded files that are the same person.
 
     The same as `linkcore link --dedupe FILES`: every pair of distinct records, within
@@ -175,7 +179,8 @@ def dedupe(files: tuple[Path, ...], output: Path, threshold: str, agency_names: 
                  release_dir=release_dir, shared_counts_path=shared_counts_path,
                  project_key_file=project_key_file, project_key_env=project_key_env,
                  output=output, threshold=threshold, force=force, quiet=quiet, verbose=verbose,
-                 partitions=partitions, workers=workers, scheduler=scheduler)
+                 partitions=partitions, workers=workers, scheduler=scheduler,
+                 mapped_dir=mapped_dir)
 
 
 # --------------------------------------------------------------------------- the run
@@ -198,10 +203,11 @@ def run_clusters(files: tuple[Path, ...], *, dedupe: bool, agency_names: str | N
                  project_key_file: Path | None, project_key_env: str | None, output: Path,
                  threshold: str, force: bool, quiet: bool, verbose: bool,
                  partitions: int | None = None, workers: int | None = None,
-                 scheduler: str | None = None) -> None:
+                 scheduler: str | None = None, mapped_dir: Path | None = None) -> None:
     """Link or link-and-dedupe FILES; write clusters with person ids, releases, counts.
 
-    ``partitions``/``workers``/``scheduler``: where the pair stages run (cli/cluster.py).
+    ``partitions``/``workers``/``scheduler``: where the pair stages run (cli/cluster.py);
+    ``mapped_dir``: where filters are kept in memory-mapped scratch files (linkcore/mapped.py).
     """
     from .._io import write_table_atomic
     from ..dataset import check_compatible, read_any, read_head
@@ -209,10 +215,13 @@ def run_clusters(files: tuple[Path, ...], *, dedupe: bool, agency_names: str | N
     from ..linkage.dedupe import agency_names as _names
     from ..linkage.pipeline import output_format
     from ..linkage.pseudonyms import ProjectKey, release_tables, shared_counts, with_person_ids
+    from ..mapped import check_mapped_dir
 
     setup_logging(verbose)
     t = _threshold(threshold)
     check_partitions(partitions)
+    if mapped_dir is not None:
+        check_mapped_dir(mapped_dir)
     if clustering not in _CLUSTERINGS:
         raise ParameterError(f"--clustering must be one of {', '.join(_CLUSTERINGS)}, "
                              f"not {clustering!r}")
@@ -247,11 +256,12 @@ def run_clusters(files: tuple[Path, ...], *, dedupe: bool, agency_names: str | N
     echo = (lambda *_: None) if quiet else click.echo
     with dask_client(workers, scheduler) as client, outputs:
         where = {"engine": "local" if client is None else "dask", "client": client,
-                 "partitions": partitions, "progress": not quiet}
+                 "partitions": partitions, "progress": not quiet, "mapped_dir": mapped_dir}
         if dedupe:
             clusters = _run_dedupe(list(files), names, t, clustering, quiet, echo, where)
         else:
-            clusters = _run_link_many([read_any(f) for f in files], names, t, echo, where)
+            clusters = _run_link_many([read_any(f, mapped_dir=mapped_dir) for f in files],
+                                      names, t, echo, where)
         people = with_person_ids(clusters, key)
         write_table_atomic(people, outputs.path("-o"))
         releases = release_tables(people)

@@ -12,6 +12,7 @@ gather their rows. Caches live only for one call: no key material outlives it.
 
 from __future__ import annotations
 
+import datetime as _dt
 import logging
 import os
 from collections.abc import Sequence
@@ -111,30 +112,67 @@ def _factorize_codes(codes: np.ndarray, values: Sequence[str | None]) -> _Column
 # --------------------------------------------------------------------------------------
 # Reading and normalising the table
 # --------------------------------------------------------------------------------------
-def _raw_codes(df: pd.DataFrame, columns: tuple[str, ...]) -> tuple[np.ndarray, list[str]]:
-    """Return the field's raw text per record as (codes, distinct texts); code -1 = missing.
+def _raw_codes(df: pd.DataFrame, columns: tuple[str, ...]
+               ) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """Return the field's raw text per record as (codes, distinct texts, which were dates).
 
-    One column is factorised as it is; several are joined by a space (empty parts skipped).
+    Code -1 = missing. One column is factorised as it is; several are joined by a space (empty
+    parts skipped). A distinct value held as a date object (date, datetime, Timestamp) is
+    marked: its text is already the ISO day, whatever the mapping's ``date_format`` says.
     """
     if len(columns) == 1:
-        codes, uniques = factorize_text(df[columns[0]])
-        return codes, [cell_text(u) for u in uniques]
+        try:
+            codes, uniques = factorize_text(df[columns[0]])
+        except (TypeError, NotImplementedError):  # a list or a dict in a cell (pandas: not
+            # hashable; an Arrow list column: no kernel, ArrowNotImplementedError)
+            raise InputDataError(f"column {columns[0]!r} holds values that are not single "
+                                 "values (a list or a dict in a cell); give one value per "
+                                 "cell") from None
+        dated = np.fromiter((isinstance(u, _dt.date) for u in uniques), bool, len(uniques))
+        return codes, [cell_text(u) for u in uniques], dated
     parts = [df[c].astype(object).where(df[c].notna(), None).to_numpy() for c in columns]
     joined = [" ".join(cell_text(x) for x in row if x is not None and cell_text(x) != "")
               or None for row in zip(*parts, strict=True)]
-    return factorize_text(joined)
+    codes, uniques = factorize_text(joined)
+    return codes, uniques, np.zeros(len(uniques), bool)
 
 
-def _normalise_field(df: pd.DataFrame, spec: FieldSpec, mapping: Mapping
+def _check_utf8(texts: list[str], codes: np.ndarray, columns: tuple[str, ...],
+                first_row: int) -> None:
+    """Refuse text that cannot be written as UTF-8 (a lone surrogate), naming rows, not values."""
+    try:
+        "\x00".join(texts).encode("utf-8")
+    except UnicodeEncodeError:
+        bad = [i for i, t in enumerate(texts) if not _utf8(t)]
+        rows = np.flatnonzero(np.isin(codes, bad)) + 1 + first_row
+        raise InputDataError(
+            f"column(s) {', '.join(map(repr, columns))} hold text that is not valid Unicode "
+            f"(a lone surrogate) in {len(rows)} row(s) (rows {format_rows(rows.tolist())}); "
+            "fix the text's encoding") from None
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _normalise_field(df: pd.DataFrame, spec: FieldSpec, mapping: Mapping, first_row: int = 0
                      ) -> tuple[_Column, np.ndarray]:
     """Normalise one field: (column of codes, invalid-row mask). Each raw value normalised once."""
     n = len(df)
     source = mapping.fields[spec.name]
     if not source.columns:
         return _Column(np.full(n, -1, dtype=np.int64), []), np.zeros(n, dtype=bool)
-    raw_codes, raw_uniques = _raw_codes(df, source.columns)
+    raw_codes, raw_uniques, dated = _raw_codes(df, source.columns)
+    _check_utf8(raw_uniques, raw_codes, source.columns, first_row)
     normalised = normalise_many(spec.kind, raw_uniques, spec.normalise_options,
                                 source.date_format, dict(source.values) or None)
+    if spec.kind == "date" and dated.any():  # date objects: their ISO day, not the text format
+        for i in np.flatnonzero(dated):
+            normalised[i] = raw_uniques[i]
     if source.words != "all":
         normalised = [_select_words(v, source.words) for v in normalised]
     # Re-code the records by normalised value (several raw values may merge; invalid -> missing).
@@ -176,7 +214,11 @@ def _record_ids(df: pd.DataFrame, id_column: str) -> np.ndarray:
         rows = np.flatnonzero(absent) + 1
         raise InputDataError(f"{len(rows)} record(s) have no id in column {id_column!r} "
                              f"(rows {format_rows(rows.tolist())})")
-    ids = ids.astype(str).to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(ids, skipna=False) in ("string", "integer"):
+        ids = ids.astype(str).to_numpy(dtype=object)
+    else:  # as every other cell is read: 7.0 as "7", a date as its ISO day, bytes as UTF-8
+        ids = np.array([cell_text(i) for i in ids.tolist()], dtype=object)
+    _check_utf8(list(ids), np.arange(ids.size), (id_column,), 0)
     dup = pd.Series(ids).duplicated(keep=False).to_numpy()
     if dup.any():
         rows = np.flatnonzero(dup) + 1
@@ -515,6 +557,10 @@ def _check_arguments(df: pd.DataFrame, schema: Schema, secret: Secret, mapping: 
         raise TypeError("mapping must be a linkcore.Mapping (use Mapping.load(path)) or None")
     if not isinstance(secret, Secret):
         raise TypeError("secret must be a linkcore.Secret (use Secret.from_file(path))")
+    repeated = int(df.columns.duplicated().sum())
+    if repeated:
+        raise InputDataError(f"the table has {repeated} repeated column name(s); give each "
+                             "column a name of its own")
     mapping = mapping or Mapping.identity(schema)
     mapping.check_schema(schema)
     mapping.check_columns(df.columns)
@@ -534,7 +580,7 @@ def _normalise_columns(df: pd.DataFrame, schema: Schema, mapping: Mapping,
     for spec in schema.fields:
         if spec.source is not None:
             continue  # a view takes its source's normalised value (below)
-        column, invalid = _normalise_field(df, spec, mapping)
+        column, invalid = _normalise_field(df, spec, mapping, first_row)
         columns[spec.name] = column
         report.invalid_rows[spec.name] = np.flatnonzero(invalid) + 1 + first_row
         report.missing_counts[spec.name] = int((column.codes < 0).sum())

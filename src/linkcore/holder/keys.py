@@ -95,7 +95,7 @@ class Secret:
         if p.exists() and not overwrite:
             raise SecretError(f"{p} already exists; refusing to overwrite a key (overwrite=True, "
                               "or --force on the command line)")
-        with atomic_path(p) as tmp:
+        with atomic_path(p, key=True) as tmp:
             os.chmod(tmp, 0o600)
             tmp.write_text(self.to_text(), encoding="ascii")
             os.chmod(tmp, 0o600)

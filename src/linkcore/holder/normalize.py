@@ -110,10 +110,17 @@ def cell_text(value) -> str:
 
     pandas holds an integer column with missing values as floats, so an NHS number 4857773456
     arrives as 4857773456.0; as ``str`` gives it, it would normalise to another identifier.
+    A date, datetime or Timestamp reads as its day (``YYYY-MM-DD``), bytes as UTF-8.
     """
+    if isinstance(value, str):
+        return value
     if isinstance(value, float) and math.isfinite(value) and value.is_integer():
         return str(int(value))  # numpy's float64 is a float too
-    return value if isinstance(value, str) else str(value)
+    if isinstance(value, _dt.date):  # a datetime or pandas Timestamp too: its day, in ISO form
+        return (value.date() if isinstance(value, _dt.datetime) else value).isoformat()
+    if isinstance(value, bytes | bytearray):  # not the text of its repr, b'...'
+        return bytes(value).decode("utf-8", errors="replace")
+    return str(value)
 
 
 def normalise_name(value: str, remove_titles: bool = True) -> Normalised:

@@ -64,6 +64,7 @@ from linkcore.linkage.pipeline import (
     with_blocking_recall,
 )
 from linkcore.linkage.salt import SaltDependence
+from linkcore.mapped import check_mapped_dir, new_words, release, release_datasets
 
 #: On dask, the pooled records are cut into one range more than ``link``'s default
 #: (MIN_DASK_PARTITIONS or one per worker): the cells p <= q of P = W ranges cannot be dealt
@@ -184,11 +185,15 @@ def _head(ds: DatasetLike, which: str) -> _Head:
     raise ParameterError(f"the {which} dataset must be an EncodedDataset or a file path")
 
 
-def pool_files(datasets: Sequence[DatasetLike]) -> Pooled:
+def pool_files(datasets: Sequence[DatasetLike],
+               mapped_dir: str | os.PathLike[str] | None = None) -> Pooled:
     """Pool every file's records into one dataset, refusing incompatible files first.
 
     Files given by path are checked by their metadata, then read whole one at a time into the
     pooled arrays, so the process holds the pool and one file, never every file and the pool.
+    ``mapped_dir``: the pool's filter columns (and those of each file while it is read) live in
+    memory-mapped scratch files in that folder (linkcore/mapped.py), for pools larger than
+    memory.
     """
     heads = [_head(ds, f"dataset {i + 1}") for i, ds in enumerate(datasets)]
     for i in range(1, len(heads)):
@@ -202,14 +207,17 @@ def pool_files(datasets: Sequence[DatasetLike]) -> Pooled:
     def like(a: np.ndarray) -> np.ndarray:
         return np.empty((n, *a.shape[1:]), a.dtype)
 
-    fields = {k: like(v) for k, v in first.fields.items()}
+    def words_like(a: np.ndarray) -> np.ndarray:
+        return new_words(n, a.shape[1], mapped_dir) if a.dtype == np.uint64 else like(a)
+
+    fields = {k: words_like(v) for k, v in first.fields.items()}
     blocks = {k: like(v) for k, v in first.blocking_keys.items()}
     missing = like(first.missing)
-    clk = None if first.clk is None else like(first.clk)
+    clk = None if first.clk is None else words_like(first.clk)
     record_ids = np.empty(n, dtype=object)
     start = 0
     for h in heads:
-        ds = h.data if h.path is None else read_any(h.path)
+        ds = h.data if h.path is None else read_any(h.path, mapped_dir=mapped_dir)
         if len(ds) != h.count:
             raise DatasetError(f"{h.label} changed while it was read; give files that stay as "
                                "they are during the run")
@@ -218,6 +226,7 @@ def pool_files(datasets: Sequence[DatasetLike]) -> Pooled:
         _copy_rows(targets, ds, slice(start, start + len(ds)), (heads[0].label, h.label))
         start += len(ds)
         del ds
+        release(*fields.values(), clk)  # mapped: the rows written need not stay in memory
     ids = np.array([str(i) for i in range(n)], dtype=object)
     meta = dataclasses.replace(first.meta, record_count=n)
     pooled = EncodedDataset(ids, fields, missing, clk, blocks, meta, schema=first.schema)
@@ -238,9 +247,10 @@ def _copy_rows(targets: list[np.ndarray | None], ds: EncodedDataset, rows: slice
         target[rows] = part
 
 
-def pool(datasets: Sequence[DatasetLike]) -> tuple[EncodedDataset, np.ndarray]:
+def pool(datasets: Sequence[DatasetLike],
+         mapped_dir: str | os.PathLike[str] | None = None) -> tuple[EncodedDataset, np.ndarray]:
     """One dataset of every file's records (ids are row numbers) and each row's file index."""
-    pooled = pool_files(datasets)
+    pooled = pool_files(datasets, mapped_dir)
     return pooled.dataset, pooled.source
 
 
@@ -366,6 +376,7 @@ def link_and_dedupe(
     client: Any = None,
     partitions: int | None = None,
     progress: bool = False,
+    mapped_dir: str | os.PathLike[str] | None = None,
 ) -> DedupeResult:
     """Link one or more encoded files and find duplicates within each, in one model.
 
@@ -375,7 +386,9 @@ def link_and_dedupe(
     ``partitions`` row ranges of the pooled records (the cells p <= q; by default 1 locally,
     see DASK_EXTRA_PARTITIONS on dask), in this process or on dask.distributed, as ``link``'s
     do, with the same result bit for bit whatever the engine and the partitions; the clusters
-    are formed in this process. The other options are ``link``'s.
+    are formed in this process. ``mapped_dir``: the pooled filter columns live in
+    memory-mapped scratch files in that folder (see ``pool_files``); on dask, also where the
+    pool is written for workers on this machine. The other options are ``link``'s.
     """
     threshold = _check_options(threshold, "none", engine)
     seed = _check_seed(seed)
@@ -388,6 +401,11 @@ def link_and_dedupe(
         raise ParameterError("u_pairs must be a positive whole number")
     if partitions is not None and (not isinstance(partitions, int) or partitions < 1):
         raise ParameterError("partitions must be a whole number, 1 or more")
+    if mapped_dir is not None:
+        check_mapped_dir(mapped_dir)
+    if isinstance(datasets, str | os.PathLike | EncodedDataset) or not isinstance(
+            datasets, Sequence):
+        raise ParameterError("datasets must be a list of EncodedDatasets or file paths")
     datasets = list(datasets)
     if not datasets:
         raise ParameterError("link_and_dedupe needs at least one dataset")
@@ -397,20 +415,21 @@ def link_and_dedupe(
 
     def lap(stage: str, info: dict[str, Any] | None = None, notify: bool = True) -> None:
         nonlocal t0
+        release_datasets(pooled)  # mapped filters: a stage's pages are not kept past it
         now = time.perf_counter()
         timings[stage] = now - t0
         t0 = now
         if on_stage is not None and notify:
             on_stage(stage, info or {})
 
-    pooled_files = pool_files(datasets)
+    pooled_files = pool_files(datasets, mapped_dir)
     pooled, source, sizes = pooled_files.dataset, pooled_files.source, pooled_files.sizes
     lap("load", {"agencies": dict(zip(agencies, sizes, strict=True))})
 
     comparisons = _model_comparisons(model, comparisons_for(pooled, include_clk=include_clk))
     plan = plan_blocking(pooled, pooled, blocking)
     lap("blocking", notify=False)  # the plan; its pairs are counted in the cells
-    with pair_engine(engine, client, partitions, (None,), (pooled,),
+    with pair_engine(engine, client, partitions, (None,), (pooled,), mapped_dir,
                      extra_partitions=DASK_EXTRA_PARTITIONS) as (eng, partitions, sources):
         stages = PairStages.start(eng, pooled, pooled, plan, comparisons, partitions,
                                   chunk_size, sources * 2, within=True)

@@ -744,7 +744,7 @@ class FellegiSunterModel:
         """Load and validate a model saved by ``to_json``; problems raise ModelError."""
         try:
             doc = json.loads(text, parse_constant=_reject_constant)
-        except (ValueError, TypeError) as exc:
+        except (ValueError, TypeError, RecursionError) as exc:
             where = f" (line {exc.lineno}, column {exc.colno})" if hasattr(exc, "lineno") else ""
             raise ModelError(
                 f"the model file is not valid JSON{where}; save the model again with linkcore"

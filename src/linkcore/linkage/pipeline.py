@@ -936,6 +936,9 @@ def link(
         if on_stage is not None and notify:
             on_stage(stage, info or {})
 
+    if _same_input(a, b):
+        raise ParameterError("the two datasets are one and the same; to find duplicates within "
+                             "one file, use dedupe (linkcore dedupe FILE)")
     ds_a, name_a = _load(a, "first", mapped_dir)
     ds_b, name_b = _load(b, "second", mapped_dir)
     # tagged as read now: a worker that later finds another file there refuses it
@@ -959,6 +962,18 @@ def link(
             u_pairs=u_pairs, em_max_iter=em_max_iter, seed=seed, chunk_size=chunk_size,
             return_candidates=return_candidates, dependence_correction=dependence_correction,
             blocking_recall_budget=blocking_recall_budget)
+
+
+def _same_input(a: DatasetLike, b: DatasetLike) -> bool:
+    """Whether two inputs are one dataset object or one file (each record would match itself)."""
+    if a is b:
+        return True
+    if isinstance(a, str | os.PathLike) and isinstance(b, str | os.PathLike):
+        try:
+            return os.path.samefile(a, b)
+        except OSError:  # one is missing: reading it says so
+            return False
+    return False
 
 
 @contextlib.contextmanager
@@ -1251,7 +1266,10 @@ def link_many(
         from linkcore.linkage.dedupe import agency_names
 
         names = agency_names(list(datasets), names)
-    loaded = [_load(ds, f"dataset {i + 1}") for i, ds in enumerate(datasets)]
+    mapped_dir = options.get("mapped_dir")
+    if mapped_dir is not None:
+        check_mapped_dir(mapped_dir)
+    loaded = [_load(ds, f"dataset {i + 1}", mapped_dir) for i, ds in enumerate(datasets)]
     if len(loaded) < 2:
         raise ParameterError("link_many needs at least two datasets")
     for i in range(1, len(loaded)):

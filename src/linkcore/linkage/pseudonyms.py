@@ -106,12 +106,26 @@ def with_person_ids(clusters: pd.DataFrame, key: ProjectKey) -> pd.DataFrame:
 
     Rows come out sorted by agency and id, so the row order says nothing about the clusters.
     """
+    if not isinstance(clusters, pd.DataFrame):
+        raise TypeError("clusters must be a pandas DataFrame (agency, id, cluster)")
+    if not isinstance(key, ProjectKey):
+        raise TypeError("key must be a ProjectKey (ProjectKey.load or ProjectKey.generate)")
     missing = [c for c in ("agency", "id", "cluster") if c not in clusters.columns]
     if missing:
         raise ParameterError(f"the clusters table lacks column(s) {', '.join(missing)}")
+    for column in ("agency", "id", "cluster"):
+        values = clusters[column]
+        empty = values.isna().to_numpy() | (values.astype(str).str.strip() == "").to_numpy()
+        if empty.any():
+            raise ParameterError(f"the clusters table has {int(empty.sum())} row(s) with no "
+                                 f"{column}; every row needs an agency, an id and a cluster")
     table = pd.DataFrame({"agency": clusters["agency"].astype(str).to_numpy(dtype=object),
                           "id": clusters["id"].astype(str).to_numpy(dtype=object),
                           "cluster": clusters["cluster"].to_numpy()})
+    repeated = int(table.duplicated(["agency", "id"]).sum())
+    if repeated:
+        raise ParameterError(f"the clusters table names {repeated} (agency, id) pair(s) more "
+                             "than once; a record belongs to one cluster")
     table = table.sort_values(["agency", "id"], ignore_index=True, kind="stable")
     # the first row of each cluster in (agency, id) order is its representative
     first = ~table["cluster"].duplicated()
@@ -139,6 +153,10 @@ def shared_counts(people: pd.DataFrame, agencies: Sequence[str]) -> pd.DataFrame
     nobody has are left out. Counts only, no ids.
     """
     agencies = list(agencies)
+    unnamed = set(people["agency"].astype(str)) - set(map(str, agencies))
+    if unnamed:
+        raise ParameterError(f"{len(unnamed)} agency(ies) of the table are not among the "
+                             "agencies given; name every agency (one with no records counts 0)")
     held = pd.crosstab(people["person"], people["agency"]).reindex(columns=agencies,
                                                                    fill_value=0) > 0
     combos = held.astype(np.int64).value_counts().rename("people").reset_index()

@@ -293,6 +293,7 @@ def create(path: str | os.PathLike[str], schema_source: EncodedDataset, key: Pro
     p = Path(path)
     if p.exists():
         raise StoreError(f"{path} already exists; give a new file name for the store")
+    _check_types(schema_source, key)
     if schema_source.is_clk_only:
         raise StoreError("the store needs linkcore encoded files with a schema, not CLKs only")
     if not 0.0 <= float(threshold) <= 1.0:
@@ -765,8 +766,12 @@ def update(path: str | os.PathLike[str], month: str, files: Mapping[str, Encoded
 
     if not isinstance(month, str) or not _MONTH.match(month):
         raise ParameterError("the month must be written YYYY-MM (e.g. 2026-01)")
+    if not isinstance(files, Mapping):
+        raise TypeError("files must map each agency's name to its EncodedDataset")
     if not files:
         raise ParameterError("a month needs at least one agency's file")
+    for ds in files.values():
+        _check_types(ds, key)
     names = agency_names(list(files.values()), list(files))
     new_agencies = list(new_agencies)
     if len(set(new_agencies)) != len(new_agencies):
@@ -818,6 +823,15 @@ def _check_distinct(files: Mapping[str, EncodedDataset]) -> None:
                           and all(np.array_equal(x.fields[f], y.fields[f]) for f in x.fields)):
                 raise StoreError(f"agencies {a} and {b} were given the same file; give each "
                                  "agency its own extract")
+
+
+def _check_types(ds: Any, key: Any) -> None:
+    """Refuse arguments of the wrong type with a TypeError naming them (not a deep traceback)."""
+    if not isinstance(ds, EncodedDataset):
+        raise TypeError(f"an agency's file must be an EncodedDataset (EncodedDataset.read(path)), "
+                        f"not {type(ds).__name__}")
+    if not isinstance(key, ProjectKey):
+        raise TypeError("key must be a ProjectKey (ProjectKey.load or ProjectKey.generate)")
 
 
 def _check_month(meta: Mapping[str, str], month: str) -> None:

@@ -1,0 +1,205 @@
+"""The Python API on unusual or bad input: cells read as the CLI reads them, clear errors.
+
+Cases from a red-team session that had not read the code (stop 31): each was a silently wrong
+result, an overwritten key or input, an identifier inside an exception, or a raw traceback.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+import linkcore
+from linkcore import Mapping, Schema, Secret
+from linkcore.errors import (
+    InputDataError,
+    LinkcoreError,
+    MappingError,
+    ModelError,
+    OutputError,
+    ParameterError,
+    SchemaError,
+)
+from linkcore.evaluate import evaluate, pr_curve
+from linkcore.linkage import store
+from linkcore.linkage.dedupe import link_and_dedupe
+from linkcore.linkage.model import FellegiSunterModel
+from linkcore.linkage.pseudonyms import ProjectKey, shared_counts, with_person_ids
+
+SECRET = Secret(bytes(range(40, 72)))
+SCHEMA = Schema.from_dict({"linkcore_schema": 2, "fields": [
+    {"name": "fn", "kind": "name"}, {"name": "sn", "kind": "name"},
+    {"name": "dob", "kind": "date"}]})
+MAPPING = Mapping.from_dict({"linkcore_mapping": 1, "id_column": "ref", "fields": {
+    "fn": {"column": "fn"}, "sn": {"column": "sn"},
+    "dob": {"column": "dob", "date_format": "%d/%m/%Y"}}})
+TABLE = pd.DataFrame({"ref": ["1", "2", "3"], "fn": ["Ann", "Bob", "Cat"],
+                      "sn": ["Smith", "Jones", "Brown"],
+                      "dob": ["02/03/1980", "31/12/1975", "01/01/1990"]})
+
+
+def encoded(df: pd.DataFrame = TABLE):
+    return linkcore.encode(df, SCHEMA, SECRET, MAPPING, blip_nonce=bytes(16))
+
+
+@pytest.mark.parametrize("fmt", ["%Y", "%Y-%m", "%d", "%H:%M", "%m/%Y", "%d/%m"])
+def test_a_date_format_without_day_month_and_year_is_refused(fmt):
+    doc = {"linkcore_mapping": 1, "id_column": "ref",
+           "fields": {"dob": {"column": "c", "date_format": fmt}}}
+    with pytest.raises(MappingError, match="does not give a day, a month and a year"):
+        Mapping.from_dict(doc)
+
+
+@pytest.mark.parametrize("fmt", ["%d/%m/%Y", "%Y%m%d", "%d %b %y", "%Y-%j", "%B %d, %Y"])
+def test_whole_date_formats_are_accepted(fmt):
+    Mapping.from_dict({"linkcore_mapping": 1, "id_column": "ref",
+                       "fields": {"dob": {"column": "c", "date_format": fmt}}})
+
+
+def test_float_record_ids_read_as_whole_numbers_as_evaluate_reads_them():
+    ds = encoded(TABLE.assign(ref=[1.0, 2.0, 3.0]))
+    assert list(ds.record_ids) == ["1", "2", "3"]
+    result = linkcore.link(ds, encoded())
+    truth = pd.DataFrame({"id_a": [1.0, 2.0, 3.0], "id_b": [1.0, 2.0, 3.0]})
+    assert evaluate(result.matches, truth).recall == 1.0
+
+
+@pytest.mark.parametrize("convert", [
+    lambda s: pd.to_datetime(s, dayfirst=True),
+    lambda s: pd.to_datetime(s, dayfirst=True).astype("datetime64[s]"),
+    lambda s: pd.to_datetime(s, dayfirst=True).dt.tz_localize("Europe/London"),
+    lambda s: pd.to_datetime(s, dayfirst=True).dt.date,
+    lambda s: pd.to_datetime(s, dayfirst=True) + pd.Timedelta(hours=13),
+], ids=["datetime64[ns]", "datetime64[s]", "tz-aware", "date objects", "with a time"])
+def test_date_cells_read_as_their_day_whatever_the_text_format(convert):
+    as_text = encoded()
+    as_dates = encoded(TABLE.assign(dob=convert(TABLE["dob"])))
+    assert not as_dates.missing.any()
+    assert (as_dates.fields["dob"] == as_text.fields["dob"]).all()
+
+
+def test_bytes_cells_read_as_utf8_text_not_their_repr():
+    ds = encoded(TABLE.assign(sn=pd.Series([b"Smith", "Jones", b"Brown"],
+                                           dtype=object)))
+    assert (ds.fields["sn"] == encoded().fields["sn"]).all()
+
+
+@pytest.mark.parametrize("column", ["sn", "ref"])
+def test_text_that_is_not_unicode_is_refused_without_its_value(column):
+    bad = TABLE.assign(**{column: ["Sm\ud800ith", "Jones", "Brown"]})
+    with pytest.raises(InputDataError, match="not valid Unicode") as info:
+        encoded(bad)
+    assert "Sm" not in str(info.value) and all("Sm" not in str(a) for a in info.value.args)
+    assert info.value.__cause__ is None and info.value.__suppress_context__
+
+
+def test_repeated_column_names_and_containers_in_cells_are_refused():
+    with pytest.raises(InputDataError, match="repeated column name"):
+        encoded(pd.concat([TABLE, TABLE[["sn"]]], axis=1))
+    with pytest.raises(InputDataError, match="not single values"):
+        encoded(TABLE.assign(sn=pd.Series([["Smith"], "Jones", "Brown"], dtype=object)))
+    lists = pd.Series([["Smith"], ["Jones"], ["Brown"]], dtype=pd.ArrowDtype(pa.list_(pa.string())))
+    with pytest.raises(InputDataError, match="not single values"):
+        encoded(TABLE.assign(sn=lists))
+
+
+def test_one_dataset_or_one_file_given_twice_is_refused(tmp_path):
+    ds = encoded()
+    ds.write(tmp_path / "a.parquet")
+    with pytest.raises(ParameterError, match="one and the same"):
+        linkcore.link(ds, ds)
+    with pytest.raises(ParameterError, match="one and the same"):
+        linkcore.link(tmp_path / "a.parquet", str(tmp_path / "." / "a.parquet"))
+    with pytest.raises(ParameterError, match="list of EncodedDatasets or file paths"):
+        link_and_dedupe(str(tmp_path / "a.parquet"))
+    with pytest.raises(ParameterError, match="list of EncodedDatasets or file paths"):
+        link_and_dedupe(None)
+
+
+def test_outputs_never_replace_a_key_file_or_an_encoded_input(tmp_path):
+    key_path = tmp_path / "shared.key"
+    SECRET.write(key_path)
+    key_text = key_path.read_text()
+    ds = encoded()
+    with pytest.raises(OutputError, match="it is a linkcore key file"):
+        ds.write(key_path)
+    assert key_path.read_text() == key_text
+    ds.write(tmp_path / "a.parquet")
+    encoded().write(tmp_path / "b.parquet")
+    result = linkcore.link(tmp_path / "a.parquet", tmp_path / "b.parquet")
+    for target in (tmp_path / "a.parquet", key_path.with_suffix(".csv")):
+        if target.suffix == ".csv":
+            target.write_text(key_text)  # a key under a table's name
+        with pytest.raises(OutputError, match="key file|encoded linkcore file"):
+            result.write(target)
+    assert linkcore.EncodedDataset.read(tmp_path / "a.parquet").record_ids.size == 3
+    SECRET.write(key_path, overwrite=True)  # a key may replace a key
+    ds.write(tmp_path / "a.parquet")  # and an encoding an encoding
+
+
+def test_person_ids_refuse_a_record_twice_or_an_empty_cell():
+    key = ProjectKey(bytes(range(32)))
+    twice = pd.DataFrame({"agency": ["x", "x", "x"], "id": ["r1", "r2", "r2"],
+                          "cluster": [0, 0, 1]})
+    with pytest.raises(ParameterError, match="more than once") as info:
+        with_person_ids(twice, key)
+    assert "r2" not in str(info.value)
+    for column, value in (("agency", None), ("id", np.nan), ("id", " "), ("cluster", None)):
+        table = pd.DataFrame({"agency": ["x", "y"], "id": ["r1", "r2"], "cluster": [0, 1]},
+                             dtype=object)
+        table.loc[1, column] = value
+        with pytest.raises(ParameterError, match=f"with no {column}"):
+            with_person_ids(table, key)
+    with pytest.raises(TypeError, match="DataFrame"):
+        with_person_ids([1, 2], key)
+    with pytest.raises(TypeError, match="ProjectKey"):
+        with_person_ids(twice.iloc[:2], "key")
+    people = with_person_ids(twice.iloc[:2], key)
+    with pytest.raises(ParameterError, match="not among the agencies given"):
+        shared_counts(people, ["zz"])
+    assert shared_counts(people, ["x", "zz"])["zz"].tolist() == [0]  # an agency with no records
+
+
+@pytest.mark.parametrize("loader", [
+    lambda p: Schema.load(p), lambda p: Mapping.load(p),
+    lambda p: FellegiSunterModel.from_json(p.read_text())])
+def test_deeply_nested_json_is_one_clear_error(tmp_path, loader):
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises((SchemaError, MappingError, ModelError)):
+        loader(path)
+
+
+def test_wrong_argument_types_raise_type_errors_that_name_them(tmp_path):
+    key = ProjectKey(bytes(range(32)))
+    ds = encoded()
+    with pytest.raises(TypeError, match="schema must be a linkcore.Schema"):
+        MAPPING.check_schema("schema.json")
+    with pytest.raises(TypeError, match="EncodedDataset"):
+        store.create(tmp_path / "s.db", "a.parquet", key)
+    with pytest.raises(TypeError, match="ProjectKey"):
+        store.create(tmp_path / "s.db", ds, "k")
+    store.create(tmp_path / "s.db", ds, key)
+    with pytest.raises(TypeError, match="EncodedDataset"):
+        store.update(tmp_path / "s.db", "2026-01", {"x": TABLE}, key, new_agencies=["x"])
+    with pytest.raises(TypeError, match="map each agency"):
+        store.update(tmp_path / "s.db", "2026-01", [ds], key, new_agencies=["x"])
+
+
+def test_thresholds_that_are_not_numbers_are_refused():
+    matches = pd.DataFrame({"id_a": ["1"], "id_b": ["1"], "probability": [0.9]})
+    truth = pd.DataFrame({"id_a": ["1"], "id_b": ["1"]})
+    with pytest.raises(ParameterError, match="not a str"):
+        evaluate(matches, truth, threshold="0.5")
+    with pytest.raises(ParameterError, match="thresholds must be numbers"):
+        pr_curve(matches, truth, thresholds="abc")
+    assert evaluate(matches, truth, threshold=np.float32(0.5)).recall == 1.0
+
+
+def test_a_directory_given_as_a_file_is_named_as_such(tmp_path):
+    with pytest.raises(LinkcoreError, match="is a directory"):
+        Secret.from_file(tmp_path)
+    with pytest.raises(SchemaError, match="is a directory"):
+        Schema.load(tmp_path)
