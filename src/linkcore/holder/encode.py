@@ -128,13 +128,20 @@ def _raw_codes(df: pd.DataFrame, columns: tuple[str, ...]
             raise InputDataError(f"column {columns[0]!r} holds values that are not single "
                                  "values (a list or a dict in a cell); give one value per "
                                  "cell") from None
-        dated = np.fromiter((isinstance(u, _dt.date) for u in uniques), bool, len(uniques))
-        return codes, [cell_text(u) for u in uniques], dated
+        return codes, [cell_text(u) for u in uniques], _dated(df[columns[0]], uniques)
     parts = [df[c].astype(object).where(df[c].notna(), None).to_numpy() for c in columns]
     joined = [" ".join(cell_text(x) for x in row if x is not None and cell_text(x) != "")
               or None for row in zip(*parts, strict=True)]
     codes, uniques = factorize_text(joined)
     return codes, uniques, np.zeros(len(uniques), bool)
+
+
+def _dated(column: pd.Series, uniques: list) -> np.ndarray:
+    """Which distinct values are date objects (a text column is checked at C speed, not per value)."""
+    if pd.api.types.infer_dtype(column, skipna=True) in ("string", "empty", "integer",
+                                                          "floating", "mixed-integer-float"):
+        return np.zeros(len(uniques), bool)
+    return np.fromiter((isinstance(u, _dt.date) for u in uniques), bool, len(uniques))
 
 
 def _check_utf8(texts: list[str], codes: np.ndarray, columns: tuple[str, ...],
