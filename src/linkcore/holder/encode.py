@@ -137,7 +137,7 @@ def _raw_codes(df: pd.DataFrame, columns: tuple[str, ...]
 
 
 def _dated(column: pd.Series, uniques: list) -> np.ndarray:
-    """Which distinct values are date objects (a text column is checked at C speed, not per value)."""
+    """Which distinct values are date objects (a text column is told at C speed, not by value)."""
     if pd.api.types.infer_dtype(column, skipna=True) in ("string", "empty", "integer",
                                                           "floating", "mixed-integer-float"):
         return np.zeros(len(uniques), bool)
