@@ -203,3 +203,10 @@ def test_a_directory_given_as_a_file_is_named_as_such(tmp_path):
         Secret.from_file(tmp_path)
     with pytest.raises(SchemaError, match="is a directory"):
         Schema.load(tmp_path)
+
+
+def test_column_names_that_are_not_text_are_named_as_the_problem():
+    table = TABLE.copy()
+    table.columns = range(len(table.columns))
+    with pytest.raises(MappingError, match="column names are not all text"):
+        encoded(table)

@@ -927,6 +927,10 @@ class Mapping:
         present = set(columns)
         wanted = [self.id_column] + [c for _, s in self.sources for c in s.columns]
         missing = [c for c in dict.fromkeys(wanted) if c not in present]
+        if missing and any(not isinstance(c, str) for c in present):
+            raise MappingError("the table's column names are not all text (a mapping names "
+                               "columns by text); rename them, e.g. df.columns = "
+                               "df.columns.astype(str)")
         if missing:
             raise MappingError(
                 "the input has no column " + ", ".join(repr(c) for c in missing)
