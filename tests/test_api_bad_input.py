@@ -6,6 +6,8 @@ result, an overwritten key or input, an identifier inside an exception, or a raw
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -210,3 +212,65 @@ def test_column_names_that_are_not_text_are_named_as_the_problem():
     table.columns = range(len(table.columns))
     with pytest.raises(MappingError, match="column names are not all text"):
         encoded(table)
+
+
+def test_date_objects_meet_the_same_year_range_as_text_dates():
+    from linkcore.holder.encode import encode_with_report
+
+    days = ["31/12/9999", "01/01/1800", "11/02/1975"]
+    as_text = encode_with_report(TABLE.assign(dob=days), SCHEMA, SECRET, MAPPING)[1]
+    objects = [dt.date(9999, 12, 31), dt.date(1800, 1, 1), dt.date(1975, 2, 11)]
+    as_dates = encode_with_report(TABLE.assign(dob=pd.Series(objects, dtype=object)), SCHEMA,
+                                  SECRET, MAPPING)[1]
+    assert list(as_text.invalid_rows["dob"]) == list(as_dates.invalid_rows["dob"]) == [1, 2]
+
+
+def test_bytes_that_are_not_utf8_are_refused_naming_rows_not_values():
+    bad = TABLE.assign(sn=pd.Series([b"M\xfcller", "Jones", "Brown"], dtype=object))
+    with pytest.raises(InputDataError, match="bytes that are not UTF-8") as info:
+        encoded(bad)
+    assert "ller" not in str(info.value)
+
+
+def test_one_path_twice_among_several_files_is_refused(tmp_path):
+    from linkcore.linkage.pipeline import link_many
+
+    a, b = tmp_path / "a.parquet", tmp_path / "b.parquet"
+    encoded().write(a)
+    encoded().write(b)
+    for run in (lambda files: link_and_dedupe(files),
+                lambda files: link_and_dedupe(files, names=["x", "y", "z"]),
+                lambda files: link_many(files, names=["x", "y", "z"])):
+        with pytest.raises(ParameterError, match="given twice"):
+            run([a, b, tmp_path / "." / "a.parquet"])
+    assert len(link_and_dedupe(iter([a, b])).clusters) == 6  # any iterable of files
+
+
+def test_a_key_file_of_bare_hex_is_not_replaced_either(tmp_path):
+    key_path = tmp_path / "hex.key"
+    key_path.write_text(bytes(range(32)).hex() + "\n")
+    with pytest.raises(OutputError, match="key file"):
+        encoded().write(key_path)
+    assert key_path.read_text().strip() == bytes(range(32)).hex()
+
+
+def test_encode_partitions_are_bounded_apart_from_link_cells():
+    from linkcore.cli.cluster import MAX_ENCODE_PARTITIONS, check_partitions
+
+    check_partitions(400, MAX_ENCODE_PARTITIONS)
+    with pytest.raises(ParameterError, match="from 1 to 256"):
+        check_partitions(400)
+    with pytest.raises(ParameterError, match="from 1 to 10,000"):
+        check_partitions(MAX_ENCODE_PARTITIONS + 1, MAX_ENCODE_PARTITIONS)
+
+
+def test_a_month_with_two_empty_files_withdraws_both_agencies(tmp_path):
+    key = ProjectKey(bytes(range(32)))
+    one = encoded()
+    other = linkcore.encode(TABLE.assign(ref=["7", "8", "9"]), SCHEMA, SECRET, MAPPING)
+    path = tmp_path / "s.db"
+    store.create(path, one, key)
+    store.update(path, "2026-01", {"a": one, "b": other}, key, new_agencies=["a", "b"])
+    store.update(path, "2026-02", {"a": one.subset(slice(0, 0)),
+                                   "b": other.subset(slice(0, 0))}, key)
+    assert store.info(path)["records"] == 0

@@ -20,7 +20,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import InputDataError, OutputError
+from .errors import InputDataError, LinkcoreError, OutputError
 
 PARTIAL_SUFFIX = ".partial"
 
@@ -165,15 +165,27 @@ def write_text_atomic(target: str | os.PathLike[str], text: str, mode: int | Non
             os.chmod(tmp, mode)
 
 
+#: A key file is short (keygen writes 70 bytes); a longer file is not read to tell.
+_KEY_FILE_MOST_BYTES = 4096
+
+
 def _holds_key(path: Path) -> bool:
-    """Whether an existing file is a linkcore key file (its first bytes name the key format)."""
-    from ._keyfile import KEY_FILE_HEADER
+    """Whether an existing file is a key file: keygen's form, or any text a key file may hold."""
+    from ._keyfile import KEY_FILE_HEADER, parse_key_text
 
     try:
-        with open(path, "rb") as fh:
-            return KEY_FILE_HEADER.encode("ascii") in fh.read(4096)
-    except OSError:  # absent or unreadable: writing it says what is wrong
+        if not path.is_file() or path.stat().st_size > _KEY_FILE_MOST_BYTES:
+            return False
+        head = path.read_bytes()
+    except OSError:  # unreadable: writing it says what is wrong
         return False
+    if KEY_FILE_HEADER.encode("ascii") in head:
+        return True
+    try:
+        parse_key_text(head.decode("ascii"), "")  # bare hex or base64, as read_key_file takes
+    except (UnicodeDecodeError, LinkcoreError):
+        return False
+    return True
 
 
 def write_table_atomic(df, target: str | os.PathLike[str]) -> None:

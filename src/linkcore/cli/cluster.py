@@ -17,15 +17,18 @@ CONNECT_TIMEOUT = 5
 #: The most row ranges --partitions may ask for: a link makes P x P cells, and each has a fixed
 #: cost, so far more ranges than this only slow a run down (files of 10^7 records ran on 4).
 MAX_PARTITIONS = 256
+#: The most parts ``encode --partitions`` may write: parts are independent tasks (no P x P
+#: cells), so the bound only keeps a typo from making a folder of millions of files.
+MAX_ENCODE_PARTITIONS = 10_000
 
 #: The most local worker processes --workers may start, per CPU of this machine.
 MAX_WORKERS_PER_CPU = 4
 
 
-def check_partitions(partitions: int | None) -> None:
-    """Refuse a --partitions value outside 1 .. MAX_PARTITIONS (one error line)."""
-    if partitions is not None and not 1 <= partitions <= MAX_PARTITIONS:
-        raise ParameterError(f"--partitions must be from 1 to {MAX_PARTITIONS}")
+def check_partitions(partitions: int | None, most: int = MAX_PARTITIONS) -> None:
+    """Refuse a --partitions value outside 1 .. ``most`` (one error line)."""
+    if partitions is not None and not 1 <= partitions <= most:
+        raise ParameterError(f"--partitions must be from 1 to {most:,}")
 
 
 def _check_workers(workers: int) -> None:

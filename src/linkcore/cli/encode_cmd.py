@@ -13,7 +13,7 @@ from ..holder.encode import encode_with_report
 from ..holder.keys import KeySource, load_secret
 from ..schema import Mapping, Schema
 from ._common import common_options, force_option, guarded, holder_options, setup_logging
-from .cluster import check_partitions, cluster_options, dask_client
+from .cluster import MAX_ENCODE_PARTITIONS, check_partitions, cluster_options, dask_client
 from .paths import RunOutputs
 
 #: Parts written when --workers or --scheduler is given without --partitions: at least this
@@ -62,7 +62,7 @@ def encode(input_path: str, schema_path: str, mapping_path: str | None, key_file
     """  # noqa: D301
     setup_logging(verbose)
     on_dask = workers is not None or scheduler is not None
-    check_partitions(partitions)
+    check_partitions(partitions, MAX_ENCODE_PARTITIONS)
     partitioned = partitions is not None or on_dask
     if partitioned and os.path.lexists(output):
         raise OutputError(f"-o {output} already exists; a partitioned dataset is never "

@@ -29,7 +29,7 @@ from ..schema import VALUE_WITH_SALT, ClkSpec, FieldSpec, HardeningStep, KeyPart
 from . import hardening as hard
 from .key_parts import SALT_JOIN, apply_transform
 from .keys import Secret
-from .normalize import INVALID, cell_text
+from .normalize import INVALID, cell_text, parse_date_auto
 from .normalize_batch import normalise_many
 from .positions import (
     aes_words,
@@ -154,8 +154,8 @@ def _check_utf8(texts: list[str], codes: np.ndarray, columns: tuple[str, ...],
         rows = np.flatnonzero(np.isin(codes, bad)) + 1 + first_row
         raise InputDataError(
             f"column(s) {', '.join(map(repr, columns))} hold text that is not valid Unicode "
-            f"(a lone surrogate) in {len(rows)} row(s) (rows {format_rows(rows.tolist())}); "
-            "fix the text's encoding") from None
+            f"(bytes that are not UTF-8, or a lone surrogate) in {len(rows)} row(s) (rows "
+            f"{format_rows(rows.tolist())}); fix the text's encoding") from None
 
 
 def _utf8(text: str) -> bool:
@@ -177,9 +177,9 @@ def _normalise_field(df: pd.DataFrame, spec: FieldSpec, mapping: Mapping, first_
     _check_utf8(raw_uniques, raw_codes, source.columns, first_row)
     normalised = normalise_many(spec.kind, raw_uniques, spec.normalise_options,
                                 source.date_format, dict(source.values) or None)
-    if spec.kind == "date" and dated.any():  # date objects: their ISO day, not the text format
-        for i in np.flatnonzero(dated):
-            normalised[i] = raw_uniques[i]
+    if spec.kind == "date" and dated.any():  # date objects: their ISO day, not the text format,
+        for i in np.flatnonzero(dated):       # with the same checks (a year in 1850-2100)
+            normalised[i] = parse_date_auto(raw_uniques[i])
     if source.words != "all":
         normalised = [_select_words(v, source.words) for v in normalised]
     # Re-code the records by normalised value (several raw values may merge; invalid -> missing).

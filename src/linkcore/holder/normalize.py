@@ -118,8 +118,9 @@ def cell_text(value) -> str:
         return str(int(value))  # numpy's float64 is a float too
     if isinstance(value, _dt.date):  # a datetime or pandas Timestamp too: its day, in ISO form
         return (value.date() if isinstance(value, _dt.datetime) else value).isoformat()
-    if isinstance(value, bytes | bytearray):  # not the text of its repr, b'...'
-        return bytes(value).decode("utf-8", errors="replace")
+    if isinstance(value, bytes | bytearray):  # not the text of its repr, b'...'; bytes that
+        # are not UTF-8 keep lone surrogates, which encode refuses naming the rows
+        return bytes(value).decode("utf-8", errors="surrogateescape")
     return str(value)
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -57,6 +57,7 @@ from linkcore.linkage.pipeline import (
     _json_float,
     _model_comparisons,
     _quality,
+    _same_input,
     blocking_recall_of_stages,
     fit_and_score,
     pair_engine,
@@ -195,9 +196,11 @@ def pool_files(datasets: Sequence[DatasetLike],
     memory-mapped scratch files in that folder (linkcore/mapped.py), for pools larger than
     memory.
     """
+    datasets = list(datasets)
     heads = [_head(ds, f"dataset {i + 1}") for i, ds in enumerate(datasets)]
     for i in range(1, len(heads)):
-        if any(heads[i].data is heads[j].data for j in range(i)):
+        if any(heads[i].data is heads[j].data or _same_input(datasets[i], datasets[j])
+               for j in range(i)):
             raise ParameterError(f"{heads[i].label} is given twice; give each file once")
         check_compatible(heads[0].data, heads[i].data, (heads[0].label, heads[i].label))
     first = heads[0].data
@@ -403,12 +406,15 @@ def link_and_dedupe(
         raise ParameterError("partitions must be a whole number, 1 or more")
     if mapped_dir is not None:
         check_mapped_dir(mapped_dir)
-    if isinstance(datasets, str | os.PathLike | EncodedDataset) or not isinstance(
-            datasets, Sequence):
+    if isinstance(datasets, str | bytes | os.PathLike | EncodedDataset) or not isinstance(
+            datasets, Iterable):
         raise ParameterError("datasets must be a list of EncodedDatasets or file paths")
     datasets = list(datasets)
     if not datasets:
         raise ParameterError("link_and_dedupe needs at least one dataset")
+    for i in range(len(datasets)):
+        if any(_same_input(datasets[i], datasets[j]) for j in range(i)):
+            raise ParameterError(f"dataset {i + 1} is given twice; give each file once")
     agencies = agency_names(datasets, names)
     timings: dict[str, float] = {}
     t_start = t0 = time.perf_counter()

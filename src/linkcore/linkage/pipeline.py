@@ -1262,13 +1262,17 @@ def link_many(
     """
     if "one_to_one" in options:
         raise ParameterError("link_many resolves links into clusters; do not pass one_to_one")
+    datasets = list(datasets)
     if names is not None:
         from linkcore.linkage.dedupe import agency_names
 
-        names = agency_names(list(datasets), names)
+        names = agency_names(datasets, names)
     mapped_dir = options.get("mapped_dir")
     if mapped_dir is not None:
         check_mapped_dir(mapped_dir)
+    for i in range(len(datasets)):
+        if any(_same_input(datasets[i], datasets[j]) for j in range(i)):
+            raise ParameterError(f"dataset {i + 1} is given twice; give each file once")
     loaded = [_load(ds, f"dataset {i + 1}", mapped_dir) for i, ds in enumerate(datasets)]
     if len(loaded) < 2:
         raise ParameterError("link_many needs at least two datasets")

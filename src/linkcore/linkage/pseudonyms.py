@@ -115,7 +115,9 @@ def with_person_ids(clusters: pd.DataFrame, key: ProjectKey) -> pd.DataFrame:
         raise ParameterError(f"the clusters table lacks column(s) {', '.join(missing)}")
     for column in ("agency", "id", "cluster"):
         values = clusters[column]
-        empty = values.isna().to_numpy() | (values.astype(str).str.strip() == "").to_numpy()
+        empty = values.isna().to_numpy()
+        if not pd.api.types.is_numeric_dtype(values):  # text: blank counts as empty too
+            empty |= (values.astype(str).str.strip() == "").to_numpy()
         if empty.any():
             raise ParameterError(f"the clusters table has {int(empty.sum())} row(s) with no "
                                  f"{column}; every row needs an agency, an id and a cluster")

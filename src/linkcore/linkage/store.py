@@ -227,6 +227,13 @@ def _connect(path: str | os.PathLike[str], *, write: bool) -> Iterator[sqlite3.C
                              "try again when it has finished") from None
         try:
             yield conn
+        except sqlite3.OperationalError as exc:
+            _rollback(conn)
+            if str(exc) == "database is locked":  # a reader's first read waited past its timeout
+                raise StoreError(f"another run is writing the store {path} (database is "
+                                 "locked); try again when it has finished") from None
+            raise StoreError(f"cannot use the store {path} ({_reason(exc)}); it is damaged or "
+                             "its disk is full or read-only; it was not changed") from None
         except sqlite3.DatabaseError as exc:  # a table missing or damaged, a full disk
             _rollback(conn)
             raise StoreError(f"cannot use the store {path} ({_reason(exc)}); it is damaged or "
@@ -819,7 +826,7 @@ def _check_distinct(files: Mapping[str, EncodedDataset]) -> None:
     items = list(files.items())
     for i, (a, x) in enumerate(items):
         for b, y in items[i + 1:]:
-            if x is y or (len(x) == len(y) and np.array_equal(x.record_ids, y.record_ids)
+            if x is y or (len(x) == len(y) > 0 and np.array_equal(x.record_ids, y.record_ids)
                           and all(np.array_equal(x.fields[f], y.fields[f]) for f in x.fields)):
                 raise StoreError(f"agencies {a} and {b} were given the same file; give each "
                                  "agency its own extract")
