@@ -151,7 +151,7 @@ def test_a_key_file_other_users_can_open_is_refused(tmp_path, mode):
 def test_missing_key_file(tmp_path):
     with pytest.raises(SecretError, match="not found"):
         Secret.from_file(tmp_path / "absent.key")
-    with pytest.raises(SecretError, match="not found"):
+    with pytest.raises(SecretError, match="is a directory"):
         load_secret(tmp_path)  # a directory is not a key file
 
 

@@ -771,6 +771,6 @@ def test_cli_encode_refuses_partitions_out_of_range(files, key_file, tmp_path):
     out = tmp_path / "out.parts"
     r = CliRunner().invoke(main, [str(x) for x in [
         "encode", files / "a.csv", "--schema", files / "schema.json", "--mapping",
-        files / "mapping.json", "--key-file", key_file, "-o", out, "--partitions", "257"]])
-    assert r.exit_code == 2 and "from 1 to 256" in r.output, r.output
+        files / "mapping.json", "--key-file", key_file, "-o", out, "--partitions", "10001"]])
+    assert r.exit_code == 2 and "from 1 to 10,000" in r.output, r.output
     assert r.output.count("\n") == 1 and not out.exists()

@@ -965,9 +965,12 @@ def link(
 
 
 def _same_input(a: DatasetLike, b: DatasetLike) -> bool:
-    """Whether two inputs are one dataset object or one file (each record would match itself)."""
+    """Whether two inputs are one dataset object or one file (each record would match itself).
+
+    One empty dataset given twice is not refused: it has no record to match.
+    """
     if a is b:
-        return True
+        return not (isinstance(a, EncodedDataset) and len(a) == 0)
     if isinstance(a, str | os.PathLike) and isinstance(b, str | os.PathLike):
         try:
             return os.path.samefile(a, b)
