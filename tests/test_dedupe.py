@@ -201,12 +201,17 @@ def test_pool_files_refuses_a_file_that_changed_between_its_check_and_its_read(t
         dedupe_module.pool_files(paths)
 
 
+def written(folder, encoded, names) -> list:
+    """Write each agency's encoded file into ``folder``; return the paths, in order."""
+    paths = [folder / f"{name}.linkcore.parquet" for name in names]
+    for ds, path in zip(encoded, paths, strict=True):
+        ds.write(path)
+    return paths
+
+
 def test_link_and_dedupe_gives_the_same_from_paths_as_from_datasets(tmp_path):
     encoded, _, names = agencies()
-    paths = []
-    for name, ds in zip(names, encoded, strict=True):
-        paths.append(tmp_path / f"{name}.linkcore.parquet")
-        ds.write(paths[-1])
+    paths = written(tmp_path, encoded, names)
     from_objects = link_and_dedupe(encoded, names=names, blocking_recall_budget=0)
     from_paths = link_and_dedupe(paths, blocking_recall_budget=0)
     assert from_paths.clusters.equals(from_objects.clusters)
@@ -219,10 +224,7 @@ def test_link_and_dedupe_with_mapped_filters_gives_the_same_result(tmp_path):
     from linkcore.mapped import is_mapped
 
     encoded, _, names = agencies()
-    paths = []
-    for name, ds in zip(names, encoded, strict=True):
-        paths.append(tmp_path / f"{name}.linkcore.parquet")
-        ds.write(paths[-1])
+    paths = written(tmp_path, encoded, names)
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     pooled = dedupe_module.pool_files([paths[0], encoded[1], paths[2]], mapped_dir=scratch)
