@@ -57,10 +57,10 @@ from linkcore.linkage.pipeline import (
     _json_float,
     _model_comparisons,
     _quality,
-    _same_input,
     blocking_recall_of_stages,
     fit_and_score,
     pair_engine,
+    refuse_repeated_inputs,
     run_pair_cells,
     with_blocking_recall,
 )
@@ -197,11 +197,9 @@ def pool_files(datasets: Sequence[DatasetLike],
     memory.
     """
     datasets = list(datasets)
+    refuse_repeated_inputs(datasets)
     heads = [_head(ds, f"dataset {i + 1}") for i, ds in enumerate(datasets)]
     for i in range(1, len(heads)):
-        if any(heads[i].data is heads[j].data or _same_input(datasets[i], datasets[j])
-               for j in range(i)):
-            raise ParameterError(f"{heads[i].label} is given twice; give each file once")
         check_compatible(heads[0].data, heads[i].data, (heads[0].label, heads[i].label))
     first = heads[0].data
     sizes = [h.count for h in heads]
@@ -412,9 +410,7 @@ def link_and_dedupe(
     datasets = list(datasets)
     if not datasets:
         raise ParameterError("link_and_dedupe needs at least one dataset")
-    for i in range(len(datasets)):
-        if any(_same_input(datasets[i], datasets[j]) for j in range(i)):
-            raise ParameterError(f"dataset {i + 1} is given twice; give each file once")
+    refuse_repeated_inputs(datasets)
     agencies = agency_names(datasets, names)
     timings: dict[str, float] = {}
     t_start = t0 = time.perf_counter()

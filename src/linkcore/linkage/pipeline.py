@@ -979,6 +979,13 @@ def _same_input(a: DatasetLike, b: DatasetLike) -> bool:
     return False
 
 
+def refuse_repeated_inputs(datasets: Sequence[DatasetLike]) -> None:
+    """Refuse one dataset object or one file given twice among several (ParameterError)."""
+    for i in range(len(datasets)):
+        if any(_same_input(datasets[i], datasets[j]) for j in range(i)):
+            raise ParameterError(f"dataset {i + 1} is given twice; give each file once")
+
+
 @contextlib.contextmanager
 def pair_engine(engine: str, client: Any, partitions: int | None, sources: tuple[Any, ...],
                 datasets: tuple[EncodedDataset, ...],
@@ -1273,9 +1280,7 @@ def link_many(
     mapped_dir = options.get("mapped_dir")
     if mapped_dir is not None:
         check_mapped_dir(mapped_dir)
-    for i in range(len(datasets)):
-        if any(_same_input(datasets[i], datasets[j]) for j in range(i)):
-            raise ParameterError(f"dataset {i + 1} is given twice; give each file once")
+    refuse_repeated_inputs(datasets)
     loaded = [_load(ds, f"dataset {i + 1}", mapped_dir) for i, ds in enumerate(datasets)]
     if len(loaded) < 2:
         raise ParameterError("link_many needs at least two datasets")
