@@ -274,3 +274,16 @@ def test_a_month_with_two_empty_files_withdraws_both_agencies(tmp_path):
     store.update(path, "2026-02", {"a": one.subset(slice(0, 0)),
                                    "b": other.subset(slice(0, 0))}, key)
     assert store.info(path)["records"] == 0
+
+
+def test_a_key_given_as_a_path_never_reaches_an_error_message(tmp_path):
+    import base64
+
+    raw = bytes(range(40, 72))
+    for text in (base64.b64encode(raw).decode(), raw.hex(), Secret(raw).to_text().strip()):
+        with pytest.raises(LinkcoreError) as info:
+            linkcore.EncodedDataset.read(text)
+        assert text not in str(info.value) and "not shown" in str(info.value)
+        with pytest.raises(OutputError, match="looks like a key"):
+            encoded().write(tmp_path / text)
+    assert not list(tmp_path.iterdir())

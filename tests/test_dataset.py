@@ -516,7 +516,7 @@ def test_incompatible_key():
     b = make_dataset(make_schema(), 4, kcv="ffee")
     with pytest.raises(IncompatibleDatasetsError, match="different secret keys") as info:
         check_compatible(a, b)
-    assert KCV in str(info.value) and "ffee" in str(info.value)
+    assert KCV[:16] in str(info.value) and "ffee" in str(info.value)
 
 
 def test_incompatible_spec_version():

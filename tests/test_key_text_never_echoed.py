@@ -84,3 +84,55 @@ def test_a_path_that_is_not_a_key_is_still_named(work, tmp_path):
                                   str(work / "schema.json"), "--key-file",
                                   str(tmp_path / "nowhere.key"), "-o", str(tmp_path / "o.parquet")])
     assert r.exit_code == 2 and "nowhere.key" in r.output
+
+
+def near_forms() -> list[str]:
+    """The key as typed with a slip: base64 without its padding, hex a digit short or split."""
+    hexed = RAW.hex()
+    return [base64.b64encode(RAW).decode().rstrip("="), hexed[:63],
+            f"{hexed[:32]} {hexed[32:]}"]
+
+
+def leaks_any(output: str) -> bool:
+    hexed = RAW.hex()
+    return leaks(output) or any(part in output for part in (hexed[:32], hexed[32:]))
+
+
+@pytest.mark.parametrize("text", forms() + near_forms())
+@pytest.mark.parametrize("where", ["input", "--schema", "link input", "--key-file",
+                                   "--key-env"])
+def test_a_key_typed_as_a_path_or_name_is_never_echoed(work, tmp_path, where, text):
+    d = work
+    encode = ["encode", d / "a.csv", "--schema", d / "schema.json", "--mapping",
+              d / "mapping.json", "--key-file", d / "shared.key", "-o", tmp_path / "o.parquet"]
+    args = {
+        "input": ["encode", text, *encode[2:]],
+        "--schema": [*encode[:3], text, *encode[4:]],
+        "link input": ["link", text, d / "a.parquet", "-o", tmp_path / "m.csv"],
+        "--key-file": [*encode[:7], text, *encode[8:]],
+        "--key-env": [*encode[:6], "--key-env", text, *encode[8:]],
+    }[where]
+    r = CliRunner().invoke(main, [str(a) for a in args])
+    assert r.exit_code == 2, r.output
+    lines = [ln for ln in r.output.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: "), r.output
+    assert not leaks_any(r.output), r.output
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("text", [forms()[1], forms()[2], near_forms()[0]])
+@pytest.mark.parametrize("command", ["encode", "keygen", "store create"])
+def test_a_key_typed_as_an_output_name_is_refused(work, tmp_path, monkeypatch, command, text):
+    d = work
+    monkeypatch.chdir(tmp_path)
+    args = {
+        "encode": ["encode", d / "a.csv", "--schema", d / "schema.json", "--mapping",
+                   d / "mapping.json", "--key-file", d / "shared.key", "-o", text],
+        "keygen": ["keygen", "-o", text],
+        "store create": ["store", "create", text, "--schema-from", d / "a.parquet",
+                         "--project-key-file", d / "project.key"],
+    }[command]
+    r = CliRunner().invoke(main, [str(a) for a in args])
+    assert r.exit_code == 2, r.output
+    assert "looks like a key" in r.output and not leaks_any(r.output), r.output
+    assert not list(tmp_path.iterdir())  # nothing named after the key

@@ -20,7 +20,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import InputDataError, LinkcoreError, OutputError
+from .errors import InputDataError, LinkcoreError, OutputError, looks_like_key
 
 PARTIAL_SUFFIX = ".partial"
 
@@ -99,6 +99,7 @@ def atomic_path(target: str | os.PathLike[str], *, key: bool = False) -> Iterato
     other output written over one raises OutputError and leaves it as it is.
     """
     target = Path(target)
+    refuse_key_like_name(target)
     if target.is_dir():
         raise OutputError(f"cannot write {target}: it is a directory")
     if not key and _holds_key(target):
@@ -133,6 +134,7 @@ def atomic_dir(target: str | os.PathLike[str]) -> Iterator[Path]:
     after the work. A failed or interrupted write removes the folder and all it holds.
     """
     target = Path(target)
+    refuse_key_like_name(target)
     if os.path.lexists(target):
         raise OutputError(f"cannot write {target}: it already exists (a folder output is never "
                           "replaced; remove it or choose another name)")
@@ -163,6 +165,16 @@ def write_text_atomic(target: str | os.PathLike[str], text: str, mode: int | Non
         tmp.write_text(text, encoding="utf-8")
         if mode is not None:
             os.chmod(tmp, mode)
+
+
+def refuse_key_like_name(target: str | os.PathLike[str], label: str = "an output") -> None:
+    """Refuse an output whose name looks like key material (a key typed where a name belongs).
+
+    Written, the key would become a file name that directory listings and logs show.
+    """
+    if looks_like_key(os.fspath(target)):
+        raise OutputError(f"{label}'s name looks like a key, not a file name (not shown); "
+                          "give the output a name of its own")
 
 
 #: A key file is short (keygen writes 70 bytes); a longer file is not read to tell.

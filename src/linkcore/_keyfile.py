@@ -15,7 +15,7 @@ import binascii
 import os
 from pathlib import Path
 
-from .errors import SecretError
+from .errors import SecretError, looks_like_key
 
 KEY_FILE_HEADER = "linkcore-secret-v1"
 MIN_KEY_BYTES = 16
@@ -26,6 +26,8 @@ def shown(name: str | os.PathLike[str]) -> str:
     text = str(name).strip()
     if KEY_FILE_HEADER in text:
         return "(the value given, not shown: it is a key, not a name)"
+    if looks_like_key(text):
+        return "(the value given, not shown: it looks like a key, not a name)"
     try:
         parse_key_text(text, "")
     except SecretError:

@@ -379,6 +379,11 @@ class EncodedDataset:
 # ------------------------------------------------------------------------------------------
 # Compatibility and dispatch
 # ------------------------------------------------------------------------------------------
+def _short(kcv: str) -> str:
+    """Return a key check value's first 16 hex digits for a message (the whole reads as a key)."""
+    return "-" if not kcv else kcv if len(kcv) <= 16 else f"{kcv[:16]}…"
+
+
 def check_compatible(a: EncodedDataset, b: EncodedDataset,
                      names: tuple[str, str] = ("first", "second")) -> None:
     """Raise IncompatibleDatasetsError naming what differs (spec, kind, schema, key, CLK size)."""
@@ -404,7 +409,7 @@ def check_compatible(a: EncodedDataset, b: EncodedDataset,
     if ma.key_check_value != mb.key_check_value:
         raise IncompatibleDatasetsError(
             f"the data holders used different secret keys (key check value {na}: "
-            f"{ma.key_check_value or '-'}, {nb}: {mb.key_check_value or '-'}); "
+            f"{_short(ma.key_check_value)}, {nb}: {_short(mb.key_check_value)}); "
             "both must encode with the same secret key"
         )
     if a.clk_bits != b.clk_bits and len(a) and len(b):

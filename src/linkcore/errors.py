@@ -20,13 +20,66 @@ row numbers and counts, never values.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import re
 from collections.abc import Iterable
+
+#: What an error shows instead of a value that looks like key material.
+HIDDEN = "(a value like a key, not shown)"
+_KEY_HEADER = "linkcore-secret-v1"
+_HEX_RUN = re.compile(r"[0-9a-fA-F]{32,}")  # 128 bits or more of hex
+_B64_RUN = re.compile(r"[A-Za-z0-9+/]{40,}={0,2}")  # 240 bits or more of base64
+_WORD = re.compile(r"[^\s'\"(),;]+")
+
+
+def looks_like_key(text: str) -> bool:
+    """Whether a value (a path, a name) holds key material: a key file's header, or key text.
+
+    Wider than what reads as a key, on purpose: a key typed with a character missing or split
+    by a space is still the key. A long path of letters, digits and a few slashes may be
+    taken for one too; it is then only not shown.
+    """
+    t = str(text)
+    if _KEY_HEADER in t or _HEX_RUN.search(t):
+        return True
+    if any(_random_looking(run) for run in _B64_RUN.findall(t)):
+        return True
+    compact = "".join(t.split())
+    return len(compact) >= 22 and _random_looking(compact) and _decodes(compact)
+
+
+def _random_looking(run: str) -> bool:
+    """Base64 of random bytes: few slashes, and digits, capitals and small letters all present."""
+    return (run.count("/") <= 3 and re.fullmatch(r"[A-Za-z0-9+/]+={0,2}", run) is not None
+            and re.search(r"[0-9]", run) is not None and re.search(r"[a-z]", run) is not None
+            and re.search(r"[A-Z]", run) is not None)
+
+
+def _decodes(text: str) -> bool:
+    """Whether text is base64 of at least 128 bits, as a key file may hold."""
+    try:
+        return len(base64.b64decode(text, validate=True)) >= 16
+    except (binascii.Error, ValueError):
+        return False
+
+
+def scrub(message: str) -> str:
+    """Replace each word of a message that looks like key material (``looks_like_key``)."""
+    return _WORD.sub(lambda m: HIDDEN if looks_like_key(m.group(0)) else m.group(0), message)
 
 
 class LinkcoreError(Exception):
-    """Base class for every error linkcore raises on purpose (bad input, not a bug)."""
+    """Base class for every error linkcore raises on purpose (bad input, not a bug).
+
+    Its message never shows key material, even when a caller put a key where a path or a name
+    belongs: words that look like a key are replaced (``scrub``).
+    """
 
     exit_code = 2
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*(scrub(a) if isinstance(a, str) else a for a in args))
 
 
 class SchemaError(LinkcoreError):

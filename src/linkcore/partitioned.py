@@ -198,8 +198,8 @@ def read_part(folder: str | os.PathLike[str], manifest: Manifest, index: int) ->
     if meta.key_check_value != manifest.key_check_value:
         raise DatasetError(
             f"{label} was encoded with a different secret key (key check value "
-            f"{meta.key_check_value}, the manifest's {manifest.key_check_value}); parts of "
-            f"different datasets were mixed; {_FIX}"
+            f"{meta.key_check_value[:16]}…, the manifest's {manifest.key_check_value[:16]}…); "
+            f"parts of different datasets were mixed; {_FIX}"
         )
     if file_sha256(path) != entry.sha256:
         raise DatasetError(

@@ -79,11 +79,12 @@ class LazyGroup(click.Group):
 def _scrubbed(message: str) -> str:
     """Drop from a usage error's message any argument that looks like a key (click echoes them)."""
     from linkcore._keyfile import shown
+    from linkcore.errors import HIDDEN, scrub
 
     def hide(m: re.Match[str]) -> str:
-        return m.group(0) if shown(m.group(0)) == m.group(0) else "(a value like a key, not shown)"
+        return m.group(0) if shown(m.group(0)) == m.group(0) else HIDDEN
 
-    return _KEY_LIKE.sub(hide, message)
+    return scrub(_KEY_LIKE.sub(hide, message))
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -27,7 +27,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
 
-from .._io import PARTIAL_SUFFIX, clean_stale_partials, partial_prefix
+from .._io import PARTIAL_SUFFIX, clean_stale_partials, partial_prefix, refuse_key_like_name
 from .._keyfile import KEY_FILE_HEADER
 from ..errors import OutputError, ParameterError
 
@@ -166,6 +166,8 @@ class RunOutputs:
                  key: PathArg = None, force: bool = False, replaces_keys: bool = False,
                  private: bool = False, key_option: str = "--key-file") -> None:
         self.targets = _paths(outputs)
+        for label, target in self.targets.items():
+            refuse_key_like_name(target, label)
         self.private = private  # outputs readable by their owner only (mode 0600)
         check_paths(self.targets, _paths(inputs or {}), None if key is None else Path(key),
                     force, replaces_keys=replaces_keys, key_option=key_option)

@@ -260,8 +260,8 @@ def _check_parts(results: list[PartResult], staging: Path, schema: Schema, kcv: 
         if r.key_check_value != kcv:
             raise SecretError(
                 f"part {r.index + 1} was encoded by a worker that read a different key (key "
-                f"check value {r.key_check_value}, here {kcv}); every worker must read the same "
-                "key file or environment variable"
+                f"check value {r.key_check_value[:16]}…, here {kcv[:16]}…); every worker must "
+                "read the same key file or environment variable"
             )
         path = staging / r.file
         if not path.is_file() or path.stat().st_size != r.size:

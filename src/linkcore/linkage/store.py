@@ -79,6 +79,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from linkcore._io import refuse_key_like_name
 from linkcore.dataset import DatasetMeta, EncodedDataset
 from linkcore.engines import numba_threads
 from linkcore.errors import (
@@ -298,6 +299,7 @@ def create(path: str | os.PathLike[str], schema_source: EncodedDataset, key: Pro
     from linkcore.linkage.dedupe import CLUSTERINGS
 
     p = Path(path)
+    refuse_key_like_name(p, "the store")
     if p.exists():
         raise StoreError(f"{path} already exists; give a new file name for the store")
     _check_types(schema_source, key)
