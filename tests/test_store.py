@@ -280,6 +280,10 @@ def test_release_and_history_cli(three, tmp_path):
     assert "2026-03,merge," in r.output and "2026-03,split," in r.output
     r = CliRunner().invoke(main, ["store", "info", str(path)])
     assert r.exit_code == 0 and '"last_month": "2026-03"' in r.output
+    for command in ("history", "info"):  # the options every command has
+        quiet = CliRunner().invoke(main, ["store", command, str(path), "--verbose", "-q"])
+        plain = CliRunner().invoke(main, ["store", command, str(path)])
+        assert quiet.exit_code == 0 and quiet.stdout == plain.stdout
 
 
 # --------------------------------------------------------------------------- CLI and bad input

@@ -197,9 +197,12 @@ def release(store_path: Path, release_dir: Path, shared_counts_path: Path | None
 
 @store.command("history")
 @_STORE
+@common_options
 @guarded
-def history(store_path: Path) -> None:
+def history(store_path: Path, quiet: bool, verbose: bool) -> None:
     """Print the merges, splits and ends of person ids as CSV (month, event, person, other, p).
+
+    --quiet changes nothing here: the table is the output.
 
     \b
     Example:
@@ -207,21 +210,28 @@ def history(store_path: Path) -> None:
     """  # noqa: D301
     from ..linkage import store as st
 
+    setup_logging(verbose)
+
     table = st.history(store_path)
     click.echo(table.to_csv(index=False), nl=False)
 
 
 @store.command("info")
 @_STORE
+@common_options
 @guarded
-def info(store_path: Path) -> None:
+def info(store_path: Path, quiet: bool, verbose: bool) -> None:
     """Print the store's public facts (format, agencies, last month, counts) as JSON.
+
+    --quiet changes nothing here: the JSON is the output.
 
     \b
     Example:
       linkcore store info people.db
     """  # noqa: D301
     from ..linkage import store as st
+
+    setup_logging(verbose)
 
     facts = st.info(store_path)
     facts["months"] = st.months(store_path).to_dict(orient="records")
