@@ -102,7 +102,7 @@ def atomic_path(target: str | os.PathLike[str], *, key: bool = False) -> Iterato
     refuse_key_like_name(target)
     if target.is_dir():
         raise OutputError(f"cannot write {target}: it is a directory")
-    if not key and _holds_key(target):
+    if not key and holds_key(target):
         raise OutputError(f"refusing to write over {target}: it is a linkcore key file; "
                           "choose another output name")
     try:
@@ -181,7 +181,7 @@ def refuse_key_like_name(target: str | os.PathLike[str], label: str = "an output
 _KEY_FILE_MOST_BYTES = 4096
 
 
-def _holds_key(path: Path) -> bool:
+def holds_key(path: Path) -> bool:
     """Whether an existing file is a key file: keygen's form, or any text a key file may hold."""
     from ._keyfile import KEY_FILE_HEADER, parse_key_text
 

@@ -15,9 +15,8 @@ import binascii
 import os
 from pathlib import Path
 
-from .errors import SecretError, looks_like_key
+from .errors import KEY_FILE_HEADER, SecretError, looks_like_key
 
-KEY_FILE_HEADER = "linkcore-secret-v1"
 MIN_KEY_BYTES = 16
 
 

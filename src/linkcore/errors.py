@@ -27,7 +27,8 @@ from collections.abc import Iterable
 
 #: What an error shows instead of a value that looks like key material.
 HIDDEN = "(a value like a key, not shown)"
-_KEY_HEADER = "linkcore-secret-v1"
+#: The first text of a key file that ``linkcore keygen`` writes (linkcore/_keyfile.py).
+KEY_FILE_HEADER = "linkcore-secret-v1"
 _HEX_RUN = re.compile(r"[0-9a-fA-F]{32,}")  # 128 bits or more of hex
 _B64_RUN = re.compile(r"[A-Za-z0-9+/]{40,}={0,2}")  # 240 bits or more of base64
 _WORD = re.compile(r"[^\s'\"(),;]+")
@@ -41,7 +42,7 @@ def looks_like_key(text: str) -> bool:
     taken for one too; it is then only not shown.
     """
     t = str(text)
-    if _KEY_HEADER in t or _HEX_RUN.search(t):
+    if KEY_FILE_HEADER in t or _HEX_RUN.search(t):
         return True
     if any(_random_looking(run) for run in _B64_RUN.findall(t)):
         return True

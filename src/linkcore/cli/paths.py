@@ -27,8 +27,13 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
 
-from .._io import PARTIAL_SUFFIX, clean_stale_partials, partial_prefix, refuse_key_like_name
-from .._keyfile import KEY_FILE_HEADER
+from .._io import (
+    PARTIAL_SUFFIX,
+    clean_stale_partials,
+    holds_key,
+    partial_prefix,
+    refuse_key_like_name,
+)
 from ..errors import OutputError, ParameterError
 
 PathArg = str | os.PathLike[str] | None
@@ -77,16 +82,6 @@ def _listing(paths: list[Path], limit: int = 3) -> str:
     return shown + (f" and {len(paths) - limit} more" if len(paths) > limit else "")
 
 
-def _is_key_file(path: Path) -> bool:
-    """Tell whether an existing file holds a linkcore key (the text ``linkcore keygen`` writes)."""
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(4096)
-    except OSError:
-        return False
-    return KEY_FILE_HEADER.encode("ascii") + b":" in head
-
-
 def check_paths(outputs: Mapping[str, Path], inputs: Mapping[str, Path], key: Path | None,
                 force: bool, *, replaces_keys: bool = False,
                 key_option: str = "--key-file") -> None:
@@ -118,7 +113,7 @@ def check_paths(outputs: Mapping[str, Path], inputs: Mapping[str, Path], key: Pa
                                      "give each output its own name")
     existing = [out for out in outputs.values() if os.path.lexists(out)]
     for label, out in outputs.items():
-        if not replaces_keys and out in existing and out.is_file() and _is_key_file(out):
+        if not replaces_keys and out in existing and out.is_file() and holds_key(out):
             raise ParameterError(f"{describe(label, out)} is a key file; linkcore never writes "
                                  "over a key (not even with --force): choose another file name")
     if existing and not force:
