@@ -302,3 +302,46 @@ def test_checked_clustering_equals_the_plain_reference(case):
     # the same partition: each label of one maps to one label of the other
     assert len(set(zip(got.tolist(), want.tolist(), strict=True))) == len(set(got.tolist())) \
         == len(set(want.tolist()))
+
+
+class _Slots:
+    """An engine with several slots that runs every task at once (as the local engine does)."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def slots(self) -> list[int]:
+        return list(range(self.n))
+
+    def put(self, fn, *args, where=None):
+        assert where in range(self.n)
+        return fn(*args)
+
+    def gather(self, handles):
+        return list(handles)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 14).flatmap(lambda n: st.tuples(
+    st.just(n),
+    st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1),
+                       st.sampled_from([0.5, 0.6, 0.9, 0.99])), max_size=30),
+    st.lists(st.integers(0, 2), min_size=n, max_size=n),
+    st.sampled_from(["checked", "components", "one-per-agency"]),
+    st.integers(1, 5))))
+def test_clusters_made_per_component_on_several_workers_are_the_same(case):
+    """PairStages.cluster splits the pairs by component over the slots: the same labels."""
+    from types import SimpleNamespace
+
+    from linkcore.linkage.partitions import PairStages
+
+    n, edges, source, method, workers = case
+    edges = [(min(a, b), max(a, b), p) for a, b, p in edges if a != b]
+    left = np.array([e[0] for e in edges], np.int64)
+    right = np.array([e[1] for e in edges], np.int64)
+    prob = np.array([e[2] for e in edges], float)
+    source = np.array(source, np.int64)
+    want = cluster_pairs(left, right, prob, source, method)
+    stages = SimpleNamespace(engine=_Slots(workers))
+    got = PairStages.cluster(stages, left, right, prob, source, method)
+    assert got.tolist() == want.tolist()

@@ -104,6 +104,15 @@ def test_component_groups_balance_pairs_and_refuse_bad_parts():
         component_groups(left, right, 0)
 
 
+def test_component_groups_in_one_space_join_a_record_on_either_side():
+    # records of one file: 0-1 and 1-2 are one component (1 is right, then left), 3-4 another;
+    # as two sides (bipartite) the right 1 and the left 1 would be two nodes
+    left, right = np.array([0, 1, 3]), np.array([1, 2, 4])
+    assert [g.tolist() for g in component_groups(left, right, 2, one_space=True)] == [[0, 1],
+                                                                                       [2]]
+    assert [g.tolist() for g in component_groups(left, right, 3)] == [[0], [1], [2]]
+
+
 @settings(max_examples=100, deadline=None)
 @given(pair_arrays(max_pairs=200, max_id=40))
 def test_greedy_equals_reference_on_presorted_and_large_ids(pairs):

@@ -79,7 +79,7 @@ DASK_EXTRA_PARTITIONS = 1
 #:   only if their own pair is accepted (a within-agency duplicate needs its own evidence).
 #: - components: connected components of the accepted pairs (Splink's default).
 #: - one-per-agency: at most one record per agency (``link_many``'s rule); no duplicates.
-CLUSTERINGS = ("checked", "components", "one-per-agency")
+CLUSTERINGS = _resolve.CLUSTER_METHODS
 
 PAIR_COLUMNS = ("agency_a", "id_a", "agency_b", "id_b", "probability", "match_weight")
 
@@ -304,49 +304,10 @@ def cluster_pairs(left: np.ndarray, right: np.ndarray, prob: np.ndarray, source:
     """Cluster label (0..k-1) of every record from accepted pairs ``(left, right, prob)``.
 
     ``source``: each record's agency (file index). Labels are numbered in record order (the
-    cluster of record 0 is 0, the next new cluster 1, ...). See CLUSTERINGS for the methods.
+    cluster of record 0 is 0, the next new cluster 1, ...). See CLUSTERINGS for the methods;
+    ``PairStages.cluster`` gives the same labels from whole components clustered apart.
     """
-    n = int(source.size)
-    if method not in CLUSTERINGS:
-        raise ParameterError(f"unknown clustering {method!r}; choose one of "
-                             f"{', '.join(CLUSTERINGS)}")
-    if method == "components":
-        roots = _components(left, right, n)
-    elif method == "one-per-agency":
-        cl = _resolve.clusters_one_per_party(source[left], left, source[right], right, prob)
-        roots = np.arange(n)
-        # records in no edge keep their own row as root; others share their cluster's first row
-        first = {}
-        for rec, c in zip(cl.record.tolist(), cl.cluster.tolist(), strict=True):
-            first.setdefault(c, rec)
-        roots[cl.record] = [first[c] for c in cl.cluster.tolist()]
-    else:
-        roots = _checked(left, right, prob, source, n)
-    _, labels = np.unique(roots, return_inverse=True)
-    return _resolve._first_appearance_labels(labels.reshape(-1))  # noqa: SLF001
-
-
-def _components(left: np.ndarray, right: np.ndarray, n: int) -> np.ndarray:
-    import scipy.sparse as sp
-    from scipy.sparse.csgraph import connected_components
-
-    # int32 node ids: SciPy before 1.15 fails on int64 ones (resolve._node_ids)
-    graph = sp.coo_array((np.ones(left.size, np.int8),
-                          (_resolve._node_ids(left), _resolve._node_ids(right))),  # noqa: SLF001
-                         shape=(n, n))
-    return connected_components(graph, directed=False)[1]
-
-
-def _checked(left: np.ndarray, right: np.ndarray, prob: np.ndarray, source: np.ndarray,
-             n: int) -> np.ndarray:
-    """Greedy union, most probable pair first; same-agency records join only by their own pair.
-
-    Two clusters merge unless some record of one and some record of the other come from the
-    same agency without an accepted pair between them: a person's two records in one file are
-    put together on their own evidence, never only because each resembles a third record
-    (``resolve.checked_roots``, compiled).
-    """
-    return _resolve.checked_roots(left, right, prob, source, n)
+    return _resolve.cluster_labels(_resolve.cluster_roots(left, right, prob, source, method))
 
 
 # --------------------------------------------------------------------------- entry points
@@ -505,7 +466,7 @@ def _dedupe_stages(stages: PairStages, pooled: EncodedDataset, source: np.ndarra
             budget=blocking_recall_budget, threshold=threshold, seed=seed))
         lap("blocking_recall", {})
     stages.cells.clear()  # the candidates and levels: let go before the clusters
-    labels = cluster_pairs(left, right, prob, source, clustering)
+    labels = stages.cluster(left, right, prob, source, clustering)
     lap("cluster", {"pairs": int(codes.size), "clusters": int(labels.max()) + 1 if n else 0,
                     "quality": quality})
     return _StagesRun(left, right, prob, weights, labels, quality, stats, fit)

@@ -331,27 +331,35 @@ def resolve(
     return out
 
 
-def component_groups(left: np.ndarray, right: np.ndarray, parts: int) -> list[np.ndarray]:
+def component_groups(left: np.ndarray, right: np.ndarray, parts: int, *,
+                     one_space: bool = False) -> list[np.ndarray]:
     """Split pair positions into at most ``parts`` groups, each a run of whole components.
 
     The components are those of the bipartite graph of the pairs (left records on one side,
     right records on the other), so a record's pairs are all in one group and greedy one-to-one
     resolution of each group alone accepts exactly what it accepts over all of them (its order,
-    descending probability then (left, right), is a total order). Components are taken in
-    order of their first pair and cut where the running pair count passes each ``1/parts`` of
-    the total; positions within a group keep their input order.
+    descending probability then (left, right), is a total order). ``one_space``: left and
+    right number the same records (deduplication), so the graph has one node per record and
+    clustering a group alone gives its records the clusters of the whole (``cluster_roots``).
+    Components are taken in order of their first pair and cut where the running pair count
+    passes each ``1/parts`` of the total; positions within a group keep their input order.
     """
     left, right = np.asarray(left, np.int64), np.asarray(right, np.int64)
     if not isinstance(parts, int) or parts < 1:
         raise ParameterError("parts must be a positive whole number")
     if left.size == 0 or parts == 1:
         return [np.arange(left.size)]
-    dense_left, n_left = _dense_ids(left)
-    dense_right, n_right = _dense_ids(right)
+    if one_space:
+        dense, n_nodes = _dense_ids(np.concatenate((left, right)))
+        dense_left, dense_right, n_left = dense[:left.size], dense[left.size:], 0
+    else:
+        dense_left, n_left = _dense_ids(left)
+        dense_right, n_right = _dense_ids(right)
+        n_nodes = n_left + n_right
     graph = sp.coo_array(
         (np.ones(left.size, dtype=np.int8),
          (_node_ids(dense_left), _node_ids(dense_right + n_left))),
-        shape=(n_left + n_right, n_left + n_right))
+        shape=(n_nodes, n_nodes))
     _, labels = connected_components(graph, directed=False)
     comp = labels[dense_left]
     # number the components by their first pair, so that groups follow the input order
@@ -560,6 +568,56 @@ def checked_roots(left: np.ndarray, right: np.ndarray, prob: np.ndarray, source:
     order = np.lexsort((right, left, -np.asarray(prob, dtype=np.float64)))
     return _checked_union_kernel(order, left, right,
                                  np.ascontiguousarray(source, dtype=np.int64), accepted, n)
+
+
+#: How accepted pairs of one file's records become clusters (dedupe.CLUSTERINGS explains each).
+CLUSTER_METHODS = ("checked", "components", "one-per-agency")
+
+
+def cluster_roots(left: np.ndarray, right: np.ndarray, prob: np.ndarray, source: np.ndarray,
+                  method: str) -> np.ndarray:
+    """Each record's cluster root (a record of its cluster) from accepted pairs of records.
+
+    Records are ``0 .. source.size - 1``, ``source`` their agency; only the partition the roots
+    make is defined (``cluster_labels`` numbers it), not which record is a cluster's root.
+    """
+    n = int(source.size)
+    if method not in CLUSTER_METHODS:
+        raise ParameterError(f"unknown clustering {method!r}; choose one of "
+                             f"{', '.join(CLUSTER_METHODS)}")
+    if method == "checked":
+        return checked_roots(left, right, prob, source, n)
+    if method == "components":
+        # int32 node ids: SciPy before 1.15 fails on int64 ones (_node_ids)
+        graph = sp.coo_array((np.ones(left.size, np.int8), (_node_ids(left), _node_ids(right))),
+                             shape=(n, n))
+        return connected_components(graph, directed=False)[1]
+    cl = clusters_one_per_party(source[left], left, source[right], right, prob)
+    roots = np.arange(n)
+    # records in no edge keep their own row as root; others share their cluster's first row
+    first: dict[int, int] = {}
+    for rec, c in zip(cl.record.tolist(), cl.cluster.tolist(), strict=True):
+        first.setdefault(c, rec)
+    roots[cl.record] = [first[c] for c in cl.cluster.tolist()]
+    return roots
+
+
+def group_roots(left: np.ndarray, right: np.ndarray, prob: np.ndarray, nodes: np.ndarray,
+                node_source: np.ndarray, method: str) -> np.ndarray:
+    """Cluster roots of ``nodes`` (sorted record numbers) from the pairs among them alone.
+
+    ``left``/``right`` are record numbers of whole components (``component_groups`` with
+    ``one_space``); renumbering the records in order keeps every tie-break, so the partition of
+    ``nodes`` is the one ``cluster_roots`` makes over all pairs. Returns record numbers.
+    """
+    local_left, local_right = np.searchsorted(nodes, left), np.searchsorted(nodes, right)
+    return nodes[cluster_roots(local_left, local_right, prob, node_source, method)]
+
+
+def cluster_labels(roots: np.ndarray) -> np.ndarray:
+    """Return cluster labels 0..k-1 of ``roots``, numbered in record order (record 0's is 0)."""
+    _, labels = np.unique(roots, return_inverse=True)
+    return _first_appearance_labels(labels.reshape(-1))
 
 
 def clusters_one_per_party(
