@@ -37,9 +37,11 @@ attacker's reference), each design is also attacked: ``linkcore.audit.run_audit`
 under the same key, and the script prints, per field, the worst attack's re-identified share
 against the verdict's baseline max(chance, chance given what the file reveals trivially).
 
-With ``--blockings auto,unrefined,refine-4`` each design is linked once per blocking on the same
-encodings: the defaults, keyed blocking keys joined whole (never refined by near names), and
-keys refined above 4 pairs per record instead of 16 (linkage/blocking.py, KeyedBlocking).
+With ``--blockings auto,unrefined,refine-4,refine-near,refine-4-near`` each design is linked once
+per blocking on the same encodings: the defaults, keyed blocking keys joined whole (never
+refined), keys refined above 4 pairs per record instead of 16, and the same two refined by near
+names (Dice at the 99th percentile) instead of identical ones (linkage/blocking.py,
+KeyedBlocking).
 
 Usage:
     python benchmarks/design_frontier.py DIR [--a agency_1.csv --b agency_2.csv]
@@ -62,7 +64,7 @@ from linkcore import Secret, encode, evaluate
 from linkcore._io import read_table
 from linkcore.audit.run import run_audit
 from linkcore.holder.suggest import suggest_mapping, suggest_schema
-from linkcore.linkage.blocking import FieldAgreement, KeyedBlocking
+from linkcore.linkage.blocking import REFINE_ABOVE, FieldAgreement, KeyedBlocking
 from linkcore.linkage.pipeline import link
 from linkcore.schema import Mapping, Schema
 
@@ -204,8 +206,10 @@ def main() -> None:
     parser.add_argument("--designs", default=",".join(DESIGNS))
     parser.add_argument("--blockings", default="auto",
                         help="comma-separated: auto (the default rules), unrefined (keyed "
-                             "blocking keys joined whole, never refined by near names), refine-4 "
-                             "(keys refined above 4 pairs per record instead of 16)")
+                             "blocking keys joined whole, never refined), refine-4 (keys refined "
+                             "above 4 pairs per record instead of 16; any number), refine-near "
+                             "and refine-4-near (refined by near names instead of identical "
+                             "ones)")
     parser.add_argument("--calibration", action="store_true",
                         help="print, per band of 0.1 of probability, the share of true pairs")
     parser.add_argument("--register", type=Path, default=None,
@@ -233,14 +237,25 @@ def main() -> None:
 
 
 BLOCKINGS = {"auto": lambda: "auto",
-             "unrefined": lambda: [KeyedBlocking(refine_above=None), FieldAgreement()],
-             "refine-4": lambda: [KeyedBlocking(refine_above=4.0), FieldAgreement(refine_above=4.0)]}
+             "unrefined": lambda: [KeyedBlocking(refine_above=None), FieldAgreement()]}
+
+
+def blocking_rules(name: str):
+    """The rules of ``auto``, ``unrefined``, ``refine-near`` or ``refine-X[-near]`` (X: pairs
+    per record above which keys are refined; ``-near``: by near names, not identical ones)."""
+    if name in BLOCKINGS:
+        return BLOCKINGS[name]()
+    near = name.endswith("-near")
+    above = name.removesuffix("-near").removeprefix("refine")
+    above = float(above.lstrip("-")) if above else REFINE_ABOVE
+    return [KeyedBlocking(refine_above=above, refine_identical=not near),
+            FieldAgreement(refine_above=above)]
 
 
 def report(design: str, blocking_name: str, ea, eb, truth: pd.DataFrame,
            calibration: bool) -> None:
     """Link one design's encodings with one blocking and print its figures against the truth."""
-    blocking = BLOCKINGS[blocking_name]()
+    blocking = blocking_rules(blocking_name)
     t0 = time.perf_counter()
     result = link(ea, eb, return_candidates=True, blocking=blocking)
     seconds = time.perf_counter() - t0

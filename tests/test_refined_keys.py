@@ -1,4 +1,4 @@
-"""Keyed blocking keys refined by near names once their blocks grow with the files."""
+"""Keyed blocking keys refined by identical (or near) names once their blocks grow with n."""
 
 import pickle
 
@@ -16,6 +16,7 @@ from linkcore.linkage.blocking import (
     capture_patterns,
     capture_sources,
     cell_codes,
+    identical_join_rows,
     join_agrees,
     join_rows,
     near_join_rows,
@@ -26,6 +27,7 @@ from linkcore.linkage.partitions import Grid, Part
 from linkcore.linkage.pipeline import link
 
 REFINED = [KeyedBlocking(refine_above=0.01), FieldAgreement()]
+NEAR_REFINED = [KeyedBlocking(refine_above=0.01, refine_identical=False), FieldAgreement()]
 
 
 @pytest.fixture(scope="module")
@@ -61,6 +63,29 @@ def test_near_join_is_the_join_filtered_by_nearness(seed, n_a, n_b, t, u):
     assert not one[fa[0][left].sum(axis=1) == 0].any()
 
 
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 300), st.integers(1, 300))
+def test_identical_join_is_the_near_join_at_dice_one(seed, n_a, n_b):
+    """Keys and filters drawn from few values, so identical filters are common: same pairs."""
+    rng = np.random.default_rng(seed)
+    ka = rng.integers(0, 6, n_a).astype(np.uint64)
+    kb = rng.integers(0, 6, n_b).astype(np.uint64)
+    values = [rng.integers(0, 2**63, (5, w), dtype=np.uint64) for w in (4, 16)]
+    for v in values:
+        v[0] = 0  # a missing value: all zero, never identical
+    fa = [v[rng.integers(0, 5, n_a)] for v in values]
+    fb = [v[rng.integers(0, 5, n_b)] for v in values]
+    fb[1][::3, 0] ^= np.uint64(1)  # near but not identical
+    exclude = np.array([2], np.uint64)
+    left, right = join_rows(ka, kb, exclude=exclude)
+    keep = (kernels.dice_pairs(fa[0], fb[0], left, right) >= np.float32(1)) | \
+        (kernels.dice_pairs(fa[1], fb[1], left, right) >= np.float32(1))
+    got = identical_join_rows(ka, kb, fa, fb, exclude=exclude, offset_a=3, offset_b=5)
+    assert np.array_equal(got[0], left[keep] + 3) and np.array_equal(got[1], right[keep] + 5)
+    scan = near_join_rows(ka, kb, fa, fb, [1.0, 1.0], exclude=exclude, skip_zero=True)
+    assert np.array_equal(scan[0], left[keep]) and np.array_equal(scan[1], right[keep])
+
+
 def test_block_pair_sample_pairs_different_rows_of_one_block():
     keys = np.array([0, 5, 5, 9, 7, 7, 7, 0, 3], np.uint64)
     left, right = _block_pair_sample(keys, 2000, np.random.default_rng(1))
@@ -72,10 +97,11 @@ def test_block_pair_sample_pairs_different_rows_of_one_block():
                               np.random.default_rng(1))[0].size == 0
 
 
-def test_a_dense_key_is_refined_by_comparable_names_and_keeps_its_true_pairs(pair):
+@pytest.mark.parametrize("rules", [REFINED, NEAR_REFINED], ids=["identical", "near"])
+def test_a_dense_key_is_refined_by_comparable_names_and_keeps_its_true_pairs(pair, rules):
     a, b, truth = pair
     plain = plan_blocking(a, b, [KeyedBlocking(refine_above=None), FieldAgreement()])
-    refined = plan_blocking(a, b, REFINED)
+    refined = plan_blocking(a, b, rules)
     details = refined.rules[0].details["refined"]
     # names salted with the date of birth refine the date of birth; their postcode views the
     # postcode; unsalted wide fields both; a key's own field, sex and the postcode (one word
@@ -86,7 +112,10 @@ def test_a_dense_key_is_refined_by_comparable_names_and_keeps_its_true_pairs(pai
     assert set(details["postcode.value-first_name.first_char"]) == {
         "first_name_by_postcode", "middle_name_by_postcode", "last_name_by_postcode",
         "ni_number"}
-    assert all(0 < t < 1 for f in details.values() for t in f.values())
+    if rules is REFINED:
+        assert all(t == 1.0 for f in details.values() for t in f.values())
+    else:
+        assert all(0 < t < 1 for f in details.values() for t in f.values())
     codes_plain, codes_refined = whole(plain)[0], whole(refined)[0]
     assert codes_refined.size < codes_plain.size / 2
     index_a = {v: i for i, v in enumerate(a.record_ids)}
@@ -98,9 +127,10 @@ def test_a_dense_key_is_refined_by_comparable_names_and_keeps_its_true_pairs(pai
     assert np.isin(true, codes_refined).mean() >= found_plain - 0.01
 
 
-def test_refined_joins_agree_pair_by_pair_with_the_pairs_they_make(pair):
+@pytest.mark.parametrize("rules", [REFINED, NEAR_REFINED], ids=["identical", "near"])
+def test_refined_joins_agree_pair_by_pair_with_the_pairs_they_make(pair, rules):
     a, b, _ = pair
-    plan = plan_blocking(a, b, REFINED)
+    plan = plan_blocking(a, b, rules)
     col = plan.rules[0].columns[0]
     assert col.near
     made = cell_codes(plan.__class__(plan.n_a, plan.n_b, (plan.rules[0].__class__(
@@ -115,10 +145,11 @@ def test_refined_joins_agree_pair_by_pair_with_the_pairs_they_make(pair):
     assert (patterns & 1).all()  # every pair of the date-of-birth source is its capture
 
 
+@pytest.mark.parametrize("rules", [REFINED, NEAR_REFINED], ids=["identical", "near"])
 @pytest.mark.parametrize("parts", [2, 3, 5])
-def test_cells_of_a_refined_plan_make_the_whole_join(pair, parts):
+def test_cells_of_a_refined_plan_make_the_whole_join(pair, parts, rules):
     a, b, _ = pair
-    plan = plan_blocking(a, b, REFINED)
+    plan = plan_blocking(a, b, rules)
     grid = Grid.even(len(a), len(b), parts)
     got = []
     for p, q in grid.cells():
@@ -148,6 +179,8 @@ def test_refinement_settings_are_checked():
         KeyedBlocking(refine_quantile=1.0)
     with pytest.raises(Exception, match="refine_pairs"):
         KeyedBlocking(refine_pairs=0)
+    with pytest.raises(Exception, match="refine_identical"):
+        KeyedBlocking(refine_identical=1)
 
 
 def test_a_key_with_more_pairs_in_all_than_the_budget_is_refined_however_sparse(pair):

@@ -15,9 +15,10 @@ right`` in an int64 and the codes are de-duplicated by sorting):
     one huge block (a default value, a common name) would otherwise swamp the comparison.
     A key whose blocks hand out more than ``refine_above`` pairs per record (a date of birth in
     a national file, a postcode in a council's), or more than ``refine_pairs`` pairs in all, is
-    refined: of its blocks' pairs only those
-    whose names are near on at least one field are kept (``near_join_rows``), so the pairs it
-    makes grow with the near pairs, not with the square of the block.
+    refined: of its blocks' pairs only those whose names (or another comparable field) are
+    identical on at least one field are kept (``identical_join_rows``), so its cost grows with
+    the pairs kept, not with the square of the block (or, with ``refine_identical=False``,
+    those near on one, which reads every pair of the blocks: ``near_join_rows``).
 
 ``FieldAgreement``
     pairs whose filters are identical on at least two of the *specific* fields (those on which
@@ -366,12 +367,79 @@ def near_join_rows(keys_a: np.ndarray, keys_b: np.ndarray, near_a: Sequence[np.n
     The blocks' pairs are tested where they are found (``kernels.near_block_pairs``) and only
     the near ones are made, so memory follows the pairs kept, not the blocks' size.
     """
+    if skip_zero and min(min_dice, default=0.0) >= 1.0:
+        return identical_join_rows(keys_a, keys_b, near_a, near_b, exclude=exclude,
+                                   offset_a=offset_a, offset_b=offset_b)
     probe = _probe(keys_a, keys_b, skip_zero, exclude)
     if probe is None:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     left, right = kernels.near_block_pairs(probe.rows_a, probe.first, probe.counts,
                                            probe.right_sorted, near_a, near_b, min_dice)
     return left + offset_a, right + offset_b
+
+
+def identical_join_rows(keys_a: np.ndarray, keys_b: np.ndarray, near_a: Sequence[np.ndarray],
+                        near_b: Sequence[np.ndarray], *, exclude: np.ndarray | None = None,
+                        offset_a: int = 0, offset_b: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Return the pairs of ``join_rows`` whose filters are identical on at least one field.
+
+    These are ``near_join_rows``'s pairs when every minimum Dice is 1 (a float32 Dice of 1 means
+    identical filters; an all-zero filter scores 0), in the same order (left row, then right
+    row), found by one sort-merge join per field on the key with a hash of the filter's first
+    words, each pair then checked word by word: the cost follows the pairs kept, not the square
+    of the blocks.
+    """
+    keys_a, keys_b = np.asarray(keys_a), np.asarray(keys_b)
+    n_b = keys_b.size
+    union = _CodeUnion()
+    for fa, fb in zip(near_a, near_b, strict=True):
+        ka = _combine_keys(keys_a, filter_hash(fa[:, :_IDENTICAL_HASH_WORDS], ~fa.any(axis=1)))
+        kb = _combine_keys(keys_b, filter_hash(fb[:, :_IDENTICAL_HASH_WORDS], ~fb.any(axis=1)))
+        if exclude is not None and exclude.size:
+            ka[_in_sorted(keys_a, exclude)] = 0
+        left, right = _merge_join(ka, kb)
+        keep = keys_a[left] == keys_b[right]  # a hash collision of two keys, however unlikely
+        for s in range(0, left.size, _IDENTICAL_CHUNK):
+            part = slice(s, s + _IDENTICAL_CHUNK)
+            keep[part] &= (fa[left[part]] == fb[right[part]]).all(axis=1)
+        union.add(unique_int(left[keep] * n_b + right[keep]))
+    codes = union.result()
+    return codes // max(n_b, 1) + offset_a, codes % max(n_b, 1) + offset_b
+
+
+#: Words of a filter hashed for ``identical_join_rows`` (the pairs found are checked whole).
+_IDENTICAL_HASH_WORDS = 4
+#: Pairs whose filters ``identical_join_rows`` compares at once (bounds the temporary rows).
+_IDENTICAL_CHUNK = 1 << 18
+
+
+def _merge_join(keys_a: np.ndarray, keys_b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every (i, j) with ``keys_a[i] == keys_b[j] != 0``, by one sort of both key columns.
+
+    For keys that are nearly all distinct (a name within a date of birth), where ``join_rows``
+    would search a million-key table in random order.
+    """
+    rows_a, rows_b = np.flatnonzero(keys_a), np.flatnonzero(keys_b)
+    empty = np.zeros(0, np.int64)
+    if rows_a.size == 0 or rows_b.size == 0:
+        return empty, empty
+    keys = np.concatenate((keys_a[rows_a], keys_b[rows_b]))
+    order = np.argsort(keys, kind="stable")  # within a run of one key: a's rows, then b's
+    sorted_keys = keys[order]
+    starts = np.flatnonzero(np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1])))
+    sizes = np.diff(np.append(starts, keys.size))
+    from_b = order >= rows_a.size
+    n_b_run = np.add.reduceat(from_b.astype(np.int64), starts)
+    n_a_run = sizes - n_b_run
+    run = np.repeat(np.arange(starts.size), sizes)
+    at = np.flatnonzero(~from_b & (n_b_run > 0)[run])  # a's rows of runs holding both sides
+    counts = n_b_run[run[at]]
+    total = int(counts.sum())
+    left = np.repeat(rows_a[order[at]], counts)
+    offsets = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+    first_b = np.repeat(starts[run[at]] + n_a_run[run[at]], counts)
+    right = rows_b[order[first_b + offsets] - rows_a.size]
+    return left.astype(np.int64), right.astype(np.int64)
 
 
 def _in_sorted(x: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -483,11 +551,14 @@ class KeyedBlocking(BlockingRule):
 
     A key whose blocks hold more than ``refine_above`` pairs per record (``pairs / (n_a +
     n_b)``: it grows with the files, since a date of birth is shared by more people in a larger
-    population) is refined: of its blocks' pairs only those near on at least one field
-    comparable within the block are kept (``near_join_rows``). A field is comparable when it
-    is not salted, or salted with the key's own fields; it is near when its Dice reaches the
+    population) is refined: of its blocks' pairs only those whose filters are identical on at
+    least one field comparable within the block are kept (``identical_join_rows``: joins on
+    the key and each field, whose cost follows the pairs kept). A field is comparable when it
+    is not salted, or salted with the key's own fields. With ``refine_identical`` False the
+    pairs near on such a field are kept instead, near being a Dice at or above the
     ``refine_quantile`` of the Dice of pairs of different records of the first file that share
-    the key (mostly different people, measured here, no labels). A key with more than
+    the key (mostly different people, measured here, no labels); that test reads every pair of
+    the blocks (``near_join_rows``), so its cost grows with their square. A key with more than
     ``refine_pairs`` pairs in all is refined too (the memory its whole blocks would take).
     ``refine_above`` None: never refine.
     """
@@ -499,6 +570,7 @@ class KeyedBlocking(BlockingRule):
     refine_sample: int = 20_000
     seed: int = 0
     refine_pairs: int = REFINE_PAIRS
+    refine_identical: bool = True
     name = "keys"
 
     def __post_init__(self) -> None:
@@ -508,6 +580,8 @@ class KeyedBlocking(BlockingRule):
             raise ParameterError("keyed blocking refine_quantile must lie in (0, 1)")
         if not isinstance(self.refine_pairs, int) or self.refine_pairs < 1:
             raise ParameterError("keyed blocking refine_pairs must be a positive whole number")
+        if not isinstance(self.refine_identical, bool):
+            raise ParameterError("keyed blocking refine_identical must be True or False")
 
     def plan(self, a: EncodedDataset, b: EncodedDataset, keys_a: dict[str, np.ndarray],
              keys_b: dict[str, np.ndarray], prefix: str,
@@ -562,13 +636,13 @@ class KeyedBlocking(BlockingRule):
 
         Candidates: fields of at least 256 bits (names, a date, an NI number; not sex or a
         postcode) found in both files, not part of the key, unsalted or salted with the key's
-        fields. The reference pairs are drawn from the first file's own blocks
-        (``_block_pair_sample``). A field needs 100 such pairs with both values present and
-        unequal filters, and a minimum below 1.
+        fields. With ``refine_identical`` every candidate, at Dice 1. Otherwise the reference
+        pairs are drawn from the first file's own blocks (``_block_pair_sample``); a field
+        needs 100 such pairs with both values present and unequal filters, and a minimum below 1.
         """
         candidates = _refining_fields(a, b, key)
-        if not candidates:
-            return {}
+        if not candidates or self.refine_identical:
+            return dict.fromkeys(candidates, 1.0)
         left, right = _block_pair_sample(a.blocking_keys[key], self.refine_sample,
                                          np.random.default_rng([self.seed, len(a)]))
         # only the sampled rows are read (not every row's popcount: a whole file per field)
@@ -590,7 +664,8 @@ class KeyedBlocking(BlockingRule):
         """Return the rule's settings."""
         return {"rule": self.name, "keys": None if self.keys is None else list(self.keys),
                 "max_block_pairs": self.max_block_pairs, "refine_above": self.refine_above,
-                "refine_quantile": self.refine_quantile, "refine_pairs": self.refine_pairs}
+                "refine_quantile": self.refine_quantile, "refine_pairs": self.refine_pairs,
+                "refine_identical": self.refine_identical}
 
 
 def _refining_fields(a: EncodedDataset, b: EncodedDataset, key: str) -> list[str]:
