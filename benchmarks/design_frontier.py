@@ -52,6 +52,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -215,6 +216,8 @@ def main() -> None:
     parser.add_argument("--register", type=Path, default=None,
                         help="plaintext register (with an id column) to audit each design against")
     args = parser.parse_args()
+    for name in args.blockings.split(","):
+        blocking_rules(name)  # an unknown name fails here, before anything is encoded
     register = read_table(args.register) if args.register else None
     files = sorted(p.name for p in args.folder.glob("agency_*.csv"))
     name_a, name_b = args.a or files[0], args.b or files[1]
@@ -247,7 +250,14 @@ def blocking_rules(name: str):
         return BLOCKINGS[name]()
     near = name.endswith("-near")
     above = name.removesuffix("-near").removeprefix("refine")
-    above = float(above.lstrip("-")) if above else REFINE_ABOVE
+    try:
+        above = float(above.removeprefix("-")) if above else REFINE_ABOVE
+        if not name.startswith("refine") or not above > 0:
+            raise ValueError
+    except ValueError:
+        print(f"error: unknown blocking {name!r} (auto, unrefined, refine[-X][-near])",
+              file=sys.stderr)
+        raise SystemExit(2) from None
     return [KeyedBlocking(refine_above=above, refine_identical=not near),
             FieldAgreement(refine_above=above)]
 
