@@ -299,6 +299,11 @@ class _Probe:
         return left, self.right_sorted[first + offsets].astype(np.int64)
 
 
+#: Distinct right keys above which ``_probe`` searches the left keys in sorted order (a million
+#: keys searched in row order cost 0.53 s, sorted first 0.26 s; 2026-12-05, a throw-away script).
+_SORTED_SEARCH_ABOVE = 1 << 16
+
+
 def _probe(keys_a: np.ndarray, keys_b: np.ndarray, skip_zero: bool,
            exclude: np.ndarray | None) -> _Probe | None:
     """Sort the right keys once and find each left row's block (None: nothing joins)."""
@@ -319,7 +324,13 @@ def _probe(keys_a: np.ndarray, keys_b: np.ndarray, skip_zero: bool,
     uniq_b = sorted_b[first_b]
     count_b = np.diff(np.append(first_b, sorted_b.size))
     ka = keys_a[rows_a]
-    pos = np.minimum(np.searchsorted(uniq_b, ka), uniq_b.size - 1)
+    if uniq_b.size > _SORTED_SEARCH_ABOVE:  # searched in key order: the table stays in cache
+        order_a = np.argsort(ka)
+        pos = np.empty(ka.size, np.intp)
+        pos[order_a] = np.searchsorted(uniq_b, ka[order_a])
+    else:
+        pos = np.searchsorted(uniq_b, ka)
+    pos = np.minimum(pos, uniq_b.size - 1)
     hit = uniq_b[pos] == ka
     pos = pos[hit]
     if pos.size == 0:
@@ -385,7 +396,7 @@ def identical_join_rows(keys_a: np.ndarray, keys_b: np.ndarray, near_a: Sequence
 
     These are ``near_join_rows``'s pairs when every minimum Dice is 1 (a float32 Dice of 1 means
     identical filters; an all-zero filter scores 0), in the same order (left row, then right
-    row), found by one sort-merge join per field on the key with a hash of the filter's first
+    row), found by one equal-key join per field on the key with a hash of the filter's first
     words, each pair then checked word by word: the cost follows the pairs kept, not the square
     of the blocks.
     """
@@ -397,7 +408,7 @@ def identical_join_rows(keys_a: np.ndarray, keys_b: np.ndarray, near_a: Sequence
         kb = _combine_keys(keys_b, filter_hash(fb[:, :_IDENTICAL_HASH_WORDS], ~fb.any(axis=1)))
         if exclude is not None and exclude.size:
             ka[_in_sorted(keys_a, exclude)] = 0
-        left, right = _merge_join(ka, kb)
+        left, right = join_rows(ka, kb)
         keep = keys_a[left] == keys_b[right]  # a hash collision of two keys, however unlikely
         for s in range(0, left.size, _IDENTICAL_CHUNK):
             part = slice(s, s + _IDENTICAL_CHUNK)
@@ -411,35 +422,6 @@ def identical_join_rows(keys_a: np.ndarray, keys_b: np.ndarray, near_a: Sequence
 _IDENTICAL_HASH_WORDS = 4
 #: Pairs whose filters ``identical_join_rows`` compares at once (bounds the temporary rows).
 _IDENTICAL_CHUNK = 1 << 18
-
-
-def _merge_join(keys_a: np.ndarray, keys_b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Every (i, j) with ``keys_a[i] == keys_b[j] != 0``, by one sort of both key columns.
-
-    For keys that are nearly all distinct (a name within a date of birth), where ``join_rows``
-    would search a million-key table in random order.
-    """
-    rows_a, rows_b = np.flatnonzero(keys_a), np.flatnonzero(keys_b)
-    empty = np.zeros(0, np.int64)
-    if rows_a.size == 0 or rows_b.size == 0:
-        return empty, empty
-    keys = np.concatenate((keys_a[rows_a], keys_b[rows_b]))
-    order = np.argsort(keys, kind="stable")  # within a run of one key: a's rows, then b's
-    sorted_keys = keys[order]
-    starts = np.flatnonzero(np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1])))
-    sizes = np.diff(np.append(starts, keys.size))
-    from_b = order >= rows_a.size
-    n_b_run = np.add.reduceat(from_b.astype(np.int64), starts)
-    n_a_run = sizes - n_b_run
-    run = np.repeat(np.arange(starts.size), sizes)
-    at = np.flatnonzero(~from_b & (n_b_run > 0)[run])  # a's rows of runs holding both sides
-    counts = n_b_run[run[at]]
-    total = int(counts.sum())
-    left = np.repeat(rows_a[order[at]], counts)
-    offsets = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
-    first_b = np.repeat(starts[run[at]] + n_a_run[run[at]], counts)
-    right = rows_b[order[first_b + offsets] - rows_a.size]
-    return left.astype(np.int64), right.astype(np.int64)
 
 
 def _in_sorted(x: np.ndarray, values: np.ndarray) -> np.ndarray:
