@@ -12,6 +12,7 @@ from linkcore.linkage.blocking import (
     KeyedBlocking,
     candidate_pairs,
     join_equal_keys,
+    join_rows,
     lsh_bit_agreement,
     lsh_recall,
     plan_lsh,
@@ -54,6 +55,21 @@ def test_join_equal_keys_matches_brute_force(ka, kb):
     got = list(zip(left.tolist(), right.tolist(), strict=True))
     assert len(got) == len(set(got))
     assert set(got) == brute_join(ka, kb)
+
+
+def test_a_join_against_many_distinct_keys_searches_in_key_order_with_the_same_pairs(
+        monkeypatch):
+    """Over 65,536 distinct right keys the left keys are searched sorted: same pairs, same order."""
+    from linkcore.linkage import blocking
+
+    rng = np.random.default_rng(5)
+    kb = rng.permutation(np.repeat(np.arange(1, 80_001, dtype=np.uint64), 2))
+    ka = rng.integers(0, 100_000, 50_000).astype(np.uint64)  # some absent, some 0
+    sorted_search = join_rows(ka, kb)
+    monkeypatch.setattr(blocking, "_SORTED_SEARCH_ABOVE", 10**9)  # the search in row order
+    row_order = join_rows(ka, kb)
+    assert sorted_search[0].size > 40_000
+    assert all(np.array_equal(x, y) for x, y in zip(sorted_search, row_order, strict=True))
 
 
 def test_join_skips_oversized_blocks():
