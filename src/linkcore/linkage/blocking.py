@@ -94,7 +94,7 @@ REFINE_ABOVE = 16.0
 REFINE_PAIRS = 50_000_000
 #: Filters of at least this many 64-bit words can refine a key (names, a date; not sex).
 NEAR_MIN_WORDS = 4
-#: A refined key's blocks are tested pair by pair, so a block may be this many times larger.
+#: A refined key makes only the kept pairs of its blocks, so a block may be this many times larger.
 REFINED_BLOCK_FACTOR = 64
 
 #: De-duplicate accumulated pair codes whenever this many have piled up (bounds memory).
