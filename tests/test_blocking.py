@@ -13,9 +13,11 @@ from linkcore.linkage.blocking import (
     candidate_pairs,
     join_equal_keys,
     join_rows,
+    key_order,
     lsh_bit_agreement,
     lsh_recall,
     plan_lsh,
+    stable_argsort,
     unique_int,
 )
 
@@ -70,6 +72,23 @@ def test_a_join_against_many_distinct_keys_searches_in_key_order_with_the_same_p
     row_order = join_rows(ka, kb)
     assert sorted_search[0].size > 40_000
     assert all(np.array_equal(x, y) for x, y in zip(sorted_search, row_order, strict=True))
+
+
+@settings(max_examples=60, deadline=None)
+@given(keys_st, keys_st, st.booleans(), st.lists(st.integers(0, 5), max_size=2, unique=True))
+def test_a_join_from_kept_key_orders_makes_the_same_pairs_in_the_same_order(ka, kb, skip_zero,
+                                                                            exclude):
+    """Each side sorted once (``key_order``) and merged: the pairs and order of a fresh join."""
+    ka, kb = np.array(ka, dtype=np.uint64), np.array(kb, dtype=np.uint64)
+    exclude = np.sort(np.array(exclude, dtype=np.uint64))
+    order_a, sorted_a = key_order(ka, skip_zero, exclude)
+    rows = [i for i in range(ka.size) if (ka[i] or not skip_zero) and ka[i] not in exclude]
+    assert order_a.tolist() == sorted(rows, key=lambda i: (int(ka[i]), i))
+    assert np.array_equal(sorted_a, ka[order_a])
+    orders = ((order_a, sorted_a, ka.size), (*key_order(kb, skip_zero, exclude), kb.size))
+    fresh = join_rows(ka, kb, skip_zero=skip_zero, exclude=exclude, offset_a=2, offset_b=9)
+    kept = join_rows(ka[:0], kb[:0], offset_a=2, offset_b=9, orders=orders)
+    assert all(np.array_equal(x, y) for x, y in zip(fresh, kept, strict=True))
 
 
 def test_join_skips_oversized_blocks():
@@ -232,3 +251,15 @@ def test_auto_uses_keys_and_field_agreement_and_lsh_only_without_keys():
     assert [r.name for r in c.rules] == ["keys", "agree"]
     clk_only = FakeDataset(clk=clk)
     assert [r.name for r in candidate_pairs(clk_only, clk_only, "auto").rules] == ["lsh"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 2**64 - 1), max_size=300), st.integers(0, 2**64 - 1),
+       st.integers(0, 8))
+def test_stable_argsort_is_numpys_stable_argsort(values, base, spread):
+    """Keys that differ only in the low bits the rows take (and interleave) are ordered too."""
+    keys = np.array(values, dtype=np.uint64)
+    near = np.uint64(base & ~0x3FF) + np.arange(len(values), dtype=np.uint64) % np.uint64(
+        spread + 1)
+    for k in (keys, near[::-1].copy(), np.concatenate([near, keys])):
+        assert np.array_equal(stable_argsort(k), np.argsort(k, kind="stable"))

@@ -27,3 +27,33 @@ def test_a_part_counts_its_popcounts_once_for_all_its_cells():
     for j, c in enumerate(comparisons):
         assert np.shares_memory(first._cols[j][2], second._cols[j][2])  # the part's, no copy
         assert np.array_equal(first._cols[j][2], kernels.popcounts(parts_a[0].ds.fields[c.field]))
+
+
+def test_each_part_lets_go_of_its_sorted_join_keys_after_its_last_cell(monkeypatch):
+    """Kept while the part's cells are made (sorted once, not once per cell), then let go."""
+    from linkcore.engines import LocalEngine
+    from linkcore.linkage import blocking
+    from linkcore.linkage.partitions import PairStages
+
+    (a, b), _, _, _ = synthetic(2000, 5)
+    plan = plan_blocking(a, b, [blocking.KeyedBlocking(), blocking.FieldAgreement()])
+    sorts = []
+    real = blocking.key_order
+    monkeypatch.setattr(blocking, "key_order", lambda *args: sorts.append(1) or real(*args))
+    stages = PairStages.start(LocalEngine(), a, b, plan, comparisons_for(a), 3)
+    held = []
+    real_cell = blocking.cell_codes
+
+    def watch(*args, **kwargs):
+        held.append(sum(c.nbytes for c in kwargs["caches"]))
+        return real_cell(*args, **kwargs)
+
+    monkeypatch.setattr("linkcore.linkage.partitions.cell_codes", watch)
+    stages.run_cells()
+    # once per part and join (a key refined by identical names: once per name), where sorting
+    # in every cell would take 9 cells x 2 sides x the joins
+    per_part = sum(len(c.near) or 1 for r in plan.rules for c in r.columns)
+    assert 0 < len(sorts) <= 6 * per_part < 18 * sum(len(r.columns) for r in plan.rules)
+    assert held[1] > 0  # the first cell's orders kept for the next
+    assert all(p.key_orders.nbytes == 0
+               for p in [*stages.parts_a.values(), *stages.parts_b.values()])

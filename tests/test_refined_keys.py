@@ -1,6 +1,7 @@
 """Keyed blocking keys refined by identical (or near) names once their blocks grow with n."""
 
 import pickle
+import sys
 
 import numpy as np
 import pytest
@@ -151,17 +152,26 @@ def test_cells_of_a_refined_plan_make_the_whole_join(pair, parts, rules):
     a, b, _ = pair
     plan = plan_blocking(a, b, rules)
     grid = Grid.even(len(a), len(b), parts)
+    # a part ships its key columns without the near filters and adds its own rows' filters
+    parts_a = [pickle.loads(pickle.dumps(Part(a.subset(slice(s, e)), plan.part_keys("a", s, e),
+                                              s, p)))
+               for p, (s, e) in enumerate(grid.ranges("a"))]
+    parts_b = [Part(b.subset(slice(s, e)), plan.part_keys("b", s, e), s, q)
+               for q, (s, e) in enumerate(grid.ranges("b"))]
+    assert not any(k.startswith("near:") for k in plan.part_keys("a", 0, 1))
     got = []
     for p, q in grid.cells():
-        sa, ea = grid.ranges("a")[p]
-        sb, eb = grid.ranges("b")[q]
-        # a part ships its key columns without the near filters and adds its own rows' filters
-        part_a = pickle.loads(pickle.dumps(Part(a.subset(slice(sa, ea)),
-                                                plan.part_keys("a", sa, ea), sa, p)))
-        part_b = Part(b.subset(slice(sb, eb)), plan.part_keys("b", sb, eb), sb, q)
-        assert not any(k.startswith("near:") for k in plan.part_keys("a", sa, ea))
-        got.append(cell_codes(plan, part_a.keys, part_b.keys, (sa, ea), (sb, eb))[0])
+        part_a, part_b = parts_a[p], parts_b[q]
+        rows = (part_a.start, part_a.stop), (part_b.start, part_b.stop)
+        fresh = cell_codes(plan, part_a.keys, part_b.keys, *rows)
+        # each part's sorted keys kept from its earlier cells: the same codes and counts
+        kept = cell_codes(plan, part_a.keys, part_b.keys, *rows,
+                          caches=(part_a.key_orders, part_b.key_orders))
+        assert np.array_equal(fresh[0], kept[0]) and fresh[1] == kept[1]
+        got.append(kept[0])
     assert np.array_equal(np.sort(np.concatenate(got)), whole(plan)[0])
+    assert parts_a[0].key_orders.nbytes > 0
+    assert sys.getsizeof(parts_a[0]) > sys.getsizeof(pickle.loads(pickle.dumps(parts_a[0])))
 
 
 def test_link_with_refined_keys_is_the_same_in_one_piece_and_in_cells(pair):

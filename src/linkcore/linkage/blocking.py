@@ -338,15 +338,115 @@ def _probe(keys_a: np.ndarray, keys_b: np.ndarray, skip_zero: bool,
     return _Probe(rows_a[hit], first_b[pos], count_b[pos], rows_b[order_b])
 
 
+def key_order(keys: np.ndarray, skip_zero: bool = True, exclude: np.ndarray | None = None
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """Return the rows that can join, ordered by key then row, and their keys in that order.
+
+    A row can join if its key is not 0 (with ``skip_zero``) nor in ``exclude``. The rows are
+    int32 when the column has fewer than 2^31 rows: a part keeps both for each of its joins
+    (12 bytes a row) until its last cell is made.
+    """
+    keys = np.asarray(keys)
+    ok = keys != 0 if skip_zero else np.ones(keys.size, bool)
+    if exclude is not None and exclude.size:
+        ok &= ~_in_sorted(keys, exclude)
+    rows = np.flatnonzero(ok)
+    order = rows[stable_argsort(keys[rows])]
+    return (order.astype(np.int32) if keys.size < 2**31 else order), keys[order]
+
+
+def stable_argsort(keys: np.ndarray) -> np.ndarray:
+    """``np.argsort(keys, kind="stable")`` of uint64 keys, by one sort of keys and rows packed.
+
+    Each key's low bits are replaced by its row number and the words sorted (numpy's vectorised
+    sort of plain integers, about twice as fast as an argsort); two keys that differ only in
+    those bits and interleave are put right afterwards, group by group, so the order is exact.
+    """
+    keys = np.asarray(keys)
+    n = keys.size
+    shift = max(int(n - 1).bit_length(), 1)
+    if n < 2 or keys.dtype != np.uint64 or shift > 40:
+        return np.argsort(keys, kind="stable")
+    low = np.uint64((1 << shift) - 1)
+    packed = (keys & ~low) | np.arange(n, dtype=np.uint64)
+    packed.sort()
+    order = (packed & low).astype(np.intp)
+    got = keys[order]
+    descents = np.flatnonzero(got[1:] < got[:-1])
+    if descents.size:
+        high = packed & ~low
+        for start in np.unique(high[descents]):
+            lo, hi = np.searchsorted(high, start, "left"), np.searchsorted(high, start, "right")
+            group = order[lo:hi]
+            order[lo:hi] = group[np.lexsort((group, keys[group]))]
+    return order
+
+
+class KeyOrders:
+    """A part's ``key_order`` per join, kept for every cell of the part.
+
+    A part is in P cells; hashing and sorting its keys in each cell made the equal-key joins
+    grow with n times P (docs/scale.md). Memoisation only: a lost cache is recomputed alike.
+    """
+
+    def __init__(self) -> None:
+        self._orders: dict[tuple[Any, ...], tuple[np.ndarray, np.ndarray, int]] = {}
+
+    def get(self, name: tuple[Any, ...], keys: Callable[[], np.ndarray], skip_zero: bool,
+            exclude: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, int]:
+        """``key_order`` of the join ``name`` and the column's length (``keys()`` on first use)."""
+        ex = b"" if exclude is None else np.asarray(exclude).tobytes()
+        tag = (*name, skip_zero, ex)
+        hit = self._orders.get(tag)
+        if hit is None:
+            column = keys()
+            hit = self._orders[tag] = (*key_order(column, skip_zero, exclude), len(column))
+        return hit
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held."""
+        return sum(int(o.nbytes + k.nbytes) for o, k, _ in self._orders.values())
+
+    def clear(self) -> None:
+        """Let go of every order (the cells are done)."""
+        self._orders.clear()
+
+
+def _probe_ordered(side_a: tuple[np.ndarray, np.ndarray, int],
+                   side_b: tuple[np.ndarray, np.ndarray, int]) -> _Probe | None:
+    """``_probe`` from both sides' ``KeyOrders`` entries: two sorted columns merged, no sort."""
+    order_a, sorted_a, n_a = side_a
+    order_b, sorted_b, _ = side_b
+    if order_a.size == 0 or order_b.size == 0:
+        return None
+    first_b = np.flatnonzero(np.concatenate(([True], sorted_b[1:] != sorted_b[:-1])))
+    uniq_b = sorted_b[first_b]
+    count_b = np.diff(np.append(first_b, sorted_b.size))
+    pos = np.minimum(np.searchsorted(uniq_b, sorted_a), uniq_b.size - 1)
+    hit = uniq_b[pos] == sorted_a
+    if not hit.any():
+        return None
+    at = np.full(n_a, -1, np.int64)  # each joining left row's block, by row
+    at[order_a[hit]] = pos[hit]
+    rows_a = np.flatnonzero(at >= 0)
+    pos = at[rows_a]
+    return _Probe(rows_a, first_b[pos], count_b[pos], order_b)
+
+
 def join_rows(keys_a: np.ndarray, keys_b: np.ndarray, *, skip_zero: bool = True,
-              exclude: np.ndarray | None = None, offset_a: int = 0, offset_b: int = 0
+              exclude: np.ndarray | None = None, offset_a: int = 0, offset_b: int = 0,
+              orders: tuple[tuple[np.ndarray, np.ndarray, int], ...] | None = None
               ) -> tuple[np.ndarray, np.ndarray]:
     """Every (i, j) with equal keys, leaving out key 0 (with ``skip_zero``) and ``exclude``.
 
     ``exclude``: sorted key values that never join (oversized blocks found over the whole
     columns). ``offset_a``/``offset_b`` are added to the row numbers (a partition's first row).
+    ``orders``: both sides' ``KeyOrders`` entries under the same ``skip_zero`` and ``exclude``
+    (``keys_a``/``keys_b`` are then not read): the same pairs, in the same order, unsorted.
     """
-    probe = _probe(keys_a, keys_b, skip_zero, exclude)
+    probe = (_probe(keys_a, keys_b, skip_zero, exclude) if orders is None
+             else _probe_ordered(*orders))
     if probe is None:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     left, right = probe.expand(0, probe.rows_a.size)
@@ -372,43 +472,69 @@ def near_pairs(near_a: Sequence[np.ndarray], near_b: Sequence[np.ndarray],
 def near_join_rows(keys_a: np.ndarray, keys_b: np.ndarray, near_a: Sequence[np.ndarray],
                    near_b: Sequence[np.ndarray], min_dice: Sequence[float], *,
                    skip_zero: bool = True, exclude: np.ndarray | None = None,
-                   offset_a: int = 0, offset_b: int = 0) -> tuple[np.ndarray, np.ndarray]:
+                   offset_a: int = 0, offset_b: int = 0,
+                   caches: tuple[KeyOrders, KeyOrders] | None = None,
+                   name: tuple[Any, ...] = ()) -> tuple[np.ndarray, np.ndarray]:
     """Return the pairs of ``join_rows`` near on at least one filter column (``near_pairs``).
 
     The blocks' pairs are tested where they are found (``kernels.near_block_pairs``) and only
     the near ones are made, so memory follows the pairs kept, not the blocks' size.
+    ``caches``: both parts' ``KeyOrders``, the join known to them as ``name``.
     """
     if skip_zero and min(min_dice, default=0.0) >= 1.0:
         return identical_join_rows(keys_a, keys_b, near_a, near_b, exclude=exclude,
-                                   offset_a=offset_a, offset_b=offset_b)
-    probe = _probe(keys_a, keys_b, skip_zero, exclude)
+                                   offset_a=offset_a, offset_b=offset_b, caches=caches,
+                                   name=name)
+    if caches is None:
+        probe = _probe(keys_a, keys_b, skip_zero, exclude)
+    else:
+        probe = _probe_ordered(caches[0].get(name, lambda: keys_a, skip_zero, exclude),
+                               caches[1].get(name, lambda: keys_b, skip_zero, exclude))
     if probe is None:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     left, right = kernels.near_block_pairs(probe.rows_a, probe.first, probe.counts,
-                                           probe.right_sorted, near_a, near_b, min_dice)
+                                           probe.right_sorted.astype(np.int64, copy=False),
+                                           near_a, near_b, min_dice)
     return left + offset_a, right + offset_b
 
 
 def identical_join_rows(keys_a: np.ndarray, keys_b: np.ndarray, near_a: Sequence[np.ndarray],
                         near_b: Sequence[np.ndarray], *, exclude: np.ndarray | None = None,
-                        offset_a: int = 0, offset_b: int = 0) -> tuple[np.ndarray, np.ndarray]:
+                        offset_a: int = 0, offset_b: int = 0,
+                        caches: tuple[KeyOrders, KeyOrders] | None = None,
+                        name: tuple[Any, ...] = ()) -> tuple[np.ndarray, np.ndarray]:
     """Return the pairs of ``join_rows`` whose filters are identical on at least one field.
 
     These are ``near_join_rows``'s pairs when every minimum Dice is 1 (a float32 Dice of 1 means
     identical filters; an all-zero filter scores 0), in the same order (left row, then right
     row), found by one equal-key join per field on the key with a hash of the filter's first
     words, each pair then checked word by word: the cost follows the pairs kept, not the square
-    of the blocks.
+    of the blocks. ``caches``/``name`` as for ``near_join_rows``.
     """
     keys_a, keys_b = np.asarray(keys_a), np.asarray(keys_b)
     n_b = keys_b.size
     union = _CodeUnion()
-    for fa, fb in zip(near_a, near_b, strict=True):
-        ka = _combine_keys(keys_a, filter_hash(fa[:, :_IDENTICAL_HASH_WORDS], ~fa.any(axis=1)))
-        kb = _combine_keys(keys_b, filter_hash(fb[:, :_IDENTICAL_HASH_WORDS], ~fb.any(axis=1)))
-        if exclude is not None and exclude.size:
-            ka[_in_sorted(keys_a, exclude)] = 0
-        left, right = join_rows(ka, kb)
+    excluded = b"" if exclude is None else np.asarray(exclude).tobytes()
+    for k, (fa, fb) in enumerate(zip(near_a, near_b, strict=True)):
+        def keys_left(fa: np.ndarray = fa) -> np.ndarray:
+            ka = _combine_keys(keys_a, filter_hash(fa[:, :_IDENTICAL_HASH_WORDS],
+                                                   ~fa.any(axis=1)))
+            if exclude is not None and exclude.size:
+                ka[_in_sorted(keys_a, exclude)] = 0
+            return ka
+
+        def keys_right(fb: np.ndarray = fb) -> np.ndarray:
+            return _combine_keys(keys_b, filter_hash(fb[:, :_IDENTICAL_HASH_WORDS],
+                                                     ~fb.any(axis=1)))
+
+        if caches is None:
+            ka, kb, orders = keys_left(), keys_right(), None
+        else:
+            field_name = (*name, "identical", k, excluded)
+            ka = kb = np.zeros(0, np.uint64)  # not read: the orders carry the sorted keys
+            orders = (caches[0].get(field_name, keys_left, True, None),
+                      caches[1].get(field_name, keys_right, True, None))
+        left, right = join_rows(ka, kb, orders=orders)
         keep = keys_a[left] == keys_b[right]  # a hash collision of two keys, however unlikely
         for s in range(0, left.size, _IDENTICAL_CHUNK):
             part = slice(s, s + _IDENTICAL_CHUNK)
@@ -1312,7 +1438,8 @@ def capture_patterns(sources: Sequence[tuple[str, tuple[JoinColumn, ...]]],
 
 
 def cell_codes(plan: BlockingPlan, keys_a: dict[str, np.ndarray], keys_b: dict[str, np.ndarray],
-               rows_a: tuple[int, int], rows_b: tuple[int, int], *, within: bool = False
+               rows_a: tuple[int, int], rows_b: tuple[int, int], *, within: bool = False,
+               caches: tuple[KeyOrders, KeyOrders] | None = None
                ) -> tuple[np.ndarray, list[int], list[float]]:
     """Candidate codes of one cell: left rows in ``rows_a``, right rows in ``rows_b``.
 
@@ -1321,6 +1448,8 @@ def cell_codes(plan: BlockingPlan, keys_a: dict[str, np.ndarray], keys_b: dict[s
     cell and the seconds spent. The cells of a grid partition the pairs, so the union over the
     cells is the union over the whole files and the per-rule counts add up. ``within``: both
     sides are one file (deduplication): only pairs left < right are kept, each rule's too.
+    ``caches``: the two parts' ``KeyOrders``, so that a part's keys are sorted once per join
+    for all its cells rather than once per cell (the same codes either way).
     """
     (sa, ea), (sb, eb) = rows_a, rows_b
     n_b = plan.n_b
@@ -1334,15 +1463,25 @@ def cell_codes(plan: BlockingPlan, keys_a: dict[str, np.ndarray], keys_b: dict[s
         else:
             per_rule = _CodeUnion()
             for col in rule.columns:
-                ka, kb = _column_keys(keys_a, col.sources), _column_keys(keys_b, col.sources)
+                name = (col.sources, col.near, col.near_min_dice)
                 if col.near:
                     left, right = near_join_rows(
-                        ka, kb, [keys_a[f] for f in col.near], [keys_b[f] for f in col.near],
+                        _column_keys(keys_a, col.sources), _column_keys(keys_b, col.sources),
+                        [keys_a[f] for f in col.near], [keys_b[f] for f in col.near],
                         col.near_min_dice, skip_zero=col.skip_zero, exclude=col.exclude,
-                        offset_a=sa, offset_b=sb)
+                        offset_a=sa, offset_b=sb, caches=caches, name=name)
+                elif caches is not None:  # the parts' sorted keys: no key computed here
+                    orders = tuple(
+                        cache.get(name, lambda k=k, c=col: _column_keys(k, c.sources),
+                                  col.skip_zero, col.exclude)
+                        for cache, k in zip(caches, (keys_a, keys_b), strict=True))
+                    left, right = join_rows(np.zeros(0, np.uint64), np.zeros(0, np.uint64),
+                                            offset_a=sa, offset_b=sb, orders=orders)
                 else:
-                    left, right = join_rows(ka, kb, skip_zero=col.skip_zero,
-                                            exclude=col.exclude, offset_a=sa, offset_b=sb)
+                    left, right = join_rows(_column_keys(keys_a, col.sources),
+                                            _column_keys(keys_b, col.sources),
+                                            skip_zero=col.skip_zero, exclude=col.exclude,
+                                            offset_a=sa, offset_b=sb)
                 per_rule.add(unique_int(left * n_b + right, runs=True))
             codes = per_rule.result()
         if within:

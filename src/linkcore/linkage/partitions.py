@@ -36,7 +36,7 @@ from linkcore import kernels
 from linkcore.dataset import dataset_tag, read_rows
 from linkcore.engines import DaskEngine, LocalEngine, even_bounds
 from linkcore.errors import DatasetError, ParameterError
-from linkcore.linkage.blocking import NEAR, BlockingPlan, cell_codes
+from linkcore.linkage.blocking import NEAR, BlockingPlan, KeyOrders, cell_codes
 from linkcore.linkage.compare import DEFAULT_CHUNK_SIZE, Comparator, filters_of
 from linkcore.linkage.levels import FieldComparison
 from linkcore.linkage.model import merge_pattern_counts, pattern_counts
@@ -88,11 +88,13 @@ class Part:
         self.index = index
         self._comparators: dict[Any, Comparator] = {}
         self._popcounts: dict[str, np.ndarray] = {}
+        self.key_orders = KeyOrders()
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state["_comparators"] = {}  # caches: never shipped
         state["_popcounts"] = {}
+        state["key_orders"] = KeyOrders()
         state["keys"] = {k: v for k, v in self.keys.items() if not k.startswith(NEAR)}
         return state
 
@@ -107,7 +109,8 @@ class Part:
                   *(v for k, v in self.keys.items() if not k.startswith(NEAR))]
         if ds.clk is not None:
             arrays.append(ds.clk)
-        return object.__sizeof__(self) + sum(_nbytes(a) for a in arrays)
+        return (object.__sizeof__(self) + sum(_nbytes(a) for a in arrays)
+                + self.key_orders.nbytes)
 
     @property
     def stop(self) -> int:
@@ -289,13 +292,19 @@ def pair_cell(part_a: Part, part_b: Part, plan: BlockingPlan,
     """
     codes, counts, seconds = cell_codes(plan, part_a.keys, part_b.keys,
                                         (part_a.start, part_a.stop), (part_b.start, part_b.stop),
-                                        within=within)
+                                        within=within, caches=(part_a.key_orders,
+                                                               part_b.key_orders))
     t0 = time.perf_counter()
     n_b = max(plan.n_b, 1)
     comparator = part_a.comparator(part_b, comparisons, chunk_size)
     levels = comparator.levels(codes // n_b - part_a.start, codes % n_b - part_b.start)
     release_datasets(part_a.ds, part_b.ds)  # mapped filters: keep only the pages in use
     return Cell(codes, levels, plan.n_b, counts, seconds, time.perf_counter() - t0)
+
+
+def forget_key_orders(part: Part, *after: Any) -> None:
+    """Task: let go of the part's join orders once ``after`` (its last cell here) is made."""
+    part.key_orders.clear()
 
 
 def cell_summary(cell: Cell, n_levels: Sequence[int]) -> CellSummary:
@@ -525,14 +534,24 @@ class PairStages:
         """Blocking and comparison in every cell; returns the cells' counts."""
         light = self.plan.light()
         n_levels = [c.n_levels for c in self.comparisons]
-        summaries = []
-        for (p, q), home in zip(self.coordinates, self.homes, strict=True):
-            cell = self.engine.submit(pair_cell, self.parts_a[p, home], self.parts_b[q, home],
-                                      light, self.comparisons, self.chunk_size, self.within,
-                                      where=home)
+        summaries, forgotten = [], []
+        # a part's sorted join keys (Part.key_orders) go with its last cell on each worker
+        last: dict[tuple[str, int, Any], int] = {}
+        for i, ((p, q), home) in enumerate(zip(self.coordinates, self.homes, strict=True)):
+            last["a", p, home] = last["b", q, home] = i
+        for i, ((p, q), home) in enumerate(zip(self.coordinates, self.homes, strict=True)):
+            part_a, part_b = self.parts_a[p, home], self.parts_b[q, home]
+            cell = self.engine.submit(pair_cell, part_a, part_b, light, self.comparisons,
+                                      self.chunk_size, self.within, where=home)
             self.cells.append(cell)
             summaries.append(self.engine.submit(cell_summary, cell, n_levels, where=home))
-        return self.engine.gather(summaries, progress)
+            for side, k, part in (("a", p, part_a), ("b", q, part_b)):
+                if last[side, k, home] == i:
+                    forgotten.append(self.engine.submit(forget_key_orders, part, cell,
+                                                        where=home))
+        done = self.engine.gather(summaries, progress)
+        self.engine.gather(forgotten)
+        return done
 
     def accepted(self, score: Callable[[np.ndarray], np.ndarray], threshold: float
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
