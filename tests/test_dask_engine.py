@@ -18,7 +18,7 @@ from linkcore.linkage.blocking import (
 )
 from linkcore.linkage.model import merge_pattern_counts, pattern_counts
 from linkcore.linkage.partitions import Grid
-from linkcore.linkage.pipeline import link
+from linkcore.linkage.pipeline import link, link_many
 
 distributed = pytest.importorskip("distributed")
 
@@ -228,3 +228,10 @@ def test_a_full_disk_while_sharing_rows_is_one_error_and_leaves_nothing(pair, cl
     with pytest.raises(OutputError, match="No space left on device"):
         link(*pair, engine="dask", client=client, mapped_dir=tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_link_many_clusters_on_a_cluster_are_the_local_ones(cluster):
+    encoded, _, _, _ = synthetic(700, 13, agencies=3)
+    local = link_many(encoded)
+    on_dask = link_many(encoded, engine="dask", client=cluster[1])
+    pd.testing.assert_frame_equal(local.clusters, on_dask.clusters, check_exact=True)

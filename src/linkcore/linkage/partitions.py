@@ -330,6 +330,29 @@ def cluster_group(left: np.ndarray, right: np.ndarray, prob: np.ndarray, nodes: 
     return _resolve.group_roots(left, right, prob, nodes, node_source, method)
 
 
+def cluster_by_component(engine: LocalEngine | DaskEngine, left: np.ndarray, right: np.ndarray,
+                         prob: np.ndarray, source: np.ndarray, method: str) -> np.ndarray:
+    """Cluster labels of records ``0 .. source.size - 1`` from accepted pairs among them.
+
+    As ``PairStages.resolve``: the pairs are split into runs of whole connected components, one
+    per worker, and a task clusters each run's records (``resolve.group_roots``); a cluster
+    never spans two components, so the labels are those of ``resolve.cluster_roots`` over all
+    the pairs, whatever the workers. The client holds the pairs and one root per record.
+    """
+    from linkcore.linkage import resolve as _resolve
+
+    slots = engine.slots()
+    groups = _resolve.component_groups(left, right, len(slots), one_space=True)
+    nodes = [np.unique(np.concatenate((left[g], right[g]))) for g in groups]
+    handles = [engine.put(cluster_group, left[g], right[g], prob[g], nodes[k],
+                          source[nodes[k]], method, where=slots[k % len(slots)])
+               for k, g in enumerate(groups)]
+    roots = np.arange(source.size)
+    for k, got in enumerate(engine.gather(handles)):
+        roots[nodes[k]] = got
+    return _resolve.cluster_labels(roots)
+
+
 def cell_accepted(cell: Cell, score: Callable[[np.ndarray], np.ndarray], threshold: float
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Task: codes, probabilities and weights of the cell's pairs at or above the threshold."""
@@ -592,23 +615,9 @@ class PairStages:
                 method: str) -> np.ndarray:
         """Cluster labels of the pooled records from accepted pairs, clustered per component.
 
-        As ``resolve``: the pairs are split into runs of whole connected components, one per
-        worker, and a task clusters each run's records (``resolve.group_roots``); a cluster
-        never spans two components, so the labels are ``dedupe.cluster_pairs``'s over all the
-        pairs, whatever the workers. The client holds the pairs and one root per record.
+        See ``cluster_by_component``.
         """
-        from linkcore.linkage import resolve as _resolve
-
-        slots = self.engine.slots()
-        groups = _resolve.component_groups(left, right, len(slots), one_space=True)
-        nodes = [np.unique(np.concatenate((left[g], right[g]))) for g in groups]
-        handles = [self.engine.put(cluster_group, left[g], right[g], prob[g], nodes[k],
-                                   source[nodes[k]], method, where=slots[k % len(slots)])
-                   for k, g in enumerate(groups)]
-        roots = np.arange(source.size)
-        for k, got in enumerate(self.engine.gather(handles)):
-            roots[nodes[k]] = got
-        return _resolve.cluster_labels(roots)
+        return cluster_by_component(self.engine, left, right, prob, source, method)
 
     def take_codes(self) -> np.ndarray:
         """Sorted codes of all candidates (8 bytes a pair cross the network); the cells go.

@@ -66,7 +66,7 @@ from linkcore.linkage.model import (
     quality_from_sums,
     weights_to_probabilities,
 )
-from linkcore.linkage.partitions import FileSource, PairStages, share_dataset
+from linkcore.linkage.partitions import FileSource, PairStages, cluster_by_component, share_dataset
 from linkcore.linkage.salt import SaltDependence, salt_dependence
 from linkcore.mapped import check_mapped_dir, release_datasets
 
@@ -1297,27 +1297,22 @@ def link_many(
             rb = pd.Index(loaded[j][0].record_ids).get_indexer(res.matches["id_b"])
             edges.append((np.full(ra.size, i), ra, np.full(rb.size, j), rb,
                           res.matches["probability"].to_numpy()))
+    # the records pooled (party by party), clustered per connected component of the links on
+    # the engine's workers (partitions.cluster_by_component)
+    sizes = np.array([len(ds) for ds, _ in loaded], np.int64)
+    offsets = np.concatenate(([0], np.cumsum(sizes)[:-1]))
     pl, l_, pr, r_, p = (np.concatenate(col) for col in zip(*edges, strict=True))
-    if one_per_party:
-        cl = _resolve.clusters_one_per_party(pl, l_, pr, r_, p)
-    else:
-        cl = _resolve.clusters(pl, l_, pr, r_)
-    parties, ids, labels = [], [], []
-    next_label = cl.n_clusters
-    for k, (ds, _) in enumerate(loaded):
-        label = np.full(len(ds), -1, dtype=np.int64)
-        mine = cl.party == k
-        label[cl.record[mine]] = cl.cluster[mine]
-        lonely = np.flatnonzero(label < 0)
-        label[lonely] = next_label + np.arange(lonely.size)
-        next_label += lonely.size
-        parties.append(np.full(len(ds), k))
-        ids.append(ds.record_ids)
-        labels.append(label)
+    party = np.repeat(np.arange(len(loaded)), sizes)
+    eng = make_engine(options.get("engine", "local"), options.get("client"))
+    try:
+        label = cluster_by_component(eng, offsets[pl] + l_, offsets[pr] + r_, p, party,
+                                     "one-per-agency" if one_per_party else "components")
+    finally:
+        eng.close()
     clusters = pd.DataFrame({
-        "party": np.concatenate(parties) if parties else np.zeros(0, np.int64),
-        "id": np.concatenate(ids).astype(object) if ids else np.zeros(0, object),
-        "cluster": np.concatenate(labels) if labels else np.zeros(0, np.int64),
+        "party": party,
+        "id": np.concatenate([ds.record_ids for ds, _ in loaded]).astype(object),
+        "cluster": label.astype(np.int64),
     })
     if names is not None:
         agency = np.asarray(names, dtype=object)[clusters["party"].to_numpy()]
