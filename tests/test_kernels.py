@@ -238,6 +238,7 @@ def test_kernels_table_lists_every_kernel_with_its_reference():
         "gather_or_rows",
         "hmac_sha256_many",
         "near_block_pairs",
+        "filter_keys",
     }
     for name, (kernel, reference) in K.KERNELS.items():
         assert kernel.__name__ == name
@@ -389,6 +390,7 @@ def test_empty_inputs_give_empty_outputs_of_the_right_type():
         assert all(x.size == 0 for x in result)
     assert K.set_bits(0, 3, [], []).shape == (0, 3)
     assert K.hamming_band_keys(empty, np.zeros((2, 5), np.int64)).shape == (0, 2)
+    assert K.filter_keys(empty).dtype == np.uint64 and K.filter_keys(empty).size == 0
 
 
 @settings(deadline=None, max_examples=60)
@@ -418,3 +420,25 @@ def test_balance_bits_equals_its_reference_and_sets_half_the_bits(n_words):
 def test_balance_bits_refuses_a_non_permutation():
     with pytest.raises(ParameterError):
         K.balance_bits(np.zeros((2, 1), np.uint64), np.zeros(128, np.int64))
+
+
+@settings(deadline=None, max_examples=60)
+@given(st.integers(0, 60), st.integers(1, 17), st.integers(0, 2**32 - 1), st.booleans(),
+       st.data())
+def test_filter_keys_equal_reference(n, w, seed, empty_missing, data):
+    rng = np.random.default_rng(seed)
+    rows = rng.integers(0, 2**63, (n, w), dtype=np.int64).astype(np.uint64)
+    rows[::3] = rows[0] if n else rows[::3]  # equal rows: equal keys
+    rows[1::5] = 0  # all-zero rows: 0 with empty_missing
+    rows[2::7, 0] = 0
+    words = data.draw(st.integers(0, w))
+    got = K.filter_keys(rows, words, empty_missing)
+    assert np.array_equal(got, K.filter_keys_reference(rows, words, empty_missing))
+    if n > 3:
+        assert got[0] == got[3]
+    assert ((got == 0) == (empty_missing & ~rows.any(axis=1))).all()
+
+
+def test_filter_keys_refuses_more_words_than_a_row_holds():
+    with pytest.raises(ParameterError, match="words"):
+        K.filter_keys(np.zeros((2, 4), np.uint64), 5)

@@ -51,6 +51,8 @@ __all__ = [
     "dice_pairs_reference",
     "dice_top_k",
     "dice_top_k_reference",
+    "filter_keys",
+    "filter_keys_reference",
     "hamming_band_keys",
     "hamming_band_keys_reference",
     "near_block_pairs",
@@ -275,6 +277,38 @@ def _popcounts_nb(filters, start, stop):  # pragma: no cover - compiled
     out = np.empty(n, np.int32)
     for i in prange(n):
         out[i] = _pop1(filters, i, filters, i, start, stop)
+    return out
+
+
+#: Multipliers of ``filter_keys``'s words (word j uses entry j % 4), and its round multiplier.
+FILTER_KEY_MULTIPLIERS = np.array(
+    [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93],
+    dtype=np.uint64,
+)
+_FILTER_KEY_ROUND = np.uint64(0xBF58476D1CE4E5B9)
+
+
+@njit(cache=True, parallel=True)
+def _filter_keys_nb(filters, words, mult, empty_missing):  # pragma: no cover - compiled
+    """One pass over each row: the hash of its first ``words`` words (see ``filter_keys``)."""
+    n, w = filters.shape
+    out = np.empty(n, np.uint64)
+    m = mult.shape[0]
+    for i in prange(n):
+        key = np.uint64(0)
+        for j in range(words):
+            key = (key ^ (filters[i, j] * mult[j % m])) * _FILTER_KEY_ROUND + np.uint64(j + 1)
+        if key == 0:
+            key = np.uint64(1)
+        if empty_missing:
+            empty = True
+            for j in range(w):
+                if filters[i, j] != 0:
+                    empty = False
+                    break
+            if empty:
+                key = np.uint64(0)
+        out[i] = key
     return out
 
 
@@ -971,6 +1005,24 @@ def popcounts(filters: np.ndarray) -> np.ndarray:
     return _popcounts_nb(filters, 0, filters.shape[1])
 
 
+def filter_keys(filters: np.ndarray, words: int | None = None,
+                empty_missing: bool = False) -> np.ndarray:
+    """Return a uint64 key per row, equal for rows equal on their first ``words`` words.
+
+    key = fold over j < words of (key ^ f[j] * M[j % 4]) * R + (j + 1), from 0 (uint64 wrapping;
+    M = ``FILTER_KEY_MULTIPLIERS``), then 1 if it came out 0. ``empty_missing``: an all-zero
+    row (every word, not only the hashed ones) gets 0, the key of a missing value. One pass per
+    row, where numpy's column-at-a-time passes read the whole array once per word.
+    """
+    filters = _filters(filters, "filters")
+    words = filters.shape[1] if words is None else int(words)
+    if not 0 <= words <= filters.shape[1]:
+        raise ParameterError(f"words must lie in 0..{filters.shape[1]}, got {words}")
+    if filters.shape[0] == 0:
+        return np.zeros(0, np.uint64)
+    return _filter_keys_nb(filters, words, FILTER_KEY_MULTIPLIERS, bool(empty_missing))
+
+
 def dice_pairs(
     a: np.ndarray,
     b: np.ndarray,
@@ -1456,6 +1508,22 @@ def popcounts_reference(filters: np.ndarray) -> np.ndarray:
     return _bit_count_reference(filters).sum(axis=1).astype(np.int32)
 
 
+def filter_keys_reference(filters: np.ndarray, words: int | None = None,
+                          empty_missing: bool = False) -> np.ndarray:
+    """Return ``filter_keys`` computed a word column at a time (numpy reference)."""
+    filters = _filters(filters, "filters")
+    words = filters.shape[1] if words is None else int(words)
+    key = np.zeros(filters.shape[0], dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(words):
+            mixed = filters[:, j] * FILTER_KEY_MULTIPLIERS[j % FILTER_KEY_MULTIPLIERS.size]
+            key = (key ^ mixed) * _FILTER_KEY_ROUND + np.uint64(j + 1)
+    key[key == 0] = 1
+    if empty_missing:
+        key[~filters.any(axis=1)] = 0
+    return key
+
+
 def dice_pairs_reference(a, b, left, right, pop_a=None, pop_b=None) -> np.ndarray:
     """Return the Dice coefficient of each listed pair (numpy reference)."""
     a, b = _filters(a, "a"), _filters(b, "b")
@@ -1628,4 +1696,5 @@ KERNELS: dict[str, tuple[Callable, Callable]] = {
     "hmac_sha256_many": (hmac_sha256_many, hmac_sha256_many_reference),
     "hamming_band_keys": (hamming_band_keys, hamming_band_keys_reference),
     "near_block_pairs": (near_block_pairs, near_block_pairs_reference),
+    "filter_keys": (filter_keys, filter_keys_reference),
 }

@@ -517,15 +517,13 @@ def identical_join_rows(keys_a: np.ndarray, keys_b: np.ndarray, near_a: Sequence
     excluded = b"" if exclude is None else np.asarray(exclude).tobytes()
     for k, (fa, fb) in enumerate(zip(near_a, near_b, strict=True)):
         def keys_left(fa: np.ndarray = fa) -> np.ndarray:
-            ka = _combine_keys(keys_a, filter_hash(fa[:, :_IDENTICAL_HASH_WORDS],
-                                                   ~fa.any(axis=1)))
+            ka = _combine_keys(keys_a, kernels.filter_keys(fa, _IDENTICAL_HASH_WORDS, True))
             if exclude is not None and exclude.size:
                 ka[_in_sorted(keys_a, exclude)] = 0
             return ka
 
         def keys_right(fb: np.ndarray = fb) -> np.ndarray:
-            return _combine_keys(keys_b, filter_hash(fb[:, :_IDENTICAL_HASH_WORDS],
-                                                     ~fb.any(axis=1)))
+            return _combine_keys(keys_b, kernels.filter_keys(fb, _IDENTICAL_HASH_WORDS, True))
 
         if caches is None:
             ka, kb, orders = keys_left(), keys_right(), None
@@ -986,21 +984,11 @@ class HammingLSH(BlockingRule):
 
 
 _MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F))
-_HASH_MULTIPLIERS = np.array(
-    [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93],
-    dtype=np.uint64,
-)
 
 
 def filter_hash(filters: np.ndarray, missing: np.ndarray | None) -> np.ndarray:
     """Return a 64-bit key per row, equal for identical filters (0 where the value is missing)."""
-    n, w = filters.shape
-    key = np.zeros(n, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for j in range(w):
-            mixed = filters[:, j] * _HASH_MULTIPLIERS[j % _HASH_MULTIPLIERS.size]
-            key = (key ^ mixed) * np.uint64(0xBF58476D1CE4E5B9) + np.uint64(j + 1)
-    key[key == 0] = 1
+    key = kernels.filter_keys(filters)
     if missing is not None:
         key[missing] = 0
     return key
