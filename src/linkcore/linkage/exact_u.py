@@ -75,6 +75,101 @@ def count_equal_pairs(keys_a: np.ndarray, keys_b: np.ndarray, *, within: bool = 
     return int((ca[ia].astype(np.int64) * cb[ib].astype(np.int64)).sum())
 
 
+def _value_counts(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct keys and how often each occurs (one sort)."""
+    y = np.sort(keys)
+    if y.size == 0:
+        return y, np.zeros(0, np.int64)
+    first = np.flatnonzero(np.concatenate(([True], y[1:] != y[:-1])))
+    return y[first], np.diff(np.append(first, y.size))
+
+
+#: Bits of the table that marks the keys equal rows share (``_count_and_live``): 2^24 bytes.
+_LIVE_TABLE_BITS = 24
+
+
+def _count_and_live(keys_a: np.ndarray, keys_b: np.ndarray, within: bool, want_live: bool
+                    ) -> tuple[int, np.ndarray | None, np.ndarray | None]:
+    """Equal pairs of two non-zero key columns, and (``want_live``) rows that may be in one.
+
+    The rows are found through a table of the shared keys' low bits: every row in an equal pair
+    is marked, and a few others whose key shares those bits (harmless: the rows only bound
+    where a superset's pairs can be).
+    """
+    ua, ca = _value_counts(keys_a)
+    if within:
+        agree, shared = int((ca * (ca - 1) // 2).sum()), ua[ca > 1]
+    else:
+        ub, cb = _value_counts(keys_b)
+        pos = np.minimum(np.searchsorted(ub, ua), max(ub.size - 1, 0))
+        hit = ub[pos] == ua if ub.size else np.zeros(ua.size, bool)
+        agree, shared = int((ca[hit] * cb[pos[hit]]).sum()), ua[hit]
+    if not want_live:
+        return agree, None, None
+    low = np.uint64((1 << _LIVE_TABLE_BITS) - 1)
+    table = np.zeros(1 << _LIVE_TABLE_BITS, bool)
+    table[shared & low] = True
+    return agree, table[keys_a & low], None if within else table[keys_b & low]
+
+
+def agreeing_pair_counts(masks: list[int], keys_a: list[np.ndarray], keys_b: list[np.ndarray],
+                         *, within: bool = False, threads: int | None = None
+                         ) -> dict[int, tuple[int, int, int]]:
+    """For each mask (a set of fields, bit i = field i): pairs equal on every field in it.
+
+    Returns mask -> (pairs agreeing, rows of a, rows of b with every field present). Keys of 0
+    (missing) never agree. Exactly ``count_equal_pairs`` of the fields' keys combined, faster:
+    a set is counted only over the rows that agree with some row on a subset counted before it
+    (the smaller sets first), and the sets of one size run on ``threads`` threads (numpy's
+    sorts let go of the GIL). ``within``: one file (pairs i < j; ``keys_b`` is not read).
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from linkcore.linkage.blocking import _combine_keys
+
+    n_a = keys_a[0].size if keys_a else 0
+    n_b = n_a if within else (keys_b[0].size if keys_b else 0)
+    wanted = sorted({int(m) for m in masks})
+    live: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    out: dict[int, tuple[int, int, int]] = {}
+
+    def one(mask: int) -> tuple[int, tuple[int, int, int], tuple[np.ndarray, np.ndarray] | None]:
+        members = [i for i in range(len(keys_a)) if mask >> i & 1]
+        present_a = np.logical_and.reduce([keys_a[i] != 0 for i in members])
+        present_b = present_a if within else np.logical_and.reduce(
+            [keys_b[i] != 0 for i in members])
+        below = [m for m in live if m & mask == m]  # counted subsets: rows that can agree
+        if below:
+            best = min(below, key=lambda m: live[m][0].size + live[m][1].size)
+            rows_a, rows_b = live[best]
+        else:
+            rows_a, rows_b = np.arange(n_a), np.arange(n_b)
+        rows_a = rows_a[present_a[rows_a]]
+        rows_b = rows_a if within else rows_b[present_b[rows_b]]
+        ka, kb = keys_a[members[0]][rows_a], (keys_a if within else keys_b)[members[0]][rows_b]
+        for i in members[1:]:
+            ka = _combine_keys(ka, keys_a[i][rows_a])
+            kb = ka if within else _combine_keys(kb, keys_b[i][rows_b])
+        above = any(m & mask == mask and m != mask for m in wanted)
+        agree, live_a, live_b = _count_and_live(ka, kb, within, above)
+        kept = None
+        if above:
+            kept = (rows_a[live_a], rows_a[live_a] if within else rows_b[live_b])
+        return mask, (agree, int(present_a.sum()), int(present_b.sum())), kept
+
+    by_size: dict[int, list[int]] = {}
+    for mask in wanted:
+        by_size.setdefault(int(mask).bit_count(), []).append(int(mask))
+    with ThreadPoolExecutor(max_workers=max(1, threads or 1)) as pool:
+        for size in sorted(by_size):
+            # the whole size first: its tasks read ``live``, which grows only between sizes
+            for mask, counts, kept in list(pool.map(one, by_size[size])):
+                out[mask] = counts
+                if kept is not None:
+                    live[mask] = kept
+    return out
+
+
 def pairs_present(keys_a: np.ndarray, keys_b: np.ndarray, *, within: bool = False) -> float:
     """Return how many pairs have the key present on both sides (i < j only ``within``)."""
     na, nb = float(np.count_nonzero(keys_a)), float(np.count_nonzero(keys_b))

@@ -53,7 +53,11 @@ from linkcore.linkage.blocking_recall import (
 )
 from linkcore.linkage.capture_recapture import capture_sums, estimate_capture_recapture
 from linkcore.linkage.compare import DEFAULT_CHUNK_SIZE, Comparator, comparisons_for
-from linkcore.linkage.exact_u import count_equal_pairs, equal_filter_pairs, exact_agreement_u
+from linkcore.linkage.exact_u import (
+    agreeing_pair_counts,
+    equal_filter_pairs,
+    exact_agreement_u,
+)
 from linkcore.linkage.gated_u import estimate_gated_u, gated_fields
 from linkcore.linkage.levels import FieldComparison
 from linkcore.linkage.model import (
@@ -816,8 +820,6 @@ def exact_dependence(model: FellegiSunterModel, ds_a: EncodedDataset, ds_b: Enco
     nearly every match, and any pair agreeing exactly on two specific fields is a candidate).
     ``within``: ``ds_a`` and ``ds_b`` are one file (deduplication): pairs i < j are counted.
     """
-    from linkcore.linkage.blocking import _combine_keys
-
     m, u = model.m or {}, model.u or {}
     fields = tuple(
         c.field for c in model.comparisons
@@ -839,20 +841,18 @@ def exact_dependence(model: FellegiSunterModel, ds_a: EncodedDataset, ds_b: Enco
     wanted = [int(x) for x in present if int(x).bit_count() >= 2]
     if not wanted:
         return dep
-    keys_a = {f: field_keys(ds_a, f) for f in fields}
-    keys_b = {f: field_keys(ds_b, f) for f in fields}
+    counted = agreeing_pair_counts(wanted, [field_keys(ds_a, f) for f in fields],
+                                   [field_keys(ds_b, f) for f in fields], within=within,
+                                   threads=min(os.cpu_count() or 1, 4))
     corrections: dict[int, float] = {}
     for mask in wanted:
         members = [f for b, f in enumerate(fields) if mask >> b & 1]
-        ka, kb = keys_a[members[0]], keys_b[members[0]]
-        for f in members[1:]:
-            ka, kb = _combine_keys(ka, keys_a[f]), _combine_keys(kb, keys_b[f])
-        ka, kb = ka[ka != 0], kb[kb != 0]
-        if ka.size == 0 or kb.size == 0:
+        agreeing, present_a, present_b = counted[mask]
+        if present_a == 0 or present_b == 0:
             continue
-        agree = float(count_equal_pairs(ka, kb, within=within))
-        both = (float(ka.size) * (ka.size - 1) / 2.0 if within
-                else float(ka.size) * float(kb.size))
+        agree = float(agreeing)
+        both = (float(present_a) * (present_a - 1) / 2.0 if within
+                else float(present_a) * float(present_b))
         prod_u = math.prod(float(u[f][1]) for f in members)
         expected_matches = float(prob_by_mask[(all_masks & mask) == mask].sum())
         non_match_agree = agree - expected_matches
