@@ -1244,6 +1244,7 @@ def covered_sources(earlier: Sequence[RulePlan], keys_a: dict[str, np.ndarray],
     singles = [c for p in earlier for c in p.columns if len(c.sources) == 1 and not c.near]
     refined = [c for p in earlier for c in p.columns if len(c.sources) == 1 and c.near]
     cache: dict[str, bool] = {}
+    last: dict[str, Any] = {}
 
     def near_field_of(source: str, col: JoinColumn) -> bool:
         near = f"{NEAR}{source.removeprefix('field:')}"
@@ -1254,8 +1255,9 @@ def covered_sources(earlier: Sequence[RulePlan], keys_a: dict[str, np.ndarray],
 
     def covered(source: str) -> bool:
         if source not in cache:
-            cache[source] = any(_implies(keys_a, keys_b, source, c) for c in singles) or any(
-                near_field_of(source, c) and _implies(keys_a, keys_b, source, c)
+            cache[source] = any(_implies(keys_a, keys_b, source, c, last)
+                                for c in singles) or any(
+                near_field_of(source, c) and _implies(keys_a, keys_b, source, c, last)
                 for c in refined)
         return cache[source]
 
@@ -1272,19 +1274,24 @@ def refined_sources(earlier: Sequence[RulePlan], keys_a: dict[str, np.ndarray],
     """
     refined = [c for p in earlier for c in p.columns if len(c.sources) == 1 and c.near]
     cache: dict[str, frozenset[int]] = {}
+    last: dict[str, Any] = {}
 
     def inside(source: str) -> frozenset[int]:
         if source not in cache:
             cache[source] = frozenset(k for k, c in enumerate(refined)
-                                      if _implies(keys_a, keys_b, source, c))
+                                      if _implies(keys_a, keys_b, source, c, last))
         return cache[source]
 
     return inside
 
 
 def _implies(keys_a: dict[str, np.ndarray], keys_b: dict[str, np.ndarray], source: str,
-             join: JoinColumn) -> bool:
-    """Whether equal ``source`` keys imply equal, present, joined keys of ``join``."""
+             join: JoinColumn, last: dict[str, Any] | None = None) -> bool:
+    """Whether equal ``source`` keys imply equal, present, joined keys of ``join``.
+
+    ``last``: keeps the sort of the last source asked about, for its next join (a source is
+    tested against every earlier join in turn).
+    """
     s = np.concatenate([keys_a[source], keys_b[source]])
     k = np.concatenate([keys_a[join.sources[0]], keys_b[join.sources[0]]])
     present = s != 0
@@ -1293,14 +1300,21 @@ def _implies(keys_a: dict[str, np.ndarray], keys_b: dict[str, np.ndarray], sourc
         return True
     if s.size > 200_000 and not _implies_on(s[:100_000], k[:100_000], join):
         return False  # a sample refutes it: no need to sort everything
-    return _implies_on(s, k, join)
+    if last is not None and last.get("source") == source:
+        return _implies_on(s, k, join, last["order"])
+    order = stable_argsort(s)
+    if last is not None:
+        last.update(source=source, order=order)
+    return _implies_on(s, k, join, order)
 
 
-def _implies_on(s: np.ndarray, k: np.ndarray, join: JoinColumn) -> bool:
+def _implies_on(s: np.ndarray, k: np.ndarray, join: JoinColumn,
+                order: np.ndarray | None = None) -> bool:
     if (join.skip_zero and bool((k == 0).any())) or (join.exclude.size and
                                                       bool(_in_sorted(k, join.exclude).any())):
         return False
-    order = np.argsort(s)  # within a run of equal s, any two adjacent k differ if any do
+    if order is None:
+        order = stable_argsort(s)  # in a run of equal s, any two adjacent k differ if any do
     s, k = s[order], k[order]
     same_s = s[1:] == s[:-1]
     return not bool((same_s & (k[1:] != k[:-1])).any())
