@@ -1300,24 +1300,32 @@ def _implies(keys_a: dict[str, np.ndarray], keys_b: dict[str, np.ndarray], sourc
         return True
     if s.size > 200_000 and not _implies_on(s[:100_000], k[:100_000], join):
         return False  # a sample refutes it: no need to sort everything
-    if last is not None and last.get("source") == source:
-        return _implies_on(s, k, join, last["order"])
-    order = stable_argsort(s)
-    if last is not None:
-        last.update(source=source, order=order)
-    return _implies_on(s, k, join, order)
-
-
-def _implies_on(s: np.ndarray, k: np.ndarray, join: JoinColumn,
-                order: np.ndarray | None = None) -> bool:
-    if (join.skip_zero and bool((k == 0).any())) or (join.exclude.size and
-                                                      bool(_in_sorted(k, join.exclude).any())):
+    if _joins_nothing_somewhere(k, join):
         return False
-    if order is None:
-        order = stable_argsort(s)  # in a run of equal s, any two adjacent k differ if any do
+    if last is not None and last.get("source") == source:
+        order = last["order"]
+    else:
+        order = stable_argsort(s)
+        if last is not None:
+            last.update(source=source, order=order)
+    return _equal_runs_agree(s, k, order)
+
+
+def _joins_nothing_somewhere(k: np.ndarray, join: JoinColumn) -> bool:
+    """Whether some row's ``join`` key is missing (with skip_zero) or in an excluded block."""
+    return (join.skip_zero and bool((k == 0).any())) or bool(
+        join.exclude.size and _in_sorted(k, join.exclude).any())
+
+
+def _equal_runs_agree(s: np.ndarray, k: np.ndarray, order: np.ndarray) -> bool:
+    """Whether rows with equal ``s`` have equal ``k`` (``order`` sorts ``s``)."""
     s, k = s[order], k[order]
-    same_s = s[1:] == s[:-1]
+    same_s = s[1:] == s[:-1]  # in a run of equal s, any two adjacent k differ if any do
     return not bool((same_s & (k[1:] != k[:-1])).any())
+
+
+def _implies_on(s: np.ndarray, k: np.ndarray, join: JoinColumn) -> bool:
+    return not _joins_nothing_somewhere(k, join) and _equal_runs_agree(s, k, stable_argsort(s))
 
 
 def join_agrees(col: JoinColumn, keys_a: dict[str, np.ndarray], keys_b: dict[str, np.ndarray],
