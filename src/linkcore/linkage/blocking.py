@@ -246,11 +246,16 @@ class OversizedBlocks:
 
 def _value_counts(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Sorted distinct keys and their counts, by sorting (see unique_int)."""
-    y = np.sort(keys)
-    if y.size == 0:
-        return y, np.zeros(0, np.int64)
-    first = np.flatnonzero(np.concatenate(([True], y[1:] != y[:-1])))
-    return y[first], np.diff(np.append(first, y.size)).astype(np.int64)
+    _, values, counts = _runs(np.sort(keys))
+    return values, counts
+
+
+def _runs(sorted_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where each run of equal keys starts in a sorted column, its key and its length."""
+    if sorted_keys.size == 0:
+        return np.zeros(0, np.int64), sorted_keys, np.zeros(0, np.int64)
+    first = np.flatnonzero(np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1])))
+    return first, sorted_keys[first], np.diff(np.append(first, sorted_keys.size)).astype(np.int64)
 
 
 def oversized_blocks(keys_a: np.ndarray, keys_b: np.ndarray, *, skip_zero: bool = True,
@@ -319,10 +324,7 @@ def _probe(keys_a: np.ndarray, keys_b: np.ndarray, skip_zero: bool,
         return None
     kb = keys_b[rows_b]
     order_b = np.argsort(kb, kind="stable")
-    sorted_b = kb[order_b]
-    first_b = np.flatnonzero(np.concatenate(([True], sorted_b[1:] != sorted_b[:-1])))
-    uniq_b = sorted_b[first_b]
-    count_b = np.diff(np.append(first_b, sorted_b.size))
+    first_b, uniq_b, count_b = _runs(kb[order_b])
     ka = keys_a[rows_a]
     if uniq_b.size > _SORTED_SEARCH_ABOVE:  # searched in key order: the table stays in cache
         order_a = np.argsort(ka)
@@ -420,9 +422,7 @@ def _probe_ordered(side_a: tuple[np.ndarray, np.ndarray, int],
     order_b, sorted_b, _ = side_b
     if order_a.size == 0 or order_b.size == 0:
         return None
-    first_b = np.flatnonzero(np.concatenate(([True], sorted_b[1:] != sorted_b[:-1])))
-    uniq_b = sorted_b[first_b]
-    count_b = np.diff(np.append(first_b, sorted_b.size))
+    first_b, uniq_b, count_b = _runs(sorted_b)
     pos = np.minimum(np.searchsorted(uniq_b, sorted_a), uniq_b.size - 1)
     hit = uniq_b[pos] == sorted_a
     if not hit.any():

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from linkcore.dataset import EncodedDataset
-from linkcore.linkage.blocking import field_keys, join_equal_keys
+from linkcore.linkage.blocking import _value_counts, field_keys, join_equal_keys
 from linkcore.linkage.levels import EXACT_LEVEL, MISSING_LEVEL
 from linkcore.linkage.model import (
     FellegiSunterModel,
@@ -73,15 +73,6 @@ def count_equal_pairs(keys_a: np.ndarray, keys_b: np.ndarray, *, within: bool = 
     ub, cb = np.unique(kb, return_counts=True)
     _, ia, ib = np.intersect1d(ua, ub, assume_unique=True, return_indices=True)
     return int((ca[ia].astype(np.int64) * cb[ib].astype(np.int64)).sum())
-
-
-def _value_counts(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted distinct keys and how often each occurs (one sort)."""
-    y = np.sort(keys)
-    if y.size == 0:
-        return y, np.zeros(0, np.int64)
-    first = np.flatnonzero(np.concatenate(([True], y[1:] != y[:-1])))
-    return y[first], np.diff(np.append(first, y.size))
 
 
 #: Bits of the table that marks the keys equal rows share (``_count_and_live``): 2^24 bytes.
