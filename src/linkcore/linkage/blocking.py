@@ -323,11 +323,11 @@ def _probe(keys_a: np.ndarray, keys_b: np.ndarray, skip_zero: bool,
     if rows_a.size == 0 or rows_b.size == 0:
         return None
     kb = keys_b[rows_b]
-    order_b = np.argsort(kb, kind="stable")
+    order_b = stable_argsort(kb)
     first_b, uniq_b, count_b = _runs(kb[order_b])
     ka = keys_a[rows_a]
     if uniq_b.size > _SORTED_SEARCH_ABOVE:  # searched in key order: the table stays in cache
-        order_a = np.argsort(ka)
+        order_a = stable_argsort(ka)
         pos = np.empty(ka.size, np.intp)
         pos[order_a] = np.searchsorted(uniq_b, ka[order_a])
     else:
