@@ -61,18 +61,7 @@ def count_equal_pairs(keys_a: np.ndarray, keys_b: np.ndarray, *, within: bool = 
 
     ``within``: both keys are one file's; count the pairs i < j only (c(c-1)/2 per value).
     """
-    ka = keys_a[keys_a != 0]
-    kb = keys_b[keys_b != 0]
-    if ka.size == 0 or kb.size == 0:
-        return 0
-    if within:
-        _, counts = np.unique(ka, return_counts=True)
-        counts = counts.astype(np.int64)
-        return int((counts * (counts - 1) // 2).sum())
-    ua, ca = np.unique(ka, return_counts=True)
-    ub, cb = np.unique(kb, return_counts=True)
-    _, ia, ib = np.intersect1d(ua, ub, assume_unique=True, return_indices=True)
-    return int((ca[ia].astype(np.int64) * cb[ib].astype(np.int64)).sum())
+    return _count_and_live(keys_a[keys_a != 0], keys_b[keys_b != 0], within, False)[0]
 
 
 #: Bits of the table that marks the keys equal rows share (``_count_and_live``): 2^24 bytes.
