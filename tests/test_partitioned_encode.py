@@ -428,6 +428,49 @@ def test_read_rows_reads_only_what_is_asked_and_equals_the_slice(files, tmp_path
             assert np.array_equal(got.blocking_keys[k], want.blocking_keys[k])
 
 
+def test_read_rows_of_parts_in_small_row_groups_decodes_only_those_groups(files, tmp_path,
+                                                                         monkeypatch):
+    """A worker's rows of a partitioned dataset: the row groups of each part holding them, not
+    the whole parts (at 10^6 records in one part, 1.1 s for half the rows instead of 8.1 s)."""
+    import dataclasses
+
+    import pyarrow.parquet as pq
+
+    from linkcore import partitioned
+    from linkcore.dataset import read_rows
+
+    folder = tmp_path / "groups.parts"
+    shutil.copytree(files / "a.parts", folder)
+    manifest = partitioned.read_manifest(folder)
+    entries = []
+    for i, entry in enumerate(manifest.parts):
+        part = partitioned.read_part(folder, manifest, i)
+        (folder / entry.file).unlink()
+        part.write(folder / entry.file, row_group_size=64)
+        entries.append(dataclasses.replace(entry,
+                                           sha256=partitioned.file_sha256(folder / entry.file)))
+    partitioned.write_manifest(folder, dataclasses.replace(manifest, parts=tuple(entries)))
+    whole = read_any(files / "a.parts")
+    decoded = []
+    real = pq.ParquetFile.read_row_group
+    monkeypatch.setattr(pq.ParquetFile, "read_row_group",
+                        lambda self, i, *a, **k: decoded.append(i) or real(self, i, *a, **k))
+    n = len(whole)
+    for start, stop in [(0, 0), (3, 70), (130, 700), (n // 3 - 5, n // 3 + 5), (0, n), (n, n)]:
+        decoded.clear()
+        got = read_rows(folder, start, stop)
+        want = whole.subset(slice(start, stop))
+        assert got.meta == want.meta and np.array_equal(got.record_ids, want.record_ids)
+        for f in want.fields:
+            assert np.array_equal(got.fields[f], want.fields[f])
+        assert np.array_equal(got.missing, want.missing)
+        for k in want.blocking_keys:
+            assert np.array_equal(got.blocking_keys[k], want.blocking_keys[k])
+        starts = manifest.starts()
+        touched = int(np.sum((starts[:-1] < stop) & (starts[1:] > start))) or 1
+        assert len(decoded) <= -(-(stop - start) // 64) + 2 * touched
+
+
 def test_a_worker_refuses_a_file_that_is_not_the_one_read(files, tmp_path):
     from linkcore.linkage.partitions import FileSource, load_part
 

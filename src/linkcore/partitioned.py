@@ -182,12 +182,20 @@ def check_folder(folder: str | os.PathLike[str], manifest: Manifest) -> None:
         )
 
 
-def read_part(folder: str | os.PathLike[str], manifest: Manifest, index: int) -> EncodedDataset:
-    """Read part ``index`` and check it against the manifest (schema, key, count, SHA-256)."""
+def read_part(folder: str | os.PathLike[str], manifest: Manifest, index: int,
+              rows: tuple[int, int] | None = None) -> EncodedDataset:
+    """Read part ``index`` and check it against the manifest (schema, key, count, SHA-256).
+
+    ``rows``: only the part's records ``rows[0]`` to ``rows[1]`` (the row groups holding them
+    are decoded; the whole file is still hashed).
+    """
     entry = manifest.parts[index]
     path = Path(folder) / entry.file
     label = f"{Path(folder)}: part {index + 1} of {len(manifest.parts)} ({entry.file})"
-    part = _read_parquet(path)
+    if rows is not None and not 0 <= rows[0] <= rows[1] <= entry.records:
+        raise DatasetError(f"{label} holds {entry.records} records, not rows {rows[0]} to "
+                           f"{rows[1]}; {_FIX}")
+    part = _read_parquet(path, rows)
     meta = part.meta
     if meta.schema_fingerprint != manifest.schema_fingerprint:
         raise DatasetError(
@@ -206,8 +214,9 @@ def read_part(folder: str | os.PathLike[str], manifest: Manifest, index: int) ->
             f"{label} is not the part the manifest lists (its SHA-256 differs): a part of "
             f"another dataset or encoding run, or an altered file; {_FIX}"
         )
-    if len(part) != entry.records:  # only a forged manifest gets here (the hash matched)
-        raise DatasetError(f"{label} holds {len(part)} records, the manifest says "
+    held = part.meta.record_count if rows is None else None
+    if held is not None and held != entry.records:  # a forged manifest (the hash matched)
+        raise DatasetError(f"{label} holds {held} records, the manifest says "
                            f"{entry.records}; {_FIX}")
     return part
 
@@ -239,19 +248,33 @@ def _read(folder: Path, rows: tuple[int, int] | None,
     wanted = [i for i in range(len(manifest.parts))
               if starts[i] < hi and starts[i + 1] > lo] or [0]
     n = hi - lo
-    first = read_part(folder, manifest, wanted[0])
+
+    def held(i: int) -> tuple[int, int]:
+        """Return the wanted rows of part ``i`` (its first and one past its last)."""
+        s = min(max(lo, int(starts[i])), int(starts[i + 1]))
+        return s, max(s, min(hi, int(starts[i + 1])))
+
+    def read(i: int) -> EncodedDataset:
+        """Read part ``i``: whole, or only the row groups holding the wanted rows."""
+        s, e = held(i)
+        return read_part(folder, manifest, i,
+                         None if rows is None else (s - int(starts[i]), e - int(starts[i])))
+
+    first = read(wanted[0])
+    if len(wanted) == 1 and mapped_dir is None:  # one part holds every row: no copy
+        return first
     ids = np.empty(n, dtype=object)
     fields = {k: new_words(n, v.shape[1], mapped_dir) for k, v in first.fields.items()}
     clk = None if first.clk is None else new_words(n, first.clk.shape[1], mapped_dir)
     missing = np.empty((n, first.missing.shape[1]), dtype=bool)
     blocks = {k: np.empty(n, np.uint64) for k in first.blocking_keys}
     for i in wanted:
-        part = first if i == wanted[0] else read_part(folder, manifest, i)
+        part = first if i == wanted[0] else read(i)
         if part.meta.schema_json != first.meta.schema_json:  # same fingerprint, so unreachable
             raise DatasetError(f"{folder}: parts {wanted[0] + 1} and {i + 1} embed different "
                                f"schemas; {_FIX}")
-        s, e = max(lo, int(starts[i])), min(hi, int(starts[i + 1]))
-        src = slice(s - int(starts[i]), e - int(starts[i]))
+        s, e = held(i)
+        src = slice(s - int(starts[i]), e - int(starts[i])) if rows is None else slice(None)
         dst = slice(s - lo, e - lo)
         ids[dst] = part.record_ids[src]
         for k, v in part.fields.items():
