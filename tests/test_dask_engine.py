@@ -230,6 +230,23 @@ def test_a_full_disk_while_sharing_rows_is_one_error_and_leaves_nothing(pair, cl
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_full_disk_while_sharing_keys_is_one_error_and_leaves_nothing(pair, cluster, tmp_path,
+                                                                         monkeypatch):
+    import errno
+
+    from linkcore.errors import OutputError
+    from linkcore.linkage import partitions
+
+    def full(plan, side, folder):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(partitions, "share_keys", full)
+    _, client = cluster
+    with pytest.raises(OutputError, match=r"blocking keys .*\(No space left on device\)"):
+        link(*pair, engine="dask", client=client, mapped_dir=tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_link_many_clusters_on_a_cluster_are_the_local_ones(cluster):
     encoded, _, _, _ = synthetic(700, 13, agencies=3)
     local = link_many(encoded)

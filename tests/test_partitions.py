@@ -57,3 +57,26 @@ def test_each_part_lets_go_of_its_sorted_join_keys_after_its_last_cell(monkeypat
     assert held[1] > 0  # the first cell's orders kept for the next
     assert all(p.key_orders.nbytes == 0
                for p in [*stages.parts_a.values(), *stages.parts_b.values()])
+
+
+def test_a_mapped_part_holds_the_rows_and_key_columns_a_shipped_part_holds(tmp_path):
+    """Workers on this machine map each part's key columns from files written once per side,
+    instead of receiving them in every part's task: the same columns, row for row."""
+    from linkcore.linkage import blocking
+    from linkcore.linkage.blocking import NEAR
+    from linkcore.linkage.partitions import map_part, share_dataset, share_keys
+
+    (a, b), _, _, _ = synthetic(900, 8)
+    plan = plan_blocking(a, b, [blocking.KeyedBlocking(), blocking.FieldAgreement()])
+    for side, ds in (("a", a), ("b", b)):
+        source = share_dataset(ds, tmp_path, f"d{side}")
+        keys = share_keys(plan, side, tmp_path)
+        assert keys.columns and not any(k.startswith(NEAR) for k, _ in keys.columns)
+        for s, e in Grid.even(len(ds), len(ds), 3).ranges("a"):
+            mapped = map_part(source, keys, ds.record_ids[s:e], s, e, 0)
+            shipped = Part(ds.subset(slice(s, e)), plan.part_keys(side, s, e), s, 0)
+            assert mapped.keys.keys() == shipped.keys.keys()
+            for k, column in shipped.keys.items():
+                assert np.array_equal(mapped.keys[k], column), k
+            for f, filters in shipped.ds.fields.items():
+                assert np.array_equal(mapped.ds.fields[f], filters)

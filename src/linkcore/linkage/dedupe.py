@@ -390,12 +390,12 @@ def link_and_dedupe(
     lap("load", {"agencies": dict(zip(agencies, sizes, strict=True))})
 
     comparisons = _model_comparisons(model, comparisons_for(pooled, include_clk=include_clk))
-    plan = plan_blocking(pooled, pooled, blocking)
-    lap("blocking", notify=False)  # the plan; its pairs are counted in the cells
     with pair_engine(engine, client, partitions, (None,), (pooled,), mapped_dir,
-                     extra_partitions=DASK_EXTRA_PARTITIONS) as (eng, partitions, sources):
+                     extra_partitions=DASK_EXTRA_PARTITIONS) as (eng, partitions, shared):
+        plan = plan_blocking(pooled, pooled, blocking)
+        lap("blocking", notify=False)  # the plan; its pairs are counted in the cells
         stages = PairStages.start(eng, pooled, pooled, plan, comparisons, partitions,
-                                  chunk_size, sources * 2, within=True)
+                                  chunk_size, shared() * 2, within=True)
         result = _dedupe_stages(
             stages, pooled, source, sizes, comparisons, lap, on_stage,
             threshold=threshold, clustering=clustering, model=model, u_pairs=u_pairs,

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -35,7 +36,7 @@ import numpy as np
 from linkcore import kernels
 from linkcore.dataset import dataset_tag, read_rows
 from linkcore.engines import DaskEngine, LocalEngine, even_bounds
-from linkcore.errors import DatasetError, ParameterError
+from linkcore.errors import DatasetError, OutputError, ParameterError
 from linkcore.linkage.blocking import NEAR, BlockingPlan, KeyOrders, cell_codes
 from linkcore.linkage.compare import DEFAULT_CHUNK_SIZE, Comparator, filters_of
 from linkcore.linkage.levels import FieldComparison
@@ -219,9 +220,48 @@ def share_dataset(ds: EncodedDataset, folder: str | os.PathLike[str], name: str
         ds.meta)
 
 
-def map_part(source: SharedSource, ids: np.ndarray, keys: dict[str, np.ndarray], start: int,
-             stop: int, index: int) -> Part:
-    """Task: rows ``start`` to ``stop`` of a shared dataset, mapped copy-on-write.
+@dataclass(frozen=True)
+class SharedKeys:
+    """One side's blocking key columns, written once beside a ``SharedSource`` for its workers.
+
+    At 10^6 records a side the key columns of one row range weighed 56 MB; sent in each
+    worker's part tasks, they went through the scheduler (in the linking process) before any
+    cell could start.
+    """
+
+    columns: tuple[tuple[str, str], ...]
+
+
+def share_keys(plan: BlockingPlan, side: str, folder: str | os.PathLike[str]) -> SharedKeys:
+    """Write one side's key columns (not the near columns) as .npy files into ``folder``."""
+    keys = plan.keys_a if side == "a" else plan.keys_b
+    columns = []
+    for name, column in keys.items():
+        if name.startswith(NEAR):  # a part's own filters (Part adds them)
+            continue
+        handle, path = tempfile.mkstemp(prefix=f"keys-{side}-", suffix=".npy", dir=folder)
+        with os.fdopen(handle, "wb") as out:
+            np.save(out, np.ascontiguousarray(column), allow_pickle=False)
+        columns.append((name, path))
+    return SharedKeys(tuple(columns))
+
+
+def _share_keys(plan: BlockingPlan, side: str, source: SharedSource) -> SharedKeys:
+    """``share_keys`` into the folder of ``source``; a failed write is one OutputError."""
+    folder = os.path.dirname(source.missing)
+    try:
+        return share_keys(plan, side, folder)
+    except OSError as exc:
+        raise OutputError(
+            f"cannot write the blocking keys shared with the dask workers into {folder} "
+            f"({exc.strerror or type(exc).__name__}); pass mapped_dir, a folder with room, "
+            "or link the encoded files by path"
+        ) from None
+
+
+def map_part(source: SharedSource, keys: SharedKeys, ids: np.ndarray, start: int, stop: int,
+             index: int) -> Part:
+    """Task: rows ``start`` to ``stop`` of a shared dataset and its keys, mapped copy-on-write.
 
     The files are never written; their pages are the page cache's, shared by the workers.
     """
@@ -235,12 +275,13 @@ def map_part(source: SharedSource, ids: np.ndarray, keys: dict[str, np.ndarray],
                             None if source.clk is None else load(source.clk),
                             {k: load(p) for k, p in source.blocking_keys},
                             dataclasses.replace(source.meta, record_count=stop - start))
+        part_keys = {k: load(p) for k, p in keys.columns}
     except OSError as exc:
         raise DatasetError(
             f"a worker cannot map the rows this process shared ({exc.strerror or exc}); "
             "workers reported on this machine must see its temporary folder"
         ) from None
-    return Part(ds, keys, start, index)
+    return Part(ds, part_keys, start, index)
 
 
 # --------------------------------------------------------------------------- cells
@@ -514,12 +555,12 @@ class PairStages:
         to move from another worker. A side with a ``FileSource`` has its parts read by the
         workers from the file itself (the row groups or parts holding their rows), each worker
         its own; a side with a ``SharedSource`` (workers on this machine) has them mapped by
-        each worker from the arrays this process wrote, only the record ids travelling in the
-        task; otherwise the rows travel in the task to the first worker that needs them, and
-        every worker, that one too, holds the part under a key of its own (``copy_part``):
-        dask's memory manager may drop either replica of the shared key once the copies
-        exist, and no later task asks for it. Locally there is one worker, this process, and
-        one copy.
+        each worker from the arrays this process wrote (rows and key columns, ``SharedKeys``),
+        only the record ids travelling in the task; otherwise the rows travel in the task to
+        the first worker that needs them, and every worker, that one too, holds the part under
+        a key of its own (``copy_part``): dask's memory manager may drop either replica of the
+        shared key once the copies exist, and no later task asks for it. Locally there is one
+        worker, this process, and one copy.
         """
         grid = Grid.even(len(ds_a), len(ds_b), partitions)
         out = cls(engine, grid, plan, tuple(comparisons), chunk_size, within=within)
@@ -534,14 +575,16 @@ class PairStages:
                                         ("b", ds_b, sources[1], out.parts_b)):
             ranges = grid.ranges(side)
             first: dict[int, Any] = {}
+            shared_keys = (_share_keys(plan, side, source)
+                           if isinstance(source, SharedSource) else None)
             for (p, q), home in zip(cells, out.homes, strict=True):
                 k = p if side == "a" else q
                 if (k, home) in parts:
                     continue
                 s, e = ranges[k]
                 if isinstance(source, SharedSource):
-                    parts[k, home] = engine.put(map_part, source, ds.record_ids[s:e],
-                                                plan.part_keys(side, s, e), s, e, k, where=home)
+                    parts[k, home] = engine.put(map_part, source, shared_keys,
+                                                ds.record_ids[s:e], s, e, k, where=home)
                     continue
                 if source is not None:
                     parts[k, home] = engine.put(load_part, source, plan.part_keys(side, s, e),
