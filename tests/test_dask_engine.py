@@ -203,6 +203,30 @@ def test_local_workers_map_datasets_given_as_objects_and_the_copy_goes(pair, loc
     assert list(tmp_path.iterdir()) == []
 
 
+def test_workers_on_this_machine_map_the_key_columns_of_files_too(pair, local, cluster,
+                                                                   tmp_path, monkeypatch):
+    """Files given by path: each worker reads its rows, and maps its key columns from the
+    folder this process wrote them to once (not sent in every part's task); the same results."""
+    from linkcore.linkage import partitions
+
+    paths = [tmp_path / "a.linkcore.parquet", tmp_path / "b.linkcore.parquet"]
+    for ds, path in zip(pair, paths, strict=True):
+        ds.write(path)
+    shared = []
+    real = partitions.share_keys
+    monkeypatch.setattr(partitions, "share_keys",
+                        lambda plan, side, folder: shared.append(side) or real(plan, side, folder))
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    _, client = cluster
+    with distributed.get_task_stream(client) as stream:
+        dist = link(*paths, engine="dask", client=client, mapped_dir=scratch)
+    same(local, dist)
+    assert sorted(shared) == ["a", "b"]
+    assert any("load_part" in str(t["key"]) for t in stream.data)
+    assert list(scratch.iterdir()) == []
+
+
 def test_only_worker_processes_on_this_machine_map_shared_rows(cluster):
     from linkcore.engines import DaskEngine
 

@@ -167,6 +167,8 @@ class FileSource:
 
     path: str
     tag: str
+    #: with every worker on this machine: a private folder for the key columns (``SharedKeys``)
+    keys_folder: str | None = None
 
     @classmethod
     def of(cls, path: str | os.PathLike[str]) -> FileSource:
@@ -174,9 +176,12 @@ class FileSource:
         return cls(os.path.abspath(path), dataset_tag(path))
 
 
-def load_part(source: FileSource, keys: dict[str, np.ndarray], start: int, stop: int,
-              index: int) -> Part:
-    """Task: read rows ``start`` to ``stop`` from the file (its row groups or parts only)."""
+def load_part(source: FileSource, keys: dict[str, np.ndarray] | SharedKeys, start: int,
+              stop: int, index: int) -> Part:
+    """Task: read rows ``start`` to ``stop`` from the file (its row groups or parts only).
+
+    ``keys``: the range's key columns, or every row's written once on this machine.
+    """
     try:
         if dataset_tag(source.path) != source.tag:
             raise DatasetError("it is not the file the linking process read")
@@ -186,6 +191,8 @@ def load_part(source: FileSource, keys: dict[str, np.ndarray], start: int, stop:
             f"a worker cannot read its rows of {source.path} ({exc}); every worker must see "
             "the same encoded files at the same path"
         ) from None
+    if isinstance(keys, SharedKeys):
+        keys = map_keys(keys, start, stop)
     return Part(ds, keys, start, index)
 
 
@@ -246,9 +253,27 @@ def share_keys(plan: BlockingPlan, side: str, folder: str | os.PathLike[str]) ->
     return SharedKeys(tuple(columns))
 
 
-def _share_keys(plan: BlockingPlan, side: str, source: SharedSource) -> SharedKeys:
-    """``share_keys`` into the folder of ``source``; a failed write is one OutputError."""
-    folder = os.path.dirname(source.missing)
+def map_keys(keys: SharedKeys, start: int, stop: int) -> dict[str, np.ndarray]:
+    """Rows ``start`` to ``stop`` of shared key columns, mapped copy-on-write."""
+    try:
+        return {k: np.load(p, mmap_mode="c", allow_pickle=False)[start:stop]
+                for k, p in keys.columns}
+    except OSError as exc:
+        raise DatasetError(
+            f"a worker cannot map the key columns this process shared ({exc.strerror or exc}); "
+            "workers reported on this machine must see its temporary folder"
+        ) from None
+
+
+def _share_keys(plan: BlockingPlan, side: str, source: FileSource | SharedSource | None
+                ) -> SharedKeys | None:
+    """``share_keys`` into the source's folder, if it has one; a failed write is one error."""
+    if isinstance(source, SharedSource):
+        folder = os.path.dirname(source.missing)
+    elif isinstance(source, FileSource) and source.keys_folder is not None:
+        folder = source.keys_folder
+    else:
+        return None
     try:
         return share_keys(plan, side, folder)
     except OSError as exc:
@@ -275,13 +300,12 @@ def map_part(source: SharedSource, keys: SharedKeys, ids: np.ndarray, start: int
                             None if source.clk is None else load(source.clk),
                             {k: load(p) for k, p in source.blocking_keys},
                             dataclasses.replace(source.meta, record_count=stop - start))
-        part_keys = {k: load(p) for k, p in keys.columns}
     except OSError as exc:
         raise DatasetError(
             f"a worker cannot map the rows this process shared ({exc.strerror or exc}); "
             "workers reported on this machine must see its temporary folder"
         ) from None
-    return Part(ds, part_keys, start, index)
+    return Part(ds, map_keys(keys, start, stop), start, index)
 
 
 # --------------------------------------------------------------------------- cells
@@ -552,13 +576,14 @@ class PairStages:
         The cells are dealt to the engine's workers in runs of the grid's order of about equal
         pairs (a worker gets whole row ranges of the first dataset where it can), and each
         worker gets its own copy of every part its cells pair, so that no cell waits for rows
-        to move from another worker. A side with a ``FileSource`` has its parts read by the
-        workers from the file itself (the row groups or parts holding their rows), each worker
-        its own; a side with a ``SharedSource`` (workers on this machine) has them mapped by
-        each worker from the arrays this process wrote (rows and key columns, ``SharedKeys``),
-        only the record ids travelling in the task; otherwise the rows travel in the task to
-        the first worker that needs them, and every worker, that one too, holds the part under
-        a key of its own (``copy_part``): dask's memory manager may drop either replica of the
+        to move from another worker. A side with a ``FileSource`` has its parts read by the workers
+        from the file itself (the row groups or parts holding their rows), each worker its own (with
+        every worker on this machine, the key columns mapped from a private folder too,
+        ``FileSource.keys_folder``); a side with a ``SharedSource`` (workers on this machine) has
+        them mapped by each worker from the arrays this process wrote (rows and key columns,
+        ``SharedKeys``), only the record ids travelling in the task; otherwise the rows travel in
+        the task to the first worker that needs them, and every worker, that one too, holds the part
+        under a key of its own (``copy_part``): dask's memory manager may drop either replica of the
         shared key once the copies exist, and no later task asks for it. Locally there is one
         worker, this process, and one copy.
         """
@@ -575,8 +600,7 @@ class PairStages:
                                         ("b", ds_b, sources[1], out.parts_b)):
             ranges = grid.ranges(side)
             first: dict[int, Any] = {}
-            shared_keys = (_share_keys(plan, side, source)
-                           if isinstance(source, SharedSource) else None)
+            shared_keys = _share_keys(plan, side, source)
             for (p, q), home in zip(cells, out.homes, strict=True):
                 k = p if side == "a" else q
                 if (k, home) in parts:
@@ -587,8 +611,8 @@ class PairStages:
                                                 ds.record_ids[s:e], s, e, k, where=home)
                     continue
                 if source is not None:
-                    parts[k, home] = engine.put(load_part, source, plan.part_keys(side, s, e),
-                                                s, e, k, where=home)
+                    keys = shared_keys or plan.part_keys(side, s, e)
+                    parts[k, home] = engine.put(load_part, source, keys, s, e, k, where=home)
                     continue
                 if k not in first:
                     first[k] = engine.put(make_part, ds.subset(slice(s, e)),

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import dataclasses
 import logging
 import math
 import os
@@ -994,11 +995,11 @@ def pair_engine(engine: str, client: Any, partitions: int | None, sources: tuple
     """Yield the engine, the partitions and a call giving each dataset's source; clean up after.
 
     ``partitions`` None: 1 locally; on dask MIN_DASK_PARTITIONS or one per worker, plus
-    ``extra_partitions``. On dask with every worker on this machine, the datasets without a
-    source (no file) are written for the workers to map, in a private folder removed at the
-    end; the writing runs in a thread of its own while the caller plans the blocking (at 10^6
-    records a side, 1.8 GB that took 5 s, mostly waiting on the disk), and the call waits for
-    it.
+    ``extra_partitions``. On dask with every worker on this machine, the datasets without a source
+    (no file) are written for the workers to map, in a private folder removed at the end (the key
+    columns of every side go there too: ``PairStages.start``); the writing runs in a thread of its
+    own while the caller plans the blocking (at 10^6 records a side, 1.8 GB that took 5 s, mostly
+    waiting on the disk), and the call waits for it.
     """
     eng = make_engine(engine, client)
     shared_dir = None
@@ -1007,7 +1008,7 @@ def pair_engine(engine: str, client: Any, partitions: int | None, sources: tuple
         if partitions is None:
             partitions = 1 if eng.name == "local" else max(MIN_DASK_PARTITIONS,
                                                            len(eng.slots())) + extra_partitions
-        if eng.name == "dask" and None in sources and eng.workers_on_this_machine():
+        if eng.name == "dask" and eng.workers_on_this_machine():
             shared_dir = tempfile.mkdtemp(prefix="linkcore-shared-", dir=mapped_dir)
             writing = concurrent.futures.ThreadPoolExecutor(1, "linkcore-share")
             pending = writing.submit(shared_sources, sources, datasets, shared_dir)
@@ -1024,9 +1025,13 @@ def pair_engine(engine: str, client: Any, partitions: int | None, sources: tuple
 
 def shared_sources(sources: tuple[Any, ...], datasets: tuple[EncodedDataset, ...],
                    folder: str) -> tuple[Any, ...]:
-    """Write the datasets that have no file for workers on this machine to map (one error)."""
+    """Write the datasets that have no file for workers on this machine to map (one error).
+
+    The files' sources get the folder for their key columns (``FileSource.keys_folder``).
+    """
     try:
-        return tuple(share_dataset(ds, folder, f"d{k}") if src is None else src
+        return tuple(share_dataset(ds, folder, f"d{k}") if src is None
+                     else dataclasses.replace(src, keys_folder=folder)
                      for k, (src, ds) in enumerate(zip(sources, datasets, strict=True)))
     except OSError as exc:
         raise OutputError(
