@@ -122,10 +122,17 @@ def test_refined_keys_on_a_cluster_are_identical(pair, cluster):
     pd.testing.assert_frame_equal(here.candidates, dist.candidates, check_exact=True)
 
 
-def test_a_worker_killed_mid_run_changes_nothing(pair, local, cluster):
-    """Kill a worker process once the cells hold their pairs: dask recomputes what it held."""
+@pytest.mark.parametrize("given", ["objects", "files"])
+def test_a_worker_killed_mid_run_changes_nothing(pair, local, cluster, given, tmp_path):
+    """Kill a worker process once the cells hold their pairs: dask recomputes what it held
+    (files: its parts from the rows it read before the plan was made)."""
     cl, client = cluster
     killed = []
+    inputs = pair
+    if given == "files":
+        inputs = (tmp_path / "a.linkcore.parquet", tmp_path / "b.linkcore.parquet")
+        for ds, path in zip(pair, inputs, strict=True):
+            ds.write(path)
 
     def on_stage(stage, info):
         if stage == "blocking" and not killed:  # cells done, their pairs live on the workers
@@ -135,7 +142,7 @@ def test_a_worker_killed_mid_run_changes_nothing(pair, local, cluster):
             os.kill(pid, signal.SIGKILL)
             killed.append(victim)
 
-    dist = link(*pair, engine="dask", client=client, partitions=3, on_stage=on_stage)
+    dist = link(*inputs, engine="dask", client=client, partitions=3, on_stage=on_stage)
     assert killed
     same(local, dist)
 
@@ -223,7 +230,7 @@ def test_workers_on_this_machine_map_the_key_columns_of_files_too(pair, local, c
         dist = link(*paths, engine="dask", client=client, mapped_dir=scratch)
     same(local, dist)
     assert sorted(shared) == ["a", "b"]
-    assert any("load_part" in str(t["key"]) for t in stream.data)
+    assert any("read_source_rows" in str(t["key"]) for t in stream.data)
     assert list(scratch.iterdir()) == []
 
 

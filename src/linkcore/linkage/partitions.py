@@ -156,8 +156,14 @@ def _nbytes(a: np.ndarray) -> int:
     return int(a.nbytes) * (8 if a.dtype == object else 1)
 
 
-def make_part(ds: EncodedDataset, keys: dict[str, np.ndarray], start: int, index: int) -> Part:
-    """Task: wrap one side's rows as a Part (runs where the part will live)."""
+def make_part(ds: EncodedDataset, keys: dict[str, np.ndarray] | SharedKeys, start: int,
+              index: int) -> Part:
+    """Task: wrap one side's rows as a Part (runs where the part will live).
+
+    ``keys``: the rows' key columns, or every row's written once on this machine.
+    """
+    if isinstance(keys, SharedKeys):
+        keys = map_keys(keys, start, start + len(ds))
     return Part(ds, keys, start, index)
 
 
@@ -176,24 +182,26 @@ class FileSource:
         return cls(os.path.abspath(path), dataset_tag(path))
 
 
-def load_part(source: FileSource, keys: dict[str, np.ndarray] | SharedKeys, start: int,
-              stop: int, index: int) -> Part:
-    """Task: read rows ``start`` to ``stop`` from the file (its row groups or parts only).
-
-    ``keys``: the range's key columns, or every row's written once on this machine.
-    """
+def read_source_rows(source: FileSource, start: int, stop: int) -> EncodedDataset:
+    """Task: read rows ``start`` to ``stop`` from the file (its row groups or parts only)."""
     try:
         if dataset_tag(source.path) != source.tag:
             raise DatasetError("it is not the file the linking process read")
-        ds = read_rows(source.path, start, stop)
+        return read_rows(source.path, start, stop)
     except DatasetError as exc:
         raise DatasetError(
             f"a worker cannot read its rows of {source.path} ({exc}); every worker must see "
             "the same encoded files at the same path"
         ) from None
-    if isinstance(keys, SharedKeys):
-        keys = map_keys(keys, start, stop)
-    return Part(ds, keys, start, index)
+
+
+def load_part(source: FileSource, keys: dict[str, np.ndarray] | SharedKeys, start: int,
+              stop: int, index: int) -> Part:
+    """Task: a part of rows ``start`` to ``stop`` read from the file, with its key columns.
+
+    ``keys``: the range's key columns, or every row's written once on this machine.
+    """
+    return make_part(read_source_rows(source, start, stop), keys, start, index)
 
 
 @dataclass(frozen=True)
@@ -544,6 +552,44 @@ def levels_task(part_a: Part, part_b: Part, comparisons: Sequence[FieldCompariso
 # --------------------------------------------------------------------------- the grid
 
 
+def deal_cells(engine: LocalEngine | DaskEngine, n_a: int, n_b: int, partitions: int,
+               within: bool = False) -> tuple[Grid, list[tuple[int, int]], list[Any]]:
+    """Cut the grid and deal its cells to the engine's workers: (grid, cells, each cell's home).
+
+    Runs of the grid's order of about equal pairs, so a worker gets whole row ranges of the
+    first dataset where it can (a cell on the diagonal of one file holds half the pairs).
+    """
+    grid = Grid.even(n_a, n_b, partitions)
+    cells = grid.cells(within)
+    slots = engine.slots()[:len(cells)]
+    weight = np.array([1 if within and p == q else 2 for p, q in cells], np.int64)
+    before = np.cumsum(weight) - weight
+    total = max(int(weight.sum()), 1)
+    return grid, cells, [slots[int(b) * len(slots) // total] for b in before]
+
+
+def read_ahead(engine: LocalEngine | DaskEngine, n_a: int, n_b: int, partitions: int,
+               sources: tuple[Any, Any], within: bool = False
+               ) -> dict[tuple[str, int, Any], Any]:
+    """Start each worker reading the rows of the file sources its cells will pair.
+
+    Called before the blocking is planned (the rows do not depend on it); ``PairStages.start``
+    then makes the parts from them. Keyed by (side, range, worker); only ``FileSource`` sides.
+    """
+    grid, cells, homes = deal_cells(engine, n_a, n_b, partitions, within)
+    out: dict[tuple[str, int, Any], Any] = {}
+    for side, source in (("a", sources[0]), ("b", sources[1])):
+        if not isinstance(source, FileSource):
+            continue
+        ranges = grid.ranges(side)
+        for (p, q), home in zip(cells, homes, strict=True):
+            k = p if side == "a" else q
+            if (side, k, home) not in out:
+                s, e = ranges[k]
+                out[side, k, home] = engine.put(read_source_rows, source, s, e, where=home)
+    return out
+
+
 @dataclass
 class PairStages:
     """Both datasets cut into parts on an engine, and the cells' pairs kept where they ran."""
@@ -566,8 +612,11 @@ class PairStages:
               partitions: int, chunk_size: int = DEFAULT_CHUNK_SIZE,
               sources: tuple[FileSource | SharedSource | None,
                              FileSource | SharedSource | None] = (None, None),
-              within: bool = False) -> PairStages:
+              within: bool = False, reading: dict[tuple[str, int, Any], Any] | None = None
+              ) -> PairStages:
         """Give each worker the parts its cells need (rows and key columns) and no more.
+
+        ``reading``: the rows of file sources being read already (``read_ahead``).
 
         ``within``: ``ds_a`` and ``ds_b`` are one file (deduplication): only the cells (p, q)
         with p <= q are made, and only their pairs left < right, so each pair of distinct
@@ -587,15 +636,10 @@ class PairStages:
         shared key once the copies exist, and no later task asks for it. Locally there is one
         worker, this process, and one copy.
         """
-        grid = Grid.even(len(ds_a), len(ds_b), partitions)
+        grid, cells, homes = deal_cells(engine, len(ds_a), len(ds_b), partitions, within)
         out = cls(engine, grid, plan, tuple(comparisons), chunk_size, within=within)
-        cells = out.coordinates = grid.cells(within)
-        slots = engine.slots()[:len(cells)]
-        # runs of about equal work: a cell on the diagonal of one file holds half the pairs
-        weight = np.array([1 if within and p == q else 2 for p, q in cells], np.int64)
-        before = np.cumsum(weight) - weight
-        total = max(int(weight.sum()), 1)
-        out.homes = [slots[int(b) * len(slots) // total] for b in before]
+        out.coordinates, out.homes = cells, homes
+        reading = reading or {}
         for side, ds, source, parts in (("a", ds_a, sources[0], out.parts_a),
                                         ("b", ds_b, sources[1], out.parts_b)):
             ranges = grid.ranges(side)
@@ -612,7 +656,10 @@ class PairStages:
                     continue
                 if source is not None:
                     keys = shared_keys or plan.part_keys(side, s, e)
-                    parts[k, home] = engine.put(load_part, source, keys, s, e, k, where=home)
+                    rows = reading.get((side, k, home))
+                    parts[k, home] = (
+                        engine.put(load_part, source, keys, s, e, k, where=home) if rows is None
+                        else engine.put(make_part, rows, keys, s, k, where=home))
                     continue
                 if k not in first:
                     first[k] = engine.put(make_part, ds.subset(slice(s, e)),

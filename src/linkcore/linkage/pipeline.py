@@ -72,7 +72,13 @@ from linkcore.linkage.model import (
     quality_from_sums,
     weights_to_probabilities,
 )
-from linkcore.linkage.partitions import FileSource, PairStages, cluster_by_component, share_dataset
+from linkcore.linkage.partitions import (
+    FileSource,
+    PairStages,
+    cluster_by_component,
+    read_ahead,
+    share_dataset,
+)
 from linkcore.linkage.salt import SaltDependence, salt_dependence
 from linkcore.mapped import check_mapped_dir, release_datasets
 
@@ -953,10 +959,12 @@ def link(
     n_levels = [c.n_levels for c in comparisons]
     with pair_engine(engine, client, partitions, sources, (ds_a, ds_b), mapped_dir) as (
             eng, partitions, shared):
+        reading = read_ahead(eng, n_a, n_b, partitions, sources)  # the workers, meanwhile
         plan = plan_blocking(ds_a, ds_b, blocking)
         lap("blocking", notify=False)  # the plan; its pairs are counted in the cells
         stages = PairStages.start(eng, ds_a, ds_b, plan, comparisons, partitions, chunk_size,
-                                  shared())
+                                  shared(), reading=reading)
+        del reading  # the parts hold the rows now
         return _link_stages(
             stages, ds_a, ds_b, comparisons, n_levels, lap, on_stage, timings, t_start,
             threshold=threshold, one_to_one=one_to_one, model=model, progress=progress,
