@@ -244,36 +244,23 @@ def test_only_worker_processes_on_this_machine_map_shared_rows(cluster):
         assert not DaskEngine(here).workers_on_this_machine()  # this process: nothing to map
 
 
-def test_a_full_disk_while_sharing_rows_is_one_error_and_leaves_nothing(pair, cluster, tmp_path,
-                                                                         monkeypatch):
+@pytest.mark.parametrize("module, writer, what", [
+    ("pipeline", "share_dataset", "encodings"), ("partitions", "share_keys", "blocking keys")])
+def test_a_full_disk_while_sharing_is_one_error_and_leaves_nothing(pair, cluster, tmp_path,
+                                                                   monkeypatch, module, writer,
+                                                                   what):
+    """The rows (written beside the plan) or the key columns (after it) find no room."""
     import errno
+    import importlib
 
     from linkcore.errors import OutputError
-    from linkcore.linkage import pipeline
 
-    def full(ds, folder, side):
+    def full(*args):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(pipeline, "share_dataset", full)
+    monkeypatch.setattr(importlib.import_module(f"linkcore.linkage.{module}"), writer, full)
     _, client = cluster
-    with pytest.raises(OutputError, match="No space left on device"):
-        link(*pair, engine="dask", client=client, mapped_dir=tmp_path)
-    assert list(tmp_path.iterdir()) == []
-
-
-def test_a_full_disk_while_sharing_keys_is_one_error_and_leaves_nothing(pair, cluster, tmp_path,
-                                                                         monkeypatch):
-    import errno
-
-    from linkcore.errors import OutputError
-    from linkcore.linkage import partitions
-
-    def full(plan, side, folder):
-        raise OSError(errno.ENOSPC, "No space left on device")
-
-    monkeypatch.setattr(partitions, "share_keys", full)
-    _, client = cluster
-    with pytest.raises(OutputError, match=r"blocking keys .*\(No space left on device\)"):
+    with pytest.raises(OutputError, match=rf"{what} .*\(No space left on device\)"):
         link(*pair, engine="dask", client=client, mapped_dir=tmp_path)
     assert list(tmp_path.iterdir()) == []
 

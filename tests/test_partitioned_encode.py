@@ -407,6 +407,16 @@ def test_a_cluster_run_cuts_enough_parts_to_bound_a_workers_rows(table, files, p
 
 # ------------------------------------------------------------------------------ workers read rows
 
+def assert_same_rows(got, want):
+    """Two encoded datasets hold the same records: metadata, ids, filters, missing, keys."""
+    assert got.meta == want.meta and np.array_equal(got.record_ids, want.record_ids)
+    for f in want.fields:
+        assert np.array_equal(got.fields[f], want.fields[f])
+    assert np.array_equal(got.missing, want.missing)
+    for k in want.blocking_keys:
+        assert np.array_equal(got.blocking_keys[k], want.blocking_keys[k])
+
+
 @pytest.mark.parametrize("rows", [(0, 0), (0, 1), (5, 17), (100, 1400), (0, 1500)])
 def test_read_rows_reads_only_what_is_asked_and_equals_the_slice(files, tmp_path, rows):
     from linkcore.dataset import read_rows
@@ -420,12 +430,7 @@ def test_read_rows_reads_only_what_is_asked_and_equals_the_slice(files, tmp_path
         base = whole if source != files / "a.parts" else read_any(files / "a.parts")
         got = read_rows(source, start, stop)
         want = base.subset(slice(start, stop))
-        assert got.meta == want.meta and np.array_equal(got.record_ids, want.record_ids)
-        for f in want.fields:
-            assert np.array_equal(got.fields[f], want.fields[f])
-        assert np.array_equal(got.missing, want.missing)
-        for k in want.blocking_keys:
-            assert np.array_equal(got.blocking_keys[k], want.blocking_keys[k])
+        assert_same_rows(got, want)
 
 
 def test_read_rows_of_parts_in_small_row_groups_decodes_only_those_groups(files, tmp_path,
@@ -460,12 +465,7 @@ def test_read_rows_of_parts_in_small_row_groups_decodes_only_those_groups(files,
         decoded.clear()
         got = read_rows(folder, start, stop)
         want = whole.subset(slice(start, stop))
-        assert got.meta == want.meta and np.array_equal(got.record_ids, want.record_ids)
-        for f in want.fields:
-            assert np.array_equal(got.fields[f], want.fields[f])
-        assert np.array_equal(got.missing, want.missing)
-        for k in want.blocking_keys:
-            assert np.array_equal(got.blocking_keys[k], want.blocking_keys[k])
+        assert_same_rows(got, want)
         starts = manifest.starts()
         touched = int(np.sum((starts[:-1] < stop) & (starts[1:] > start))) or 1
         assert len(decoded) <= -(-(stop - start) // 64) + 2 * touched
