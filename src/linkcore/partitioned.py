@@ -249,14 +249,14 @@ def _read(folder: Path, rows: tuple[int, int] | None,
               if starts[i] < hi and starts[i + 1] > lo] or [0]
     n = hi - lo
 
-    def held(i: int) -> tuple[int, int]:
+    def rows_of(i: int) -> tuple[int, int]:
         """Return the wanted rows of part ``i`` (its first and one past its last)."""
         s = min(max(lo, int(starts[i])), int(starts[i + 1]))
         return s, max(s, min(hi, int(starts[i + 1])))
 
     def read(i: int) -> EncodedDataset:
         """Read part ``i``: whole, or only the row groups holding the wanted rows."""
-        s, e = held(i)
+        s, e = rows_of(i)
         return read_part(folder, manifest, i,
                          None if rows is None else (s - int(starts[i]), e - int(starts[i])))
 
@@ -273,7 +273,7 @@ def _read(folder: Path, rows: tuple[int, int] | None,
         if part.meta.schema_json != first.meta.schema_json:  # same fingerprint, so unreachable
             raise DatasetError(f"{folder}: parts {wanted[0] + 1} and {i + 1} embed different "
                                f"schemas; {_FIX}")
-        s, e = held(i)
+        s, e = rows_of(i)
         src = slice(s - int(starts[i]), e - int(starts[i])) if rows is None else slice(None)
         dst = slice(s - lo, e - lo)
         ids[dst] = part.record_ids[src]
