@@ -70,6 +70,53 @@ def test_a_mapped_link_over_cells_is_the_in_memory_link(pair, tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_cell_keeps_its_pairs_and_levels_in_the_mapped_folder(pair, tmp_path):
+    """With a spill folder a cell's candidate pairs and levels are nameless mapped files there,
+    equal to the cell made in memory: a worker holds the cell it is making, not all it made."""
+    from linkcore.linkage.blocking import plan_blocking
+    from linkcore.linkage.compare import comparisons_for
+    from linkcore.linkage.partitions import Grid, make_part, pair_cell
+
+    a, b = (read_any(p) for p in pair)
+    plan = plan_blocking(a, b, "auto")
+    comparisons = comparisons_for(a)
+    grid = Grid.even(len(a), len(b), 2)
+    (s, e), (t, u) = grid.ranges("a")[1], grid.ranges("b")[0]
+    part_a = make_part(a.subset(slice(s, e)), plan.part_keys("a", s, e), s, 1)
+    part_b = make_part(b.subset(slice(t, u)), plan.part_keys("b", t, u), t, 0)
+    light = plan.light()
+    held = pair_cell(part_a, part_b, light, comparisons, 1000)
+    spilled = pair_cell(part_a, part_b, light, comparisons, 1000, spill_dir=str(tmp_path))
+    assert held.codes.size > 0
+    assert is_mapped(spilled.codes) and is_mapped(spilled.levels)
+    assert not is_mapped(held.codes) and not is_mapped(held.levels)
+    assert np.array_equal(spilled.codes, held.codes)
+    assert np.array_equal(spilled.levels, held.levels)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_worker_keeps_the_filters_of_its_rows_mapped_and_no_record_ids(pair, tmp_path):
+    """Rows a worker reads from a file with a mapped folder: filters in nameless files there,
+    row numbers in place of the ids; a folder a worker does not have is one clear error."""
+    from linkcore.linkage.partitions import FileSource, read_source_rows
+
+    for path in pair:
+        whole = read_any(path)
+        rows = read_source_rows(FileSource.of(path, tmp_path), 100, 300)
+        same_dataset(numbered(whole.subset(slice(100, 300)), 100), rows)
+        assert all(is_mapped(v) for v in rows.fields.values())
+        assert list(tmp_path.iterdir()) == []
+        with pytest.raises(ParameterError, match="a worker cannot keep its rows in the mapped "
+                           "folder .*every worker needs that folder"):
+            read_source_rows(FileSource.of(path, tmp_path / "absent"), 0, 10)
+
+
+def numbered(ds: EncodedDataset, start: int) -> EncodedDataset:
+    """The dataset with row numbers from ``start`` in place of its ids (as a worker keeps it)."""
+    return EncodedDataset(np.arange(start, start + len(ds)), ds.fields, ds.missing, ds.clk,
+                          ds.blocking_keys, ds.meta)
+
+
 def test_the_cli_links_the_same_with_a_mapped_folder(pair, tmp_path):
     runner = CliRunner()
     (tmp_path / "m").mkdir()

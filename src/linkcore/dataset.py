@@ -686,18 +686,20 @@ def dataset_tag(path: str | os.PathLike[str]) -> str:
     return hashlib.sha256(size.to_bytes(8, "little") + blob).hexdigest()[:32]
 
 
-def read_rows(path: str | os.PathLike[str], start: int, stop: int) -> EncodedDataset:
+def read_rows(path: str | os.PathLike[str], start: int, stop: int, *,
+              mapped_dir: str | os.PathLike[str] | None = None) -> EncodedDataset:
     """Read records ``start`` to ``stop`` of an encoded file or partitioned dataset, checked.
 
     Only the Parquet row groups (or the parts) that hold those rows are read: how a worker
-    loads its share of a file without the whole of it crossing the network.
+    loads its share of a file without the whole of it crossing the network. ``mapped_dir``:
+    as for ``EncodedDataset.read`` (the filter columns in mapped scratch files there).
     """
     path = Path(path)
     if path.is_dir():
         from .partitioned import read_partitioned_rows
 
-        return read_partitioned_rows(path, start, stop)
-    return _read_parquet(path, (start, stop))
+        return read_partitioned_rows(path, start, stop, mapped_dir=mapped_dir)
+    return _read_parquet(path, (start, stop), mapped_dir=mapped_dir)
 
 
 def read_head(path: str | os.PathLike[str]) -> tuple[EncodedDataset, int]:

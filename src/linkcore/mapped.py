@@ -44,9 +44,16 @@ def check_mapped_dir(folder: str | os.PathLike[str]) -> Path:
 
 def mapped_words(folder: str | os.PathLike[str], n: int, words: int) -> np.ndarray:
     """Return a zeroed (n, words) uint64 array backed by a nameless file in ``folder``."""
-    size = n * words * 8
+    return mapped_array(folder, (n, words), np.uint64, "filters")
+
+
+def mapped_array(folder: str | os.PathLike[str], shape: tuple[int, ...], dtype: Any,
+                 what: str = "candidate pairs") -> np.ndarray:
+    """Return a zeroed array of ``shape`` and ``dtype`` backed by a nameless file in ``folder``."""
+    dtype = np.dtype(dtype)
+    size = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
     if size == 0:
-        return np.zeros((n, words), np.uint64)
+        return np.zeros(shape, dtype)
     path = check_mapped_dir(folder)
     try:
         fd, name = tempfile.mkstemp(prefix=PREFIX, dir=path)
@@ -60,13 +67,21 @@ def mapped_words(folder: str | os.PathLike[str], n: int, words: int) -> np.ndarr
             _reserve(fd, size)
         except OSError as exc:
             raise ParameterError(
-                f"the mapped folder {path} has no room for {size / 1e9:.2f} GB of filters "
+                f"the mapped folder {path} has no room for {size / 1e9:.2f} GB of {what} "
                 f"({exc.strerror}); free space there or choose another folder"
             ) from None
         buf = mmap.mmap(fd, size, flags=mmap.MAP_SHARED, prot=mmap.PROT_READ | mmap.PROT_WRITE)
     finally:
         os.close(fd)
-    return np.frombuffer(buf, dtype=np.uint64).reshape(n, words)
+    return np.frombuffer(buf, dtype=dtype).reshape(shape)
+
+
+def to_mapped(a: np.ndarray, folder: str | os.PathLike[str]) -> np.ndarray:
+    """Return a copy of ``a`` in a nameless scratch file in ``folder``, its pages let go."""
+    out = mapped_array(folder, a.shape, a.dtype)
+    out[...] = a
+    release(out)
+    return out
 
 
 def _reserve(fd: int, size: int) -> None:

@@ -230,10 +230,10 @@ def read_partitioned(folder: str | os.PathLike[str], *,
     return _read(Path(folder), None, mapped_dir)
 
 
-def read_partitioned_rows(folder: str | os.PathLike[str], start: int, stop: int
-                          ) -> EncodedDataset:
+def read_partitioned_rows(folder: str | os.PathLike[str], start: int, stop: int, *,
+                          mapped_dir: str | os.PathLike[str] | None = None) -> EncodedDataset:
     """Read records ``start`` to ``stop`` of a partitioned dataset: only the parts holding them."""
-    return _read(Path(folder), (start, stop))
+    return _read(Path(folder), (start, stop), mapped_dir)
 
 
 def _read(folder: Path, rows: tuple[int, int] | None,

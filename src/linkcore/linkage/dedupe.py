@@ -349,8 +349,10 @@ def link_and_dedupe(
     see DASK_EXTRA_PARTITIONS on dask), in this process or on dask.distributed, as ``link``'s
     do, with the same result bit for bit whatever the engine and the partitions; the clusters
     are formed in this process. ``mapped_dir``: the pooled filter columns live in
-    memory-mapped scratch files in that folder (see ``pool_files``); on dask, also where the
-    pool is written for workers on this machine. The other options are ``link``'s.
+    memory-mapped scratch files in that folder (see ``pool_files``), and each cell's candidate
+    pairs and levels once made (on the workers too: the folder must exist at that path on
+    every worker); on dask, also where the pool is written for workers on this machine. The
+    other options are ``link``'s.
     """
     threshold = _check_options(threshold, "none", engine)
     seed = _check_seed(seed)
@@ -395,7 +397,7 @@ def link_and_dedupe(
         plan = plan_blocking(pooled, pooled, blocking)
         lap("blocking", notify=False)  # the plan; its pairs are counted in the cells
         stages = PairStages.start(eng, pooled, pooled, plan, comparisons, partitions,
-                                  chunk_size, shared() * 2, within=True)
+                                  chunk_size, shared() * 2, within=True, spill_dir=mapped_dir)
         result = _dedupe_stages(
             stages, pooled, source, sizes, comparisons, lap, on_stage,
             threshold=threshold, clustering=clustering, model=model, u_pairs=u_pairs,

@@ -29,22 +29,19 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from linkcore import kernels
-from linkcore.dataset import dataset_tag, read_rows
+from linkcore.dataset import EncodedDataset, dataset_tag, read_rows
 from linkcore.engines import DaskEngine, LocalEngine, even_bounds
 from linkcore.errors import DatasetError, OutputError, ParameterError
 from linkcore.linkage.blocking import NEAR, BlockingPlan, KeyOrders, cell_codes
 from linkcore.linkage.compare import DEFAULT_CHUNK_SIZE, Comparator, filters_of
 from linkcore.linkage.levels import FieldComparison
 from linkcore.linkage.model import merge_pattern_counts, pattern_counts
-from linkcore.mapped import release_datasets
-
-if TYPE_CHECKING:
-    from linkcore.dataset import EncodedDataset
+from linkcore.mapped import release_datasets, to_mapped
 
 # The engines (LocalEngine, DaskEngine, make_engine) live in linkcore.engines: the holder's
 # partitioned encoder runs on them too.
@@ -175,23 +172,47 @@ class FileSource:
     tag: str
     #: with every worker on this machine: a private folder for the key columns (``SharedKeys``)
     keys_folder: str | None = None
+    #: a folder (the same path on every worker) for the filter columns of the rows a worker
+    #: reads, in mapped scratch files (mapped.py), so that they are page cache, not its memory
+    mapped_dir: str | None = None
 
     @classmethod
-    def of(cls, path: str | os.PathLike[str]) -> FileSource:
+    def of(cls, path: str | os.PathLike[str],
+           mapped_dir: str | os.PathLike[str] | None = None) -> FileSource:
         """Tag the file at ``path`` as read here; the path made absolute (workers run elsewhere)."""
-        return cls(os.path.abspath(path), dataset_tag(path))
+        return cls(os.path.abspath(path), dataset_tag(path),
+                   mapped_dir=None if mapped_dir is None else os.path.abspath(mapped_dir))
+
+
+def numbered_rows(ds: EncodedDataset, start: int) -> EncodedDataset:
+    """Return the rows with their row numbers in place of the record ids (what a worker keeps).
+
+    The pair stages name records by row number; the ids (some 70 bytes a record as Python
+    strings) stay with the linking process, which writes the results.
+    """
+    return EncodedDataset(np.arange(start, start + len(ds), dtype=np.int64), ds.fields,
+                          ds.missing, ds.clk, ds.blocking_keys, ds.meta, schema=ds.schema)
 
 
 def read_source_rows(source: FileSource, start: int, stop: int) -> EncodedDataset:
-    """Task: read rows ``start`` to ``stop`` from the file (its row groups or parts only)."""
+    """Task: read rows ``start`` to ``stop`` from the file (its row groups or parts only).
+
+    Checked as read (the ids too), then kept with row numbers in place of the ids.
+    """
     try:
         if dataset_tag(source.path) != source.tag:
             raise DatasetError("it is not the file the linking process read")
-        return read_rows(source.path, start, stop)
+        return numbered_rows(read_rows(source.path, start, stop, mapped_dir=source.mapped_dir),
+                             start)
     except DatasetError as exc:
         raise DatasetError(
             f"a worker cannot read its rows of {source.path} ({exc}); every worker must see "
             "the same encoded files at the same path"
+        ) from None
+    except ParameterError as exc:  # the mapped folder, as mapped.check_mapped_dir words it
+        raise ParameterError(
+            f"a worker cannot keep its rows in the mapped folder ({exc}); every worker needs "
+            "that folder, with room, at the same path"
         ) from None
 
 
@@ -292,13 +313,14 @@ def _share_keys(plan: BlockingPlan, side: str, source: FileSource | SharedSource
         ) from None
 
 
-def map_part(source: SharedSource, keys: SharedKeys, ids: np.ndarray, start: int, stop: int,
-             index: int) -> Part:
+def map_part(source: SharedSource, keys: SharedKeys, start: int, stop: int, index: int
+             ) -> Part:
     """Task: rows ``start`` to ``stop`` of a shared dataset and its keys, mapped copy-on-write.
 
-    The files are never written; their pages are the page cache's, shared by the workers.
+    The files are never written; their pages are the page cache's, shared by the workers. The
+    rows carry their row numbers in place of the record ids (``numbered_rows``).
     """
-    from linkcore.dataset import EncodedDataset
+    ids = np.arange(start, stop, dtype=np.int64)
 
     def load(path: str) -> np.ndarray:
         return np.load(path, mmap_mode="c", allow_pickle=False)[start:stop]
@@ -358,10 +380,12 @@ class CellSummary:
 
 def pair_cell(part_a: Part, part_b: Part, plan: BlockingPlan,
               comparisons: Sequence[FieldComparison], chunk_size: int,
-              within: bool = False) -> Cell:
+              within: bool = False, spill_dir: str | None = None) -> Cell:
     """Task: the cell's candidate pairs by every blocking rule, and their comparison levels.
 
     ``within``: both sides are one file (deduplication): pairs left < right only.
+    ``spill_dir``: keep the pairs and levels in mapped scratch files there (mapped.py), so that
+    a worker holds only the cell it is making, not every cell it has made.
     """
     codes, counts, seconds = cell_codes(plan, part_a.keys, part_b.keys,
                                         (part_a.start, part_a.stop), (part_b.start, part_b.stop),
@@ -372,6 +396,8 @@ def pair_cell(part_a: Part, part_b: Part, plan: BlockingPlan,
     comparator = part_a.comparator(part_b, comparisons, chunk_size)
     levels = comparator.levels(codes // n_b - part_a.start, codes % n_b - part_b.start)
     release_datasets(part_a.ds, part_b.ds)  # mapped filters: keep only the pages in use
+    if spill_dir is not None:
+        codes, levels = to_mapped(codes, spill_dir), to_mapped(levels, spill_dir)
     return Cell(codes, levels, plan.n_b, counts, seconds, time.perf_counter() - t0)
 
 
@@ -605,6 +631,8 @@ class PairStages:
     homes: list[Any] = field(default_factory=list)
     within: bool = False
     coordinates: list[tuple[int, int]] = field(default_factory=list)
+    #: the folder (the same path on every worker) in which each cell keeps its pairs
+    spill_dir: str | None = None
 
     @classmethod
     def start(cls, engine: LocalEngine | DaskEngine, ds_a: EncodedDataset,
@@ -612,11 +640,13 @@ class PairStages:
               partitions: int, chunk_size: int = DEFAULT_CHUNK_SIZE,
               sources: tuple[FileSource | SharedSource | None,
                              FileSource | SharedSource | None] = (None, None),
-              within: bool = False, reading: dict[tuple[str, int, Any], Any] | None = None
-              ) -> PairStages:
+              within: bool = False, reading: dict[tuple[str, int, Any], Any] | None = None,
+              spill_dir: str | os.PathLike[str] | None = None) -> PairStages:
         """Give each worker the parts its cells need (rows and key columns) and no more.
 
         ``reading``: the rows of file sources being read already (``read_ahead``).
+        ``spill_dir``: each cell keeps its candidate pairs and their levels in mapped scratch
+        files there (``pair_cell``); the folder must exist at that path on every worker.
 
         ``within``: ``ds_a`` and ``ds_b`` are one file (deduplication): only the cells (p, q)
         with p <= q are made, and only their pairs left < right, so each pair of distinct
@@ -637,7 +667,8 @@ class PairStages:
         worker, this process, and one copy.
         """
         grid, cells, homes = deal_cells(engine, len(ds_a), len(ds_b), partitions, within)
-        out = cls(engine, grid, plan, tuple(comparisons), chunk_size, within=within)
+        out = cls(engine, grid, plan, tuple(comparisons), chunk_size, within=within,
+                  spill_dir=None if spill_dir is None else os.path.abspath(spill_dir))
         out.coordinates, out.homes = cells, homes
         reading = reading or {}
         for side, ds, source, parts in (("a", ds_a, sources[0], out.parts_a),
@@ -651,8 +682,8 @@ class PairStages:
                     continue
                 s, e = ranges[k]
                 if isinstance(source, SharedSource):
-                    parts[k, home] = engine.put(map_part, source, shared_keys,
-                                                ds.record_ids[s:e], s, e, k, where=home)
+                    parts[k, home] = engine.put(map_part, source, shared_keys, s, e, k,
+                                                where=home)
                     continue
                 if source is not None:
                     keys = shared_keys or plan.part_keys(side, s, e)
@@ -679,7 +710,7 @@ class PairStages:
         for i, ((p, q), home) in enumerate(zip(self.coordinates, self.homes, strict=True)):
             part_a, part_b = self.parts_a[p, home], self.parts_b[q, home]
             cell = self.engine.submit(pair_cell, part_a, part_b, light, self.comparisons,
-                                      self.chunk_size, self.within, where=home)
+                                      self.chunk_size, self.within, self.spill_dir, where=home)
             self.cells.append(cell)
             summaries.append(self.engine.submit(cell_summary, cell, n_levels, where=home))
             for side, k, part in (("a", p, part_a), ("b", q, part_b)):

@@ -335,11 +335,16 @@ def _load(ds: DatasetLike, which: str, mapped_dir: str | os.PathLike[str] | None
     raise ParameterError(f"the {which} dataset must be an EncodedDataset or a file path")
 
 
-def _file_source(given: DatasetLike, ds: EncodedDataset, engine: str) -> FileSource | None:
-    """On dask, a linkcore file given by path is read by the workers themselves (their rows)."""
+def _file_source(given: DatasetLike, ds: EncodedDataset, engine: str,
+                 mapped_dir: str | os.PathLike[str] | None = None) -> FileSource | None:
+    """On dask, a linkcore file given by path is read by the workers themselves (their rows).
+
+    With ``mapped_dir`` the workers keep the filter columns of those rows in scratch files
+    there, as this process does (the folder must exist at that path on every worker).
+    """
     if engine != "dask" or not isinstance(given, str | os.PathLike) or ds.meta.source != "linkcore":
         return None
-    return FileSource.of(given)
+    return FileSource.of(given, mapped_dir)
 
 
 def _check_options(threshold: float, one_to_one: str, engine: str) -> float:
@@ -919,10 +924,12 @@ def link(
     where that is not defined; the estimated recall includes it. 0 skips every estimate.
     ``mapped_dir``: a folder in which the filter columns of files given by path are kept in
     memory-mapped scratch files instead of in memory (linkcore/mapped.py; for files larger
-    than memory, with ``partitions`` so that each cell touches a share of them); on dask with
-    every worker on this machine, also where datasets given as objects are written once for
-    the workers to map (a private folder, removed when the link ends; the system's temporary
-    folder when None).
+    than memory, with ``partitions`` so that each cell touches a share of them), and each
+    cell's candidate pairs and levels once made; on dask the workers keep there the filters of
+    the rows they read and their cells' pairs (the folder must exist at that path on every
+    worker), and with every worker on this machine it is also where datasets given as objects
+    are written once for the workers to map (a private folder, removed when the link ends; the
+    system's temporary folder when None).
     """
     threshold = _check_options(threshold, one_to_one, engine)
     seed = _check_seed(seed)
@@ -950,7 +957,8 @@ def link(
     ds_a, name_a = _load(a, "first", mapped_dir)
     ds_b, name_b = _load(b, "second", mapped_dir)
     # tagged as read now: a worker that later finds another file there refuses it
-    sources = (_file_source(a, ds_a, engine), _file_source(b, ds_b, engine))
+    sources = (_file_source(a, ds_a, engine, mapped_dir),
+               _file_source(b, ds_b, engine, mapped_dir))
     check_compatible(ds_a, ds_b, (name_a, name_b))
     n_a, n_b = len(ds_a), len(ds_b)
     lap("load", {"n_a": n_a, "n_b": n_b})
@@ -963,7 +971,7 @@ def link(
         plan = plan_blocking(ds_a, ds_b, blocking)
         lap("blocking", notify=False)  # the plan; its pairs are counted in the cells
         stages = PairStages.start(eng, ds_a, ds_b, plan, comparisons, partitions, chunk_size,
-                                  shared(), reading=reading)
+                                  shared(), reading=reading, spill_dir=mapped_dir)
         del reading  # the parts hold the rows now
         return _link_stages(
             stages, ds_a, ds_b, comparisons, n_levels, lap, on_stage, timings, t_start,
