@@ -131,6 +131,19 @@ def test_cluster_options_bad_input(files, extra, needle):
     assert not out.exists() and not list(files.glob(".cluster_out.csv.*"))
 
 
+def test_the_cluster_of_workers_runs_without_work_stealing():
+    """A cell or part that dask's work stealing moves to another worker copies its parts there
+    (1.2 GB more on that worker at 10^6 records a side): the cluster ``--workers N`` starts
+    has it off."""
+    pytest.importorskip("distributed")
+    from linkcore.cli.cluster import dask_client
+
+    with dask_client(2, None) as client:
+        assert len(client.scheduler_info()["workers"]) == 2
+        assert not client.run_on_scheduler(
+            lambda dask_scheduler: "stealing" in dask_scheduler.extensions)
+
+
 def test_link_on_a_local_cluster_writes_the_same_matches(files):
     pytest.importorskip("distributed")
     r1 = run("link", files / "a.parquet", files / "b.parquet", "-o", files / "m_local.csv")

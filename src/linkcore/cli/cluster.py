@@ -73,8 +73,12 @@ def dask_client(workers: int | None, scheduler: str | None) -> Iterator[Any]:
     from distributed import Client, LocalCluster
 
     if workers is not None:
-        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                          dashboard_address=":0") as cluster, Client(cluster) as client:
+        import dask
+
+        # no work stealing: a cell or part moved to another worker copies its parts there
+        with dask.config.set({"distributed.scheduler.work-stealing": False}), LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True,
+                dashboard_address=":0") as cluster, Client(cluster) as client:
             yield client
         return
     assert scheduler is not None

@@ -119,8 +119,9 @@ class _Printer:
               help="Also write a self-contained offline HTML report (charts, model, examples).")
 @click.option("--mapped-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
               metavar="DIR",
-              help="Keep the files' filters in memory-mapped scratch files in DIR (unnamed, "
-                   "gone when the run ends): for files larger than memory, with --partitions.")
+              help="Keep the files' filters and the candidate pairs in memory-mapped scratch "
+                   "files in DIR (unnamed, gone when the run ends): for files larger than "
+                   "memory, with --partitions. On a cluster DIR must exist on every worker.")
 @cluster_options
 @force_option
 @common_options

@@ -154,8 +154,9 @@ link = click.Command(
                                  "(at least 3).")
 @click.option("--mapped-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
               metavar="DIR",
-              help="Keep the pooled filters in memory-mapped scratch files in DIR (unnamed, "
-                   "gone when the run ends): for pools larger than memory, with --partitions.")
+              help="Keep the pooled filters and the candidate pairs in memory-mapped scratch "
+                   "files in DIR (unnamed, gone when the run ends): for pools larger than "
+                   "memory, with --partitions. On a cluster DIR must exist on every worker.")
 @force_option
 @common_options
 @guarded
