@@ -1,17 +1,19 @@
-"""Filter columns kept in memory-mapped scratch files, for encoded files larger than memory.
+"""Filter columns (and other per-row or per-pair arrays) in memory-mapped scratch files.
 
 An encoded record of the suggested design holds about 850 bytes of filters, so two files of
 10^7 records hold some 17 GB: more than a linkage machine may keep in memory beside the
 candidate pairs. Read with a *mapped folder*, a dataset's filter columns live in files there,
 mapped into the process: the operating system keeps the pages in use in its page cache and
 drops the others, and a stage that reads a file's rows in order (the keys, the popcounts) or
-one row range at a time (a grid cell) touches only those pages.
+one row range at a time (a grid cell) touches only those pages. A cell's candidate pairs and
+levels, and on dask a worker's other per-row columns (missing flags, keys, popcounts), can live
+there too (linkage/partitions.py), so that what a worker allocates does not grow with its rows.
 
 Each scratch file is created private to the user (mode 0600), its whole size reserved on disk
 up front (a full disk is an error here, not a crash later), mapped, and unlinked at once: it
 has no name while it is used, and the disk space comes back when the arrays are gone, even if
-the process is killed. The files hold what the encoded files hold (filters, no plaintext, no
-key).
+the process is killed. The files hold what the encoded files hold, or numbers derived from it
+(filters, flags, keys, row numbers, pair codes and levels; no plaintext, no key).
 """
 
 from __future__ import annotations
@@ -48,12 +50,15 @@ def mapped_words(folder: str | os.PathLike[str], n: int, words: int) -> np.ndarr
 
 
 def mapped_array(folder: str | os.PathLike[str], shape: tuple[int, ...], dtype: Any,
-                 what: str = "candidate pairs") -> np.ndarray:
-    """Return a zeroed array of ``shape`` and ``dtype`` backed by a nameless file in ``folder``."""
+                 what: str = "candidate pairs", order: str = "C") -> np.ndarray:
+    """Return a zeroed array of ``shape`` and ``dtype`` backed by a nameless file in ``folder``.
+
+    ``order``: "C" (rows contiguous) or "F" (columns contiguous).
+    """
     dtype = np.dtype(dtype)
     size = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
     if size == 0:
-        return np.zeros(shape, dtype)
+        return np.zeros(shape, dtype, order=order)
     path = check_mapped_dir(folder)
     try:
         fd, name = tempfile.mkstemp(prefix=PREFIX, dir=path)
@@ -73,12 +78,13 @@ def mapped_array(folder: str | os.PathLike[str], shape: tuple[int, ...], dtype: 
         buf = mmap.mmap(fd, size, flags=mmap.MAP_SHARED, prot=mmap.PROT_READ | mmap.PROT_WRITE)
     finally:
         os.close(fd)
-    return np.frombuffer(buf, dtype=dtype).reshape(shape)
+    return np.frombuffer(buf, dtype=dtype).reshape(shape, order=order)
 
 
-def to_mapped(a: np.ndarray, folder: str | os.PathLike[str]) -> np.ndarray:
+def to_mapped(a: np.ndarray, folder: str | os.PathLike[str], what: str = "candidate pairs",
+              order: str = "C") -> np.ndarray:
     """Return a copy of ``a`` in a nameless scratch file in ``folder``, its pages let go."""
-    out = mapped_array(folder, a.shape, a.dtype)
+    out = mapped_array(folder, a.shape, a.dtype, what, order)
     out[...] = a
     release(out)
     return out

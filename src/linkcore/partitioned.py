@@ -183,11 +183,13 @@ def check_folder(folder: str | os.PathLike[str], manifest: Manifest) -> None:
 
 
 def read_part(folder: str | os.PathLike[str], manifest: Manifest, index: int,
-              rows: tuple[int, int] | None = None) -> EncodedDataset:
+              rows: tuple[int, int] | None = None,
+              mapped_dir: str | os.PathLike[str] | None = None) -> EncodedDataset:
     """Read part ``index`` and check it against the manifest (schema, key, count, SHA-256).
 
     ``rows``: only the part's records ``rows[0]`` to ``rows[1]`` (the row groups holding them
-    are decoded; the whole file is still hashed).
+    are decoded; the whole file is still hashed). ``mapped_dir``: its filter columns in mapped
+    scratch files there, filled row group by row group.
     """
     entry = manifest.parts[index]
     path = Path(folder) / entry.file
@@ -195,7 +197,7 @@ def read_part(folder: str | os.PathLike[str], manifest: Manifest, index: int,
     if rows is not None and not 0 <= rows[0] <= rows[1] <= entry.records:
         raise DatasetError(f"{label} holds {entry.records} records, not rows {rows[0]} to "
                            f"{rows[1]}; {_FIX}")
-    part = _read_parquet(path, rows)
+    part = _read_parquet(path, rows, mapped_dir=mapped_dir)
     meta = part.meta
     if meta.schema_fingerprint != manifest.schema_fingerprint:
         raise DatasetError(
@@ -258,10 +260,11 @@ def _read(folder: Path, rows: tuple[int, int] | None,
         """Read part ``i``: whole, or only the row groups holding the wanted rows."""
         s, e = rows_of(i)
         return read_part(folder, manifest, i,
-                         None if rows is None else (s - int(starts[i]), e - int(starts[i])))
+                         None if rows is None else (s - int(starts[i]), e - int(starts[i])),
+                         mapped_dir)
 
     first = read(wanted[0])
-    if len(wanted) == 1 and mapped_dir is None:  # one part holds every row: no copy
+    if len(wanted) == 1:  # one part holds every row (mapped if asked): no copy
         return first
     ids = np.empty(n, dtype=object)
     fields = {k: new_words(n, v.shape[1], mapped_dir) for k, v in first.fields.items()}

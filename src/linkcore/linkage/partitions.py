@@ -41,7 +41,7 @@ from linkcore.linkage.blocking import NEAR, BlockingPlan, KeyOrders, cell_codes
 from linkcore.linkage.compare import DEFAULT_CHUNK_SIZE, Comparator, filters_of
 from linkcore.linkage.levels import FieldComparison
 from linkcore.linkage.model import merge_pattern_counts, pattern_counts
-from linkcore.mapped import release_datasets, to_mapped
+from linkcore.mapped import is_mapped, release_datasets, to_mapped
 
 # The engines (LocalEngine, DaskEngine, make_engine) live in linkcore.engines: the holder's
 # partitioned encoder runs on them too.
@@ -79,11 +79,17 @@ class Part:
     here rather than shipped twice.
     """
 
-    def __init__(self, ds: EncodedDataset, keys: dict[str, np.ndarray], start: int, index: int):
+    def __init__(self, ds: EncodedDataset, keys: dict[str, np.ndarray], start: int, index: int,
+                 spill_dir: str | None = None):
+        if spill_dir is not None:
+            ds, keys = spilled_rows(ds, spill_dir), {k: _spilled(v, spill_dir)
+                                                     for k, v in keys.items()}
         self.ds = ds
         self.keys = _with_near(keys, ds)
         self.start = start
         self.index = index
+        #: where the part's per-row columns live in mapped scratch files (None: in memory)
+        self.spill_dir = spill_dir
         self._comparators: dict[Any, Comparator] = {}
         self._popcounts: dict[str, np.ndarray] = {}
         self.key_orders = KeyOrders()
@@ -98,6 +104,9 @@ class Part:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
+        if self.spill_dir is not None:  # moved to another worker: into its scratch files
+            self.ds = spilled_rows(self.ds, self.spill_dir)
+            self.keys = {k: _spilled(v, self.spill_dir) for k, v in self.keys.items()}
         self.keys = _with_near(self.keys, self.ds)
 
     def __sizeof__(self) -> int:
@@ -134,8 +143,31 @@ class Part:
         for c in comparisons:
             if c.field not in self._popcounts:
                 filters = filters_of(self.ds, c.field)[0]
-                self._popcounts[c.field] = kernels.popcounts(filters)
+                counts = kernels.popcounts(filters)
+                self._popcounts[c.field] = (counts if self.spill_dir is None
+                                            else _spilled(counts, self.spill_dir))
         return self._popcounts
+
+
+def _spilled(a: np.ndarray, folder: str, order: str = "C") -> np.ndarray:
+    """Return the array as it is when mapped already, else a copy in a scratch file there."""
+    return a if is_mapped(a) else to_mapped(a, folder, "a worker's rows", order)
+
+
+def spilled_rows(ds: EncodedDataset, folder: str) -> EncodedDataset:
+    """Return the rows with every per-row column in mapped scratch files in ``folder``.
+
+    The missing flags column by column (each field's flags contiguous, as the comparison
+    kernels take them, so no comparison copies them).
+    """
+    missing = ds.missing
+    if not is_mapped(missing) and missing.size:
+        missing = to_mapped(missing, folder, "a worker's rows", order="F")
+    return EncodedDataset(_spilled(ds.record_ids, folder),
+                          {f: _spilled(v, folder) for f, v in ds.fields.items()}, missing,
+                          None if ds.clk is None else _spilled(ds.clk, folder),
+                          {k: _spilled(v, folder) for k, v in ds.blocking_keys.items()},
+                          ds.meta, schema=ds.schema)
 
 
 def _with_near(keys: dict[str, np.ndarray], ds: EncodedDataset) -> dict[str, np.ndarray]:
@@ -154,14 +186,15 @@ def _nbytes(a: np.ndarray) -> int:
 
 
 def make_part(ds: EncodedDataset, keys: dict[str, np.ndarray] | SharedKeys, start: int,
-              index: int) -> Part:
+              index: int, spill_dir: str | None = None) -> Part:
     """Task: wrap one side's rows as a Part (runs where the part will live).
 
     ``keys``: the rows' key columns, or every row's written once on this machine.
+    ``spill_dir``: keep the part's per-row columns in mapped scratch files there.
     """
     if isinstance(keys, SharedKeys):
         keys = map_keys(keys, start, start + len(ds))
-    return Part(ds, keys, start, index)
+    return Part(ds, keys, start, index, spill_dir)
 
 
 @dataclass(frozen=True)
@@ -217,12 +250,12 @@ def read_source_rows(source: FileSource, start: int, stop: int) -> EncodedDatase
 
 
 def load_part(source: FileSource, keys: dict[str, np.ndarray] | SharedKeys, start: int,
-              stop: int, index: int) -> Part:
+              stop: int, index: int, spill_dir: str | None = None) -> Part:
     """Task: a part of rows ``start`` to ``stop`` read from the file, with its key columns.
 
     ``keys``: the range's key columns, or every row's written once on this machine.
     """
-    return make_part(read_source_rows(source, start, stop), keys, start, index)
+    return make_part(read_source_rows(source, start, stop), keys, start, index, spill_dir)
 
 
 @dataclass(frozen=True)
@@ -245,11 +278,12 @@ def share_dataset(ds: EncodedDataset, folder: str | os.PathLike[str], name: str
     """Write a dataset's arrays (not its record ids) as .npy files into ``folder``."""
     def save(label: str, a: np.ndarray) -> str:
         path = os.path.join(folder, f"{name}-{label}.npy")
-        np.save(path, np.ascontiguousarray(a), allow_pickle=False)
+        np.save(path, a if a.flags.f_contiguous and a.ndim == 2 else np.ascontiguousarray(a),
+                allow_pickle=False)
         return path
 
     return SharedSource(
-        save("missing", ds.missing),
+        save("missing", np.asfortranarray(ds.missing)),  # each field's flags contiguous
         tuple((f, save(f"field{i}", a)) for i, (f, a) in enumerate(ds.fields.items())),
         None if ds.clk is None else save("clk", ds.clk),
         tuple((k, save(f"key{i}", a)) for i, (k, a) in enumerate(ds.blocking_keys.items())),
@@ -313,8 +347,8 @@ def _share_keys(plan: BlockingPlan, side: str, source: FileSource | SharedSource
         ) from None
 
 
-def map_part(source: SharedSource, keys: SharedKeys, start: int, stop: int, index: int
-             ) -> Part:
+def map_part(source: SharedSource, keys: SharedKeys, start: int, stop: int, index: int,
+             spill_dir: str | None = None) -> Part:
     """Task: rows ``start`` to ``stop`` of a shared dataset and its keys, mapped copy-on-write.
 
     The files are never written; their pages are the page cache's, shared by the workers. The
@@ -335,7 +369,7 @@ def map_part(source: SharedSource, keys: SharedKeys, start: int, stop: int, inde
             f"a worker cannot map the rows this process shared ({exc.strerror or exc}); "
             "workers reported on this machine must see its temporary folder"
         ) from None
-    return Part(ds, map_keys(keys, start, stop), start, index)
+    return Part(ds, map_keys(keys, start, stop), start, index, spill_dir)
 
 
 # --------------------------------------------------------------------------- cells
@@ -631,7 +665,8 @@ class PairStages:
     homes: list[Any] = field(default_factory=list)
     within: bool = False
     coordinates: list[tuple[int, int]] = field(default_factory=list)
-    #: the folder (the same path on every worker) in which each cell keeps its pairs
+    #: the folder (the same path on every worker) in which each cell keeps its pairs, and on
+    #: dask each part its per-row columns
     spill_dir: str | None = None
 
     @classmethod
@@ -646,7 +681,9 @@ class PairStages:
 
         ``reading``: the rows of file sources being read already (``read_ahead``).
         ``spill_dir``: each cell keeps its candidate pairs and their levels in mapped scratch
-        files there (``pair_cell``); the folder must exist at that path on every worker.
+        files there (``pair_cell``), and on dask each worker its parts' per-row columns too
+        (``Part``): what a worker allocates is then its runtime and the cell or chunk at work,
+        not its rows. The folder must exist at that path on every worker.
 
         ``within``: ``ds_a`` and ``ds_b`` are one file (deduplication): only the cells (p, q)
         with p <= q are made, and only their pairs left < right, so each pair of distinct
@@ -670,6 +707,8 @@ class PairStages:
         out = cls(engine, grid, plan, tuple(comparisons), chunk_size, within=within,
                   spill_dir=None if spill_dir is None else os.path.abspath(spill_dir))
         out.coordinates, out.homes = cells, homes
+        # a worker's parts in scratch files too (locally they are views of this process's rows)
+        spill = out.spill_dir if engine.name == "dask" else None
         reading = reading or {}
         for side, ds, source, parts in (("a", ds_a, sources[0], out.parts_a),
                                         ("b", ds_b, sources[1], out.parts_b)):
@@ -682,19 +721,20 @@ class PairStages:
                     continue
                 s, e = ranges[k]
                 if isinstance(source, SharedSource):
-                    parts[k, home] = engine.put(map_part, source, shared_keys, s, e, k,
+                    parts[k, home] = engine.put(map_part, source, shared_keys, s, e, k, spill,
                                                 where=home)
                     continue
                 if source is not None:
                     keys = shared_keys or plan.part_keys(side, s, e)
                     rows = reading.get((side, k, home))
                     parts[k, home] = (
-                        engine.put(load_part, source, keys, s, e, k, where=home) if rows is None
-                        else engine.put(make_part, rows, keys, s, k, where=home))
+                        engine.put(load_part, source, keys, s, e, k, spill, where=home)
+                        if rows is None
+                        else engine.put(make_part, rows, keys, s, k, spill, where=home))
                     continue
                 if k not in first:
                     first[k] = engine.put(make_part, ds.subset(slice(s, e)),
-                                          plan.part_keys(side, s, e), s, k, where=home)
+                                          plan.part_keys(side, s, e), s, k, spill, where=home)
                 parts[k, home] = engine.submit(copy_part, first[k], where=home)
         return out
 
