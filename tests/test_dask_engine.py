@@ -210,6 +210,23 @@ def test_local_workers_map_datasets_given_as_objects_and_the_copy_goes(pair, loc
     assert list(tmp_path.iterdir()) == []
 
 
+def test_workers_elsewhere_keep_the_rows_sent_them_in_the_mapped_folder(pair, local, cluster,
+                                                                         tmp_path, monkeypatch):
+    """Datasets given as objects to workers on other machines: the rows travel in the task
+    (row numbers, not the ids), and with a mapped folder each worker keeps them there; the
+    same results, the folder empty afterwards."""
+    from linkcore.engines import DaskEngine
+
+    monkeypatch.setattr(DaskEngine, "workers_on_this_machine", lambda self: False)
+    _, client = cluster
+    with distributed.get_task_stream(client) as stream:
+        dist = link(*pair, engine="dask", client=client, mapped_dir=tmp_path)
+    same(local, dist)
+    names = {str(t["key"]) for t in stream.data}
+    assert any("make_part" in k for k in names) and not any("map_part" in k for k in names)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_workers_on_this_machine_map_the_key_columns_of_files_too(pair, local, cluster,
                                                                    tmp_path, monkeypatch):
     """Files given by path: each worker reads its rows, and maps its key columns from the

@@ -111,6 +111,38 @@ def test_a_worker_keeps_the_filters_of_its_rows_mapped_and_no_record_ids(pair, t
             read_source_rows(FileSource.of(path, tmp_path / "absent"), 0, 10)
 
 
+def test_a_spilled_part_keeps_every_per_row_column_mapped_and_compares_the_same(pair, tmp_path):
+    """A worker's part with a spill folder: rows, flags (column by column), keys and popcounts
+    in nameless files there, counted as nothing by dask's memory manager, still mapped after
+    dask moves it (pickle), and its comparisons the in-memory part's."""
+    import pickle
+    import sys
+
+    from linkcore.linkage.blocking import plan_blocking
+    from linkcore.linkage.compare import comparisons_for
+    from linkcore.linkage.partitions import make_part, numbered_rows
+
+    a, b = (read_any(p) for p in pair)
+    plan = plan_blocking(a, b, "auto")
+    comparisons = comparisons_for(a)
+    held = make_part(a, plan.part_keys("a", 0, len(a)), 0, 0)
+    other = make_part(b, plan.part_keys("b", 0, len(b)), 0, 1)
+    spilled = make_part(numbered_rows(a, 0), plan.part_keys("a", 0, len(a)), 0, 0, str(tmp_path))
+    moved = pickle.loads(pickle.dumps(spilled))
+    left, right = np.repeat(np.arange(len(a)), 3), np.tile(np.arange(3), len(a))
+    want = held.comparator(other, comparisons, 100).levels(left, right)
+    for part in (spilled, moved):
+        ds = part.ds
+        columns = [ds.record_ids, ds.missing, *ds.fields.values(), *ds.blocking_keys.values(),
+                   *part.keys.values(), *part.popcounts(comparisons).values()]
+        assert all(is_mapped(c) for c in columns)
+        assert ds.missing.flags.f_contiguous
+        assert sys.getsizeof(part) < sys.getsizeof(held) / 10
+        same_dataset(ds, numbered(held.ds, 0))
+        assert np.array_equal(part.comparator(other, comparisons, 100).levels(left, right), want)
+    assert list(tmp_path.iterdir()) == []
+
+
 def numbered(ds: EncodedDataset, start: int) -> EncodedDataset:
     """The dataset with row numbers from ``start`` in place of its ids (as a worker keeps it)."""
     return EncodedDataset(np.arange(start, start + len(ds)), ds.fields, ds.missing, ds.clk,

@@ -110,7 +110,11 @@ class Part:
         self.keys = _with_near(self.keys, self.ds)
 
     def __sizeof__(self) -> int:
-        """Bytes of the rows and key columns (dask weighs moving a part by this)."""
+        """Bytes of the rows and key columns the worker holds (what dask's memory manager counts).
+
+        Columns in mapped files are page cache, not the worker's memory: they count nothing,
+        so that dask never spills them to its own disk by pickling them into memory.
+        """
         ds = self.ds
         arrays = [ds.record_ids, ds.missing, *ds.fields.values(), *ds.blocking_keys.values(),
                   *(v for k, v in self.keys.items() if not k.startswith(NEAR))]
@@ -158,12 +162,14 @@ def spilled_rows(ds: EncodedDataset, folder: str) -> EncodedDataset:
     """Return the rows with every per-row column in mapped scratch files in ``folder``.
 
     The missing flags column by column (each field's flags contiguous, as the comparison
-    kernels take them, so no comparison copies them).
+    kernels take them, so no comparison copies them); record ids (strings, which only rows
+    not yet ``numbered_rows`` carry) stay as they are.
     """
     missing = ds.missing
     if not is_mapped(missing) and missing.size:
         missing = to_mapped(missing, folder, "a worker's rows", order="F")
-    return EncodedDataset(_spilled(ds.record_ids, folder),
+    ids = ds.record_ids
+    return EncodedDataset(ids if ids.dtype == object else _spilled(ids, folder),
                           {f: _spilled(v, folder) for f, v in ds.fields.items()}, missing,
                           None if ds.clk is None else _spilled(ds.clk, folder),
                           {k: _spilled(v, folder) for k, v in ds.blocking_keys.items()},
@@ -181,7 +187,9 @@ def copy_part(part: Part) -> Part:
 
 
 def _nbytes(a: np.ndarray) -> int:
-    """Bytes of an array; an object array (the ids) counts its strings roughly."""
+    """Bytes of an array in memory (0 when mapped); an object array counts its strings roughly."""
+    if is_mapped(a):
+        return 0
     return int(a.nbytes) * (8 if a.dtype == object else 1)
 
 
@@ -387,8 +395,8 @@ class Cell:
     compare_seconds: float
 
     def __sizeof__(self) -> int:
-        """Bytes of the pairs and levels (dask weighs moving a cell by this)."""
-        return object.__sizeof__(self) + int(self.codes.nbytes) + int(self.levels.nbytes)
+        """Bytes of the pairs and levels in the worker's memory (0 for mapped ones, as parts)."""
+        return object.__sizeof__(self) + _nbytes(self.codes) + _nbytes(self.levels)
 
     @property
     def left(self) -> np.ndarray:
@@ -733,7 +741,9 @@ class PairStages:
                         else engine.put(make_part, rows, keys, s, k, spill, where=home))
                     continue
                 if k not in first:
-                    first[k] = engine.put(make_part, ds.subset(slice(s, e)),
+                    rows = ds.subset(slice(s, e))
+                    first[k] = engine.put(make_part, rows if engine.name == "local"
+                                          else numbered_rows(rows, s),
                                           plan.part_keys(side, s, e), s, k, spill, where=home)
                 parts[k, home] = engine.submit(copy_part, first[k], where=home)
         return out
