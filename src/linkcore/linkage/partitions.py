@@ -81,11 +81,8 @@ class Part:
 
     def __init__(self, ds: EncodedDataset, keys: dict[str, np.ndarray], start: int, index: int,
                  spill_dir: str | None = None):
-        if spill_dir is not None:
-            ds, keys = spilled_rows(ds, spill_dir), {k: _spilled(v, spill_dir)
-                                                     for k, v in keys.items()}
         self.ds = ds
-        self.keys = _with_near(keys, ds)
+        self.keys = keys
         self.start = start
         self.index = index
         #: where the part's per-row columns live in mapped scratch files (None: in memory)
@@ -93,6 +90,14 @@ class Part:
         self._comparators: dict[Any, Comparator] = {}
         self._popcounts: dict[str, np.ndarray] = {}
         self.key_orders = KeyOrders()
+        self._settle()
+
+    def _settle(self) -> None:
+        """Move the rows and key columns into the spill folder (if any); add the near columns."""
+        if self.spill_dir is not None:
+            self.ds = spilled_rows(self.ds, self.spill_dir)
+            self.keys = {k: _spilled(v, self.spill_dir) for k, v in self.keys.items()}
+        self.keys = _with_near(self.keys, self.ds)
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
@@ -104,10 +109,7 @@ class Part:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
-        if self.spill_dir is not None:  # moved to another worker: into its scratch files
-            self.ds = spilled_rows(self.ds, self.spill_dir)
-            self.keys = {k: _spilled(v, self.spill_dir) for k, v in self.keys.items()}
-        self.keys = _with_near(self.keys, self.ds)
+        self._settle()  # moved to another worker: into its own scratch files
 
     def __sizeof__(self) -> int:
         """Bytes of the rows and key columns the worker holds (what dask's memory manager counts).
@@ -153,9 +155,9 @@ class Part:
         return self._popcounts
 
 
-def _spilled(a: np.ndarray, folder: str, order: str = "C") -> np.ndarray:
+def _spilled(a: np.ndarray, folder: str) -> np.ndarray:
     """Return the array as it is when mapped already, else a copy in a scratch file there."""
-    return a if is_mapped(a) else to_mapped(a, folder, "a worker's rows", order)
+    return a if is_mapped(a) else to_mapped(a, folder, "a worker's rows")
 
 
 def spilled_rows(ds: EncodedDataset, folder: str) -> EncodedDataset:
@@ -251,6 +253,8 @@ def read_source_rows(source: FileSource, start: int, stop: int) -> EncodedDatase
             "the same encoded files at the same path"
         ) from None
     except ParameterError as exc:  # the mapped folder, as mapped.check_mapped_dir words it
+        if source.mapped_dir is None:
+            raise
         raise ParameterError(
             f"a worker cannot keep its rows in the mapped folder ({exc}); every worker needs "
             "that folder, with room, at the same path"
