@@ -92,14 +92,24 @@ class _Column:
 
     codes: np.ndarray
     uniques: list[str]
+    #: transforms made already (salts and blocking keys share them; views share the column)
+    _transforms: dict[str, _Column] = field(default_factory=dict, repr=False, compare=False)
 
     def rows(self, start: int, stop: int) -> _Column:
         """Return records start..stop (the same distinct values)."""
         return _Column(self.codes[start:stop], self.uniques)
 
     def transformed(self, transform: str) -> _Column:
-        mapped = [apply_transform(transform, v) for v in self.uniques]
-        return _factorize_codes(self.codes, mapped)
+        """Return the column of every value put through ``transform`` (made once per column)."""
+        made = self._transforms.get(transform)
+        if made is None:
+            if transform == "value" and all(self.uniques):  # distinct, none empty: itself
+                made = self
+            else:
+                mapped = [apply_transform(transform, v) for v in self.uniques]
+                made = _factorize_codes(self.codes, mapped)
+            self._transforms[transform] = made
+        return made
 
 
 def _factorize_codes(codes: np.ndarray, values: Sequence[str | None]) -> _Column:
@@ -384,16 +394,23 @@ def _split_at_blip(steps: tuple[HardeningStep, ...]
     return steps, ()
 
 
-def _salt_column(part: KeyPart | None, columns: dict[str, _Column], schema: Schema
-                 ) -> _Column | None:
-    """Each record's salt as a column (None: not salted); value_with_salt joins two columns."""
+def _salt_column(part: KeyPart | None, columns: dict[str, _Column], schema: Schema,
+                 made: dict[KeyPart, _Column] | None = None) -> _Column | None:
+    """Each record's salt as a column (None: not salted); value_with_salt joins two columns.
+
+    ``made``: salt columns built already for this table (fields that share a salt share it).
+    """
     if part is None:
         return None
-    if part.transform == VALUE_WITH_SALT:
-        inner = _salt_column(schema.field(part.field).salt, columns, schema)
-        assert inner is not None  # the schema checks the named field is salted
-        return _joined(columns[part.field], inner)
-    return columns[part.field].transformed(part.transform)
+    made = {} if made is None else made
+    if part not in made:
+        if part.transform == VALUE_WITH_SALT:
+            inner = _salt_column(schema.field(part.field).salt, columns, schema, made)
+            assert inner is not None  # the schema checks the named field is salted
+            made[part] = _joined(columns[part.field], inner)
+        else:
+            made[part] = columns[part.field].transformed(part.transform)
+    return made[part]
 
 
 def _joined(value: _Column, salt: _Column) -> _Column:
@@ -404,9 +421,16 @@ def _joined(value: _Column, salt: _Column) -> _Column:
     distinct, codes = np.unique(pair[both], return_inverse=True)
     out = np.full(len(pair), -1, dtype=value.codes.dtype)
     out[both] = codes
-    uniques = [value.uniques[int(d // n_salt)] + SALT_JOIN + salt.uniques[int(d % n_salt)]
-               for d in distinct]
-    return _Column(out, uniques)
+    values = _as_objects(value.uniques)[distinct // n_salt]
+    salts = _as_objects(salt.uniques)[distinct % n_salt]
+    return _Column(out, (values + SALT_JOIN + salts).tolist())
+
+
+def _as_objects(texts: list[str]) -> np.ndarray:
+    """Return the texts as a 1-D object array (to index and join them elementwise)."""
+    out = np.empty(len(texts), dtype=object)
+    out[:] = texts
+    return out
 
 
 def _unless_salt_missing(column: _Column, salt: _Column | None) -> _Column:
@@ -498,8 +522,9 @@ class _ClkEncoder:
     """The record-level CLK, chunk by chunk: every field's contribution ORed, then hardened."""
 
     def __init__(self, clk: ClkSpec, schema: Schema, columns: dict[str, _Column],
-                 tokens: dict[str, _FieldTokens], secret: Secret, nonce: bytes):
-        salt = _salt_column(clk.salt, columns, schema)
+                 tokens: dict[str, _FieldTokens], secret: Secret, nonce: bytes,
+                 salts_made: dict[KeyPart, _Column] | None = None):
+        salt = _salt_column(clk.salt, columns, schema, salts_made)
         self.clk, self.nonce = clk, nonce
         self.contributions = [
             _UnitFilters(tokens[spec.name], columns[spec.name], salt,
@@ -532,15 +557,22 @@ def _blocking_keys(schema: Schema, columns: dict[str, _Column], secret: Secret, 
     for bk in schema.blocking_keys:
         parts = [columns[p.field].transformed(p.transform) for p in bk.parts]
         missing = np.zeros(n, dtype=bool)
-        combined = np.zeros(n, dtype=np.int64)
         for part in parts:
             missing |= part.codes < 0
-            combined = pd.factorize(combined * (len(part.uniques) + 1) + (part.codes + 1))[0]
-        codes, _ = pd.factorize(combined[~missing])
-        first = np.flatnonzero(~missing)[np.unique(codes, return_index=True)[1]]
+        if len(parts) == 1:  # the part's distinct values are the key's
+            codes = parts[0].codes[~missing]
+            texts = _as_objects(parts[0].uniques)
+        else:
+            combined = np.zeros(n, dtype=np.int64)
+            for part in parts:
+                combined = pd.factorize(combined * (len(part.uniques) + 1) + (part.codes + 1))[0]
+            codes, _ = pd.factorize(combined[~missing])
+            first = np.flatnonzero(~missing)[np.unique(codes, return_index=True)[1]]
+            texts = _as_objects(parts[0].uniques)[parts[0].codes[first]]
+            for part in parts[1:]:
+                texts = texts + "\x1f" + _as_objects(part.uniques)[part.codes[first]]
         key = secret.derive(f"linkcore/v1/blocking/{bk.name}")
-        messages = ["\x1f".join(part.uniques[part.codes[r]] for part in parts).encode("utf-8")
-                    for r in first]
+        messages = [t.encode("utf-8") for t in texts.tolist()]
         macs = np.frombuffer(hmac_sha256_many(key, messages), np.uint8).reshape(-1, 32)
         values = np.ascontiguousarray(macs[:, :8]).view("<u8").ravel().astype(np.uint64)
         values[values == 0] = 1
@@ -625,7 +657,9 @@ def _encode_columns(schema: Schema, secret: Secret, columns: dict[str, _Column],
     n = len(ids)
     chunk_rows = CHUNK_ROWS
     tokens = {spec.name: _FieldTokens(spec, columns[spec.name]) for spec in schema.fields}
-    salts = {spec.name: _salt_column(spec.salt, columns, schema) for spec in schema.fields}
+    salts_made: dict[KeyPart, _Column] = {}
+    salts = {spec.name: _salt_column(spec.salt, columns, schema, salts_made)
+             for spec in schema.fields}
     encoded = {spec.name: _unless_salt_missing(columns[spec.name], salts[spec.name])
                for spec in schema.fields}
     encoders = {}
@@ -637,7 +671,7 @@ def _encode_columns(schema: Schema, secret: Secret, columns: dict[str, _Column],
         encoders[spec.name] = _FieldEncoder(spec, encoded[spec.name], salts[spec.name],
                                             tokens[spec.name], secret, nonce)
     clk_encoder = None if schema.clk is None else \
-        _ClkEncoder(schema.clk, schema, columns, tokens, secret, nonce)
+        _ClkEncoder(schema.clk, schema, columns, tokens, secret, nonce, salts_made)
     fields: dict[str, np.ndarray] = {}
     clk = None
     for start in range(0, max(n, 1), chunk_rows):  # an empty table is one empty chunk
