@@ -1346,11 +1346,14 @@ def or_positions_csr(positions: np.ndarray, indptr: np.ndarray, ids: np.ndarray,
 
 
 def tagged_blocks(first: np.ndarray, second: np.ndarray, first_idx: np.ndarray,
-                  second_idx: np.ndarray, n_blocks: int) -> np.ndarray:
+                  second_idx: np.ndarray, n_blocks: int, out: np.ndarray | None = None
+                  ) -> np.ndarray:
     """Return uint8 (n, 16 n_blocks): block b of row r = first[first_idx[r]] ‖ second[…] ‖ b.
 
     The AES input of ``aes`` positions (docs/spec.md §6): a token tag, a salt tag and the block
-    counter, built in place for millions of (salt, token) pairs at once.
+    counter, built in place for millions of (salt, token) pairs at once. ``out``: a C-contiguous
+    uint8 buffer of at least that many bytes to build them in (reused memory costs no page
+    faults); the result is a view of it.
     """
     first = np.ascontiguousarray(first, dtype=np.uint8)
     second = np.ascontiguousarray(second, dtype=np.uint8)
@@ -1363,7 +1366,14 @@ def tagged_blocks(first: np.ndarray, second: np.ndarray, first_idx: np.ndarray,
     second_idx = _indices(second_idx, "second_idx", second.shape[0], "second")
     if first_idx.shape != second_idx.shape:
         raise ParameterError("first_idx and second_idx must have the same length")
-    out = np.empty((first_idx.shape[0], 16 * n_blocks), np.uint8)
+    shape = (first_idx.shape[0], 16 * n_blocks)
+    if out is None:
+        out = np.empty(shape, np.uint8)
+    else:
+        if (out.dtype != np.uint8 or out.ndim != 1 or not out.flags.c_contiguous
+                or out.size < shape[0] * shape[1]):
+            raise ParameterError("out must be a 1-D contiguous uint8 buffer large enough")
+        out = out[:shape[0] * shape[1]].reshape(shape)
     if out.size:
         _tagged_blocks_nb(first, second, first_idx, second_idx, n_blocks, out)
     return out

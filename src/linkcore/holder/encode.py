@@ -32,6 +32,7 @@ from .keys import Secret
 from .normalize import INVALID, cell_text, parse_date_auto
 from .normalize_batch import normalise_many
 from .positions import (
+    AesScratch,
     aes_words,
     double_hash_positions,
     prf_positions,
@@ -264,10 +265,12 @@ class _PositionSource:
     many chunks then ask for their pairs; ``prf`` and ``double`` hash each pair's message.
     """
 
-    def __init__(self, hashing: _Hashing, vocabulary: Sequence[str], salts: Sequence[str | None]):
+    def __init__(self, hashing: _Hashing, vocabulary: Sequence[str], salts: Sequence[str | None],
+                 scratch: AesScratch | None = None):
         self.hashing = hashing
         self.vocabulary = vocabulary
         self.salts = salts
+        self.scratch = scratch
         self._tags: tuple[np.ndarray, np.ndarray] | None = None
 
     def positions(self, token_idx: np.ndarray, salt_idx: np.ndarray) -> np.ndarray:
@@ -281,7 +284,8 @@ class _PositionSource:
             if self._tags is None:
                 self._tags = (token_tags(h.keys[1], self.vocabulary),
                               salt_tags(h.keys[1], self.salts))
-            return aes_words(h.keys[0], self._tags[0], self._tags[1], h.k, token_idx, salt_idx)
+            return aes_words(h.keys[0], self._tags[0], self._tags[1], h.k, token_idx, salt_idx,
+                             self.scratch)
         messages = [token_message(self.vocabulary[int(t)], self.salts[int(s)])
                     for t, s in zip(token_idx, salt_idx, strict=True)]
         if h.scheme == "prf":
@@ -454,10 +458,11 @@ class _UnitFilters:
     """
 
     def __init__(self, tokens: _FieldTokens, column: _Column, salt: _Column | None,
-                 hashing: _Hashing, steps: tuple[HardeningStep, ...] = (), key_for=None):
+                 hashing: _Hashing, steps: tuple[HardeningStep, ...] = (), key_for=None,
+                 scratch: AesScratch | None = None):
         self.tokens, self.column, self.salt = tokens, column, salt
         self.n_salts = 1 if salt is None else len(salt.uniques) + 1
-        self.source = _PositionSource(hashing, tokens.vocabulary, _salt_list(salt))
+        self.source = _PositionSource(hashing, tokens.vocabulary, _salt_list(salt), scratch)
         self.steps, self.key_for = steps, key_for
         self.shared: np.ndarray | None = None
         self.codes = column.codes
@@ -495,7 +500,8 @@ class _FieldEncoder:
     """A field's filters, chunk by chunk: units, hardening before BLIP per unit, BLIP per row."""
 
     def __init__(self, spec: FieldSpec, column: _Column, salt: _Column | None,
-                 tokens: _FieldTokens, secret: Secret, nonce: bytes):
+                 tokens: _FieldTokens, secret: Secret, nonce: bytes,
+                 scratch: AesScratch | None = None):
         hashing = _hashing(secret, spec.key_owner, "bloom", spec.hashing, spec.k,
                            spec.filter_bits)
         per_value, self.per_record = _split_at_blip(spec.hardening)
@@ -507,7 +513,7 @@ class _FieldEncoder:
                                     purpose)
 
         self.key_for, self.nonce = key_for, nonce
-        self.units = _UnitFilters(tokens, column, salt, hashing, per_value, key_for)
+        self.units = _UnitFilters(tokens, column, salt, hashing, per_value, key_for, scratch)
 
     def rows(self, start: int, stop: int, first_row: int) -> np.ndarray:
         """Return the filters of records start..stop (table row ``first_row`` is record 0)."""
@@ -523,12 +529,14 @@ class _ClkEncoder:
 
     def __init__(self, clk: ClkSpec, schema: Schema, columns: dict[str, _Column],
                  tokens: dict[str, _FieldTokens], secret: Secret, nonce: bytes,
-                 salts_made: dict[KeyPart, _Column] | None = None):
+                 salts_made: dict[KeyPart, _Column] | None = None,
+                 scratch: AesScratch | None = None):
         salt = _salt_column(clk.salt, columns, schema, salts_made)
         self.clk, self.nonce = clk, nonce
         self.contributions = [
             _UnitFilters(tokens[spec.name], columns[spec.name], salt,
-                         _hashing(secret, spec.name, "clk", clk.hashing, spec.clk_k, clk.bits))
+                         _hashing(secret, spec.name, "clk", clk.hashing, spec.clk_k, clk.bits),
+                         scratch=scratch)
             for spec in schema.fields if spec.clk_k]
 
         def key_for(purpose: str) -> bytes:
@@ -658,6 +666,7 @@ def _encode_columns(schema: Schema, secret: Secret, columns: dict[str, _Column],
     chunk_rows = CHUNK_ROWS
     tokens = {spec.name: _FieldTokens(spec, columns[spec.name]) for spec in schema.fields}
     salts_made: dict[KeyPart, _Column] = {}
+    scratch = AesScratch()  # the AES buffers every field's chunks reuse, one after another
     salts = {spec.name: _salt_column(spec.salt, columns, schema, salts_made)
              for spec in schema.fields}
     encoded = {spec.name: _unless_salt_missing(columns[spec.name], salts[spec.name])
@@ -669,9 +678,9 @@ def _encode_columns(schema: Schema, secret: Secret, columns: dict[str, _Column],
             report.unsalted_counts[spec.name] = int(
                 ((columns[spec.name].codes >= 0) & (salts[spec.name].codes < 0)).sum())
         encoders[spec.name] = _FieldEncoder(spec, encoded[spec.name], salts[spec.name],
-                                            tokens[spec.name], secret, nonce)
+                                            tokens[spec.name], secret, nonce, scratch)
     clk_encoder = None if schema.clk is None else \
-        _ClkEncoder(schema.clk, schema, columns, tokens, secret, nonce, salts_made)
+        _ClkEncoder(schema.clk, schema, columns, tokens, secret, nonce, salts_made, scratch)
     fields: dict[str, np.ndarray] = {}
     clk = None
     for start in range(0, max(n, 1), chunk_rows):  # an empty table is one empty chunk

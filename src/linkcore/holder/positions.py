@@ -62,22 +62,48 @@ def salt_tags(tag_key: bytes, salts: Sequence[str | None]) -> np.ndarray:
     return np.frombuffer(macs, np.uint8).reshape(len(salts), 32)[:, :SALT_TAG_BYTES]
 
 
+class AesScratch:
+    """Two buffers that successive ``aes_words`` calls of one thread reuse (input, output).
+
+    A fresh array of hundreds of MB costs a page fault per page on first touch (on VMs that
+    hand free pages back to their host, more than the AES itself); reused buffers do not. The
+    words a call returns are a view of the output buffer, valid until the next call.
+    """
+
+    def __init__(self) -> None:
+        self._blocks = np.empty(0, np.uint8)
+        self._words = np.empty(4, "<u4")
+
+    def buffers(self, n_bytes: int) -> tuple[np.ndarray, np.ndarray]:
+        """Return (uint8 input of ``n_bytes``, uint32 output of ``n_bytes`` + one block)."""
+        if self._blocks.size < n_bytes:
+            size = -(-n_bytes * 5 // 64) * 16  # a quarter spare, so the next call fits
+            self._blocks = np.empty(size, np.uint8)
+            self._words = np.empty(size // 4 + 4, "<u4")
+        return self._blocks, self._words
+
+
 def aes_words(aes_key: bytes, token_tag: np.ndarray, salt_tag: np.ndarray, k: int,
-              token_idx: np.ndarray | None = None, salt_idx: np.ndarray | None = None
-              ) -> np.ndarray:
+              token_idx: np.ndarray | None = None, salt_idx: np.ndarray | None = None,
+              scratch: AesScratch | None = None) -> np.ndarray:
     """Return the PRF words (n, 4 ceil(k / 4)) uint32 of ``aes`` positions, before mod m.
 
     Row r encrypts the blocks token_tag[token_idx[r]] (7) || salt_tag[salt_idx[r]] (8) || byte
     b, b = 0 .. ceil(k / 4) - 1, with AES-256 (ECB over the batch: each block is its own PRF
     input); its words are the little-endian uint32 of the ciphertext. Indices default to the
-    rows themselves.
+    rows themselves. ``scratch``: buffers to reuse (the result is then a view of one of them).
     """
     n_blocks = -(-k // 4)
     n = token_tag.shape[0] if token_idx is None else len(token_idx)
     token_idx = np.arange(n) if token_idx is None else token_idx
     salt_idx = np.arange(n) if salt_idx is None else salt_idx
-    blocks = tagged_blocks(token_tag, salt_tag, token_idx, salt_idx, n_blocks)
-    words = np.empty(n * n_blocks * 4 + 4, dtype="<u4")  # update_into wants a block spare
+    if scratch is None:
+        blocks = tagged_blocks(token_tag, salt_tag, token_idx, salt_idx, n_blocks)
+        words = np.empty(n * n_blocks * 4 + 4, dtype="<u4")  # update_into wants a block spare
+    else:
+        block_buffer, words = scratch.buffers(n * n_blocks * 16)
+        blocks = tagged_blocks(token_tag, salt_tag, token_idx, salt_idx, n_blocks,
+                               out=block_buffer)
     encryptor = Cipher(algorithms.AES(aes_key), modes.ECB()).encryptor()
     # a flat buffer: cryptography 42 reads only the first row of a 2-D array
     written = encryptor.update_into(blocks.reshape(-1), memoryview(words).cast("B"))
