@@ -21,7 +21,8 @@ Each file is read as text and turned into the common columns
                  "middle_name": "middle_names",  # unmapped columns are taken by their common
                  "last_name": "surname",         # name if present, else left empty
                  "date_of_birth": "dob"},
-     "date_format": "%d/%m/%Y",              # strptime format of the date column (default ISO)
+     "date_format": "%d/%m/%Y",              # strptime format of the date column (default ISO;
+                                             # "mixed": each value's own, day first)
      "split_first_name": true,               # "MARY JANE" -> first "mary", middle "jane"
      "sex_codes": {"1": "M", "2": "F"}}      # a file's own sex codes (before the M/F rule)
                                              # (the rest is appended to any middle name)
@@ -113,7 +114,9 @@ def _sex(s: pd.Series) -> pd.Series:
 
 
 def _date(s: pd.Series, fmt: str) -> pd.Series:
-    d = pd.to_datetime(_text(s), format=fmt, errors="coerce")
+    # "mixed": each value's own format (pandas infers it per value, day first when ambiguous)
+    d = (pd.to_datetime(_text(s), format="mixed", dayfirst=True, errors="coerce")
+         if fmt == "mixed" else pd.to_datetime(_text(s), format=fmt, errors="coerce"))
     return d.dt.strftime("%Y-%m-%d").where(d.notna(), None)
 
 
