@@ -322,8 +322,21 @@ def _read_parquet_table(path: Path, dtype_str: bool):
     try:
         table = pq.read_table(path)
     except (pa.ArrowException, OSError, ValueError) as exc:
+        _refuse_repeated_names(path)
         raise _unreadable_parquet(path, exc) from None
     return _parquet_frame(table, path, dtype_str)
+
+
+def _refuse_repeated_names(path: Path) -> None:
+    """Say so if a Parquet file that Arrow cannot read as a table repeats a column name."""
+    import pyarrow.parquet as pq
+
+    try:
+        names = pq.read_schema(path).names
+    except Exception:  # noqa: BLE001 - unreadable: the caller's message says so
+        return
+    if len(set(names)) != len(names):
+        raise InputDataError(f"{path} has two columns with the same name; rename one")
 
 
 def _unreadable_parquet(path: Path, exc: BaseException) -> InputDataError:
@@ -347,6 +360,11 @@ def _parquet_frame(table, path: Path, dtype_str: bool):
     table = table.rename_columns(names)
     if len(set(names)) != len(names):
         raise InputDataError(f"{path} has two columns with the same name; rename one")
+    for field in table.schema:
+        if pa.types.is_nested(field.type) or pa.types.is_dictionary(field.type) and \
+                pa.types.is_nested(field.type.value_type):
+            raise InputDataError(f"{path}: column {field.name!r} holds lists or records, not "
+                                 "single values; save one value per cell")
     try:
         df = table.to_pandas(integer_object_nulls=True)
     except (pa.ArrowException, ValueError, TypeError) as exc:
@@ -452,4 +470,16 @@ def _read_csv_table(path: Path, dtype_str: bool, nrows: int | None = None):
         # the index: every value would move one column left (a name read as the record id)
         raise InputDataError(f"cannot parse {path} as CSV: a row has more cells than the header; "
                              "check the file's delimiters and quotes")
+    header = _csv_header(path)
+    if len(header) != len(set(header)):
+        # pandas renames a repeated name ("surname.1"): one of the two would be read silently
+        raise InputDataError(f"{path} has two columns with the same name; rename one")
     return df
+
+
+def _csv_header(path: Path) -> list[str]:
+    """Return the CSV file's header row as written (pandas renames repeated names)."""
+    import csv
+
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        return [name for name in next(csv.reader(fh), []) if name != ""]

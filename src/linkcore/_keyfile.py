@@ -74,6 +74,9 @@ def read_key_file(path: str | os.PathLike[str]) -> bytes:
     if p.is_dir():
         raise SecretError(f"key file {shown(path)} is a directory; give the key file's path")
     if not p.is_file():
+        if p.exists():  # a pipe, a device: nothing linkcore wrote
+            raise SecretError(f"key file {shown(path)} is not a regular file; give the key "
+                              "file's path")
         raise SecretError(f"key file not found: {shown(path)}")
     check_private(p)
     try:
@@ -90,12 +93,22 @@ def read_key_file(path: str | os.PathLike[str]) -> bytes:
     return parse_key_text(text, f"key file {shown(path)}")
 
 
+def refuse_two_sources(key_file: str | os.PathLike[str] | None, env_var: str | None,
+                       option: str) -> None:
+    """Refuse a key named both as a file and as an environment variable (which one to use?)."""
+    if key_file is not None and env_var is not None:
+        env_option = option.replace("-file", "-env")
+        raise SecretError(f"give the key either as a file ({option}) or through an "
+                          f"environment variable ({env_option}), not both")
+
+
 def read_key(key_file: str | os.PathLike[str] | None, env_var: str | None,
              default_env: str, option: str = "--key-file") -> bytes:
     """Key bytes from ``key_file`` if given, else from ``env_var`` (default ``default_env``).
 
     ``option``: the command-line option that names a key file, for the error message.
     """
+    refuse_two_sources(key_file, env_var, option)
     if key_file is not None:
         return read_key_file(key_file)
     var = env_var or default_env

@@ -83,6 +83,7 @@ def dask_client(workers: int | None, scheduler: str | None) -> Iterator[Any]:
         return
     assert scheduler is not None
     try:
+        _probe(scheduler)
         client = Client(scheduler, timeout=CONNECT_TIMEOUT)
     except (OSError, TimeoutError, ValueError) as exc:
         reason = "not a scheduler address" if isinstance(exc, ValueError) else "no answer"
@@ -90,4 +91,39 @@ def dask_client(workers: int | None, scheduler: str | None) -> Iterator[Any]:
             f"cannot reach a dask scheduler at {scheduler} within {CONNECT_TIMEOUT} s ({reason})"
         ) from None
     with client:
+        try:
+            client.wait_for_workers(1, timeout=WORKERS_TIMEOUT)
+        except TimeoutError:
+            raise ParameterError(f"the dask scheduler at {scheduler} has no workers (waited "
+                                 f"{WORKERS_TIMEOUT} s); start workers that connect to it, "
+                                 "then run again") from None
         yield client
+
+
+#: Seconds to wait for a scheduler without workers to get one before giving up.
+WORKERS_TIMEOUT = 30
+
+
+def _probe(address: str) -> None:
+    """Ask ``address`` who it is within CONNECT_TIMEOUT; raise unless a dask scheduler answers."""
+    # a listener that never answers the handshake holds a Client forever, whatever its timeout
+    import asyncio
+
+    from distributed.comm import connect
+
+    async def identity() -> Any:
+        comm = await connect(address, timeout=CONNECT_TIMEOUT)
+        try:
+            await comm.write({"op": "identity", "reply": True})
+            return await comm.read()
+        finally:
+            await comm.close()
+
+    try:
+        reply = asyncio.run(asyncio.wait_for(identity(), CONNECT_TIMEOUT))
+    except (OSError, TimeoutError, ValueError):
+        raise  # no answer, or not an address
+    except Exception as exc:  # noqa: BLE001 - anything else said back: not a scheduler
+        raise ValueError(type(exc).__name__) from None
+    if not isinstance(reply, dict) or reply.get("type") != "Scheduler":
+        raise ValueError("not a scheduler")

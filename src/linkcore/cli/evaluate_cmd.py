@@ -98,6 +98,9 @@ def evaluate(
     setup_logging(verbose)
     if threshold is not None and not 0.0 <= threshold <= 1.0:
         raise ParameterError("--threshold must be in [0, 1]")
+    if id_columns is not None and not extracts:
+        raise ParameterError("--id-columns names the id columns of --extracts; give "
+                             "--extracts too, or leave --id-columns out")
     outputs = RunOutputs({"--curve": curve_path}, force=force,
                          inputs={"MATCHES": matches, "--truth": truth_path,
                                  "--extracts": extracts})
@@ -113,6 +116,11 @@ def evaluate(
     if ev.is_cluster_table(predicted) and (ev.is_cluster_table(truth) or not legacy):
         _clusters_report(ev, predicted, truth, truth_path, as_json, quiet)
         return
+    if ev.is_cluster_table(truth) and not legacy and not all(
+            c in predicted.columns for c in ev.ID_COLUMNS):
+        raise InputDataError(f"{matches} is neither a table of pairs (columns id_a, id_b) nor "
+                             "a clustering (columns agency, id, and person or cluster); check "
+                             "its header row")
     missing = [c for c in ev.ID_COLUMNS if c not in truth.columns]
     if missing:
         raise InputDataError(f"truth file {truth_path} lacks column(s) {', '.join(missing)}")

@@ -116,6 +116,10 @@ def check_paths(outputs: Mapping[str, Path], inputs: Mapping[str, Path], key: Pa
         if not replaces_keys and out in existing and out.is_file() and holds_key(out):
             raise ParameterError(f"{describe(label, out)} is a key file; linkcore never writes "
                                  "over a key (not even with --force): choose another file name")
+        if replaces_keys and out in existing and not holds_key(out):
+            raise ParameterError(f"{describe(label, out)} exists and is not a key file; a new "
+                                 "key replaces only a key (not even with --force): choose "
+                                 "another file name")
     if existing and not force:
         if len(existing) == 1:
             label = next(k for k, v in outputs.items() if v == existing[0])

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from .._io import read_table
-from ..errors import LinkcoreError, ParameterError, SchemaError
+from ..errors import InputDataError, LinkcoreError, ParameterError, SchemaError
 from ..schema import Mapping, Schema
 from ._common import EXIT_BAD_INPUT, common_options, force_option, guarded, setup_logging
 from .paths import RunOutputs
@@ -37,6 +38,23 @@ WHOLE_POSTCODE_HELP = ("Key the postcode, its blocking key and the names' postco
                        "whole postcode, not the postcode with the first name's initial: more "
                        "true pairs found (people whose first name differs or is missing), but "
                        "the size of a large address's class can name it (docs/parameters.md).")
+
+
+def _refuse_headerless(df: Any, path: str) -> None:
+    """Refuse a table whose column names read as a date or a postcode: its header is a record.
+
+    Without a header row the first record's values would be column names, printed in the
+    summary and written into the mapping.
+    """
+    from ..holder.normalize import INVALID, normalise_postcode, parse_date_auto
+
+    for name in df.columns:
+        text = str(name)
+        if any(read(text) not in (None, INVALID) for read in (parse_date_auto,
+                                                                normalise_postcode)):
+            raise InputDataError(f"the first row of {path} looks like a record, not column "
+                                 "names (a date or a postcode where a column's name should be); "
+                                 "give the file a header row")
 
 
 @schema.command("suggest")
@@ -83,6 +101,7 @@ def suggest(data: str, output: str, mapping_out: str | None, shared_schema: str 
                              inputs={"DATA": data, "--schema": shared_schema})
         agreed = Schema.load(shared_schema)
         df = read_table(data)
+        _refuse_headerless(df, data)
         mapping, reasons = suggest_mapping(df, agreed, sample_size=sample_size)
         _write_all(outputs, {"-o": mapping.to_json()})
         if not quiet:
@@ -96,6 +115,7 @@ def suggest(data: str, output: str, mapping_out: str | None, shared_schema: str 
     outputs = RunOutputs({"-o": output, "--mapping-out": mapping_out}, force=force,
                          inputs={"DATA": data})
     df = read_table(data)
+    _refuse_headerless(df, data)
     suggested, mapping, reasons = suggest_schema(df, sample_size=sample_size,
                                                  whole_postcode=whole_postcode)
     _write_all(outputs, {"-o": suggested.to_json(), "--mapping-out": mapping.to_json()})

@@ -11,6 +11,23 @@ from ..errors import ParameterError
 from ._common import common_options, force_option, guarded, setup_logging
 from .paths import RunOutputs
 
+#: Fewest people ``synth`` makes: fewer leave an agency's extract empty, which no command reads.
+MIN_PEOPLE = 10
+
+
+def _refuse_foreign_manifest(path: Path) -> None:
+    """Refuse a folder whose manifest.json synth did not write (a partitioned dataset's)."""
+    if not path.is_file():
+        return
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        doc = None
+    if not isinstance(doc, dict) or doc.get("generator") != "linkcore synth":
+        raise ParameterError(f"{path.parent} holds a manifest.json that linkcore synth did not "
+                             "write (a partitioned dataset?); synth never replaces it (not even "
+                             "with --force): choose another folder")
+
 
 def _parse_rates(items: tuple[str, ...]) -> dict[str, float]:
     rates: dict[str, float] = {}
@@ -99,8 +116,9 @@ def synth(
 
     setup_logging(verbose)
     # Check everything before generating or writing anything.
-    if people < 0:
-        raise ParameterError("--people must be >= 0")
+    if people < MIN_PEOPLE:
+        raise ParameterError(f"--people must be at least {MIN_PEOPLE} (every extract needs "
+                             f"records; got {people})")
     if seed < 0:
         raise ParameterError(f"--seed must be 0 or more (got {seed})")
     if agencies < 2:
@@ -114,6 +132,7 @@ def synth(
     profiles = [get_profile(name).with_rates(**override) for name in names]
     if output.exists() and not output.is_dir():
         raise ParameterError("--output must be a directory, not a file")
+    _refuse_foreign_manifest(output / "manifest.json")
     names_out = [f"agency_{i + 1}.csv" for i in range(agencies)] + [
         "truth.csv", "truth_clusters.csv", "register.csv", "manifest.json"]
     outputs = RunOutputs({name: output / name for name in names_out}, force=force)

@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from .._io import atomic_path
-from .._keyfile import KEY_FILE_HEADER, parse_key_text, read_key_file, shown
+from .._keyfile import KEY_FILE_HEADER, parse_key_text, read_key_file, refuse_two_sources, shown
 from ..errors import SecretError
 
 SECRET_BYTES = 32
@@ -140,6 +140,7 @@ class KeySource:
 def load_secret(key_file: str | os.PathLike[str] | None = None,
                 env_var: str | None = None) -> Secret:
     """Load the secret from a key file if given, else from an environment variable."""
+    refuse_two_sources(key_file, env_var, "--key-file")
     if key_file is not None:
         return Secret.from_file(key_file)
     var = env_var or DEFAULT_ENV_VAR
