@@ -433,7 +433,13 @@ def test_a_damaged_store_is_one_line_and_left_as_it_was(cli_store, tmp_path):
     damage = {"meta dropped": "DROP TABLE meta",
               "version stamps disagree": "UPDATE meta SET value = '3' WHERE key = "
                                          "'format_version'",
-              "columns overwritten": "UPDATE columns SET numbers = randomblob(length(numbers))"}
+              "columns overwritten": "UPDATE columns SET numbers = randomblob(length(numbers))",
+              "schema fact gone": "DELETE FROM meta WHERE key = 'schema'",
+              "threshold unreadable": "UPDATE meta SET value = 'abc' WHERE key = 'threshold'",
+              "threshold out of range": "UPDATE meta SET value = '7' WHERE key = 'threshold'",
+              "clustering unknown": "UPDATE meta SET value = 'foo' WHERE key = 'clustering'",
+              "rules not JSON": "UPDATE meta SET value = '{' WHERE key = 'blocking'",
+              "next record not a number": "UPDATE meta SET value = 'x' WHERE key = 'next_rec'"}
     for what, sql in damage.items():
         copy = tmp_path / f"{what.replace(' ', '_')}.db"
         copy.write_bytes(s.read_bytes())
@@ -455,12 +461,16 @@ def test_a_damaged_store_is_one_line_and_left_as_it_was(cli_store, tmp_path):
 
 
 def test_readers_of_a_store_being_written_say_so(cli_store):
+    from linkcore.audit.store import read_store
+
     _, s = cli_store
     other = sqlite3.connect(s, isolation_level=None)
     other.execute("BEGIN EXCLUSIVE")
     try:
         with pytest.raises(StoreError, match="another run is writing"):
             store.info(s)
+        with pytest.raises(StoreError, match="another run is writing"):
+            read_store(s)  # the audit of a store
     finally:
         other.execute("ROLLBACK")
         other.close()

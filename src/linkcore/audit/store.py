@@ -99,6 +99,11 @@ def read_store(path: str | os.PathLike[str]) -> StoreHoldings:
         try:
             app = conn.execute("PRAGMA application_id").fetchone()[0]
             version = conn.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.OperationalError as exc:
+            if str(exc) == "database is locked":
+                raise StoreError(f"another run is writing the store {path} (database is "
+                                 "locked); try again when it has finished") from None
+            raise StoreError(f"{path} is not a linkcore store") from None
         except sqlite3.DatabaseError:
             raise StoreError(f"{path} is not a linkcore store") from None
         if app != st.APPLICATION_ID:
@@ -106,19 +111,29 @@ def read_store(path: str | os.PathLike[str]) -> StoreHoldings:
         if version != st.FORMAT_VERSION:
             raise StoreError(f"{path} is a store of format version {version}; this linkcore "
                              f"reads version {st.FORMAT_VERSION}")
-        conn.execute("BEGIN")  # one snapshot for every read
-        meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
-        agencies = [a for a, in conn.execute("SELECT name FROM agencies ORDER BY position")]
-        rows = conn.execute("SELECT agency, id, person, data FROM records "
-                            "JOIN encodings USING (rec)").fetchall()
-        counts = {t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]  # noqa: S608
-                  for t in ("persons", "history", "months")}
-        counts["links"] = st._link_count(conn)  # noqa: SLF001 - one row holds them all
-        changed, withdrawn = conn.execute(
-            "SELECT COALESCE(SUM(changed), 0), COALESCE(SUM(withdrawn), 0) FROM months"
-        ).fetchone()
-        n_months = conn.execute("SELECT COUNT(DISTINCT month) FROM months").fetchone()[0]
-        conn.execute("ROLLBACK")
+        try:
+            conn.execute("BEGIN")  # one snapshot for every read
+            meta = st._meta(conn)  # noqa: SLF001 - the store's own check of its facts
+            agencies = [a for a, in conn.execute("SELECT name FROM agencies ORDER BY position")]
+            rows = conn.execute("SELECT agency, id, person, data FROM records "
+                                "JOIN encodings USING (rec)").fetchall()
+            counts = {t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]  # noqa: S608
+                      for t in ("persons", "history", "months")}
+            counts["links"] = st._link_count(conn)  # noqa: SLF001 - one row holds them all
+            changed, withdrawn = conn.execute(
+                "SELECT COALESCE(SUM(changed), 0), COALESCE(SUM(withdrawn), 0) FROM months"
+            ).fetchone()
+            n_months = conn.execute("SELECT COUNT(DISTINCT month) FROM months").fetchone()[0]
+            conn.execute("ROLLBACK")
+        except sqlite3.OperationalError as exc:
+            locked = str(exc) == "database is locked"
+            raise StoreError(f"another run is writing the store {path} (database is locked); "
+                             "try again when it has finished" if locked else
+                             f"cannot read the store {path} ({st._reason(exc)}); it is "  # noqa: SLF001
+                             "damaged") from None
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot read the store {path} ({st._reason(exc)}); it is "  # noqa: SLF001
+                             "damaged") from None
     finally:
         conn.close()
     codec = st._Codec(meta)  # noqa: SLF001 - the store's own record layout, read-only

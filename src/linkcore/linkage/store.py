@@ -277,7 +277,44 @@ def _meta(conn: sqlite3.Connection) -> dict[str, str]:
     if meta.get("format_version") != str(FORMAT_VERSION):
         raise StoreError("the store's recorded format version does not match its file header; "
                          "it is damaged")
+    bad = _damaged_facts(meta)
+    if bad:
+        verb = "is" if len(bad) == 1 else "are"
+        raise StoreError(f"the store's recorded {', '.join(bad)} {verb} missing or unreadable; "
+                         "it is damaged (restore it from a copy)")
     return meta
+
+
+#: Facts every store records from its creation, and those a first month adds (JSON or numbers).
+_REQUIRED_FACTS = ("spec_version", "schema_fingerprint", "key_check_value", "schema",
+                   "project_key_check", "threshold", "clustering", "last_month")
+_JSON_FACTS = ("schema", "model", "salt", "dependence", "blocking")
+_INT_FACTS = ("spec_version", "joins", "next_rec")
+
+
+def _damaged_facts(meta: dict[str, str]) -> list[str]:
+    """Name the facts that are missing or cannot be read (never their values)."""
+    bad = [k for k in _REQUIRED_FACTS if not isinstance(meta.get(k), str)]
+    for k in _JSON_FACTS:
+        if k in meta and k not in bad:
+            try:
+                json.loads(meta[k])
+            except (TypeError, ValueError):
+                bad.append(k)
+    for k in _INT_FACTS:
+        if k in meta and k not in bad and not str(meta[k]).isdigit():
+            bad.append(k)
+    try:
+        if not 0.0 <= float(meta.get("threshold", "")) <= 1.0:
+            bad.append("threshold")
+    except (TypeError, ValueError):
+        if "threshold" not in bad:
+            bad.append("threshold")
+    if "clustering" not in bad and meta.get("clustering") not in _resolve.CLUSTER_METHODS:
+        bad.append("clustering")
+    if "links" in meta and meta["links"] not in LINK_POLICIES:
+        bad.append("links")
+    return bad
 
 
 def _set_meta(conn: sqlite3.Connection, **values: str) -> None:
