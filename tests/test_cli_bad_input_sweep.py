@@ -213,3 +213,39 @@ def test_a_scheduler_without_workers_is_refused(monkeypatch):
         with pytest.raises(ParameterError, match="has no workers"):
             with cluster.dask_client(None, empty.scheduler_address):
                 pass
+
+
+
+@pytest.mark.parametrize("sig, code, word", [("SIGTERM", 143, "terminated"),
+                                             ("SIGINT", 130, "interrupted")])
+def test_a_stopped_run_says_so_in_one_line_and_leaves_nothing(tmp_path, sig, code, word):
+    """SIGTERM stops a run as Ctrl-C does: its staged outputs removed, one line."""
+    import signal
+
+    import click
+
+    from linkcore.cli._common import guarded
+    from linkcore.cli.paths import RunOutputs
+
+    @click.command()
+    @guarded
+    def stops_itself() -> None:
+        with RunOutputs({"-o": tmp_path / "out.csv"}) as outputs:
+            outputs.path("-o").write_text("half", encoding="utf-8")
+            os.kill(os.getpid(), getattr(signal, sig))
+            outputs.commit()  # never reached
+
+    before = signal.getsignal(signal.SIGTERM)
+    res = CliRunner().invoke(stops_itself, [])
+    assert res.exit_code == code, res.output
+    assert [ln for ln in res.output.splitlines() if ln.strip()] == [
+        f"error: {word}; no output was written"]
+    assert list(tmp_path.iterdir()) == []
+    assert signal.getsignal(signal.SIGTERM) == before
+
+
+def test_a_file_name_with_a_line_break_keeps_the_error_on_one_line(ws, tmp_path):
+    line = one_line_error(run("encode", tmp_path / "no\nsuch.csv", "--schema", ws / "s.json",
+                              "--mapping", ws / "m1.json", "--key-file", ws / "k.key",
+                              "-o", tmp_path / "z.parquet"), "not found")
+    assert "no\\nsuch.csv" in line

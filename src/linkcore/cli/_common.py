@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import os
+import signal
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 import click
@@ -23,8 +26,35 @@ EXIT_BAD_INPUT = 2
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
     """Print one line ``error: ...`` to stderr and exit with ``code``."""
-    click.echo(f"error: {message}", err=True)
+    # a file name may hold a line break: shown escaped, the message stays one line
+    one_line = message.replace("\r", "\\r").replace("\n", "\\n")
+    click.echo(f"error: {one_line}", err=True)
     sys.exit(code)
+
+
+#: Exit status of a run stopped by SIGTERM (128 + 15, as a shell reports it).
+EXIT_TERMINATED = 143
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the run is so that its staged outputs are removed as on Ctrl-C."""
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """While a command runs in the main thread, SIGTERM raises Terminated (then restored)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(_signum: int, _frame: Any) -> None:
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def guarded(func: F) -> F:
@@ -39,18 +69,21 @@ def guarded(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         paths.begin_run()
         try:
-            return func(*args, **kwargs)
+            with _terminate_as_interrupt():
+                return func(*args, **kwargs)
         except LinkcoreError as exc:
             fail(str(exc), EXIT_BAD_INPUT)
         except click.exceptions.Exit:
             raise
         except click.ClickException:
             raise
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
+            word, code = ("terminated", EXIT_TERMINATED) if isinstance(exc, Terminated) \
+                else ("interrupted", 130)
             done = paths.written()
             if done:
-                fail(f"interrupted after writing {', '.join(str(p) for p in done)}", 130)
-            fail("interrupted; no output was written", 130)
+                fail(f"{word} after writing {', '.join(str(p) for p in done)}", code)
+            fail(f"{word}; no output was written", code)
         except BrokenPipeError:
             # stdout was closed early (e.g. piped into `head`): stop quietly, as other tools do
             devnull = os.open(os.devnull, os.O_WRONLY)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 from collections.abc import Iterator
 from typing import Any
@@ -76,10 +77,15 @@ def dask_client(workers: int | None, scheduler: str | None) -> Iterator[Any]:
         import dask
 
         # no work stealing: a cell or part moved to another worker copies its parts there
-        with dask.config.set({"distributed.scheduler.work-stealing": False}), LocalCluster(
-                n_workers=workers, threads_per_worker=1, processes=True,
-                dashboard_address=":0") as cluster, Client(cluster) as client:
-            yield client
+        # the workers' own logs would break the one-line rule (a lost worker reaches the
+        # client as an exception, which the command reports)
+        with dask.config.set({"distributed.scheduler.work-stealing": False}):
+            with _workers_ignore_ctrl_c():
+                cluster = LocalCluster(n_workers=workers, threads_per_worker=1,
+                                       processes=True, dashboard_address=":0",
+                                       silence_logs=logging.CRITICAL)
+            with cluster, Client(cluster) as client, _quiet_when_stopped():
+                yield client
         return
     assert scheduler is not None
     try:
@@ -90,7 +96,7 @@ def dask_client(workers: int | None, scheduler: str | None) -> Iterator[Any]:
         raise ParameterError(
             f"cannot reach a dask scheduler at {scheduler} within {CONNECT_TIMEOUT} s ({reason})"
         ) from None
-    with client:
+    with client, _quiet_when_stopped():
         try:
             client.wait_for_workers(1, timeout=WORKERS_TIMEOUT)
         except TimeoutError:
@@ -98,6 +104,41 @@ def dask_client(workers: int | None, scheduler: str | None) -> Iterator[Any]:
                                  f"{WORKERS_TIMEOUT} s); start workers that connect to it, "
                                  "then run again") from None
         yield client
+
+
+@contextlib.contextmanager
+def _workers_ignore_ctrl_c() -> Iterator[None]:
+    """Start worker processes with Ctrl-C ignored (inherited); this process handles it.
+
+    A terminal's Ctrl-C reaches every process of the group: each worker would print its own
+    traceback while this process stops the run and closes the cluster.
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@contextlib.contextmanager
+def _quiet_when_stopped() -> Iterator[None]:
+    """On Ctrl-C or SIGTERM, silence dask's and asyncio's logs before the client closes.
+
+    Closing a client or cluster with tasks in flight logs their cancellation, tracebacks
+    included; the command's own line says the run was stopped.
+    """
+    try:
+        yield
+    except KeyboardInterrupt:
+        for name in ("distributed", "asyncio", "tornado"):
+            logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+        raise
 
 
 #: Seconds to wait for a scheduler without workers to get one before giving up.
