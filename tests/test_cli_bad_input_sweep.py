@@ -249,3 +249,15 @@ def test_a_file_name_with_a_line_break_keeps_the_error_on_one_line(ws, tmp_path)
                               "--mapping", ws / "m1.json", "--key-file", ws / "k.key",
                               "-o", tmp_path / "z.parquet"), "not found")
     assert "no\\nsuch.csv" in line
+
+
+def test_a_flipped_byte_in_an_encoded_file_is_refused(ws, tmp_path):
+    """Encoded files carry page checksums: a damaged copy is refused, not linked."""
+    raw = bytearray((ws / "a.parquet").read_bytes())
+    middle = len(raw) // 2
+    raw[middle:middle + 16] = bytes(b ^ 0xFF for b in raw[middle:middle + 16])
+    damaged = tmp_path / "damaged.parquet"
+    damaged.write_bytes(bytes(raw))
+    out = tmp_path / "m.csv"
+    one_line_error(run("link", ws / "a.parquet", damaged, "-o", out), "corrupt")
+    assert not out.exists()

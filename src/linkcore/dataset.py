@@ -314,6 +314,7 @@ class EncodedDataset:
                 use_dictionary=False,
                 write_statistics=False,
                 store_schema=False,
+                write_page_checksum=True,  # a flipped bit is caught on reading (CRC-32)
             )
             try:
                 for start in range(0, n, row_group_size):
@@ -749,7 +750,8 @@ def _read_parquet(path: Path, rows: tuple[int, int] | None = None, *,
             f"{path} is truncated (its Parquet footer is missing); copy it again or {fix}"
         )
     try:
-        pf = pq.ParquetFile(path)
+        # pages written with checksums (every file since 2026-12-06) are verified as read
+        pf = pq.ParquetFile(path, page_checksum_verification=True)
     except (pa.ArrowException, OSError, ValueError) as exc:  # ValueError: a name not UTF-8
         raise DatasetError(f"{path} is corrupt Parquet ({type(exc).__name__}); {fix}") from None
     with pf:
