@@ -1261,8 +1261,9 @@ def _run_cells(stages: PairStages, progress: bool) -> list[Any]:
         return stages.run_cells()
     from tqdm import tqdm
 
+    # disable=None: no bar when stderr is not a terminal (logs, pipes, CI), as the encoder's
     with tqdm(total=len(stages.coordinates), desc="blocking and comparing", unit="cell",
-              leave=False) as bar:
+              leave=False, disable=None) as bar:
         return stages.run_cells(progress=bar.update)
 
 
