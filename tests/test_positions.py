@@ -131,3 +131,37 @@ def test_bit_order_is_lsb_first_within_little_endian_words():
     raw = f.astype("<u8").tobytes()
     assert raw[0] == 1 and raw[1] == 2 and raw[8] == 1 and raw[63] == 0x80
     assert rows_from_positions(np.zeros((0, 3), dtype=np.int64), 2).shape == (0, 2)
+
+
+def test_aes_words_with_reused_buffers_equal_fresh_ones():
+    """AesScratch's buffers, grown and reused across calls of other sizes, change no word."""
+    from linkcore.holder.positions import AesScratch, aes_words
+
+    rng = np.random.default_rng(5)
+    key = bytes(range(32))
+    token_tag = rng.integers(0, 256, (40, 7), dtype=np.uint8)
+    salt_tag = rng.integers(0, 256, (25, 8), dtype=np.uint8)
+    scratch = AesScratch()
+    for n, k in [(0, 12), (300, 12), (1000, 30), (50, 20), (1000, 12)]:
+        ti = rng.integers(0, 40, n)
+        si = rng.integers(0, 25, n)
+        fresh = aes_words(key, token_tag, salt_tag, k, ti, si)
+        reused = aes_words(key, token_tag, salt_tag, k, ti, si, scratch)
+        assert np.array_equal(fresh, reused)
+
+
+def test_tagged_blocks_into_a_buffer_equal_a_fresh_array():
+    import pytest
+
+    from linkcore.errors import ParameterError
+    from linkcore.kernels import tagged_blocks
+
+    rng = np.random.default_rng(6)
+    first = rng.integers(0, 256, (9, 7), dtype=np.uint8)
+    second = rng.integers(0, 256, (4, 8), dtype=np.uint8)
+    fi, si = rng.integers(0, 9, 100), rng.integers(0, 4, 100)
+    buffer = np.zeros(100 * 48 + 7, np.uint8)
+    assert np.array_equal(tagged_blocks(first, second, fi, si, 3, out=buffer),
+                          tagged_blocks(first, second, fi, si, 3))
+    with pytest.raises(ParameterError, match="large enough"):
+        tagged_blocks(first, second, fi, si, 3, out=np.zeros(10, np.uint8))
