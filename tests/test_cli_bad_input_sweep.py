@@ -261,3 +261,39 @@ def test_a_flipped_byte_in_an_encoded_file_is_refused(ws, tmp_path):
     out = tmp_path / "m.csv"
     one_line_error(run("link", ws / "a.parquet", damaged, "-o", out), "corrupt")
     assert not out.exists()
+
+
+@pytest.mark.parametrize("sig, stopped", [("SIGTERM", "Terminated"),
+                                          ("SIGINT", "KeyboardInterrupt")])
+def test_a_signal_while_the_cluster_starts_is_raised_once_it_exists(sig, stopped):
+    """Held while dask starts its threads and processes (raised there, it would leave them half
+    made), then raised; a start that fails because the signal reached it too says the same."""
+    import signal
+
+    from linkcore.cli._common import Terminated
+    from linkcore.cli.cluster import _stop_after_start
+
+    kind = Terminated if stopped == "Terminated" else KeyboardInterrupt
+    before = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    reached = []
+    with pytest.raises(kind):
+        with _stop_after_start():
+            os.kill(os.getpid(), getattr(signal, sig))
+            reached.append("after the signal")  # held: the start goes on
+    assert reached == ["after the signal"]
+    with pytest.raises(kind):
+        with _stop_after_start():
+            os.kill(os.getpid(), getattr(signal, sig))
+            raise RuntimeError("a worker failed to start")
+    assert {s: signal.getsignal(s) for s in before} == before
+
+
+def test_the_local_clusters_workers_leave_ctrl_c_to_the_command():
+    pytest.importorskip("distributed")
+    import signal
+
+    from linkcore.cli.cluster import dask_client
+
+    with dask_client(2, None) as client:
+        got = client.run(lambda: signal.getsignal(signal.SIGINT) == signal.SIG_IGN)
+    assert len(got) == 2 and all(got.values())

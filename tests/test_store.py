@@ -439,7 +439,12 @@ def test_a_damaged_store_is_one_line_and_left_as_it_was(cli_store, tmp_path):
               "threshold out of range": "UPDATE meta SET value = '7' WHERE key = 'threshold'",
               "clustering unknown": "UPDATE meta SET value = 'foo' WHERE key = 'clustering'",
               "rules not JSON": "UPDATE meta SET value = '{' WHERE key = 'blocking'",
-              "next record not a number": "UPDATE meta SET value = 'x' WHERE key = 'next_rec'"}
+              "next record not a number": "UPDATE meta SET value = 'x' WHERE key = 'next_rec'",
+              "salt fact gone": "DELETE FROM meta WHERE key = 'salt'",
+              "dependence fact gone": "DELETE FROM meta WHERE key = 'dependence'",
+              "model gone": "DELETE FROM meta WHERE key = 'model'",
+              "rules gone": "DELETE FROM meta WHERE key = 'blocking'",
+              "rules not rules": "UPDATE meta SET value = '[1]' WHERE key = 'blocking'"}
     for what, sql in damage.items():
         copy = tmp_path / f"{what.replace(' ', '_')}.db"
         copy.write_bytes(s.read_bytes())
@@ -450,7 +455,8 @@ def test_a_damaged_store_is_one_line_and_left_as_it_was(cli_store, tmp_path):
         before = copy.read_bytes()
         commands = [["add-month", copy, *month]]
         if what != "columns overwritten":
-            commands += [["info", copy], ["release", copy, "--release-dir", tmp_path / "rel"]]
+            commands += [["info", copy], ["release", copy, "--release-dir", tmp_path / "rel"],
+                         ["history", copy]]
         for args in commands:
             r = run("store", *args)
             assert r.exit_code == 2, (what, args[0], r.output)

@@ -80,10 +80,19 @@ def dask_client(workers: int | None, scheduler: str | None) -> Iterator[Any]:
         # the workers' own logs would break the one-line rule (a lost worker reaches the
         # client as an exception, which the command reports)
         with dask.config.set({"distributed.scheduler.work-stealing": False}):
-            with _workers_ignore_ctrl_c():
-                cluster = LocalCluster(n_workers=workers, threads_per_worker=1,
-                                       processes=True, dashboard_address=":0",
-                                       silence_logs=logging.CRITICAL)
+            cluster = None
+            try:
+                with _stop_after_start():
+                    # each worker ignores Ctrl-C (_worker_signals): it is this process's
+                    cluster = LocalCluster(n_workers=workers, threads_per_worker=1,
+                                           processes=True, dashboard_address=":0",
+                                           silence_logs=logging.CRITICAL,
+                                           preload=["linkcore.cli._worker_signals"])
+            except KeyboardInterrupt:  # stopped while the workers started: close them quietly
+                with _quiet_when_stopped():
+                    if cluster is not None:
+                        cluster.close()
+                    raise
             with cluster, Client(cluster) as client, _quiet_when_stopped():
                 yield client
         return
@@ -107,23 +116,40 @@ def dask_client(workers: int | None, scheduler: str | None) -> Iterator[Any]:
 
 
 @contextlib.contextmanager
-def _workers_ignore_ctrl_c() -> Iterator[None]:
-    """Start worker processes with Ctrl-C ignored (inherited); this process handles it.
+def _stop_after_start() -> Iterator[None]:
+    """While the local cluster starts, hold a Ctrl-C or SIGTERM and raise it once it exists.
 
-    A terminal's Ctrl-C reaches every process of the group: each worker would print its own
-    traceback while this process stops the run and closes the cluster.
+    Raised in the middle of dask's start-up, either would leave its threads and processes
+    half made, and their tracebacks on the screen; once the cluster exists it closes cleanly.
     """
     import signal
     import threading
 
+    from ._common import Terminated
+
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    held: list[int] = []
+
+    def hold(signum: int, _frame: Any) -> None:
+        held.append(signum)
+
+    def stopped() -> BaseException:
+        return Terminated() if signal.SIGTERM in held else KeyboardInterrupt()
+
+    previous = {s: signal.signal(s, hold) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield
+    except Exception:
+        if held:  # the group's signal reached a starting worker too, and the start failed
+            raise stopped() from None
+        raise
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+    if held:
+        raise stopped()
 
 
 @contextlib.contextmanager

@@ -314,7 +314,26 @@ def _damaged_facts(meta: dict[str, str]) -> list[str]:
         bad.append("clustering")
     if "links" in meta and meta["links"] not in LINK_POLICIES:
         bad.append("links")
+    fitted = [k for k in _FITTED_FACTS if k in meta]
+    if fitted and len(fitted) < len(_FITTED_FACTS):  # written together, by a fitted month
+        bad.extend(k for k in _FITTED_FACTS if k not in meta)
+    elif fitted and "blocking" not in meta:  # the rules come with (or before) the model
+        bad.append("blocking")
+    elif fitted and not set(fitted) & set(bad):
+        try:
+            _load_model(meta)
+        except Exception:  # noqa: BLE001 - any malformed part: the store is damaged
+            bad.append("model")
+    if "blocking" in meta and "blocking" not in bad:
+        try:
+            _incremental.rules_from_json(meta["blocking"])
+        except Exception:  # noqa: BLE001 - malformed rules: the store is damaged
+            bad.append("blocking")
     return bad
+
+
+#: What a month that fits the model records together: the model and its corrections.
+_FITTED_FACTS = ("model", "salt", "dependence")
 
 
 def _set_meta(conn: sqlite3.Connection, **values: str) -> None:
@@ -1481,6 +1500,7 @@ def _write(conn: sqlite3.Connection, month: str, meta: Mapping[str, str], known:
 def people(path: str | os.PathLike[str]) -> pd.DataFrame:
     """Every current record with its person id (agency, id, person), sorted by agency and id."""
     with _connect(path, write=False) as conn:
+        _meta(conn)  # a damaged store is refused, not read
         rows = conn.execute("SELECT agency, id, person FROM records ORDER BY agency, id")
         table = pd.DataFrame(rows.fetchall(), columns=["agency", "id", "person"], dtype=object)
     return table
@@ -1489,6 +1509,7 @@ def people(path: str | os.PathLike[str]) -> pd.DataFrame:
 def history(path: str | os.PathLike[str]) -> pd.DataFrame:
     """Return the merges, splits and ends in order: month, event, person, other, probability."""
     with _connect(path, write=False) as conn:
+        _meta(conn)  # a damaged store is refused, not read
         rows = conn.execute("SELECT month, event, person, other, probability FROM history "
                             "ORDER BY seq").fetchall()
     return pd.DataFrame(rows, columns=["month", "event", "person", "other", "probability"])
@@ -1497,6 +1518,7 @@ def history(path: str | os.PathLike[str]) -> pd.DataFrame:
 def months(path: str | os.PathLike[str]) -> pd.DataFrame:
     """Per month and agency: records held, added, changed, withdrawn."""
     with _connect(path, write=False) as conn:
+        _meta(conn)  # a damaged store is refused, not read
         rows = conn.execute("SELECT month, agency, records, added, changed, withdrawn FROM "
                             "months ORDER BY month, agency").fetchall()
     return pd.DataFrame(rows, columns=["month", "agency", "records", "added", "changed",
