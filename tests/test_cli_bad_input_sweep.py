@@ -297,3 +297,28 @@ def test_the_local_clusters_workers_leave_ctrl_c_to_the_command():
     with dask_client(2, None) as client:
         got = client.run(lambda: signal.getsignal(signal.SIGINT) == signal.SIG_IGN)
     assert len(got) == 2 and all(got.values())
+
+
+@pytest.mark.parametrize("name", ["0123456789abcdef0123456789abcdef", "agency" * 11])
+def test_agency_names_that_cannot_name_a_release_file_are_refused(name):
+    from linkcore.errors import ParameterError
+    from linkcore.linkage.dedupe import agency_names
+
+    with pytest.raises(ParameterError, match="agency name 1 is longer") as got:
+        agency_names(["a.parquet", "b.parquet"], [name, "housing"])
+    assert name not in str(got.value)
+    assert agency_names(["a", "b"], ["benefits", "Health Board 2"]) == ["benefits",
+                                                                        "Health Board 2"]
+
+
+def test_no_output_is_written_where_the_store_keeps_its_journal(tmp_path):
+    from linkcore.cli.paths import RunOutputs, store_sidecars
+    from linkcore.errors import ParameterError
+
+    store = tmp_path / "people.db"
+    store.write_bytes(b"")
+    for sidecar in store_sidecars(store):
+        with pytest.raises(ParameterError, match="would overwrite the input STORE journal"):
+            RunOutputs({"--shared-counts": sidecar},
+                       inputs={"STORE": store, "STORE journal": store_sidecars(store)})
+        assert not sidecar.exists()

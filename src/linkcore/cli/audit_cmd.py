@@ -12,7 +12,7 @@ from ..errors import InputDataError, ParameterError
 from ..holder.keys import load_secret
 from ..schema import Mapping, Schema
 from ._common import common_options, force_option, guarded, key_options, setup_logging
-from .paths import RunOutputs
+from .paths import RunOutputs, store_sidecars
 
 
 @click.command()
@@ -161,7 +161,9 @@ def _audit_store(store_path: str, schema_path: str | None, mapping_path: str | N
     if stray:
         raise ParameterError(f"--agency-mapping {stray[0]} has no --agency {stray[0]}")
     outputs = RunOutputs({"--report": report_path}, force=force,
-                         inputs={"--store": store_path, "--schema": schema_path,
+                         inputs={"--store": store_path,
+                                 "--store journal": store_sidecars(store_path),
+                                 "--schema": schema_path,
                                  "--mapping": mapping_path, "--reference": reference_path,
                                  "--reference-mapping": reference_mapping_path,
                                  "--agency": [f for _, f in agency_files],

@@ -61,6 +61,14 @@ def same_file(a: Path, b: Path) -> bool:
         return False
 
 
+def store_sidecars(store: PathArg) -> list[Path]:
+    """Return the files SQLite keeps beside a store while a run writes it (its journal)."""
+    if store is None:
+        return []
+    path = Path(store)
+    return [path.with_name(path.name + suffix) for suffix in ("-journal", "-wal", "-shm")]
+
+
 def _inside(path: Path, folder: Path) -> bool:
     return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(folder))
 

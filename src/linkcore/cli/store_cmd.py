@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from ._common import common_options, force_option, guarded, setup_logging
-from .paths import RunOutputs, same_file
+from .paths import RunOutputs, same_file, store_sidecars
 
 _STORE = click.argument("store_path", metavar="STORE",
                         type=click.Path(path_type=Path, dir_okay=False))
@@ -179,7 +179,9 @@ def release(store_path: Path, release_dir: Path, shared_counts_path: Path | None
     for name in agencies:
         outputs_map[f"--release-dir ({name})"] = release_dir / f"release_{name}.csv"
     # person-level files: readable by their owner only, as link and dedupe write theirs
-    outputs = RunOutputs(outputs_map, inputs={"STORE": store_path}, force=force, private=True)
+    outputs = RunOutputs(outputs_map, inputs={"STORE": store_path,
+                                              "STORE journal": store_sidecars(store_path)},
+                         force=force, private=True)
     with outputs:
         tables = release_tables(people)
         for name in agencies:

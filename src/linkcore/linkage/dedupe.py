@@ -31,7 +31,12 @@ import numpy as np
 import pandas as pd
 
 from linkcore.dataset import EncodedDataset, check_compatible, read_any, read_head
-from linkcore.errors import DatasetError, IncompatibleDatasetsError, ParameterError
+from linkcore.errors import (
+    DatasetError,
+    IncompatibleDatasetsError,
+    ParameterError,
+    looks_like_key,
+)
 from linkcore.linkage import resolve as _resolve
 from linkcore.linkage.blocking import (
     BlockingSpec,
@@ -127,6 +132,10 @@ class DedupeResult:
 # --------------------------------------------------------------------------- pooling
 
 
+#: The longest agency name: it is part of a release file's name (``release_<name>.csv``).
+MAX_AGENCY_NAME = 64
+
+
 def agency_names(datasets: Sequence[DatasetLike], names: Sequence[str] | None) -> list[str]:
     """Each file's agency name: ``names`` if given, else a path's name stem, else 1, 2, ..."""
     if names is not None:
@@ -142,6 +151,13 @@ def agency_names(datasets: Sequence[DatasetLike], names: Sequence[str] | None) -
     if bad:
         raise ParameterError(f"agency name {bad[0]} is empty or holds a space at either end, a "
                              "slash, a tab or a line break; give plain names")
+    # names become release files' names: a long one cannot be written, one like a key is not
+    # a name linkcore writes a file under
+    odd = [i + 1 for i, n in enumerate(out) if len(n) > MAX_AGENCY_NAME or looks_like_key(n)]
+    if odd:
+        raise ParameterError(f"agency name {odd[0]} is longer than {MAX_AGENCY_NAME} "
+                             "characters or looks like key material (not shown); give plain "
+                             "names (--agency-names)")
     if len(set(out)) != len(out):
         raise ParameterError("two files have the same agency name; name them with "
                              "--agency-names (one name per file)")
