@@ -285,11 +285,13 @@ def _meta(conn: sqlite3.Connection) -> dict[str, str]:
     return meta
 
 
-#: Facts every store records from its creation, and those a first month adds (JSON or numbers).
+#: Facts every store records from its creation; which are JSON and which whole numbers.
 _REQUIRED_FACTS = ("spec_version", "schema_fingerprint", "key_check_value", "schema",
                    "project_key_check", "threshold", "clustering", "last_month")
 _JSON_FACTS = ("schema", "model", "salt", "dependence", "blocking")
 _INT_FACTS = ("spec_version", "joins", "next_rec")
+#: What a month that fits the model records together: the model and its corrections.
+_FITTED_FACTS = ("model", "salt", "dependence")
 
 
 def _damaged_facts(meta: dict[str, str]) -> list[str]:
@@ -305,11 +307,11 @@ def _damaged_facts(meta: dict[str, str]) -> list[str]:
         if k in meta and k not in bad and not str(meta[k]).isdigit():
             bad.append(k)
     try:
-        if not 0.0 <= float(meta.get("threshold", "")) <= 1.0:
-            bad.append("threshold")
-    except (TypeError, ValueError):
-        if "threshold" not in bad:
-            bad.append("threshold")
+        threshold_ok = 0.0 <= float(meta["threshold"]) <= 1.0
+    except (KeyError, ValueError):
+        threshold_ok = False
+    if not threshold_ok and "threshold" not in bad:
+        bad.append("threshold")
     if "clustering" not in bad and meta.get("clustering") not in _resolve.CLUSTER_METHODS:
         bad.append("clustering")
     if "links" in meta and meta["links"] not in LINK_POLICIES:
@@ -330,10 +332,6 @@ def _damaged_facts(meta: dict[str, str]) -> list[str]:
         except Exception:  # noqa: BLE001 - malformed rules: the store is damaged
             bad.append("blocking")
     return bad
-
-
-#: What a month that fits the model records together: the model and its corrections.
-_FITTED_FACTS = ("model", "salt", "dependence")
 
 
 def _set_meta(conn: sqlite3.Connection, **values: str) -> None:
