@@ -232,11 +232,19 @@ def test_a_stopped_run_says_so_in_one_line_and_leaves_nothing(tmp_path, sig, cod
     def stops_itself() -> None:
         with RunOutputs({"-o": tmp_path / "out.csv"}) as outputs:
             outputs.path("-o").write_text("half", encoding="utf-8")
-            os.kill(os.getpid(), getattr(signal, sig))
+            # raise_signal, not os.kill: a signal sent to the process may reach another of its
+            # threads a moment later, after the commit; raised, it reaches this thread at once
+            signal.raise_signal(getattr(signal, sig))
             outputs.commit()  # never reached
 
     before = signal.getsignal(signal.SIGTERM)
-    res = CliRunner().invoke(stops_itself, [])
+    # Python's own Ctrl-C handler, as in a terminal: a shell starts a background job with
+    # SIGINT ignored, and Python then leaves it ignored
+    interrupt = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        res = CliRunner().invoke(stops_itself, [])
+    finally:
+        signal.signal(signal.SIGINT, interrupt)
     assert res.exit_code == code, res.output
     assert [ln for ln in res.output.splitlines() if ln.strip()] == [
         f"error: {word}; no output was written"]
@@ -278,12 +286,12 @@ def test_a_signal_while_the_cluster_starts_is_raised_once_it_exists(sig, stopped
     reached = []
     with pytest.raises(kind):
         with _stop_after_start():
-            os.kill(os.getpid(), getattr(signal, sig))
+            signal.raise_signal(getattr(signal, sig))
             reached.append("after the signal")  # held: the start goes on
     assert reached == ["after the signal"]
     with pytest.raises(kind):
         with _stop_after_start():
-            os.kill(os.getpid(), getattr(signal, sig))
+            signal.raise_signal(getattr(signal, sig))
             raise RuntimeError("a worker failed to start")
     assert {s: signal.getsignal(s) for s in before} == before
 

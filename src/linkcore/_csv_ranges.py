@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._io import CSV_OPTIONS
+from ._io import CSV_OPTIONS, refuse_short_rows
 from .errors import InputDataError
 
 _BLOCK = 1 << 24
@@ -213,4 +213,6 @@ def read_csv_range(rows: CsvRange):
     if not isinstance(df.index, pd.RangeIndex):
         raise InputDataError(f"cannot parse {rows.path} as CSV ({where}): a row has more cells "
                              "than the header")
+    refuse_short_rows(rows.path, len(rows.columns), rows.byte_start, rows.byte_stop,
+                      header=False, first_row=rows.start)
     return df

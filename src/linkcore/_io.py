@@ -474,7 +474,25 @@ def _read_csv_table(path: Path, dtype_str: bool, nrows: int | None = None):
     if len(header) != len(set(header)):
         # pandas renames a repeated name ("surname.1"): one of the two would be read silently
         raise InputDataError(f"{path} has two columns with the same name; rename one")
+    if nrows is None:
+        refuse_short_rows(str(path), len(df.columns))
     return df
+
+
+def refuse_short_rows(path: str, cells: int, start: int = 0, stop: int | None = None, *,
+                      header: bool = True, first_row: int = 0) -> None:
+    """Refuse a CSV record with fewer cells than the header (pandas fills them as missing).
+
+    ``first_row``: how many data rows come before byte ``start`` (for the message's number).
+    """
+    from ._csv_cells import first_short_row
+
+    short = first_short_row(path, cells, start, stop, header=header)
+    if short is not None:
+        raise InputDataError(
+            f"cannot parse {path} as CSV: data row {first_row + short.row} has {short.cells} "
+            f"cell{'s' if short.cells != 1 else ''}, the header {cells}; check the file's "
+            "delimiters and line breaks")
 
 
 def _csv_header(path: Path) -> list[str]:

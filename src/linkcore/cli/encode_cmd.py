@@ -91,6 +91,7 @@ def encode(input_path: str, schema_path: str, mapping_path: str | None, key_file
                 table, schema, secret if client is None else source, outputs.path("-o"), mapping,
                 partitions=partitions, engine="local" if client is None else "dask",
                 client=client, strict=strict, progress=not quiet)
+            _refuse_nothing_to_link(report.missing_counts, manifest.record_count, input_path)
             outputs.commit()
         records, kcv = manifest.record_count, manifest.key_check_value
         where = f"{output} ({len(manifest.parts)} parts)"
@@ -98,6 +99,7 @@ def encode(input_path: str, schema_path: str, mapping_path: str | None, key_file
         with outputs:
             dataset, report = encode_with_report(df, schema, secret, mapping, strict=strict,
                                                  progress=not quiet)
+            _refuse_nothing_to_link(report.missing_counts, len(dataset), input_path)
             dataset.write(outputs.path("-o"))
             outputs.commit()
         records, kcv, where = len(dataset), dataset.meta.key_check_value, output
@@ -114,6 +116,15 @@ def encode(input_path: str, schema_path: str, mapping_path: str | None, key_file
                 click.echo(f"  {name}: {count:,} missing{why}")
         for line in report.summary_lines():
             click.echo(f"  warning: {line}")
+
+
+def _refuse_nothing_to_link(missing: dict[str, int], records: int, input_path: str) -> None:
+    """Refuse a table none of whose records has a value the schema can read (nothing to link)."""
+    if records and missing and all(count >= records for count in missing.values()):
+        raise InputDataError(
+            f"no record of {input_path} has a value the schema can read in any field (every "
+            "field is missing or unreadable): check --mapping, which names the columns that "
+            "hold each field")
 
 
 def _default_partitions(input_path: str) -> int:

@@ -19,7 +19,7 @@ from .cluster import check_partitions, cluster_options, dask_client
 from .link_cmd import _fmt, blocking_recall_line
 from .link_cmd import _Printer as _PairPrinter
 from .link_cmd import link as _pairwise
-from .paths import RunOutputs, same_file
+from .paths import RunOutputs, same_content, same_file
 
 #: The pairwise command's options that also apply to several files.
 _SHARED = {"output", "threshold", "force", "quiet", "verbose", "partitions", "workers",
@@ -39,7 +39,7 @@ def _many_options(func: Any) -> Any:
         click.option("--shared-counts", "shared_counts_path",
                      type=click.Path(path_type=Path, dir_okay=False),
                      help="Write the number of people per combination of agencies "
-                          "(counts only) to this CSV."),
+                          "(counts only) to this .csv or .parquet file."),
         click.option("--release-dir", type=click.Path(path_type=Path, file_okay=False),
                      help="Write release_<agency>.csv per agency: its own record ids and "
                           "their person ids, nothing about other agencies."),
@@ -85,6 +85,10 @@ def _link(files: tuple[Path, ...], dedupe: bool, agency_names: str | None, clust
         if same_file(files[0], files[1]):
             raise ParameterError(f"files 1 and 2 are the same file ({files[1]}); to find "
                                  "duplicates within one file, use `linkcore dedupe FILE`")
+        if same_content(files[0], files[1]):
+            raise ParameterError(f"files 1 and 2 hold the same bytes ({files[1]} is a copy of "
+                                 f"{files[0]}); to find duplicates within one file, use "
+                                 "`linkcore dedupe FILE`")
         _pairwise.callback(file_a=files[0], file_b=files[1], **kwargs)
         return
     if len(files) < 2 and not dedupe:
@@ -234,9 +238,15 @@ def run_clusters(files: tuple[Path, ...], *, dedupe: bool, agency_names: str | N
             if same_file(files[i], files[j]):
                 raise ParameterError(f"files {i + 1} and {j + 1} are the same file ({files[j]}); "
                                      "give each agency's file once")
+            if same_content(files[i], files[j]):
+                raise ParameterError(f"files {i + 1} and {j + 1} hold the same bytes "
+                                     f"({files[j]} is a copy of {files[i]}); give each "
+                                     "agency's own file once")
     given = None if agency_names is None else [n.strip() for n in agency_names.split(",")]
     names = _names(list(files), given)
     output_format(output)
+    if shared_counts_path is not None:
+        output_format(shared_counts_path)
     outputs_map: dict[str, Path | None] = {"-o": output, "--shared-counts": shared_counts_path}
     if release_dir is not None:
         for name in names:
@@ -275,7 +285,7 @@ def run_clusters(files: tuple[Path, ...], *, dedupe: bool, agency_names: str | N
         counts = None
         if shared_counts_path is not None:
             counts = shared_counts(people, names)
-            counts.to_csv(outputs.path("--shared-counts"), index=False)
+            write_table_atomic(counts, outputs.path("--shared-counts"))
         outputs.commit()
     n_people = int(people["person"].nunique()) if len(people) else 0
     echo(f"wrote {len(people):,} records of {n_people:,} people to {output}")

@@ -153,10 +153,12 @@ def add_month(store_path: Path, month: str, agency_files: tuple[tuple[str, Path]
                    "person ids, nothing about other agencies.")
 @click.option("--shared-counts", "shared_counts_path",
               type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the number of people per combination of agencies (counts only).")
+              help="Write the number of people per combination of agencies (counts only), "
+                   ".csv or .parquet.")
 @click.option("--clusters", "clusters_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Also write every record's (agency, id, person) here, for the linkage unit "
-                   "itself (`linkcore evaluate` reads it); never send it to an agency.")
+              help="Also write every record's (agency, id, person) here (.csv or .parquet), "
+                   "for the linkage unit itself (`linkcore evaluate` reads it); never send it "
+                   "to an agency.")
 @force_option
 @common_options
 @guarded
@@ -168,7 +170,9 @@ def release(store_path: Path, release_dir: Path, shared_counts_path: Path | None
     Example:
       linkcore store release people.db --release-dir release/ --shared-counts shared.csv
     """  # noqa: D301
+    from .._io import write_table_atomic
     from ..linkage import store as st
+    from ..linkage.pipeline import output_format
     from ..linkage.pseudonyms import release_tables, shared_counts
 
     setup_logging(verbose)
@@ -182,15 +186,18 @@ def release(store_path: Path, release_dir: Path, shared_counts_path: Path | None
     outputs = RunOutputs(outputs_map, inputs={"STORE": store_path,
                                               "STORE journal": store_sidecars(store_path)},
                          force=force, private=True)
+    for table_path in (shared_counts_path, clusters_path):
+        if table_path is not None:
+            output_format(table_path)  # after the paths' checks: a key named here says so
     with outputs:
         tables = release_tables(people)
         for name in agencies:
             table = tables.get(name, people.iloc[:0][["id", "person"]])
             table.to_csv(outputs.path(f"--release-dir ({name})"), index=False)
         if shared_counts_path is not None:
-            shared_counts(people, agencies).to_csv(outputs.path("--shared-counts"), index=False)
+            write_table_atomic(shared_counts(people, agencies), outputs.path("--shared-counts"))
         if clusters_path is not None:
-            people.to_csv(outputs.path("--clusters"), index=False)
+            write_table_atomic(people, outputs.path("--clusters"))
         outputs.commit()
     if not quiet:
         click.echo(f"wrote {len(agencies)} release file(s) to {release_dir} "

@@ -1,0 +1,193 @@
+"""Bad inputs the last review left accepted: short CSV rows, tables with nothing to link, copies.
+
+Each is refused with exit 2 and one line that names the problem (never a value of the data),
+and nothing is written.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from linkcore._csv_cells import first_short_row
+from linkcore.cli import main
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def one_line_error(res, needle: str) -> str:
+    assert res.exit_code == 2, res.output
+    lines = [ln for ln in res.output.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: "), res.output
+    assert needle in lines[0], lines[0]
+    return lines[0]
+
+
+@pytest.fixture(scope="module")
+def ws(tmp_path_factory) -> Path:
+    """Data, a key, a schema and mappings, two encoded files and a partitioned one."""
+    d = tmp_path_factory.mktemp("more")
+    steps = [
+        ("synth", "--people", 200, "--seed", 2, "-o", d / "data"),
+        ("keygen", "-o", d / "k.key"),
+        ("keygen", "-o", d / "project.key"),
+        ("schema", "suggest", d / "data/agency_1.csv", "-o", d / "s.json",
+         "--mapping-out", d / "m1.json"),
+        ("schema", "suggest", d / "data/agency_2.csv", "--schema", d / "s.json",
+         "-o", d / "m2.json"),
+        ("encode", d / "data/agency_1.csv", "--schema", d / "s.json", "--mapping", d / "m1.json",
+         "--key-file", d / "k.key", "-o", d / "a.parquet"),
+        ("encode", d / "data/agency_2.csv", "--schema", d / "s.json", "--mapping", d / "m2.json",
+         "--key-file", d / "k.key", "-o", d / "b.parquet"),
+        ("encode", d / "data/agency_1.csv", "--schema", d / "s.json", "--mapping", d / "m1.json",
+         "--key-file", d / "k.key", "-o", d / "a.parts", "--partitions", 2),
+    ]
+    for step in steps:
+        res = run(*step, "-q")
+        assert res.exit_code == 0, (step, res.output)
+    return d
+
+
+def _short_copy(ws: Path, tmp_path: Path, row: int) -> Path:
+    """agency_1.csv with data row ``row`` (from 1) cut two cells short."""
+    lines = (ws / "data/agency_1.csv").read_text().splitlines(keepends=True)
+    cells = lines[row].rstrip("\n").split(",")
+    lines[row] = ",".join(cells[:-2]) + "\n"
+    path = tmp_path / "short.csv"
+    path.write_text("".join(lines))
+    return path
+
+
+@pytest.mark.parametrize("parts", [None, 3])
+def test_a_csv_row_with_fewer_cells_than_the_header_is_refused(ws, tmp_path, parts):
+    short = _short_copy(ws, tmp_path, 100)
+    out = tmp_path / ("a.parts" if parts else "a.parquet")
+    extra = ("--partitions", parts) if parts else ()
+    line = one_line_error(run("encode", short, "--schema", ws / "s.json", "--mapping",
+                              ws / "m1.json", "--key-file", ws / "k.key", "-o", out, *extra),
+                          "data row 100 has")
+    assert "the header" in line
+    assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["short.csv"]
+
+
+def test_schema_suggest_refuses_a_short_row_too(ws, tmp_path):
+    short = _short_copy(ws, tmp_path, 7)
+    one_line_error(run("schema", "suggest", short, "-o", tmp_path / "s.json",
+                       "--mapping-out", tmp_path / "m.json"), "data row 7 has")
+    assert not (tmp_path / "s.json").exists()
+
+
+def _frame(text: str) -> pd.DataFrame:
+    return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
+
+
+@pytest.mark.parametrize(("text", "row"), [
+    ("id,a,b\n1,x,y\n2,z\n", 2),
+    ("id,a,b\r\n1,x,y\r\n\r\n2,z\r\n", 2),  # a blank line is no row
+    ("id,a,b\n1,x,y\n \t\n2,z", 2),  # a line of spaces and tabs is no row; no final LF
+    ("id,a,b\r1,x,y\r2,z\r", 2),  # carriage returns alone end lines, as pandas reads them
+    ('id,a,b\n1,"x\ny",z\n2,"a,b"\n', 2),  # a line break and a comma inside quotes
+    ('id,a,b\n1,x"q,y\n2,z\n', 2),  # a quote inside a cell is a character
+])
+def test_the_short_row_is_the_one_pandas_fills(tmp_path, text, row):
+    path = tmp_path / "t.csv"
+    path.write_bytes(text.encode())
+    found = first_short_row(str(path), 3)
+    assert found is not None and found.row == row
+    frame = _frame(text)
+    assert frame.iloc[row - 1].isna().any()  # what pandas would have read silently
+
+
+@settings(max_examples=100, deadline=None)
+@given(cells=st.lists(st.lists(st.text(alphabet='ab ,"\n', max_size=4), min_size=3,
+                               max_size=3), min_size=1, max_size=12))
+def test_a_table_pandas_writes_has_no_short_row(tmp_path_factory, cells):
+    # (no carriage return: pandas writes one unquoted, and reads it back as a line end)
+    frame = pd.DataFrame(cells, columns=["id", "x", "y"])
+    path = tmp_path_factory.mktemp("w") / "t.csv"
+    frame.to_csv(path, index=False)
+    assert first_short_row(str(path), 3) is None
+
+
+def test_a_range_counts_its_rows_from_its_first(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_bytes(b"id,a,b\n1,x,y\n2,x,y\n3,x\n")
+    start = len(b"id,a,b\n1,x,y\n")
+    found = first_short_row(str(path), 3, start, None, header=False)
+    assert found is not None and (found.row, found.cells) == (2, 2)
+
+
+@pytest.mark.parametrize("parts", [None, 2])
+def test_a_table_with_no_value_in_any_field_is_refused(ws, tmp_path, parts):
+    frame = pd.read_csv(ws / "data/agency_1.csv", dtype=str)
+    for column in frame.columns[1:]:
+        frame[column] = ""
+    empty = tmp_path / "empty.csv"
+    frame.to_csv(empty, index=False)
+    out = tmp_path / ("e.parts" if parts else "e.parquet")
+    extra = ("--partitions", parts) if parts else ()
+    one_line_error(run("encode", empty, "--schema", ws / "s.json", "--mapping", ws / "m1.json",
+                       "--key-file", ws / "k.key", "-o", out, *extra),
+                   "no record of")
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("what", ["a.parquet", "a.parts"])
+def test_a_copy_of_one_file_is_not_two_agencies(ws, tmp_path, what):
+    copy = tmp_path / ("copy" + Path(what).suffix)
+    if (ws / what).is_dir():
+        shutil.copytree(ws / what, copy)
+    else:
+        shutil.copy(ws / what, copy)
+    out = tmp_path / "m.csv"
+    one_line_error(run("link", ws / what, copy, "-o", out), "hold the same bytes")
+    one_line_error(run("link", ws / what, ws / "b.parquet", copy, "-o", out,
+                       "--project-key-file", ws / "project.key"), "hold the same bytes")
+    one_line_error(run("dedupe", ws / what, copy, "-o", out,
+                       "--project-key-file", ws / "project.key"), "hold the same bytes")
+    assert not out.exists()
+
+
+def test_files_of_equal_size_but_other_bytes_still_link(ws, tmp_path):
+    res = run("link", ws / "a.parquet", ws / "b.parquet", "-o", tmp_path / "m.csv", "-q")
+    assert res.exit_code == 0, res.output
+
+
+@pytest.mark.parametrize("option", ["--shared-counts", "--clusters"])
+def test_store_release_tables_need_a_table_suffix(ws, tmp_path, option):
+    db = tmp_path / "people.db"
+    key = ("--project-key-file", ws / "project.key")
+    assert run("store", "create", db, "--schema-from", ws / "a.parquet", *key, "-q").exit_code == 0
+    res = run("store", "add-month", db, "--month", "2026-01", "--agency", "a", ws / "a.parquet",
+              "--agency", "b", ws / "b.parquet", "--new-agency", "a", "--new-agency", "b", *key,
+              "-q")
+    assert res.exit_code == 0, res.output
+    one_line_error(run("store", "release", db, "--release-dir", tmp_path / "rel", option,
+                       tmp_path / "t.txt"), "use a .csv or .parquet suffix")
+    assert not (tmp_path / "rel").exists() and not (tmp_path / "t.txt").exists()
+    res = run("store", "release", db, "--release-dir", tmp_path / "rel", option,
+              tmp_path / "t.parquet", "-q")
+    assert res.exit_code == 0, res.output
+    assert len(pd.read_parquet(tmp_path / "t.parquet")) > 0
+
+
+def test_link_shared_counts_follow_their_suffix(ws, tmp_path):
+    key = ("--project-key-file", ws / "project.key")
+    one_line_error(run("link", ws / "a.parquet", ws / "b.parquet", "-o", tmp_path / "m.csv",
+                       *key, "--shared-counts", tmp_path / "c.txt"),
+                   "use a .csv or .parquet suffix")
+    assert list(tmp_path.iterdir()) == []
+    res = run("link", ws / "a.parquet", ws / "b.parquet", "-o", tmp_path / "m.csv", *key,
+              "--shared-counts", tmp_path / "c.parquet", "-q")
+    assert res.exit_code == 0, res.output
+    assert set(pd.read_parquet(tmp_path / "c.parquet").columns) >= {"people"}
