@@ -63,7 +63,7 @@ class _Bytes(io.RawIOBase):
 
 
 def _short_records(records: Iterable[list[str]], cells: int, header: bool) -> ShortRow | None:
-    """The first record with fewer than ``cells`` cells, blank lines and the header skipped."""
+    """Return the first record with fewer than ``cells`` cells (blank lines, header skipped)."""
     row = 0
     skip_header = header
     for record in records:
