@@ -80,6 +80,19 @@ def test_a_csv_row_with_fewer_cells_than_the_header_is_refused(ws, tmp_path, par
     assert sorted(p.name for p in tmp_path.iterdir()) == ["short.csv"]
 
 
+@pytest.mark.parametrize("parts", [None, 3])
+def test_a_row_with_a_cell_too_many_is_named_by_its_row_in_the_table(ws, tmp_path, parts):
+    lines = (ws / "data/agency_1.csv").read_text().splitlines(keepends=True)
+    lines[90] = lines[90].rstrip("\n") + ",extra\n"
+    wide = tmp_path / "wide.csv"
+    wide.write_text("".join(lines))
+    out = tmp_path / ("w.parts" if parts else "w.parquet")
+    extra = ("--partitions", parts) if parts else ()
+    one_line_error(run("encode", wide, "--schema", ws / "s.json", "--mapping", ws / "m1.json",
+                       "--key-file", ws / "k.key", "-o", out, *extra), "data row 90 has")
+    assert not out.exists()
+
+
 def test_schema_suggest_refuses_a_short_row_too(ws, tmp_path):
     short = _short_copy(ws, tmp_path, 7)
     one_line_error(run("schema", "suggest", short, "-o", tmp_path / "s.json",

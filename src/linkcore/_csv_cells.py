@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class ShortRow:
-    """The first short record: its number among the data rows (from 1) and its cell count."""
+    """A record found: its number among the data rows (from 1) and its cell count."""
 
     row: int
     cells: int
@@ -33,12 +33,27 @@ def first_short_row(path: str, cells: int, start: int = 0, stop: int | None = No
     ``header``: the bytes begin with the header line (not counted as a data row). None also
     where the csv module cannot split a record: pandas' parse of it decides.
     """
+    return _first(path, cells, start, stop, header, longer=False)
+
+
+def first_odd_row(path: str, cells: int, start: int = 0, stop: int | None = None, *,
+                  header: bool = True) -> ShortRow | None:
+    """Return the first record with another number of cells than ``cells`` (more or fewer).
+
+    Used to name the data row of a parse error counted from the table's first data row (a
+    range's own line numbers would not say where in the table it is).
+    """
+    return _first(path, cells, start, stop, header, longer=True)
+
+
+def _first(path: str, cells: int, start: int, stop: int | None, header: bool, longer: bool
+           ) -> ShortRow | None:
     with open(path, "rb") as fh:
         fh.seek(start)
         raw = io.BufferedReader(_Bytes(fh, -1 if stop is None else stop - start))
         text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="")
         try:
-            return _short_records(csv.reader(text), cells, header)
+            return _odd_records(csv.reader(text), cells, header, longer)
         except csv.Error:
             return None
 
@@ -62,8 +77,9 @@ class _Bytes(io.RawIOBase):
         return got
 
 
-def _short_records(records: Iterable[list[str]], cells: int, header: bool) -> ShortRow | None:
-    """Return the first record with fewer than ``cells`` cells (blank lines, header skipped)."""
+def _odd_records(records: Iterable[list[str]], cells: int, header: bool, longer: bool
+                 ) -> ShortRow | None:
+    """Return the first record with fewer than ``cells`` cells (or more, if ``longer``)."""
     row = 0
     skip_header = header
     for record in records:
@@ -73,6 +89,6 @@ def _short_records(records: Iterable[list[str]], cells: int, header: bool) -> Sh
             skip_header = False
             continue
         row += 1
-        if len(record) < cells:
+        if len(record) < cells or (longer and len(record) > cells):
             return ShortRow(row, len(record))
     return None

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._io import CSV_OPTIONS, refuse_short_rows
+from ._io import CSV_OPTIONS, parse_error, refuse_short_rows
 from .errors import InputDataError
 
 _BLOCK = 1 << 24
@@ -206,8 +206,8 @@ def read_csv_range(rows: CsvRange):
             reader = io.BufferedReader(_ByteRange(fh, rows.byte_start, rows.byte_stop))
             df = pd.read_csv(reader, header=None, names=list(rows.columns), **_OPTIONS)
     except pd.errors.ParserError as exc:
-        first = str(exc).splitlines()[0][:200]
-        raise InputDataError(f"cannot parse {rows.path} as CSV ({where}): {first}") from None
+        raise parse_error(rows.path, exc, len(rows.columns), rows.byte_start, rows.byte_stop,
+                          header=False, first_row=rows.start, where=f" ({where})") from None
     except UnicodeDecodeError:
         raise InputDataError(f"{rows.path} is not UTF-8 text ({where})") from None
     if not isinstance(df.index, pd.RangeIndex):

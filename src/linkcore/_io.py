@@ -460,9 +460,7 @@ def _read_csv_table(path: Path, dtype_str: bool, nrows: int | None = None):
     except pd.errors.EmptyDataError:
         raise InputDataError(f"input file has no columns: {path}") from None
     except pd.errors.ParserError as exc:
-        # pandas' parser message names line numbers and counts, not values.
-        first = str(exc).splitlines()[0][:200]
-        raise InputDataError(f"cannot parse {path} as CSV: {first}") from None
+        raise parse_error(str(path), exc, len(_csv_header(path))) from None
     except (OSError, ValueError) as exc:
         raise InputDataError(f"cannot read {path}: {type(exc).__name__}") from None
     if not isinstance(df.index, pd.RangeIndex):
@@ -477,6 +475,26 @@ def _read_csv_table(path: Path, dtype_str: bool, nrows: int | None = None):
     if nrows is None:
         refuse_short_rows(str(path), len(df.columns))
     return df
+
+
+def parse_error(path: str, exc: Exception, cells: int, start: int = 0,
+                stop: int | None = None, *, header: bool = True, first_row: int = 0,
+                where: str = "") -> InputDataError:
+    """Say where a CSV parse failed: the data row with another cell count, else pandas' line.
+
+    pandas' parser message names line numbers and counts, not values; its line numbers are
+    the range's own in a partitioned read, so the row is found again from the table's start.
+    """
+    from ._csv_cells import first_odd_row
+
+    odd = first_odd_row(path, cells, start, stop, header=header)
+    if odd is not None:
+        return InputDataError(
+            f"cannot parse {path} as CSV{where}: data row {first_row + odd.row} has "
+            f"{odd.cells} cell{'s' if odd.cells != 1 else ''}, the header {cells}; check the "
+            "file's delimiters and quotes")
+    first = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+    return InputDataError(f"cannot parse {path} as CSV{where}: {first}")
 
 
 def refuse_short_rows(path: str, cells: int, start: int = 0, stop: int | None = None, *,
