@@ -7,6 +7,7 @@ and nothing is written.
 from __future__ import annotations
 
 import io
+import json
 import shutil
 from pathlib import Path
 
@@ -204,3 +205,34 @@ def test_link_shared_counts_follow_their_suffix(ws, tmp_path):
               "--shared-counts", tmp_path / "c.parquet", "-q")
     assert res.exit_code == 0, res.output
     assert set(pd.read_parquet(tmp_path / "c.parquet").columns) >= {"people"}
+
+
+def test_em_on_a_handful_of_records_cannot_call_every_pair_a_match(ws, tmp_path):
+    """Five records a side, none the same person: EM alone called all 25 pairs matches at
+    p ~ 1; bounded by the matches the files can hold (5), it may call a few at most, not with
+    certainty. A model fitted on larger files of the schema matches none of them."""
+    truth = pd.read_csv(ws / "data/truth.csv", dtype=str)
+    small = []
+    for k, (csv_name, mapping) in enumerate([("agency_1.csv", "m1.json"),
+                                             ("agency_2.csv", "m2.json")]):
+        frame = pd.read_csv(ws / "data" / csv_name, dtype=str)
+        loners = frame[~frame.iloc[:, 0].isin(truth.iloc[:, k])].head(5)
+        loners.to_csv(tmp_path / csv_name, index=False)
+        out = tmp_path / f"{k}.parquet"
+        res = run("encode", tmp_path / csv_name, "--schema", ws / "s.json", "--mapping",
+                  ws / mapping, "--key-file", ws / "k.key", "-o", out, "-q")
+        assert res.exit_code == 0, res.output
+        small.append(out)
+    out, fitted = tmp_path / "m.csv", tmp_path / "small_model.json"
+    res = run("link", *small, "-o", out, "--model-out", fitted, "-q")
+    assert res.exit_code == 0, res.output
+    assert json.loads(fitted.read_text())["lambda"] <= 5 / 25 + 1e-12
+    matches = pd.read_csv(out)
+    assert len(matches) < 5 and (matches["probability"] < 0.99).all()
+    model = tmp_path / "model.json"
+    res = run("link", ws / "a.parquet", ws / "b.parquet", "-o", tmp_path / "big.csv",
+              "--model-out", model, "-q")
+    assert res.exit_code == 0, res.output
+    res = run("link", *small, "-o", out, "--model", model, "-q", "--force")
+    assert res.exit_code == 0, res.output
+    assert len(pd.read_csv(out)) == 0

@@ -98,6 +98,22 @@ def test_free_u_refits_a_field_whose_random_pair_u_is_wrong(simulated):
         freed.fit_em(candidates, free_u=["nope"])
 
 
+def test_max_lambda_bounds_the_fit_and_changes_nothing_when_not_reached(simulated):
+    candidates, _, random_pairs = simulated
+    free, loose, tight = (FellegiSunterModel(COMPS) for _ in range(3))
+    for model in (free, loose, tight):
+        model.estimate_u(random_pairs)
+    free.fit_em(candidates)
+    loose.fit_em(candidates, max_lambda=0.2)  # above the fitted 0.03: the same fit
+    assert loose.lambda_ == free.lambda_
+    for c in COMPS:
+        np.testing.assert_array_equal(loose.m[c.field], free.m[c.field])
+    tight.fit_em(candidates, max_lambda=0.01)  # below it: held there
+    assert tight.lambda_ <= 0.01
+    with pytest.raises(ParameterError, match="lambda"):
+        tight.fit_em(candidates, max_lambda=1.5)
+
+
 def test_em_lands_on_match_class_even_when_matches_are_the_majority():
     candidates, _ = simulate(20_000, 0.8, seed=3, missing_rate=0.0)
     model = FellegiSunterModel(COMPS)

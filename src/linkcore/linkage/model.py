@@ -484,11 +484,15 @@ class FellegiSunterModel:
         fix_u: bool = True,
         initial_lambda: float | None = None,
         free_u: Sequence[str] = (),
+        max_lambda: float | None = None,
     ) -> EMResult:
         """Fit m and λ (and u unless ``fix_u``) by EM on pattern counts, without labels.
 
         ``free_u``: fields whose u is fitted even with ``fix_u`` (a training block whose pairs
         all share a salt: the random pairs' u of the fields salted by it is not theirs).
+        ``max_lambda``: the largest share of the pairs that can be matches (the M-step's λ is
+        held at or below it, its constrained maximum: the likelihood is concave in λ); on a
+        handful of records EM otherwise may call every pair a match.
 
         ``converged`` is true only when the largest change of any parameter (λ, every m and u)
         between two iterations fell below ``tol``; stopping at ``max_iter`` is reported as not
@@ -508,6 +512,11 @@ class FellegiSunterModel:
             raise ParameterError("tol must be positive")
         if initial_lambda is not None:
             initial_lambda = _check_lambda(initial_lambda, ParameterError)
+        top = 1 - _LAMBDA_CLAMP
+        if max_lambda is not None:
+            top = min(top, max(float(_check_lambda(max_lambda, ParameterError)), _LAMBDA_CLAMP))
+            if initial_lambda is not None:
+                initial_lambda = min(initial_lambda, top)
         unknown = sorted(set(free_u) - set(self.fields))
         if unknown:
             raise ParameterError(f"free_u names fields the model does not have: {unknown}")
@@ -523,10 +532,11 @@ class FellegiSunterModel:
 
         m = _copies(self._initial_m())
         u = _copies(self._u) if self._u is not None else self._initial_u(patterns, weights)
-        lam = (
+        lam = min(
             initial_lambda
             if initial_lambda is not None
-            else _initial_lambda(patterns, weights, m, u)
+            else _initial_lambda(patterns, weights, m, u),
+            top,
         )
         informative = (patterns != MISSING_LEVEL).any(axis=1)
 
@@ -553,9 +563,7 @@ class FellegiSunterModel:
         for iteration in range(1, max_iter + 1):  # noqa: B007 - the last value is reported
             posterior, loglik = _e_step(patterns, weights, m, u, lam)
             match_w = weights * posterior
-            new_lam = float(
-                np.clip(match_w.sum() / weights.sum(), _LAMBDA_CLAMP, 1 - _LAMBDA_CLAMP)
-            )
+            new_lam = float(np.clip(match_w.sum() / weights.sum(), _LAMBDA_CLAMP, top))
             new_m = _m_step(patterns, match_w, m)
             new_u = u if fix_u and not free else _m_step(patterns, weights - match_w, u)
             if fix_u and free:

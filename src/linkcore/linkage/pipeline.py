@@ -514,6 +514,11 @@ class Session:
                 "sampled_share": self.share}
 
 
+def _max_lambda(cap: int, n_candidates: int) -> float | None:
+    """Return the largest share of the candidates that can be matches (None: any share)."""
+    return cap / n_candidates if 0 < cap < n_candidates else None
+
+
 def train_unsupervised(
     model: FellegiSunterModel,
     comparator: Comparator,
@@ -574,9 +579,11 @@ def train_unsupervised(
     n_a, n_b = len(ds_a), len(ds_b)
     rl, rr = random_pairs(n_a, n_b, u_pairs, seed, within=within)
     model.estimate_u(comparator.levels(rl, rr))
+    cap = min(n_a, n_b) if max_matches is None else max_matches
     if len(model.comparisons) < 2:
         return model.fit_em(candidate_levels, max_iter=em_max_iter, fix_u=False,
-                            initial_lambda=_initial_lambda(n_a, n_b, len(candidate_levels)))
+                            initial_lambda=_initial_lambda(n_a, n_b, len(candidate_levels)),
+                            max_lambda=_max_lambda(cap, len(candidate_levels)))
     u = model.u or {}
     fields = model.fields
     schema = ds_a.schema
@@ -612,7 +619,6 @@ def train_unsupervised(
         expected = res.lambda_ * left.size
         # one match per record at most (a few duplicates aside): a session that finds more
         # has split its block by something other than identity (a shared address or area)
-        cap = min(n_a, n_b) if max_matches is None else max_matches
         bound = cap * share
         used = bool(res.iterations > 0 and np.isfinite(expected) and expected >= 5
                     and expected <= bound and not res.message)
@@ -648,7 +654,8 @@ def train_unsupervised(
     if len(untrained) == len(fields):
         logger.warning("no training session was usable; falling back to EM on the candidates")
         return model.fit_em(candidate_levels, max_iter=em_max_iter,
-                            initial_lambda=_initial_lambda(n_a, n_b, len(candidate_levels)))
+                            initial_lambda=_initial_lambda(n_a, n_b, len(candidate_levels)),
+                            max_lambda=_max_lambda(cap, len(candidate_levels)))
     initial = model._initial_m()  # noqa: SLF001 - the model's own starting point
     m = {}
     for k, f in enumerate(fields):
