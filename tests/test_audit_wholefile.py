@@ -305,3 +305,36 @@ def test_a_date_as_one_exact_token_has_no_groups_beyond_its_dates(populations):
     assert not any(c.startswith("similar:") for c in columns)
     dates = populations[0]["date_of_birth"].to_numpy()
     assert pd.DataFrame({"g": groups, "d": dates}).groupby("g")["d"].nunique().max() == 1
+
+
+BALANCED = {"salt": {"field": "date_of_birth", "transform": "value"},
+            "hardening": [{"type": "balance"}]}
+
+
+def test_balancing_is_undone_from_the_file_and_lengths_name_values(populations):
+    """One balancing permutation per field: its complementary columns pair over the file, and
+    the unbalanced filters' set bits give each name's length (found by a red team, 12-06)."""
+    result = audit(populations, BALANCED, ("unbalance", "unbalance+mate"))
+    r = result.result("first_name", "unbalance")
+    assert r is not None and r.score is not None
+    assert r.score.reidentified >= r.score.baseline + 0.02, r.score
+    assert next(v for v in result.verdicts if v.target == "first_name").at_risk
+
+
+def test_balanced_columns_pair_back_to_the_filter():
+    from linkcore.audit.unbalance import original_columns
+    from linkcore.holder.hardening import balance, blip, to_bits
+
+    rng = np.random.default_rng(5)
+    bits = (rng.random((400, 512)) < rng.uniform(0.05, 0.3, (400, 1))).astype(np.uint8)
+    from linkcore.holder.hardening import from_bits
+    filters = from_bits(bits)
+    balanced = balance(filters, b"k" * 32)
+    missing = np.zeros(len(bits), dtype=bool)
+    cols = original_columns(balanced, missing)
+    assert cols is not None and len(cols) == 512
+    got = to_bits(balanced)[:, cols].sum(axis=1)
+    np.testing.assert_array_equal(got, bits.sum(axis=1))
+    assert original_columns(filters, missing) is None  # not balanced: nothing pairs
+    noisy = blip(balanced, np.zeros(len(bits), dtype=bool), b"k" * 32, bytes(16), 3.0)
+    assert original_columns(noisy, missing) is None  # per-record noise breaks the pairs

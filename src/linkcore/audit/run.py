@@ -59,6 +59,8 @@ ATTACKS: dict[str, str] = {
     "cluster_denoise": "cluster and denoise",
     "pattern_mining@denoised": "pattern mining, denoised",
     "graph_matching@groups": "graph matching in groups",
+    "unbalance": "balancing undone, lengths aligned",
+    "unbalance+mate": "balancing undone, two names' lengths and overlap",
     "frequency@persons": "frequency, one row per person",
     "salt_groups@persons": "salt groups, one row per person",
     "cluster_bridge": "views joined through clusters",
@@ -67,7 +69,8 @@ ATTACKS: dict[str, str] = {
 }
 CLASSIC = ("frequency", "pattern_mining", "graph_matching", "double_hashing")
 WHOLE_FILE = ("salt_groups", "cross_view", "view_join", "cluster_denoise",
-              "pattern_mining@denoised", "graph_matching@groups")
+              "pattern_mining@denoised", "graph_matching@groups", "unbalance",
+              "unbalance+mate")
 ADVICE: dict[str, str] = {
     "frequency": "enable record-level salting or BLIP",
     "pattern_mining": "enable BLIP, XOR-folding or rule 90",
@@ -83,6 +86,10 @@ ADVICE: dict[str, str] = {
     "pattern_mining@denoised": "noise alone does not hide values that can be compared across "
                                "the file",
     "graph_matching@groups": "make salt groups impossible to rebuild",
+    "unbalance": "balancing with one permutation per field can be undone from the file (its "
+                 "complementary columns pair); the set bits then give each value's length",
+    "unbalance+mate": "as above; and two names placed with one subkey (key_with) show the "
+                      "tokens they share",
     "frequency@persons": "enable record-level salting or BLIP",
     "salt_groups@persons": "remove every deterministic column that reveals the salt",
     "cluster_bridge": "make the views of a value impossible to join: salts that a person's "

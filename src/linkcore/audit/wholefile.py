@@ -3,7 +3,8 @@
 :class:`WholeFile` holds what the attacker has (the encoded file, the public schema, the register
 and his own-key encodings of it) plus what it rebuilds once and shares between attacks (salt
 groups, the trivial partition, denoised filters). :func:`wholefile_attacks` runs, for one field,
-rebuilt salt groups, the cross-view bridge, joined views, cluster-and-denoise, and the published
+rebuilt salt groups, the cross-view bridge, joined views, cluster-and-denoise, balancing undone
+from complementary columns (lengths aligned), and the published
 attacks on
 their strongest variant inside what the others rebuild (pattern mining on denoised filters, graph
 matching inside rebuilt salt groups). :func:`combined_identity` pins down (first name, surname,
@@ -35,6 +36,7 @@ from .reference import is_multi_token, token_sets, value_counts
 from .salt_groups import group_salt_guesses, salt_groups_attack
 from .scoring import Guesses
 from .similar_salts import group_threshold, join_groups, similarity_clusters
+from .unbalance import length_profile_attack
 from .view_join import view_join_attack
 
 MIN_GROUP = 200
@@ -216,6 +218,28 @@ def wholefile_attacks(spec: FieldSpec, i: int, wf: WholeFile, run: Run,
         else:
             skip("pattern_mining@denoised", "single-token field")
 
+    # balancing undone from the file (complementary columns), then lengths aligned
+    if not any(step.type == "balance" for step in spec.hardening):
+        skip("unbalance", "the field is not balanced (pattern mining and frequency cover it)")
+    elif noisy:
+        skip("unbalance", "the field has per-record noise: its columns do not pair exactly")
+    elif not multi:
+        skip("unbalance", "single-token field: every value sets as many bits")
+    else:
+        own = wf.own_clean
+        mate = _position_mate(wf.schema, spec, ds, own)
+        index = {f.name: j for j, f in enumerate(wf.schema.fields)}
+
+        def _lengths(fields: list[str]) -> Callable[[], Guesses]:
+            return lambda: length_profile_attack(
+                [(ds.fields[f], ds.missing[:, index[f]]) for f in fields],
+                [(own.fields[f], own.missing[:, index[f]]) for f in fields], ref[name], spec.k)
+        run("unbalance", _lengths([name]))
+        if mate is None:
+            skip("unbalance+mate", "no field shares this field's bit positions")
+        else:
+            run("unbalance+mate", _lengths([name, mate]))
+
     # graph matching inside the largest rebuilt salt groups
     if spec.salt is None or noisy or not multi:
         skip("graph_matching@groups", "needs a salted, deterministic multi-token field")
@@ -228,6 +252,23 @@ def wholefile_attacks(spec: FieldSpec, i: int, wf: WholeFile, run: Run,
         else:
             run("graph_matching@groups", lambda: _graph_in_groups(
                 filters, missing, groups, big, wf.own_plain, name, i, ref[name]))
+
+
+def _position_mate(schema: Schema, spec: FieldSpec, ds: EncodedDataset,
+                   own: EncodedDataset) -> str | None:
+    """Return the field whose bits share this field's positions (``key_with``), if any.
+
+    In one record the overlap of the two filters counts the tokens the two values share.
+    """
+    for other in schema.fields:
+        if other.name == spec.name or other.name not in ds.fields or other.name not in own.fields:
+            continue
+        if other.hardening != spec.hardening:
+            continue
+        if spec.key_with == other.name or other.key_with == spec.name \
+                or (spec.key_with is not None and spec.key_with == other.key_with):
+            return other.name
+    return None
 
 
 def _views(schema: Schema, ds: EncodedDataset, spec: FieldSpec, i: int
