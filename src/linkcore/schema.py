@@ -123,7 +123,8 @@ WORD_SELECTIONS = ("all", "first", "rest", "last", "middle")
 _NAME_RE = re.compile(r"^[\w.-]+$")
 _FIELD_KEYS = {"name", "kind", "tokens", "filter_bits", "k", "hashing", "clk_k", "salt",
                "hardening", "comparison", "normalise", "source", "disclosed",
-               "key_with"}
+               "key_with", "spread"}
+MAX_SPREAD = 1024  # sub-tokens per value (spec §5, "Spread")
 _TOP_KEYS = {"linkcore_schema", "description", "fields", "clk", "blocking_keys"}
 
 
@@ -189,6 +190,7 @@ class FieldSpec:
     source: str | None = None
     disclosed: bool = False
     key_with: str | None = None
+    spread: int | None = None
 
     @property
     def key_owner(self) -> str:
@@ -223,6 +225,7 @@ class FieldSpec:
             **({"source": self.source} if self.source is not None else {}),
             **({"disclosed": True} if self.disclosed else {}),
             **({"key_with": self.key_with} if self.key_with is not None else {}),
+            **({"spread": self.spread} if self.spread is not None else {}),
         }
 
 
@@ -548,12 +551,13 @@ def _check_shared_keys(fields: list[FieldSpec], p: _Problems) -> None:
         if owner.key_with is not None:
             p.add(where, f"'key_with' {owner.name!r} itself names another field; name the owner")
         same = (owner.kind, owner.tokens, owner.filter_bits, owner.k, owner.hashing,
-                owner.hardening, owner.salt, owner.normalise, owner.thresholds)
+                owner.hardening, owner.salt, owner.normalise, owner.thresholds, owner.spread)
         if same != (f.kind, f.tokens, f.filter_bits, f.k, f.hashing, f.hardening, f.salt,
-                    f.normalise, f.thresholds):
+                    f.normalise, f.thresholds, f.spread):
             p.add(where, f"'key_with' {owner.name!r}: the two fields must have the same kind, "
-                         "tokens, filter_bits, k, hashing, hardening, salt, normalisation and "
-                         "thresholds, so that their filters can be compared with each other")
+                         "tokens, filter_bits, k, hashing, hardening, salt, normalisation, "
+                         "thresholds and spread, so that their filters can be compared with "
+                         "each other")
 
 
 def default_salt_field(raw_fields: list[Any]) -> str | None:
@@ -738,11 +742,20 @@ def _parse_field(i: int, raw: Any, names: list[Any], p: _Problems,
     if key_with is not None and (key_with not in names or key_with == name):
         p.add(where, f"'key_with' must name another field of the schema (got {key_with!r})")
 
+    spread = raw.get("spread")
+    if spread is not None:
+        if not _is_int(spread) or not 1 <= spread <= MAX_SPREAD:
+            p.add(where, f"'spread' (sub-tokens per value) must be an integer from 1 to "
+                         f"{MAX_SPREAD} (got {spread!r})")
+        elif tokens is not None and tokens.type != "qgram":
+            p.add(where, "'spread' applies to q-gram tokens (a single token sets k bits for "
+                         "every value already)")
+
     if len(p.items) > n_before or tokens is None:
         return None
     return FieldSpec(name, kind, tokens, filter_bits, k, hashing, clk_k, salt, hardening,
                      thresholds, tuple(sorted(normalise.items())), source, disclosed is True,
-                     key_with)
+                     key_with, spread)
 
 
 def _parse_hardening(where: str, raw: Any, bits: Any, p: _Problems) -> tuple[HardeningStep, ...]:

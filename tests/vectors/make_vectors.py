@@ -200,6 +200,15 @@ def cases() -> list[tuple[str, str, dict, list[dict], dict | None]]:
                                {"field": "postcode", "transform": "value"},
                                {"field": "first_name", "transform": "first_char"}]}]),
                 pc_people, None))
+    out.append(("spread", "names as 8 sub-tokens each (spread, k 4), balanced and salted with the "
+                "whole date of birth, the surname under the first name's keys: every name sets "
+                "32 positions before they collide, whatever its length",
+                schema_doc([field("first_name", "name", clk_k=0, k=4, spread=8,
+                                  salt={"field": "dob", "transform": "value"}),
+                            field("last_name", "name", clk_k=0, k=4, spread=8,
+                                  salt={"field": "dob", "transform": "value"},
+                                  key_with="first_name"),
+                            field("dob", "date", clk_k=0)]), PEOPLE, None))
     return out
 
 

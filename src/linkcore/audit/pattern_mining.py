@@ -118,7 +118,9 @@ def pattern_membership(bits: np.ndarray, patterns: list[np.ndarray], tol: float 
 def estimated_token_counts(bits: np.ndarray, k: int | None) -> np.ndarray:
     """Tokens per filter estimated from its set bits: n = -(m/k) ln(1 - X/m) (Swamidass & Baldi).
 
-    Uses the public k; on hardened filters (balanced: always m/2 set) it carries no information.
+    Uses the public k. On a balanced filter (always m/2 set) it reads nothing here, but the
+    unbalanced filter can be recovered from the file (unbalance.py); with ``spread`` every value
+    sets as many positions, and the estimate is the same for every value.
     """
     m = bits.shape[1]
     x = np.minimum(bits.sum(axis=1, dtype=np.int64), m - 1).astype(np.float64)

@@ -40,7 +40,7 @@ from .positions import (
     token_message,
     token_tags,
 )
-from .tokens import token_csr
+from .tokens import spread_csr, token_csr
 
 log = logging.getLogger("linkcore.encode")
 
@@ -311,6 +311,17 @@ class _FieldTokens:
 
     def __init__(self, spec: FieldSpec, column: _Column):
         self.indptr, self.token_ids, self.vocabulary = token_csr(column.uniques, spec.tokens)
+        self._spread: dict[int, _FieldTokens] = {}
+
+    def spread(self, per_value: int) -> _FieldTokens:
+        """Return the same values as ``per_value`` sub-tokens each (spec §5, "Spread")."""
+        if per_value not in self._spread:
+            out = object.__new__(_FieldTokens)
+            out.indptr, out.token_ids, out.vocabulary = spread_csr(
+                self.indptr, self.token_ids, self.vocabulary, per_value)
+            out._spread = {}
+            self._spread[per_value] = out
+        return self._spread[per_value]
 
 
 def _unit_filters(tokens: _FieldTokens, value_idx: np.ndarray, salt_idx: np.ndarray,
@@ -513,6 +524,8 @@ class _FieldEncoder:
                                     purpose)
 
         self.key_for, self.nonce = key_for, nonce
+        if spec.spread is not None:
+            tokens = tokens.spread(spec.spread)
         self.units = _UnitFilters(tokens, column, salt, hashing, per_value, key_for, scratch)
 
     def rows(self, start: int, stop: int, first_row: int) -> np.ndarray:

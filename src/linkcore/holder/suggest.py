@@ -952,6 +952,11 @@ NAME_SALTS = ("date_of_birth", "postcode")
 #: Dice thresholds that correspond, on a balanced filter, to 0.8 / 0.62 / 0.45 unbalanced.
 NAME_HARDENING = [{"type": "balance"}]
 NAME_THRESHOLDS = [0.94, 0.9, 0.85]
+#: Every name sets the same number of positions, 24 sub-tokens of k = 4 (spec §5, "Spread"):
+#: with one balancing permutation per field, the file's complementary columns pair back to the
+#: unbalanced filter, whose set bits (k per bigram) told each name's length; a red-team session
+#: re-identified 6.0 % of first names that way (chance 1.3 %; docs/parameters.md, "Spread").
+NAME_SPREAD = {"k": 4, "spread": 24}
 #: Sex is salted like the names (with the whole date of birth, else the postcode): compared
 #: across the whole file, a two-valued field shows which records share a value, and the audit
 #: re-identified the split outright. Salted, it is compared only where the salt agrees (twins
@@ -1046,7 +1051,8 @@ def suggested_fields(kinds: dict[str, str], whole_postcode: bool = False
                                   "salt": {"field": "date_of_birth", "transform": "value"}})
         if kind == "name" and salts:
             doc.update(salt=_salt_with(salts[0], kinds, whole_postcode),
-                       hardening=NAME_HARDENING, comparison={"thresholds": NAME_THRESHOLDS})
+                       hardening=NAME_HARDENING, comparison={"thresholds": NAME_THRESHOLDS},
+                       **NAME_SPREAD)
             if owner is not None and role in names and role != owner:
                 doc["key_with"] = owner
             for salt in salts[1:]:

@@ -216,3 +216,47 @@ def _qgram_csr_vectorised(values: Sequence[str], q: int, padded: bool
         "".join(chr((int(key) >> (bits * t)) & mask) for t in range(q)) for key in vocab_keys
     ]
     return indptr, token_ids.astype(np.int64).ravel(), vocabulary
+
+
+#: Joins a token and its replica number in a sub-token (spec §5, "Spread").
+SUB_TOKEN_SEPARATOR = "\x1f"
+
+
+def spread_csr(indptr: np.ndarray, token_ids: np.ndarray, vocabulary: Sequence[str],
+               per_value: int) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Replace each value's tokens by ``per_value`` sub-tokens, spread evenly over them.
+
+    A value's distinct tokens, in code-point order, are t_0 .. t_(n-1); t_i gets
+    ``per_value // n`` replicas, one more when ``i < per_value % n`` (at least one each), and
+    replica j is the sub-token ``t_i + U+001F + str(j)``. Every value then sets
+    ``per_value * k`` positions whatever its length (n <= per_value), so the set bits of its
+    filter no longer tell its length; a shared token still gives shared bits.
+    """
+    n_values = len(indptr) - 1
+    if n_values == 0 or len(token_ids) == 0:
+        return np.zeros(n_values + 1, dtype=np.int64), np.zeros(0, dtype=np.int64), []
+    n_vocab = len(vocabulary)
+    rank = np.empty(n_vocab, dtype=np.int64)
+    rank[np.argsort(np.asarray(vocabulary, dtype=object), kind="stable")] = np.arange(n_vocab)
+    value = np.repeat(np.arange(n_values, dtype=np.int64), np.diff(indptr))
+    pairs = np.unique(value * n_vocab + rank[np.asarray(token_ids, dtype=np.int64)])
+    pair_value, pair_rank = np.divmod(pairs, n_vocab)
+    n = np.bincount(pair_value, minlength=n_values)
+    first = np.zeros(n_values + 1, dtype=np.int64)
+    np.cumsum(n, out=first[1:])
+    i = np.arange(len(pairs), dtype=np.int64) - first[pair_value]
+    size = n[pair_value]
+    replicas = np.maximum(1, per_value // size + (i < per_value % size))
+    out_indptr = np.zeros(n_values + 1, dtype=np.int64)
+    np.cumsum(np.bincount(pair_value, weights=replicas, minlength=n_values).astype(np.int64),
+              out=out_indptr[1:])
+    by_rank = np.argsort(rank)  # rank -> vocabulary id
+    token = np.repeat(by_rank[pair_rank], replicas)
+    starts = np.zeros(len(replicas) + 1, dtype=np.int64)
+    np.cumsum(replicas, out=starts[1:])
+    j = np.arange(starts[-1], dtype=np.int64) - np.repeat(starts[:-1], replicas)
+    codes, keys = pd.factorize(token * (per_value + 1) + j)
+    keys = np.asarray(keys, dtype=np.int64)
+    sub_vocab = [f"{vocabulary[int(t)]}{SUB_TOKEN_SEPARATOR}{int(r)}"
+                 for t, r in zip(keys // (per_value + 1), keys % (per_value + 1), strict=True)]
+    return out_indptr, np.asarray(codes, dtype=np.int64), sub_vocab
