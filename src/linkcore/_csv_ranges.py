@@ -214,5 +214,5 @@ def read_csv_range(rows: CsvRange):
         raise InputDataError(f"cannot parse {rows.path} as CSV ({where}): a row has more cells "
                              "than the header")
     refuse_short_rows(rows.path, len(rows.columns), rows.byte_start, rows.byte_stop,
-                      header=False, first_row=rows.start)
+                      header=False, first_row=rows.start, where=f" ({where})")
     return df

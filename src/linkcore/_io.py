@@ -489,16 +489,13 @@ def parse_error(path: str, exc: Exception, cells: int, start: int = 0,
 
     odd = first_odd_row(path, cells, start, stop, header=header)
     if odd is not None:
-        return InputDataError(
-            f"cannot parse {path} as CSV{where}: data row {first_row + odd.row} has "
-            f"{odd.cells} cell{'s' if odd.cells != 1 else ''}, the header {cells}; check the "
-            "file's delimiters and quotes")
+        return _cell_count_error(path, where, first_row + odd.row, odd.cells, cells)
     first = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
     return InputDataError(f"cannot parse {path} as CSV{where}: {first}")
 
 
 def refuse_short_rows(path: str, cells: int, start: int = 0, stop: int | None = None, *,
-                      header: bool = True, first_row: int = 0) -> None:
+                      header: bool = True, first_row: int = 0, where: str = "") -> None:
     """Refuse a CSV record with fewer cells than the header (pandas fills them as missing).
 
     ``first_row``: how many data rows come before byte ``start`` (for the message's number).
@@ -507,10 +504,15 @@ def refuse_short_rows(path: str, cells: int, start: int = 0, stop: int | None = 
 
     short = first_short_row(path, cells, start, stop, header=header)
     if short is not None:
-        raise InputDataError(
-            f"cannot parse {path} as CSV: data row {first_row + short.row} has {short.cells} "
-            f"cell{'s' if short.cells != 1 else ''}, the header {cells}; check the file's "
-            "delimiters and line breaks")
+        raise _cell_count_error(path, where, first_row + short.row, short.cells, cells)
+
+
+def _cell_count_error(path: str, where: str, row: int, got: int, cells: int) -> InputDataError:
+    """Name a CSV record whose cell count is not the header's: its data row and both counts."""
+    return InputDataError(
+        f"cannot parse {path} as CSV{where}: data row {row} has {got} "
+        f"cell{'s' if got != 1 else ''}, the header {cells}; check the file's delimiters, "
+        "quotes and line breaks")
 
 
 def _csv_header(path: Path) -> list[str]:
