@@ -123,8 +123,9 @@ WORD_SELECTIONS = ("all", "first", "rest", "last", "middle")
 _NAME_RE = re.compile(r"^[\w.-]+$")
 _FIELD_KEYS = {"name", "kind", "tokens", "filter_bits", "k", "hashing", "clk_k", "salt",
                "hardening", "comparison", "normalise", "source", "disclosed",
-               "key_with", "spread"}
+               "key_with", "spread", "pad"}
 MAX_SPREAD = 1024  # sub-tokens per value (spec §5, "Spread")
+MAX_PAD = 1024  # tokens a value is padded to (spec §5, "Padding")
 _TOP_KEYS = {"linkcore_schema", "description", "fields", "clk", "blocking_keys"}
 
 
@@ -191,6 +192,7 @@ class FieldSpec:
     disclosed: bool = False
     key_with: str | None = None
     spread: int | None = None
+    pad: int | None = None
 
     @property
     def key_owner(self) -> str:
@@ -226,6 +228,7 @@ class FieldSpec:
             **({"disclosed": True} if self.disclosed else {}),
             **({"key_with": self.key_with} if self.key_with is not None else {}),
             **({"spread": self.spread} if self.spread is not None else {}),
+            **({"pad": self.pad} if self.pad is not None else {}),
         }
 
 
@@ -551,13 +554,14 @@ def _check_shared_keys(fields: list[FieldSpec], p: _Problems) -> None:
         if owner.key_with is not None:
             p.add(where, f"'key_with' {owner.name!r} itself names another field; name the owner")
         same = (owner.kind, owner.tokens, owner.filter_bits, owner.k, owner.hashing,
-                owner.hardening, owner.salt, owner.normalise, owner.thresholds, owner.spread)
+                owner.hardening, owner.salt, owner.normalise, owner.thresholds, owner.spread,
+                owner.pad)
         if same != (f.kind, f.tokens, f.filter_bits, f.k, f.hashing, f.hardening, f.salt,
-                    f.normalise, f.thresholds, f.spread):
+                    f.normalise, f.thresholds, f.spread, f.pad):
             p.add(where, f"'key_with' {owner.name!r}: the two fields must have the same kind, "
                          "tokens, filter_bits, k, hashing, hardening, salt, normalisation, "
-                         "thresholds and spread, so that their filters can be compared with "
-                         "each other")
+                         "thresholds, spread and pad, so that their filters can be compared "
+                         "with each other")
 
 
 def default_salt_field(raw_fields: list[Any]) -> str | None:
@@ -751,11 +755,22 @@ def _parse_field(i: int, raw: Any, names: list[Any], p: _Problems,
             p.add(where, "'spread' applies to q-gram tokens (a single token sets k bits for "
                          "every value already)")
 
+    pad = raw.get("pad")
+    if pad is not None:
+        if not _is_int(pad) or not 1 <= pad <= MAX_PAD:
+            p.add(where, f"'pad' (tokens a value is padded to) must be an integer from 1 to "
+                         f"{MAX_PAD} (got {pad!r})")
+        elif tokens is not None and tokens.type != "qgram":
+            p.add(where, "'pad' applies to q-gram tokens (a single token sets k bits for "
+                         "every value already)")
+        elif spread is not None:
+            p.add(where, "'pad' and 'spread' are two ways to hide a value's length: set one")
+
     if len(p.items) > n_before or tokens is None:
         return None
     return FieldSpec(name, kind, tokens, filter_bits, k, hashing, clk_k, salt, hardening,
                      thresholds, tuple(sorted(normalise.items())), source, disclosed is True,
-                     key_with, spread)
+                     key_with, spread, pad)
 
 
 def _parse_hardening(where: str, raw: Any, bits: Any, p: _Problems) -> tuple[HardeningStep, ...]:

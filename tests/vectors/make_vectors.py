@@ -209,6 +209,16 @@ def cases() -> list[tuple[str, str, dict, list[dict], dict | None]]:
                                   salt={"field": "dob", "transform": "value"},
                                   key_with="first_name"),
                             field("dob", "date", clk_k=0)]), PEOPLE, None))
+    out.append(("pad", "names padded to a multiple of 6 tokens (pad, k 4), balanced and salted "
+                "with the whole date of birth, the surname under the first name's keys: a name "
+                "of up to 6 distinct bigrams sets 24 positions before they collide, a longer one "
+                "a multiple of 24",
+                schema_doc([field("first_name", "name", clk_k=0, k=4, pad=6,
+                                  salt={"field": "dob", "transform": "value"}),
+                            field("last_name", "name", clk_k=0, k=4, pad=6,
+                                  salt={"field": "dob", "transform": "value"},
+                                  key_with="first_name"),
+                            field("dob", "date", clk_k=0)]), PEOPLE, None))
     return out
 
 

@@ -433,7 +433,9 @@ def run_store_audit(store_path: str | os.PathLike[str],
         extra = _per_agency(holdings, truth, scored, plaintexts, reference_df,
                             reference_mapping, attacks, attacker_key)
         results = results + extra
-        verdicts = verdicts_for(holdings.schema, results)
+        structural = {v.target: v for v in verdicts if v.attack == "structure"}
+        verdicts = [structural.get(v.target, v)
+                    for v in verdicts_for(holdings.schema, results)]
     return StoreAuditResult(result.records, result.reference_records,
                             result.schema_fingerprint, results, verdicts, store=facts)
 

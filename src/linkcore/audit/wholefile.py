@@ -4,7 +4,8 @@
 and his own-key encodings of it) plus what it rebuilds once and shares between attacks (salt
 groups, the trivial partition, denoised filters). :func:`wholefile_attacks` runs, for one field,
 rebuilt salt groups, the cross-view bridge, joined views, cluster-and-denoise, balancing undone
-from complementary columns (lengths aligned), and the published
+from complementary columns (lengths aligned), overlaps of records that share a salt (message
+passing inside rebuilt groups), and the published
 attacks on
 their strongest variant inside what the others rebuild (pattern mining on denoised filters, graph
 matching inside rebuilt salt groups). :func:`combined_identity` pins down (first name, surname,
@@ -25,18 +26,30 @@ from ..dataset import EncodedDataset
 from ..holder.encode import encode
 from ..holder.key_parts import apply_transform, salt_values
 from ..holder.keys import Secret
-from ..schema import FieldSpec, KeyPart, Mapping, Schema
+from ..schema import VALUE_WITH_SALT, FieldSpec, KeyPart, Mapping, Schema
 from .cluster_denoise import cluster_denoise_attack, denoise, same_value_threshold
 from .cross_view import cross_view_attack
 from .equality import deterministic, salt_groups, salt_revealing_columns, trivial_partition
 from .frequency import salted_units
 from .graph_matching import graph_matching_attack
+from .group_overlap import (
+    Bits,
+    Evidence,
+    MateEvidence,
+    candidates,
+    class_priors,
+    expected_overlaps,
+    group_evidence,
+    group_overlap_attack,
+    mate_evidence,
+    mate_overlaps,
+)
 from .pattern_mining import pattern_mining_attack
 from .reference import is_multi_token, token_sets, value_counts
 from .salt_groups import group_salt_guesses, salt_groups_attack
 from .scoring import Guesses
 from .similar_salts import group_threshold, join_groups, similarity_clusters
-from .unbalance import length_profile_attack
+from .unbalance import length_profile_attack, original_columns
 from .view_join import view_join_attack
 
 MIN_GROUP = 200
@@ -95,6 +108,11 @@ class WholeFile:
         """The register under the attacker's key without noise or salt (one salt group)."""
         return self._own(True, True)
 
+    @property
+    def own_plain_keys(self) -> list[EncodedDataset]:
+        """The register without noise or salt under ``ATTACKER_KEYS`` keys of the attacker's."""
+        return [self._own(True, True, c) for c in range(ATTACKER_KEYS)]
+
     def groups(self, salt: KeyPart) -> tuple[np.ndarray, list[str]]:
         """Rebuilt salt groups for one salt (cached), with the columns that rebuilt them.
 
@@ -117,6 +135,13 @@ class WholeFile:
                 groups = join_groups(groups, clusters)
                 names.append(f"similar:{spec.name}")
             self._cache[key] = groups, names
+        return self._cache[key]
+
+    def exact_groups(self, salt: KeyPart) -> np.ndarray:
+        """Salt groups rebuilt from equality classes only (every member surely shares the salt)."""
+        key = ("exact_groups", salt)
+        if key not in self._cache:
+            self._cache[key] = salt_groups(self.schema, self.dataset, salt)[0]
         return self._cache[key]
 
     @property
@@ -240,6 +265,20 @@ def wholefile_attacks(spec: FieldSpec, i: int, wf: WholeFile, run: Run,
         else:
             run("unbalance+mate", _lengths([name, mate]))
 
+    # overlaps of two records' filters inside rebuilt salt groups, every view of the value
+    if getattr(spec, "source", None) is not None:
+        skip("group_overlap", "run on the view's source field")
+    elif not multi:
+        skip("group_overlap", "single-token field: two values share all or nothing")
+    else:
+        evidence, mates, cands, prior = _overlap_evidence(spec, wf)
+        if not evidence and not mates:
+            skip("group_overlap", "no salted, deterministic view whose columns can be read")
+        else:
+            priors = class_priors(cands, ref[name], r_attr, t_codes)
+            run("group_overlap", lambda: group_overlap_attack(evidence, mates, cands, priors,
+                                                              t_codes, len(filters)))
+
     # graph matching inside the largest rebuilt salt groups
     if spec.salt is None or noisy or not multi:
         skip("graph_matching@groups", "needs a salted, deterministic multi-token field")
@@ -252,6 +291,117 @@ def wholefile_attacks(spec: FieldSpec, i: int, wf: WholeFile, run: Run,
         else:
             run("graph_matching@groups", lambda: _graph_in_groups(
                 filters, missing, groups, big, wf.own_plain, name, i, ref[name]))
+
+
+def _overlap_evidence(spec: FieldSpec, wf: WholeFile
+                      ) -> tuple[list[Evidence], list[MateEvidence], np.ndarray, np.ndarray]:
+    """Collect what every salted, deterministic view of a value shows through overlaps.
+
+    For each view: two records of one rebuilt group (exact equality classes only); and, over
+    the views together, each record's overlap with its mate field (``key_with``). A balanced
+    view whose columns do not pair is left out. Returns both kinds, the candidates and prior.
+    """
+    schema, ds = wf.schema, wf.dataset
+    index = {f.name: j for j, f in enumerate(schema.fields)}
+    cands, prior = candidates(wf.ref[spec.name])
+    groups: list[Evidence] = []
+    mates: list[tuple[np.ndarray, np.ndarray]] = []
+    if len(cands) < 2:
+        return groups, [], cands, prior
+    for f in schema.fields:
+        if f.name != spec.name and getattr(f, "source", None) != spec.name:
+            continue
+        if f.salt is None or not deterministic(f.hardening) or f.name not in ds.fields:
+            continue
+        mine = _readable(f, index[f.name], ds)
+        own_bits = _candidate_bits(f, index[f.name], wf, cands, spec.name)
+        if mine is None or own_bits is None:
+            continue
+        expected, sd = expected_overlaps(own_bits)
+        ev = group_evidence(mine, wf.exact_groups(f.salt), expected, sd,
+                            _allowed(schema, f, spec.name, cands))
+        groups += [ev] if ev is not None else []
+        mate = _position_mate(schema, f, ds, wf.own_plain)
+        if mate is None:
+            continue
+        theirs = _readable(schema.field(mate), index[mate], ds)
+        own = _own_mate_overlaps(f, schema.field(mate), index, wf)
+        if theirs is None or own is None:
+            continue
+        mates.append((mate_overlaps(mine, theirs), own))
+    joined = []
+    if mates:
+        ev = mate_evidence([m[0] for m in mates], [m[1] for m in mates], wf.ref[spec.name],
+                           cands)
+        joined += [ev] if ev is not None else []
+    return groups, joined, cands, prior
+
+
+def _own_mate_overlaps(f: FieldSpec, mate: FieldSpec, index: dict[str, int], wf: WholeFile
+                       ) -> np.ndarray | None:
+    """Return (keys, n_ref): each reference record's overlap with its mate, per attacker key."""
+    out = []
+    for own in wf.own_plain_keys:
+        mine = _readable(f, index[f.name], own)
+        theirs = _readable(mate, index[mate.name], own)
+        if mine is None or theirs is None:
+            return None
+        out.append(mate_overlaps(mine, theirs))
+    return np.stack(out)
+
+
+def _readable(spec: FieldSpec, j: int, ds: EncodedDataset) -> Bits | None:
+    """Return a column as bits (unbalanced when balanced); None if its columns do not pair."""
+    filters, missing = ds.fields[spec.name], ds.missing[:, j]
+    balanced = any(step.type == "balance" for step in spec.hardening)
+    columns = original_columns(filters, missing) if balanced else None
+    return None if balanced and columns is None else Bits(filters, missing, columns)
+
+
+def _candidate_bits(spec: FieldSpec, j: int, wf: WholeFile, cands: np.ndarray,
+                    source: str) -> list[np.ndarray] | None:
+    """Return each candidate's unsalted bits in the field, under each of the attacker's keys."""
+    out = []
+    for own in wf.own_plain_keys:
+        rows = _representatives(wf.ref[source], own.missing[:, j], cands)
+        bits = _readable(spec, j, own)
+        if rows is None or bits is None:
+            return None
+        out.append(bits.rows(rows))
+    return out
+
+
+def _representatives(values: np.ndarray, missing: np.ndarray, cands: np.ndarray
+                     ) -> np.ndarray | None:
+    """One reference row per candidate value (encoded, not missing); None if one has none."""
+    first: dict[str, int] = {}
+    for row in np.flatnonzero(~missing):
+        v = values[row]
+        if isinstance(v, str) and v not in first:
+            first[v] = int(row)
+    rows = [first.get(c) for c in cands]
+    return None if any(r is None for r in rows) else np.asarray(rows, dtype=np.int64)
+
+
+def _allowed(schema: Schema, view: FieldSpec, source: str, cands: np.ndarray
+             ) -> np.ndarray | None:
+    """Candidate pairs that can share one of the view's salts (its salt may carry the value).
+
+    A postcode view salted with the first name's initial holds only names of one initial per
+    group; None when the salt carries nothing of the value.
+    """
+    parts, part = [], view.salt
+    while part is not None:
+        if part.field == source:
+            parts.append("value" if part.transform == VALUE_WITH_SALT else part.transform)
+        if part.transform != VALUE_WITH_SALT:
+            break
+        part = schema.field(part.field).salt
+    if not parts:
+        return None
+    keys = np.array(["\x1f".join(str(apply_transform(t, c)) for t in parts) for c in cands],
+                    dtype=object)
+    return (keys[:, None] == keys[None, :]).astype(np.float64)
 
 
 def _position_mate(schema: Schema, spec: FieldSpec, ds: EncodedDataset,

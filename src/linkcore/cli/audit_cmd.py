@@ -62,8 +62,9 @@ def audit(data_path: str | None, schema_path: str | None, mapping_path: str | No
     an attacker holds: the encoded file, the public schema and a plaintext reference population
     (--reference). Frequency alignment, bit-pattern mining, similarity-graph matching, (for
     double hashing) the double-hashing pattern attack, and the whole-file attacks -- rebuilt
-    salt groups, the cross-view bridge through the CLK, cluster-and-denoise, the published
-    attacks inside what those rebuild, and a combined (first name, surname, year of birth)
+    salt groups, the cross-view bridge through the CLK, cluster-and-denoise, balancing undone
+    from the file, overlaps of records that share a salt, the published attacks inside what
+    those rebuild, and a combined (first name, surname, year of birth)
     measure -- are scored against DATA's own values. A field is at risk when any attack beats
     max(chance, chance given what the file reveals trivially, such as sex) by one point.
     The output holds rates and counts, never a value. Exit status 2 on bad input; with

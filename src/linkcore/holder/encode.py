@@ -40,7 +40,7 @@ from .positions import (
     token_message,
     token_tags,
 )
-from .tokens import spread_csr, token_csr
+from .tokens import pad_csr, spread_csr, token_csr
 
 log = logging.getLogger("linkcore.encode")
 
@@ -311,17 +311,24 @@ class _FieldTokens:
 
     def __init__(self, spec: FieldSpec, column: _Column):
         self.indptr, self.token_ids, self.vocabulary = token_csr(column.uniques, spec.tokens)
-        self._spread: dict[int, _FieldTokens] = {}
+        self._derived: dict[tuple[str, int], _FieldTokens] = {}
 
     def spread(self, per_value: int) -> _FieldTokens:
         """Return the same values as ``per_value`` sub-tokens each (spec §5, "Spread")."""
-        if per_value not in self._spread:
+        return self._derive("spread", per_value, spread_csr)
+
+    def padded(self, pad_to: int) -> _FieldTokens:
+        """Return the same values padded to a multiple of ``pad_to`` tokens (spec §5, "Padding")."""
+        return self._derive("pad", pad_to, pad_csr)
+
+    def _derive(self, how: str, size: int, transform) -> _FieldTokens:
+        if (how, size) not in self._derived:
             out = object.__new__(_FieldTokens)
-            out.indptr, out.token_ids, out.vocabulary = spread_csr(
-                self.indptr, self.token_ids, self.vocabulary, per_value)
-            out._spread = {}
-            self._spread[per_value] = out
-        return self._spread[per_value]
+            out.indptr, out.token_ids, out.vocabulary = transform(
+                self.indptr, self.token_ids, self.vocabulary, size)
+            out._derived = {}
+            self._derived[how, size] = out
+        return self._derived[how, size]
 
 
 def _unit_filters(tokens: _FieldTokens, value_idx: np.ndarray, salt_idx: np.ndarray,
@@ -526,6 +533,8 @@ class _FieldEncoder:
         self.key_for, self.nonce = key_for, nonce
         if spec.spread is not None:
             tokens = tokens.spread(spec.spread)
+        if spec.pad is not None:
+            tokens = tokens.padded(spec.pad)
         self.units = _UnitFilters(tokens, column, salt, hashing, per_value, key_for, scratch)
 
     def rows(self, start: int, stop: int, first_row: int) -> np.ndarray:

@@ -948,15 +948,21 @@ def _drop_address_views(a: _Analysis) -> None:
 #: Salts of the name fields, in order: each name is encoded once under each salt field present,
 #: the first as the field itself, the others as views named ``<name>_by_<salt>``.
 NAME_SALTS = ("date_of_birth", "postcode")
-#: Balanced name filters (constant set-bit count: the length of a name is not told) and the
-#: Dice thresholds that correspond, on a balanced filter, to 0.8 / 0.62 / 0.45 unbalanced.
+#: Balanced name filters (constant set-bit count, with padding below: the length of a name is
+#: not told).
 NAME_HARDENING = [{"type": "balance"}]
-NAME_THRESHOLDS = [0.94, 0.9, 0.85]
-#: Every name sets the same number of positions, 24 sub-tokens of k = 4 (spec §5, "Spread"):
+#: Every name of up to 16 distinct bigrams is padded to 16 tokens of k = 6 (spec §5, "Padding"):
 #: with one balancing permutation per field, the file's complementary columns pair back to the
-#: unbalanced filter, whose set bits (k per bigram) told each name's length; a red-team session
-#: re-identified 6.0 % of first names that way (chance 1.3 %; docs/parameters.md, "Spread").
-NAME_SPREAD = {"k": 4, "spread": 24}
+#: unbalanced filter, whose set bits (k per bigram) told each name's length (6.0 % of first names
+#: re-identified, chance 1.3 %); spreading a name over 24 sub-tokens hid the bit count but made
+#: two names' overlap depend on their lengths (2.07-2.49 % in postcode-and-initial groups). Padded,
+#: two names share only their shared bigrams' positions (docs/parameters.md, "Padding").
+NAME_PAD = {"k": 6, "pad": 16}
+#: Padding puts most of a short name's bits on its own padding, so a typo moves a balanced
+#: filter's Dice less: true pairs that differ lie at 0.77-0.86 (0.78-0.95 spread). Chosen on the
+#: first held-out pair (F1 0.9202 with the spread thresholds, 0.9264 with these; spread 0.9286)
+#: and checked on the others (docs/parameters.md, "Padding").
+NAME_PAD_THRESHOLDS = [0.86, 0.81, 0.78]
 #: Sex is salted like the names (with the whole date of birth, else the postcode): compared
 #: across the whole file, a two-valued field shows which records share a value, and the audit
 #: re-identified the split outright. Salted, it is compared only where the salt agrees (twins
@@ -992,6 +998,14 @@ POSTCODE_SALT = ("first_name", "first_char")
 #: named years above chance. Cost: 0.0004-0.0021 one-to-one F1 on three populations against
 #: the year salt (docs/parameters.md, "The date of birth as one token"). The postcode's filter.
 DOB_EXACT = POSTCODE_EXACT
+#: An identifier (NI number, NHS number, a code) compared whole, as one token. As bigrams, unsalted
+#: (the format's default), the same bigram set the same bits in every record: a red-team session
+#: mined the file's co-occurring bits into the digits' bigrams, laid them out from a register's NI
+#: numbers and matched records to it, re-identifying 15.7-16.0 % of whole identities (first name,
+#: surname, year) at 83-84 % precision over three keys (chance 0.02 %). Whole, each NI number is
+#: a keyed token of its own; one-to-one F1 unchanged on the two populations that hold NI numbers
+#: (docs/parameters.md, "Identifiers as one token").
+IDENTIFIER_EXACT = POSTCODE_EXACT
 #: A view of the split postcode salted with the whole date of birth: where the birthdays agree it
 #: tells the linkage unit the postcodes agree though the initials differ (linkage/compare.py,
 #: correcting_views). Without it a held-out multi-agency month lost 0.007 F1 (docs/parameters.md).
@@ -1042,6 +1056,8 @@ def suggested_fields(kinds: dict[str, str], whole_postcode: bool = False
                 doc["disclosed"] = True
         if role == "date_of_birth" and kind == "date":
             doc.update(DOB_EXACT)
+        if kind == "identifier":
+            doc.update(IDENTIFIER_EXACT)
         if kind == "postcode":
             doc.update(POSTCODE_EXACT)
             if (own := _postcode_salt(kinds, whole_postcode)) is not None:
@@ -1051,8 +1067,8 @@ def suggested_fields(kinds: dict[str, str], whole_postcode: bool = False
                                   "salt": {"field": "date_of_birth", "transform": "value"}})
         if kind == "name" and salts:
             doc.update(salt=_salt_with(salts[0], kinds, whole_postcode),
-                       hardening=NAME_HARDENING, comparison={"thresholds": NAME_THRESHOLDS},
-                       **NAME_SPREAD)
+                       hardening=NAME_HARDENING, comparison={"thresholds": NAME_PAD_THRESHOLDS},
+                       **NAME_PAD)
             if owner is not None and role in names and role != owner:
                 doc["key_with"] = owner
             for salt in salts[1:]:

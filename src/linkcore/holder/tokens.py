@@ -260,3 +260,45 @@ def spread_csr(indptr: np.ndarray, token_ids: np.ndarray, vocabulary: Sequence[s
     sub_vocab = [f"{vocabulary[int(t)]}{SUB_TOKEN_SEPARATOR}{int(r)}"
                  for t, r in zip(keys // (per_value + 1), keys % (per_value + 1), strict=True)]
     return out_indptr, np.asarray(codes, dtype=np.int64), sub_vocab
+
+
+PAD_MARK = "\x1e"
+
+
+def pad_csr(indptr: np.ndarray, token_ids: np.ndarray, vocabulary: Sequence[str],
+            pad_to: int) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Pad each value's tokens to a multiple of ``pad_to`` (spec §5, "Padding").
+
+    A value's distinct tokens, in code-point order, are t_0 .. t_(n-1); with
+    N = pad_to * ceil(n / pad_to) it gets N - n padding tokens
+    ``U+001E + t_0 + U+001F + ... + U+001F + t_(n-1) + U+001E + str(j)``. Every value of up to
+    ``pad_to`` tokens then sets ``pad_to * k`` positions, and two different values share only
+    the positions of the tokens they share, whatever their lengths.
+    """
+    n_values = len(indptr) - 1
+    if n_values == 0 or len(token_ids) == 0:
+        return np.zeros(n_values + 1, dtype=np.int64), np.zeros(0, dtype=np.int64), []
+    n_vocab = len(vocabulary)
+    order = np.argsort(np.asarray(vocabulary, dtype=object), kind="stable")
+    rank = np.empty(n_vocab, dtype=np.int64)
+    rank[order] = np.arange(n_vocab)
+    value = np.repeat(np.arange(n_values, dtype=np.int64), np.diff(indptr))
+    pairs = np.unique(value * n_vocab + rank[np.asarray(token_ids, dtype=np.int64)])
+    pair_value, pair_rank = np.divmod(pairs, n_vocab)
+    real_ids = order[pair_rank]
+    n = np.bincount(pair_value, minlength=n_values)
+    n_pad = -(-n // pad_to) * pad_to - n
+    starts = np.zeros(n_values + 1, dtype=np.int64)
+    np.cumsum(n, out=starts[1:])
+    pad_text = []
+    for v in np.flatnonzero(n_pad):
+        mark = PAD_MARK + SUB_TOKEN_SEPARATOR.join(
+            vocabulary[int(t)] for t in real_ids[starts[v]:starts[v + 1]]) + PAD_MARK
+        pad_text += [f"{mark}{j}" for j in range(n_pad[v])]
+    pad_codes, pad_vocab = pd.factorize(np.asarray(pad_text, dtype=object))
+    pad_value = np.repeat(np.arange(n_values, dtype=np.int64), n_pad)
+    ids = np.concatenate([real_ids, n_vocab + pad_codes.astype(np.int64)])
+    by_value = np.argsort(np.concatenate([pair_value, pad_value]), kind="stable")
+    out_indptr = np.zeros(n_values + 1, dtype=np.int64)
+    np.cumsum(n + n_pad, out=out_indptr[1:])
+    return out_indptr, ids[by_value], list(vocabulary) + list(pad_vocab)
