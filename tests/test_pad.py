@@ -147,3 +147,32 @@ def test_schema_suggest_pads_names():
                              "postcode": "postcode"})
     names = [d for d in docs if d.get("kind") == "name"]
     assert names and all(d["pad"] == NAME_PAD["pad"] and d["k"] == NAME_PAD["k"] for d in names)
+
+
+def v3(fields: list[dict]) -> Schema:
+    return Schema.from_dict({"linkcore_schema": 3, "fields": fields})
+
+
+def test_format_version_3_pads_names_and_takes_identifiers_whole_by_default():
+    sch = v3([{"name": "first_name", "kind": "name"}, {"name": "dob", "kind": "date"},
+              {"name": "ni_number", "kind": "identifier"}])
+    name, _, ni = sch.fields
+    assert (name.pad, name.k, name.thresholds) == (16, 6, (0.86, 0.81, 0.78))
+    assert name.salt is not None and name.salt.field == "dob"  # version 2's salt kept
+    assert (ni.tokens.type, ni.filter_bits, ni.k, ni.thresholds) == ("exact", 128, 30, ())
+    # written out, every value is explicit: version 2 reads it to the same schema
+    doc = sch.to_dict()
+    assert doc["linkcore_schema"] == 2 and doc["fields"][0]["pad"] == 16
+    assert Schema.from_dict(doc).fingerprint == sch.fingerprint
+    v2 = Schema.from_dict({"linkcore_schema": 2, "fields": [
+        {"name": "first_name", "kind": "name"}, {"name": "ni_number", "kind": "identifier"}]})
+    assert v2.fields[0].pad is None and v2.fields[1].tokens.type == "qgram"  # meaning kept
+
+
+def test_version_3_pads_only_where_padding_applies():
+    sch = v3([{"name": "a", "kind": "name", "tokens": {"type": "exact"}},
+              {"name": "b", "kind": "name", "spread": 24, "k": 4},
+              {"name": "c", "kind": "name", "pad": 12}])
+    assert [f.pad for f in sch.fields] == [None, None, 12]
+    with pytest.raises(SchemaError, match="newer"):
+        Schema.from_dict({"linkcore_schema": 4, "fields": [{"name": "a", "kind": "name"}]})

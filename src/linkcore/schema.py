@@ -1,8 +1,8 @@
 """The linkage schema (shared by every party) and the column mapping (local to one holder).
 
-The schema is a versioned JSON document (``"linkcore_schema": 1`` or ``2``) that fixes how each
-field is normalised, tokenised, hashed into a Bloom filter and hardened, and how the linkage unit
-compares it.
+The schema is a versioned JSON document (``"linkcore_schema": 1``, ``2`` or ``3``) that fixes how
+each field is normalised, tokenised, hashed into a Bloom filter and hardened, and how the linkage
+unit compares it.
 Its canonical serialisation (every default written out, keys sorted, no whitespace) is hashed with
 SHA-256 into a fingerprint that proves two encoded files were made the same way.
 
@@ -25,7 +25,8 @@ from typing import Any
 
 from .errors import MappingError, SchemaError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # the newest format version read (docs/spec.md §1)
+CANONICAL_VERSION = 2  # what to_dict writes: every value explicit, so versions 2 and 3 agree
 MAPPING_VERSION = 1
 
 KINDS = ("name", "date", "postcode", "sex", "categorical", "text", "identifier")
@@ -307,7 +308,7 @@ class Schema:
     def to_dict(self) -> dict[str, Any]:
         """Return the document as a plain dict (every default written out)."""
         return {
-            "linkcore_schema": SCHEMA_VERSION,
+            "linkcore_schema": CANONICAL_VERSION,
             "description": self.description,
             "fields": [f.to_dict() for f in self.fields],
             "clk": self.clk.to_dict() if self.clk else None,
@@ -423,7 +424,7 @@ def _parse_schema(doc: Any) -> Schema:
             f"({SCHEMA_VERSION}); upgrade linkcore"
         )
     if version < 1:
-        raise SchemaError(f'"linkcore_schema" must be 1 or {SCHEMA_VERSION} (got {version})')
+        raise SchemaError(f'"linkcore_schema" must be 1 to {SCHEMA_VERSION} (got {version})')
     for key in sorted(set(doc) - _TOP_KEYS):
         p.add(f'"{key}"', f"unknown key (allowed: {', '.join(sorted(_TOP_KEYS))})")
     description = doc.get("description", "")
@@ -587,6 +588,13 @@ V2_NAME_DEFAULTS: dict[str, Any] = {"hardening": [{"type": "balance"}],
 V2_POSTCODE_DEFAULTS: dict[str, Any] = {"tokens": {"type": "exact"}, "filter_bits": 128, "k": 30,
                                         "thresholds": []}
 V2_SALTED_KINDS = ("name",)
+# Version 3 adds what red-team sessions broke in version 2's defaults (docs/parameters.md,
+# "Padding" and "Identifiers as one token"): names padded to 16 tokens of k 6 (set bits and two
+# names' overlaps no longer tell lengths) on thresholds for padded filters, and identifiers as
+# one exact token (bigrams without a salt were decoded from the file).
+V3_NAME_DEFAULTS: dict[str, Any] = {"k": 6, "pad": 16, "thresholds": [0.86, 0.81, 0.78]}
+V3_IDENTIFIER_DEFAULTS: dict[str, Any] = {"tokens": {"type": "exact"}, "filter_bits": 128,
+                                          "k": 30, "thresholds": []}
 # Positions from AES-256 on 16-byte blocks of keyed token and salt tags (docs/spec.md §6): a
 # whole-value salt makes almost every (salt, token) pair distinct, one HMAC each was the
 # encoder's cost (3,170 records/s at 10^6, benchmarks/README.md), and AES runs over a whole
@@ -608,6 +616,9 @@ def _version_defaults(version: int, dob: str | None) -> dict[str, dict[str, Any]
         out[kind]["salt"] = salt
     out["name"].update(V2_NAME_DEFAULTS)
     out["postcode"].update(V2_POSTCODE_DEFAULTS)
+    if version >= 3:
+        out["name"].update(V3_NAME_DEFAULTS)
+        out["identifier"].update(V3_IDENTIFIER_DEFAULTS)
     return out
 
 
@@ -756,6 +767,9 @@ def _parse_field(i: int, raw: Any, names: list[Any], p: _Problems,
                          "every value already)")
 
     pad = raw.get("pad")
+    if "pad" not in raw and defaults.get("pad") is not None and spread is None \
+            and tokens is not None and tokens.type == "qgram":
+        pad = defaults["pad"]  # format version 3's default, where it applies
     if pad is not None:
         if not _is_int(pad) or not 1 <= pad <= MAX_PAD:
             p.add(where, f"'pad' (tokens a value is padded to) must be an integer from 1 to "
