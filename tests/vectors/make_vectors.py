@@ -219,6 +219,13 @@ def cases() -> list[tuple[str, str, dict, list[dict], dict | None]]:
                                   salt={"field": "dob", "transform": "value"},
                                   key_with="first_name"),
                             field("dob", "date", clk_k=0)]), PEOPLE, None))
+    out.append(("defaults_v3", "a schema document of format version 3 that omits salt, hardening, "
+                "tokens, k, pad and comparison: names salted with the whole date of birth, "
+                "balanced and padded to 16 tokens of k 6, the NI number as one exact token",
+                schema_doc([field("first_name", "name", clk_k=0),
+                            field("last_name", "name", clk_k=0),
+                            field("dob", "date", clk_k=0), field("ni", "identifier", clk_k=0)],
+                           version=3), PEOPLE, None))
     return out
 
 
