@@ -759,25 +759,16 @@ def _parse_field(i: int, raw: Any, names: list[Any], p: _Problems,
 
     spread = raw.get("spread")
     if spread is not None:
-        if not _is_int(spread) or not 1 <= spread <= MAX_SPREAD:
-            p.add(where, f"'spread' (sub-tokens per value) must be an integer from 1 to "
-                         f"{MAX_SPREAD} (got {spread!r})")
-        elif tokens is not None and tokens.type != "qgram":
-            p.add(where, "'spread' applies to q-gram tokens (a single token sets k bits for "
-                         "every value already)")
+        _check_length_option(where, "spread", "sub-tokens per value", spread, MAX_SPREAD,
+                             tokens, p)
 
     pad = raw.get("pad")
     if "pad" not in raw and defaults.get("pad") is not None and spread is None \
             and tokens is not None and tokens.type == "qgram":
         pad = defaults["pad"]  # format version 3's default, where it applies
     if pad is not None:
-        if not _is_int(pad) or not 1 <= pad <= MAX_PAD:
-            p.add(where, f"'pad' (tokens a value is padded to) must be an integer from 1 to "
-                         f"{MAX_PAD} (got {pad!r})")
-        elif tokens is not None and tokens.type != "qgram":
-            p.add(where, "'pad' applies to q-gram tokens (a single token sets k bits for "
-                         "every value already)")
-        elif spread is not None:
+        if _check_length_option(where, "pad", "tokens a value is padded to", pad, MAX_PAD,
+                                tokens, p) and spread is not None:
             p.add(where, "'pad' and 'spread' are two ways to hide a value's length: set one")
 
     if len(p.items) > n_before or tokens is None:
@@ -785,6 +776,20 @@ def _parse_field(i: int, raw: Any, names: list[Any], p: _Problems,
     return FieldSpec(name, kind, tokens, filter_bits, k, hashing, clk_k, salt, hardening,
                      thresholds, tuple(sorted(normalise.items())), source, disclosed is True,
                      key_with, spread, pad)
+
+
+def _check_length_option(where: str, key: str, meaning: str, value: Any, maximum: int,
+                         tokens: TokenSpec | None, p: _Problems) -> bool:
+    """Check a q-gram field's 'spread' or 'pad' count; True when it is valid."""
+    if not _is_int(value) or not 1 <= value <= maximum:
+        p.add(where, f"'{key}' ({meaning}) must be an integer from 1 to {maximum} "
+                     f"(got {value!r})")
+        return False
+    if tokens is not None and tokens.type != "qgram":
+        p.add(where, f"'{key}' applies to q-gram tokens (a single token sets k bits for "
+                     "every value already)")
+        return False
+    return True
 
 
 def _parse_hardening(where: str, raw: Any, bits: Any, p: _Problems) -> tuple[HardeningStep, ...]:
