@@ -176,3 +176,10 @@ def test_version_3_pads_only_where_padding_applies():
     assert [f.pad for f in sch.fields] == [None, None, 12]
     with pytest.raises(SchemaError, match="newer"):
         Schema.from_dict({"linkcore_schema": 4, "fields": [{"name": "a", "kind": "name"}]})
+
+
+def test_version_3_pad_null_turns_padding_off():
+    doc = {"linkcore_schema": 3, "fields": [
+        {"name": "first_name", "kind": "name", "pad": None},
+        {"name": "dob", "kind": "date"}]}
+    assert Schema.from_dict(doc).field("first_name").pad is None
