@@ -367,6 +367,11 @@ def _softmax(log_p: np.ndarray) -> np.ndarray:
 
 
 def _log_normalised(msg: np.ndarray) -> np.ndarray:
-    """Log of a message scaled to a maximum of one (per row), floored far below any signal."""
+    """Log of a message scaled to a maximum of one (per row), floored far below any signal.
+
+    An overflowed entry counts as the row's largest; a row holding NaN says nothing (all ones).
+    """
+    msg = np.where(np.isposinf(msg), np.finfo(np.float64).max, msg)
+    msg = np.where(np.isnan(msg).any(axis=-1, keepdims=True), 1.0, msg)
     top = msg.max(axis=-1, keepdims=True)
     return np.log(np.maximum(msg / np.maximum(top, 1e-300), 1e-30)).astype(np.float32)

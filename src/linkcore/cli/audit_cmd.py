@@ -66,7 +66,9 @@ def audit(data_path: str | None, schema_path: str | None, mapping_path: str | No
     from the file, overlaps of records that share a salt, the published attacks inside what
     those rebuild, and a combined (first name, surname, year of birth)
     measure -- are scored against DATA's own values. A field is at risk when any attack beats
-    max(chance, chance given what the file reveals trivially, such as sex) by one point.
+    max(chance, chance given what the file reveals trivially, such as sex) by one point,
+    or when its structure is one a red-team session broke and the audit does not attack
+    (tokens decodable from the file; a value under two salts): AT RISK (structure).
     The output holds rates and counts, never a value. Exit status 2 on bad input; with
     --fail-on-risk, 3 when a field is at risk.
 
