@@ -15,6 +15,7 @@ FIELDS = ['first', 'middle', 'last', 'dob', 'year', 'pc', 'sex', 'ni', 'identity
 prior = {f: Counter(val(r, f) for r in R if val(r, f) is not None) for f in FIELDS}
 for f in FIELDS:
     tot = sum(prior[f].values()); prior[f] = {k: v / tot for k, v in prior[f].items()}
+FIELDS = [f for f in FIELDS if prior[f]]
 top1 = {f: max(prior[f], key=prior[f].get) for f in FIELDS}
 rows = []
 out = {f: [] for f in FIELDS}
@@ -51,9 +52,20 @@ for f in FIELDS:
     print(s)
 print('by number of mates in salt groups (context pairs used):')
 for f in ('first', 'last', 'dob', 'pc', 'identity'):
+    if f not in out or not out[f]: continue
     o = np.array(out[f], dtype=float)
     s = f"  {f:9s}"
     for lo, hi in ((0, 0), (1, 1), (2, 3), (4, 99)):
         m = (o[:, 3] >= lo) & (o[:, 3] <= hi)
         s += f" | ctx {lo}-{hi}: n {m.sum():5d} reid {100*o[m,0].mean():5.2f}% chance {100*o[m,2].mean():5.2f}%"
     print(s)
+# the single most probable register person's values (no marginalising, no prior fallback)
+s = 'MAP person:'
+for f in FIELDS:
+    ok = n = 0
+    for a, rid in enumerate(ids):
+        t = val(A[rid], f)
+        if t is None: continue
+        n += 1; ok += val(R[res[a]['top'][0]], f) == t
+    s += f" {f} {100*ok/n:.2f}%"
+print(s)
