@@ -27,6 +27,8 @@ Designs:
     pc-parts    the suggested design with the postcode as parts (similar within a sector)
     pc-district pc-parts with the postcode filter salted by its own district
     pc-sector   pc-parts with the postcode filter salted by its own sector
+    no-key-with the suggested design with the surname under its own keys (no crossed comparison
+                of swapped names)
     no-sex      the suggested design without the sex field
     sex-by-dob  the suggested design with sex salted by the whole date of birth
     year-clk    the earlier default: names salted with the year of birth, XOR-folded, a CLK
@@ -167,6 +169,15 @@ def dob_by_postcode(schema: Schema) -> Schema:
     return Schema.from_dict(doc)
 
 
+def without_key_with(schema: Schema) -> Schema:
+    """The suggested schema with every field under its own keys: no surname compared with a
+    first name (swapped names), and no first-against-surname overlap for an attacker to read."""
+    doc = schema.to_dict()
+    for f in doc["fields"]:
+        f.pop("key_with", None)
+    return Schema.from_dict(doc)
+
+
 DESIGNS = {
     "suggested": lambda s: s,
     "dob-unsalted": lambda s: dob_parts(s, year_salt=False),
@@ -178,6 +189,7 @@ DESIGNS = {
     "pc-sector": lambda s: variant(s, postcode_salt="postcode_sector"),
     "no-sex": lambda s: variant(s, sex=False),
     "sex-by-dob": lambda s: variant(s, sex_salt=True),
+    "no-key-with": without_key_with,
     "year-clk": year_clk,
     "year-no-clk": lambda s: year_names(s),
 }

@@ -976,6 +976,14 @@ SEX_SALTED = True
 #: 138 of the 435 true candidate pairs scored under 0.5 had both names disagreeing with date of
 #: birth, sex and postcode equal: swapped names (docs/parameters.md).
 SWAPPABLE_NAMES = ("first_name", "last_name")
+#: Whether suggest writes that ``key_with``: no. It made every record's first name comparable with
+#: its own surname and with every same-salt mate's, and a red-team session chaining the two salt
+#: families read most of its gain there: re-encoded without it (heldout5 seed 53, one key, the
+#: same attack), first names 5.17 -> 2.45 % (chance 1.19 %), whole identities 3.85 -> 1.11 %
+#: (0.01 %), for one-to-one F1 0.9724 -> 0.9720 (synth seed 3), 0.9895 -> 0.9885 (heldout5 seed
+#: 51) and 0.9266 -> 0.9233 (heldout seed 7, with swapped names) (docs/parameters.md, "Two salt
+#: families chained"). A schema may still set it.
+SHARE_NAME_KEYS = False
 #: The postcode compared whole, as one token: filters of postcodes in one sector or district
 #: were similar, and that similarity graph, matched to a register's, re-identified 1.3-3.0 % of
 #: postcodes against 0.3 % chance (salting the filter with its own district or sector did not
@@ -1043,10 +1051,10 @@ def suggested_fields(kinds: dict[str, str], whole_postcode: bool = False
     salts = [f for f in NAME_SALTS if f in kinds]
     fields: list[dict[str, Any]] = []
     views: list[dict[str, Any]] = []
-    # name fields share one name's keys, so a first name and surname given the other way round
-    # can be compared crossed (linkage/compare.py, swaps)
+    # with SHARE_NAME_KEYS, name fields share one name's keys, so a first name and surname given
+    # the other way round can be compared crossed (linkage/compare.py, swaps)
     names = [r for r in SWAPPABLE_NAMES if kinds.get(r) == "name"]
-    owner = names[0] if len(names) > 1 else None
+    owner = names[0] if len(names) > 1 and SHARE_NAME_KEYS else None
     for role, kind in kinds.items():
         doc: dict[str, Any] = {"name": role, "kind": kind}
         if kind == "sex":
