@@ -69,3 +69,10 @@ def test_schema_suggest_maps_the_health_extract(pair, tmp_path):
 def test_too_few_people_is_refused(tmp_path):
     proc = run(tmp_path / "tiny", "--people", "5", "--seed", "3")
     assert proc.returncode == 2 and "--people" in proc.stderr
+
+
+def test_an_existing_output_is_refused_without_force(pair):
+    before = digests(pair)
+    proc = run(pair, "--people", "400", "--seed", "4")
+    assert proc.returncode == 2 and "--force" in proc.stderr
+    assert digests(pair) == before

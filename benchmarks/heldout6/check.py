@@ -9,7 +9,7 @@ digests = []
 for run, hashseed in ((1, "1"), (2, "12345")):
     out = f"/tmp/h6check_{run}"
     t = time.time()
-    subprocess.run([sys.executable, os.path.join(here, "generator.py"), out, "--people", n, "--seed", seed],
+    subprocess.run([sys.executable, os.path.join(here, "generator.py"), out, "--people", n, "--seed", seed, "--force"],
                    check=True, env={**os.environ, "PYTHONHASHSEED": hashseed}, stdout=subprocess.DEVNULL)
     print(f"run {run} (PYTHONHASHSEED={hashseed}): {time.time() - t:.1f} s")
     digests.append({f: hashlib.sha256(open(os.path.join(out, f), "rb").read()).hexdigest() for f in files})

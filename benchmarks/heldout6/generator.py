@@ -1055,11 +1055,16 @@ def main(argv=None):
     ap.add_argument("outdir")
     ap.add_argument("--people", type=int, required=True)
     ap.add_argument("--seed", type=int, required=True)
+    ap.add_argument("--force", action="store_true", help="replace this generator's own files")
     a = ap.parse_args(argv)
     if a.people < 50:
         ap.error("--people must be at least 50")
     if a.seed < 0:
         ap.error("--seed must be non-negative")
+    outputs = ("agency_a.csv", "agency_b.csv", "truth.csv", "register.csv")
+    if not a.force and any(os.path.exists(os.path.join(a.outdir, f)) for f in outputs):
+        ap.error("the output folder already holds agency_a.csv, agency_b.csv, truth.csv or "
+                 "register.csv; choose another folder or pass --force")
     generate(a.outdir, a.people, a.seed)
 
 
