@@ -178,6 +178,17 @@ def without_key_with(schema: Schema) -> Schema:
     return Schema.from_dict(doc)
 
 
+def fewer_channels(schema: Schema, *, sex: bool = False, postcode_by_dob: bool = False) -> Schema:
+    """The suggested schema with fewer per-pair channels inside a salt group: every field under
+    its own keys, and without sex (equal or not between same-date records) or the postcode's
+    date-of-birth view (equal or not between same-date records whose initials differ)."""
+    doc = without_key_with(schema).to_dict()
+    doc["fields"] = [f for f in doc["fields"]
+                     if (sex or f["kind"] != "sex")
+                     and (postcode_by_dob or f["name"] != "postcode_by_date_of_birth")]
+    return Schema.from_dict(doc)
+
+
 DESIGNS = {
     "suggested": lambda s: s,
     "dob-unsalted": lambda s: dob_parts(s, year_salt=False),
@@ -190,6 +201,9 @@ DESIGNS = {
     "no-sex": lambda s: variant(s, sex=False),
     "sex-by-dob": lambda s: variant(s, sex_salt=True),
     "no-key-with": without_key_with,
+    "no-kw-no-sex": lambda s: fewer_channels(s, postcode_by_dob=True),
+    "no-kw-no-pcdob": lambda s: fewer_channels(s, sex=True),
+    "no-kw-no-sex-no-pcdob": fewer_channels,
     "year-clk": year_clk,
     "year-no-clk": lambda s: year_names(s),
 }

@@ -171,9 +171,11 @@ def pairV(g, a, b):
     for c, i, j in d['chans']:
         v += d['L' + c][obs(vw[i], vw[j], a, b)][d[c]]
     if NOSEX: return v
-    if g == 'dob':
-        v += d['Lsex'][bobs('sex', a, b)][d['sex']]
-        v += d['Lpcs'][bobs('postcode_by_date_of_birth', a, b)][d['pcs']]
+    if g == 'dob':  # (a channel whose column the file does not have is skipped)
+        if 'sex' in raw:
+            v += d['Lsex'][bobs('sex', a, b)][d['sex']]
+        if 'postcode_by_date_of_birth' in raw:
+            v += d['Lpcs'][bobs('postcode_by_date_of_birth', a, b)][d['pcs']]
     else:
         v += d['Ldobs'][2 if not (dobcls[a] and dobcls[b]) else int(dobcls[a] == dobcls[b])][d['dobs']]
     return v

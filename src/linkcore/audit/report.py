@@ -13,6 +13,7 @@ import html
 import math
 
 from ..report.charts import text_width
+from .exposure import exposure_line
 from .run import ATTACKS, RISK_MARGIN, AuditResult
 
 _COLOURS = {"frequency": "#d95f02", "pattern_mining": "#7570b3", "graph_matching": "#1b9e77",
@@ -135,6 +136,8 @@ def render_html(result: AuditResult, title: str = "linkcore privacy audit") -> s
               else f"<p class='ok'>No field is at risk under these attacks; disclosed by the "
                    f"schema: {html.escape(shown)}.</p>" if shown
               else "<p class='ok'>No field is at risk under these attacks.</p>")
+    exposure = (f"<p>{html.escape(exposure_line(result.exposure))}</p>" if result.exposure
+                else "")
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
 <style>{_CSS}</style></head><body>
@@ -144,6 +147,7 @@ def render_html(result: AuditResult, title: str = "linkcore privacy audit") -> s
 {when}. Rates and counts only: this report holds no value from the data.</p>
 {status}
 <ul class="verdicts">{verdicts}</ul>
+{exposure}
 <h2>Attack success per field</h2>
 {_chart(result)}
 <h2>Every attack</h2>

@@ -28,6 +28,7 @@ from ..holder.keys import Secret
 from ..schema import FieldSpec, KeyPart, Mapping, Schema
 from .double_hashing import double_hashing_attack
 from .equality import deterministic, trivial_partition
+from .exposure import exposure_line, salt_exposure
 from .frequency import frequency_attack, salted_units
 from .graph_matching import graph_matching_attack
 from .pattern_mining import pattern_mining_attack
@@ -165,6 +166,7 @@ class AuditResult:
     schema_fingerprint: str
     results: list[AttackResult]
     verdicts: list[Verdict]
+    exposure: dict[str, float | int] = field(default_factory=dict)  # exposure.salt_exposure
 
     @property
     def at_risk(self) -> bool:
@@ -190,6 +192,7 @@ class AuditResult:
                 "schema_fingerprint": self.schema_fingerprint, "at_risk": self.at_risk,
                 "disclosed": self.disclosed,
                 "verdicts": [v.as_dict() for v in self.verdicts],
+                "exposure": dict(self.exposure),
                 "results": [r.as_dict() for r in self.results]}
 
     def to_json(self) -> str:
@@ -202,6 +205,8 @@ class AuditResult:
         The chance column is the verdict's baseline: max(chance, chance given sex).
         """
         lines = [v.message for v in self.verdicts]
+        if self.exposure:
+            lines.append(exposure_line(self.exposure))
         lines.append("")
         width = max([16] + [len(r.target) for r in self.results])
         names = [ATTACKS.get(r.attack, r.attack) for r in self.results]
@@ -583,7 +588,8 @@ def attack_encoded(schema: Schema, dataset: EncodedDataset, truth: dict[str, np.
         if keep_guesses is not None:
             keep_guesses.update(scorer.store)
     n_scored = len(dataset) if scored is None else int(np.count_nonzero(scored))
-    return AuditResult(n_scored, len(reference_df), schema.fingerprint, results, verdicts)
+    return AuditResult(n_scored, len(reference_df), schema.fingerprint, results, verdicts,
+                       salt_exposure(schema, dataset))
 
 
 def _wholefile_results(spec: FieldSpec, i: int, wf: WholeFile, truth: dict[str, np.ndarray],

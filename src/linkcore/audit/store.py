@@ -437,7 +437,8 @@ def run_store_audit(store_path: str | os.PathLike[str],
         verdicts = [structural.get(v.target, v)
                     for v in verdicts_for(holdings.schema, results)]
     return StoreAuditResult(result.records, result.reference_records,
-                            result.schema_fingerprint, results, verdicts, store=facts)
+                            result.schema_fingerprint, results, verdicts, result.exposure,
+                            store=facts)
 
 
 def _per_agency(holdings: StoreHoldings, truth: dict[str, np.ndarray], scored: np.ndarray,
