@@ -178,14 +178,17 @@ def without_key_with(schema: Schema) -> Schema:
     return Schema.from_dict(doc)
 
 
-def fewer_channels(schema: Schema, *, sex: bool = False, postcode_by_dob: bool = False) -> Schema:
+def fewer_channels(schema: Schema, *, sex: bool = False, postcode_by_dob: bool = False,
+                   middle_by_postcode: bool = True) -> Schema:
     """The suggested schema with fewer per-pair channels inside a salt group: every field under
-    its own keys, and without sex (equal or not between same-date records) or the postcode's
-    date-of-birth view (equal or not between same-date records whose initials differ)."""
+    its own keys, and without sex (equal or not between same-date records), the postcode's
+    date-of-birth view (equal or not between same-date records whose initials differ) or the
+    middle name's postcode view (its overlaps between the records of an address)."""
     doc = without_key_with(schema).to_dict()
     doc["fields"] = [f for f in doc["fields"]
                      if (sex or f["kind"] != "sex")
-                     and (postcode_by_dob or f["name"] != "postcode_by_date_of_birth")]
+                     and (postcode_by_dob or f["name"] != "postcode_by_date_of_birth")
+                     and (middle_by_postcode or f["name"] != "middle_name_by_postcode")]
     return Schema.from_dict(doc)
 
 
@@ -204,6 +207,10 @@ DESIGNS = {
     "no-kw-no-sex": lambda s: fewer_channels(s, postcode_by_dob=True),
     "no-kw-no-pcdob": lambda s: fewer_channels(s, sex=True),
     "no-kw-no-sex-no-pcdob": fewer_channels,
+    "no-kw-no-middle-pc": lambda s: fewer_channels(s, sex=True, postcode_by_dob=True,
+                                                   middle_by_postcode=False),
+    "no-kw-no-sex-no-middle-pc": lambda s: fewer_channels(s, postcode_by_dob=True,
+                                                          middle_by_postcode=False),
     "year-clk": year_clk,
     "year-no-clk": lambda s: year_names(s),
 }

@@ -62,3 +62,18 @@ def test_the_audit_reports_the_structure_without_a_value():
         assert "one salt" in verdicts[name].message
         assert not any(v in verdicts[name].message for v in ("anna", "CV1", "1AA"))
     assert verdicts["last_name"].attack != "structure"
+
+
+def test_the_chained_group_attack_runs_only_where_two_families_hold_the_value():
+    attacks = ("group_overlap", "group_chain")
+    two = run_audit(table(300, 1), schema("postcode"), Mapping.identity(schema("postcode")),
+                    KEY, table(600, 2), attacks=attacks,
+                    attacker_key=Secret(bytes(range(1, 33))))
+    chained = two.result("first_name", "group_chain")
+    assert chained is not None and chained.applicable
+    assert chained.details["families"] == 2 and chained.details["rounds"] >= 2
+    one = run_audit(table(300, 1), schema(None), Mapping.identity(schema(None)), KEY,
+                    table(600, 2), attacks=attacks, attacker_key=Secret(bytes(range(1, 33))))
+    skipped = one.result("first_name", "group_chain")
+    assert skipped is not None and not skipped.applicable and "one family" in skipped.note
+    assert one.result("first_name", "group_overlap").applicable

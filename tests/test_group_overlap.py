@@ -82,3 +82,21 @@ def test_each_labelling_of_a_revealed_attribute_is_a_prior_table():
         np.testing.assert_allclose(t.sum(axis=1), 1.0)
     assert {int(t[1].argmax()) for t in tables} == {0, 1}
     assert len(class_priors(cands, ref, None, None)) == 1
+
+
+def test_chained_rounds_carry_one_family_s_evidence_to_the_other_s_mates():
+    """Record 1 is named by its postcode-family pair; only chaining tells its date mate (0)."""
+    cands = np.array(["ann", "bob", "cy"], dtype=object)
+    prior = np.array([[0.3, 0.45, 0.25]])
+    spread = np.ones((3, 3), dtype=np.float32)
+    by_date = np.array([[15, 15, 15], [15, 15, 25], [15, 25, 40]], dtype=np.float32)
+    by_postcode = np.array([[10, 10, 10], [10, 10, 10], [10, 10, 40]], dtype=np.float32)
+    evidence = [Evidence(np.array([0, 1]), np.array([1, 0]), np.array([15, 15]), by_date,
+                         spread, family="date"),
+                Evidence(np.array([1, 2]), np.array([2, 1]), np.array([40, 40]), by_postcode,
+                         spread, family="postcode")]
+    one = group_overlap_attack(evidence, [], cands, [prior], None, 3)
+    chained = group_overlap_attack(evidence, [], cands, [prior], None, 3, rounds=3)
+    assert list(one.guesses[1:]) == ["cy", "cy"] and one.guesses[0] == "bob"
+    assert list(chained.guesses) == ["ann", "cy", "cy"]
+    assert chained.details["rounds"] == 3 and chained.details["families"] == 2

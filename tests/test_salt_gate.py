@@ -33,7 +33,7 @@ def test_gated_fields_are_compared_only_under_an_equal_salt():
         ("first_name", "date_of_birth"), ("last_name", "date_of_birth"),
         ("first_name_by_postcode", "postcode"), ("last_name_by_postcode", "postcode"),
         ("middle_name", "date_of_birth"), ("middle_name_by_postcode", "postcode"),
-        ("sex", "date_of_birth"), ("postcode_by_date_of_birth", "date_of_birth")}
+        ("postcode_by_date_of_birth", "date_of_birth")}
     rng = np.random.default_rng(0)
     left = rng.integers(0, len(ea), 5000)
     right = rng.integers(0, len(eb), 5000)

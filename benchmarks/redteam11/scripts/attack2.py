@@ -83,6 +83,7 @@ def bin_table(reg_obs, same_same, same_diff):
 U = F['U']; raw = F['raw']; valid = F['valid']
 IDF = 'ni_number' if 'ni_number' in valid else 'nhs_number'
 def obs(fx, fy, a, b):
+    if fx not in valid or fy not in valid: return OMISS  # a view the file does not have
     if not (valid[fx][a] and valid[fy][b]): return OMISS
     if raw[fx][a].tobytes() == raw[fy][b].tobytes(): return OEQ
     return int((U[fx][0][a] & U[fy][0][b]).sum())

@@ -80,6 +80,7 @@ class Evidence:
     expected: np.ndarray
     spread: np.ndarray
     allowed: np.ndarray | None = None
+    family: str = ""  # the salt whose rebuilt groups these are (chained attack: one per family)
 
     def likelihood(self, o: int) -> np.ndarray:
         """Return the (C, C) likelihood of seeing overlap ``o``, zero where not allowed."""
@@ -123,7 +124,7 @@ def overlaps(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def group_evidence(view: Bits, groups: np.ndarray, expected: np.ndarray, spread: np.ndarray,
-                   allowed: np.ndarray | None) -> Evidence | None:
+                   allowed: np.ndarray | None, family: str = "") -> Evidence | None:
     """Return the overlaps of every two differing records of a rebuilt group, seen by both."""
     pairs = group_pairs(groups, view.missing)
     if len(pairs) == 0:
@@ -136,7 +137,7 @@ def group_evidence(view: Bits, groups: np.ndarray, expected: np.ndarray, spread:
     if len(pairs) == 0:
         return None
     return Evidence(pairs.T.ravel(), pairs[:, ::-1].T.ravel(), np.tile(common, 2), expected,
-                    spread, allowed)
+                    spread, allowed, family)
 
 
 @dataclass
@@ -251,15 +252,18 @@ def candidates(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def group_overlap_attack(evidence: list[Evidence], mates: list[MateEvidence],
                          cands: np.ndarray, priors: list[np.ndarray], codes: np.ndarray | None,
-                         n: int) -> Guesses:
-    """Guess each record's value from the overlaps it sees (one round of message passing).
+                         n: int, rounds: int = 1) -> Guesses:
+    """Guess each record's value from the overlaps it sees (``rounds`` rounds of messages).
 
     First each record's own evidence (its mate's overlap) against its prior; then each pair of
     a group sends, to each record, the likelihood of their overlap summed over the other
-    record's belief from that first step. ``priors``: candidate labellings of a trivially
-    revealed attribute, each a (classes + 1, C) table whose row ``code + 1`` is the prior of
-    the records of class ``code`` (row 0: unknown); ``codes``: each record's class (None: all
-    unknown). The labelling under which the overlaps are likeliest is kept.
+    record's belief from that first step. With more rounds the families of groups are chained:
+    in round r a sender's belief also holds what its groups of the *other* families told it in
+    round r - 1 (never what its group of this family did, which would echo the receiver).
+    ``priors``: candidate labellings of a trivially revealed attribute, each a (classes + 1, C)
+    table whose row ``code + 1`` is the prior of the records of class ``code`` (row 0:
+    unknown); ``codes``: each record's class (None: all unknown). The labelling under which the
+    overlaps are likeliest is kept.
     """
     if len(cands) < 2:
         return Guesses.none(n, "fewer than two frequent reference values")
@@ -286,7 +290,7 @@ def group_overlap_attack(evidence: list[Evidence], mates: list[MateEvidence],
             out = log_prior[codes[rows] + 1]
             return out if k is None else out + (k[rows] @ m)
 
-        extra, at = _group_messages(evidence, receivers, belief, n, len(cands))
+        extra, at = _chained_messages(evidence, receivers, belief, n, len(cands), rounds)
         guesses = cands[log_prior[codes + 1].argmax(axis=1)].astype(object)
         confident = np.zeros(n, dtype=bool)
         total = 0.0
@@ -306,8 +310,37 @@ def group_overlap_attack(evidence: list[Evidence], mates: list[MateEvidence],
     assert best is not None
     details = {"pairs": int(sum(len(ev.rows) for ev in evidence) // 2),
                "mates": int(sum(len(m.rows) for m in mates)), "candidates": int(len(cands)),
-               "labellings": len(priors)}
+               "labellings": len(priors), "rounds": rounds,
+               "families": len({ev.family for ev in evidence})}
     return Guesses(best[1], best[2], True, "", details)
+
+
+def _chained_messages(evidence: list[Evidence], receivers: np.ndarray, belief, n: int,
+                      n_cands: int, rounds: int) -> tuple[np.ndarray, np.ndarray]:
+    """Sum the group messages per receiver over ``rounds`` rounds, chained across families."""
+    families = sorted({ev.family for ev in evidence})
+    at = np.full(n, -1, dtype=np.int64)
+    at[receivers] = np.arange(len(receivers))
+    extras = {g: np.zeros((len(receivers), n_cands), dtype=np.float32) for g in families}
+    for _ in range(max(1, rounds)):
+        new = {}
+        for g in families:
+            def sender_belief(rows: np.ndarray, g: str = g,
+                              prev: dict[str, np.ndarray] = extras) -> np.ndarray:
+                out = belief(rows)
+                idx = at[rows]
+                inside = idx >= 0
+                for h in families:
+                    if h != g:
+                        out[inside] += prev[h][idx[inside]]
+                return out
+            new[g] = _group_messages([ev for ev in evidence if ev.family == g], receivers,
+                                     sender_belief, n, n_cands)[0]
+        extras = new
+    total = np.zeros((len(receivers), n_cands), dtype=np.float32)
+    for g in families:
+        total += extras[g]
+    return total, at
 
 
 def _group_messages(evidence: list[Evidence], receivers: np.ndarray, belief, n: int,

@@ -64,6 +64,7 @@ ATTACKS: dict[str, str] = {
     "unbalance": "balancing undone, lengths aligned",
     "unbalance+mate": "balancing undone, two names' lengths and overlap",
     "group_overlap": "overlaps within rebuilt salt groups",
+    "group_chain": "overlaps chained across salt families",
     "frequency@persons": "frequency, one row per person",
     "salt_groups@persons": "salt groups, one row per person",
     "cluster_bridge": "views joined through clusters",
@@ -73,7 +74,7 @@ ATTACKS: dict[str, str] = {
 CLASSIC = ("frequency", "pattern_mining", "graph_matching", "double_hashing")
 WHOLE_FILE = ("salt_groups", "cross_view", "view_join", "cluster_denoise",
               "pattern_mining@denoised", "graph_matching@groups", "unbalance",
-              "unbalance+mate", "group_overlap")
+              "unbalance+mate", "group_overlap", "group_chain")
 ADVICE: dict[str, str] = {
     "frequency": "enable record-level salting or BLIP",
     "pattern_mining": "enable BLIP, XOR-folding or rule 90",
@@ -95,6 +96,8 @@ ADVICE: dict[str, str] = {
                       "tokens they share",
     "group_overlap": "make two values' overlap depend only on the tokens they share (pad names, "
                      "spec §5), or salts that fewer records share",
+    "group_chain": "encode the value under one salt: groups of two salts chain through the "
+                   "records they share",
     "frequency@persons": "enable record-level salting or BLIP",
     "salt_groups@persons": "remove every deterministic column that reveals the salt",
     "cluster_bridge": "make the views of a value impossible to join: salts that a person's "

@@ -54,6 +54,10 @@ from .view_join import view_join_attack
 
 MIN_GROUP = 200
 ATTACKER_KEYS = 3
+#: Rounds of messages of the chained group attack: the first within each family, then two in
+#: which a record's mates pass on what their groups of the other family told them (a red-team
+#: session's three passes, 2026-12-06; its later passes added less).
+CHAIN_ROUNDS = 3
 YEAR_SUFFIX = ".year"
 
 
@@ -268,16 +272,24 @@ def wholefile_attacks(spec: FieldSpec, i: int, wf: WholeFile, run: Run,
     # overlaps of two records' filters inside rebuilt salt groups, every view of the value
     if getattr(spec, "source", None) is not None:
         skip("group_overlap", "run on the view's source field")
+        skip("group_chain", "run on the view's source field")
     elif not multi:
         skip("group_overlap", "single-token field: two values share all or nothing")
+        skip("group_chain", "single-token field: two values share all or nothing")
     else:
         evidence, mates, cands, prior = _overlap_evidence(spec, wf)
         if not evidence and not mates:
             skip("group_overlap", "no salted, deterministic view whose columns can be read")
+            skip("group_chain", "no salted, deterministic view whose columns can be read")
         else:
             priors = class_priors(cands, ref[name], r_attr, t_codes)
             run("group_overlap", lambda: group_overlap_attack(evidence, mates, cands, priors,
                                                               t_codes, len(filters)))
+            if len({ev.family for ev in evidence}) < 2:
+                skip("group_chain", "the value's views are salted by one family of groups")
+            else:
+                run("group_chain", lambda: group_overlap_attack(
+                    evidence, mates, cands, priors, t_codes, len(filters), CHAIN_ROUNDS))
 
     # graph matching inside the largest rebuilt salt groups
     if spec.salt is None or noisy or not multi:
@@ -319,7 +331,8 @@ def _overlap_evidence(spec: FieldSpec, wf: WholeFile
             continue
         expected, sd = expected_overlaps(own_bits)
         ev = group_evidence(mine, wf.exact_groups(f.salt), expected, sd,
-                            _allowed(schema, f, spec.name, cands))
+                            _allowed(schema, f, spec.name, cands),
+                            family=f"{f.salt.field}.{f.salt.transform}")
         groups += [ev] if ev is not None else []
         mate = _position_mate(schema, f, ds, wf.own_plain)
         if mate is None:

@@ -971,6 +971,19 @@ NAME_PAD_THRESHOLDS = [0.86, 0.81, 0.78]
 #: 0.9357 compared whole; second held-out pair 0.9646 against 0.9654; linkcore synth seed 3
 #: 0.9738 against 0.9736-0.9739. With no salt field available it is declared disclosed.
 SEX_SALTED = True
+#: Sex is left out of the suggested schema. Salted with the date of birth, it still told an
+#: attacker, for every two records born the same day, whether they share a sex; chained with the
+#: file's two families of salt groups, that channel carried about a third of what a red-team
+#: attack gained over chance. Re-encoded without it (heldout5 seeds 53 and 58, two keys each, the
+#: session's attack2.py, 2026-12-06): first names 2.45-2.62 % -> 1.96-2.26 % (chance 1.19 %) and
+#: 1.84-1.93 % (1.03 %), identities 1.11-1.18 % -> 0.72-0.82 % and 0.80-0.93 % (0.01 %). Cost,
+#: one-to-one F1: synth seed 3 0.9719 -> 0.9718, heldout5 seed 51 0.9881 -> 0.9834, heldout
+#: seed 7 0.9235 -> 0.9236 (docs/parameters.md, "Sex left out"). A schema may still hold it.
+SEX_FIELD = False
+#: Why a sex column is set aside (a line of ``schema suggest``'s reasons).
+SEX_LEFT_OUT = ("a sex, left out of the suggested schema: compared between records born the "
+                "same day it helps an attacker chain the file's salt groups (docs/parameters.md, "
+                "'Sex left out'); add it by hand to compare it")
 #: Name fields encoded under the first one's keys (``key_with``), so that a first name and a
 #: surname written the other way round can be compared crossed. On the first held-out pair,
 #: 138 of the 435 true candidate pairs scored under 0.5 had both names disagreeing with date of
@@ -1056,6 +1069,8 @@ def suggested_fields(kinds: dict[str, str], whole_postcode: bool = False
     names = [r for r in SWAPPABLE_NAMES if kinds.get(r) == "name"]
     owner = names[0] if len(names) > 1 and SHARE_NAME_KEYS else None
     for role, kind in kinds.items():
+        if kind == "sex" and not SEX_FIELD:
+            continue
         doc: dict[str, Any] = {"name": role, "kind": kind}
         if kind == "sex":
             if SEX_SALTED and salts:
@@ -1113,6 +1128,8 @@ def suggest_schema(df, sample_size: int = SAMPLE_SIZE, *, whole_postcode: bool =
             "birth, sex, address, town, postcode, NI number); rename the columns or write the "
             "schema by hand")
     _drop_address_views(a)
+    if not SEX_FIELD and "sex" in a.roles and len(a.roles) > 1:
+        a.ignored.append((" + ".join(a.roles.pop("sex").columns), SEX_LEFT_OUT))
     roles = [r for r in ROLE_ORDER if r in a.roles]
     kinds = {r: a.roles[r].kind for r in roles}
     schema, keys = _design(kinds, whole_postcode=whole_postcode)
@@ -1215,7 +1232,8 @@ def merge_suggestions(schemas: Sequence[Schema], min_holders: int = 2, *,
             notes.append(f"{role}: proposals give it as {', '.join(sorted(set(given)))}; using "
                          f"{kinds[role]}")
     kept = {r: kinds[r] for r in ROLE_ORDER
-            if len(held.get(r, [])) >= (1 if kinds.get(r) == "identifier" else need)}
+            if len(held.get(r, [])) >= (1 if kinds.get(r) == "identifier" else need)
+            and (SEX_FIELD or kinds.get(r) != "sex")}
     if not kept:
         raise ParameterError(f"no field is held by {need} of the {len(schemas)} proposals")
     merged, keys = _design(kept, MERGED_DESCRIPTION, whole_postcode)
@@ -1225,6 +1243,8 @@ def merge_suggestions(schemas: Sequence[Schema], min_holders: int = 2, *,
             continue
         who = ", ".join(str(k + 1) for k in held[role])
         verdict = "kept" if role in kept else f"left out (fewer than {need} hold it)"
+        if kinds.get(role) == "sex" and not SEX_FIELD:
+            verdict = "left out (the suggested design leaves sex out)"
         if role in kept and len(held[role]) < need:
             verdict = "kept (an identifier: it tells one holder's duplicates apart)"
         reasons.append(f"{role}: held by proposal(s) {who} of {len(schemas)}: {verdict}")
