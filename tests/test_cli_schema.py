@@ -344,6 +344,22 @@ def test_merge_keeps_the_fields_two_holders_hold_and_designs_afresh(tables, tmp_
     assert {"ni_number", "nhs_number"} <= set(alone.field_names)  # identifiers: any holder
 
 
+def test_merge_leaves_out_the_sex_of_proposals_that_hold_it(tables, monkeypatch):
+    from linkcore.holder import suggest
+
+    frame_a = tables["frame_a"]
+    with monkeypatch.context() as mp:
+        mp.setattr(suggest, "SEX_FIELD", True)
+        older = [suggest.suggest_schema(frame_a)[0] for _ in range(2)]
+    assert "sex" in older[0].field_names
+    merged, reasons = suggest.merge_suggestions(older)
+    assert "sex" not in merged.field_names
+    assert "sex: held by proposal(s) 1, 2 of 2: left out (the suggested design leaves sex " \
+        "out)" in reasons
+    assert [f.to_dict() for f in merged.fields] == \
+        [f.to_dict() for f in suggest.suggest_schema(frame_a)[0].fields]
+
+
 def test_cli_merge_writes_one_schema_and_refuses_bad_input(tables, tmp_path):
     a = tmp_path / "a.json"
     b = tmp_path / "b.json"
