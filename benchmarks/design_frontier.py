@@ -192,6 +192,24 @@ def fewer_channels(schema: Schema, *, sex: bool = False, postcode_by_dob: bool =
     return Schema.from_dict(doc)
 
 
+def one_family(schema: Schema, keep: str) -> Schema:
+    """The suggested schema with its names under one salt family only: ``"dob"`` keeps the names
+    salted with the date of birth (no ``_by_postcode`` views), ``"postcode"`` keeps the views
+    (as the names themselves) and drops the date-salted names."""
+    doc = schema.to_dict()
+    if keep == "dob":
+        doc["fields"] = [f for f in doc["fields"] if not f["name"].endswith("_by_postcode")]
+    else:
+        views = {f["source"]: f for f in doc["fields"] if f["name"].endswith("_by_postcode")}
+        doc["fields"] = [{**views[f["name"]], "name": f["name"]} | {"source": None}
+                         if f["name"] in views else f
+                         for f in doc["fields"] if not f["name"].endswith("_by_postcode")]
+        for f in doc["fields"]:
+            if f.get("source") is None:
+                f.pop("source", None)
+    return Schema.from_dict(doc)
+
+
 DESIGNS = {
     "suggested": lambda s: s,
     "dob-unsalted": lambda s: dob_parts(s, year_salt=False),
@@ -207,6 +225,8 @@ DESIGNS = {
     "no-kw-no-sex": lambda s: fewer_channels(s, postcode_by_dob=True),
     "no-kw-no-pcdob": lambda s: fewer_channels(s, sex=True),
     "no-kw-no-sex-no-pcdob": fewer_channels,
+    "names-by-dob-only": lambda s: one_family(s, "dob"),
+    "names-by-postcode-only": lambda s: one_family(s, "postcode"),
     "no-kw-no-middle-pc": lambda s: fewer_channels(s, sex=True, postcode_by_dob=True,
                                                    middle_by_postcode=False),
     "no-kw-no-sex-no-middle-pc": lambda s: fewer_channels(s, postcode_by_dob=True,

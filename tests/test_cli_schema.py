@@ -360,6 +360,18 @@ def test_merge_leaves_out_the_sex_of_proposals_that_hold_it(tables, monkeypatch)
         [f.to_dict() for f in suggest.suggest_schema(frame_a)[0].fields]
 
 
+def test_one_salt_shapes_a_new_schema_only(tables, tmp_path):
+    data = tables["a"]
+    out = run("schema", "suggest", data, "-o", tmp_path / "s.json", "--mapping-out",
+              tmp_path / "m.json", "--one-salt")
+    assert out.exit_code == 0, out.output
+    doc = json.loads((tmp_path / "s.json").read_text())
+    assert not [f for f in doc["fields"] if f["name"].endswith("_by_postcode")]
+    assert_one_line_error(run("schema", "suggest", data, "--schema", tmp_path / "s.json",
+                              "-o", tmp_path / "m2.json", "--one-salt"))
+    assert not (tmp_path / "m2.json").exists()
+
+
 def test_cli_merge_writes_one_schema_and_refuses_bad_input(tables, tmp_path):
     a = tmp_path / "a.json"
     b = tmp_path / "b.json"

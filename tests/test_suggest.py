@@ -622,3 +622,20 @@ def test_a_first_name_column_with_few_two_word_values_is_not_split(frame_b_foren
     schema, mapping, _ = suggest_schema(df)
     assert "middle_name" not in schema.field_names
     assert mapping.fields["first_name"].words == "all"
+
+
+def test_one_salt_puts_every_name_under_the_date_of_birth_alone(frame_a):
+    from linkcore.audit.run import coupled_salts
+
+    schema, mapping, _ = suggest_schema(frame_a, one_salt=True)
+    assert not [f for f in schema.fields if f.name.endswith("_by_postcode")]
+    names = [f for f in schema.fields if f.kind == "name"]
+    assert names and {f.salt for f in names} == {KeyPart("date_of_birth", "value")}
+    assert coupled_salts(schema) == {}  # no value under two salts: nothing to chain
+    assert coupled_salts(suggest_schema(frame_a)[0])  # the default has two families
+    mapping.check_schema(schema)
+    merged, _ = merge_suggestions([schema, schema], one_salt=True)
+    assert [f.to_dict() for f in merged.fields] == [f.to_dict() for f in schema.fields]
+    # without a date of birth the one salt is the postcode's
+    alone, _, _ = suggest_schema(frame_a.drop(columns=["dob"]), one_salt=True)
+    assert {f.salt.field for f in alone.fields if f.kind == "name"} == {"postcode"}

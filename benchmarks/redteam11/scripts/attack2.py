@@ -96,8 +96,8 @@ VIEWS = {'dob': ('first_name', 'last_name', 'middle_name'),
          'pc': ('first_name_by_postcode', 'last_name_by_postcode', 'middle_name_by_postcode')}
 CH = [('ff', 0, 0), ('ll', 1, 1), ('fl', 0, 1), ('lf', 1, 0), ('mm', 2, 2)]
 import os
-keyed_together = {'dob': fields['last_name'].get('key_with') == 'first_name',
-                  'pc': fields['last_name_by_postcode'].get('key_with') == 'first_name_by_postcode'}
+keyed_together = {'dob': fields.get('last_name', {}).get('key_with') == 'first_name',
+                  'pc': fields.get('last_name_by_postcode', {}).get('key_with') == 'first_name_by_postcode'}
 if os.environ.get('ABL_NOKEYWITH'): keyed_together = {'dob': False, 'pc': False}  # ablation
 GROUPINGS = os.environ.get('ABL_GROUPS', 'dob,pc').split(',')  # ablation
 NOSEX = bool(os.environ.get('ABL_NOSEXPC'))  # ablation: ignore sex and postcode/date equality

@@ -1049,8 +1049,8 @@ def _salt_with(field: str, kinds: dict[str, str], whole_postcode: bool) -> dict[
     return {"field": field, "transform": "value"}
 
 
-def suggested_fields(kinds: dict[str, str], whole_postcode: bool = False
-                     ) -> list[dict[str, Any]]:
+def suggested_fields(kinds: dict[str, str], whole_postcode: bool = False,
+                     one_salt: bool = False) -> list[dict[str, Any]]:
     """Field documents: names salted with the whole date of birth, and again with the postcode.
 
     The unit of privacy is the whole file (docs/parameters.md): a name filter that could be
@@ -1059,9 +1059,10 @@ def suggested_fields(kinds: dict[str, str], whole_postcode: bool = False
     the records that share that value (a birthday, a postcode), so its equality classes are a
     handful of records and nothing joins them; the linkage unit compares a pair's names under
     whichever salt the pair shares (linkage/compare.py, salt gates). Two salts keep the names of
-    people who moved, or whose date of birth is missing or mistyped. No CLK.
+    people who moved, or whose date of birth is missing or mistyped. No CLK. ``one_salt``: the
+    first salt only (no ``_by_postcode`` views), so that no two families of salt groups chain.
     """
-    salts = [f for f in NAME_SALTS if f in kinds]
+    salts = [f for f in NAME_SALTS if f in kinds][:1 if one_salt else None]
     fields: list[dict[str, Any]] = []
     views: list[dict[str, Any]] = []
     # with SHARE_NAME_KEYS, name fields share one name's keys, so a first name and surname given
@@ -1108,13 +1109,16 @@ def _key_name(parts: tuple[tuple[str, str], ...]) -> str:
     return "-".join(f"{f}.{t}" for f, t in parts)
 
 
-def suggest_schema(df, sample_size: int = SAMPLE_SIZE, *, whole_postcode: bool = False
-                   ) -> tuple[Schema, Mapping, list[str]]:
+def suggest_schema(df, sample_size: int = SAMPLE_SIZE, *, whole_postcode: bool = False,
+                   one_salt: bool = False) -> tuple[Schema, Mapping, list[str]]:
     """Propose a linkage schema and this holder's mapping for a table; also the reasons, one a line.
 
     ``whole_postcode``: key the postcode, its blocking key and the names' postcode views on the
     whole postcode (the other end of the measured trade-off, docs/parameters.md): more true
-    pairs found, but large addresses are told by the size of their class.
+    pairs found, but large addresses are told by the size of their class. ``one_salt``: each
+    name under one salt (the date of birth where there is one), no postcode views: the names'
+    salt groups no longer chain, at a measured cost in matches (docs/parameters.md, "One salt
+    family").
 
     Raises InputDataError for an empty table and MappingError when no column can be the record id
     or no column is a usable linkage field. Reasons name columns, kinds and shares, never values.
@@ -1132,7 +1136,7 @@ def suggest_schema(df, sample_size: int = SAMPLE_SIZE, *, whole_postcode: bool =
         a.ignored.append((" + ".join(a.roles.pop("sex").columns), SEX_LEFT_OUT))
     roles = [r for r in ROLE_ORDER if r in a.roles]
     kinds = {r: a.roles[r].kind for r in roles}
-    schema, keys = _design(kinds, whole_postcode=whole_postcode)
+    schema, keys = _design(kinds, whole_postcode=whole_postcode, one_salt=one_salt)
     mapping = Mapping(a.id_column, tuple((r, _source(a.roles[r])) for r in roles))
     reasons = _reasons(a, roles)
     sex = schema.field("sex") if "sex" in schema.field_names else None
@@ -1166,13 +1170,14 @@ def suggest_schema(df, sample_size: int = SAMPLE_SIZE, *, whole_postcode: bool =
 
 
 def _design(kinds: dict[str, str], description: str = SUGGESTED_DESCRIPTION,
-            whole_postcode: bool = False) -> tuple[Schema, list[tuple[tuple[str, str], ...]]]:
+            whole_postcode: bool = False, one_salt: bool = False
+            ) -> tuple[Schema, list[tuple[tuple[str, str], ...]]]:
     """Make the suggested schema (format version 2) for fields of these kinds; its keys too."""
     keys = _blocking_keys(kinds, whole_postcode)
     doc = {
         "linkcore_schema": 2,
         "description": description,
-        "fields": suggested_fields(kinds, whole_postcode),
+        "fields": suggested_fields(kinds, whole_postcode, one_salt),
         "clk": None,
         "blocking_keys": [{"name": _key_name(k), "parts": [{"field": f, "transform": t}
                                                            for f, t in k]} for k in keys],
@@ -1185,7 +1190,8 @@ _FULL_NAME_PARTS = ("first_name", "middle_name", "last_name")
 
 
 def merge_suggestions(schemas: Sequence[Schema], min_holders: int = 2, *,
-                      whole_postcode: bool = False) -> tuple[Schema, list[str]]:
+                      whole_postcode: bool = False, one_salt: bool = False
+                      ) -> tuple[Schema, list[str]]:
     """Merge the schemas several holders proposed, each from its own extract, into one.
 
     A field is kept when at least ``min_holders`` of the proposals hold it (all of them when
@@ -1236,7 +1242,7 @@ def merge_suggestions(schemas: Sequence[Schema], min_holders: int = 2, *,
             and (SEX_FIELD or kinds.get(r) != "sex")}
     if not kept:
         raise ParameterError(f"no field is held by {need} of the {len(schemas)} proposals")
-    merged, keys = _design(kept, MERGED_DESCRIPTION, whole_postcode)
+    merged, keys = _design(kept, MERGED_DESCRIPTION, whole_postcode, one_salt)
     reasons = notes
     for role in ROLE_ORDER:
         if role not in held:
