@@ -11,10 +11,14 @@ pair at p >= 0.5, and the model's own estimates. The privacy half of the frontie
 ``linkcore audit`` on agency A under the same design (docs/parameters.md gives the commands).
 
 Designs:
-    suggested   what ``schema suggest`` proposes (format version 2): names salted with the whole
-                date of birth and, as views, with the postcode and the first name's initial;
-                balanced name filters; the postcode compared whole, salted with that initial;
-                sex salted with the date of birth; the date of birth one exact token; no CLK
+    suggested   what ``schema suggest`` proposes (format version 2; since 2026-12-06 evening one
+                salt family): names salted with the whole date of birth alone; balanced name
+                filters; the postcode compared whole, salted with the first name's initial,
+                and again salted with the date of birth; the date of birth one exact token; no
+                sex; no CLK
+    two-salts   ``schema suggest --two-salts`` (the suggestion until 2026-12-06 evening): the
+                names also, as views, salted with the postcode and the first name's initial.
+                Every design below is derived from this one
     pc-whole    the suggestion before 2026-12-04: the postcode unsalted, the names' views
                 salted with it alone, its blocking key the postcode alone (the designs below
                 start from this one)
@@ -211,7 +215,8 @@ def one_family(schema: Schema, keep: str) -> Schema:
 
 
 DESIGNS = {
-    "suggested": lambda s: s,
+    "suggested": lambda s: s,  # replaced in main() by the suggestion itself
+    "two-salts": lambda s: s,
     "dob-unsalted": lambda s: dob_parts(s, year_salt=False),
     "dob-year": lambda s: dob_parts(s, year_salt=True),
     "dob-view-pc": dob_by_postcode,
@@ -276,14 +281,15 @@ def main() -> None:
     name_a, name_b = args.a or files[0], args.b or files[1]
     df_a, df_b = read_table(args.folder / name_a), read_table(args.folder / name_b)
     truth = pd.read_csv(args.folder / "truth.csv", dtype=str)
-    base, map_a, _ = suggest_schema(df_a)
+    base, map_a, _ = suggest_schema(df_a, one_salt=False)
+    suggested = suggest_schema(df_a)[0]
     map_b, _ = suggest_mapping(df_b, base)
     print(f"{args.folder}: {len(df_a):,} x {len(df_b):,} records, {len(truth):,} true pairs "
           f"(one-to-one ceiling {one_to_one_ceiling(truth):,}); {time.strftime('%Y-%m-%d %H:%M')}"
           f", load average {os.getloadavg()[0]:.1f}")
     secret = Secret.generate()
     for design in args.designs.split(","):
-        schema = DESIGNS[design](base)
+        schema = suggested if design == "suggested" else DESIGNS[design](base)
         m_a, m_b = (fitted(m, schema) for m in (map_a, map_b))
         ea, eb = encode(df_a, schema, secret, m_a), encode(df_b, schema, secret, m_b)
         for blocking_name in args.blockings.split(","):

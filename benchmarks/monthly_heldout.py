@@ -84,8 +84,8 @@ def documented_mapping(suggested: Mapping, layout: dict, agency: str) -> Mapping
 
 
 def held_out_months(root: Path, manifest: dict, n_months: int, schema_from: str = "merged",
-                    whole_postcode: bool = False, dob_parts: str = "none"
-                    ) -> tuple[list[str], Iterator[Month]]:
+                    whole_postcode: bool = False, dob_parts: str = "none",
+                    one_salt: bool = True) -> tuple[list[str], Iterator[Month]]:
     """The agencies' names and each month's encoded files, plaintext, truth and re-registrations."""
     folders = sorted(p for p in root.iterdir() if p.is_dir() and p.name.startswith("month_"))
     folders = folders[:n_months]
@@ -94,9 +94,11 @@ def held_out_months(root: Path, manifest: dict, n_months: int, schema_from: str 
     first = {n: read_extract(folders[0], n) for n in names}
     if schema_from == "merged":
         schema: Schema = merge_suggestions([suggest_schema(first[n])[0] for n in names],
-                                           whole_postcode=whole_postcode)[0]
+                                           whole_postcode=whole_postcode,
+                                           one_salt=one_salt)[0]
     else:
-        schema = suggest_schema(first[names[0]], whole_postcode=whole_postcode)[0]
+        schema = suggest_schema(first[names[0]], whole_postcode=whole_postcode,
+                                one_salt=one_salt)[0]
     if dob_parts != "none":  # the date of birth by parts, as suggested until 2026-12-04 23:30
         schema = design_frontier.dob_parts(schema, year_salt=dob_parts == "year")
     origin = "merged from every agency's proposal" if schema_from == "merged" else \
@@ -148,6 +150,9 @@ def main() -> None:
                     help="the date of birth by parts (year, month, day, digits), unsalted or "
                          "salted with its own year, as suggested until 2026-12-04 23:30 (the "
                          "suggestion holds it as one exact token)")
+    ap.add_argument("--two-salts", action="store_true",
+                    help="the schema as `schema merge --two-salts` makes it (the names' postcode "
+                         "views too; the suggestion until 2026-12-06 evening)")
     ap.add_argument("--splink", action="store_true",
                     help=f"also run plaintext Splink each month (needs {SPLINK_PYTHON})")
     ap.add_argument("--links", choices=store.LINK_POLICIES, default="kept",
@@ -161,7 +166,8 @@ def main() -> None:
     print(f"# monthly_heldout.py on {platform.node()} ({os.cpu_count()} CPUs), load "
           f"{os.getloadavg()[0]:.1f}, {time.strftime('%Y-%m-%d %H:%M')}, data {args.folder}")
     names, months = held_out_months(args.folder, manifest, args.months, args.schema_from,
-                                    args.whole_postcode, args.dob_parts)
+                                    args.whole_postcode, args.dob_parts,
+                                    one_salt=not args.two_salts)
     report_months(months, names, splink, ("--manifest", str(manifest_path.resolve())),
                   links=args.links)
 

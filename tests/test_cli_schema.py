@@ -360,16 +360,31 @@ def test_merge_leaves_out_the_sex_of_proposals_that_hold_it(tables, monkeypatch)
         [f.to_dict() for f in suggest.suggest_schema(frame_a)[0].fields]
 
 
-def test_one_salt_shapes_a_new_schema_only(tables, tmp_path):
+def test_salt_families_shape_a_new_schema_only(tables, tmp_path):
+    """One salt family by default (and with --one-salt); --two-salts adds the postcode views."""
     data = tables["a"]
-    out = run("schema", "suggest", data, "-o", tmp_path / "s.json", "--mapping-out",
-              tmp_path / "m.json", "--one-salt")
-    assert out.exit_code == 0, out.output
-    doc = json.loads((tmp_path / "s.json").read_text())
-    assert not [f for f in doc["fields"] if f["name"].endswith("_by_postcode")]
-    assert_one_line_error(run("schema", "suggest", data, "--schema", tmp_path / "s.json",
-                              "-o", tmp_path / "m2.json", "--one-salt"))
-    assert not (tmp_path / "m2.json").exists()
+    docs = {}
+    for flag in ((), ("--one-salt",), ("--two-salts",)):
+        out = run("schema", "suggest", data, "-o", tmp_path / "s.json", "--mapping-out",
+                  tmp_path / "m.json", "--force", *flag)
+        assert out.exit_code == 0, out.output
+        docs[flag] = json.loads((tmp_path / "s.json").read_text())
+    assert docs[()] == docs[("--one-salt",)]
+    assert not [f for f in docs[()]["fields"] if f["name"].endswith("_by_postcode")]
+    assert len([f for f in docs[("--two-salts",)]["fields"]
+                if f["name"].endswith("_by_postcode")]) >= 2
+    for flag in ("--one-salt", "--two-salts"):
+        assert_one_line_error(run("schema", "suggest", data, "--schema", tmp_path / "s.json",
+                                  "-o", tmp_path / "m2.json", flag))
+        assert not (tmp_path / "m2.json").exists()
+    assert run("schema", "suggest", tables["b"], "-o", tmp_path / "b.json", "--mapping-out",
+               tmp_path / "mb.json").exit_code == 0
+    for flag, two in (((), False), (("--two-salts",), True)):
+        out = run("schema", "merge", tmp_path / "s.json", tmp_path / "b.json", "-o",
+                  tmp_path / "merged.json", "--force", *flag)
+        assert out.exit_code == 0, out.output
+        doc = json.loads((tmp_path / "merged.json").read_text())
+        assert bool([f for f in doc["fields"] if f["name"].endswith("_by_postcode")]) == two
 
 
 def test_cli_merge_writes_one_schema_and_refuses_bad_input(tables, tmp_path):

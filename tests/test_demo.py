@@ -15,7 +15,8 @@ from click.testing import CliRunner
 from linkcore.cli import main
 from linkcore.dataset import EncodedDataset
 
-#: F1 the demo must reach at 2,000 people (measured 0.966-0.970 over seeds 0-2).
+#: F1 the demo must reach at 2,000 people (measured 0.953-0.961 over seeds 0-2 with one salt
+#: family, 2026-12-06 evening; 0.966-0.970 with two, before).
 F1_FLOOR = 0.90
 
 

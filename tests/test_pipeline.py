@@ -41,15 +41,17 @@ def year_salted(schema: Schema) -> Schema:
 
 
 @functools.lru_cache(maxsize=4)
-def synthetic(people: int = 1200, seed: int = 5, agencies: int = 2, year_salt: bool = False):
+def synthetic(people: int = 1200, seed: int = 5, agencies: int = 2, year_salt: bool = False,
+              two_salts: bool = False):
     """Encoded extracts of a small synthetic population, and the truth.
 
     ``year_salt``: the earlier design (names salted with the year of birth) instead of what
-    ``schema suggest`` proposes, for tests of the salt mixture.
+    ``schema suggest`` proposes, for tests of the salt mixture; ``two_salts``: the suggestion
+    with the names' postcode views (``schema suggest --two-salts``).
     """
     pop = generate_population(people, seed=seed)
     extracts, truth = make_extracts(pop, agencies=agencies, seed=seed)
-    schema, mapping, _ = suggest_schema(extracts[0])
+    schema, mapping, _ = suggest_schema(extracts[0], one_salt=not two_salts)
     if year_salt:
         schema = year_salted(schema)
     encoded = [encode(extracts[0], schema, SECRET, mapping)]

@@ -33,7 +33,8 @@ NEAR_REFINED = [KeyedBlocking(refine_above=0.01, refine_identical=False), FieldA
 
 @pytest.fixture(scope="module")
 def pair():
-    (a, b), truth, _, _ = synthetic(3000, 7)
+    """Encoded with the names' postcode views (--two-salts), which refine the postcode key."""
+    (a, b), truth, _, _ = synthetic(3000, 7, two_salts=True)
     return a, b, truth
 
 
@@ -44,7 +45,7 @@ def pair_with_sex():
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(suggest, "SEX_FIELD", True)
-        (a, b), truth, _, _ = synthetic.__wrapped__(3000, 7)  # not the cached pair
+        (a, b), truth, _, _ = synthetic.__wrapped__(3000, 7, two_salts=True)  # not cached
     assert "sex" in a.schema.field_names
     return a, b, truth
 

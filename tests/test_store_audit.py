@@ -182,14 +182,17 @@ def test_person_links_refuted_by_the_file():
 
 
 @functools.lru_cache(maxsize=1)
-def small_default(folder: str) -> dict:
-    """A small store of today's suggested schema (synth data, 3 agencies), files on disk."""
+def small_default(folder: str, one_salt: bool = True) -> dict:
+    """A small store of today's suggested schema (synth data, 3 agencies), files on disk.
+
+    ``one_salt=False``: the schema of ``schema suggest --two-salts`` (names' postcode views).
+    """
     from pathlib import Path
 
     root = Path(folder)
     pop = generate_population(400, 5)
     res = generate_extracts(pop, 3, 0.5, get_profile("moderate").with_rates(duplicate=0.08), 5)
-    schema = suggest_schema(res.extracts[0])[0]
+    schema = suggest_schema(res.extracts[0], one_salt=one_salt)[0]
     files, args = {}, []
     for i, frame in enumerate(res.extracts):
         name = "abc"[i]
@@ -216,8 +219,9 @@ def default_store(tmp_path_factory):
     return small_default(str(tmp_path_factory.mktemp("storeaudit")))
 
 
-def test_cli_audits_a_default_store_without_values(default_store):
-    d = default_store
+@pytest.mark.parametrize("one_salt", [True, False], ids=["one-salt", "two-salts"])
+def test_cli_audits_a_default_store_without_values(default_store, one_salt, tmp_path):
+    d = default_store if one_salt else small_default(str(tmp_path), one_salt=False)
     out = CliRunner().invoke(main, ["audit", "--store", d["store"], *d["args"], "--register",
                                     d["register"], "--reference-mapping",
                                     d["register_mapping"], "--json"])
@@ -226,9 +230,15 @@ def test_cli_audits_a_default_store_without_values(default_store):
     assert doc["store"]["records"] == sum(len(e) for e in d["extracts"])
     assert doc["store"]["encodings_kept_per_record"] == 1
     attacks = {(r["target"], r["attack"]) for r in doc["results"]}
-    for attack in ("frequency@persons", "salt_groups@persons", "cluster_bridge",
-                   "cluster_vote", "view_join", "view_join@agency", "salt_groups@agency"):
+    expected = ["frequency@persons", "salt_groups@persons", "cluster_bridge", "cluster_vote",
+                "view_join", "salt_groups@agency"]
+    if not one_salt:  # the names' postcode views are joined, store-wide and agency by agency
+        expected.append("view_join@agency")
+    for attack in expected:
         assert ("first_name", attack) in attacks, attack
+    join = next(r for r in doc["results"]
+                if r["target"] == "first_name" and r["attack"] == "view_join")
+    assert join["applicable"] != one_salt  # one salt: a single deterministic view, no join
     bridge = next(r for r in doc["results"]
                   if r["target"] == "first_name" and r["attack"] == "cluster_bridge")
     assert bridge["applicable"] and bridge["score"] is not None

@@ -203,7 +203,7 @@ def test_agency_a(suggested_a, frame_a):
 
 def test_no_column_holds_a_whole_postcode_class_unless_asked(frame_a):
     """The postcode, its key and the names' postcode views all carry the first name's initial."""
-    schema, _, reasons = suggest_schema(frame_a)
+    schema, _, reasons = suggest_schema(frame_a, one_salt=False)
     assert schema.field("postcode").salt == KeyPart("first_name", "first_char")
     views = [f for f in schema.fields if f.name.endswith("_by_postcode")]
     assert len(views) == 3
@@ -211,14 +211,14 @@ def test_no_column_holds_a_whole_postcode_class_unless_asked(frame_a):
     assert any(r.startswith("postcode: salted with the first name's initial") for r in reasons)
     by_dob = schema.field("postcode_by_date_of_birth")
     assert (by_dob.source, by_dob.salt) == ("postcode", KeyPart("date_of_birth", "value"))
-    whole, _, reasons = suggest_schema(frame_a, whole_postcode=True)
+    whole, _, reasons = suggest_schema(frame_a, whole_postcode=True, one_salt=False)
     assert "postcode_by_date_of_birth" not in whole.field_names
     assert whole.field("postcode").salt is None
     assert {whole.field(f.name).salt for f in views} == {KeyPart("postcode", "value")}
     assert [b.name for b in whole.blocking_keys] == [
         "date_of_birth.value", "postcode.value", "ni_number.value"]
     assert not any(r.startswith("postcode: salted") for r in reasons)
-    merged, _ = merge_suggestions([schema, schema], whole_postcode=True)
+    merged, _ = merge_suggestions([schema, schema], whole_postcode=True, one_salt=False)
     assert {**merged.to_dict(), "description": ""} == {**whole.to_dict(), "description": ""}
 
 
@@ -624,18 +624,49 @@ def test_a_first_name_column_with_few_two_word_values_is_not_split(frame_b_foren
     assert mapping.fields["first_name"].words == "all"
 
 
+def test_names_left_without_their_one_salt_are_named(frame_a):
+    """A table lacking the names' only salt (wholly or in part) is told, in shares only."""
+    schema, _, reasons = suggest_schema(frame_a)
+    assert not any("is empty in" in r or "does not hold" in r for r in reasons)
+    sparse = frame_a.copy()
+    sparse.loc[sparse.index[: len(sparse) // 4], "dob"] = None
+    _, reasons = suggest_mapping(sparse, schema)
+    line = next(r for r in reasons if "salted with date_of_birth, which is empty in" in r)
+    assert line.startswith("first_name, middle_name, last_name:") and "25%" in line
+    assert "--two-salts" in line
+    _, reasons = suggest_mapping(frame_a.drop(columns=["dob"]), schema)
+    assert any("salted with date_of_birth, which this table does not hold" in r
+               for r in reasons)
+    two = suggest_schema(frame_a, one_salt=False)[0]  # the postcode views compare them
+    assert not any("salted with" in r for r in suggest_mapping(sparse, two)[1]
+                   if r.startswith("first_name"))
+    no_dob = suggest_schema(frame_a.drop(columns=["dob"]))[0]
+    merged, reasons = merge_suggestions([schema, no_dob], min_holders=1)
+    assert any(r.startswith("names: salted with date_of_birth alone, which proposal(s) 2 do "
+                            "not hold") for r in reasons)
+    _, reasons = merge_suggestions([schema, no_dob], min_holders=1, one_salt=False)
+    assert not any(r.startswith("names: salted with") for r in reasons)
+
+
 def test_one_salt_puts_every_name_under_the_date_of_birth_alone(frame_a):
+    """The default: one salt family; two salts on request, which the audit sees as coupled."""
     from linkcore.audit.run import coupled_salts
 
-    schema, mapping, _ = suggest_schema(frame_a, one_salt=True)
+    schema, mapping, reasons = suggest_schema(frame_a)
+    assert schema == suggest_schema(frame_a, one_salt=True)[0]
     assert not [f for f in schema.fields if f.name.endswith("_by_postcode")]
     names = [f for f in schema.fields if f.kind == "name"]
     assert names and {f.salt for f in names} == {KeyPart("date_of_birth", "value")}
     assert coupled_salts(schema) == {}  # no value under two salts: nothing to chain
-    assert coupled_salts(suggest_schema(frame_a)[0])  # the default has two families
+    assert any(r.startswith("names: salted with the date of birth alone") for r in reasons)
+    two, _, reasons = suggest_schema(frame_a, one_salt=False)
+    assert coupled_salts(two)  # two families
+    assert not any(r.startswith("names: salted") for r in reasons)
     mapping.check_schema(schema)
-    merged, _ = merge_suggestions([schema, schema], one_salt=True)
+    merged, _ = merge_suggestions([schema, schema])
     assert [f.to_dict() for f in merged.fields] == [f.to_dict() for f in schema.fields]
+    merged, _ = merge_suggestions([two, two], one_salt=False)
+    assert [f.to_dict() for f in merged.fields] == [f.to_dict() for f in two.fields]
     # without a date of birth the one salt is the postcode's
-    alone, _, _ = suggest_schema(frame_a.drop(columns=["dob"]), one_salt=True)
+    alone, _, _ = suggest_schema(frame_a.drop(columns=["dob"]))
     assert {f.salt.field for f in alone.fields if f.kind == "name"} == {"postcode"}

@@ -40,11 +40,13 @@ WHOLE_POSTCODE_HELP = ("Key the postcode, its blocking key and the names' postco
                        "the size of a large address's class can name it (docs/parameters.md).")
 
 
-ONE_SALT_HELP = ("Salt each name with one field only (the date of birth where there is one), "
-                 "without the postcode views: the names' salt groups then cannot be chained "
-                 "(the defaults' weakness on files of whole households), at a cost in matches "
-                 "whose date of birth is missing or wrong (docs/parameters.md, 'One salt "
-                 "family').")
+SALTS_HELP = ("--one-salt (the default): salt each name with one field only (the date of birth "
+              "where there is one), so that the names' salt groups cannot be chained. "
+              "--two-salts: also encode each name salted with the postcode and its initial "
+              "(views `<name>_by_postcode`), which finds more people whose date of birth is "
+              "missing or wrong, at a measured cost in privacy: the two families of salt groups "
+              "can be chained, and `linkcore audit` marks the names AT RISK "
+              "(docs/parameters.md, 'One salt family').")
 
 
 def _refuse_headerless(df: Any, path: str) -> None:
@@ -75,12 +77,13 @@ def _refuse_headerless(df: Any, path: str) -> None:
 @click.option("--sample-size", type=int, default=2000, show_default=True,
               help="Non-empty values sampled per column to judge its contents.")
 @click.option("--whole-postcode", is_flag=True, help=WHOLE_POSTCODE_HELP)
-@click.option("--one-salt", is_flag=True, help=ONE_SALT_HELP)
+@click.option("--one-salt/--two-salts", "one_salt", default=None, help=SALTS_HELP)
 @force_option
 @common_options
 @guarded
 def suggest(data: str, output: str, mapping_out: str | None, shared_schema: str | None,
-            sample_size: int, whole_postcode: bool, one_salt: bool, force: bool, quiet: bool,
+            sample_size: int, whole_postcode: bool, one_salt: bool | None, force: bool,
+            quiet: bool,
             verbose: bool) -> None:
     """Propose a schema and this holder's column mapping from DATA (CSV or Parquet).
 
@@ -102,7 +105,8 @@ def suggest(data: str, output: str, mapping_out: str | None, shared_schema: str 
     if shared_schema is not None:
         if mapping_out is not None:
             raise ParameterError("with --schema, -o is the mapping file; drop --mapping-out")
-        for flag, given in (("--whole-postcode", whole_postcode), ("--one-salt", one_salt)):
+        salts = {True: "--one-salt", False: "--two-salts", None: None}[one_salt]
+        for flag, given in (("--whole-postcode", whole_postcode), (salts, one_salt is not None)):
             if given:
                 raise ParameterError(f"{flag} shapes a new schema; with --schema the agreed "
                                      "one is kept, so drop it")
@@ -127,7 +131,7 @@ def suggest(data: str, output: str, mapping_out: str | None, shared_schema: str 
     _refuse_headerless(df, data)
     suggested, mapping, reasons = suggest_schema(df, sample_size=sample_size,
                                                  whole_postcode=whole_postcode,
-                                                 one_salt=one_salt)
+                                                 one_salt=one_salt is not False)
     _write_all(outputs, {"-o": suggested.to_json(), "--mapping-out": mapping.to_json()})
     if not quiet:
         _echo_summary(reasons)
@@ -143,12 +147,12 @@ def suggest(data: str, output: str, mapping_out: str | None, shared_schema: str 
               help="Keep a field when at least this many proposals hold it (all of them when "
                    "there are fewer proposals); an identifier is kept when any holds it.")
 @click.option("--whole-postcode", is_flag=True, help=WHOLE_POSTCODE_HELP)
-@click.option("--one-salt", is_flag=True, help=ONE_SALT_HELP)
+@click.option("--one-salt/--two-salts", "one_salt", default=None, help=SALTS_HELP)
 @force_option
 @common_options
 @guarded
 def merge(proposals: tuple[str, ...], output: str, min_holders: int, whole_postcode: bool,
-          one_salt: bool, force: bool, quiet: bool, verbose: bool) -> None:
+          one_salt: bool | None, force: bool, quiet: bool, verbose: bool) -> None:
     """Make one schema for several holders from the schemas each suggested from its own extract.
 
     A field is kept when at least --min-holders of the PROPOSALS hold it (a field one agency
@@ -173,7 +177,8 @@ def merge(proposals: tuple[str, ...], output: str, min_holders: int, whole_postc
     inputs = {f"PROPOSAL {k + 1}": p for k, p in enumerate(proposals)}
     outputs = RunOutputs({"-o": output}, force=force, inputs=inputs)
     merged, reasons = merge_suggestions([Schema.load(p) for p in proposals], min_holders,
-                                        whole_postcode=whole_postcode, one_salt=one_salt)
+                                        whole_postcode=whole_postcode,
+                                        one_salt=one_salt is not False)
     _write_all(outputs, {"-o": merged.to_json()})
     if not quiet:
         _echo_summary(reasons)

@@ -1050,17 +1050,18 @@ def _salt_with(field: str, kinds: dict[str, str], whole_postcode: bool) -> dict[
 
 
 def suggested_fields(kinds: dict[str, str], whole_postcode: bool = False,
-                     one_salt: bool = False) -> list[dict[str, Any]]:
-    """Field documents: names salted with the whole date of birth, and again with the postcode.
+                     one_salt: bool = True) -> list[dict[str, Any]]:
+    """Field documents: names salted with the whole date of birth (and, two salts, the postcode).
 
     The unit of privacy is the whole file (docs/parameters.md): a name filter that could be
     compared across the file, or two views of a name joined through an unsalted CLK, let an
     attacker count and label names. Salted with a whole value, a name is comparable only within
     the records that share that value (a birthday, a postcode), so its equality classes are a
     handful of records and nothing joins them; the linkage unit compares a pair's names under
-    whichever salt the pair shares (linkage/compare.py, salt gates). Two salts keep the names of
-    people who moved, or whose date of birth is missing or mistyped. No CLK. ``one_salt``: the
-    first salt only (no ``_by_postcode`` views), so that no two families of salt groups chain.
+    whichever salt the pair shares (linkage/compare.py, salt gates). ``one_salt`` (the default):
+    the first salt only, so that no two families of salt groups chain; ``False`` adds the
+    ``_by_postcode`` views, which keep the names of people whose date of birth is missing or
+    mistyped comparable at a measured cost in privacy (docs/parameters.md). No CLK.
     """
     salts = [f for f in NAME_SALTS if f in kinds][:1 if one_salt else None]
     fields: list[dict[str, Any]] = []
@@ -1110,15 +1111,15 @@ def _key_name(parts: tuple[tuple[str, str], ...]) -> str:
 
 
 def suggest_schema(df, sample_size: int = SAMPLE_SIZE, *, whole_postcode: bool = False,
-                   one_salt: bool = False) -> tuple[Schema, Mapping, list[str]]:
+                   one_salt: bool = True) -> tuple[Schema, Mapping, list[str]]:
     """Propose a linkage schema and this holder's mapping for a table; also the reasons, one a line.
 
     ``whole_postcode``: key the postcode, its blocking key and the names' postcode views on the
     whole postcode (the other end of the measured trade-off, docs/parameters.md): more true
-    pairs found, but large addresses are told by the size of their class. ``one_salt``: each
-    name under one salt (the date of birth where there is one), no postcode views: the names'
-    salt groups no longer chain, at a measured cost in matches (docs/parameters.md, "One salt
-    family").
+    pairs found, but large addresses are told by the size of their class. ``one_salt`` (the
+    default): each name under one salt (the date of birth where there is one), no postcode
+    views, so the names' salt groups cannot be chained; ``False`` adds the postcode views, more
+    matches at a measured cost in privacy (docs/parameters.md, "One salt family").
 
     Raises InputDataError for an empty table and MappingError when no column can be the record id
     or no column is a usable linkage field. Reasons name columns, kinds and shares, never values.
@@ -1139,6 +1140,7 @@ def suggest_schema(df, sample_size: int = SAMPLE_SIZE, *, whole_postcode: bool =
     schema, keys = _design(kinds, whole_postcode=whole_postcode, one_salt=one_salt)
     mapping = Mapping(a.id_column, tuple((r, _source(a.roles[r])) for r in roles))
     reasons = _reasons(a, roles)
+    reasons += _lone_salt_notes(a, schema, {r: a.roles[r].columns for r in roles})
     sex = schema.field("sex") if "sex" in schema.field_names else None
     if sex is not None and sex.salt is not None:
         reasons.append(f"sex: salted with the {sex.salt.field.replace('_', ' ')}, so it is "
@@ -1150,14 +1152,22 @@ def suggest_schema(df, sample_size: int = SAMPLE_SIZE, *, whole_postcode: bool =
                        "remove the field to withhold it, at a cost in matches found")
     pc = schema.field("postcode") if "postcode" in schema.field_names else None
     if pc is not None and pc.salt is not None:
-        reasons.append("postcode: salted with the first name's initial, as are its blocking key "
-                       "and the names' postcode views, so that no column shows which records "
+        reasons.append("postcode: salted with the first name's initial, as is its blocking key "
+                       "(and the names' postcode views, with --two-salts), so that no column "
+                       "shows which records "
                        "share a whole postcode (the size of a large address's class names it); "
                        "--whole-postcode keys them on the postcode alone")
     dob = schema.field("date_of_birth") if "date_of_birth" in schema.field_names else None
     if dob is not None and dob.tokens.type == "exact":
         reasons.append("date_of_birth: one exact token, so that dates that share a year, month "
                        "or day share no bits (their parts would group the file's records)")
+    named = [f for f in schema.fields if f.kind == "name" and f.source is None and f.salt]
+    if named and not any(f.source is not None and f.kind == "name" for f in schema.fields):
+        reasons.append(f"names: salted with the {named[0].salt.field.replace('_', ' ')} alone "
+                       "(one salt family), so that the file's salt groups cannot be chained; "
+                       "--two-salts adds views salted with the postcode, which find more people "
+                       "whose date of birth is missing or wrong, and which the privacy audit "
+                       "marks at risk")
     if "postcode_by_date_of_birth" in schema.field_names:
         reasons.append("postcode_by_date_of_birth: the postcode salted with the date of birth, "
                        "so that the linkage unit sees the same postcode for a person whose "
@@ -1170,7 +1180,7 @@ def suggest_schema(df, sample_size: int = SAMPLE_SIZE, *, whole_postcode: bool =
 
 
 def _design(kinds: dict[str, str], description: str = SUGGESTED_DESCRIPTION,
-            whole_postcode: bool = False, one_salt: bool = False
+            whole_postcode: bool = False, one_salt: bool = True
             ) -> tuple[Schema, list[tuple[tuple[str, str], ...]]]:
     """Make the suggested schema (format version 2) for fields of these kinds; its keys too."""
     keys = _blocking_keys(kinds, whole_postcode)
@@ -1190,7 +1200,7 @@ _FULL_NAME_PARTS = ("first_name", "middle_name", "last_name")
 
 
 def merge_suggestions(schemas: Sequence[Schema], min_holders: int = 2, *,
-                      whole_postcode: bool = False, one_salt: bool = False
+                      whole_postcode: bool = False, one_salt: bool = True
                       ) -> tuple[Schema, list[str]]:
     """Merge the schemas several holders proposed, each from its own extract, into one.
 
@@ -1255,6 +1265,16 @@ def merge_suggestions(schemas: Sequence[Schema], min_holders: int = 2, *,
             verdict = "kept (an identifier: it tells one holder's duplicates apart)"
         reasons.append(f"{role}: held by proposal(s) {who} of {len(schemas)}: {verdict}")
     reasons += [f"blocking key {_key_name(k)}" for k in keys]
+    salts = {f.salt.field for f in merged.fields if f.kind == "name" and f.source is None
+             and f.salt is not None} - {f.source for f in merged.fields}
+    for salt in sorted(salts):
+        lacking = [str(k + 1) for k in range(len(schemas)) if k not in held.get(salt, [])]
+        if lacking and not any(f.source is not None and f.kind == "name" for f in merged.fields):
+            reasons.append(f"names: salted with {salt} alone, which proposal(s) "
+                           f"{', '.join(lacking)} do not hold: their names will be encoded as "
+                           "missing and compared with nobody (--two-salts also salts names "
+                           "with the postcode, at a privacy cost: docs/parameters.md, 'One "
+                           "salt family, the default')")
     return merged, reasons
 
 
@@ -1285,6 +1305,45 @@ def _field_role(field_name: str) -> str:
         return field_name
     role = role_from_name(field_name)
     return role if role in ROLE_KINDS else field_name
+
+
+#: A salt field empty in more than this share of rows gets a reason line (names under it alone).
+SALT_MISSING_NOTE = 0.01
+
+
+def _lone_salt_notes(a: _Analysis, schema: Schema, held: dict[str, list[str]]) -> list[str]:
+    """Warn where a salt leaves names missing: names under one salt field this table lacks.
+
+    A name salted with a field is encoded as missing where that field is (spec §8); with no view
+    of it under another salt, such a record's name is compared with nobody. ``held``: each
+    schema field's columns here (empty when not held). Shares only, never values.
+    """
+    viewed = {f.source for f in schema.fields if f.source is not None}
+    by_salt: dict[str, list[str]] = {}
+    for f in schema.fields:
+        if f.kind == "name" and f.source is None and f.salt is not None \
+                and f.name not in viewed and held.get(f.name):
+            by_salt.setdefault(f.salt.field, []).append(f.name)
+    notes = []
+    for salt, names in by_salt.items():
+        columns = held.get(salt, [])
+        which = ", ".join(names)
+        if not columns:
+            notes.append(f"{which}: salted with {salt}, which this table does not hold, so "
+                         "every one of them is encoded as missing and compared with nobody; "
+                         "these records link on the other fields alone (`schema suggest "
+                         "--two-salts` also salts names with the postcode, at a privacy cost: "
+                         "docs/parameters.md, 'One salt family, the default')")
+            continue
+        present = min(a.profiles[c].n_present for c in columns) if a.n_rows else 0
+        empty = 1 - present / a.n_rows if a.n_rows else 0.0
+        if empty > SALT_MISSING_NOTE:
+            notes.append(f"{which}: salted with {salt}, which is empty in {_pct(empty)} of the "
+                         "rows: those records' names are encoded as missing and link on the "
+                         "other fields alone (`schema suggest --two-salts` also salts names "
+                         "with the postcode, at a privacy cost: docs/parameters.md, 'One salt "
+                         "family, the default')")
+    return notes
 
 
 def suggest_mapping(
@@ -1336,6 +1395,7 @@ def suggest_mapping(
     reasons += [f"{col}: not used ({why})" for col, why in a.ignored]
     mapping = Mapping(a.id_column, tuple(sources))
     mapping.check_schema(schema)
+    reasons += _lone_salt_notes(a, schema, {name: list(src.columns) for name, src in sources})
     return mapping, reasons
 
 
