@@ -1163,11 +1163,12 @@ def suggest_schema(df, sample_size: int = SAMPLE_SIZE, *, whole_postcode: bool =
                        "or day share no bits (their parts would group the file's records)")
     named = [f for f in schema.fields if f.kind == "name" and f.source is None and f.salt]
     if named and not any(f.source is not None and f.kind == "name" for f in schema.fields):
-        reasons.append(f"names: salted with the {named[0].salt.field.replace('_', ' ')} alone "
-                       "(one salt family), so that the file's salt groups cannot be chained; "
-                       "--two-salts adds views salted with the postcode, which find more people "
-                       "whose date of birth is missing or wrong, and which the privacy audit "
-                       "marks at risk")
+        salt = named[0].salt.field
+        other = ("; --two-salts adds views salted with the postcode, which find more people "
+                 "whose date of birth is missing or wrong, and which the privacy audit marks at "
+                 "risk") if salt == "date_of_birth" and "postcode" in kinds else ""
+        reasons.append(f"names: salted with the {salt.replace('_', ' ')} alone (one salt "
+                       f"family), so that the file's salt groups cannot be chained{other}")
     if "postcode_by_date_of_birth" in schema.field_names:
         reasons.append("postcode_by_date_of_birth: the postcode salted with the date of birth, "
                        "so that the linkage unit sees the same postcode for a person whose "
@@ -1266,7 +1267,7 @@ def merge_suggestions(schemas: Sequence[Schema], min_holders: int = 2, *,
         reasons.append(f"{role}: held by proposal(s) {who} of {len(schemas)}: {verdict}")
     reasons += [f"blocking key {_key_name(k)}" for k in keys]
     salts = {f.salt.field for f in merged.fields if f.kind == "name" and f.source is None
-             and f.salt is not None} - {f.source for f in merged.fields}
+             and f.salt is not None}
     for salt in sorted(salts):
         lacking = [str(k + 1) for k in range(len(schemas)) if k not in held.get(salt, [])]
         if lacking and not any(f.source is not None and f.kind == "name" for f in merged.fields):
