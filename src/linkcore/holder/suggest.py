@@ -1329,21 +1329,20 @@ def _lone_salt_notes(a: _Analysis, schema: Schema, held: dict[str, list[str]]) -
     for salt, names in by_salt.items():
         columns = held.get(salt, [])
         which = ", ".join(names)
+        other = (" (`schema suggest --two-salts` also salts names with the postcode, at a "
+                 "privacy cost: docs/parameters.md, 'One salt family, the default')"
+                 if salt == "date_of_birth" else "")
         if not columns:
             notes.append(f"{which}: salted with {salt}, which this table does not hold, so "
                          "every one of them is encoded as missing and compared with nobody; "
-                         "these records link on the other fields alone (`schema suggest "
-                         "--two-salts` also salts names with the postcode, at a privacy cost: "
-                         "docs/parameters.md, 'One salt family, the default')")
+                         f"these records link on the other fields alone{other}")
             continue
         present = min(a.profiles[c].n_present for c in columns) if a.n_rows else 0
         empty = 1 - present / a.n_rows if a.n_rows else 0.0
         if empty > SALT_MISSING_NOTE:
             notes.append(f"{which}: salted with {salt}, which is empty in {_pct(empty)} of the "
                          "rows: those records' names are encoded as missing and link on the "
-                         "other fields alone (`schema suggest --two-salts` also salts names "
-                         "with the postcode, at a privacy cost: docs/parameters.md, 'One salt "
-                         "family, the default')")
+                         f"other fields alone{other}")
     return notes
 
 
