@@ -442,3 +442,26 @@ def test_filter_keys_equal_reference(n, w, seed, empty_missing, data):
 def test_filter_keys_refuses_more_words_than_a_row_holds():
     with pytest.raises(ParameterError, match="words"):
         K.filter_keys(np.zeros((2, 4), np.uint64), 5)
+
+
+@pytest.mark.parametrize("small_work", [0, 1 << 40], ids=["parallel", "serial"])
+def test_serial_and_parallel_builds_equal_their_references(small_work, monkeypatch):
+    """The wrappers pick a serial build for small inputs: both builds give the reference's."""
+    monkeypatch.setattr(K, "_SMALL_WORK", small_work)
+    rng = np.random.default_rng(7)
+    a, b = make_filters(1, 300, 16, 0.3, 3), make_filters(2, 250, 16, 0.3, 3)
+    left = rng.integers(0, 300, 5000)
+    right = rng.integers(0, 250, 5000)
+    np.testing.assert_array_equal(K.popcounts(a), K.popcounts_reference(a))
+    for words, empty in ((16, False), (5, True)):
+        np.testing.assert_array_equal(K.filter_keys(a, words, empty),
+                                      K.filter_keys_reference(a, words, empty))
+    np.testing.assert_array_equal(K.dice_pairs(a, b, left, right),
+                                  K.dice_pairs_reference(a, b, left, right))
+    pa, pb = K.popcounts(a), K.popcounts(b)
+    edges = np.array([0.45, 0.62, 0.8], np.float32)
+    miss_a, gate = rng.random(300) < 0.1, rng.random(5000) < 0.9
+    got = K.dice_levels(a, b, left, right, pa, pb, edges, 3, 0, miss_a=miss_a, gate=gate)
+    want = K.dice_levels_reference(a, b, left, right, pa, pb, edges, 3, 0, miss_a=miss_a,
+                                   gate=gate)
+    np.testing.assert_array_equal(got, want)

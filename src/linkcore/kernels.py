@@ -270,8 +270,7 @@ def _split_point(n_words):  # pragma: no cover - compiled
 # --------------------------------------------------------------------------------------------
 
 
-@njit(cache=True, parallel=True)
-def _popcounts_nb(filters, start, stop):  # pragma: no cover - compiled
+def _popcounts_py(filters, start, stop):  # pragma: no cover - compiled
     """Return ``|filters[i]|`` over words ``start .. stop`` for each row (int32)."""
     n = filters.shape[0]
     out = np.empty(n, np.int32)
@@ -288,8 +287,7 @@ FILTER_KEY_MULTIPLIERS = np.array(
 _FILTER_KEY_ROUND = np.uint64(0xBF58476D1CE4E5B9)
 
 
-@njit(cache=True, parallel=True)
-def _filter_keys_nb(filters, words, mult, empty_missing):  # pragma: no cover - compiled
+def _filter_keys_py(filters, words, mult, empty_missing):  # pragma: no cover - compiled
     """One pass over each row: the hash of its first ``words`` words (see ``filter_keys``)."""
     n, w = filters.shape
     out = np.empty(n, np.uint64)
@@ -312,8 +310,7 @@ def _filter_keys_nb(filters, words, mult, empty_missing):  # pragma: no cover - 
     return out
 
 
-@njit(cache=True, parallel=True)
-def _dice_pairs_nb(a, b, left, right, pop_a, pop_b):  # pragma: no cover - compiled
+def _dice_pairs_py(a, b, left, right, pop_a, pop_b):  # pragma: no cover - compiled
     """Return ``2|a[l] & b[r]| / (|a[l]| + |b[r]|)`` (0.0 for two all-zero rows) per pair."""
     n_pairs = left.shape[0]
     n_words = a.shape[1]
@@ -331,8 +328,7 @@ def _dice_pairs_nb(a, b, left, right, pop_a, pop_b):  # pragma: no cover - compi
     return out
 
 
-@njit(cache=True, parallel=True)
-def _dice_levels_nb(a, b, left, right, pop_a, pop_b, edges, top, miss_a, miss_b, gate,
+def _dice_levels_py(a, b, left, right, pop_a, pop_b, edges, top, miss_a, miss_b, gate,
                     missing_level):  # pragma: no cover - compiled
     """Comparison level per pair: ``top`` minus the edges at or below its float32 Dice.
 
@@ -365,6 +361,27 @@ def _dice_levels_nb(a, b, left, right, pop_a, pop_b, edges, top, miss_a, miss_b,
                     passed += 1
             out[p] = top - passed
     return out
+
+
+# Each per-row or per-pair kernel above comes in a parallel and a serial build. A parallel
+# launch wakes the other core's thread and waits for it at the end: about 0.1 ms on an idle
+# machine, several milliseconds when that core is busy, more than the loop itself for a few
+# thousand rows (a monthly store update makes dozens of such calls). Below _SMALL_WORK words
+# read (rows or pairs times words) the wrappers run the serial build.
+_SMALL_WORK = 1 << 18
+_popcounts_nb = njit(cache=True, parallel=True)(_popcounts_py)
+_popcounts_serial = njit(cache=True)(_popcounts_py)
+_filter_keys_nb = njit(cache=True, parallel=True)(_filter_keys_py)
+_filter_keys_serial = njit(cache=True)(_filter_keys_py)
+_dice_pairs_nb = njit(cache=True, parallel=True)(_dice_pairs_py)
+_dice_pairs_serial = njit(cache=True)(_dice_pairs_py)
+_dice_levels_nb = njit(cache=True, parallel=True)(_dice_levels_py)
+_dice_levels_serial = njit(cache=True)(_dice_levels_py)
+
+
+def _small(rows: int, words: int) -> bool:
+    """Whether a kernel over ``rows`` rows (or pairs) of ``words`` words runs serially."""
+    return rows * max(words, 1) < _SMALL_WORK
 
 
 @njit(cache=True, inline="always")
@@ -1002,7 +1019,8 @@ def popcounts(filters: np.ndarray) -> np.ndarray:
     filters = _filters(filters, "filters")
     if filters.shape[0] == 0:
         return np.zeros(0, np.int32)
-    return _popcounts_nb(filters, 0, filters.shape[1])
+    kernel = _popcounts_serial if _small(*filters.shape) else _popcounts_nb
+    return kernel(filters, 0, filters.shape[1])
 
 
 def filter_keys(filters: np.ndarray, words: int | None = None,
@@ -1020,7 +1038,8 @@ def filter_keys(filters: np.ndarray, words: int | None = None,
         raise ParameterError(f"words must lie in 0..{filters.shape[1]}, got {words}")
     if filters.shape[0] == 0:
         return np.zeros(0, np.uint64)
-    return _filter_keys_nb(filters, words, FILTER_KEY_MULTIPLIERS, bool(empty_missing))
+    kernel = _filter_keys_serial if _small(*filters.shape) else _filter_keys_nb
+    return kernel(filters, words, FILTER_KEY_MULTIPLIERS, bool(empty_missing))
 
 
 def dice_pairs(
@@ -1038,7 +1057,8 @@ def dice_pairs(
     a, b, left, right, pop_a, pop_b = _pair_args(a, b, left, right, pop_a, pop_b)
     if left.shape[0] == 0:
         return np.zeros(0, np.float32)
-    return _dice_pairs_nb(a, b, left, right, pop_a, pop_b)
+    kernel = _dice_pairs_serial if _small(left.shape[0], a.shape[1]) else _dice_pairs_nb
+    return kernel(a, b, left, right, pop_a, pop_b)
 
 
 def dice_levels(
@@ -1089,8 +1109,9 @@ def dice_levels_unchecked(a, b, left, right, pop_a, pop_b, edges, top, missing_l
     """
     if left.shape[0] == 0:
         return np.zeros(0, np.int8)
-    return _dice_levels_nb(a, b, left, right, pop_a, pop_b, edges, int(top), miss_a, miss_b,
-                           gate, int(missing_level))
+    kernel = _dice_levels_serial if _small(left.shape[0], a.shape[1]) else _dice_levels_nb
+    return kernel(a, b, left, right, pop_a, pop_b, edges, int(top), miss_a, miss_b, gate,
+                  int(missing_level))
 
 
 def dice_all_pairs(
