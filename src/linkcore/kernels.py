@@ -367,7 +367,8 @@ def _dice_levels_py(a, b, left, right, pop_a, pop_b, edges, top, miss_a, miss_b,
 # launch wakes the other core's thread and waits for it at the end: about 0.1 ms on an idle
 # machine, several milliseconds when that core is busy, more than the loop itself for a few
 # thousand rows (a monthly store update makes dozens of such calls). Below _SMALL_WORK words
-# read (rows or pairs times words) the wrappers run the serial build.
+# read (rows or pairs times words) the wrappers run the serial build. (The encoder's loops
+# below count words written, several per record, against their own _PARALLEL_WORDS.)
 _SMALL_WORK = 1 << 18
 _popcounts_nb = njit(cache=True, parallel=True)(_popcounts_py)
 _popcounts_serial = njit(cache=True)(_popcounts_py)
