@@ -485,6 +485,7 @@ class FellegiSunterModel:
         initial_lambda: float | None = None,
         free_u: Sequence[str] = (),
         max_lambda: float | None = None,
+        fixed_m: Mapping[str, Sequence[float]] | None = None,
     ) -> EMResult:
         """Fit m and λ (and u unless ``fix_u``) by EM on pattern counts, without labels.
 
@@ -493,6 +494,9 @@ class FellegiSunterModel:
         ``max_lambda``: the largest share of the pairs that can be matches (the M-step's λ is
         held at or below it, its constrained maximum: the likelihood is concave in λ); on a
         handful of records EM otherwise may call every pair a match.
+        ``fixed_m``: fields whose m is held at the given values (over the non-missing levels,
+        ``exact`` first) instead of fitted: a field whose other levels carry no evidence besides
+        their own in these pairs, whose m EM cannot tell from λ (pipeline.train_unsupervised).
 
         ``converged`` is true only when the largest change of any parameter (λ, every m and u)
         between two iterations fell below ``tol``; stopping at ``max_iter`` is reported as not
@@ -526,11 +530,14 @@ class FellegiSunterModel:
                 "u is not set: call estimate_u with the levels of random pairs first, "
                 "or fit_em(..., fix_u=False) to estimate u from the candidates too"
             )
+        held = self._held_m(fixed_m or {})
         patterns, counts = as_pattern_counts(candidate_levels, self.n_levels)
         n_pairs = int(counts.sum())
         weights = counts.astype(np.float64)
 
         m = _copies(self._initial_m())
+        for j, table in held.items():
+            m[j] = table.copy()
         u = _copies(self._u) if self._u is not None else self._initial_u(patterns, weights)
         lam = min(
             initial_lambda
@@ -565,6 +572,8 @@ class FellegiSunterModel:
             match_w = weights * posterior
             new_lam = float(np.clip(match_w.sum() / weights.sum(), _LAMBDA_CLAMP, top))
             new_m = _m_step(patterns, match_w, m)
+            for j, table in held.items():
+                new_m[j] = table.copy()
             new_u = u if fix_u and not free else _m_step(patterns, weights - match_w, u)
             if fix_u and free:
                 new_u = [new_u[j] if j in free else u[j] for j in range(len(u))]
@@ -621,6 +630,21 @@ class FellegiSunterModel:
         if not fix_u:
             self.training["u"] = {"method": "em", "n_pairs": n_pairs}
         return self.em_result
+
+    def _held_m(self, fixed_m: Mapping[str, Sequence[float]]) -> dict[int, np.ndarray]:
+        """Check ``fixed_m`` and return it by column, each table led by ``missing``'s 1."""
+        held = {}
+        for name, values in fixed_m.items():
+            if name not in self.fields:
+                raise ParameterError(f"fixed_m names a field the model does not have: {name!r}")
+            j = self.fields.index(name)
+            table = np.asarray(values, dtype=np.float64)
+            if (table.shape != (self.n_levels[j] - 1,) or not np.isfinite(table).all()
+                    or (table <= 0).any() or abs(table.sum() - 1) > 1e-9):
+                raise ParameterError(f"fixed_m[{name!r}] must be {self.n_levels[j] - 1} "
+                                     "positive probabilities summing to 1")
+            held[j] = np.concatenate(([1.0], table))
+        return held
 
     def _initial_m(self) -> list[np.ndarray]:
         """M favouring high agreement: geometric decay from ``exact`` down to ``else``."""

@@ -62,6 +62,7 @@ from linkcore.linkage.exact_u import (
 )
 from linkcore.linkage.gated_u import estimate_gated_u, gated_fields
 from linkcore.linkage.levels import FieldComparison
+from linkcore.linkage.m_prior import PRIOR_EXACT, prior_m, unidentified_fields
 from linkcore.linkage.model import (
     EMResult,
     FellegiSunterModel,
@@ -504,6 +505,7 @@ class Session:
     expected_matches: float = math.nan
     share: float = 1.0
     present: float = 1.0
+    held: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dictionary."""
@@ -511,7 +513,7 @@ class Session:
                 "lambda": _json_float(self.lambda_), "converged": self.converged,
                 "iterations": self.iterations, "used": self.used, "reason": self.reason,
                 "expected_matches": _json_float(self.expected_matches),
-                "sampled_share": self.share}
+                "sampled_share": self.share, "m_held_at_prior": list(self.held)}
 
 
 def _max_lambda(cap: int, n_candidates: int) -> float | None:
@@ -591,6 +593,7 @@ def train_unsupervised(
     sessions: list[Session] = []
     m_sum = {f: None for f in fields}
     m_weight = dict.fromkeys(fields, 0.0)
+    blind: set[str] = set()  # fields some session could not identify (m_prior)
     for name in fields:
         if name not in ds_a.fields:
             continue
@@ -613,9 +616,12 @@ def train_unsupervised(
         levels = comparator.levels(left, right)
         for f in excluded:
             levels[:, fields.index(f)] = 0
+        held = unidentified_fields(levels, fields, excluded)
+        blind.update(held)
         sub = FellegiSunterModel(model.comparisons, u=u)
         res = sub.fit_em(levels, max_iter=em_max_iter, free_u=salted_by(schema, fields, name),
-                         initial_lambda=_initial_lambda(n_a, n_b, left.size))
+                         initial_lambda=_initial_lambda(n_a, n_b, left.size),
+                         fixed_m={f: prior_m(model.n_levels[fields.index(f)]) for f in held})
         expected = res.lambda_ * left.size
         # one match per record at most (a few duplicates aside): a session that finds more
         # has split its block by something other than identity (a shared address or area)
@@ -634,7 +640,7 @@ def train_unsupervised(
         present = float((ka != 0).mean() * (kb != 0).mean())
         sessions.append(Session(name, int(left.size), tuple(excluded), res.lambda_,
                                 res.converged, res.iterations, used, reason, expected, share,
-                                present))
+                                present, tuple(held)))
         if not used:
             continue
         # weight: expected matches times the block's purity λ_s. In a block that is mostly
@@ -644,7 +650,7 @@ def train_unsupervised(
         weight = expected * res.lambda_
         sub_m = sub.m or {}
         for f in fields:
-            if f in excluded:
+            if f in excluded or f in held:
                 continue
             table = np.asarray(sub_m[f], dtype=np.float64)
             m_sum[f] = table * weight if m_sum[f] is None else m_sum[f] + table * weight
@@ -658,9 +664,19 @@ def train_unsupervised(
                             max_lambda=_max_lambda(cap, len(candidate_levels)))
     initial = model._initial_m()  # noqa: SLF001 - the model's own starting point
     m = {}
+    at_prior = [f for f in untrained if f in blind]
     for k, f in enumerate(fields):
+        if f in at_prior:
+            m[f] = prior_m(model.n_levels[k])
+            continue
         table = m_sum[f] / m_weight[f] if m_weight[f] else initial[k]
         m[f] = (table[1:] / table[1:].sum()).tolist()
+    if at_prior:
+        logger.info("no training session can identify m of %s (where it differs, no other "
+                    "field is compared); held at the prior: exact in %.0f%% of true pairs",
+                    ", ".join(at_prior), 100 * PRIOR_EXACT)
+        model.training["m_prior"] = {"fields": at_prior, "exact": PRIOR_EXACT}
+    untrained = [f for f in untrained if f not in at_prior]
     if untrained:
         logger.warning("no training session fitted m for %s; it keeps its starting values",
                        ", ".join(untrained))
@@ -671,7 +687,7 @@ def train_unsupervised(
     estimates = []
     fitted_m = model.m or {}
     for sess in sessions:
-        if not sess.used or m_weight[sess.field] == 0:
+        if not sess.used or (m_weight[sess.field] == 0 and sess.field not in at_prior):
             continue
         reach = sess.present * float(fitted_m[sess.field][1]) * sess.share
         if reach > 0:
