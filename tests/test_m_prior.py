@@ -5,6 +5,7 @@ import pytest
 from test_pipeline import SECRET, synthetic
 
 from linkcore.errors import ParameterError
+from linkcore.holder import suggest
 from linkcore.holder.encode import encode
 from linkcore.holder.suggest import suggest_mapping, suggest_schema
 from linkcore.linkage.levels import FieldComparison
@@ -64,16 +65,22 @@ def test_fit_em_refuses_a_fixed_m_that_is_not_a_distribution_of_a_field(bad):
         _model().fit_em(levels, fixed_m=bad)
 
 
-def test_one_salt_family_holds_the_date_of_birth_at_the_prior():
-    """Every name gated on the date and no NI number: a pair whose dates differ has nothing else
-    in the postcode session, so EM cannot fit m(date differs) there; with two salt families it
-    can."""
-    extracts, _ = make_extracts(generate_population(1200, seed=5), agencies=2, seed=5)
-    a_df, b_df = extracts[0].drop(columns="ni_number"), extracts[1].drop(columns="NINO")
+def _model_of(a_df, b_df):
     schema, mapping, _ = suggest_schema(a_df)
     a = encode(a_df, schema, SECRET, mapping)
     b = encode(b_df, schema, SECRET, suggest_mapping(b_df, schema)[0])
-    model = link(a, b).model
+    return link(a, b).model
+
+
+def test_one_salt_family_holds_the_date_of_birth_at_the_prior(monkeypatch):
+    """Every name gated on the date, no NI number and no full-name view: a pair whose dates
+    differ has nothing else in the postcode session, so EM cannot fit m(date differs) there;
+    with an NI number, the full-name view or two salt families it can."""
+    extracts, _ = make_extracts(generate_population(1200, seed=5), agencies=2, seed=5)
+    a_df, b_df = extracts[0].drop(columns="ni_number"), extracts[1].drop(columns="NINO")
+    assert "m_prior" not in _model_of(a_df, b_df).training  # the full-name view identifies it
+    monkeypatch.setattr(suggest, "FULL_NAME_VIEW", ())
+    model = _model_of(a_df, b_df)
     assert model.training["m_prior"] == {"fields": ["date_of_birth"], "exact": PRIOR_EXACT}
     assert model.m["date_of_birth"][1:] == pytest.approx(prior_m(3))
     held = {s["field"]: s["m_held_at_prior"] for s in model.training["sessions"]}

@@ -633,7 +633,7 @@ def test_names_left_without_their_one_salt_are_named(frame_a):
     _, reasons = suggest_mapping(sparse, schema)
     line = next(r for r in reasons if "salted with date_of_birth, which is empty in" in r)
     assert line.startswith("first_name, middle_name, last_name:") and "25%" in line
-    assert "--two-salts" in line
+    assert "--two-salts" in line and "full_name_by_postcode where first_name and last_name" in line
     _, reasons = suggest_mapping(frame_a.drop(columns=["dob"]), schema)
     assert any("salted with date_of_birth, which this table does not hold" in r
                for r in reasons)
@@ -654,8 +654,11 @@ def test_one_salt_puts_every_name_under_the_date_of_birth_alone(frame_a):
 
     schema, mapping, reasons = suggest_schema(frame_a)
     assert schema == suggest_schema(frame_a, one_salt=True)[0]
-    assert not [f for f in schema.fields if f.name.endswith("_by_postcode")]
-    names = [f for f in schema.fields if f.kind == "name"]
+    # the names under the postcode only as one exact token of first name and surname together
+    assert [f.name for f in schema.fields if f.name.endswith("_by_postcode")] == \
+        ["full_name_by_postcode"]
+    assert schema.field("full_name_by_postcode").sources == ("first_name", "last_name")
+    names = [f for f in schema.fields if f.kind == "name" and not f.joined]
     assert names and {f.salt for f in names} == {KeyPart("date_of_birth", "value")}
     assert coupled_salts(schema) == {}  # no value under two salts: nothing to chain
     assert any(r.startswith("names: salted with the date of birth alone") for r in reasons)

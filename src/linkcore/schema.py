@@ -194,6 +194,13 @@ class FieldSpec:
     key_with: str | None = None
     spread: int | None = None
     pad: int | None = None
+    #: a view of several fields: the fields whose values follow ``source``'s, joined by 0x1F
+    joined: tuple[str, ...] = ()
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The fields whose values a view carries (``source``, then ``joined``); () if none."""
+        return () if self.source is None else (self.source, *self.joined)
 
     @property
     def key_owner(self) -> str:
@@ -225,7 +232,8 @@ class FieldSpec:
             "comparison": {"thresholds": list(self.thresholds)},
             "normalise": dict(self.normalise),
             # written only when set, so schemas without views keep their fingerprints
-            **({"source": self.source} if self.source is not None else {}),
+            **({"source": self.source} if self.source is not None and not self.joined
+               else {"source": list(self.sources)} if self.joined else {}),
             **({"disclosed": True} if self.disclosed else {}),
             **({"key_with": self.key_with} if self.key_with is not None else {}),
             **({"spread": self.spread} if self.spread is not None else {}),
@@ -532,16 +540,21 @@ def _check_views(fields: list[FieldSpec], p: _Problems) -> None:
     """Check each view: a plain field of its own kind as source, under a salt of its own."""
     by_name = {f.name: f for f in fields}
     for f in fields:
-        if f.source is None or f.source not in by_name:
-            continue
-        src = by_name[f.source]
         where = f"field {f.name!r}"
-        if src.source is not None:
-            p.add(where, f"its source {src.name!r} is itself a view; name the original field")
-        if src.kind != f.kind or src.normalise != f.normalise:
-            p.add(where, f"a view must have the kind and normalisation of its source {src.name!r}")
-        if src.salt == f.salt:
-            p.add(where, f"a view must be salted differently from its source {src.name!r}")
+        for name in f.sources:
+            if name not in by_name:
+                continue
+            src = by_name[name]
+            if src.source is not None:
+                p.add(where, f"its source {src.name!r} is itself a view; name the original field")
+            if src.kind != f.kind or src.normalise != f.normalise:
+                p.add(where, f"a view must have the kind and normalisation of its source "
+                             f"{src.name!r}")
+            if src.salt == f.salt:
+                p.add(where, f"a view must be salted differently from its source {src.name!r}")
+        if f.joined and f.tokens.type != "exact":
+            p.add(where, "a view of several fields must be one exact token (tokens "
+                         "{\"type\": \"exact\"}): its parts are not compared one by one")
 
 
 def _check_shared_keys(fields: list[FieldSpec], p: _Problems) -> None:
@@ -736,8 +749,16 @@ def _parse_field(i: int, raw: Any, names: list[Any], p: _Problems,
                 normalise[key] = value
 
     source = raw.get("source")
+    joined: tuple[str, ...] = ()
+    if isinstance(source, list):
+        parts = source
+        if len(parts) < 2 or len(set(map(str, parts))) < len(parts) or not all(
+                isinstance(x, str) and x in names and x != name for x in parts):
+            p.add(where, "'source' must name another field of the schema, or a list of two or "
+                         f"more other fields, each once (got {parts!r})")
+        source, joined = str(parts[0]) if parts else None, tuple(map(str, parts[1:]))
     if source is not None:
-        if source not in names or source == name:
+        if not joined and (source not in names or source == name):
             p.add(where, f"'source' must name another field of the schema (got {source!r})")
         elif salt is None:
             p.add(where, "a field with a 'source' is a second view of that field's value and "
@@ -775,7 +796,7 @@ def _parse_field(i: int, raw: Any, names: list[Any], p: _Problems,
         return None
     return FieldSpec(name, kind, tokens, filter_bits, k, hashing, clk_k, salt, hardening,
                      thresholds, tuple(sorted(normalise.items())), source, disclosed is True,
-                     key_with, spread, pad)
+                     key_with, spread, pad, joined)
 
 
 def _check_length_option(where: str, key: str, meaning: str, value: Any, maximum: int,

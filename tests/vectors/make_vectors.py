@@ -226,6 +226,28 @@ def cases() -> list[tuple[str, str, dict, list[dict], dict | None]]:
                             field("last_name", "name", clk_k=0),
                             field("dob", "date", clk_k=0), field("ni", "identifier", clk_k=0)],
                            version=3), PEOPLE, None))
+    joined_people = PEOPLE + [
+        {"id": "r4", "first_name": "John", "last_name": "Smith", "dob": None,
+         "postcode": "SW1A 1AA"},
+        {"id": "r5", "first_name": "John", "last_name": None, "dob": "1975-02-11",
+         "postcode": "SW1A 1AA"}]
+    out.append(("joined_view", "first name and surname as one exact token (source [first_name, "
+                "last_name]: 'john', 0x1F, 'smith'), XOR-folded, salted with the postcode's "
+                "value_with_salt, as schema suggest proposes with one salt family: r1 and r4 "
+                "share it though r4 has no date of birth; r5 lacks a surname, so it is missing",
+                schema_doc([field("first_name", "name", clk_k=0,
+                                  salt={"field": "dob", "transform": "value"}),
+                            field("last_name", "name", clk_k=0,
+                                  salt={"field": "dob", "transform": "value"}),
+                            field("dob", "date", clk_k=0),
+                            field("postcode", "postcode", clk_k=0,
+                                  salt={"field": "first_name", "transform": "first_char"}),
+                            field("full_name_by_postcode", "name", clk_k=0,
+                                  source=["first_name", "last_name"], tokens={"type": "exact"},
+                                  filter_bits=128, k=30, hardening=[{"type": "xor_fold"}],
+                                  comparison={"thresholds": []},
+                                  salt={"field": "postcode", "transform": "value_with_salt"})],
+                           version=3), joined_people, None))
     return out
 
 
@@ -244,14 +266,18 @@ def build(name, description, doc, records, mapping_doc) -> dict:
     for i, rid in enumerate(ds.record_ids):
         rec = {"id": rid, "fields": {}, "normalised": {}, "tokens": {}}
         for j, f in enumerate(schema.fields):
-            src = mapping.fields[f.source or f.name]
-            raw = [records[i].get(c) for c in src.columns]
-            raw_text = " ".join(x for x in raw if x) or None
-            norm = None
-            if raw_text is not None:
-                norm = normaliser_for(f.kind, f.normalise_options, src.date_format,
-                                      dict(src.values) or None)(raw_text)
-                norm = None if norm is INVALID else norm
+            parts = []
+            for part in f.sources or (f.name,):  # a view of several fields joins them
+                src = mapping.fields[part]
+                raw = [records[i].get(c) for c in src.columns]
+                raw_text = " ".join(x for x in raw if x) or None
+                norm = None
+                if raw_text is not None:
+                    norm = normaliser_for(f.kind, f.normalise_options, src.date_format,
+                                          dict(src.values) or None)(raw_text)
+                    norm = None if norm is INVALID else norm
+                parts.append(norm)
+            norm = None if None in parts else "\x1f".join(parts)
             rec["normalised"][f.name] = norm
             rec["tokens"][f.name] = sorted(set(tokens(norm, f.tokens))) if norm else None
             rec["fields"][f.name] = (None if ds.missing[i, j]

@@ -88,7 +88,7 @@ def salt_revealing_columns(schema: Schema, dataset: EncodedDataset, salt: KeyPar
     for i, spec in enumerate(schema.fields):
         if not deterministic(spec.hardening):
             continue
-        parts = [KeyPart(spec.source or spec.name, "value")]
+        parts = [KeyPart(name, "value") for name in spec.sources or (spec.name,)]
         if spec.salt is not None:
             parts.append(spec.salt)
         if spec.name == salt.field and salt.transform == VALUE_WITH_SALT:

@@ -44,12 +44,26 @@ def normalised_values(df: pd.DataFrame, spec: FieldSpec, mapping: Mapping) -> np
 
 
 def plaintext_table(df: pd.DataFrame, schema: Schema, mapping: Mapping) -> dict[str, np.ndarray]:
-    """Normalised values of every schema field, keyed by field name (a view: its source's)."""
+    """Normalised values of every schema field, keyed by field name (a view: its source's).
+
+    A view of several fields holds their values joined by 0x1F, missing where any is (as the
+    encoder makes it).
+    """
     out = {spec.name: normalised_values(df, spec, mapping)
            for spec in schema.fields if spec.source is None}
     for spec in schema.fields:
         if spec.source is not None:
-            out[spec.name] = out[spec.source]
+            out[spec.name] = _joined_values([out[name] for name in spec.sources])
+    return out
+
+
+def _joined_values(columns: list[np.ndarray]) -> np.ndarray:
+    """Return the columns' values joined by 0x1F per row, None where any is missing."""
+    if len(columns) == 1:
+        return columns[0]
+    out = np.empty(len(columns[0]), dtype=object)
+    out[:] = ["\x1f".join(row) if all(v is not None for v in row) else None
+              for row in zip(*columns, strict=True)]
     return out
 
 

@@ -326,7 +326,7 @@ def _store_hook(person: np.ndarray, attacks: tuple[str, ...]):  # noqa: ANN202 -
 
         # the clusters as one more equality test, across salts
         views = [(j, f) for j, f in enumerate(schema.fields)
-                 if (f.name == name or f.source == name) and deterministic(f.hardening)]
+                 if (f.name == name or name in f.sources) and deterministic(f.hardening)]
         if spec.source is not None:
             skip("cluster_bridge", "run on the view's source field")
         elif not views or views[0][1].name != name:
@@ -348,7 +348,7 @@ def _store_hook(person: np.ndarray, attacks: tuple[str, ...]):  # noqa: ANN202 -
 
         # every record of a person takes the person's guess
         key = spec.source or name
-        family = {key} | {f.name for f in schema.fields if f.source == key}
+        family = {key} | {f.name for f in schema.fields if f.source == key and not f.joined}
         candidates = [g for (t, _), g in scorer.store.items() if t in family]
         if not candidates:
             skip("cluster_vote", "no attack made guesses for this value")

@@ -641,7 +641,7 @@ def _check_arguments(df: pd.DataFrame, schema: Schema, secret: Secret, mapping: 
 
 def _normalise_columns(df: pd.DataFrame, schema: Schema, mapping: Mapping,
                        report: EncodingReport, first_row: int) -> dict[str, _Column]:
-    """Normalise every field (views share their source's values); fill the report's counts.
+    """Normalise every field (views share their sources' values); fill the report's counts.
 
     Row numbers in the report are the table's (``first_row`` is the table row of ``df``'s first).
     """
@@ -655,8 +655,11 @@ def _normalise_columns(df: pd.DataFrame, schema: Schema, mapping: Mapping,
         report.missing_counts[spec.name] = int((column.codes < 0).sum())
     for spec in schema.fields:
         if spec.source is not None:
-            columns[spec.name] = columns[spec.source]
-            report.missing_counts[spec.name] = report.missing_counts[spec.source]
+            column = columns[spec.source]
+            for other in spec.joined:  # a view of several fields: v1 ‖ 0x1F ‖ v2 ..., all held
+                column = _joined(column, columns[other])
+            columns[spec.name] = column
+            report.missing_counts[spec.name] = int((column.codes < 0).sum())
     return columns
 
 

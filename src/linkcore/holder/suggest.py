@@ -1031,6 +1031,14 @@ IDENTIFIER_EXACT = POSTCODE_EXACT
 #: tells the linkage unit the postcodes agree though the initials differ (linkage/compare.py,
 #: correcting_views). Without it a held-out multi-agency month lost 0.007 F1 (docs/parameters.md).
 POSTCODE_BY_DOB = True
+#: First name and surname together as one exact token under the postcode (with one salt family,
+#: where names are salted with the date of birth): a pair whose dates of birth differ or are
+#: missing has no name to compare, and this view keeps the evidence of an identical name at the
+#: same address. Its equality classes are (first name, surname, postcode): one person, or a
+#: duplicate, or a namesake at the same address, so chaining them with the names' date-of-birth
+#: classes links records of one person and groups no names; as one token it has no similarity
+#: to cluster. Compared only where the names themselves are not (compare.fallback_views).
+FULL_NAME_VIEW = ("first_name", "last_name")
 
 
 def _postcode_salt(kinds: dict[str, str], whole_postcode: bool = False
@@ -1103,6 +1111,12 @@ def suggested_fields(kinds: dict[str, str], whole_postcode: bool = False,
                     view["key_with"] = f"{owner}_by_{salt}"
                 views.append(view)
         fields.append(doc)
+    if one_salt and salts == ["date_of_birth"] and FULL_NAME_VIEW \
+            and all(kinds.get(r) == "name" for r in FULL_NAME_VIEW) and "postcode" in kinds:
+        views.append({"name": "full_name_by_postcode", "kind": "name",
+                      "source": list(FULL_NAME_VIEW), **POSTCODE_EXACT,
+                      "hardening": [{"type": "xor_fold"}],
+                      "salt": _salt_with("postcode", kinds, whole_postcode)})
     return fields + views
 
 
@@ -1162,13 +1176,19 @@ def suggest_schema(df, sample_size: int = SAMPLE_SIZE, *, whole_postcode: bool =
         reasons.append("date_of_birth: one exact token, so that dates that share a year, month "
                        "or day share no bits (their parts would group the file's records)")
     named = [f for f in schema.fields if f.kind == "name" and f.source is None and f.salt]
-    if named and not any(f.source is not None and f.kind == "name" for f in schema.fields):
+    if named and not any(f.source is not None and f.kind == "name" and not f.joined
+                         for f in schema.fields):
         salt = named[0].salt.field
         other = ("; --two-salts adds views salted with the postcode, which find more people "
                  "whose date of birth is missing or wrong, and which the privacy audit marks at "
                  "risk") if salt == "date_of_birth" and "postcode" in kinds else ""
         reasons.append(f"names: salted with the {salt.replace('_', ' ')} alone (one salt "
                        f"family), so that the file's salt groups cannot be chained{other}")
+    if "full_name_by_postcode" in schema.field_names:
+        reasons.append("full_name_by_postcode: first name and surname together as one exact "
+                       "token salted with the postcode, compared only where the names are not "
+                       "(a date of birth missing or different): its equality classes are one "
+                       "person at one address, so it groups no names")
     if "postcode_by_date_of_birth" in schema.field_names:
         reasons.append("postcode_by_date_of_birth: the postcode salted with the date of birth, "
                        "so that the linkage unit sees the same postcode for a person whose "
@@ -1270,12 +1290,16 @@ def merge_suggestions(schemas: Sequence[Schema], min_holders: int = 2, *,
              and f.salt is not None}
     for salt in sorted(salts):
         lacking = [str(k + 1) for k in range(len(schemas)) if k not in held.get(salt, [])]
-        if lacking and not any(f.source is not None and f.kind == "name" for f in merged.fields):
+        if lacking and not any(f.source is not None and f.kind == "name" and not f.joined
+                               for f in merged.fields):
+            joined = [f for f in merged.fields if f.joined]
+            also = (f"; {joined[0].name} still compares {' and '.join(joined[0].sources)} where "
+                    "they are identical at the same postcode" if joined else "")
             reasons.append(f"names: salted with {salt} alone, which proposal(s) "
                            f"{', '.join(lacking)} do not hold: their names will be encoded as "
-                           "missing and compared with nobody (--two-salts also salts names "
-                           "with the postcode, at a privacy cost: docs/parameters.md, 'One "
-                           "salt family, the default')")
+                           f"missing and compared with nobody{also} (--two-salts also salts "
+                           "names with the postcode, at a privacy cost: docs/parameters.md, "
+                           "'One salt family, the default')")
     return merged, reasons
 
 
@@ -1319,7 +1343,8 @@ def _lone_salt_notes(a: _Analysis, schema: Schema, held: dict[str, list[str]]) -
     of it under another salt, such a record's name is compared with nobody. ``held``: each
     schema field's columns here (empty when not held). Shares only, never values.
     """
-    viewed = {f.source for f in schema.fields if f.source is not None}
+    viewed = {f.source for f in schema.fields if f.source is not None and not f.joined}
+    joined = [f for f in schema.fields if f.joined]
     by_salt: dict[str, list[str]] = {}
     for f in schema.fields:
         if f.kind == "name" and f.source is None and f.salt is not None \
@@ -1332,6 +1357,10 @@ def _lone_salt_notes(a: _Analysis, schema: Schema, held: dict[str, list[str]]) -
         other = (" (`schema suggest --two-salts` also salts names with the postcode, at a "
                  "privacy cost: docs/parameters.md, 'One salt family, the default')"
                  if salt == "date_of_birth" else "")
+        if joined and salt == "date_of_birth":
+            view = joined[0]
+            other = (f", or on {view.name} where {' and '.join(view.sources)} are identical at "
+                     f"the same postcode{other}")
         if not columns:
             notes.append(f"{which}: salted with {salt}, which this table does not hold, so "
                          "every one of them is encoded as missing and compared with nobody; "

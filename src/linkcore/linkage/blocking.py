@@ -1390,8 +1390,7 @@ def _expand(schema: Schema | None, fields: set[str]) -> set[str]:
         if spec is not None:
             if spec.salt is not None:
                 out.add(spec.salt.field)
-            if spec.source is not None:
-                out.add(spec.source)
+            out.update(spec.sources)
     return out
 
 

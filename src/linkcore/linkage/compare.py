@@ -88,6 +88,7 @@ class Comparator:
         self._edges = [c.edges for c in self.comparisons]
         self._gates = salt_gates(a, self.fields)
         self._corrections = correcting_views(a, self.comparisons)
+        self._fallbacks = fallback_views(a, self.fields)
         self._swaps = swap_pairs(a, self.comparisons)
         self._order, self._pre_gate = _field_order(len(self.comparisons), self._gates, self._swaps)
         self._row_order: np.ndarray | None = None
@@ -175,6 +176,9 @@ class Comparator:
         for view, source in self._corrections:
             cols[source][cols[view] == EXACT_LEVEL] = EXACT_LEVEL
             cols[view][:] = MISSING_LEVEL
+        for view, sources in self._fallbacks:
+            compared = np.logical_and.reduce([cols[j] != MISSING_LEVEL for j in sources])
+            cols[view][compared] = MISSING_LEVEL
         if not cols:
             return np.empty((left.size, 0), dtype=np.int8)
         return np.stack(cols, axis=1)
@@ -288,6 +292,28 @@ def correcting_views(ds: EncodedDataset, comparisons: Sequence[FieldComparison]
         source = schema.field(c.field).source
         if source in col and not comparisons[col[source]].thresholds:
             out.append((j, col[source]))
+    return out
+
+
+def fallback_views(ds: EncodedDataset, fields: Sequence[str]) -> list[tuple[int, tuple[int, ...]]]:
+    """(view, its sources) of views of several fields whose sources are all compared.
+
+    Such a view (the suggestion's ``full_name_by_postcode``: first name and surname as one token
+    under the postcode) says only what its sources say together where they are compared, so it
+    counts only where one of them is not (a name gated off by a date of birth that differs or is
+    missing): counted beside them it would weigh the same agreement twice.
+    """
+    schema = ds.schema
+    if schema is None:
+        return []
+    col = {name: j for j, name in enumerate(fields)}
+    out = []
+    for name, j in col.items():
+        if name not in schema.field_names:
+            continue
+        spec = schema.field(name)
+        if spec.joined and all(s in col for s in spec.sources):
+            out.append((j, tuple(col[s] for s in spec.sources)))
     return out
 
 

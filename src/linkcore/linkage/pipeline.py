@@ -54,7 +54,12 @@ from linkcore.linkage.blocking_recall import (
     recall_sample,
 )
 from linkcore.linkage.capture_recapture import capture_sums, estimate_capture_recapture
-from linkcore.linkage.compare import DEFAULT_CHUNK_SIZE, Comparator, comparisons_for
+from linkcore.linkage.compare import (
+    DEFAULT_CHUNK_SIZE,
+    Comparator,
+    comparisons_for,
+    fallback_views,
+)
 from linkcore.linkage.exact_u import (
     agreeing_pair_counts,
     equal_filter_pairs,
@@ -857,10 +862,13 @@ def exact_dependence(model: FellegiSunterModel, ds_a: EncodedDataset, ds_b: Enco
     ``within``: ``ds_a`` and ``ds_b`` are one file (deduplication): pairs i < j are counted.
     """
     m, u = model.m or {}, model.u or {}
+    # a view compared only where its sources are not (compare.fallback_views): its identical
+    # filters, counted over all pairs, include pairs whose level says missing
+    fallback = {model.fields[j] for j, _ in fallback_views(ds_a, model.fields)}
     fields = tuple(
         c.field for c in model.comparisons
         if c.field in ds_a.fields and c.field in m and c.field in u and len(u[c.field]) > 1
-        and float(u[c.field][1]) <= SESSION_MAX_U_EXACT
+        and float(u[c.field][1]) <= SESSION_MAX_U_EXACT and c.field not in fallback
     )[:DEPENDENCE_MAX_FIELDS]
     dep = ExactDependence(fields, {})
     if len(fields) < 2 or levels.shape[0] == 0 or not model.is_fitted:
