@@ -11,8 +11,8 @@ is the int8 level matrix plus one chunk's int8 columns.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -256,18 +256,23 @@ def salt_gates(ds: EncodedDataset, fields: Sequence[str]) -> list[tuple[int, int
     about the field: the pair is compared on it only where the salt field agrees exactly
     (identical filters: the same value, hence the same salt), and is ``missing`` elsewhere.
     """
-    schema = ds.schema
-    if schema is None:
-        return []
     col = {name: j for j, name in enumerate(fields)}
     gates = []
-    for name, j in col.items():
-        if name not in schema.field_names:
-            continue
-        salt = schema.field(name).salt
+    for j, spec in _compared_specs(ds, fields):
+        salt = spec.salt
         if salt is not None and salt.transform in GATED_TRANSFORMS and salt.field in col:
             gates.append((j, col[salt.field]))
     return gates
+
+
+def _compared_specs(ds: EncodedDataset, fields: Sequence[str]) -> Iterator[tuple[int, Any]]:
+    """Each compared field the datasets' schema defines: its column and its FieldSpec."""
+    schema = ds.schema
+    if schema is None:
+        return
+    for j, name in enumerate(fields):
+        if name in schema.field_names:
+            yield j, schema.field(name)
 
 
 def correcting_views(ds: EncodedDataset, comparisons: Sequence[FieldComparison]
@@ -303,18 +308,9 @@ def fallback_views(ds: EncodedDataset, fields: Sequence[str]) -> list[tuple[int,
     counts only where one of them is not (a name gated off by a date of birth that differs or is
     missing): counted beside them it would weigh the same agreement twice.
     """
-    schema = ds.schema
-    if schema is None:
-        return []
     col = {name: j for j, name in enumerate(fields)}
-    out = []
-    for name, j in col.items():
-        if name not in schema.field_names:
-            continue
-        spec = schema.field(name)
-        if spec.joined and all(s in col for s in spec.sources):
-            out.append((j, tuple(col[s] for s in spec.sources)))
-    return out
+    return [(j, tuple(col[x] for x in spec.sources)) for j, spec in _compared_specs(ds, fields)
+            if spec.joined and all(x in col for x in spec.sources)]
 
 
 def compare_pairs(a: EncodedDataset, b: EncodedDataset, left: np.ndarray, right: np.ndarray,
