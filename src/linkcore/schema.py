@@ -232,8 +232,8 @@ class FieldSpec:
             "comparison": {"thresholds": list(self.thresholds)},
             "normalise": dict(self.normalise),
             # written only when set, so schemas without views keep their fingerprints
-            **({"source": self.source} if self.source is not None and not self.joined
-               else {"source": list(self.sources)} if self.joined else {}),
+            **({"source": list(self.sources) if self.joined else self.source}
+               if self.source is not None else {}),
             **({"disclosed": True} if self.disclosed else {}),
             **({"key_with": self.key_with} if self.key_with is not None else {}),
             **({"spread": self.spread} if self.spread is not None else {}),
