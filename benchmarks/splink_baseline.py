@@ -24,8 +24,10 @@ Each file is read as text and turned into the common columns
      "date_format": "%d/%m/%Y",              # strptime format of the date column (default ISO;
                                              # "mixed": each value's own, day first)
      "split_first_name": true,               # "MARY JANE" -> first "mary", middle "jane"
-     "sex_codes": {"1": "M", "2": "F"}}      # a file's own sex codes (before the M/F rule)
                                              # (the rest is appended to any middle name)
+     "sex_codes": {"1": "M", "2": "F"},      # a file's own sex codes (before the M/F rule)
+     "dates_in_past": true}                  # a date read after today is 100 years earlier
+                                             # (two-digit years of dates of birth: 03/07/60)
 
 Fixed cleaning for every file: names lower case, trimmed, single spaces, '.' and ',' dropped;
 sex -> M/F from its first letter (M/Male/F/Female, any case), else empty; postcode upper case,
@@ -113,10 +115,12 @@ def _sex(s: pd.Series) -> pd.Series:
     return first.where(first.isin(["M", "F"]), None)
 
 
-def _date(s: pd.Series, fmt: str) -> pd.Series:
+def _date(s: pd.Series, fmt: str, in_past: bool = False) -> pd.Series:
     # "mixed": each value's own format (pandas infers it per value, day first when ambiguous)
     d = (pd.to_datetime(_text(s), format="mixed", dayfirst=True, errors="coerce")
          if fmt == "mixed" else pd.to_datetime(_text(s), format=fmt, errors="coerce"))
+    if in_past:  # a two-digit year read into the future belongs to the century before
+        d = d.where(d <= pd.Timestamp.today(), d - pd.DateOffset(years=100))
     return d.dt.strftime("%Y-%m-%d").where(d.notna(), None)
 
 
@@ -147,7 +151,8 @@ def normalise(raw: pd.DataFrame, spec: dict, with_id: bool) -> pd.DataFrame:
             rest.notna(), np.where(mid.notna(), mid.fillna("") + " " + rest.fillna(""), rest), mid
         )
     out["last_name"] = _name(col("last_name"))
-    out["date_of_birth"] = _date(col("date_of_birth"), spec.get("date_format", "%Y-%m-%d"))
+    out["date_of_birth"] = _date(col("date_of_birth"), spec.get("date_format", "%Y-%m-%d"),
+                                 bool(spec.get("dates_in_past", False)))
     out["sex"] = _sex(_text(col("sex")).replace(spec.get("sex_codes", {})))
     out["postcode"] = _postcode(col("postcode"))
     if with_id:
