@@ -123,3 +123,15 @@ def test_deduplication_does_not_use_pairs_within_the_file_twice():
     result = dedupe(ea)
     same_salt = result.model.training["u"].get("same_salt", {})
     assert all("within_file" not in v for v in same_salt.values())
+
+
+def test_the_pairs_sampled_from_each_file_are_capped(monkeypatch):
+    """A large file's same-day pairs are sampled by record, about WITHIN_PAIRS of them a file."""
+    ea, eb, _ = encoded()
+    model = fitted()
+    everything = gated_u._within_file_u(model, [ea, eb], "date_of_birth", ["first_name"],
+                                        10**9, np.random.default_rng(0))["first_name"][1]
+    monkeypatch.setattr(gated_u, "MIN_WITHIN_PAIRS", 10)
+    capped = gated_u._within_file_u(model, [ea, eb], "date_of_birth", ["first_name"], 200,
+                                    np.random.default_rng(0))["first_name"][1]
+    assert everything > 2_000 and 10 <= capped <= 2 * 2 * 200
