@@ -147,12 +147,18 @@ def _within_file_u(model: FellegiSunterModel, files: list[EncodedDataset], salt:
         if values.size < MIN_WITHIN_PAIRS:
             continue
         counts = np.bincount(values, minlength=int(last[col]) + 1).astype(np.float64)
-        counts[MISSING_LEVEL] = 0.0
-        counts[1:] += SMOOTHING
-        table = counts / counts[1:].sum()
-        table[MISSING_LEVEL] = 1.0
-        out[name] = (table, int(values.size))
+        out[name] = (_u_table(counts), int(values.size))
     return out
+
+
+def _u_table(counts: np.ndarray) -> np.ndarray:
+    """Return a u table (index = level) from non-matching pairs counted per level, smoothed."""
+    counts = counts.copy()
+    counts[MISSING_LEVEL] = 0.0
+    counts[1:] += SMOOTHING
+    table = counts / counts[1:].sum()
+    table[MISSING_LEVEL] = 1.0
+    return table
 
 
 def _block_em(model: FellegiSunterModel, levels: np.ndarray, cols: list[int],
@@ -184,11 +190,6 @@ def _block_em(model: FellegiSunterModel, levels: np.ndarray, cols: list[int],
         lam = float(np.clip(1.0 - (non_match * weight).sum() / total, 1e-6, 1 - 1e-6))
         for j in cols:
             n_levels = model.comparisons[j].n_levels
-            counts = np.bincount(patterns[:, j], weights=non_match * weight,
-                                 minlength=n_levels)
-            counts[MISSING_LEVEL] = 0.0
-            counts[1:] += SMOOTHING
-            table = counts / counts[1:].sum()
-            table[MISSING_LEVEL] = 1.0
-            u_tables[j] = table
+            u_tables[j] = _u_table(np.bincount(patterns[:, j], weights=non_match * weight,
+                                               minlength=n_levels))
     return [u_tables[j] for j in cols], lam, float((non_match * weight).sum())
