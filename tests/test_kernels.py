@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 
@@ -465,3 +467,56 @@ def test_serial_and_parallel_builds_equal_their_references(small_work, monkeypat
     want = K.dice_levels_reference(a, b, left, right, pa, pb, edges, 3, 0, miss_a=miss_a,
                                    gate=gate)
     np.testing.assert_array_equal(got, want)
+
+
+_TWIN_SCRIPT = r"""
+import json, sys
+import numpy as np
+import linkcore.kernels as K
+
+rng = np.random.default_rng(3)
+a = rng.integers(0, 2**63, (40, 16), dtype=np.int64).astype(np.uint64)
+left, right = rng.integers(0, 40, 100), rng.integers(0, 40, 100)
+edges = np.array([0.5, 0.8], np.float32)
+ptr, ids = np.array([0, 2, 3]), np.array([0, 1, 2])
+
+
+def run_all():
+    pa = K.popcounts(a)
+    K.filter_keys(a, 16, True)
+    K.dice_pairs(a, a, left, right)
+    K.dice_levels(a, a, left, right, pa, pa, edges, 2, 0)
+    K.or_reduce_csr(a, ptr, ids, 2)
+    K.gather_or_rows(np.zeros((3, 16), np.uint64), a, np.array([0, -1, 5]))
+    K.balance_bits(a[:, :2], rng.permutation(256))
+    K.or_positions_csr(np.array([[1, 70], [3, 900], [5, 6]]), ptr, ids, 2, 16)
+
+
+# serial builds first, then the parallel ones (the order in which a small call comes first)
+K._SMALL_WORK, K._PARALLEL_WORDS = 1 << 40, 1 << 40
+run_all()
+K._SMALL_WORK, K._PARALLEL_WORDS = 0, 0
+run_all()
+twins = ["popcounts", "filter_keys", "dice_pairs", "dice_levels"]
+builds = [f"_{t}_{kind}" for t in twins for kind in ("serial", "nb")]
+builds += [f"_{t}_{kind}" for t in ("or_reduce_csr", "gather_or_rows", "balance_bits",
+                                     "or_positions_csr") for kind in ("nb", "par")]
+print(json.dumps({b: [sum(getattr(K, b).stats.cache_hits.values()),
+                      sum(getattr(K, b).stats.cache_misses.values())] for b in builds}))
+"""
+
+
+def test_serial_and_parallel_builds_are_cached_apart(tmp_path):
+    """Each build compiles its own code: numba's cache must not hand one build the other's."""
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}
+
+    def counts() -> dict[str, list[int]]:
+        out = subprocess.run([sys.executable, "-c", _TWIN_SCRIPT], env=env, check=True,
+                             capture_output=True, text=True).stdout
+        return json.loads(out.strip().splitlines()[-1])
+
+    first = counts()
+    assert len(first) == 16
+    assert all(hits == 0 and misses == 1 for hits, misses in first.values()), first
+    second = counts()  # a later process loads each build's own compiled code
+    assert all(hits == 1 and misses == 0 for hits, misses in second.values()), second

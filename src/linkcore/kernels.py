@@ -32,6 +32,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
+from types import FunctionType
+from typing import Any
 
 import numpy as np
 from llvmlite import ir
@@ -370,14 +372,33 @@ def _dice_levels_py(a, b, left, right, pop_a, pop_b, edges, top, miss_a, miss_b,
 # read (rows or pairs times words) the wrappers run the serial build. (The encoder's loops
 # below count words written, several per record, against their own _PARALLEL_WORDS.)
 _SMALL_WORK = 1 << 18
-_popcounts_nb = njit(cache=True, parallel=True)(_popcounts_py)
-_popcounts_serial = njit(cache=True)(_popcounts_py)
-_filter_keys_nb = njit(cache=True, parallel=True)(_filter_keys_py)
-_filter_keys_serial = njit(cache=True)(_filter_keys_py)
-_dice_pairs_nb = njit(cache=True, parallel=True)(_dice_pairs_py)
-_dice_pairs_serial = njit(cache=True)(_dice_pairs_py)
-_dice_levels_nb = njit(cache=True, parallel=True)(_dice_levels_py)
-_dice_levels_serial = njit(cache=True)(_dice_levels_py)
+
+
+def _build(py_func: Callable[..., Any], parallel: bool) -> Any:
+    """Compile one build of ``py_func`` under a name of its own, cached on disk.
+
+    numba's cache files a function by module, name and first line, and looks a build up by
+    signature and CPU only: a serial and a parallel build of one function would share one
+    entry, and whichever compiled first would be loaded for the other (parallel code paying a
+    thread launch on every small call, or serial code where two cores were meant). So each
+    build compiles a copy of the function named for its kind.
+    """
+    name = f"{py_func.__name__}_{'parallel' if parallel else 'serial'}"
+    code = py_func.__code__.replace(co_name=name, co_qualname=name)
+    clone = FunctionType(code, py_func.__globals__, name, py_func.__defaults__,
+                         py_func.__closure__)
+    clone.__doc__ = py_func.__doc__
+    return njit(cache=True, parallel=parallel)(clone)
+
+
+_popcounts_nb = _build(_popcounts_py, parallel=True)
+_popcounts_serial = _build(_popcounts_py, parallel=False)
+_filter_keys_nb = _build(_filter_keys_py, parallel=True)
+_filter_keys_serial = _build(_filter_keys_py, parallel=False)
+_dice_pairs_nb = _build(_dice_pairs_py, parallel=True)
+_dice_pairs_serial = _build(_dice_pairs_py, parallel=False)
+_dice_levels_nb = _build(_dice_levels_py, parallel=True)
+_dice_levels_serial = _build(_dice_levels_py, parallel=False)
 
 
 def _small(rows: int, words: int) -> bool:
@@ -815,14 +836,14 @@ def _gather_or_rows_py(out, table, codes):  # pragma: no cover - compiled
 # launch costs more than the loop (milliseconds when the other core is busy), so the wrappers
 # go parallel only above _PARALLEL_WORDS words of output.
 _PARALLEL_WORDS = 1 << 21
-_or_reduce_csr_nb = njit(cache=True)(_or_reduce_csr_py)
-_or_reduce_csr_par = njit(cache=True, parallel=True)(_or_reduce_csr_py)
-_gather_or_rows_nb = njit(cache=True)(_gather_or_rows_py)
-_balance_bits_nb = njit(cache=True)(_balance_bits_py)
-_balance_bits_par = njit(cache=True, parallel=True)(_balance_bits_py)
-_or_positions_csr_nb = njit(cache=True)(_or_positions_csr_py)
-_or_positions_csr_par = njit(cache=True, parallel=True)(_or_positions_csr_py)
-_gather_or_rows_par = njit(cache=True, parallel=True)(_gather_or_rows_py)
+_or_reduce_csr_nb = _build(_or_reduce_csr_py, parallel=False)
+_or_reduce_csr_par = _build(_or_reduce_csr_py, parallel=True)
+_gather_or_rows_nb = _build(_gather_or_rows_py, parallel=False)
+_gather_or_rows_par = _build(_gather_or_rows_py, parallel=True)
+_balance_bits_nb = _build(_balance_bits_py, parallel=False)
+_balance_bits_par = _build(_balance_bits_py, parallel=True)
+_or_positions_csr_nb = _build(_or_positions_csr_py, parallel=False)
+_or_positions_csr_par = _build(_or_positions_csr_py, parallel=True)
 
 
 @njit(cache=True, parallel=True)
