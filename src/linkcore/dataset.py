@@ -945,6 +945,8 @@ def _from_clkhash_bytes(raw: bytes, path: Path) -> EncodedDataset:
     if not isinstance(clks, list):
         raise DatasetError(f"{what}: \"clks\" must be a list of base64 strings")
     n = len(clks)
+    if n == 0:
+        raise DatasetError(f"{what} holds no CLKs (\"clks\" is empty); nothing to link")
     try:
         decoded = [binascii.a2b_base64(s, strict_mode=True) for s in clks]
     except (binascii.Error, TypeError, ValueError):
@@ -953,13 +955,13 @@ def _from_clkhash_bytes(raw: bytes, path: Path) -> EncodedDataset:
             f"{what}: CLK number {bad + 1} is not a base64 string; re-export the CLKs with clkhash"
         ) from None
     lengths = np.fromiter(map(len, decoded), dtype=np.int64, count=n)
-    if n and (lengths != lengths[0]).any():
+    if (lengths != lengths[0]).any():
         other = int(np.flatnonzero(lengths != lengths[0])[0])
         raise DatasetError(
             f"{what}: CLKs have different lengths (CLK 1: {lengths[0]} bytes, CLK {other + 1}: "
             f"{lengths[other]} bytes); all CLKs must come from one schema"
         )
-    nbytes = int(lengths[0]) if n else 8
+    nbytes = int(lengths[0])
     if nbytes == 0 or nbytes % 8:
         raise DatasetError(
             f"{what}: CLKs are {nbytes} bytes long, not a positive multiple of 8 bytes "

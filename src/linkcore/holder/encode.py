@@ -227,12 +227,21 @@ def _select_words(value, words: str):
 
 def _record_ids(df: pd.DataFrame, id_column: str) -> np.ndarray:
     ids = df[id_column]
-    absent = ids.isna().to_numpy() | (ids.astype(str).str.strip() == "").to_numpy()
+    # object cells are stripped as they are: astype(str) would make pandas 3 build its own string
+    # array, which refuses text that is not valid Unicode before _check_utf8 can say so
+    try:
+        stripped = (ids if ids.dtype == object else ids.astype(str)).str.strip()
+    except (AttributeError, TypeError):  # cells without text (numbers, dates, bytes): no Unicode
+        stripped = ids.astype(str).str.strip()
+    absent = ids.isna().to_numpy() | (stripped == "").to_numpy(dtype=bool, na_value=False)
     if absent.any():
         rows = np.flatnonzero(absent) + 1
         raise InputDataError(f"{len(rows)} record(s) have no id in column {id_column!r} "
                              f"(rows {format_rows(rows.tolist())})")
-    if pd.api.types.infer_dtype(ids, skipna=False) in ("string", "integer"):
+    kind = pd.api.types.infer_dtype(ids, skipna=False)
+    if kind == "string":
+        ids = ids.to_numpy(dtype=object)
+    elif kind == "integer":
         ids = ids.astype(str).to_numpy(dtype=object)
     else:  # as every other cell is read: 7.0 as "7", a date as its ISO day, bytes as UTF-8
         ids = np.array([cell_text(i) for i in ids.tolist()], dtype=object)

@@ -117,7 +117,8 @@ def with_person_ids(clusters: pd.DataFrame, key: ProjectKey) -> pd.DataFrame:
         values = clusters[column]
         empty = values.isna().to_numpy()
         if not pd.api.types.is_numeric_dtype(values):  # text: blank counts as empty too
-            empty |= (values.astype(str).str.strip() == "").to_numpy()
+            # not in place: with pandas 3 (copy on write) to_numpy() may give a read-only view
+            empty = empty | (values.astype(str).str.strip() == "").to_numpy()
         if empty.any():
             raise ParameterError(f"the clusters table has {int(empty.sum())} row(s) with no "
                                  f"{column}; every row needs an agency, an id and a cluster")
