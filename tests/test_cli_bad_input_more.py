@@ -182,6 +182,15 @@ def test_store_release_tables_need_a_table_suffix(ws, tmp_path, option):
     assert len(pd.read_parquet(tmp_path / "t.parquet")) > 0
 
 
+def test_store_release_of_a_store_without_a_month_is_refused(ws, tmp_path):
+    db = tmp_path / "people.db"
+    key = ("--project-key-file", ws / "project.key")
+    assert run("store", "create", db, "--schema-from", ws / "a.parquet", *key, "-q").exit_code == 0
+    one_line_error(run("store", "release", db, "--release-dir", tmp_path / "rel"),
+                   "holds no month yet")
+    assert not (tmp_path / "rel").exists()
+
+
 def test_link_shared_counts_follow_their_suffix(ws, tmp_path):
     key = ("--project-key-file", ws / "project.key")
     one_line_error(run("link", ws / "a.parquet", ws / "b.parquet", "-o", tmp_path / "m.csv",

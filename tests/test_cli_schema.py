@@ -272,6 +272,16 @@ def test_validate_finds_a_mapping_that_does_not_fit_the_data(tables, tmp_path):
     assert "1 repeated" in result.stderr
 
 
+def test_validate_refuses_a_table_with_no_records_as_encode_does(tables, tmp_path):
+    s, m = tmp_path / "s.json", tmp_path / "m.json"
+    run("schema", "suggest", tables["a"], "-o", s, "--mapping-out", m)
+    header_only = tmp_path / "header.csv"
+    tables["frame_a"].head(0).to_csv(header_only, index=False)
+    result = run("schema", "validate", s, "--mapping", m, "--data", header_only)
+    assert_one_line_error(result)
+    assert "header but no records" in result.stderr
+
+
 def test_validate_mapping_that_does_not_fit_the_schema(tables, tmp_path):
     s, m = tmp_path / "s.json", tmp_path / "m.json"
     run("schema", "suggest", tables["a"], "-o", s, "--mapping-out", m)

@@ -245,7 +245,10 @@ def validate(schema_file: str, mapping_file: str | None, data_file: str | None,
         except LinkcoreError as exc:
             problems.append(str(exc))
         else:
-            _check_data(df, loaded, mapping, problems, notes)
+            if len(df) == 0:  # as encode refuses it
+                problems.append(f"the data file has a header but no records: {data_file}")
+            else:
+                _check_data(df, loaded, mapping, problems, notes)
     for note in notes:
         click.echo(f"note: {note}", err=True)
     if len(problems) == 1:

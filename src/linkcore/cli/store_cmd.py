@@ -177,6 +177,11 @@ def release(store_path: Path, release_dir: Path, shared_counts_path: Path | None
 
     setup_logging(verbose)
     agencies = st.info(store_path)["agencies"]
+    if not agencies:
+        from ..errors import ParameterError
+
+        raise ParameterError("the store holds no month yet, so there is nothing to release; "
+                             "add one with `linkcore store add-month`")
     people = st.people(store_path)
     outputs_map: dict[str, Path | None] = {"--shared-counts": shared_counts_path,
                                            "--clusters": clusters_path}
