@@ -98,8 +98,18 @@ def test_text_that_is_not_unicode_is_refused_without_its_value(column):
     assert info.value.__cause__ is None and info.value.__suppress_context__
 
 
+@pytest.mark.parametrize("cell", [["Mary Smith", "AB123456C"], {"nino": "AB123456C"},
+                                  ("Mary", "Smith")], ids=["list", "dict", "tuple"])
+def test_an_id_that_is_not_a_single_value_is_refused_without_its_text(cell):
+    ids = pd.Series(["r1", None, "r3"], dtype=object)
+    ids.at[1] = cell
+    with pytest.raises(InputDataError, match="not single values") as info:
+        encoded(TABLE.assign(ref=ids))
+    assert "Smith" not in str(info.value) and "AB123456C" not in str(info.value)
+
+
 def test_repeated_column_names_and_containers_in_cells_are_refused():
-    with pytest.raises(InputDataError, match="repeated column name"):
+    with pytest.raises(InputDataError, match="repeats column name.*'sn'"):
         encoded(pd.concat([TABLE, TABLE[["sn"]]], axis=1))
     with pytest.raises(InputDataError, match="not single values"):
         encoded(TABLE.assign(sn=pd.Series([["Smith"], "Jones", "Brown"], dtype=object)))

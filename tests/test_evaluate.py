@@ -265,3 +265,21 @@ def test_cluster_metrics_reads_link_many_party_positions():
     clusters = pd.DataFrame({"party": [0, 1, 2], "id": ["x", "y", "z"], "cluster": [5, 5, 6]})
     m = cluster_metrics(clusters, truth)
     assert m.pairwise.f1 == 1.0 and m.exact_share == 1.0
+
+
+def test_repeated_column_names_are_refused_naming_the_column():
+    m = pd.DataFrame({"id_a": ["a1", "a2"], "id_b": ["b1", "b2"], "probability": [0.9, 0.8]})
+    t = pd.DataFrame({"id_a": ["a1", "a2"], "id_b": ["b1", "b2"]})
+    with pytest.raises(InputDataError, match="truth repeats column name.*'id_b'"):
+        linkcore.evaluate(m, t.assign(x="n").set_axis(["id_a", "id_b", "id_b"], axis=1))
+    with pytest.raises(InputDataError, match="repeats column name.*'probability'"):
+        linkcore.evaluate(m.assign(x=0.1).set_axis(["id_a", "id_b", "probability",
+                                                    "probability"], axis=1), t, threshold=0.5)
+
+
+def test_a_large_whole_float_id_reads_as_its_exact_integer_as_encode_reads_it():
+    truth = pd.DataFrame({"id_a": [12345678901234567890.0, 7.0], "id_b": [1, 2]})
+    matches = pd.DataFrame({"id_a": [str(int(12345678901234567890.0)), "7"], "id_b": ["1", "2"],
+                            "probability": [0.9, 0.9]})
+    got = linkcore.evaluate(matches, truth)
+    assert (got.tp, got.fp, got.fn) == (2, 0, 0)

@@ -134,6 +134,8 @@ def test_bad_options():
     a, b, _ = encoded_pair()
     with pytest.raises(ParameterError):
         link(a, b, threshold=1.5)
+    with pytest.raises(ParameterError, match="not True or False"):
+        link(a, b, threshold=True)
     with pytest.raises(ParameterError):
         link(a, b, one_to_one="best")
     with pytest.raises(ParameterError):

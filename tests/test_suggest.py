@@ -498,6 +498,24 @@ def test_no_usable_columns_is_a_clear_error():
         suggest_schema(df)
 
 
+def test_a_sex_column_alone_is_no_linkage_field():
+    df = pd.DataFrame({"id": [str(i) for i in range(50)], "sex": [1, 2] * 25})
+    with pytest.raises(MappingError, match="looks like a linkage field"):
+        suggest_schema(df)
+
+
+@pytest.mark.parametrize("labels", ["numbers", "pairs"])
+def test_column_labels_that_are_not_text_are_refused_as_encode_refuses_them(frame_a, labels,
+                                                                          suggested_a):
+    cols = (range(frame_a.shape[1]) if labels == "numbers"
+            else pd.MultiIndex.from_product([["x"], frame_a.columns]))
+    table = frame_a.set_axis(cols, axis=1)
+    with pytest.raises(MappingError, match="column names are not all text"):
+        suggest_schema(table)
+    with pytest.raises(MappingError, match="column names are not all text"):
+        suggest_mapping(table, suggested_a[0])
+
+
 def test_mapping_with_nothing_in_common_is_a_clear_error(suggested_a):
     df = pd.DataFrame({"id": [str(i) for i in range(50)], "colour": ["red", "blue"] * 25})
     with pytest.raises(MappingError, match="no column of the input fits any"):

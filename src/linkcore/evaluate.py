@@ -21,6 +21,7 @@ and the share of people whose records form exactly one cluster.
 
 from __future__ import annotations
 
+import math
 import re
 import sys
 import types
@@ -90,6 +91,10 @@ def metrics_from_counts(
 def _require(df: pd.DataFrame, columns: Iterable[str], what: str) -> None:
     if not isinstance(df, pd.DataFrame):
         raise InputDataError(f"{what} must be a table (DataFrame)")
+    repeated = sorted({str(c) for c in df.columns[df.columns.duplicated()]})
+    if repeated:
+        raise InputDataError(f"{what} repeats column name(s) {', '.join(map(repr, repeated))}; "
+                             "give each column a name of its own")
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise InputDataError(
@@ -109,10 +114,9 @@ def _text(series: pd.Series) -> np.ndarray:
     values = series.to_numpy()
     if values.dtype.kind in "iu":
         return values.astype(str).astype(object)
-    if values.dtype.kind == "f":
-        whole = np.all(np.mod(values, 1) == 0)
-        return (values.astype(np.int64) if whole else values).astype(str).astype(object)
-    return np.array([str(v) for v in values], dtype=object)
+    # a whole float reads as its integer, exactly (Python's int, not int64), as encode reads ids
+    return np.array([str(int(v)) if isinstance(v, float) and math.isfinite(v) and v.is_integer()
+                     else str(v) for v in values.tolist()], dtype=object)
 
 
 def _with_agencies(matches: pd.DataFrame, truth: pd.DataFrame) -> bool:

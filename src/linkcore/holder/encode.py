@@ -244,7 +244,12 @@ def _record_ids(df: pd.DataFrame, id_column: str) -> np.ndarray:
     elif kind == "integer":
         ids = ids.astype(str).to_numpy(dtype=object)
     else:  # as every other cell is read: 7.0 as "7", a date as its ISO day, bytes as UTF-8
-        ids = np.array([cell_text(i) for i in ids.tolist()], dtype=object)
+        cells = ids.tolist()
+        if any(isinstance(c, list | tuple | dict | set | frozenset | np.ndarray) for c in cells):
+            # its text would become the id, and a list's items may be a name or an NI number
+            raise InputDataError(f"column {id_column!r} holds ids that are not single values "
+                                 "(a list or a dict in a cell); give one id per cell")
+        ids = np.array([cell_text(i) for i in cells], dtype=object)
     _check_utf8(list(ids), np.arange(ids.size), (id_column,), 0)
     dup = pd.Series(ids).duplicated(keep=False).to_numpy()
     if dup.any():
@@ -635,10 +640,10 @@ def _check_arguments(df: pd.DataFrame, schema: Schema, secret: Secret, mapping: 
         raise TypeError("mapping must be a linkcore.Mapping (use Mapping.load(path)) or None")
     if not isinstance(secret, Secret):
         raise TypeError("secret must be a linkcore.Secret (use Secret.from_file(path))")
-    repeated = int(df.columns.duplicated().sum())
+    repeated = sorted({str(c) for c in df.columns[df.columns.duplicated()]})
     if repeated:
-        raise InputDataError(f"the table has {repeated} repeated column name(s); give each "
-                             "column a name of its own")
+        raise InputDataError(f"the table repeats column name(s) {', '.join(map(repr, repeated))}; "
+                             "give each column a name of its own")
     mapping = mapping or Mapping.identity(schema)
     mapping.check_schema(schema)
     mapping.check_columns(df.columns)

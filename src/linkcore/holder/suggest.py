@@ -1138,18 +1138,20 @@ def suggest_schema(df, sample_size: int = SAMPLE_SIZE, *, whole_postcode: bool =
     Raises InputDataError for an empty table and MappingError when no column can be the record id
     or no column is a usable linkage field. Reasons name columns, kinds and shares, never values.
     """
+    _require_text_columns(df)
     a = _analyse(df, sample_size)
     if a.id_column is None:
         raise MappingError(_no_id_message(a))
-    if not a.roles:
+    if a.roles:
+        _drop_address_views(a)
+    if not SEX_FIELD and "sex" in a.roles and len(a.roles) > 1:
+        a.ignored.append((" + ".join(a.roles.pop("sex").columns), SEX_LEFT_OUT))
+    roles = [r for r in ROLE_ORDER if r in a.roles]
+    if not roles or (not SEX_FIELD and roles == ["sex"]):  # sex alone is left out: nothing left
         raise MappingError(
             f"none of the {len(a.profiles)} columns looks like a linkage field (names, date of "
             "birth, sex, address, town, postcode, NI number); rename the columns or write the "
             "schema by hand")
-    _drop_address_views(a)
-    if not SEX_FIELD and "sex" in a.roles and len(a.roles) > 1:
-        a.ignored.append((" + ".join(a.roles.pop("sex").columns), SEX_LEFT_OUT))
-    roles = [r for r in ROLE_ORDER if r in a.roles]
     kinds = {r: a.roles[r].kind for r in roles}
     schema, keys = _design(kinds, whole_postcode=whole_postcode, one_salt=one_salt)
     mapping = Mapping(a.id_column, tuple((r, _source(a.roles[r])) for r in roles))
@@ -1375,6 +1377,14 @@ def _lone_salt_notes(a: _Analysis, schema: Schema, held: dict[str, list[str]]) -
     return notes
 
 
+def _require_text_columns(df: Any) -> None:
+    """Refuse column labels that are not text, as encoding does (a mapping names columns)."""
+    if any(not isinstance(c, str) for c in getattr(df, "columns", ())):
+        raise MappingError("the table's column names are not all text (a mapping names "
+                           "columns by text); rename them, e.g. df.columns = "
+                           "df.columns.astype(str)")
+
+
 def suggest_mapping(
     df, schema: Schema, sample_size: int = SAMPLE_SIZE
 ) -> tuple[Mapping, list[str]]:
@@ -1384,6 +1394,7 @@ def suggest_mapping(
     """
     if not isinstance(schema, Schema):
         raise TypeError("schema must be a linkcore.Schema (use Schema.load(path))")
+    _require_text_columns(df)
     a = _analyse(df, sample_size)
     if a.id_column is None:
         raise MappingError(_no_id_message(a))

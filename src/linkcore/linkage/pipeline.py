@@ -354,6 +354,8 @@ def _file_source(given: DatasetLike, ds: EncodedDataset, engine: str,
 
 
 def _check_options(threshold: float, one_to_one: str, engine: str) -> float:
+    if isinstance(threshold, bool | np.bool_):  # float(True) is 1.0: a flag is no probability
+        raise ParameterError("threshold must be a number between 0 and 1, not True or False")
     try:
         t = float(threshold)
     except (TypeError, ValueError):
