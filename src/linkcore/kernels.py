@@ -391,14 +391,15 @@ def _build(py_func: Callable[..., Any], parallel: bool) -> Any:
     return njit(cache=True, parallel=parallel)(clone)
 
 
-_popcounts_nb = _build(_popcounts_py, parallel=True)
-_popcounts_serial = _build(_popcounts_py, parallel=False)
-_filter_keys_nb = _build(_filter_keys_py, parallel=True)
-_filter_keys_serial = _build(_filter_keys_py, parallel=False)
-_dice_pairs_nb = _build(_dice_pairs_py, parallel=True)
-_dice_pairs_serial = _build(_dice_pairs_py, parallel=False)
-_dice_levels_nb = _build(_dice_levels_py, parallel=True)
-_dice_levels_serial = _build(_dice_levels_py, parallel=False)
+def _twins(py_func: Callable[..., Any]) -> tuple[Any, Any]:
+    """Return the serial and the parallel build of ``py_func``."""
+    return _build(py_func, parallel=False), _build(py_func, parallel=True)
+
+
+_popcounts_serial, _popcounts_nb = _twins(_popcounts_py)
+_filter_keys_serial, _filter_keys_nb = _twins(_filter_keys_py)
+_dice_pairs_serial, _dice_pairs_nb = _twins(_dice_pairs_py)
+_dice_levels_serial, _dice_levels_nb = _twins(_dice_levels_py)
 
 
 def _small(rows: int, words: int) -> bool:
@@ -836,14 +837,10 @@ def _gather_or_rows_py(out, table, codes):  # pragma: no cover - compiled
 # launch costs more than the loop (milliseconds when the other core is busy), so the wrappers
 # go parallel only above _PARALLEL_WORDS words of output.
 _PARALLEL_WORDS = 1 << 21
-_or_reduce_csr_nb = _build(_or_reduce_csr_py, parallel=False)
-_or_reduce_csr_par = _build(_or_reduce_csr_py, parallel=True)
-_gather_or_rows_nb = _build(_gather_or_rows_py, parallel=False)
-_gather_or_rows_par = _build(_gather_or_rows_py, parallel=True)
-_balance_bits_nb = _build(_balance_bits_py, parallel=False)
-_balance_bits_par = _build(_balance_bits_py, parallel=True)
-_or_positions_csr_nb = _build(_or_positions_csr_py, parallel=False)
-_or_positions_csr_par = _build(_or_positions_csr_py, parallel=True)
+_or_reduce_csr_nb, _or_reduce_csr_par = _twins(_or_reduce_csr_py)
+_gather_or_rows_nb, _gather_or_rows_par = _twins(_gather_or_rows_py)
+_balance_bits_nb, _balance_bits_par = _twins(_balance_bits_py)
+_or_positions_csr_nb, _or_positions_csr_par = _twins(_or_positions_csr_py)
 
 
 @njit(cache=True, parallel=True)
