@@ -82,13 +82,22 @@ def token_csr(values: Sequence[str], spec: TokenSpec) -> tuple[np.ndarray, np.nd
     """Tokenise many values: ``(indptr, token_ids, vocabulary)`` in compressed sparse row form.
 
     Value ``i`` has tokens ``vocabulary[token_ids[indptr[i]:indptr[i+1]]]`` (a token may repeat;
-    a Bloom filter is a set, so repeats change nothing). Plain q-grams with q <= 3 are vectorised.
+    a Bloom filter is a set, so repeats change nothing). Plain q-grams with q <= 3, dates and exact
+    tokens are vectorised.
     """
     if spec.type == "qgram" and spec.q <= 3 and not spec.positional and len(values) > 0:
         return _qgram_csr_batched(values, spec.q, spec.padded)
     if spec.type == "date_parts" and len(values) > 0:
         return _date_parts_csr_vectorised(values)
+    if spec.type == "exact" and len(values) > 0:
+        return _exact_csr(values)
     return _csr_python(values, spec)
+
+
+def _exact_csr(values: Sequence[str]) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Each value its own one token: one factorisation, not a token list per value."""
+    ids, vocabulary = factorize_text(np.asarray(values, dtype=object))
+    return np.arange(len(values) + 1, dtype=np.int64), ids, [str(t) for t in vocabulary]
 
 
 _DATE_TOKEN_BASE = 1_000_000  # token key = kind * base + value
