@@ -1,6 +1,7 @@
 """Encoding speed: FEBRL4 and a 1,000,000-record synthetic table; clkhash side by side if installed.
 
     python benchmarks/encode_speed.py [--records 1000000] [--skip-clkhash] [--suggested]
+        [--processes 2]
 
 Prints records per second and peak memory (resident set size of a fresh worker process, so data
 generation does not count). The 1M table uses a 6-field schema (first name, last name, date of
@@ -59,7 +60,8 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _encode_worker(table: str, schema_doc: dict, mapping_doc: dict | None, queue) -> None:
+def _encode_worker(table: str, schema_doc: dict, mapping_doc: dict | None, queue,
+                   processes: int = 1) -> None:
     from linkcore.holder.encode import encode
     from linkcore.holder.keys import Secret
     from linkcore.schema import Mapping, Schema
@@ -71,25 +73,33 @@ def _encode_worker(table: str, schema_doc: dict, mapping_doc: dict | None, queue
     encode(df.head(50), schema, secret, mapping)  # compile the kernels (cached on disk anyway)
     base = _peak_rss_mb()
     before = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    ds = encode(df, schema, secret, mapping)
+    ds = encode(df, schema, secret, mapping, processes=processes)
     elapsed = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_SELF)
+    children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
     # CPU in the kernel and minor page faults: on a VM that hands free pages back to the host,
     # the first touch of fresh memory is costly (benchmarks/README.md, "Filter stage in chunks")
     queue.put({"records": len(ds), "seconds": elapsed, "peak_rss_mb": _peak_rss_mb(),
                "rss_before_mb": base, "user_s": after.ru_utime - before.ru_utime,
                "sys_s": after.ru_stime - before.ru_stime,
-               "minor_faults": after.ru_minflt - before.ru_minflt})
+               "minor_faults": after.ru_minflt - before.ru_minflt,
+               "children_cpu_s": (children_after.ru_utime + children_after.ru_stime
+                                  - children.ru_utime - children.ru_stime),
+               "child_peak_rss_mb": children_after.ru_maxrss / 1024,
+               "processes": processes})
 
 
-def run_linkcore(df: pd.DataFrame, schema_doc: dict, mapping_doc: dict | None) -> dict:
+def run_linkcore(df: pd.DataFrame, schema_doc: dict, mapping_doc: dict | None,
+                 processes: int = 1) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         table = os.path.join(tmp, "table.parquet")
         df.to_parquet(table, index=False)
         ctx = mp.get_context("spawn")
         queue = ctx.Queue()
-        proc = ctx.Process(target=_encode_worker, args=(table, schema_doc, mapping_doc, queue))
+        proc = ctx.Process(target=_encode_worker,
+                           args=(table, schema_doc, mapping_doc, queue, processes))
         proc.start()
         result = queue.get()
         proc.join()
@@ -141,6 +151,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--skip-clkhash", action="store_true")
+    parser.add_argument("--processes", type=int, default=2,
+                        help="with --suggested, also encode it on this many processes")
     parser.add_argument("--suggested", action="store_true",
                         help="also encode the synthetic table with what schema suggest proposes")
     args = parser.parse_args(argv)
@@ -179,14 +191,18 @@ def main(argv: list[str] | None = None) -> None:
         from linkcore.holder.suggest import suggest_schema
 
         schema, mapping, _ = suggest_schema(people)
-        sg = run_linkcore(people, schema.to_dict(), mapping.to_dict())
-        rate = sg["records"] / sg["seconds"]
-        print(f"synthetic, the suggested design ({', '.join(schema.field_names)}; blocking keys "
-              f"{', '.join(b.name for b in schema.blocking_keys)}): linkcore {rate:,.0f} "
-              f"records/s ({sg['seconds']:.2f} s), peak RSS {sg['peak_rss_mb']:,.0f} MB; CPU "
-              f"user {sg['user_s']:.1f} s, system {sg['sys_s']:.1f} s, "
-              f"{sg['minor_faults']:,} minor page faults")
-        out["suggested"] = sg
+        print(f"the suggested design: {', '.join(schema.field_names)}; blocking keys "
+              f"{', '.join(b.name for b in schema.blocking_keys)}")
+        for processes in dict.fromkeys((1, args.processes)):
+            sg = run_linkcore(people, schema.to_dict(), mapping.to_dict(), processes)
+            rate = sg["records"] / sg["seconds"]
+            label = "one process" if processes == 1 else f"processes={processes}"
+            print(f"synthetic, the suggested design, {label}: linkcore {rate:,.0f} records/s "
+                  f"({sg['seconds']:.2f} s), peak RSS {sg['peak_rss_mb']:,.0f} MB; CPU user "
+                  f"{sg['user_s']:.1f} s, system {sg['sys_s']:.1f} s, child processes "
+                  f"{sg['children_cpu_s']:.1f} s (largest child peak RSS "
+                  f"{sg['child_peak_rss_mb']:,.0f} MB); {sg['minor_faults']:,} minor page faults")
+            out["suggested" if processes == 1 else f"suggested_{processes}_processes"] = sg
     print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     Path("benchmarks/out").mkdir(parents=True, exist_ok=True)
     Path("benchmarks/out/encode_speed.json").write_text(json.dumps(out, indent=1))

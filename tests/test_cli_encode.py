@@ -104,6 +104,24 @@ def test_encode_writes_a_file_that_reads_back(workdir):
                 assert value not in result.output
 
 
+def test_processes_write_the_same_file(workdir):
+    rows = [dict(ROWS[i % 3], ref=f"R{i}") for i in range(40)]
+    pd.DataFrame(rows).to_csv(workdir / "in.csv", index=False)
+    assert run(encode_args(workdir, **{"-o": workdir / "one.parquet"})
+               + ["--processes", "1"]).exit_code == 0
+    result = run(encode_args(workdir, **{"-o": workdir / "three.parquet"})
+                 + ["--processes", "3"])
+    assert result.exit_code == 0, result.output
+    assert (workdir / "three.parquet").read_bytes() == (workdir / "one.parquet").read_bytes()
+
+
+@pytest.mark.parametrize("extra", [["--processes", "0"], ["--processes", "two"],
+                                   ["--processes", "2", "--partitions", "2"]])
+def test_bad_processes(workdir, extra):
+    result = run(encode_args(workdir) + extra)
+    assert_bad_input(result, workdir, "--processes")
+
+
 def test_encode_parquet_input_and_key_from_env(workdir):
     pd.DataFrame(ROWS).to_parquet(workdir / "in.parquet")
     env = {DEFAULT_ENV_VAR: Secret(bytes(range(32))).to_text()}

@@ -115,6 +115,11 @@ class Secret:
         return hmac.new(kcv_key, KCV_LABEL, hashlib.sha256).digest()[:KCV_BYTES].hex()
 
 
+def secret_bytes(secret: Secret) -> bytes:
+    """Return the key itself, for a child process of this holder's encoder (its stdin only)."""
+    return secret._key  # noqa: SLF001
+
+
 def derive_key(master: bytes, info: str, length: int = 32) -> bytes:
     """HKDF-SHA256 with linkcore's fixed salt; ``info`` gives domain separation."""
     return HKDF(algorithm=hashes.SHA256(), length=length, salt=HKDF_SALT,

@@ -1,0 +1,157 @@
+"""Encoding on several processes: the one-process bytes, errors and warnings; no key in sight."""
+
+from __future__ import annotations
+
+import json
+import logging
+import subprocess
+
+import numpy as np
+import pytest
+
+from linkcore.errors import InvalidValueError, MappingError, ParameterError
+from linkcore.holder import encode_procs
+from linkcore.holder.encode import encode, encode_with_report
+from linkcore.holder.keys import Secret
+from linkcore.holder.suggest import suggest_schema
+from linkcore.schema import Schema
+from linkcore.synth import generate_population, make_extracts
+
+SECRET = Secret(bytes(range(1, 33)))
+NONCE = bytes(range(16))
+
+
+def with_clk_and_blip(schema: Schema) -> Schema:
+    """The suggested schema plus BLIP on the date of birth and a BLIP-hardened CLK."""
+    doc = json.loads(schema.canonical_json())
+    for f in doc["fields"]:
+        if f["name"] == "date_of_birth":
+            f["hardening"] = [{"type": "balance"}, {"type": "blip", "epsilon": 4.0}]
+        if f["name"] in ("first_name", "last_name"):
+            f["clk_k"] = 10
+    doc["clk"] = {"bits": 1024, "hardening": [{"type": "blip", "epsilon": 5.0}]}
+    return Schema.from_dict(doc)
+
+
+@pytest.fixture(scope="module")
+def table():
+    pop = generate_population(1200, seed=11)
+    extracts, _ = make_extracts(pop, agencies=2, seed=11)
+    df = extracts[0]
+    schema, mapping, _ = suggest_schema(df)
+    return df, with_clk_and_blip(schema), mapping
+
+
+def assert_same(a, b):
+    assert list(a.record_ids) == list(b.record_ids)
+    assert a.meta == b.meta
+    assert list(a.fields) == list(b.fields)
+    for name in a.fields:
+        assert np.array_equal(a.fields[name], b.fields[name]), name
+    assert np.array_equal(a.missing, b.missing)
+    assert np.array_equal(a.clk, b.clk)
+    assert list(a.blocking_keys) == list(b.blocking_keys)
+    for name in a.blocking_keys:
+        assert np.array_equal(a.blocking_keys[name], b.blocking_keys[name]), name
+
+
+@pytest.mark.parametrize("processes", [2, 3])
+def test_several_processes_give_the_one_process_bytes_and_report(table, processes):
+    df, schema, mapping = table
+    one, one_report = encode_with_report(df, schema, SECRET, mapping, blip_nonce=NONCE,
+                                         processes=1)
+    many, report = encode_with_report(df, schema, SECRET, mapping, blip_nonce=NONCE,
+                                      processes=processes)
+    assert_same(one, many)
+    assert report.records == one_report.records
+    assert report.missing_counts == one_report.missing_counts
+    assert report.unsalted_counts == one_report.unsalted_counts
+    assert any(one_report.invalid_counts.values())  # synthetic data has unreadable values
+    for name, rows in one_report.invalid_rows.items():
+        assert np.array_equal(report.invalid_rows[name], rows)
+
+
+def test_row_ranges_cover_the_table_once_with_this_process_first():
+    for n, processes, head_start in [(10, 3, 0), (10, 3, 2), (7, 2, 100), (1, 4, 0),
+                                     (5, 8, 0), (1_000_000, 2, 100_000)]:
+        ranges = encode_procs._ranges(n, processes, head_start)
+        assert ranges[0][0] == 0 and ranges[-1][1] == n
+        assert all(a[1] == b[0] for a, b in zip(ranges, ranges[1:], strict=False))
+        assert all(e > s for s, e in ranges) and len(ranges) <= min(n, processes)
+        sizes = [e - s for s, e in ranges]
+        assert all(sizes[0] >= size for size in sizes[1:])
+    assert encode_procs._ranges(1_000_000, 2, 100_000) == [(0, 550_000), (550_000, 1_000_000)]
+
+
+def test_strict_mode_names_the_rows_of_every_range(table, caplog):
+    df, schema, mapping = table
+    with pytest.raises(InvalidValueError) as one:
+        encode(df, schema, SECRET, mapping, strict=True, processes=1)
+    with pytest.raises(InvalidValueError) as many:
+        encode(df, schema, SECRET, mapping, strict=True, processes=3)
+    assert str(many.value) == str(one.value)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="linkcore"):
+        encode(df, schema, SECRET, mapping, processes=3)
+    lines = [r.getMessage() for r in caplog.records]
+    assert lines and lines == encode_with_report(df, schema, SECRET, mapping,
+                                                 processes=1)[1].summary_lines()
+
+
+def test_a_childs_error_is_raised_here_with_its_class(table):
+    df, schema, mapping = table
+    bad = df.copy()
+    bad[mapping.id_column] = bad[mapping.id_column].astype(object)
+    # a cell the encoder refuses, in the last range only (a child's): a list in a name column
+    name_column = mapping.sources[0][1].columns[0]
+    bad[name_column] = bad[name_column].astype(object)
+    bad.at[len(bad) - 1, name_column] = ["not", "a", "name"]
+    with pytest.raises(Exception) as one:
+        encode(bad, schema, SECRET, mapping, processes=1)
+    with pytest.raises(type(one.value)) as many:
+        encode(bad, schema, SECRET, mapping, processes=2)
+    assert str(many.value) == str(one.value)
+
+
+def test_the_key_goes_to_the_children_on_stdin_only(table, monkeypatch):
+    df, schema, mapping = table
+    started = []
+    real = subprocess.Popen
+
+    def spy(args, **kwargs):
+        started.append((list(args), dict(kwargs.get("env") or {})))
+        return real(args, **kwargs)
+
+    monkeypatch.setattr(encode_procs.subprocess, "Popen", spy)
+    encode(df, schema, SECRET, mapping, processes=3)
+    assert len(started) == 2
+    key = encode_procs.secret_bytes(SECRET)
+    for args, env in started:
+        assert args[1:] == ["-m", encode_procs.CHILD_MODULE]
+        text = " ".join(args + [f"{k}={v}" for k, v in env.items()])
+        for form in (key.hex(), key.hex().upper(), SECRET.to_text().split(":", 1)[1].strip()):
+            assert form not in text
+
+
+def test_a_child_that_dies_is_one_clear_error(table, monkeypatch):
+    df, schema, mapping = table
+    monkeypatch.setattr(encode_procs, "CHILD_MODULE", "linkcore.no_such_module")
+    with pytest.raises(RuntimeError, match="ended without its whole answer"):
+        encode(df, schema, SECRET, mapping, processes=2)
+
+
+@pytest.mark.parametrize("bad", [0, -1, True, 1.5, "2", None])
+def test_processes_must_be_a_whole_number_of_at_least_one(table, bad):
+    df, schema, mapping = table
+    with pytest.raises(ParameterError, match="processes"):
+        encode(df.head(5), schema, SECRET, mapping, processes=bad)
+
+
+def test_more_processes_than_rows_and_bad_tables_keep_the_one_process_checks(table):
+    df, schema, mapping = table
+    few = df.head(2)
+    assert_same(encode(few, schema, SECRET, mapping, blip_nonce=NONCE, processes=1),
+                encode(few, schema, SECRET, mapping, blip_nonce=NONCE, processes=5))
+    missing_column = df.drop(columns=[mapping.sources[0][1].columns[0]])
+    with pytest.raises(MappingError):
+        encode(missing_column, schema, SECRET, mapping, processes=2)
