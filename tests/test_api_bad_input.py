@@ -118,6 +118,29 @@ def test_repeated_column_names_and_containers_in_cells_are_refused():
         encoded(TABLE.assign(sn=lists))
 
 
+@pytest.mark.parametrize("make", [lambda: ("Mary", "Smith"), lambda: frozenset({"Smith"}),
+                                  lambda: (x for x in "Smith"), object],
+                         ids=["tuple", "frozenset", "generator", "object"])
+@pytest.mark.parametrize("columns", [1, 2])
+def test_a_cell_holding_a_hashable_container_or_object_is_refused(make, columns):
+    """Regression: a tuple in a name column was encoded as the text of its repr."""
+    cells = pd.Series(["Smith", "Jones", "Brown"], dtype=object)
+    cells.at[1] = make()
+    table, mapping = TABLE.assign(sn=cells), MAPPING
+    if columns == 2:  # the surname from two columns, joined
+        doc = mapping.to_dict()
+        doc["fields"]["sn"] = {"columns": ["sn", "sn2"]}
+        table, mapping = table.assign(sn2=["A", "B", "C"]), Mapping.from_dict(doc)
+    with pytest.raises(InputDataError, match="'sn' holds values that are not single") as info:
+        linkcore.encode(table, SCHEMA, SECRET, mapping)
+    assert "Smith" not in str(info.value) and "Mary" not in str(info.value)
+
+
+def test_numbers_dates_and_bytes_stay_single_values():
+    cells = pd.Series([np.int64(7), 3.5, pd.Timestamp("2020-01-02")], dtype=object)
+    assert linkcore.encode(TABLE.assign(sn=cells), SCHEMA, SECRET, MAPPING).missing.shape == (3, 3)
+
+
 def test_one_dataset_or_one_file_given_twice_is_refused(tmp_path):
     ds = encoded()
     ds.write(tmp_path / "a.parquet")

@@ -155,3 +155,21 @@ def test_more_processes_than_rows_and_bad_tables_keep_the_one_process_checks(tab
     missing_column = df.drop(columns=[mapping.sources[0][1].columns[0]])
     with pytest.raises(MappingError):
         encode(missing_column, schema, SECRET, mapping, processes=2)
+
+
+def test_a_table_python_cannot_send_or_no_process_is_encoded_here(table, monkeypatch):
+    df, schema, mapping = table
+    one = encode(df, schema, SECRET, mapping, blip_nonce=NONCE, processes=1)
+    monkeypatch.setattr(encode_procs.subprocess, "Popen",
+                        lambda *a, **k: (_ for _ in ()).throw(OSError("no more processes")))
+    assert_same(one, encode(df, schema, SECRET, mapping, blip_nonce=NONCE, processes=2))
+    monkeypatch.undo()
+    odd = df.copy()
+    name_column = mapping.sources[0][1].columns[0]
+    odd[name_column] = odd[name_column].astype(object)
+    odd.at[0, name_column] = (x for x in "abc")  # a generator: it cannot be pickled
+    with pytest.raises(Exception) as here:
+        encode(odd, schema, SECRET, mapping, processes=1)
+    with pytest.raises(type(here.value)) as there:
+        encode(odd, schema, SECRET, mapping, processes=2)
+    assert str(there.value) == str(here.value)

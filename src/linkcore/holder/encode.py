@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import logging
+import numbers
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -136,15 +137,36 @@ def _raw_codes(df: pd.DataFrame, columns: tuple[str, ...]
             codes, uniques = factorize_text(df[columns[0]])
         except (TypeError, NotImplementedError):  # a list or a dict in a cell (pandas: not
             # hashable; an Arrow list column: no kernel, ArrowNotImplementedError)
-            raise InputDataError(f"column {columns[0]!r} holds values that are not single "
-                                 "values (a list or a dict in a cell); give one value per "
-                                 "cell") from None
+            raise _not_single_values(columns[0]) from None
+        _check_single_values(df[columns[0]], uniques, columns[0])
         return codes, [cell_text(u) for u in uniques], _dated(df[columns[0]], uniques)
+    for c in columns:
+        try:
+            _check_single_values(df[c], factorize_text(df[c])[1], c)
+        except (TypeError, NotImplementedError):
+            raise _not_single_values(c) from None
     parts = [df[c].astype(object).where(df[c].notna(), None).to_numpy() for c in columns]
     joined = [" ".join(cell_text(x) for x in row if x is not None and cell_text(x) != "")
               or None for row in zip(*parts, strict=True)]
     codes, uniques = factorize_text(joined)
     return codes, uniques, np.zeros(len(uniques), bool)
+
+
+#: What a cell may hold: text, a number, a date, bytes (missing values aside).
+_SINGLE_VALUES = (str, bytes, bytearray, numbers.Number, np.generic, _dt.date)
+
+
+def _not_single_values(column: str) -> InputDataError:
+    return InputDataError(f"column {column!r} holds values that are not single values (a list, "
+                          "a tuple, a dict or another object in a cell); give one value per cell")
+
+
+def _check_single_values(column: pd.Series, uniques: list, name: str) -> None:
+    """Refuse a cell that holds a container or another object: its text would be its repr."""
+    if pd.api.types.infer_dtype(column, skipna=True) in ("string", "empty"):
+        return
+    if not all(isinstance(u, _SINGLE_VALUES) for u in uniques):
+        raise _not_single_values(name)
 
 
 def _dated(column: pd.Series, uniques: list) -> np.ndarray:

@@ -207,13 +207,24 @@ def encode_in_processes(df: pd.DataFrame, schema: Schema, secret: Secret, mappin
     rows = df[columns]
     children: list[_Child] = []
     try:
-        for s, e in ranges[1:]:
-            payload = pickle.dumps({
-                "schema": schema, "mapping": mapping, "key": secret_bytes(secret),
-                "nonce": nonce, "first_row": s, "strict": strict,
-                "rows": rows.iloc[s:e].reset_index(drop=True)}, protocol=5)
-            children.append(_Child(payload))
-            del payload
+        payloads = [pickle.dumps({
+            "schema": schema, "mapping": mapping, "key": secret_bytes(secret), "nonce": nonce,
+            "first_row": s, "strict": strict, "rows": rows.iloc[s:e].reset_index(drop=True)},
+            protocol=5) for s, e in ranges[1:]]
+    except (pickle.PicklingError, TypeError, AttributeError):  # a cell Python cannot send
+        log.info("the table cannot be sent to other processes: encoded in this one")
+        return encode_rows(rows, schema, secret, mapping, nonce=nonce, first_row=0,
+                           strict=strict)
+    try:
+        while payloads:
+            children.append(_Child(payloads.pop(0)))
+    except OSError:  # no process can be started here: this one does it all
+        for child in children:
+            child.kill()
+        log.info("no encoding process could be started: encoded in this one")
+        return encode_rows(rows, schema, secret, mapping, nonce=nonce, first_row=0,
+                           strict=strict)
+    try:
         s0, e0 = ranges[0]
         with numba_threads(1):
             first, first_report = encode_rows(rows.iloc[s0:e0].reset_index(drop=True), schema,
