@@ -7,6 +7,7 @@ result, an overwritten key or input, an identifier inside an exception, or a raw
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import numpy as np
 import pandas as pd
@@ -136,9 +137,12 @@ def test_a_cell_holding_a_hashable_container_or_object_is_refused(make, columns)
     assert "Smith" not in str(info.value) and "Mary" not in str(info.value)
 
 
-def test_numbers_dates_and_bytes_stay_single_values():
-    cells = pd.Series([np.int64(7), 3.5, pd.Timestamp("2020-01-02")], dtype=object)
+def test_numbers_dates_bytes_uuids_and_periods_stay_single_values():
+    cells = pd.Series([np.int64(7), uuid.UUID(int=5), pd.Timestamp("2020-01-02")], dtype=object)
     assert linkcore.encode(TABLE.assign(sn=cells), SCHEMA, SECRET, MAPPING).missing.shape == (3, 3)
+    days = pd.Series([pd.Period("1980-03-02", freq="D"), "31/12/1975", "01/01/1990"],
+                     dtype=object)
+    assert len(encoded(TABLE.assign(dob=days))) == 3  # read as its text, as before
 
 
 def test_one_dataset_or_one_file_given_twice_is_refused(tmp_path):

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import subprocess
+import sys
 
 import numpy as np
 import pytest
 
-from linkcore.errors import InvalidValueError, MappingError, ParameterError
+from linkcore.errors import InputDataError, InvalidValueError, MappingError, ParameterError
 from linkcore.holder import encode_procs
 from linkcore.holder.encode import encode, encode_with_report
 from linkcore.holder.keys import Secret
@@ -31,6 +33,12 @@ def with_clk_and_blip(schema: Schema) -> Schema:
             f["clk_k"] = 10
     doc["clk"] = {"bits": 1024, "hardening": [{"type": "blip", "epsilon": 5.0}]}
     return Schema.from_dict(doc)
+
+
+@pytest.fixture(autouse=True)
+def eight_cores(monkeypatch):
+    """Pretend the machine has 8 cores: ``processes`` is capped at the cores."""
+    monkeypatch.setattr(encode_procs, "machine_cores", lambda: 8)
 
 
 @pytest.fixture(scope="module")
@@ -123,21 +131,97 @@ def test_the_key_goes_to_the_children_on_stdin_only(table, monkeypatch):
         return real(args, **kwargs)
 
     monkeypatch.setattr(encode_procs.subprocess, "Popen", spy)
+    monkeypatch.setenv("LINKCORE_SECRET", SECRET.to_text())
+    monkeypatch.setenv("MY_KEY_VARIABLE", SECRET.to_text())
     encode(df, schema, SECRET, mapping, processes=3)
     assert len(started) == 2
     key = encode_procs.secret_bytes(SECRET)
     for args, env in started:
-        assert args[1:] == ["-m", encode_procs.CHILD_MODULE]
+        assert args[1:3] == ["-I", "-c"] and args[-1] == encode_procs.CHILD_MODULE
+        assert "LINKCORE_SECRET" not in env and "MY_KEY_VARIABLE" not in env
         text = " ".join(args + [f"{k}={v}" for k, v in env.items()])
         for form in (key.hex(), key.hex().upper(), SECRET.to_text().split(":", 1)[1].strip()):
             assert form not in text
 
 
-def test_a_child_that_dies_is_one_clear_error(table, monkeypatch):
+def test_a_linkcore_in_the_current_folder_is_never_run(table, monkeypatch, tmp_path):
+    """The child imports this process's linkcore, not one the current folder or path shadows."""
     df, schema, mapping = table
+    fake = tmp_path / "linkcore" / "holder"
+    fake.mkdir(parents=True)
+    (tmp_path / "linkcore" / "__init__.py").write_text("")
+    (fake / "__init__.py").write_text("")
+    marker = tmp_path / "stolen"
+    (fake / "_encode_child.py").write_text(
+        "import sys\ndef main():\n"
+        f"    open({str(marker)!r}, 'wb').write(sys.stdin.buffer.read())\n    return 1\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", [str(tmp_path)] + sys.path)
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    one = encode(df, schema, SECRET, mapping, blip_nonce=NONCE, processes=1)
+    assert_same(one, encode(df, schema, SECRET, mapping, blip_nonce=NONCE, processes=2))
+    assert not marker.exists()
+
+
+def test_a_child_that_dies_has_its_rows_encoded_here(table, monkeypatch, caplog):
+    df, schema, mapping = table
+    one = encode(df, schema, SECRET, mapping, blip_nonce=NONCE, processes=1)
     monkeypatch.setattr(encode_procs, "CHILD_MODULE", "linkcore.no_such_module")
-    with pytest.raises(RuntimeError, match="ended without its whole answer"):
-        encode(df, schema, SECRET, mapping, processes=2)
+    with caplog.at_level(logging.WARNING, logger="linkcore"):
+        many = encode(df, schema, SECRET, mapping, blip_nonce=NONCE, processes=3)
+    assert_same(one, many)
+    assert sum("ended without its rows" in r.getMessage() for r in caplog.records) == 2
+
+
+class _SentName(str):
+    """A name cell that this process can pickle and a child cannot unpickle."""
+
+    def __reduce__(self):
+        return _rebuild_in_this_process_only, (str(self), os.getpid())
+
+
+def _rebuild_in_this_process_only(text, pid):
+    if os.getpid() != pid:
+        raise RuntimeError("no such class here")
+    return _SentName(text)
+
+
+def test_a_cell_a_child_cannot_unpickle_is_encoded_here(table, caplog):
+    df, schema, mapping = table
+    odd = df.copy()
+    name_column = mapping.sources[0][1].columns[0]
+    odd[name_column] = odd[name_column].astype(object)
+    last = len(odd) - 1
+    odd.at[last, name_column] = _SentName(str(odd.at[last, name_column]))
+    one = encode(odd, schema, SECRET, mapping, blip_nonce=NONCE, processes=1)
+    with caplog.at_level(logging.WARNING, logger="linkcore"):
+        assert_same(one, encode(odd, schema, SECRET, mapping, blip_nonce=NONCE, processes=2))
+    assert any("ended without its rows" in r.getMessage() for r in caplog.records)
+
+
+def test_bad_cells_in_several_ranges_give_the_one_process_error(table):
+    df, schema, mapping = table
+    bad = df.copy()
+    name_column = mapping.sources[0][1].columns[0]
+    bad[name_column] = bad[name_column].astype(object)
+    bad.at[0, name_column] = "Sm\ud800ith"
+    bad.at[len(bad) - 1, name_column] = "Jo\ud800nes"
+    with pytest.raises(InputDataError) as one:
+        encode(bad, schema, SECRET, mapping, processes=1)
+    with pytest.raises(InputDataError) as many:
+        encode(bad, schema, SECRET, mapping, processes=3)
+    assert str(many.value) == str(one.value) and "2 row(s)" in str(one.value)
+
+
+def test_processes_are_at_most_one_per_core(table, monkeypatch):
+    df, schema, mapping = table
+    monkeypatch.setattr(encode_procs, "machine_cores", lambda: 2)
+    started = []
+    real = subprocess.Popen
+    monkeypatch.setattr(encode_procs.subprocess, "Popen",
+                        lambda args, **kw: started.append(args) or real(args, **kw))
+    encode(df, schema, SECRET, mapping, processes=500)
+    assert len(started) == 1
 
 
 @pytest.mark.parametrize("bad", [0, -1, True, 1.5, "2", None])

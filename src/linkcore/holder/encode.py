@@ -16,6 +16,7 @@ import datetime as _dt
 import logging
 import numbers
 import os
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -152,8 +153,9 @@ def _raw_codes(df: pd.DataFrame, columns: tuple[str, ...]
     return codes, uniques, np.zeros(len(uniques), bool)
 
 
-#: What a cell may hold: text, a number, a date, bytes (missing values aside).
-_SINGLE_VALUES = (str, bytes, bytearray, numbers.Number, np.generic, _dt.date)
+#: What a cell may hold: text, a number, a date (a day's Period too), bytes, a UUID (missing
+#: values aside).
+_SINGLE_VALUES = (str, bytes, numbers.Number, np.generic, _dt.date, pd.Period, uuid.UUID)
 
 
 def _not_single_values(column: str) -> InputDataError:
@@ -772,10 +774,9 @@ def encode_with_report(df: pd.DataFrame, schema: Schema, secret: Secret,
 
     ``blip_nonce`` fixes BLIP's randomness (16 bytes) for test vectors; by default it is fresh
     for every call, so encoding the same value twice gives different BLIP noise.
-    ``processes``: encode row ranges side by side in that many processes of this machine
-    (``encode_procs``; the same bytes). On the 2-core project machine 2 processes took 0.8-0.9
-    times one's time with the suggested design at 10^6 records and 1.3 times with a cheap
-    schema (benchmarks/README.md); each child costs about 2 s to start.
+    ``processes``: encode row ranges side by side in that many processes of this machine, at
+    most one per core (``encode_procs``; the same bytes). Each child costs about 2 s to start:
+    it pays off on large tables with a costly schema (benchmarks/README.md).
     """
     mapping, nonce = _check_arguments(df, schema, secret, mapping, blip_nonce)
     n = len(df)
@@ -829,11 +830,13 @@ def encode(df: pd.DataFrame, schema: Schema, secret: Secret, mapping: Mapping | 
 
 
 def _processes(processes: int, n_rows: int) -> int:
-    """Return the processes to encode ``n_rows`` on: as asked, at most one per row."""
+    """Return the processes to encode ``n_rows`` on: as asked, at most one per row and core."""
+    from .encode_procs import machine_cores
+
     if isinstance(processes, bool) or not isinstance(processes, int | np.integer) \
             or processes < 1:
         raise ParameterError(f"processes must be a whole number of at least 1, not {processes!r}")
-    return max(1, min(int(processes), n_rows))
+    return max(1, min(int(processes), n_rows, machine_cores()))
 
 
 def _encode_in_processes(df: pd.DataFrame, schema: Schema, secret: Secret, mapping: Mapping,
@@ -846,6 +849,7 @@ def _encode_in_processes(df: pd.DataFrame, schema: Schema, secret: Secret, mappi
     try:
         dataset, report = encode_in_processes(df, schema, secret, mapping, ids, nonce, strict,
                                               processes)
+        bar.update(1)
     finally:
         bar.close()
     if dataset is None:

@@ -3,19 +3,23 @@
 The encoder is mostly Python-level work that holds the GIL (tokenising, factorising, the
 HMACs of hashlib), so threads do not help and one process uses one core. Here the table's rows
 are cut into ranges: this process encodes the first, and each other range goes to a child
-process (``python -m linkcore.holder._encode_child``) started for this call, which encodes it
-with ``encode_rows`` and sends its arrays back through a pipe. Every encoded row depends only on
-its record, its table row (BLIP) and the run's nonce, so the rows put together are the
-one-process encoding's, bit for bit (tests/test_encode_procs.py).
+process started for this call (``linkcore.holder._encode_child``, run in isolated mode with this
+process's import path, this linkcore first: a ``linkcore`` folder in the current directory is
+never run), which encodes it with ``encode_rows`` and sends its arrays back through a pipe.
+Every encoded row depends only on its record, its table row (BLIP) and the run's nonce, so the
+rows put together are the one-process encoding's, bit for bit (tests/test_encode_procs.py).
 
 What crosses the pipes: to a child, its rows (the mapped columns only), the schema, the
-mapping, the run's nonce and the key, on its standard input (never on its command line or in
-a file); back, counts and row numbers (the report) and the encoded arrays. A child's own
-output streams go nowhere: nothing it prints can reach a log.
+mapping, the run's nonce and the key, on its standard input (never on its command line, in its
+environment or in a file); back, counts and row numbers (the report) and the encoded arrays,
+or whether it failed on bad input (then the whole table is encoded here, to raise the
+one-process error) and its exception's class name. A child's own output streams go nowhere:
+nothing it prints can reach a log.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import pickle
@@ -45,6 +49,14 @@ HEAD_START_ROWS = 100_000
 _LENGTH = struct.Struct("<Q")
 #: What each child runs (``python -m``): a fixed module, never the caller's script.
 CHILD_MODULE = "linkcore.holder._encode_child"
+
+
+def machine_cores() -> int:
+    """Return the cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 @dataclass(frozen=True)
@@ -101,16 +113,47 @@ def _read_into(stream: BinaryIO, view: memoryview) -> None:
         got += n
 
 
+#: Environment variables a child keeps (numba's and the native libraries' settings, locale,
+#: temporary folders); every other one, a key variable such as LINKCORE_SECRET among them, is
+#: left out.
+_KEPT_ENV_PREFIXES = ("NUMBA_", "OMP_", "MKL_", "OPENBLAS_", "LC_", "LANG", "TMP", "TEMP",
+                      "HOME", "PATH", "SYSTEMROOT")
+#: The child's first statement: this process's import path, its linkcore's root first, so the
+#: child runs the very linkcore and libraries this process runs (``-I``: no current folder,
+#: no PYTHONPATH, no user site of its own).
+_BOOT = ("import importlib, json, sys; sys.path[:] = json.loads(sys.argv[1]); "
+         "sys.exit(importlib.import_module(sys.argv[2]).main())")
+
+
+class _ChildFailed(Exception):
+    """A child ended without its range: its rows are encoded in this process instead."""
+
+
+class _ChildRefused(Exception):
+    """A child's range holds bad input: the whole table is encoded here to say so exactly."""
+
+
+def _child_command() -> list[str]:
+    import linkcore
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(linkcore.__file__)))
+    paths = [root] + [os.path.abspath(p) if p else os.getcwd() for p in sys.path if p != root]
+    return [sys.executable, "-I", "-c", _BOOT, json.dumps(paths), CHILD_MODULE]
+
+
+def _child_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k.startswith(_KEPT_ENV_PREFIXES)}
+    env.update(NUMBA_NUM_THREADS="1", OMP_NUM_THREADS="1")
+    return env
+
+
 class _Child:
     """One child process encoding one row range; its rows are written on a thread."""
 
     def __init__(self, payload: bytes):
-        env = dict(os.environ, NUMBA_NUM_THREADS="1", OMP_NUM_THREADS="1")
         self.proc = subprocess.Popen(  # noqa: S603 (this interpreter, a fixed module)
-            [sys.executable, "-m", CHILD_MODULE],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-            env=env, bufsize=0)
-        self._write_error: BaseException | None = None
+            _child_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL, env=_child_env(), bufsize=0)
         self._writer = threading.Thread(target=self._send, args=(payload,), daemon=True)
         self._writer.start()
 
@@ -121,22 +164,24 @@ class _Child:
             stdin.write(_LENGTH.pack(len(payload)))
             stdin.write(payload)
             stdin.close()
-        except (BrokenPipeError, OSError) as exc:  # the child ended early: read says why
-            self._write_error = exc
+        except OSError:  # the child ended early (a broken pipe): receive() finds out
+            pass
 
     def receive(self, out: dict[tuple[str, str], np.ndarray], n: int, start: int, stop: int
                 ) -> Any:
         """Read the child's answer into rows start..stop of ``out``; return its report.
 
-        ``out``'s arrays have ``n`` rows (made here when missing). Raises the child's error, if
-        it sent one.
+        ``out``'s arrays have ``n`` rows (made here when missing). Raises _ChildRefused when
+        the range holds bad input, _ChildFailed when the child ended without its range.
         """
         stdout = self.proc.stdout
         assert stdout is not None
         try:
             header = read_header(stdout)
             if not header["ok"]:
-                raise _rebuild_error(header["error"])
+                if header["refused"]:
+                    raise _ChildRefused
+                raise _ChildFailed(f"its {header['error']}")
             for item in header["arrays"]:
                 target = out.get((item.kind, item.name))
                 if target is None:
@@ -144,12 +189,12 @@ class _Child:
                     out[item.kind, item.name] = target
                 if (item.shape[0] != stop - start or target.shape[1:] != tuple(item.shape[1:])
                         or target.dtype != np.dtype(item.dtype)):
-                    raise RuntimeError("an encoding process sent arrays of another layout")
+                    raise _ChildFailed("arrays of another layout")
                 _read_into(stdout, memoryview(target[start:stop]).cast("B"))
-        except EOFError:
-            raise RuntimeError(f"an encoding process ended without its whole answer (status "
-                               f"{self.proc.wait()}); encode with processes=1 to see why"
-                               ) from None
+        except (EOFError, pickle.UnpicklingError):
+            raise _ChildFailed(f"status {self.proc.wait()}") from None
+        if self.finish() != 0:
+            raise _ChildFailed(f"status {self.proc.returncode}")
         return header["report"]
 
     def finish(self) -> int:
@@ -164,16 +209,6 @@ class _Child:
         if self.proc.poll() is None:
             self.proc.kill()
         self.finish()
-
-
-def _rebuild_error(error: tuple[str, str]) -> Exception:
-    """Return the child's error as this process's exception of the same linkcore class."""
-    name, message = error
-    cls = getattr(errors, name, None)
-    if isinstance(cls, type) and issubclass(cls, errors.LinkcoreError):
-        return cls(message)
-    return RuntimeError(f"an encoding process failed ({name}); encode with processes=1 to see "
-                        "where")
 
 
 def _ranges(n: int, processes: int, head_start: int) -> list[tuple[int, int]]:
@@ -196,7 +231,11 @@ def encode_in_processes(df: pd.DataFrame, schema: Schema, secret: Secret, mappin
     """Encode ``df`` (its ids checked whole) in ``processes`` row ranges; (dataset, report).
 
     With ``strict`` and values that cannot be read, the dataset is None and the report (merged
-    over the ranges, in table order) says where, as ``encode_rows`` does for one range.
+    over the ranges, in table order) says where, as ``encode_rows`` does for one range. Bad
+    input in any range (a cell that is not a single value, text that is not Unicode) is
+    raised by encoding the whole table here, so the error is one process's, every row named.
+    A child that ends without its range (killed, out of memory, a cell it cannot unpickle) has
+    its rows encoded here, with a warning.
     """
     from .encode import EncodingReport, encode_rows
 
@@ -205,7 +244,11 @@ def encode_in_processes(df: pd.DataFrame, schema: Schema, secret: Secret, mappin
     columns = list(dict.fromkeys(
         [mapping.id_column] + [c for _, s in mapping.sources for c in s.columns]))
     rows = df[columns]
-    children: list[_Child] = []
+
+    def here() -> tuple[EncodedDataset | None, Any]:
+        return encode_rows(rows, schema, secret, mapping, nonce=nonce, first_row=0,
+                           strict=strict)
+
     try:
         payloads = [pickle.dumps({
             "schema": schema, "mapping": mapping, "key": secret_bytes(secret), "nonce": nonce,
@@ -213,8 +256,8 @@ def encode_in_processes(df: pd.DataFrame, schema: Schema, secret: Secret, mappin
             protocol=5) for s, e in ranges[1:]]
     except (pickle.PicklingError, TypeError, AttributeError):  # a cell Python cannot send
         log.info("the table cannot be sent to other processes: encoded in this one")
-        return encode_rows(rows, schema, secret, mapping, nonce=nonce, first_row=0,
-                           strict=strict)
+        return here()
+    children: list[_Child] = []
     try:
         while payloads:
             children.append(_Child(payloads.pop(0)))
@@ -222,28 +265,34 @@ def encode_in_processes(df: pd.DataFrame, schema: Schema, secret: Secret, mappin
         for child in children:
             child.kill()
         log.info("no encoding process could be started: encoded in this one")
-        return encode_rows(rows, schema, secret, mapping, nonce=nonce, first_row=0,
-                           strict=strict)
+        return here()
+    out: dict[tuple[str, str], np.ndarray] = {}
+    reports = []
     try:
-        s0, e0 = ranges[0]
-        with numba_threads(1):
-            first, first_report = encode_rows(rows.iloc[s0:e0].reset_index(drop=True), schema,
-                                              secret, mapping, nonce=nonce, first_row=s0,
-                                              strict=strict)
-        reports = [first_report]
-        out: dict[tuple[str, str], np.ndarray] = {}
-        if first is not None:
-            for item, a in part_arrays(first):
-                target = np.empty((n,) + a.shape[1:], dtype=a.dtype)
-                target[s0:e0] = a
-                out[item.kind, item.name] = target
-            del first
-        for child, (s, e) in zip(children, ranges[1:], strict=True):
-            reports.append(child.receive(out, n, s, e))
-            status = child.finish()
-            if status != 0:
-                raise RuntimeError(f"an encoding process ended with status {status}")
-        children = []
+        for i, (s, e) in enumerate(ranges):
+            if i:
+                try:
+                    reports.append(children[i - 1].receive(out, n, s, e))
+                    continue
+                except _ChildFailed as why:
+                    children[i - 1].kill()
+                    log.warning("an encoding process ended without its rows (%s): rows "
+                                "%d-%d encoded in this one", why, s + 1, e)
+            with numba_threads(1 if i == 0 else None):
+                part, report = encode_rows(rows.iloc[s:e].reset_index(drop=True), schema,
+                                           secret, mapping, nonce=nonce, first_row=s,
+                                           strict=strict)
+            reports.append(report)
+            for item, a in ([] if part is None else part_arrays(part)):
+                target = out.get((item.kind, item.name))
+                if target is None:
+                    target = out[item.kind, item.name] = np.empty((n,) + a.shape[1:], a.dtype)
+                target[s:e] = a
+            del part
+    except (errors.LinkcoreError, _ChildRefused):
+        for child in children:
+            child.kill()
+        return here()  # raises the one-process error
     except BaseException:
         for child in children:
             child.kill()
