@@ -117,7 +117,8 @@ def _read_into(stream: BinaryIO, view: memoryview) -> None:
 #: temporary folders); every other one, a key variable such as LINKCORE_SECRET among them, is
 #: left out.
 _KEPT_ENV_PREFIXES = ("NUMBA_", "OMP_", "MKL_", "OPENBLAS_", "LC_", "LANG", "TMP", "TEMP",
-                      "HOME", "PATH", "SYSTEMROOT")
+                      "HOME", "PATH", "SYSTEMROOT", "LD_LIBRARY_PATH", "DYLD_", "CONDA_PREFIX",
+                      "VIRTUAL_ENV")
 #: The child's first statement: this process's import path, its linkcore's root first, so the
 #: child runs the very linkcore and libraries this process runs (``-I``: no current folder,
 #: no PYTHONPATH, no user site of its own).
