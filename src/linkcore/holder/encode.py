@@ -139,13 +139,11 @@ def _raw_codes(df: pd.DataFrame, columns: tuple[str, ...]
         except (TypeError, NotImplementedError):  # a list or a dict in a cell (pandas: not
             # hashable; an Arrow list column: no kernel, ArrowNotImplementedError)
             raise _not_single_values(columns[0]) from None
-        _check_single_values(df[columns[0]], uniques, columns[0])
-        return codes, [cell_text(u) for u in uniques], _dated(df[columns[0]], uniques)
+        kind = pd.api.types.infer_dtype(df[columns[0]], skipna=True)
+        _check_single_values(df[columns[0]], columns[0], kind, uniques)
+        return codes, [cell_text(u) for u in uniques], _dated(kind, uniques)
     for c in columns:
-        try:
-            _check_single_values(df[c], factorize_text(df[c])[1], c)
-        except (TypeError, NotImplementedError):
-            raise _not_single_values(c) from None
+        _check_single_values(df[c], c, pd.api.types.infer_dtype(df[c], skipna=True))
     parts = [df[c].astype(object).where(df[c].notna(), None).to_numpy() for c in columns]
     joined = [" ".join(cell_text(x) for x in row if x is not None and cell_text(x) != "")
               or None for row in zip(*parts, strict=True)]
@@ -163,18 +161,27 @@ def _not_single_values(column: str) -> InputDataError:
                           "a tuple, a dict or another object in a cell); give one value per cell")
 
 
-def _check_single_values(column: pd.Series, uniques: list, name: str) -> None:
-    """Refuse a cell that holds a container or another object: its text would be its repr."""
-    if pd.api.types.infer_dtype(column, skipna=True) in ("string", "empty"):
+def _check_single_values(column: pd.Series, name: str, kind: str, uniques: list | None = None
+                         ) -> None:
+    """Refuse a cell that holds a container or another object: its text would be its repr.
+
+    ``kind``: pandas' ``infer_dtype`` of the column (text is told at C speed, not by value);
+    ``uniques``: its distinct values, when factorised already.
+    """
+    if kind in ("string", "empty"):
         return
+    if uniques is None:
+        try:
+            uniques = factorize_text(column)[1]
+        except (TypeError, NotImplementedError):  # not hashable: a list or a dict
+            raise _not_single_values(name) from None
     if not all(isinstance(u, _SINGLE_VALUES) for u in uniques):
         raise _not_single_values(name)
 
 
-def _dated(column: pd.Series, uniques: list) -> np.ndarray:
-    """Which distinct values are date objects (a text column is told at C speed, not by value)."""
-    if pd.api.types.infer_dtype(column, skipna=True) in ("string", "empty", "integer",
-                                                          "floating", "mixed-integer-float"):
+def _dated(kind: str, uniques: list) -> np.ndarray:
+    """Which distinct values are date objects (``kind``: the column's ``infer_dtype``)."""
+    if kind in ("string", "empty", "integer", "floating", "mixed-integer-float"):
         return np.zeros(len(uniques), bool)
     return np.fromiter((isinstance(u, _dt.date) for u in uniques), bool, len(uniques))
 

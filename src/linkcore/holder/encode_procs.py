@@ -47,7 +47,7 @@ log = logging.getLogger("linkcore")
 #: records a second with the suggested design).
 HEAD_START_ROWS = 100_000
 _LENGTH = struct.Struct("<Q")
-#: What each child runs (``python -m``): a fixed module, never the caller's script.
+#: The module whose ``main`` each child runs: a fixed one, never the caller's script.
 CHILD_MODULE = "linkcore.holder._encode_child"
 
 
@@ -192,8 +192,8 @@ class _Child:
                         or target.dtype != np.dtype(item.dtype)):
                     raise _ChildFailed("arrays of another layout")
                 _read_into(stdout, memoryview(target[start:stop]).cast("B"))
-        except (EOFError, pickle.UnpicklingError):
-            raise _ChildFailed(f"status {self.proc.wait()}") from None
+        except (EOFError, pickle.UnpicklingError, KeyError, AttributeError, ValueError):
+            raise _ChildFailed(f"status {self.proc.wait()}") from None  # no whole answer
         if self.finish() != 0:
             raise _ChildFailed(f"status {self.proc.returncode}")
         return header["report"]
