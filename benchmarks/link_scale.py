@@ -23,9 +23,13 @@ first), in its own process with DuckDB's memory limit at ``--splink-memory``
 insurance number compared when linkcore's schema has it), and its summary is printed below
 linkcore's: the same pair, the same run.
 
+With ``--processes N`` each file is encoded on N processes of this machine (``encode(...,
+processes=N)``; the same bytes as one process).
+
 Usage:
     python benchmarks/link_scale.py [--records 100000] [--seed 42]
         [--engine local|dask] [--workers 2] [--partitions P] [--files] [--splink]
+        [--processes 1]
 """
 
 from __future__ import annotations
@@ -124,6 +128,8 @@ def main() -> None:
     parser.add_argument("--engine", choices=("local", "dask"), default="local")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--partitions", type=int, default=None)
+    parser.add_argument("--processes", type=int, default=1,
+                        help="processes each file is encoded on (encode's processes)")
     parser.add_argument("--files", action="store_true",
                         help="write both encodings to files (not timed) and link the paths")
     parser.add_argument("--splink", action="store_true",
@@ -151,10 +157,11 @@ def main() -> None:
     schema, map_a, _ = suggest_schema(a)
     map_b, _ = suggest_mapping(b, schema)
     secret = Secret.generate()
-    ea = encode(a, schema, secret, map_a)
-    eb = encode(b, schema, secret, map_b)
+    ea = encode(a, schema, secret, map_a, processes=args.processes)
+    eb = encode(b, schema, secret, map_b, processes=args.processes)
     t_encode = time.perf_counter() - t0
-    print(f"encoded both in {t_encode:.1f} s (fields {', '.join(schema.field_names)}; "
+    print(f"encoded both in {t_encode:.1f} s on {args.processes} process(es) each "
+          f"(fields {', '.join(schema.field_names)}; "
           f"blocking keys {', '.join(k.name for k in schema.blocking_keys)}); peak memory "
           f"{peak_gb():.2f} GB; load average {load()}", flush=True)
     comparable = truth_with_field(truth, a, b, map_a, map_b, "date_of_birth")
