@@ -929,6 +929,12 @@ class Mapping:
         """Return the field sources by field name."""
         return dict(self.sources)
 
+    @property
+    def columns(self) -> list[str]:
+        """Return the table columns this mapping reads: the id column, then each source's."""
+        return list(dict.fromkeys(
+            [self.id_column] + [c for _, s in self.sources for c in s.columns]))
+
     @classmethod
     def from_dict(cls, doc: Any) -> Mapping:
         """Validate a mapping document."""
@@ -993,8 +999,7 @@ class Mapping:
     def check_columns(self, columns: AbcMapping[str, Any] | list[str] | Any) -> None:
         """Raise MappingError naming every mapped column absent from the table."""
         present = set(columns)
-        wanted = [self.id_column] + [c for _, s in self.sources for c in s.columns]
-        missing = [c for c in dict.fromkeys(wanted) if c not in present]
+        missing = [c for c in self.columns if c not in present]
         if missing and any(not isinstance(c, str) for c in present):
             raise MappingError("the table's column names are not all text (a mapping names "
                                "columns by text); rename them, e.g. df.columns = "

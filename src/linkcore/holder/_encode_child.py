@@ -11,7 +11,6 @@ raise the one-process error) and the exception's class name, never its message.
 from __future__ import annotations
 
 import os
-import pickle
 import signal
 import sys
 
@@ -36,13 +35,11 @@ def main() -> int:
     os.dup2(2, 1)  # a stray print goes to stderr (discarded), not into the answer
     from ..errors import LinkcoreError
     from .encode import encode_rows
-    from .encode_procs import _LENGTH, _read_exact, part_arrays, write_message
+    from .encode_procs import part_arrays, read_header, write_message
     from .keys import Secret
 
-    stdin = sys.stdin.buffer
     try:
-        (size,) = _LENGTH.unpack(_read_exact(stdin, _LENGTH.size))
-        task = pickle.loads(_read_exact(stdin, size))
+        task = read_header(sys.stdin.buffer)
         secret = Secret(task.pop("key"))
         dataset, report = encode_rows(task["rows"], task["schema"], secret, task["mapping"],
                                       nonce=task["nonce"], first_row=task["first_row"],

@@ -69,7 +69,7 @@ class _Layout:
     shape: tuple[int, ...]
 
 
-def part_arrays(dataset: Any) -> list[tuple[_Layout, np.ndarray]]:
+def part_arrays(dataset: EncodedDataset) -> list[tuple[_Layout, np.ndarray]]:
     """Return the arrays of an encoded range, in the order a child sends them."""
     out = [(_Layout("field", name, a.dtype.str, a.shape), a) for name, a in dataset.fields.items()]
     out.append((_Layout("missing", "", dataset.missing.dtype.str, dataset.missing.shape),
@@ -93,7 +93,7 @@ def write_message(stream: BinaryIO, header: dict[str, Any],
 
 
 def read_header(stream: BinaryIO) -> dict[str, Any]:
-    """Read what ``write_message`` wrote first (the pickled header)."""
+    """Read a length-prefixed pickle: what ``write_message`` wrote first, or a child's request."""
     (size,) = _LENGTH.unpack(_read_exact(stream, _LENGTH.size))
     return pickle.loads(_read_exact(stream, size))
 
@@ -242,9 +242,7 @@ def encode_in_processes(df: pd.DataFrame, schema: Schema, secret: Secret, mappin
 
     n = len(df)
     ranges = _ranges(n, processes, HEAD_START_ROWS)
-    columns = list(dict.fromkeys(
-        [mapping.id_column] + [c for _, s in mapping.sources for c in s.columns]))
-    rows = df[columns]
+    rows = df[mapping.columns]
 
     def here() -> tuple[EncodedDataset | None, Any]:
         return encode_rows(rows, schema, secret, mapping, nonce=nonce, first_row=0,
