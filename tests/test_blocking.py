@@ -18,7 +18,6 @@ from linkcore.linkage.blocking import (
     lsh_recall,
     plan_lsh,
     stable_argsort,
-    unique_int,
 )
 
 
@@ -104,13 +103,6 @@ def test_join_can_include_zero_keys():
     kb = np.array([0], dtype=np.uint64)
     left, right, _, _ = join_equal_keys(ka, kb, skip_zero=False)
     assert left.tolist() == [0] and right.tolist() == [0]
-
-
-@settings(max_examples=40, deadline=None)
-@given(st.lists(st.integers(-(2**62), 2**62), max_size=200))
-def test_unique_int_equals_numpy(values):
-    x = np.array(values, dtype=np.int64)
-    assert np.array_equal(unique_int(x), np.unique(x))
 
 
 def test_lsh_maths():

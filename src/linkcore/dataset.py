@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ._io import atomic_path
+from ._sets import sorted_unique
 from .errors import DatasetError, IncompatibleDatasetsError, ParameterError, format_rows
 
 if TYPE_CHECKING:
@@ -277,7 +278,7 @@ class EncodedDataset:
                 raise ParameterError("rows must be a slice, a bool mask or integer row indices")
             else:
                 rows = rows.astype(np.intp, copy=False).reshape(-1)
-                if len(np.unique(rows)) != len(rows):
+                if len(sorted_unique(rows)) != len(rows):
                     raise ParameterError("subset rows repeat a row; pass distinct row indices")
                 if rows.size and (rows.min() < 0 or rows.max() >= len(self)):
                     raise ParameterError(f"subset rows must be from 0 to {len(self) - 1}")

@@ -31,6 +31,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
+from ._sets import sorted_unique
 from .errors import InputDataError, ParameterError, format_rows
 
 ID_COLUMNS = ("id_a", "id_b")
@@ -215,10 +216,10 @@ def pr_curve(
     prob, hit = prob[order], hit[order]
     cum_tp = np.concatenate([[0], np.cumsum(hit)])
     if thresholds is None:
-        ts = np.unique(prob)
+        ts = sorted_unique(prob)
     else:
         try:
-            ts = np.unique(np.asarray(list(thresholds), dtype=float))
+            ts = sorted_unique(np.asarray(list(thresholds), dtype=float))
         except (TypeError, ValueError):
             raise ParameterError("thresholds must be numbers in [0, 1]") from None
         if len(ts) and (ts.min() < 0 or ts.max() > 1 or not np.all(np.isfinite(ts))):

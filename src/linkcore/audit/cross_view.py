@@ -35,6 +35,7 @@ import pandas as pd
 from scipy.optimize import linear_sum_assignment
 
 from .. import kernels
+from .._sets import sorted_unique
 from .scoring import Guesses
 
 MEMBER_Z = 4.0
@@ -120,7 +121,7 @@ def _purified_sets(clk: np.ndarray, anded: np.ndarray, sizes: np.ndarray,
         if core.sum() < 2 * clk_k:
             continue
         holders = _contains(clk, s)
-        if holders.sum() < 3 or len(np.unique(groups[holders])) < 2:
+        if holders.sum() < 3 or len(sorted_unique(groups[holders])) < 2:
             continue
         # a value's records share one filter within each salt group; shared q-grams do not
         if not _one_class_per_group(groups[holders], record_class[holders]):
@@ -230,7 +231,7 @@ def _mixes(assigned: np.ndarray, n_sets: int, trivial: np.ndarray | None,
     if trivial is None or ref_trivial is None:
         return [(None, None)]
     known = (assigned >= 0) & (trivial >= 0)
-    codes = np.unique(trivial[trivial >= 0])
+    codes = sorted_unique(trivial[trivial >= 0])
     labels = pd.Series(ref_trivial, dtype=object).dropna().value_counts().index[:2]
     if len(codes) < 2 or len(labels) < 2:
         return [(None, None)]

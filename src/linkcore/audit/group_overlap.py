@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from .._sets import sorted_unique
 from ..holder.hardening import to_bits
 from .scoring import Guesses
 
@@ -276,7 +277,7 @@ def group_overlap_attack(evidence: list[Evidence], mates: list[MateEvidence],
                                         shape=(n, len(msgs))))
     k = sparse.hstack(counts).tocsr() if counts else None
     m = np.concatenate(messages).astype(np.float32) if messages else None
-    receivers = np.unique(np.concatenate([ev.rows for ev in evidence])) if evidence else \
+    receivers = sorted_unique(np.concatenate([ev.rows for ev in evidence])) if evidence else \
         np.zeros(0, dtype=np.int64)
     touched = np.zeros(n, dtype=bool)
     touched[receivers] = True
@@ -383,7 +384,7 @@ def class_priors(cands: np.ndarray, ref_values: np.ndarray, ref_classes: np.ndar
     if ref_classes is None or codes is None or not (np.asarray(codes) >= 0).any():
         return [pooled[None, :]]
     labels = [v for v in pd.Series(ref_classes, dtype=object).dropna().value_counts().index]
-    present = sorted(int(c) for c in np.unique(codes) if c >= 0)
+    present = sorted(int(c) for c in sorted_unique(codes) if c >= 0)
     k = min(len(present), len(labels))
     out = []
     for perm in itertools.permutations(labels, k):

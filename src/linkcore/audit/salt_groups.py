@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
 
+from .._sets import sorted_unique
 from ..kernels import popcounts
 from .frequency import _bit_noise
 from .scoring import Guesses
@@ -101,7 +102,7 @@ def _singles(singles: tuple[np.ndarray, np.ndarray], t: np.ndarray, labelling: d
     if len(rows) == 0:
         return total
     codes = t[rows]
-    for code in np.unique(codes):
+    for code in sorted_unique(codes):
         reg = by_label.get(labelling.get(int(code)), pooled) if code >= 0 else pooled
         top_u = min(len(reg.values), 50)
         if top_u == 0:
@@ -140,7 +141,7 @@ def salt_groups_attack(filters: np.ndarray, missing: np.ndarray, groups: np.ndar
         labels = [v for v in pd.Series(ref_trivial, dtype=object).dropna().value_counts().index]
     by_label = {lab: _RegisterStats(ref_values[present & (ref_trivial == lab)],
                                     ref_pop[present & (ref_trivial == lab)]) for lab in labels}
-    codes = sorted(int(c) for c in np.unique(t[rows]) if c >= 0)
+    codes = sorted(int(c) for c in sorted_unique(t[rows]) if c >= 0)
     cell_key = groups[rows] * (len(codes) + 2) + (t[rows] + 1)
     cells = _cells(filters, rows, cell_key)
     multi = [c for c in cells if len(c[0]) > 1]

@@ -46,6 +46,7 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from .._sets import isin
 from ..dataset import EncodedDataset
 from ..errors import InputDataError, StoreError
 from ..holder.keys import Secret
@@ -411,7 +412,7 @@ def run_store_audit(store_path: str | os.PathLike[str],
     dataset = holdings.dataset
     facts = dict(holdings.facts)
     if agencies is not None:
-        keep = np.flatnonzero(np.isin(holdings.agency, agencies))
+        keep = np.flatnonzero(isin(holdings.agency, agencies))
         dataset = dataset.subset(keep)
         truth = {k: v[keep] for k, v in truth.items()}
         scored = scored[keep]

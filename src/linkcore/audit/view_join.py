@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
 
+from .._sets import sorted_unique
 from .equality import class_codes, union_groups
 from .scoring import Guesses
 
@@ -66,7 +67,7 @@ def view_join_attack(views: list[tuple[np.ndarray, np.ndarray]], trivial: np.nda
     options: list[tuple[np.ndarray, dict]] = [(np.zeros_like(base), {})]
     t = None if trivial is None else np.asarray(trivial)[rows]
     if t is not None and ref_trivial is not None:
-        tcodes = np.unique(t[t >= 0])
+        tcodes = sorted_unique(t[t >= 0])
         names = pd.Series(ref_trivial, dtype=object).dropna().value_counts().index[:2]
         if len(tcodes) >= 2 and len(names) >= 2:
             known = t >= 0

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .._factorize import factorize_text
+from .._sets import isin
 from ..dataset import EncodedDataset
 from ..errors import InputDataError, InvalidValueError, ParameterError, format_rows
 from ..kernels import gather_or_rows, hmac_sha256_many, or_positions_csr
@@ -193,7 +194,7 @@ def _check_utf8(texts: list[str], codes: np.ndarray, columns: tuple[str, ...],
         "\x00".join(texts).encode("utf-8")
     except UnicodeEncodeError:
         bad = [i for i, t in enumerate(texts) if not _utf8(t)]
-        rows = np.flatnonzero(np.isin(codes, bad)) + 1 + first_row
+        rows = np.flatnonzero(isin(codes, bad)) + 1 + first_row
         raise InputDataError(
             f"column(s) {', '.join(map(repr, columns))} hold text that is not valid Unicode "
             f"(bytes that are not UTF-8, or a lone surrogate) in {len(rows)} row(s) (rows "

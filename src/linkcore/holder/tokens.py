@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .._factorize import factorize_text
+from .._sets import sorted_unique
 from ..schema import TokenSpec
 
 PAD = "_"
@@ -248,7 +249,7 @@ def spread_csr(indptr: np.ndarray, token_ids: np.ndarray, vocabulary: Sequence[s
     rank = np.empty(n_vocab, dtype=np.int64)
     rank[np.argsort(np.asarray(vocabulary, dtype=object), kind="stable")] = np.arange(n_vocab)
     value = np.repeat(np.arange(n_values, dtype=np.int64), np.diff(indptr))
-    pairs = np.unique(value * n_vocab + rank[np.asarray(token_ids, dtype=np.int64)])
+    pairs = sorted_unique(value * n_vocab + rank[np.asarray(token_ids, dtype=np.int64)])
     pair_value, pair_rank = np.divmod(pairs, n_vocab)
     n = np.bincount(pair_value, minlength=n_values)
     first = np.zeros(n_values + 1, dtype=np.int64)
@@ -292,7 +293,7 @@ def pad_csr(indptr: np.ndarray, token_ids: np.ndarray, vocabulary: Sequence[str]
     rank = np.empty(n_vocab, dtype=np.int64)
     rank[order] = np.arange(n_vocab)
     value = np.repeat(np.arange(n_values, dtype=np.int64), np.diff(indptr))
-    pairs = np.unique(value * n_vocab + rank[np.asarray(token_ids, dtype=np.int64)])
+    pairs = sorted_unique(value * n_vocab + rank[np.asarray(token_ids, dtype=np.int64)])
     pair_value, pair_rank = np.divmod(pairs, n_vocab)
     real_ids = order[pair_rank]
     n = np.bincount(pair_value, minlength=n_values)

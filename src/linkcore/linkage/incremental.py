@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from linkcore._sets import sorted_unique
 from linkcore.dataset import EncodedDataset
 from linkcore.errors import ParameterError
 from linkcore.linkage import blocking
@@ -167,7 +168,7 @@ def delta_pairs(keys: np.ndarray, specs: Sequence[JoinSpec], delta: np.ndarray
     def sharing(c: int, skip_zero: bool) -> np.ndarray:
         """Rows whose key column ``c`` holds a value of some delta row's (one pass a column)."""
         if (c, skip_zero) not in masks:
-            values = np.unique(keys[delta, c])
+            values = sorted_unique(keys[delta, c])
             if skip_zero:
                 values = values[values != 0]
             masks[(c, skip_zero)] = pd.Series(keys[:, c], copy=False).isin(values).to_numpy()

@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from linkcore import kernels
+from linkcore._sets import sorted_unique
 from linkcore.dataset import EncodedDataset, dataset_tag, read_rows
 from linkcore.engines import DaskEngine, LocalEngine, even_bounds
 from linkcore.errors import DatasetError, OutputError, ParameterError
@@ -488,7 +489,7 @@ def cluster_by_component(engine: LocalEngine | DaskEngine, left: np.ndarray, rig
 
     slots = engine.slots()
     groups = _resolve.component_groups(left, right, len(slots), one_space=True)
-    nodes = [np.unique(np.concatenate((left[g], right[g]))) for g in groups]
+    nodes = [sorted_unique(np.concatenate((left[g], right[g]))) for g in groups]
     handles = [engine.put(cluster_group, left[g], right[g], prob[g], nodes[k],
                           source[nodes[k]], method, where=slots[k % len(slots)])
                for k, g in enumerate(groups)]
@@ -605,7 +606,7 @@ def cell_capture(cell: Cell, part_a: Part, part_b: Part,
         captured = capture_patterns(sources, part_a.keys, part_b.keys,
                                     codes // n_b - part_a.start, codes % n_b - part_b.start)
         levels = cell.levels[chunk]
-        for code in np.unique(captured):
+        for code in sorted_unique(captured):
             by_code.setdefault(int(code), []).append(
                 pattern_counts(levels[captured == code], n_levels))
     release_datasets(part_a.ds, part_b.ds)

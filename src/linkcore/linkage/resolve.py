@@ -15,6 +15,7 @@ import scipy.sparse as sp
 from numba import njit
 from scipy.sparse.csgraph import connected_components, min_weight_full_bipartite_matching
 
+from linkcore._sets import sorted_unique
 from linkcore.errors import ParameterError
 
 #: One-to-one modes accepted by :func:`resolve` (and the CLI's ``--one-to-one``).
@@ -107,7 +108,7 @@ def _descending_order(left: np.ndarray, right: np.ndarray, prob: np.ndarray) -> 
     perm = _pair_order(left, right)
     # + 0.0 turns -0.0 into 0.0, so that equal values have equal bits for the hash table
     p = np.ascontiguousarray(prob if perm is None else prob[perm]) + 0.0
-    distinct = np.unique(p)
+    distinct = sorted_unique(p)
     if distinct.size <= _COUNTING_SORT_MAX_DISTINCT:
         order = _rank_order_kernel(p.view(np.uint64), distinct.view(np.uint64))
     else:
@@ -564,7 +565,7 @@ def checked_roots(left: np.ndarray, right: np.ndarray, prob: np.ndarray, source:
     right = np.ascontiguousarray(right, dtype=np.int64)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    accepted = np.unique(np.minimum(left, right) * n + np.maximum(left, right))
+    accepted = sorted_unique(np.minimum(left, right) * n + np.maximum(left, right))
     order = np.lexsort((right, left, -np.asarray(prob, dtype=np.float64)))
     return _checked_union_kernel(order, left, right,
                                  np.ascontiguousarray(source, dtype=np.int64), accepted, n)

@@ -80,6 +80,7 @@ import numpy as np
 import pandas as pd
 
 from linkcore._io import refuse_key_like_name
+from linkcore._sets import count_distinct, isin, sorted_unique
 from linkcore.dataset import DatasetMeta, EncodedDataset
 from linkcore.engines import numba_threads
 from linkcore.errors import (
@@ -636,7 +637,7 @@ def _read_state(conn: sqlite3.Connection, agencies: list[str], joins: int, filte
 def _check_recs(recs: np.ndarray, next_rec: int) -> None:
     """Refuse stored record numbers that are not distinct numbers issued before (damage)."""
     if recs.size and (recs.min() < 0 or recs.max() >= next_rec
-                      or np.unique(recs).size != recs.size):
+                      or count_distinct(recs) != recs.size):
         raise StoreError("the stored columns name records the store never issued; it is "
                          "damaged")
 
@@ -775,9 +776,9 @@ def _closure(n: int, left: np.ndarray, right: np.ndarray, old_person: np.ndarray
     inside = np.zeros(n, bool)
     inside[seeds] = True
     while True:
-        grown = np.isin(comp, np.unique(comp[inside]))
-        persons = np.unique(old_person[grown])
-        grown |= np.isin(old_person, persons[persons >= 0])
+        grown = isin(comp, sorted_unique(comp[inside]))
+        persons = sorted_unique(old_person[grown])
+        grown |= isin(old_person, persons[persons >= 0])
         if (grown == inside).all():
             return np.flatnonzero(inside)
         inside = grown
@@ -1052,8 +1053,9 @@ def _plan(conn: sqlite3.Connection, meta: Mapping[str, str], month: str, agencie
         if kept:
             state.keys[dirty_rows], specs = _incremental.join_keys(dirty_part, kept)
         inherited, succ_row, succ_of, succ_p = _inherit(
-            conn, codec, state, stored, np.isin(stored["rec"], gone), specs, scoring, threshold,
-            all_pairs=n * n <= ALL_PAIRS_LIMIT, successors=_link_policy(meta) == "kept")
+            conn, codec, state, stored, isin(stored["rec"], np.asarray(gone, np.int64)), specs,
+            scoring, threshold, all_pairs=n * n <= ALL_PAIRS_LIMIT,
+            successors=_link_policy(meta) == "kept")
     codes_p, uniques = pd.factorize(pd.Series(state.person, dtype=object), use_na_sentinel=True)
     old_person = np.asarray(codes_p, dtype=np.int64)
     persons = uniques.tolist()
@@ -1089,9 +1091,10 @@ def _plan(conn: sqlite3.Connection, meta: Mapping[str, str], month: str, agencie
     heir_l, heir_r, heir_p = _successor_links(link_a, link_b, link_p, ra, rb, succ_row, succ_of,
                                               succ_p)
     seeds = np.concatenate([dirty_rows, ra[~kept_m & (ra >= 0)], rb[~kept_m & (rb >= 0)]])
-    lost = set(stored["person"][np.isin(stored["rec"], gone)].tolist()) if gone else set()
-    lost_codes = [k for k, p in enumerate(persons) if p in lost]
-    seeds = np.concatenate([seeds, np.flatnonzero(np.isin(old_person, lost_codes))])
+    lost = set(stored["person"][isin(stored["rec"], np.asarray(gone, np.int64))].tolist()) \
+        if gone else set()
+    lost_codes = np.flatnonzero(pd.Index(persons, dtype=object).isin(list(lost)))
+    seeds = np.concatenate([seeds, np.flatnonzero(isin(old_person, lost_codes))])
 
     # link: everything when no model is kept yet, else the new and changed rows against all
     new_meta = {"next_rec": str(max(next_rec, int(state.rec.max()) + 1 if n else next_rec))}
@@ -1130,13 +1133,13 @@ def _plan(conn: sqlite3.Connection, meta: Mapping[str, str], month: str, agencie
     all_l = np.concatenate([kept_l, new_l]).astype(np.int64)
     all_r = np.concatenate([kept_r, new_r]).astype(np.int64)
     all_p = np.concatenate([kept_p, new_p]).astype(float)
-    seeds = np.unique(np.concatenate([seeds, new_l, new_r]).astype(np.int64))
+    seeds = sorted_unique(np.concatenate([seeds, new_l, new_r]).astype(np.int64))
     region = _closure(n, all_l, all_r, old_person, seeds) if n else np.zeros(0, np.int64)
     pop = _Population(agencies, state.agency, state.source, state.ids)
     assigned, events, status, minted = _assign(
         pop, region, all_l, all_r, all_p, (old_l, old_r, old_p), old_person, persons,
         _FirstMonths(conn), meta["clustering"], month, key)
-    ended = sorted(lost - {persons[c] for c in np.unique(old_person[old_person >= 0])})
+    ended = sorted(lost - set(persons))  # every person of ``persons`` holds a row
     events += [("end", p, None, None) for p in ended]
     status += [("ended", None, p) for p in ended]
     timings["cluster"] = time.perf_counter() - t0
@@ -1166,7 +1169,7 @@ def _plan(conn: sqlite3.Connection, meta: Mapping[str, str], month: str, agencie
         if month not in names:
             names.append(month)
         out["m"][k:] = names.index(month)
-    used = np.unique(out["m"]) if out.size else np.zeros(0, np.int32)
+    used = sorted_unique(out["m"]) if out.size else np.zeros(0, np.int32)
     if used.size < len(names):  # months whose links are all gone: renumber the rest
         out["m"] = np.searchsorted(used, out["m"])
         names = [names[i] for i in used.tolist()]
@@ -1175,7 +1178,7 @@ def _plan(conn: sqlite3.Connection, meta: Mapping[str, str], month: str, agencie
     untouched[region] = False
     # the region is closed under old persons, and its ids are its old persons' or new ones:
     # the people outside it and inside it are disjoint
-    n_people = int(np.unique(old_person[untouched & (old_person >= 0)]).size) + \
+    n_people = count_distinct(old_person[untouched & (old_person >= 0)]) + \
         len(set(assigned.values()))
     added = {a: c[0] for a, c in per_agency.items()}
     changed = {a: c[1] for a, c in per_agency.items()}
@@ -1242,7 +1245,7 @@ def _pair_in(left: np.ndarray, right: np.ndarray, in_l: np.ndarray, in_r: np.nda
 
     if left.size == 0 or in_l.size == 0:
         return np.zeros(left.size, bool)
-    return np.isin(code(left, right), code(in_l, in_r))
+    return isin(code(left, right), code(in_l, in_r))
 
 
 def _inherit(conn: sqlite3.Connection, codec: _Codec, state: _State, stored: dict[str, Any],
@@ -1453,15 +1456,16 @@ def _assign(pop: _Population, region: np.ndarray, left: np.ndarray, right: np.nd
 def _strongest(left: np.ndarray, right: np.ndarray, prob: np.ndarray, part: np.ndarray,
                members: np.ndarray) -> float | None:
     """Highest probability of a link from ``part`` to the rest of ``members`` (the evidence)."""
-    rest = np.setdiff1d(members, part)
+    distinct = sorted_unique(members)
+    rest = distinct[~isin(distinct, part)]  # np.setdiff1d(members, part)
     return _between(left, right, prob, part, rest)
 
 
 def _between(left: np.ndarray, right: np.ndarray, prob: np.ndarray, a: np.ndarray,
              b: np.ndarray) -> float | None:
     """Highest probability of a link between row sets ``a`` and ``b`` (None if none)."""
-    in_a, in_b = np.isin(left, a), np.isin(right, b)
-    m = (in_a & in_b) | (np.isin(left, b) & np.isin(right, a))
+    in_a, in_b = isin(left, a), isin(right, b)
+    m = (in_a & in_b) | (isin(left, b) & isin(right, a))
     return float(prob[m].max()) if m.any() else None
 
 
