@@ -142,7 +142,23 @@ def test_numbers_dates_bytes_uuids_and_periods_stay_single_values():
     assert linkcore.encode(TABLE.assign(sn=cells), SCHEMA, SECRET, MAPPING).missing.shape == (3, 3)
     days = pd.Series([pd.Period("1980-03-02", freq="D"), "31/12/1975", "01/01/1990"],
                      dtype=object)
-    assert len(encoded(TABLE.assign(dob=days))) == 3  # read as its text, as before
+    assert len(encoded(TABLE.assign(dob=days))) == 3
+
+
+@pytest.mark.parametrize("cell", [pd.Period("1980-03-02", freq="D"), pd.Timestamp("1980-03-02"),
+                                  dt.date(1980, 3, 2)], ids=["period", "timestamp", "date"])
+def test_a_date_object_is_read_by_its_day_under_an_explicit_text_format(cell):
+    """Regression: a day's Period under ``date_format: %d/%m/%Y`` was read as ISO text: invalid."""
+    days = pd.Series([cell, "31/12/1975", "01/01/1990"], dtype=object)
+    ds = encoded(TABLE.assign(dob=days))
+    assert ds.fields["dob"][0].tobytes() == encoded().fields["dob"][0].tobytes()
+    assert not ds.missing[0].any()
+
+
+def test_a_month_period_is_no_day():
+    months = pd.Series([pd.Period("1980-03", freq="M"), "31/12/1975", "01/01/1990"], dtype=object)
+    ds = encoded(TABLE.assign(dob=months))
+    assert ds.missing[0, 2] and not ds.missing[1:, 2].any()
 
 
 def test_one_dataset_or_one_file_given_twice_is_refused(tmp_path):

@@ -181,10 +181,15 @@ def _check_single_values(column: pd.Series, name: str, kind: str, uniques: list 
 
 
 def _dated(kind: str, uniques: list) -> np.ndarray:
-    """Which distinct values are date objects (``kind``: the column's ``infer_dtype``)."""
+    """Which distinct values are date objects, read by their day whatever the text format.
+
+    ``kind``: the column's ``infer_dtype``. A pandas Period counts too: a day's Period reads as
+    its ISO day (``cell_text``), a coarser one (a month) as text that is no day, so invalid.
+    """
     if kind in ("string", "empty", "integer", "floating", "mixed-integer-float"):
         return np.zeros(len(uniques), bool)
-    return np.fromiter((isinstance(u, _dt.date) for u in uniques), bool, len(uniques))
+    return np.fromiter((isinstance(u, _dt.date | pd.Period) for u in uniques), bool,
+                       len(uniques))
 
 
 def _check_utf8(texts: list[str], codes: np.ndarray, columns: tuple[str, ...],
