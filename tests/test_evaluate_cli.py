@@ -38,6 +38,8 @@ def test_text_report(files):
     assert "precision 0.5000  recall 0.5000  f1 0.5000" in res.output
     assert "tp 2  fp 2  fn 2" in res.output
     assert "best F1 0.6667 at probability >= 0.7" in res.output
+    assert "among the file's pairs, the lowest at 0.3: to look below it, link with a lower "\
+        "--threshold" in res.output
 
 
 def test_json_threshold_and_curve(files):

@@ -164,9 +164,13 @@ def evaluate(
     if best is not None and best.threshold is None:
         click.echo("best F1: no threshold to choose (the matches file lists no pairs)")
     elif best is not None:
+        import pandas as pd  # loaded already by linkcore.evaluate
+
+        lowest = float(pd.to_numeric(predicted["probability"], errors="coerce").min())
         click.echo(
             f"best F1 {best.f1:.4f} at probability >= {best.threshold:g} "
-            f"(precision {best.precision:.4f}, recall {best.recall:.4f})"
+            f"(precision {best.precision:.4f}, recall {best.recall:.4f}; among the file's "
+            f"pairs, the lowest at {lowest:g}: to look below it, link with a lower --threshold)"
         )
     if curve_path is not None:
         click.echo(f"wrote {curve_path}")
