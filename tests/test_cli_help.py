@@ -59,3 +59,13 @@ def test_unknown_option_is_a_usage_error(path):
     res = CliRunner().invoke(main, [*path, "--no-such-option"])
     assert res.exit_code == 2
     assert "Traceback" not in res.output
+
+
+@pytest.mark.parametrize("group", ["store", "schema"])
+def test_a_group_given_no_command_says_so_in_one_line(group):
+    """Regression: `linkcore store` alone printed its whole help text as the error (20 lines)."""
+    res = CliRunner().invoke(main, [group])
+    assert res.exit_code == 2
+    lines = res.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: `")
+    assert f"{group}` needs a command: " in lines[0]

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import mmap
 import os
 import re
 import shutil
 import socket
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -259,7 +261,11 @@ def table_kind(path: str | os.PathLike[str]) -> str:
     if path.is_dir():
         raise InputDataError(f"input path is a directory, not a file: {path}")
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise InputDataError(f"input is not a regular file (a pipe, a device or a socket): "
+                                 f"{path}; save the table to a file and give its path")
+        size = info.st_size
         with open(path, "rb") as fh:
             head = fh.read(_SNIFF_BYTES)
     except OSError as exc:
@@ -283,9 +289,27 @@ def table_kind(path: str | os.PathLike[str]) -> str:
         raise InputDataError(
             f"{path} is a Parquet file, not CSV text; name it .parquet to read it as Parquet"
         )
+    _refuse_nul(path, size)
     if not _is_utf8_text(head, complete=size <= len(head)):
         raise _not_utf8(path)
     return "csv"
+
+
+def _refuse_nul(path: Path, size: int) -> None:
+    """Refuse a CSV file holding a NUL byte anywhere (it would end up inside a record id).
+
+    The whole file is searched (memory-mapped, at memchr's speed), not only its first bytes.
+    """
+    try:
+        with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+            at = mm.find(b"\x00")
+            line = mm[:at].count(b"\n") + 1 if at >= 0 else 0
+    except (OSError, ValueError) as exc:
+        raise InputDataError(f"cannot read {path}: "
+                             f"{getattr(exc, 'strerror', None) or type(exc).__name__}") from None
+    if at >= 0:
+        raise InputDataError(f"input file holds a NUL byte (line {line}), which CSV text does not: "
+                             f"{path}; remove it, or export the table again as UTF-8 CSV")
 
 
 def _is_utf8_text(head: bytes, complete: bool) -> bool:

@@ -50,6 +50,12 @@ class LazyGroup(click.Group):
             return super().invoke(ctx)
         except click.UsageError as exc:
             where = exc.ctx.command_path if exc.ctx is not None else ctx.command_path
+            group = exc.ctx.command if exc.ctx is not None else None
+            if isinstance(group, click.Group) and "\n" in exc.format_message():
+                # a group given no command: click's message is the whole help text
+                names = ", ".join(group.list_commands(exc.ctx))
+                raise _UsageLine(f"`{where}` needs a command: {names} (see `{where} --help`)"
+                                 ) from None
             raise _UsageLine(f"{_scrubbed(exc.format_message())} (see `{where} --help`)"
                              ) from None
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import logging
 import os
 import signal
+import sqlite3
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -91,15 +93,44 @@ def guarded(func: F) -> F:
             sys.exit(EXIT_INTERNAL)
         except MemoryError:
             fail("out of memory; try a smaller --chunk-size or blocking", EXIT_INTERNAL)
+        except (OSError, sqlite3.OperationalError) as exc:
+            if not _out_of_space(exc):
+                _internal_error(exc)
+            done = paths.written()
+            where = f"after writing {', '.join(str(p) for p in done)}" if done else \
+                "no output was written"
+            fail(f"no space left on the device (or over a file-size limit) while writing; "
+                 f"{where}; free some space and run again", EXIT_BAD_INPUT)
         except Exception as exc:  # noqa: BLE001 - the last line of defence
-            logging.getLogger("linkcore").debug("internal error", exc_info=True)
-            fail(
-                f"internal error ({type(exc).__name__}); please report it with the command "
-                "you ran (not your data)",
-                EXIT_INTERNAL,
-            )
+            _internal_error(exc)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _internal_error(exc: BaseException) -> None:
+    """Exit 1 naming only the exception's type (its text may quote a data value)."""
+    logging.getLogger("linkcore").debug("internal error", exc_info=exc)
+    fail(f"internal error ({type(exc).__name__}); please report it with the command you ran "
+         "(not your data)", EXIT_INTERNAL)
+
+
+#: errno values of a full disk, a full quota and a file-size limit (``ulimit -f``)
+_NO_SPACE = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
+def _out_of_space(exc: BaseException) -> bool:
+    """Whether an error (or one it was raised from) is a full disk, quota or file-size limit."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, OSError) and exc.errno in _NO_SPACE:
+            return True
+        if isinstance(exc, sqlite3.OperationalError) and str(exc) == "database or disk is full":
+            return True
+        if isinstance(exc, OSError) and "No space left on device" in str(exc):
+            return True  # pyarrow's IOError carries the errno only in its text
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def setup_logging(verbose: bool) -> None:

@@ -912,6 +912,9 @@ def _check_key(meta: Mapping[str, str], key: ProjectKey) -> None:
 def _check_file(meta: Mapping[str, str], agency: str, ds: EncodedDataset) -> None:
     m = ds.meta
     where = f"agency {agency}'s file"
+    if ds.is_clk_only:
+        raise IncompatibleDatasetsError(f"{where} holds CLKs only; the store needs linkcore "
+                                        "encoded files with its schema")
     if m.spec_version != int(meta["spec_version"]):
         raise IncompatibleDatasetsError(
             f"{where} is encoding spec version {m.spec_version}; the store holds version "
