@@ -287,3 +287,30 @@ def test_link_many_clusters_on_a_cluster_are_the_local_ones(cluster):
     local = link_many(encoded)
     on_dask = link_many(encoded, engine="dask", client=cluster[1])
     pd.testing.assert_frame_equal(local.clusters, on_dask.clusters, check_exact=True)
+
+
+def test_a_run_on_a_cluster_left_with_no_workers_stops_with_one_error(monkeypatch):
+    """Regression: with every worker gone mid-run, the scheduler held the tasks and `link`
+    waited forever; now the wait stops once no worker has been there for a while."""
+    from linkcore import engines
+    from linkcore.errors import ClusterError
+
+    monkeypatch.setattr(engines, "STALL_SECONDS", 0.5)
+    monkeypatch.setattr(engines, "POLL_SECONDS", 0.1)
+    with distributed.LocalCluster(n_workers=0, processes=False, dashboard_address=None) as cl, \
+            distributed.Client(cl) as client:
+        engine = engines.DaskEngine(client)
+        handles = [engine.submit(abs, -k) for k in range(3)]
+        with pytest.raises(ClusterError, match="the dask cluster has no workers, and nothing ran"):
+            engine.gather(handles)
+
+
+def test_gather_reports_every_task_done_once(cluster, monkeypatch):
+    from linkcore import engines
+
+    monkeypatch.setattr(engines, "POLL_SECONDS", 0.05)
+    engine = engines.DaskEngine(cluster[1])
+    done = []
+    handles = [engine.submit(abs, -k) for k in range(20)]
+    assert engine.gather(handles, done.append) == list(range(20))
+    assert sum(done) == 20

@@ -9,6 +9,7 @@ on either, so the results cannot depend on the engine.
 from __future__ import annotations
 
 import os
+import time
 import uuid
 import warnings
 from collections.abc import Callable, Iterator, Sequence
@@ -17,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import ParameterError
+from .errors import ClusterError, ParameterError
 
 
 class LocalEngine:
@@ -97,6 +98,12 @@ def _key(fn: Callable[..., Any]) -> str:
     return f"{getattr(fn, '__name__', 'task')}-{uuid.uuid4().hex}"
 
 
+#: Seconds between checks on a run's futures and on the cluster's workers.
+POLL_SECONDS = 1.0
+#: Seconds a run waits on a cluster that runs nothing (no worker, or no task) before it stops.
+STALL_SECONDS = 30
+
+
 class DaskEngine:
     """Submits each task to a dask.distributed client; a handle is a future.
 
@@ -147,12 +154,45 @@ class DaskEngine:
 
         ``progress(1)`` is called as each task finishes, on whichever worker.
         """
-        if progress is not None:
-            from distributed import as_completed
+        handles = list(handles)
+        self._wait(handles, progress)
+        return list(self.client.gather(handles))
 
-            for _ in as_completed(list(handles)):
-                progress(1)
-        return list(self.client.gather(list(handles)))
+    def _wait(self, handles: list[Any], progress: Callable[[int], None] | None) -> None:
+        """Wait until every future is done, refusing to wait on a cluster that runs nothing.
+
+        A cluster can stop running a run's tasks for good: with every worker gone, the
+        scheduler holds them until another joins; and when all the workers were lost and
+        replaced at once, tasks meant for the lost ones can stay unassigned (seen with a
+        LocalCluster whose workers were killed). After ``STALL_SECONDS`` in which no task of
+        the cluster ran and none of the run's finished, the run stops with a ClusterError.
+        """
+        from distributed import wait
+
+        pending = handles
+        stalled_since: float | None = None
+        while pending:
+            try:
+                wait(pending, timeout=POLL_SECONDS)
+                left = []
+            except TimeoutError:
+                left = [f for f in pending if not f.done()]
+            moved = len(left) < len(pending)
+            if progress is not None and moved:
+                progress(len(pending) - len(left))
+            pending = left
+            if not pending:
+                return
+            workers = self.client.ncores()
+            if moved or (workers and any(self.client.processing().values())):
+                stalled_since = None
+            elif stalled_since is None:
+                stalled_since = time.monotonic()
+            elif time.monotonic() - stalled_since > STALL_SECONDS:
+                why = "has no workers" if not workers else \
+                    "runs none of this run's tasks (its workers were lost and replaced)"
+                raise ClusterError(f"the dask cluster {why}, and nothing ran for "
+                                   f"{STALL_SECONDS} s; restart the workers and run again")
 
     def close(self) -> None:
         """Close the client if this engine started it."""

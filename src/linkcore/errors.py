@@ -135,6 +135,10 @@ class ParameterError(LinkcoreError):
     """An option is out of its allowed range (a threshold outside [0, 1], a negative size, ...)."""
 
 
+class ClusterError(LinkcoreError):
+    """A dask cluster cannot run the work: every worker left it and none came back in time."""
+
+
 def format_rows(rows: Iterable[int], limit: int = 10) -> str:
     """Render row numbers (1-based, as a spreadsheet shows them) for an error summary."""
     rows = list(rows)
