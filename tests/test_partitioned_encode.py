@@ -817,3 +817,19 @@ def test_cli_encode_refuses_partitions_out_of_range(files, key_file, tmp_path):
         files / "mapping.json", "--key-file", key_file, "-o", out, "--partitions", "10001"]])
     assert r.exit_code == 2 and "from 1 to 10,000" in r.output, r.output
     assert r.output.count("\n") == 1 and not out.exists()
+
+
+def test_a_relative_output_reaches_workers_that_run_in_another_folder(table, one_process,
+                                                                      key_file, tmp_path,
+                                                                      monkeypatch):
+    """Regression: `-o parts` sent the staging folder's relative path, which a worker started
+    in another folder could not see (the same command with an absolute path worked)."""
+    distributed = pytest.importorskip("distributed")
+    df, schema, mapping, _ = table
+    monkeypatch.chdir(tmp_path)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cl, distributed.Client(cl) as client:
+        client.run(os.chdir, "/")  # as a worker started elsewhere
+        encode_partitioned(df, schema, KeySource(key_file=str(key_file)), "out", mapping,
+                           partitions=2, engine="dask", client=client, blip_nonce=NONCE)
+    assert_same_records(tmp_path / "out", one_process[2], tmp_path)

@@ -201,8 +201,9 @@ def encode_partitioned(df: pd.DataFrame | ParquetTable | CsvTable, schema: Schem
         del secret
         with atomic_dir(output) as staging:
             bar = _progress(progress, n_rows, len(ranges))
+            # an absolute path: a worker elsewhere runs in a folder of its own
             handles = [eng.put(encode_part, rows, schema, mapping, task_key, nonce, s, strict,
-                               str(staging), i)
+                               os.path.abspath(staging), i)
                        for i, (rows, (s, _)) in enumerate(zip(parts, ranges, strict=True))]
             try:
                 results: list[PartResult] = eng.gather(handles, bar.update)
