@@ -112,3 +112,18 @@ def test_a_clk_file_sent_to_a_store_is_named_as_such(tmp_path, ws):
               ws / "project.key")
     one_line_error(res, "agency a's file holds CLKs only")
     assert store.read_bytes() == before
+
+
+def test_an_output_never_replaces_a_store_even_with_force(tmp_path, ws):
+    """Regression: `encode -o people.db --force` replaced the linkage unit's whole store."""
+    store = tmp_path / "people.db"
+    assert run("store", "create", store, "--schema-from", ws / "a.parquet",
+               "--project-key-file", ws / "project.key", "-q").exit_code == 0
+    before = store.read_bytes()
+    res = run("encode", ws / "data/agency_1.csv", "--schema", ws / "s.json", "--mapping",
+              ws / "m1.json", "--key-file", ws / "k.key", "-o", store, "--force")
+    one_line_error(res, "is a linkcore store; linkcore never writes over a store")
+    res = run("schema", "suggest", ws / "data/agency_1.csv", "-o", store, "--mapping-out",
+              tmp_path / "m.json", "--force")
+    one_line_error(res, "is a linkcore store")
+    assert store.read_bytes() == before

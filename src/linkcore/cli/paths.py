@@ -5,7 +5,8 @@
   links count). An output inside an input folder is refused too.
 - An existing output is replaced only with ``--force``; a folder never, and a key file (the
   text ``linkcore keygen`` writes) only by ``linkcore keygen --force``: a command that takes no
-  key cannot tell that a file it is asked to replace is one, so every command looks.
+  key cannot tell that a file it is asked to replace is one, so every command looks. A linkcore
+  store (SQLite with the store's application id) is never replaced, even with ``--force``.
 - Every output's folder is checked writable before any work starts.
 - Outputs are written into a hidden staging folder beside each target
   (``.<name>.<pid>@<host>.<random>.partial/<name>``, so writers see the real file name and
@@ -154,6 +155,10 @@ def check_paths(outputs: Mapping[str, Path], inputs: Mapping[str, Path], key: Pa
         if not replaces_keys and out in existing and out.is_file() and holds_key(out):
             raise ParameterError(f"{describe(label, out)} is a key file; linkcore never writes "
                                  "over a key (not even with --force): choose another file name")
+        if out in existing and holds_store(out):
+            raise ParameterError(f"{describe(label, out)} is a linkcore store; linkcore never "
+                                 "writes over a store (not even with --force): choose another "
+                                 "file name")
         if replaces_keys and out in existing and not holds_key(out):
             raise ParameterError(f"{describe(label, out)} exists and is not a key file; a new "
                                  "key replaces only a key (not even with --force): choose "
@@ -171,6 +176,24 @@ def check_paths(outputs: Mapping[str, Path], inputs: Mapping[str, Path], key: Pa
         if not os.access(folder, os.W_OK | os.X_OK):
             raise OutputError(f"cannot write {describe(label, out)}: the folder {folder} "
                               "is not writable")
+
+
+#: The first bytes of every SQLite file; a store's application id follows at offset 68.
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def holds_store(path: Path) -> bool:
+    """Whether an existing file is a linkcore store (an SQLite file with the store's id)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(72)
+    except OSError:  # a folder, or unreadable: writing it says what is wrong
+        return False
+    if len(head) < 72 or not head.startswith(_SQLITE_MAGIC):
+        return False
+    from ..linkage.store import APPLICATION_ID
+
+    return int.from_bytes(head[68:72], "big", signed=True) == APPLICATION_ID
 
 
 def _paths(mapping: Mapping[str, PathArg | Iterable[PathArg]]) -> dict[str, Path]:
