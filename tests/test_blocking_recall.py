@@ -103,7 +103,7 @@ def test_the_summary_line_says_how_the_recall_was_estimated():
          "blocking_sample_records": 10, "blocking_likely_outside": 0}
     line = blocking_recall_line(q)
     assert "0.9500 (95% 0.9400-0.9600; capture-recapture over 2 blocking passes" in line
-    assert "about 50 matches" in line and "scored sample says 1.0000" in line
+    assert "about 50 matches" in line and "scored sample says 1.0000, blind to matches" in line
     line = blocking_recall_line({**q, "blocking_recall_method": "sample"})
     assert "10 sampled records" in line and "no capture-recapture estimate" in line
     line = blocking_recall_line({**q, "blocking_recall_method": "sample-expected",

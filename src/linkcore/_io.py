@@ -289,9 +289,9 @@ def table_kind(path: str | os.PathLike[str]) -> str:
         raise InputDataError(
             f"{path} is a Parquet file, not CSV text; name it .parquet to read it as Parquet"
         )
+    if not _is_utf8_text(head.replace(b"\x00", b" "), complete=size <= len(head)):
+        raise _not_utf8(path)  # binary: not text at all, NUL bytes or not
     _refuse_nul(path, size)
-    if not _is_utf8_text(head, complete=size <= len(head)):
-        raise _not_utf8(path)
     return "csv"
 
 

@@ -152,7 +152,8 @@ class DaskEngine:
                progress: Callable[[int], None] | None = None) -> list[Any]:
         """Wait for the futures and bring their (small) results here.
 
-        ``progress(1)`` is called as each task finishes, on whichever worker.
+        ``progress(k)`` is called with the number of tasks finished since its last call (checked
+        every ``POLL_SECONDS``), on whichever worker they ran.
         """
         handles = list(handles)
         self._wait(handles, progress)

@@ -15,7 +15,8 @@ row numbers and counts, never values.
     │   └── IncompatibleDatasetsError  two datasets differ in schema, key or spec version
     ├── ModelError                a saved model is invalid or does not fit the data
     ├── StoreError                a linked-population store cannot be used (version, lock, ...)
-    └── ParameterError            an option is out of range (threshold, overlap, size, ...)
+    ├── ParameterError            an option is out of range (threshold, overlap, size, ...)
+    └── ClusterError              a dask cluster stopped running the work (no workers, ...)
 """
 
 from __future__ import annotations
@@ -136,7 +137,7 @@ class ParameterError(LinkcoreError):
 
 
 class ClusterError(LinkcoreError):
-    """A dask cluster cannot run the work: every worker left it and none came back in time."""
+    """A dask cluster stopped running the work: no worker, or none running its tasks, for long."""
 
 
 def format_rows(rows: Iterable[int], limit: int = 10) -> str:

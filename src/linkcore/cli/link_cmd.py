@@ -42,7 +42,8 @@ def blocking_recall_line(q: dict[str, Any]) -> str:
         passes = len(q.get("blocking_sources", {}))
         return (head + f"capture-recapture over {passes} blocking passes, about "
                 f"{q['blocking_missed_matches']:,.0f} matches none of them proposed; the "
-                f"scored sample says {_fmt(q['blocking_recall_sampled'])}: {sample})")
+                f"scored sample says {_fmt(q['blocking_recall_sampled'])}, blind to matches the "
+                f"model cannot score: {sample})")
     if q.get("blocking_recall_method") == "sample-expected":
         return (head + f"{q['blocking_sample_records']:,} sampled records scored against every "
                 "record, each pair counted by its probability: about "
