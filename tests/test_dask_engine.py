@@ -314,3 +314,15 @@ def test_gather_reports_every_task_done_once(cluster, monkeypatch):
     handles = [engine.submit(abs, -k) for k in range(20)]
     assert engine.gather(handles, done.append) == list(range(20))
     assert sum(done) == 20
+
+
+def test_a_task_longer_than_the_stall_limit_is_not_stopped(cluster, monkeypatch):
+    """A worker busy with one long task is progress: only a cluster that runs nothing stalls."""
+    import time
+
+    from linkcore import engines
+
+    monkeypatch.setattr(engines, "STALL_SECONDS", 0.3)
+    monkeypatch.setattr(engines, "POLL_SECONDS", 0.1)
+    engine = engines.DaskEngine(cluster[1])
+    assert engine.gather([engine.submit(time.sleep, 1.5)]) == [None]

@@ -102,6 +102,8 @@ def _key(fn: Callable[..., Any]) -> str:
 POLL_SECONDS = 1.0
 #: Seconds a run waits on a cluster that runs nothing (no worker, or no task) before it stops.
 STALL_SECONDS = 30
+#: How many of a run's waiting tasks are looked up on the scheduler to tell it holds them.
+STUCK_SAMPLE = 64
 
 
 class DaskEngine:
@@ -165,8 +167,9 @@ class DaskEngine:
         A cluster can stop running a run's tasks for good: with every worker gone, the
         scheduler holds them until another joins; and when all the workers were lost and
         replaced at once, tasks meant for the lost ones can stay unassigned (seen with a
-        LocalCluster whose workers were killed). After ``STALL_SECONDS`` in which no task of
-        the cluster ran and none of the run's finished, the run stops with a ClusterError.
+        LocalCluster whose workers were killed). After ``STALL_SECONDS`` in which none of the
+        run's tasks finished and the cluster had no worker, or no worker ran anything while the
+        scheduler held the run's tasks (``_stuck``), the run stops with a ClusterError.
         """
         from distributed import wait
 
@@ -185,7 +188,7 @@ class DaskEngine:
             if not pending:
                 return
             workers = self.client.ncores()
-            if moved or (workers and any(self.client.processing().values())):
+            if moved or (workers and not self._stuck(pending)):
                 stalled_since = None
             elif stalled_since is None:
                 stalled_since = time.monotonic()
@@ -194,6 +197,24 @@ class DaskEngine:
                     "runs none of this run's tasks (its workers were lost and replaced)"
                 raise ClusterError(f"the dask cluster {why}, and nothing ran for "
                                    f"{STALL_SECONDS} s; restart the workers and run again")
+
+    def _stuck(self, pending: list[Any]) -> bool:
+        """Whether no worker runs anything while the scheduler holds the run's tasks.
+
+        A task the scheduler does not know yet (its graph still on the way, e.g. rows sent
+        in the task) is not stuck; neither is a cluster this cannot ask (then it waits on).
+        """
+        if any(self.client.processing().values()):
+            return False
+        keys = [f.key for f in pending[:STUCK_SAMPLE]]
+
+        def known(dask_scheduler: Any = None, keys: list[Any] = keys) -> bool:
+            return all(k in dask_scheduler.tasks for k in keys)
+
+        try:
+            return bool(self.client.run_on_scheduler(known))
+        except Exception:  # noqa: BLE001 - a scheduler that refuses to run it: keep waiting
+            return False
 
     def close(self) -> None:
         """Close the client if this engine started it."""
