@@ -336,3 +336,11 @@ def test_an_output_never_replaces_a_store_even_with_force(tmp_path, ws):
               tmp_path / "m.json", "--force")
     one_line_error(res, "is a linkcore store")
     assert store.read_bytes() == before
+
+
+def test_a_utf16_file_is_not_utf8_not_a_nul_byte(tmp_path, ws):
+    data = tmp_path / "u16.csv"
+    data.write_bytes("id,name\n1,Ann\n".encode("utf-16-le"))
+    res = run("encode", data, "--schema", ws / "s.json", "--mapping", ws / "m1.json",
+              "--key-file", ws / "k.key", "-o", tmp_path / "out.parquet")
+    one_line_error(res, "not UTF-8 text")

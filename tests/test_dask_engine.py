@@ -295,13 +295,13 @@ def test_a_run_on_a_cluster_left_with_no_workers_stops_with_one_error(monkeypatc
     from linkcore import engines
     from linkcore.errors import ClusterError
 
-    monkeypatch.setattr(engines, "STALL_SECONDS", 0.5)
+    monkeypatch.setattr(engines, "NO_WORKERS_SECONDS", 0.5)
     monkeypatch.setattr(engines, "POLL_SECONDS", 0.1)
     with distributed.LocalCluster(n_workers=0, processes=False, dashboard_address=None) as cl, \
             distributed.Client(cl) as client:
         engine = engines.DaskEngine(client)
         handles = [engine.submit(abs, -k) for k in range(3)]
-        with pytest.raises(ClusterError, match="the dask cluster has no workers, and nothing ran"):
+        with pytest.raises(ClusterError, match="the dask cluster has had no workers for 0.5 s"):
             engine.gather(handles)
 
 

@@ -289,10 +289,15 @@ def table_kind(path: str | os.PathLike[str]) -> str:
         raise InputDataError(
             f"{path} is a Parquet file, not CSV text; name it .parquet to read it as Parquet"
         )
-    if not _is_utf8_text(head.replace(b"\x00", b" "), complete=size <= len(head)):
-        raise _not_utf8(path)  # binary: not text at all, NUL bytes or not
+    if head.count(b"\x00") * 8 > len(head) or \
+            not _is_utf8_text(head.replace(b"\x00", b" "), complete=size <= len(head)):
+        raise _not_utf8(path)  # binary, or UTF-16: not UTF-8 text at all
     _refuse_nul(path, size)
     return "csv"
+
+
+#: Bytes counted at a time when a NUL byte's line is found.
+_COUNT_BYTES = 1 << 24
 
 
 def _refuse_nul(path: Path, size: int) -> None:
@@ -303,7 +308,9 @@ def _refuse_nul(path: Path, size: int) -> None:
     try:
         with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
             at = mm.find(b"\x00")
-            line = mm[:at].count(b"\n") + 1 if at >= 0 else 0
+            # the line, counted a slice at a time (a slice of the map is a copy)
+            line = 1 + sum(mm[i:min(i + _COUNT_BYTES, at)].count(b"\n")
+                           for i in range(0, max(at, 0), _COUNT_BYTES))
     except (OSError, ValueError) as exc:
         raise InputDataError(f"cannot read {path}: "
                              f"{getattr(exc, 'strerror', None) or type(exc).__name__}") from None

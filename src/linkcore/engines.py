@@ -100,8 +100,10 @@ def _key(fn: Callable[..., Any]) -> str:
 
 #: Seconds between checks on a run's futures and on the cluster's workers.
 POLL_SECONDS = 1.0
-#: Seconds a run waits on a cluster that runs nothing (no worker, or no task) before it stops.
+#: Seconds a run waits while the scheduler holds its tasks and every worker idles.
 STALL_SECONDS = 30
+#: Seconds a run waits on a cluster with no worker (an adaptive cluster may be scaling up).
+NO_WORKERS_SECONDS = 600
 #: How many of a run's waiting tasks are looked up on the scheduler to tell it holds them.
 STUCK_SAMPLE = 64
 
@@ -167,9 +169,10 @@ class DaskEngine:
         A cluster can stop running a run's tasks for good: with every worker gone, the
         scheduler holds them until another joins; and when all the workers were lost and
         replaced at once, tasks meant for the lost ones can stay unassigned (seen with a
-        LocalCluster whose workers were killed). After ``STALL_SECONDS`` in which none of the
-        run's tasks finished and the cluster had no worker, or no worker ran anything while the
-        scheduler held the run's tasks (``_stuck``), the run stops with a ClusterError.
+        LocalCluster whose workers were killed). When none of the run's tasks finished for
+        ``STALL_SECONDS`` while every worker idled and the scheduler held the tasks
+        (``_stuck``), or for ``NO_WORKERS_SECONDS`` with no worker, the run stops with a
+        ClusterError.
         """
         from distributed import wait
 
@@ -187,32 +190,36 @@ class DaskEngine:
             pending = left
             if not pending:
                 return
-            workers = self.client.ncores()
+            workers = bool(self.client.ncores())
             if moved or (workers and not self._stuck(pending)):
                 stalled_since = None
-            elif stalled_since is None:
+                continue
+            if stalled_since is None:
                 stalled_since = time.monotonic()
-            elif time.monotonic() - stalled_since > STALL_SECONDS:
-                why = "has no workers" if not workers else \
-                    "runs none of this run's tasks (its workers were lost and replaced)"
-                raise ClusterError(f"the dask cluster {why}, and nothing ran for "
-                                   f"{STALL_SECONDS} s; restart the workers and run again")
+            limit = STALL_SECONDS if workers else NO_WORKERS_SECONDS
+            if time.monotonic() - stalled_since > limit:
+                why = "has had no workers" if not workers else \
+                    "has idle workers but assigns them none of this run's tasks"
+                raise ClusterError(f"the dask cluster {why} for {limit} s (workers lost, or all "
+                                   "lost and replaced at once); restart the workers and run "
+                                   "again")
 
     def _stuck(self, pending: list[Any]) -> bool:
-        """Whether no worker runs anything while the scheduler holds the run's tasks.
+        """Whether the scheduler holds the run's tasks while every worker is running and idle.
 
-        A task the scheduler does not know yet (its graph still on the way, e.g. rows sent
-        in the task) is not stuck; neither is a cluster this cannot ask (then it waits on).
+        Not stuck: a task the scheduler does not know yet (its graph still on the way, e.g.
+        rows sent in the task), a paused or closing worker (it may resume: memory), or a
+        cluster this cannot ask (then it waits on).
         """
-        if any(self.client.processing().values()):
-            return False
         keys = [f.key for f in pending[:STUCK_SAMPLE]]
 
-        def known(dask_scheduler: Any = None, keys: list[Any] = keys) -> bool:
-            return all(k in dask_scheduler.tasks for k in keys)
+        def stuck(dask_scheduler: Any = None, keys: list[Any] = keys) -> bool:
+            s = dask_scheduler
+            return (all(k in s.tasks for k in keys) and len(s.running) == len(s.workers) > 0
+                    and not any(ws.processing for ws in s.workers.values()))
 
         try:
-            return bool(self.client.run_on_scheduler(known))
+            return bool(self.client.run_on_scheduler(stuck))
         except Exception:  # noqa: BLE001 - a scheduler that refuses to run it: keep waiting
             return False
 
