@@ -251,6 +251,10 @@ def test_sex_unknown_is_missing_and_rubbish_invalid():
 def test_categorical_identifier_and_text():
     assert normalise_categorical("  White   British ") == "white british"
     assert normaliser_for("categorical", codes={"WB": "white british"})("wb") == "white british"
+    # the map's value is folded too: another holder's text "White British" gives the same value
+    mapped = normaliser_for("categorical", codes={"WB": "White  British", "N/A": "  "})
+    assert mapped("wb") == normalise_categorical("White British") == "white british"
+    assert mapped("n/a") is None
     assert normalise_identifier("ab 12 34 56 c") == "AB123456C"
     assert normalise_identifier("AB-123456-C") == "AB123456C"
     assert normalise_text("12 High St.") == "12 high street"

@@ -157,12 +157,16 @@ def normalise_identifier(value: str) -> Normalised:
 
 
 def normalise_categorical(value: str, codes: dict[str, str] | None = None) -> Normalised:
-    """Categorical code: fold and collapse spaces, then apply the holder's code map if any."""
+    """Categorical code: fold and collapse spaces, then apply the holder's code map if any.
+
+    The map's value is folded too, so that ``WB`` mapped to ``White British`` equals another
+    holder's ``white british``.
+    """
     s = " ".join(fold_text(value).split())
     if not s:
         return None
-    if codes:
-        s = codes.get(s, s)
+    if codes and s in codes:
+        s = " ".join(fold_text(codes[s]).split())
     return s or None
 
 
