@@ -70,6 +70,7 @@ from scipy.sparse.csgraph import maximum_bipartite_matching
 from linkcore import Secret, encode, evaluate
 from linkcore._io import read_table
 from linkcore.audit.run import run_audit
+from linkcore.evaluate import calibration
 from linkcore.holder.suggest import suggest_mapping, suggest_schema
 from linkcore.linkage.blocking import REFINE_ABOVE, FieldAgreement, KeyedBlocking
 from linkcore.linkage.pipeline import link
@@ -347,18 +348,10 @@ def report(design: str, blocking_name: str, ea, eb, truth: pd.DataFrame,
 
 
 def print_calibration(candidates: pd.DataFrame, truth: pd.DataFrame) -> None:
-    """Per band of 0.1: candidate pairs, mean probability, share that are true pairs."""
-    true = set(zip(truth["id_a"], truth["id_b"], strict=True))
-    is_true = np.fromiter((p in true for p in zip(candidates["id_a"], candidates["id_b"],
-                                                    strict=True)), bool, len(candidates))
-    prob = candidates["probability"].to_numpy()
-    band = np.minimum((prob * 10).astype(int), 9)
-    cells = []
-    for b in range(10):
-        sel = band == b
-        if sel.sum():
-            cells.append(f"{b / 10:.1f}-{(b + 1) / 10:.1f}: n {int(sel.sum()):,} mean "
-                         f"{prob[sel].mean():.3f} true {is_true[sel].mean():.3f}")
+    """Per band of 0.1: candidate pairs, mean probability, share true, chance's spread (2 SD)."""
+    cells = [f"{r.low:.1f}-{r.high:.1f}: n {r.pairs:,} mean {r.mean_probability:.3f} true "
+             f"{r.true_share:.3f} (+/-{r.spread:.3f})"
+             for r in calibration(candidates, truth).itertuples(index=False)]
     print("    calibration | " + " | ".join(cells), flush=True)
 
 

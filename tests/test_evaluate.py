@@ -283,3 +283,49 @@ def test_a_large_whole_float_id_reads_as_its_exact_integer_as_encode_reads_it():
                             "probability": [0.9, 0.9]})
     got = linkcore.evaluate(matches, truth)
     assert (got.tp, got.fp, got.fn) == (2, 0, 0)
+
+
+def test_calibration_bands_hand_computed():
+    from linkcore.evaluate import calibration
+
+    truth = pairs(("a1", "b1"), ("a2", "b2"), ("a3", "b3"))
+    # 0.3 belongs to [0.3, 0.4) (0.3 * 10 is 2.9999999999999996 in floating point), 1.0 to the
+    # last band; a pair listed twice counts once, at its higher probability
+    matches = pairs(("a1", "b1"), ("a2", "b2"), ("a2", "b2"), ("a3", "b9"), ("a3", "b3"),
+                    prob=[1.0, 0.3, 0.1, 0.35, 0.95])
+    table = calibration(matches, truth)
+    assert table["low"].tolist() == [0.3, 0.9]
+    assert table["high"].tolist() == [0.4, 1.0]
+    assert table["pairs"].tolist() == [2, 2]
+    assert table["mean_probability"].tolist() == pytest.approx([0.325, 0.975])
+    assert table["true_share"].tolist() == [0.5, 1.0]
+    assert table["difference"].tolist() == pytest.approx([0.175, 0.025])
+    spread = 2 * np.sqrt(0.3 * 0.7 + 0.35 * 0.65) / 2
+    assert table["spread"].iloc[0] == pytest.approx(spread)
+    assert table["spread"].iloc[1] == pytest.approx(2 * np.sqrt(0.95 * 0.05) / 2)
+
+
+def test_calibration_of_calibrated_probabilities_stays_within_the_spread():
+    from linkcore.evaluate import calibration
+
+    rng = np.random.default_rng(5)
+    prob = rng.uniform(size=20_000)
+    true = rng.uniform(size=prob.size) < prob  # each pair true with its own probability
+    ids = [f"r{i}" for i in range(prob.size)]
+    matches = pd.DataFrame({"id_a": ids, "id_b": ids, "probability": prob})
+    table = calibration(matches, matches.loc[true, ["id_a", "id_b"]])
+    assert len(table) == 10 and table["pairs"].sum() == prob.size
+    assert (table["difference"].abs() <= table["spread"]).sum() >= 9
+    assert (table["difference"].abs() < 0.05).all()
+
+
+def test_calibration_needs_probabilities_and_whole_bands():
+    from linkcore.evaluate import calibration
+
+    truth = pairs(("a1", "b1"))
+    with pytest.raises(InputDataError, match="probability"):
+        calibration(pairs(("a1", "b1")), truth)
+    for bad in (0, -1, 2.5, True):
+        with pytest.raises(ParameterError, match="bands"):
+            calibration(pairs(("a1", "b1"), prob=[0.5]), truth, bands=bad)
+    assert calibration(pairs(prob=[]), truth).empty

@@ -170,3 +170,32 @@ def test_clusters_with_person_ids_get_every_cluster_measure(files):
     assert out["bcubed_f1"] == out["exact_share"] == 1.0
     text = run("evaluate", files / "people.csv", "--truth", files / "truth_clusters.csv")
     assert "within agency" in text.output and "B-cubed" in text.output
+
+
+def test_calibration_table_in_text_and_json(files):
+    res = run("evaluate", files / "matches.csv", "--truth", files / "truth.csv")
+    assert res.exit_code == 0, res.output
+    lines = res.output.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("calibration among"))
+    # bands 0.3-0.4 (a5-b5, false), 0.6-0.7 (a3-b9, false), 0.7-0.8 (a2-b2), 0.9-1.0 (a1-b1)
+    assert lines[at + 1].startswith("  0.3-0.4:         1 pairs  mean 0.300  true 0.000  -0.300")
+    assert lines[at + 1].endswith("off, within chance")
+    assert lines[at + 4].startswith("  0.9-1.0:         1 pairs  mean 0.950  true 1.000  +0.050")
+    assert not lines[at + 4].endswith("chance")  # 0.05 is within the tolerance
+    assert lines[at + 5] == "3 of 4 band(s) off by more than 0.05 (0 beyond chance's spread)"
+    res = run("evaluate", files / "matches.csv", "--truth", files / "truth.csv", "--json")
+    bands = json.loads(res.output)["calibration"]
+    assert [b["low"] for b in bands] == [0.3, 0.6, 0.7, 0.9]
+    assert bands[1] == pytest.approx({"low": 0.6, "high": 0.7, "pairs": 1,
+                                      "mean_probability": 0.6, "true_share": 0.0,
+                                      "difference": -0.6, "spread": 2 * (0.6 * 0.4) ** 0.5})
+
+
+def test_no_calibration_without_probabilities(files):
+    pd.read_csv(files / "matches.csv").drop(columns="probability").to_csv(
+        files / "plain.csv", index=False)
+    res = run("evaluate", files / "plain.csv", "--truth", files / "truth.csv")
+    assert res.exit_code == 0, res.output
+    assert "calibration" not in res.output
+    assert "calibration" not in json.loads(run("evaluate", files / "plain.csv", "--truth",
+                                               files / "truth.csv", "--json").output)

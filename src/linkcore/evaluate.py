@@ -247,6 +247,40 @@ def best_threshold(matches: pd.DataFrame, truth: pd.DataFrame) -> LinkageMetrics
     return metrics_from_counts(int(row.tp), int(row.fp), int(row.fn), float(row.threshold))
 
 
+#: Columns of :func:`calibration`'s table, one row per band of probability that holds pairs.
+CALIBRATION_COLUMNS = ("low", "high", "pairs", "mean_probability", "true_share", "difference",
+                       "spread")
+
+
+def calibration(matches: pd.DataFrame, truth: pd.DataFrame, bands: int = 10) -> pd.DataFrame:
+    """Per band of probability: pairs, mean probability, share that are true, and chance's spread.
+
+    Checks whether the probabilities mean what they say. The pairs with a probability in
+    ``[low, high)`` (the last band includes 1) are counted once each (a pair listed twice keeps
+    its highest probability); ``difference`` is the true share minus the mean probability, and
+    ``spread`` is twice the standard deviation of the true share if every pair were true with
+    its own probability (``2 * sqrt(sum p(1 - p)) / pairs``): a calibrated model's difference
+    stays within it about 19 times in 20. Bands without pairs are left out. Only the pairs in
+    ``matches`` are seen: to check every candidate, link with a low threshold and no one-to-one
+    resolution (resolution keeps the more probable pair of a record, so a resolved file's true
+    shares run high).
+    """
+    if isinstance(bands, bool) or not isinstance(bands, int | np.integer) or bands < 1:
+        raise ParameterError("bands must be a whole number of at least 1")
+    _, prob, hit, _ = _scored_pairs(matches, truth, True)
+    edges = np.arange(bands + 1) / bands  # 0.3 falls in [0.3, 0.4), which prob * 10 misses
+    band = np.clip(np.searchsorted(edges, prob, side="right") - 1, 0, bands - 1)
+    rows = []
+    for b in sorted_unique(band).tolist():
+        sel = band == b
+        p, h = prob[sel], hit[sel]
+        mean, share = float(p.mean()), float(h.mean())
+        rows.append((float(edges[b]), float(edges[b + 1]), int(sel.sum()), mean, share,
+                     share - mean,
+                     2.0 * math.sqrt(float((p * (1.0 - p)).sum())) / p.size))
+    return pd.DataFrame(rows, columns=list(CALIBRATION_COLUMNS))
+
+
 def blocking_quality(
     candidate_left_ids,
     candidate_right_ids=None,

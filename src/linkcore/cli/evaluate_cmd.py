@@ -143,6 +143,9 @@ def evaluate(
         if "probability" in predicted.columns:
             best = ev.best_threshold(predicted, truth)
             out["best_f1"] = best.as_dict()
+            bands = ev.calibration(predicted, truth)
+            out["calibration"] = [dict(zip(ev.CALIBRATION_COLUMNS, row, strict=True))
+                                  for row in bands.itertuples(index=False)]
             if curve_path is not None:
                 with outputs:
                     write_table_atomic(ev.pr_curve(predicted, truth), outputs.path("--curve"))
@@ -172,8 +175,36 @@ def evaluate(
             f"(precision {best.precision:.4f}, recall {best.recall:.4f}; among the file's "
             f"pairs, the lowest at {lowest:g}: to look below it, link with a lower --threshold)"
         )
+    if "calibration" in out:
+        _print_calibration(out["calibration"])
     if curve_path is not None:
         click.echo(f"wrote {curve_path}")
+
+
+#: A band is off when its share of true pairs is further than this from its mean probability
+#: (issue 11's calibration target).
+CALIBRATION_TOLERANCE = 0.05
+
+
+def _print_calibration(bands: list[dict]) -> None:
+    """Print the calibration table: per band, pairs, mean probability, share true, difference."""
+    if not bands:
+        return
+    click.echo("calibration among the file's pairs (band: pairs, mean probability, share true, "
+               "difference, and the spread chance gives a calibrated model 19 times in 20):")
+    off = beyond = 0
+    for b in bands:
+        d = b["difference"]
+        flag = ""
+        if abs(d) > CALIBRATION_TOLERANCE + 1e-12:  # 1.0 - 0.95 is 0.05 and a hair more
+            off += 1
+            beyond += abs(d) > b["spread"]
+            flag = "  off, beyond chance" if abs(d) > b["spread"] else "  off, within chance"
+        click.echo(f"  {b['low']:.1f}-{b['high']:.1f}: {b['pairs']:>9,} pairs  mean "
+                   f"{b['mean_probability']:.3f}  true {b['true_share']:.3f}  {d:+.3f} "
+                   f"(+/-{b['spread']:.3f}){flag}")
+    click.echo(f"{off} of {len(bands)} band(s) off by more than {CALIBRATION_TOLERANCE:g} "
+               f"({beyond} beyond chance's spread)")
 
 
 def _clusters_report(ev, predicted, truth, truth_path: Path, as_json: bool, quiet: bool) -> None:
