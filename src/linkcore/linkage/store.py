@@ -1059,9 +1059,16 @@ def _plan(conn: sqlite3.Connection, meta: Mapping[str, str], month: str, agencie
             conn, codec, state, stored, isin(stored["rec"], np.asarray(gone, np.int64)), specs,
             scoring, threshold, all_pairs=n * n <= ALL_PAIRS_LIMIT,
             successors=_link_policy(meta) == "kept")
-    codes_p, uniques = pd.factorize(pd.Series(state.person, dtype=object), use_na_sentinel=True)
-    old_person = np.asarray(codes_p, dtype=np.int64)
-    persons = uniques.tolist()
+    # the persons of the records withdrawn this month, coded with the rows' persons in one pass:
+    # codes follow first appearance, so the rows' persons are 0 .. len(persons) - 1 and a
+    # withdrawn record's person that no row holds any more comes after them
+    lost_people = stored["person"][isin(stored["rec"], np.asarray(gone, np.int64))] \
+        if gone else np.zeros(0, dtype=object)
+    codes_p, uniques = pd.factorize(pd.Series(np.concatenate([state.person, lost_people]),
+                                              dtype=object), use_na_sentinel=True)
+    old_person = np.asarray(codes_p[:n], dtype=np.int64)
+    persons = uniques[:int(old_person.max()) + 1 if n and old_person.max() >= 0 else 0].tolist()
+    lost_code = np.asarray(codes_p[n:], dtype=np.int64)
     timings["diff"] = time.perf_counter() - t0
 
     # the old links: kept while both records are present and unchanged
@@ -1094,9 +1101,7 @@ def _plan(conn: sqlite3.Connection, meta: Mapping[str, str], month: str, agencie
     heir_l, heir_r, heir_p = _successor_links(link_a, link_b, link_p, ra, rb, succ_row, succ_of,
                                               succ_p)
     seeds = np.concatenate([dirty_rows, ra[~kept_m & (ra >= 0)], rb[~kept_m & (rb >= 0)]])
-    lost = set(stored["person"][isin(stored["rec"], np.asarray(gone, np.int64))].tolist()) \
-        if gone else set()
-    lost_codes = np.flatnonzero(pd.Index(persons, dtype=object).isin(list(lost)))
+    lost_codes = sorted_unique(lost_code[(lost_code >= 0) & (lost_code < len(persons))])
     seeds = np.concatenate([seeds, np.flatnonzero(isin(old_person, lost_codes))])
 
     # link: everything when no model is kept yet, else the new and changed rows against all
@@ -1142,7 +1147,8 @@ def _plan(conn: sqlite3.Connection, meta: Mapping[str, str], month: str, agencie
     assigned, events, status, minted = _assign(
         pop, region, all_l, all_r, all_p, (old_l, old_r, old_p), old_person, persons,
         _FirstMonths(conn), meta["clustering"], month, key)
-    ended = sorted(lost - set(persons))  # every person of ``persons`` holds a row
+    # the withdrawn records' persons that no row holds any more
+    ended = sorted(uniques[sorted_unique(lost_code[lost_code >= len(persons)])].tolist())
     events += [("end", p, None, None) for p in ended]
     status += [("ended", None, p) for p in ended]
     timings["cluster"] = time.perf_counter() - t0
