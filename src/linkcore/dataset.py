@@ -488,6 +488,9 @@ def _check_file(path: Path, what: str = "encoded dataset",
         raise DatasetError(f"{what} not found: {path}")
     if path.is_dir():
         raise DatasetError(f"{path} is a directory, not an {what} file")
+    if not path.is_file():
+        raise DatasetError(f"{path} is not a regular file (a pipe, a device or a socket); save "
+                           f"the {what} to a file and give its path")
     if path.stat().st_size == 0:
         raise DatasetError(f"{path} is empty; {fix}")
 

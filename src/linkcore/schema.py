@@ -310,7 +310,8 @@ class Schema:
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Schema:
         """Read and validate a JSON file."""
-        return cls.from_json(_read_text(path, SchemaError, "schema"))
+        return cls.from_dict(_parse_json(_read_text(path, SchemaError, "schema"), SchemaError,
+                                         f"schema file {Path(path)}"))
 
     # -- serialisation ------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -387,10 +388,13 @@ def _read_text(path: str | os.PathLike[str], error: type[Exception], what: str) 
     p = Path(path)
     if p.is_dir():
         raise error(f"{what} file {p} is a directory; give the file's path")
-    if not p.is_file():
+    if not p.exists():
         raise error(f"{what} file not found: {p}")
+    if not p.is_file():
+        raise error(f"{what} file {p} is not a regular file (a pipe, a device or a socket); "
+                    "save it to a file and give its path")
     try:
-        text = p.read_text(encoding="utf-8")
+        text = p.read_text(encoding="utf-8-sig")  # a byte-order mark is read past, as in a CSV
     except UnicodeDecodeError:
         raise error(f"{what} file is not UTF-8 text: {p}") from None
     if not text.strip():
@@ -948,7 +952,8 @@ class Mapping:
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Mapping:
         """Read and validate a JSON file."""
-        return cls.from_json(_read_text(path, MappingError, "mapping"))
+        return cls.from_dict(_parse_json(_read_text(path, MappingError, "mapping"), MappingError,
+                                         f"mapping file {Path(path)}"))
 
     @classmethod
     def identity(cls, schema: Schema, id_column: str = "id") -> Mapping:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..errors import MappingError
+from ..errors import InputDataError, MappingError
 from ..holder.normalize import INVALID, normaliser_for
 from ..holder.tokens import tokens as value_tokens
 from ..schema import FieldSpec, Mapping, Schema
@@ -55,6 +55,18 @@ def plaintext_table(df: pd.DataFrame, schema: Schema, mapping: Mapping) -> dict[
         if spec.source is not None:
             out[spec.name] = _joined_values([out[name] for name in spec.sources])
     return out
+
+
+def refuse_unreadable(values: dict[str, np.ndarray], what: str) -> None:
+    """Refuse a table none of whose records has a value the schema can read in any field.
+
+    An audit of such a table attacks nothing and would report no risk (as ``encode`` refuses
+    to encode it).
+    """
+    if values and all(all(v is None for v in column) for column in values.values()):
+        raise InputDataError(f"no record of {what} has a value the schema can read in any field "
+                             "(every field is missing or unreadable): check its mapping, which "
+                             "names the columns that hold each field")
 
 
 def _joined_values(columns: list[np.ndarray]) -> np.ndarray:

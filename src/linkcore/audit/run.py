@@ -36,6 +36,7 @@ from .reference import (
     check_reference_columns,
     is_multi_token,
     plaintext_table,
+    refuse_unreadable,
     token_sets,
     value_counts,
 )
@@ -508,6 +509,9 @@ def run_audit(data_df: pd.DataFrame, schema: Schema, mapping: Mapping, secret: S
     with _single_threaded_blas():
         dataset = encode(data_df, schema, secret, mapping, blip_nonce=blip_nonce)  # as sent
         truth = plaintext_table(data_df, schema, mapping)              # the holder's own values
+        refuse_unreadable(truth, "the data")
+        refuse_unreadable(plaintext_table(reference_df, schema, reference_mapping),
+                          "the reference")
         return attack_encoded(schema, dataset, truth, reference_df, reference_mapping,
                               attacks=attacks, include_clk=include_clk,
                               force_double_hashing=force_double_hashing,

@@ -53,7 +53,7 @@ from ..holder.keys import Secret
 from ..schema import FieldSpec, Mapping, Schema
 from .equality import class_codes, deterministic, trivial_partition
 from .frequency import frequency_attack, salted_units
-from .reference import check_reference_columns, plaintext_table
+from .reference import check_reference_columns, plaintext_table, refuse_unreadable
 from .run import (
     ATTACKS,
     PER_AGENCY,
@@ -190,6 +190,7 @@ def store_truth(holdings: StoreHoldings,
             raise InputDataError(f"{lost:,} of agency {agency}'s stored records are not in its "
                                  "plaintext; give the extract of the store's last month")
         table = plaintext_table(df, schema, mapping)
+        refuse_unreadable(table, f"agency {agency}'s plaintext")
         at = found.to_numpy(dtype=np.int64)
         for name in truth:
             truth[name][rows] = np.asarray(table[name], dtype=object)[at]
@@ -407,6 +408,8 @@ def run_store_audit(store_path: str | os.PathLike[str],
         raise InputDataError("the store holds no records; there is nothing to audit")
     reference_mapping.check_schema(holdings.schema)
     check_reference_columns(reference_df, reference_mapping)
+    refuse_unreadable(plaintext_table(reference_df, holdings.schema, reference_mapping),
+                      "the reference")
     truth, scored = store_truth(holdings, plaintexts)
     hook = _store_hook(holdings.person, attacks)
     dataset = holdings.dataset

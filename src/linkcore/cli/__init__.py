@@ -105,3 +105,21 @@ def main() -> None:
 
     Example: linkcore demo
     """  # noqa: D301
+
+
+def entry() -> None:
+    """Run ``main`` as the ``linkcore`` console script; once it has finished, signals wait.
+
+    A command's outputs are committed before it returns; Ctrl-C or SIGTERM during the
+    interpreter's shutdown after that used to end the process with status 130 and no line,
+    though the run had succeeded. From the exit on, both are ignored (not in tests, which call
+    ``main`` and keep their own handlers).
+    """
+    import signal
+
+    try:
+        main()
+    except SystemExit:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        raise

@@ -39,6 +39,9 @@ if TYPE_CHECKING:
 
 DEFAULT_PEOPLE = 20_000
 MIN_PEOPLE = 100
+#: Most people the demo links: it holds both agencies' plaintext, encodings and candidate pairs
+#: in memory (a larger run is `synth`, `encode` and `link`, docs/scale.md).
+MAX_PEOPLE = 1_000_000
 OVERLAP = 0.5
 
 FILES = {
@@ -105,10 +108,11 @@ def check_options(people: int, seed: int, out: Path, profile: str) -> None:
     from ..errors import ParameterError
     from ..synth import get_profile
 
-    if people < MIN_PEOPLE:
-        raise ParameterError(f"--people must be at least {MIN_PEOPLE} (got {people})")
-    if seed < 0:
-        raise ParameterError(f"--seed must be 0 or more (got {seed})")
+    if not MIN_PEOPLE <= people <= MAX_PEOPLE:
+        raise ParameterError(f"--people must be from {MIN_PEOPLE} to {MAX_PEOPLE:,} (got "
+                             f"{people})")
+    if not 0 <= seed < 2**63:
+        raise ParameterError("--seed must be 0 or more and less than 2^63")
     if out.exists() and not out.is_dir():
         raise ParameterError(f"--out {out} is a file; give a directory for the demo's files")
     get_profile(profile)
@@ -141,7 +145,8 @@ def plan_demo(people: int, seed: int, out: str | Path | None, profile: str, *,
         out = default_out()
     out = Path(out)
     check_options(people, seed, out, profile)
-    outputs = RunOutputs({name: out / file for name, file in FILES.items()}, force=force)
+    outputs = RunOutputs({name: out / file for name, file in FILES.items()}, force=force,
+                         demo_keys=True)
     return DemoRun(out, people, seed, profile), outputs
 
 

@@ -8,10 +8,19 @@ from pathlib import Path
 
 import click
 
-from .._io import read_table, write_table_atomic
+from .._io import read_table, table_kind, write_table_atomic
 from ..errors import InputDataError, ParameterError
 from ._common import common_options, force_option, guarded, setup_logging
 from .paths import RunOutputs
+
+
+def _read(path: Path):
+    """Read a matches or truth table: a CSV as text, a Parquet file with its own types.
+
+    A Parquet id column of floats then reads as evaluate reads numbers (86971837.0 is the id
+    86971837), not as the text "86971837.0", which would match no id.
+    """
+    return read_table(path, dtype_str=table_kind(path) != "parquet")
 
 
 def _extract_ids(path: Path, column: str | None) -> list[str]:
@@ -104,8 +113,7 @@ def evaluate(
     outputs = RunOutputs({"--curve": curve_path}, force=force,
                          inputs={"MATCHES": matches, "--truth": truth_path,
                                  "--extracts": extracts})
-    predicted = read_table(matches)
-    truth = read_table(truth_path)
+    predicted, truth = _read(matches), _read(truth_path)
     if len(truth) == 0:  # recall would be 1 by convention, a figure that means nothing
         raise InputDataError(f"truth file {truth_path} holds no rows (a header only); give "
                              "the true pairs or clusters")
@@ -114,6 +122,12 @@ def evaluate(
     # keeps the earlier cross-agency pairwise figures
     legacy = all(c in predicted.columns for c in ("agency", "id", "cluster"))
     if ev.is_cluster_table(predicted) and (ev.is_cluster_table(truth) or not legacy):
+        pairs_only = [name for name, given in (("--threshold", threshold is not None),
+                                               ("--extracts", bool(extracts)),
+                                               ("--curve", curve_path is not None)) if given]
+        if pairs_only:
+            raise ParameterError(f"{', '.join(pairs_only)} apply to a table of pairs, not to a "
+                                 f"clustering such as {matches}; leave them out")
         _clusters_report(ev, predicted, truth, truth_path, as_json, quiet)
         return
     if ev.is_cluster_table(truth) and not legacy and not all(

@@ -121,14 +121,29 @@ def _listing(paths: list[Path], limit: int = 3) -> str:
     return shown + (f" and {len(paths) - limit} more" if len(paths) > limit else "")
 
 
+#: The first line of a key file that ``linkcore demo`` wrote (demo_cmd.demo_key_text): a key
+#: anyone can recompute from a public seed, which the demo may replace with ``--force``.
+DEMO_KEY_MARK = b"# DEMO KEY derived from the public seed "
+
+
+def is_demo_key(path: Path) -> bool:
+    """Whether a file is a demo's key file (its first line says so): no secret to protect."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(len(DEMO_KEY_MARK)) == DEMO_KEY_MARK
+    except OSError:
+        return False
+
+
 def check_paths(outputs: Mapping[str, Path], inputs: Mapping[str, Path], key: Path | None,
                 force: bool, *, replaces_keys: bool = False,
-                key_option: str = "--key-file") -> None:
+                key_option: str = "--key-file", demo_keys: bool = False) -> None:
     """Apply the rule to one run's paths (no file is touched); raise on the first breach.
 
     ``outputs`` and ``inputs`` map the option that names a file (``-o``, ``--report``,
     ``DATA``, ...) to its path. Collisions are ParameterError; an existing output without
     ``force``, a folder in the way or an unwritable folder are OutputError (both exit 2).
+    ``demo_keys``: an output may replace a demo's key file (``linkcore demo --force``).
     """
     for label, out in outputs.items():
         if out.is_dir():
@@ -152,7 +167,8 @@ def check_paths(outputs: Mapping[str, Path], inputs: Mapping[str, Path], key: Pa
                                      "give each output its own name")
     existing = [out for out in outputs.values() if os.path.lexists(out)]
     for label, out in outputs.items():
-        if not replaces_keys and out in existing and out.is_file() and holds_key(out):
+        if not replaces_keys and out in existing and out.is_file() and holds_key(out) \
+                and not (demo_keys and is_demo_key(out)):
             raise ParameterError(f"{describe(label, out)} is a key file; linkcore never writes "
                                  "over a key (not even with --force): choose another file name")
         if out in existing and holds_store(out):
@@ -224,13 +240,15 @@ class RunOutputs:
     def __init__(self, outputs: Mapping[str, PathArg], *,
                  inputs: Mapping[str, PathArg | Iterable[PathArg]] | None = None,
                  key: PathArg = None, force: bool = False, replaces_keys: bool = False,
-                 private: bool = False, key_option: str = "--key-file") -> None:
+                 private: bool = False, key_option: str = "--key-file",
+                 demo_keys: bool = False) -> None:
         self.targets = _paths(outputs)
         for label, target in self.targets.items():
             refuse_key_like_name(target, label)
         self.private = private  # outputs readable by their owner only (mode 0600)
         check_paths(self.targets, _paths(inputs or {}), None if key is None else Path(key),
-                    force, replaces_keys=replaces_keys, key_option=key_option)
+                    force, replaces_keys=replaces_keys, key_option=key_option,
+                    demo_keys=demo_keys)
         self.force = force
         self._staging: dict[str, Path] = {}
         self._made_folders: list[Path] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -49,21 +50,28 @@ SALTS_HELP = ("--one-salt (the default): salt each name with one field only (the
               "(docs/parameters.md, 'One salt family').")
 
 
-def _refuse_headerless(df: Any, path: str) -> None:
-    """Refuse a table whose column names read as a date or a postcode: its header is a record.
+#: A column name with this many digits in a row is a value (a record id, an NI or NHS number,
+#: a telephone number), not a name: the file has no header row.
+HEADER_DIGITS = re.compile(r"[0-9]{5}")
 
-    Without a header row the first record's values would be column names, printed in the
-    summary and written into the mapping.
+
+def _refuse_headerless(df: Any, path: str) -> None:
+    """Refuse a table whose column names read as values: its header row is a record.
+
+    A date, a postcode, or five digits in a row where a column's name should be. Without a
+    header row the first record's values would be column names, printed in the summary and
+    written into the mapping.
     """
     from ..holder.normalize import INVALID, normalise_postcode, parse_date_auto
 
     for name in df.columns:
         text = str(name)
-        if any(read(text) not in (None, INVALID) for read in (parse_date_auto,
-                                                                normalise_postcode)):
+        if HEADER_DIGITS.search(text) or any(
+                read(text) not in (None, INVALID) for read in (parse_date_auto,
+                                                              normalise_postcode)):
             raise InputDataError(f"the first row of {path} looks like a record, not column "
-                                 "names (a date or a postcode where a column's name should be); "
-                                 "give the file a header row")
+                                 "names (a date, a postcode or a number where a column's name "
+                                 "should be); give the file a header row")
 
 
 @schema.command("suggest")

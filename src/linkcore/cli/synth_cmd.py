@@ -13,6 +13,13 @@ from .paths import RunOutputs
 
 #: Fewest people ``synth`` makes: fewer leave an agency's extract empty, which no command reads.
 MIN_PEOPLE = 10
+#: Most people ``synth`` makes in one run: it holds the population in memory (1.4 GB at 10^6,
+#: 2026-12-07), so 10^7 fits this kind of machine; benchmarks/link_large.py makes larger
+#: populations in chunks through the API.
+MAX_PEOPLE = 10_000_000
+#: Most agencies: every pair of extracts is compared for the truth (100 agencies of 100 people
+#: took 7 s, 1,000 more than a minute).
+MAX_AGENCIES = 50
 
 
 def _refuse_foreign_manifest(path: Path) -> None:
@@ -119,10 +126,13 @@ def synth(
     if people < MIN_PEOPLE:
         raise ParameterError(f"--people must be at least {MIN_PEOPLE} (every extract needs "
                              f"records; got {people})")
-    if seed < 0:
-        raise ParameterError(f"--seed must be 0 or more (got {seed})")
-    if agencies < 2:
-        raise ParameterError("--agencies must be >= 2")
+    if people > MAX_PEOPLE:
+        raise ParameterError(f"--people must be at most {MAX_PEOPLE:,} (the population is held "
+                             "in memory: about 1.4 GB a million people)")
+    if not 0 <= seed < 2**63:
+        raise ParameterError("--seed must be 0 or more and less than 2^63")
+    if not 2 <= agencies <= MAX_AGENCIES:
+        raise ParameterError(f"--agencies must be from 2 to {MAX_AGENCIES}")
     if not 0.0 <= overlap <= 1.0:
         raise ParameterError("--overlap must be in [0, 1]")
     names = [p.strip() for p in profile.split(",")]

@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -146,11 +147,12 @@ def agency_names(datasets: Sequence[DatasetLike], names: Sequence[str] | None) -
     else:
         out = [_stem(ds) if isinstance(ds, str | os.PathLike) else str(i + 1)
                for i, ds in enumerate(datasets)]
-    bad = [i + 1 for i, n in enumerate(out) if not n or n != n.strip() or any(
-        c in n for c in "/\\\x00\n\r\t")]
+    bad = [i + 1 for i, n in enumerate(out) if not n or n != n.strip() or n in (".", "..")
+           or any(c in n for c in "/\\") or any(unicodedata.category(c)[0] == "C" for c in n)]
     if bad:
-        raise ParameterError(f"agency name {bad[0]} is empty or holds a space at either end, a "
-                             "slash, a tab or a line break; give plain names")
+        raise ParameterError(f"agency name {bad[0]} is empty, '.' or '..', or holds a space at "
+                             "either end, a slash, or an invisible or control character (a tab, "
+                             "a line break, a byte-order mark, a direction mark); give plain names")
     # names become release files' names: a long one cannot be written, one like a key is not
     # a name linkcore writes a file under
     odd = [i + 1 for i, n in enumerate(out) if len(n) > MAX_AGENCY_NAME or looks_like_key(n)]
@@ -161,6 +163,12 @@ def agency_names(datasets: Sequence[DatasetLike], names: Sequence[str] | None) -
     if len(set(out)) != len(out):
         raise ParameterError("two files have the same agency name; name them with "
                              "--agency-names (one name per file)")
+    # release_<name>.csv must not collide on a file system that ignores case or normalises
+    # accents (release_A.csv and release_a.csv are one file there)
+    if len({unicodedata.normalize("NFC", n).casefold() for n in out}) != len(out):
+        raise ParameterError("two agency names differ only in capitals or in how an accent is "
+                             "written, so their release files could be one file; give names "
+                             "that differ otherwise (--agency-names)")
     return out
 
 

@@ -194,6 +194,9 @@ def _connect(path: str | os.PathLike[str], *, write: bool) -> Iterator[sqlite3.C
     it. The caller commits; leaving by an exception rolls back.
     """
     p = Path(path)
+    if p.exists() and not p.is_file():
+        raise StoreError(f"{path} is not a linkcore store (a folder, a pipe, a device or a "
+                         "socket); give the store's file")
     if not p.is_file():
         raise StoreError(f"{path} is not a linkcore store (no such file); make one with "
                          "`linkcore store create`")
