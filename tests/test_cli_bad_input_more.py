@@ -31,7 +31,11 @@ from linkcore.cli._common import _out_of_space
 @pytest.fixture(scope="module")
 def ws(tmp_path_factory) -> Path:
     """Data, a key, a schema and mappings, two encoded files and a partitioned one."""
-    d = tmp_path_factory.mktemp("more")
+    return build_workspace(tmp_path_factory.mktemp("more"))
+
+
+def build_workspace(d: Path) -> Path:
+    """Make the workspace of ``ws`` in folder ``d`` (other review tests build on it)."""
     steps = [
         ("synth", "--people", 200, "--seed", 2, "-o", d / "data"),
         ("keygen", "-o", d / "k.key"),

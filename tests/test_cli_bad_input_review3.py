@@ -1,7 +1,8 @@
-"""A third bad-input review (2026-12-07: keygen, schema, audit, evaluate, synth, demo, link of
-several files, store): each input it found accepted, or refused without a useful line, is
-refused here with exit 2 and one line that names the problem (never a value of the data),
-and nothing is written.
+"""What a third bad-input review (2026-12-07) found: a CSV without a header row, an audit of
+nothing readable, sizes that cannot fit, pair options on a clustering, float ids in Parquet,
+demo --force, JSON errors without a file name, a BOM, pipes, agency names that collide or hide
+characters, and Ctrl-C after a finished run. Each now gets exit 2 and one line (or, for the last
+two, works), and nothing is written.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from test_cli_bad_input_more import build_workspace
 from test_cli_bad_input_sweep import one_line_error, run
 
 from linkcore.cli import entry
@@ -25,27 +27,15 @@ from linkcore.linkage.dedupe import agency_names
 
 @pytest.fixture(scope="module")
 def ws(tmp_path_factory) -> Path:
-    """Data, a key, a schema and mappings, two encoded files, matches and clusters."""
-    d = tmp_path_factory.mktemp("review3")
-    steps = [
-        ("synth", "--people", 300, "--seed", 4, "-o", d / "data"),
-        ("keygen", "-o", d / "k.key"),
-        ("keygen", "-o", d / "project.key"),
-        ("schema", "suggest", d / "data/agency_1.csv", "-o", d / "s.json",
-         "--mapping-out", d / "m1.json"),
-        ("schema", "suggest", d / "data/agency_2.csv", "--schema", d / "s.json",
-         "-o", d / "m2.json"),
+    """test_cli_bad_input_more's workspace, plus a register mapping, matches and clusters."""
+    d = build_workspace(tmp_path_factory.mktemp("review3"))
+    for step in [
         ("schema", "suggest", d / "data/register.csv", "--schema", d / "s.json",
          "-o", d / "mr.json"),
-        ("encode", d / "data/agency_1.csv", "--schema", d / "s.json", "--mapping", d / "m1.json",
-         "--key-file", d / "k.key", "-o", d / "a.parquet"),
-        ("encode", d / "data/agency_2.csv", "--schema", d / "s.json", "--mapping", d / "m2.json",
-         "--key-file", d / "k.key", "-o", d / "b.parquet"),
         ("link", d / "a.parquet", d / "b.parquet", "-o", d / "matches.csv"),
         ("link", d / "a.parquet", d / "b.parquet", "--dedupe", "-o", d / "clusters.csv",
          "--project-key-file", d / "project.key"),
-    ]
-    for step in steps:
+    ]:
         res = run(*step, "-q")
         assert res.exit_code == 0, (step, res.output)
     return d
