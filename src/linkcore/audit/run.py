@@ -510,8 +510,6 @@ def run_audit(data_df: pd.DataFrame, schema: Schema, mapping: Mapping, secret: S
         dataset = encode(data_df, schema, secret, mapping, blip_nonce=blip_nonce)  # as sent
         truth = plaintext_table(data_df, schema, mapping)              # the holder's own values
         refuse_unreadable(truth, "the data")
-        refuse_unreadable(plaintext_table(reference_df, schema, reference_mapping),
-                          "the reference")
         return attack_encoded(schema, dataset, truth, reference_df, reference_mapping,
                               attacks=attacks, include_clk=include_clk,
                               force_double_hashing=force_double_hashing,
@@ -542,6 +540,7 @@ def attack_encoded(schema: Schema, dataset: EncodedDataset, truth: dict[str, np.
         truth = {k: np.where(scored, v, None) for k, v in truth.items()}
     with _single_threaded_blas():
         ref = plaintext_table(reference_df, schema, reference_mapping)  # the public register
+        refuse_unreadable(ref, "the reference")
         ref_table = reference_df.copy()
         ref_table[reference_mapping.id_column] = np.arange(len(ref_table)).astype(str)
         attacker = attacker_key or Secret.generate()

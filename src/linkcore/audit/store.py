@@ -408,8 +408,6 @@ def run_store_audit(store_path: str | os.PathLike[str],
         raise InputDataError("the store holds no records; there is nothing to audit")
     reference_mapping.check_schema(holdings.schema)
     check_reference_columns(reference_df, reference_mapping)
-    refuse_unreadable(plaintext_table(reference_df, holdings.schema, reference_mapping),
-                      "the reference")
     truth, scored = store_truth(holdings, plaintexts)
     hook = _store_hook(holdings.person, attacks)
     dataset = holdings.dataset
