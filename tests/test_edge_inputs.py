@@ -259,3 +259,29 @@ def test_evaluate_refuses_a_truth_file_with_a_header_only(tmp_path, truth):
     res = run("evaluate", matches, "--truth", empty)
     assert res.exit_code == 2 and res.output.count("\n") == 1, res.output
     assert "holds no rows" in res.output
+
+
+@pytest.mark.parametrize("block", [1, 2, 5, 64, 1 << 23])
+@pytest.mark.parametrize("where", [0, 9, 10, 11, 57])
+def test_the_nul_search_finds_the_line_whatever_the_block(tmp_path, monkeypatch, block, where):
+    """The NUL search reads a block at a time; the line it names does not depend on the blocks."""
+    from linkcore import _io
+
+    text = bytearray(b"id,name\n1,ann\n2,bo\n3,cy\n4,di\n5,ed\n6,flo\n7,gus\n8,hal\n9,ivy\n")
+    text[where] = 0
+    path = tmp_path / "t.csv"
+    path.write_bytes(bytes(text))
+    monkeypatch.setattr(_io, "_SCAN_BYTES", block)
+    with pytest.raises(InputDataError, match=rf"NUL byte \(line {text[:where].count(10) + 1}\)"):
+        _io._refuse_nul(path, len(text))
+    path.write_bytes(bytes(text).replace(b"\x00", b"x"))
+    _io._refuse_nul(path, len(text))  # no NUL: nothing raised
+
+
+def test_a_file_cut_short_after_its_size_was_read_is_searched_as_it_is(tmp_path):
+    """Regression: the search mapped the file, and a file cut short while mapped is a SIGBUS."""
+    from linkcore import _io
+
+    path = tmp_path / "t.csv"
+    path.write_bytes(b"id,name\n1,ann\n")
+    _io._refuse_nul(path, 10_000_000)  # the size given is larger than the file: no crash

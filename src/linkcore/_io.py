@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import mmap
 import os
 import re
 import shutil
@@ -296,27 +295,34 @@ def table_kind(path: str | os.PathLike[str]) -> str:
     return "csv"
 
 
-#: Bytes counted at a time when a NUL byte's line is found.
-_COUNT_BYTES = 1 << 24
+#: Bytes read at a time when a CSV file is searched for a NUL byte.
+_SCAN_BYTES = 1 << 23
 
 
 def _refuse_nul(path: Path, size: int) -> None:
     """Refuse a CSV file holding a NUL byte anywhere (it would end up inside a record id).
 
-    The whole file is searched (memory-mapped, at memchr's speed), not only its first bytes.
+    The whole file is searched, a block at a time into one reused buffer (read, not mapped: a
+    file cut short by another process while it was mapped would kill this one with SIGBUS).
     """
+    buf = bytearray(min(max(size, 1), _SCAN_BYTES))
+    view = memoryview(buf)
+    newlines = 0
+    at = -1
     try:
-        with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-            at = mm.find(b"\x00")
-            # the line, counted a slice at a time (a slice of the map is a copy)
-            line = 1 + sum(mm[i:min(i + _COUNT_BYTES, at)].count(b"\n")
-                           for i in range(0, max(at, 0), _COUNT_BYTES))
+        with open(path, "rb") as fh:
+            while (got := fh.readinto(view)):
+                at = buf.find(b"\x00", 0, got)
+                if at >= 0:
+                    newlines += buf.count(b"\n", 0, at)
+                    break
+                newlines += buf.count(b"\n", 0, got)
     except (OSError, ValueError) as exc:
         raise InputDataError(f"cannot read {path}: "
                              f"{getattr(exc, 'strerror', None) or type(exc).__name__}") from None
     if at >= 0:
-        raise InputDataError(f"input file holds a NUL byte (line {line}), which CSV text does not: "
-                             f"{path}; remove it, or export the table again as UTF-8 CSV")
+        raise InputDataError(f"input file holds a NUL byte (line {newlines + 1}), which CSV text "
+                             f"does not: {path}; remove it, or export the table again as UTF-8 CSV")
 
 
 def _is_utf8_text(head: bytes, complete: bool) -> bool:
