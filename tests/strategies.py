@@ -45,7 +45,16 @@ ACCENTS = {
     "y": "ýÿ", "s": "š", "z": "ž",
 }
 
-ascii_name = st.sampled_from(ASCII_NAMES) | st.text(string.ascii_lowercase, min_size=2, max_size=12)
+#: Text that spec section 3 reads as a missing cell, not a name (``none``, ``null``, ``nan``).
+MISSING_MARKERS = ("null", "none", "n/a", "#n/a", "<na>", "nan", "nat")
+
+
+def _not_marker(text: str) -> bool:
+    return text.strip().lower() not in MISSING_MARKERS
+
+
+ascii_name = st.sampled_from(ASCII_NAMES) | st.text(
+    string.ascii_lowercase, min_size=2, max_size=12).filter(_not_marker)
 special_name = st.sampled_from(SPECIAL_NAMES)
 
 
@@ -65,7 +74,7 @@ def accented(draw, base: str | None = None) -> tuple[str, str]:
 # Arbitrary letters from many scripts (what a name column may hold after a bad export).
 unicode_letters = st.text(
     st.characters(whitelist_categories=("Lu", "Ll", "Lo")), min_size=1, max_size=12
-)
+).filter(_not_marker)
 any_name = st.one_of(ascii_name, special_name, unicode_letters)
 
 TITLES = ("Mr", "MRS", "ms", "Dr.", "Prof", "Miss", "Rev")

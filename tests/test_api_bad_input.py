@@ -64,8 +64,8 @@ def test_whole_date_formats_are_accepted(fmt):
 def test_float_record_ids_read_as_whole_numbers_as_evaluate_reads_them():
     ds = encoded(TABLE.assign(ref=[1.0, 2.0, 3.0]))
     assert list(ds.record_ids) == ["1", "2", "3"]
-    result = linkcore.link(ds, encoded())
-    truth = pd.DataFrame({"id_a": [1.0, 2.0, 3.0], "id_b": [1.0, 2.0, 3.0]})
+    result = linkcore.link(ds, encoded(TABLE.assign(ref=["b1", "b2", "b3"])))
+    truth = pd.DataFrame({"id_a": [1.0, 2.0, 3.0], "id_b": ["b1", "b2", "b3"]})
     assert evaluate(result.matches, truth).recall == 1.0
 
 
@@ -183,7 +183,7 @@ def test_outputs_never_replace_a_key_file_or_an_encoded_input(tmp_path):
         ds.write(key_path)
     assert key_path.read_text() == key_text
     ds.write(tmp_path / "a.parquet")
-    encoded().write(tmp_path / "b.parquet")
+    encoded(TABLE.assign(ref=["b1", "b2", "b3"])).write(tmp_path / "b.parquet")
     result = linkcore.link(tmp_path / "a.parquet", tmp_path / "b.parquet")
     for target in (tmp_path / "a.parquet", key_path.with_suffix(".csv")):
         if target.suffix == ".csv":
@@ -291,7 +291,7 @@ def test_one_path_twice_among_several_files_is_refused(tmp_path):
 
     a, b = tmp_path / "a.parquet", tmp_path / "b.parquet"
     encoded().write(a)
-    encoded().write(b)
+    encoded(TABLE.assign(ref=["b1", "b2", "b3"])).write(b)
     for run in (lambda files: link_and_dedupe(files),
                 lambda files: link_and_dedupe(files, names=["x", "y", "z"]),
                 lambda files: link_many(files, names=["x", "y", "z"])):

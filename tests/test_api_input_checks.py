@@ -64,7 +64,8 @@ def test_wrong_types_are_refused_by_name():
 def test_link_refuses_a_bad_seed_blocking_or_client():
     pop = pd.DataFrame({"id": [f"r{i}" for i in range(30)],
                         "first": ["Ann", "Bob", "Cy"] * 10, "nhs": [str(i) for i in range(30)]})
-    a, b = encode(pop, SCHEMA, SECRET, MAPPING), encode(pop, SCHEMA, SECRET, MAPPING)
+    a = encode(pop, SCHEMA, SECRET, MAPPING)
+    b = encode(pop.assign(id=[f"s{i}" for i in range(30)]), SCHEMA, SECRET, MAPPING)
     with pytest.raises(ParameterError, match="seed must be a whole number, not a str"):
         link(a, b, seed="x")
     with pytest.raises(ParameterError, match="blocking must be"):

@@ -3,6 +3,7 @@ import json
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from keybytes import key_bytes
 from test_pipeline import synthetic
 
 from linkcore.cli import main
@@ -19,12 +20,12 @@ def files(tmp_path_factory):
     a.write(d / "a.parquet")
     b.write(d / "b.parquet")
     small = extracts[1].head(40)
-    encode(small, schema, Secret(b"q" * 32), suggest_mapping(small, schema)[0]).write(
+    encode(small, schema, Secret(key_bytes("q")), suggest_mapping(small, schema)[0]).write(
         d / "other_key.parquet")
     doc = schema.to_dict()
     doc["description"] = "another"
     other = Schema.from_dict(doc)
-    encode(small, other, Secret(b"k" * 32), suggest_mapping(small, other)[0]).write(
+    encode(small, other, Secret(key_bytes("k")), suggest_mapping(small, other)[0]).write(
         d / "other_schema.parquet")
     (d / "plain.csv").write_text("id,name\n1,x\n")
     (d / "empty.parquet").write_bytes(b"")

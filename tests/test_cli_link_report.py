@@ -4,6 +4,7 @@ import re
 
 import pandas as pd
 from click.testing import CliRunner
+from keybytes import key_bytes
 
 from linkcore.cli import main
 from linkcore.holder.encode import encode
@@ -17,7 +18,7 @@ def test_link_writes_report(tmp_path):
     (a, b), _truth = make_extracts(people, agencies=2, overlap=0.5, profile="clean", seed=3)
     schema, mapping_a, _ = suggest_schema(a)
     mapping_b, _ = suggest_mapping(b, schema)
-    secret = Secret(b"\x05" * 32)
+    secret = Secret(key_bytes("\x05"))
     encode(a, schema, secret, mapping_a).write(tmp_path / "a.parquet")
     encode(b, schema, secret, mapping_b).write(tmp_path / "b.parquet")
     result = CliRunner().invoke(main, ["link", str(tmp_path / "a.parquet"),

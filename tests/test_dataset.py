@@ -147,7 +147,9 @@ def good_file(tmp_path) -> Path:
 # ------------------------------------------------------------------------------------------
 # round trip
 # ------------------------------------------------------------------------------------------
-ids_strategy = st.lists(st.text(min_size=1, max_size=12), unique=True, max_size=40)
+# ids hold no control character (refused: a CSV reader may cut an id at a NUL)
+ids_strategy = st.lists(st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1,
+                                max_size=12), unique=True, max_size=40)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

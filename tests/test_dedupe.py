@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from keybytes import key_bytes
 
 from linkcore.errors import IncompatibleDatasetsError, ParameterError
 from linkcore.evaluate import cluster_metrics
@@ -22,7 +23,7 @@ from linkcore.linkage.pipeline import random_pairs
 from linkcore.synth import generate_population, get_profile
 from linkcore.synth.extracts import generate_extracts, truth_clusters
 
-SECRET = Secret(b"d" * 32)
+SECRET = Secret(key_bytes("d"))
 
 
 @functools.lru_cache(maxsize=2)
@@ -133,7 +134,7 @@ def test_link_and_dedupe_refuses_bad_input():
         link_and_dedupe(encoded[:2], names=["x", "x"])
     with pytest.raises(ParameterError, match="one name per file"):
         link_and_dedupe(encoded[:2], names=["x"])
-    other = agencies(secret=Secret(b"e" * 32))[0]
+    other = agencies(secret=Secret(key_bytes("e")))[0]
     with pytest.raises(IncompatibleDatasetsError, match="keys"):
         link_and_dedupe([encoded[0], other[1]])
 

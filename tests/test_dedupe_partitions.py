@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from keybytes import key_bytes
 from test_dedupe import agencies
 
 from linkcore.cli import main
@@ -140,7 +141,7 @@ def test_bad_partitions_are_refused(encoded, partitions):
 def test_cli_dedupe_on_workers_writes_the_same_clusters(encoded, tmp_path):
     for i, ds in enumerate(encoded):
         ds.write(tmp_path / f"agency_{i + 1}.linkcore.parquet")
-    Secret(b"p" * 32).write(tmp_path / "project.key")
+    Secret(key_bytes("p")).write(tmp_path / "project.key")
     files = [str(tmp_path / f"agency_{i + 1}.linkcore.parquet") for i in range(len(encoded))]
     outs = {}
     for label, extra in (("here", []), ("cells", ["--partitions", "3"]),

@@ -13,6 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from keybytes import key_bytes
 from strategies import (
     ENCODER_SETTINGS,
     SPECIAL_NAMES,
@@ -54,7 +55,7 @@ def one_field(kind: str = "name", **extra) -> Schema:
 def encode_values(values, schema=None, secret=None, **kw) -> EncodedDataset:
     schema = schema or one_field()
     df = pd.DataFrame({"id": [str(i) for i in range(len(values))], "v": values})
-    return encode(df, schema, secret or Secret(b"\x11" * 32), **kw)
+    return encode(df, schema, secret or Secret(key_bytes("\x11")), **kw)
 
 
 def by_id(ds: EncodedDataset) -> dict[str, tuple]:
@@ -79,10 +80,10 @@ def test_encoding_is_deterministic_and_independent_of_other_rows(rows, rnd):
     schema = Schema.from_dict(record_schema_doc(
         last_name={"salt": {"field": "dob", "transform": "year"}},
         postcode={"hashing": "double", "hardening": [{"type": "balance"}]}))
-    secret = Secret(b"\x42" * 32)
+    secret = Secret(key_bytes("\x42"))
     df = frame(rows)
     first = by_id(encode(df, schema, secret))
-    assert by_id(encode(df, schema, Secret(b"\x42" * 32))) == first
+    assert by_id(encode(df, schema, Secret(key_bytes("\x42")))) == first
     order = list(range(len(df)))
     rnd.shuffle(order)
     shuffled = by_id(encode(df.iloc[order].reset_index(drop=True), schema, secret))
@@ -125,8 +126,8 @@ NAMES = ["catherine", "jonathan", "elizabeth", "muhammad", "oliver", "amelia", "
 
 
 def test_a_different_key_gives_filters_at_chance_level():
-    a = encode_values(NAMES, secret=Secret(b"\x01" * 32))
-    b = encode_values(NAMES, secret=Secret(b"\x02" * 32))
+    a = encode_values(NAMES, secret=Secret(key_bytes("\x01")))
+    b = encode_values(NAMES, secret=Secret(key_bytes("\x02")))
     assert a.meta.key_check_value != b.meta.key_check_value
     cross, chance = [], []
     for i in range(len(NAMES)):
@@ -144,8 +145,8 @@ def test_a_different_key_gives_filters_at_chance_level():
 
 
 def test_a_different_key_changes_blocking_keys(person_schema, people):
-    a = encode(people, person_schema, Secret(b"\x01" * 32))
-    b = encode(people, person_schema, Secret(b"\x02" * 32))
+    a = encode(people, person_schema, Secret(key_bytes("\x01")))
+    b = encode(people, person_schema, Secret(key_bytes("\x02")))
     for name in a.blocking_keys:
         present = a.blocking_keys[name] != 0
         assert np.all(present == (b.blocking_keys[name] != 0))
@@ -525,7 +526,7 @@ def test_no_plaintext_or_key_material_in_the_encoded_file(variant, rows, key, tm
 
 
 def test_key_check_value_is_the_only_key_derived_metadata(person_schema, people, tmp_path):
-    a, b = Secret(b"\x01" * 32), Secret(b"\x02" * 32)
+    a, b = Secret(key_bytes("\x01")), Secret(key_bytes("\x02"))
     metas = []
     for s, name in ((a, "a"), (b, "b")):
         path = tmp_path / f"{name}.parquet"
@@ -593,7 +594,7 @@ def test_a_value_with_salt_view_is_equal_exactly_where_its_salt_field_is():
     schema = Schema.from_dict(doc)
     df = pd.DataFrame({"id": ["1", "2", "3", "4"], "first_name": ["Ann", "Alan", "Bob", None],
                        "postcode": ["SW1A 1AA"] * 4, "last_name": ["Lee"] * 4})
-    ds = encode(df, schema, Secret(b"\x11" * 32), Mapping.identity(schema))
+    ds = encode(df, schema, Secret(key_bytes("\x11")), Mapping.identity(schema))
     view, pc = ds.fields["last_name_by_postcode"], ds.fields["postcode"]
     assert (view[0] == view[1]).all() and (pc[0] == pc[1]).all()        # one initial
     assert not (view[0] == view[2]).all() and not (pc[0] == pc[2]).all()  # another initial

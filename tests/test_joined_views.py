@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from keybytes import key_bytes
 
 from linkcore.audit.reference import plaintext_table
 from linkcore.errors import SchemaError
@@ -38,7 +39,7 @@ TABLE = pd.DataFrame({
 
 
 def encoded(schema: Schema):
-    return encode(TABLE, schema, Secret(b"j" * 32), Mapping.identity(schema))
+    return encode(TABLE, schema, Secret(key_bytes("j")), Mapping.identity(schema))
 
 
 def test_the_sources_values_are_joined_and_missing_where_any_is():

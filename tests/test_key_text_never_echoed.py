@@ -10,6 +10,7 @@ import base64
 
 import pytest
 from click.testing import CliRunner
+from keybytes import key_bytes
 
 from linkcore.cli import main
 from linkcore.holder.keys import Secret
@@ -39,7 +40,7 @@ def work(tmp_path_factory):
     (d / "schema.json").write_text(schema.to_json(), encoding="utf-8")
     (d / "mapping.json").write_text(mapping.to_json(), encoding="utf-8")
     KEY.write(d / "shared.key")
-    Secret(b"p" * 32).write(d / "project.key")
+    Secret(key_bytes("p")).write(d / "project.key")
     r = CliRunner().invoke(main, ["encode", str(d / "a.csv"), "--schema", str(d / "schema.json"),
                                   "--mapping", str(d / "mapping.json"), "--key-file",
                                   str(d / "shared.key"), "-o", str(d / "a.parquet"), "-q"])

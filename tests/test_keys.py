@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from hypothesis import given
 from hypothesis import strategies as st
+from keybytes import key_bytes
 from strategies import FAST_SETTINGS
 
 from linkcore.errors import SecretError
@@ -35,9 +36,12 @@ def key_forms(key: bytes) -> list[str]:
     return [key.hex(), key.hex().upper(), base64.b64encode(key).decode(),
             base64.urlsafe_b64encode(key).decode(), repr(key), key.decode("latin-1")]
 
+#: Keys of 16-64 bytes with at least 8 distinct values (degenerate keys are refused: see below).
+RANDOM_LOOKING_KEYS = st.binary(min_size=16, max_size=64).filter(lambda k: len(set(k)) >= 8)
+
 
 @FAST_SETTINGS
-@given(st.binary(min_size=16, max_size=64))
+@given(RANDOM_LOOKING_KEYS)
 def test_repr_and_str_never_show_the_key(key):
     s = Secret(key)
     for text in (repr(s), str(s), f"{s}", f"{s!r}"):
@@ -62,14 +66,14 @@ def test_short_keys_are_refused(n_bytes):
 
 
 def test_sixteen_bytes_is_enough_and_non_bytes_refused():
-    assert Secret(b"\x01" * 16)
-    assert Secret(bytearray(b"\x02" * 32))
+    assert Secret(key_bytes("\x01", 16))
+    assert Secret(bytearray(key_bytes("\x02")))
     with pytest.raises(SecretError):
         Secret("a" * 32)  # type: ignore[arg-type]
 
 
 @FAST_SETTINGS
-@given(st.binary(min_size=16, max_size=64))
+@given(RANDOM_LOOKING_KEYS)
 def test_text_forms_round_trip(key):
     ref = Secret(key).key_check_value()
     for text in (Secret(key).to_text(), key.hex(), key.hex().upper(),
@@ -208,3 +212,23 @@ def test_subkeys_are_domain_separated():
                 s.derive("linkcore/v1/clk/balance")]
     assert len(set(subkeys)) == len(subkeys)
     assert KEY not in subkeys
+
+
+@pytest.mark.parametrize("key", [bytes(32), b"\xff" * 16, b"password" * 2, b"ab" * 32,
+                                 bytes(range(7)) * 5])
+def test_a_key_that_is_plainly_not_random_is_refused(key):
+    """Regression: an all-zero key was accepted, and its check value in every file names it."""
+    from linkcore.linkage.pseudonyms import ProjectKey
+
+    for make in (Secret, ProjectKey, lambda k: Secret.from_text(k.hex())):
+        with pytest.raises(SecretError, match="fewer than 8 distinct byte values") as err:
+            make(key)
+        assert key.hex() not in str(err.value)
+
+
+def test_a_random_key_of_the_shortest_length_passes():
+    """16 random bytes have fewer than 8 distinct values with probability below 10^-12."""
+    import secrets
+
+    for _ in range(200):
+        assert Secret(secrets.token_bytes(16))

@@ -9,6 +9,7 @@ import re
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from keybytes import key_bytes
 from test_dedupe import SECRET, agencies
 
 from linkcore.cli import main
@@ -20,7 +21,7 @@ from linkcore.linkage.pseudonyms import (
     with_person_ids,
 )
 
-PROJECT = Secret(b"p" * 32)
+PROJECT = Secret(key_bytes("p"))
 
 
 def run(*args, env=None):
@@ -37,7 +38,7 @@ def files(tmp_path_factory):
                                                              index=False)
     PROJECT.write(d / "project.key")
     SECRET.write(d / "shared.key")
-    other = agencies(secret=Secret(b"e" * 32))[0]
+    other = agencies(secret=Secret(key_bytes("e")))[0]
     other[0].write(d / "other_key.parquet")
     # readable metadata, records that are not: two rows share a record id
     import pyarrow as pa
@@ -192,7 +193,7 @@ def test_out_of_range_partitions_and_workers_are_refused_before_any_work(files, 
 
 
 def test_person_ids_depend_on_membership_not_on_positions_or_order():
-    key = ProjectKey(b"p" * 32)
+    key = ProjectKey(key_bytes("p"))
     table = pd.DataFrame({"agency": ["a", "b", "a", "c"], "id": ["1", "9", "2", "3"],
                           "cluster": [0, 0, 1, 2]})
     shuffled = table.iloc[[3, 1, 2, 0]].assign(cluster=[70, 5, 11, 5])
@@ -202,7 +203,7 @@ def test_person_ids_depend_on_membership_not_on_positions_or_order():
     assert pid["a1"] == pid["b9"] != pid["a2"]
     assert all(re.fullmatch(r"[0-9a-f]{16}", p) for p in pid.values())
     # another project key: unrelated ids
-    other = with_person_ids(table, ProjectKey(b"q" * 32))
+    other = with_person_ids(table, ProjectKey(key_bytes("q")))
     assert not set(other["person"]) & set(one["person"])
     assert "p" * 8 not in repr(key)
 
@@ -211,8 +212,8 @@ def test_project_key_must_not_be_the_holders_key():
     from linkcore.errors import SecretError
 
     with pytest.raises(SecretError, match="data holders"):
-        ProjectKey(b"d" * 32).refuse_holders_key([SECRET.key_check_value()])
-    ProjectKey(b"p" * 32).refuse_holders_key([SECRET.key_check_value()])
+        ProjectKey(key_bytes("d")).refuse_holders_key([SECRET.key_check_value()])
+    ProjectKey(key_bytes("p")).refuse_holders_key([SECRET.key_check_value()])
 
 
 def test_release_tables_and_shared_counts():

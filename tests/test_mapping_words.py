@@ -2,6 +2,7 @@
 
 import pandas as pd
 import pytest
+from keybytes import key_bytes
 
 from linkcore.errors import MappingError
 from linkcore.holder.encode import encode
@@ -10,7 +11,7 @@ from linkcore.schema import Mapping, Schema
 
 SCHEMA = Schema.from_dict({"linkcore_schema": 1, "clk": None, "fields": [
     {"name": "first_name", "kind": "name"}, {"name": "middle_name", "kind": "name"}]})
-SECRET = Secret(b"\x07" * 32)
+SECRET = Secret(key_bytes("\x07"))
 
 
 def test_first_and_rest_words_match_separate_columns():

@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from keybytes import key_bytes
 
 from linkcore.errors import SchemaError
 from linkcore.holder.encode import encode
@@ -11,7 +12,7 @@ from linkcore.linkage.compare import Comparator, comparisons_for, swap_pairs
 from linkcore.linkage.levels import EXACT_LEVEL
 from linkcore.schema import Mapping, Schema
 
-SECRET = Secret(b"s" * 32)
+SECRET = Secret(key_bytes("s"))
 
 
 def schema(shared: bool) -> Schema:

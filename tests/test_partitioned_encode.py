@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from keybytes import key_bytes
 
 from linkcore.cli import main
 from linkcore.dataset import EncodedDataset, read_any
@@ -256,12 +257,12 @@ def files(table, key_file, tmp_path_factory):
     # another run over the same table: same schema and key, different parts (BLIP's nonce)
     encode_partitioned(df, schema, SECRET, d / "a.again", mapping, partitions=3)
     # the same rows under another key, and under another schema
-    encode_partitioned(df, schema, Secret(b"q" * 32), d / "a.otherkey", mapping, partitions=3)
+    encode_partitioned(df, schema, Secret(key_bytes("q")), d / "a.otherkey", mapping, partitions=3)
     doc = json.loads(schema.canonical_json())
     doc["description"] = "another"
     encode_partitioned(df, Schema.from_dict(doc), SECRET, d / "a.otherschema", mapping,
                        partitions=3)
-    Secret(b"p" * 32).write(d / "project.key")  # the linkage unit's, for dedupe and link_many
+    Secret(key_bytes("p")).write(d / "project.key")  # the linkage unit's, for dedupe and link_many
     return d
 
 

@@ -5,6 +5,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from keybytes import key_bytes
 
 from linkcore.dataset import EncodedDataset
 from linkcore.errors import IncompatibleDatasetsError, ModelError, ParameterError
@@ -17,7 +18,7 @@ from linkcore.linkage.pipeline import MATCH_COLUMNS, link, link_many
 from linkcore.schema import Schema
 from linkcore.synth import generate_population, make_extracts
 
-SECRET = Secret(b"k" * 32)
+SECRET = Secret(key_bytes("k"))
 
 
 def year_salted(schema: Schema) -> Schema:
@@ -117,7 +118,7 @@ def test_empty_and_one_record_inputs():
 def test_incompatible_datasets_refused():
     a, b, _ = encoded_pair()
     (_, ea2), _, schema, extracts = synthetic(year_salt=True)
-    other_key = encode(extracts[1].head(50), schema, Secret(b"z" * 32),
+    other_key = encode(extracts[1].head(50), schema, Secret(key_bytes("z")),
                        suggest_mapping(extracts[1], schema)[0])
     with pytest.raises(IncompatibleDatasetsError, match="secret key"):
         link(a, other_key)
@@ -232,7 +233,7 @@ def test_link_many_clusters_three_parties():
     pd.testing.assert_frame_equal(named, pred.astype({"agency": str}))  # pandas' text dtype
     from linkcore.linkage.pseudonyms import ProjectKey, with_person_ids
 
-    assert len(with_person_ids(named, ProjectKey(b"k" * 32))) == len(cl)
+    assert len(with_person_ids(named, ProjectKey(key_bytes("k")))) == len(cl)
     with pytest.raises(ParameterError, match="agency name"):
         link_many(encoded, names=["a", "b"])
 

@@ -1,6 +1,7 @@
 import functools
 
 import numpy as np
+from keybytes import key_bytes
 
 from linkcore.evaluate import evaluate
 from linkcore.holder.encode import encode
@@ -12,7 +13,7 @@ from linkcore.linkage.levels import EXACT_LEVEL, MISSING_LEVEL
 from linkcore.linkage.pipeline import link
 from linkcore.synth import generate_population, make_extracts
 
-SECRET = Secret(b"g" * 32)
+SECRET = Secret(key_bytes("g"))
 
 
 @functools.lru_cache(maxsize=1)

@@ -1,5 +1,6 @@
 import pandas as pd
 import pytest
+from keybytes import key_bytes
 
 from linkcore.errors import MappingError, SchemaError
 from linkcore.holder.encode import encode
@@ -26,7 +27,7 @@ def test_a_view_encodes_its_source_value_under_its_own_salt():
     df = pd.DataFrame({"id": ["1", "2", "3"], "last_name": ["Smith", "Smith", "Jones"],
                        "dob": ["1970-01-01", None, "1970-01-01"],
                        "postcode": ["SW1A 1AA", "SW1A 1AA", None], "sex": ["F", "F", "M"]})
-    ds = encode(df, schema, Secret(b"v" * 32), Mapping.identity(schema))
+    ds = encode(df, schema, Secret(key_bytes("v")), Mapping.identity(schema))
     fields = list(ds.fields)
     miss = ds.missing
     # salted with the date of birth: missing where the date is; by postcode: where the postcode is
@@ -72,7 +73,7 @@ def test_a_field_may_be_salted_with_a_coarser_part_of_itself():
          "salt": {"field": "postcode", "transform": "postcode_district"}}]}
     schema = Schema.from_dict(base)
     df = pd.DataFrame({"id": ["1", "2", "3"], "postcode": ["SW1A 1AA", "SW1A 2BB", "M1 1AE"]})
-    ds = encode(df, schema, Secret(b"p" * 32), Mapping.identity(schema))
+    ds = encode(df, schema, Secret(key_bytes("p")), Mapping.identity(schema))
     assert not ds.missing.any()
     base["fields"][0]["salt"]["transform"] = "value"
     with pytest.raises(SchemaError, match="its own whole value"):

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from keybytes import key_bytes
 
 from linkcore.cli import main
 from linkcore.errors import DatasetError, ParameterError, StoreError
@@ -30,8 +31,8 @@ from linkcore.linkage.pseudonyms import ProjectKey
 from linkcore.synth import generate_population, get_profile
 from linkcore.synth.extracts import generate_extracts
 
-SECRET = Secret(b"s" * 32)
-PROJECT = b"p" * 32
+SECRET = Secret(key_bytes("s"))
+PROJECT = key_bytes("p")
 NAMES = ["a", "b", "c"]
 KEEP = {"sex", "dob", "gender", "birth_date", "sex_code"}
 
@@ -296,7 +297,7 @@ def cli_store(tmp_path_factory):
     d = tmp_path_factory.mktemp("cli")
     for name, ds in enc1.items():
         ds.write(d / f"{name}.parquet")
-    encoded(plaintext()[0][0], Secret(b"o" * 32)).write(d / "other_key.parquet")
+    encoded(plaintext()[0][0], Secret(key_bytes("o"))).write(d / "other_key.parquet")
     Secret(PROJECT).write(d / "project.key")
     s = d / "people.db"
     r = run("store", "create", s, "--schema-from", d / "a.parquet", "--project-key-file",
@@ -335,7 +336,7 @@ def test_cli_bad_input_one_line_exit_2_store_unchanged(cli_store, tmp_path):
     assert r.exit_code == 2 and "already holds month 2026-01" in r.output
     r = run("store", "add-month", s, "--month", "2026-13", "--agency", "a", d / "a.parquet", *key)
     assert r.exit_code == 2 and "YYYY-MM" in r.output
-    Secret(b"q" * 32).write(tmp_path / "other.key")
+    Secret(key_bytes("q")).write(tmp_path / "other.key")
     r = run("store", "add-month", s, "--month", "2026-02", "--agency", "a", d / "a.parquet",
             "--project-key-file", tmp_path / "other.key")
     assert r.exit_code == 2 and "not the project key" in r.output
@@ -500,7 +501,7 @@ def test_store_create_makes_its_folder_and_a_month_may_empty_an_agency(cli_store
 # --------------------------------------------------------------------------- crash safety
 
 _CHILD = textwrap.dedent("""
-    import sys, time
+    import hashlib, sys, time
     from pathlib import Path
     from linkcore.dataset import EncodedDataset
     from linkcore.linkage import store
@@ -525,7 +526,8 @@ _CHILD = textwrap.dedent("""
     store._write = write_through
     store._commit = stop_inside
     data = {Path(f).stem: EncodedDataset.read(f) for f in files}
-    store.update(path, "2026-02", data, ProjectKey(b"p" * 32), new_agencies=["c"])
+    key = ProjectKey(hashlib.shake_256(b"p").digest(32))  # key_bytes("p"), as the test's
+    store.update(path, "2026-02", data, key, new_agencies=["c"])
 """)
 
 

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from keybytes import key_bytes
 
 from linkcore.audit.equality import class_codes, salt_groups, trivial_partition
 from linkcore.audit.reference import plaintext_table
@@ -36,7 +37,7 @@ from linkcore.synth.register import make_register
 
 KEY = Secret(bytes(range(32)))
 ATTACKER = Secret(bytes(range(100, 132)))
-PROJECT = ProjectKey(b"p" * 32)
+PROJECT = ProjectKey(key_bytes("p"))
 
 
 def zipf_people(n: int, seed: int) -> pd.DataFrame:

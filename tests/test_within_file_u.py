@@ -4,6 +4,7 @@ import functools
 
 import numpy as np
 import pandas as pd
+from keybytes import key_bytes
 
 from linkcore.dataset import EncodedDataset
 from linkcore.holder.encode import encode
@@ -17,7 +18,7 @@ from linkcore.linkage.levels import EXACT_LEVEL
 from linkcore.linkage.pipeline import link
 from linkcore.synth import generate_population, make_extracts
 
-SECRET = Secret(b"w" * 32)
+SECRET = Secret(key_bytes("w"))
 
 
 @functools.lru_cache(maxsize=1)

@@ -18,6 +18,20 @@ from pathlib import Path
 from .errors import KEY_FILE_HEADER, SecretError, looks_like_key
 
 MIN_KEY_BYTES = 16
+#: A key with fewer distinct byte values than this is not random (all zeros, one byte repeated,
+#: a short word repeated): 16 random bytes have fewer than 8 distinct values with probability
+#: below 10^-12, 32 random bytes far less.
+MIN_DISTINCT_BYTES = 8
+
+
+def refuse_degenerate(key: bytes, what: str) -> None:
+    """Refuse a key that is plainly not random; ``what`` names it ("the secret")."""
+    if len(set(key)) < MIN_DISTINCT_BYTES:
+        raise SecretError(
+            f"{what} has fewer than {MIN_DISTINCT_BYTES} distinct byte values (all zeros, one "
+            "byte repeated or a short pattern repeated): it is not a random key, and its check "
+            "value would tell anyone who holds a file which key it is; make one with "
+            "`linkcore keygen`")
 
 
 def shown(name: str | os.PathLike[str]) -> str:

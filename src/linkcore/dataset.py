@@ -540,6 +540,17 @@ def _check_spec_version(version: Any, what: str) -> None:
         )
 
 
+def same_records(x: EncodedDataset, y: EncodedDataset) -> bool:
+    """Whether two loaded datasets hold the same records: ids and every field's filters alike.
+
+    One file given once as an object and once by path (or a copy of it) passes a test of object
+    identity and path; linked with itself, each record would match itself at probability 1.
+    """
+    return (len(x) == len(y) > 0 and np.array_equal(x.record_ids, y.record_ids)
+            and x.fields.keys() == y.fields.keys()
+            and all(np.array_equal(x.fields[f], y.fields[f]) for f in x.fields))
+
+
 def _check_ids(ids: np.ndarray) -> None:
     """Ids must be non-null, non-empty, unique strings; errors give row numbers, never ids."""
     import pandas as pd
@@ -561,6 +572,14 @@ def _check_ids(ids: np.ndarray) -> None:
             f"{_count(len(rows), 'record id')} empty (rows {format_rows(rows)}); "
             "every record needs an id"
         )
+    control = _has_control(ids)
+    if control.any():
+        rows = np.flatnonzero(control) + 1
+        raise DatasetError(
+            f"{_count(len(rows), 'record id')} holding a control character (a NUL, tab, line "
+            f"break, ...: rows {format_rows(rows)}), which a CSV reader may cut or split; give "
+            "plain text ids"
+        )
     dup = pd.Index(ids).duplicated(keep=False)
     if dup.any():
         rows = np.flatnonzero(dup) + 1
@@ -568,6 +587,17 @@ def _check_ids(ids: np.ndarray) -> None:
             f"record ids are not unique: {len(rows)} rows share an id with another row "
             f"(rows {format_rows(rows)}); give every record its own id"
         )
+
+
+def _has_control(ids: np.ndarray) -> np.ndarray:
+    """Which ids hold a C0 or C1 control character (NUL to US, DEL, U+0080 to U+009F)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if "".join(ids).isprintable():  # the usual case, at a C loop's speed: no control anywhere
+        return np.zeros(len(ids), dtype=bool)
+    found = pc.match_substring_regex(pa.array(ids, pa.string()), r"[\x00-\x1f\x7f-\x9f]")
+    return found.to_numpy(zero_copy_only=False).astype(bool)
 
 
 def _count(k: int, noun: str) -> str:

@@ -140,6 +140,12 @@ class ClusterError(LinkcoreError):
     """A dask cluster stopped running the work: no worker, or none running its tasks, for long."""
 
 
+def refuse_one_string(value: object, what: str) -> None:
+    """Refuse one string where a list belongs (a str is iterable, one name a letter at a time)."""
+    if isinstance(value, str | bytes):
+        raise ParameterError(f"{what} must be a list, not one string (write [...] around it)")
+
+
 def format_rows(rows: Iterable[int], limit: int = 10) -> str:
     """Render row numbers (1-based, as a spreadsheet shows them) for an error summary."""
     rows = list(rows)

@@ -620,12 +620,22 @@ def transform(v, T):
 
 # ---------------------------------------------------------------- encode
 
+# spec §3 since stop 49 (2026-12-07): missing-value markers are missing cells (vector 59)
+_MARKERS = {"null", "none", "n/a", "#n/a", "<na>"}
+_MARKERS_EXACT = {"nan", "NaN", "NaT"}
+
+
+def _marker(x):
+    t = str(x).strip()
+    return t.isascii() and (t in _MARKERS_EXACT or t.lower() in _MARKERS)
+
+
 def read_cell(rec, src):
     if "columns" in src:
         parts = []
         for c in src["columns"]:
             x = rec.get(c)
-            if x is None or x == "":
+            if x is None or x == "" or _marker(x):  # _marker: vector 59
                 continue
             parts.append(str(x))
         return " ".join(parts) if parts else None
@@ -633,7 +643,7 @@ def read_cell(rec, src):
     if c is None:
         return None
     x = rec.get(c)
-    if x is None or x == "":
+    if x is None or x == "" or _marker(x):  # _marker: vector 59
         return None
     return str(x)
 

@@ -19,7 +19,7 @@ import pandas as pd
 from linkcore.dataset import SPEC_VERSION
 from linkcore.holder.encode import _select_words, encode
 from linkcore.holder.keys import Secret
-from linkcore.holder.normalize import INVALID, normaliser_for
+from linkcore.holder.normalize import INVALID, field_text, normaliser_for
 from linkcore.holder.tokens import tokens
 from linkcore.schema import Mapping, Schema
 
@@ -377,6 +377,16 @@ def spec_branches() -> list[tuple[str, str, dict, list[dict], dict | None]]:
                 "128): the default hardening is none, not balance",
                 schema_doc([field("first_name", "name", clk_k=0, filter_bits=320, salt=None),
                             field("last_name", "name", clk_k=0)]), PEOPLE, None))
+    markers = [("m1", "N/A", " null "), ("m2", "NaN", "None"), ("m3", "nan", "#N/A"),
+               ("m4", "NaT", "<NA>"), ("m5", "Nan", "NONE"), ("m6", "Nat", "Na"),
+               ("m7", "NA", "NAN"), ("m8", "Nil", "n / a")]
+    out.append(("missing_markers", "cells that exports and pandas write for a missing value "
+                "(N/A, null, None, #N/A, <NA> in any case; nan, NaN, NaT exactly) are missing; "
+                "Nan, Nat, Na, NA, NAN, Nil and 'n / a' are values; ids are never markers",
+                schema_doc([field("first_name", "name", clk_k=0, salt=None),
+                            field("ni_number", "identifier", clk_k=0)]),
+                [{"id": i if i != "m7" else "NA", "first_name": a, "ni_number": b}
+                 for i, a, b in markers], None))
     return out
 
 
@@ -399,7 +409,7 @@ def build(name, description, doc, records, mapping_doc) -> dict:
             for part in f.sources or (f.name,):  # a view of several fields joins them
                 src = mapping.fields[part]
                 raw = [records[i].get(c) for c in src.columns]
-                raw_text = " ".join(x for x in raw if x) or None
+                raw_text = " ".join(t for x in raw if x and (t := field_text(x))) or None
                 norm = None
                 if raw_text is not None:
                     norm = normaliser_for(f.kind, f.normalise_options, src.date_format,

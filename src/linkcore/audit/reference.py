@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputDataError, MappingError
-from ..holder.normalize import INVALID, normaliser_for
+from ..holder.normalize import INVALID, field_text, normaliser_for
 from ..holder.tokens import tokens as value_tokens
 from ..schema import FieldSpec, Mapping, Schema
 
@@ -21,7 +21,7 @@ def _raw_text(df: pd.DataFrame, columns: tuple[str, ...]) -> list[str | None]:
     parts = []
     for col in columns:
         s = df[col].astype(object).where(df[col].notna(), None)
-        parts.append([v if v is None or isinstance(v, str) else str(v) for v in s])
+        parts.append([None if v is None else field_text(v) for v in s])
     out: list[str | None] = []
     for cells in zip(*parts, strict=True):
         joined = " ".join(c for c in cells if c)

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..dataset import EncodedDataset
-from ..errors import InputDataError
+from ..errors import InputDataError, ParameterError, refuse_one_string
 from ..holder.encode import encode
 from ..holder.key_parts import apply_transform, salt_values
 from ..holder.keys import Secret
@@ -477,7 +477,7 @@ def _coupled(verdict: Verdict, salts: tuple[str, ...] | None) -> Verdict:
     return dataclasses.replace(verdict, at_risk=True, attack="structure", message=message)
 
 
-def run_audit(data_df: pd.DataFrame, schema: Schema, mapping: Mapping, secret: Secret,
+def run_audit(data_df: pd.DataFrame, schema: Schema, mapping: Mapping | None, secret: Secret,
               reference_df: pd.DataFrame, reference_mapping: Mapping | None = None, *,
               attacks: tuple[str, ...] = tuple(ATTACKS), include_clk: bool = True,
               force_double_hashing: bool = False, attacker_key: Secret | None = None,
@@ -492,9 +492,22 @@ def run_audit(data_df: pd.DataFrame, schema: Schema, mapping: Mapping, secret: S
     show that it finds nothing there. ``attacker_key`` (default: fresh random keys) and
     ``blip_nonce`` (default: fresh randomness) make a run reproducible, for tests.
     """
+    for value, what in ((data_df, "the data"), (reference_df, "the reference")):
+        if not isinstance(value, pd.DataFrame):
+            raise TypeError(f"{what} must be a pandas DataFrame, not {type(value).__name__} "
+                            "(read the file with pandas first)")
+    if not isinstance(schema, Schema):
+        raise TypeError("schema must be a linkcore.Schema (use Schema.load(path))")
+    if mapping is None:
+        mapping = Mapping.identity(schema)
+    for value, what in ((mapping, "mapping"), (reference_mapping, "reference_mapping")):
+        if value is not None and not isinstance(value, Mapping):
+            raise TypeError(f"{what} must be a linkcore.Mapping (use Mapping.load(path)) or None")
+    refuse_one_string(attacks, "attacks")
     unknown = [a for a in attacks if a not in ATTACKS]
     if unknown:
-        raise ValueError(f"unknown attack(s): {', '.join(unknown)}")
+        raise ParameterError(f"unknown attack(s): {', '.join(map(str, unknown))}; the attacks "
+                             f"are {', '.join(ATTACKS)}")
     if len(data_df) == 0:
         raise InputDataError("the data has no records; there is nothing to audit")
     if len(reference_df) == 0:

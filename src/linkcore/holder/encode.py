@@ -32,7 +32,7 @@ from ..schema import VALUE_WITH_SALT, ClkSpec, FieldSpec, HardeningStep, KeyPart
 from . import hardening as hard
 from .key_parts import SALT_JOIN, apply_transform
 from .keys import Secret
-from .normalize import INVALID, cell_text, parse_date_auto
+from .normalize import INVALID, cell_text, field_text, parse_date_auto
 from .normalize_batch import normalise_many
 from .positions import (
     AesScratch,
@@ -142,11 +142,11 @@ def _raw_codes(df: pd.DataFrame, columns: tuple[str, ...]
             raise _not_single_values(columns[0]) from None
         kind = pd.api.types.infer_dtype(df[columns[0]], skipna=True)
         _check_single_values(df[columns[0]], columns[0], kind, uniques)
-        return codes, [cell_text(u) for u in uniques], _dated(kind, uniques)
+        return codes, [field_text(u) for u in uniques], _dated(kind, uniques)
     for c in columns:
         _check_single_values(df[c], c, pd.api.types.infer_dtype(df[c], skipna=True))
     parts = [df[c].astype(object).where(df[c].notna(), None).to_numpy() for c in columns]
-    joined = [" ".join(cell_text(x) for x in row if x is not None and cell_text(x) != "")
+    joined = [" ".join(t for x in row if x is not None and (t := field_text(x)) != "")
               or None for row in zip(*parts, strict=True)]
     codes, uniques = factorize_text(joined)
     return codes, uniques, np.zeros(len(uniques), bool)
@@ -716,7 +716,7 @@ def _normalise_columns(df: pd.DataFrame, schema: Schema, mapping: Mapping,
 
 def _strict_error(report: EncodingReport) -> InvalidValueError:
     return InvalidValueError("strict mode: " + "; ".join(report.summary_lines(False))
-                             + "; fix these rows or run without --strict")
+                             + "; fix these rows or run without --strict (strict=False)")
 
 
 #: Records per chunk of the filter stage: large enough that per-chunk overheads vanish, small

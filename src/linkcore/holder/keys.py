@@ -24,7 +24,14 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from .._io import atomic_path
-from .._keyfile import KEY_FILE_HEADER, parse_key_text, read_key_file, refuse_two_sources, shown
+from .._keyfile import (
+    KEY_FILE_HEADER,
+    parse_key_text,
+    read_key_file,
+    refuse_degenerate,
+    refuse_two_sources,
+    shown,
+)
 from ..errors import SecretError
 
 SECRET_BYTES = 32
@@ -48,6 +55,7 @@ class Secret:
                 f"the secret is {len(key) * 8} bits; at least {MIN_SECRET_BYTES * 8} bits are "
                 "required (make one with `linkcore keygen -o FILE`)"
             )
+        refuse_degenerate(bytes(key), "the secret")
         self._key = bytes(key)
 
     def __repr__(self) -> str:
@@ -70,6 +78,9 @@ class Secret:
 
         Lines starting with ``#`` are comments (the demo's key file marks itself demo-only so).
         """
+        if not isinstance(text, str):
+            raise SecretError("the key text must be a str (a key file's text), not "
+                              f"{type(text).__name__}")
         return cls(parse_key_text(text, source))
 
     @classmethod

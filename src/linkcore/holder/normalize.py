@@ -124,6 +124,23 @@ def cell_text(value) -> str:
     return str(value)
 
 
+#: What exports and pandas write in a cell for a missing value (spec section 3), in any case;
+#: read as a value, every record holding it would agree on it.
+MISSING_MARKERS = frozenset({"null", "none", "n/a", "#n/a", "<na>"})
+#: The same, in exactly these spellings only: ``Nan`` and ``Nat`` are names.
+MISSING_MARKERS_EXACT = frozenset({"nan", "NaN", "NaT"})
+
+
+def field_text(value) -> str:
+    """Return a field's cell as text (``cell_text``), or "" for a missing-value marker (N/A)."""
+    text = cell_text(value)
+    stripped = text.strip()
+    if len(stripped) <= 4 and stripped.isascii() and (
+            stripped in MISSING_MARKERS_EXACT or stripped.lower() in MISSING_MARKERS):
+        return ""
+    return text
+
+
 def normalise_name(value: str, remove_titles: bool = True) -> Normalised:
     """Person name: fold, drop apostrophes, other non-letters to spaces, drop titles/suffixes.
 

@@ -29,7 +29,7 @@ from .normalize import (
     ADDRESS_ABBREVIATIONS,
     INVALID,
     SEX_CODES,
-    cell_text,
+    field_text,
     fold_text,
     make_date_parser,
     normalise_name,
@@ -437,7 +437,7 @@ def _folded_names(names: Iterable[str]) -> Iterable[str]:
 def present_values(series) -> list[str]:
     """Non-empty cells of a column as stripped strings (NaN, None and blanks dropped)."""
     values = series.dropna()
-    out = [cell_text(v).strip() for v in values.tolist()]
+    out = [field_text(v).strip() for v in values.tolist()]
     return [v for v in out if v]
 
 

@@ -37,6 +37,7 @@ from linkcore.errors import (
     IncompatibleDatasetsError,
     ParameterError,
     looks_like_key,
+    refuse_one_string,
 )
 from linkcore.linkage import resolve as _resolve
 from linkcore.linkage.blocking import (
@@ -140,6 +141,7 @@ MAX_AGENCY_NAME = 64
 def agency_names(datasets: Sequence[DatasetLike], names: Sequence[str] | None) -> list[str]:
     """Each file's agency name: ``names`` if given, else a path's name stem, else 1, 2, ..."""
     if names is not None:
+        refuse_one_string(names, "names")
         out = [str(n) for n in names]
         if len(out) != len(datasets):
             raise ParameterError(f"{len(out)} agency name(s) for {len(datasets)} file(s); "
@@ -159,16 +161,16 @@ def agency_names(datasets: Sequence[DatasetLike], names: Sequence[str] | None) -
     if odd:
         raise ParameterError(f"agency name {odd[0]} is longer than {MAX_AGENCY_NAME} "
                              "characters or looks like key material (not shown); give plain "
-                             "names (--agency-names)")
+                             "names (--agency-names; names= in Python)")
     if len(set(out)) != len(out):
         raise ParameterError("two files have the same agency name; name them with "
-                             "--agency-names (one name per file)")
+                             "--agency-names (names= in Python), one name per file")
     # release_<name>.csv must not collide on a file system that ignores case or normalises
     # accents (release_A.csv and release_a.csv are one file there)
     if len({unicodedata.normalize("NFC", n).casefold() for n in out}) != len(out):
         raise ParameterError("two agency names differ only in capitals or in how an accent is "
                              "written, so their release files could be one file; give names "
-                             "that differ otherwise (--agency-names)")
+                             "that differ otherwise (--agency-names; names= in Python)")
     return out
 
 
@@ -207,7 +209,9 @@ def _head(ds: DatasetLike, which: str) -> _Head:
     if isinstance(ds, str | os.PathLike):
         head, count = read_head(ds)
         return _Head(head, count, f"{which} ({Path(ds).name})", None if len(head) == count else ds)
-    raise ParameterError(f"the {which} dataset must be an EncodedDataset or a file path")
+    raise ParameterError(f"{which} must be an EncodedDataset or a file path, not "
+                         f"{type(ds).__name__} (encode a table first; dedupe takes one dataset, "
+                         "link_and_dedupe a list of them)")
 
 
 def pool_files(datasets: Sequence[DatasetLike],
@@ -252,11 +256,27 @@ def pool_files(datasets: Sequence[DatasetLike],
         start += len(ds)
         del ds
         release(*fields.values(), clk)  # mapped: the rows written need not stay in memory
+    _refuse_copies(sizes, record_ids, fields)
     ids = np.array([str(i) for i in range(n)], dtype=object)
     meta = dataclasses.replace(first.meta, record_count=n)
     pooled = EncodedDataset(ids, fields, missing, clk, blocks, meta, schema=first.schema)
     source = np.repeat(np.arange(len(heads)), sizes)
     return Pooled(pooled, source, record_ids, sizes)
+
+
+def _refuse_copies(sizes: Sequence[int], record_ids: np.ndarray,
+                   fields: dict[str, np.ndarray]) -> None:
+    """Refuse two pooled files that hold the same records (one file given twice, two ways)."""
+    bounds = np.concatenate([[0], np.cumsum(sizes)]).astype(int)
+    rows = [slice(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    for i in range(len(rows)):
+        for j in range(i):
+            if sizes[i] == sizes[j] > 0 \
+                    and np.array_equal(record_ids[rows[i]], record_ids[rows[j]]) \
+                    and all(np.array_equal(f[rows[i]], f[rows[j]]) for f in fields.values()):
+                raise ParameterError(
+                    f"datasets {j + 1} and {i + 1} hold the same records (the same ids and "
+                    "encodings): give each file once")
 
 
 def _copy_rows(targets: list[np.ndarray | None], ds: EncodedDataset, rows: slice,

@@ -554,6 +554,9 @@ class FellegiSunterModel:
             reason = "every field is missing in every candidate pair"
         elif patterns.shape[0] < 2:
             reason = "every candidate pair has the same comparison pattern"
+        if reason and n_pairs and not informative.any():
+            # no pair holds any evidence: a match would be the prior's call alone, so none is
+            lam = _LAMBDA_CLAMP
         if reason:
             logger.warning("EM skipped (%s); the model keeps its initial m and lambda", reason)
             self._m, self._u, self._lambda = m, u, lam

@@ -35,9 +35,9 @@ import numpy as np
 import pandas as pd
 
 from linkcore._io import write_table_atomic
-from linkcore.dataset import EncodedDataset, check_compatible, read_any
+from linkcore.dataset import EncodedDataset, check_compatible, read_any, same_records
 from linkcore.engines import make_engine
-from linkcore.errors import ModelError, OutputError, ParameterError
+from linkcore.errors import ModelError, OutputError, ParameterError, refuse_one_string
 from linkcore.linkage import resolve as _resolve
 from linkcore.linkage.blocking import (
     BlockingSpec,
@@ -356,6 +356,8 @@ def _file_source(given: DatasetLike, ds: EncodedDataset, engine: str,
 def _check_options(threshold: float, one_to_one: str, engine: str) -> float:
     if isinstance(threshold, bool | np.bool_):  # float(True) is 1.0: a flag is no probability
         raise ParameterError("threshold must be a number between 0 and 1, not True or False")
+    if isinstance(threshold, str | bytes):  # float("0.9") reads, but a str is no number here
+        raise ParameterError("threshold must be a number between 0 and 1, not text")
     try:
         t = float(threshold)
     except (TypeError, ValueError):
@@ -993,6 +995,7 @@ def link(
     sources = (_file_source(a, ds_a, engine, mapped_dir),
                _file_source(b, ds_b, engine, mapped_dir))
     check_compatible(ds_a, ds_b, (name_a, name_b))
+    refuse_same_records((ds_a, ds_b))
     n_a, n_b = len(ds_a), len(ds_b)
     lap("load", {"n_a": n_a, "n_b": n_b})
 
@@ -1027,6 +1030,17 @@ def _same_input(a: DatasetLike, b: DatasetLike) -> bool:
         except OSError:  # one is missing: reading it says so
             return False
     return False
+
+
+def refuse_same_records(datasets: Sequence[EncodedDataset]) -> None:
+    """Refuse two loaded datasets that hold the same records (ParameterError)."""
+    for i in range(len(datasets)):
+        for j in range(i):
+            if same_records(datasets[j], datasets[i]):
+                raise ParameterError(
+                    f"datasets {j + 1} and {i + 1} hold the same records (the same ids and "
+                    "encodings): give each file once; to find duplicates within one file, use "
+                    "dedupe (linkcore dedupe FILE)")
 
 
 def refuse_repeated_inputs(datasets: Sequence[DatasetLike]) -> None:
@@ -1335,6 +1349,7 @@ def link_many(
     """
     if "one_to_one" in options:
         raise ParameterError("link_many resolves links into clusters; do not pass one_to_one")
+    refuse_one_string(datasets, "datasets")
     datasets = list(datasets)
     if names is not None:
         from linkcore.linkage.dedupe import agency_names
@@ -1349,6 +1364,7 @@ def link_many(
         raise ParameterError("link_many needs at least two datasets")
     for i in range(1, len(loaded)):
         check_compatible(loaded[0][0], loaded[i][0], (loaded[0][1], loaded[i][1]))
+    refuse_same_records([ds for ds, _ in loaded])
     links: dict[tuple[int, int], LinkResult] = {}
     edges: list[tuple[np.ndarray, ...]] = []
     for i in range(len(loaded)):

@@ -29,8 +29,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from linkcore._keyfile import read_key
-from linkcore.errors import LinkcoreError, ParameterError, SecretError
+from linkcore._keyfile import read_key, refuse_degenerate
+from linkcore.errors import LinkcoreError, ParameterError, SecretError, refuse_one_string
 
 #: Environment variable read for the project key when no key file is given.
 PROJECT_KEY_ENV = "LINKCORE_PROJECT_KEY"
@@ -59,8 +59,12 @@ class ProjectKey:
     __slots__ = ("_mac_key", "_kcv")
 
     def __init__(self, key: bytes) -> None:
-        if not isinstance(key, bytes | bytearray) or len(key) < 16:
+        if not isinstance(key, bytes | bytearray):
+            raise SecretError("the project key must be bytes (ProjectKey(secrets.token_bytes(32)) "
+                              "or ProjectKey.load)")
+        if len(key) < 16:
             raise SecretError("the project key must be at least 128 bits")
+        refuse_degenerate(bytes(key), "the project key")
         self._mac_key = _hkdf(bytes(key), _INFO)
         kcv_key = _hkdf(bytes(key), _KCV_INFO)
         self._kcv = hmac.new(kcv_key, _KCV_LABEL, hashlib.sha256).digest()[:16].hex()
@@ -109,7 +113,8 @@ def with_person_ids(clusters: pd.DataFrame, key: ProjectKey) -> pd.DataFrame:
     if not isinstance(clusters, pd.DataFrame):
         raise TypeError("clusters must be a pandas DataFrame (agency, id, cluster)")
     if not isinstance(key, ProjectKey):
-        raise TypeError("key must be a ProjectKey (ProjectKey.load or ProjectKey.generate)")
+        raise TypeError("key must be a ProjectKey (ProjectKey.load(path) or "
+                        "ProjectKey(secrets.token_bytes(32)))")
     missing = [c for c in ("agency", "id", "cluster") if c not in clusters.columns]
     if missing:
         raise ParameterError(f"the clusters table lacks column(s) {', '.join(missing)}")
@@ -155,6 +160,7 @@ def shared_counts(people: pd.DataFrame, agencies: Sequence[str]) -> pd.DataFrame
     A person counts once however many records each agency holds for them; combinations that
     nobody has are left out. Counts only, no ids.
     """
+    refuse_one_string(agencies, "agencies")
     agencies = list(agencies)
     unnamed = set(people["agency"].astype(str)) - set(map(str, agencies))
     if unnamed:

@@ -81,7 +81,7 @@ import pandas as pd
 
 from linkcore._io import refuse_key_like_name
 from linkcore._sets import count_distinct, isin, sorted_unique
-from linkcore.dataset import DatasetMeta, EncodedDataset
+from linkcore.dataset import DatasetMeta, EncodedDataset, same_records
 from linkcore.engines import numba_threads
 from linkcore.errors import (
     IncompatibleDatasetsError,
@@ -90,6 +90,7 @@ from linkcore.errors import (
     ParameterError,
     SecretError,
     StoreError,
+    refuse_one_string,
 )
 from linkcore.linkage import blocking as _blocking
 from linkcore.linkage import incremental as _incremental
@@ -840,13 +841,14 @@ def update(path: str | os.PathLike[str], month: str, files: Mapping[str, Encoded
     for ds in files.values():
         _check_types(ds, key)
     names = agency_names(list(files.values()), list(files))
+    refuse_one_string(new_agencies, "new_agencies")
     new_agencies = list(new_agencies)
     if len(set(new_agencies)) != len(new_agencies):
-        raise ParameterError("an agency is named twice in --new-agency")
+        raise ParameterError("an agency is named twice in --new-agency (new_agencies)")
     stray = [a for a in new_agencies if a not in files]
     if stray:
         raise ParameterError(f"--new-agency {stray[0]} has no file this month; give its file "
-                             "with --agency")
+                             "with --agency (in Python, in files)")
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     with _connect(path, write=True) as conn:
@@ -886,8 +888,7 @@ def _check_distinct(files: Mapping[str, EncodedDataset]) -> None:
     items = list(files.items())
     for i, (a, x) in enumerate(items):
         for b, y in items[i + 1:]:
-            if x is y or (len(x) == len(y) > 0 and np.array_equal(x.record_ids, y.record_ids)
-                          and all(np.array_equal(x.fields[f], y.fields[f]) for f in x.fields)):
+            if x is y or same_records(x, y):
                 raise StoreError(f"agencies {a} and {b} were given the same file; give each "
                                  "agency its own extract")
 
@@ -898,7 +899,8 @@ def _check_types(ds: Any, key: Any) -> None:
         raise TypeError(f"an agency's file must be an EncodedDataset (EncodedDataset.read(path)), "
                         f"not {type(ds).__name__}")
     if not isinstance(key, ProjectKey):
-        raise TypeError("key must be a ProjectKey (ProjectKey.load or ProjectKey.generate)")
+        raise TypeError("key must be a ProjectKey (ProjectKey.load(path) or "
+                        "ProjectKey(secrets.token_bytes(32)))")
 
 
 def _check_month(meta: Mapping[str, str], month: str) -> None:

@@ -83,6 +83,9 @@ def _check(population: pd.DataFrame, agencies: int, overlap: float) -> None:
         raise ParameterError("agencies must be a whole number >= 2")
     if not isinstance(overlap, int | float) or not 0.0 <= float(overlap) <= 1.0:
         raise ParameterError("overlap must be a number in [0, 1]")
+    if not isinstance(population, pd.DataFrame):
+        raise ParameterError("population must be a pandas DataFrame (generate_population's "
+                             f"table), not {type(population).__name__}")
     missing = [c for c in POPULATION_COLUMNS if c not in population.columns]
     if missing:
         raise ParameterError(f"population lacks column(s): {', '.join(missing)}")
