@@ -1,9 +1,10 @@
 """The Python API on a careless user's input: the fourth review (helper-53, stop 49).
 
 Each case was a silently wrong result (an all-zero key accepted, a dataset linked with its own
-file, a match on no evidence, a name read a letter at a time, a NUL inside an id) or a raw
-internal exception. Each is now refused with a linkcore error or a TypeError naming what was
-expected, and never with an identifier in the message.
+file, a match on no evidence, a name read a letter at a time, a NUL inside an id, `N/A` read
+as a name that every such record shares) or a raw internal exception. Each is now refused with
+a linkcore error or a TypeError naming what was expected (never an identifier), or read as the
+spec now says.
 """
 
 from __future__ import annotations
@@ -13,22 +14,16 @@ import shutil
 import numpy as np
 import pandas as pd
 import pytest
+from test_api_bad_input import MAPPING, SCHEMA, SECRET  # the first review's schema
 
 import linkcore
-from linkcore import Mapping, Schema, Secret
+from linkcore import Secret
 from linkcore.errors import DatasetError, ParameterError, SecretError
 from linkcore.linkage import store
 from linkcore.linkage.dedupe import dedupe, link_and_dedupe
 from linkcore.linkage.pipeline import link_many
 from linkcore.linkage.pseudonyms import ProjectKey, shared_counts
 
-SECRET = Secret(bytes(range(40, 72)))
-SCHEMA = Schema.from_dict({"linkcore_schema": 2, "fields": [
-    {"name": "fn", "kind": "name"}, {"name": "sn", "kind": "name"},
-    {"name": "dob", "kind": "date"}]})
-MAPPING = Mapping.from_dict({"linkcore_mapping": 1, "id_column": "ref", "fields": {
-    "fn": {"column": "fn"}, "sn": {"column": "sn"},
-    "dob": {"column": "dob", "date_format": "%d/%m/%Y"}}})
 TABLE = pd.DataFrame({"ref": [str(i) for i in range(1, 9)],
                       "fn": ["Ann", "Bob", "Cat", "Dan", "Eve", "Fay", "Gus", "Hal"],
                       "sn": ["Smith", "Jones", "Brown", "Green", "White", "Black", "Grey", "Reed"],
