@@ -180,3 +180,36 @@ def test_a_threshold_given_as_text_is_refused():
     b = encoded(TABLE.assign(ref=[f"x{i}" for i in range(8)]))
     with pytest.raises(ParameterError, match="not text"):
         linkcore.link(a, b, threshold="0.9")
+
+
+def test_a_handful_of_pairs_keeps_the_starting_model_and_links_no_stranger():
+    """Regression: on two records a side EM made a disagreeing date evidence for a match."""
+    a = TABLE.head(2)
+    b = TABLE.iloc[[2, 3]].assign(ref=["x1", "x2"], fn=None, sn=None)  # only dates compared
+    res = linkcore.link(encoded(a), encoded(b))
+    assert not res.em.converged and res.em.iterations == 0 and res.matches.empty
+    same = linkcore.link(encoded(a), encoded(a.assign(ref=["y1", "y2"], fn=None)))
+    assert sorted(same.matches["id_b"]) == ["y1", "y2"]  # agreeing dates still link
+
+
+def test_no_pair_without_a_compared_field_is_a_match_whatever_the_threshold():
+    a = TABLE.head(3).assign(fn=None, sn=None)
+    b = TABLE.iloc[[4, 5, 6]].assign(ref=["x1", "x2", "x3"], dob=None)
+    res = linkcore.link(encoded(a), encoded(b), threshold=0.0, one_to_one="none",
+                        return_candidates=True)
+    assert len(res.candidates) == 9 and res.matches.empty
+
+
+def test_the_reviews_two_records_a_side_of_synth_data():
+    """The review's case: the first two records a side of a synth pair, strangers to each other."""
+    from linkcore.holder.suggest import suggest_mapping, suggest_schema
+    from linkcore.synth import generate_extracts, generate_population
+
+    xa, xb = generate_extracts(generate_population(500, seed=1), agencies=2, seed=1).extracts
+    schema, ma, _ = suggest_schema(xa)
+    mb, _ = suggest_mapping(xb, schema)
+    a = linkcore.encode(xa.head(2), schema, SECRET, ma)
+    b = linkcore.encode(xb.head(2), schema, SECRET, mb)
+    res = linkcore.link(a, b)
+    assert "too few to fit the model" in res.em.message
+    assert res.matches.empty

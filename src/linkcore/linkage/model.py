@@ -486,6 +486,7 @@ class FellegiSunterModel:
         free_u: Sequence[str] = (),
         max_lambda: float | None = None,
         fixed_m: Mapping[str, Sequence[float]] | None = None,
+        min_pairs: int = 0,
     ) -> EMResult:
         """Fit m and λ (and u unless ``fix_u``) by EM on pattern counts, without labels.
 
@@ -497,6 +498,9 @@ class FellegiSunterModel:
         ``fixed_m``: fields whose m is held at the given values (over the non-missing levels,
         ``exact`` first) instead of fitted: a field whose other levels carry no evidence besides
         their own in these pairs, whose m EM cannot tell from λ (pipeline.train_unsupervised).
+        ``min_pairs``: fewer pairs with a compared field than this skip EM (a handful of pairs
+        cannot fit the model's parameters: on two records a side EM made a disagreeing date of
+        birth evidence for a match).
 
         ``converged`` is true only when the largest change of any parameter (λ, every m and u)
         between two iterations fell below ``tol``; stopping at ``max_iter`` is reported as not
@@ -554,9 +558,9 @@ class FellegiSunterModel:
             reason = "every field is missing in every candidate pair"
         elif patterns.shape[0] < 2:
             reason = "every candidate pair has the same comparison pattern"
-        if reason and n_pairs and not informative.any():
-            # no pair holds any evidence: a match would be the prior's call alone, so none is
-            lam = _LAMBDA_CLAMP
+        elif weights[informative].sum() < min_pairs:
+            reason = (f"{int(weights[informative].sum())} candidate pairs with a compared field, "
+                      f"too few to fit the model (at least {min_pairs})")
         if reason:
             logger.warning("EM skipped (%s); the model keeps its initial m and lambda", reason)
             self._m, self._u, self._lambda = m, u, lam

@@ -40,7 +40,7 @@ from linkcore.engines import DaskEngine, LocalEngine, even_bounds
 from linkcore.errors import DatasetError, OutputError, ParameterError
 from linkcore.linkage.blocking import NEAR, BlockingPlan, KeyOrders, cell_codes
 from linkcore.linkage.compare import DEFAULT_CHUNK_SIZE, Comparator, filters_of
-from linkcore.linkage.levels import FieldComparison
+from linkcore.linkage.levels import MISSING_LEVEL, FieldComparison
 from linkcore.linkage.model import merge_pattern_counts, pattern_counts
 from linkcore.mapped import is_mapped, release_datasets, to_mapped
 
@@ -501,14 +501,19 @@ def cluster_by_component(engine: LocalEngine | DaskEngine, left: np.ndarray, rig
 
 def cell_accepted(cell: Cell, score: Callable[[np.ndarray], np.ndarray], threshold: float
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Task: codes, probabilities and weights of the cell's pairs at or above the threshold."""
+    """Task: codes, probabilities and weights of the cell's pairs at or above the threshold.
+
+    A pair with no field compared (every level missing) is never one: its probability is the
+    prior alone, which only a handful of records or a threshold near 0 puts at the threshold.
+    """
     from linkcore.linkage.model import weights_to_probabilities
 
     codes, probs, kept_weights = [], [], []
     for chunk in _pair_chunks(cell):
-        weights = score(cell.levels[chunk])
+        levels = cell.levels[chunk]
+        weights = score(levels)
         prob = weights_to_probabilities(weights)
-        keep = prob >= threshold
+        keep = (prob >= threshold) & (levels != MISSING_LEVEL).any(axis=1)
         codes.append(cell.codes[chunk][keep])
         probs.append(prob[keep])
         kept_weights.append(weights[keep])

@@ -668,9 +668,12 @@ def train_unsupervised(
     untrained = [f for f in fields if m_weight[f] == 0]
     if len(untrained) == len(fields):
         logger.warning("no training session was usable; falling back to EM on the candidates")
+        # at least one pair per free parameter (m of every field, and λ), else the starting
+        # point (m decaying from exact, u of random pairs) is kept
         return model.fit_em(candidate_levels, max_iter=em_max_iter,
                             initial_lambda=_initial_lambda(n_a, n_b, len(candidate_levels)),
-                            max_lambda=_max_lambda(cap, len(candidate_levels)))
+                            max_lambda=_max_lambda(cap, len(candidate_levels)),
+                            min_pairs=1 + sum(k - 2 for k in model.n_levels))
     initial = model._initial_m()  # noqa: SLF001 - the model's own starting point
     m = {}
     at_prior = [f for f in untrained if f in blind]

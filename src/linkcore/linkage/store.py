@@ -709,14 +709,21 @@ def _score(part: EncodedDataset, left: np.ndarray, right: np.ndarray,
 
 
 def _probabilities(levels: np.ndarray, scoring: tuple[Any, Any, Any]) -> np.ndarray:
-    """Match probability of pairs from their comparison levels, with the kept corrections."""
+    """Match probability of pairs from their comparison levels, with the kept corrections.
+
+    Used to accept links only: a pair with no field compared gets 0, never a link on the prior
+    alone (as ``partitions.cell_accepted`` does for a link).
+    """
+    from linkcore.linkage.levels import MISSING_LEVEL
     from linkcore.linkage.model import weights_to_probabilities
 
     model, salt, dependence = scoring
     weights = model.match_weights(levels)
     weights = salt.adjust(weights, levels, model.comparisons)
     weights = dependence.adjust(weights, levels, model.comparisons)
-    return weights_to_probabilities(weights)
+    prob = weights_to_probabilities(weights)
+    prob[(levels == MISSING_LEVEL).all(axis=1)] = 0.0
+    return prob
 
 
 def _score_rows(conn: sqlite3.Connection, codec: _Codec, state: _State, left: np.ndarray,
