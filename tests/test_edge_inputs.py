@@ -285,3 +285,13 @@ def test_a_file_cut_short_after_its_size_was_read_is_searched_as_it_is(tmp_path)
     path = tmp_path / "t.csv"
     path.write_bytes(b"id,name\n1,ann\n")
     _io._refuse_nul(path, 10_000_000)  # the size given is larger than the file: no crash
+
+
+def test_a_parquet_float_column_reads_whole_numbers_without_a_point(tmp_path):
+    """Regression: an id or yyyymmdd date column saved as floats read '68548688.0'."""
+    path = tmp_path / "t.parquet"
+    pd.DataFrame({"id": [68548688.0, 11725018.0, np.nan, 2.5],
+                  "dob": [19710219.0, np.nan, 20010101.0, 19991231.0]}).to_parquet(path)
+    df = read_table(path)
+    assert df["id"].tolist() == ["68548688", "11725018", None, "2.5"]
+    assert df["dob"].tolist() == ["19710219", None, "20010101", "19991231"]

@@ -254,6 +254,11 @@ def test_cluster_metrics_hand_computed():
     # clusters of agency a alone against the three agencies' truth: the others are named
     only_a = cluster_metrics(pred[pred["party"] == "a"], truth)
     assert only_a.truth_only_agencies == ("b", "c")
+    # a record withdrawn from the clusters (b1) and one the truth lacks (c9) are counted
+    gone = cluster_metrics(pd.concat([pred.iloc[[0, 1, 3, 4]], pd.DataFrame(
+        {"party": ["c"], "id": ["9"], "person": ["z"]})]), truth)
+    assert (gone.truth_only_records, gone.predicted_only_records) == (1, 1)
+    assert (perfect.truth_only_records, perfect.predicted_only_records) == (0, 0)
     with pytest.raises(InputDataError, match="no agency in common"):
         cluster_metrics(pred.assign(party=["v", "w", "x", "y", "z"]), truth)
 

@@ -199,3 +199,25 @@ def test_no_calibration_without_probabilities(files):
     assert "calibration" not in res.output
     assert "calibration" not in json.loads(run("evaluate", files / "plain.csv", "--truth",
                                                files / "truth.csv", "--json").output)
+
+
+def test_clusters_missing_records_of_the_truth_are_named(tmp_path):
+    """Regression: a store's clusters after a withdrawal scored the gone records as missed,
+    silently (the records line counted the truth's records as the file's)."""
+    pd.DataFrame({"agency": ["a", "a", "b"], "id": ["1", "2", "1"],
+                  "person": ["p", "q", "p"]}).to_csv(tmp_path / "people.csv", index=False)
+    pd.DataFrame({"agency": ["a", "a", "b", "b"], "id": ["1", "2", "1", "2"],
+                  "cluster": [0, 1, 0, 1]}).to_csv(tmp_path / "truth.csv", index=False)
+    res = run("evaluate", tmp_path / "people.csv", "--truth", tmp_path / "truth.csv")
+    assert res.exit_code == 0, res.output
+    assert "note: 1 record(s) of the truth are not in the clusters" in res.output
+    assert "recall 0.5000" in res.output
+
+
+def test_the_truth_count_is_of_distinct_pairs(files):
+    """Regression: a truth listing pairs twice printed its rows as pairs."""
+    truth = pd.read_csv(files / "truth.csv")
+    pd.concat([truth, truth.head(2)]).to_csv(files / "twice.csv", index=False)
+    res = run("evaluate", files / "matches.csv", "--truth", files / "twice.csv")
+    assert res.exit_code == 0, res.output
+    assert "truth: 4 pairs" in res.output

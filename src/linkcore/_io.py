@@ -383,6 +383,28 @@ def _unreadable_parquet(path: Path, exc: BaseException) -> InputDataError:
     )
 
 
+def _is_float(dtype) -> bool:
+    """Tell whether a pandas column type is a float (numpy's or Arrow's)."""
+    import pandas as pd
+
+    return pd.api.types.is_float_dtype(dtype)
+
+
+def _whole_floats_as_integers(column):
+    """Return a float column's cells as text, whole numbers without ``.0`` (as a CSV has them).
+
+    An id or a date saved as floats (pandas makes a column with gaps float) reads
+    ``68548688`` and ``19710219``, as ``cell_text`` reads such a cell from a DataFrame.
+    """
+    import numpy as np
+
+    values = column.to_numpy(dtype="float64", na_value=np.nan)
+    whole = np.isfinite(values) & (values == np.floor(values)) & (np.abs(values) < 2.0 ** 63)
+    text = column.astype("string").astype(object)
+    text[whole] = values[whole].astype(np.int64).astype(str)
+    return text.where(column.notna(), None)
+
+
 def _parquet_frame(table, path: Path, dtype_str: bool):
     """Turn an Arrow table into the frame read_table gives: named columns, text cells.
 
@@ -411,6 +433,8 @@ def _parquet_frame(table, path: Path, dtype_str: bool):
         ) from None
     if not dtype_str:
         return df
+    for name in df.columns[[_is_float(t) for t in df.dtypes]]:
+        df[name] = _whole_floats_as_integers(df[name])
     try:
         return df.astype("string").astype(object).where(df.notna(), None)
     except UnicodeDecodeError:

@@ -427,6 +427,10 @@ class ClusterMetrics:
     predicted_clusters: int
     #: agencies the truth holds and the predicted clusters do not (their records are singletons)
     truth_only_agencies: tuple[str, ...] = ()
+    #: records the truth holds and the predicted clusters do not, and the other way round
+    #: (singletons on the side that lacks them: a record withdrawn from a store counts as missed)
+    truth_only_records: int = 0
+    predicted_only_records: int = 0
 
     def as_dict(self) -> dict[str, object]:
         """Return the figures as a plain dict (for JSON)."""
@@ -526,7 +530,8 @@ def cluster_metrics(predicted: pd.DataFrame, truth: pd.DataFrame) -> ClusterMetr
     people = int(n_t.size)
     exact = int(whole.sum()) / people if people else 1.0
     return ClusterMetrics(pairwise, within, across, b_prec, b_rec, b_f1, exact, n, people,
-                          int(n_p.size), tuple(sorted(agencies_t - agencies_p)))
+                          int(n_p.size), tuple(sorted(agencies_t - agencies_p)),
+                          int(lonely_p.sum()), int(lonely_t.sum()))
 
 
 # --- universe checks (used by the CLI) ---------------------------------------------------

@@ -139,7 +139,9 @@ def evaluate(
     if missing:
         raise InputDataError(f"truth file {truth_path} lacks column(s) {', '.join(missing)}")
 
-    out: dict[str, object] = {"matches_rows": len(predicted), "truth_pairs": len(truth)}
+    # distinct pairs, as the scoring counts them (a pair listed twice is one)
+    out: dict[str, object] = {"matches_rows": len(predicted),
+                              "truth_pairs": _distinct_pairs(truth)}
     if all(c in predicted.columns for c in ("agency", "id", "cluster")):
         result = ev.evaluate_clusters(predicted, truth)
         out["mode"] = "clusters"
@@ -248,3 +250,20 @@ def _clusters_report(ev, predicted, truth, truth_path: Path, as_json: bool, quie
         click.echo(f"note: the truth holds {len(m.truth_only_agencies)} agency(ies) the clusters "
                    f"do not ({', '.join(m.truth_only_agencies)}): their records count as missed; "
                    "give a truth of the clustered agencies only to score them alone")
+    elif m.truth_only_records:
+        click.echo(f"note: {m.truth_only_records} record(s) of the truth are not in the clusters "
+                   "(withdrawn from a store, or never sent): each counts as a singleton there, "
+                   "its true pairs as missed; give a truth of the clustered records only to score "
+                   "them alone")
+    if m.predicted_only_records:
+        click.echo(f"note: {m.predicted_only_records} record(s) of the clusters are not in the "
+                   "truth: each counts as a true singleton")
+
+
+def _distinct_pairs(truth) -> int:
+    """Count the truth's distinct pairs, keyed as the scoring keys them."""
+    import pandas as pd
+
+    from linkcore import evaluate as ev
+
+    return int(len(pd.unique(ev.pair_keys(truth))))
