@@ -383,13 +383,6 @@ def _unreadable_parquet(path: Path, exc: BaseException) -> InputDataError:
     )
 
 
-def _is_float(dtype) -> bool:
-    """Tell whether a pandas column type is a float (numpy's or Arrow's)."""
-    import pandas as pd
-
-    return pd.api.types.is_float_dtype(dtype)
-
-
 def _whole_floats_as_integers(column):
     """Return a float column's cells as text, whole numbers without ``.0`` (as a CSV has them).
 
@@ -433,7 +426,9 @@ def _parquet_frame(table, path: Path, dtype_str: bool):
         ) from None
     if not dtype_str:
         return df
-    for name in df.columns[[_is_float(t) for t in df.dtypes]]:
+    from pandas.api.types import is_float_dtype
+
+    for name in df.columns[[is_float_dtype(t) for t in df.dtypes]]:
         df[name] = _whole_floats_as_integers(df[name])
     try:
         return df.astype("string").astype(object).where(df.notna(), None)
