@@ -32,6 +32,7 @@ from scipy.special import expit
 
 from linkcore.errors import ModelError, ParameterError
 from linkcore.linkage.levels import MAX_LEVELS, MISSING_LEVEL, FieldComparison
+from linkcore.linkage.monotone import monotone_m
 
 from .resolve import _check_threshold  # one rule for every threshold
 
@@ -487,6 +488,7 @@ class FellegiSunterModel:
         max_lambda: float | None = None,
         fixed_m: Mapping[str, Sequence[float]] | None = None,
         min_pairs: int = 0,
+        monotone: bool = True,
     ) -> EMResult:
         """Fit m and λ (and u unless ``fix_u``) by EM on pattern counts, without labels.
 
@@ -501,6 +503,9 @@ class FellegiSunterModel:
         ``min_pairs``: fewer pairs with a compared field than this skip EM (a handful of pairs
         cannot fit the model's parameters: on two records a side EM made a disagreeing date of
         birth evidence for a match).
+        ``monotone``: with u given (``fix_u``), each M-step fits m under the constraint that
+        m/u does not rise from ``exact`` to ``else`` (monotone.py): more agreement is never less
+        evidence for a match.
 
         ``converged`` is true only when the largest change of any parameter (λ, every m and u)
         between two iterations fell below ``tol``; stopping at ``max_iter`` is reported as not
@@ -584,6 +589,9 @@ class FellegiSunterModel:
             new_u = u if fix_u and not free else _m_step(patterns, weights - match_w, u)
             if fix_u and free:
                 new_u = [new_u[j] if j in free else u[j] for j in range(len(u))]
+            if fix_u and monotone:
+                new_m = [t if j in held else monotone_m(t, new_u[j])
+                         for j, t in enumerate(new_m)]
             change = max(
                 abs(new_lam - lam),
                 max(float(np.abs(a - b).max()) for a, b in zip(new_m, m, strict=True)),

@@ -78,6 +78,7 @@ from linkcore.linkage.model import (
     quality_from_sums,
     weights_to_probabilities,
 )
+from linkcore.linkage.monotone import monotone_m
 from linkcore.linkage.partitions import (
     FileSource,
     PairStages,
@@ -742,6 +743,9 @@ def train_unsupervised(
         if gated:
             model.training["u"]["same_salt"] = estimate_gated_u(model, comparator, ds_a, ds_b,
                                                                 seed=seed, within=within)
+    pooled = _hold_monotone(model, skip=at_prior)
+    if pooled:
+        model.training["monotone"] = {"fields_pooled": pooled}
     iterations, converged = len(sessions), True
     result = EMResult(converged, iterations, math.nan, float(model.lambda_ or lam_global), n_cand,
                       int(patterns.shape[0]), 0.0,
@@ -751,6 +755,27 @@ def train_unsupervised(
     model.em_result = result
     model.training["em"] = result.to_dict()
     return result
+
+
+def _hold_monotone(model: FellegiSunterModel, skip: Sequence[str]) -> list[str]:
+    """Pool m where m/u rises with agreement against the u that scores; return those fields.
+
+    The sessions' EM held m monotone against the random pairs' u, but u is replaced after it
+    (counted exact agreement, same-salt blocks, within-file pairs, candidate pairs), which can
+    break the order again. ``skip``: fields whose m is a stated prior.
+    """
+    m, u = model.m or {}, model.u or {}
+    changed = {}
+    for f in model.fields:
+        if f in skip:
+            continue
+        table = monotone_m(np.asarray(m[f], dtype=np.float64), np.asarray(u[f], dtype=np.float64))
+        if not np.allclose(table, m[f], rtol=0.0, atol=1e-15):
+            changed[f] = (table[1:] / table[1:].sum()).tolist()
+    if changed:
+        model.set_parameters(m=changed)
+        model.training.pop("set_parameters", None)
+    return sorted(changed)
 
 
 def salted_by(schema: Any, fields: Sequence[str], salt: str) -> tuple[str, ...]:
