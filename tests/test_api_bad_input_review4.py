@@ -213,3 +213,20 @@ def test_the_reviews_two_records_a_side_of_synth_data():
     res = linkcore.link(a, b)
     assert "too few to fit the model" in res.em.message
     assert res.matches.empty
+
+
+def test_the_store_never_links_a_pair_with_no_field_compared():
+    """The store's own scoring holds the rule of `link`: a prior alone is not a link."""
+    from linkcore.linkage.levels import FieldComparison
+    from linkcore.linkage.model import FellegiSunterModel
+    from linkcore.linkage.pipeline import ExactDependence
+    from linkcore.linkage.salt import SaltDependence
+
+    comps = [FieldComparison("a", (0.8,)), FieldComparison("b", (0.8,))]
+    model = FellegiSunterModel.from_parameters(
+        comps, m={"a": [0.9, 0.05, 0.05], "b": [0.9, 0.05, 0.05]},
+        u={"a": [0.01, 0.04, 0.95], "b": [0.01, 0.04, 0.95]}, lambda_=0.9)
+    levels = np.array([[0, 0], [1, 0], [0, 3]], dtype=np.int8)
+    prob = store._probabilities(levels, (model, SaltDependence(), ExactDependence((), {})))
+    assert prob[0] == 0.0  # nothing compared: the prior (0.9) alone would have linked it
+    assert prob[1] > 0.99 and 0.0 < prob[2] < 0.9
