@@ -150,6 +150,7 @@ def main():
             best = dict(s, threshold=t)
     res["best"] = best
     print(json.dumps(res, indent=1))
+    os.makedirs(OUT, exist_ok=True)  # OUT_DIR may be new (docs/parameters.md runs it so)
     g.to_csv(os.path.join(OUT, "splink_matches.csv"), index=False)
     with open(os.path.join(OUT, "splink_result.json"), "w") as fh:
         json.dump(res, fh, indent=1)
