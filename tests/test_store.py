@@ -778,15 +778,20 @@ def pool_of(files):
     return pool(list(files.values()))[0]
 
 
-def _assign(old, links, old_links, first_month=None):
-    """Run the id assignment on rows 0..n-1, one record per agency, clusters as components."""
+def _assign(old, links, old_links, first_month=None, changed=()):
+    """Run the id assignment on rows 0..n-1, one record per agency, clusters as components.
+
+    ``changed``: the rows that are new or changed this month.
+    """
     n = len(old)
     persons = sorted({p for p in old if p})
     code = np.array([persons.index(p) if p else -1 for p in old], dtype=np.int64)
+    delta = np.zeros(n, bool)
+    delta[list(changed)] = True
     pop = store._Population([str(i) for i in range(n)],
                             np.array([str(i) for i in range(n)], dtype=object),
                             np.arange(n, dtype=np.int64),
-                            np.array([f"r{i}" for i in range(n)], dtype=object))
+                            np.array([f"r{i}" for i in range(n)], dtype=object), delta)
 
     def arrays(pairs):
         return (np.array([a for a, _, _ in pairs], np.int64),
@@ -820,6 +825,24 @@ def test_id_assignment_merge_split_move_and_new():
     assert assigned[0] == "P" and assigned[1] == minted[0] and assigned[2] == minted[1]
     assert events == [("split", "P", minted[0], 0.6)]
     assert all(len(m) == 16 for m in minted) and len(set(minted)) == 2
+
+
+def test_a_split_leaves_the_id_with_the_records_that_did_not_change():
+    """Regression: a tie went to the smaller row, so an unchanged record could lose its id
+    to the record that changed and left it."""
+    # P's rows 0 and 1 part because row 0 changed: row 1, unchanged, keeps P
+    assigned, events, _, minted = _assign(["P", "P"], [], [(0, 1, 0.6)], changed=[0])
+    assert assigned[1] == "P" and assigned[0] == minted[0]
+    assert events == [("split", "P", minted[0], 0.6)]
+    # row 0 changed and joined Q: P stays with row 1, and row 0 is a split to Q
+    assigned, events, _, minted = _assign(["P", "P", "Q"], [(0, 2, 0.9)], [(0, 1, 0.6)],
+                                          changed=[0])
+    assert [assigned[r] for r in range(3)] == ["Q", "P", "Q"] and minted == []
+    assert events == [("split", "P", "Q", 0.6)]
+    # more records still win over steadiness: three rows, one changed, stay together as P
+    assigned, _, _, minted = _assign(["P", "P", "P", None], [(0, 1, 0.9), (1, 2, 0.9)],
+                                     [(0, 1, 0.9), (1, 2, 0.9)], changed=[0, 3])
+    assert [assigned[r] for r in range(3)] == ["P", "P", "P"] and len(minted) == 1
 
 
 # --------------------------------------------------------------------------- digests, format

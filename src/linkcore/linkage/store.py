@@ -45,10 +45,10 @@ planned over every encoding, scored, clustered, with the stored links under ``ke
 
 Person ids: minted once per new person (``ProjectKey.minted_ids`` of the cluster's smallest
 record and the month: keyed, 64 bits, no order or count) and never reused. After a month, each
-old person's id goes to the new cluster holding most of its records (ties: the cluster with the
-smallest (agency, id)); a cluster claimed by several ids keeps the one that held most of its
-records, then the oldest (first month), then the smallest id, and the others are recorded as
-merged into it; a cluster claimed by none gets a new id. Records of an old person that end in a
+old person's id goes to the new cluster holding most of its records (ties: the one holding more
+of them that did not change this month, then the one with the smallest (agency, id)); a
+cluster claimed by several ids keeps the one that held most of its records, then the oldest
+(first month), then the smallest id, and the others are recorded as merged into it; a cluster claimed by none gets a new id. Records of an old person that end in a
 cluster other than its home are recorded as split from it (to that cluster's id). A new record
 that matches (kept model, at the threshold) a record withdrawn the same month counts as that
 record's person: an agency that re-registers someone under a new record id does not end them.
@@ -530,6 +530,7 @@ class _Population:
     agency: np.ndarray  # agency name per row
     source: np.ndarray  # agency position per row
     ids: np.ndarray
+    changed: np.ndarray  # bool per row: new or changed this month
 
 
 @dataclass
@@ -1155,7 +1156,7 @@ def _plan(conn: sqlite3.Connection, meta: Mapping[str, str], month: str, agencie
     all_p = np.concatenate([kept_p, new_p]).astype(float)
     seeds = sorted_unique(np.concatenate([seeds, new_l, new_r]).astype(np.int64))
     region = _closure(n, all_l, all_r, old_person, seeds) if n else np.zeros(0, np.int64)
-    pop = _Population(agencies, state.agency, state.source, state.ids)
+    pop = _Population(agencies, state.agency, state.source, state.ids, state.delta)
     assigned, events, status, minted = _assign(
         pop, region, all_l, all_r, all_p, (old_l, old_r, old_p), old_person, persons,
         _FirstMonths(conn), meta["clustering"], month, key)
@@ -1415,12 +1416,17 @@ def _assign(pop: _Population, region: np.ndarray, left: np.ndarray, right: np.nd
     k = int(labels.max()) + 1 if labels.size else 0
     minrow = np.full(k, n, np.int64)
     np.minimum.at(minrow, labels, region)
-    # each old person's home: the cluster holding most of its records, ties to the smallest row
-    counts = pd.DataFrame({"p": olds, "c": labels})[olds >= 0].value_counts().rename("k") \
-        .reset_index()
+    # each old person's home: the cluster holding most of its records; ties to the one holding
+    # more of them that did not change this month (the id stays with the records that stayed
+    # as they were, not with one that changed and left them), then to the smallest row
+    has_old = olds >= 0
+    counts = pd.DataFrame({"p": olds[has_old], "c": labels[has_old],
+                           "steady": ~pop.changed[region][has_old]}) \
+        .groupby(["p", "c"], sort=False)["steady"].agg(["size", "sum"]) \
+        .rename(columns={"size": "k", "sum": "steady"}).reset_index()
     counts["minrow"] = minrow[counts["c"].to_numpy()]
-    home = counts.sort_values(["p", "k", "minrow"], ascending=[True, False, True]) \
-        .drop_duplicates("p")
+    home = counts.sort_values(["p", "k", "steady", "minrow"],
+                              ascending=[True, False, False, True]).drop_duplicates("p")
     home_of = dict(zip(home["p"].tolist(), home["c"].tolist(), strict=True))
     claims: dict[int, list[int]] = {}
     for p, c in home_of.items():
