@@ -46,14 +46,15 @@ planned over every encoding, scored, clustered, with the stored links under ``ke
 Person ids: minted once per new person (``ProjectKey.minted_ids`` of the cluster's smallest
 record and the month: keyed, 64 bits, no order or count) and never reused. After a month, each
 old person's id goes to the new cluster holding most of its records (ties: the one holding more
-of them that did not change this month, then the one with the smallest (agency, id)); a
-cluster claimed by several ids keeps the one that held most of its records, then the oldest
-(first month), then the smallest id, and the others are recorded as merged into it; a cluster
-claimed by none gets a new id. Records of an old person that end in a cluster other than its
-home are recorded as split from it (to that cluster's id). A new record that matches (kept model, at the threshold) a record withdrawn the same month counts as that
-record's person: an agency that re-registers someone under a new record id does not end them.
-Under ``kept``, the new record that best matches a withdrawn one also takes over its links to
-the records still present (at the smaller of the two probabilities).
+of them that did not change this month, then the one with the smallest (agency, id)); a cluster
+claimed by several ids keeps the one that held most of its records, then the oldest (first
+month), then the smallest id, and the others are recorded as merged into it; a cluster claimed
+by none gets a new id. Records of an old person that end in a cluster other than its home are
+recorded as split from it (to that cluster's id). A new record that matches (kept model, at the
+threshold) a record withdrawn the same month counts as that record's person: an agency that
+re-registers someone under a new record id does not end them. Under ``kept``, the new record that
+best matches a withdrawn one also takes over its links to the records still present (at the
+smaller of the two probabilities).
 
 Crash safety: SQLite's rollback journal, ``synchronous=FULL`` (and ``secure_delete``: the
 bytes of a withdrawn or replaced encoding are overwritten, not left in free pages); the whole
