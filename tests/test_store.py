@@ -361,6 +361,62 @@ def test_cli_bad_input_one_line_exit_2_store_unchanged(cli_store, tmp_path):
     assert digest(s) == before
 
 
+def test_a_file_that_changes_most_of_an_agency_is_refused_unless_asked_for(cli_store, tmp_path):
+    """Regression (a review): another agency's file, or ids sorted apart from their rows, was
+    applied, and under ``kept`` its false links outlived the corrected file."""
+    d, s = cli_store
+    key = ["--project-key-file", d / "project.key"]
+    before = digest(s)
+    # b's file sent as a's: every one of a's records would be withdrawn
+    r = run("store", "add-month", s, "--month", "2026-02", "--agency", "a", d / "b.parquet", *key)
+    assert r.exit_code == 2 and r.output.count("\n") == 1, r.output
+    assert r.output.startswith("error: agency a's file would withdraw") and \
+        "--allow-large-change" in r.output
+    assert digest(s) == before
+    # a's ids in another order than its rows: most records would change
+    ds = months()[0]["a"]
+    moved = ds.subset(list(range(len(ds))))
+    moved.record_ids[:] = moved.record_ids[::-1]
+    with pytest.raises(StoreError, match=r"would withdraw 0 and change \d+ of the 194 records"):
+        store.update(s, "2026-02", {"a": moved}, ProjectKey(PROJECT))
+    assert digest(s) == before
+    copy = tmp_path / "copy.db"
+    shutil.copy(s, copy)
+    r = run("store", "add-month", copy, "--month", "2026-02", "--agency", "a", d / "b.parquet",
+            "--allow-large-change", *key)
+    assert r.exit_code == 0, r.output
+    assert "194 withdrawn" in r.output
+
+
+def test_an_agency_named_like_a_stored_one_but_for_capitals_is_refused(cli_store):
+    """Regression (a review): release_A.csv and release_a.csv are one file on many systems."""
+    d, s = cli_store
+    before = digest(s)
+    for name in ("A", "B"):
+        r = run("store", "add-month", s, "--month", "2026-02", "--agency", name,
+                d / "a.parquet", "--new-agency", name, "--project-key-file", d / "project.key")
+        assert r.exit_code == 2 and r.output.count("\n") == 1, r.output
+        assert "only in capitals or accents" in r.output
+    assert digest(s) == before
+
+
+def test_person_ids_do_not_depend_on_the_order_the_first_files_were_given(cli_store, tmp_path):
+    """Regression (a review): the first month's ids followed the --agency options' order."""
+    d, _ = cli_store
+    key = ["--project-key-file", d / "project.key"]
+    got = []
+    for k, order in enumerate((("a", "b"), ("b", "a"))):
+        s = tmp_path / f"s{k}.db"
+        r = run("store", "create", s, "--schema-from", d / "a.parquet", *key)
+        assert r.exit_code == 0, r.output
+        args = [x for a in order for x in ("--agency", a, d / f"{a}.parquet")]
+        r = run("store", "add-month", s, "--month", "2026-01", *args, "--new-agency", "a",
+                "--new-agency", "b", *key)
+        assert r.exit_code == 0, r.output
+        got.append(store.people(s).sort_values(["agency", "id"]).reset_index(drop=True))
+    pd.testing.assert_frame_equal(got[0], got[1])
+
+
 def test_release_files_are_private_and_never_replace_a_key(cli_store, tmp_path):
     """Person-level files are mode 0600; a key file named as an output is refused, --force too."""
     d, s = cli_store
@@ -493,7 +549,12 @@ def test_store_create_makes_its_folder_and_a_month_may_empty_an_agency(cli_store
             "--new-agency", "a", *key)
     assert r.exit_code == 0, r.output
     empty = months()[0]["a"].subset(slice(0, 0))
-    report = store.update(s, "2026-02", {"a": empty}, ProjectKey(PROJECT))
+    # withdrawing every record is a large change: refused unless asked for
+    with pytest.raises(StoreError, match="would withdraw 194 and change 0 of the 194 records"):
+        store.update(s, "2026-02", {"a": empty}, ProjectKey(PROJECT))
+    assert store.info(s)["records"] == len(months()[0]["a"])
+    report = store.update(s, "2026-02", {"a": empty}, ProjectKey(PROJECT),
+                          allow_large_change=True)
     assert report.withdrawn == {"a": len(months()[0]["a"])} and report.records == 0
     assert store.info(s)["records"] == 0
 

@@ -94,12 +94,17 @@ def create(store_path: Path, schema_from: Path, threshold: str, clustering: str,
                    "without a file this month keeps its records.")
 @click.option("--new-agency", "new_agencies", multiple=True, metavar="NAME",
               help="An agency that joins the store this month (repeat per agency).")
+@click.option("--allow-large-change", is_flag=True,
+              help="Apply a file that withdraws or changes more than half of the records the "
+                   "store holds for its agency (refused otherwise: nearly always a wrong or "
+                   "cut-off file).")
 @_key_options
 @common_options
 @guarded
 def add_month(store_path: Path, month: str, agency_files: tuple[tuple[str, Path], ...],
-              new_agencies: tuple[str, ...], project_key_file: Path | None,
-              project_key_env: str | None, quiet: bool, verbose: bool) -> None:
+              new_agencies: tuple[str, ...], allow_large_change: bool,
+              project_key_file: Path | None, project_key_env: str | None, quiet: bool,
+              verbose: bool) -> None:
     """Add one month's extracts: new records added, changed ones updated, absent ones withdrawn.
 
     Only new and changed records are linked (against everything stored); person ids stay
@@ -130,7 +135,8 @@ def add_month(store_path: Path, month: str, agency_files: tuple[tuple[str, Path]
                                      "agency its own extract")
     key = ProjectKey.load(project_key_file, project_key_env)
     files = {a: read_any(f) for a, f in agency_files}
-    report = st.update(store_path, month, files, key, new_agencies=new_agencies)
+    report = st.update(store_path, month, files, key, new_agencies=new_agencies,
+                       allow_large_change=allow_large_change)
     if quiet:
         return
     for a in names:

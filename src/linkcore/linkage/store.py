@@ -71,6 +71,7 @@ import re
 import sqlite3
 import tempfile
 import time
+import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -129,6 +130,14 @@ CACHE_KIB = 131_072
 #: dropped and the record's pairs are scored again from its new values alone. Stores made
 #: before the choice existed have no ``links`` entry and rescore.
 LINK_POLICIES = ("kept", "rescored")
+#: A month's file that withdraws or changes more than this share of the records the store holds
+#: for its agency is refused unless ``allow_large_change``: a monthly extract changes a few per
+#: cent of its records (3-5 % in the held-out months), while another agency's file, a cut-off
+#: file or an id column sorted apart from its rows changes most of them, and under ``kept`` the
+#: false links it makes stay after the agency corrects it (a review: precision 0.99 -> 0.50).
+LARGE_CHANGE = 0.5
+#: ... counted only for an agency that holds at least this many records.
+LARGE_CHANGE_MIN = 20
 #: ``PRAGMA application_id``: "LKST", so another program's SQLite file is recognised as such.
 APPLICATION_ID = 0x4C4B5354
 #: One stored link in the ``links`` BLOB: two record keys, the probability, the month's index.
@@ -831,13 +840,18 @@ class _FirstMonths(Mapping[str, str]):
 
 
 def update(path: str | os.PathLike[str], month: str, files: Mapping[str, EncodedDataset],
-           key: ProjectKey, *, new_agencies: Sequence[str] = ()) -> UpdateReport:
+           key: ProjectKey, *, new_agencies: Sequence[str] = (),
+           allow_large_change: bool = False) -> UpdateReport:
     """Apply one month's extracts (each agency's full current file) in one transaction.
 
     ``new_agencies``: agencies joining this month; any other agency must already be in the
     store. Raises a LinkcoreError (and leaves the store as it was) on a month that is not after
     the last one, a file of another schema or key, a record id twice in one file, an unknown
     agency, another project key, a store of another version or one that another run is writing.
+    ``allow_large_change``: apply a file that withdraws or changes more than half of the
+    records the store holds for its agency (LARGE_CHANGE); refused otherwise, since such a file
+    is nearly always a mistake (another agency's file, a cut-off file, ids sorted apart from
+    their rows) whose false links would outlive its correction.
     """
     from linkcore.linkage.dedupe import agency_names
 
@@ -865,24 +879,32 @@ def update(path: str | os.PathLike[str], month: str, files: Mapping[str, Encoded
         _check_month(meta, month)
         _check_key(meta, key)
         known = [a for a, in conn.execute("SELECT name FROM agencies ORDER BY position")]
+        folded = {_folded(a): a for a in known}
         for a in names:
             if a in new_agencies and a in known:
                 raise StoreError(f"agency {a} is already in the store; drop --new-agency {a}")
             if a not in new_agencies and a not in known:
                 raise StoreError(f"agency {a} is not in the store; to add it, give "
                                  f"--new-agency {a} with its first file")
+            if a not in known and _folded(a) in folded:
+                raise StoreError(f"agency {a} differs from the store's agency "
+                                 f"{folded[_folded(a)]} only in capitals or accents: their "
+                                 "release files would be one file on many systems; use the "
+                                 "store's name")
         for a, ds in files.items():
             _check_file(meta, a, ds)
         _check_distinct(files)
         codec = _Codec(meta)
-        agencies = known + [a for a in names if a not in known]
+        # a new agency's position by name, not by the order the files were given: the first
+        # month's person ids are minted from each cluster's smallest record in that order
+        agencies = known + sorted(a for a in names if a not in known)
         kept = _incremental.rules_from_json(meta["blocking"]) if "blocking" in meta else None
         stored = _read_state(conn, agencies, int(meta.get("joins", "0")), len(codec.filters))
         _check_recs(stored["rec"], int(meta.get("next_rec", "1")))
         links = _read_links(conn)
         timings["read"] = time.perf_counter() - t0
         report, writes = _plan(conn, meta, month, agencies, stored, links, kept, files, codec,
-                               key, timings)
+                               key, timings, allow_large_change)
         t1 = time.perf_counter()
         _write(conn, month, meta, known, agencies, files, writes)
         timings["write"] = time.perf_counter() - t1
@@ -890,6 +912,25 @@ def update(path: str | os.PathLike[str], month: str, files: Mapping[str, Encoded
     timings["total"] = time.perf_counter() - t0
     report.timings = {k: round(v, 4) for k, v in timings.items()}
     return report
+
+
+def _folded(name: str) -> str:
+    """Return an agency name as a file system that ignores case and accents' forms sees it."""
+    return unicodedata.normalize("NFC", name).casefold()
+
+
+def _check_large_change(per_agency: Mapping[str, tuple[int, int, int]],
+                        held: Mapping[str, int]) -> None:
+    """Refuse a file that withdraws or changes more than LARGE_CHANGE of its agency's records."""
+    for a, (_, changed, withdrawn) in per_agency.items():
+        n = held.get(a, 0)
+        if n >= LARGE_CHANGE_MIN and changed + withdrawn > LARGE_CHANGE * n:
+            raise StoreError(
+                f"agency {a}'s file would withdraw {withdrawn:,} and change {changed:,} of the "
+                f"{n:,} records the store holds for it (more than {LARGE_CHANGE:.0%}): check "
+                "that it is this agency's whole file, with each id beside its own row; links "
+                "made by a wrong file stay after it is corrected. To apply it anyway, give "
+                "--allow-large-change (allow_large_change=True)")
 
 
 def _check_distinct(files: Mapping[str, EncodedDataset]) -> None:
@@ -1049,11 +1090,15 @@ def _plan(conn: sqlite3.Connection, meta: Mapping[str, str], month: str, agencie
           stored: dict[str, Any], old_links: tuple[np.ndarray, list[str]],
           kept: list | None,
           files: Mapping[str, EncodedDataset], codec: _Codec, key: ProjectKey,
-          timings: dict[str, float]) -> tuple[UpdateReport, _Writes]:
+          timings: dict[str, float], allow_large_change: bool = False
+          ) -> tuple[UpdateReport, _Writes]:
     """Diff the files against the store, link what is new, recluster what it touched."""
     t0 = time.perf_counter()
     next_rec = int(meta.get("next_rec", "1"))
     state, gone, per_agency, digest = _diff(month, agencies, stored, files, codec, next_rec)
+    if not allow_large_change:
+        held = np.bincount(stored["source"], minlength=len(agencies))
+        _check_large_change(per_agency, {a: int(held[k]) for k, a in enumerate(agencies)})
     n = len(state)
     dirty_rows = np.flatnonzero(state.delta)
     threshold = float(meta["threshold"])
