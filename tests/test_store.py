@@ -1014,3 +1014,48 @@ def test_stored_links_are_the_kept_models_scores_of_the_stored_encodings(
     extra = set(stored_links) - set(expected)
     assert extra and all(k in month_1 and set(k) & changed for k in extra)
     assert all(stored_links[k] == p for k, p in expected.items() if k not in month_1)
+
+
+def test_an_agency_that_renames_every_record_keeps_every_person_and_no_event(tmp_path):
+    """Regression (a review): ids that lost their leading zeros re-registered every record, and
+    a record whose own person still held records took an orphaned person from a lesser match,
+    so history showed a split that moved nothing (and had no probability)."""
+    key = ["--project-key-file", tmp_path / "project.key"]
+    Secret(key_bytes("rename")).write(tmp_path / "shared.key")
+    Secret(PROJECT).write(tmp_path / "project.key")
+    r = run("synth", "--people", 400, "--agencies", 3, "--rate", "duplicate=0.05", "--seed", 4,
+            "-o", tmp_path / "jan", "-q")
+    assert r.exit_code == 0, r.output
+    jan = tmp_path / "jan"
+    frame = pd.read_csv(jan / "agency_2.csv", dtype=str, keep_default_na=False)
+    frame["record_id"] = [f"{i:06d}" for i in range(1, len(frame) + 1)]
+    frame.to_csv(tmp_path / "padded.csv", index=False)
+    frame["record_id"] = frame["record_id"].str.lstrip("0")
+    frame.to_csv(tmp_path / "plain.csv", index=False)
+    run("schema", "suggest", jan / "agency_1.csv", "-o", tmp_path / "schema.json",
+        "--mapping-out", tmp_path / "m1.json", "-q")
+    run("schema", "suggest", tmp_path / "padded.csv", "--schema", tmp_path / "schema.json",
+        "-o", tmp_path / "m2.json", "-q")
+    for src, mapping, out in ((jan / "agency_1.csv", "m1.json", "a1.parquet"),
+                              (tmp_path / "padded.csv", "m2.json", "padded.parquet"),
+                              (tmp_path / "plain.csv", "m2.json", "plain.parquet")):
+        r = run("encode", src, "--schema", tmp_path / "schema.json", "--mapping",
+                tmp_path / mapping, "--key-file", tmp_path / "shared.key", "-o", tmp_path / out,
+                "-q")
+        assert r.exit_code == 0, r.output
+    s = tmp_path / "z.db"
+    run("store", "create", s, "--schema-from", tmp_path / "a1.parquet", *key, "-q")
+    r = run("store", "add-month", s, "--month", "2026-01", "--agency", "a", tmp_path / "a1.parquet",
+            "--agency", "b", tmp_path / "padded.parquet", "--new-agency", "a", "--new-agency", "b",
+            *key, "-q")
+    assert r.exit_code == 0, r.output
+    before = store.people(s)
+    r = run("store", "add-month", s, "--month", "2026-02", "--agency", "b",
+            tmp_path / "plain.parquet", "--allow-large-change", *key)
+    assert r.exit_code == 0, r.output
+    after = store.people(s)
+    before["id"] = before["id"].where(before["agency"] != "b", before["id"].str.lstrip("0"))
+    joined = before.merge(after, on=["agency", "id"], suffixes=("_before", "_after"))
+    assert len(joined) == len(before) == len(after)
+    assert (joined["person_before"] == joined["person_after"]).all()
+    assert store.history(s).empty

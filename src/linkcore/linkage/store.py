@@ -1366,16 +1366,23 @@ def _inherit(conn: sqlite3.Connection, codec: _Codec, state: _State, stored: dic
     prob = _score(part, li, new_rows.size + lj, scoring,
                   {f: pops[:, k] for k, f in enumerate(codec.filters)})
     ok = np.flatnonzero(prob >= threshold)
-    best = ok[np.lexsort((lj[ok], -prob[ok], li[ok]))]  # per new record: most probable first
+    # per new record: first a withdrawn record of its own agency with the very same encoding
+    # (the same client sent under a new id: two withdrawn records of one person, or of two
+    # people month 1 kept apart, can score alike), then the most probable
+    twin = (state.source[new_rows[li[ok]]] == stored["source"][gone[lj[ok]]]) & \
+        (raw[li[ok]] == raw[new_rows.size + lj[ok]]).all(axis=1)
+    best = ok[np.lexsort((lj[ok], -prob[ok], ~twin, li[ok]))]
     top = best[np.unique(li[best], return_index=True)[1]]
-    if successors:  # the person passes from the best orphaned match, as without successors
-        best = best[orphan[lj[best]]]
-    first = np.unique(li[best], return_index=True)[1]
-    for k in best[first].tolist():
+    # the person passes only from the best match, and only when no record holds it any more:
+    # a new record whose best match's person still holds records joins them by its links (a
+    # lesser, orphaned match passed its person before, and the record's link to its own person
+    # then showed as a split that moved nothing)
+    passing = top[orphan[lj[top]]] if successors else top
+    for k in passing.tolist():
         state.person[new_rows[li[k]]] = stored["person"][gone[lj[k]]]
     if not successors:
-        return int(first.size), none, none, np.zeros(0)
-    return int(first.size), new_rows[li[top]], stored["rec"][gone[lj[top]]], prob[top]
+        return int(passing.size), none, none, np.zeros(0)
+    return int(passing.size), new_rows[li[top]], stored["rec"][gone[lj[top]]], prob[top]
 
 
 def _rows_encoded(conn: sqlite3.Connection, codec: _Codec, state: _State, rows: np.ndarray
