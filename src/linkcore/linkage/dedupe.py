@@ -138,6 +138,22 @@ class DedupeResult:
 MAX_AGENCY_NAME = 64
 
 
+def _name_flaw(name: str) -> str:
+    """Say what keeps ``name`` from naming a release file, or return "" if nothing does."""
+    if not name:
+        return "is empty"
+    if name in (".", ".."):
+        return "is '.' or '..'"
+    if name != name.strip():
+        return "has a space at either end"
+    if any(c in name for c in "/\\"):
+        return "holds a slash"
+    if any(unicodedata.category(c)[0] == "C" for c in name):
+        return ("holds an invisible or control character (a tab, a line break, a byte-order "
+                "mark, a direction mark)")
+    return ""
+
+
 def agency_names(datasets: Sequence[DatasetLike], names: Sequence[str] | None) -> list[str]:
     """Each file's agency name: ``names`` if given, else a path's name stem, else 1, 2, ..."""
     if names is not None:
@@ -149,12 +165,10 @@ def agency_names(datasets: Sequence[DatasetLike], names: Sequence[str] | None) -
     else:
         out = [_stem(ds) if isinstance(ds, str | os.PathLike) else str(i + 1)
                for i, ds in enumerate(datasets)]
-    bad = [i + 1 for i, n in enumerate(out) if not n or n != n.strip() or n in (".", "..")
-           or any(c in n for c in "/\\") or any(unicodedata.category(c)[0] == "C" for c in n)]
-    if bad:
-        raise ParameterError(f"agency name {bad[0]} is empty, '.' or '..', or holds a space at "
-                             "either end, a slash, or an invisible or control character (a tab, "
-                             "a line break, a byte-order mark, a direction mark); give plain names")
+    for i, n in enumerate(out):
+        flaw = _name_flaw(n)
+        if flaw:
+            raise ParameterError(f"agency name {i + 1} {flaw}; give plain names")
     # names become release files' names: a long one cannot be written, one like a key is not
     # a name linkcore writes a file under
     odd = [i + 1 for i, n in enumerate(out) if len(n) > MAX_AGENCY_NAME or looks_like_key(n)]
