@@ -159,6 +159,7 @@ def test_json_documents_name_their_file_read_past_a_bom_and_refuse_a_pipe(ws, tm
 @pytest.mark.parametrize("names", [
     ["\ufeffa", "b"], ["a\u202eb", "c"], ["..", "b"], [".", "b"], ["a\u200bb", "c"],
     ["A", "a"], ["e\u0301", "\u00e9"], ["Straße", "STRASSE"],
+    ["a\u2028b", "c"], ["a\u2029b", "c"],  # line and paragraph separators (a review)
 ])
 def test_agency_names_that_are_invisible_or_collide_on_a_file_system_are_refused(names):
     with pytest.raises(ParameterError, match="agency name"):

@@ -76,3 +76,12 @@ def test_a_trained_model_scores_more_agreement_as_more_evidence():
         assert (np.diff(weights[1:]) <= 1e-9).all()
     pooled = model.training.get("monotone", {}).get("fields_pooled", [])
     assert set(pooled) <= set(model.fields)
+
+
+def test_a_subnormal_u_gives_finite_m():
+    """Regression (a review): mass / Σu overflowed where a run's u was subnormal."""
+    for tiny in (5e-324, 1e-310):
+        out = monotone_m(np.array([1.0, 0.2, 0.4, 0.4]), np.array([1.0, tiny, 0.5, 0.5 - tiny]))
+        assert np.isfinite(out).all() and out[1:].sum() == pytest.approx(1.0)
+        out = monotone_m(np.array([1.0, 1e-300, 0.5, 0.5]), np.array([1.0, 0.5, tiny, 0.5]))
+        assert np.isfinite(out).all() and out[1:].sum() == pytest.approx(1.0)

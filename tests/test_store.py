@@ -1016,7 +1016,8 @@ def test_stored_links_are_the_kept_models_scores_of_the_stored_encodings(
     assert all(stored_links[k] == p for k, p in expected.items() if k not in month_1)
 
 
-def test_an_agency_that_renames_every_record_keeps_every_person_and_no_event(tmp_path):
+@pytest.mark.parametrize("links", ["kept", "rescored"])
+def test_an_agency_that_renames_every_record_keeps_every_person_and_no_event(tmp_path, links):
     """Regression (a review): ids that lost their leading zeros re-registered every record, and
     a record whose own person still held records took an orphaned person from a lesser match,
     so history showed a split that moved nothing (and had no probability)."""
@@ -1044,7 +1045,8 @@ def test_an_agency_that_renames_every_record_keeps_every_person_and_no_event(tmp
                 "-q")
         assert r.exit_code == 0, r.output
     s = tmp_path / "z.db"
-    run("store", "create", s, "--schema-from", tmp_path / "a1.parquet", *key, "-q")
+    run("store", "create", s, "--schema-from", tmp_path / "a1.parquet", "--links", links, *key,
+        "-q")
     r = run("store", "add-month", s, "--month", "2026-01", "--agency", "a", tmp_path / "a1.parquet",
             "--agency", "b", tmp_path / "padded.parquet", "--new-agency", "a", "--new-agency", "b",
             *key, "-q")

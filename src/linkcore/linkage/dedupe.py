@@ -148,7 +148,8 @@ def _name_flaw(name: str) -> str:
         return "has a space at either end"
     if any(c in name for c in "/\\"):
         return "holds a slash"
-    if any(unicodedata.category(c)[0] == "C" for c in name):
+    if any(unicodedata.category(c)[0] == "C" or unicodedata.category(c) in ("Zl", "Zp")
+           for c in name):
         return ("holds an invisible or control character (a tab, a line break, a byte-order "
                 "mark, a direction mark)")
     return ""

@@ -30,7 +30,8 @@ def monotone_m(m: np.ndarray, u: np.ndarray) -> np.ndarray:
         raise ValueError("m and u must be tables of one field's levels, of one length")
     if m.size <= 2 or (u[1:] <= 0).any():
         return m.copy()
-    ratio = m[1:] / u[1:]
+    with np.errstate(over="ignore"):  # a subnormal u: an infinite ratio still orders
+        ratio = m[1:] / u[1:]
     if (np.diff(ratio) <= 0).all():
         return m.copy()
     # runs of levels as [sum of m, sum of u, number of levels], merged while a run's ratio
@@ -47,6 +48,6 @@ def monotone_m(m: np.ndarray, u: np.ndarray) -> np.ndarray:
     start = 1
     for mass, weight, n in runs:
         stop = start + int(n)
-        out[start:stop] = u[start:stop] * (mass / weight)
+        out[start:stop] = mass * (u[start:stop] / weight)  # u / Σu <= 1: no overflow
         start = stop
     return out

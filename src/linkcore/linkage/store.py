@@ -1323,16 +1323,16 @@ def _inherit(conn: sqlite3.Connection, codec: _Codec, state: _State, stored: dic
     """Give a new record the person of the record withdrawn this month that it matches best.
 
     An agency that re-registers a person withdraws the record and sends it under a new id; the
-    new record is scored against the month's withdrawn records whose person holds no record any
-    more (blocked by the kept rules' joins, or all pairs at all-pairs size) with the kept model,
-    and one at or above the threshold passes its person on, so that the person keeps its id
-    (the id assignment treats the new record as that person's) instead of ending. A person who
-    still holds records needs none of this: a new record that links to them joins them anyway.
-    Clusters are not affected. With ``successors``, the new records are scored against every
-    withdrawn record, and each one's best match at or above the threshold is returned too, so
-    that the withdrawn record's links can pass to it. Returns how many records inherited a
-    person, and the successors: each such new record's row, the withdrawn record's key and the
-    match probability.
+    new record is scored against the month's withdrawn records (blocked by the kept rules'
+    joins, or all pairs at all-pairs size) with the kept model, and its best match at or above
+    the threshold (an identical record of its own agency first) passes its person on when that
+    person holds no record any more, so that the person keeps its id (the id assignment treats
+    the new record as that person's) instead of ending. A person who still holds records needs
+    none of this: a new record that links to them joins them anyway, and a lesser, orphaned
+    match does not pass its person to it. Clusters are not affected. With ``successors``, each
+    new record's best match is returned too, so that the withdrawn record's links can pass to
+    it. Returns how many records inherited a person, and the successors: each such new record's
+    row, the withdrawn record's key and the match probability.
     """
     none = np.zeros(0, np.int64)
     new_rows = np.flatnonzero(state.new)
@@ -1343,7 +1343,7 @@ def _inherit(conn: sqlite3.Connection, codec: _Codec, state: _State, stored: dic
     still = set(held[pd.Index(held, dtype=object).isin(left_behind)].tolist()) \
         if out.size else set()
     orphan = np.fromiter((p not in still for p in left_behind.tolist()), bool, out.size)
-    gone = out if successors else out[orphan]
+    gone = out  # every withdrawn record: a new record's best match may be a held person's
     if new_rows.size == 0 or gone.size == 0:
         return 0, none, none, np.zeros(0)
     if all_pairs or not specs:
@@ -1377,7 +1377,7 @@ def _inherit(conn: sqlite3.Connection, codec: _Codec, state: _State, stored: dic
     # a new record whose best match's person still holds records joins them by its links (a
     # lesser, orphaned match passed its person before, and the record's link to its own person
     # then showed as a split that moved nothing)
-    passing = top[orphan[lj[top]]] if successors else top
+    passing = top[orphan[lj[top]]]
     for k in passing.tolist():
         state.person[new_rows[li[k]]] = stored["person"][gone[lj[k]]]
     if not successors:
