@@ -228,3 +228,16 @@ def test_release_tables_and_shared_counts():
         {"a": 1, "b": 0, "c": 0, "people": 1},
         {"a": 0, "b": 0, "c": 1, "people": 1},
     ]
+
+
+def test_the_clusters_table_is_never_written_into_the_release_folder(files, tmp_path):
+    """Regression (a review): a table of every agency's ids could go to the agencies' folder."""
+    rel = tmp_path / "release"
+    for option in ("-o", "--shared-counts"):
+        out = rel / "table.csv" if option == "-o" else tmp_path / "clusters.csv"
+        extra = ["--shared-counts", rel / "shared.csv"] if option == "--shared-counts" else []
+        r = run("link", *inputs(files), "--dedupe", "-o", out, "--project-key-file",
+                files / "project.key", "--release-dir", rel, *extra)
+        assert r.exit_code == 2 and r.output.count("\n") == 1, r.output
+        assert f"{option} " in r.output and "inside --release-dir" in r.output
+        assert not rel.exists() and not out.exists()

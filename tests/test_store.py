@@ -1061,3 +1061,23 @@ def test_an_agency_that_renames_every_record_keeps_every_person_and_no_event(tmp
     assert len(joined) == len(before) == len(after)
     assert (joined["person_before"] == joined["person_after"]).all()
     assert store.history(s).empty
+
+
+def test_release_refuses_a_table_of_everyone_or_stale_files_in_the_release_folder(cli_store,
+                                                                                  tmp_path):
+    """Regression (a review): --clusters could be written into the folder sent to agencies, and
+    --force left an earlier run's release file of an agency the store does not name."""
+    d, s = cli_store
+    rel = tmp_path / "rel"
+    r = run("store", "release", s, "--release-dir", rel, "--clusters", rel / "clusters.csv")
+    assert r.exit_code == 2 and r.output.count("\n") == 1 and "inside --release-dir" in r.output
+    assert not rel.exists()
+    rel.mkdir()
+    (rel / "release_gone.csv").write_text("id,person\n")
+    r = run("store", "release", s, "--release-dir", rel, "--force")
+    assert r.exit_code == 2 and "agencies not released now" in r.output, r.output
+    assert sorted(p.name for p in rel.iterdir()) == ["release_gone.csv"]
+    (rel / "release_gone.csv").unlink()
+    r = run("store", "release", s, "--release-dir", rel)
+    assert r.exit_code == 0, r.output
+    assert sorted(p.name for p in rel.iterdir()) == ["release_a.csv", "release_b.csv"]

@@ -19,7 +19,7 @@ from .cluster import check_partitions, cluster_options, dask_client
 from .link_cmd import _fmt, blocking_recall_line
 from .link_cmd import _Printer as _PairPrinter
 from .link_cmd import link as _pairwise
-from .paths import RunOutputs, same_content, same_file
+from .paths import RunOutputs, check_release_dir, same_content, same_file
 
 #: The pairwise command's options that also apply to several files.
 _SHARED = {"output", "threshold", "force", "quiet", "verbose", "partitions", "workers",
@@ -249,6 +249,8 @@ def run_clusters(files: tuple[Path, ...], *, dedupe: bool, agency_names: str | N
         output_format(shared_counts_path)
     outputs_map: dict[str, Path | None] = {"-o": output, "--shared-counts": shared_counts_path}
     if release_dir is not None:
+        check_release_dir(release_dir, names, {"-o": output,
+                                               "--shared-counts": shared_counts_path})
         for name in names:
             outputs_map[f"--release-dir ({name})"] = release_dir / f"release_{name}.csv"
     outputs = RunOutputs(outputs_map, inputs={"FILES": list(files)}, key=project_key_file,

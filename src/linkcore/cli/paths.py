@@ -104,6 +104,26 @@ def _inside(path: Path, folder: Path) -> bool:
     return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(folder))
 
 
+def check_release_dir(release_dir: Path, agencies: Iterable[str],
+                      tables: Mapping[str, Path | None]) -> None:
+    """Refuse a release folder that a table of every agency would go into, or stale files.
+
+    A release file of an agency not released now, left from an earlier run, would be sent with
+    the others.
+    """
+    for label, path in tables.items():
+        if path is not None and _inside(path, release_dir):
+            raise ParameterError(f"{label} {path} is inside --release-dir, whose files go each to "
+                                 "its own agency; write it outside that folder")
+    if release_dir.is_dir():
+        mine = {f"release_{name}.csv" for name in agencies}
+        stale = sorted(p for p in release_dir.glob("release_*.csv") if p.name not in mine)
+        if stale:
+            raise ParameterError(f"--release-dir {release_dir} already holds release files of "
+                                 f"agencies not released now ({_listing(stale)}); move them or "
+                                 "choose another folder")
+
+
 def _nearest_existing(folder: Path) -> Path:
     folder = Path(os.path.abspath(folder))
     while not os.path.lexists(folder) and folder != folder.parent:

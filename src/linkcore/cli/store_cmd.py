@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from ._common import common_options, force_option, guarded, setup_logging
-from .paths import RunOutputs, same_file, store_sidecars
+from .paths import RunOutputs, check_release_dir, same_file, store_sidecars
 
 _STORE = click.argument("store_path", metavar="STORE",
                         type=click.Path(path_type=Path, dir_okay=False))
@@ -189,6 +189,8 @@ def release(store_path: Path, release_dir: Path, shared_counts_path: Path | None
         raise ParameterError("the store holds no month yet, so there is nothing to release; "
                              "add one with `linkcore store add-month`")
     people = st.people(store_path)
+    check_release_dir(release_dir, agencies, {"--shared-counts": shared_counts_path,
+                                              "--clusters": clusters_path})
     outputs_map: dict[str, Path | None] = {"--shared-counts": shared_counts_path,
                                            "--clusters": clusters_path}
     for name in agencies:
