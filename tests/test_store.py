@@ -1081,3 +1081,41 @@ def test_release_refuses_a_table_of_everyone_or_stale_files_in_the_release_folde
     r = run("store", "release", s, "--release-dir", rel)
     assert r.exit_code == 0, r.output
     assert sorted(p.name for p in rel.iterdir()) == ["release_a.csv", "release_b.csv"]
+
+
+def test_a_partitioned_folder_is_read_as_its_one_file_encoding(tmp_path):
+    """Regression (a review): `encode --partitions` folders, which `link` reads, were refused."""
+    key = ["--project-key-file", tmp_path / "project.key"]
+    Secret(key_bytes("parts")).write(tmp_path / "shared.key")
+    Secret(PROJECT).write(tmp_path / "project.key")
+    assert run("synth", "--people", 300, "--seed", 2, "-o", tmp_path / "d", "-q").exit_code == 0
+    d = tmp_path / "d"
+    run("schema", "suggest", d / "agency_1.csv", "-o", tmp_path / "s.json", "--mapping-out",
+        tmp_path / "m1.json", "-q")
+    run("schema", "suggest", d / "agency_2.csv", "--schema", tmp_path / "s.json", "-o",
+        tmp_path / "m2.json", "-q")
+    enc = ["--schema", tmp_path / "s.json", "--key-file", tmp_path / "shared.key", "-q"]
+    for out, extra in (("a1", ["--partitions", 2]), ("a1.parquet", [])):
+        r = run("encode", d / "agency_1.csv", "--mapping", tmp_path / "m1.json", *enc, "-o",
+                tmp_path / out, *extra)
+        assert r.exit_code == 0, r.output
+    r = run("encode", d / "agency_2.csv", "--mapping", tmp_path / "m2.json", *enc, "-o",
+            tmp_path / "a2.parquet")
+    assert r.exit_code == 0, r.output
+    people = []
+    for name, first in (("parts.db", "a1"), ("file.db", "a1.parquet")):
+        s = tmp_path / name
+        assert run("store", "create", s, "--schema-from", tmp_path / first, *key,
+                   "-q").exit_code == 0
+        r = run("store", "add-month", s, "--month", "2026-01", "--agency", "a", tmp_path / first,
+                "--agency", "b", tmp_path / "a2.parquet", "--new-agency", "a", "--new-agency",
+                "b", *key, "-q")
+        assert r.exit_code == 0, r.output
+        people.append(store.people(s).sort_values(["agency", "id"]).reset_index(drop=True))
+    pd.testing.assert_frame_equal(people[0], people[1])
+    before = digest(tmp_path / "parts.db")
+    (tmp_path / "empty").mkdir()
+    r = run("store", "add-month", tmp_path / "parts.db", "--month", "2026-02", "--agency", "a",
+            tmp_path / "empty", *key)
+    assert r.exit_code == 2 and "without manifest.json" in r.output, r.output
+    assert digest(tmp_path / "parts.db") == before

@@ -45,10 +45,9 @@ def store() -> None:
 
 @store.command("create")
 @_STORE
-@click.option("--schema-from", "schema_from", required=True,
-              type=click.Path(path_type=Path, dir_okay=False),
-              help="An encoded file of the agencies' schema and key (its records are not "
-                   "stored).")
+@click.option("--schema-from", "schema_from", required=True, type=click.Path(path_type=Path),
+              help="An encoded file (or partitioned folder) of the agencies' schema and key "
+                   "(its records are not stored).")
 @click.option("--threshold", type=str, default="0.5", show_default=True,
               help="Accept pairs whose match probability is at least this (0 to 1).")
 @click.option("--clustering", type=str, default="checked", show_default=True,
@@ -89,9 +88,10 @@ def create(store_path: Path, schema_from: Path, threshold: str, clustering: str,
 @click.option("--month", required=True, help="The month of these extracts, YYYY-MM; later than "
               "the store's last month.")
 @click.option("--agency", "agency_files", nargs=2, multiple=True, required=True,
-              metavar="NAME FILE", type=(str, click.Path(path_type=Path, dir_okay=False)),
-              help="An agency's full current extract (encoded); repeat per agency. An agency "
-                   "without a file this month keeps its records.")
+              metavar="NAME FILE", type=(str, click.Path(path_type=Path)),
+              help="An agency's full current extract (an encoded file, or the folder of "
+                   "`encode --partitions`); repeat per agency. An agency without a file this "
+                   "month keeps its records.")
 @click.option("--new-agency", "new_agencies", multiple=True, metavar="NAME",
               help="An agency that joins the store this month (repeat per agency).")
 @click.option("--allow-large-change", is_flag=True,
