@@ -1119,3 +1119,15 @@ def test_a_partitioned_folder_is_read_as_its_one_file_encoding(tmp_path):
             tmp_path / "empty", *key)
     assert r.exit_code == 2 and "without manifest.json" in r.output, r.output
     assert digest(tmp_path / "parts.db") == before
+
+
+def test_verbose_add_month_says_where_the_time_went(cli_store, tmp_path):
+    d, s = cli_store
+    copy = tmp_path / "copy.db"
+    shutil.copy(s, copy)
+    r = run("store", "add-month", copy, "--month", "2026-02", "--agency", "a", d / "a.parquet",
+            "--project-key-file", d / "project.key", "--verbose")
+    assert r.exit_code == 0, r.output
+    line = next(x for x in r.output.splitlines() if x.startswith("steps (s): "))
+    assert [part.split()[0] for part in line[len("steps (s): "):].split(", ")] == \
+        ["read", "diff", "link", "cluster", "write", "total"]

@@ -150,6 +150,8 @@ def add_month(store_path: Path, month: str, agency_files: tuple[tuple[str, Path]
     click.echo(f"people: {report.people:,} ({report.new_people:,} new, {report.merges:,} "
                f"merges, {report.splits:,} splits, {report.ended:,} ended, "
                f"{report.reregistered:,} re-registered); records {report.records:,}")
+    if verbose:  # where the month's time went, for a linkage unit that measures its cost
+        click.echo("steps (s): " + ", ".join(f"{k} {v:.2f}" for k, v in report.timings.items()))
 
 
 @store.command("release")
