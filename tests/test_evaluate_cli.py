@@ -221,3 +221,17 @@ def test_the_truth_count_is_of_distinct_pairs(files):
     res = run("evaluate", files / "matches.csv", "--truth", files / "twice.csv")
     assert res.exit_code == 0, res.output
     assert "truth: 4 pairs" in res.output
+
+
+def test_clusters_with_no_pairs_of_a_kind_print_n_a(tmp_path):
+    """Regression: no pair within an agency printed precision 1.0000, recall 0.0000 for it."""
+    pd.DataFrame({"agency": ["a", "a", "b"], "id": ["1", "2", "1"],
+                  "person": ["p", "q", "p"]}).to_csv(tmp_path / "people.csv", index=False)
+    pd.DataFrame({"agency": ["a", "a", "b"], "id": ["1", "2", "1"],
+                  "cluster": [0, 1, 0]}).to_csv(tmp_path / "truth.csv", index=False)
+    res = run("evaluate", tmp_path / "people.csv", "--truth", tmp_path / "truth.csv")
+    assert res.exit_code == 0, res.output
+    within = next(line for line in res.output.splitlines() if line.startswith("within agency"))
+    assert "precision n/a  recall n/a  f1 n/a  (tp 0  fp 0  fn 0)" in within
+    across = next(line for line in res.output.splitlines() if line.startswith("across"))
+    assert "precision 1.0000  recall 1.0000  f1 1.0000" in across

@@ -132,7 +132,8 @@ def test_two_files_keep_the_matches_output(files, tmp_path):
 @pytest.mark.parametrize("case", ["one file", "same file twice", "other key", "holders key",
                                   "no project key", "pairwise option", "bad clustering",
                                   "names count", "repeated id", "repeated id, dedupe",
-                                  "repeated id, dedupe, workers"])
+                                  "repeated id, dedupe, workers", "agency named people",
+                                  "agency name with a colon", "names alike but a no-break space"])
 def test_bad_input_is_one_line_exit_2_and_nothing_written(files, tmp_path, case):
     a, b, c = inputs(files)
     key = ["--project-key-file", files / "project.key"]
@@ -149,6 +150,10 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(files, tmp_path, case)
         "repeated id, dedupe": [a, b, files / "repeated_id.parquet", "--dedupe", *key],
         "repeated id, dedupe, workers": [a, b, files / "repeated_id.parquet", "--dedupe",
                                          "--workers", "1", *key],
+        "agency named people": [a, b, c, "--agency-names", "x,People,z", "--shared-counts",
+                                tmp_path / "shared.csv", *key],
+        "agency name with a colon": [a, b, c, "--agency-names", "x,y:z,w", *key],
+        "names alike but a no-break space": [a, b, c, "--agency-names", "a b,a\u00a0b,c", *key],
     }[case]
     out, rel = tmp_path / "out.csv", tmp_path / "rel"
     env = {"LINKCORE_PROJECT_KEY": None} if case == "no project key" else None

@@ -247,23 +247,28 @@ def _partition(labels):
 @pytest.mark.parametrize("one_per_party", [True, False])
 def test_link_many_clusters_per_component_are_those_of_all_links_at_once(one_per_party):
     """Clustered component by component (on the engine's workers): the clusters of every link
-    taken together, the one-record-per-party greedy union's tie-breaks included."""
+    taken together, the one-record-per-party greedy union's tie-breaks (by party, then record
+    id) included."""
     from linkcore.linkage import resolve
 
     encoded, _, _, _ = synthetic(people=900, seed=11, agencies=3)
     result = link_many(encoded, one_per_party=one_per_party)
+    offsets = np.cumsum([0] + [len(d) for d in encoded])
+    party = np.repeat(np.arange(len(encoded)), [len(d) for d in encoded])
+    rank = resolve.id_ranks(np.concatenate([d.record_ids for d in encoded]),
+                            np.char.zfill(party.astype(str), 6).astype(object))
+    row_of_rank = np.argsort(rank)
     edges = []
     for (i, j), res in result.links.items():
         ra = pd.Index(encoded[i].record_ids).get_indexer(res.matches["id_a"])
         rb = pd.Index(encoded[j].record_ids).get_indexer(res.matches["id_b"])
-        edges.append((np.full(ra.size, i), ra, np.full(rb.size, j), rb,
-                      res.matches["probability"].to_numpy()))
+        edges.append((np.full(ra.size, i), rank[offsets[i] + ra], np.full(rb.size, j),
+                      rank[offsets[j] + rb], res.matches["probability"].to_numpy()))
     pl, l_, pr, r_, p = (np.concatenate(c) for c in zip(*edges, strict=True))
     whole = (resolve.clusters_one_per_party(pl, l_, pr, r_, p) if one_per_party
              else resolve.clusters(pl, l_, pr, r_))
     expected = np.arange(len(result.clusters)) + 10**6  # records in no link: alone
-    offsets = np.cumsum([0] + [len(d) for d in encoded])
-    expected[offsets[whole.party] + whole.record] = whole.cluster
+    expected[row_of_rank[whole.record]] = whole.cluster
     assert _partition(result.clusters["cluster"]) == _partition(expected)
     assert result.clusters["cluster"].iloc[0] == 0  # numbered in record order
 

@@ -241,8 +241,12 @@ def _clusters_report(ev, predicted, truth, truth_path: Path, as_json: bool, quie
                f"{m.predicted_clusters}")
     for label, x in (("all pairs", m.pairwise), ("within agency", m.within),
                      ("across agencies", m.across)):
-        click.echo(f"{label:16s} precision {x.precision:.4f}  recall {x.recall:.4f}  "
-                   f"f1 {x.f1:.4f}  (tp {x.tp}  fp {x.fp}  fn {x.fn})")
+        # a ratio of no pairs is printed n/a (the JSON keeps the module's empty-case values)
+        precision = f"{x.precision:.4f}" if x.tp + x.fp else "n/a"
+        recall = f"{x.recall:.4f}" if x.tp + x.fn else "n/a"
+        f1 = f"{x.f1:.4f}" if x.tp + x.fp and x.tp + x.fn else "n/a"
+        click.echo(f"{label:16s} precision {precision}  recall {recall}  f1 {f1}  "
+                   f"(tp {x.tp}  fp {x.fp}  fn {x.fn})")
     click.echo(f"B-cubed          precision {m.bcubed_precision:.4f}  recall "
                f"{m.bcubed_recall:.4f}  f1 {m.bcubed_f1:.4f}")
     click.echo(f"people whose records form exactly one cluster: {m.exact_share:.4f}")

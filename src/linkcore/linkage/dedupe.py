@@ -138,6 +138,15 @@ class DedupeResult:
 MAX_AGENCY_NAME = 64
 
 
+def folded_name(name: str) -> str:
+    """Return an agency name as a file system that ignores case and character forms sees it.
+
+    Capitals, accents composed or not, and compatibility forms (a no-break space, a ligature)
+    all fold alike.
+    """
+    return unicodedata.normalize("NFKC", name).casefold()
+
+
 def _name_flaw(name: str) -> str:
     """Say what keeps ``name`` from naming a release file, or return "" if nothing does."""
     if not name:
@@ -148,6 +157,11 @@ def _name_flaw(name: str) -> str:
         return "has a space at either end"
     if any(c in name for c in "/\\"):
         return "holds a slash"
+    if any(c in name for c in '<>:"|?*'):
+        return ('holds one of < > : " | ? * (a file name on Windows or a network share cannot '
+                "hold them)")
+    if folded_name(name) == "people":
+        return "is 'people', the name of the shared-counts table's count column"
     if any(unicodedata.category(c)[0] == "C" or unicodedata.category(c) in ("Zl", "Zp")
            for c in name):
         return ("holds an invisible or control character (a tab, a line break, a byte-order "
@@ -182,7 +196,7 @@ def agency_names(datasets: Sequence[DatasetLike], names: Sequence[str] | None) -
                              "--agency-names (names= in Python), one name per file")
     # release_<name>.csv must not collide on a file system that ignores case or normalises
     # accents (release_A.csv and release_a.csv are one file there)
-    if len({unicodedata.normalize("NFC", n).casefold() for n in out}) != len(out):
+    if len({folded_name(n) for n in out}) != len(out):
         raise ParameterError("two agency names differ only in capitals or in how an accent is "
                              "written, so their release files could be one file; give names "
                              "that differ otherwise (--agency-names; names= in Python)")
@@ -230,18 +244,21 @@ def _head(ds: DatasetLike, which: str) -> _Head:
 
 
 def pool_files(datasets: Sequence[DatasetLike],
-               mapped_dir: str | os.PathLike[str] | None = None) -> Pooled:
+               mapped_dir: str | os.PathLike[str] | None = None,
+               labels: Sequence[str] | None = None) -> Pooled:
     """Pool every file's records into one dataset, refusing incompatible files first.
 
     Files given by path are checked by their metadata, then read whole one at a time into the
     pooled arrays, so the process holds the pool and one file, never every file and the pool.
     ``mapped_dir``: the pool's filter columns (and those of each file while it is read) live in
     memory-mapped scratch files in that folder (linkcore/mapped.py), for pools larger than
-    memory.
+    memory. ``labels``: how messages name the files (default: dataset 1, 2, ...).
     """
     datasets = list(datasets)
     refuse_repeated_inputs(datasets)
-    heads = [_head(ds, f"dataset {i + 1}") for i, ds in enumerate(datasets)]
+    labels = [f"dataset {i + 1}" for i in range(len(datasets))] if labels is None else \
+        list(labels)
+    heads = [_head(ds, labels[i]) for i, ds in enumerate(datasets)]
     for i in range(1, len(heads)):
         check_compatible(heads[0].data, heads[i].data, (heads[0].label, heads[i].label))
     first = heads[0].data
@@ -271,7 +288,7 @@ def pool_files(datasets: Sequence[DatasetLike],
         start += len(ds)
         del ds
         release(*fields.values(), clk)  # mapped: the rows written need not stay in memory
-    _refuse_copies(sizes, record_ids, fields)
+    _refuse_copies(sizes, record_ids, fields, labels)
     ids = np.array([str(i) for i in range(n)], dtype=object)
     meta = dataclasses.replace(first.meta, record_count=n)
     pooled = EncodedDataset(ids, fields, missing, clk, blocks, meta, schema=first.schema)
@@ -280,7 +297,7 @@ def pool_files(datasets: Sequence[DatasetLike],
 
 
 def _refuse_copies(sizes: Sequence[int], record_ids: np.ndarray,
-                   fields: dict[str, np.ndarray]) -> None:
+                   fields: dict[str, np.ndarray], labels: Sequence[str]) -> None:
     """Refuse two pooled files that hold the same records (one file given twice, two ways)."""
     bounds = np.concatenate([[0], np.cumsum(sizes)]).astype(int)
     rows = [slice(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
@@ -289,9 +306,17 @@ def _refuse_copies(sizes: Sequence[int], record_ids: np.ndarray,
             if sizes[i] == sizes[j] > 0 \
                     and np.array_equal(record_ids[rows[i]], record_ids[rows[j]]) \
                     and all(np.array_equal(f[rows[i]], f[rows[j]]) for f in fields.values()):
+                first, second = (x.removeprefix("dataset ") for x in
+                                 sorted((labels[j], labels[i]), key=_label_order))
                 raise ParameterError(
-                    f"datasets {j + 1} and {i + 1} hold the same records (the same ids and "
+                    f"datasets {first} and {second} hold the same records (the same ids and "
                     "encodings): give each file once")
+
+
+def _label_order(label: str) -> tuple[int, str]:
+    """Sort key of a file's label: ``dataset 2`` before ``dataset 10``."""
+    number = label.removeprefix("dataset ")
+    return (int(number), label) if number.isdigit() else (0, label)
 
 
 def _copy_rows(targets: list[np.ndarray | None], ds: EncodedDataset, rows: slice,
@@ -359,13 +384,19 @@ def within_candidates(ds: EncodedDataset, blocking: BlockingSpec = "auto"
 
 
 def cluster_pairs(left: np.ndarray, right: np.ndarray, prob: np.ndarray, source: np.ndarray,
-                  method: str = "checked") -> np.ndarray:
+                  method: str = "checked", tie_rank: np.ndarray | None = None) -> np.ndarray:
     """Cluster label (0..k-1) of every record from accepted pairs ``(left, right, prob)``.
 
     ``source``: each record's agency (file index). Labels are numbered in record order (the
     cluster of record 0 is 0, the next new cluster 1, ...). See CLUSTERINGS for the methods;
     ``PairStages.cluster`` gives the same labels from whole components clustered apart.
+    ``tie_rank`` (``resolve.id_ranks``): break ties by it rather than by record number.
     """
+    if tie_rank is not None:
+        ranked_source = np.empty_like(source)
+        ranked_source[tie_rank] = source
+        ranked = cluster_pairs(tie_rank[left], tie_rank[right], prob, ranked_source, method)
+        return _resolve.relabel_from_ranked(ranked, tie_rank)
     return _resolve.cluster_labels(_resolve.cluster_roots(left, right, prob, source, method))
 
 
@@ -446,7 +477,12 @@ def link_and_dedupe(
         if on_stage is not None and notify:
             on_stage(stage, info or {})
 
-    pooled_files = pool_files(datasets, mapped_dir)
+    # the files pooled in the order of their agencies' names, so that neither the model (whose
+    # samples follow the pooled rows) nor a tie depends on the order they were given in
+    by_name = sorted(range(len(datasets)), key=agencies.__getitem__)
+    agencies = [agencies[i] for i in by_name]
+    pooled_files = pool_files([datasets[i] for i in by_name], mapped_dir,
+                              [f"dataset {i + 1}" for i in by_name])
     pooled, source, sizes = pooled_files.dataset, pooled_files.source, pooled_files.sizes
     lap("load", {"agencies": dict(zip(agencies, sizes, strict=True))})
 
@@ -461,7 +497,9 @@ def link_and_dedupe(
             stages, pooled, source, sizes, comparisons, lap, on_stage,
             threshold=threshold, clustering=clustering, model=model, u_pairs=u_pairs,
             em_max_iter=em_max_iter, seed=seed, dependence_correction=dependence_correction,
-            blocking_recall_budget=blocking_recall_budget, progress=progress)
+            blocking_recall_budget=blocking_recall_budget, progress=progress,
+            tie_rank=_resolve.id_ranks(pooled_files.record_ids,
+                                       np.array(agencies, dtype=object)[source]))
     names_arr = np.array(agencies, dtype=object)
     ids = pooled_files.record_ids
     clusters = pd.DataFrame({"agency": names_arr[source], "id": ids, "cluster": result.labels})
@@ -498,7 +536,8 @@ def _dedupe_stages(stages: PairStages, pooled: EncodedDataset, source: np.ndarra
                    on_stage: Callable[[str, dict[str, Any]], None] | None, *, threshold: float,
                    clustering: str, model: FellegiSunterModel | None, u_pairs: int,
                    em_max_iter: int, seed: int, dependence_correction: bool,
-                   blocking_recall_budget: int, progress: bool) -> _StagesRun:
+                   blocking_recall_budget: int, progress: bool,
+                   tie_rank: np.ndarray | None = None) -> _StagesRun:
     """Cells, training, scoring, blocking's recall and the clusters, over the pooled records."""
     n = len(pooled)
     total = n * (n - 1) // 2
@@ -527,7 +566,8 @@ def _dedupe_stages(stages: PairStages, pooled: EncodedDataset, source: np.ndarra
             budget=blocking_recall_budget, threshold=threshold, seed=seed))
         lap("blocking_recall", {})
     stages.cells.clear()  # the candidates and levels: let go before the clusters
-    labels = stages.cluster(left, right, prob, source, clustering)
+    # ties broken by (agency, id), so the clusters do not depend on the order of files or rows
+    labels = stages.cluster(left, right, prob, source, clustering, tie_rank)
     lap("cluster", {"pairs": int(codes.size), "clusters": int(labels.max()) + 1 if n else 0,
                     "quality": quality})
     return _StagesRun(left, right, prob, weights, labels, quality, stats, fit)

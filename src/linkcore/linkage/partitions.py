@@ -477,16 +477,24 @@ def cluster_group(left: np.ndarray, right: np.ndarray, prob: np.ndarray, nodes: 
 
 
 def cluster_by_component(engine: LocalEngine | DaskEngine, left: np.ndarray, right: np.ndarray,
-                         prob: np.ndarray, source: np.ndarray, method: str) -> np.ndarray:
+                         prob: np.ndarray, source: np.ndarray, method: str,
+                         tie_rank: np.ndarray | None = None) -> np.ndarray:
     """Cluster labels of records ``0 .. source.size - 1`` from accepted pairs among them.
 
     As ``PairStages.resolve``: the pairs are split into runs of whole connected components, one
     per worker, and a task clusters each run's records (``resolve.group_roots``); a cluster
     never spans two components, so the labels are those of ``resolve.cluster_roots`` over all
     the pairs, whatever the workers. The client holds the pairs and one root per record.
+    ``tie_rank`` (``resolve.id_ranks``): break ties by it rather than by record number.
     """
     from linkcore.linkage import resolve as _resolve
 
+    if tie_rank is not None:
+        ranked_source = np.empty_like(source)
+        ranked_source[tie_rank] = source
+        ranked = cluster_by_component(engine, tie_rank[left], tie_rank[right], prob,
+                                      ranked_source, method)
+        return _resolve.relabel_from_ranked(ranked, tie_rank)
     slots = engine.slots()
     groups = _resolve.component_groups(left, right, len(slots), one_space=True)
     nodes = [sorted_unique(np.concatenate((left[g], right[g]))) for g in groups]
@@ -817,12 +825,12 @@ class PairStages:
         return out
 
     def cluster(self, left: np.ndarray, right: np.ndarray, prob: np.ndarray, source: np.ndarray,
-                method: str) -> np.ndarray:
+                method: str, tie_rank: np.ndarray | None = None) -> np.ndarray:
         """Cluster labels of the pooled records from accepted pairs, clustered per component.
 
         See ``cluster_by_component``.
         """
-        return cluster_by_component(self.engine, left, right, prob, source, method)
+        return cluster_by_component(self.engine, left, right, prob, source, method, tie_rank)
 
     def take_codes(self) -> np.ndarray:
         """Sorted codes of all candidates (8 bytes a pair cross the network); the cells go.

@@ -157,6 +157,46 @@ def _rank_order_kernel(bits, distinct_bits):  # pragma: no cover - numba
     return order
 
 
+# --------------------------------------------------------------------------- tie-breaks
+
+
+def id_ranks(ids: np.ndarray, groups: np.ndarray | None = None) -> np.ndarray:
+    """Each record's place when records are sorted by (group, id), as a permutation.
+
+    Resolution breaks ties between equally probable pairs by record number; numbering records by
+    this place instead makes the result independent of the order of rows and files (two exact
+    duplicates in one file score alike against the same partner). ``groups``: e.g. each pooled
+    record's agency name, so that (agency, id) is unique.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(ids)
+    columns = {"id": pa.array(np.asarray(ids, dtype=object), pa.string())}
+    keys = [("id", "ascending")]
+    if groups is not None:
+        columns["group"] = pa.array(np.asarray(groups, dtype=object), pa.string())
+        keys.insert(0, ("group", "ascending"))
+    order = pc.sort_indices(pa.table(columns), sort_keys=keys).to_numpy()
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n, dtype=np.int64)
+    return rank
+
+
+def rows_by_id(rows: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """Renumber row numbers by their ids' order among the rows given (for tie-breaks)."""
+    rows = np.asarray(rows, dtype=np.int64)
+    if rows.size == 0:
+        return rows
+    used = sorted_unique(rows)
+    return id_ranks(np.asarray(ids, dtype=object)[used])[np.searchsorted(used, rows)]
+
+
+def relabel_from_ranked(ranked_labels: np.ndarray, tie_rank: np.ndarray) -> np.ndarray:
+    """Labels of records numbered by ``tie_rank`` back in row order, numbered as they appear."""
+    return _first_appearance_labels(np.asarray(ranked_labels)[tie_rank])
+
+
 # --------------------------------------------------------------------------- threshold
 
 

@@ -71,7 +71,6 @@ import re
 import sqlite3
 import tempfile
 import time
-import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -916,7 +915,9 @@ def update(path: str | os.PathLike[str], month: str, files: Mapping[str, Encoded
 
 def _folded(name: str) -> str:
     """Return an agency name as a file system that ignores case and accents' forms sees it."""
-    return unicodedata.normalize("NFC", name).casefold()
+    from linkcore.linkage.dedupe import folded_name
+
+    return folded_name(name)
 
 
 def _check_large_change(per_agency: Mapping[str, tuple[int, int, int]],
