@@ -34,6 +34,10 @@ from scipy.optimize import linear_sum_assignment
 from ..kernels import popcounts
 from .scoring import Guesses, distinct_rows
 
+#: At most this many distinct encodings: the field's classes are scored under their best
+#: labelling (``Guesses.relabel``), since side information names them (sex from first names).
+FEW_CLASSES = 8
+
 
 def frequency_attack(filters: np.ndarray, missing: np.ndarray, reference_units: np.ndarray,
                      reference_values: np.ndarray, reference_filters: np.ndarray | None = None,
@@ -100,7 +104,10 @@ def frequency_attack(filters: np.ndarray, missing: np.ndarray, reference_units: 
     confident[rows] = confident_by_code[codes]
     details = {"distinct_encodings": int(len(counts)), "reference_units": int(len(ref_values)),
                "repeated_encodings": int((counts >= 2).sum()), "aligned": int(len(match_d))}
-    return Guesses(guesses, confident, True, "", details)
+    # a few classes of near-equal size are named by frequency at a coin toss, but the split is
+    # what leaks: names or any other column tell which class is which
+    return Guesses(guesses, confident, True, "", details,
+                   relabel=len(counts) <= FEW_CLASSES)
 
 
 def _bit_noise(pop: np.ndarray, values: np.ndarray) -> float:

@@ -310,7 +310,7 @@ def _timed(target: str, attack: str, run, truth: np.ndarray, chance_ref: np.ndar
         if scorer is not None and scorer.trivial is not None and truth is not scorer.trivial[0]:
             trivial = chance_given(truth, chance_ref, *scorer.trivial)
         score = score_guesses(guesses.guesses, guesses.confident, truth,
-                              chance_level(truth, chance_ref), trivial)
+                              chance_level(truth, chance_ref), trivial, guesses.relabel)
         if scorer is not None:
             scorer.store[(target, attack)] = guesses
         if sink is not None:

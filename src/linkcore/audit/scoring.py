@@ -109,11 +109,19 @@ def chance_given(truth: np.ndarray, reference: np.ndarray, truth_attr: np.ndarra
 
 
 def score_guesses(guesses: np.ndarray, confident: np.ndarray, truth: np.ndarray,
-                  chance: Chance, chance_trivial: float | None = None) -> Score:
-    """Score per-record guesses (object array, None = no guess) against the true values."""
+                  chance: Chance, chance_trivial: float | None = None,
+                  relabel: bool = False) -> Score:
+    """Score per-record guesses (object array, None = no guess) against the true values.
+
+    ``relabel``: the guesses are class labels; score them under the one-to-one labelling of
+    classes with values that re-identifies most records (an attack that split a two-valued
+    field right but named the halves the wrong way round has broken it all the same).
+    """
     present = pd.notna(pd.Series(truth, dtype=object)).to_numpy()
     t = np.asarray(truth, dtype=object)[present]
     g = np.asarray(guesses, dtype=object)[present]
+    if relabel:
+        g = best_labelling(g, t)
     c = np.asarray(confident, dtype=bool)[present]
     n = int(present.sum())
     if n == 0:
@@ -138,6 +146,22 @@ def score_guesses(guesses: np.ndarray, confident: np.ndarray, truth: np.ndarray,
         chance_values=chance.values,
         chance_given_trivial=chance_trivial,
     )
+
+
+def best_labelling(guesses: np.ndarray, truth: np.ndarray) -> np.ndarray:
+    """Rename guessed classes one to one with true values so as to get most records right."""
+    have = np.fromiter((x is not None for x in guesses), dtype=bool, count=len(guesses))
+    if not have.any():
+        return guesses
+    from scipy.optimize import linear_sum_assignment
+
+    table = pd.crosstab(pd.Series(guesses[have], dtype=object).astype(str).to_numpy(),
+                        pd.Series(truth[have], dtype=object).to_numpy())
+    rows, cols = linear_sum_assignment(-table.to_numpy())
+    rename = {table.index[r]: table.columns[c] for r, c in zip(rows, cols, strict=True)}
+    out = np.full(len(guesses), None, dtype=object)
+    out[have] = [rename.get(str(x)) for x in guesses[have]]
+    return out
 
 
 def distinct_rows(filters: np.ndarray, rows: np.ndarray | None = None
@@ -171,6 +195,10 @@ class Guesses:
     applicable: bool = True
     note: str = ""
     details: dict[str, float | int] | None = None
+    #: the guesses name a few classes the file shows (identical encodings) by frequency alone;
+    #: which class is which value, side information fixes (first names tell sex), so they are
+    #: scored under their best labelling (``score_guesses``)
+    relabel: bool = False
 
     @classmethod
     def none(cls, n: int, note: str, applicable: bool = False) -> Guesses:
