@@ -56,6 +56,21 @@ def test_a_csv_without_a_header_row_is_refused_before_any_value_is_printed(ws, t
     assert list(tmp_path.iterdir()) == [headerless]
 
 
+def test_a_headerless_csv_whose_first_record_lacks_dates_and_postcodes_is_refused(tmp_path):
+    """Regression (a leak review, 2026-12-07): a first record with its date and postcode
+    empty passed the check; its id and names were printed and the id became `id_column`."""
+    rows = ["ID-CANARY-9999,Mr Zqxcanaryfirst,Prydderchquennell,,,,M"]
+    rows += [f"ID-CANARY-{i:04d},Mr John,Jones,0{i % 9 + 1}/02/1980,CF10 3AT,AB{i:06d}C,F"
+             for i in range(60)]
+    data = tmp_path / "d.csv"
+    data.write_text("\n".join(rows) + "\n")
+    res = run("schema", "suggest", data, "-o", tmp_path / "s.json", "--mapping-out",
+              tmp_path / "m.json")
+    line = one_line_error(res, "give the file a header row")
+    assert "CANARY" not in line.upper()
+    assert list(tmp_path.iterdir()) == [data]
+
+
 def _blank(src: Path, dst: Path) -> Path:
     df = pd.read_csv(src, dtype=str)
     for column in df.columns[1:]:
@@ -180,3 +195,40 @@ def test_the_console_script_ignores_signals_once_its_command_has_finished(monkey
         entry()
     assert exc.value.code == 0
     assert (signal.SIGINT, signal.SIG_IGN) in calls and (signal.SIGTERM, signal.SIG_IGN) in calls
+
+
+def test_ni_numbers_are_never_the_record_id(tmp_path):
+    """Regression (a leak review, 2026-12-07): a column named client_id holding NI numbers was
+    taken as the record id, and record ids travel in plain text in the encoded file."""
+    letters = "ABCEGHJKLMNPRSTWXYZ"
+    rows = ["forename,surname,dob,postcode,client_id"]
+    rows += [f"{['John', 'Mary'][i % 2]},Jones,0{i % 9 + 1}/02/1980,CF10 3AT,"
+             f"{letters[i % 19]}{letters[(i // 19) % 19]}{i:06d}{'ABCD'[i % 4]}"
+             for i in range(120)]
+    data = tmp_path / "d.csv"
+    data.write_text("\n".join(rows) + "\n")
+    res = run("schema", "suggest", data, "-o", tmp_path / "s.json", "--mapping-out",
+              tmp_path / "m.json")
+    line = one_line_error(res, "holds NI numbers")
+    assert "client_id" in line
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.csv"]
+    assert run("keygen", "-o", tmp_path / "k.key", "-q").exit_code == 0
+    (tmp_path / "s.json").write_text(json.dumps(
+        {"linkcore_schema": 2, "fields": [{"name": "first_name", "kind": "name"}]}))
+    (tmp_path / "m.json").write_text(json.dumps(
+        {"linkcore_mapping": 1, "id_column": "client_id",
+         "fields": {"first_name": {"column": "forename"}}}))
+    res = run("encode", data, "--schema", tmp_path / "s.json", "--mapping", tmp_path / "m.json",
+              "--key-file", tmp_path / "k.key", "-o", tmp_path / "e.parquet")
+    one_line_error(res, "are NI numbers")
+    assert not (tmp_path / "e.parquet").exists()
+
+
+@pytest.mark.parametrize("name", ["out.csv", "out.txt", "out"])
+def test_encode_writes_only_a_parquet_name(ws, tmp_path, name):
+    """Regression (a leak review, 2026-12-07): `-o out.csv` wrote Parquet bytes under that name,
+    which `link` then read although a Parquet file named .csv is refused there."""
+    res = run("encode", ws / "data/agency_1.csv", "--schema", ws / "s.json", "--mapping",
+              ws / "m1.json", "--key-file", ws / "k.key", "-o", tmp_path / name)
+    one_line_error(res, "must name a .parquet file")
+    assert list(tmp_path.iterdir()) == []

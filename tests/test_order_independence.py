@@ -8,6 +8,7 @@ the latter also depended on the order the files were given in.
 
 import numpy as np
 import pandas as pd
+from test_pipeline import SECRET
 
 from linkcore.holder.encode import encode
 from linkcore.holder.suggest import suggest_mapping, suggest_schema
@@ -15,7 +16,6 @@ from linkcore.linkage import resolve
 from linkcore.linkage.dedupe import link_and_dedupe
 from linkcore.linkage.pipeline import link, link_many
 from linkcore.synth import generate_population, make_extracts
-from test_pipeline import SECRET
 
 
 def _extracts(people: int = 400, seed: int = 21, agencies: int = 2):

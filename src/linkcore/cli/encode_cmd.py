@@ -70,6 +70,10 @@ def encode(input_path: str, schema_path: str, mapping_path: str | None, key_file
     if partitioned and processes is not None:
         raise click.UsageError("--processes applies to a one-file output; with --partitions, "
                                "--workers or --scheduler the parts are the tasks")
+    if not partitioned and not str(output).lower().endswith(".parquet"):
+        raise click.UsageError(f"-o {output} must name a .parquet file (an encoded file is "
+                               "Parquet, and `linkcore link` reads it by that suffix); with "
+                               "--partitions, a new folder")
     if partitioned and os.path.lexists(output):
         raise OutputError(f"-o {output} already exists; a partitioned dataset is never "
                           "replaced (not even with --force): remove it or choose another name")

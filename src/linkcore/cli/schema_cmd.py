@@ -55,6 +55,24 @@ SALTS_HELP = ("--one-salt (the default): salt each name with one field only (the
 HEADER_DIGITS = re.compile(r"[0-9]{5}")
 
 
+def _shape(text: str) -> str:
+    """Return a value's shape: runs of capitals, small letters and digits as A, a and 9."""
+    return re.sub(r"[0-9]+", "9", re.sub(r"[a-z]+", "a", re.sub(r"[A-Z]+", "A", text)))
+
+
+def _shaped_like_its_values(name: str, column: Any) -> bool:
+    """Whether a column name holding a digit has the shape of most of the column's values.
+
+    ``ID-4471`` over ids ``ID-0001``, ``ID-0002``... is a record's id, not a name; names with a
+    digit (``address_line_1``) are not shaped like their values.
+    """
+    if not any(c.isdigit() for c in name):
+        return False
+    values = [str(v) for v in column.dropna().head(200) if str(v).strip()]
+    shape = _shape(name)
+    return bool(values) and sum(_shape(v) == shape for v in values) * 2 > len(values)
+
+
 def _refuse_headerless(df: Any, path: str) -> None:
     """Refuse a table whose column names read as values: its header row is a record.
 
@@ -66,12 +84,12 @@ def _refuse_headerless(df: Any, path: str) -> None:
 
     for name in df.columns:
         text = str(name)
-        if HEADER_DIGITS.search(text) or any(
+        if HEADER_DIGITS.search(text) or _shaped_like_its_values(text, df[name]) or any(
                 read(text) not in (None, INVALID) for read in (parse_date_auto,
                                                               normalise_postcode)):
             raise InputDataError(f"the first row of {path} looks like a record, not column "
-                                 "names (a date, a postcode or a number where a column's name "
-                                 "should be); give the file a header row")
+                                 "names (a date, a postcode, a number or an id where a "
+                                 "column's name should be); give the file a header row")
 
 
 @schema.command("suggest")

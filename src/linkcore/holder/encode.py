@@ -293,6 +293,14 @@ def _record_ids(df: pd.DataFrame, id_column: str) -> np.ndarray:
         rows = np.flatnonzero(dup) + 1
         raise InputDataError(f"record ids in column {id_column!r} are not unique: {len(rows)} rows "
                              f"share an id (rows {format_rows(rows.tolist())})")
+    from linkcore.holder.suggest import ids_look_personal
+
+    personal = ids_look_personal(ids)
+    if personal:
+        raise InputDataError(f"the record ids in column {id_column!r} are {personal}, and a "
+                             "record id travels in plain text in the encoded file; give each "
+                             "record an id of your own (a row number, a reference that means "
+                             "nothing outside your service)")
     return ids
 
 

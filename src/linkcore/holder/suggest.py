@@ -399,6 +399,29 @@ def _compact_code(value: str) -> str:
     return re.sub(r"[\W_]+", "", value).upper()
 
 
+def personal_values(p: _Profile) -> str:
+    """Say what a column's values are if they are a person's (NI or NHS numbers), else "".
+
+    A record id travels in plain text in the encoded file, so such a column is never the id.
+    """
+    for share, what in ((p.ni_share, "NI numbers"), (p.nhs_share, "NHS numbers")):
+        if share >= STRONG:
+            return what
+    return ""
+
+
+def ids_look_personal(ids: Sequence[str], sample: int = 2000) -> str:
+    """Say what most of the record ids are if they are NI or NHS numbers, else ""."""
+    taken = [str(i) for i in ids[:sample]]
+    if not taken:
+        return ""
+    for test, what in ((lambda v: bool(_NI_RE.match(_compact_code(v))), "NI numbers"),
+                       (lambda v: _nhs_valid(_compact_code(v)), "NHS numbers")):
+        if sum(map(test, taken)) * 2 > len(taken):
+            return what
+    return ""
+
+
 def _nhs_valid(digits: str) -> bool:
     """NHS number check digit (modulus 11, weights 10..2)."""
     if len(digits) != 10 or not digits.isdigit():
@@ -608,6 +631,9 @@ def _analyse(df, sample_size: int) -> _Analysis:
     # 2. The record id: a named id column that is unique and complete, else any such column
     # that is not something else.
     for p in id_named:
+        if personal_values(p):  # an NI number named "client_id": a field, never the record id
+            undecided.append(p)
+            continue
         if a.id_column is None and p.unique_complete:
             a.id_column, a.id_why = p.column, (
                 f"named like a record id; unique and non-empty in all {a.n_rows:,} rows")
@@ -624,7 +650,7 @@ def _analyse(df, sample_size: int) -> _Analysis:
     undecided = [p for p in undecided if not _take_by_contents(a, p)]
     if a.id_column is None:
         # Prefer codes (one token, with digits) over unique names or addresses.
-        ids = [p for p in undecided if p.unique_complete]
+        ids = [p for p in undecided if p.unique_complete and not personal_values(p)]
         if ids:
             best = max(ids, key=lambda p: (p.share(_code_like), -p.position))
             a.id_column = best.column
@@ -1310,6 +1336,13 @@ def _source(asg: _Assignment) -> FieldSource:
 
 
 def _no_id_message(a: _Analysis) -> str:
+    personal = [(p.column, personal_values(p)) for p in a.profiles.values()
+                if p.unique_complete and personal_values(p)]
+    if personal:
+        column, what = personal[0]
+        return (f"no column can be the record id: column {column!r} is unique but holds "
+                f"{what}, and a record id travels in plain text in the encoded file; add an id "
+                "of your own (e.g. a row number column named record_id)")
     return (f"no column can be the record id: none of the {len(a.profiles)} columns has a unique, "
             f"non-empty value in all {a.n_rows:,} rows; add one (e.g. a row number column named "
             "record_id)")
