@@ -775,6 +775,30 @@ def test_a_task_refuses_csv_rows_that_are_not_the_ones_checked(table, csv_table,
         _read_rows(gone, mapping.id_column)
 
 
+def test_a_task_refuses_csv_bytes_changed_under_the_same_ids(table, csv_table, tmp_path):
+    """Regression (a review, 2026-12-07): a CSV replaced mid-run by one with the same ids and
+    other values (a corrected extract) passed the ids' check and mixed the two versions."""
+    import shutil
+
+    from linkcore._csv_ranges import CsvRange, cut_csv, range_sha256
+    from linkcore.holder.encode_parts import _ids_sha256, _read_rows
+
+    _, _, mapping, _ = table
+    path = tmp_path / "in.csv"
+    shutil.copy(csv_table, path)
+    columns, ranges, ids = cut_csv(path, 3, mapping.id_column)
+    b0, b1, s, e = ranges[1]
+    part = CsvRange(str(path), columns, b0, b1, s, e, _ids_sha256(ids[s:e]),
+                    range_sha256(path, b0, b1))
+    assert len(_read_rows(part, mapping.id_column)) == e - s
+    data = bytearray(path.read_bytes())
+    at = data.index(b"\n", b0 + (b1 - b0) // 2) - 1  # a cell's last character, ids untouched
+    data[at] = ord("X") if data[at] != ord("X") else ord("Y")
+    path.write_bytes(bytes(data))
+    with pytest.raises(InputDataError, match="changed while it was encoded"):
+        _read_rows(part, mapping.id_column)
+
+
 def test_cli_encode_in_parts_reads_a_csv_input_by_byte_ranges(files, key_file, tmp_path,
                                                              monkeypatch):
     """The parts are the one-process file's records; this process never reads the whole table."""

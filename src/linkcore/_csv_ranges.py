@@ -16,6 +16,7 @@ the header) there is no cut either, and the whole read refuses the file.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 from dataclasses import dataclass
@@ -42,6 +43,9 @@ class CsvRange:
     start: int
     stop: int
     ids_sha256: str
+    #: SHA-256 of the range's bytes as cut: a task whose bytes differ (the file replaced by one
+    #: with the same ids) fails rather than encode another version of its rows
+    bytes_sha256: str = ""
 
 
 class _ByteRange(io.RawIOBase):
@@ -191,6 +195,18 @@ def cut_csv(path: str | os.PathLike[str], parts: int, id_column: str, header=Non
     return columns, ranges, ids
 
 
+def range_sha256(path: str | os.PathLike[str], start: int, stop: int) -> str:
+    """SHA-256 of a file's bytes [start, stop), read in blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        fh.seek(start)
+        left = stop - start
+        while left > 0 and (block := fh.read(min(_BLOCK, left))):
+            digest.update(block)
+            left -= len(block)
+    return digest.hexdigest()
+
+
 def read_csv_range(rows: CsvRange):
     """Task: read a range's records as read_table reads them, with the table's column names."""
     import pandas as pd
@@ -201,10 +217,14 @@ def read_csv_range(rows: CsvRange):
             "every worker shares, at the same path"
         )
     where = f"rows {rows.start + 1}-{rows.stop}"
+    with open(rows.path, "rb") as fh:
+        fh.seek(rows.byte_start)
+        data = fh.read(rows.byte_stop - rows.byte_start)
+    if rows.bytes_sha256 and hashlib.sha256(data).hexdigest() != rows.bytes_sha256:
+        raise InputDataError(f"the input table {rows.path} changed while it was encoded "
+                             f"({where} are not the ones read before); encode it again")
     try:
-        with open(rows.path, "rb") as fh:
-            reader = io.BufferedReader(_ByteRange(fh, rows.byte_start, rows.byte_stop))
-            df = pd.read_csv(reader, header=None, names=list(rows.columns), **_OPTIONS)
+        df = pd.read_csv(io.BytesIO(data), header=None, names=list(rows.columns), **_OPTIONS)
     except pd.errors.ParserError as exc:
         raise parse_error(rows.path, exc, len(rows.columns), rows.byte_start, rows.byte_stop,
                           header=False, first_row=rows.start, where=f" ({where})") from None

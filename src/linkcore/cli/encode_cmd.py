@@ -70,16 +70,16 @@ def encode(input_path: str, schema_path: str, mapping_path: str | None, key_file
     if partitioned and processes is not None:
         raise click.UsageError("--processes applies to a one-file output; with --partitions, "
                                "--workers or --scheduler the parts are the tasks")
-    if not partitioned and not str(output).lower().endswith(".parquet"):
-        raise click.UsageError(f"-o {output} must name a .parquet file (an encoded file is "
-                               "Parquet, and `linkcore link` reads it by that suffix); with "
-                               "--partitions, a new folder")
     if partitioned and os.path.lexists(output):
         raise OutputError(f"-o {output} already exists; a partitioned dataset is never "
                           "replaced (not even with --force): remove it or choose another name")
     outputs = RunOutputs({"-o": output}, force=force, key=key_file,
                          inputs={"INPUT": input_path, "--schema": schema_path,
                                  "--mapping": mapping_path})
+    if not partitioned and not str(output).lower().endswith(".parquet"):
+        raise click.UsageError(f"-o {output} must name a .parquet file (an encoded file is "
+                               "Parquet, and `linkcore link` reads it by that suffix); with "
+                               "--partitions, a new folder")
     schema = Schema.load(schema_path)
     mapping = Mapping.load(mapping_path) if mapping_path else None
     secret = load_secret(key_file, key_env)

@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._csv_ranges import CsvRange, csv_header, cut_csv, read_csv_range
+from .._csv_ranges import CsvRange, csv_header, cut_csv, range_sha256, read_csv_range
 from .._io import (
     atomic_dir,
     parquet_table_rows,
@@ -174,7 +174,8 @@ def encode_partitioned(df: pd.DataFrame | ParquetTable | CsvTable, schema: Schem
         ids = _record_ids(pd.DataFrame({mapping.id_column: df.ids}), mapping.id_column)
         n_rows = len(ids)
         ranges = [(s, e) for _, _, s, e in df.ranges]
-        parts: list[Any] = [CsvRange(df.path, df.columns, b0, b1, s, e, _ids_sha256(ids[s:e]))
+        parts: list[Any] = [CsvRange(df.path, df.columns, b0, b1, s, e, _ids_sha256(ids[s:e]),
+                                     range_sha256(df.path, b0, b1))
                             for b0, b1, s, e in df.ranges]
     elif isinstance(df, ParquetTable):
         path = os.path.abspath(df.path)
