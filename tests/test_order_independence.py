@@ -38,8 +38,15 @@ def test_id_ranks_order_by_group_then_id():
     groups = np.array(["y", "y", "x", "x"], dtype=object)
     assert resolve.id_ranks(ids).tolist() in ([2, 0, 3, 1], [2, 1, 3, 0])
     assert resolve.id_ranks(ids, groups).tolist() == [3, 2, 1, 0]
-    assert resolve.rows_by_id(np.array([7, 3, 7]), np.array(
-        ["r0", "r1", "r2", "z", "r4", "r5", "r6", "a"], dtype=object)).tolist() == [0, 1, 0]
+    ids_left = np.array(["r0", "r1", "r2", "z", "r4", "r5", "r6", "a"], dtype=object)
+    ids_right = np.array(["q", "p", "o"], dtype=object)
+    # pairs 0 and 1 share left row 7; pair 2 (3, 2) is alone and keeps its rows, after them
+    left, right = resolve.pairs_by_id(np.array([7, 7, 3]), np.array([0, 1, 2]), ids_left,
+                                      ids_right)
+    assert left.tolist() == [0, 0, 1 + 3] and right.tolist() == [1, 0, 2 + 2]
+    order = resolve.tie_order(np.array([0, 0, 4]), np.array([1, 2, 3]),
+                              np.array(["c", "b", "a", "y", "x"], dtype=object))
+    assert order.tolist() == [2, 1, 0, 3, 4]  # 0, 1, 2 share record 0: by id; 3, 4 after
 
 
 def test_one_to_one_links_do_not_depend_on_row_order():

@@ -498,8 +498,7 @@ def link_and_dedupe(
             threshold=threshold, clustering=clustering, model=model, u_pairs=u_pairs,
             em_max_iter=em_max_iter, seed=seed, dependence_correction=dependence_correction,
             blocking_recall_budget=blocking_recall_budget, progress=progress,
-            tie_rank=_resolve.id_ranks(pooled_files.record_ids,
-                                       np.array(agencies, dtype=object)[source]))
+            tie_ids=(pooled_files.record_ids, np.array(agencies, dtype=object)[source]))
     names_arr = np.array(agencies, dtype=object)
     ids = pooled_files.record_ids
     clusters = pd.DataFrame({"agency": names_arr[source], "id": ids, "cluster": result.labels})
@@ -537,7 +536,7 @@ def _dedupe_stages(stages: PairStages, pooled: EncodedDataset, source: np.ndarra
                    clustering: str, model: FellegiSunterModel | None, u_pairs: int,
                    em_max_iter: int, seed: int, dependence_correction: bool,
                    blocking_recall_budget: int, progress: bool,
-                   tie_rank: np.ndarray | None = None) -> _StagesRun:
+                   tie_ids: tuple[np.ndarray, np.ndarray] | None = None) -> _StagesRun:
     """Cells, training, scoring, blocking's recall and the clusters, over the pooled records."""
     n = len(pooled)
     total = n * (n - 1) // 2
@@ -567,6 +566,7 @@ def _dedupe_stages(stages: PairStages, pooled: EncodedDataset, source: np.ndarra
         lap("blocking_recall", {})
     stages.cells.clear()  # the candidates and levels: let go before the clusters
     # ties broken by (agency, id), so the clusters do not depend on the order of files or rows
+    tie_rank = None if tie_ids is None else _resolve.tie_order(left, right, *tie_ids)
     labels = stages.cluster(left, right, prob, source, clustering, tie_rank)
     lap("cluster", {"pairs": int(codes.size), "clusters": int(labels.max()) + 1 if n else 0,
                     "quality": quality})

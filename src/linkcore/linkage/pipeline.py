@@ -1170,8 +1170,8 @@ def _link_stages(stages: PairStages, ds_a: EncodedDataset, ds_b: EncodedDataset,
         codes_t, prob_t, weights_t = np.zeros(0, np.int64), np.zeros(0), np.zeros(0)
     left_t, right_t = codes_t // max(n_b, 1), codes_t % max(n_b, 1)
     # ties broken by record id, so the links do not depend on the order of the rows
-    accepted = stages.resolve(_resolve.rows_by_id(left_t, ds_a.record_ids),
-                              _resolve.rows_by_id(right_t, ds_b.record_ids), prob_t, threshold,
+    accepted = stages.resolve(*_resolve.pairs_by_id(left_t, right_t, ds_a.record_ids,
+                                                    ds_b.record_ids), prob_t, threshold,
                               one_to_one)
     tp = float(prob_t[accepted].sum())
     total = float((p_pat * cand.counts).sum()) if n_cand else 0.0
@@ -1418,8 +1418,10 @@ def link_many(
         # ties broken by (agency, id), so the clusters do not depend on the order of files or rows
         groups = np.asarray(names, dtype=object)[party] if names is not None else \
             np.char.zfill(party.astype(str), 6).astype(object)
-        tie_rank = _resolve.id_ranks(np.concatenate([ds.record_ids for ds, _ in loaded]), groups)
-        label = cluster_by_component(eng, offsets[pl] + l_, offsets[pr] + r_, p, party,
+        left, right = offsets[pl] + l_, offsets[pr] + r_
+        tie_rank = _resolve.tie_order(left, right,
+                                      np.concatenate([ds.record_ids for ds, _ in loaded]), groups)
+        label = cluster_by_component(eng, left, right, p, party,
                                      "one-per-agency" if one_per_party else "components",
                                      tie_rank)
     finally:

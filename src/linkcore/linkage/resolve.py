@@ -183,13 +183,65 @@ def id_ranks(ids: np.ndarray, groups: np.ndarray | None = None) -> np.ndarray:
     return rank
 
 
-def rows_by_id(rows: np.ndarray, ids: np.ndarray) -> np.ndarray:
-    """Renumber row numbers by their ids' order among the rows given (for tie-breaks)."""
-    rows = np.asarray(rows, dtype=np.int64)
-    if rows.size == 0:
-        return rows
-    used = sorted_unique(rows)
-    return id_ranks(np.asarray(ids, dtype=object)[used])[np.searchsorted(used, rows)]
+def _in_shared_pair(left: np.ndarray, right: np.ndarray, degree_left: np.ndarray,
+                    degree_right: np.ndarray) -> np.ndarray:
+    """Return the mask of the pairs that share a record with another pair.
+
+    Their component has two pairs or more, so only their records' order can break a tie; a pair
+    alone competes with nothing.
+    """
+    return (degree_left[left] > 1) | (degree_right[right] > 1)
+
+
+def pairs_by_id(left: np.ndarray, right: np.ndarray, ids_left: np.ndarray,
+                ids_right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Renumber two-sided pairs' records so that ties break by id, not by row position.
+
+    The records of pairs that share a record with another take their ids' order (0, 1, ...
+    on each side); the records of a pair alone follow them in row order (their order breaks
+    no tie), which keeps the sort to the few records that can tie.
+    """
+    left = np.asarray(left, dtype=np.int64)
+    right = np.asarray(right, dtype=np.int64)
+    if left.size == 0:
+        return left, right
+    shared = _in_shared_pair(left, right, np.bincount(left), np.bincount(right))
+    return (_ranked_first(left, shared, np.asarray(ids_left, dtype=object)),
+            _ranked_first(right, shared, np.asarray(ids_right, dtype=object)))
+
+
+def _ranked_first(rows: np.ndarray, shared: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """Rows of the shared pairs numbered by id (0 .. k-1), the others k + their row."""
+    used = sorted_unique(rows[shared])
+    out = rows + used.size  # a row of a pair alone is in no shared pair: no collision
+    if used.size:
+        rank = id_ranks(ids[used])
+        out[shared] = rank[np.searchsorted(used, rows[shared])]
+    return out
+
+
+def tie_order(left: np.ndarray, right: np.ndarray, ids: np.ndarray,
+              groups: np.ndarray | None = None) -> np.ndarray:
+    """Return a permutation of one pool's records under which ties break by (group, id).
+
+    For ``cluster_pairs`` and ``cluster_by_component`` (``tie_rank``): the records of pairs
+    that share a record with another come first, in (group, id) order; every other record
+    follows in row order (it ties with nothing).
+    """
+    n = len(ids)
+    left = np.asarray(left, dtype=np.int64)
+    right = np.asarray(right, dtype=np.int64)
+    degree = np.bincount(np.concatenate([left, right]), minlength=n)
+    shared = _in_shared_pair(left, right, degree, degree)
+    nodes = sorted_unique(np.concatenate([left[shared], right[shared]]))
+    order = np.empty(n, dtype=np.int64)
+    if nodes.size:
+        order[nodes] = id_ranks(np.asarray(ids, dtype=object)[nodes],
+                                None if groups is None else np.asarray(groups, dtype=object)[nodes])
+    rest = np.ones(n, dtype=bool)
+    rest[nodes] = False
+    order[rest] = nodes.size + np.arange(n - nodes.size, dtype=np.int64)
+    return order
 
 
 def relabel_from_ranked(ranked_labels: np.ndarray, tie_rank: np.ndarray) -> np.ndarray:
