@@ -232,3 +232,24 @@ def test_encode_writes_only_a_parquet_name(ws, tmp_path, name):
               ws / "m1.json", "--key-file", ws / "k.key", "-o", tmp_path / name)
     one_line_error(res, "must name a .parquet file")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("address", ["not a url", ""])
+def test_a_scheduler_address_that_is_none_says_so(ws, tmp_path, address):
+    """Regression (a dask review, 2026-12-07): an unparsable address was reported as 'within
+    5 s (not a scheduler address)' after 1.5 s, and an empty one as 'at  within'."""
+    res = run("link", ws / "a.parquet", ws / "b.parquet", "-o", tmp_path / "m.csv",
+              "--scheduler", address)
+    line = one_line_error(res, "not the address of one")
+    assert "within" not in line and "at  " not in line
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_worker_that_cannot_read_the_key_says_it_is_the_worker(monkeypatch):
+    from linkcore.errors import SecretError
+    from linkcore.holder.encode_parts import _worker_key
+    from linkcore.holder.keys import KeySource
+
+    monkeypatch.delenv("LINKCORE_TEST_ABSENT_KEY", raising=False)
+    with pytest.raises(SecretError, match="a dask worker cannot read the key"):
+        _worker_key(KeySource(None, "LINKCORE_TEST_ABSENT_KEY"))

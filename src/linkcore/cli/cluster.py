@@ -101,10 +101,12 @@ def dask_client(workers: int | None, scheduler: str | None) -> Iterator[Any]:
         _probe(scheduler)
         client = Client(scheduler, timeout=CONNECT_TIMEOUT)
     except (OSError, TimeoutError, ValueError) as exc:
-        reason = "not a scheduler address" if isinstance(exc, ValueError) else "no answer"
-        raise ParameterError(
-            f"cannot reach a dask scheduler at {scheduler} within {CONNECT_TIMEOUT} s ({reason})"
-        ) from None
+        where = scheduler or "(an empty address)"
+        if isinstance(exc, ValueError):
+            raise ParameterError(f"no dask scheduler at {where}: not the address of one (give "
+                                 "tcp://HOST:PORT of a running scheduler)") from None
+        raise ParameterError(f"cannot reach a dask scheduler at {where}: no answer within "
+                             f"{CONNECT_TIMEOUT} s") from None
     with client, _quiet_when_stopped():
         try:
             client.wait_for_workers(1, timeout=WORKERS_TIMEOUT)

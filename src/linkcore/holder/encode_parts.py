@@ -122,6 +122,16 @@ class PartResult:
     report: EncodingReport
 
 
+def _worker_key(key: KeySource) -> Secret:
+    """Read the key on a worker, saying so when the worker cannot (the run's process could)."""
+    try:
+        return key.load()
+    except SecretError as exc:
+        raise SecretError(f"a dask worker cannot read the key: {exc} (on the worker; the key "
+                          "file must be at the same path, or the variable set, on every "
+                          "worker)") from None
+
+
 def encode_part(rows: pd.DataFrame | _Rows | CsvRange, schema: Schema, mapping: Mapping,
                 key: Secret | KeySource, nonce: bytes, first_row: int, strict: bool, folder: str,
                 index: int) -> PartResult:
@@ -129,7 +139,7 @@ def encode_part(rows: pd.DataFrame | _Rows | CsvRange, schema: Schema, mapping: 
     _check_folder(folder)
     if isinstance(rows, (_Rows, CsvRange)):
         rows = _read_rows(rows, mapping.id_column)
-    secret = key if isinstance(key, Secret) else key.load()
+    secret = key if isinstance(key, Secret) else _worker_key(key)
     dataset, report = encode_rows(rows.reset_index(drop=True), schema, secret, mapping,
                                   nonce=nonce, first_row=first_row, strict=strict)
     kcv = secret.key_check_value()
