@@ -35,3 +35,8 @@ def test_independent_encoder_reproduces_vector(path):
         assert mine.get("clk") == expected.get("clk"), mine["id"]
         assert mine["blocking_keys"] == expected.get("blocking_keys", {}), mine["id"]
         assert mine["normalised"] == expected["normalised"], mine["id"]
+
+
+def test_it_reads_nhs_pseudo_postcodes_as_missing_as_the_spec_says():
+    assert [lcspec.norm_postcode(v, {}) for v in ("ZZ99 3VZ", "zz993wz", "ZZ9 9ZZ")] == \
+        ["", "", "ZZ9 9ZZ"]

@@ -300,3 +300,13 @@ def test_two_agencies_encode_the_same_people_identically(people):
         np.testing.assert_array_equal(enc_a.fields[name], enc_b.fields[name], err_msg=name)
     np.testing.assert_array_equal(enc_a.clk, enc_b.clk)
     assert not enc_a.missing.any() and not enc_b.missing.any()
+
+
+def test_nhs_pseudo_postcodes_are_missing():
+    """ZZ99 3VZ (no fixed abode) and the other ZZ99 codes say where a person is not: missing."""
+    from linkcore.holder.normalize import INVALID, normalise_postcode
+
+    for value in ("ZZ99 3VZ", "zz993wz", "ZZ99 3V2", "zz99 3cz"):
+        assert normalise_postcode(value) is None
+    assert normalise_postcode("ZZ993V") is INVALID  # too short: unreadable, as any other
+    assert normalise_postcode("ZZ9 9ZZ") == "ZZ9 9ZZ"  # another outward code: a postcode

@@ -132,7 +132,8 @@ def rough_postcodes(draw) -> str:
 postcode_values = st.one_of(
     written_postcodes().map(lambda t: t[1]), rough_postcodes(), any_ascii, any_latin, latin_words,
     st.sampled_from(["GIR0AA", "gir 0aa", "GIR  0AA", "GIR0A", "", "  ", "SW1A 1AA", "sw1a1aa",
-                     "M1 1AE", "Ç1 1AA", "ＳＷ1Ａ 1ＡＡ", "sŵ1a 1aa"]),
+                     "M1 1AE", "Ç1 1AA", "ＳＷ1Ａ 1ＡＡ", "sŵ1a 1aa", "ZZ99 3VZ", "zz993wz",
+                     "ZZ99 3V2", "ZZ993V", "ZZ9 9ZZ"]),
 )
 
 

@@ -376,6 +376,8 @@ def norm_postcode(s, opts):
     inw = IN1.get(inw[0], inw[0]) + "".join(IN2.get(c, c) for c in inw[1:])
     if not re.fullmatch(r"[A-Z]{1,2}[0-9][A-Z0-9]?", out) or not re.fullmatch(r"[0-9][A-Z]{2}", inw):
         return INVALID
+    if out == "ZZ99":
+        return ""
     return out + " " + inw
 
 

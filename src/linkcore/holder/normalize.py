@@ -307,6 +307,12 @@ _TO_DIGIT = str.maketrans({"O": "0", "I": "1", "L": "1", "S": "5", "Z": "2"})
 _TO_LETTER = str.maketrans({"0": "O", "1": "I", "5": "S", "2": "Z", "8": "B"})
 
 
+#: The outward code of the NHS's pseudo-postcodes (``ZZ99 3VZ``: no fixed abode; ``ZZ99 3WZ``
+#: and others: abroad or not known). They say where a person is not, and thousands share one, so
+#: a pseudo-postcode is missing, not a value two records could agree on.
+PSEUDO_OUTWARD = "ZZ99"
+
+
 def normalise_postcode(value: str) -> Normalised:
     """UK postcode to canonical ``OUTWARD INWARD`` in capitals (``sw1a1aa`` -> ``SW1A 1AA``).
 
@@ -325,6 +331,8 @@ def normalise_postcode(value: str) -> Normalised:
     m = _POSTCODE.match(outward + inward)
     if not m:
         return INVALID
+    if m[1] == PSEUDO_OUTWARD:  # NHS pseudo-postcodes: no fixed abode, abroad, not known
+        return None
     return f"{m[1]} {m[2]}"
 
 

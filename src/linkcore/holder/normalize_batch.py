@@ -55,6 +55,7 @@ from .normalize import (
     MIN_YEAR,
     NAME_SUFFIXES,
     NAME_TITLES,
+    PSEUDO_OUTWARD,
     Normalised,
     fold_text,
     normaliser_for,
@@ -339,6 +340,10 @@ def _postcodes(arr: pa.Array) -> FastResult:
                 [chars[ok, :inward], space, chars[ok, inward:]], axis=1))
     # GIR0AA is length 6 but not of the general shape; its special answer wins.
     out[(pc.equal(s, "GIR0AA")).to_numpy(zero_copy_only=False)] = "GIR 0AA"
+    # the NHS's pseudo-postcodes (normalize.PSEUDO_OUTWARD) are missing
+    pseudo = np.flatnonzero(pc.starts_with(s, PSEUDO_OUTWARD).to_numpy(zero_copy_only=False)
+                            & (lengths == 7))
+    out[[i for i in pseudo.tolist() if out[i] is not INVALID]] = None
     return out, None
 
 
