@@ -390,7 +390,7 @@ def cluster_pairs(left: np.ndarray, right: np.ndarray, prob: np.ndarray, source:
     ``source``: each record's agency (file index). Labels are numbered in record order (the
     cluster of record 0 is 0, the next new cluster 1, ...). See CLUSTERINGS for the methods;
     ``PairStages.cluster`` gives the same labels from whole components clustered apart.
-    ``tie_rank`` (``resolve.id_ranks``): break ties by it rather than by record number.
+    ``tie_rank`` (``resolve.tie_order``): break ties by it rather than by record number.
     """
     if tie_rank is not None:
         ranked_source = np.empty_like(source)

@@ -485,7 +485,7 @@ def cluster_by_component(engine: LocalEngine | DaskEngine, left: np.ndarray, rig
     per worker, and a task clusters each run's records (``resolve.group_roots``); a cluster
     never spans two components, so the labels are those of ``resolve.cluster_roots`` over all
     the pairs, whatever the workers. The client holds the pairs and one root per record.
-    ``tie_rank`` (``resolve.id_ranks``): break ties by it rather than by record number.
+    ``tie_rank`` (``resolve.tie_order``): break ties by it rather than by record number.
     """
     from linkcore.linkage import resolve as _resolve
 
