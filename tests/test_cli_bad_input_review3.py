@@ -254,3 +254,16 @@ def test_a_worker_that_cannot_read_the_key_says_it_is_the_worker(monkeypatch):
     monkeypatch.delenv("LINKCORE_TEST_ABSENT_KEY", raising=False)
     with pytest.raises(SecretError, match="a dask worker cannot read the key"):
         _worker_key(KeySource(None, "LINKCORE_TEST_ABSENT_KEY"))
+
+
+@pytest.mark.parametrize("dedupe", [False, True])
+def test_a_mapped_folder_inside_an_input_is_refused(ws, tmp_path, dedupe):
+    """Regression (a dask review, 2026-12-07): --mapped-dir inside a partitioned input made the
+    run's scratch folder inside that dataset (and left it there after a SIGKILL)."""
+    before = sorted(p.name for p in (ws / "a.parts").iterdir())
+    extra = ["--dedupe", "--project-key-file", ws / "project.key"] if dedupe else []
+    res = run("link", ws / "a.parts", ws / "b.parquet", "-o", tmp_path / "o.csv",
+              "--mapped-dir", ws / "a.parts", *extra)
+    one_line_error(res, "is inside the input")
+    assert list(tmp_path.iterdir()) == []
+    assert sorted(p.name for p in (ws / "a.parts").iterdir()) == before

@@ -22,6 +22,7 @@ import errno
 import mmap
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,9 +33,19 @@ from .errors import ParameterError
 PREFIX = "linkcore-filters-"
 
 
-def check_mapped_dir(folder: str | os.PathLike[str]) -> Path:
-    """Return the folder as a Path; ParameterError when it is not a writable directory."""
+def check_mapped_dir(folder: str | os.PathLike[str], inputs: Sequence[Any] = ()) -> Path:
+    """Return the folder as a Path; ParameterError when it is not a writable directory.
+
+    ``inputs``: the run's datasets; a folder inside one given by path (a partitioned dataset)
+    is refused, since the run's scratch files would appear inside that dataset.
+    """
     path = Path(folder)
+    for given in inputs:
+        if isinstance(given, str | os.PathLike) and Path(given).is_dir():
+            where = Path(given).resolve()
+            if path.resolve() == where or where in path.resolve().parents:
+                raise ParameterError(f"the mapped folder {path} is inside the input {given}; "
+                                     "give a scratch folder outside every input")
     if os.name != "posix":
         raise ParameterError("a mapped folder needs a POSIX system (Linux, macOS)")
     if not path.is_dir():

@@ -226,7 +226,7 @@ def run_clusters(files: tuple[Path, ...], *, dedupe: bool, agency_names: str | N
     t = _threshold(threshold)
     check_partitions(partitions)
     if mapped_dir is not None:
-        check_mapped_dir(mapped_dir)
+        check_mapped_dir(mapped_dir, files)
     if clustering not in _CLUSTERINGS:
         raise ParameterError(f"--clustering must be one of {', '.join(_CLUSTERINGS)}, "
                              f"not {clustering!r}")

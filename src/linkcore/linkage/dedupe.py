@@ -464,6 +464,8 @@ def link_and_dedupe(
     if not datasets:
         raise ParameterError("link_and_dedupe needs at least one dataset")
     refuse_repeated_inputs(datasets)
+    if mapped_dir is not None:
+        check_mapped_dir(mapped_dir, datasets)
     agencies = agency_names(datasets, names)
     timings: dict[str, float] = {}
     t_start = t0 = time.perf_counter()

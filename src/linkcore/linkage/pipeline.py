@@ -997,7 +997,7 @@ def link(
     threshold = _check_options(threshold, one_to_one, engine)
     seed = _check_seed(seed)
     if mapped_dir is not None:
-        check_mapped_dir(mapped_dir)
+        check_mapped_dir(mapped_dir, (a, b))
     if not isinstance(blocking_recall_budget, int) or blocking_recall_budget < 0:
         raise ParameterError("blocking_recall_budget must be a whole number, 0 or more")
     if not isinstance(u_pairs, int) or u_pairs < 1:
@@ -1388,7 +1388,7 @@ def link_many(
         names = agency_names(datasets, names)
     mapped_dir = options.get("mapped_dir")
     if mapped_dir is not None:
-        check_mapped_dir(mapped_dir)
+        check_mapped_dir(mapped_dir, datasets)
     refuse_repeated_inputs(datasets)
     loaded = [_load(ds, f"dataset {i + 1}", mapped_dir) for i, ds in enumerate(datasets)]
     if len(loaded) < 2:
