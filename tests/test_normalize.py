@@ -156,6 +156,26 @@ def test_explicit_date_format_parses_to_iso(d, fmt):
 
 
 @FAST_SETTINGS
+@given(st.dates(dt.date(1900, 3, 1), dt.date(2100, 12, 31)), st.sampled_from(["", ".0", ".75"]))
+def test_excel_day_numbers_read_as_the_spreadsheet_shows_them(d, fraction):
+    serial = (d - dt.date(1899, 12, 30)).days  # Excel's count from 1900-03-01 on
+    assert make_date_parser("excel")(f" {serial}{fraction} ") == d.isoformat()
+
+
+@pytest.mark.parametrize(("text", "iso"), [
+    ("1", "1900-01-01"), ("59", "1900-02-28"), ("61", "1900-03-01"), ("27071", "1974-02-11"),
+    ("", None)])
+def test_excel_day_numbers_before_its_phantom_leap_day(text, iso):
+    assert make_date_parser("excel")(text) == iso
+
+
+@pytest.mark.parametrize("text", ["0", "60", "73416", "-27071", "2.7e4", "27,071", "1974-02-11",
+                                  "\u0662\u0667\u0660\u0667\u0661", "123456"])
+def test_what_is_not_an_excel_day_number_is_invalid(text):
+    assert make_date_parser("excel")(text) is INVALID
+
+
+@FAST_SETTINGS
 @given(birth_dates)
 def test_uk_day_first_and_unpadded_forms(d):
     iso = d.isoformat()

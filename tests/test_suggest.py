@@ -443,6 +443,37 @@ def test_detect_date_format(values, expected):
     assert choice.share == 1.0
 
 
+def test_spreadsheet_day_numbers_are_detected_as_excel_dates():
+    values = [str((d - dt.date(1899, 12, 30)).days) for d in DATES]
+    choice = detect_date_format(values)
+    assert choice.date_format == "excel" and choice.share == 1.0
+    parse = normaliser_for("date", date_format="excel")
+    assert [parse(v) for v in values] == [d.isoformat() for d in DATES]
+
+
+def test_an_extract_with_spreadsheet_day_numbers_encodes_as_its_iso_dates(frame_a, suggested_a):
+    from linkcore.holder.encode import encode
+    from linkcore.holder.keys import Secret
+
+    schema, mapping_a, _ = suggested_a
+    serials = frame_a.copy()
+    serials["dob"] = [str((dt.date.fromisoformat(d) - dt.date(1899, 12, 30)).days)
+                      for d in frame_a["dob"]]
+    mapping, _ = suggest_mapping(serials, schema)
+    assert mapping.fields["date_of_birth"].date_format == "excel"
+    secret = Secret(bytes(range(32)))
+    iso = encode(frame_a, schema, secret, mapping_a)
+    excel = encode(serials, schema, secret, mapping)
+    for name in schema.field_names:
+        assert np.array_equal(iso.fields[name], excel.fields[name])
+    assert all(np.array_equal(iso.blocking_keys[k], excel.blocking_keys[k])
+               for k in iso.blocking_keys)
+
+
+def test_years_are_not_read_as_spreadsheet_day_numbers():
+    assert detect_date_format([str(d.year) for d in DATES]).date_format != "excel"
+
+
 @settings(max_examples=40, deadline=None)
 @given(
     dates=st.lists(st.dates(dt.date(1900, 1, 1), dt.date(2024, 12, 31)), min_size=1, max_size=40),

@@ -898,7 +898,7 @@ class FieldSource:
     """Where one schema field comes from in this holder's table, and how its values are written."""
 
     columns: tuple[str, ...]            # empty: this holder does not have the field (all missing)
-    date_format: str | None = None      # strptime format or "auto" (day first, UK style)
+    date_format: str | None = None      # strptime format, "excel" or "auto" (day first, UK)
     values: tuple[tuple[str, str], ...] = ()  # extra code map for sex/categorical, e.g. ("1", "m")
     words: str = "all"                  # "first" / "rest" / "last" / "middle": several names
 
@@ -1072,17 +1072,20 @@ def _parse_mapping(doc: Any) -> Mapping:
         date_format = raw.get("date_format")
         if date_format is not None and (not isinstance(date_format, str) or not date_format):
             problems.append(f"{where}: 'date_format' must be a strptime format like "
-                            "\"%d/%m/%Y\" or \"auto\"")
+                            "\"%d/%m/%Y\", \"excel\" or \"auto\"")
             continue
-        if date_format not in (None, "auto") and "%" not in date_format:
+        if date_format in (None, "auto", "excel"):  # excel: spreadsheet day numbers (spec §4)
+            pass
+        elif "%" not in date_format:
             problems.append(f"{where}: 'date_format' {date_format!r} has no % directives "
-                            "(use e.g. \"%d/%m/%Y\", or \"auto\")")
+                            "(use e.g. \"%d/%m/%Y\", \"excel\" for spreadsheet day numbers, "
+                            "or \"auto\")")
             continue
-        if date_format not in (None, "auto") and not _strptime_format(date_format):
+        elif not _strptime_format(date_format):
             problems.append(f"{where}: 'date_format' {date_format!r} holds a directive strptime "
                             "does not know (use e.g. \"%d/%m/%Y\", or \"auto\")")
             continue
-        if date_format not in (None, "auto") and not _whole_date_format(date_format):
+        elif not _whole_date_format(date_format):
             problems.append(f"{where}: 'date_format' {date_format!r} does not give a day, a "
                             "month and a year (strptime would make up the parts it lacks); use "
                             "e.g. \"%d/%m/%Y\", or \"auto\"")

@@ -318,6 +318,13 @@ def _yy(yy):
 
 
 def norm_date(s, opts, date_format="auto"):
+    if date_format == "excel":  # spec §4 since 2026-12-07: spreadsheet day numbers
+        m = re.fullmatch(r"([0-9]{1,5})(?:\.[0-9]+)?", s.strip())
+        if not m or int(m[1]) in (0, 60):
+            return INVALID
+        n = int(m[1])
+        d = _dt.date(1899, 12, 31 if n < 60 else 30) + _dt.timedelta(days=n)
+        return _mkdate(d.year, d.month, d.day)
     if date_format and date_format != "auto":
         try:
             d = _dt.datetime.strptime(s.strip(), date_format)

@@ -387,6 +387,17 @@ def spec_branches() -> list[tuple[str, str, dict, list[dict], dict | None]]:
                             field("ni_number", "identifier", clk_k=0)]),
                 [{"id": i if i != "m7" else "NA", "first_name": a, "ni_number": b}
                  for i, a, b in markers], None))
+    serials = [("e1", "27071"), ("e2", " 25569 "), ("e3", "45000.75"), ("e4", "59"), ("e5", "60"),
+               ("e6", "61"), ("e7", "1"), ("e8", "0"), ("e9", "73415"), ("e10", "73416"),
+               ("e11", "27071.0"), ("e12", "1975-02-11"), ("e13", "-27071"), ("e14", "2.7e4"),
+               ("e15", "\u0662\u0667\u0660\u0667\u0661"), ("e16", "")]
+    out.append(("excel_dates", "date_format excel: spreadsheet day numbers (1 = 1900-01-01, "
+                "60 = Excel's 29 February 1900: invalid, 61 = 1900-03-01), a fraction ignored; "
+                "anything but ASCII digits with an optional fraction is invalid",
+                schema_doc([field("dob", "date", clk_k=0, salt=None)]),
+                [{"id": i, "dob": v} for i, v in serials],
+                {"linkcore_mapping": 1, "id_column": "id",
+                 "fields": {"dob": {"column": "dob", "date_format": "excel"}}}))
     return out
 
 

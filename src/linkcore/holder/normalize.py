@@ -280,10 +280,38 @@ def parse_date_auto(value: str) -> Normalised:
     return INVALID
 
 
+#: The mapping's ``date_format`` for day numbers as spreadsheets count them (spec section 4).
+EXCEL_DATE_FORMAT: Final = "excel"
+_SERIAL = re.compile(r"([0-9]{1,5})(?:\.[0-9]+)?")
+_EXCEL_DAY_ZERO = _dt.date(1899, 12, 30)  # serial 61 is 1900-03-01 in Excel's 1900 date system
+
+
+def parse_excel_serial(value: str) -> Normalised:
+    """Read a spreadsheet's day number (``27071`` is 1974-02-11), as a CSV exported from Excel has.
+
+    Excel's 1900 date system counts 1900-01-01 as day 1 and has a 29 February 1900 (day 60) that
+    never was: days 1-59 are one day later than day 61 onwards would say, and day 60 is invalid.
+    A fraction (a time of day) is read and ignored.
+    """
+    s = value.strip()
+    if not s:
+        return None
+    m = _SERIAL.fullmatch(s)
+    if m is None:
+        return INVALID
+    serial = int(m[1])
+    if serial < 1 or serial == 60:
+        return INVALID
+    day = _EXCEL_DAY_ZERO + _dt.timedelta(days=serial + (1 if serial < 60 else 0))
+    return _iso(day.year, day.month, day.day)
+
+
 def make_date_parser(date_format: str | None) -> Normaliser:
-    """Make a date normaliser for one holder's column: a strptime format, or ``auto``."""
+    """Make a date normaliser for one holder's column: a strptime format, ``excel`` or ``auto``."""
     if date_format in (None, "auto"):
         return parse_date_auto
+    if date_format == EXCEL_DATE_FORMAT:
+        return parse_excel_serial
     fmt = date_format
 
     def parse(value: str) -> Normalised:

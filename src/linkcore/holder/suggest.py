@@ -27,6 +27,7 @@ from ..errors import InputDataError, MappingError, ParameterError
 from ..schema import FieldSource, Mapping, Schema
 from .normalize import (
     ADDRESS_ABBREVIATIONS,
+    EXCEL_DATE_FORMAT,
     INVALID,
     SEX_CODES,
     field_text,
@@ -35,6 +36,7 @@ from .normalize import (
     normalise_name,
     normalise_postcode,
     parse_date_auto,
+    parse_excel_serial,
 )
 
 __all__ = [
@@ -505,7 +507,8 @@ def detect_date_format(values: Sequence[str]) -> DateFormatChoice:
     """Find the strptime format that parses the most values (UK day-first on ties), or ``auto``.
 
     ``auto`` (UK-first parsing of any common form) is chosen when no single format parses as many
-    values as ``auto`` does, i.e. when the column mixes formats.
+    values as ``auto`` does, i.e. when the column mixes formats; ``excel`` when more values read as
+    a spreadsheet's day numbers than as either.
     """
     values = [v for v in (s.strip() for s in values) if v]
     n = len(values)
@@ -521,10 +524,25 @@ def detect_date_format(values: Sequence[str]) -> DateFormatChoice:
         ok = sum(parse(v) not in (None, INVALID) for v in values)
         if ok > best:
             best_fmt, best = fmt, ok
+    excel = _excel_serials(values)
+    if excel > max(best, auto):
+        return DateFormatChoice(EXCEL_DATE_FORMAT, excel / n, n)
     # Allow a sliver of values (under 0.5%) that only the forgiving parser reads.
     if best >= 0 and best >= auto - max(1, math.floor(0.005 * n)) and best > 0:
         return DateFormatChoice(best_fmt, best / n, n)
     return DateFormatChoice("auto", auto / n, n)
+
+
+def _excel_serials(values: Sequence[str]) -> int:
+    """How many values read as spreadsheet day numbers, or 0 if most are under 10000 (1927).
+
+    A column of years (``1975``) or of small counts would read as days of 1900-1927; dates of
+    birth exported from a spreadsheet as numbers are mostly five digits.
+    """
+    read = [v for v in values if parse_excel_serial(v) not in (None, INVALID)]
+    if not read or float(np.median([float(v) for v in read])) < 10000:
+        return 0
+    return len(read)
 
 
 def _shape(value: str) -> str:
@@ -789,8 +807,9 @@ def _take_named(a: _Analysis, p: _Profile, role: str) -> None:
 
 
 def _date_why(choice: DateFormatChoice, p: _Profile) -> str:
-    fmt = "auto (mixed formats, UK day-first)" if choice.date_format == "auto" else (
-        choice.date_format)
+    fmt = {"auto": "auto (mixed formats, UK day-first)",
+           EXCEL_DATE_FORMAT: "excel (spreadsheet day numbers, 1 = 1900-01-01)"}.get(
+        choice.date_format, choice.date_format)
     return f"format {fmt}: {_pct(choice.share)} of {_of(p)} parse"
 
 
