@@ -295,3 +295,68 @@ def test_a_parquet_float_column_reads_whole_numbers_without_a_point(tmp_path):
     df = read_table(path)
     assert df["id"].tolist() == ["68548688", "11725018", None, "2.5"]
     assert df["dob"].tolist() == ["19710219", None, "20010101", "19991231"]
+
+
+def test_a_parquet_date_column_reads_as_its_days_whatever_the_date_format(tmp_path):
+    """Regression: date32 and timestamp columns were read as ISO text, so a mapping's
+    ``%d/%m/%Y`` made them invalid (spec section 3: a date cell is its own day)."""
+    import datetime as dt
+
+    from linkcore.holder.encode import encode
+    from linkcore.schema import Schema
+
+    days = [dt.date(1980, 1, 2), None, dt.date(1849, 12, 31), dt.date(2000, 2, 29)]
+    stamps = [dt.datetime(1980, 1, 2, 3, 0, tzinfo=dt.UTC), None,
+              dt.datetime(1999, 6, 30, 23, 30, tzinfo=dt.UTC),
+              dt.datetime(2000, 2, 29, 12, tzinfo=dt.UTC)]
+    table = pa.table({
+        "id": ["a", "b", "c", "d"],
+        "d32": pa.array(days, pa.date32()),
+        "stamp": pa.array(stamps, pa.timestamp("us", tz="America/New_York")),
+        "text": ["1980-01-02", None, "1849-12-31", "2000-02-29"],
+    })
+    pq.write_table(table, tmp_path / "t.parquet")
+    schema_doc = {"linkcore_schema": 3, "fields": [
+        {"name": "dob", "kind": "date", "tokens": {"type": "exact"}, "filter_bits": 128},
+        {"name": "seen", "kind": "date", "tokens": {"type": "exact"}, "filter_bits": 128}]}
+    (tmp_path / "s.json").write_text(json.dumps(schema_doc))
+    fmt = {"dob": {"column": "d32", "date_format": "%d/%m/%Y"},
+           "seen": {"column": "stamp", "date_format": "%d/%m/%Y"}}
+    as_text = {"dob": {"column": "text", "date_format": "%Y-%m-%d"},
+               "seen": {"column": "stamp", "date_format": "excel"}}
+    for name, fields in (("m1", fmt), ("m2", as_text)):
+        (tmp_path / f"{name}.json").write_text(json.dumps(
+            {"linkcore_mapping": 1, "id_column": "id", "fields": fields}))
+    (tmp_path / "k.key").write_bytes(bytes(range(7, 39)).hex().encode())
+    os.chmod(tmp_path / "k.key", 0o600)
+    res = run("schema", "validate", tmp_path / "s.json", "--mapping", tmp_path / "m1.json",
+              "--data", tmp_path / "t.parquet")
+    assert res.exit_code == 0, res.output
+    for name in ("m1", "m2"):
+        res = run("encode", tmp_path / "t.parquet", "--schema", tmp_path / "s.json",
+                  "--mapping", tmp_path / f"{name}.json", "--key-file", tmp_path / "k.key",
+                  "-o", tmp_path / f"{name}.parquet", "-q")
+        assert res.exit_code == 0, res.output
+    one, two = (pq.read_table(tmp_path / f"{n}.parquet") for n in ("m1", "m2"))
+    assert one.equals(two.replace_schema_metadata(one.schema.metadata))
+    assert one["field:dob"].null_count == 2  # the missing day and the year 1849
+    # the API reads the same table (pandas Timestamps) the same way: the day in New York
+    api = encode(table.to_pandas(), Schema.from_dict(schema_doc), Secret(bytes(range(7, 39))),
+                 Mapping.load(tmp_path / "m1.json"))
+    assert [None if v is None else bytes(v) for v in one["field:seen"].to_pylist()] == [
+        None if api.missing[i, 1] else api.fields["seen"][i].tobytes() for i in range(4)]
+
+
+def test_the_audit_reads_a_date_cell_as_its_day_whatever_the_date_format():
+    import datetime as dt
+
+    from linkcore.audit.reference import normalised_values
+    from linkcore.schema import Schema
+
+    schema = Schema.from_dict({"linkcore_schema": 3, "fields": [{"name": "dob", "kind": "date"}]})
+    mapping = Mapping.from_dict({"linkcore_mapping": 1, "id_column": "id", "fields": {
+        "dob": {"column": "dob", "date_format": "%d/%m/%Y"}}})
+    df = pd.DataFrame({"id": ["a", "b", "c", "d"], "dob": [
+        dt.date(1980, 1, 2), "03/04/1990", pd.Timestamp("1849-01-01"), None]})
+    assert normalised_values(df, schema.field("dob"), mapping).tolist() == [
+        "1980-01-02", "1990-04-03", None, None]

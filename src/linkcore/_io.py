@@ -227,8 +227,10 @@ def read_table(path: str | os.PathLike[str], *, dtype_str: bool = True):
     """Read a CSV or Parquet table with every column as text; clear errors, no values echoed.
 
     CSV cells are kept as strings (no type guessing: leading zeros and codes survive) and
-    empty cells become missing. An encoded linkcore file, or a Parquet file under a CSV name,
-    is refused with a line saying so (InputDataError).
+    empty cells become missing. A Parquet date or timestamp column reads as ``datetime.date``
+    cells (spec section 3), which a date field takes as their day whatever its format. An
+    encoded linkcore file, or a Parquet file under a CSV name, is refused with a line saying so
+    (InputDataError).
     """
     path = Path(path)
     if table_kind(path) == "parquet":
@@ -398,8 +400,20 @@ def _whole_floats_as_integers(column):
     return text.where(column.notna(), None)
 
 
+def _days(column):
+    """Return a date or timestamp column's cells as ``datetime.date`` (the day on its own clock).
+
+    A time zone's timestamp reads as the day in that zone, as pandas shows it; a null is None.
+    Kept as dates, not text, so that a date field reads them whatever its ``date_format`` says.
+    """
+    from pandas.api.types import is_datetime64_any_dtype
+
+    days = column.dt.date if is_datetime64_any_dtype(column.dtype) else column
+    return days.astype(object).where(column.notna(), None)
+
+
 def _parquet_frame(table, path: Path, dtype_str: bool):
-    """Turn an Arrow table into the frame read_table gives: named columns, text cells.
+    """Turn an Arrow table into the frame read_table gives: named columns, text cells, and days.
 
     Integer columns with nulls stay integers (``integer_object_nulls``): as floats they would
     read "4857773456.0", another identifier than the CSV's "4857773456". Each cell's text
@@ -428,10 +442,17 @@ def _parquet_frame(table, path: Path, dtype_str: bool):
         return df
     from pandas.api.types import is_float_dtype
 
+    dated = {f.name for f in table.schema
+             if pa.types.is_date(f.type) or pa.types.is_timestamp(f.type)}
     for name in df.columns[[is_float_dtype(t) for t in df.dtypes]]:
         df[name] = _whole_floats_as_integers(df[name])
     try:
-        return df.astype("string").astype(object).where(df.notna(), None)
+        text = [c for c in df.columns if c not in dated]
+        out = df.copy()
+        out[text] = df[text].astype("string").astype(object).where(df[text].notna(), None)
+        for name in dated:  # its day, as encode reads a date cell whatever the text format
+            out[name] = _days(df[name])
+        return out
     except UnicodeDecodeError:
         raise InputDataError(
             f"{path} has a column of binary data that is not UTF-8 text; give a table of text "

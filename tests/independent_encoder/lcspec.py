@@ -216,7 +216,7 @@ INVALID = object()
 
 
 def norm_name(s, opts):
-    f = fold(s)
+    f = fold("".join(c for c in s if c not in APOS))  # spec §4 since 2026-12-07: before folding too
     t = "".join(c for c in f if c not in APOS)
     t = "".join(c if is_letter(c) else " " for c in t)
     words = t.split()
@@ -242,7 +242,7 @@ for keys, val in [("st str", "street"), ("rd", "road"), ("ave av", "avenue"), ("
 
 
 def norm_text(s, opts):
-    f = fold(s)
+    f = fold("".join(c for c in s if c not in APOS))  # spec §4 since 2026-12-07: before folding too
     t = "".join(c for c in f if c not in APOS)
     t = "".join(c if (is_letter(c) or c.isdecimal()) else " " for c in t)
     words = t.split()

@@ -398,6 +398,16 @@ def spec_branches() -> list[tuple[str, str, dict, list[dict], dict | None]]:
                 [{"id": i, "dob": v} for i, v in serials],
                 {"linkcore_mapping": 1, "id_column": "id",
                  "fields": {"dob": {"column": "dob", "date_format": "excel"}}}))
+    names = [("a1", "O'Neil", "St Mary's Rd"), ("a2", "O\u00b4Neil", "St Mary\u00b4s Rd"),
+             ("a3", "O\u2019Neil", "St Mary\u2019s Rd"), ("a4", "O\uff07Neil", "St Mary\uff07s Rd"),
+             ("a5", "O`Neil", "St Mary`s Rd"), ("a6", "O Neil", "St Marys Rd"),
+             ("a7", "\u0301Abc", "\u00b4")]
+    out.append(("apostrophes", "every apostrophe (' \u2019 \u2018 ` \u00b4) is deleted before and "
+                "after folding, so O\u00b4Neil and a full-width apostrophe read as O'Neil; a mark "
+                "with no base character before it is kept",
+                schema_doc([field("last_name", "name", clk_k=0, salt=None),
+                            field("address", "text", clk_k=0)]),
+                [{"id": i, "last_name": a, "address": b} for i, a, b in names], None))
     return out
 
 

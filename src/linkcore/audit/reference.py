@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputDataError, MappingError
-from ..holder.normalize import INVALID, field_text, normaliser_for
+from ..holder.normalize import INVALID, field_text, is_date_cell, normaliser_for, read_date_cell
 from ..holder.tokens import tokens as value_tokens
 from ..schema import FieldSpec, Mapping, Schema
 
@@ -40,7 +40,13 @@ def normalised_values(df: pd.DataFrame, spec: FieldSpec, mapping: Mapping) -> np
                                dict(source.values) or None)
     cleaned = [None if (v := normalise(u)) is INVALID else v for u in uniques]
     table = np.array(cleaned + [None], dtype=object)
-    return table[np.where(codes < 0, len(cleaned), codes)]
+    out = table[np.where(codes < 0, len(cleaned), codes)]
+    if spec.kind == "date" and len(source.columns) == 1:  # date cells: their day, as encode
+        cells = df[source.columns[0]].astype(object).to_numpy()  # reads them, whatever the format
+        for i in (i for i, cell in enumerate(cells) if is_date_cell(cell)):
+            day = read_date_cell(cells[i], normalise)
+            out[i] = None if day is INVALID else day
+    return out
 
 
 def plaintext_table(df: pd.DataFrame, schema: Schema, mapping: Mapping) -> dict[str, np.ndarray]:

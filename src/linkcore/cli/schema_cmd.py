@@ -300,8 +300,8 @@ def validate(schema_file: str, mapping_file: str | None, data_file: str | None,
 def _check_data(df, schema_: Schema | None, mapping: Mapping, problems: list[str],
                 notes: list[str]) -> None:
     """Check the id column and how many sampled values of each checkable field fail to normalise."""
-    from ..holder.normalize import INVALID, normaliser_for
-    from ..holder.suggest import present_values
+    from ..holder.normalize import INVALID, field_text, normaliser_for, read_date_cell
+    from ..holder.suggest import present_cells
 
     ids = df[mapping.id_column]
     empty = int(ids.isna().sum())
@@ -320,11 +320,13 @@ def _check_data(df, schema_: Schema | None, mapping: Mapping, problems: list[str
         norm = normaliser_for(spec.kind, spec.normalise_options, src.date_format,
                               dict(src.values) or None)
         for col in src.columns:
-            values = present_values(df[col])[:VALIDATE_SAMPLE]
+            values = present_cells(df[col])[:VALIDATE_SAMPLE]
             if not values:
                 notes.append(f"field {name!r}: column {col!r} is empty")
                 continue
-            bad = sum(norm(v) is INVALID for v in values) / len(values)
+            read = ((lambda v, n=norm: read_date_cell(v, n)) if spec.kind == "date"
+                    else (lambda v, n=norm: n(field_text(v))))
+            bad = sum(read(v) is INVALID for v in values) / len(values)
             what = (f"field {name!r}: {bad:.0%} of {len(values):,} values in column {col!r} are "
                     f"not valid {spec.kind} values"
                     + (f" with date_format {src.date_format!r}" if spec.kind == "date" else ""))

@@ -114,7 +114,8 @@ def cell_text(value) -> str:
     """
     if isinstance(value, str):
         return value
-    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer() and (
+            abs(value) < 2.0 ** 63):  # as a Parquet file's float column reads (spec section 3)
         return str(int(value))  # numpy's float64 is a float too
     if isinstance(value, _dt.date):  # a datetime or pandas Timestamp too: its day, in ISO form
         return (value.date() if isinstance(value, _dt.datetime) else value).isoformat()
@@ -146,7 +147,8 @@ def normalise_name(value: str, remove_titles: bool = True) -> Normalised:
 
     A value with digits and no letter (a number in a name column) is invalid, not missing.
     """
-    s = _APOSTROPHES.sub("", fold_text(value))
+    # apostrophes go before folding (which makes ´ a space and an accent) and after (＇ -> ')
+    s = _APOSTROPHES.sub("", fold_text(_APOSTROPHES.sub("", value)))
     words = _letters_only(s).split()
     if not words and any(c.isdigit() for c in s):
         return INVALID
@@ -160,7 +162,7 @@ def normalise_name(value: str, remove_titles: bool = True) -> Normalised:
 
 def normalise_text(value: str, expand_abbreviations: bool = True) -> Normalised:
     """Free text (address, town): fold, punctuation to spaces, expand common abbreviations."""
-    s = _APOSTROPHES.sub("", fold_text(value))
+    s = _APOSTROPHES.sub("", fold_text(_APOSTROPHES.sub("", value)))  # as normalise_name
     words = _letters_and_digits(s).split()
     if expand_abbreviations:
         words = [ADDRESS_ABBREVIATIONS.get(w, w) for w in words]
@@ -304,6 +306,27 @@ def parse_excel_serial(value: str) -> Normalised:
         return INVALID
     day = _EXCEL_DAY_ZERO + _dt.timedelta(days=serial + (1 if serial < 60 else 0))
     return _iso(day.year, day.month, day.day)
+
+
+def is_date_cell(value) -> bool:
+    """Whether a cell holds a date rather than text (a date, datetime, Timestamp or Period).
+
+    A date field reads such a cell as its own day whatever its ``date_format`` says (spec §4).
+    """
+    if isinstance(value, str):
+        return False
+    if isinstance(value, _dt.date):
+        return True
+    import pandas as pd
+
+    return isinstance(value, pd.Period)
+
+
+def read_date_cell(value, parse: Normaliser) -> Normalised:
+    """Read a date field's cell: a date object as its ISO day (1850-2100), text with ``parse``."""
+    if is_date_cell(value):
+        return parse_date_auto(cell_text(value))
+    return parse(field_text(value))
 
 
 def make_date_parser(date_format: str | None) -> Normaliser:

@@ -45,6 +45,7 @@ __all__ = [
     "MERGED_DESCRIPTION",
     "SUGGESTED_DESCRIPTION",
     "merge_suggestions",
+    "present_cells",
     "present_values",
     "suggest_mapping",
     "suggest_schema",
@@ -464,6 +465,11 @@ def present_values(series) -> list[str]:
     values = series.dropna()
     out = [field_text(v).strip() for v in values.tolist()]
     return [v for v in out if v]
+
+
+def present_cells(series) -> list:
+    """Non-empty cells of a column as they are (a date stays a date), blanks dropped."""
+    return [v for v in series.dropna().tolist() if field_text(v).strip()]
 
 
 def _profile_columns(df, sample_size: int) -> list[_Profile]:
