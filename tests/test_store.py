@@ -539,6 +539,32 @@ def test_readers_of_a_store_being_written_say_so(cli_store):
         other.close()
 
 
+def test_a_month_kept_from_committing_by_a_reader_says_so(cli_store, tmp_path, monkeypatch):
+    """Regression: an SQLite shell holding a read made the commit fail at once, blamed on
+    "another run" writing. The commit now waits for readers; past the wait it names them."""
+    import shutil
+
+    d, s = cli_store
+    copy = tmp_path / "copy.db"
+    shutil.copy(s, copy)
+    before = copy.read_bytes()
+    monkeypatch.setattr(store, "READERS_WAIT_S", 0.05)
+    reader = sqlite3.connect(copy, isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM records").fetchone()
+    try:
+        files = {n: months()[0][n] for n in ("a", "b")}
+        with pytest.raises(StoreError, match="another program is reading the store") as err:
+            store.update(copy, "2026-02", files, ProjectKey(PROJECT))
+        assert "another run" not in str(err.value)
+    finally:
+        reader.execute("COMMIT")
+        reader.close()
+    assert copy.read_bytes() == before
+    store.update(copy, "2026-02", files, ProjectKey(PROJECT))  # with the reader gone
+    assert store.info(copy)["last_month"] == "2026-02"
+
+
 def test_store_create_makes_its_folder_and_a_month_may_empty_an_agency(cli_store, tmp_path):
     d, _ = cli_store
     s = tmp_path / "new" / "folder" / "people.db"

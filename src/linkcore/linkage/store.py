@@ -123,6 +123,9 @@ PAGE_SIZE = 16_384
 #: against 4; 0.81-1.47 s wall against 0.69-0.87 s, a month replayed at load 2-3). Crash safety
 #: is the same: spill or commit, the journal is synced before the file is written.
 CACHE_KIB = 131_072
+#: How long a month's commit waits for other programs' reads of the store to end (seconds): a
+#: reader (`store info`, `release`, an SQLite shell) holds a lock that the commit must outwait.
+READERS_WAIT_S = 60.0
 #: What becomes of a link when one of its records comes back changed (``create(links=...)``):
 #: ``kept``: it stays while both records are present, since the record's earlier values made
 #: it and the agency says, by the record id, that it is the same client; ``rescored``: it is
@@ -240,10 +243,17 @@ def _connect(path: str | os.PathLike[str], *, write: bool) -> Iterator[sqlite3.C
         except sqlite3.OperationalError as exc:
             raise StoreError(f"another run is writing the store {path} ({_reason(exc)}); "
                              "try again when it has finished") from None
+        if write:  # no other writer now; the commit waits for readers to finish their reads
+            conn.execute(f"PRAGMA busy_timeout={int(READERS_WAIT_S * 1000)}")
         try:
             yield conn
         except sqlite3.OperationalError as exc:
             _rollback(conn)
+            if str(exc) == "database is locked" and write:  # a reader kept it past the wait
+                raise StoreError(
+                    f"another program is reading the store {path} and kept it open for "
+                    f"{READERS_WAIT_S:g} s while this run waited to write (database is locked); "
+                    "close it and try again; the store was not changed") from None
             if str(exc) == "database is locked":  # a reader's first read waited past its timeout
                 raise StoreError(f"another run is writing the store {path} (database is "
                                  "locked); try again when it has finished") from None
