@@ -19,6 +19,14 @@ enough pairs of its own records that share the salt (MIN_WITHIN_PAIRS), a gated 
 taken from those instead: two records of one file born the same day are different people unless
 the file holds someone twice, and pairs that disagree on every other field both hold are counted,
 which leaves such duplicates out (``_within_file_u``). Deduplication has no such outside set.
+
+The block's EM starts a gated field's u from a prior (``PRIOR_EXACT``: two different people who
+share the salt rarely share the value), not from the random pairs' u: among random pairs a gated
+field is compared only inside the salt blocks, so its random-pair u counts the block's matches
+too (0.90 for first names on two files of names and dates of birth only, where most same-day
+pairs are the same person), and EM started there stayed there (m = u: a name agreement weighed
+nothing). Where the block holds fewer than MIN_NON_MATCHES non-matches, the EM's counts are
+topped up with MIN_NON_MATCHES pairs of the prior instead of keeping the random pairs' u.
 """
 
 from __future__ import annotations
@@ -44,6 +52,11 @@ SMOOTHING = 0.5
 EM_ITERATIONS = 50
 #: Passes over the salt blocks (see estimate_gated_u).
 PASSES = 2
+#: Prior u of a gated field (assumed, not fitted): two different people who share the salt hold
+#: the same value in this share of pairs, and each level between exact and the lowest in half
+#: as many; the rest are at the lowest level. Only where the data say little: the block EM's
+#: start, and pseudo-counts where it finds fewer than MIN_NON_MATCHES non-matches.
+PRIOR_EXACT = 0.02
 #: Within-file same-salt pairs that must be left, per gated field, to set its u from them.
 MIN_WITHIN_PAIRS = 500
 #: Same-salt pairs taken from each file (sub-sampled by record beyond it): at a first-name
@@ -89,16 +102,14 @@ def estimate_gated_u(model: FellegiSunterModel, comparator: Any, ds_a: EncodedDa
         for salt, gated, levels in blocks:
             cols = [fields.index(name) for name in gated]
             u_gated, lam, non_matches = _block_em(model, levels, cols)
-            if non_matches < MIN_NON_MATCHES:
-                report[salt] = {"pairs": int(levels.shape[0]),
-                                "non_matches": round(non_matches, 1),
-                                "note": "too few non-matching pairs: u kept from random pairs"}
-                continue
             model.set_parameters(u={name: table[1:].tolist()
                                     for name, table in zip(gated, u_gated, strict=True)})
             model.training.pop("set_parameters", None)
             report[salt] = {"pairs": int(levels.shape[0]), "non_matches": round(non_matches, 1),
                             "match_share": round(lam, 4), "fields": list(gated)}
+            if non_matches < MIN_NON_MATCHES:
+                report[salt]["note"] = (f"few non-matching pairs: u from them and "
+                                        f"{MIN_NON_MATCHES:g} pairs of the prior")
     if not within:
         for salt, gated, _ in blocks:
             within_u = _within_file_u(model, [ds_a, ds_b], salt, gated, WITHIN_PAIRS, rng)
@@ -151,6 +162,27 @@ def _within_file_u(model: FellegiSunterModel, files: list[EncodedDataset], salt:
     return out
 
 
+def prior_u(n_levels: int) -> list[float]:
+    """Return a gated field's prior u over its levels from exact down (set_parameters' form)."""
+    return _prior_table(n_levels)[1:].tolist()
+
+
+def _prior_table(n_levels: int) -> np.ndarray:
+    """Return the prior u table (index = level; the missing level 1.0), without smoothing."""
+    table = _prior_counts(n_levels, 1.0)
+    table[MISSING_LEVEL] = 1.0
+    return table
+
+
+def _prior_counts(n_levels: int, pairs: float) -> np.ndarray:
+    """Return ``pairs`` non-matching pairs spread over the levels as the prior says."""
+    counts = np.zeros(n_levels, dtype=np.float64)
+    counts[1] = PRIOR_EXACT
+    counts[2:n_levels - 1] = PRIOR_EXACT / 2
+    counts[n_levels - 1] = 1.0 - counts[1:n_levels - 1].sum()
+    return counts * pairs
+
+
 def _u_table(counts: np.ndarray) -> np.ndarray:
     """Return a u table (index = level) from non-matching pairs counted per level, smoothed."""
     counts = counts.copy()
@@ -164,6 +196,9 @@ def _u_table(counts: np.ndarray) -> np.ndarray:
 def _block_em(model: FellegiSunterModel, levels: np.ndarray, cols: list[int],
               iterations: int = EM_ITERATIONS) -> tuple[list[np.ndarray], float, float]:
     """EM within a salt block: m (all fields) and u (ungated fields) fixed; gated u and λ free.
+
+    Gated u starts at the prior and, while the block's non-matches number fewer than
+    MIN_NON_MATCHES, takes the missing ones from the prior.
 
     Runs over the block's distinct level patterns weighted by their counts (a few thousand
     patterns stand for hundreds of thousands of pairs).
@@ -180,6 +215,8 @@ def _block_em(model: FellegiSunterModel, levels: np.ndarray, cols: list[int],
     llr_fixed = np.zeros(patterns.shape[0])
     for j in fixed:
         llr_fixed += np.log(m_tables[j][patterns[:, j]] / u_tables[j][patterns[:, j]])
+    for j in cols:  # not the random pairs' u: for a gated field it counts the block's matches
+        u_tables[j] = _prior_table(model.comparisons[j].n_levels)
     lam, non_match = 0.5, np.full(patterns.shape[0], 0.5)
     for _ in range(iterations):
         llr = llr_fixed.copy()
@@ -188,8 +225,9 @@ def _block_em(model: FellegiSunterModel, levels: np.ndarray, cols: list[int],
         logit = np.clip(llr + np.log(lam) - np.log1p(-lam), -700, 700)
         non_match = 1.0 / (1.0 + np.exp(logit))
         lam = float(np.clip(1.0 - (non_match * weight).sum() / total, 1e-6, 1 - 1e-6))
+        top_up = max(0.0, MIN_NON_MATCHES - float((non_match * weight).sum()))
         for j in cols:
             n_levels = model.comparisons[j].n_levels
-            u_tables[j] = _u_table(np.bincount(patterns[:, j], weights=non_match * weight,
-                                               minlength=n_levels))
+            counts = np.bincount(patterns[:, j], weights=non_match * weight, minlength=n_levels)
+            u_tables[j] = _u_table(counts + _prior_counts(n_levels, top_up))
     return [u_tables[j] for j in cols], lam, float((non_match * weight).sum())

@@ -65,7 +65,7 @@ from linkcore.linkage.exact_u import (
     equal_filter_pairs,
     exact_agreement_u,
 )
-from linkcore.linkage.gated_u import estimate_gated_u, gated_fields
+from linkcore.linkage.gated_u import estimate_gated_u, gated_fields, prior_u
 from linkcore.linkage.levels import FieldComparison
 from linkcore.linkage.m_prior import PRIOR_EXACT, prior_m, unidentified_fields
 from linkcore.linkage.model import (
@@ -634,8 +634,9 @@ def train_unsupervised(
                          fixed_m={f: prior_m(model.n_levels[fields.index(f)]) for f in held})
         expected = res.lambda_ * left.size
         # one match per record at most (a few duplicates aside): a session that finds more
-        # has split its block by something other than identity (a shared address or area)
-        bound = cap * share
+        # has split its block by something other than identity (a shared address or area);
+        # every record of the smaller side matched is no split (EM's λ lands a hair above it)
+        bound = (cap + 0.5) * share
         used = bool(res.iterations > 0 and np.isfinite(expected) and expected >= 5
                     and expected <= bound and not res.message)
         if res.iterations == 0:
@@ -669,6 +670,11 @@ def train_unsupervised(
     untrained = [f for f in fields if m_weight[f] == 0]
     if len(untrained) == len(fields):
         logger.warning("no training session was usable; falling back to EM on the candidates")
+        gated = [f for fs in gated_fields(model, ds_a).values() for f in fs]
+        if gated:  # their random-pair u counts the matches in the salt's blocks: a prior instead
+            model.set_parameters(u={f: prior_u(model.n_levels[fields.index(f)]) for f in gated})
+            model.training.pop("set_parameters", None)
+            model.training.setdefault("u", {})["same_salt_at_prior"] = gated
         # at least one pair per free parameter (m of every field, and λ), else the starting
         # point (m decaying from exact, u of random pairs) is kept
         return model.fit_em(candidate_levels, max_iter=em_max_iter,
@@ -743,6 +749,17 @@ def train_unsupervised(
         if gated:
             model.training["u"]["same_salt"] = estimate_gated_u(model, comparator, ds_a, ds_b,
                                                                 seed=seed, within=within)
+            if not estimates and n_cand:  # λ came from the candidates' weights, which the
+                # gated fields' random-pair u had flattened (it counts their blocks' matches)
+                base = model.match_weights(patterns) - model.prior_weight
+                lam_c = lambda_fixed_point(base, counts.astype(np.float64))[0]
+                matches = float(np.clip(lam_c * n_cand, 1.0, min(n_a, n_b) if max_matches is None
+                                        else max(max_matches, 1)))
+                lam_global = float(np.clip(matches / max(all_pairs_n, 1), 1e-12, 0.5))
+                model.set_parameters(lambda_=lam_global)
+                model.training.pop("set_parameters", None)
+                model.training["lambda"]["estimated_matches"] = matches
+                model.training["lambda"]["after"] = "the same-salt u"
     pooled = _hold_monotone(model, skip=at_prior)
     if pooled:
         model.training["monotone"] = {"fields_pooled": pooled}
