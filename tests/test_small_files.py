@@ -57,3 +57,25 @@ def test_exact_duplicates_in_one_small_file_are_found():
     clusters = dedupe(encode(both, schema, SECRET, mapping)).clusters
     cluster_of = dict(zip(clusters["id"], clusters["cluster"], strict=True))
     assert all(cluster_of[f"A{i:05d}"] == cluster_of[f"D{i:03d}"] for i in range(60))
+
+
+def test_a_model_trained_on_another_schema_is_refused():
+    """Regression: a model from other encodings (same field names) scored them silently."""
+    from linkcore.errors import ModelError
+    from linkcore.schema import Schema
+
+    a = _people(700, 13, ["first_name", "last_name", "date_of_birth"])
+    b = a.sample(300, random_state=2).reset_index(drop=True)
+    b["ref"] = [f"B{i:05d}" for i in range(len(b))]
+    schema, mapping_a, _ = suggest_schema(a)
+    mapping_b, _ = suggest_mapping(b, schema)
+    doc = schema.to_dict()
+    doc["fields"][0]["k"] = doc["fields"][0].get("k", 6) + 1  # other positions, same names
+    other = Schema.from_dict(doc)
+    assert other.fingerprint != schema.fingerprint
+    model = link(encode(a, other, SECRET, mapping_a), encode(b, other, SECRET, mapping_b)).model
+    ea, eb = encode(a, schema, SECRET, mapping_a), encode(b, schema, SECRET, mapping_b)
+    with pytest.raises(ModelError, match="trained on encodings of schema"):
+        link(ea, eb, model=model)
+    own = link(ea, eb).model
+    assert len(link(ea, eb, model=own).matches) == len(link(ea, eb).matches)

@@ -37,10 +37,11 @@ from typing import Any
 
 import numpy as np
 from llvmlite import ir
-from numba import njit, prange, types
+from numba import prange, types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
+from linkcore._numba import njit
 from linkcore.errors import ParameterError
 
 __all__ = [

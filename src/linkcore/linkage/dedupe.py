@@ -488,7 +488,8 @@ def link_and_dedupe(
     pooled, source, sizes = pooled_files.dataset, pooled_files.source, pooled_files.sizes
     lap("load", {"agencies": dict(zip(agencies, sizes, strict=True))})
 
-    comparisons = _model_comparisons(model, comparisons_for(pooled, include_clk=include_clk))
+    comparisons = _model_comparisons(model, comparisons_for(pooled, include_clk=include_clk),
+                                     pooled.meta.schema_fingerprint)
     with pair_engine(engine, client, partitions, (None,), (pooled,), mapped_dir,
                      extra_partitions=DASK_EXTRA_PARTITIONS) as (eng, partitions, shared):
         plan = plan_blocking(pooled, pooled, blocking)

@@ -21,8 +21,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from numba import njit
 
+from linkcore._numba import njit
 from linkcore.dataset import EncodedDataset
 
 _C1 = np.uint64(0x87C37B91114253D5)

@@ -384,12 +384,23 @@ def _check_seed(seed: int) -> int:
     return int(seed)
 
 
-def _model_comparisons(model: FellegiSunterModel | None, default: list[FieldComparison]
-                       ) -> list[FieldComparison]:
+#: The model's training record of the schema its encodings had (``link(model=...)`` checks it).
+SCHEMA_FINGERPRINT = "schema_fingerprint"
+
+
+def _model_comparisons(model: FellegiSunterModel | None, default: list[FieldComparison],
+                       fingerprint: str = "") -> list[FieldComparison]:
+    """Return the comparisons to score with: the model's, refused if it knew another schema."""
     if model is None:
         return default
     if not isinstance(model, FellegiSunterModel):
         raise ParameterError("model must be a FellegiSunterModel (load one with from_json)")
+    trained_on = model.training.get(SCHEMA_FINGERPRINT)
+    if fingerprint and isinstance(trained_on, str) and trained_on != fingerprint:
+        raise ModelError(
+            f"the model was trained on encodings of schema {trained_on[:12]}, these datasets are "
+            f"of schema {fingerprint[:12]}: its weights would score other encodings; train a "
+            "model on these datasets")
     have = {c.field for c in default}
     if any(c.field == "clk" for c in model.comparisons):
         have.add("clk")
@@ -1044,7 +1055,8 @@ def link(
     n_a, n_b = len(ds_a), len(ds_b)
     lap("load", {"n_a": n_a, "n_b": n_b})
 
-    comparisons = _model_comparisons(model, comparisons_for(ds_a, include_clk=include_clk))
+    comparisons = _model_comparisons(model, comparisons_for(ds_a, include_clk=include_clk),
+                                     ds_a.meta.schema_fingerprint)
     n_levels = [c.n_levels for c in comparisons]
     with pair_engine(engine, client, partitions, sources, (ds_a, ds_b), mapped_dir) as (
             eng, partitions, shared):
@@ -1303,6 +1315,8 @@ def fit_and_score(stages: PairStages, ds_a: EncodedDataset, ds_b: EncodedDataset
             em = train_unsupervised(
                 fitted, cmp, ds_a, ds_b, cand, all_pairs=all_pairs, u_pairs=u_pairs, seed=seed,
                 em_max_iter=em_max_iter, within=within, max_matches=max_matches)
+            if ds_a.meta.schema_fingerprint:  # a later run with this model checks its data
+                fitted.training[SCHEMA_FINGERPRINT] = ds_a.meta.schema_fingerprint
             lap("train", em.to_dict())
         else:
             lap("train", {})

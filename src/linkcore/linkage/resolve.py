@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from numba import njit
 from scipy.sparse.csgraph import connected_components, min_weight_full_bipartite_matching
 
+from linkcore._numba import njit
 from linkcore._sets import sorted_unique
 from linkcore.errors import ParameterError
 
