@@ -229,10 +229,13 @@ def _key_secrets(world: World) -> tuple[str, ...]:
 
 
 def _check_table(df: pd.DataFrame) -> None:
+    """Text cells, missing ones, or days (a Parquet date or timestamp column, spec section 3)."""
+    import datetime as dt
+
     assert isinstance(df, pd.DataFrame) and len(df.columns) > 0
     for col in df.columns:
-        assert all(v is None or isinstance(v, str) or (isinstance(v, float) and math.isnan(v))
-                   for v in df[col].tolist())
+        assert all(v is None or isinstance(v, str | dt.date) or (
+            isinstance(v, float) and math.isnan(v)) for v in df[col].tolist())
 
 
 def _encode_args(world: World, data: Path, out: Path, **over: Path) -> list[Any]:

@@ -133,7 +133,8 @@ def test_two_files_keep_the_matches_output(files, tmp_path):
                                   "no project key", "pairwise option", "bad clustering",
                                   "names count", "repeated id", "repeated id, dedupe",
                                   "repeated id, dedupe, workers", "agency named people",
-                                  "agency name with a colon", "names alike but a no-break space"])
+                                  "agency name with a colon", "names alike but a no-break space",
+                                  "names alike but an accent", "a base64url key as a name"])
 def test_bad_input_is_one_line_exit_2_and_nothing_written(files, tmp_path, case):
     a, b, c = inputs(files)
     key = ["--project-key-file", files / "project.key"]
@@ -154,6 +155,11 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(files, tmp_path, case)
                                 tmp_path / "shared.csv", *key],
         "agency name with a colon": [a, b, c, "--agency-names", "x,y:z,w", *key],
         "names alike but a no-break space": [a, b, c, "--agency-names", "a b,a\u00a0b,c", *key],
+        "names alike but an accent": [a, b, c, "--agency-names", "benefits,b\u00e9n\u00e9fits,c",
+                                      *key],
+        "a base64url key as a name": [
+            a, b, c, "--agency-names", "x,y,Qm9vXzEy-aGVsbG8td29ybGQ_MTIzNDU2Nzg5MGFiY2RlZmdo",
+            *key],
     }[case]
     out, rel = tmp_path / "out.csv", tmp_path / "rel"
     env = {"LINKCORE_PROJECT_KEY": None} if case == "no project key" else None

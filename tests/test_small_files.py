@@ -79,3 +79,13 @@ def test_a_model_trained_on_another_schema_is_refused():
         link(ea, eb, model=model)
     own = link(ea, eb).model
     assert len(link(ea, eb, model=own).matches) == len(link(ea, eb).matches)
+
+
+def test_a_file_whose_name_cannot_name_an_agency_goes_by_its_position(tmp_path):
+    """Regression: dedupe(path) of a file named with over 64 characters raised about an agency
+    name the caller never gave."""
+    a = _people(300, 14, ["first_name", "last_name", "date_of_birth"])
+    schema, mapping, _ = suggest_schema(a)
+    path = tmp_path / ("extract_" * 10 + ".parquet")
+    encode(a, schema, SECRET, mapping).write(path)
+    assert dedupe(path).agencies == ("1",)

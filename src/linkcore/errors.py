@@ -31,7 +31,8 @@ HIDDEN = "(a value like a key, not shown)"
 #: The first text of a key file that ``linkcore keygen`` writes (linkcore/_keyfile.py).
 KEY_FILE_HEADER = "linkcore-secret-v1"
 _HEX_RUN = re.compile(r"[0-9a-fA-F]{32,}")  # 128 bits or more of hex
-_B64_RUN = re.compile(r"[A-Za-z0-9+/]{40,}={0,2}")  # 240 bits or more of base64
+_B64_RUN = re.compile(r"[A-Za-z0-9+/_-]{40,}={0,2}")  # 240 bits or more of base64 (or base64url)
+_FROM_URLSAFE = str.maketrans("-_", "+/")
 _WORD = re.compile(r"[^\s'\"(),;]+")
 
 
@@ -52,16 +53,26 @@ def looks_like_key(text: str) -> bool:
 
 
 def _random_looking(run: str) -> bool:
-    """Base64 of random bytes: few slashes, and digits, capitals and small letters all present."""
-    return (run.count("/") <= 3 and re.fullmatch(r"[A-Za-z0-9+/]+={0,2}", run) is not None
+    """Base64 (or base64url) of random bytes: few of ``/ - _``, digits, capitals and small letters.
+
+    Random base64url of 32 bytes holds one or two of ``- _``; a long name written with
+    underscores between its words holds more.
+    """
+    urlsafe = run.count("-") + run.count("_")
+    if urlsafe and ("+" in run or "/" in run):
+        return False
+    return (run.count("/") <= 3 and urlsafe <= 4
+            and re.fullmatch(r"[A-Za-z0-9+/_-]+={0,2}", run) is not None
             and re.search(r"[0-9]", run) is not None and re.search(r"[a-z]", run) is not None
             and re.search(r"[A-Z]", run) is not None)
 
 
 def _decodes(text: str) -> bool:
     """Whether text is base64 of at least 128 bits, as a key file may hold."""
+    standard = text.translate(_FROM_URLSAFE)
+    standard += "=" * (-len(standard.rstrip("=")) % 4 if "=" not in standard else 0)
     try:
-        return len(base64.b64decode(text, validate=True)) >= 16
+        return len(base64.b64decode(standard, validate=True)) >= 16
     except (binascii.Error, ValueError):
         return False
 

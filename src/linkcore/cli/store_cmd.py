@@ -224,7 +224,7 @@ def release(store_path: Path, release_dir: Path, shared_counts_path: Path | None
 @common_options
 @guarded
 def history(store_path: Path, quiet: bool, verbose: bool) -> None:
-    """Print the merges, splits and ends of person ids as CSV (month, event, person, other, p).
+    """Print merges, splits and ends of person ids as CSV: month, event, person, other, probability.
 
     --quiet changes nothing here: the table is the output.
 

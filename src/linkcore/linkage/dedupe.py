@@ -139,12 +139,16 @@ MAX_AGENCY_NAME = 64
 
 
 def folded_name(name: str) -> str:
-    """Return an agency name as a file system that ignores case and character forms sees it.
+    """Return an agency name with capitals, accents and character forms folded away.
 
-    Capitals, accents composed or not, and compatibility forms (a no-break space, a ligature)
-    all fold alike.
+    Two names equal here are one release file where case is ignored or accents normalised, or
+    two names a reader could take for one: capitals, accents (composed or not, or left out:
+    ``bénéfits`` and ``benefits``) and compatibility forms (a no-break space, a ligature) all
+    fold alike.
     """
-    return unicodedata.normalize("NFKC", name).casefold()
+    decomposed = unicodedata.normalize("NFKD", name)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return unicodedata.normalize("NFKC", bare).casefold()
 
 
 def _name_flaw(name: str) -> str:
@@ -180,6 +184,10 @@ def agency_names(datasets: Sequence[DatasetLike], names: Sequence[str] | None) -
     else:
         out = [_stem(ds) if isinstance(ds, str | os.PathLike) else str(i + 1)
                for i, ds in enumerate(datasets)]
+        # a file name that cannot name an agency (too long, odd characters) was not chosen as
+        # one: such a file goes by its position, as a dataset given as an object does
+        out = [n if not (_name_flaw(n) or len(n) > MAX_AGENCY_NAME or looks_like_key(n))
+               else str(i + 1) for i, n in enumerate(out)]
     for i, n in enumerate(out):
         flaw = _name_flaw(n)
         if flaw:
@@ -197,8 +205,8 @@ def agency_names(datasets: Sequence[DatasetLike], names: Sequence[str] | None) -
     # release_<name>.csv must not collide on a file system that ignores case or normalises
     # accents (release_A.csv and release_a.csv are one file there)
     if len({folded_name(n) for n in out}) != len(out):
-        raise ParameterError("two agency names differ only in capitals or in how an accent is "
-                             "written, so their release files could be one file; give names "
+        raise ParameterError("two agency names differ only in capitals or accents, so their "
+                             "release files could be one file or be taken for one; give names "
                              "that differ otherwise (--agency-names; names= in Python)")
     return out
 
