@@ -56,6 +56,8 @@ class EncodingReport:
 
     records: int
     missing_counts: dict[str, int] = field(default_factory=dict)
+    #: per field, the 1-based row numbers of unreadable values (as messages give them: row 1 is
+    #: the first data row, ``df.iloc[rows - 1]``)
     invalid_rows: dict[str, np.ndarray] = field(default_factory=dict)
     #: of a salted field's missing values, those with a value whose salt is missing
     unsalted_counts: dict[str, int] = field(default_factory=dict)
