@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -38,6 +38,9 @@ from .normalize import (
     parse_date_auto,
     parse_excel_serial,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "DATE_FORMATS",
@@ -1175,7 +1178,8 @@ def _key_name(parts: tuple[tuple[str, str], ...]) -> str:
     return "-".join(f"{f}.{t}" for f, t in parts)
 
 
-def suggest_schema(df, sample_size: int = SAMPLE_SIZE, *, whole_postcode: bool = False,
+def suggest_schema(df: pd.DataFrame, sample_size: int = SAMPLE_SIZE, *,
+                   whole_postcode: bool = False,
                    one_salt: bool = True) -> tuple[Schema, Mapping, list[str]]:
     """Propose a linkage schema and this holder's mapping for a table; also the reasons, one a line.
 
@@ -1444,7 +1448,7 @@ def _require_text_columns(df: Any) -> None:
 
 
 def suggest_mapping(
-    df, schema: Schema, sample_size: int = SAMPLE_SIZE
+    df: pd.DataFrame, schema: Schema, sample_size: int = SAMPLE_SIZE
 ) -> tuple[Mapping, list[str]]:
     """Propose this holder's mapping onto an agreed schema; fields it does not hold map to null.
 

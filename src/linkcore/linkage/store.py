@@ -213,6 +213,8 @@ def _connect(path: str | os.PathLike[str], *, write: bool) -> Iterator[sqlite3.C
     if not p.is_file():
         raise StoreError(f"{path} is not a linkcore store (no such file); make one with "
                          "`linkcore store create`")
+    if p.stat().st_size == 0:  # SQLite would take it for an empty database
+        raise StoreError(f"{path} is an empty file, not a linkcore store")
     try:
         conn = sqlite3.connect(f"{p.resolve().as_uri()}?mode=rw", uri=True,
                                timeout=0.0 if write else 5.0, isolation_level=None)
