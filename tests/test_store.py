@@ -1157,3 +1157,11 @@ def test_verbose_add_month_says_where_the_time_went(cli_store, tmp_path):
     line = next(x for x in r.output.splitlines() if x.startswith("steps (s): "))
     assert [part.split()[0] for part in line[len("steps (s): "):].split(", ")] == \
         ["read", "diff", "link", "cluster", "write", "total"]
+
+
+def test_an_empty_file_is_not_taken_for_a_store(tmp_path):
+    empty = tmp_path / "people.db"
+    empty.write_bytes(b"")
+    r = run("store", "info", empty)
+    assert r.exit_code == 2 and "is an empty file, not a linkcore store" in r.output
+    assert empty.read_bytes() == b""

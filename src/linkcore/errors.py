@@ -31,7 +31,8 @@ HIDDEN = "(a value like a key, not shown)"
 #: The first text of a key file that ``linkcore keygen`` writes (linkcore/_keyfile.py).
 KEY_FILE_HEADER = "linkcore-secret-v1"
 _HEX_RUN = re.compile(r"[0-9a-fA-F]{32,}")  # 128 bits or more of hex
-_B64_RUN = re.compile(r"[A-Za-z0-9+/_-]{40,}={0,2}")  # 240 bits or more of base64 (or base64url)
+_B64_RUN = re.compile(r"[A-Za-z0-9+/]{40,}={0,2}")  # 240 bits or more of base64
+_B64URL_RUN = re.compile(r"[A-Za-z0-9_-]{40,}={0,2}")  # or of base64url
 _FROM_URLSAFE = str.maketrans("-_", "+/")
 _WORD = re.compile(r"[^\s'\"(),;]+")
 
@@ -46,7 +47,7 @@ def looks_like_key(text: str) -> bool:
     t = str(text)
     if KEY_FILE_HEADER in t or _HEX_RUN.search(t):
         return True
-    if any(_random_looking(run) for run in _B64_RUN.findall(t)):
+    if any(_random_looking(run) for run in (*_B64_RUN.findall(t), *_B64URL_RUN.findall(t))):
         return True
     compact = "".join(t.split())
     return len(compact) >= 22 and _random_looking(compact) and _decodes(compact)
