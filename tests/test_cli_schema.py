@@ -467,3 +467,20 @@ def test_a_whole_name_fills_only_the_names_a_table_lacks_and_not_surname_first(t
     mapping, reasons = suggest_mapping(surname_first, schema)
     assert mapping.fields["first_name"].columns == () == mapping.fields["last_name"].columns
     assert any(r.startswith("name: not used (a whole name, but 100%") for r in reasons)
+
+
+def test_validate_notes_fields_the_mapping_does_not_hold(tmp_path):
+    """Regression (helper-65): a field left unmapped passed `schema validate --data` as OK."""
+    runner = CliRunner()
+    assert runner.invoke(main, ["synth", "-n", "300", "-o", str(tmp_path), "-q"]).exit_code == 0
+    data = tmp_path / "agency_1.csv"
+    r = runner.invoke(main, ["schema", "suggest", str(data), "-o", str(tmp_path / "s.json"),
+                             "--mapping-out", str(tmp_path / "m.json")])
+    assert r.exit_code == 0, r.output
+    doc = json.loads((tmp_path / "m.json").read_text())
+    doc["fields"]["first_name"] = {"column": None}
+    (tmp_path / "m.json").write_text(json.dumps(doc))
+    r = runner.invoke(main, ["schema", "validate", str(tmp_path / "s.json"), "--mapping",
+                             str(tmp_path / "m.json"), "--data", str(data)])
+    assert r.exit_code == 0, r.output
+    assert "note: field(s) first_name not held (mapped to null)" in r.stderr

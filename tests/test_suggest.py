@@ -722,3 +722,17 @@ def test_one_salt_puts_every_name_under_the_date_of_birth_alone(frame_a):
     # without a date of birth the one salt is the postcode's
     alone, _, _ = suggest_schema(frame_a.drop(columns=["dob"]))
     assert {f.salt.field for f in alone.fields if f.kind == "name"} == {"postcode"}
+
+
+@pytest.mark.parametrize(("column", "role"), [
+    ("Legal Forename", "first_name"), ("Preferred Surname", "last_name"),
+    ("Child First Name", "first_name"), ("Pupil Surname", "last_name"),
+    ("Client First Name", "first_name"), ("FIRST_NM", "first_name"), ("LAST_NM", "last_name"),
+    ("Name - First", "first_name"), ("Name - Last", "last_name"), ("Child DOB", "date_of_birth"),
+    ("Patient Name", "full_name"), ("person_id", "id"),
+    ("Parent Surname", None), ("Carer First Name", None), ("Next of Kin Surname", None),
+])
+def test_names_qualified_by_whose_they_are(column, role):
+    """Regression (helper-65): "Legal Forename", "Pupil Surname", FIRST_NM were not mapped, so
+    a schools extract encoded every name as missing; a parent's or carer's are not the person's."""
+    assert suggest.role_from_name(column) == role

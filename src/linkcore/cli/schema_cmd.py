@@ -311,6 +311,12 @@ def _check_data(df, schema_: Schema | None, mapping: Mapping, problems: list[str
                         f"({empty:,} empty, {repeated:,} repeated values)")
     if schema_ is None:
         return
+    unheld = [name for name, src in mapping.sources
+              if not src.columns and name in schema_.field_names]
+    if unheld:  # legitimate when the holder lacks them, but a column left unmapped looks alike
+        notes.append(f"field(s) {', '.join(unheld)} not held (mapped to null): encoded as missing "
+                     "in every record, so no record of yours can agree on them with another "
+                     "holder's; if a column holds one, map it")
     for name, src in mapping.sources:
         if name not in schema_.field_names:
             continue

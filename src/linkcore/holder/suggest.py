@@ -208,9 +208,33 @@ def field_name_for(column: str) -> str:
     return "_".join(_name_tokens(column)) or "field"
 
 
+#: Leading words that say whose value a column holds (the person the record is about), not
+#: what it is: "Legal Forename", "Pupil Surname", "Client First Name", "Child DOB". Words naming
+#: someone else (parent, carer, GP, next of kin) are not here: their columns are not the person's.
+_SUBJECT_WORDS = frozenset({
+    "legal", "preferred", "known", "current", "official", "registered", "main", "child",
+    "childs", "pupil", "pupils", "student", "students", "learner", "client", "clients",
+    "patient", "patients", "person", "persons", "customer", "claimant", "applicant", "tenant",
+    "resident", "member", "individual", "subject", "citizen", "service", "user", "young",
+})
+#: Abbreviated words in column names: FIRST_NM, LAST_NM.
+_WORD_ABBREVIATIONS = {"nm": "name", "nme": "name"}
+_NAME_PARTS = frozenset({"first", "last", "middle", "sur", "fore", "given", "family"})
+
+
+def _subject_tokens(tokens: list[str]) -> list[str]:
+    """Return a column name's words without the person's qualifiers ("Pupil Surname": surname)."""
+    tokens = [_WORD_ABBREVIATIONS.get(t, t) for t in tokens]
+    if len(tokens) == 2 and tokens[0] == "name" and tokens[1] in _NAME_PARTS:
+        tokens = tokens[::-1]
+    while len(tokens) > 1 and tokens[0] in _SUBJECT_WORDS:
+        tokens = tokens[1:]
+    return tokens
+
+
 def role_from_name(column: str) -> str | None:
     """Return the role a column's name suggests: a ROLE_KINDS key, "id", "ignore:<why>" or None."""
-    tokens = _name_tokens(column)
+    tokens = _subject_tokens(_name_tokens(column))
     compact = "".join(tokens)
     if not compact:
         return None
