@@ -484,3 +484,19 @@ def test_validate_notes_fields_the_mapping_does_not_hold(tmp_path):
                              str(tmp_path / "m.json"), "--data", str(data)])
     assert r.exit_code == 0, r.output
     assert "note: field(s) first_name not held (mapped to null)" in r.stderr
+
+
+def test_keygen_check_prints_a_received_key_files_check_value(tmp_path):
+    """Regression (helper-65): a receiving holder had no command to print its copy's KCV."""
+    runner = CliRunner()
+    key = tmp_path / "shared.key"
+    made = runner.invoke(main, ["keygen", "-o", str(key)])
+    assert made.exit_code == 0, made.output
+    kcv = made.output.strip().rsplit(" ", 1)[-1]
+    checked = runner.invoke(main, ["keygen", "--check", str(key)])
+    assert checked.exit_code == 0 and f"key check value {kcv}" in checked.output
+    for args in (["keygen"], ["keygen", "--check", str(key), "-o", str(tmp_path / "x.key")],
+                 ["keygen", "--check", str(key), "--force"]):
+        r = runner.invoke(main, args)
+        assert r.exit_code == 2 and r.output.startswith("error: "), r.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["shared.key"]
