@@ -332,3 +332,10 @@ def test_fixed_shape_dates_and_near_misses():
               "2100-12-31", "2101-01-01", "1849-12-31", "1850-01-01"]
     assert_same("date", values, date_format="auto")
     assert_same("date", values * 10, date_format="auto")
+
+
+def test_an_acute_accent_as_apostrophe_reads_alike_in_batches():
+    """Regression: the batch path folded ´ to a space before the apostrophes were deleted."""
+    values = ["0´0", "O´Neil", "St Mary´s Rd"] * 100
+    assert_same("text", values, {"expand_abbreviations": True})
+    assert_same("name", values, {"remove_titles": True})

@@ -40,7 +40,9 @@ _SPECIAL_LETTERS = str.maketrans({
     "ø": "o", "Ø": "o", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ł": "l", "Ł": "l",
     "đ": "d", "Đ": "d", "ð": "d", "Ð": "d", "þ": "th", "Þ": "th", "ı": "i", "ß": "ss",
 })
-_APOSTROPHES = re.compile(r"['’‘`´]")
+#: Apostrophes a name or text drops (spec section 4), before folding and after.
+APOSTROPHES: Final = "'’‘`´"
+_APOSTROPHES = re.compile(f"[{APOSTROPHES}]")
 _NON_LETTERS = re.compile(r"[\W\d_]+")
 _NON_ALNUM = re.compile(r"[\W_]+")
 

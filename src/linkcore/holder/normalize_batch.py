@@ -50,6 +50,7 @@ from .normalize import (
     _TEXT_MONTH,
     _TEXT_MONTH_FIRST,
     ADDRESS_ABBREVIATIONS,
+    APOSTROPHES,
     INVALID,
     MAX_YEAR,
     MIN_YEAR,
@@ -651,10 +652,13 @@ def _fold_table() -> dict[int, str]:
     For text of ASCII and these characters, folding is character by character: none decomposes
     into a leading combining mark (which would attach to the character before it), case folding
     is context-free, and the marks NFKD produces follow a base below U+0530, so all are dropped.
+    An apostrophe (``´``) is left out: names and text delete it before folding, not its fold.
     """
     table = {}
     for code in range(0x80, 0x250):
         c = chr(code)
+        if c in APOSTROPHES:
+            continue
         folded = fold_text(c)
         if folded.isascii() and not unicodedata.combining(unicodedata.normalize("NFKD", c)[0]):
             table[code] = folded
