@@ -241,8 +241,8 @@ def test_a_row_with_more_cells_than_the_header_is_refused_not_shifted(tmp_path, 
     lines[row] += ",EXTRA"
     path = tmp_path / "shifted.csv"
     path.write_text("\n".join(lines) + "\n")
-    with pytest.raises(InputDataError,
-                       match="more cells than the header|data row 3 has 4 cells, the header 3"):
+    # the row and both counts, whichever row it is (the first one said only "a row", helper-65)
+    with pytest.raises(InputDataError, match=f"data row {row} has 4 cells, the header 3"):
         read_table(path)
     schema = tmp_path / "schema.json"
     res = run("schema", "suggest", path, "-o", schema, "-q")

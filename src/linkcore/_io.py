@@ -543,6 +543,12 @@ def _read_csv_table(path: Path, dtype_str: bool, nrows: int | None = None):
     if not isinstance(df.index, pd.RangeIndex):
         # pandas reads a first row with more cells than the header by making the first column
         # the index: every value would move one column left (a name read as the record id)
+        from ._csv_cells import first_odd_row
+
+        cells = len(_csv_header(path))
+        odd = first_odd_row(str(path), cells, 0, None, header=True)
+        if odd is not None:
+            raise _cell_count_error(str(path), "", odd.row, odd.cells, cells)
         raise InputDataError(f"cannot parse {path} as CSV: a row has more cells than the header; "
                              "check the file's delimiters and quotes")
     header = _csv_header(path)
