@@ -32,8 +32,8 @@ def test_pooled_m_falls_keeps_its_sum_and_is_the_constrained_maximum(m_values, d
     out = monotone_m(m, u)
     assert out[0] == 1.0 and out[1:].sum() == pytest.approx(1.0)
     assert not _rises(out, u)
-    if not _rises(m, u):
-        np.testing.assert_array_equal(out, m)
+    if not _rises(m, u):  # within _rises' tolerance: a rise of an ulp may be pooled, to an ulp
+        np.testing.assert_allclose(out, m, rtol=1e-12, atol=0)
     # no other table whose ratio falls fits EM's expected counts (m itself) better
     ratio = np.sort(data.draw(st.lists(st.floats(1e-3, 1e3), min_size=len(m_values),
                                        max_size=len(m_values))))[::-1]
