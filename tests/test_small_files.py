@@ -89,3 +89,48 @@ def test_a_file_whose_name_cannot_name_an_agency_goes_by_its_position(tmp_path):
     path = tmp_path / ("extract_" * 10 + ".parquet")
     encode(a, schema, SECRET, mapping).write(path)
     assert dedupe(path).agencies == ("1",)
+
+
+def test_a_mistyped_date_of_birth_does_not_hide_a_small_file_pair():
+    """Regression (helper-65's extracts): one person per postcode, so the postcode session held
+    only true pairs, and its EM started the full-name view's u at the random pairs' u (which
+    counts that block's matches): it called the pairs with a mistyped date non-matches, fitted
+    u(full name agrees) 0.75 and m(date differs) 0.009, and those pairs were not linked."""
+    columns = ["first_name", "last_name", "date_of_birth", "postcode"]
+    a = _people(700, 14, columns)
+    letters = "ABDEFGHJLNPQRSTUWXYZ"
+    a["postcode"] = [f"L{1 + i // 200} {i % 10}{letters[i // 10 % 20]}{letters[i // 200]}"
+                     for i in range(len(a))]  # one person per postcode
+    b = a.sample(400, random_state=3).reset_index(drop=True)
+    truth = set(zip(b["ref"], [f"B{i:05d}" for i in range(len(b))], strict=True))
+    b["ref"] = [f"B{i:05d}" for i in range(len(b))]
+    dates = pd.to_datetime(b["date_of_birth"])
+    typo = b.index[:40]  # the day moved by one: a keying error
+    b.loc[typo, "date_of_birth"] = (dates[typo] + pd.Timedelta(days=1)).dt.strftime("%Y-%m-%d")
+    schema, mapping_a, _ = suggest_schema(a)
+    assert "full_name_by_postcode" in schema.field_names
+    mapping_b, _ = suggest_mapping(b, schema)
+    result = link(encode(a, schema, SECRET, mapping_a), encode(b, schema, SECRET, mapping_b))
+    found = set(zip(result.matches["id_a"], result.matches["id_b"], strict=True))
+    typoed = {(x, y) for x, y in truth if int(y[1:]) < 40}
+    assert len(found & typoed) >= 38
+    assert len(found - truth) <= 4
+    assert result.model.u["full_name_by_postcode"][1] < 0.2
+
+
+def test_a_file_without_duplicates_gets_next_to_no_pairs():
+    """Regression (helper-68's review): in one file of distinct people every pair that shares a
+    postcode is two housemates, and every pair that shares a date of birth twins or strangers;
+    the sessions' EM split those blocks by household and called the split matches (2,000
+    people of linkcore synth, no one twice: 1,818 pairs at p >= 0.5). Such a session is now
+    refused, and with none left m is held at the prior and λ fitted over all pairs."""
+    pop = generate_population(2000, seed=1)
+    df = pop[["first_name", "last_name", "date_of_birth", "postcode"]].copy()
+    df.insert(0, "ref", [f"R{i:05d}" for i in range(len(df))])
+    schema, mapping, _ = suggest_schema(df)
+    result = dedupe(encode(df, schema, SECRET, mapping))
+    assert int((result.pairs["probability"] >= 0.5).sum()) <= 10
+    sessions = [s for s in result.model.training["sessions"] if s["pairs"]]
+    assert sessions and not any(s["used"] for s in sessions)
+    assert any(s.get("matches_agree_no_more_on") for s in sessions)
+    assert result.model.training["m_prior"]["fields"] == list(result.model.fields)

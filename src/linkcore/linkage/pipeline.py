@@ -639,8 +639,12 @@ def train_unsupervised(
             levels[:, fields.index(f)] = 0
         held = unidentified_fields(levels, fields, excluded)
         blind.update(held)
-        sub = FellegiSunterModel(model.comparisons, u=u)
-        res = sub.fit_em(levels, max_iter=em_max_iter, free_u=salted_by(schema, fields, name),
+        free_u = salted_by(schema, fields, name)
+        # the fields salted by this block's field start from the same-salt prior, not from the
+        # random pairs' u, which counts this block's matches (see gated_u.py)
+        sub = FellegiSunterModel(model.comparisons, u={
+            **u, **{f: prior_u(model.n_levels[fields.index(f)]) for f in free_u}})
+        res = sub.fit_em(levels, max_iter=em_max_iter, free_u=free_u,
                          initial_lambda=_initial_lambda(n_a, n_b, left.size),
                          fixed_m={f: prior_m(model.n_levels[fields.index(f)]) for f in held})
         expected = res.lambda_ * left.size
