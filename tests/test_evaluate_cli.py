@@ -235,3 +235,23 @@ def test_clusters_with_no_pairs_of_a_kind_print_n_a(tmp_path):
     assert "precision n/a  recall n/a  f1 n/a  (tp 0  fp 0  fn 0)" in within
     across = next(line for line in res.output.splitlines() if line.startswith("across"))
     assert "precision 1.0000  recall 1.0000  f1 1.0000" in across
+
+
+def test_one_files_clusters_score_against_plain_pairs_and_an_empty_truth(tmp_path):
+    """A dedupe's clusters (one agency) against id_a,id_b pairs, in either order, and against a
+    truth of no pairs (a file with no duplicates): helper-66 and helper-68 were refused both."""
+    clusters = pd.DataFrame({"agency": "housing", "id": ["h1", "h2", "h3", "h4", "h5"],
+                             "person": ["p", "p", "q", "r", "r"]})
+    clusters.to_csv(tmp_path / "clusters.csv", index=False)
+    pd.DataFrame({"id_a": ["h2", "h3"], "id_b": ["h1", "h4"]}).to_csv(tmp_path / "t.csv",
+                                                                      index=False)
+    res = run("evaluate", tmp_path / "clusters.csv", "--truth", tmp_path / "t.csv")
+    assert res.exit_code == 0, res.output
+    assert "within agency    precision 0.5000  recall 0.5000" in res.output  # h1-h2 found
+    (tmp_path / "none.csv").write_text("id_a,id_b\n")
+    res = run("evaluate", tmp_path / "clusters.csv", "--truth", tmp_path / "none.csv")
+    assert res.exit_code == 0, res.output
+    assert "precision 0.0000  recall n/a" in res.output and "tp 0  fp 2  fn 0" in res.output
+    res = run("evaluate", tmp_path / "clusters.csv", "--truth", tmp_path / "t.csv",
+              "--threshold", "0.5")
+    assert res.exit_code == 2 and "--threshold applies to a table of pairs" in res.output

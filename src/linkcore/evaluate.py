@@ -470,13 +470,18 @@ def cluster_metrics(predicted: pd.DataFrame, truth: pd.DataFrame) -> ClusterMetr
     same kind of table (every record and its true person, e.g. ``truth_clusters.csv`` from
     ``linkcore synth``), or truth pairs (see :func:`truth_clusters`; those list only records
     that have a partner in another agency, so a duplicate of a person no other agency holds is
-    unseen).
+    unseen). Pairs without agency columns against a clustering of one agency (a ``dedupe`` of
+    one file) are read as pairs within it, in either order.
     Records absent from one side are singletons there.
     """
     pred = _cluster_table(predicted, "predicted clusters")
     if is_cluster_table(truth):
         tru = _cluster_table(truth, "truth clusters")
     else:
+        agencies = pd.unique(pred["record"].str.split(_SEP, n=1).str[0])
+        if len(agencies) == 1 and not all(c in truth.columns for c in AGENCY_COLUMNS):
+            # one file deduplicated: plain (id_a, id_b) pairs are pairs within it, either way
+            truth = truth.assign(agency_a=agencies[0], agency_b=agencies[0])
         tru = _cluster_table(truth_clusters(truth), "truth clusters")
     for name, df in (("predicted clusters", pred), ("truth clusters", tru)):
         dup = np.flatnonzero(df["record"].duplicated().to_numpy())

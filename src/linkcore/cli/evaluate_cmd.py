@@ -114,7 +114,9 @@ def evaluate(
                          inputs={"MATCHES": matches, "--truth": truth_path,
                                  "--extracts": extracts})
     predicted, truth = _read(matches), _read(truth_path)
-    if len(truth) == 0:  # recall would be 1 by convention, a figure that means nothing
+    if len(truth) == 0 and not ev.is_cluster_table(predicted):
+        # recall would be 1 by convention, a figure that means nothing; a clustering against
+        # no true pairs still has a precision (every record its own person)
         raise InputDataError(f"truth file {truth_path} holds no rows (a header only); give "
                              "the true pairs or clusters")
     # a clusters table from `linkcore link` (person ids), or any clustering scored against
@@ -126,8 +128,9 @@ def evaluate(
                                                ("--extracts", bool(extracts)),
                                                ("--curve", curve_path is not None)) if given]
         if pairs_only:
-            raise ParameterError(f"{', '.join(pairs_only)} apply to a table of pairs, not to a "
-                                 f"clustering such as {matches}; leave them out")
+            verb = "applies" if len(pairs_only) == 1 else "apply"
+            raise ParameterError(f"{', '.join(pairs_only)} {verb} to a table of pairs, not to "
+                                 f"a clustering such as {matches}; leave them out")
         _clusters_report(ev, predicted, truth, truth_path, as_json, quiet)
         return
     if ev.is_cluster_table(truth) and not legacy and not all(
