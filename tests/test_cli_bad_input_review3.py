@@ -118,7 +118,7 @@ def test_evaluate_refuses_pair_options_for_a_clustering(ws, tmp_path):
                   ("--extracts", ws / "data/agency_1.csv", ws / "data/agency_2.csv")):
         res = run("evaluate", ws / "clusters.csv", "--truth", ws / "data/truth_clusters.csv",
                   *extra)
-        one_line_error(res, "apply to a table of pairs, not to a clustering")
+        one_line_error(res, "applies to a table of pairs, not to a clustering")
     assert not curve.exists()
 
 
@@ -267,3 +267,29 @@ def test_a_mapped_folder_inside_an_input_is_refused(ws, tmp_path, dedupe):
     one_line_error(res, "is inside the input")
     assert list(tmp_path.iterdir()) == []
     assert sorted(p.name for p in (ws / "a.parts").iterdir()) == before
+
+
+@pytest.mark.parametrize("form", ["{ni}", "C-{ni}", "{spaced}"])
+def test_record_ids_holding_some_ni_numbers_are_refused(tmp_path, form):
+    """Regression (helper-67's leak review): ids that were the NI number for 30-50 % of records
+    and a local reference for the rest, or every id `C-<NI number>`, were encoded as ids."""
+    letters = "ABCEGHJKLMNPRSTWXYZ"
+    rows = ["forename,client_id"]
+    for i in range(200):
+        ni = f"{letters[i % 19]}{letters[(i // 19) % 19]}{i:06d}{'ABCD'[i % 4]}"
+        spaced = f"{ni[:2]} {ni[2:4]} {ni[4:6]} {ni[6:8]} {ni[8]}"
+        own = form.format(ni=ni, spaced=spaced) if i % 10 < 3 else f"REF{i:05d}"
+        rows.append(f"{['John', 'Mary'][i % 2]},{own}")
+    data = tmp_path / "d.csv"
+    data.write_text("\n".join(rows) + "\n")
+    assert run("keygen", "-o", tmp_path / "k.key", "-q").exit_code == 0
+    (tmp_path / "s.json").write_text(json.dumps(
+        {"linkcore_schema": 2, "fields": [{"name": "first_name", "kind": "name"}]}))
+    (tmp_path / "m.json").write_text(json.dumps(
+        {"linkcore_mapping": 1, "id_column": "client_id",
+         "fields": {"first_name": {"column": "forename"}}}))
+    res = run("encode", data, "--schema", tmp_path / "s.json", "--mapping", tmp_path / "m.json",
+              "--key-file", tmp_path / "k.key", "-o", tmp_path / "e.parquet")
+    one_line_error(res, "60 record id(s) in column 'client_id' hold an NI number (rows 1, 2, 3,")
+    assert "AA000000A" not in res.output and "REF" not in res.output
+    assert not (tmp_path / "e.parquet").exists()

@@ -137,3 +137,26 @@ def test_a_key_typed_as_an_output_name_is_refused(work, tmp_path, monkeypatch, c
     assert r.exit_code == 2, r.output
     assert "looks like a key" in r.output and not leaks_any(r.output), r.output
     assert not list(tmp_path.iterdir())  # nothing named after the key
+
+
+def test_errors_keep_no_text_in_their_exception_chain(tmp_path):
+    """Regression (helper-67): the JSON parser's and the UTF-8 encoder's errors, which hold the
+    whole text (a key file or an extract read as a schema; every name of a column), stayed
+    reachable as the raised error's __context__, where error reporters record them."""
+    from linkcore import encode
+    from linkcore.errors import LinkcoreError
+    from linkcore.schema import Mapping, Schema
+
+    key_file = tmp_path / "k.key"
+    key_file.write_text(KEY.to_text())
+    extract = tmp_path / "a.csv"
+    extract.write_text("given_name,surname\nZebedeeqx,Quillontrap\n")
+    df = generate_population(30, seed=1)[["first_name", "last_name", "date_of_birth"]]
+    schema, mapping, _ = suggest_schema(df.assign(ref=[f"R{i}" for i in range(len(df))]))
+    df = df.assign(ref=[f"R{i}" for i in range(len(df))])
+    df.loc[3, "first_name"] = "Zebedeeqx\udc80"
+    for call in (lambda: Schema.load(key_file), lambda: Mapping.load(extract),
+                 lambda: encode(df, schema, KEY, mapping)):
+        with pytest.raises(LinkcoreError) as info:
+            call()
+        assert info.value.__context__ is None and info.value.__cause__ is None

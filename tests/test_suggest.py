@@ -489,11 +489,15 @@ def test_detected_format_reads_day_first_dates_correctly(dates, fmt):
 def test_sex_codes_outside_the_standard_list_get_a_values_map(frame_a, with_sex):
     df = frame_a.copy()
     df["sex"] = np.resize(["Mal", "Fem", "?", "Male"], len(df))
+    df.loc[7, "sex"], df.loc[9, "sex"] = "Zebedee Quill", "JX 91 37 42 D"  # wrong column
     df = df.rename(columns={"sex": "gender"})
     schema, mapping, reasons = suggest_schema(df)
-    assert dict(mapping.fields["sex"].values) == {"mal": "m", "fem": "f", "?": ""}
+    # only abbreviations of male and female are written: any other cell would travel in the file
+    assert dict(mapping.fields["sex"].values) == {"mal": "m", "fem": "f"}
+    assert "zebedee" not in json.dumps(mapping.to_dict()).lower()
+    assert any("3 other value(s) read as missing" in r for r in reasons)
     norm = normaliser_for("sex", codes=dict(mapping.fields["sex"].values))
-    assert [norm(v) for v in ["Mal", "Fem", "?", "Male"]] == ["m", "f", None, "m"]
+    assert [norm(v) for v in ["Mal", "Fem", "Male"]] == ["m", "f", "m"]
 
 
 def test_numeric_sex_codes_need_no_values_map(frame_a, with_sex):

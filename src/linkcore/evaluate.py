@@ -436,7 +436,15 @@ class ClusterMetrics:
         """Return the figures as a plain dict (for JSON)."""
         out = asdict(self)
         for key in ("pairwise", "within", "across"):
-            out[key].pop("threshold", None)
+            part = out[key]
+            part.pop("threshold", None)
+            # undefined ratios are null, as the text report's n/a (not the 1.0 of convention)
+            if part["tp"] + part["fp"] == 0:
+                part["precision"] = None
+            if part["tp"] + part["fn"] == 0:
+                part["recall"] = None
+            if part["precision"] is None or part["recall"] is None:
+                part["f1"] = None
         return out
 
 

@@ -367,16 +367,20 @@ def canonical_json(doc: Any) -> str:
 
 def _parse_json(text: str, error: type[Exception], what: str) -> Any:
     """Parse a JSON document; a syntax error names the line and column, never the content."""
+    # the message is built inside each handler and raised after it, so that the parser's
+    # exception (whose .doc is the whole text: a key or an extract given by mistake) is not
+    # kept as the raised error's __context__
     try:
         return json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
-        raise error(f"{what} is not valid JSON (line {exc.lineno}, column {exc.colno})") from None
+        message = f"{what} is not valid JSON (line {exc.lineno}, column {exc.colno})"
     except ValueError:  # NaN or Infinity, or a number of 4,300+ digits
-        raise error(f"{what} is not valid JSON (it holds NaN, Infinity or a number thousands "
-                    "of digits long)") from None
+        message = (f"{what} is not valid JSON (it holds NaN, Infinity or a number thousands "
+                   "of digits long)")
     except RecursionError:
-        raise error(f"{what} is not a linkcore document (its JSON is nested thousands of "
-                    "levels deep)") from None
+        message = (f"{what} is not a linkcore document (its JSON is nested thousands of "
+                   "levels deep)")
+    raise error(message)
 
 
 def _reject_constant(name: str) -> Any:

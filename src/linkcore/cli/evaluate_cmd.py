@@ -244,7 +244,7 @@ def _clusters_report(ev, predicted, truth, truth_path: Path, as_json: bool, quie
                f"{m.predicted_clusters}")
     for label, x in (("all pairs", m.pairwise), ("within agency", m.within),
                      ("across agencies", m.across)):
-        # a ratio of no pairs is printed n/a (the JSON keeps the module's empty-case values)
+        # a ratio of no pairs is printed n/a (null in the JSON of a clustering)
         precision = f"{x.precision:.4f}" if x.tp + x.fp else "n/a"
         recall = f"{x.recall:.4f}" if x.tp + x.fn else "n/a"
         f1 = f"{x.f1:.4f}" if x.tp + x.fp and x.tp + x.fn else "n/a"

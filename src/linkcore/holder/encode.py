@@ -200,12 +200,16 @@ def _check_utf8(texts: list[str], codes: np.ndarray, columns: tuple[str, ...],
     try:
         "\x00".join(texts).encode("utf-8")
     except UnicodeEncodeError:
+        valid = False  # raised below, not here: the encoder's error holds all the text
+    else:
+        return
+    if not valid:
         bad = [i for i, t in enumerate(texts) if not _utf8(t)]
         rows = np.flatnonzero(isin(codes, bad)) + 1 + first_row
         raise InputDataError(
             f"column(s) {', '.join(map(repr, columns))} hold text that is not valid Unicode "
             f"(bytes that are not UTF-8, or a lone surrogate) in {len(rows)} row(s) (rows "
-            f"{format_rows(rows.tolist())}); fix the text's encoding") from None
+            f"{format_rows(rows.tolist())}); fix the text's encoding")
 
 
 def _utf8(text: str) -> bool:
@@ -295,14 +299,19 @@ def _record_ids(df: pd.DataFrame, id_column: str) -> np.ndarray:
         rows = np.flatnonzero(dup) + 1
         raise InputDataError(f"record ids in column {id_column!r} are not unique: {len(rows)} rows "
                              f"share an id (rows {format_rows(rows.tolist())})")
-    from linkcore.holder.suggest import ids_look_personal
+    from linkcore.holder.suggest import ids_look_personal, rows_with_ni_numbers
 
+    own_ids = ("give each record an id of your own (a row number, a reference that means "
+               "nothing outside your service)")
     personal = ids_look_personal(ids)
     if personal:
         raise InputDataError(f"the record ids in column {id_column!r} are {personal}, and a "
-                             "record id travels in plain text in the encoded file; give each "
-                             "record an id of your own (a row number, a reference that means "
-                             "nothing outside your service)")
+                             f"record id travels in plain text in the encoded file; {own_ids}")
+    ni_rows = rows_with_ni_numbers(ids)
+    if ni_rows.size:  # a few are as many people's NI numbers in the file (helper-67)
+        raise InputDataError(f"{ni_rows.size} record id(s) in column {id_column!r} hold an NI "
+                             f"number (rows {format_rows((ni_rows + 1).tolist())}), and a record "
+                             f"id travels in plain text in the encoded file; {own_ids}")
     return ids
 
 

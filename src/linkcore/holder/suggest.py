@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .._sets import sorted_unique
 from ..errors import InputDataError, MappingError, ParameterError
 from ..schema import FieldSource, Mapping, Schema
 from .normalize import (
@@ -440,6 +441,28 @@ def personal_values(p: _Profile) -> str:
     return ""
 
 
+#: An NI number inside a record id (alone, spaced, or as one part of it: ``C-JX913742D``): two
+#: letters of HMRC's prefixes, six digits, a suffix A-D, nothing alphanumeric on either side.
+_NI_IN_ID = re.compile(r"(?<![A-Z0-9])[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?"
+                       r"[A-D](?![A-Z0-9])", re.IGNORECASE | re.ASCII)
+
+
+def rows_with_ni_numbers(ids: Sequence[str]) -> np.ndarray:
+    """Return the 0-based rows whose record id holds an NI number, alone or as a part of it.
+
+    One scan of the ids joined by line feeds (a line feed is no letter or digit, so no match
+    spans two ids), mapped back to rows by their lengths: 10^6 ids in a few tens of ms.
+    """
+    texts = list(map(str, ids))
+    if not texts:
+        return np.zeros(0, dtype=np.int64)
+    starts = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1)
+    starts = np.concatenate([[0], starts[:-1]])
+    found = [m.start() for m in _NI_IN_ID.finditer("\n".join(texts))]
+    rows = np.searchsorted(starts, np.asarray(found, dtype=np.int64), side="right") - 1
+    return sorted_unique(rows)  # positions come in order, so rows do too
+
+
 def ids_look_personal(ids: Sequence[str], sample: int = 2000) -> str:
     """Say what most of the record ids are if they are NI or NHS numbers, else ""."""
     taken = [str(i) for i in ids[:sample]]
@@ -599,17 +622,32 @@ def _shape_fits(fmt: str, shape: str) -> bool:
     )
 
 
+#: Words whose abbreviations (``Mal``, ``Fem.``, ``Masc``) a sex column may hold.
+_SEX_WORDS = {"m": ("male", "masculine"), "f": ("female", "feminine")}
+
+
 def _sex_values(profile: _Profile) -> tuple[tuple[str, str], ...]:
-    """Code map for sex codes not in SEX_CODES: M.../F... by first letter, anything else missing."""
+    """Code map for abbreviations of male/female not in SEX_CODES (``Mal`` -> m, ``Fem`` -> f).
+
+    Nothing else of the column is written: the mapping is a file, and any other cell (a name or
+    an NI number keyed into the wrong column, helper-67) would travel in it; such cells read as
+    missing, as every value the normaliser cannot read does.
+    """
     extra = []
     for code in sorted(profile.sex_codes):
-        if code in SEX_CODES:
+        stem = code.rstrip(".")
+        if code in SEX_CODES or len(stem) < 2:
             continue
-        if code[:1] in ("m", "f"):
-            extra.append((code, code[:1]))
-        else:
-            extra.append((code, ""))
+        for letter, words in _SEX_WORDS.items():
+            if any(word.startswith(stem) for word in words):
+                extra.append((code, letter))
     return tuple(extra)
+
+
+def _unread_sex_codes(profile: _Profile, mapped: tuple[tuple[str, str], ...]) -> int:
+    """Count the distinct values of a sex column neither known nor mapped (they read as missing)."""
+    done = {code for code, _ in mapped}
+    return sum(1 for code in profile.sex_codes if code not in SEX_CODES and code not in done)
 
 
 # --------------------------------------------------------------------------------------
@@ -752,7 +790,8 @@ def _sex_from_title(a: _Analysis) -> None:
         share = titled / max(len(p.sample), 1)
         if share < TITLE_MIN or not {"m", "f"} <= {TITLE_SEX.get(t) for t in codes.values()}:
             continue
-        values = tuple((c, TITLE_SEX.get(t, "")) for c, t in sorted(codes.items()))
+        values = tuple((c, TITLE_SEX.get(t, "")) for c, t in sorted(codes.items())
+                       if t in TITLE_SEX or t in _OTHER_TITLES)  # no other cell is written
         a.roles["sex"] = _Assignment(
             "sex", "sex", [col],
             f"read from the title ({_pct(share)} of {_of(p)} are titles: Mr and Master male; "
@@ -819,6 +858,10 @@ def _take_named(a: _Analysis, p: _Profile, role: str) -> None:
             if values:
                 why += (f"; {len(values)} other code(s) mapped in the mapping's 'values' "
                         "(review them)")
+            unread = _unread_sex_codes(p, values)
+            if unread:
+                why += (f"; {unread} other value(s) read as missing (not written to the "
+                        "mapping)")
         else:
             kind = "categorical"
             why = f"named like sex but only {_pct(share)} of {_of(p)} are known codes; categorical"
