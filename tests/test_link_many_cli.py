@@ -252,3 +252,28 @@ def test_the_clusters_table_is_never_written_into_the_release_folder(files, tmp_
         assert r.exit_code == 2 and r.output.count("\n") == 1, r.output
         assert f"{option} " in r.output and "inside --release-dir" in r.output
         assert not rel.exists() and not out.exists()
+
+
+def test_dedupe_writes_its_pairs_for_review(files, tmp_path):
+    """helper-68: a dedupe gave clusters only, so its borderline pairs could not be reviewed
+    or calibrated from the CLI; --pairs-out writes them, and evaluate scores them against plain
+    pairs of the one file in either order."""
+    key = ["--project-key-file", files / "project.key", "-q"]
+    pairs, clusters = tmp_path / "pairs.csv", tmp_path / "c.csv"
+    r = run("dedupe", inputs(files)[0], "-o", clusters, "--pairs-out", pairs,
+            "--threshold", "0.2", *key)
+    assert r.exit_code == 0, r.output
+    got = pd.read_csv(pairs, dtype={"id_a": str, "id_b": str})
+    assert list(got.columns) == ["agency_a", "id_a", "agency_b", "id_b", "probability",
+                                 "match_weight"]
+    assert len(got) and (got["probability"] >= 0.2).all()
+    assert (pairs.stat().st_mode & 0o077) == 0  # person-level: the owner's only
+    flipped = got.head(3)[["id_b", "id_a"]].set_axis(["id_a", "id_b"], axis=1)
+    flipped.to_csv(tmp_path / "truth.csv", index=False)
+    r = run("evaluate", pairs, "--truth", tmp_path / "truth.csv")
+    assert r.exit_code == 0, r.output
+    assert "tp 3  fp" in r.output and "fn 0" in r.output
+    out = tmp_path / "m.csv"
+    r = run("link", *inputs(files), "-o", out, "--pairs-out", tmp_path / "p2.csv", *key)
+    assert r.exit_code == 2 and "--pairs-out applies to --dedupe" in r.output
+    assert not out.exists() and not (tmp_path / "p2.csv").exists()

@@ -130,6 +130,31 @@ def _with_agencies(matches: pd.DataFrame, truth: pd.DataFrame) -> bool:
     return has_t
 
 
+def within_one_agency(matches: pd.DataFrame, truth: pd.DataFrame
+                      ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return matches and truth as unordered pairs within one agency, where that is what they are.
+
+    The pairs of a one-file ``dedupe`` (``--pairs-out``) name one agency on both sides, and a
+    truth of that file's duplicates may be plain ``id_a, id_b`` in either order: the truth
+    then takes that agency, and both tables list each pair's ids in one order (text order), so
+    that checks by column see one universe. Other tables come back unchanged.
+    """
+    if not (all(c in matches.columns for c in AGENCY_COLUMNS) and len(matches)
+            and not any(c in truth.columns for c in AGENCY_COLUMNS)):
+        return matches, truth
+    names = pd.unique(np.concatenate([_text(matches["agency_a"]), _text(matches["agency_b"])]))
+    if len(names) != 1:
+        return matches, truth
+    truth = truth.assign(agency_a=names[0], agency_b=names[0])
+    return _ordered(matches), _ordered(truth)
+
+
+def _ordered(df: pd.DataFrame) -> pd.DataFrame:
+    a, b = _text(df["id_a"]), _text(df["id_b"])
+    swap = b < a
+    return df.assign(id_a=np.where(swap, b, a), id_b=np.where(swap, a, b))
+
+
 def pair_keys(df: pd.DataFrame, agencies: bool | None = None) -> np.ndarray:
     """Make one text key per pair; with agencies, each pair is ordered lower agency first."""
     a, b = _text(df["id_a"]), _text(df["id_b"])

@@ -141,6 +141,7 @@ def evaluate(
     missing = [c for c in ev.ID_COLUMNS if c not in truth.columns]
     if missing:
         raise InputDataError(f"truth file {truth_path} lacks column(s) {', '.join(missing)}")
+    predicted, truth = ev.within_one_agency(predicted, truth)
 
     # distinct pairs, as the scoring counts them (a pair listed twice is one)
     out: dict[str, object] = {"matches_rows": len(predicted),

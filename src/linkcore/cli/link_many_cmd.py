@@ -46,6 +46,10 @@ def _many_options(func: Any) -> Any:
         click.option("--clustering", type=str, default="checked", show_default=True,
                      help="With --dedupe: checked (two records of one agency join only by "
                           "their own accepted pair), components, or one-per-agency."),
+        click.option("--pairs-out", "pairs_out", type=click.Path(path_type=Path, dir_okay=False),
+                     help="With --dedupe: also write the accepted pairs (agency_a, id_a, agency_b, "
+                          "id_b, probability, match_weight), .csv or .parquet; with a lower "
+                          "--threshold, the pairs below it too (for review and calibration)."),
         click.option("--agency-names", type=str, default=None, metavar="A,B,...",
                      help="Comma-separated agency names, one per file (default: each "
                           "file's name stem)."),
@@ -74,13 +78,14 @@ def _link_params() -> list[click.Parameter]:
 @guarded
 def _link(files: tuple[Path, ...], dedupe: bool, agency_names: str | None, clustering: str,
           release_dir: Path | None, shared_counts_path: Path | None,
-          project_key_file: Path | None, project_key_env: str | None, **kwargs: Any) -> None:
+          project_key_file: Path | None, project_key_env: str | None, pairs_out: Path | None,
+          **kwargs: Any) -> None:
     """Dispatch: two plain files to the pairwise command, anything else to the clusters mode."""
     from ..errors import ParameterError
 
     many = (dedupe or agency_names is not None or release_dir is not None
             or shared_counts_path is not None or project_key_file is not None
-            or project_key_env is not None or clustering != "checked")
+            or project_key_env is not None or clustering != "checked" or pairs_out is not None)
     if len(files) == 2 and not many:
         if same_file(files[0], files[1]):
             raise ParameterError(f"files 1 and 2 are the same file ({files[1]}); to find "
@@ -107,7 +112,8 @@ def _link(files: tuple[Path, ...], dedupe: bool, agency_names: str | None, clust
                  output=kwargs["output"], threshold=kwargs["threshold"], force=kwargs["force"],
                  quiet=kwargs["quiet"], verbose=kwargs["verbose"],
                  partitions=kwargs["partitions"], workers=kwargs["workers"],
-                 scheduler=kwargs["scheduler"], mapped_dir=kwargs["mapped_dir"])
+                 scheduler=kwargs["scheduler"], mapped_dir=kwargs["mapped_dir"],
+                 pairs_out=pairs_out)
 
 
 _LINK_HELP = """Link encoded files: two give matches; three or more, or --dedupe, give clusters.
@@ -166,7 +172,7 @@ link = click.Command(
 @guarded
 def dedupe(files: tuple[Path, ...], output: Path, threshold: str, agency_names: str | None,
            clustering: str, release_dir: Path | None, shared_counts_path: Path | None,
-           project_key_file: Path | None, project_key_env: str | None,
+           project_key_file: Path | None, project_key_env: str | None, pairs_out: Path | None,
            partitions: int | None, workers: int | None, scheduler: str | None,
            mapped_dir: Path | None, force: bool, quiet: bool, verbose: bool) -> None:
     """Find the records of one or more encoded files that are the same person.
@@ -185,7 +191,7 @@ def dedupe(files: tuple[Path, ...], output: Path, threshold: str, agency_names: 
                  project_key_file=project_key_file, project_key_env=project_key_env,
                  output=output, threshold=threshold, force=force, quiet=quiet, verbose=verbose,
                  partitions=partitions, workers=workers, scheduler=scheduler,
-                 mapped_dir=mapped_dir)
+                 mapped_dir=mapped_dir, pairs_out=pairs_out)
 
 
 # --------------------------------------------------------------------------- the run
@@ -208,7 +214,8 @@ def run_clusters(files: tuple[Path, ...], *, dedupe: bool, agency_names: str | N
                  project_key_file: Path | None, project_key_env: str | None, output: Path,
                  threshold: str, force: bool, quiet: bool, verbose: bool,
                  partitions: int | None = None, workers: int | None = None,
-                 scheduler: str | None = None, mapped_dir: Path | None = None) -> None:
+                 scheduler: str | None = None, mapped_dir: Path | None = None,
+                 pairs_out: Path | None = None) -> None:
     """Link or link-and-dedupe FILES; write clusters with person ids, releases, counts.
 
     ``partitions``/``workers``/``scheduler``: where the pair stages run (cli/cluster.py);
@@ -233,6 +240,9 @@ def run_clusters(files: tuple[Path, ...], *, dedupe: bool, agency_names: str | N
     if clustering != "checked" and not dedupe:
         raise ParameterError("--clustering applies to --dedupe; without it each cluster holds "
                              "at most one record per agency")
+    if pairs_out is not None and not dedupe:
+        raise ParameterError("--pairs-out applies to --dedupe (or `linkcore dedupe`); two files "
+                             "linked without it write their pairs as the matches")
     for i in range(len(files)):
         for j in range(i + 1, len(files)):
             if same_file(files[i], files[j]):
@@ -247,7 +257,10 @@ def run_clusters(files: tuple[Path, ...], *, dedupe: bool, agency_names: str | N
     output_format(output)
     if shared_counts_path is not None:
         output_format(shared_counts_path)
-    outputs_map: dict[str, Path | None] = {"-o": output, "--shared-counts": shared_counts_path}
+    if pairs_out is not None:
+        output_format(pairs_out)
+    outputs_map: dict[str, Path | None] = {"-o": output, "--shared-counts": shared_counts_path,
+                                           "--pairs-out": pairs_out}
     if release_dir is not None:
         check_release_dir(release_dir, names, {"-o": output,
                                                "--shared-counts": shared_counts_path})
@@ -271,7 +284,10 @@ def run_clusters(files: tuple[Path, ...], *, dedupe: bool, agency_names: str | N
         where = {"engine": "local" if client is None else "dask", "client": client,
                  "partitions": partitions, "progress": not quiet, "mapped_dir": mapped_dir}
         if dedupe:
-            clusters = _run_dedupe(list(files), names, t, clustering, quiet, echo, where)
+            result = _run_dedupe(list(files), names, t, clustering, quiet, echo, where)
+            clusters = result.clusters
+            if pairs_out is not None:
+                write_table_atomic(result.pairs, outputs.path("--pairs-out"))
         else:
             clusters = _run_link_many([read_any(f, mapped_dir=mapped_dir) for f in files],
                                       names, t, echo, where)
@@ -296,6 +312,8 @@ def run_clusters(files: tuple[Path, ...], *, dedupe: bool, agency_names: str | N
              f"({', '.join(f'release_{n}.csv' for n in names)})")
     if counts is not None:
         echo(f"wrote {len(counts)} combination(s) of agencies to {shared_counts_path}")
+    if pairs_out is not None:
+        echo(f"wrote {len(result.pairs):,} pair(s) at p >= {t:g} to {pairs_out}")
 
 
 def _run_dedupe(datasets: list, names: list[str], t: float, clustering: str, quiet: bool,
@@ -327,7 +345,7 @@ def _run_dedupe(datasets: list, names: list[str], t: float, clustering: str, qui
          f"F1 {_fmt(q.get('f1'))} (model-based, pairs at the threshold, each pair of "
          "records counted once)")
     echo(f"clusters ({clustering}): {summary['clusters']:,}")
-    return result.clusters
+    return result
 
 
 def _run_link_many(datasets: list, names: list[str], t: float, echo: Any,
