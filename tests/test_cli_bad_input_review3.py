@@ -213,14 +213,7 @@ def test_ni_numbers_are_never_the_record_id(tmp_path):
              for i in range(120)]
     assert "client_id" in _suggest_refused(tmp_path, rows, "holds NI numbers")
     data = tmp_path / "d.csv"
-    assert run("keygen", "-o", tmp_path / "k.key", "-q").exit_code == 0
-    (tmp_path / "s.json").write_text(json.dumps(
-        {"linkcore_schema": 2, "fields": [{"name": "first_name", "kind": "name"}]}))
-    (tmp_path / "m.json").write_text(json.dumps(
-        {"linkcore_mapping": 1, "id_column": "client_id",
-         "fields": {"first_name": {"column": "forename"}}}))
-    res = run("encode", data, "--schema", tmp_path / "s.json", "--mapping", tmp_path / "m.json",
-              "--key-file", tmp_path / "k.key", "-o", tmp_path / "e.parquet")
+    res = _encode_with_client_id(tmp_path, data)
     one_line_error(res, "are NI numbers")
     assert not (tmp_path / "e.parquet").exists()
 
@@ -282,14 +275,19 @@ def test_record_ids_holding_some_ni_numbers_are_refused(tmp_path, form):
         rows.append(f"{['John', 'Mary'][i % 2]},{own}")
     data = tmp_path / "d.csv"
     data.write_text("\n".join(rows) + "\n")
+    res = _encode_with_client_id(tmp_path, data)
+    one_line_error(res, "60 record id(s) in column 'client_id' hold an NI number (rows 1, 2, 3,")
+    assert "AA000000A" not in res.output and "REF" not in res.output
+    assert not (tmp_path / "e.parquet").exists()
+
+
+def _encode_with_client_id(tmp_path, data):
+    """Run encode on DATA (forename, client_id) with a one-field schema and client_id as the id."""
     assert run("keygen", "-o", tmp_path / "k.key", "-q").exit_code == 0
     (tmp_path / "s.json").write_text(json.dumps(
         {"linkcore_schema": 2, "fields": [{"name": "first_name", "kind": "name"}]}))
     (tmp_path / "m.json").write_text(json.dumps(
         {"linkcore_mapping": 1, "id_column": "client_id",
          "fields": {"first_name": {"column": "forename"}}}))
-    res = run("encode", data, "--schema", tmp_path / "s.json", "--mapping", tmp_path / "m.json",
-              "--key-file", tmp_path / "k.key", "-o", tmp_path / "e.parquet")
-    one_line_error(res, "60 record id(s) in column 'client_id' hold an NI number (rows 1, 2, 3,")
-    assert "AA000000A" not in res.output and "REF" not in res.output
-    assert not (tmp_path / "e.parquet").exists()
+    return run("encode", data, "--schema", tmp_path / "s.json", "--mapping", tmp_path / "m.json",
+               "--key-file", tmp_path / "k.key", "-o", tmp_path / "e.parquet")

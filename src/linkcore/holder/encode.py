@@ -199,17 +199,15 @@ def _check_utf8(texts: list[str], codes: np.ndarray, columns: tuple[str, ...],
     """Refuse text that cannot be written as UTF-8 (a lone surrogate), naming rows, not values."""
     try:
         "\x00".join(texts).encode("utf-8")
-    except UnicodeEncodeError:
-        valid = False  # raised below, not here: the encoder's error holds all the text
-    else:
         return
-    if not valid:
-        bad = [i for i, t in enumerate(texts) if not _utf8(t)]
-        rows = np.flatnonzero(isin(codes, bad)) + 1 + first_row
-        raise InputDataError(
-            f"column(s) {', '.join(map(repr, columns))} hold text that is not valid Unicode "
-            f"(bytes that are not UTF-8, or a lone surrogate) in {len(rows)} row(s) (rows "
-            f"{format_rows(rows.tolist())}); fix the text's encoding")
+    except UnicodeEncodeError:
+        pass  # raised below, outside the handler: the encoder's error holds all the text
+    bad = [i for i, t in enumerate(texts) if not _utf8(t)]
+    rows = np.flatnonzero(isin(codes, bad)) + 1 + first_row
+    raise InputDataError(
+        f"column(s) {', '.join(map(repr, columns))} hold text that is not valid Unicode "
+        f"(bytes that are not UTF-8, or a lone surrogate) in {len(rows)} row(s) (rows "
+        f"{format_rows(rows.tolist())}); fix the text's encoding")
 
 
 def _utf8(text: str) -> bool:
