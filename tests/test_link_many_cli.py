@@ -273,6 +273,11 @@ def test_dedupe_writes_its_pairs_for_review(files, tmp_path):
     r = run("evaluate", pairs, "--truth", tmp_path / "truth.csv")
     assert r.exit_code == 0, r.output
     assert "tp 3  fp" in r.output and "fn 0" in r.output
+    release = tmp_path / "release"  # every agency's ids: not a file for one agency's folder
+    r = run("dedupe", inputs(files)[0], "-o", tmp_path / "c2.csv", "--pairs-out",
+            release / "pairs.csv", "--release-dir", release, *key)
+    assert r.exit_code == 2 and "--pairs-out" in r.output and "inside --release-dir" in r.output
+    assert not release.exists() or not list(release.iterdir())
     out = tmp_path / "m.csv"
     r = run("link", *inputs(files), "-o", out, "--pairs-out", tmp_path / "p2.csv", *key)
     assert r.exit_code == 2 and "--pairs-out applies to --dedupe" in r.output

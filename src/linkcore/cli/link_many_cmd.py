@@ -263,7 +263,8 @@ def run_clusters(files: tuple[Path, ...], *, dedupe: bool, agency_names: str | N
                                            "--pairs-out": pairs_out}
     if release_dir is not None:
         check_release_dir(release_dir, names, {"-o": output,
-                                               "--shared-counts": shared_counts_path})
+                                               "--shared-counts": shared_counts_path,
+                                               "--pairs-out": pairs_out})
         for name in names:
             outputs_map[f"--release-dir ({name})"] = release_dir / f"release_{name}.csv"
     outputs = RunOutputs(outputs_map, inputs={"FILES": list(files)}, key=project_key_file,

@@ -642,7 +642,7 @@ def train_unsupervised(
     m_sum = {f: None for f in fields}
     m_weight = dict.fromkeys(fields, 0.0)
     blind: set[str] = set()  # fields some session could not identify (m_prior)
-    gated = {f for fs in gated_fields(model, ds_a).values() for f in fs}
+    gated = tuple(f for fs in gated_fields(model, ds_a).values() for f in fs)
     for name in fields:
         if name not in ds_a.fields:
             continue
@@ -717,11 +717,10 @@ def train_unsupervised(
     untrained = [f for f in fields if m_weight[f] == 0]
     if len(untrained) == len(fields):
         logger.warning("no training session was usable; falling back to EM on the candidates")
-        gated = [f for fs in gated_fields(model, ds_a).values() for f in fs]
         if gated:  # their random-pair u counts the matches in the salt's blocks: a prior instead
             model.set_parameters(u={f: prior_u(model.n_levels[fields.index(f)]) for f in gated})
             model.training.pop("set_parameters", None)
-            model.training.setdefault("u", {})["same_salt_at_prior"] = gated
+            model.training.setdefault("u", {})["same_salt_at_prior"] = list(gated)
         if any(s.flat for s in sessions):  # EM on these pairs finds that split again
             return _fit_at_prior(model, candidate_levels, n_a, n_b, cap, within)
         # at least one pair per free parameter (m of every field, and λ), else the starting
@@ -790,7 +789,6 @@ def train_unsupervised(
     }
     model.training["u"] = {**model.training.get("u", {}), "scoring_u": u_scope}
     if u_scope == "random pairs":
-        gated = tuple(f for fs in gated_fields(model, ds_a).values() for f in fs)
         counted = exact_agreement_u(model, ds_a, ds_b, candidate_levels,
                                     max_u_exact=SESSION_MAX_U_EXACT, skip=gated, within=within)
         if counted:
