@@ -157,6 +157,34 @@ def test_links_to_an_input_or_the_key_are_the_same_file(ws, tmp_path, command):
         alias.unlink()
 
 
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+@pytest.mark.parametrize("command", list(COMMANDS))
+def test_every_output_is_for_its_owner_only(ws, tmp_path, command):
+    build, roles, outputs = COMMANDS[command]
+    paths = {role: ws / rel for role, rel in roles.items()}
+    for role in outputs:
+        paths[role] = tmp_path / Path(roles[role]).name
+    old_umask = os.umask(0o022)  # a umask that would leave the files readable by everyone
+    try:
+        res = run(*build(paths), "-q")
+    finally:
+        os.umask(old_umask)
+    assert res.exit_code == 0, res.output
+    for role in outputs:
+        assert paths[role].stat().st_mode & 0o777 == 0o600, role
+
+
+def test_synth_tables_are_for_their_owner_only(tmp_path):
+    old_umask = os.umask(0o022)
+    try:
+        res = run("synth", "--people", 50, "--seed", 1, "-o", tmp_path / "d", "-q")
+    finally:
+        os.umask(old_umask)
+    assert res.exit_code == 0, res.output
+    assert {f.name: f.stat().st_mode & 0o777 for f in (tmp_path / "d").iterdir()} == {
+        f.name: 0o600 for f in (tmp_path / "d").iterdir()}
+
+
 # --------------------------------------------------------------------------- --force
 
 FORCE_CASES = {

@@ -260,12 +260,14 @@ class RunOutputs:
     def __init__(self, outputs: Mapping[str, PathArg], *,
                  inputs: Mapping[str, PathArg | Iterable[PathArg]] | None = None,
                  key: PathArg = None, force: bool = False, replaces_keys: bool = False,
-                 private: bool = False, key_option: str = "--key-file",
+                 private: bool = True, key_option: str = "--key-file",
                  demo_keys: bool = False) -> None:
         self.targets = _paths(outputs)
         for label, target in self.targets.items():
             refuse_key_like_name(target, label)
-        self.private = private  # outputs readable by their owner only (mode 0600)
+        # outputs readable by their owner only (mode 0600), as atomic_path's files are: a
+        # mapping, a report or a synthetic table may still say more than its owner meant to share
+        self.private = private
         check_paths(self.targets, _paths(inputs or {}), None if key is None else Path(key),
                     force, replaces_keys=replaces_keys, key_option=key_option,
                     demo_keys=demo_keys)
