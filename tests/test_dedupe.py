@@ -346,3 +346,30 @@ def test_clusters_made_per_component_on_several_workers_are_the_same(case):
     stages = SimpleNamespace(engine=_Slots(workers))
     got = PairStages.cluster(stages, left, right, prob, source, method)
     assert got.tolist() == want.tolist()
+
+
+def test_accepted_pairs_that_look_like_twins_are_counted_and_said():
+    """Twins (same surname, date of birth and address, another first name) are accepted as one
+    person: the result counts such pairs, and the command line says so in one line."""
+    pop = generate_population(600, 5)
+    extract = generate_extracts(pop, 2, 1.0, get_profile("clean"), 5).extracts[0]
+    rng = np.random.default_rng(5)
+    rows = rng.choice(len(extract), 40, replace=False)
+    twins = extract.iloc[rows].copy()
+    names = extract["given_name"].dropna().unique()
+    twins["given_name"] = [next(n for n in rng.permutation(names) if n[0] != old[0])
+                           for old in twins["given_name"].fillna("X")]
+    twins["rec_id"] = [f"T{i:05d}" for i in range(len(twins))]
+    twins[["middle_name", "ni_number"]] = None
+    with_twins = pd.concat([extract, twins], ignore_index=True)
+    schema, mapping, _ = suggest_schema(with_twins)
+    result = dedupe(encode(with_twins, schema, SECRET, mapping), names=["1"])
+    like = result.twin_like
+    assert like.date_field == "date_of_birth" and like.name_field == "first_name"
+    added = set(twins["rec_id"])
+    twin_pairs = int((result.pairs["id_a"].isin(added) | result.pairs["id_b"].isin(added)).sum())
+    assert twin_pairs >= 20  # the weakness itself: most are accepted as one person
+    assert like.pairs >= 0.8 * twin_pairs  # a random other first name may share bigrams
+    assert result.summary()["pairs_like_twins"]["pairs"] == like.pairs
+    message = like.message()
+    assert "\n" not in message and f"{like.pairs:,} accepted pair(s)" in message

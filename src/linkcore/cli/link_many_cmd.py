@@ -346,6 +346,8 @@ def _run_dedupe(datasets: list, names: list[str], t: float, clustering: str, qui
          f"F1 {_fmt(q.get('f1'))} (model-based, pairs at the threshold, each pair of "
          "records counted once)")
     echo(f"clusters ({clustering}): {summary['clusters']:,}")
+    if result.twin_like is not None and result.twin_like.pairs:
+        echo(result.twin_like.message())
     return result
 
 

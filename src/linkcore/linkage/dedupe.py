@@ -72,6 +72,7 @@ from linkcore.linkage.pipeline import (
     with_blocking_recall,
 )
 from linkcore.linkage.salt import SaltDependence
+from linkcore.linkage.twins import TwinLikePairs, twin_like_pairs
 from linkcore.mapped import check_mapped_dir, new_words, release, release_datasets
 
 #: On dask, the pooled records are cut into one range more than ``link``'s default
@@ -107,6 +108,8 @@ class DedupeResult:
     sizes: tuple[int, ...]
     dependence: ExactDependence | None = field(default=None, repr=False)
     salt: SaltDependence | None = field(default=None, repr=False)
+    #: accepted pairs with the date of birth equal and the first name wholly different
+    twin_like: TwinLikePairs | None = field(default=None, repr=False)
 
     @property
     def n_clusters(self) -> int:
@@ -127,6 +130,7 @@ class DedupeResult:
             "pairs_within_agency": int(within.sum()),
             "clusters": self.n_clusters,
             "estimated_quality": {k: _json_float(v) for k, v in self.quality.items()},
+            "pairs_like_twins": None if self.twin_like is None else self.twin_like.to_dict(),
             "timings": {k: round(v, 4) for k, v in self.timings.items()},
         }
 
@@ -524,7 +528,7 @@ def link_and_dedupe(
     fit = result.fit
     return DedupeResult(clusters, pairs, fit.model, result.quality, result.stats, timings,
                         threshold, clustering, tuple(agencies), tuple(sizes),
-                        fit.dependence, fit.salt)
+                        fit.dependence, fit.salt, result.twin_like)
 
 
 @dataclass
@@ -539,6 +543,7 @@ class _StagesRun:
     quality: dict[str, Any]
     stats: dict[str, Any]
     fit: FittedScoring
+    twin_like: TwinLikePairs | None
 
 
 def _dedupe_stages(stages: PairStages, pooled: EncodedDataset, source: np.ndarray,
@@ -568,6 +573,7 @@ def _dedupe_stages(stages: PairStages, pooled: EncodedDataset, source: np.ndarra
     else:
         codes, prob, weights = np.zeros(0, np.int64), np.zeros(0), np.zeros(0)
     left, right = codes // max(n, 1), codes % max(n, 1)
+    twin_like = twin_like_pairs(pooled, left, right, comparisons)
     expected = float((fit.p_patterns * cand.counts).sum()) if fit.p_patterns.size else 0.0
     quality = _quality(threshold, n_cand, int(codes.size), float(prob.sum()), expected)
     if fit.model.is_fitted and blocking_recall_budget > 0 and n >= 2:
@@ -581,4 +587,4 @@ def _dedupe_stages(stages: PairStages, pooled: EncodedDataset, source: np.ndarra
     labels = stages.cluster(left, right, prob, source, clustering, tie_rank)
     lap("cluster", {"pairs": int(codes.size), "clusters": int(labels.max()) + 1 if n else 0,
                     "quality": quality})
-    return _StagesRun(left, right, prob, weights, labels, quality, stats, fit)
+    return _StagesRun(left, right, prob, weights, labels, quality, stats, fit, twin_like)
