@@ -185,6 +185,31 @@ def test_synth_tables_are_for_their_owner_only(tmp_path):
         f.name: 0o600 for f in (tmp_path / "d").iterdir()}
 
 
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+def test_a_folder_output_and_the_folders_made_for_outputs_are_the_owners_only(ws, tmp_path):
+    """A partitioned dataset's folder is 0700 (0600 would leave it unreadable to a user who is
+    not root) and every file in it 0600, its manifest too; folders made for outputs are 0700."""
+    old_umask = os.umask(0o022)
+    try:
+        res = run("encode", ws / "data/agency_1.csv", "--schema", ws / "s.json",
+                  "--mapping", ws / "m1.json", "--key-file", ws / "k.key",
+                  "-o", tmp_path / "a.parts", "--partitions", 2, "-q")
+        assert res.exit_code == 0, res.output
+        res = run("link", ws / "a.parquet", ws / "b.parquet", "-o",
+                  tmp_path / "made" / "sub" / "m.csv", "-q")
+        assert res.exit_code == 0, res.output
+    finally:
+        os.umask(old_umask)
+    parts = tmp_path / "a.parts"
+    assert parts.stat().st_mode & 0o777 == 0o700
+    inside = list(parts.rglob("*"))
+    assert any(f.name == "manifest.json" for f in inside)
+    assert {f.stat().st_mode & 0o777 for f in inside if f.is_file()} == {0o600}
+    assert (tmp_path / "made").stat().st_mode & 0o777 == 0o700
+    assert (tmp_path / "made" / "sub").stat().st_mode & 0o777 == 0o700
+    assert run("link", parts, ws / "b.parquet", "-o", tmp_path / "p.csv", "-q").exit_code == 0
+
+
 # --------------------------------------------------------------------------- --force
 
 FORCE_CASES = {

@@ -115,6 +115,9 @@ BAD_KEY_FILES = [
     (KEY_FILE_HEADER.encode() + b":" + base64.b64encode(b"short"), "40 bits"),
     (b"00112233445566778899aabbccddee", "120 bits"),  # 15 bytes of hex
     (base64.b64encode(b"x" * 8), "64 bits"),
+    # one stray character before a keygen key's padding decoded to another 264-bit key
+    (KEY_FILE_HEADER.encode() + b":x" + base64.b64encode(bytes(range(1, 33))),
+     "not a linkcore key"),
 ]
 
 

@@ -135,7 +135,11 @@ def read_key(key_file: str | os.PathLike[str] | None, env_var: str | None,
 
 def _b64(body: str, source: str) -> bytes:
     try:
-        return base64.b64decode(body, validate=True)
+        raw = base64.b64decode(body, validate=True)
+        # only the text that encodes it: a stray character before the padding is not dropped
+        if base64.b64encode(raw).decode("ascii") != body:
+            raise ValueError("not canonical base64")
+        return raw
     except (binascii.Error, ValueError):
         raise SecretError(f"{source} is not a linkcore key (expected the text written by "
                           "`linkcore keygen`, or hex, or base64)") from None

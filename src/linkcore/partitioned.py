@@ -95,7 +95,10 @@ def is_partitioned(path: str | os.PathLike[str]) -> bool:
 
 def write_manifest(folder: str | os.PathLike[str], manifest: Manifest) -> None:
     """Write ``manifest.json`` into the (staging) folder of a partitioned dataset."""
-    (Path(folder) / MANIFEST_NAME).write_text(manifest.to_json() + "\n", encoding="utf-8")
+    path = Path(folder) / MANIFEST_NAME
+    path.write_text(manifest.to_json() + "\n", encoding="utf-8")
+    if os.name == "posix":
+        os.chmod(path, 0o600)  # the owner's only, as the parts beside it, whatever the umask
 
 
 def read_manifest(folder: str | os.PathLike[str]) -> Manifest:

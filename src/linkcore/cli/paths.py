@@ -246,6 +246,19 @@ def _paths(mapping: Mapping[str, PathArg | Iterable[PathArg]]) -> dict[str, Path
     return out
 
 
+def _make_private(path: Path) -> None:
+    """Make a staged output its owner's only: a file 0600; a folder 0700, and all it holds."""
+    if not path.is_dir() or path.is_symlink():
+        os.chmod(path, 0o600)
+        return
+    os.chmod(path, 0o700)
+    for root, dirs, files in os.walk(path):
+        for d in dirs:
+            os.chmod(os.path.join(root, d), 0o700)
+        for f in files:
+            os.chmod(os.path.join(root, f), 0o600)
+
+
 class RunOutputs:
     """The files one command run writes: checked first, written aside, committed together.
 
@@ -299,7 +312,7 @@ class RunOutputs:
             missing.append(folder)
             folder = folder.parent
         for f in reversed(missing):
-            f.mkdir()
+            f.mkdir(mode=0o700)  # the owner's only, whatever the umask (less, if it says so)
             self._made_folders.append(f)
 
     def path(self, label: str) -> Path:
@@ -337,7 +350,7 @@ class RunOutputs:
                 if not staged.exists():
                     raise RuntimeError(f"output {label} was declared but never written")
                 if self.private and os.name == "posix":
-                    os.chmod(staged, 0o600)
+                    _make_private(staged)
                 backup = self._backup(label, target)
                 pending = (target, staged, backup)
                 os.replace(staged, target)
