@@ -9,7 +9,9 @@ tell the two apart; how often each occurs is a property of the file. On three he
 deduplication files written by helper sessions (2026-12-08: helper-68's file with duplicates
 and its file without any, helper-66's seed 101 housing duplicates), 65 accepted pairs had the
 date of birth equal and the first name at its lowest level, and 38 of them were two people
-(22 of 46, 11 of 11, 5 of 8). The pairs are counted so that a run can say so; none is dropped.
+(22 of 46, 11 of 11, 5 of 8); over helper-68's three agencies linked and deduplicated together,
+where one agency writes short forms of first names, 42 of 161. The pairs are counted so that a
+run can say so; none is dropped.
 """
 
 from __future__ import annotations
@@ -43,7 +45,8 @@ class TwinLikePairs:
         return (f"note: {self.pairs:,} accepted pair(s) agree on {self.date_field} but differ "
                 f"wholly on {self.name_field}: twins look like this, and so does one person "
                 "under another first name; the model cannot tell them apart (on held-out "
-                "files 38 of 65 such pairs were two people), so review them before merging")
+                "files 38 of 65 such pairs in one-file runs were two people, 42 of 161 across "
+                "three agencies), so review them before merging")
 
 
 def twin_like_pairs(ds: EncodedDataset, left: np.ndarray, right: np.ndarray,
