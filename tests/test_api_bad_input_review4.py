@@ -230,3 +230,65 @@ def test_the_store_never_links_a_pair_with_no_field_compared():
     prob = store._probabilities(levels, (model, SaltDependence(), ExactDependence((), {})))
     assert prob[0] == 0.0  # nothing compared: the prior (0.9) alone would have linked it
     assert prob[1] > 0.99 and 0.0 < prob[2] < 0.9
+
+
+def test_an_id_column_that_is_also_a_fields_source_is_refused():
+    """helper-70: the surname column given as the id column travelled in the clear as ids."""
+    from linkcore.errors import MappingError
+    from linkcore.holder.encode import encode
+    from linkcore.holder.keys import Secret
+    from linkcore.schema import Mapping, Schema
+
+    schema = Schema.from_dict({"linkcore_schema": 3, "fields": [
+        {"name": "first_name", "kind": "name"}, {"name": "last_name", "kind": "name"}]})
+    df = pd.DataFrame({"first_name": ["ANNE", "BOB"], "last_name": ["SMITH", "JONES"]})
+    mapping = Mapping.from_dict({"linkcore_mapping": 1, "id_column": "last_name", "fields": {
+        "first_name": {"column": "first_name"}, "last_name": {"column": "last_name"}}})
+    with pytest.raises(MappingError, match="id column 'last_name' is also a source") as info:
+        encode(df, schema, Secret(bytes(range(32))), mapping)
+    assert "SMITH" not in str(info.value)
+
+
+def test_encode_warns_when_most_of_a_field_cannot_be_read():
+    """helper-70: dates in another format than the mapping's were all encoded as missing, with
+    every name salted with them, and nothing said so outside the logger."""
+    import warnings
+
+    from linkcore.holder.encode import encode
+    from linkcore.holder.keys import Secret
+    from linkcore.schema import Mapping, Schema
+
+    schema = Schema.from_dict({"linkcore_schema": 3, "fields": [
+        {"name": "dob", "kind": "date"},
+        {"name": "first_name", "kind": "name", "salt": {"field": "dob", "transform": "value"}}]})
+    mapping = Mapping.from_dict({"linkcore_mapping": 1, "id_column": "id", "fields": {
+        "dob": {"column": "dob", "date_format": "%Y-%m-%d"},
+        "first_name": {"column": "first_name"}}})
+    df = pd.DataFrame({"id": ["1", "2", "3"], "dob": ["02/03/1980", "04/05/1990", "06/07/2000"],
+                       "first_name": ["ANNE", "BOB", "CAROL"]})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        encode(df, schema, Secret(bytes(range(32))), mapping)
+    lines = [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
+    assert len(lines) == 1 and lines[0].startswith("dob: 3 of 3 values could not be read")
+    assert "first_name" in lines[0] and "1980" not in lines[0]
+    df["dob"] = ["1980-03-02", "1990-05-04", "2000-07-06"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        encode(df, schema, Secret(bytes(range(32))), mapping)
+
+
+def test_evaluate_refuses_a_truth_whose_columns_are_swapped():
+    """helper-70: from Python a swapped truth scored 0 where the command line refused it."""
+    from linkcore.errors import InputDataError
+
+    matches = pd.DataFrame({"id_a": ["a1", "a2", "a3"], "id_b": ["b1", "b2", "b9"],
+                            "probability": [0.9, 0.8, 0.7]})
+    truth = pd.DataFrame({"id_a": ["a1", "a2", "a4"], "id_b": ["b1", "b2", "b4"]})
+    assert linkcore.evaluate(matches, truth).tp == 2
+    swapped = truth.rename(columns={"id_a": "id_b", "id_b": "id_a"})
+    with pytest.raises(InputDataError, match="columns look swapped"):
+        linkcore.evaluate(matches, swapped)
+    # nothing right but nothing crossed either: a poor linkage scores 0, as before
+    other = pd.DataFrame({"id_a": ["a7"], "id_b": ["b7"]})
+    assert linkcore.evaluate(matches, other).f1 == 0

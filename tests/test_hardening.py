@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from strategies import FAST_SETTINGS
 
+from linkcore.errors import ParameterError
 from linkcore.holder import hardening as hard
 from linkcore.holder.encode import encode
 from linkcore.schema import Schema
@@ -231,5 +232,6 @@ def test_encoder_blip_nonce(secret):
     c = encode(df, schema, secret).fields["sn"]
     d = encode(df, schema, secret).fields["sn"]
     assert not np.array_equal(c, d), "by default every run draws fresh noise"
-    with pytest.raises(ValueError):
-        encode(df, schema, secret, blip_nonce=b"short")
+    for bad in (b"short", "a text of 16 char"[:16]):  # one clear ParameterError (api.md)
+        with pytest.raises(ParameterError, match="blip_nonce must be 16 bytes"):
+            encode(df, schema, secret, blip_nonce=bad)

@@ -431,7 +431,8 @@ def _parse_schema(doc: Any) -> Schema:
         raise SchemaError("the document must be a JSON object")
     version = doc.get("linkcore_schema")
     if version is None:
-        raise SchemaError('missing "linkcore_schema": 1 (the schema format version)')
+        raise SchemaError(f'missing "linkcore_schema": {SCHEMA_VERSION} (the schema format '
+                          "version; the newest has the strongest defaults)")
     if not _is_int(version):
         raise SchemaError('"linkcore_schema" must be an integer version number')
     if version > SCHEMA_VERSION:
@@ -1002,6 +1003,9 @@ class Mapping:
                 if src.values and kind not in ("sex", "categorical"):
                     problems.append(
                         f"field {name!r}: 'values' applies only to sex/categorical fields")
+            if self.id_column in src.columns:  # its values would travel in the clear as ids
+                problems.append(f"the id column {self.id_column!r} is also a source of field "
+                                f"{name!r}; record ids must be a column of their own")
         if problems:
             raise MappingError("the mapping does not fit the schema: " + "; ".join(problems))
 

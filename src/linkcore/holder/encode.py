@@ -17,6 +17,7 @@ import logging
 import numbers
 import os
 import uuid
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -52,7 +53,7 @@ log = logging.getLogger("linkcore.encode")
 
 @dataclass
 class EncodingReport:
-    """What happened to the values: counts per field, and row numbers (never values)."""
+    """What happened to the values: counts per field, and 1-based row numbers (never values)."""
 
     records: int
     missing_counts: dict[str, int] = field(default_factory=dict)
@@ -702,8 +703,8 @@ def _check_arguments(df: pd.DataFrame, schema: Schema, secret: Secret, mapping: 
     mapping.check_schema(schema)
     mapping.check_columns(df.columns)
     nonce = blip_nonce if blip_nonce is not None else os.urandom(16)
-    if len(nonce) != 16:
-        raise ValueError("blip_nonce must be 16 bytes")
+    if not isinstance(nonce, bytes) or len(nonce) != 16:
+        raise ParameterError("blip_nonce must be 16 bytes (bytes, e.g. os.urandom(16))")
     return mapping, nonce
 
 
@@ -854,9 +855,37 @@ def encode_rows(df: pd.DataFrame, schema: Schema, secret: Secret, mapping: Mappi
 def encode(df: pd.DataFrame, schema: Schema, secret: Secret, mapping: Mapping | None = None,
            *, strict: bool = False, blip_nonce: bytes | None = None,
            progress: bool = False, processes: int = 1) -> EncodedDataset:
-    """Encode a table of identifiers into an EncodedDataset (no plaintext, no key material)."""
-    return encode_with_report(df, schema, secret, mapping, strict=strict, blip_nonce=blip_nonce,
-                              progress=progress, processes=processes)[0]
+    """Encode a table of identifiers into an EncodedDataset (no plaintext, no key material).
+
+    A field of which at least ``WARN_UNREADABLE_SHARE`` of the values could not be read (a
+    date format that does not fit, say) raises a UserWarning naming the field and the count:
+    they are encoded as missing, and so is every field salted with it.
+    ``encode_with_report`` returns the counts and row numbers instead.
+    """
+    dataset, report = encode_with_report(df, schema, secret, mapping, strict=strict,
+                                         blip_nonce=blip_nonce, progress=progress,
+                                         processes=processes)
+    for line in unreadable_warnings(report, schema):
+        warnings.warn(line, UserWarning, stacklevel=2)
+    return dataset
+
+
+#: ``encode`` warns about a field when at least this share of the table's values is unreadable.
+WARN_UNREADABLE_SHARE = 0.1
+
+
+def unreadable_warnings(report: EncodingReport, schema: Schema) -> list[str]:
+    """Lines for the fields at least WARN_UNREADABLE_SHARE of whose values were unreadable."""
+    lines = []
+    for name, n in report.invalid_counts.items():
+        if not report.records or n < WARN_UNREADABLE_SHARE * report.records:
+            continue
+        salted = [f.name for f in schema.fields if f.salt is not None and f.salt.field == name]
+        also = f"; so is every value of {', '.join(salted)}, salted with it" if salted else ""
+        lines.append(f"{name}: {n:,} of {report.records:,} values could not be read and were "
+                     f"encoded as missing{also} (check the mapping; encode_with_report gives "
+                     "the row numbers)")
+    return lines
 
 
 def _processes(processes: int, n_rows: int) -> int:
