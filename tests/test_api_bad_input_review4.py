@@ -287,7 +287,7 @@ def test_evaluate_refuses_a_truth_whose_columns_are_swapped():
     truth = pd.DataFrame({"id_a": ["a1", "a2", "a4"], "id_b": ["b1", "b2", "b4"]})
     assert linkcore.evaluate(matches, truth).tp == 2
     swapped = truth.rename(columns={"id_a": "id_b", "id_b": "id_a"})
-    with pytest.raises(InputDataError, match="columns look swapped"):
+    with pytest.raises(InputDataError, match="the columns look swapped"):
         linkcore.evaluate(matches, swapped)
     # nothing right but nothing crossed either: a poor linkage scores 0, as before
     other = pd.DataFrame({"id_a": ["a7"], "id_b": ["b7"]})

@@ -209,8 +209,9 @@ def test_top_level_evaluate_name():
     assert module(TRUTH, TRUTH).f1 == 1.0
 
 
-ids = st.sampled_from([f"r{i}" for i in range(8)])
-pair_lists = st.lists(st.tuples(ids, ids), max_size=20)
+# a link's pairs: id_a from one file, id_b from the other (a swapped table is refused)
+pair_lists = st.lists(st.tuples(st.sampled_from([f"a{i}" for i in range(8)]),
+                                st.sampled_from([f"b{i}" for i in range(8)])), max_size=20)
 
 
 @settings(max_examples=60, deadline=None)

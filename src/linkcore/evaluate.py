@@ -213,23 +213,24 @@ def evaluate(
     if prob is not None:
         hit = hit[prob >= threshold]
     tp = int(hit.sum())
-    if tp == 0 and len(hit):
+    if tp == 0 and len(hit) and not all(c in matches.columns for c in AGENCY_COLUMNS):
         _refuse_swapped_columns(matches, truth)
     return metrics_from_counts(tp, len(hit) - tp, n_true - tp, threshold)
 
 
 def _refuse_swapped_columns(matches: pd.DataFrame, truth: pd.DataFrame) -> None:
-    """Refuse a truth whose id_a and id_b are the other way round from the matches' (scores 0)."""
-    shared = [pd.Index(pd.unique(_text(truth[c]))).get_indexer(_text(matches[c])) >= 0
-              for c in ID_COLUMNS]
-    if shared[0].any() or shared[1].any():
-        return
-    crossed = [pd.Index(pd.unique(_text(truth[o]))).get_indexer(_text(matches[c])) >= 0
-               for c, o in zip(ID_COLUMNS, ID_COLUMNS[::-1], strict=True)]
-    if crossed[0].any() and crossed[1].any():
-        raise InputDataError("no id of the matches' id_a is among the truth's id_a, but they are "
-                             "among its id_b (and the other way round): the columns look "
-                             "swapped; rename them so that id_a names the same file in both")
+    """Refuse matches that hit no true pair as given but some read the other way round.
+
+    A truth whose id_a and id_b are swapped (or pairs of one file ordered otherwise) would
+    score 0; the command line refuses it by its ids, and so does this.
+    """
+    truth_keys = pd.Index(pd.unique(pair_keys(truth, False)))
+    flipped = matches.rename(columns={"id_a": "id_b", "id_b": "id_a"})
+    if (truth_keys.get_indexer(pair_keys(flipped, False)) >= 0).any():
+        raise InputDataError("no predicted pair is a true pair as given, but some are read "
+                             "the other way round (id_a as id_b): the columns look swapped; "
+                             "name the same file id_a in both tables, or order one file's "
+                             "pairs the same way in both")
 
 
 def _threshold(threshold: float | None) -> float | None:

@@ -857,6 +857,14 @@ def encode(df: pd.DataFrame, schema: Schema, secret: Secret, mapping: Mapping | 
            progress: bool = False, processes: int = 1) -> EncodedDataset:
     """Encode a table of identifiers into an EncodedDataset (no plaintext, no key material).
 
+    ``df``: one row per record, ids in the mapping's id column (default ``id``). ``mapping``:
+    which columns feed which schema field (default: columns named like the fields).
+    ``strict``: raise InvalidValueError if any value cannot be read, instead of encoding it as
+    missing. ``blip_nonce``: 16 bytes fixing BLIP's noise (test vectors only; fresh by
+    default). ``progress``: a progress bar on stderr. ``processes``: encode row ranges on that
+    many processes of this machine (the same bytes). The records keep ``df``'s row order
+    (docs/spec.md §11): shuffle a table sorted by name first.
+
     A field of which at least ``WARN_UNREADABLE_SHARE`` of the values could not be read (a
     date format that does not fit, say) raises a UserWarning naming the field and the count:
     they are encoded as missing, and so is every field salted with it.
