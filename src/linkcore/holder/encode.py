@@ -889,7 +889,7 @@ def unreadable_warnings(report: EncodingReport, schema: Schema) -> list[str]:
         if not report.records or n < WARN_UNREADABLE_SHARE * report.records:
             continue
         salted = [f.name for f in schema.fields if f.salt is not None and f.salt.field == name]
-        also = f"; so is every value of {', '.join(salted)}, salted with it" if salted else ""
+        also = f"; so are those records' {', '.join(salted)} (salted with it)" if salted else ""
         lines.append(f"{name}: {n:,} of {report.records:,} values could not be read and were "
                      f"encoded as missing{also} (check the mapping; encode_with_report gives "
                      "the row numbers)")
