@@ -268,8 +268,7 @@ def run_clusters(files: tuple[Path, ...], *, dedupe: bool, agency_names: str | N
         for name in names:
             outputs_map[f"--release-dir ({name})"] = release_dir / f"release_{name}.csv"
     outputs = RunOutputs(outputs_map, inputs={"FILES": list(files)}, key=project_key_file,
-                         force=force, private=True,  # person-level files: owner only
-                         key_option="--project-key-file")
+                         force=force, key_option="--project-key-file")
     key = ProjectKey.load(project_key_file, project_key_env)
 
     # the checks read each file's metadata only; the records are read where they are pooled

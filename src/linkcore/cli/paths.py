@@ -273,14 +273,11 @@ class RunOutputs:
     def __init__(self, outputs: Mapping[str, PathArg], *,
                  inputs: Mapping[str, PathArg | Iterable[PathArg]] | None = None,
                  key: PathArg = None, force: bool = False, replaces_keys: bool = False,
-                 private: bool = True, key_option: str = "--key-file",
+                 key_option: str = "--key-file",
                  demo_keys: bool = False) -> None:
         self.targets = _paths(outputs)
         for label, target in self.targets.items():
             refuse_key_like_name(target, label)
-        # outputs readable by their owner only (mode 0600), as atomic_path's files are: a
-        # mapping, a report or a synthetic table may still say more than its owner meant to share
-        self.private = private
         check_paths(self.targets, _paths(inputs or {}), None if key is None else Path(key),
                     force, replaces_keys=replaces_keys, key_option=key_option,
                     demo_keys=demo_keys)
@@ -349,8 +346,8 @@ class RunOutputs:
                 staged = self.path(label)
                 if not staged.exists():
                     raise RuntimeError(f"output {label} was declared but never written")
-                if self.private and os.name == "posix":
-                    _make_private(staged)
+                if os.name == "posix":  # the owner's only, as atomic_path's files are: a
+                    _make_private(staged)  # mapping or a report may say more than meant
                 backup = self._backup(label, target)
                 pending = (target, staged, backup)
                 os.replace(staged, target)

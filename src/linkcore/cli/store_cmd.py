@@ -200,7 +200,7 @@ def release(store_path: Path, release_dir: Path, shared_counts_path: Path | None
     # person-level files: readable by their owner only, as link and dedupe write theirs
     outputs = RunOutputs(outputs_map, inputs={"STORE": store_path,
                                               "STORE journal": store_sidecars(store_path)},
-                         force=force, private=True)
+                         force=force)
     for table_path in (shared_counts_path, clusters_path):
         if table_path is not None:
             output_format(table_path)  # after the paths' checks: a key named here says so
